@@ -1,0 +1,405 @@
+//! The command line: flags (clap derive), settings resolution, dispatch, exit codes.
+//!
+//! Exit codes: 0 = nothing at or above `--fail-on`; 1 = findings at or above it; 2 = usage
+//! error, bad config, or nothing could be scanned. A closed stdout pipe is not an error.
+
+use crate::config::{self, ColorChoice, FailOn, FileConfig};
+use crate::diagnose::{self, Context};
+use crate::model::{Clock, Finding, Model};
+use crate::report::{Report, ReportFormat, ReportOptions};
+use crate::sanitize;
+use crate::source::{self, scan};
+use chrono::{DateTime, Utc};
+use clap::{Args, Parser, Subcommand};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+const EXAMPLES: &str = "\
+Examples:
+  spoolscope demo --report                     see it work on a built-in sample workstation
+  spoolscope report                            (Windows) the current user's %LOCALAPPDATA%
+  spoolscope report C:\\Users --format markdown  every profile, ready to paste into a ticket
+  spoolscope report ./case-1234 --format json  a folder of collected files, for scripts
+  spoolscope report --all-users --fail-on critical   a terminal server, as a detection script
+  spoolscope report ./case --now 2026-03-02T14:02:31Z --stuck-after 10m
+
+Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or
+nothing could be scanned.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "spoolscope",
+    version,
+    about = "Find out why Skype for Business / Lync offline IMs and conversation history never reach Exchange",
+    long_about = "Find out why Skype for Business / Lync offline IMs and conversation history \
+never reach Exchange.\n\nspoolscope finds every History Spooler under the given paths, reads what \
+is stuck there (older than the client's two-minute timer), and explains why with findings that \
+point at the evidence. It never writes to what it scans.",
+    after_help = EXAMPLES,
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub targets: Targets,
+    #[command(flatten)]
+    pub opts: ScanOpts,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan and print a one-shot report (text, Markdown or JSON) to stdout.
+    #[command(after_help = EXAMPLES)]
+    Report {
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        opts: ScanOpts,
+    },
+    /// Build a realistic sample workstation in a temporary folder and run on it.
+    Demo {
+        /// Print the report of the demo instead of opening the interactive view.
+        #[arg(long)]
+        report: bool,
+        #[command(flatten)]
+        opts: ScanOpts,
+    },
+}
+
+/// What to scan.
+#[derive(Debug, Args, Clone, Default)]
+pub struct Targets {
+    /// Folders or files to scan: a History Spooler, a sip_* folder, a Lync folder, a profile, a
+    /// Users folder or any folder of collected files. Windows-style paths and %VARIABLES% work.
+    /// Default (Windows): the current user's %LOCALAPPDATA%.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<String>,
+
+    /// Scan every user profile (Windows: the system's Users folder; elsewhere with --profiles-root).
+    #[arg(long)]
+    pub all_users: bool,
+
+    /// The folder holding the profiles, for --all-users.
+    #[arg(long, value_name = "DIR")]
+    pub profiles_root: Option<String>,
+}
+
+/// Options that shape a scan; they mean the same in every subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScanOpts {
+    /// Pin "now" (RFC 3339, e.g. 2026-03-02T14:02:31Z) for reproducible reports.
+    #[arg(long, value_name = "TIME", value_parser = parse_now)]
+    pub now: Option<DateTime<Utc>>,
+
+    /// Age after which a spooled item is stuck (e.g. 90s, 2m, 1h) [default: 2m].
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub stuck_after: Option<Duration>,
+
+    /// Read settings from this TOML file (see --print-config-template).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Show message subjects, bodies and previews (private content, hidden by default).
+    #[arg(long)]
+    pub show_content: bool,
+
+    /// Report format [default: text].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ReportFormat>,
+
+    /// Colour in text output [default: auto: on for a terminal, off with NO_COLOR].
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
+
+    /// Lowest finding severity that makes the exit code 1 [default: warning].
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
+
+    /// Print a commented config file with every setting, and exit.
+    #[arg(long)]
+    pub print_config_template: bool,
+}
+
+fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(s.trim())
+        .map(|d| d.with_timezone(&Utc))
+        .map_err(|e| format!("'{s}' is not an RFC 3339 time like 2026-03-02T14:02:31Z ({e})"))
+}
+
+/// Settings after flags, config file and defaults are merged.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub clock: Clock,
+    pub show_content: bool,
+    pub format: ReportFormat,
+    pub color: ColorChoice,
+    pub fail_on: FailOn,
+    pub profiles_root: Option<PathBuf>,
+    /// Whether `now` was pinned (`--now`); a live view then keeps the clock frozen.
+    pub frozen: bool,
+    pub scan: scan::ScanConfig,
+    pub rules: diagnose::RuleSettings,
+}
+
+/// A failure that ends the run with exit code 2 and one line on stderr.
+#[derive(Debug)]
+pub struct Fatal(pub String);
+
+impl Settings {
+    pub fn resolve(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Settings, Fatal> {
+        let file = match opts.config.clone().or_else(config::default_path) {
+            Some(p) => config::load(&p).map_err(Fatal)?,
+            None => FileConfig::default(),
+        };
+        let stuck_after = match (opts.stuck_after, &file.stuck_after) {
+            (Some(d), _) => d,
+            (None, Some(s)) => {
+                crate::duration::parse(s).map_err(|e| Fatal(format!("config: stuck_after: {e}")))?
+            }
+            (None, None) => Duration::from_secs(120),
+        };
+        Ok(Settings {
+            clock: Clock {
+                now: opts.now.unwrap_or(real_now),
+                stuck_after,
+            },
+            show_content: opts.show_content || file.show_content.unwrap_or(false),
+            format: opts.format.or(file.format).unwrap_or_default(),
+            color: opts.color.or(file.color).unwrap_or_default(),
+            fail_on: opts.fail_on.or(file.fail_on).unwrap_or_default(),
+            profiles_root: file.profiles_root,
+            frozen: opts.now.is_some(),
+            scan: scan::ScanConfig::default(),
+            rules: diagnose::RuleSettings::default(),
+        })
+    }
+
+    /// Colour decision for a stream: `auto` means a terminal, `NO_COLOR` unset, `TERM` not dumb.
+    pub fn use_color(&self, is_terminal: bool) -> bool {
+        match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                is_terminal
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
+            }
+        }
+    }
+}
+
+/// The exit code findings call for.
+pub fn exit_code_for(findings: &[Finding], fail_on: FailOn) -> i32 {
+    match fail_on.threshold() {
+        Some(t) if findings.iter().any(|f| f.severity >= t) => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    }
+}
+
+/// Print one sanitised line to stderr.
+pub fn warn(msg: &str) {
+    let _ = writeln!(std::io::stderr(), "spoolscope: {}", sanitize::line(msg));
+}
+
+/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped.
+pub fn resolve_roots(
+    t: &Targets,
+    settings: &Settings,
+) -> Result<(Vec<PathBuf>, Vec<crate::model::ScanError>), Fatal> {
+    let mut roots = Vec::new();
+    let mut errors = Vec::new();
+    for p in &t.paths {
+        roots.push(source::paths::resolve_arg(p).map_err(|e| Fatal(format!("{p}: {e}")))?);
+    }
+    if t.all_users || t.profiles_root.is_some() {
+        let root = match &t.profiles_root {
+            Some(r) => Some(source::paths::resolve_arg(r).map_err(|e| Fatal(format!("{r}: {e}")))?),
+            None => settings
+                .profiles_root
+                .clone()
+                .or_else(source::system_profiles_root),
+        };
+        let Some(root) = root else {
+            return Err(Fatal(
+                "--all-users needs --profiles-root DIR on this system (no Windows Users folder here)".into(),
+            ));
+        };
+        let (r, e) = source::all_users_roots(&root);
+        if r.is_empty() && e.is_empty() {
+            errors.push(crate::model::ScanError::new(
+                &root,
+                "no user profile with AppData\\Local found",
+            ));
+        }
+        roots.extend(r);
+        errors.extend(e);
+        if roots.is_empty() {
+            return Err(Fatal(format!(
+                "{}: nothing to scan ({})",
+                root.display(),
+                errors
+                    .first()
+                    .map(|e| e.message.as_str())
+                    .unwrap_or("no profiles")
+            )));
+        }
+    }
+    if roots.is_empty() {
+        roots = source::default_roots().map_err(Fatal)?;
+    }
+    Ok((roots, errors))
+}
+
+/// The pipeline: scan → model → diagnose.
+pub fn analyse(roots: &[PathBuf], settings: &Settings) -> (scan::Scan, Vec<Finding>) {
+    let s = scan::scan(roots, &settings.scan);
+    let findings = diagnose::diagnose(&Context {
+        model: &s.model,
+        clock: settings.clock,
+        settings: &settings.rules,
+    });
+    (s, findings)
+}
+
+/// Write a report to stdout. A closed pipe ends the output quietly.
+pub fn print_report(
+    model: &Model,
+    findings: &[Finding],
+    settings: &Settings,
+    real_now: DateTime<Utc>,
+) -> Result<(), Fatal> {
+    let stdout = std::io::stdout();
+    let color = settings.format == ReportFormat::Text && settings.use_color(stdout.is_terminal());
+    let opts = ReportOptions {
+        clock: settings.clock,
+        generated_at: real_now,
+        show_content: settings.show_content,
+        color,
+    };
+    let report = Report {
+        model,
+        findings,
+        opts: &opts,
+    };
+    let mut lock = std::io::BufWriter::new(stdout.lock());
+    let res = report
+        .write(settings.format, &mut lock)
+        .and_then(|_| lock.flush());
+    match res {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fatal(format!("cannot write the report: {e}"))),
+    }
+}
+
+fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
+    let real_now = Utc::now();
+    let settings = Settings::resolve(opts, real_now)?;
+    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
+    let (mut s, findings) = analyse(&roots, &settings);
+    if s.roots_ok == 0 {
+        for e in &s.model.errors {
+            warn(&format!("{}: {}", e.path.display(), e.message));
+        }
+        return Err(Fatal("nothing could be scanned".into()));
+    }
+    s.model.errors.extend(pre_errors);
+    s.model.errors.sort();
+    if settings.format != ReportFormat::Text {
+        for e in &s.model.errors {
+            warn(&format!("{}: {}", e.path.display(), e.message));
+        }
+    }
+    print_report(&s.model, &findings, &settings, real_now)?;
+    Ok(exit_code_for(&findings, settings.fail_on))
+}
+
+fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
+    let real_now = Utc::now();
+    let settings = Settings::resolve(opts, real_now)?;
+    let dir = crate::demo::build(settings.clock.now)
+        .map_err(|e| Fatal(format!("cannot build the demo workstation: {e}")))?;
+    let roots = vec![dir.path().to_path_buf()];
+    let (s, findings) = analyse(&roots, &settings);
+    let _ = report;
+    print_report(&s.model, &findings, &settings, real_now)?;
+    Ok(exit_code_for(&findings, settings.fail_on))
+}
+
+/// Run with the process arguments; returns the exit code.
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let opts = match &cli.command {
+        Some(Command::Report { opts, .. }) | Some(Command::Demo { opts, .. }) => opts,
+        None => &cli.opts,
+    };
+    if opts.print_config_template {
+        print!("{}", config::TEMPLATE);
+        return EXIT_OK;
+    }
+    let res = match &cli.command {
+        Some(Command::Report { targets, opts }) => report_cmd(targets, opts),
+        Some(Command::Demo { report, opts }) => demo_cmd(*report, opts),
+        None => report_cmd(&cli.targets, &cli.opts),
+    };
+    match res {
+        Ok(code) => code,
+        Err(Fatal(msg)) => {
+            warn(&msg);
+            EXIT_ERROR
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Severity;
+
+    fn f(sev: Severity) -> Finding {
+        Finding {
+            rule: "x".into(),
+            severity: sev,
+            account: None,
+            profile: None,
+            title: String::new(),
+            evidence: vec![],
+            remediation: String::new(),
+        }
+    }
+
+    #[test]
+    fn exit_codes_follow_fail_on() {
+        let fs = vec![f(Severity::Info), f(Severity::Warning)];
+        assert_eq!(exit_code_for(&fs, FailOn::Warning), EXIT_FINDINGS);
+        assert_eq!(exit_code_for(&fs, FailOn::Critical), EXIT_OK);
+        assert_eq!(exit_code_for(&fs, FailOn::Never), EXIT_OK);
+        assert_eq!(exit_code_for(&[], FailOn::Info), EXIT_OK);
+    }
+
+    #[test]
+    fn cli_is_well_formed() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn now_must_be_rfc3339() {
+        assert!(parse_now("2026-03-02T14:02:31Z").is_ok());
+        assert!(parse_now("2026-03-02T14:02:31+01:00").is_ok());
+        assert!(parse_now("yesterday").is_err());
+    }
+}

@@ -1,0 +1,145 @@
+//! Settings: command-line flags over a config file over defaults. The file uses the flags'
+//! vocabulary (`stuck_after = "2m"`, `fail_on = "warning"`, …).
+
+use crate::report::ReportFormat;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// When to colour text output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The lowest severity that makes the exit code 1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum FailOn {
+    Info,
+    #[default]
+    Warning,
+    Critical,
+    Never,
+}
+
+impl FailOn {
+    pub fn threshold(self) -> Option<crate::model::Severity> {
+        use crate::model::Severity;
+        match self {
+            FailOn::Info => Some(Severity::Info),
+            FailOn::Warning => Some(Severity::Warning),
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::Never => None,
+        }
+    }
+}
+
+/// The config file. Every key is optional; unknown keys are an error (a typo should not be
+/// silently ignored).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub stuck_after: Option<String>,
+    pub fail_on: Option<FailOn>,
+    pub show_content: Option<bool>,
+    pub color: Option<ColorChoice>,
+    pub format: Option<ReportFormat>,
+    pub profiles_root: Option<PathBuf>,
+}
+
+/// A template with every key, commented, for `--print-config-template`.
+pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line flags override these values.
+# Where spoolscope looks: --config FILE, else $SPOOLSCOPE_CONFIG, else
+#   Windows: %APPDATA%\spoolscope\config.toml   others: ~/.config/spoolscope/config.toml
+
+# Age after which a spooled item counts as stuck (the client's timer is about two minutes).
+# stuck_after = "2m"
+
+# Lowest severity that makes the exit code 1: info, warning, critical or never.
+# fail_on = "warning"
+
+# Show message subjects, bodies and previews (private content).
+# show_content = false
+
+# Colour in text output: auto, always or never (NO_COLOR is honoured in auto).
+# color = "auto"
+
+# Report format: text, markdown or json.
+# format = "text"
+
+# The profiles folder used by --all-users.
+# profiles_root = 'C:\Users'
+"#;
+
+/// Read and parse a config file. Errors name the file (and the line, when TOML gives one).
+pub fn load(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "{}: cannot read config: {}",
+            path.display(),
+            crate::source::read::describe_io(&e)
+        )
+    })?;
+    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Parse config text; the error is one line with the line number.
+pub fn parse(text: &str) -> Result<FileConfig, String> {
+    toml::from_str(text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let msg = e.message().replace('\n', " ");
+        match line {
+            Some(l) => format!("line {l}: {msg}"),
+            None => msg,
+        }
+    })
+}
+
+/// The default config path, if such a file exists.
+pub fn default_path() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("SPOOLSCOPE_CONFIG") {
+        return Some(PathBuf::from(p));
+    }
+    let base = if cfg!(windows) {
+        std::env::var_os("APPDATA").map(PathBuf::from)
+    } else {
+        std::env::var_os("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
+    }?;
+    let p = base.join("spoolscope").join("config.toml");
+    p.is_file().then_some(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn template_parses_and_is_all_defaults() {
+        assert_eq!(parse(TEMPLATE), Ok(FileConfig::default()));
+    }
+
+    #[test]
+    fn values_parse() {
+        let c = parse("stuck_after = \"30s\"\nfail_on = \"critical\"\ncolor = \"never\"\n")
+            .expect("valid");
+        assert_eq!(c.stuck_after.as_deref(), Some("30s"));
+        assert_eq!(c.fail_on, Some(FailOn::Critical));
+        assert_eq!(c.color, Some(ColorChoice::Never));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = parse("stuck_after = \"2m\"\nstuck_aftr = \"3m\"\n").expect_err("typo");
+        assert!(e.starts_with("line 2:"), "{e}");
+        let e = parse("fail_on = \"sometimes\"").expect_err("bad value");
+        assert!(e.starts_with("line 1:"), "{e}");
+    }
+}

@@ -1,0 +1,158 @@
+//! The embedded demo: a realistic sample workstation built in a temporary folder, so a user with
+//! no Windows profile at hand sees spoolscope do its job. Content lives in `assets/demo/`.
+
+use chrono::{DateTime, Utc};
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, SystemTime};
+
+/// How a demo file's bytes are produced from its asset.
+#[derive(Clone, Copy)]
+enum Enc {
+    Utf8,
+    Utf16leBom,
+    Raw,
+}
+
+/// One file of the sample workstation: where, from which asset, how old.
+struct DemoFile {
+    content: &'static [u8],
+    enc: Enc,
+    /// Seconds before "now" (negative: in the future).
+    age_secs: i64,
+}
+
+const JDOE: &str = "Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com";
+const MKIM: &str = "Users/mkim/AppData/Local/Microsoft/Office/16.0/Lync/sip_mkim@contoso.com";
+const OPS: &str = "Users/ops/AppData/Local/Microsoft/Office/15.0/Lync/sip_ops@fabrikam.com";
+const LEGACY: &str = "Users/tlegacy/AppData/Local/Microsoft/Communicator/sip_tlegacy@contoso.com";
+
+/// A fixed binary blob standing in for an undocumented spooled format.
+const BLOB: &[u8] = b"\x00\x01SPL\x02\x00\x00\x00\x10\x00\x00\x00sip:rlee@contoso.com\x00\x00\xff\xfe\x07\x00\x13\x37\x00\x00";
+
+fn files() -> Vec<(String, DemoFile)> {
+    let f = |dir: &str, name: &str, content: &'static [u8], enc: Enc, age_secs: i64| {
+        (
+            format!("{dir}/{name}"),
+            DemoFile {
+                content,
+                enc,
+                age_secs,
+            },
+        )
+    };
+    let sp = |acc: &str| format!("{acc}/History Spooler");
+    vec![
+        f(
+            &sp(JDOE),
+            "{A1F03C2E-55D1-4F4B-9C1E-2B7D10A0C001}.xml",
+            include_bytes!("../assets/demo/createitem-rlee.xml"),
+            Enc::Utf8,
+            2 * 3600 + 14 * 60,
+        ),
+        f(
+            &sp(JDOE),
+            "{A1F13C2E-55D1-4F4B-9C1E-2B7D10A0C002}.eml",
+            include_bytes!("../assets/demo/federated.eml"),
+            Enc::Raw,
+            41 * 60,
+        ),
+        f(
+            &sp(JDOE),
+            "{A1F23C2E-55D1-4F4B-9C1E-2B7D10A0C003}.xml",
+            include_bytes!("../assets/demo/missed-mkim.xml"),
+            Enc::Utf16leBom,
+            12 * 60,
+        ),
+        f(
+            &sp(JDOE),
+            "{A1F33C2E-55D1-4F4B-9C1E-2B7D10A0C004}.dat",
+            BLOB,
+            Enc::Raw,
+            3 * 60 + 5,
+        ),
+        f(
+            &sp(JDOE),
+            "{A1F43C2E-55D1-4F4B-9C1E-2B7D10A0C005}.xml",
+            include_bytes!("../assets/demo/pending.xml"),
+            Enc::Utf8,
+            48,
+        ),
+        f(
+            &sp(MKIM),
+            "{B2003C2E-55D1-4F4B-9C1E-2B7D10A0C101}.htm",
+            include_bytes!("../assets/demo/note.html"),
+            Enc::Utf8,
+            30,
+        ),
+        f(
+            &sp(MKIM),
+            "desktop.ini",
+            b"[.ShellClassInfo]\r\n",
+            Enc::Raw,
+            86_400 * 30,
+        ),
+        f(
+            &sp(LEGACY),
+            "{C3003C2E-55D1-4F4B-9C1E-2B7D10A0C201}.txt",
+            include_bytes!("../assets/demo/legacy.txt"),
+            Enc::Utf16leBom,
+            5 * 3600,
+        ),
+        f(
+            &sp(LEGACY),
+            "{C3013C2E-55D1-4F4B-9C1E-2B7D10A0C202}.tmp",
+            b"",
+            Enc::Raw,
+            4 * 3600,
+        ),
+        f(OPS, "GalContacts.db", b"\x00GAL", Enc::Raw, 86_400),
+    ]
+}
+
+fn encode(content: &[u8], enc: Enc) -> Vec<u8> {
+    match enc {
+        Enc::Raw | Enc::Utf8 => content.to_vec(),
+        Enc::Utf16leBom => {
+            let text = String::from_utf8_lossy(content);
+            let mut v = vec![0xFF, 0xFE];
+            for u in text.encode_utf16() {
+                v.extend_from_slice(&u.to_le_bytes());
+            }
+            v
+        }
+    }
+}
+
+/// Write the sample workstation into `root`, with modification times relative to `now`.
+pub fn write_into(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
+    for (rel, f) in files() {
+        let path = root.join(&rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, encode(f.content, f.enc))?;
+        let now_sys: SystemTime = now.into();
+        let t = if f.age_secs >= 0 {
+            now_sys - Duration::from_secs(f.age_secs as u64)
+        } else {
+            now_sys + Duration::from_secs(f.age_secs.unsigned_abs())
+        };
+        fs::File::options()
+            .write(true)
+            .open(&path)?
+            .set_modified(t)?;
+    }
+    // An account whose spooler is empty: healthy, still listed.
+    fs::create_dir_all(root.join(OPS).join("History Spooler"))?;
+    Ok(())
+}
+
+/// Build the sample workstation in a new temporary folder (removed when the value is dropped).
+pub fn build(now: DateTime<Utc>) -> std::io::Result<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("spoolscope-demo-")
+        .tempdir()?;
+    write_into(dir.path(), now)?;
+    Ok(dir)
+}

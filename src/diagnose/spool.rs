@@ -1,0 +1,234 @@
+//! Rules about the History Spooler itself: `spool-stuck`, `spool-unreadable`, `clock-skew`.
+
+use super::{finding, Context, RuleFamily};
+use crate::duration::human;
+use crate::model::{Evidence, Finding, Format, Item, ItemState, Severity};
+
+pub struct SpoolRules;
+
+/// Oldest stuck item above this age makes `spool-stuck` critical.
+const CRITICAL_AGE_SECS: i64 = 3600;
+/// More stuck items than this makes `spool-stuck` critical.
+const CRITICAL_COUNT: usize = 10;
+
+/// A one-line description of an item that carries no message content.
+pub fn item_excerpt(item: &Item) -> String {
+    let mut s = format!("{} · {} bytes", item.format.as_str(), item.size);
+    let to: Vec<&str> = item.fields.recipients().map(String::as_str).collect();
+    if !to.is_empty() {
+        s.push_str(" · → ");
+        s.push_str(&to.join(", "));
+    }
+    s
+}
+
+fn item_evidence(item: &Item) -> Evidence {
+    Evidence {
+        path: item.path.clone(),
+        line: None,
+        time: item.modified.map(|m| m.fixed_offset()),
+        excerpt: Some(item_excerpt(item)),
+    }
+}
+
+impl RuleFamily for SpoolRules {
+    fn rules(&self) -> &'static [&'static str] {
+        &["spool-stuck", "spool-unreadable", "clock-skew"]
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        let m = ctx.model;
+        for (idx, acc) in m.accounts.iter().enumerate() {
+            let items: Vec<&Item> = m.items_of(idx).collect();
+
+            let mut stuck: Vec<&Item> = items
+                .iter()
+                .copied()
+                .filter(|i| i.state(ctx.clock) == ItemState::Stuck)
+                .collect();
+            if !stuck.is_empty() {
+                stuck.sort_by_key(|i| i.modified);
+                let oldest = stuck[0].age_secs(ctx.clock.now).unwrap_or(0);
+                let sev = if oldest > CRITICAL_AGE_SECS || stuck.len() > CRITICAL_COUNT {
+                    Severity::Critical
+                } else {
+                    Severity::Warning
+                };
+                let n = stuck.len();
+                let title = format!(
+                    "{n} item{} stuck in the History Spooler, oldest {}",
+                    if n == 1 { "" } else { "s" },
+                    human(oldest)
+                );
+                let mut f = finding("spool-stuck", sev, Some(acc), title);
+                f.evidence = stuck.iter().map(|i| item_evidence(i)).collect();
+                out.push(f);
+            }
+
+            let mut unreadable: Vec<Evidence> = items
+                .iter()
+                .filter(|i| i.format == Format::Unreadable)
+                .map(|i| Evidence::file(&i.path))
+                .collect();
+            if let Some(sp) = &acc.spooler {
+                for e in m
+                    .errors
+                    .iter()
+                    .filter(|e| e.path.starts_with(sp) && &e.path != sp)
+                {
+                    match unreadable.iter_mut().find(|ev| ev.path == e.path) {
+                        Some(ev) => ev.excerpt = Some(e.message.clone()),
+                        None => unreadable.push(Evidence {
+                            excerpt: Some(e.message.clone()),
+                            ..Evidence::file(&e.path)
+                        }),
+                    }
+                }
+            }
+            if !unreadable.is_empty() {
+                let n = unreadable.len();
+                let title = format!(
+                    "{n} entr{} in the History Spooler could not be read",
+                    if n == 1 { "y" } else { "ies" }
+                );
+                let mut f = finding("spool-unreadable", Severity::Warning, Some(acc), title);
+                f.evidence = unreadable;
+                out.push(f);
+            }
+
+            let skewed: Vec<&Item> = items
+                .iter()
+                .copied()
+                .filter(|i| i.state(ctx.clock) == ItemState::ClockSkew)
+                .collect();
+            if !skewed.is_empty() {
+                let ahead = skewed
+                    .iter()
+                    .filter_map(|i| i.age_secs(ctx.clock.now))
+                    .min()
+                    .unwrap_or(0)
+                    .unsigned_abs() as i64;
+                let n = skewed.len();
+                let title = format!(
+                    "{n} item{} dated in the future (up to {} ahead): clocks disagree",
+                    if n == 1 { "" } else { "s" },
+                    human(ahead)
+                );
+                let mut f = finding("clock-skew", Severity::Warning, Some(acc), title);
+                f.evidence = skewed.iter().map(|i| item_evidence(i)).collect();
+                out.push(f);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::diagnose;
+    use crate::model::{Account, ClientGen, Clock, Fields, Model, ScanError};
+    use chrono::{TimeZone, Utc};
+    use std::time::Duration;
+
+    fn model_with_ages(ages: &[i64]) -> (Model, Clock) {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("valid");
+        let mut m = Model::default();
+        m.accounts.push(Account {
+            address: "jdoe@contoso.com".into(),
+            client: ClientGen::Office16,
+            profile: Some("jdoe".into()),
+            dir: "/p/sip_jdoe@contoso.com".into(),
+            spooler: Some("/p/sip_jdoe@contoso.com/History Spooler".into()),
+        });
+        for (n, a) in ages.iter().enumerate() {
+            m.items.push(Item {
+                path: format!("/p/sip_jdoe@contoso.com/History Spooler/{n}").into(),
+                account: 0,
+                size: 10,
+                modified: Some(now - chrono::Duration::seconds(*a)),
+                format: Format::Xml,
+                encoding: None,
+                fields: Fields::default(),
+                heuristics: vec![],
+                body: None,
+                preview: None,
+                truncated: false,
+                ignorable: false,
+            });
+        }
+        (
+            m,
+            Clock {
+                now,
+                stuck_after: Duration::from_secs(120),
+            },
+        )
+    }
+
+    fn run(m: &Model, clock: Clock) -> Vec<Finding> {
+        diagnose(&Context {
+            model: m,
+            clock,
+            settings: &Default::default(),
+        })
+    }
+
+    #[test]
+    fn nothing_stuck_no_finding() {
+        let (m, c) = model_with_ages(&[10, 119]);
+        assert!(run(&m, c).is_empty());
+    }
+
+    #[test]
+    fn stuck_warning_then_critical_by_age() {
+        let (m, c) = model_with_ages(&[10, 300]);
+        let f = run(&m, c);
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity),
+            ("spool-stuck", Severity::Warning)
+        );
+        assert_eq!(f[0].evidence.len(), 1);
+        assert_eq!(f[0].account.as_deref(), Some("jdoe@contoso.com"));
+        assert!(f[0].title.starts_with("1 item stuck"), "{}", f[0].title);
+        assert!(!f[0].remediation.is_empty());
+
+        let (m, c) = model_with_ages(&[3601]);
+        assert_eq!(run(&m, c)[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn stuck_critical_by_count() {
+        let (m, c) = model_with_ages(&[200; 10]);
+        assert_eq!(run(&m, c)[0].severity, Severity::Warning);
+        let (m, c) = model_with_ages(&[200; 11]);
+        assert_eq!(run(&m, c)[0].severity, Severity::Critical);
+    }
+
+    #[test]
+    fn future_items_are_skew_not_stuck() {
+        let (m, c) = model_with_ages(&[-3600]);
+        let f = run(&m, c);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "clock-skew");
+        assert!(f[0].title.contains("1h 00m ahead"), "{}", f[0].title);
+    }
+
+    #[test]
+    fn errors_inside_the_spooler_are_unreadable() {
+        let (mut m, c) = model_with_ages(&[]);
+        m.errors.push(ScanError::new(
+            "/p/sip_jdoe@contoso.com/History Spooler/pipe",
+            "not a regular file (fifo), skipped",
+        ));
+        m.errors
+            .push(ScanError::new("/elsewhere/x", "permission denied"));
+        let f = run(&m, c);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].rule, "spool-unreadable");
+        assert_eq!(f[0].evidence.len(), 1);
+    }
+}

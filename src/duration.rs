@@ -1,0 +1,145 @@
+//! Durations as people type them (`90s`, `2m`, `1h30m`) and ages as people read them (`2h 14m`).
+
+use std::time::Duration;
+
+/// Parse `90s`, `2m`, `10m`, `1h`, `1h30m`, `1d`, or a bare number of seconds.
+pub fn parse(s: &str) -> Result<Duration, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("empty duration".into());
+    }
+    if let Ok(n) = t.parse::<u64>() {
+        return Ok(Duration::from_secs(n));
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    let mut seen_unit = false;
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        if c.is_whitespace() {
+            continue;
+        }
+        let mut unit = c.to_string();
+        if c == 'm' && chars.peek() == Some(&'s') {
+            chars.next();
+            unit = "ms".into();
+        }
+        let n: u64 = num
+            .parse()
+            .map_err(|_| format!("invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"))?;
+        num.clear();
+        let mult = match unit.as_str() {
+            "ms" => {
+                total = total.saturating_add(n / 1000);
+                seen_unit = true;
+                continue;
+            }
+            "s" => 1,
+            "m" => 60,
+            "h" => 3600,
+            "d" => 86_400,
+            _ => {
+                return Err(format!(
+                    "invalid duration '{s}': unknown unit '{unit}' (use s, m, h, d)"
+                ))
+            }
+        };
+        total = total.saturating_add(n.saturating_mul(mult));
+        seen_unit = true;
+    }
+    if !num.is_empty() || !seen_unit {
+        return Err(format!(
+            "invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"
+        ));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// A short human age: `48s`, `3m 05s`, `41m`, `2h 14m`, `3d 4h`.
+pub fn human(secs: i64) -> String {
+    let neg = secs < 0;
+    let s = secs.unsigned_abs();
+    let body = if s < 60 {
+        format!("{s}s")
+    } else if s < 600 {
+        format!("{}m {:02}s", s / 60, s % 60)
+    } else if s < 3600 {
+        format!("{}m", s / 60)
+    } else if s < 86_400 {
+        format!("{}h {:02}m", s / 3600, (s % 3600) / 60)
+    } else {
+        format!("{}d {}h", s / 86_400, (s % 86_400) / 3600)
+    };
+    if neg {
+        format!("-{body}")
+    } else {
+        body
+    }
+}
+
+/// The inverse of `parse` for display: `2m`, `90s`, `1h30m`.
+pub fn compact(d: Duration) -> String {
+    let s = d.as_secs();
+    if s == 0 {
+        return "0s".into();
+    }
+    let mut out = String::new();
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    if h > 0 {
+        out.push_str(&format!("{h}h"));
+    }
+    if m > 0 {
+        out.push_str(&format!("{m}m"));
+    }
+    if sec > 0 {
+        out.push_str(&format!("{sec}s"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_forms() {
+        assert_eq!(parse("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse("1h"), Ok(Duration::from_secs(3600)));
+        assert_eq!(parse("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse("45"), Ok(Duration::from_secs(45)));
+        assert_eq!(parse("2d"), Ok(Duration::from_secs(172_800)));
+    }
+
+    #[test]
+    fn rejects_garbage() {
+        assert!(parse("").is_err());
+        assert!(parse("2x").is_err());
+        assert!(parse("m").is_err());
+        assert!(parse("5m3").is_err());
+    }
+
+    #[test]
+    fn human_ages() {
+        assert_eq!(human(48), "48s");
+        assert_eq!(human(185), "3m 05s");
+        assert_eq!(human(41 * 60), "41m");
+        assert_eq!(human(2 * 3600 + 14 * 60), "2h 14m");
+        assert_eq!(human(3 * 86_400 + 4 * 3600), "3d 4h");
+        assert_eq!(human(-30), "-30s");
+    }
+
+    #[test]
+    fn compact_round_trips() {
+        for s in ["2m", "90s", "1h30m", "1h", "1m30s"] {
+            let d = parse(s).expect("valid");
+            assert_eq!(parse(&compact(d)), Ok(d));
+        }
+        assert_eq!(compact(Duration::from_secs(120)), "2m");
+    }
+}

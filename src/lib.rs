@@ -1,0 +1,18 @@
+//! spoolscope: find out why Skype for Business / Lync offline IMs and conversation history
+//! never reach Exchange.
+//!
+//! Data flows one way: `source` (disk) → `parse` → `model` → `diagnose` → `report` (views).
+//! Everything but `source` and `cli` is pure and takes the current time as a value.
+
+#![forbid(unsafe_code)]
+
+pub mod cli;
+pub mod config;
+pub mod demo;
+pub mod diagnose;
+pub mod duration;
+pub mod model;
+pub mod parse;
+pub mod report;
+pub mod sanitize;
+pub mod source;

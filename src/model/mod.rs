@@ -1,0 +1,124 @@
+//! The one model every view reads: accounts, spooled items, sources, errors, and (from the log
+//! and mailbox parsers) events. Plain data; nothing here reads the clock or the disk.
+
+mod account;
+mod event;
+mod finding;
+mod item;
+pub mod pathser;
+mod source;
+
+pub use account::{Account, ClientGen};
+pub use event::{EventKind, LogEvent};
+pub use finding::{Evidence, Finding, Severity};
+pub use item::{Encoding, Fields, Format, Item, ItemState};
+pub use source::{ScanError, Source, SourceKind};
+
+use chrono::{DateTime, Utc};
+use std::time::Duration;
+
+/// Everything one scan found.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    pub accounts: Vec<Account>,
+    pub items: Vec<Item>,
+    pub sources: Vec<Source>,
+    pub errors: Vec<ScanError>,
+    /// Classified log records, in time order per source.
+    pub events: Vec<LogEvent>,
+}
+
+/// The two values every age-based judgement needs. Passed in, never read from the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    pub now: DateTime<Utc>,
+    pub stuck_after: Duration,
+}
+
+impl Model {
+    /// Items that belong to account `idx`.
+    pub fn items_of(&self, idx: usize) -> impl Iterator<Item = &Item> {
+        self.items.iter().filter(move |i| i.account == idx)
+    }
+
+    /// Index of the account whose sign-in address is `address` (case-insensitive), if exactly one.
+    pub fn account_by_address(&self, address: &str) -> Option<usize> {
+        let mut found = self
+            .accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.address.eq_ignore_ascii_case(address))
+            .map(|(i, _)| i);
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+
+    /// Put accounts, items and errors in a stable order (by path), fixing item account indices.
+    pub fn sort(&mut self) {
+        let mut order: Vec<usize> = (0..self.accounts.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (x, y) = (&self.accounts[a], &self.accounts[b]);
+            (x.profile.as_deref(), &x.address, &x.dir).cmp(&(
+                y.profile.as_deref(),
+                &y.address,
+                &y.dir,
+            ))
+        });
+        let mut remap = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            remap[old] = new;
+        }
+        let accounts = std::mem::take(&mut self.accounts);
+        let mut slots: Vec<Option<Account>> = accounts.into_iter().map(Some).collect();
+        self.accounts = order.iter().filter_map(|&i| slots[i].take()).collect();
+        for item in &mut self.items {
+            item.account = remap[item.account];
+        }
+        self.items
+            .sort_by(|a, b| (a.account, &a.path).cmp(&(b.account, &b.path)));
+        self.sources
+            .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+        self.errors.sort_by(|a, b| a.path.cmp(&b.path));
+        self.errors.dedup();
+    }
+}
+
+/// Counts for one account at one instant.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AccountStats {
+    pub items: usize,
+    pub stuck: usize,
+    pub pending: usize,
+    pub skewed: usize,
+    /// Age of the oldest item that is not noise, in seconds.
+    pub oldest_age_secs: Option<i64>,
+}
+
+impl Model {
+    pub fn account_stats(&self, idx: usize, clock: Clock) -> AccountStats {
+        let mut s = AccountStats::default();
+        for it in self.items_of(idx) {
+            s.items += 1;
+            match it.state(clock) {
+                ItemState::Stuck => s.stuck += 1,
+                ItemState::Pending => s.pending += 1,
+                ItemState::ClockSkew => s.skewed += 1,
+                _ => {}
+            }
+            if !it.ignorable {
+                if let Some(a) = it.age_secs(clock.now) {
+                    s.oldest_age_secs = Some(s.oldest_age_secs.map_or(a, |o: i64| o.max(a)));
+                }
+            }
+        }
+        s
+    }
+
+    /// Stuck items over all accounts.
+    pub fn stuck_count(&self, clock: Clock) -> usize {
+        self.items
+            .iter()
+            .filter(|i| i.state(clock) == ItemState::Stuck)
+            .count()
+    }
+}

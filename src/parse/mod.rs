@@ -1,0 +1,4 @@
+//! Parsers: bytes in, model values out. Pure functions; no I/O, no clock.
+
+pub mod spool;
+pub mod text;

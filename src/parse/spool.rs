@@ -1,0 +1,605 @@
+//! Sniffing a spooled item. The History Spooler's file format is not publicly documented, so
+//! nothing here assumes one: the content is decoded, classified by what it looks like, and the
+//! fields that are recognisable are taken, each labelled with where it came from. Anything else
+//! falls back to the file's metadata. Every heuristic used is named in `heuristics`.
+
+use super::text::{self, Decoded};
+use crate::model::{Encoding, Fields, Format};
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
+
+/// What sniffing one file found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sniffed {
+    pub format: Format,
+    pub encoding: Option<Encoding>,
+    pub fields: Fields,
+    pub heuristics: Vec<String>,
+    pub body: Option<String>,
+    pub preview: Option<String>,
+}
+
+const PREVIEW_CHARS: usize = 240;
+
+impl Sniffed {
+    fn default_for(encoding: Option<Encoding>) -> Sniffed {
+        Sniffed {
+            format: Format::Empty,
+            encoding,
+            fields: Fields::default(),
+            heuristics: Vec::new(),
+            body: None,
+            preview: None,
+        }
+    }
+}
+
+/// Element names that make a document HTML rather than a data payload.
+const HTML_ROOTS: &[&str] = &["html", "body", "div", "p", "span", "table", "head", "font"];
+/// Deeper XML than this is not followed further (a 200 000-deep document stays cheap).
+const MAX_XML_DEPTH: usize = 256;
+
+/// Sniff the bytes of one spooled file (`truncated`: only a prefix was read).
+pub fn sniff(bytes: &[u8], truncated: bool) -> Sniffed {
+    let mut out = Sniffed::default_for(None);
+    if bytes.is_empty() {
+        return out;
+    }
+    if truncated {
+        out.heuristics.push("read-prefix-only".into());
+    }
+    let Some(Decoded {
+        text,
+        encoding,
+        heuristics,
+    }) = text::decode(bytes, truncated)
+    else {
+        sniff_binary(bytes, &mut out);
+        return out;
+    };
+    out.encoding = Some(encoding);
+    out.heuristics.extend(heuristics);
+    let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let head: String = t
+        .chars()
+        .take(1024)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+        sniff_html(t, &mut out);
+    } else if t.starts_with('<') && sniff_xml(t, &mut out) {
+        out.format = Format::Xml;
+        // An HTML fragment parses as XML too; its root element gives it away.
+        if out.heuristics.iter().any(|h| h == "xml-root-is-html") {
+            out = Sniffed {
+                heuristics: out.heuristics,
+                ..Sniffed::default_for(out.encoding)
+            };
+            sniff_html(t, &mut out);
+        }
+    } else if sniff_mime(t, &mut out) {
+        out.format = Format::Mime;
+    } else {
+        out.format = Format::Text;
+        out.preview = Some(text::squash(t, PREVIEW_CHARS)).filter(|p| !p.is_empty());
+    }
+    add_loose_addresses(&text, &mut out.fields, out.format);
+    out
+}
+
+/// Addresses anywhere in the content that no structured field already holds.
+fn add_loose_addresses(text: &str, fields: &mut Fields, format: Format) {
+    let known: Vec<String> = fields
+        .from
+        .iter()
+        .chain(fields.to.iter())
+        .chain(fields.cc.iter())
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    for a in text::find_addresses(text) {
+        if !known.contains(&a.to_ascii_lowercase()) {
+            fields.addresses.push(a);
+        }
+    }
+    if !fields.addresses.is_empty() {
+        fields.sources.insert(
+            "addresses".into(),
+            format!("{}:address-pattern", format.as_str()),
+        );
+    }
+}
+
+fn sniff_binary(bytes: &[u8], out: &mut Sniffed) {
+    out.format = Format::Binary;
+    let strings = text::binary_strings(bytes, 6);
+    let addrs = text::find_addresses(&strings);
+    if !addrs.is_empty() {
+        out.heuristics
+            .push("addresses-from-strings-in-binary".into());
+        out.fields
+            .sources
+            .insert("addresses".into(), "binary:printable-strings".into());
+        out.fields.addresses = addrs;
+    }
+    out.preview = Some(text::hex_preview(bytes, 64));
+}
+
+fn sniff_html(t: &str, out: &mut Sniffed) {
+    out.format = Format::Html;
+    let mut plain = String::with_capacity(t.len().min(1 << 16));
+    let mut in_tag = false;
+    for c in t.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                plain.push(' ');
+            }
+            '>' => in_tag = false,
+            _ if !in_tag => plain.push(c),
+            _ => {}
+        }
+    }
+    out.heuristics.push("html-tags-stripped".into());
+    let squashed = text::squash(&plain, 1 << 16);
+    out.preview = Some(text::squash(&squashed, PREVIEW_CHARS)).filter(|p| !p.is_empty());
+    out.body = Some(squashed).filter(|b| !b.is_empty());
+}
+
+/// Where an `EmailAddress` under a recipient container goes.
+#[derive(Clone, Copy)]
+enum Role {
+    From,
+    Sender,
+    To,
+    Cc,
+    Bcc,
+}
+
+fn role_of(stack: &[String]) -> Option<(Role, usize)> {
+    stack.iter().enumerate().rev().find_map(|(i, n)| {
+        let r = match n.as_str() {
+            "From" => Role::From,
+            "Sender" => Role::Sender,
+            "ToRecipients" => Role::To,
+            "CcRecipients" => Role::Cc,
+            "BccRecipients" => Role::Bcc,
+            _ => return None,
+        };
+        Some((r, i))
+    })
+}
+
+fn local(name: &[u8]) -> String {
+    let s = String::from_utf8_lossy(name);
+    match s.rsplit_once(':') {
+        Some((_, l)) => l.to_string(),
+        None => s.into_owned(),
+    }
+}
+
+fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
+    e.attributes().flatten().find_map(|a| {
+        (local(a.key.as_ref()) == want).then(|| {
+            a.unescape_value()
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
+        })
+    })
+}
+
+/// Read an XML item. Streaming, no DTD, no entity expansion, bounded depth. Returns false when
+/// the text is not XML at all (no element could be read).
+fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
+    let mut reader = Reader::from_str(t);
+    reader.config_mut().trim_text(true);
+    reader.config_mut().check_end_names = false;
+    let mut stack: Vec<String> = Vec::new();
+    let mut elements = 0usize;
+    let mut f = Fields::default();
+    let (mut sender, mut created) = (None::<String>, None::<String>);
+    let mut body: Option<String> = None;
+    let mut ews = false;
+    loop {
+        let ev = match reader.read_event() {
+            Ok(ev) => ev,
+            Err(e) => {
+                if elements == 0 {
+                    return false;
+                }
+                out.heuristics.push(format!(
+                    "xml-unreadable-after-byte-{} ({})",
+                    reader.buffer_position(),
+                    first_line(&e.to_string())
+                ));
+                break;
+            }
+        };
+        match ev {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let opens = matches!(ev, Event::Start(_));
+                elements += 1;
+                let name = local(e.name().as_ref());
+                if elements == 1 && HTML_ROOTS.contains(&name.to_ascii_lowercase().as_str()) {
+                    out.heuristics.push("xml-root-is-html".into());
+                    return true;
+                }
+                match name.as_str() {
+                    "CreateItem" => {
+                        ews = true;
+                        if let Some(d) = attr(e, "MessageDisposition") {
+                            f.disposition = Some(d);
+                            f.sources.insert(
+                                "disposition".into(),
+                                "xml:CreateItem@MessageDisposition".into(),
+                            );
+                        }
+                    }
+                    "DistinguishedFolderId" | "FolderId"
+                        if stack.last().map(String::as_str) == Some("SavedItemFolderId") =>
+                    {
+                        if let Some(id) = attr(e, "Id") {
+                            f.saved_folder = Some(id);
+                            f.sources.insert(
+                                "saved_folder".into(),
+                                format!("xml:SavedItemFolderId/{name}@Id"),
+                            );
+                        }
+                    }
+                    "ConversationId" => {
+                        if let Some(id) = attr(e, "Id") {
+                            f.conversation_id.get_or_insert(id);
+                            f.sources
+                                .insert("conversation_id".into(), "xml:ConversationId@Id".into());
+                        }
+                    }
+                    _ => {}
+                }
+                if !opens {
+                    continue;
+                }
+                stack.push(name);
+                if stack.len() > MAX_XML_DEPTH {
+                    out.heuristics
+                        .push(format!("xml-deeper-than-{MAX_XML_DEPTH}-not-followed"));
+                    break;
+                }
+            }
+            Event::End(_) => {
+                stack.pop();
+            }
+            Event::Text(e) => {
+                let v = e
+                    .unescape()
+                    .map(|c| c.into_owned())
+                    .unwrap_or_else(|_| String::from_utf8_lossy(e.as_ref()).into_owned());
+                take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
+            }
+            Event::CData(e) => {
+                let v = String::from_utf8_lossy(e.as_ref()).into_owned();
+                take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
+            }
+            Event::DocType(_) => out
+                .heuristics
+                .push("xml-doctype-ignored-no-entity-expansion".into()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if elements == 0 {
+        return false;
+    }
+    if f.from.is_none() {
+        if let Some(s) = sender {
+            f.from = Some(s);
+            f.sources
+                .insert("from".into(), "xml:Sender/Mailbox/EmailAddress".into());
+        }
+    }
+    if f.sent.is_none() {
+        if let Some(c) = created {
+            f.sent = Some(c);
+            f.sources
+                .insert("sent".into(), "xml:DateTimeCreated".into());
+        }
+    }
+    if ews {
+        out.heuristics.push("ews-createitem-payload".into());
+    }
+    if !stack.is_empty() && !out.heuristics.iter().any(|h| h.starts_with("xml-")) {
+        out.heuristics.push("xml-cut-short".into());
+    }
+    out.preview = body
+        .as_deref()
+        .map(|b| text::squash(b, PREVIEW_CHARS))
+        .filter(|p| !p.is_empty());
+    out.body = body;
+    out.fields = f;
+    true
+}
+
+fn take_text(
+    stack: &[String],
+    v: &str,
+    f: &mut Fields,
+    sender: &mut Option<String>,
+    created: &mut Option<String>,
+    body: &mut Option<String>,
+) {
+    let Some(name) = stack.last() else { return };
+    let t = v.trim();
+    match name.as_str() {
+        "ItemClass" if f.message_class.is_none() && !t.is_empty() => {
+            f.message_class = Some(t.to_string());
+            f.sources
+                .insert("message_class".into(), "xml:ItemClass".into());
+        }
+        "Subject" if f.subject.is_none() => {
+            f.subject = Some(t.to_string());
+            f.sources.insert("subject".into(), "xml:Subject".into());
+        }
+        "DateTimeSent" if f.sent.is_none() && !t.is_empty() => {
+            f.sent = Some(t.to_string());
+            f.sources.insert("sent".into(), "xml:DateTimeSent".into());
+        }
+        "DateTimeCreated" if created.is_none() => *created = Some(t.to_string()),
+        "Body" => body.get_or_insert_with(String::new).push_str(v),
+        "EmailAddress" => {
+            let addr = t.trim_start_matches("sip:").to_string();
+            if addr.is_empty() {
+                return;
+            }
+            match role_of(stack) {
+                Some((Role::From, i)) if f.from.is_none() => {
+                    f.from = Some(addr);
+                    f.sources
+                        .insert("from".into(), format!("xml:{}", stack[i..].join("/")));
+                }
+                Some((Role::Sender, _)) => {
+                    sender.get_or_insert(addr);
+                }
+                Some((Role::To, i)) => {
+                    f.to.push(addr);
+                    f.sources
+                        .insert("to".into(), format!("xml:{}", stack[i..].join("/")));
+                }
+                Some((Role::Cc, i)) | Some((Role::Bcc, i)) => {
+                    f.cc.push(addr);
+                    f.sources
+                        .insert("cc".into(), format!("xml:{}", stack[i..].join("/")));
+                }
+                _ => {}
+            }
+        }
+        _ => {}
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines()
+        .next()
+        .unwrap_or_default()
+        .chars()
+        .take(120)
+        .collect()
+}
+
+/// Header names that make a header block look like a mail message.
+const MAIL_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "subject",
+    "date",
+    "mime-version",
+    "content-type",
+    "content-class",
+    "message-id",
+    "received",
+    "thread-topic",
+    "x-mailer",
+];
+
+/// Read an RFC 822 / MIME header block. Returns false when `t` does not start with one.
+fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut body_start = None;
+    let mut offset = 0usize;
+    for raw in t.split_inclusive('\n') {
+        let line = raw.trim_end_matches(['\r', '\n']);
+        offset += raw.len();
+        if line.is_empty() {
+            body_start = Some(offset);
+            break;
+        }
+        if line.starts_with([' ', '\t']) {
+            match headers.last_mut() {
+                Some((_, v)) => {
+                    v.push(' ');
+                    v.push_str(line.trim());
+                    continue;
+                }
+                None => return false,
+            }
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return false;
+        };
+        if name.is_empty()
+            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+            || headers.len() > 500
+        {
+            return false;
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+    }
+    let known = headers
+        .iter()
+        .filter(|(n, _)| {
+            let l = n.to_ascii_lowercase();
+            MAIL_HEADERS.contains(&l.as_str()) || l.starts_with("x-ms-")
+        })
+        .count();
+    if headers.len() < 2 || known < 1 {
+        return false;
+    }
+    let f = &mut out.fields;
+    for (name, value) in &headers {
+        let l = name.to_ascii_lowercase();
+        let origin = format!("mime:{name}");
+        match l.as_str() {
+            "from" if f.from.is_none() => {
+                if let Some(a) = text::first_address(value) {
+                    f.from = Some(a);
+                    f.sources.insert("from".into(), origin);
+                }
+            }
+            "to" | "cc" | "bcc" => {
+                let addrs = text::find_addresses(value);
+                if !addrs.is_empty() {
+                    let key = if l == "to" { "to" } else { "cc" };
+                    if key == "to" {
+                        f.to.extend(addrs);
+                    } else {
+                        f.cc.extend(addrs);
+                    }
+                    f.sources.insert(key.into(), origin);
+                }
+            }
+            "subject" if f.subject.is_none() => {
+                f.subject = Some(decode_words(value));
+                f.sources.insert("subject".into(), origin);
+            }
+            "date" if f.sent.is_none() => {
+                let v = chrono::DateTime::parse_from_rfc2822(value)
+                    .map(|d| d.to_rfc3339())
+                    .unwrap_or_else(|_| value.clone());
+                f.sent = Some(v);
+                f.sources.insert("sent".into(), origin);
+            }
+            _ if l.ends_with("messageclass") || l.ends_with("message-class") => {
+                f.message_class = Some(value.clone());
+                f.sources.insert("message_class".into(), origin);
+            }
+            "content-class" if f.message_class.is_none() => {
+                f.message_class = Some(value.clone());
+                f.sources.insert("message_class".into(), origin);
+            }
+            "thread-index" | "x-ms-conversation-id" if f.conversation_id.is_none() => {
+                f.conversation_id = Some(value.clone());
+                f.sources.insert("conversation_id".into(), origin);
+            }
+            _ => {}
+        }
+    }
+    if let Some(start) = body_start {
+        let body = &t[start.min(t.len())..];
+        out.preview = Some(text::squash(body, PREVIEW_CHARS)).filter(|p| !p.is_empty());
+        out.body = Some(body.to_string()).filter(|b| !b.trim().is_empty());
+    } else {
+        out.heuristics.push("mime-headers-without-body".into());
+    }
+    true
+}
+
+/// Decode RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) in a header value.
+pub fn decode_words(v: &str) -> String {
+    let mut out = String::new();
+    let mut rest = v;
+    let mut last_was_word = false;
+    while let Some(start) = rest.find("=?") {
+        let (before, after) = rest.split_at(start);
+        let decoded = parse_word(&after[2..]);
+        match decoded {
+            Some((text, used)) => {
+                if !(last_was_word && before.trim().is_empty()) {
+                    out.push_str(before);
+                }
+                out.push_str(&text);
+                rest = &after[2 + used..];
+                last_was_word = true;
+            }
+            None => {
+                out.push_str(before);
+                out.push_str("=?");
+                rest = &after[2..];
+                last_was_word = false;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parse `charset?E?text?=`; returns the text and how many bytes were used.
+fn parse_word(s: &str) -> Option<(String, usize)> {
+    let mut parts = s.splitn(3, '?');
+    let charset = parts.next()?.to_ascii_lowercase();
+    let enc = parts.next()?.to_ascii_uppercase();
+    let rest = parts.next()?;
+    let end = rest.find("?=")?;
+    let payload = &rest[..end];
+    let used = charset.len() + enc.len() + 2 + end + 2;
+    let bytes = match enc.as_str() {
+        "B" => base64(payload)?,
+        "Q" => quoted_printable(payload),
+        _ => return None,
+    };
+    let text = if charset.contains("8859-1") || charset.contains("1252") || charset == "us-ascii" {
+        bytes.iter().map(|&b| b as char).collect()
+    } else {
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    Some((text, used))
+}
+
+fn quoted_printable(s: &str) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'_' => out.push(b' '),
+            b'=' if i + 2 < b.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                Ok(v) => {
+                    out.push(v);
+                    i += 2;
+                }
+                Err(_) => out.push(b'='),
+            },
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
+fn base64(s: &str) -> Option<Vec<u8>> {
+    fn val(c: u8) -> Option<u32> {
+        Some(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        } as u32)
+    }
+    let mut out = Vec::with_capacity(s.len() * 3 / 4);
+    let (mut acc, mut bits) = (0u32, 0u32);
+    for &c in s.as_bytes() {
+        if c == b'=' {
+            break;
+        }
+        if c.is_ascii_whitespace() {
+            continue;
+        }
+        acc = (acc << 6) | val(c)?;
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}

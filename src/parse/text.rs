@@ -1,0 +1,375 @@
+//! Shared text helpers for the parsers: decoding bytes of unknown encoding, finding addresses.
+
+use crate::model::Encoding;
+use regex::Regex;
+use std::sync::OnceLock;
+
+/// Decoded text and how it was decoded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: Encoding,
+    /// Labels of the heuristics used (empty when a BOM settled it).
+    pub heuristics: Vec<String>,
+}
+
+/// Windows-1252 code points for bytes 0x80..=0x9F (undefined ones map to U+FFFD).
+const CP1252_HIGH: [char; 32] = [
+    '€', '\u{fffd}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{fffd}', 'Ž',
+    '\u{fffd}', '\u{fffd}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{fffd}',
+    'ž', 'Ÿ',
+];
+
+fn cp1252(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|&b| match b {
+            0x80..=0x9f => CP1252_HIGH[(b - 0x80) as usize],
+            _ => b as char,
+        })
+        .collect()
+}
+
+/// Decode UTF-16 code units from bytes; an odd trailing byte becomes U+FFFD.
+pub fn utf16(bytes: &[u8], little_endian: bool) -> (String, bool) {
+    let units = bytes.chunks_exact(2).map(|p| {
+        if little_endian {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    let mut s: String = char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    let odd = bytes.len() % 2 == 1;
+    if odd {
+        s.push(char::REPLACEMENT_CHARACTER);
+    }
+    (s, odd)
+}
+
+/// Guess UTF-16 without a BOM from where the zero bytes sit in mostly-ASCII text.
+/// Returns `Some(true)` for little-endian, `Some(false)` for big-endian.
+pub fn guess_utf16(bytes: &[u8]) -> Option<bool> {
+    let sample = &bytes[..bytes.len().min(4096) & !1];
+    let pairs = sample.len() / 2;
+    if pairs < 2 {
+        return None;
+    }
+    let (mut le, mut be) = (0usize, 0usize);
+    for p in sample.chunks_exact(2) {
+        match (p[0], p[1]) {
+            (a, 0) if a != 0 => le += 1,
+            (0, b) if b != 0 => be += 1,
+            _ => {}
+        }
+    }
+    if le * 2 >= pairs && be * 10 < pairs {
+        Some(true)
+    } else if be * 2 >= pairs && le * 10 < pairs {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// Share of characters that are control characters other than ordinary white space
+/// (replacement characters count too when `count_replacement`).
+pub fn control_ratio(s: &str, count_replacement: bool) -> f64 {
+    let mut total = 0usize;
+    let mut ctrl = 0usize;
+    for c in s.chars().take(8192) {
+        total += 1;
+        if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
+            || (count_replacement && c == '\u{fffd}')
+        {
+            ctrl += 1;
+        }
+    }
+    if total == 0 {
+        0.0
+    } else {
+        ctrl as f64 / total as f64
+    }
+}
+
+/// Above this share of control characters, "text" is really binary.
+const BINARY_CONTROL_RATIO: f64 = 0.10;
+
+/// Decode bytes of unknown encoding. `None` means: this is not text.
+///
+/// `truncated` says the bytes are a prefix, so a multi-byte sequence cut at the end is expected.
+pub fn decode(bytes: &[u8], truncated: bool) -> Option<Decoded> {
+    let mut heuristics = Vec::new();
+    let (text, encoding) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        (
+            String::from_utf8_lossy(rest).into_owned(),
+            Encoding::Utf8Bom,
+        )
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        let (s, odd) = utf16(rest, true);
+        if odd && !truncated {
+            heuristics.push("odd-length-utf16".to_string());
+        }
+        (s, Encoding::Utf16leBom)
+    } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        let (s, odd) = utf16(rest, false);
+        if odd && !truncated {
+            heuristics.push("odd-length-utf16".to_string());
+        }
+        (s, Encoding::Utf16beBom)
+    } else if let Some(le) = guess_utf16(bytes) {
+        heuristics.push("utf16-without-bom-by-zero-bytes".to_string());
+        let (s, odd) = utf16(bytes, le);
+        if odd && !truncated {
+            heuristics.push("odd-length-utf16".to_string());
+        }
+        (
+            s,
+            if le {
+                Encoding::Utf16le
+            } else {
+                Encoding::Utf16be
+            },
+        )
+    } else {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => (s.to_string(), Encoding::Utf8),
+            Err(e) if truncated && e.error_len().is_none() => (
+                String::from_utf8_lossy(&bytes[..e.valid_up_to()]).into_owned(),
+                Encoding::Utf8,
+            ),
+            Err(_) => {
+                if bytes.iter().take(8192).any(|&b| b == 0) {
+                    return None;
+                }
+                heuristics.push("not-utf8-read-as-windows-1252".to_string());
+                (cp1252(bytes), Encoding::Legacy8bit)
+            }
+        }
+    };
+    let declared = matches!(
+        encoding,
+        Encoding::Utf8Bom | Encoding::Utf16leBom | Encoding::Utf16beBom
+    );
+    if control_ratio(&text, !declared) > BINARY_CONTROL_RATIO {
+        return None;
+    }
+    Some(Decoded {
+        text,
+        encoding,
+        heuristics,
+    })
+}
+
+fn email_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // a literal pattern, checked by the tests
+        Regex::new(r"(?i)(sip:)?([a-z0-9._%+\-']+@[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.[a-z]{2,})")
+            .unwrap()
+    })
+}
+
+/// `sip:` URIs and e-mail addresses in `text`, in order of appearance, without duplicates
+/// (case-insensitive) and without the `sip:` scheme.
+pub fn find_addresses(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for c in email_re().captures_iter(text) {
+        let addr = c.get(2).map(|m| m.as_str()).unwrap_or_default();
+        let addr = addr.trim_start_matches('\'').trim_end_matches(['.', '\'']);
+        if !addr.is_empty() && !out.iter().any(|a| a.eq_ignore_ascii_case(addr)) {
+            out.push(addr.to_string());
+        }
+    }
+    out
+}
+
+/// The first address in a header-like value (`"Doe, J" <jdoe@contoso.com>` → `jdoe@contoso.com`).
+pub fn first_address(value: &str) -> Option<String> {
+    find_addresses(value).into_iter().next()
+}
+
+/// Collapse runs of white space to one space and cut to `max` characters.
+pub fn squash(s: &str, max: usize) -> String {
+    let mut out = String::new();
+    let mut n = 0;
+    for w in s.split_whitespace() {
+        if n >= max {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+            n += 1;
+        }
+        for c in w.chars() {
+            if n >= max {
+                break;
+            }
+            out.push(c);
+            n += 1;
+        }
+    }
+    out
+}
+
+/// Printable runs of at least `min` characters, as ASCII and as UTF-16LE: what `strings` shows.
+pub fn binary_strings(bytes: &[u8], min: usize) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.chars().count() >= min {
+            out.push_str(run);
+            out.push('\n');
+        }
+        run.clear();
+    };
+    for &b in bytes {
+        if (0x20..0x7f).contains(&b) {
+            run.push(b as char);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    for p in bytes.chunks_exact(2) {
+        if (0x20..0x7f).contains(&p[0]) && p[1] == 0 {
+            run.push(p[0] as char);
+        } else {
+            flush(&mut run, &mut out);
+        }
+    }
+    flush(&mut run, &mut out);
+    // The odd-aligned UTF-16 case.
+    if bytes.len() > 1 {
+        for p in bytes[1..].chunks_exact(2) {
+            if (0x20..0x7f).contains(&p[0]) && p[1] == 0 {
+                run.push(p[0] as char);
+            } else {
+                flush(&mut run, &mut out);
+            }
+        }
+        flush(&mut run, &mut out);
+    }
+    out
+}
+
+/// A hex dump of the first bytes, for a preview of binary content.
+pub fn hex_preview(bytes: &[u8], max: usize) -> String {
+    let mut out = String::new();
+    for (i, chunk) in bytes[..bytes.len().min(max)].chunks(16).enumerate() {
+        use std::fmt::Write;
+        let _ = write!(out, "{:08x} ", i * 16);
+        for b in chunk {
+            let _ = write!(out, " {b:02x}");
+        }
+        out.push_str("  ");
+        out.extend(chunk.iter().map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        }));
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn decodes_boms() {
+        let d = decode(b"\xEF\xBB\xBFhello", false).expect("text");
+        assert_eq!((d.text.as_str(), d.encoding), ("hello", Encoding::Utf8Bom));
+        let d = decode(&utf16le("héllo <x/>", true), false).expect("text");
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("héllo <x/>", Encoding::Utf16leBom)
+        );
+        let mut be = vec![0xFE, 0xFF];
+        for u in "hi there".encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        let d = decode(&be, false).expect("text");
+        assert_eq!(
+            (d.text.as_str(), d.encoding),
+            ("hi there", Encoding::Utf16beBom)
+        );
+    }
+
+    #[test]
+    fn guesses_utf16_without_bom_and_labels_it() {
+        let d = decode(&utf16le("<?xml version=\"1.0\"?><a>b</a>", false), false).expect("text");
+        assert_eq!(d.encoding, Encoding::Utf16le);
+        assert!(d.text.starts_with("<?xml"));
+        assert_eq!(d.heuristics, vec!["utf16-without-bom-by-zero-bytes"]);
+    }
+
+    #[test]
+    fn odd_length_utf16_does_not_panic() {
+        let mut v = utf16le("abc", true);
+        v.push(b'x');
+        let d = decode(&v, false).expect("text");
+        assert_eq!(d.text, "abc\u{fffd}");
+        assert!(d.heuristics.contains(&"odd-length-utf16".to_string()));
+    }
+
+    #[test]
+    fn binary_is_not_text() {
+        let bytes: Vec<u8> = (0u8..=255).cycle().take(2000).collect();
+        assert!(decode(&bytes, false).is_none());
+        assert!(decode(&[0x00, 0x01, 0x02, 0x03, 0x90, 0x91, 0x00, 0x07], false).is_none());
+    }
+
+    #[test]
+    fn latin1_falls_back_with_a_label() {
+        let d = decode(b"caf\xe9 \x80 ok", false).expect("text");
+        assert_eq!(d.text, "café € ok");
+        assert_eq!(d.encoding, Encoding::Legacy8bit);
+    }
+
+    #[test]
+    fn truncated_utf8_is_still_utf8() {
+        let s = "ab€".as_bytes();
+        let d = decode(&s[..3], true).expect("text");
+        assert_eq!((d.text.as_str(), d.encoding), ("ab", Encoding::Utf8));
+    }
+
+    #[test]
+    fn finds_sip_and_mail_addresses() {
+        let a = find_addresses(
+            "To: <sip:RLee@contoso.com>; cc mkim@contoso.com, again sip:rlee@contoso.com.",
+        );
+        assert_eq!(a, vec!["RLee@contoso.com", "mkim@contoso.com"]);
+        assert_eq!(
+            first_address("\"Doe, J\" <jdoe@contoso.com>").as_deref(),
+            Some("jdoe@contoso.com")
+        );
+        assert!(find_addresses("lost 401 packets, 4017 bytes").is_empty());
+    }
+
+    #[test]
+    fn strings_in_binary_find_both_widths() {
+        let mut b = vec![0u8, 1, 2];
+        b.extend_from_slice(b"sip:jdoe@contoso.com");
+        b.extend_from_slice(&[0, 0, 9]);
+        b.extend_from_slice(&utf16le("rlee@contoso.com", false));
+        let s = binary_strings(&b, 6);
+        assert_eq!(
+            find_addresses(&s),
+            vec!["jdoe@contoso.com", "rlee@contoso.com"]
+        );
+    }
+}

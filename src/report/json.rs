@@ -1,0 +1,212 @@
+//! The JSON report: the machine contract. `SCHEMA_VERSION` changes when a field changes meaning
+//! or disappears; new fields may be added within a version. Documented in the README.
+
+use super::Report;
+use crate::model::{ClientGen, Fields, Finding, ItemState, ScanError, Source};
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+pub struct JsonReport<'a> {
+    pub schema_version: u32,
+    pub tool: Tool,
+    pub generated_at: String,
+    pub now: String,
+    pub stuck_after_secs: u64,
+    pub content_shown: bool,
+    pub summary: Summary,
+    pub accounts: Vec<JsonAccount<'a>>,
+    pub items: Vec<JsonItem<'a>>,
+    pub findings: &'a [Finding],
+    pub sources: &'a [Source],
+    pub errors: &'a [ScanError],
+}
+
+#[derive(Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Serialize)]
+pub struct Summary {
+    pub accounts: usize,
+    pub items: usize,
+    pub stuck: usize,
+    pub findings: BTreeMap<&'static str, usize>,
+    pub errors: usize,
+}
+
+#[derive(Serialize)]
+pub struct JsonAccount<'a> {
+    pub address: &'a str,
+    pub client: ClientGen,
+    pub profile: Option<&'a str>,
+    #[serde(serialize_with = "crate::model::pathser::lossy")]
+    pub dir: &'a PathBuf,
+    #[serde(serialize_with = "crate::model::pathser::lossy_opt")]
+    pub spooler: Option<&'a PathBuf>,
+    pub items: usize,
+    pub stuck: usize,
+    pub oldest_age_secs: Option<i64>,
+}
+
+#[derive(Serialize)]
+pub struct JsonItem<'a> {
+    #[serde(serialize_with = "crate::model::pathser::lossy")]
+    pub path: &'a PathBuf,
+    pub account: &'a str,
+    pub profile: Option<&'a str>,
+    pub client: ClientGen,
+    pub size: u64,
+    pub modified: Option<String>,
+    pub age_secs: Option<i64>,
+    pub state: ItemState,
+    pub stuck: bool,
+    pub format: &'static str,
+    pub encoding: Option<&'static str>,
+    pub fields: &'a Fields,
+    pub heuristics: &'a [String],
+    pub truncated: bool,
+    pub ignorable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<&'a str>,
+}
+
+pub fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Build the serialisable report.
+pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
+    let m = r.model;
+    let clock = r.opts.clock;
+    let accounts = m
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let s = m.account_stats(i, clock);
+            JsonAccount {
+                address: &a.address,
+                client: a.client,
+                profile: a.profile.as_deref(),
+                dir: &a.dir,
+                spooler: a.spooler.as_ref(),
+                items: s.items,
+                stuck: s.stuck,
+                oldest_age_secs: s.oldest_age_secs,
+            }
+        })
+        .collect();
+    let items = m
+        .items
+        .iter()
+        .map(|it| {
+            let acc = &m.accounts[it.account];
+            let state = it.state(clock);
+            JsonItem {
+                path: &it.path,
+                account: &acc.address,
+                profile: acc.profile.as_deref(),
+                client: acc.client,
+                size: it.size,
+                modified: it.modified.map(rfc3339),
+                age_secs: it.age_secs(clock.now),
+                state,
+                stuck: state == ItemState::Stuck,
+                format: it.format.as_str(),
+                encoding: it.encoding.map(|e| e.as_str()),
+                fields: &it.fields,
+                heuristics: &it.heuristics,
+                truncated: it.truncated,
+                ignorable: it.ignorable,
+                body: it.body.as_deref().filter(|_| r.opts.show_content),
+                preview: it.preview.as_deref().filter(|_| r.opts.show_content),
+            }
+        })
+        .collect();
+    let mut findings = BTreeMap::new();
+    for sev in ["critical", "warning", "info"] {
+        findings.insert(sev, 0);
+    }
+    for f in r.findings {
+        *findings.entry(f.severity.as_str()).or_insert(0) += 1;
+    }
+    JsonReport {
+        schema_version: SCHEMA_VERSION,
+        tool: Tool {
+            name: env!("CARGO_PKG_NAME"),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        generated_at: rfc3339(r.opts.generated_at),
+        now: rfc3339(clock.now),
+        stuck_after_secs: clock.stuck_after.as_secs(),
+        content_shown: r.opts.show_content,
+        summary: Summary {
+            accounts: m.accounts.len(),
+            items: m.items.len(),
+            stuck: m.stuck_count(clock),
+            findings,
+            errors: m.errors.len(),
+        },
+        accounts,
+        items,
+        findings: r.findings,
+        sources: &m.sources,
+        errors: &m.errors,
+    }
+}
+
+/// JSON text with C1 controls, DEL and bidi controls escaped as `\uXXXX` (serde_json already
+/// escapes C0), so even `cat report.json` on a terminal is safe. Still valid, equivalent JSON.
+pub fn terminal_safe(json: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // C0 controls only occur as JSON's own white space here: serde_json escapes them in strings.
+        if c as u32 >= 0x7f && crate::sanitize::is_unsafe(c) {
+            let mut buf = [0u16; 2];
+            for u in c.encode_utf16(&mut buf) {
+                let _ = write!(out, "\\u{u:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
+    let report = build(r);
+    let s = serde_json::to_string_pretty(&report).map_err(io::Error::other)?;
+    w.write_all(terminal_safe(&s).as_bytes())?;
+    w.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terminal_safe_json_stays_equivalent() {
+        let v = serde_json::json!({"s": "a\u{1b}b\u{9b}c\u{202e}d\u{7f}"});
+        let raw = serde_json::to_string_pretty(&v).expect("json");
+        let safe = terminal_safe(&raw);
+        assert!(
+            !safe
+                .chars()
+                .any(|c| c != '\n' && crate::sanitize::is_unsafe(c)),
+            "{safe}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&safe).expect("valid json");
+        assert_eq!(back, v);
+    }
+}

@@ -1,0 +1,199 @@
+//! The Markdown report: the text report's content, ready to paste into a ticket.
+
+use super::Report;
+use crate::duration::{compact, human};
+use crate::model::{Finding, Item};
+use crate::sanitize;
+use std::io::{self, Write};
+
+/// Escape Markdown punctuation in sanitised text so a file name cannot inject formatting.
+pub fn md(s: &str) -> String {
+    let s = sanitize::line(s);
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '{' | '}'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A code span that holds any text (the fence is longer than any backtick run inside).
+pub fn code(s: &str) -> String {
+    let s = sanitize::line(s).replace('|', "\\|");
+    let longest = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    if s.starts_with('`') || s.ends_with('`') {
+        format!("{fence} {s} {fence}")
+    } else {
+        format!("{fence}{s}{fence}")
+    }
+}
+
+fn finding(w: &mut dyn Write, f: &Finding) -> io::Result<()> {
+    writeln!(
+        w,
+        "- **{}** {} — {}",
+        f.severity.as_str().to_uppercase(),
+        code(&f.rule),
+        md(&f.title)
+    )?;
+    for e in f.evidence.iter().take(super::text::EVIDENCE_SHOWN) {
+        let mut loc = e.path.to_string_lossy().into_owned();
+        if let Some(l) = e.line {
+            loc.push_str(&format!(":{l}"));
+        }
+        write!(w, "  - evidence: {}", code(&loc))?;
+        if let Some(t) = e.time {
+            write!(w, " at {}", t.format("%Y-%m-%d %H:%M:%S"))?;
+        }
+        if let Some(x) = &e.excerpt {
+            write!(w, " — {}", md(&sanitize::truncate(x, 160)))?;
+        }
+        writeln!(w)?;
+    }
+    if f.evidence.len() > super::text::EVIDENCE_SHOWN {
+        writeln!(
+            w,
+            "  - … and {} more",
+            f.evidence.len() - super::text::EVIDENCE_SHOWN
+        )?;
+    }
+    if !f.remediation.is_empty() {
+        writeln!(w, "  - fix: {}", md(&f.remediation))?;
+    }
+    Ok(())
+}
+
+pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
+    let m = r.model;
+    let clock = r.opts.clock;
+    writeln!(w, "# spoolscope report")?;
+    writeln!(w)?;
+    writeln!(
+        w,
+        "Now {} · stuck after {} · {}",
+        clock.now.format("%Y-%m-%d %H:%M:%S UTC"),
+        compact(clock.stuck_after),
+        md(&r.totals_line())
+    )?;
+    if m.accounts.is_empty() {
+        writeln!(w)?;
+        writeln!(
+            w,
+            "No History Spooler and no sip\\_\\* account folder found."
+        )?;
+    }
+    for (idx, acc) in m.accounts.iter().enumerate() {
+        let st = m.account_stats(idx, clock);
+        writeln!(w)?;
+        write!(w, "## {} ({}", md(&acc.address), acc.client.label())?;
+        if let Some(p) = &acc.profile {
+            write!(w, ", profile {}", md(p))?;
+        }
+        writeln!(w, ")")?;
+        writeln!(w)?;
+        match &acc.spooler {
+            Some(sp) => writeln!(w, "Spooler: {}", code(&sp.to_string_lossy()))?,
+            None => writeln!(w, "No History Spooler folder.")?,
+        }
+        writeln!(w)?;
+        if st.items == 0 {
+            writeln!(w, "Spooler empty: healthy.")?;
+        } else {
+            writeln!(
+                w,
+                "{} of {} items stuck{}.",
+                st.stuck,
+                st.items,
+                st.oldest_age_secs
+                    .map(|a| format!(", oldest {}", human(a)))
+                    .unwrap_or_default()
+            )?;
+            writeln!(w)?;
+            writeln!(w, "| Age | State | File | Format | Size | Recipients |")?;
+            writeln!(w, "|---|---|---|---|---:|---|")?;
+            let mut items: Vec<&Item> = m.items_of(idx).collect();
+            items.sort_by_key(|i| i.modified);
+            for it in items {
+                writeln!(
+                    w,
+                    "| {} | {} | {} | {} | {} | {} |",
+                    it.age_secs(clock.now)
+                        .map(human)
+                        .unwrap_or_else(|| "?".into()),
+                    it.state(clock).word(),
+                    code(&sanitize::truncate(&it.name(), 60)),
+                    it.format.as_str(),
+                    it.size,
+                    md(&super::text::item_summary(it, r.opts.show_content))
+                )?;
+            }
+        }
+        let fs: Vec<&Finding> = r
+            .findings
+            .iter()
+            .filter(|f| f.account.as_deref() == Some(&acc.address) && f.profile == acc.profile)
+            .collect();
+        if !fs.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "### Findings")?;
+            writeln!(w)?;
+            for f in fs {
+                finding(w, f)?;
+            }
+        }
+    }
+    let other: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            !m.accounts
+                .iter()
+                .any(|a| f.account.as_deref() == Some(&a.address) && f.profile == a.profile)
+        })
+        .collect();
+    if !other.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Other findings")?;
+        writeln!(w)?;
+        for f in other {
+            finding(w, f)?;
+        }
+    }
+    if !m.errors.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Errors ({})", m.errors.len())?;
+        writeln!(w)?;
+        for e in &m.errors {
+            writeln!(
+                w,
+                "- {}: {}",
+                code(&e.path.to_string_lossy()),
+                md(&e.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_spans_hold_backticks_and_pipes() {
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("x|y"), "`x\\|y`");
+        assert!(!code("\x1b[2J").contains('\x1b'));
+    }
+
+    #[test]
+    fn md_escapes_formatting() {
+        assert_eq!(md("*bold* [x](y)"), "\\*bold\\* \\[x\\](y)");
+    }
+}

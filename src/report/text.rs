@@ -1,0 +1,248 @@
+//! The text report: for a terminal or a ticket. Grouped by account; state is always a word.
+
+use super::out::{Out, Style};
+use super::Report;
+use crate::duration::{compact, human};
+use crate::model::{Finding, Item, ItemState, Severity};
+use crate::sanitize;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Evidence lines shown per finding before "… and N more".
+pub const EVIDENCE_SHOWN: usize = 8;
+
+pub fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Critical => Style::Critical,
+        Severity::Warning => Style::Warning,
+        Severity::Info => Style::Info,
+    }
+}
+
+fn state_style(s: ItemState) -> Style {
+    match s {
+        ItemState::Stuck => Style::Stuck,
+        ItemState::ClockSkew => Style::Warning,
+        ItemState::Pending => Style::Ok,
+        _ => Style::Dim,
+    }
+}
+
+fn severity_word(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "CRITICAL",
+        Severity::Warning => "WARNING ",
+        Severity::Info => "INFO    ",
+    }
+}
+
+/// `→ a@b, c@d` plus the subject when content is shown.
+pub fn item_summary(it: &Item, show_content: bool) -> String {
+    let mut s = String::new();
+    let to: Vec<&str> = it.fields.recipients().map(String::as_str).collect();
+    if !to.is_empty() {
+        s.push_str("→ ");
+        s.push_str(&to.join(", "));
+    } else if !it.fields.addresses.is_empty() {
+        s.push_str("addresses: ");
+        s.push_str(&it.fields.addresses.join(", "));
+    }
+    if show_content {
+        if let Some(subj) = &it.fields.subject {
+            if !s.is_empty() {
+                s.push_str("  ");
+            }
+            s.push('"');
+            s.push_str(subj);
+            s.push('"');
+        }
+    }
+    s
+}
+
+/// A path shown relative to `base` when it lies under it (the full path is in the JSON).
+pub fn short_path(path: &Path, base: Option<&Path>) -> String {
+    match base.and_then(|b| path.strip_prefix(b).ok()) {
+        Some(rel) if !rel.as_os_str().is_empty() => rel.to_string_lossy().into_owned(),
+        _ => path.to_string_lossy().into_owned(),
+    }
+}
+
+/// Greedy word wrap to `width` columns.
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in text.split_whitespace() {
+        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut cur));
+        }
+        if !cur.is_empty() {
+            cur.push(' ');
+        }
+        cur.push_str(word);
+    }
+    if !cur.is_empty() {
+        lines.push(cur);
+    }
+    lines
+}
+
+fn write_finding(
+    o: &mut Out<'_>,
+    f: &Finding,
+    indent: &str,
+    base: Option<&Path>,
+) -> io::Result<()> {
+    o.text(indent)?;
+    o.styled(severity_style(f.severity), severity_word(f.severity))?;
+    o.text(" ")?;
+    o.styled(Style::Bold, &f.rule)?;
+    o.text(" — ")?;
+    o.line(&f.title)?;
+    for e in f.evidence.iter().take(EVIDENCE_SHOWN) {
+        o.text(indent)?;
+        o.styled(Style::Dim, "  evidence  ")?;
+        o.text(&short_path(&e.path, base))?;
+        if let Some(l) = e.line {
+            o.text(&format!(":{l}"))?;
+        }
+        if let Some(t) = e.time {
+            o.text(&format!("  {}", t.format("%Y-%m-%d %H:%M:%S")))?;
+        }
+        if let Some(x) = &e.excerpt {
+            o.text("  ")?;
+            o.text(&sanitize::cell(x, 160))?;
+        }
+        o.nl()?;
+    }
+    if f.evidence.len() > EVIDENCE_SHOWN {
+        o.text(indent)?;
+        o.line(&format!(
+            "  … and {} more",
+            f.evidence.len() - EVIDENCE_SHOWN
+        ))?;
+    }
+    for (i, l) in wrap(&f.remediation, 88).iter().enumerate() {
+        o.text(indent)?;
+        o.styled(
+            Style::Dim,
+            if i == 0 {
+                "  fix       "
+            } else {
+                "            "
+            },
+        )?;
+        o.line(l)?;
+    }
+    Ok(())
+}
+
+pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
+    let mut o = Out::new(w, r.opts.color);
+    let m = r.model;
+    let clock = r.opts.clock;
+    o.styled(Style::Heading, "spoolscope report")?;
+    o.line(&format!(
+        " · {} · stuck after {}",
+        clock.now.format("%Y-%m-%d %H:%M:%S UTC"),
+        compact(clock.stuck_after)
+    ))?;
+    o.line(&r.totals_line())?;
+    if m.accounts.is_empty() {
+        o.nl()?;
+        o.line("No History Spooler and no sip_* account folder found under the given paths.")?;
+    }
+    for (idx, acc) in m.accounts.iter().enumerate() {
+        let st = m.account_stats(idx, clock);
+        o.nl()?;
+        o.styled(Style::Bold, &acc.address)?;
+        o.text(&format!(" · {}", acc.client.label()))?;
+        if let Some(p) = &acc.profile {
+            o.text(&format!(" · profile {p}"))?;
+        }
+        o.nl()?;
+        match &acc.spooler {
+            Some(sp) => {
+                o.styled(Style::Dim, "  spooler  ")?;
+                o.line(&sp.to_string_lossy())?;
+            }
+            None => o.line("  no History Spooler folder")?,
+        }
+        if st.items == 0 {
+            o.line("  spooler empty: healthy")?;
+        } else if st.stuck == 0 {
+            o.line(&format!("  {} item(s), none stuck", st.items))?;
+        } else {
+            o.line(&format!(
+                "  {} of {} items stuck, oldest {}",
+                st.stuck,
+                st.items,
+                human(st.oldest_age_secs.unwrap_or(0))
+            ))?;
+        }
+        let mut items: Vec<&Item> = m.items_of(idx).collect();
+        items.sort_by_key(|i| i.modified);
+        for it in items {
+            let state = it.state(clock);
+            let age = it
+                .age_secs(clock.now)
+                .map(human)
+                .unwrap_or_else(|| "?".into());
+            o.text(&format!("    {age:<8} "))?;
+            o.styled(state_style(state), &format!("{:<8}", state.word()))?;
+            o.text(&format!(
+                " {:<30} {:<7} {}",
+                sanitize::middle(&sanitize::line(&it.name()), 30),
+                it.format.as_str(),
+                item_summary(it, r.opts.show_content)
+            ))?;
+            o.nl()?;
+            if r.opts.show_content {
+                if let Some(p) = &it.preview {
+                    o.block("        │ ", p)?;
+                }
+            }
+        }
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| f.account.as_deref() == Some(&acc.address) && f.profile == acc.profile)
+        {
+            write_finding(&mut o, f, "  ", acc.dir.parent())?;
+        }
+    }
+    let unattached: Vec<&Finding> = r
+        .findings
+        .iter()
+        .filter(|f| {
+            !m.accounts
+                .iter()
+                .any(|a| f.account.as_deref() == Some(&a.address) && f.profile == a.profile)
+        })
+        .collect();
+    if !unattached.is_empty() {
+        o.nl()?;
+        o.styled(Style::Bold, "other findings")?;
+        o.nl()?;
+        for f in unattached {
+            write_finding(&mut o, f, "  ", None)?;
+        }
+    }
+    if !m.errors.is_empty() {
+        o.nl()?;
+        o.styled(Style::Bold, &format!("errors ({})", m.errors.len()))?;
+        o.nl()?;
+        for e in &m.errors {
+            o.line(&format!("  {}: {}", e.path.to_string_lossy(), e.message))?;
+        }
+    }
+    if !r.opts.show_content {
+        o.nl()?;
+        o.styled(
+            Style::Dim,
+            "message subjects and bodies hidden; --show-content reveals them",
+        )?;
+        o.nl()?;
+    }
+    Ok(())
+}

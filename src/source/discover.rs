@@ -1,0 +1,293 @@
+//! Finding every `History Spooler` (and the `sip_*` accounts around them) under a path.
+//!
+//! A path may be a spooler, a `sip_*` folder, a `Lync` folder, a profile, a whole `Users` folder
+//! or any folder of collected files: the walk looks at every level, never follows a link (so it
+//! cannot loop) and stops at a fixed depth.
+
+use super::paths;
+use super::read::file_type_name;
+use crate::model::{Account, ClientGen, ScanError};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// Deeper than this, the walk does not go.
+pub const MAX_DEPTH: usize = 48;
+pub const SPOOLER_DIR: &str = "History Spooler";
+
+/// A file found outside any spooler (a log, an export…), for the other parsers to look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherFile {
+    pub path: PathBuf,
+    pub size: u64,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub accounts: Vec<Account>,
+    /// (account index, file) for every regular file inside a spooler.
+    pub spool_files: Vec<(usize, PathBuf)>,
+    /// Per account: entries in its spooler that were not regular files.
+    pub spool_skipped: HashMap<usize, u64>,
+    pub other_files: Vec<OtherFile>,
+    pub errors: Vec<ScanError>,
+    /// Roots that could be walked at all.
+    pub roots_ok: usize,
+    /// Roots that could not (missing, unreadable), with the reason.
+    pub roots_failed: Vec<ScanError>,
+    by_dir: HashMap<PathBuf, usize>,
+    spoolers: HashMap<PathBuf, usize>,
+}
+
+fn name_of(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+fn is_sip_dir(name: &str) -> bool {
+    name.len() > 4 && name[..4].eq_ignore_ascii_case("sip_")
+}
+
+/// The client generation from where a `sip_*` folder sits.
+pub fn client_of(sip_dir: &Path) -> ClientGen {
+    let parent = sip_dir.parent();
+    let pname = parent.map(name_of).unwrap_or_default();
+    let gname = parent
+        .and_then(Path::parent)
+        .map(name_of)
+        .unwrap_or_default();
+    if pname.eq_ignore_ascii_case("Communicator") {
+        return ClientGen::Lync2010;
+    }
+    if pname.eq_ignore_ascii_case("Lync") {
+        match gname.as_str() {
+            "16.0" => return ClientGen::Office16,
+            "15.0" => return ClientGen::Office15,
+            _ => {}
+        }
+    }
+    for a in sip_dir.ancestors().skip(1) {
+        match name_of(a).as_str() {
+            "16.0" => return ClientGen::Office16,
+            "15.0" => return ClientGen::Office15,
+            n if n.eq_ignore_ascii_case("Communicator") => return ClientGen::Lync2010,
+            _ => {}
+        }
+    }
+    ClientGen::Unknown
+}
+
+impl Discovery {
+    /// Walk one root and add what it holds.
+    pub fn walk(&mut self, root: &Path) {
+        match std::fs::metadata(root) {
+            Ok(_) => self.roots_ok += 1,
+            Err(e) => {
+                self.roots_failed
+                    .push(ScanError::new(root, super::read::describe_io(&e)));
+                return;
+            }
+        }
+        // A root inside a spooler (or the spooler itself) still belongs to its account.
+        if let Some(sp) = root
+            .ancestors()
+            .find(|a| name_of(a).eq_ignore_ascii_case(SPOOLER_DIR))
+        {
+            self.spooler(sp);
+        } else if is_sip_dir(&name_of(root)) {
+            self.account(root);
+        }
+        for entry in WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH) {
+            let entry = match entry {
+                Ok(e) => e,
+                Err(e) => {
+                    let path = e
+                        .path()
+                        .map(Path::to_path_buf)
+                        .unwrap_or_else(|| root.to_path_buf());
+                    let msg = e
+                        .io_error()
+                        .map(super::read::describe_io)
+                        .unwrap_or_else(|| e.to_string());
+                    self.errors
+                        .push(ScanError::new(path, format!("cannot read: {msg}")));
+                    continue;
+                }
+            };
+            let path = entry.path();
+            let ft = entry.file_type();
+            let in_spooler = self.spooler_of(path);
+            if entry.depth() > 0 && ft.is_symlink() {
+                match in_spooler {
+                    Some(acc) => {
+                        *self.spool_skipped.entry(acc).or_default() += 1;
+                        self.errors
+                            .push(ScanError::new(path, "symbolic link, not followed"));
+                    }
+                    None => {
+                        let n = name_of(path);
+                        if !paths::LEGACY_JUNCTIONS
+                            .iter()
+                            .any(|j| j.eq_ignore_ascii_case(&n))
+                        {
+                            self.errors
+                                .push(ScanError::new(path, "symbolic link, not followed"));
+                        }
+                    }
+                }
+                continue;
+            }
+            if ft.is_dir() {
+                let n = name_of(path);
+                if n.eq_ignore_ascii_case(SPOOLER_DIR) {
+                    self.spooler(path);
+                } else if is_sip_dir(&n) {
+                    self.account(path);
+                }
+                if entry.depth() + 1 == MAX_DEPTH {
+                    self.errors.push(ScanError::new(
+                        path,
+                        format!("deeper than {MAX_DEPTH} levels, not descended"),
+                    ));
+                }
+                continue;
+            }
+            if ft.is_file() {
+                match in_spooler {
+                    Some(acc) => self.spool_files.push((acc, path.to_path_buf())),
+                    None => {
+                        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+                        self.other_files.push(OtherFile {
+                            path: path.to_path_buf(),
+                            size,
+                        });
+                    }
+                }
+                continue;
+            }
+            // FIFO, socket, device: never opened.
+            if let Some(acc) = in_spooler {
+                *self.spool_skipped.entry(acc).or_default() += 1;
+            }
+            self.errors.push(ScanError::new(
+                path,
+                format!("not a regular file ({}), skipped", file_type_name(&ft)),
+            ));
+        }
+    }
+
+    /// The account owning the spooler that contains `path`, if any.
+    fn spooler_of(&self, path: &Path) -> Option<usize> {
+        path.ancestors()
+            .skip(1)
+            .find_map(|a| self.spoolers.get(a).copied())
+    }
+
+    /// Register (once) the account of a `sip_*` folder.
+    fn account(&mut self, dir: &Path) -> usize {
+        if let Some(&i) = self.by_dir.get(dir) {
+            return i;
+        }
+        let name = name_of(dir);
+        let address = if is_sip_dir(&name) {
+            name[4..].to_string()
+        } else {
+            format!("unknown ({name})")
+        };
+        let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        self.accounts.push(Account {
+            address,
+            client: client_of(&abs),
+            profile: paths::profile_of(&abs),
+            dir: dir.to_path_buf(),
+            spooler: None,
+        });
+        let i = self.accounts.len() - 1;
+        self.by_dir.insert(dir.to_path_buf(), i);
+        i
+    }
+
+    /// Register (once) a `History Spooler` folder and its account.
+    fn spooler(&mut self, dir: &Path) -> usize {
+        if let Some(&i) = self.spoolers.get(dir) {
+            return i;
+        }
+        let parent = dir.parent().unwrap_or(dir);
+        let i = self.account(parent);
+        if self.accounts[i].spooler.is_none() {
+            self.accounts[i].spooler = Some(dir.to_path_buf());
+        }
+        self.spoolers.insert(dir.to_path_buf(), i);
+        i
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn client_generation_from_layout() {
+        assert_eq!(
+            client_of(Path::new(
+                "/u/AppData/Local/Microsoft/Office/16.0/Lync/sip_a@b.c"
+            )),
+            ClientGen::Office16
+        );
+        assert_eq!(
+            client_of(Path::new(
+                "/u/AppData/Local/Microsoft/Office/15.0/Lync/sip_a@b.c"
+            )),
+            ClientGen::Office15
+        );
+        assert_eq!(
+            client_of(Path::new(
+                "/u/AppData/Local/Microsoft/Communicator/sip_a@b.c"
+            )),
+            ClientGen::Lync2010
+        );
+        assert_eq!(client_of(Path::new("/case/sip_a@b.c")), ClientGen::Unknown);
+    }
+
+    #[test]
+    fn finds_spoolers_at_any_level() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let base = t
+            .path()
+            .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
+        let sp = base.join("sip_jdoe@contoso.com/History Spooler");
+        fs::create_dir_all(&sp).expect("mkdir");
+        fs::write(sp.join("a.xml"), "<x/>").expect("write");
+        fs::create_dir_all(base.join("sip_other@contoso.com")).expect("mkdir");
+        fs::write(base.join("sip_other@contoso.com/GalContacts.db"), "x").expect("write");
+
+        for root in [t.path().to_path_buf(), base.clone(), sp.clone()] {
+            let mut d = Discovery::default();
+            d.walk(&root);
+            let acc = d
+                .accounts
+                .iter()
+                .find(|a| a.address == "jdoe@contoso.com")
+                .expect("jdoe found");
+            assert_eq!(acc.client, ClientGen::Office16);
+            assert_eq!(acc.profile.as_deref(), Some("jdoe"));
+            assert_eq!(d.spool_files.len(), 1, "root {root:?}");
+            assert!(d.spool_files[0].1.ends_with("a.xml"));
+        }
+        let mut d = Discovery::default();
+        d.walk(t.path());
+        assert_eq!(d.accounts.len(), 2);
+        assert_eq!(d.other_files.len(), 1);
+    }
+
+    #[test]
+    fn missing_root_is_reported() {
+        let mut d = Discovery::default();
+        d.walk(Path::new("/definitely/not/here"));
+        assert_eq!(d.roots_ok, 0);
+        assert_eq!(d.roots_failed.len(), 1);
+    }
+}

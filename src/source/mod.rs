@@ -1,0 +1,85 @@
+//! Everything that touches the disk: discovery, bounded reading, path handling.
+
+pub mod discover;
+pub mod paths;
+pub mod read;
+pub mod scan;
+
+use std::path::PathBuf;
+
+/// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).
+pub fn default_roots() -> Result<Vec<PathBuf>, String> {
+    if cfg!(windows) {
+        let local = paths::env_lookup("LOCALAPPDATA")
+            .ok_or("%LOCALAPPDATA% is not set; pass a PATH to scan")?;
+        let mut roots = vec![PathBuf::from(local)];
+        // Lync 2010 writes its trace logs to %USERPROFILE%\Tracing.
+        if let Some(profile) = paths::env_lookup("USERPROFILE") {
+            let tracing = PathBuf::from(profile).join("Tracing");
+            if tracing.is_dir() {
+                roots.push(tracing);
+            }
+        }
+        Ok(roots)
+    } else {
+        Err(
+            "no PATH given: pass a folder to scan (a profile, a Users folder, a folder of \
+             collected files), use --profiles-root DIR --all-users, or try `spoolscope demo`"
+                .into(),
+        )
+    }
+}
+
+/// The system's profiles folder (`C:\Users` on Windows), for `--all-users`.
+pub fn system_profiles_root() -> Option<PathBuf> {
+    if !cfg!(windows) {
+        return None;
+    }
+    if let Some(public) = paths::env_lookup("PUBLIC") {
+        if let Some(parent) = PathBuf::from(public).parent() {
+            return Some(parent.to_path_buf());
+        }
+    }
+    let drive = paths::env_lookup("SystemDrive").unwrap_or_else(|| "C:".into());
+    Some(PathBuf::from(format!("{drive}\\Users")))
+}
+
+/// Roots for `--all-users`: each real profile's `AppData\Local` (and `Tracing`) under `root`.
+/// Profiles that cannot be listed are reported, not fatal.
+pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::model::ScanError>) {
+    let mut roots = Vec::new();
+    let mut errors = Vec::new();
+    let entries = match std::fs::read_dir(root) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(crate::model::ScanError::new(
+                root,
+                format!("cannot list profiles: {}", read::describe_io(&e)),
+            ));
+            return (roots, errors);
+        }
+    };
+    let mut profiles: Vec<PathBuf> = entries
+        .flatten()
+        .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
+        .filter(|e| paths::is_profile_name(&e.file_name().to_string_lossy()))
+        .map(|e| e.path())
+        .collect();
+    profiles.sort();
+    for p in profiles {
+        let local = p.join("AppData").join("Local");
+        match std::fs::read_dir(&local) {
+            Ok(_) => roots.push(local),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => errors.push(crate::model::ScanError::new(
+                &p,
+                format!("profile skipped: {}", read::describe_io(&e)),
+            )),
+        }
+        let tracing = p.join("Tracing");
+        if tracing.is_dir() {
+            roots.push(tracing);
+        }
+    }
+    (roots, errors)
+}
