@@ -62,6 +62,47 @@ pub enum Command {
         #[command(flatten)]
         opts: ScanOpts,
     },
+    /// Package the evidence for escalation: reports, a manifest with SHA-256 of every source,
+    /// redacted copies of stuck items and redacted log excerpts, in one zip.
+    #[command(
+        after_help = "Examples:\n  spoolscope bundle C:\\Users\\jdoe -o D:\\case-1234.zip\n  spoolscope bundle ./collected -o ~/case.zip --include-content --force"
+    )]
+    Bundle {
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        opts: ScanOpts,
+        /// The zip file to write (never inside a scanned folder).
+        #[arg(short = 'o', long, value_name = "FILE.zip")]
+        output: PathBuf,
+        /// Keep message subjects and bodies (redacted by default).
+        #[arg(long)]
+        include_content: bool,
+        /// Overwrite the output if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Merge JSON reports (or watch NDJSON streams) from many machines into one summary.
+    #[command(
+        after_help = "Examples:\n  spoolscope fleet reports/            every *.json, *.ndjson under a folder\n  spoolscope fleet 'ws-*.json' --sort stuck --format markdown"
+    )]
+    Fleet {
+        /// Report files, folders or `*` globs.
+        #[arg(value_name = "REPORT", required = true)]
+        inputs: Vec<String>,
+        /// Output format [default: text].
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: Option<ReportFormat>,
+        /// Colour in text output.
+        #[arg(long, value_enum, value_name = "WHEN", default_value_t)]
+        color: ColorChoice,
+        /// Lowest finding severity that makes the exit code 1.
+        #[arg(long, value_enum, value_name = "LEVEL", default_value_t)]
+        fail_on: FailOn,
+        /// Table order.
+        #[arg(long, value_enum, default_value_t)]
+        sort: crate::fleet::SortBy,
+    },
     /// Build a realistic sample workstation in a temporary folder and run on it.
     Demo {
         /// Print the report of the demo instead of opening the interactive view.
@@ -180,16 +221,21 @@ impl Settings {
         })
     }
 
-    /// Colour decision for a stream: `auto` means a terminal, `NO_COLOR` unset, `TERM` not dumb.
+    /// Colour decision for a stream (see [`color_enabled`]).
     pub fn use_color(&self, is_terminal: bool) -> bool {
-        match self.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                is_terminal
-                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-                    && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
-            }
+        color_enabled(self.color, is_terminal)
+    }
+}
+
+/// Colour decision for a stream: `auto` means a terminal, `NO_COLOR` unset, `TERM` not dumb.
+pub fn color_enabled(choice: ColorChoice, is_terminal: bool) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            is_terminal
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::env::var("TERM").map(|t| t != "dumb").unwrap_or(true)
         }
     }
 }
@@ -320,6 +366,87 @@ fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     Ok(exit_code_for(&findings, settings.fail_on))
 }
 
+fn bundle_cmd(
+    targets: &Targets,
+    opts: &ScanOpts,
+    bopts: crate::bundle::BundleOptions,
+) -> Result<i32, Fatal> {
+    let real_now = Utc::now();
+    let settings = Settings::resolve(opts, real_now)?;
+    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
+    let out = crate::bundle::check_output(&bopts, &roots).map_err(|e| Fatal(e.to_string()))?;
+    let (mut s, findings) = analyse(&roots, &settings);
+    if s.roots_ok == 0 {
+        return Err(Fatal("nothing could be scanned".into()));
+    }
+    s.model.errors.extend(pre_errors);
+    for e in &s.model.errors {
+        warn(&format!("{}: {}", e.path.display(), e.message));
+    }
+    let ropts = ReportOptions {
+        clock: settings.clock,
+        generated_at: real_now,
+        show_content: bopts.include_content,
+        color: false,
+    };
+    let sum = crate::bundle::write(&out, &roots, &s.model, &findings, &ropts, &bopts)
+        .map_err(|e| Fatal(e.to_string()))?;
+    let _ = writeln!(
+        std::io::stdout(),
+        "{}: {} sources in the manifest, {} item copies, {} log excerpts, content {}",
+        sanitize::line(&out.to_string_lossy()),
+        sum.files,
+        sum.copies,
+        sum.excerpts,
+        if bopts.include_content {
+            "included"
+        } else {
+            "redacted"
+        }
+    );
+    Ok(exit_code_for(&findings, settings.fail_on))
+}
+
+fn fleet_cmd(
+    inputs: &[String],
+    format: Option<ReportFormat>,
+    color: ColorChoice,
+    fail_on: FailOn,
+    sort: crate::fleet::SortBy,
+) -> Result<i32, Fatal> {
+    let (files, errors) = crate::fleet::expand_inputs(inputs);
+    let fleet = crate::fleet::merge(&files, errors, sort);
+    if fleet.reports == 0 {
+        for e in &fleet.errors {
+            warn(&format!("{}: {}", e.path.display(), e.message));
+        }
+        return Err(Fatal("no report could be read".into()));
+    }
+    let stdout = std::io::stdout();
+    let use_color = color_enabled(color, stdout.is_terminal());
+    let mut lock = std::io::BufWriter::new(stdout.lock());
+    let res = match format.unwrap_or_default() {
+        ReportFormat::Text => crate::fleet::write_text(&fleet, &mut lock, use_color),
+        ReportFormat::Markdown => crate::fleet::write_markdown(&fleet, &mut lock),
+        ReportFormat::Json => crate::fleet::write_json(&fleet, &mut lock),
+    }
+    .and_then(|_| lock.flush());
+    if format.is_some_and(|f| f != ReportFormat::Text) {
+        for e in &fleet.errors {
+            warn(&format!("{}: {}", e.path.display(), e.message));
+        }
+    }
+    match res {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        Err(e) => return Err(Fatal(format!("cannot write: {e}"))),
+    }
+    Ok(match fail_on.threshold() {
+        Some(t) if fleet.has_at_or_above(t) => EXIT_FINDINGS,
+        _ => EXIT_OK,
+    })
+}
+
 fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let settings = Settings::resolve(opts, real_now)?;
@@ -342,8 +469,12 @@ pub fn main() -> i32 {
             return code;
         }
     };
+    let default_opts = ScanOpts::default();
     let opts = match &cli.command {
-        Some(Command::Report { opts, .. }) | Some(Command::Demo { opts, .. }) => opts,
+        Some(Command::Report { opts, .. })
+        | Some(Command::Demo { opts, .. })
+        | Some(Command::Bundle { opts, .. }) => opts,
+        Some(Command::Fleet { .. }) => &default_opts,
         None => &cli.opts,
     };
     if opts.print_config_template {
@@ -353,6 +484,28 @@ pub fn main() -> i32 {
     let res = match &cli.command {
         Some(Command::Report { targets, opts }) => report_cmd(targets, opts),
         Some(Command::Demo { report, opts }) => demo_cmd(*report, opts),
+        Some(Command::Bundle {
+            targets,
+            opts,
+            output,
+            include_content,
+            force,
+        }) => bundle_cmd(
+            targets,
+            opts,
+            crate::bundle::BundleOptions {
+                output: output.clone(),
+                include_content: *include_content,
+                force: *force,
+            },
+        ),
+        Some(Command::Fleet {
+            inputs,
+            format,
+            color,
+            fail_on,
+            sort,
+        }) => fleet_cmd(inputs, *format, *color, *fail_on, *sort),
         None => report_cmd(&cli.targets, &cli.opts),
     };
     match res {

@@ -6,13 +6,16 @@
 
 #![forbid(unsafe_code)]
 
+pub mod bundle;
 pub mod cli;
 pub mod config;
 pub mod demo;
 pub mod diagnose;
 pub mod duration;
+pub mod fleet;
 pub mod model;
 pub mod parse;
+pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod source;

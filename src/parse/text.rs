@@ -186,6 +186,14 @@ pub fn find_addresses(text: &str) -> Vec<String> {
     out
 }
 
+/// Byte ranges of the addresses (without `sip:`) in `text`, in order.
+pub fn address_spans(text: &str) -> Vec<std::ops::Range<usize>> {
+    email_re()
+        .captures_iter(text)
+        .filter_map(|c| c.get(2).map(|m| m.range()))
+        .collect()
+}
+
 /// The first address in a header-like value (`"Doe, J" <jdoe@contoso.com>` → `jdoe@contoso.com`).
 pub fn first_address(value: &str) -> Option<String> {
     find_addresses(value).into_iter().next()

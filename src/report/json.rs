@@ -2,7 +2,9 @@
 //! or disappears; new fields may be added within a version. Documented in the README.
 
 use super::Report;
-use crate::model::{ClientGen, Fields, Finding, ItemState, ScanError, Source};
+use crate::model::{
+    Account, ClientGen, Clock, Fields, Finding, Item, ItemState, ScanError, Source,
+};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -15,6 +17,9 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct JsonReport<'a> {
     pub schema_version: u32,
     pub tool: Tool,
+    /// The machine and user that produced the report (for merging reports across a fleet).
+    pub host: Option<String>,
+    pub user: Option<String>,
     pub generated_at: String,
     pub now: String,
     pub stuck_after_secs: u64,
@@ -80,6 +85,32 @@ pub struct JsonItem<'a> {
     pub preview: Option<&'a str>,
 }
 
+impl<'a> JsonItem<'a> {
+    /// The JSON view of one item at `clock`; body and preview only with `show_content`.
+    pub fn of(it: &'a Item, acc: &'a Account, clock: Clock, show_content: bool) -> JsonItem<'a> {
+        let state = it.state(clock);
+        JsonItem {
+            path: &it.path,
+            account: &acc.address,
+            profile: acc.profile.as_deref(),
+            client: acc.client,
+            size: it.size,
+            modified: it.modified.map(rfc3339),
+            age_secs: it.age_secs(clock.now),
+            state,
+            stuck: state == ItemState::Stuck,
+            format: it.format.as_str(),
+            encoding: it.encoding.map(|e| e.as_str()),
+            fields: &it.fields,
+            heuristics: &it.heuristics,
+            truncated: it.truncated,
+            ignorable: it.ignorable,
+            body: it.body.as_deref().filter(|_| show_content),
+            preview: it.preview.as_deref().filter(|_| show_content),
+        }
+    }
+}
+
 pub fn rfc3339(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
@@ -109,29 +140,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
     let items = m
         .items
         .iter()
-        .map(|it| {
-            let acc = &m.accounts[it.account];
-            let state = it.state(clock);
-            JsonItem {
-                path: &it.path,
-                account: &acc.address,
-                profile: acc.profile.as_deref(),
-                client: acc.client,
-                size: it.size,
-                modified: it.modified.map(rfc3339),
-                age_secs: it.age_secs(clock.now),
-                state,
-                stuck: state == ItemState::Stuck,
-                format: it.format.as_str(),
-                encoding: it.encoding.map(|e| e.as_str()),
-                fields: &it.fields,
-                heuristics: &it.heuristics,
-                truncated: it.truncated,
-                ignorable: it.ignorable,
-                body: it.body.as_deref().filter(|_| r.opts.show_content),
-                preview: it.preview.as_deref().filter(|_| r.opts.show_content),
-            }
-        })
+        .map(|it| JsonItem::of(it, &m.accounts[it.account], clock, r.opts.show_content))
         .collect();
     let mut findings = BTreeMap::new();
     for sev in ["critical", "warning", "info"] {
@@ -146,6 +155,8 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
             name: env!("CARGO_PKG_NAME"),
             version: env!("CARGO_PKG_VERSION"),
         },
+        host: crate::source::host_name(),
+        user: crate::source::user_name(),
         generated_at: rfc3339(r.opts.generated_at),
         now: rfc3339(clock.now),
         stuck_after_secs: clock.stuck_after.as_secs(),

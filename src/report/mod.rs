@@ -2,6 +2,7 @@
 
 pub mod json;
 pub mod markdown;
+pub mod ndjson;
 pub mod out;
 pub mod text;
 

@@ -83,3 +83,27 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
     }
     (roots, errors)
 }
+
+/// This machine's name, for reports that are merged across a fleet.
+pub fn host_name() -> Option<String> {
+    for var in ["COMPUTERNAME", "HOSTNAME"] {
+        if let Ok(v) = std::env::var(var) {
+            if !v.trim().is_empty() {
+                return Some(v.trim().to_string());
+            }
+        }
+    }
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+/// The user running spoolscope.
+pub fn user_name() -> Option<String> {
+    ["USERNAME", "USER", "LOGNAME"]
+        .iter()
+        .find_map(|v| std::env::var(v).ok())
+        .filter(|s| !s.trim().is_empty())
+}

@@ -1,0 +1,390 @@
+//! `spoolscope bundle`: an escalation package (zip) with the reports, a manifest of every source
+//! with its SHA-256, redacted copies of the stuck items and redacted log excerpts around every
+//! piece of evidence. It writes only the named output file.
+
+use crate::model::{Finding, ItemState, Model};
+use crate::redact;
+use crate::report::{json::rfc3339, Report, ReportFormat, ReportOptions};
+use crate::source::read;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Files larger than this are listed in the manifest without a hash.
+pub const HASH_CAP: u64 = 1 << 30;
+/// Lines of context on each side of a piece of log evidence.
+pub const EXCERPT_CONTEXT: u64 = 20;
+/// Logs larger than this are not excerpted (the manifest still lists them).
+const EXCERPT_READ_CAP: usize = 64 << 20;
+
+#[derive(Debug, Clone)]
+pub struct BundleOptions {
+    pub output: PathBuf,
+    pub include_content: bool,
+    pub force: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BundleError {
+    #[error("{0}: already exists (use --force to overwrite)")]
+    Exists(PathBuf),
+    #[error("{0}: is inside a scanned folder ({1}); spoolscope never writes there")]
+    InsideScanned(PathBuf, PathBuf),
+    #[error("{0}: the folder for the output does not exist")]
+    NoParent(PathBuf),
+    #[error("{0}: {1}")]
+    Io(PathBuf, String),
+}
+
+#[derive(Debug, Serialize)]
+pub struct ManifestEntry {
+    /// The file's path on the scanned machine.
+    #[serde(serialize_with = "crate::model::pathser::lossy")]
+    pub source: PathBuf,
+    /// Where its copy or excerpt sits in the zip, if anywhere.
+    pub archived_as: Option<String>,
+    pub kind: &'static str,
+    pub size: u64,
+    pub modified: Option<String>,
+    pub sha256: Option<String>,
+    pub redacted: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub schema_version: u32,
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub generated_at: String,
+    pub content_included: bool,
+    pub roots: Vec<String>,
+    pub files: Vec<ManifestEntry>,
+}
+
+/// What was written, for the one-line summary.
+#[derive(Debug)]
+pub struct BundleSummary {
+    pub files: usize,
+    pub copies: usize,
+    pub excerpts: usize,
+}
+
+/// Check the output location before any scanning work is wasted.
+pub fn check_output(opts: &BundleOptions, roots: &[PathBuf]) -> Result<PathBuf, BundleError> {
+    let out = std::path::absolute(&opts.output)
+        .map_err(|e| BundleError::Io(opts.output.clone(), read::describe_io(&e)))?;
+    let parent = out
+        .parent()
+        .filter(|p| p.is_dir())
+        .ok_or_else(|| BundleError::NoParent(out.clone()))?;
+    let parent_real = parent
+        .canonicalize()
+        .unwrap_or_else(|_| parent.to_path_buf());
+    for r in roots {
+        let rr = r.canonicalize().unwrap_or_else(|_| r.to_path_buf());
+        if parent_real.starts_with(&rr) {
+            return Err(BundleError::InsideScanned(out, r.clone()));
+        }
+    }
+    if !opts.force && std::fs::symlink_metadata(&out).is_ok() {
+        return Err(BundleError::Exists(out));
+    }
+    Ok(out)
+}
+
+/// The archive path for a scanned file: `files/<root name>/<path under the root>`.
+fn archive_path(path: &Path, roots: &[PathBuf]) -> String {
+    for (i, r) in roots.iter().enumerate() {
+        if let Ok(rel) = path.strip_prefix(r) {
+            let name = r
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| format!("root{i}"));
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            return format!("files/{name}/{rel}");
+        }
+    }
+    let flat = path.to_string_lossy().replace(['\\', ':'], "/");
+    format!("files/other/{}", flat.trim_start_matches('/'))
+}
+
+fn sha256_of(path: &Path, size: u64) -> (Option<String>, Option<String>) {
+    if size > HASH_CAP {
+        return (
+            None,
+            Some(format!("larger than {} MiB, not hashed", HASH_CAP >> 20)),
+        );
+    }
+    let mut f = match read::open_regular(path) {
+        Ok(f) => f,
+        Err(e) => return (None, Some(e.to_string())),
+    };
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        match f.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => h.update(&buf[..n]),
+            Err(e) => return (None, Some(read::describe_io(&e))),
+        }
+    }
+    let digest = h.finalize();
+    (
+        Some(digest.iter().map(|b| format!("{b:02x}")).collect()),
+        None,
+    )
+}
+
+/// A copy of the model with private content removed (subjects masked, bodies dropped, evidence
+/// excerpts redacted).
+pub fn redacted_model(m: &Model, findings: &[Finding]) -> (Model, Vec<Finding>) {
+    let mut m = m.clone();
+    for it in &mut m.items {
+        if let Some(s) = &it.fields.subject {
+            it.fields.subject = Some(redact::mask(s));
+        }
+        it.body = None;
+        it.preview = None;
+    }
+    for ev in &mut m.events {
+        ev.excerpt = redact::redact_log_line(&ev.excerpt);
+    }
+    let findings = findings
+        .iter()
+        .cloned()
+        .map(|mut f| {
+            for e in &mut f.evidence {
+                if let Some(x) = &e.excerpt {
+                    e.excerpt = Some(redact::redact_log_line(x));
+                }
+            }
+            f
+        })
+        .collect();
+    (m, findings)
+}
+
+fn zip_err(out: &Path) -> impl Fn(zip::result::ZipError) -> BundleError + '_ {
+    move |e| BundleError::Io(out.to_path_buf(), e.to_string())
+}
+
+/// Write the bundle. `out` comes from [`check_output`].
+pub fn write(
+    out: &Path,
+    roots: &[PathBuf],
+    model: &Model,
+    findings: &[Finding],
+    ropts: &ReportOptions,
+    opts: &BundleOptions,
+) -> Result<BundleSummary, BundleError> {
+    let io_err = |e: std::io::Error| BundleError::Io(out.to_path_buf(), read::describe_io(&e));
+    let dir = out
+        .parent()
+        .ok_or_else(|| BundleError::NoParent(out.to_path_buf()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".spoolscope-bundle-")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    let mut zip = zip::ZipWriter::new(tmp.reopen().map_err(io_err)?);
+    let fopts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+
+    let (red_model, red_findings);
+    let (m, fs) = if opts.include_content {
+        (model, findings)
+    } else {
+        (red_model, red_findings) = redacted_model(model, findings);
+        (&red_model, red_findings.as_slice())
+    };
+    let ropts = ReportOptions {
+        show_content: opts.include_content,
+        color: false,
+        ..ropts.clone()
+    };
+    let report = Report {
+        model: m,
+        findings: fs,
+        opts: &ropts,
+    };
+    for (name, fmt) in [
+        ("report.json", ReportFormat::Json),
+        ("report.md", ReportFormat::Markdown),
+    ] {
+        let mut buf = Vec::new();
+        report.write(fmt, &mut buf).map_err(io_err)?;
+        zip.start_file(name, fopts).map_err(zip_err(out))?;
+        zip.write_all(&buf).map_err(io_err)?;
+    }
+
+    let clock = ropts.clock;
+    let mut entries = Vec::new();
+    let mut copies = 0;
+    for it in &model.items {
+        let (sha, note) = sha256_of(&it.path, it.size);
+        let stuck = it.state(clock) == ItemState::Stuck;
+        let mut archived = None;
+        if stuck {
+            match read::read_prefix(&it.path, crate::source::scan::SPOOL_READ_CAP) {
+                Ok(pre) => {
+                    let bytes = if opts.include_content {
+                        pre.bytes
+                    } else {
+                        redact::redact_item(&pre.bytes, it.format)
+                    };
+                    let name = archive_path(&it.path, roots);
+                    zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
+                    zip.write_all(&bytes).map_err(io_err)?;
+                    archived = Some(name);
+                    copies += 1;
+                }
+                Err(e) => {
+                    entries.push(ManifestEntry {
+                        source: it.path.clone(),
+                        archived_as: None,
+                        kind: "spooled-item",
+                        size: it.size,
+                        modified: it.modified.map(rfc3339),
+                        sha256: sha.clone(),
+                        redacted: false,
+                        note: Some(e.to_string()),
+                    });
+                    continue;
+                }
+            }
+        }
+        entries.push(ManifestEntry {
+            source: it.path.clone(),
+            archived_as: archived,
+            kind: "spooled-item",
+            size: it.size,
+            modified: it.modified.map(rfc3339),
+            sha256: sha,
+            redacted: stuck && !opts.include_content,
+            note,
+        });
+    }
+
+    // Every other source file (logs, exports), with excerpts around the evidence in it.
+    let mut excerpts = 0;
+    let evidence_lines: Vec<(&Path, u64)> = findings
+        .iter()
+        .flat_map(|f| f.evidence.iter())
+        .filter_map(|e| e.line.map(|l| (e.path.as_path(), l)))
+        .collect();
+    let files: BTreeSet<&PathBuf> = model
+        .sources
+        .iter()
+        .filter(|s| s.kind != crate::model::SourceKind::Spooler)
+        .map(|s| &s.path)
+        .collect();
+    for path in files {
+        let md = std::fs::symlink_metadata(path).ok();
+        let size = md.as_ref().map(|m| m.len()).unwrap_or(0);
+        let (sha, mut note) = sha256_of(path, size);
+        let mut lines: Vec<u64> = evidence_lines
+            .iter()
+            .filter(|(p, _)| p == path)
+            .map(|(_, l)| *l)
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        let mut archived = None;
+        if !lines.is_empty() {
+            match excerpt(path, &lines, opts.include_content) {
+                Ok(text) => {
+                    let name = format!("{}.excerpt.txt", archive_path(path, roots));
+                    zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
+                    zip.write_all(text.as_bytes()).map_err(io_err)?;
+                    archived = Some(name);
+                    excerpts += 1;
+                }
+                Err(e) => note = Some(e),
+            }
+        }
+        entries.push(ManifestEntry {
+            source: path.clone(),
+            archived_as: archived,
+            kind: model
+                .sources
+                .iter()
+                .find(|s| &s.path == path)
+                .map(|s| s.kind.as_str())
+                .unwrap_or("file"),
+            size,
+            modified: md
+                .and_then(|m| m.modified().ok())
+                .map(|t| rfc3339(DateTime::<Utc>::from(t))),
+            sha256: sha,
+            redacted: !opts.include_content && !lines.is_empty(),
+            note,
+        });
+    }
+
+    let manifest = Manifest {
+        schema_version: 1,
+        tool: env!("CARGO_PKG_NAME"),
+        version: env!("CARGO_PKG_VERSION"),
+        generated_at: rfc3339(ropts.generated_at),
+        content_included: opts.include_content,
+        roots: roots
+            .iter()
+            .map(|r| r.to_string_lossy().into_owned())
+            .collect(),
+        files: entries,
+    };
+    let n = manifest.files.len();
+    let json = serde_json::to_string_pretty(&manifest)
+        .map_err(|e| BundleError::Io(out.to_path_buf(), e.to_string()))?;
+    zip.start_file("manifest.json", fopts)
+        .map_err(zip_err(out))?;
+    zip.write_all(json.as_bytes()).map_err(io_err)?;
+    zip.finish().map_err(zip_err(out))?;
+    if opts.force {
+        tmp.persist(out).map_err(|e| io_err(e.error))?;
+    } else {
+        tmp.persist_noclobber(out).map_err(|e| io_err(e.error))?;
+    }
+    Ok(BundleSummary {
+        files: n,
+        copies,
+        excerpts,
+    })
+}
+
+/// Lines around each evidence line (1-based), redacted unless `content`.
+fn excerpt(path: &Path, lines: &[u64], content: bool) -> Result<String, String> {
+    let pre = read::read_prefix(path, EXCERPT_READ_CAP).map_err(|e| e.to_string())?;
+    let text = crate::parse::text::decode(&pre.bytes, pre.truncated)
+        .map(|d| d.text)
+        .ok_or("not a text file")?;
+    let wanted = |n: u64| {
+        lines
+            .iter()
+            .any(|&l| n + EXCERPT_CONTEXT >= l && n <= l + EXCERPT_CONTEXT)
+    };
+    let mut out = String::new();
+    let mut last = 0u64;
+    for (i, line) in text.lines().enumerate() {
+        let n = i as u64 + 1;
+        if !wanted(n) {
+            continue;
+        }
+        if last != 0 && n != last + 1 {
+            out.push_str("…\n");
+        }
+        let body = if content {
+            line.to_string()
+        } else {
+            redact::redact_log_line(line)
+        };
+        let mark = if lines.contains(&n) { '>' } else { ' ' };
+        out.push_str(&format!("{mark}{n:>7}: {body}\n"));
+        last = n;
+    }
+    Ok(out)
+}

@@ -1,0 +1,325 @@
+//! Redaction of private message content for evidence bundles: subjects and bodies are replaced
+//! by `x`s of the same length, so the structure (tags, headers, addresses, timestamps, sizes)
+//! stays readable for an engineer while the words are gone.
+
+use crate::model::{Encoding, Format};
+use crate::parse::text;
+
+/// Replace every letter and digit with `x` (white space and punctuation stay, so the shape shows).
+pub fn mask(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_alphanumeric() { 'x' } else { c })
+        .collect()
+}
+
+/// Mask everything but the addresses in `s`.
+pub fn mask_except_addresses(s: &str) -> String {
+    let spans = text::address_spans(s);
+    let mut out = String::with_capacity(s.len());
+    let mut last = 0;
+    for r in spans {
+        out.push_str(&mask(&s[last..r.start]));
+        out.push_str(&s[r.clone()]);
+        last = r.end;
+    }
+    out.push_str(&mask(&s[last..]));
+    out
+}
+
+/// Element names whose text is metadata, not content, and is kept.
+const KEEP_ELEMENTS: &[&str] = &[
+    "ItemClass",
+    "EmailAddress",
+    "RoutingType",
+    "MailboxType",
+    "DateTimeSent",
+    "DateTimeCreated",
+    "DateTimeReceived",
+    "Importance",
+    "Sensitivity",
+    "IsRead",
+    "ResponseCode",
+    "MessageDisposition",
+];
+
+fn local(name: &str) -> &str {
+    name.rsplit(':').next().unwrap_or(name)
+}
+
+/// Mask the text between tags, except inside metadata elements. Tags, attributes and
+/// comments-as-tags are copied as they are; text inside `<![CDATA[…]]>` is masked.
+pub fn redact_markup(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = s;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix("<![CDATA[") {
+            let end = after.find("]]>").unwrap_or(after.len());
+            out.push_str("<![CDATA[");
+            out.push_str(&mask(&after[..end]));
+            rest = &after[end..];
+            if let Some(r) = rest.strip_prefix("]]>") {
+                out.push_str("]]>");
+                rest = r;
+            }
+            continue;
+        }
+        if rest.starts_with('<') {
+            // Copy the tag up to its closing '>', honouring quoted attribute values.
+            let mut end = rest.len();
+            let mut quote: Option<char> = None;
+            for (i, c) in rest.char_indices().skip(1) {
+                match quote {
+                    Some(q) if c == q => quote = None,
+                    Some(_) => {}
+                    None if c == '"' || c == '\'' => quote = Some(c),
+                    None if c == '>' => {
+                        end = i + 1;
+                        break;
+                    }
+                    None => {}
+                }
+            }
+            let tag = &rest[..end];
+            out.push_str(tag);
+            let inner = tag.trim_start_matches('<').trim_end_matches('>');
+            if let Some(name) = inner.strip_prefix('/') {
+                let name = local(name.trim());
+                if let Some(pos) = stack.iter().rposition(|n| n == name) {
+                    stack.truncate(pos);
+                }
+            } else if !inner.starts_with('?') && !inner.starts_with('!') && !inner.ends_with('/') {
+                let name = inner
+                    .split(|c: char| c.is_whitespace() || c == '/')
+                    .next()
+                    .unwrap_or_default();
+                stack.push(local(name).to_string());
+            }
+            rest = &rest[end..];
+            continue;
+        }
+        let end = rest.find('<').unwrap_or(rest.len());
+        let chunk = &rest[..end];
+        let keep = stack
+            .last()
+            .is_some_and(|n| KEEP_ELEMENTS.iter().any(|k| k.eq_ignore_ascii_case(n)));
+        if keep {
+            out.push_str(chunk);
+        } else {
+            out.push_str(&mask_except_addresses(chunk));
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// Headers whose values are content.
+const CONTENT_HEADERS: &[&str] = &["subject", "thread-topic", "comments", "keywords"];
+
+/// Keep a MIME header block (masking subject-like values), mask the body.
+pub fn redact_mime(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_body = false;
+    let mut masking_header = false;
+    for line in s.split_inclusive('\n') {
+        if in_body {
+            out.push_str(&mask_except_addresses(line));
+            continue;
+        }
+        let bare = line.trim_end_matches(['\r', '\n']);
+        if bare.is_empty() {
+            in_body = true;
+            out.push_str(line);
+            continue;
+        }
+        if line.starts_with([' ', '\t']) {
+            out.push_str(&if masking_header {
+                mask(line)
+            } else {
+                line.to_string()
+            });
+            continue;
+        }
+        match line.split_once(':') {
+            Some((name, value)) => {
+                masking_header =
+                    CONTENT_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str());
+                out.push_str(name);
+                out.push(':');
+                out.push_str(&if masking_header {
+                    mask(value)
+                } else {
+                    value.to_string()
+                });
+            }
+            None => out.push_str(&mask_except_addresses(line)),
+        }
+    }
+    out
+}
+
+/// Mask printable runs of 4+ bytes (ASCII and UTF-16LE) except the addresses in them.
+pub fn redact_binary(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    let mask_run = |start: usize, len: usize, stride: usize, out: &mut Vec<u8>| {
+        let s: String = (0..len).map(|k| out[start + k * stride] as char).collect();
+        let masked = mask_except_addresses(&s);
+        for (k, b) in masked.bytes().enumerate().take(len) {
+            out[start + k * stride] = b;
+        }
+    };
+    let printable = |b: u8| (0x20..0x7f).contains(&b);
+    let mut in_ascii = vec![false; out.len()];
+    let mut i = 0;
+    while i < out.len() {
+        let start = i;
+        while i < out.len() && printable(out[i]) {
+            i += 1;
+        }
+        if i - start >= 4 {
+            mask_run(start, i - start, 1, &mut out);
+            in_ascii[start..i].iter_mut().for_each(|b| *b = true);
+        }
+        i += 1;
+    }
+    for offset in [0usize, 1] {
+        let mut i = offset;
+        while i + 1 < out.len() {
+            let start = i;
+            let mut n = 0;
+            while i + 1 < out.len() && printable(out[i]) && out[i + 1] == 0 && !in_ascii[i] {
+                i += 2;
+                n += 1;
+            }
+            if n >= 4 {
+                mask_run(start, n, 2, &mut out);
+            }
+            i += 2;
+        }
+    }
+    out
+}
+
+fn encode(s: &str, enc: Encoding) -> Vec<u8> {
+    let utf16 = |le: bool, bom: bool| {
+        let mut v = Vec::with_capacity(s.len() * 2 + 2);
+        if bom {
+            v.extend_from_slice(if le { &[0xFF, 0xFE] } else { &[0xFE, 0xFF] });
+        }
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        v
+    };
+    match enc {
+        Encoding::Utf8 => s.as_bytes().to_vec(),
+        Encoding::Utf8Bom => [&[0xEF, 0xBB, 0xBF][..], s.as_bytes()].concat(),
+        Encoding::Utf16le => utf16(true, false),
+        Encoding::Utf16leBom => utf16(true, true),
+        Encoding::Utf16be => utf16(false, false),
+        Encoding::Utf16beBom => utf16(false, true),
+        Encoding::Legacy8bit => s
+            .chars()
+            .map(|c| if (c as u32) < 0x100 { c as u8 } else { b'?' })
+            .collect(),
+    }
+}
+
+/// A redacted copy of a spooled item's bytes, in its original encoding.
+pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
+    if bytes.is_empty() {
+        return Vec::new();
+    }
+    let Some(decoded) = text::decode(bytes, false) else {
+        return redact_binary(bytes);
+    };
+    let red = match format {
+        Format::Xml | Format::Html => redact_markup(&decoded.text),
+        Format::Mime => redact_mime(&decoded.text),
+        Format::Binary | Format::Unreadable => return redact_binary(bytes),
+        Format::Text | Format::Empty => mask_except_addresses(&decoded.text),
+    };
+    encode(&red, decoded.encoding)
+}
+
+/// Redact one log line: markup is masked as in items, and a `Subject:` value is masked.
+pub fn redact_log_line(line: &str) -> String {
+    let base = if line.contains('<') && line.contains('>') {
+        redact_markup(line)
+    } else {
+        line.to_string()
+    };
+    match base.to_ascii_lowercase().find("subject:") {
+        Some(i) => {
+            let (head, tail) = base.split_at(i + "subject:".len());
+            format!("{head}{}", mask(tail))
+        }
+        None => base,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markup_keeps_structure_and_metadata() {
+        let x = "<t:Message><t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Top secret plan</t:Subject>\
+                 <t:Body BodyType=\"Text\">meet at 3</t:Body><t:EmailAddress>a@contoso.com</t:EmailAddress></t:Message>";
+        let r = redact_markup(x);
+        assert!(r.contains("<t:ItemClass>IPM.Note</t:ItemClass>"));
+        assert!(r.contains("<t:Subject>xxx xxxxxx xxxx</t:Subject>"), "{r}");
+        assert!(
+            r.contains("<t:Body BodyType=\"Text\">xxxx xx x</t:Body>"),
+            "{r}"
+        );
+        assert!(r.contains("a@contoso.com"));
+        assert_eq!(r.len(), x.len());
+    }
+
+    #[test]
+    fn mime_masks_subject_and_body_only() {
+        let m = "From: a@contoso.com\r\nSubject: Hello there\r\nDate: Mon, 2 Mar 2026\r\n\r\nsecret words\r\n";
+        let r = redact_mime(m);
+        assert!(r.contains("From: a@contoso.com"));
+        assert!(r.contains("Subject: xxxxx xxxxx"));
+        assert!(r.contains("Date: Mon, 2 Mar 2026"));
+        assert!(!r.contains("secret"));
+        assert_eq!(r.len(), m.len());
+    }
+
+    #[test]
+    fn binary_strings_are_masked_but_addresses_kept() {
+        let mut b = vec![0u8, 1];
+        b.extend_from_slice(b"hello world sip:a@contoso.com");
+        b.push(0);
+        for u in "secret words".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let r = redact_binary(&b);
+        let s = String::from_utf8_lossy(&r);
+        assert!(!s.contains("hello"));
+        assert!(s.contains("a@contoso.com"));
+        assert!(!text::binary_strings(&r, 4).contains("secret"));
+        assert_eq!(r.len(), b.len());
+    }
+
+    #[test]
+    fn items_keep_their_encoding() {
+        let mut v = vec![0xFF, 0xFE];
+        for u in "<a><Subject>private</Subject></a>".encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        let r = redact_item(&v, Format::Xml);
+        assert_eq!(&r[..2], &[0xFF, 0xFE]);
+        let d = text::decode(&r, false).expect("text");
+        assert_eq!(d.text, "<a><Subject>xxxxxxx</Subject></a>");
+    }
+
+    #[test]
+    fn log_lines_lose_subjects_and_bodies() {
+        let l = "<t:Subject>Budget</t:Subject> Subject: Budget talk";
+        let r = redact_log_line(l);
+        assert!(!r.contains("Budget"), "{r}");
+    }
+}

@@ -1,0 +1,269 @@
+//! NDJSON for `watch --format ndjson`: one JSON object per line, each with a `type`. Lines are
+//! derived by diffing two snapshots of the pipeline's output, so the headless watcher, its tests
+//! and the fleet merger share one definition of what changed.
+
+use super::json::{rfc3339, JsonItem};
+use crate::model::{Clock, Finding, ItemState, LogEvent, Model, ScanError, Severity};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// Who produced the lines, so streams from many machines can be mixed.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Origin {
+    pub host: Option<String>,
+    pub user: Option<String>,
+}
+
+/// One line.
+#[derive(Debug, Clone, Serialize)]
+pub struct Line {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub time: String,
+    pub host: Option<String>,
+    pub user: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<LogEvent>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ScanError>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl Line {
+    pub fn new(kind: &'static str, time: DateTime<Utc>, origin: &Origin) -> Line {
+        Line {
+            kind,
+            time: rfc3339(time),
+            host: origin.host.clone(),
+            user: origin.user.clone(),
+            profile: None,
+            account: None,
+            item: None,
+            finding: None,
+            event: None,
+            error: None,
+            message: None,
+        }
+    }
+
+    /// The line as compact, terminal-safe JSON (no newline).
+    pub fn to_json(&self) -> String {
+        let s = serde_json::to_string(self).unwrap_or_else(|e| {
+            format!("{{\"type\":\"error\",\"message\":\"cannot serialise a line: {e}\"}}")
+        });
+        super::json::terminal_safe(&s)
+    }
+}
+
+/// What the lines are computed from: items by path, open findings, errors seen, events seen.
+#[derive(Debug, Clone, Default)]
+pub struct Snapshot {
+    items: BTreeMap<PathBuf, (ItemState, Value, Option<String>, String)>,
+    findings: BTreeMap<(String, Option<String>, Option<String>, Severity), Finding>,
+    errors: BTreeSet<ScanError>,
+    events: BTreeSet<(PathBuf, u64)>,
+}
+
+impl Snapshot {
+    /// Capture the model as seen at `clock`. Log events below `min_level` are ignored.
+    pub fn take(model: &Model, findings: &[Finding], clock: Clock, show_content: bool) -> Snapshot {
+        let mut s = Snapshot::default();
+        for it in &model.items {
+            let acc = &model.accounts[it.account];
+            let state = it.state(clock);
+            let j = JsonItem::of(it, acc, clock, show_content);
+            let v = serde_json::to_value(&j).unwrap_or(Value::Null);
+            s.items.insert(
+                it.path.clone(),
+                (state, v, acc.profile.clone(), acc.address.clone()),
+            );
+        }
+        for f in findings {
+            s.findings.insert(
+                (
+                    f.rule.clone(),
+                    f.account.clone(),
+                    f.profile.clone(),
+                    f.severity,
+                ),
+                f.clone(),
+            );
+        }
+        s.errors.extend(model.errors.iter().cloned());
+        s.events
+            .extend(model.events.iter().map(|e| (e.path.clone(), e.line)));
+        s
+    }
+}
+
+/// Event kinds worth a `log-event` line: failures and policy, not every SIP packet.
+pub fn notable(e: &LogEvent) -> bool {
+    use crate::model::EventKind::*;
+    matches!(
+        e.kind,
+        EwsFailure | HttpStatus | SoapFault | Policy | ClientVersion | SpoolerRetry | Error
+    )
+}
+
+/// The lines that take `prev` to `next`, in a stable order: removals, additions, stuck
+/// transitions, resolved findings, opened findings, errors, log events.
+pub fn diff(
+    prev: &Snapshot,
+    next: &Snapshot,
+    model: &Model,
+    time: DateTime<Utc>,
+    origin: &Origin,
+) -> Vec<Line> {
+    let mut out = Vec::new();
+    let item_line = |kind: &'static str, v: &(ItemState, Value, Option<String>, String)| {
+        let mut l = Line::new(kind, time, origin);
+        l.profile = v.2.clone();
+        l.account = Some(v.3.clone());
+        l.item = Some(v.1.clone());
+        l
+    };
+    for (p, v) in &prev.items {
+        if !next.items.contains_key(p) {
+            out.push(item_line("item-removed", v));
+        }
+    }
+    for (p, v) in &next.items {
+        let before = prev.items.get(p);
+        if before.is_none() {
+            out.push(item_line("item-added", v));
+        }
+        if v.0 == ItemState::Stuck && before.is_none_or(|b| b.0 != ItemState::Stuck) {
+            out.push(item_line("item-stuck", v));
+        }
+    }
+    let finding_line = |kind: &'static str, f: &Finding| {
+        let mut l = Line::new(kind, time, origin);
+        l.profile = f.profile.clone();
+        l.account = f.account.clone();
+        l.finding = Some(f.clone());
+        l
+    };
+    for (k, f) in &prev.findings {
+        if !next.findings.contains_key(k) {
+            out.push(finding_line("finding-resolved", f));
+        }
+    }
+    for (k, f) in &next.findings {
+        if !prev.findings.contains_key(k) {
+            out.push(finding_line("finding-opened", f));
+        }
+    }
+    for e in next.errors.difference(&prev.errors) {
+        let mut l = Line::new("error", time, origin);
+        l.error = Some(e.clone());
+        out.push(l);
+    }
+    for ev in model.events.iter().filter(|e| notable(e)) {
+        if next.events.contains(&(ev.path.clone(), ev.line))
+            && !prev.events.contains(&(ev.path.clone(), ev.line))
+        {
+            let mut l = Line::new("log-event", time, origin);
+            l.profile = ev.profile.clone();
+            l.account = ev
+                .account
+                .and_then(|i| model.accounts.get(i))
+                .map(|a| a.address.clone());
+            l.event = Some(ev.clone());
+            out.push(l);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Account, ClientGen, Fields, Format, Item};
+    use chrono::TimeZone;
+    use std::time::Duration;
+
+    fn model(ages: &[(&str, i64)], now: DateTime<Utc>) -> Model {
+        let mut m = Model::default();
+        m.accounts.push(Account {
+            address: "a@contoso.com".into(),
+            client: ClientGen::Office16,
+            profile: Some("a".into()),
+            dir: "/s".into(),
+            spooler: Some("/s/History Spooler".into()),
+        });
+        for (name, age) in ages {
+            m.items.push(Item {
+                path: format!("/s/History Spooler/{name}").into(),
+                account: 0,
+                size: 1,
+                modified: Some(now - chrono::Duration::seconds(*age)),
+                format: Format::Xml,
+                encoding: None,
+                fields: Fields::default(),
+                heuristics: vec![],
+                body: None,
+                preview: None,
+                truncated: false,
+                ignorable: false,
+            });
+        }
+        m
+    }
+
+    fn kinds(lines: &[Line]) -> Vec<&'static str> {
+        lines.iter().map(|l| l.kind).collect()
+    }
+
+    #[test]
+    fn added_then_stuck_then_removed() {
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("t");
+        let clock = |t| Clock {
+            now: t,
+            stuck_after: Duration::from_secs(120),
+        };
+        let o = Origin::default();
+        let m = model(&[("x.xml", 60)], t0);
+        let s1 = Snapshot::take(&m, &[], clock(t0), false);
+        let l = diff(&Snapshot::default(), &s1, &m, t0, &o);
+        assert_eq!(kinds(&l), vec!["item-added"]);
+        assert_eq!(l[0].account.as_deref(), Some("a@contoso.com"));
+
+        let t1 = t0 + chrono::Duration::seconds(61);
+        let s2 = Snapshot::take(&m, &[], clock(t1), false);
+        assert_eq!(kinds(&diff(&s1, &s2, &m, t1, &o)), vec!["item-stuck"]);
+        assert!(diff(&s2, &s2, &m, t1, &o).is_empty(), "no change, no line");
+
+        let empty = model(&[], t0);
+        let s3 = Snapshot::take(&empty, &[], clock(t1), false);
+        assert_eq!(kinds(&diff(&s2, &s3, &empty, t1, &o)), vec!["item-removed"]);
+    }
+
+    #[test]
+    fn lines_are_single_line_json() {
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("t");
+        let mut l = Line::new("heartbeat", t0, &Origin::default());
+        l.message = Some("a\nb\u{1b}".into());
+        let s = l.to_json();
+        assert!(!s.contains('\n') && !s.contains('\u{1b}'));
+        let v: Value = serde_json::from_str(&s).expect("json");
+        assert_eq!(v["type"], "heartbeat");
+    }
+}
