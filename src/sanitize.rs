@@ -45,10 +45,10 @@ pub fn line(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A block of text: newlines and tabs are kept, `\r\n` becomes `\n`, everything else unsafe is
-/// escaped.
+/// A block of text: newlines are kept, `\r\n` becomes `\n`, a tab becomes four spaces, everything
+/// else unsafe is escaped.
 pub fn block(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) && c != '\n' && c != '\t') {
+    if !s.chars().any(|c| is_unsafe(c) && c != '\n') {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -57,7 +57,9 @@ pub fn block(s: &str) -> Cow<'_, str> {
         if c == '\r' && chars.peek() == Some(&'\n') {
             continue;
         }
-        if c == '\n' || c == '\t' || !is_unsafe(c) {
+        if c == '\t' {
+            out.push_str("    ");
+        } else if c == '\n' || !is_unsafe(c) {
             out.push(c);
         } else {
             escape_into(&mut out, c);
@@ -118,7 +120,7 @@ mod tests {
     #[test]
     fn line_escapes_newlines_block_keeps_them() {
         assert_eq!(line("a\nb\tc"), "a\\x0ab\\x09c");
-        assert_eq!(block("a\r\nb\tc\x1b"), "a\nb\tc\\x1b");
+        assert_eq!(block("a\r\nb\tc\x1b"), "a\nb    c\\x1b");
     }
 
     #[test]
