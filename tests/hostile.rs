@@ -107,3 +107,184 @@ fn unreadable_file_is_an_item_and_an_error() {
         .expect("msg")
         .contains("permission"));
 }
+
+fn spooler(root: &std::path::Path) -> std::path::PathBuf {
+    sip_dir(root, "u", "16.0", "u@contoso.com").join("History Spooler")
+}
+
+#[test]
+fn huge_lines_deep_xml_and_entity_bombs_stay_cheap() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = spooler(t.path());
+    // A 16 MB single line.
+    put(&sp.join("line.txt"), &vec![b'a'; 16 << 20], 600);
+    // 200 000-deep nested XML.
+    let deep = format!("{}{}", "<a>".repeat(200_000), "</a>".repeat(200_000));
+    put(&sp.join("deep.xml"), deep.as_bytes(), 600);
+    // A billion-laughs entity bomb: never expanded.
+    let bomb = r#"<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
+<!ENTITY lol9 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">]>
+<Message><Subject>&lol9;</Subject><Body>&lol9;</Body></Message>"#;
+    put(&sp.join("bomb.xml"), bomb.as_bytes(), 600);
+    let start = Instant::now();
+    let (v, code, _) = report_json(&[t.path()], &["--show-content"]);
+    assert!(start.elapsed().as_secs() < 20);
+    assert_eq!(code, 1);
+    let item = |n: &str| {
+        v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with(n)))
+            .cloned()
+            .unwrap_or_else(|| panic!("{n}"))
+    };
+    let line = item("line.txt");
+    assert_eq!(line["truncated"], true);
+    assert_eq!(line["size"], 16u64 << 20);
+    let deep = item("deep.xml");
+    assert_eq!(deep["format"], "xml");
+    assert!(deep["heuristics"]
+        .as_array()
+        .expect("h")
+        .iter()
+        .any(|h| h.as_str().is_some_and(|h| h.contains("deeper"))));
+    let bomb = item("bomb.xml");
+    let subject = bomb["fields"]["subject"].as_str().expect("subject");
+    assert!(
+        subject.len() < 100,
+        "entity expanded: {} bytes",
+        subject.len()
+    );
+    assert!(!subject.contains("lollollol"));
+}
+
+#[cfg(unix)]
+#[test]
+fn escapes_in_names_subjects_bodies_never_reach_stdout_or_stderr() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = spooler(t.path());
+    let evil = [
+        "\x1b]52;c;cHduZWQ=\x07",             // clipboard write
+        "\x1b]8;;http://evil.example\x1b\\x", // OSC 8 link
+        "\x1b[2J\x1b[H",                      // clear screen
+        "\u{202e}fdp.exe",                    // bidi override
+        "\u{9b}31m",                          // C1 CSI
+    ];
+    for (i, e) in evil.iter().enumerate() {
+        let name = format!("n{i}-{e}.xml");
+        put(
+            &sp.join(&name),
+            create_item(&format!("x{i}@contoso.com"), e, e)
+                .replace("secret body text", e)
+                .as_bytes(),
+            600,
+        );
+    }
+    put(&sp.join("new\nline.xml"), b"<a/>", 600);
+    for args in [
+        vec!["--format", "text", "--color", "never", "--show-content"],
+        vec!["--format", "markdown", "--show-content"],
+        vec!["--format", "json", "--show-content"],
+        vec!["--format", "text", "--color", "always"],
+    ] {
+        let out = bin()
+            .args(["report", "--now", NOW])
+            .args(&args)
+            .arg(t.path())
+            .output()
+            .expect("run");
+        let (so, se) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        for bad in ['\x07', '\u{202e}', '\u{9b}'] {
+            assert!(
+                !so.contains(bad) && !se.contains(bad),
+                "{args:?}: {bad:?} leaked"
+            );
+        }
+        if args.contains(&"always") {
+            // Our own colour codes only: ESC followed by '[' and digits/';' then 'm'.
+            let re = regex::Regex::new(r"\x1b\[[0-9;]*m").expect("re");
+            assert!(
+                !re.replace_all(&so, "").contains('\x1b'),
+                "foreign ESC with colour on"
+            );
+        } else {
+            assert!(
+                !so.contains('\x1b') && !se.contains('\x1b'),
+                "{args:?}: ESC leaked"
+            );
+        }
+        if args.contains(&"text") {
+            assert!(
+                !so.lines().any(|l| l.starts_with("line.xml")),
+                "a newline in a name split a line"
+            );
+        }
+    }
+}
+
+#[test]
+fn files_that_vanish_or_shrink_between_listing_and_reading() {
+    use spoolscope::source::scan::read_item;
+    let t = tempfile::tempdir().expect("tempdir");
+    let p = t.path().join("gone.xml");
+    put(&p, b"<a/>", 600);
+    fs::remove_file(&p).expect("rm");
+    let r = read_item(0, &p);
+    assert!(r.item.is_none());
+    assert!(r.error.expect("error").message.contains("vanished"));
+
+    let q = t.path().join("shrunk.xml");
+    put(&q, b"<a>hello</a>", 600);
+    fs::File::options()
+        .write(true)
+        .open(&q)
+        .expect("open")
+        .set_len(0)
+        .expect("truncate");
+    let r = read_item(0, &q);
+    assert_eq!(
+        r.item.expect("item").format,
+        spoolscope::model::Format::Empty
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn sockets_and_devices_are_never_opened() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = spooler(t.path());
+    fs::create_dir_all(&sp).expect("mkdir");
+    let _sock = std::os::unix::net::UnixListener::bind(sp.join("sock")).expect("bind");
+    let dev_ok = std::process::Command::new("mknod")
+        .arg(sp.join("dev"))
+        .args(["c", "1", "3"])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    let (v, _, _) = report_json(&[t.path()], &[]);
+    let msgs: Vec<String> = v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| format!("{} {}", e["path"], e["message"]))
+        .collect();
+    assert!(
+        msgs.iter()
+            .any(|m| m.contains("sock") && m.contains("socket")),
+        "{msgs:?}"
+    );
+    if dev_ok {
+        assert!(
+            msgs.iter()
+                .any(|m| m.contains("dev") && m.contains("device")),
+            "{msgs:?}"
+        );
+    }
+    assert_eq!(v["items"].as_array().expect("items").len(), 0);
+}

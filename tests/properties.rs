@@ -3,7 +3,9 @@
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use spoolscope::diagnose::{diagnose, Context, RuleSettings};
-use spoolscope::model::{Account, ClientGen, Clock, Fields, Format, Item, ItemState, Model, ScanError};
+use spoolscope::model::{
+    Account, ClientGen, Clock, Fields, Format, Item, ItemState, Model, ScanError,
+};
 use spoolscope::parse::spool::sniff;
 use spoolscope::report::{Report, ReportFormat, ReportOptions};
 use std::time::Duration;
@@ -27,7 +29,10 @@ fn any_text() -> impl Strategy<Value = String> {
 }
 
 fn model_from(names: Vec<(String, String, Vec<u8>, i64)>) -> Model {
-    let now = Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).single().expect("t");
+    let now = Utc
+        .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+        .single()
+        .expect("t");
     let mut m = Model::default();
     m.accounts.push(Account {
         address: "a\u{1b}[2J@contoso.com".into(),
@@ -55,14 +60,18 @@ fn model_from(names: Vec<(String, String, Vec<u8>, i64)>) -> Model {
             truncated: false,
             ignorable: false,
         });
-        m.errors.push(ScanError::new(format!("/s/{name}"), name.clone()));
+        m.errors
+            .push(ScanError::new(format!("/s/{name}"), name.clone()));
     }
     m
 }
 
 fn render(m: &Model, format: ReportFormat, show_content: bool) -> Vec<u8> {
     let clock = Clock {
-        now: Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).single().expect("t"),
+        now: Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("t"),
         stuck_after: Duration::from_secs(120),
     };
     let findings = diagnose(&Context {
