@@ -184,6 +184,8 @@ fn escapes_in_names_subjects_bodies_never_reach_stdout_or_stderr() {
         );
     }
     put(&sp.join("new\nline.xml"), b"<a/>", 600);
+    // Our own colour codes only: ESC followed by '[' and digits/';' then 'm'.
+    let ours = regex::Regex::new(r"\x1b\[[0-9;]*m").expect("re");
     for args in [
         vec!["--format", "text", "--color", "never", "--show-content"],
         vec!["--format", "markdown", "--show-content"],
