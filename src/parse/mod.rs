@@ -2,3 +2,5 @@
 
 pub mod spool;
 pub mod text;
+pub mod mailbox;
+pub mod psexport;
