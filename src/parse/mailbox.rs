@@ -392,7 +392,7 @@ mod tests {
                 it.created.map(|t| t.to_rfc3339()),
                 Some("2026-03-01T11:00:00+00:00".into())
             );
-            assert_eq!(it.line, Some(7));
+            assert_eq!(it.line, Some(8));
         }
     }
 

@@ -397,11 +397,13 @@ pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, Stri
         return Ok(None);
     }
     // Format-List: a known property at the start of a line, followed by " : ".
-    let fl = format_list_records(t);
+    // Line numbers count from the real start of the text.
+    let whole = text.trim_start_matches('\u{feff}');
+    let fl = format_list_records(whole);
     if fl.iter().any(|r| r.has(POLICY_KEYS) || r.has(STATS_KEYS)) {
         return classify(path, ExportFormat::FormatList, fl, 0);
     }
-    if let Some((recs, bad, type_line)) = csv_records(t) {
+    if let Some((recs, bad, type_line)) = csv_records(whole) {
         let mut f = match classify(path, ExportFormat::Csv, recs, bad) {
             Ok(Some(f)) => f,
             other => return other,
