@@ -116,6 +116,47 @@ impl Default for MailboxSettings {
     }
 }
 
+/// Fill the mailbox settings from flags over the config file over defaults.
+pub fn apply_settings(
+    s: &mut MailboxSettings,
+    opts: &crate::cli::ScanOpts,
+    file: &crate::config::FileConfig,
+    show_content: bool,
+) -> Result<(), String> {
+    if let Some(n) = opts.drafts_threshold.or(file.drafts_threshold) {
+        s.drafts_threshold = n;
+    }
+    if let Some(n) = opts.drafts_folder_threshold.or(file.drafts_folder_threshold) {
+        s.drafts_folder_threshold = n;
+    }
+    if let Some(n) = file.drafts_log_threshold {
+        s.drafts_log_threshold = n;
+    }
+    if s.drafts_threshold == 0 || s.drafts_folder_threshold == 0 || s.drafts_log_threshold == 0 {
+        return Err("drafts thresholds must be at least 1".into());
+    }
+    let domains: Vec<String> = if opts.org_domain.is_empty() {
+        file.org_domains.clone().unwrap_or_default()
+    } else {
+        opts.org_domain.clone()
+    };
+    for d in &domains {
+        let d = d.trim().trim_start_matches('@');
+        if d.is_empty() || d.contains(['@', ' ', '/']) || !d.contains('.') {
+            return Err(format!("'{d}' is not a mail domain like contoso.com"));
+        }
+        s.org_domains.push(d.to_ascii_lowercase());
+    }
+    s.patterns
+        .classes
+        .extend(file.offline_im_classes.iter().flatten().cloned());
+    s.patterns
+        .subjects
+        .extend(file.offline_im_subjects.iter().flatten().cloned());
+    s.show_content = show_content;
+    Ok(())
+}
+
 /// How many sample items a finding's evidence lists.
 const SAMPLE: usize = 6;
 

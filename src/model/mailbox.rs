@@ -207,7 +207,7 @@ pub struct MailboxFile {
     /// `TotalItemsInView` of a FindItem response: the folder's size, when the listing is paged.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_in_view: Option<u64>,
-    #[serde(skip)]
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub items: Vec<MailItem>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub folders: Vec<FolderStat>,

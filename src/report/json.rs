@@ -2,7 +2,7 @@
 //! or disappears; new fields may be added within a version. Documented in the README.
 
 use super::Report;
-use crate::model::{ClientGen, Fields, Finding, ItemState, ScanError, Source};
+use crate::model::{ClientGen, Fields, Finding, ItemState, MailboxFile, ScanError, Source};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -25,6 +25,9 @@ pub struct JsonReport<'a> {
     pub findings: &'a [Finding],
     pub sources: &'a [Source],
     pub errors: &'a [ScanError],
+    /// Mailbox evidence files (listings, folder statistics, policy exports); subjects never.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub mailbox: &'a [MailboxFile],
 }
 
 #[derive(Serialize)]
@@ -162,6 +165,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         findings: r.findings,
         sources: &m.sources,
         errors: &m.errors,
+        mailbox: &m.mailbox,
     }
 }
 
