@@ -185,6 +185,14 @@ pub fn parse_bool(v: &str) -> Option<bool> {
     }
 }
 
+/// Encodings in JSON use the same names as spooled items (`utf-16le-bom`, …).
+fn encoding_name<S: serde::Serializer>(e: &Option<Encoding>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(e.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
 /// One mailbox evidence file, parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MailboxFile {
@@ -192,7 +200,11 @@ pub struct MailboxFile {
     pub path: PathBuf,
     pub kind: MailboxFileKind,
     pub format: ExportFormat,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "encoding_name",
+        skip_deserializing
+    )]
     pub encoding: Option<Encoding>,
     /// The mailbox owner's address, when something names it (see `attribution`).
     pub owner: Option<String>,
