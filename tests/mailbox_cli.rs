@@ -21,7 +21,8 @@ fn finditem(prefixed: bool, im: usize, other: usize, request: bool) -> String {
     } else {
         r#" xmlns="http://schemas.microsoft.com/exchange/services/2006/messages""#
     };
-    let mut x = format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<{s}Envelope{ns}>\n<{s}Body>\n");
+    let mut x =
+        format!("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<{s}Envelope{ns}>\n<{s}Body>\n");
     if request {
         x.push_str(&format!("<{m}FindItem Traversal=\"Shallow\"><{m}ItemShape><{t}BaseShape>AllProperties</{t}BaseShape></{m}ItemShape><{m}ParentFolderIds><{t}DistinguishedFolderId Id=\"drafts\"/></{m}ParentFolderIds></{m}FindItem>\n"));
     }
@@ -32,7 +33,10 @@ fn finditem(prefixed: bool, im: usize, other: usize, request: bool) -> String {
     for i in 0..im + other {
         let (class, subject) = if i < im {
             if i % 2 == 0 {
-                ("IM.Note.MissedConversation", "Jane Doe sent you a message in Skype for Business".to_string())
+                (
+                    "IM.Note.MissedConversation",
+                    "Jane Doe sent you a message in Skype for Business".to_string(),
+                )
             } else {
                 ("IPM.Note", "Missed conversation with Jane Doe".to_string())
             }
@@ -134,7 +138,10 @@ fn drafts_listing_and_utf16_folder_stats_give_one_critical() {
     assert!(title.starts_with("37 offline-IM drafts"), "{title}");
     // 37 drafts every 30 minutes: 18 hours from the first to the last.
     assert!(title.contains("over 18h 00m"), "{title}");
-    assert!(title.contains("2026-03-01 08:00 UTC to 2026-03-02 02:00 UTC"), "{title}");
+    assert!(
+        title.contains("2026-03-01 08:00 UTC to 2026-03-02 02:00 UTC"),
+        "{title}"
+    );
     assert!(title.contains("per hour"), "{title}");
     assert!(title.contains("3 other drafts not counted"), "{title}");
     assert!(title.contains("Drafts holds 412 items"), "{title}");
@@ -147,7 +154,10 @@ fn drafts_listing_and_utf16_folder_stats_give_one_critical() {
     assert!(!f.to_string().contains("Budget draft"));
     // Exact record counts.
     let s = source(&v, "drafts-finditem.xml");
-    assert_eq!((s["kind"].as_str(), s["records"].as_u64()), (Some("mailbox-items"), Some(40)));
+    assert_eq!(
+        (s["kind"].as_str(), s["records"].as_u64()),
+        (Some("mailbox-items"), Some(40))
+    );
     let s = source(&v, "folderstats.csv");
     assert_eq!(
         (s["kind"].as_str(), s["records"].as_u64()),
@@ -164,7 +174,9 @@ fn drafts_listing_and_utf16_folder_stats_give_one_critical() {
     // With --show-content, subjects appear in the evidence sample.
     let (v, _, _) = report_json(&[t.path()], &["--show-content"]);
     let f = &findings(&v, "drafts-buildup")[0];
-    assert!(f.to_string().contains("Jane Doe sent you a message in Skype for Business"));
+    assert!(f
+        .to_string()
+        .contains("Jane Doe sent you a message in Skype for Business"));
 }
 
 #[test]
@@ -179,7 +191,11 @@ fn two_offline_drafts_are_not_critical_and_stats_alone_warn() {
 
     let s = t.path().join("only-stats");
     fs::create_dir_all(&s).expect("mkdir");
-    fs::write(s.join("stats.csv"), utf16le(&folder_stats_csv(412, "jdoe@contoso.com"))).expect("write");
+    fs::write(
+        s.join("stats.csv"),
+        utf16le(&folder_stats_csv(412, "jdoe@contoso.com")),
+    )
+    .expect("write");
     let (v, code, _) = report_json(&[&s], &[]);
     assert_eq!(code, 1);
     let f = findings(&v, "drafts-buildup");
@@ -187,7 +203,10 @@ fn two_offline_drafts_are_not_critical_and_stats_alone_warn() {
     assert_eq!(f[0]["severity"], "warning");
     assert_eq!(f[0]["account"], "jdoe@contoso.com");
     let title = f[0]["title"].as_str().expect("title");
-    assert!(title.contains("412") && title.contains("would confirm"), "{title}");
+    assert!(
+        title.contains("412") && title.contains("would confirm"),
+        "{title}"
+    );
     // The threshold is configurable.
     let (v, _, _) = report_json(&[&s], &["--drafts-folder-threshold", "1000"]);
     assert!(findings(&v, "drafts-buildup").is_empty());
@@ -200,7 +219,10 @@ fn two_offline_drafts_are_not_critical_and_stats_alone_warn() {
 fn unattributed_evidence_says_so() {
     let t = tempfile::tempdir().expect("tempdir");
     let mut csv = folder_stats_csv(90, "Someone");
-    csv = csv.replace("#TYPE Deserialized.Microsoft.Exchange.Management.Tasks.MailboxFolderConfiguration\r\n", "");
+    csv = csv.replace(
+        "#TYPE Deserialized.Microsoft.Exchange.Management.Tasks.MailboxFolderConfiguration\r\n",
+        "",
+    );
     fs::write(t.path().join("stats.csv"), csv).expect("write");
     let (v, _, _) = report_json(&[t.path()], &[]);
     let f = findings(&v, "drafts-buildup");
@@ -215,7 +237,11 @@ fn prefixless_xml_and_other_export_formats() {
     let t = tempfile::tempdir().expect("tempdir");
     let c = t.path();
     // Prefix-less FindItem, folder named only by the file name, UTF-16LE.
-    fs::write(c.join("Drafts listing.xml"), utf16le(&finditem(false, 6, 1, false))).expect("w");
+    fs::write(
+        c.join("Drafts listing.xml"),
+        utf16le(&finditem(false, 6, 1, false)),
+    )
+    .expect("w");
     // Folder statistics as ConvertTo-Json, UTF-8.
     fs::write(
         c.join("stats.json"),
@@ -243,13 +269,26 @@ fn prefixless_xml_and_other_export_formats() {
     )
     .expect("w");
     let (v, _, stderr) = report_json(&[c], &[]);
-    assert!(v["errors"].as_array().expect("errors").is_empty(), "{stderr}");
+    assert!(
+        v["errors"].as_array().expect("errors").is_empty(),
+        "{stderr}"
+    );
     let f = findings(&v, "drafts-buildup");
     assert_eq!(f.len(), 1, "{v:#}");
     assert_eq!(f[0]["severity"], "critical");
     assert_eq!(f[0]["account"], "jdoe@contoso.com");
-    assert!(f[0]["title"].as_str().expect("t").starts_with("7 offline-IM drafts"), "{}", f[0]["title"]);
-    assert!(f[0]["title"].as_str().expect("t").contains("Drafts holds 75 items"));
+    assert!(
+        f[0]["title"]
+            .as_str()
+            .expect("t")
+            .starts_with("7 offline-IM drafts"),
+        "{}",
+        f[0]["title"]
+    );
+    assert!(f[0]["title"]
+        .as_str()
+        .expect("t")
+        .contains("Drafts holds 75 items"));
     let paths = evidence_paths(f[0]);
     for n in ["Drafts listing.xml", "stats.json", "items.csv"] {
         assert!(paths.iter().any(|p| p.ends_with(n)), "{n} not in evidence");
@@ -316,7 +355,12 @@ fn stuck_mime_to_another_organisation_is_federated() {
     // Declaring fabrikam.com one of our own domains silences it.
     let (v, _, _) = report_json(
         &[t.path()],
-        &["--org-domain", "contoso.com", "--org-domain", "fabrikam.com"],
+        &[
+            "--org-domain",
+            "contoso.com",
+            "--org-domain",
+            "fabrikam.com",
+        ],
     );
     assert!(findings(&v, "federated-recipient").is_empty());
 }
@@ -325,15 +369,27 @@ fn stuck_mime_to_another_organisation_is_federated() {
 fn malformed_exports_are_clear_errors_and_the_run_goes_on() {
     let t = tempfile::tempdir().expect("tempdir");
     let c = t.path();
-    fs::write(c.join("stats.json"), "[{\"Name\": \"Drafts\", \"ItemsInFolder\": 412,").expect("w");
+    fs::write(
+        c.join("stats.json"),
+        "[{\"Name\": \"Drafts\", \"ItemsInFolder\": 412,",
+    )
+    .expect("w");
     fs::write(
         c.join("listing.xml"),
         "<m:FindItemResponse xmlns:m=\"m\"><m:ResponseMessages><<garbage",
     )
     .expect("w");
-    fs::write(c.join("items.csv"), "Subject,From,To\r\nhello,a@contoso.com,b@contoso.com\r\n").expect("w");
+    fs::write(
+        c.join("items.csv"),
+        "Subject,From,To\r\nhello,a@contoso.com,b@contoso.com\r\n",
+    )
+    .expect("w");
     fs::write(c.join("unrelated.csv"), "a,b\r\n1,2\r\n").expect("w");
-    fs::write(c.join("policy.txt"), "Identity : Global\r\nEnableOfflineIm : False\r\n").expect("w");
+    fs::write(
+        c.join("policy.txt"),
+        "Identity : Global\r\nEnableOfflineIm : False\r\n",
+    )
+    .expect("w");
     let (v, code, stderr) = report_json(&[c], &[]);
     assert_eq!(code, 1, "the good policy file still counts");
     let errors = v["errors"].as_array().expect("errors");
@@ -345,13 +401,31 @@ fn malformed_exports_are_clear_errors_and_the_run_goes_on() {
             .unwrap_or_else(|| panic!("no error for {name}: {errors:#?}"))
             .to_string()
     };
-    assert!(msg("stats.json").contains("ConvertTo-Json"), "{}", msg("stats.json"));
-    assert!(msg("listing.xml").contains("FindItem"), "{}", msg("listing.xml"));
+    assert!(
+        msg("stats.json").contains("ConvertTo-Json"),
+        "{}",
+        msg("stats.json")
+    );
+    assert!(
+        msg("listing.xml").contains("FindItem"),
+        "{}",
+        msg("listing.xml")
+    );
     assert!(msg("items.csv").contains("no item class or date column"));
-    assert!(!errors.iter().any(|e| e["path"].as_str().is_some_and(|p| p.ends_with("unrelated.csv"))));
-    assert!(stderr.contains("stats.json"), "errors also go to stderr: {stderr}");
+    assert!(!errors.iter().any(|e| e["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("unrelated.csv"))));
+    assert!(
+        stderr.contains("stats.json"),
+        "errors also go to stderr: {stderr}"
+    );
     assert_eq!(findings(&v, "offline-im-disabled").len(), 1);
     // An explicit --mailbox file that is not evidence is said so, too.
-    let (v, _, _) = report_json(&[c], &["--mailbox", c.join("unrelated.csv").to_str().expect("utf8")]);
-    assert!(v["errors"].to_string().contains("not recognised as mailbox evidence"));
+    let (v, _, _) = report_json(
+        &[c],
+        &["--mailbox", c.join("unrelated.csv").to_str().expect("utf8")],
+    );
+    assert!(v["errors"]
+        .to_string()
+        .contains("not recognised as mailbox evidence"));
 }

@@ -126,7 +126,10 @@ pub fn apply_settings(
     if let Some(n) = opts.drafts_threshold.or(file.drafts_threshold) {
         s.drafts_threshold = n;
     }
-    if let Some(n) = opts.drafts_folder_threshold.or(file.drafts_folder_threshold) {
+    if let Some(n) = opts
+        .drafts_folder_threshold
+        .or(file.drafts_folder_threshold)
+    {
         s.drafts_folder_threshold = n;
     }
     if let Some(n) = file.drafts_log_threshold {
@@ -198,7 +201,8 @@ fn is_failure(e: &LogEvent) -> bool {
 }
 
 fn is_op(e: &LogEvent, op: &str) -> bool {
-    e.kind == EventKind::EwsRequest && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
+    e.kind == EventKind::EwsRequest
+        && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
 }
 
 fn is_draft_save(e: &LogEvent) -> bool {
@@ -212,7 +216,10 @@ fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
         path: e.path.clone(),
         line: Some(e.line),
         time: e.time,
-        excerpt: Some(format!("{note}: {}", crate::parse::text::squash(&e.excerpt, 160))),
+        excerpt: Some(format!(
+            "{note}: {}",
+            crate::parse::text::squash(&e.excerpt, 160)
+        )),
     }
 }
 
@@ -272,13 +279,22 @@ struct Mailbox<'a> {
 }
 
 fn fmt_time(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&Utc).format("%Y-%m-%d %H:%M UTC").to_string()
+    t.with_timezone(&Utc)
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string()
 }
 
 fn short_id(id: &str) -> String {
     if id.chars().count() > 28 {
         let head: String = id.chars().take(12).collect();
-        let tail: String = id.chars().rev().take(8).collect::<Vec<_>>().into_iter().rev().collect();
+        let tail: String = id
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
         format!("{head}…{tail}")
     } else {
         id.to_string()
@@ -314,8 +330,10 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut boxes: BTreeMap<Option<String>, Mailbox<'_>> = BTreeMap::new();
     for f in &m.mailbox {
         let key = f.owner.as_ref().map(|o| o.to_ascii_lowercase());
-        let listing = matches!(f.kind, MailboxFileKind::FindItem | MailboxFileKind::ItemList)
-            && f.lists_drafts()
+        let listing = matches!(
+            f.kind,
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList
+        ) && f.lists_drafts()
             && !f.items.is_empty();
         if listing {
             boxes.entry(key.clone()).or_default().listings.push(f);
@@ -387,7 +405,8 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         if critical {
             sev = Severity::Critical;
             im.sort_by_key(|(_, it)| it.time());
-            let times: Vec<DateTime<FixedOffset>> = im.iter().filter_map(|(_, it)| it.time()).collect();
+            let times: Vec<DateTime<FixedOffset>> =
+                im.iter().filter_map(|(_, it)| it.time()).collect();
             let n = im.len();
             let mut t = format!("{n} offline-IM drafts stuck in Drafts");
             if let (Some(first), Some(last)) = (times.first(), times.last()) {
@@ -484,7 +503,8 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     "{} ({}): Drafts {} items{}; owner from {}",
                     st.kind.label(),
                     st.format.as_str(),
-                    d.and_then(|d| d.items).map_or("?".into(), |n| n.to_string()),
+                    d.and_then(|d| d.items)
+                        .map_or("?".into(), |n| n.to_string()),
                     d.and_then(|d| d.size.as_deref())
                         .map(|s| format!(", {s}"))
                         .unwrap_or_default(),
@@ -523,7 +543,8 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             });
         }
         for e in mb.unsent.iter().take(SAMPLE) {
-            f.evidence.push(event_evidence(e, "draft saved, never sent"));
+            f.evidence
+                .push(event_evidence(e, "draft saved, never sent"));
         }
         for e in failures.iter().take(3) {
             f.evidence.push(event_evidence(e, "EWS failure"));
@@ -631,7 +652,11 @@ fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    for file in m.mailbox.iter().filter(|f| f.kind == MailboxFileKind::CsPolicy) {
+    for file in m
+        .mailbox
+        .iter()
+        .filter(|f| f.kind == MailboxFileKind::CsPolicy)
+    {
         for p in &file.policies {
             let ev = |key: &str, v: &str| Evidence {
                 path: file.path.clone(),
@@ -682,7 +707,11 @@ fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             None,
             "Offline IM is turned off on the server (EnableOfflineIM false in the logs)".into(),
         );
-        f.evidence = off.iter().take(SAMPLE).map(|e| event_evidence(e, "EnableOfflineIM false")).collect();
+        f.evidence = off
+            .iter()
+            .take(SAMPLE)
+            .map(|e| event_evidence(e, "EnableOfflineIM false"))
+            .collect();
         out.push(f);
     }
 }
@@ -697,7 +726,10 @@ mod tests {
 
     fn clock() -> Clock {
         Clock {
-            now: Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).single().expect("t"),
+            now: Utc
+                .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+                .single()
+                .expect("t"),
             stuck_after: Duration::from_secs(120),
         }
     }
@@ -721,14 +753,29 @@ mod tests {
     }
 
     fn drafts_listing(im: usize, other: usize) -> MailboxFile {
-        let mut f = MailboxFile::new("/c/drafts.xml", MailboxFileKind::FindItem, ExportFormat::Xml);
+        let mut f = MailboxFile::new(
+            "/c/drafts.xml",
+            MailboxFileKind::FindItem,
+            ExportFormat::Xml,
+        );
         f.folder = Some("drafts".into());
         f.owner = Some("jdoe@contoso.com".into());
-        let t0 = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).single().expect("t").fixed_offset();
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+            .single()
+            .expect("t")
+            .fixed_offset();
         for i in 0..im + other {
             f.items.push(MailItem {
                 id: Some(format!("AAMk{i}")),
-                class: Some(if i < im { "IM.Note.MissedConversation" } else { "IPM.Note" }.into()),
+                class: Some(
+                    if i < im {
+                        "IM.Note.MissedConversation"
+                    } else {
+                        "IPM.Note"
+                    }
+                    .into(),
+                ),
                 subject: Some("secret subject".into()),
                 created: Some(t0 + chrono::Duration::minutes(30 * i as i64)),
                 ..MailItem::default()
@@ -742,7 +789,9 @@ mod tests {
             path: "/p/Tracing/Lync-UccApi-0.UccApilog".into(),
             line,
             time: Some(
-                (Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0).single().expect("t")
+                (Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+                    .single()
+                    .expect("t")
                     + chrono::Duration::seconds(line as i64))
                 .fixed_offset(),
             ),
@@ -752,7 +801,10 @@ mod tests {
             account: Some(0),
             profile: None,
             excerpt: format!("line {line}"),
-            values: vals.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            values: vals
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 
@@ -769,7 +821,10 @@ mod tests {
         assert!(p.matches(&it(Some("ipm.note.microsoft.missed.voice"), None)));
         assert!(p.matches(&it(Some("IPM.Note.Microsoft.Conversation"), None)));
         assert!(!p.matches(&it(Some("IPM.Note"), Some("Lunch?"))));
-        assert!(p.matches(&it(Some("IPM.Note"), Some("Jane Doe sent you a message in Skype for Business"))));
+        assert!(p.matches(&it(
+            Some("IPM.Note"),
+            Some("Jane Doe sent you a message in Skype for Business")
+        )));
         assert!(p.matches(&it(None, Some("Missed conversation with Jane Doe"))));
         assert!(glob("a*c", "abbbc") && !glob("a*c", "abd") && glob("*", ""));
     }
@@ -781,9 +836,16 @@ mod tests {
         m.mailbox.push(drafts_listing(37, 3));
         let f = run(&m, &RuleSettings::default());
         assert_eq!(f.len(), 1);
-        assert_eq!((f[0].rule.as_str(), f[0].severity), ("drafts-buildup", Severity::Critical));
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity),
+            ("drafts-buildup", Severity::Critical)
+        );
         assert_eq!(f[0].account.as_deref(), Some("jdoe@contoso.com"));
-        assert!(f[0].title.starts_with("37 offline-IM drafts"), "{}", f[0].title);
+        assert!(
+            f[0].title.starts_with("37 offline-IM drafts"),
+            "{}",
+            f[0].title
+        );
         assert!(f[0].title.contains("over 18h 00m"), "{}", f[0].title);
         assert!(f[0].title.contains("per hour"), "{}", f[0].title);
         let json = serde_json::to_string(&f[0]).expect("json");
@@ -819,7 +881,11 @@ mod tests {
 
     #[test]
     fn logs_alone_warn_and_combine_with_a_listing() {
-        let save = [("operation", "CreateItem"), ("disposition", "SaveOnly"), ("folder", "drafts")];
+        let save = [
+            ("operation", "CreateItem"),
+            ("disposition", "SaveOnly"),
+            ("folder", "drafts"),
+        ];
         let mut m = Model::default();
         m.accounts.push(jdoe());
         m.events = vec![
@@ -840,28 +906,45 @@ mod tests {
         assert_eq!(f.len(), 1, "{f:#?}");
         assert_eq!(f[0].severity, Severity::Warning);
         assert!(f[0].title.contains("never sent"), "{}", f[0].title);
-        assert!(f[0].title.contains("one story with the 2 EWS failures"), "{}", f[0].title);
+        assert!(
+            f[0].title.contains("one story with the 2 EWS failures"),
+            "{}",
+            f[0].title
+        );
 
         m.mailbox.push(drafts_listing(6, 0));
         let f = run(&m, &RuleSettings::default());
         assert_eq!(f.len(), 1, "one finding per mailbox");
         assert_eq!(f[0].severity, Severity::Critical);
         assert!(f[0].title.contains("one story"), "{}", f[0].title);
-        assert!(f[0].evidence.iter().any(|e| e.excerpt.as_deref().is_some_and(|x| x.starts_with("EWS failure"))));
+        assert!(f[0].evidence.iter().any(|e| e
+            .excerpt
+            .as_deref()
+            .is_some_and(|x| x.starts_with("EWS failure"))));
     }
 
     #[test]
     fn policies_name_the_identity() {
         let mut m = Model::default();
-        let mut p = MailboxFile::new("/c/im.txt", MailboxFileKind::CsPolicy, ExportFormat::FormatList);
+        let mut p = MailboxFile::new(
+            "/c/im.txt",
+            MailboxFileKind::CsPolicy,
+            ExportFormat::FormatList,
+        );
         let rec = |id: &str, k: &str, v: &str| crate::model::PolicyRecord {
             identity: Some(id.into()),
-            values: [("Identity".to_string(), id.to_string()), (k.to_string(), v.to_string())].into(),
+            values: [
+                ("Identity".to_string(), id.to_string()),
+                (k.to_string(), v.to_string()),
+            ]
+            .into(),
             line: Some(1),
         };
         p.policies.push(rec("Global", "EnableOfflineIm", "False"));
-        p.policies.push(rec("Site:Redmond", "EnableOfflineIm", "True"));
-        p.policies.push(rec("Tag:NoArchive", "EnableIMAutoArchiving", "False"));
+        p.policies
+            .push(rec("Site:Redmond", "EnableOfflineIm", "True"));
+        p.policies
+            .push(rec("Tag:NoArchive", "EnableIMAutoArchiving", "False"));
         m.mailbox.push(p);
         let f = run(&m, &RuleSettings::default());
         assert_eq!(f.len(), 2);

@@ -178,7 +178,12 @@ impl PolicyRecord {
 
 /// PowerShell's ways of writing a boolean.
 pub fn parse_bool(v: &str) -> Option<bool> {
-    match v.trim().trim_start_matches('$').to_ascii_lowercase().as_str() {
+    match v
+        .trim()
+        .trim_start_matches('$')
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "true" | "1" => Some(true),
         "false" | "0" => Some(false),
         _ => None,

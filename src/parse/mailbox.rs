@@ -136,11 +136,7 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                         line: Some(line),
                         ..MailItem::default()
                     });
-                } else if item_at.is_none()
-                    && folder_at.is_none()
-                    && parent == "Folders"
-                    && opens
-                {
+                } else if item_at.is_none() && folder_at.is_none() && parent == "Folders" && opens {
                     folder_at = Some(stack.len());
                     st.folders.push(FolderStat {
                         line: Some(line),
@@ -206,7 +202,11 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
     if cut.is_some() && st.items.is_empty() && st.folders.is_empty() {
         return Err(format!(
             "looks like an EWS {} response but no record could be read: {}",
-            if st.find_item { "FindItem" } else { "GetFolder" },
+            if st.find_item {
+                "FindItem"
+            } else {
+                "GetFolder"
+            },
             cut.unwrap_or_default()
         ));
     }
@@ -350,7 +350,11 @@ mod tests {
     use super::*;
 
     fn finditem(prefix: bool, folder: Option<&str>, n: usize) -> String {
-        let (t, m, s) = if prefix { ("t:", "m:", "s:") } else { ("", "", "") };
+        let (t, m, s) = if prefix {
+            ("t:", "m:", "s:")
+        } else {
+            ("", "", "")
+        };
         let mut x = format!(
             "<?xml version=\"1.0\"?>\n<{s}Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:m=\"m\" xmlns:t=\"t\">\n<{s}Body>\n"
         );
@@ -385,7 +389,10 @@ mod tests {
             let it = &f.items[1];
             assert_eq!(it.id.as_deref(), Some("AAMk1"));
             assert_eq!(it.class.as_deref(), Some("IM.Note.MissedConversation"));
-            assert_eq!(it.subject.as_deref(), Some("Jane sent you a message & more"));
+            assert_eq!(
+                it.subject.as_deref(),
+                Some("Jane sent you a message & more")
+            );
             assert_eq!(it.from.as_deref(), Some("jdoe@contoso.com"));
             assert_eq!(it.to, vec!["rlee@contoso.com"]);
             assert_eq!(

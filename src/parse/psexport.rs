@@ -8,7 +8,9 @@
 //! Microsoft does not publish the exact column sets of these exports, so the column names below
 //! are matched loosely (case, spaces and punctuation ignored) and the lists are easy to extend.
 
-use crate::model::{ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord};
+use crate::model::{
+    ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
+};
 use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use std::path::Path;
 
@@ -32,7 +34,9 @@ impl Record {
     }
 
     fn has(&self, keys: &[&str]) -> bool {
-        self.fields.iter().any(|(n, _)| keys.contains(&norm(n).as_str()))
+        self.fields
+            .iter()
+            .any(|(n, _)| keys.contains(&norm(n).as_str()))
     }
 }
 
@@ -75,13 +79,7 @@ const FROM_KEYS: &[&str] = &[
     "sender",
     "fromname",
 ];
-const TO_KEYS: &[&str] = &[
-    "toaddress",
-    "torecipients",
-    "to",
-    "recipients",
-    "displayto",
-];
+const TO_KEYS: &[&str] = &["toaddress", "torecipients", "to", "recipients", "displayto"];
 const ID_KEYS: &[&str] = &["itemid", "id", "entryid"];
 const FOLDER_KEYS: &[&str] = &["folder", "foldername", "parentfolder", "folderpath"];
 /// Columns that make a file look like mail even without a class or date column.
@@ -553,7 +551,11 @@ fn classify(
     if mailish {
         return Err(format!(
             "looks like a list of mail items but has no {} column to judge it by (columns: {})",
-            if subject { "item class or date" } else { "subject" },
+            if subject {
+                "item class or date"
+            } else {
+                "subject"
+            },
             columns()
         ));
     }
@@ -583,14 +585,18 @@ mod tests {
     #[test]
     fn semicolon_csv_without_type_line() {
         let t = "Name;FolderPath;ItemsInFolder\nDrafts;/Drafts;60\n";
-        let f = parse_export(Path::new("s.csv"), t).expect("ok").expect("stats");
+        let f = parse_export(Path::new("s.csv"), t)
+            .expect("ok")
+            .expect("stats");
         assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(60));
     }
 
     #[test]
     fn format_list_blocks_and_wrapped_values() {
         let t = "\r\n\r\nIdentity                  : Global\r\nEnableOfflineIm           : False\r\nEnableFileTransfer        : True\r\n\r\nIdentity                  : Site:Redmond\r\nEnableOfflineIm           : True\r\nSomeLongValue             : {first, second,\r\n                            third}\r\n";
-        let f = parse_export(Path::new("im.txt"), t).expect("ok").expect("policy");
+        let f = parse_export(Path::new("im.txt"), t)
+            .expect("ok")
+            .expect("policy");
         assert_eq!(f.kind, MailboxFileKind::CsPolicy);
         assert_eq!(f.format, ExportFormat::FormatList);
         assert_eq!(f.policies.len(), 2);
@@ -606,21 +612,29 @@ mod tests {
     #[test]
     fn json_policy_and_stats() {
         let t = r#"[{"Identity":"Tag:NoArchive","EnableIMAutoArchiving":false,"TracingLevel":"Light"},{"Identity":"Global","EnableIMAutoArchiving":true}]"#;
-        let f = parse_export(Path::new("p.json"), t).expect("ok").expect("policy");
+        let f = parse_export(Path::new("p.json"), t)
+            .expect("ok")
+            .expect("policy");
         assert_eq!(f.policies[0].flag("EnableIMAutoArchiving"), Some(false));
         assert_eq!(f.policies[1].flag("EnableIMAutoArchiving"), Some(true));
         let t = r#"{"Name":"Drafts","FolderPath":"/Drafts","FolderType":"Drafts","ItemsInFolder":412,"FolderSize":"1 MB","Identity":"jdoe\\Drafts"}"#;
-        let f = parse_export(Path::new("s.json"), t).expect("ok").expect("stats");
+        let f = parse_export(Path::new("s.json"), t)
+            .expect("ok")
+            .expect("stats");
         assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
         let e = parse_export(Path::new("s.json"), "[{\"ItemsInFolder\": 4,").expect_err("bad");
         assert!(e.contains("ConvertTo-Json"), "{e}");
-        assert!(parse_export(Path::new("x.json"), "{\"a\": 1}").expect("ok").is_none());
+        assert!(parse_export(Path::new("x.json"), "{\"a\": 1}")
+            .expect("ok")
+            .is_none());
     }
 
     #[test]
     fn item_lists_and_unreadable_item_lists() {
         let t = "Subject,From,To,MessageClass,Received,Folder\n\"Missed conversation with Jane\",jdoe@contoso.com,rlee@contoso.com,IPM.Note,3/1/2026 10:00:00 AM,Drafts\n";
-        let f = parse_export(Path::new("l.csv"), t).expect("ok").expect("list");
+        let f = parse_export(Path::new("l.csv"), t)
+            .expect("ok")
+            .expect("list");
         assert_eq!(f.kind, MailboxFileKind::ItemList);
         assert!(f.lists_drafts());
         let it = &f.items[0];
@@ -631,7 +645,9 @@ mod tests {
         );
         let e = parse_export(Path::new("l.csv"), "Subject,From,To\na,b,c\n").expect_err("no class");
         assert!(e.contains("no item class or date column"), "{e}");
-        assert!(parse_export(Path::new("x.csv"), "a,b\n1,2\n").expect("ok").is_none());
+        assert!(parse_export(Path::new("x.csv"), "a,b\n1,2\n")
+            .expect("ok")
+            .is_none());
     }
 
     #[test]

@@ -26,7 +26,8 @@ fn worth_reading(head: &str) -> bool {
         .lines()
         .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
         .unwrap_or_default();
-    first_data_line.contains("subject") || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
+    first_data_line.contains("subject")
+        || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
 }
 
 /// Read and parse one file. `Ok(None)`: not mailbox evidence.
@@ -207,7 +208,12 @@ fn identity_aliases(f: &MailboxFile) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for id in f.folders.iter().filter_map(|s| s.identity.as_deref()) {
         let mb = id.split('\\').next().unwrap_or_default();
-        let mb = mb.rsplit('/').next().unwrap_or_default().trim().to_lowercase();
+        let mb = mb
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
         if !mb.is_empty() && !out.contains(&mb) {
             out.push(mb);
         }
@@ -233,14 +239,12 @@ pub fn attribute(model: &mut Model) {
         if f.owner.is_some() {
             continue;
         }
-        let listing_of_own_items = f
-            .folder
-            .as_deref()
-            .is_none_or(|d| ["drafts", "sentitems", "outbox"].contains(&d.to_ascii_lowercase().as_str()));
+        let listing_of_own_items = f.folder.as_deref().is_none_or(|d| {
+            ["drafts", "sentitems", "outbox"].contains(&d.to_ascii_lowercase().as_str())
+        });
         let found = if let Some(s) = sole_sender(f).filter(|_| listing_of_own_items) {
             Some((s, "sender of every item"))
-        } else if let Some(a) =
-            unique_address(f.folders.iter().filter_map(|s| s.identity.clone()))
+        } else if let Some(a) = unique_address(f.folders.iter().filter_map(|s| s.identity.clone()))
         {
             Some((a, "Identity column"))
         } else if let Some(a) = f
@@ -254,7 +258,10 @@ pub fn attribute(model: &mut Model) {
                 .ancestors()
                 .skip(1)
                 .take(3)
-                .find_map(|d| d.file_name().and_then(|n| text::first_address(&n.to_string_lossy())))
+                .find_map(|d| {
+                    d.file_name()
+                        .and_then(|n| text::first_address(&n.to_string_lossy()))
+                })
                 .map(|a| (a.to_ascii_lowercase(), "folder name"))
         };
         if let Some((a, how)) = found {
@@ -303,13 +310,24 @@ pub fn attribute(model: &mut Model) {
         .collect();
     for f in model.mailbox.iter_mut() {
         if f.folder_source.as_deref() == Some("ParentFolderId (id only)") {
-            if let Some((_, drafts, name)) = named.iter().find(|(id, _, _)| Some(id) == f.folder.as_ref()) {
-                f.folder = if *drafts { Some("drafts".into()) } else { name.clone() };
+            if let Some((_, drafts, name)) = named
+                .iter()
+                .find(|(id, _, _)| Some(id) == f.folder.as_ref())
+            {
+                f.folder = if *drafts {
+                    Some("drafts".into())
+                } else {
+                    name.clone()
+                };
                 f.folder_source = Some("GetFolder response in another file".into());
             }
         }
-        let listing = matches!(f.kind, MailboxFileKind::FindItem | MailboxFileKind::ItemList);
-        let unknown = f.folder.is_none() || f.folder_source.as_deref() == Some("ParentFolderId (id only)");
+        let listing = matches!(
+            f.kind,
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList
+        );
+        let unknown =
+            f.folder.is_none() || f.folder_source.as_deref() == Some("ParentFolderId (id only)");
         let name = f
             .path
             .file_name()
@@ -344,7 +362,8 @@ mod tests {
     #[test]
     fn owner_from_items_then_file_name_then_only_mailbox() {
         let mut m = Model::default();
-        m.mailbox.push(listing("/c/drafts.xml", Some("JDoe@contoso.com")));
+        m.mailbox
+            .push(listing("/c/drafts.xml", Some("JDoe@contoso.com")));
         let mut stats = MailboxFile::new(
             "/c/stats.csv",
             MailboxFileKind::FolderStats,
@@ -376,8 +395,10 @@ mod tests {
             ..FolderStat::default()
         });
         m.mailbox.push(stats);
-        m.mailbox.push(listing("/c/a.xml", Some("jdoe@contoso.com")));
-        m.mailbox.push(listing("/c/b.xml", Some("rlee@contoso.com")));
+        m.mailbox
+            .push(listing("/c/a.xml", Some("jdoe@contoso.com")));
+        m.mailbox
+            .push(listing("/c/b.xml", Some("rlee@contoso.com")));
         attribute(&mut m);
         assert_eq!(m.mailbox[0].owner.as_deref(), Some("jdoe@contoso.com"));
         assert!(m.mailbox[0].attribution.contains("alias"));
