@@ -464,8 +464,11 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 if failures.len() == 1 { "" } else { "s" }
             ));
         }
-        if owner.is_none() {
-            parts.push("mailbox owner unknown: no file names it".into());
+        match owner {
+            None => parts.push("mailbox owner unknown: no file names it".into()),
+            // No sip_* folder for this mailbox: the views cannot group it, so the title names it.
+            Some(o) if account_of(m, Some(o)).is_none() => parts.push(format!("mailbox {o}")),
+            Some(_) => {}
         }
         let mut f = new_finding(m, "drafts-buildup", sev, owner, parts.join("; "));
 
@@ -479,10 +482,10 @@ fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             let n_im = im.iter().filter(|(src, _)| src.path == l.path).count();
             f.evidence.push(Evidence {
                 excerpt: Some(format!(
-                    "{} of {} ({} from {}): {} items, {} offline-IM; owner from {}",
+                    "{} ({}) of {} (folder from {}): {} items, {} offline-IM; owner from {}",
                     l.kind.label(),
-                    l.folder.as_deref().unwrap_or("drafts"),
                     l.format.as_str(),
+                    l.folder.as_deref().unwrap_or("drafts"),
                     l.folder_source.as_deref().unwrap_or("?"),
                     l.items.len(),
                     n_im,
