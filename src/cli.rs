@@ -165,6 +165,24 @@ pub struct ScanOpts {
     /// Print a commented config file with every setting, and exit.
     #[arg(long)]
     pub print_config_template: bool,
+
+    /// A mailbox evidence file (EWS FindItem/GetFolder response, Get-MailboxFolderStatistics,
+    /// Get-CsImConfiguration or Get-CsClientPolicy export, item list); repeatable. Files under a
+    /// PATH are found by content without it.
+    #[arg(long, value_name = "FILE")]
+    pub mailbox: Vec<String>,
+
+    /// Offline-IM drafts in a Drafts listing that make drafts-buildup critical [default: 5].
+    #[arg(long, value_name = "N")]
+    pub drafts_threshold: Option<usize>,
+
+    /// Items in Drafts (folder statistics alone) that make drafts-buildup a warning [default: 50].
+    #[arg(long, value_name = "N")]
+    pub drafts_folder_threshold: Option<u64>,
+
+    /// One of the organisation's own mail domains (repeatable) [default: the sender's domain].
+    #[arg(long, value_name = "DOMAIN")]
+    pub org_domain: Vec<String>,
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -205,19 +223,29 @@ impl Settings {
             }
             (None, None) => Duration::from_secs(120),
         };
+        let mut mailbox_files = Vec::new();
+        for p in &opts.mailbox {
+            mailbox_files.push(
+                source::paths::resolve_arg(p).map_err(|e| Fatal(format!("--mailbox {p}: {e}")))?,
+            );
+        }
+        let show_content = opts.show_content || file.show_content.unwrap_or(false);
+        let mut rules = diagnose::RuleSettings::default();
+        diagnose::mailbox::apply_settings(&mut rules.mailbox, opts, &file, show_content)
+            .map_err(Fatal)?;
         Ok(Settings {
             clock: Clock {
                 now: opts.now.unwrap_or(real_now),
                 stuck_after,
             },
-            show_content: opts.show_content || file.show_content.unwrap_or(false),
+            show_content,
             format: opts.format.or(file.format).unwrap_or_default(),
             color: opts.color.or(file.color).unwrap_or_default(),
             fail_on: opts.fail_on.or(file.fail_on).unwrap_or_default(),
             profiles_root: file.profiles_root,
             frozen: opts.now.is_some(),
-            scan: scan::ScanConfig::default(),
-            rules: diagnose::RuleSettings::default(),
+            scan: scan::ScanConfig { mailbox_files },
+            rules,
         })
     }
 
@@ -296,7 +324,7 @@ pub fn resolve_roots(
             )));
         }
     }
-    if roots.is_empty() {
+    if roots.is_empty() && settings.scan.mailbox_files.is_empty() {
         roots = source::default_roots().map_err(Fatal)?;
     }
     Ok((roots, errors))

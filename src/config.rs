@@ -49,6 +49,12 @@ pub struct FileConfig {
     pub color: Option<ColorChoice>,
     pub format: Option<ReportFormat>,
     pub profiles_root: Option<PathBuf>,
+    pub drafts_threshold: Option<usize>,
+    pub drafts_folder_threshold: Option<u64>,
+    pub drafts_log_threshold: Option<usize>,
+    pub org_domains: Option<Vec<String>>,
+    pub offline_im_classes: Option<Vec<String>>,
+    pub offline_im_subjects: Option<Vec<String>>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -73,6 +79,22 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 
 # The profiles folder used by --all-users.
 # profiles_root = 'C:\Users'
+
+# Offline-IM drafts in a Drafts listing that make drafts-buildup critical.
+# drafts_threshold = 5
+
+# Items in Drafts, when only folder statistics are available, that make drafts-buildup a warning.
+# drafts_folder_threshold = 50
+
+# Drafts saved and never sent in the logs (EWS CreateItem SaveOnly), per account, for a warning.
+# drafts_log_threshold = 3
+
+# The organisation's own mail domains (default: the sender's domain); subdomains count too.
+# org_domains = ["contoso.com", "contoso.co.uk"]
+
+# Extra offline-IM item classes and subjects (`*` wildcard, case ignored), e.g. other languages.
+# offline_im_classes = ["IPM.Note.Custom.Missed*"]
+# offline_im_subjects = ["Unterhaltung verpasst mit *"]
 "#;
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).

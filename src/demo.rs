@@ -25,6 +25,8 @@ struct DemoFile {
 const JDOE: &str = "Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com";
 const MKIM: &str = "Users/mkim/AppData/Local/Microsoft/Office/16.0/Lync/sip_mkim@contoso.com";
 const OPS: &str = "Users/ops/AppData/Local/Microsoft/Office/15.0/Lync/sip_ops@fabrikam.com";
+/// Files the helpdesk collected for the ticket (found by content, anywhere under the PATH).
+const CASE: &str = "Collected/ticket-1234";
 const LEGACY: &str = "Users/tlegacy/AppData/Local/Microsoft/Communicator/sip_tlegacy@contoso.com";
 
 /// A fixed binary blob standing in for an undocumented spooled format.
@@ -107,6 +109,35 @@ fn files() -> Vec<(String, DemoFile)> {
             4 * 3600,
         ),
         f(OPS, "GalContacts.db", b"\x00GAL", Enc::Raw, 86_400),
+        // What the helpdesk collected from the mailbox and the server (mailbox evidence).
+        f(
+            CASE,
+            "jdoe@contoso.com Drafts (FindItem).xml",
+            include_bytes!("../assets/demo/drafts-finditem.xml"),
+            Enc::Utf8,
+            3600,
+        ),
+        f(
+            CASE,
+            "Get-MailboxFolderStatistics jdoe.csv",
+            include_bytes!("../assets/demo/folderstats-jdoe.csv"),
+            Enc::Utf16leBom,
+            3600,
+        ),
+        f(
+            CASE,
+            "Get-CsImConfiguration.txt",
+            include_bytes!("../assets/demo/imconfiguration.txt"),
+            Enc::Utf16leBom,
+            3600,
+        ),
+        f(
+            CASE,
+            "Get-CsClientPolicy.txt",
+            include_bytes!("../assets/demo/clientpolicy.txt"),
+            Enc::Utf16leBom,
+            3600,
+        ),
     ]
 }
 

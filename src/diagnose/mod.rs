@@ -4,6 +4,7 @@
 //! Adding a family is one new file and one line here. Remediation and explanation texts are data
 //! in `assets/rules.toml`.
 
+pub mod mailbox;
 mod remediation;
 mod spool;
 
@@ -20,7 +21,10 @@ pub struct Context<'a> {
 
 /// Thresholds and lists the rules use (from flags and the config file). Grows with the rules.
 #[derive(Debug, Clone, Default)]
-pub struct RuleSettings {}
+pub struct RuleSettings {
+    /// Drafts buildup, federated recipients, policy exports.
+    pub mailbox: mailbox::MailboxSettings,
+}
 
 /// A family of related rules.
 pub trait RuleFamily: Sync {
@@ -30,7 +34,7 @@ pub trait RuleFamily: Sync {
 }
 
 /// Every rule family, in evaluation order.
-pub static FAMILIES: &[&dyn RuleFamily] = &[&spool::SpoolRules];
+pub static FAMILIES: &[&dyn RuleFamily] = &[&spool::SpoolRules, &mailbox::MailboxRules];
 
 /// Run every rule. Findings come out most severe first, then by account and rule.
 pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {

@@ -5,6 +5,7 @@ mod account;
 mod event;
 mod finding;
 mod item;
+mod mailbox;
 pub mod pathser;
 mod source;
 
@@ -12,6 +13,9 @@ pub use account::{Account, ClientGen};
 pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
+pub use mailbox::{
+    parse_bool, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
+};
 pub use source::{ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
@@ -26,6 +30,8 @@ pub struct Model {
     pub errors: Vec<ScanError>,
     /// Classified log records, in time order per source.
     pub events: Vec<LogEvent>,
+    /// Mailbox-side evidence files (listings, folder statistics, policy exports).
+    pub mailbox: Vec<MailboxFile>,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

@@ -13,6 +13,8 @@ pub enum SourceKind {
     TextLog,
     MailboxItems,
     MailboxFolderStats,
+    /// `Get-CsImConfiguration` / `Get-CsClientPolicy` exports.
+    CsPolicy,
 }
 
 impl SourceKind {
@@ -26,6 +28,7 @@ impl SourceKind {
             SourceKind::TextLog => "text-log",
             SourceKind::MailboxItems => "mailbox-items",
             SourceKind::MailboxFolderStats => "mailbox-folder-stats",
+            SourceKind::CsPolicy => "cs-policy",
         }
     }
 }

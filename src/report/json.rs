@@ -3,7 +3,7 @@
 
 use super::Report;
 use crate::model::{
-    Account, ClientGen, Clock, Fields, Finding, Item, ItemState, ScanError, Source,
+    Account, ClientGen, Clock, Fields, Finding, Item, ItemState, MailboxFile, ScanError, Source,
 };
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -30,6 +30,9 @@ pub struct JsonReport<'a> {
     pub findings: &'a [Finding],
     pub sources: &'a [Source],
     pub errors: &'a [ScanError],
+    /// Mailbox evidence files (listings, folder statistics, policy exports); subjects never.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub mailbox: &'a [MailboxFile],
 }
 
 #[derive(Serialize)]
@@ -173,6 +176,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         findings: r.findings,
         sources: &m.sources,
         errors: &m.errors,
+        mailbox: &m.mailbox,
     }
 }
 

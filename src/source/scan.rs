@@ -24,10 +24,13 @@ pub struct Scan {
 
 /// What shapes a scan beyond the roots (log time zone, extra files…). Grows with the parsers.
 #[derive(Debug, Clone, Default)]
-pub struct ScanConfig {}
+pub struct ScanConfig {
+    /// Mailbox evidence files named with `--mailbox FILE` (read even when not under a root).
+    pub mailbox_files: Vec<PathBuf>,
+}
 
 /// Walk `roots` and read every spooler under them.
-pub fn scan(roots: &[PathBuf], _config: &ScanConfig) -> Scan {
+pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     let mut d = Discovery::default();
     for r in roots {
         d.walk(r);
@@ -58,10 +61,12 @@ pub fn scan(roots: &[PathBuf], _config: &ScanConfig) -> Scan {
         }
     }
     model.sort();
+    super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
+    let roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
     Scan {
         model,
         other_files: d.other_files,
-        roots_ok: d.roots_ok,
+        roots_ok,
     }
 }
 

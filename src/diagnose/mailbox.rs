@@ -1,0 +1,959 @@
+//! Mailbox-side symptoms of Offline IM: `drafts-buildup`, `federated-recipient`,
+//! `offline-im-disabled` and (from policy exports) `autoarchiving-disabled`.
+//!
+//! The Drafts buildup is documented (offline messages failed to send and Drafts filled up;
+//! Exchange on-premises; fixed in Click-to-Run builds from 6/14/2016). That the client's EWS
+//! `CreateItem SaveOnly` + `SendItem` sequence is what leaves the drafts behind is inferred.
+
+use super::{finding, Context, RuleFamily};
+use crate::duration::human;
+use crate::model::{
+    Account, EventKind, Evidence, Finding, ItemState, LogEvent, MailItem, MailboxFile,
+    MailboxFileKind, Model, Severity,
+};
+use chrono::{DateTime, FixedOffset, Utc};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub struct MailboxRules;
+
+/// The built-in offline-IM patterns (`assets/offline_im.toml`).
+pub const OFFLINE_IM_PATTERNS: &str = include_str!("../../assets/offline_im.toml");
+
+/// Item classes and subjects that make an item an offline IM. `*` is a wildcard; case is
+/// ignored; classes are compared with and without a leading `IPM.`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+pub struct OfflineImPatterns {
+    #[serde(default)]
+    pub classes: Vec<String>,
+    #[serde(default)]
+    pub subjects: Vec<String>,
+}
+
+impl OfflineImPatterns {
+    /// The patterns shipped in `assets/offline_im.toml`.
+    pub fn builtin() -> Self {
+        toml::from_str(OFFLINE_IM_PATTERNS).unwrap_or_default()
+    }
+
+    /// Whether an item is an offline IM (or a draft of one), by class or by subject.
+    pub fn matches(&self, item: &MailItem) -> bool {
+        let by_class = item.class.as_deref().is_some_and(|c| {
+            let c = strip_ipm(c.trim());
+            self.classes.iter().any(|p| glob(&strip_ipm(p), &c))
+        });
+        by_class
+            || item.subject.as_deref().is_some_and(|s| {
+                let s = s.trim().to_lowercase();
+                self.subjects.iter().any(|p| glob(&p.to_lowercase(), &s))
+            })
+    }
+}
+
+fn strip_ipm(s: &str) -> String {
+    let l = s.to_ascii_lowercase();
+    match l.strip_prefix("ipm.") {
+        Some(rest) => rest.to_string(),
+        None => l,
+    }
+}
+
+/// `*`-only wildcard match (both sides already lower-cased).
+pub fn glob(pattern: &str, text: &str) -> bool {
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0usize, 0usize);
+    let (mut star, mut mark) = (None::<usize>, 0usize);
+    while ti < t.len() {
+        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    while pi < p.len() && p[pi] == '*' {
+        pi += 1;
+    }
+    pi == p.len()
+}
+
+/// Thresholds and lists for the mailbox rules (flags and config file).
+#[derive(Debug, Clone)]
+pub struct MailboxSettings {
+    /// Offline-IM drafts in a Drafts listing that make `drafts-buildup` critical.
+    pub drafts_threshold: usize,
+    /// Items in Drafts (folder statistics alone) that make `drafts-buildup` a warning.
+    pub drafts_folder_threshold: u64,
+    /// Unsent `CreateItem SaveOnly` drafts in the logs (per account) that make it a warning.
+    pub drafts_log_threshold: usize,
+    /// The organisation's own domains; empty = the sender's domain.
+    pub org_domains: Vec<String>,
+    /// Whether subjects may appear in evidence.
+    pub show_content: bool,
+    pub patterns: OfflineImPatterns,
+}
+
+impl Default for MailboxSettings {
+    fn default() -> Self {
+        MailboxSettings {
+            drafts_threshold: 5,
+            drafts_folder_threshold: 50,
+            drafts_log_threshold: 3,
+            org_domains: Vec::new(),
+            show_content: false,
+            patterns: OfflineImPatterns::builtin(),
+        }
+    }
+}
+
+/// Fill the mailbox settings from flags over the config file over defaults.
+pub fn apply_settings(
+    s: &mut MailboxSettings,
+    opts: &crate::cli::ScanOpts,
+    file: &crate::config::FileConfig,
+    show_content: bool,
+) -> Result<(), String> {
+    if let Some(n) = opts.drafts_threshold.or(file.drafts_threshold) {
+        s.drafts_threshold = n;
+    }
+    if let Some(n) = opts
+        .drafts_folder_threshold
+        .or(file.drafts_folder_threshold)
+    {
+        s.drafts_folder_threshold = n;
+    }
+    if let Some(n) = file.drafts_log_threshold {
+        s.drafts_log_threshold = n;
+    }
+    if s.drafts_threshold == 0 || s.drafts_folder_threshold == 0 || s.drafts_log_threshold == 0 {
+        return Err("drafts thresholds must be at least 1".into());
+    }
+    let domains: Vec<String> = if opts.org_domain.is_empty() {
+        file.org_domains.clone().unwrap_or_default()
+    } else {
+        opts.org_domain.clone()
+    };
+    for d in &domains {
+        let d = d.trim().trim_start_matches('@');
+        if d.is_empty() || d.contains(['@', ' ', '/']) || !d.contains('.') {
+            return Err(format!("'{d}' is not a mail domain like contoso.com"));
+        }
+        s.org_domains.push(d.to_ascii_lowercase());
+    }
+    s.patterns
+        .classes
+        .extend(file.offline_im_classes.iter().flatten().cloned());
+    s.patterns
+        .subjects
+        .extend(file.offline_im_subjects.iter().flatten().cloned());
+    s.show_content = show_content;
+    Ok(())
+}
+
+/// How many sample items a finding's evidence lists.
+const SAMPLE: usize = 6;
+
+impl RuleFamily for MailboxRules {
+    fn rules(&self) -> &'static [&'static str] {
+        &[
+            "drafts-buildup",
+            "federated-recipient",
+            "offline-im-disabled",
+            "autoarchiving-disabled",
+        ]
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        drafts_buildup(ctx, out);
+        federated(ctx, out);
+        policies(ctx, out);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers over log events (filled by the log parsers; conventions in `model::event`).
+
+fn val<'a>(e: &'a LogEvent, key: &str) -> Option<&'a str> {
+    e.values
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+fn is_failure(e: &LogEvent) -> bool {
+    match e.kind {
+        EventKind::EwsFailure | EventKind::SoapFault => true,
+        EventKind::HttpStatus => val(e, "status")
+            .and_then(|s| s.trim().get(..3)?.parse::<u16>().ok())
+            .is_some_and(|s| s >= 400),
+        _ => false,
+    }
+}
+
+fn is_op(e: &LogEvent, op: &str) -> bool {
+    e.kind == EventKind::EwsRequest
+        && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
+}
+
+fn is_draft_save(e: &LogEvent) -> bool {
+    is_op(e, "CreateItem")
+        && val(e, "disposition").is_some_and(|d| d.eq_ignore_ascii_case("SaveOnly"))
+        && val(e, "folder").is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
+}
+
+fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
+    Evidence {
+        path: e.path.clone(),
+        line: Some(e.line),
+        time: e.time,
+        excerpt: Some(format!(
+            "{note}: {}",
+            crate::parse::text::squash(&e.excerpt, 160)
+        )),
+    }
+}
+
+/// Drafts the logs show being saved and never sent (no SendItem after them, or a SendItem
+/// followed by a failure), per account index. A CreateItem directly followed by a failure
+/// left no draft and is not counted.
+fn unsent_drafts(events: &[LogEvent]) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
+    let mut by_acc: BTreeMap<Option<usize>, Vec<&LogEvent>> = BTreeMap::new();
+    for e in events {
+        by_acc.entry(e.account).or_default().push(e);
+    }
+    let mut out = BTreeMap::new();
+    for (acc, mut evs) in by_acc {
+        evs.sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        let mut waiting: std::collections::VecDeque<&LogEvent> = Default::default();
+        let mut stuck: Vec<&LogEvent> = Vec::new();
+        // The last EWS request: (is it a draft save, the save a SendItem consumed).
+        let mut last: Option<(bool, Option<&LogEvent>)> = None;
+        for e in evs {
+            if is_draft_save(e) {
+                waiting.push_back(e);
+                last = Some((true, None));
+            } else if is_op(e, "SendItem") {
+                let consumed = waiting.pop_front();
+                last = Some((false, consumed));
+            } else if e.kind == EventKind::EwsRequest {
+                last = Some((false, None));
+            } else if is_failure(e) {
+                match last.take() {
+                    // The CreateItem itself failed: no draft was left.
+                    Some((true, _)) => {
+                        waiting.pop_back();
+                    }
+                    Some((false, Some(save))) => stuck.push(save),
+                    _ => {}
+                }
+            }
+        }
+        stuck.extend(waiting);
+        stuck.sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        if !stuck.is_empty() {
+            out.insert(acc, stuck);
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// drafts-buildup
+
+/// Everything known about one mailbox's Drafts folder.
+#[derive(Default)]
+struct Mailbox<'a> {
+    listings: Vec<&'a MailboxFile>,
+    stats: Vec<&'a MailboxFile>,
+    unsent: Vec<&'a LogEvent>,
+}
+
+fn fmt_time(t: DateTime<FixedOffset>) -> String {
+    t.with_timezone(&Utc)
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string()
+}
+
+fn short_id(id: &str) -> String {
+    if id.chars().count() > 28 {
+        let head: String = id.chars().take(12).collect();
+        let tail: String = id
+            .chars()
+            .rev()
+            .take(8)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        format!("{head}…{tail}")
+    } else {
+        id.to_string()
+    }
+}
+
+fn account_of<'a>(m: &'a Model, owner: Option<&str>) -> Option<(usize, &'a Account)> {
+    let idx = m.account_by_address(owner?)?;
+    Some((idx, &m.accounts[idx]))
+}
+
+fn new_finding(
+    m: &Model,
+    rule: &str,
+    sev: Severity,
+    owner: Option<&str>,
+    title: String,
+) -> Finding {
+    match account_of(m, owner) {
+        Some((_, acc)) => finding(rule, sev, Some(acc), title),
+        None => {
+            let mut f = finding(rule, sev, None, title);
+            f.account = owner.map(str::to_string);
+            f
+        }
+    }
+}
+
+fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let s = &ctx.settings.mailbox;
+    // Group by mailbox owner (lower-cased address; None = unattributed).
+    let mut boxes: BTreeMap<Option<String>, Mailbox<'_>> = BTreeMap::new();
+    for f in &m.mailbox {
+        let key = f.owner.as_ref().map(|o| o.to_ascii_lowercase());
+        let listing = matches!(
+            f.kind,
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList
+        ) && f.lists_drafts()
+            && !f.items.is_empty();
+        if listing {
+            boxes.entry(key.clone()).or_default().listings.push(f);
+        }
+        if f.drafts_stat().is_some() {
+            boxes.entry(key).or_default().stats.push(f);
+        }
+    }
+    for (acc, evs) in unsent_drafts(&m.events) {
+        let key = acc
+            .and_then(|i| m.accounts.get(i))
+            .map(|a| a.address.to_ascii_lowercase());
+        boxes.entry(key).or_default().unsent = evs;
+    }
+
+    for (owner, mb) in boxes {
+        let owner = owner.as_deref();
+        // Offline-IM drafts in every listing, each item once.
+        let mut seen_ids = std::collections::BTreeSet::new();
+        let mut im: Vec<(&MailboxFile, &MailItem)> = Vec::new();
+        let mut listed = 0usize;
+        for f in &mb.listings {
+            for it in &f.items {
+                if let Some(id) = &it.id {
+                    if !seen_ids.insert(id.clone()) {
+                        continue;
+                    }
+                }
+                listed += 1;
+                if s.patterns.matches(it) {
+                    im.push((f, it));
+                }
+            }
+        }
+        let drafts_count = mb
+            .stats
+            .iter()
+            .filter_map(|f| f.drafts_stat().and_then(|d| d.items))
+            .max();
+        let covered = mb
+            .listings
+            .iter()
+            .map(|f| f.total_in_view.unwrap_or(f.items.len() as u64))
+            .max()
+            .unwrap_or(0)
+            .max(listed as u64);
+
+        let critical = im.len() >= s.drafts_threshold.max(1);
+        let by_stats = drafts_count.is_some_and(|n| {
+            n >= s.drafts_folder_threshold && (mb.listings.is_empty() || covered < n)
+        });
+        let by_logs = mb.unsent.len() >= s.drafts_log_threshold.max(1);
+        if !critical && !by_stats && !by_logs {
+            continue;
+        }
+
+        // The same story in the logs: EWS failures of this account.
+        let failures: Vec<&LogEvent> = match account_of(m, owner) {
+            Some((idx, _)) => m
+                .events
+                .iter()
+                .filter(|e| e.account == Some(idx) && is_failure(e))
+                .collect(),
+            None => Vec::new(),
+        };
+
+        let mut parts: Vec<String> = Vec::new();
+        let sev;
+        if critical {
+            sev = Severity::Critical;
+            im.sort_by_key(|(_, it)| it.time());
+            let times: Vec<DateTime<FixedOffset>> =
+                im.iter().filter_map(|(_, it)| it.time()).collect();
+            let n = im.len();
+            let mut t = format!("{n} offline-IM drafts stuck in Drafts");
+            if let (Some(first), Some(last)) = (times.first(), times.last()) {
+                let span = (*last - *first).num_seconds().max(0);
+                t.push_str(&format!(
+                    " over {} ({} to {})",
+                    human(span),
+                    fmt_time(*first),
+                    fmt_time(*last)
+                ));
+                if span > 0 {
+                    let rate = times.len() as f64 / (span as f64 / 3600.0);
+                    t.push_str(&format!(", about {rate:.1} per hour"));
+                } else {
+                    t.push_str(", all at once");
+                }
+            }
+            if listed > n {
+                t.push_str(&format!(" ({} other drafts not counted)", listed - n));
+            }
+            parts.push(t);
+            if let Some(c) = drafts_count {
+                parts.push(format!("Drafts holds {c} items"));
+            }
+        } else if by_stats {
+            sev = Severity::Warning;
+            let c = drafts_count.unwrap_or(0);
+            let mut t = format!("Drafts holds {c} items");
+            if mb.listings.is_empty() {
+                t.push_str(": item classes (an EWS FindItem listing of Drafts) would confirm whether they are stuck offline IMs");
+            } else {
+                t.push_str(&format!(
+                    "; the listing covers only {covered} of them ({} offline-IM), list the whole folder to confirm",
+                    im.len()
+                ));
+            }
+            parts.push(t);
+        } else {
+            sev = Severity::Warning;
+            parts.push(format!(
+                "{} EWS CreateItem (SaveOnly into drafts) in the logs never sent: drafts are piling up",
+                mb.unsent.len()
+            ));
+        }
+        if (critical || by_stats) && by_logs {
+            parts.push(format!(
+                "the logs show {} drafts saved and never sent",
+                mb.unsent.len()
+            ));
+        }
+        if !failures.is_empty() {
+            parts.push(format!(
+                "one story with the {} EWS failure{} in the trace logs",
+                failures.len(),
+                if failures.len() == 1 { "" } else { "s" }
+            ));
+        }
+        match owner {
+            None => parts.push("mailbox owner unknown: no file names it".into()),
+            // No sip_* folder for this mailbox: the views cannot group it, so the title names it.
+            Some(o) if account_of(m, Some(o)).is_none() => parts.push(format!("mailbox {o}")),
+            Some(_) => {}
+        }
+        let mut f = new_finding(m, "drafts-buildup", sev, owner, parts.join("; "));
+
+        // Evidence: the files, then a sample of items, then the log records.
+        let mut files: Vec<PathBuf> = Vec::new();
+        for l in &mb.listings {
+            if files.contains(&l.path) {
+                continue;
+            }
+            files.push(l.path.clone());
+            let n_im = im.iter().filter(|(src, _)| src.path == l.path).count();
+            f.evidence.push(Evidence {
+                excerpt: Some(format!(
+                    "{} ({}) of {} (folder from {}): {} items, {} offline-IM; owner from {}",
+                    l.kind.label(),
+                    l.format.as_str(),
+                    l.folder.as_deref().unwrap_or("drafts"),
+                    l.folder_source.as_deref().unwrap_or("?"),
+                    l.items.len(),
+                    n_im,
+                    l.attribution
+                )),
+                ..Evidence::file(&l.path)
+            });
+        }
+        for st in &mb.stats {
+            if files.contains(&st.path) {
+                continue;
+            }
+            files.push(st.path.clone());
+            let d = st.drafts_stat();
+            f.evidence.push(Evidence {
+                line: d.and_then(|d| d.line),
+                excerpt: Some(format!(
+                    "{} ({}): Drafts {} items{}; owner from {}",
+                    st.kind.label(),
+                    st.format.as_str(),
+                    d.and_then(|d| d.items)
+                        .map_or("?".into(), |n| n.to_string()),
+                    d.and_then(|d| d.size.as_deref())
+                        .map(|s| format!(", {s}"))
+                        .unwrap_or_default(),
+                    st.attribution
+                )),
+                ..Evidence::file(&st.path)
+            });
+        }
+        let sample: Vec<&(&MailboxFile, &MailItem)> = if im.len() <= SAMPLE {
+            im.iter().collect()
+        } else {
+            im.iter()
+                .take(SAMPLE - 2)
+                .chain(im.iter().skip(im.len() - 2))
+                .collect()
+        };
+        for (src, it) in sample {
+            let mut ex = format!(
+                "ItemId {} · {}",
+                it.id.as_deref().map(short_id).unwrap_or_else(|| "?".into()),
+                it.class.as_deref().unwrap_or("class unknown")
+            );
+            if !it.to.is_empty() {
+                ex.push_str(&format!(" · → {}", it.to.join(", ")));
+            }
+            if s.show_content {
+                if let Some(sub) = &it.subject {
+                    ex.push_str(&format!(" · “{sub}”"));
+                }
+            }
+            f.evidence.push(Evidence {
+                path: src.path.clone(),
+                line: it.line,
+                time: it.time(),
+                excerpt: Some(ex),
+            });
+        }
+        for e in mb.unsent.iter().take(SAMPLE) {
+            f.evidence
+                .push(event_evidence(e, "draft saved, never sent"));
+        }
+        for e in failures.iter().take(3) {
+            f.evidence.push(event_evidence(e, "EWS failure"));
+        }
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// federated-recipient
+
+fn domain_of(addr: &str) -> Option<String> {
+    addr.rsplit_once('@')
+        .map(|(_, d)| d.trim().trim_end_matches('>').to_ascii_lowercase())
+        .filter(|d| !d.is_empty())
+}
+
+fn is_internal(domain: &str, orgs: &[String]) -> bool {
+    orgs.iter().any(|o| {
+        let o = o.trim().trim_start_matches('@').to_ascii_lowercase();
+        domain == o || domain.ends_with(&format!(".{o}"))
+    })
+}
+
+fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let s = &ctx.settings.mailbox;
+    for (idx, acc) in m.accounts.iter().enumerate() {
+        let mut ev: Vec<Evidence> = Vec::new();
+        let mut domains: Vec<String> = Vec::new();
+        let mut check = |sender: Option<&str>, rcpts: Vec<&str>| -> Vec<String> {
+            let sender_dom = sender.and_then(domain_of).or_else(|| acc.domain());
+            let orgs: Vec<String> = if s.org_domains.is_empty() {
+                sender_dom.into_iter().collect()
+            } else {
+                s.org_domains.clone()
+            };
+            if orgs.is_empty() {
+                return Vec::new();
+            }
+            let ext: Vec<String> = rcpts
+                .into_iter()
+                .filter(|r| domain_of(r).is_some_and(|d| !is_internal(&d, &orgs)))
+                .map(str::to_string)
+                .collect();
+            for r in &ext {
+                if let Some(d) = domain_of(r) {
+                    if !domains.contains(&d) {
+                        domains.push(d);
+                    }
+                }
+            }
+            ext
+        };
+        for it in m.items_of(idx) {
+            if it.ignorable || it.state(ctx.clock) != ItemState::Stuck {
+                continue;
+            }
+            let ext = check(
+                it.fields.from.as_deref(),
+                it.fields.recipients().map(String::as_str).collect(),
+            );
+            if !ext.is_empty() {
+                ev.push(Evidence {
+                    path: it.path.clone(),
+                    line: None,
+                    time: it.modified.map(|t| t.fixed_offset()),
+                    excerpt: Some(format!("stuck item → {}", ext.join(", "))),
+                });
+            }
+        }
+        for e in m.events.iter().filter(|e| e.account == Some(idx)) {
+            let rcpts: Vec<&str> = ["to", "recipient", "recipients"]
+                .iter()
+                .filter_map(|k| val(e, k))
+                .collect();
+            if rcpts.is_empty() {
+                continue;
+            }
+            let joined = rcpts.join(" ");
+            let addrs = crate::parse::text::find_addresses(&joined);
+            let ext = check(val(e, "from"), addrs.iter().map(String::as_str).collect());
+            if !ext.is_empty() {
+                ev.push(event_evidence(e, &format!("→ {}", ext.join(", "))));
+            }
+        }
+        if ev.is_empty() {
+            continue;
+        }
+        let n = ev.len();
+        let title = format!(
+            "{n} offline message{} addressed outside the organisation ({}): {} as plain mail, not as Missed Conversations",
+            if n == 1 { "" } else { "s" },
+            domains.join(", "),
+            if n == 1 { "it arrives" } else { "they arrive" }
+        );
+        let mut f = finding("federated-recipient", Severity::Info, Some(acc), title);
+        f.evidence = ev;
+        out.push(f);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// offline-im-disabled, autoarchiving-disabled
+
+fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    for file in m
+        .mailbox
+        .iter()
+        .filter(|f| f.kind == MailboxFileKind::CsPolicy)
+    {
+        for p in &file.policies {
+            let ev = |key: &str, v: &str| Evidence {
+                path: file.path.clone(),
+                line: p.line,
+                time: None,
+                excerpt: Some(format!("Identity : {} · {key} : {v}", p.name())),
+            };
+            if p.flag("EnableOfflineIm") == Some(false) {
+                let v = p.get("EnableOfflineIm").unwrap_or("False");
+                let mut f = finding(
+                    "offline-im-disabled",
+                    Severity::Critical,
+                    None,
+                    format!(
+                        "Offline IM is turned off for {} (Get-CsImConfiguration: EnableOfflineIm : {v})",
+                        p.name()
+                    ),
+                );
+                f.evidence.push(ev("EnableOfflineIm", v));
+                out.push(f);
+            }
+            if p.flag("EnableIMAutoArchiving") == Some(false) {
+                let v = p.get("EnableIMAutoArchiving").unwrap_or("False");
+                let mut f = finding(
+                    "autoarchiving-disabled",
+                    Severity::Warning,
+                    None,
+                    format!(
+                        "Client policy {} turns IM auto-archiving off (EnableIMAutoArchiving : {v}): its users cannot send offline messages",
+                        p.name()
+                    ),
+                );
+                f.evidence.push(ev("EnableIMAutoArchiving", v));
+                out.push(f);
+            }
+        }
+    }
+    // Log evidence of the server switch, when a log parser extracted it.
+    let off: Vec<&LogEvent> = m
+        .events
+        .iter()
+        .filter(|e| val(e, "EnableOfflineIM").and_then(crate::model::parse_bool) == Some(false))
+        .collect();
+    if !off.is_empty() {
+        let mut f = finding(
+            "offline-im-disabled",
+            Severity::Critical,
+            None,
+            "Offline IM is turned off on the server (EnableOfflineIM false in the logs)".into(),
+        );
+        f.evidence = off
+            .iter()
+            .take(SAMPLE)
+            .map(|e| event_evidence(e, "EnableOfflineIM false"))
+            .collect();
+        out.push(f);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{diagnose, RuleSettings};
+    use crate::model::{ClientGen, Clock, ExportFormat, FolderStat};
+    use chrono::TimeZone;
+    use std::time::Duration;
+
+    fn clock() -> Clock {
+        Clock {
+            now: Utc
+                .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+                .single()
+                .expect("t"),
+            stuck_after: Duration::from_secs(120),
+        }
+    }
+
+    fn run(m: &Model, settings: &RuleSettings) -> Vec<Finding> {
+        diagnose(&Context {
+            model: m,
+            clock: clock(),
+            settings,
+        })
+    }
+
+    fn jdoe() -> Account {
+        Account {
+            address: "jdoe@contoso.com".into(),
+            client: ClientGen::Office16,
+            profile: Some("jdoe".into()),
+            dir: "/p/sip_jdoe@contoso.com".into(),
+            spooler: None,
+        }
+    }
+
+    fn drafts_listing(im: usize, other: usize) -> MailboxFile {
+        let mut f = MailboxFile::new(
+            "/c/drafts.xml",
+            MailboxFileKind::FindItem,
+            ExportFormat::Xml,
+        );
+        f.folder = Some("drafts".into());
+        f.owner = Some("jdoe@contoso.com".into());
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 1, 0, 0, 0)
+            .single()
+            .expect("t")
+            .fixed_offset();
+        for i in 0..im + other {
+            f.items.push(MailItem {
+                id: Some(format!("AAMk{i}")),
+                class: Some(
+                    if i < im {
+                        "IM.Note.MissedConversation"
+                    } else {
+                        "IPM.Note"
+                    }
+                    .into(),
+                ),
+                subject: Some("secret subject".into()),
+                created: Some(t0 + chrono::Duration::minutes(30 * i as i64)),
+                ..MailItem::default()
+            });
+        }
+        f
+    }
+
+    fn ev(kind: EventKind, line: u64, vals: &[(&str, &str)]) -> LogEvent {
+        LogEvent {
+            path: "/p/Tracing/Lync-UccApi-0.UccApilog".into(),
+            line,
+            time: Some(
+                (Utc.with_ymd_and_hms(2026, 3, 2, 10, 0, 0)
+                    .single()
+                    .expect("t")
+                    + chrono::Duration::seconds(line as i64))
+                .fixed_offset(),
+            ),
+            level: Some("INFO".into()),
+            kind,
+            marker: "test".into(),
+            account: Some(0),
+            profile: None,
+            excerpt: format!("line {line}"),
+            values: vals
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn patterns_match_classes_and_subjects() {
+        let p = OfflineImPatterns::builtin();
+        let it = |c: Option<&str>, s: Option<&str>| MailItem {
+            class: c.map(str::to_string),
+            subject: s.map(str::to_string),
+            ..MailItem::default()
+        };
+        assert!(p.matches(&it(Some("IM.Note.MissedConversation"), None)));
+        assert!(p.matches(&it(Some("IPM.IM.Note.MissedConversation"), None)));
+        assert!(p.matches(&it(Some("ipm.note.microsoft.missed.voice"), None)));
+        assert!(p.matches(&it(Some("IPM.Note.Microsoft.Conversation"), None)));
+        assert!(!p.matches(&it(Some("IPM.Note"), Some("Lunch?"))));
+        assert!(p.matches(&it(
+            Some("IPM.Note"),
+            Some("Jane Doe sent you a message in Skype for Business")
+        )));
+        assert!(p.matches(&it(None, Some("Missed conversation with Jane Doe"))));
+        assert!(glob("a*c", "abbbc") && !glob("a*c", "abd") && glob("*", ""));
+    }
+
+    #[test]
+    fn critical_names_count_span_and_rate_and_hides_subjects() {
+        let mut m = Model::default();
+        m.accounts.push(jdoe());
+        m.mailbox.push(drafts_listing(37, 3));
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity),
+            ("drafts-buildup", Severity::Critical)
+        );
+        assert_eq!(f[0].account.as_deref(), Some("jdoe@contoso.com"));
+        assert!(
+            f[0].title.starts_with("37 offline-IM drafts"),
+            "{}",
+            f[0].title
+        );
+        assert!(f[0].title.contains("over 18h 00m"), "{}", f[0].title);
+        assert!(f[0].title.contains("per hour"), "{}", f[0].title);
+        let json = serde_json::to_string(&f[0]).expect("json");
+        assert!(!json.contains("secret subject"));
+        let mut s = RuleSettings::default();
+        s.mailbox.show_content = true;
+        let json = serde_json::to_string(&run(&m, &s)[0]).expect("json");
+        assert!(json.contains("secret subject"));
+    }
+
+    #[test]
+    fn few_drafts_no_critical_and_stats_alone_warn() {
+        let mut m = Model::default();
+        m.mailbox.push(drafts_listing(2, 3));
+        assert!(run(&m, &RuleSettings::default()).is_empty());
+        let mut m = Model::default();
+        let mut st = MailboxFile::new("/c/s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        st.folders.push(FolderStat {
+            folder_type: Some("Drafts".into()),
+            items: Some(412),
+            ..FolderStat::default()
+        });
+        m.mailbox.push(st);
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(f[0].title.contains("412"), "{}", f[0].title);
+        assert!(f[0].title.contains("owner unknown"), "{}", f[0].title);
+        let mut s = RuleSettings::default();
+        s.mailbox.drafts_folder_threshold = 500;
+        assert!(run(&m, &s).is_empty());
+    }
+
+    #[test]
+    fn logs_alone_warn_and_combine_with_a_listing() {
+        let save = [
+            ("operation", "CreateItem"),
+            ("disposition", "SaveOnly"),
+            ("folder", "drafts"),
+        ];
+        let mut m = Model::default();
+        m.accounts.push(jdoe());
+        m.events = vec![
+            ev(EventKind::EwsRequest, 1, &save),
+            ev(EventKind::EwsRequest, 2, &[("operation", "SendItem")]),
+            ev(EventKind::EwsFailure, 3, &[("status", "500")]),
+            ev(EventKind::EwsRequest, 4, &save),
+            ev(EventKind::EwsRequest, 5, &save),
+            // A create that failed itself leaves no draft.
+            ev(EventKind::EwsRequest, 6, &save),
+            ev(EventKind::HttpStatus, 7, &[("status", "401")]),
+            // One that was sent fine.
+            ev(EventKind::EwsRequest, 8, &save),
+            ev(EventKind::EwsRequest, 9, &[("operation", "SendItem")]),
+        ];
+        let f = run(&m, &RuleSettings::default());
+        // 1 failed send (1) + 2 never sent (5, 8: the send at 9 pairs with 4, first in line).
+        assert_eq!(f.len(), 1, "{f:#?}");
+        assert_eq!(f[0].severity, Severity::Warning);
+        assert!(f[0].title.contains("never sent"), "{}", f[0].title);
+        assert!(
+            f[0].title.contains("one story with the 2 EWS failures"),
+            "{}",
+            f[0].title
+        );
+
+        m.mailbox.push(drafts_listing(6, 0));
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 1, "one finding per mailbox");
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(f[0].title.contains("one story"), "{}", f[0].title);
+        assert!(f[0].evidence.iter().any(|e| e
+            .excerpt
+            .as_deref()
+            .is_some_and(|x| x.starts_with("EWS failure"))));
+    }
+
+    #[test]
+    fn policies_name_the_identity() {
+        let mut m = Model::default();
+        let mut p = MailboxFile::new(
+            "/c/im.txt",
+            MailboxFileKind::CsPolicy,
+            ExportFormat::FormatList,
+        );
+        let rec = |id: &str, k: &str, v: &str| crate::model::PolicyRecord {
+            identity: Some(id.into()),
+            values: [
+                ("Identity".to_string(), id.to_string()),
+                (k.to_string(), v.to_string()),
+            ]
+            .into(),
+            line: Some(1),
+        };
+        p.policies.push(rec("Global", "EnableOfflineIm", "False"));
+        p.policies
+            .push(rec("Site:Redmond", "EnableOfflineIm", "True"));
+        p.policies
+            .push(rec("Tag:NoArchive", "EnableIMAutoArchiving", "False"));
+        m.mailbox.push(p);
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].rule, "offline-im-disabled");
+        assert!(f[0].title.contains("Global"));
+        assert_eq!(f[1].rule, "autoarchiving-disabled");
+        assert!(f[1].title.contains("Tag:NoArchive"));
+    }
+}

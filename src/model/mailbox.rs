@@ -1,0 +1,275 @@
+//! Mailbox-side evidence: listings of a folder's items (EWS `FindItem`, item-list exports),
+//! folder statistics (`Get-MailboxFolderStatistics`, EWS `GetFolder`) and server policy exports
+//! (`Get-CsImConfiguration`, `Get-CsClientPolicy`). Plain data.
+
+use super::Encoding;
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// What a mailbox evidence file holds. The JSON names are part of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MailboxFileKind {
+    /// An EWS `FindItem` response (possibly with a `GetFolder` response in the same file).
+    FindItem,
+    /// An EWS `GetFolder` response alone.
+    GetFolder,
+    /// `Get-MailboxFolderStatistics` output.
+    FolderStats,
+    /// `Get-CsImConfiguration` / `Get-CsClientPolicy` output.
+    CsPolicy,
+    /// A plain list of items (Outlook / `Search-Mailbox` style CSV or JSON).
+    ItemList,
+}
+
+impl MailboxFileKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailboxFileKind::FindItem => "find-item",
+            MailboxFileKind::GetFolder => "get-folder",
+            MailboxFileKind::FolderStats => "folder-stats",
+            MailboxFileKind::CsPolicy => "cs-policy",
+            MailboxFileKind::ItemList => "item-list",
+        }
+    }
+
+    /// How a person names it.
+    pub fn label(self) -> &'static str {
+        match self {
+            MailboxFileKind::FindItem => "EWS FindItem listing",
+            MailboxFileKind::GetFolder => "EWS GetFolder response",
+            MailboxFileKind::FolderStats => "Get-MailboxFolderStatistics export",
+            MailboxFileKind::CsPolicy => "Skype for Business policy export",
+            MailboxFileKind::ItemList => "item list export",
+        }
+    }
+}
+
+/// The syntax the file was written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ExportFormat {
+    Xml,
+    Csv,
+    Json,
+    /// PowerShell `Format-List` text: `Name : Value` blocks.
+    FormatList,
+}
+
+impl ExportFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExportFormat::Xml => "xml",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Json => "json",
+            ExportFormat::FormatList => "format-list",
+        }
+    }
+}
+
+/// One item in a listing. No field is guaranteed.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailItem {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
+    /// Private content: reports show it only with `--show-content`.
+    #[serde(skip)]
+    pub subject: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub created: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent: Option<DateTime<FixedOffset>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub to: Vec<String>,
+    /// The folder the item sits in when the item itself says so (id or name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// EWS `IsDraft`, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_draft: Option<bool>,
+    /// 1-based line of the item in its file, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl MailItem {
+    /// The best time for growth: creation, else send time.
+    pub fn time(&self) -> Option<DateTime<FixedOffset>> {
+        self.created.or(self.sent)
+    }
+}
+
+/// One folder's statistics.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FolderStat {
+    /// An EWS folder id (`GetFolder`), for matching a listing's `ParentFolderId`.
+    #[serde(skip)]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl FolderStat {
+    /// Whether this is the Drafts folder: `FolderType` (language-neutral) says `Drafts`, else
+    /// the name or path is `Drafts` (English: a heuristic for other languages).
+    pub fn is_drafts(&self) -> bool {
+        if let Some(t) = &self.folder_type {
+            return t.trim().eq_ignore_ascii_case("drafts");
+        }
+        let name_is = |s: &Option<String>| {
+            s.as_deref().is_some_and(|v| {
+                v.trim()
+                    .trim_start_matches(['/', '\\'])
+                    .eq_ignore_ascii_case("drafts")
+            })
+        };
+        name_is(&self.name) || name_is(&self.folder_path)
+    }
+}
+
+/// One policy or configuration record (one `Identity`), with its properties as written.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PolicyRecord {
+    /// `Identity` (`Global`, `Site:Redmond`, `Tag:…`, `Tenant`…), when the record names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<String>,
+    pub values: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+}
+
+impl PolicyRecord {
+    /// A property's value, looked up case-insensitively.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A boolean property (`True`/`False`, `$true`/`$false`, `1`/`0`).
+    pub fn flag(&self, key: &str) -> Option<bool> {
+        parse_bool(self.get(key)?)
+    }
+
+    /// How to name the record in a finding.
+    pub fn name(&self) -> &str {
+        self.identity.as_deref().unwrap_or("(no Identity)")
+    }
+}
+
+/// PowerShell's ways of writing a boolean.
+pub fn parse_bool(v: &str) -> Option<bool> {
+    match v
+        .trim()
+        .trim_start_matches('$')
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => None,
+    }
+}
+
+/// Encodings in JSON use the same names as spooled items (`utf-16le-bom`, …).
+fn encoding_name<S: serde::Serializer>(e: &Option<Encoding>, s: S) -> Result<S::Ok, S::Error> {
+    match e {
+        Some(e) => s.serialize_str(e.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+/// One mailbox evidence file, parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MailboxFile {
+    #[serde(serialize_with = "super::pathser::lossy")]
+    pub path: PathBuf,
+    pub kind: MailboxFileKind,
+    pub format: ExportFormat,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "encoding_name",
+        skip_deserializing
+    )]
+    pub encoding: Option<Encoding>,
+    /// The mailbox owner's address, when something names it (see `attribution`).
+    pub owner: Option<String>,
+    /// How the owner was found (`items-from`, `identity`, `file-name`…), or `unattributed`.
+    pub attribution: String,
+    /// The folder a listing covers (`drafts`, a display name, or a folder id), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder: Option<String>,
+    /// How `folder` was found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_source: Option<String>,
+    /// `TotalItemsInView` of a FindItem response: the folder's size, when the listing is paged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_in_view: Option<u64>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub items: Vec<MailItem>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub folders: Vec<FolderStat>,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub policies: Vec<PolicyRecord>,
+    /// Records passed over (unreadable rows, objects without the expected fields).
+    pub skipped: u64,
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub heuristics: Vec<String>,
+}
+
+impl MailboxFile {
+    pub fn new(path: impl Into<PathBuf>, kind: MailboxFileKind, format: ExportFormat) -> Self {
+        MailboxFile {
+            path: path.into(),
+            kind,
+            format,
+            encoding: None,
+            owner: None,
+            attribution: "unattributed".into(),
+            folder: None,
+            folder_source: None,
+            total_in_view: None,
+            items: Vec::new(),
+            folders: Vec::new(),
+            policies: Vec::new(),
+            skipped: 0,
+            heuristics: Vec::new(),
+        }
+    }
+
+    /// Records in the file (items, folders and policy records).
+    pub fn records(&self) -> u64 {
+        (self.items.len() + self.folders.len() + self.policies.len()) as u64
+    }
+
+    /// Whether the listing covers the Drafts folder.
+    pub fn lists_drafts(&self) -> bool {
+        self.folder
+            .as_deref()
+            .is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
+    }
+
+    /// The Drafts folder's statistics, if the file has them.
+    pub fn drafts_stat(&self) -> Option<&FolderStat> {
+        self.folders.iter().find(|f| f.is_drafts())
+    }
+}

@@ -1,0 +1,661 @@
+//! PowerShell exports an engineer saves: `Export-Csv` (with or without the `#TYPE` line, any
+//! delimiter PowerShell offers), `ConvertTo-Json`, and `Format-List` text (`Name : Value` blocks
+//! separated by blank lines, long values wrapped onto indented continuation lines). Each becomes
+//! a list of records (property → value), then the records say what the file is:
+//! `Get-MailboxFolderStatistics`, `Get-CsImConfiguration` / `Get-CsClientPolicy`, or a plain
+//! list of items.
+//!
+//! Microsoft does not publish the exact column sets of these exports, so the column names below
+//! are matched loosely (case, spaces and punctuation ignored) and the lists are easy to extend.
+
+use crate::model::{
+    ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
+};
+use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
+use std::path::Path;
+
+/// One record: its 1-based line (when the syntax gives one) and its properties in order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Record {
+    pub line: Option<u64>,
+    pub fields: Vec<(String, String)>,
+}
+
+impl Record {
+    /// The first value whose normalised key is one of `keys`.
+    pub fn get(&self, keys: &[&str]) -> Option<&str> {
+        keys.iter().find_map(|k| {
+            self.fields
+                .iter()
+                .find(|(name, _)| norm(name) == *k)
+                .map(|(_, v)| v.as_str())
+                .filter(|v| !v.trim().is_empty())
+        })
+    }
+
+    fn has(&self, keys: &[&str]) -> bool {
+        self.fields
+            .iter()
+            .any(|(n, _)| keys.contains(&norm(n).as_str()))
+    }
+}
+
+/// A key with case, spaces and punctuation removed: `From: (Address)` → `fromaddress`.
+pub fn norm(key: &str) -> String {
+    key.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+const POLICY_KEYS: &[&str] = &[
+    "enableofflineim",
+    "enableimautoarchiving",
+    "enableserverconversationhistory",
+];
+const STATS_KEYS: &[&str] = &["itemsinfolder", "itemsinfolderandsubfolders"];
+const SUBJECT_KEYS: &[&str] = &["subject", "topic", "conversationtopic", "normalizedsubject"];
+const CLASS_KEYS: &[&str] = &["itemclass", "messageclass", "class"];
+const DATE_KEYS: &[&str] = &[
+    "datetimecreated",
+    "creationtime",
+    "created",
+    "createddate",
+    "datetimesent",
+    "senton",
+    "sent",
+    "datetimereceived",
+    "receivedtime",
+    "received",
+    "receiveddate",
+    "date",
+];
+const FROM_KEYS: &[&str] = &[
+    "fromaddress",
+    "fromemailaddress",
+    "senderemailaddress",
+    "senderaddress",
+    "from",
+    "sender",
+    "fromname",
+];
+const TO_KEYS: &[&str] = &["toaddress", "torecipients", "to", "recipients", "displayto"];
+const ID_KEYS: &[&str] = &["itemid", "id", "entryid"];
+const FOLDER_KEYS: &[&str] = &["folder", "foldername", "parentfolder", "folderpath"];
+/// Columns that make a file look like mail even without a class or date column.
+const MAILISH_KEYS: &[&str] = &[
+    "from",
+    "sender",
+    "to",
+    "recipients",
+    "fromaddress",
+    "senderaddress",
+    "toaddress",
+    "itemclass",
+    "messageclass",
+];
+
+// ---------------------------------------------------------------------------------------------
+// Times
+
+/// A time as exports write it. Returns the time and, when the reading is a guess, its label.
+/// RFC 3339 (EWS), `ConvertTo-Json`'s `/Date(ms)/`, and `Export-Csv`'s culture-dependent forms
+/// (`3/1/2026 10:00:00 AM`, `2026-03-01 10:00:00`, `01.03.2026 10:00:00`), the last read as UTC.
+pub fn parse_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<&'static str>)> {
+    let v = v.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(v) {
+        return Some((t, None));
+    }
+    let utc = FixedOffset::east_opt(0)?;
+    if let Some(inner) = v
+        .trim_start_matches('\\')
+        .strip_prefix("/Date(")
+        .and_then(|r| r.split(')').next())
+    {
+        let digits: String = inner
+            .chars()
+            .enumerate()
+            .take_while(|(i, c)| c.is_ascii_digit() || (*i == 0 && *c == '-'))
+            .map(|(_, c)| c)
+            .collect();
+        let ms: i64 = digits.parse().ok()?;
+        let t = Utc.timestamp_millis_opt(ms).single()?;
+        return Some((t.with_timezone(&utc), None));
+    }
+    const FORMATS: &[&str] = &[
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%m/%d/%Y %I:%M:%S %p",
+        "%m/%d/%Y %H:%M:%S",
+        "%m/%d/%Y %I:%M %p",
+        "%m/%d/%Y %H:%M",
+        "%d.%m.%Y %H:%M:%S",
+        "%d.%m.%Y %H:%M",
+    ];
+    for f in FORMATS {
+        if let Ok(n) = NaiveDateTime::parse_from_str(v, f) {
+            return Some((
+                utc.from_utc_datetime(&n),
+                Some("time-without-zone-read-as-utc"),
+            ));
+        }
+    }
+    None
+}
+
+// ---------------------------------------------------------------------------------------------
+// Syntaxes → records
+
+/// Split CSV text into rows of fields, with the 1-based line each row starts on.
+/// RFC 4180 quoting (`""` inside quotes), newlines inside quotes, any single-char delimiter.
+pub fn csv_rows(text: &str, delim: char) -> Vec<(u64, Vec<String>)> {
+    let mut rows = Vec::new();
+    let mut row: Vec<String> = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut line = 1u64;
+    let mut start = 1u64;
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                _ => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                quoted = true;
+                any = true;
+            }
+            '\r' => {}
+            '\n' => {
+                if any || !field.is_empty() {
+                    row.push(std::mem::take(&mut field));
+                    rows.push((start, std::mem::take(&mut row)));
+                }
+                any = false;
+                line += 1;
+                start = line;
+            }
+            c if c == delim => {
+                row.push(std::mem::take(&mut field));
+                any = true;
+            }
+            _ => {
+                field.push(c);
+                any = true;
+            }
+        }
+    }
+    if any || !field.is_empty() {
+        row.push(field);
+        rows.push((start, row));
+    }
+    rows
+}
+
+/// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
+fn delimiter(header: &str) -> Option<char> {
+    let mut counts = [(',', 0usize), (';', 0), ('\t', 0)];
+    let mut quoted = false;
+    for c in header.chars() {
+        if c == '"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for (d, n) in counts.iter_mut() {
+                if c == *d {
+                    *n += 1;
+                }
+            }
+        }
+    }
+    counts
+        .iter()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map(|(d, _)| *d)
+}
+
+/// CSV text → records, or `None` when the first line is not a header with a delimiter.
+/// Returns the records and the number of rows whose field count did not match the header.
+pub fn csv_records(text: &str) -> Option<(Vec<Record>, u64, bool)> {
+    // Skip leading blank lines and the `#TYPE …` line `Export-Csv` writes without -NoTypeInformation.
+    let mut offset = 0usize;
+    let mut skipped_lines = 0u64;
+    let mut type_line = false;
+    for l in text.split_inclusive('\n') {
+        let t = l.trim();
+        if t.is_empty() || t.starts_with('#') {
+            type_line |= t.starts_with("#TYPE");
+            offset += l.len();
+            skipped_lines += 1;
+        } else {
+            break;
+        }
+    }
+    let body = &text[offset..];
+    let header_line = body.lines().next()?;
+    let delim = delimiter(header_line)?;
+    let rows = csv_rows(body, delim);
+    let mut it = rows.into_iter();
+    let (_, header) = it.next()?;
+    let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+    let mut out = Vec::new();
+    let mut bad = 0u64;
+    for (line, row) in it {
+        if row.len() == 1 && row[0].trim().is_empty() {
+            continue;
+        }
+        if row.len() != header.len() {
+            bad += 1;
+            continue;
+        }
+        out.push(Record {
+            line: Some(line + skipped_lines),
+            fields: header.iter().cloned().zip(row).collect(),
+        });
+    }
+    Some((out, bad, type_line))
+}
+
+/// `Format-List` text → records. Blocks are separated by blank lines; `Name : Value` lines start
+/// a property; indented lines continue the previous value (joined with a space).
+pub fn format_list_records(text: &str) -> Vec<Record> {
+    let mut out = Vec::new();
+    let mut cur = Record::default();
+    let mut last_key = false;
+    for (n, raw) in text.lines().enumerate() {
+        let l = raw.trim_end();
+        if l.trim().is_empty() {
+            if !cur.fields.is_empty() {
+                out.push(std::mem::take(&mut cur));
+            }
+            last_key = false;
+            continue;
+        }
+        let indented = l.starts_with([' ', '\t']);
+        if indented && last_key {
+            if let Some((_, v)) = cur.fields.last_mut() {
+                if !v.is_empty() {
+                    v.push(' ');
+                }
+                v.push_str(l.trim());
+            }
+            continue;
+        }
+        match key_value(l) {
+            Some((k, v)) => {
+                if cur.fields.is_empty() {
+                    cur.line = Some(n as u64 + 1);
+                }
+                cur.fields.push((k.to_string(), v.to_string()));
+                last_key = true;
+            }
+            None => last_key = false,
+        }
+    }
+    if !cur.fields.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// `Name   : Value` with a name of letters, digits, `_`, `-`, `.` and no leading space.
+fn key_value(l: &str) -> Option<(&str, &str)> {
+    let (k, v) = l.split_once(':')?;
+    let k = k.trim_end();
+    if k.is_empty()
+        || k.starts_with(|c: char| !c.is_alphabetic())
+        || !k
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    {
+        return None;
+    }
+    Some((k, v.trim()))
+}
+
+fn json_scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Bool(true) => "True".into(),
+        serde_json::Value::Bool(false) => "False".into(),
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::Number(n) => n.to_string(),
+        other => other.to_string(),
+    }
+}
+
+/// `ConvertTo-Json` text → records (an array of objects, or one object).
+pub fn json_records(text: &str) -> Result<Vec<Record>, String> {
+    let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
+        .map_err(|e| format!("not valid JSON ({e})"))?;
+    let objs: Vec<&serde_json::Map<String, serde_json::Value>> = match &v {
+        serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_object()).collect(),
+        serde_json::Value::Object(o) => {
+            // `@{ value = @(…) }` style wrappers: one array of objects inside.
+            match o.values().find_map(|x| x.as_array()) {
+                Some(a) if o.len() <= 2 && a.iter().all(|x| x.is_object()) && !a.is_empty() => {
+                    a.iter().filter_map(|x| x.as_object()).collect()
+                }
+                _ => vec![o],
+            }
+        }
+        _ => Vec::new(),
+    };
+    Ok(objs
+        .into_iter()
+        .map(|o| Record {
+            line: None,
+            fields: o.iter().map(|(k, v)| (k.clone(), json_scalar(v))).collect(),
+        })
+        .collect())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Records → what the file is
+
+/// The names of the mailbox-evidence properties this module knows, for a cheap first look.
+pub fn mentions_known_keys(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    ["enableofflineim", "enableimautoarchiving", "itemsinfolder"]
+        .iter()
+        .any(|k| lower.contains(k))
+}
+
+/// Try every PowerShell syntax on decoded text. `Ok(None)`: not mailbox evidence.
+/// `Err`: it looks like mailbox evidence but cannot be read (the reason, one line).
+pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, String> {
+    let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if t.is_empty() {
+        return Ok(None);
+    }
+    if t.starts_with('[') || t.starts_with('{') {
+        return match json_records(t) {
+            Ok(recs) => Ok(classify(path, ExportFormat::Json, recs, 0)?),
+            Err(e) if mentions_known_keys(t) || json_item_like(t) => Err(format!(
+                "looks like a PowerShell ConvertTo-Json export but is {e}"
+            )),
+            Err(_) => Ok(None),
+        };
+    }
+    if t.starts_with('<') {
+        return Ok(None);
+    }
+    // Format-List: a known property at the start of a line, followed by " : ".
+    // Line numbers count from the real start of the text.
+    let whole = text.trim_start_matches('\u{feff}');
+    let fl = format_list_records(whole);
+    if fl.iter().any(|r| r.has(POLICY_KEYS) || r.has(STATS_KEYS)) {
+        return classify(path, ExportFormat::FormatList, fl, 0);
+    }
+    if let Some((recs, bad, type_line)) = csv_records(whole) {
+        let mut f = match classify(path, ExportFormat::Csv, recs, bad) {
+            Ok(Some(f)) => f,
+            other => return other,
+        };
+        if type_line {
+            f.heuristics.push("export-csv-type-line".into());
+        }
+        return Ok(Some(f));
+    }
+    Ok(None)
+}
+
+fn json_item_like(t: &str) -> bool {
+    let l = t.to_ascii_lowercase();
+    l.contains("\"subject\"") && (l.contains("class\"") || l.contains("\"datetime"))
+}
+
+fn classify(
+    path: &Path,
+    format: ExportFormat,
+    recs: Vec<Record>,
+    bad: u64,
+) -> Result<Option<MailboxFile>, String> {
+    let columns = || -> String {
+        let mut seen: Vec<&str> = Vec::new();
+        for r in &recs {
+            for (k, _) in &r.fields {
+                if !seen.contains(&k.as_str()) {
+                    seen.push(k);
+                }
+            }
+        }
+        let mut s = seen.iter().take(12).copied().collect::<Vec<_>>().join(", ");
+        if seen.len() > 12 {
+            s.push_str(", …");
+        }
+        s
+    };
+    if recs.iter().any(|r| r.has(POLICY_KEYS)) {
+        let mut f = MailboxFile::new(path, MailboxFileKind::CsPolicy, format);
+        f.skipped = bad;
+        for r in recs {
+            if !r.has(POLICY_KEYS) {
+                f.skipped += 1;
+                continue;
+            }
+            f.policies.push(PolicyRecord {
+                identity: r.get(&["identity"]).map(str::to_string),
+                values: r.fields.iter().cloned().collect(),
+                line: r.line,
+            });
+        }
+        return Ok(Some(f));
+    }
+    if recs.iter().any(|r| r.has(STATS_KEYS)) {
+        let mut f = MailboxFile::new(path, MailboxFileKind::FolderStats, format);
+        f.skipped = bad;
+        for r in recs {
+            if !r.has(STATS_KEYS) {
+                f.skipped += 1;
+                continue;
+            }
+            let items = r
+                .get(&["itemsinfolder"])
+                .and_then(|v| v.replace([',', ' ', '\u{a0}'], "").parse().ok());
+            f.folders.push(FolderStat {
+                id: r.get(&["folderid"]).map(str::to_string),
+                name: r.get(&["name"]).map(str::to_string),
+                folder_path: r.get(&["folderpath"]).map(str::to_string),
+                folder_type: r.get(&["foldertype"]).map(str::to_string),
+                items,
+                size: r.get(&["foldersize"]).map(str::to_string),
+                identity: r.get(&["identity"]).map(str::to_string),
+                line: r.line,
+            });
+        }
+        return Ok(Some(f));
+    }
+    let subject = recs.iter().any(|r| r.has(SUBJECT_KEYS));
+    let class_or_date = recs.iter().any(|r| r.has(CLASS_KEYS) || r.has(DATE_KEYS));
+    if subject && class_or_date {
+        let mut f = MailboxFile::new(path, MailboxFileKind::ItemList, format);
+        f.skipped = bad;
+        let mut guessed_zone = false;
+        for r in recs {
+            let time = |keys: &[&str], guessed: &mut bool| {
+                r.get(keys).and_then(parse_time).map(|(t, h)| {
+                    *guessed |= h.is_some();
+                    t
+                })
+            };
+            let created = time(
+                &[
+                    "datetimecreated",
+                    "creationtime",
+                    "created",
+                    "createddate",
+                    "datetimereceived",
+                    "receivedtime",
+                    "received",
+                    "receiveddate",
+                    "date",
+                ],
+                &mut guessed_zone,
+            );
+            let sent = time(&["datetimesent", "senton", "sent"], &mut guessed_zone);
+            let from = r
+                .get(FROM_KEYS)
+                .map(|v| super::text::first_address(v).unwrap_or_else(|| v.to_string()));
+            let to = r
+                .get(TO_KEYS)
+                .map(super::text::find_addresses)
+                .unwrap_or_default();
+            f.items.push(MailItem {
+                id: r.get(ID_KEYS).map(str::to_string),
+                class: r.get(CLASS_KEYS).map(str::to_string),
+                subject: r.get(SUBJECT_KEYS).map(str::to_string),
+                created,
+                sent,
+                from,
+                to,
+                folder: r.get(FOLDER_KEYS).map(str::to_string),
+                is_draft: r.get(&["isdraft"]).and_then(crate::model::parse_bool),
+                line: r.line,
+            });
+        }
+        if guessed_zone {
+            f.heuristics.push("time-without-zone-read-as-utc".into());
+        }
+        // A list of items from one folder names it in every row.
+        if let Some(first) = f.items.first().and_then(|i| i.folder.clone()) {
+            if f.items.iter().all(|i| i.folder.as_ref() == Some(&first)) {
+                let n = first.trim().trim_start_matches(['/', '\\']).to_string();
+                f.folder = Some(if n.eq_ignore_ascii_case("drafts") {
+                    "drafts".into()
+                } else {
+                    n
+                });
+                f.folder_source = Some("folder column".into());
+            }
+        }
+        return Ok(Some(f));
+    }
+    let mailish = recs
+        .iter()
+        .any(|r| r.has(MAILISH_KEYS) && (r.has(SUBJECT_KEYS) || r.has(CLASS_KEYS)));
+    if mailish {
+        return Err(format!(
+            "looks like a list of mail items but has no {} column to judge it by (columns: {})",
+            if subject {
+                "item class or date"
+            } else {
+                "subject"
+            },
+            columns()
+        ));
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_with_type_line_quotes_and_newlines() {
+        let t = "#TYPE Microsoft.Exchange.Management.Tasks.MailboxFolderConfiguration\r\n\"Name\",\"FolderPath\",\"FolderType\",\"ItemsInFolder\",\"FolderSize\",\"Identity\"\r\n\"Inbox\",\"/Inbox\",\"Inbox\",\"1,024\",\"2 MB (2,097,152 bytes)\",\"jdoe@contoso.com\\Inbox\"\r\n\"Drafts\",\"/Drafts\",\"Drafts\",\"412\",\"1.1 MB\",\"jdoe@contoso.com\\Drafts\"\r\n\"Odd \"\"one\"\"\nsplit\",\"/x\",\"User\",\"1\",\"1 KB\",\"x\"\r\n";
+        let f = parse_export(Path::new("s.csv"), t)
+            .expect("ok")
+            .expect("stats");
+        assert_eq!(f.kind, MailboxFileKind::FolderStats);
+        assert_eq!(f.format, ExportFormat::Csv);
+        assert_eq!(f.folders.len(), 3);
+        assert_eq!(f.folders[0].items, Some(1024));
+        let d = f.drafts_stat().expect("drafts");
+        assert_eq!((d.items, d.line), (Some(412), Some(4)));
+        assert_eq!(f.folders[2].name.as_deref(), Some("Odd \"one\"\nsplit"));
+        assert!(f.heuristics.contains(&"export-csv-type-line".to_string()));
+    }
+
+    #[test]
+    fn semicolon_csv_without_type_line() {
+        let t = "Name;FolderPath;ItemsInFolder\nDrafts;/Drafts;60\n";
+        let f = parse_export(Path::new("s.csv"), t)
+            .expect("ok")
+            .expect("stats");
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(60));
+    }
+
+    #[test]
+    fn format_list_blocks_and_wrapped_values() {
+        let t = "\r\n\r\nIdentity                  : Global\r\nEnableOfflineIm           : False\r\nEnableFileTransfer        : True\r\n\r\nIdentity                  : Site:Redmond\r\nEnableOfflineIm           : True\r\nSomeLongValue             : {first, second,\r\n                            third}\r\n";
+        let f = parse_export(Path::new("im.txt"), t)
+            .expect("ok")
+            .expect("policy");
+        assert_eq!(f.kind, MailboxFileKind::CsPolicy);
+        assert_eq!(f.format, ExportFormat::FormatList);
+        assert_eq!(f.policies.len(), 2);
+        assert_eq!(f.policies[0].name(), "Global");
+        assert_eq!(f.policies[0].flag("EnableOfflineIM"), Some(false));
+        assert_eq!(f.policies[0].line, Some(3));
+        assert_eq!(
+            f.policies[1].get("somelongvalue"),
+            Some("{first, second, third}")
+        );
+    }
+
+    #[test]
+    fn json_policy_and_stats() {
+        let t = r#"[{"Identity":"Tag:NoArchive","EnableIMAutoArchiving":false,"TracingLevel":"Light"},{"Identity":"Global","EnableIMAutoArchiving":true}]"#;
+        let f = parse_export(Path::new("p.json"), t)
+            .expect("ok")
+            .expect("policy");
+        assert_eq!(f.policies[0].flag("EnableIMAutoArchiving"), Some(false));
+        assert_eq!(f.policies[1].flag("EnableIMAutoArchiving"), Some(true));
+        let t = r#"{"Name":"Drafts","FolderPath":"/Drafts","FolderType":"Drafts","ItemsInFolder":412,"FolderSize":"1 MB","Identity":"jdoe\\Drafts"}"#;
+        let f = parse_export(Path::new("s.json"), t)
+            .expect("ok")
+            .expect("stats");
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
+        let e = parse_export(Path::new("s.json"), "[{\"ItemsInFolder\": 4,").expect_err("bad");
+        assert!(e.contains("ConvertTo-Json"), "{e}");
+        assert!(parse_export(Path::new("x.json"), "{\"a\": 1}")
+            .expect("ok")
+            .is_none());
+    }
+
+    #[test]
+    fn item_lists_and_unreadable_item_lists() {
+        let t = "Subject,From,To,MessageClass,Received,Folder\n\"Missed conversation with Jane\",jdoe@contoso.com,rlee@contoso.com,IPM.Note,3/1/2026 10:00:00 AM,Drafts\n";
+        let f = parse_export(Path::new("l.csv"), t)
+            .expect("ok")
+            .expect("list");
+        assert_eq!(f.kind, MailboxFileKind::ItemList);
+        assert!(f.lists_drafts());
+        let it = &f.items[0];
+        assert_eq!(it.from.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(
+            it.created.map(|t| t.to_rfc3339()),
+            Some("2026-03-01T10:00:00+00:00".into())
+        );
+        let e = parse_export(Path::new("l.csv"), "Subject,From,To\na,b,c\n").expect_err("no class");
+        assert!(e.contains("no item class or date column"), "{e}");
+        assert!(parse_export(Path::new("x.csv"), "a,b\n1,2\n")
+            .expect("ok")
+            .is_none());
+    }
+
+    #[test]
+    fn times() {
+        assert!(parse_time("2026-03-01T10:00:00Z").expect("t").1.is_none());
+        let (t, _) = parse_time("/Date(1772359200000)/").expect("json date");
+        assert_eq!(t.to_rfc3339(), "2026-03-01T10:00:00+00:00");
+        assert!(parse_time("01.03.2026 10:00:00").is_some());
+        assert!(parse_time("soon").is_none());
+    }
+}

@@ -1,0 +1,406 @@
+//! Mailbox evidence on disk: found by content among the files outside any spooler, or named
+//! with `--mailbox FILE`. Reads are bounded; a file that looks like mailbox evidence but cannot
+//! be read is a one-line error naming the file, and the scan goes on.
+
+use super::discover::OtherFile;
+use super::read::read_prefix;
+use crate::model::{MailboxFile, MailboxFileKind, Model, ScanError, Source, SourceKind};
+use crate::parse::{mailbox, psexport, text};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// How much of a candidate is read to decide whether it is mailbox evidence.
+const HEAD_CAP: usize = 64 * 1024;
+/// At most this much of a mailbox evidence file is read (a FindItem of ~20 000 items).
+pub const MAILBOX_READ_CAP: usize = 32 << 20;
+
+/// Whether the start of a file is worth a full read.
+fn worth_reading(head: &str) -> bool {
+    if mailbox::looks_like_ews(head) || psexport::mentions_known_keys(head) {
+        return true;
+    }
+    let lower = head.to_ascii_lowercase();
+    let t = lower.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    // An item list: a header (CSV) or keys (JSON) naming a subject.
+    let first_data_line = t
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .unwrap_or_default();
+    first_data_line.contains("subject")
+        || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
+}
+
+/// Read and parse one file. `Ok(None)`: not mailbox evidence.
+fn read_one(path: &Path, explicit: bool, errors: &mut Vec<ScanError>) -> Option<MailboxFile> {
+    if !explicit {
+        let head = match read_prefix(path, HEAD_CAP) {
+            Ok(p) => p,
+            // Unreadable other files are the log parsers' business too; say nothing here.
+            Err(_) => return None,
+        };
+        let decoded = text::decode(&head.bytes, head.truncated)?;
+        if !worth_reading(&decoded.text) {
+            return None;
+        }
+    }
+    let pre = match read_prefix(path, MAILBOX_READ_CAP) {
+        Ok(p) => p,
+        Err(e) => {
+            errors.push(ScanError::new(path, format!("mailbox evidence: {e}")));
+            return None;
+        }
+    };
+    let Some(decoded) = text::decode(&pre.bytes, pre.truncated) else {
+        if explicit {
+            errors.push(ScanError::new(
+                path,
+                "mailbox evidence: not text (binary content), skipped",
+            ));
+        }
+        return None;
+    };
+    let parsed = if mailbox::looks_like_ews(&decoded.text) {
+        mailbox::parse_ews(path, &decoded.text).map(|o| {
+            o.map(|e| {
+                if let Some(c) = e.cut {
+                    errors.push(ScanError::new(
+                        path,
+                        format!(
+                            "{}: {c}; kept the {} record(s) read before it",
+                            e.file.kind.label(),
+                            e.file.records()
+                        ),
+                    ));
+                }
+                let mut f = e.file;
+                if let Some(mb) = e.request_mailbox {
+                    f.owner = Some(mb);
+                    f.attribution = "request mailbox".into();
+                }
+                f
+            })
+        })
+    } else {
+        psexport::parse_export(path, &decoded.text)
+    };
+    match parsed {
+        Ok(Some(mut f)) => {
+            f.encoding = Some(decoded.encoding);
+            f.heuristics.extend(decoded.heuristics);
+            if pre.truncated {
+                f.heuristics.push("read-prefix-only".into());
+                errors.push(ScanError::new(
+                    path,
+                    format!(
+                        "mailbox evidence: only the first {} MiB were read",
+                        MAILBOX_READ_CAP >> 20
+                    ),
+                ));
+            }
+            if f.skipped > 0 && f.kind != MailboxFileKind::FindItem {
+                errors.push(ScanError::new(
+                    path,
+                    format!(
+                        "{}: {} record(s) could not be read and were skipped",
+                        f.kind.label(),
+                        f.skipped
+                    ),
+                ));
+            }
+            Some(f)
+        }
+        Ok(None) => {
+            if explicit {
+                errors.push(ScanError::new(
+                    path,
+                    "not recognised as mailbox evidence (expected an EWS FindItem/GetFolder \
+                     response, a Get-MailboxFolderStatistics, Get-CsImConfiguration or \
+                     Get-CsClientPolicy export, or a list of items)",
+                ));
+            }
+            None
+        }
+        Err(e) => {
+            errors.push(ScanError::new(path, e));
+            None
+        }
+    }
+}
+
+/// Find, read and attribute mailbox evidence; add it, its sources and its errors to `model`.
+pub fn collect(model: &mut Model, others: &[OtherFile], explicit: &[PathBuf]) {
+    let mut seen: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for p in explicit {
+        if seen.insert(p.clone()) {
+            files.extend(read_one(p, true, &mut errors));
+        }
+    }
+    for o in others {
+        if o.size == 0 || !seen.insert(o.path.clone()) {
+            continue;
+        }
+        files.extend(read_one(&o.path, false, &mut errors));
+    }
+    for f in &files {
+        let kind = match f.kind {
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList => SourceKind::MailboxItems,
+            MailboxFileKind::FolderStats | MailboxFileKind::GetFolder => {
+                SourceKind::MailboxFolderStats
+            }
+            MailboxFileKind::CsPolicy => SourceKind::CsPolicy,
+        };
+        model.sources.push(Source {
+            path: f.path.clone(),
+            kind,
+            records: f.records(),
+            skipped: f.skipped,
+        });
+    }
+    model.mailbox.extend(files);
+    model.mailbox.sort_by(|a, b| a.path.cmp(&b.path));
+    attribute(model);
+    model
+        .sources
+        .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+    model.errors.extend(errors);
+    model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    model.errors.dedup();
+}
+
+/// How many `--mailbox` files exist as regular files (they count as scanned roots).
+pub fn explicit_ok(explicit: &[PathBuf]) -> usize {
+    explicit
+        .iter()
+        .filter(|p| super::read::regular_metadata(p).is_ok())
+        .count()
+}
+
+/// The one address every item with a sender shares, if there is exactly one.
+fn sole_sender(f: &MailboxFile) -> Option<String> {
+    let mut addrs = f
+        .items
+        .iter()
+        .filter_map(|i| i.from.as_deref())
+        .filter(|a| a.contains('@'));
+    let first = addrs.next()?;
+    addrs
+        .all(|a| a.eq_ignore_ascii_case(first))
+        .then(|| first.to_ascii_lowercase())
+}
+
+fn unique_address(values: impl Iterator<Item = String>) -> Option<String> {
+    let mut found: Vec<String> = Vec::new();
+    for v in values {
+        for a in text::find_addresses(&v) {
+            let a = a.to_ascii_lowercase();
+            if !found.contains(&a) {
+                found.push(a);
+            }
+        }
+    }
+    (found.len() == 1).then(|| found.remove(0))
+}
+
+/// The mailbox part of `Identity` values such as `jdoe\Drafts` or `contoso.com/Users/J Doe\Drafts`.
+fn identity_aliases(f: &MailboxFile) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in f.folders.iter().filter_map(|s| s.identity.as_deref()) {
+        let mb = id.split('\\').next().unwrap_or_default();
+        let mb = mb
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_lowercase();
+        if !mb.is_empty() && !out.contains(&mb) {
+            out.push(mb);
+        }
+    }
+    out
+}
+
+/// Decide whose mailbox each file shows, and which folder a listing covers when another file
+/// says so. Pure: looks only at the model.
+pub fn attribute(model: &mut Model) {
+    let accounts: Vec<String> = model
+        .accounts
+        .iter()
+        .map(|a| a.address.to_ascii_lowercase())
+        .collect();
+    // Pass 1: what each file says about itself.
+    for f in model.mailbox.iter_mut() {
+        if f.kind == MailboxFileKind::CsPolicy {
+            f.owner = None;
+            f.attribution = "not per mailbox (policy)".into();
+            continue;
+        }
+        if f.owner.is_some() {
+            continue;
+        }
+        let listing_of_own_items = f.folder.as_deref().is_none_or(|d| {
+            ["drafts", "sentitems", "outbox"].contains(&d.to_ascii_lowercase().as_str())
+        });
+        let found = if let Some(s) = sole_sender(f).filter(|_| listing_of_own_items) {
+            Some((s, "sender of every item"))
+        } else if let Some(a) = unique_address(f.folders.iter().filter_map(|s| s.identity.clone()))
+        {
+            Some((a, "Identity column"))
+        } else if let Some(a) = f
+            .path
+            .file_name()
+            .and_then(|n| text::first_address(&n.to_string_lossy()))
+        {
+            Some((a.to_ascii_lowercase(), "file name"))
+        } else {
+            f.path
+                .ancestors()
+                .skip(1)
+                .take(3)
+                .find_map(|d| {
+                    d.file_name()
+                        .and_then(|n| text::first_address(&n.to_string_lossy()))
+                })
+                .map(|a| (a.to_ascii_lowercase(), "folder name"))
+        };
+        if let Some((a, how)) = found {
+            f.owner = Some(a);
+            f.attribution = how.into();
+        }
+    }
+    // Pass 2: heuristics against every mailbox the scan knows of.
+    let mut candidates: Vec<String> = accounts;
+    for f in &model.mailbox {
+        if let Some(o) = &f.owner {
+            let o = o.to_ascii_lowercase();
+            if !candidates.contains(&o) {
+                candidates.push(o);
+            }
+        }
+    }
+    for f in model.mailbox.iter_mut() {
+        if f.owner.is_some() || f.kind == MailboxFileKind::CsPolicy {
+            continue;
+        }
+        let aliases = identity_aliases(f);
+        let by_alias: Vec<&String> = candidates
+            .iter()
+            .filter(|c| {
+                let local = c.split('@').next().unwrap_or_default();
+                aliases.iter().any(|a| a == local)
+            })
+            .collect();
+        if by_alias.len() == 1 {
+            f.owner = Some(by_alias[0].clone());
+            f.attribution = "heuristic: Identity alias matches this address".into();
+            f.heuristics.push("owner-by-identity-alias".into());
+        } else if candidates.len() == 1 {
+            f.owner = Some(candidates[0].clone());
+            f.attribution = "heuristic: the only mailbox in this scan".into();
+            f.heuristics.push("owner-is-only-mailbox-in-scan".into());
+        }
+    }
+    // Pass 3: listings whose folder is only an id, named by a GetFolder response elsewhere.
+    let named: Vec<(String, bool, Option<String>)> = model
+        .mailbox
+        .iter()
+        .flat_map(|f| f.folders.iter())
+        .filter_map(|s| s.id.clone().map(|id| (id, s.is_drafts(), s.name.clone())))
+        .collect();
+    for f in model.mailbox.iter_mut() {
+        if f.folder_source.as_deref() == Some("ParentFolderId (id only)") {
+            if let Some((_, drafts, name)) = named
+                .iter()
+                .find(|(id, _, _)| Some(id) == f.folder.as_ref())
+            {
+                f.folder = if *drafts {
+                    Some("drafts".into())
+                } else {
+                    name.clone()
+                };
+                f.folder_source = Some("GetFolder response in another file".into());
+            }
+        }
+        let listing = matches!(
+            f.kind,
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList
+        );
+        let unknown =
+            f.folder.is_none() || f.folder_source.as_deref() == Some("ParentFolderId (id only)");
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_ascii_lowercase())
+            .unwrap_or_default();
+        if listing && unknown && name.contains("draft") {
+            f.folder = Some("drafts".into());
+            f.folder_source = Some("heuristic: the file name says drafts".into());
+            f.heuristics.push("folder-from-file-name".into());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{FolderStat, MailItem};
+
+    fn listing(path: &str, from: Option<&str>) -> MailboxFile {
+        let mut f = MailboxFile::new(
+            path,
+            MailboxFileKind::FindItem,
+            crate::model::ExportFormat::Xml,
+        );
+        f.items.push(MailItem {
+            from: from.map(str::to_string),
+            ..MailItem::default()
+        });
+        f
+    }
+
+    #[test]
+    fn owner_from_items_then_file_name_then_only_mailbox() {
+        let mut m = Model::default();
+        m.mailbox
+            .push(listing("/c/drafts.xml", Some("JDoe@contoso.com")));
+        let mut stats = MailboxFile::new(
+            "/c/stats.csv",
+            MailboxFileKind::FolderStats,
+            crate::model::ExportFormat::Csv,
+        );
+        stats.folders.push(FolderStat {
+            identity: Some("John Doe\\Drafts".into()),
+            ..FolderStat::default()
+        });
+        m.mailbox.push(stats);
+        m.mailbox
+            .push(listing("/c/rlee@contoso.com-inbox.xml", None));
+        attribute(&mut m);
+        assert_eq!(m.mailbox[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(m.mailbox[0].folder.as_deref(), Some("drafts"));
+        // Two mailboxes known: the stats file stays unattributed.
+        assert_eq!(m.mailbox[1].owner, None);
+        assert_eq!(m.mailbox[1].attribution, "unattributed");
+        assert_eq!(m.mailbox[2].attribution, "file name");
+
+        let mut m = Model::default();
+        let mut stats = MailboxFile::new(
+            "/c/stats.csv",
+            MailboxFileKind::FolderStats,
+            crate::model::ExportFormat::Csv,
+        );
+        stats.folders.push(FolderStat {
+            identity: Some("jdoe\\Drafts".into()),
+            ..FolderStat::default()
+        });
+        m.mailbox.push(stats);
+        m.mailbox
+            .push(listing("/c/a.xml", Some("jdoe@contoso.com")));
+        m.mailbox
+            .push(listing("/c/b.xml", Some("rlee@contoso.com")));
+        attribute(&mut m);
+        assert_eq!(m.mailbox[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert!(m.mailbox[0].attribution.contains("alias"));
+    }
+}
