@@ -49,6 +49,12 @@ pub struct FileConfig {
     pub color: Option<ColorChoice>,
     pub format: Option<ReportFormat>,
     pub profiles_root: Option<PathBuf>,
+    /// Interactive view: polling interval (`"2s"`) instead of native watching.
+    pub poll: Option<String>,
+    pub theme: Option<crate::tui::theme::ThemeName>,
+    pub mouse: Option<bool>,
+    /// Interactive view key overrides: action name → keys.
+    pub keys: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -73,6 +79,22 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 
 # The profiles folder used by --all-users.
 # profiles_root = 'C:\Users'
+
+# Interactive view: watch by polling every interval (network shares, WSL) instead of native
+# notifications. Polling is also chosen automatically when native watching fails.
+# poll = "2s"
+
+# Interactive view colour theme: dark, light or mono (NO_COLOR / color = "never" give mono).
+# theme = "dark"
+
+# Interactive view: use the mouse (off so that selecting text in the terminal keeps working).
+# mouse = false
+
+# Interactive view key bindings: action = ["key", ...]. A key given here is taken from any other
+# action. Names: see the keys table in the README (e.g. quit, down, next-error, search).
+# [keys]
+# quit = ["q", "ctrl-c"]
+# next-error = ["e", "f8"]
 "#;
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).

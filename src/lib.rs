@@ -16,3 +16,4 @@ pub mod parse;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod tui;

@@ -4,6 +4,7 @@ pub mod discover;
 pub mod paths;
 pub mod read;
 pub mod scan;
+pub mod watch;
 
 use std::path::PathBuf;
 
