@@ -264,6 +264,7 @@ pub struct App {
     pub spinner: usize,
     /// "native", "poll 2s", "starting…".
     pub watch_label: String,
+    pub watched_folders: usize,
     pub stuck_history: Vec<u64>,
     pub status: Option<String>,
     pub quit: bool,
@@ -310,6 +311,7 @@ impl App {
             scan: ScanStatus::Idle,
             spinner: 0,
             watch_label: "starting…".into(),
+            watched_folders: 0,
             stuck_history: Vec::new(),
             status: None,
             quit: false,
@@ -698,7 +700,8 @@ impl App {
                 folders,
                 fallback,
             } => {
-                self.watch_label = format!("watching ({mode}) {folders} folders");
+                self.watch_label = format!("watching ({mode})");
+                self.watched_folders = folders;
                 if let Some(r) = fallback {
                     self.status = Some(format!(
                         "native watching failed ({}); polling instead",
@@ -1104,6 +1107,15 @@ impl App {
             self.model.stuck_count(self.clock),
             sev,
         )
+    }
+
+    /// A path as shown on screen: relative to the scanned root it lies under, sanitised.
+    pub fn display_path(&self, p: &std::path::Path) -> String {
+        let rel = self
+            .roots
+            .iter()
+            .find_map(|r| p.strip_prefix(r).ok().filter(|x| !x.as_os_str().is_empty()));
+        sanitize::line(&rel.unwrap_or(p).to_string_lossy()).into_owned()
     }
 
     /// When the current time is, as shown in the header.

@@ -37,19 +37,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             let l1 = Line::from(vec![Span::styled(mark, style), Span::raw(addr)]);
             let oldest = st
                 .oldest_age_secs
-                .map(|s| format!(" · oldest {}", human(s)))
+                .map(|s| format!(" · {}", human(s)))
                 .unwrap_or_default();
-            let profile = a
-                .profile
-                .as_deref()
-                .map(|p| format!(" · {}", safe(p)))
-                .unwrap_or_default();
+            let mut detail = format!("{} · {}/{} stuck{oldest}", a.client.as_str(), st.stuck, st.items);
+            if let Some(p) = &a.profile {
+                let extra = format!(" · {}", safe(p));
+                if 2 + detail.chars().count() + extra.chars().count() <= inner_w {
+                    detail.push_str(&extra);
+                }
+            }
             let l2 = Line::from(vec![
-                Span::raw("       "),
-                Span::styled(
-                    format!("{} · {}/{} stuck{oldest}{profile}", a.client.as_str(), st.stuck, st.items),
-                    if st.stuck > 0 { t.stuck } else { t.dim },
-                ),
+                Span::raw("  "),
+                Span::styled(detail, if st.stuck > 0 { t.stuck } else { t.dim }),
             ]);
             ListItem::new(vec![l1, l2])
         })

@@ -34,7 +34,7 @@ fn item_lines<'a>(app: &'a App, it: &'a Item) -> Vec<Line<'a>> {
     let t = &app.theme;
     let st = it.state(app.clock);
     let mut v = vec![section("File", app)];
-    v.push(kv("path", safe(&it.path.to_string_lossy()), t));
+    v.push(kv("path", app.display_path(&it.path), t));
     v.push(Line::from(vec![
         Span::styled(format!("{:<14}", "state"), t.dim),
         Span::styled(st.label(), t.state(st)),
@@ -244,7 +244,7 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
     v.push(Line::raw(""));
     v.push(section("Evidence (↑↓ select, ⏎ open)", app));
     for (i, e) in fd.evidence.iter().enumerate() {
-        let mut loc = safe(&e.path.to_string_lossy());
+        let mut loc = app.display_path(&e.path);
         if let Some(l) = e.line {
             loc.push_str(&format!(":{l}"));
         }

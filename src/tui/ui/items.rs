@@ -27,16 +27,26 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         app.sort.as_str()
     );
     let block = pane_block(title(head, t), focused, t);
-    let wide = area.width >= 100;
-    let mut header = vec!["AGE", "STATE", "FORMAT", "SIZE", "FROM → TO", "SUBJECT"];
+    let wide = area.width >= 70;
+    let show_subject = wide || app.reveal;
+    let mut header = vec![
+        "AGE",
+        "STATE",
+        "FORMAT",
+        "SIZE",
+        if wide { "FROM → TO" } else { "TO" },
+    ];
     let mut widths = vec![
         Constraint::Length(7),
         Constraint::Length(10),
         Constraint::Length(6),
-        Constraint::Length(6),
+        Constraint::Length(5),
         Constraint::Fill(3),
-        Constraint::Fill(2),
     ];
+    if show_subject {
+        header.push("SUBJECT");
+        widths.push(Constraint::Fill(2));
+    }
     if wide {
         header.push("FILE");
         widths.push(Constraint::Fill(2));
@@ -51,7 +61,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 .map(human)
                 .unwrap_or_else(|| "?".into());
             let mut who = String::new();
-            if let Some(from) = &it.fields.from {
+            if let Some(from) = it.fields.from.as_ref().filter(|_| wide) {
                 who.push_str(&safe(from));
                 who.push(' ');
             }
@@ -66,7 +76,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             }
             let subject = match (&it.fields.subject, app.reveal) {
                 (Some(s), true) => Span::raw(safe(s)),
-                (Some(_), false) => Span::styled("‹hidden: c›", t.dim),
+                (Some(_), false) => Span::styled("‹hidden›", t.dim),
                 (None, _) => Span::raw(""),
             };
             let mut cells = vec![
@@ -75,8 +85,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Cell::from(it.format.as_str()),
                 Cell::from(Line::from(human_size(it.size)).right_aligned()),
                 Cell::from(who),
-                Cell::from(subject),
             ];
+            if show_subject {
+                cells.push(Cell::from(subject));
+            }
             if wide {
                 cells.push(Cell::from(Span::styled(safe(&it.name()), t.dim)));
             }

@@ -76,7 +76,7 @@ fn overview(f: &mut Frame, area: Rect, app: &App) {
     let why_h = (n_why.max(1) + 2).min(area.height / 3).max(3);
     let [top, why] =
         Layout::vertical([Constraint::Min(3), Constraint::Length(why_h)]).areas(area);
-    let acc_w = (area.width / 3).clamp(24, 40);
+    let acc_w = (area.width * 3 / 8).clamp(30, 42);
     let [acc, items] =
         Layout::horizontal([Constraint::Length(acc_w), Constraint::Min(10)]).areas(top);
     accounts::render(f, acc, app);
