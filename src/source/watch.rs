@@ -7,7 +7,7 @@
 
 use super::scan::{self, Scan, ScanConfig};
 use crate::model::{Model, SourceKind};
-use notify::{PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -48,7 +48,7 @@ pub enum WatchMsg {
 #[allow(dead_code)]
 enum Inner {
     Native(Debouncer<RecommendedWatcher, FileIdMap>),
-    Poll(Debouncer<PollWatcher, FileIdMap>),
+    Poll(std::sync::mpsc::Sender<()>),
 }
 
 /// A running watcher; dropping it stops watching.
@@ -140,22 +140,70 @@ fn watch_all<W: notify::Watcher>(
     Ok(n)
 }
 
+/// One folder's listing as the poller sees it: name → (length, modification time).
+type Listing = std::collections::BTreeMap<std::ffi::OsString, (u64, Option<std::time::SystemTime>)>;
+
+fn listing(dir: &Path) -> Option<Listing> {
+    let rd = std::fs::read_dir(dir).ok()?;
+    Some(
+        rd.flatten()
+            .map(|e| {
+                let md = e.metadata().ok();
+                let len = md.as_ref().map(|m| m.len()).unwrap_or(0);
+                let mtime = md.and_then(|m| m.modified().ok());
+                (e.file_name(), (len, mtime))
+            })
+            .collect(),
+    )
+}
+
+/// A polling watcher: every `interval` it lists the folders and compares length and
+/// modification time (full precision, so a line appended within the same second is seen).
+/// It stops when the returned sender is dropped.
 fn start_poll(
     dirs: &[PathBuf],
     interval: Duration,
     on: impl Fn(WatchMsg) + Send + 'static,
-) -> Result<(Debouncer<PollWatcher, FileIdMap>, usize), String> {
-    let config = notify::Config::default().with_poll_interval(interval);
-    let mut d = new_debouncer_opt::<_, PollWatcher, FileIdMap>(
-        DEBOUNCE,
-        Some(DEBOUNCE_TICK),
-        handler(on),
-        FileIdMap::new(),
-        config,
-    )
-    .map_err(|e| e.to_string())?;
-    let n = watch_all(&mut d, dirs)?;
-    Ok((d, n))
+) -> Result<(std::sync::mpsc::Sender<()>, usize), String> {
+    let dirs: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+    let n = dirs.len();
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let mut last: Vec<Option<Listing>> = dirs.iter().map(|d| listing(d)).collect();
+    std::thread::Builder::new()
+        .name("spoolscope poll".into())
+        .spawn(move || loop {
+            match stopped.recv_timeout(interval) {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                _ => return,
+            }
+            let mut changed = Vec::new();
+            for (dir, old) in dirs.iter().zip(last.iter_mut()) {
+                let new = listing(dir);
+                match (&*old, &new) {
+                    (Some(o), Some(n)) => {
+                        for (name, v) in n {
+                            if o.get(name) != Some(v) {
+                                changed.push(dir.join(name));
+                            }
+                        }
+                        for name in o.keys() {
+                            if !n.contains_key(name) {
+                                changed.push(dir.join(name));
+                            }
+                        }
+                    }
+                    (None, None) => {}
+                    _ => changed.push(dir.clone()),
+                }
+                *old = new;
+            }
+            if !changed.is_empty() {
+                changed.sort();
+                on(WatchMsg::Changed(changed));
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((stop, n))
 }
 
 /// Start watching `dirs`. `poll` asks for polling; otherwise native watching is tried first and
