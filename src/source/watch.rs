@@ -100,7 +100,9 @@ pub fn is_log_name(p: &Path) -> bool {
         .parent()
         .and_then(Path::file_name)
         .is_some_and(|n| n.eq_ignore_ascii_case("tracing"));
-    name.contains(".uccapilog") || name.ends_with(".etl.xml") || (in_tracing && name.ends_with(".log"))
+    name.contains(".uccapilog")
+        || name.ends_with(".etl.xml")
+        || (in_tracing && name.ends_with(".log"))
 }
 
 fn handler(on: impl Fn(WatchMsg) + Send + 'static) -> impl FnMut(DebounceEventResult) + Send {
@@ -358,7 +360,11 @@ fn apply_item(model: &mut Model, account: usize, path: &Path) {
         }
         model.errors.extend(r.error);
     }
-    let n = model.items.iter().filter(|it| it.account == account).count() as u64;
+    let n = model
+        .items
+        .iter()
+        .filter(|it| it.account == account)
+        .count() as u64;
     if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
         for s in model.sources.iter_mut() {
             if s.kind == SourceKind::Spooler && s.path == sp {
@@ -391,6 +397,9 @@ mod tests {
     #[test]
     fn modes_display() {
         assert_eq!(WatchMode::Native.to_string(), "native");
-        assert_eq!(WatchMode::Poll(Duration::from_secs(2)).to_string(), "poll 2s");
+        assert_eq!(
+            WatchMode::Poll(Duration::from_secs(2)).to_string(),
+            "poll 2s"
+        );
     }
 }

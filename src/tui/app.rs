@@ -147,8 +147,7 @@ pub fn is_problem(e: &LogEvent) -> bool {
             EventKind::EwsFailure | EventKind::Error | EventKind::SoapFault
         )
         || (e.kind == EventKind::HttpStatus
-            && e
-                .values
+            && e.values
                 .get("status")
                 .and_then(|s| s.parse::<u16>().ok())
                 .is_some_and(|s| s >= 400))
@@ -231,7 +230,10 @@ pub enum Cmd {
     Apply(Vec<PathBuf>),
     /// Watch these folders (replacing the current watcher).
     Watch(Vec<PathBuf>),
-    Export { path: PathBuf, format: ReportFormat },
+    Export {
+        path: PathBuf,
+        format: ReportFormat,
+    },
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
 }
@@ -321,7 +323,9 @@ impl App {
 
     /// Replace the model (after a scan) and recompute everything derived from it.
     pub fn set_model(&mut self, model: Model) {
-        let selected = self.selected_account().map(|a| (a.address.clone(), a.dir.clone()));
+        let selected = self
+            .selected_account()
+            .map(|a| (a.address.clone(), a.dir.clone()));
         self.model = model;
         if let Some((addr, dir)) = selected {
             if let Some(i) = self
@@ -366,8 +370,12 @@ impl App {
     fn clamp(&mut self) {
         let na = self.model.accounts.len();
         self.account_sel = self.account_sel.min(na.saturating_sub(1));
-        self.item_sel = self.item_sel.min(self.visible_items().len().saturating_sub(1));
-        self.why_sel = self.why_sel.min(self.why_findings().len().saturating_sub(1));
+        self.item_sel = self
+            .item_sel
+            .min(self.visible_items().len().saturating_sub(1));
+        self.why_sel = self
+            .why_sel
+            .min(self.why_findings().len().saturating_sub(1));
         self.findings_sel = self.findings_sel.min(self.findings.len().saturating_sub(1));
         let nl = self.log.order.len();
         if self.log.follow {
@@ -468,7 +476,8 @@ impl App {
         let acc = if self.all_accounts {
             None
         } else {
-            self.selected_account().map(|a| (self.account_sel, a.profile.clone()))
+            self.selected_account()
+                .map(|a| (self.account_sel, a.profile.clone()))
         };
         let min = self.log.level.min_rank();
         let kind = self.log.kind;
@@ -488,7 +497,12 @@ impl App {
             .collect();
         order.sort_by(|&a, &b| {
             let (x, y) = (&ev[a], &ev[b]);
-            (x.time.is_none(), x.time, &x.path, x.line).cmp(&(y.time.is_none(), y.time, &y.path, y.line))
+            (x.time.is_none(), x.time, &x.path, x.line).cmp(&(
+                y.time.is_none(),
+                y.time,
+                &y.path,
+                y.line,
+            ))
         });
         let old_event = self.log.order.get(self.log.sel).copied();
         self.log.order = order;
@@ -578,7 +592,9 @@ impl App {
         let found = if forward {
             (cur + 1..order.len()).find(|&p| is_problem(&ev[order[p]]))
         } else {
-            (0..cur.min(order.len())).rev().find(|&p| is_problem(&ev[order[p]]))
+            (0..cur.min(order.len()))
+                .rev()
+                .find(|&p| is_problem(&ev[order[p]]))
         };
         match found {
             Some(p) => {
@@ -752,7 +768,9 @@ impl App {
             KeyCode::Enter => {
                 self.log.search.editing = false;
                 self.compile_search();
-                if !self.log.search.matches.is_empty() && !self.log.search.matches.contains(&self.log.sel) {
+                if !self.log.search.matches.is_empty()
+                    && !self.log.search.matches.contains(&self.log.sel)
+                {
                     self.jump_match(true);
                 }
             }

@@ -28,9 +28,14 @@ pub enum Event {
 #[derive(Debug)]
 pub enum SourceEvent {
     /// A scan began (`full`: a rescan the user asked for).
-    ScanStarted { roots: usize },
+    ScanStarted {
+        roots: usize,
+    },
     /// A root was walked (`done` of `total`).
-    ScanProgress { done: usize, total: usize },
+    ScanProgress {
+        done: usize,
+        total: usize,
+    },
     ScanDone(Box<Scan>),
     /// Log files changed and were reloaded: the new scan.
     LogsReloaded(Box<Scan>),

@@ -15,8 +15,13 @@ pub fn check_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
     let name = abs
         .file_name()
         .ok_or_else(|| format!("{}: not a file path", abs.display()))?;
-    let parent = std::fs::canonicalize(parent)
-        .map_err(|e| format!("{}: {}", parent.display(), crate::source::read::describe_io(&e)))?;
+    let parent = std::fs::canonicalize(parent).map_err(|e| {
+        format!(
+            "{}: {}",
+            parent.display(),
+            crate::source::read::describe_io(&e)
+        )
+    })?;
     for r in roots {
         let r = std::fs::canonicalize(r).unwrap_or_else(|_| r.clone());
         let root_dir = if r.is_dir() {
@@ -62,8 +67,13 @@ pub fn write(
     report
         .write(format, &mut buf)
         .map_err(|e| format!("cannot render: {e}"))?;
-    let mut f = std::fs::File::create(&target)
-        .map_err(|e| format!("{}: {}", target.display(), crate::source::read::describe_io(&e)))?;
+    let mut f = std::fs::File::create(&target).map_err(|e| {
+        format!(
+            "{}: {}",
+            target.display(),
+            crate::source::read::describe_io(&e)
+        )
+    })?;
     f.write_all(&buf)
         .and_then(|_| f.flush())
         .map_err(|e| format!("{}: {e}", target.display()))?;

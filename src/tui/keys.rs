@@ -68,36 +68,180 @@ const fn a(
 
 /// The default keymap, in help order.
 pub const ACTIONS: &[ActionInfo] = &[
-    a(Action::Quit, "quit", &["q", "ctrl-c"], "quit (or close the popup)", "quit"),
-    a(Action::Back, "back", &["esc"], "close / clear search / back", "back"),
+    a(
+        Action::Quit,
+        "quit",
+        &["q", "ctrl-c"],
+        "quit (or close the popup)",
+        "quit",
+    ),
+    a(
+        Action::Back,
+        "back",
+        &["esc"],
+        "close / clear search / back",
+        "back",
+    ),
     a(Action::Help, "help", &["?", "f1"], "this help", "help"),
     a(Action::Up, "up", &["k", "up"], "move up", "move"),
     a(Action::Down, "down", &["j", "down"], "move down", "move"),
-    a(Action::PageUp, "page-up", &["pgup", "ctrl-u"], "page up", "page"),
-    a(Action::PageDown, "page-down", &["pgdn", "ctrl-d"], "page down", "page"),
+    a(
+        Action::PageUp,
+        "page-up",
+        &["pgup", "ctrl-u"],
+        "page up",
+        "page",
+    ),
+    a(
+        Action::PageDown,
+        "page-down",
+        &["pgdn", "ctrl-d"],
+        "page down",
+        "page",
+    ),
     a(Action::Top, "top", &["g", "home"], "first row", "top"),
-    a(Action::Bottom, "bottom", &["G", "end"], "last row", "bottom"),
+    a(
+        Action::Bottom,
+        "bottom",
+        &["G", "end"],
+        "last row",
+        "bottom",
+    ),
     a(Action::NextPane, "next-pane", &["tab"], "next pane", "pane"),
-    a(Action::PrevPane, "prev-pane", &["backtab"], "previous pane", "pane"),
-    a(Action::Open, "open", &["enter"], "open item/finding/evidence", "open"),
-    a(Action::ViewOverview, "view-overview", &["1"], "view: accounts, items, why", "overview"),
-    a(Action::ViewFindings, "view-findings", &["2"], "view: all findings", "findings"),
-    a(Action::ViewLog, "view-log", &["3"], "view: log timeline", "log"),
-    a(Action::Search, "search", &["/"], "search the log (regex)", "search"),
-    a(Action::NextMatch, "next-match", &["n"], "next search match", "next"),
-    a(Action::PrevMatch, "prev-match", &["N"], "previous search match", "prev"),
-    a(Action::NextError, "next-error", &["e"], "next error / EWS failure", "error"),
-    a(Action::PrevError, "prev-error", &["E"], "prev error / EWS failure", "prev err"),
-    a(Action::Follow, "follow", &["f"], "follow the end of the log", "follow"),
-    a(Action::LevelFilter, "level-filter", &["l"], "level filter", "level"),
-    a(Action::KindFilter, "kind-filter", &["t"], "kind filter: EWS/SIP/errors", "kind"),
-    a(Action::Sort, "sort", &["s"], "sort items: age/size/state", "sort"),
-    a(Action::Reverse, "reverse", &["S"], "reverse the sort order", "reverse"),
-    a(Action::AllAccounts, "all-accounts", &["a"], "all accounts ↔ selected one", "all"),
-    a(Action::Reveal, "reveal", &["c"], "reveal/hide content (private)", "reveal"),
+    a(
+        Action::PrevPane,
+        "prev-pane",
+        &["backtab"],
+        "previous pane",
+        "pane",
+    ),
+    a(
+        Action::Open,
+        "open",
+        &["enter"],
+        "open item/finding/evidence",
+        "open",
+    ),
+    a(
+        Action::ViewOverview,
+        "view-overview",
+        &["1"],
+        "view: accounts, items, why",
+        "overview",
+    ),
+    a(
+        Action::ViewFindings,
+        "view-findings",
+        &["2"],
+        "view: all findings",
+        "findings",
+    ),
+    a(
+        Action::ViewLog,
+        "view-log",
+        &["3"],
+        "view: log timeline",
+        "log",
+    ),
+    a(
+        Action::Search,
+        "search",
+        &["/"],
+        "search the log (regex)",
+        "search",
+    ),
+    a(
+        Action::NextMatch,
+        "next-match",
+        &["n"],
+        "next search match",
+        "next",
+    ),
+    a(
+        Action::PrevMatch,
+        "prev-match",
+        &["N"],
+        "previous search match",
+        "prev",
+    ),
+    a(
+        Action::NextError,
+        "next-error",
+        &["e"],
+        "next error / EWS failure",
+        "error",
+    ),
+    a(
+        Action::PrevError,
+        "prev-error",
+        &["E"],
+        "prev error / EWS failure",
+        "prev err",
+    ),
+    a(
+        Action::Follow,
+        "follow",
+        &["f"],
+        "follow the end of the log",
+        "follow",
+    ),
+    a(
+        Action::LevelFilter,
+        "level-filter",
+        &["l"],
+        "level filter",
+        "level",
+    ),
+    a(
+        Action::KindFilter,
+        "kind-filter",
+        &["t"],
+        "kind filter: EWS/SIP/errors",
+        "kind",
+    ),
+    a(
+        Action::Sort,
+        "sort",
+        &["s"],
+        "sort items: age/size/state",
+        "sort",
+    ),
+    a(
+        Action::Reverse,
+        "reverse",
+        &["S"],
+        "reverse the sort order",
+        "reverse",
+    ),
+    a(
+        Action::AllAccounts,
+        "all-accounts",
+        &["a"],
+        "all accounts ↔ selected one",
+        "all",
+    ),
+    a(
+        Action::Reveal,
+        "reveal",
+        &["c"],
+        "reveal/hide content (private)",
+        "reveal",
+    ),
     a(Action::Rescan, "rescan", &["r"], "full rescan", "rescan"),
-    a(Action::Export, "export", &["w"], "export report (Markdown/JSON)", "export"),
-    a(Action::Copy, "copy", &["y"], "copy finding (OSC 52)", "copy"),
+    a(
+        Action::Export,
+        "export",
+        &["w"],
+        "export report (Markdown/JSON)",
+        "export",
+    ),
+    a(
+        Action::Copy,
+        "copy",
+        &["y"],
+        "copy finding (OSC 52)",
+        "copy",
+    ),
 ];
 
 pub fn info(action: Action) -> &'static ActionInfo {
@@ -232,7 +376,10 @@ impl Default for KeyMap {
             .map(|i| {
                 (
                     i.action,
-                    i.keys.iter().filter_map(|k| KeySpec::parse(k).ok()).collect(),
+                    i.keys
+                        .iter()
+                        .filter_map(|k| KeySpec::parse(k).ok())
+                        .collect(),
                 )
             })
             .collect();
@@ -329,12 +476,30 @@ mod tests {
     #[test]
     fn default_keys_resolve() {
         let m = KeyMap::default();
-        assert_eq!(m.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(m.action(&key(KeyCode::Down, KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(m.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)), Some(Action::Quit));
-        assert_eq!(m.action(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)), Some(Action::Bottom));
-        assert_eq!(m.action(&key(KeyCode::Char('N'), KeyModifiers::SHIFT)), Some(Action::PrevMatch));
-        assert_eq!(m.action(&key(KeyCode::BackTab, KeyModifiers::SHIFT)), Some(Action::PrevPane));
+        assert_eq!(
+            m.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Down, KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Char('G'), KeyModifiers::SHIFT)),
+            Some(Action::Bottom)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Char('N'), KeyModifiers::SHIFT)),
+            Some(Action::PrevMatch)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::BackTab, KeyModifiers::SHIFT)),
+            Some(Action::PrevPane)
+        );
         assert_eq!(m.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)), None);
     }
 
@@ -363,13 +528,28 @@ mod tests {
     fn overrides_rebind_and_steal() {
         let mut o = BTreeMap::new();
         o.insert("quit".to_string(), vec!["x".to_string()]);
-        o.insert("down".to_string(), vec!["q".to_string(), "ctrl-n".to_string()]);
+        o.insert(
+            "down".to_string(),
+            vec!["q".to_string(), "ctrl-n".to_string()],
+        );
         let m = KeyMap::with_overrides(&o).expect("valid");
-        assert_eq!(m.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)), Some(Action::Quit));
-        assert_eq!(m.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)), Some(Action::Down));
-        assert_eq!(m.action(&key(KeyCode::Char('n'), KeyModifiers::CONTROL)), Some(Action::Down));
+        assert_eq!(
+            m.action(&key(KeyCode::Char('x'), KeyModifiers::NONE)),
+            Some(Action::Quit)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Char('q'), KeyModifiers::NONE)),
+            Some(Action::Down)
+        );
+        assert_eq!(
+            m.action(&key(KeyCode::Char('n'), KeyModifiers::CONTROL)),
+            Some(Action::Down)
+        );
         assert_eq!(m.action(&key(KeyCode::Char('j'), KeyModifiers::NONE)), None);
-        assert!(m.help_rows().iter().any(|(k, h)| k == "x" && h.starts_with("quit")));
+        assert!(m
+            .help_rows()
+            .iter()
+            .any(|(k, h)| k == "x" && h.starts_with("quit")));
     }
 
     #[test]

@@ -97,7 +97,9 @@ fn spawn_scan(
 ) {
     busy.store(true, Ordering::Relaxed);
     if !logs_only {
-        let _ = tx.send(Event::Source(SourceEvent::ScanStarted { roots: roots.len() }));
+        let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
+            roots: roots.len(),
+        }));
     }
     std::thread::spawn(move || {
         let mut s = if logs_only {
@@ -211,14 +213,17 @@ impl Runtime {
                         }
                         Err(e) => {
                             app.watch_label = "not watching (r rescans)".into();
-                            app.status = Some(format!("cannot watch: {}", crate::sanitize::cell(&e, 60)));
+                            app.status =
+                                Some(format!("cannot watch: {}", crate::sanitize::cell(&e, 60)));
                         }
                     }
                     self.targets = targets;
                 }
                 Cmd::Export { path, format } => {
                     app.status = Some(match export::write(app, &self.roots, &path, format) {
-                        Ok(p) => format!("wrote {}", crate::sanitize::cell(&p.to_string_lossy(), 70)),
+                        Ok(p) => {
+                            format!("wrote {}", crate::sanitize::cell(&p.to_string_lossy(), 70))
+                        }
                         Err(e) => format!("export failed: {}", crate::sanitize::cell(&e, 70)),
                     });
                     app.dirty = true;
@@ -245,7 +250,13 @@ pub fn run(
         .into_iter()
         .map(|r| std::path::absolute(&r).unwrap_or(r))
         .collect();
-    let mut app = App::new(settings.clock, settings.frozen, roots.clone(), keymap, theme);
+    let mut app = App::new(
+        settings.clock,
+        settings.frozen,
+        roots.clone(),
+        keymap,
+        theme,
+    );
     app.rules = settings.rules.clone();
     let (tx, rx) = mpsc::channel();
     let scanning = Arc::new(AtomicBool::new(false));

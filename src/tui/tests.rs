@@ -6,8 +6,8 @@ use super::keys::KeyMap;
 use super::theme::{Theme, ThemeName};
 use super::ui;
 use crate::model::{
-    Account, ClientGen, Clock, EventKind, Fields, Format, Item, ItemState, LogEvent, Model,
-    Source, SourceKind,
+    Account, ClientGen, Clock, EventKind, Fields, Format, Item, ItemState, LogEvent, Model, Source,
+    SourceKind,
 };
 use chrono::{DateTime, Duration as CDuration, FixedOffset, TimeZone, Utc};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -31,7 +31,7 @@ fn sip(user: &str, addr: &str, ver: &str) -> PathBuf {
     ))
 }
 
-fn item(account: usize, dir: &PathBuf, name: &str, age: i64, size: u64, to: &str) -> Item {
+fn item(account: usize, dir: &std::path::Path, name: &str, age: i64, size: u64, to: &str) -> Item {
     let mut fields = Fields::default();
     if !to.is_empty() {
         fields.to = vec![to.to_string()];
@@ -46,7 +46,11 @@ fn item(account: usize, dir: &PathBuf, name: &str, age: i64, size: u64, to: &str
         account,
         size,
         modified: Some(now() - CDuration::seconds(age)),
-        format: if to.is_empty() { Format::Binary } else { Format::Xml },
+        format: if to.is_empty() {
+            Format::Binary
+        } else {
+            Format::Xml
+        },
         encoding: None,
         fields,
         heuristics: vec![],
@@ -95,7 +99,14 @@ fn model() -> Model {
             acc("ops@fabrikam.com", ClientGen::Office15, "ops", &ops),
         ],
         items: vec![
-            item(0, &jdoe, "{A1}.xml", 2 * 3600 + 14 * 60, 1300, "rlee@contoso.com"),
+            item(
+                0,
+                &jdoe,
+                "{A1}.xml",
+                2 * 3600 + 14 * 60,
+                1300,
+                "rlee@contoso.com",
+            ),
             item(0, &jdoe, "{A2}.xml", 41 * 60, 611, "ext@partner.example"),
             item(0, &jdoe, "{A3}.dat", 3 * 60 + 5, 2048, ""),
             item(0, &jdoe, "{A4}.xml", 48, 1100, "mkim@contoso.com"),
@@ -112,14 +123,62 @@ fn model() -> Model {
         });
     }
     m.events = vec![
-        ev(10, (11, 45, 1), "INFO", EventKind::SipRequest, "SIP → INVITE rlee@contoso.com"),
-        ev(20, (11, 45, 2), "INFO", EventKind::SipResponse, "SIP ← 480 Temporarily Unavailable"),
-        ev(30, (11, 46, 0), "INFO", EventKind::EwsRequest, "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly"),
-        ev(40, (11, 46, 1), "ERROR", EventKind::EwsFailure, "EWS ✖ 401 Unauthorized hr=0x80190191"),
-        ev(50, (11, 48, 0), "WARN", EventKind::SpoolerRetry, "spooler retry in 120 s"),
-        ev(60, (11, 50, 0), "INFO", EventKind::EwsRequest, "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly"),
-        ev(70, (11, 50, 1), "ERROR", EventKind::EwsFailure, "EWS ✖ 401 Unauthorized again"),
-        ev(80, (11, 52, 0), "INFO", EventKind::Other, "evil \x1b]52;c;cHduZWQ=\x07 line"),
+        ev(
+            10,
+            (11, 45, 1),
+            "INFO",
+            EventKind::SipRequest,
+            "SIP → INVITE rlee@contoso.com",
+        ),
+        ev(
+            20,
+            (11, 45, 2),
+            "INFO",
+            EventKind::SipResponse,
+            "SIP ← 480 Temporarily Unavailable",
+        ),
+        ev(
+            30,
+            (11, 46, 0),
+            "INFO",
+            EventKind::EwsRequest,
+            "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+        ),
+        ev(
+            40,
+            (11, 46, 1),
+            "ERROR",
+            EventKind::EwsFailure,
+            "EWS ✖ 401 Unauthorized hr=0x80190191",
+        ),
+        ev(
+            50,
+            (11, 48, 0),
+            "WARN",
+            EventKind::SpoolerRetry,
+            "spooler retry in 120 s",
+        ),
+        ev(
+            60,
+            (11, 50, 0),
+            "INFO",
+            EventKind::EwsRequest,
+            "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+        ),
+        ev(
+            70,
+            (11, 50, 1),
+            "ERROR",
+            EventKind::EwsFailure,
+            "EWS ✖ 401 Unauthorized again",
+        ),
+        ev(
+            80,
+            (11, 52, 0),
+            "INFO",
+            EventKind::Other,
+            "evil \x1b]52;c;cHduZWQ=\x07 line",
+        ),
     ];
     m
 }
@@ -205,7 +264,10 @@ fn overview_80x24() {
     assert!(s.contains("▲ CRIT"), "{s}");
     assert!(s.contains("spool-stuck"), "{s}");
     assert!(s.contains("14:00:00 frozen"), "{s}");
-    assert!(!s.contains("Quarterly"), "subjects are hidden by default\n{s}");
+    assert!(
+        !s.contains("Quarterly"),
+        "subjects are hidden by default\n{s}"
+    );
     insta::assert_snapshot!("overview_80x24", s);
 }
 
@@ -249,7 +311,10 @@ fn item_detail_80x24_and_reveal() {
     assert!(matches!(&a.popup, Popup::Item { path, .. } if path.ends_with("{A1}.xml")));
     let s = render(&a, 80, 24);
     assert!(s.contains("Users/jdoe/AppData"), "{s}");
-    assert!(!s.contains("/case/"), "paths shown relative to the root\n{s}");
+    assert!(
+        !s.contains("/case/"),
+        "paths shown relative to the root\n{s}"
+    );
     assert!(s.contains("‹hidden: press c to reveal›"), "{s}");
     assert!(!s.contains("Hello Rachel"), "{s}");
     insta::assert_snapshot!("item_detail_80x24", s);
@@ -351,7 +416,8 @@ fn tiny_and_odd_sizes_never_panic() {
     let mut a = app();
     let s = render(&a, 20, 5);
     assert!(s.contains("terminal too"), "{s}");
-    let setups: Vec<Box<dyn Fn(&mut App)>> = vec![
+    type Setup = Box<dyn Fn(&mut App)>;
+    let setups: Vec<Setup> = vec![
         Box::new(|_| {}),
         Box::new(|a| {
             key(a, '?');
@@ -469,7 +535,11 @@ fn search_matches_and_n_cycles() {
     typed(&mut a, "unauthorized");
     code(&mut a, KeyCode::Enter);
     assert!(!a.log.search.editing);
-    assert_eq!(a.log.search.matches, vec![3, 6], "smart case: lower-case is case-insensitive");
+    assert_eq!(
+        a.log.search.matches,
+        vec![3, 6],
+        "smart case: lower-case is case-insensitive"
+    );
     assert_eq!(a.log.sel, 3);
     key(&mut a, 'n');
     assert_eq!(a.log.sel, 6);
@@ -544,7 +614,8 @@ fn follow_sticks_to_the_end() {
     assert!(a.log.follow);
     assert_eq!(a.log.sel, 7);
     let mut m = a.model.clone();
-    m.events.push(ev(90, (11, 59, 0), "INFO", EventKind::Other, "new line"));
+    m.events
+        .push(ev(90, (11, 59, 0), "INFO", EventKind::Other, "new line"));
     a.set_model(m);
     assert_eq!(a.log.sel, 8);
     key(&mut a, 'k');
@@ -631,7 +702,13 @@ fn scan_events_show_progress_then_the_model() {
         now: now(),
         stuck_after: Duration::from_secs(120),
     };
-    let mut a = App::new(clock, true, vec![], KeyMap::default(), Theme::new(ThemeName::Mono));
+    let mut a = App::new(
+        clock,
+        true,
+        vec![],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
     a.update(Event::Source(SourceEvent::ScanStarted { roots: 2 }));
     let s = render(&a, 80, 24);
     assert!(s.contains("scanning 0/2 roots"), "{s}");
@@ -649,7 +726,7 @@ fn scan_events_show_progress_then_the_model() {
 // ---------------------------------------------------------------- watcher
 
 mod watching {
-    use super::super::{apply_changes, app::App};
+    use super::super::{app::App, apply_changes};
     use super::*;
     use crate::source::watch::{self, WatchMsg};
     use std::fs;
@@ -692,7 +769,7 @@ mod watching {
             KeyMap::default(),
             Theme::new(ThemeName::Mono),
         );
-        let s = crate::source::scan::scan(&[t.root.clone()], &Default::default());
+        let s = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
         a.update(Event::Source(SourceEvent::ScanDone(Box::new(s))));
         a
     }
@@ -714,7 +791,9 @@ mod watching {
             if left.is_zero() {
                 return false;
             }
-            if let Ok(WatchMsg::Changed(paths)) = rx.recv_timeout(left.min(Duration::from_millis(100))) {
+            if let Ok(WatchMsg::Changed(paths)) =
+                rx.recv_timeout(left.min(Duration::from_millis(100)))
+            {
                 last = apply_changes(a, &paths);
             }
         }
@@ -732,10 +811,13 @@ mod watching {
         let t = tree();
         let mut a = live_app(&t);
         assert_eq!(a.model.accounts.len(), 1);
-        let scan = crate::source::scan::scan(&[t.root.clone()], &Default::default());
+        let scan = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
         let targets = watch::targets(&scan);
         assert!(targets.contains(&t.spooler), "{targets:?}");
-        assert!(targets.iter().any(|d| d.ends_with("Tracing")), "{targets:?}");
+        assert!(
+            targets.iter().any(|d| d.ends_with("Tracing")),
+            "{targets:?}"
+        );
         let (tx, rx) = mpsc::channel();
         let w = watch::start(&targets, poll, move |m| {
             let _ = tx.send(m);
@@ -755,7 +837,8 @@ mod watching {
             .and_then(|h| h.set_modified(SystemTime::now() - Duration::from_secs(600)))
             .expect("mtime");
         assert!(
-            within_2s(&mut a, &rx, |a, _| state_of(a, "{NEW}.xml") == Some(ItemState::Stuck)),
+            within_2s(&mut a, &rx, |a, _| state_of(a, "{NEW}.xml")
+                == Some(ItemState::Stuck)),
             "new stuck file not seen"
         );
         assert!(render(&a, 80, 24).contains("✖ STUCK"));
@@ -768,7 +851,10 @@ mod watching {
         );
 
         // A line appended to a watched log: reported as a log change (the log is reloaded).
-        let mut h = fs::OpenOptions::new().append(true).open(&t.log).expect("open");
+        let mut h = fs::OpenOptions::new()
+            .append(true)
+            .open(&t.log)
+            .expect("open");
         std::io::Write::write_all(&mut h, b"11/26/2026|10:00:01.000 1 ERROR :: EWS 401\n")
             .expect("append");
         drop(h);
@@ -793,7 +879,7 @@ mod watching {
     #[test]
     fn classify_paths() {
         let t = tree();
-        let s = crate::source::scan::scan(&[t.root.clone()], &Default::default());
+        let s = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
         let m = &s.model;
         assert_eq!(
             watch::classify(m, &t.spooler.join("x.xml")),
@@ -802,7 +888,13 @@ mod watching {
                 path: t.spooler.join("x.xml")
             }
         );
-        assert!(matches!(watch::classify(m, &t.spooler), watch::Change::Structure(_)));
-        assert_eq!(watch::classify(m, &t.log), watch::Change::Log(t.log.clone()));
+        assert!(matches!(
+            watch::classify(m, &t.spooler),
+            watch::Change::Structure(_)
+        ));
+        assert_eq!(
+            watch::classify(m, &t.log),
+            watch::Change::Log(t.log.clone())
+        );
     }
 }

@@ -140,10 +140,15 @@ mod tests {
     fn mono_has_no_colour() {
         let t = Theme::resolve(ThemeName::Dark, false);
         assert_eq!(t.name, ThemeName::Mono);
-        for s in [t.stuck, t.pending, t.critical, t.selected, t.matched, t.border] {
+        for s in [
+            t.stuck, t.pending, t.critical, t.selected, t.matched, t.border,
+        ] {
             assert_eq!(s.fg, None);
             assert_eq!(s.bg, None);
         }
-        assert_eq!(Theme::resolve(ThemeName::Light, true).name, ThemeName::Light);
+        assert_eq!(
+            Theme::resolve(ThemeName::Light, true).name,
+            ThemeName::Light
+        );
     }
 }

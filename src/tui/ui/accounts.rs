@@ -39,7 +39,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 .oldest_age_secs
                 .map(|s| format!(" · {}", human(s)))
                 .unwrap_or_default();
-            let mut detail = format!("{} · {}/{} stuck{oldest}", a.client.as_str(), st.stuck, st.items);
+            let mut detail = format!(
+                "{} · {}/{} stuck{oldest}",
+                a.client.as_str(),
+                st.stuck,
+                st.items
+            );
             if let Some(p) = &a.profile {
                 let extra = format!(" · {}", safe(p));
                 if 2 + detail.chars().count() + extra.chars().count() <= inner_w {

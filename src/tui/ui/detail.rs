@@ -103,10 +103,26 @@ fn item_lines<'a>(app: &'a App, it: &'a Item) -> Vec<Line<'a>> {
         }),
     );
     field("sent", "sent", f.sent.as_deref().map(safe));
-    field("class", "message_class", f.message_class.as_deref().map(safe));
-    field("disposition", "disposition", f.disposition.as_deref().map(safe));
-    field("saved folder", "saved_folder", f.saved_folder.as_deref().map(safe));
-    field("conversation", "conversation_id", f.conversation_id.as_deref().map(safe));
+    field(
+        "class",
+        "message_class",
+        f.message_class.as_deref().map(safe),
+    );
+    field(
+        "disposition",
+        "disposition",
+        f.disposition.as_deref().map(safe),
+    );
+    field(
+        "saved folder",
+        "saved_folder",
+        f.saved_folder.as_deref().map(safe),
+    );
+    field(
+        "conversation",
+        "conversation_id",
+        f.conversation_id.as_deref().map(safe),
+    );
     field("addresses", "addresses", list(&f.addresses));
     if f.is_empty() {
         v.push(dim_line("nothing recognisable: file metadata only", t));
@@ -162,7 +178,11 @@ pub fn related_events(app: &App, it: &Item) -> Vec<usize> {
     let Some(m) = it.modified else {
         return Vec::new();
     };
-    let profile = app.model.accounts.get(it.account).and_then(|a| a.profile.clone());
+    let profile = app
+        .model
+        .accounts
+        .get(it.account)
+        .and_then(|a| a.profile.clone());
     let mut v: Vec<usize> = app
         .model
         .events
@@ -225,7 +245,10 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
         f,
         r,
         title(
-            format!("Finding · {} · ⏎ evidence · y copy · Esc close", safe(&fd.rule)),
+            format!(
+                "Finding · {} · ⏎ evidence · y copy · Esc close",
+                safe(&fd.rule)
+            ),
             t,
         ),
         t,
@@ -265,7 +288,9 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
     let sel_line = 6 + sel as u16 * 2;
     let scroll = sel_line.saturating_sub(inner.height.saturating_sub(2));
     f.render_widget(
-        Paragraph::new(v).wrap(Wrap { trim: false }).scroll((scroll, 0)),
+        Paragraph::new(v)
+            .wrap(Wrap { trim: false })
+            .scroll((scroll, 0)),
         inner,
     );
 }

@@ -37,11 +37,16 @@ fn table<'a>(app: &'a App, idx: &[usize], with_account: bool) -> Table<'a> {
         .map(|&i| {
             let f = &app.findings[i];
             let mut cells = vec![
-                Cell::from(Span::styled(severity_label(f.severity), t.severity(f.severity))),
+                Cell::from(Span::styled(
+                    severity_label(f.severity),
+                    t.severity(f.severity),
+                )),
                 Cell::from(safe(&f.rule)),
             ];
             if with_account {
-                cells.push(Cell::from(f.account.as_deref().map(safe).unwrap_or_else(|| "—".into())));
+                cells.push(Cell::from(
+                    f.account.as_deref().map(safe).unwrap_or_else(|| "—".into()),
+                ));
             }
             cells.push(Cell::from(safe(&f.title)));
             cells.push(Cell::from(Span::styled(evidence_loc(f), t.dim)));
@@ -68,7 +73,11 @@ pub fn render_why(f: &mut Frame, area: Rect, app: &App) {
             .map(|a| safe(&a.address))
             .unwrap_or_default()
     };
-    let block = pane_block(title(format!("Why · {scope} · {}", idx.len()), t), focused, t);
+    let block = pane_block(
+        title(format!("Why · {scope} · {}", idx.len()), t),
+        focused,
+        t,
+    );
     if idx.is_empty() {
         let inner = block.inner(area);
         f.render_widget(block, area);
@@ -98,10 +107,7 @@ pub fn render_all(f: &mut Frame, area: Rect, app: &App) {
     if idx.is_empty() {
         let inner = block.inner(area);
         f.render_widget(block, area);
-        f.render_widget(
-            Paragraph::new(Span::styled("no findings", t.dim)),
-            inner,
-        );
+        f.render_widget(Paragraph::new(Span::styled("no findings", t.dim)), inner);
         return;
     }
     let tbl = table(app, &idx, true)

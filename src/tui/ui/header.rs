@@ -27,12 +27,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         parts.push((
             8,
             vec![Span::styled(
-                format!("{} scanning {done}/{total} roots", SPIN[app.spinner % SPIN.len()]),
+                format!(
+                    "{} scanning {done}/{total} roots",
+                    SPIN[app.spinner % SPIN.len()]
+                ),
                 t.pending,
             )],
         ));
     }
-    parts.push((2, vec![Span::raw(format!("{spoolers} spoolers · {logs} logs"))]));
+    parts.push((
+        2,
+        vec![Span::raw(format!("{spoolers} spoolers · {logs} logs"))],
+    ));
     let watch = if app.watched_folders > 0 {
         format!("{} {} dirs", app.watch_label, app.watched_folders)
     } else {
@@ -41,14 +47,26 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     parts.push((4, vec![Span::raw(watch)]));
     parts.push((
         6,
-        vec![Span::raw(format!("{now}{}", if app.frozen { " frozen" } else { "" }))],
+        vec![Span::raw(format!(
+            "{now}{}",
+            if app.frozen { " frozen" } else { "" }
+        ))],
     ));
     let mut totals = vec![
-        Span::styled(format!("✖ {stuck} stuck"), if stuck > 0 { t.stuck } else { t.dim }),
+        Span::styled(
+            format!("✖ {stuck} stuck"),
+            if stuck > 0 { t.stuck } else { t.dim },
+        ),
         Span::raw(" "),
-        Span::styled(format!("▲ {} crit", sev[2]), if sev[2] > 0 { t.critical } else { t.dim }),
+        Span::styled(
+            format!("▲ {} crit", sev[2]),
+            if sev[2] > 0 { t.critical } else { t.dim },
+        ),
         Span::raw(" "),
-        Span::styled(format!("● {} warn", sev[1]), if sev[1] > 0 { t.warning } else { t.dim }),
+        Span::styled(
+            format!("● {} warn", sev[1]),
+            if sev[1] > 0 { t.warning } else { t.dim },
+        ),
     ];
     parts.push((7, totals.clone()));
     let width = |ps: &[(u8, Vec<Span>)]| -> usize {

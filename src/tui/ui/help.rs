@@ -11,7 +11,12 @@ use ratatui::Frame;
 pub fn render(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
     let t = &app.theme;
     let rows = app.keymap.help_rows();
-    let key_w = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(4) + 1;
+    let key_w = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(4)
+        + 1;
     let entry = |(k, h): &(String, &'static str)| {
         Line::from(vec![
             Span::styled(format!(" {k:<key_w$}"), t.key),
@@ -30,11 +35,23 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
         )),
     ];
     let two = area.width >= 78;
-    let per_col = if two { rows.len().div_ceil(2) } else { rows.len() };
+    let per_col = if two {
+        rows.len().div_ceil(2)
+    } else {
+        rows.len()
+    };
     let h = (per_col + footer.len()) as u16 + 2;
     let r = centered(area, if two { 80 } else { 60 }, h);
-    let inner = popup_frame(f, r, title("Help · ? or Esc closes · j/k scroll".into(), t), t);
-    let mut cols: Vec<Vec<Line>> = rows.chunks(per_col.max(1)).map(|c| c.iter().map(entry).collect()).collect();
+    let inner = popup_frame(
+        f,
+        r,
+        title("Help · ? or Esc closes · j/k scroll".into(), t),
+        t,
+    );
+    let mut cols: Vec<Vec<Line>> = rows
+        .chunks(per_col.max(1))
+        .map(|c| c.iter().map(entry).collect())
+        .collect();
     if cols.len() == 1 {
         if let Some(first) = cols.first_mut() {
             first.extend(footer.clone());

@@ -39,7 +39,15 @@ pub fn context_actions(app: &App) -> Vec<Action> {
         }
         View::Findings => vec![Down, Open, Copy, Export, ViewOverview, Help, Quit],
         View::Log => vec![
-            Search, NextMatch, NextError, Follow, LevelFilter, KindFilter, Back, Help, Quit,
+            Search,
+            NextMatch,
+            NextError,
+            Follow,
+            LevelFilter,
+            KindFilter,
+            Back,
+            Help,
+            Quit,
         ],
     }
 }
@@ -52,7 +60,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     ];
     if let Some(s) = &app.status {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(crate::sanitize::line(s).into_owned(), t.header));
+        spans.push(Span::styled(
+            crate::sanitize::line(s).into_owned(),
+            t.header,
+        ));
     } else {
         let mut used: usize = 16;
         for a in context_actions(app) {

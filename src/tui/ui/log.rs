@@ -15,7 +15,12 @@ use ratatui::Frame;
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
 /// Split `text` into spans, the regex matches in the match style.
-pub fn highlight<'a>(text: String, re: Option<&regex::Regex>, base: Style, t: &Theme) -> Vec<Span<'a>> {
+pub fn highlight<'a>(
+    text: String,
+    re: Option<&regex::Regex>,
+    base: Style,
+    t: &Theme,
+) -> Vec<Span<'a>> {
     let Some(re) = re else {
         return vec![Span::styled(text, base)];
     };
@@ -28,7 +33,10 @@ pub fn highlight<'a>(text: String, re: Option<&regex::Regex>, base: Style, t: &T
         if m.start() > last {
             out.push(Span::styled(text[last..m.start()].to_string(), base));
         }
-        out.push(Span::styled(text[m.start()..m.end()].to_string(), t.matched));
+        out.push(Span::styled(
+            text[m.start()..m.end()].to_string(),
+            t.matched,
+        ));
         last = m.end();
     }
     if last < text.len() {
@@ -51,7 +59,7 @@ fn row<'a>(app: &App, e: &LogEvent, selected: bool, is_match: bool) -> Line<'a> 
         _ => " ",
     };
     let mut spans = vec![
-        Span::styled(format!("{mark}"), if problem { t.error_line } else { t.key }),
+        Span::styled(mark.to_string(), if problem { t.error_line } else { t.key }),
         Span::styled(format!("{time} "), t.dim),
         Span::styled(
             format!("{:<5} ", safe(e.level.as_deref().unwrap_or("·"))),
@@ -145,7 +153,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                     format!(
                         "  {} matches · ⏎ keep · Esc cancel{}",
                         s.matches.len(),
-                        s.error.as_deref().map(|e| format!(" · {e}")).unwrap_or_default()
+                        s.error
+                            .as_deref()
+                            .map(|e| format!(" · {e}"))
+                            .unwrap_or_default()
                     ),
                     t.dim,
                 ),
@@ -171,7 +182,8 @@ pub fn buckets(app: &App, cols: usize) -> (Vec<u32>, Vec<u32>, i64) {
         .iter()
         .filter_map(|&i| {
             let e = &app.model.events[i];
-            e.time.map(|t| (t.timestamp().div_euclid(60), is_problem(e)))
+            e.time
+                .map(|t| (t.timestamp().div_euclid(60), is_problem(e)))
         })
         .collect();
     if times.is_empty() || cols == 0 {

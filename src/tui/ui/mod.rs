@@ -74,8 +74,7 @@ fn overview(f: &mut Frame, area: Rect, app: &App) {
     }
     let n_why = app.why_findings().len() as u16;
     let why_h = (n_why.max(1) + 2).min(area.height / 3).max(3);
-    let [top, why] =
-        Layout::vertical([Constraint::Min(3), Constraint::Length(why_h)]).areas(area);
+    let [top, why] = Layout::vertical([Constraint::Min(3), Constraint::Length(why_h)]).areas(area);
     let acc_w = (area.width * 3 / 8).clamp(30, 42);
     let [acc, items] =
         Layout::horizontal([Constraint::Length(acc_w), Constraint::Min(10)]).areas(top);
