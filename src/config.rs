@@ -158,6 +158,19 @@ mod tests {
     }
 
     #[test]
+    fn live_view_keys_parse() {
+        let c = parse("poll = \"5s\"\ntheme = \"light\"\nmouse = true\n[keys]\nnext-error = [\"e\", \"f8\"]\n")
+            .expect("valid");
+        assert_eq!(c.poll.as_deref(), Some("5s"));
+        assert_eq!(c.theme, Some(crate::tui::theme::ThemeName::Light));
+        assert_eq!(c.mouse, Some(true));
+        let keys = c.keys.expect("keys");
+        assert_eq!(keys["next-error"], vec!["e".to_string(), "f8".to_string()]);
+        assert!(crate::tui::keys::KeyMap::with_overrides(&keys).is_ok());
+        assert!(parse("theme = \"neon\"").is_err());
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let e = parse("stuck_after = \"2m\"\nstuck_aftr = \"3m\"\n").expect_err("typo");
         assert!(e.starts_with("line 2:"), "{e}");

@@ -564,3 +564,17 @@ mod tests {
         assert_eq!(KeySpec::parse("f5").map(|k| k.code), Ok(KeyCode::F(5)));
     }
 }
+
+#[cfg(test)]
+mod readme {
+    /// The README's key table is the keymap's own (regenerate it from `markdown_table`).
+    #[test]
+    fn readme_keys_table_matches_the_keymap() {
+        let table = super::KeyMap::default().markdown_table();
+        let readme = include_str!("../../README.md");
+        assert!(
+            readme.contains(&table),
+            "README keys table is stale; it should be:\n{table}"
+        );
+    }
+}
