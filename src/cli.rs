@@ -183,6 +183,20 @@ pub struct ScanOpts {
     /// One of the organisation's own mail domains (repeatable) [default: the sender's domain].
     #[arg(long, value_name = "DOMAIN")]
     pub org_domain: Vec<String>,
+    /// Interactive view: watch by polling every INTERVAL (network shares, WSL) instead of
+    /// native notifications [default interval: 2s]. Chosen automatically when native watching
+    /// fails.
+    #[arg(long, value_name = "INTERVAL", num_args = 0..=1, require_equals = true,
+          default_missing_value = "2s", value_parser = crate::duration::parse)]
+    pub poll: Option<Duration>,
+
+    /// Interactive view colour theme [default: dark]; NO_COLOR or --color never give mono.
+    #[arg(long, value_enum, value_name = "THEME")]
+    pub theme: Option<crate::tui::theme::ThemeName>,
+
+    /// Interactive view: enable the mouse (off by default so terminal text selection works).
+    #[arg(long)]
+    pub mouse: bool,
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -204,6 +218,12 @@ pub struct Settings {
     pub frozen: bool,
     pub scan: scan::ScanConfig,
     pub rules: diagnose::RuleSettings,
+    /// Interactive view: polling interval (`--poll`), or native watching.
+    pub poll: Option<Duration>,
+    pub theme: crate::tui::theme::ThemeName,
+    pub mouse: bool,
+    /// Key overrides from the config file's `[keys]` table.
+    pub keys: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A failure that ends the run with exit code 2 and one line on stderr.
@@ -233,6 +253,14 @@ impl Settings {
         let mut rules = diagnose::RuleSettings::default();
         diagnose::mailbox::apply_settings(&mut rules.mailbox, opts, &file, show_content)
             .map_err(Fatal)?;
+        let poll = match (opts.poll, &file.poll) {
+            (Some(d), _) => Some(d),
+            (None, Some(s)) => {
+                Some(crate::duration::parse(s).map_err(|e| Fatal(format!("config: poll: {e}")))?)
+            }
+            (None, None) => None,
+        }
+        .map(|d| d.max(Duration::from_millis(100)));
         Ok(Settings {
             clock: Clock {
                 now: opts.now.unwrap_or(real_now),
@@ -246,6 +274,10 @@ impl Settings {
             frozen: opts.now.is_some(),
             scan: scan::ScanConfig { mailbox_files },
             rules,
+            poll,
+            theme: opts.theme.or(file.theme).unwrap_or_default(),
+            mouse: opts.mouse || file.mouse.unwrap_or(false),
+            keys: file.keys.clone().unwrap_or_default(),
         })
     }
 
@@ -475,14 +507,26 @@ fn fleet_cmd(
     })
 }
 
+/// `spoolscope [PATH]...` on a terminal: the live view.
+fn tui_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
+    let settings = Settings::resolve(opts, Utc::now())?;
+    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
+    crate::tui::run(roots, &settings, pre_errors)
+}
+
 fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let settings = Settings::resolve(opts, real_now)?;
     let dir = crate::demo::build(settings.clock.now)
         .map_err(|e| Fatal(format!("cannot build the demo workstation: {e}")))?;
     let roots = vec![dir.path().to_path_buf()];
+    if !report && std::io::stdout().is_terminal() {
+        // The temporary folder lives until the UI returns.
+        let code = crate::tui::run(roots, &settings, Vec::new());
+        drop(dir);
+        return code;
+    }
     let (s, findings) = analyse(&roots, &settings);
-    let _ = report;
     print_report(&s.model, &findings, &settings, real_now)?;
     Ok(exit_code_for(&findings, settings.fail_on))
 }
@@ -534,6 +578,7 @@ pub fn main() -> i32 {
             fail_on,
             sort,
         }) => fleet_cmd(inputs, *format, *color, *fail_on, *sort),
+        None if std::io::stdout().is_terminal() => tui_cmd(&cli.targets, &cli.opts),
         None => report_cmd(&cli.targets, &cli.opts),
     };
     match res {

@@ -55,6 +55,12 @@ pub struct FileConfig {
     pub org_domains: Option<Vec<String>>,
     pub offline_im_classes: Option<Vec<String>>,
     pub offline_im_subjects: Option<Vec<String>>,
+    /// Interactive view: polling interval (`"2s"`) instead of native watching.
+    pub poll: Option<String>,
+    pub theme: Option<crate::tui::theme::ThemeName>,
+    pub mouse: Option<bool>,
+    /// Interactive view key overrides: action name → keys.
+    pub keys: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -95,6 +101,21 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # Extra offline-IM item classes and subjects (`*` wildcard, case ignored), e.g. other languages.
 # offline_im_classes = ["IPM.Note.Custom.Missed*"]
 # offline_im_subjects = ["Unterhaltung verpasst mit *"]
+# Interactive view: watch by polling every interval (network shares, WSL) instead of native
+# notifications. Polling is also chosen automatically when native watching fails.
+# poll = "2s"
+
+# Interactive view colour theme: dark, light or mono (NO_COLOR / color = "never" give mono).
+# theme = "dark"
+
+# Interactive view: use the mouse (off so that selecting text in the terminal keeps working).
+# mouse = false
+
+# Interactive view key bindings: action = ["key", ...]. A key given here is taken from any other
+# action. Names: see the keys table in the README (e.g. quit, down, next-error, search).
+# [keys]
+# quit = ["q", "ctrl-c"]
+# next-error = ["e", "f8"]
 "#;
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).
@@ -155,6 +176,19 @@ mod tests {
         assert_eq!(c.stuck_after.as_deref(), Some("30s"));
         assert_eq!(c.fail_on, Some(FailOn::Critical));
         assert_eq!(c.color, Some(ColorChoice::Never));
+    }
+
+    #[test]
+    fn live_view_keys_parse() {
+        let c = parse("poll = \"5s\"\ntheme = \"light\"\nmouse = true\n[keys]\nnext-error = [\"e\", \"f8\"]\n")
+            .expect("valid");
+        assert_eq!(c.poll.as_deref(), Some("5s"));
+        assert_eq!(c.theme, Some(crate::tui::theme::ThemeName::Light));
+        assert_eq!(c.mouse, Some(true));
+        let keys = c.keys.expect("keys");
+        assert_eq!(keys["next-error"], vec!["e".to_string(), "f8".to_string()]);
+        assert!(crate::tui::keys::KeyMap::with_overrides(&keys).is_ok());
+        assert!(parse("theme = \"neon\"").is_err());
     }
 
     #[test]

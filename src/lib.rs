@@ -20,3 +20,4 @@ pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod tui;

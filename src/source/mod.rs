@@ -5,6 +5,7 @@ pub mod mailbox;
 pub mod paths;
 pub mod read;
 pub mod scan;
+pub mod watch;
 
 use std::path::PathBuf;
 

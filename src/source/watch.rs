@@ -1,0 +1,405 @@
+//! Live watching: notify with a rename-aware debouncer on every spooler, `sip_*` folder and log
+//! folder of a scan, or a polling watcher (network shares, WSL, or when native watching fails).
+//!
+//! The watcher only reports *which paths changed*; [`apply`] turns that into model updates
+//! (one spooled file re-read or dropped) and says when logs must be reloaded or a full rescan is
+//! due. Watching never writes anything.
+
+use super::scan::{self, Scan, ScanConfig};
+use crate::model::{Model, SourceKind};
+use notify::{RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// Default polling interval when `--poll` is given without one, or native watching fails.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
+/// How long the debouncer gathers events before it reports them.
+pub const DEBOUNCE: Duration = Duration::from_millis(300);
+/// How often the debouncer looks at what it gathered.
+const DEBOUNCE_TICK: Duration = Duration::from_millis(150);
+
+/// How the tree is watched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WatchMode {
+    Native,
+    Poll(Duration),
+}
+
+impl fmt::Display for WatchMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WatchMode::Native => write!(f, "native"),
+            WatchMode::Poll(d) => write!(f, "poll {}", crate::duration::compact(*d)),
+        }
+    }
+}
+
+/// What a watcher reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WatchMsg {
+    /// These paths were created, changed, removed or renamed (both names of a rename).
+    Changed(Vec<PathBuf>),
+    Error(String),
+}
+
+/// Held only to keep the watcher running (dropping it stops the watch).
+#[allow(dead_code)]
+enum Inner {
+    Native(Debouncer<RecommendedWatcher, FileIdMap>),
+    Poll(std::sync::mpsc::Sender<()>),
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    pub mode: WatchMode,
+    /// Folders watched.
+    pub watched: usize,
+    /// Why native watching was not used, when it failed.
+    pub fallback_reason: Option<String>,
+    _inner: Inner,
+}
+
+/// The folders worth watching after a scan: every spooler, every `sip_*` folder (a spooler may
+/// appear), and every folder holding a log source or a trace log.
+pub fn targets(s: &Scan) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = Vec::new();
+    for a in &s.model.accounts {
+        out.push(a.dir.clone());
+        if let Some(sp) = &a.spooler {
+            out.push(sp.clone());
+        }
+    }
+    for src in &s.model.sources {
+        if src.kind != SourceKind::Spooler {
+            if let Some(p) = src.path.parent() {
+                out.push(p.to_path_buf());
+            }
+        }
+    }
+    for f in &s.other_files {
+        if is_log_name(&f.path) {
+            if let Some(p) = f.path.parent() {
+                out.push(p.to_path_buf());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// A file that looks like a client trace log (or a rotated one).
+pub fn is_log_name(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let in_tracing = p
+        .parent()
+        .and_then(Path::file_name)
+        .is_some_and(|n| n.eq_ignore_ascii_case("tracing"));
+    name.contains(".uccapilog")
+        || name.ends_with(".etl.xml")
+        || (in_tracing && name.ends_with(".log"))
+}
+
+fn handler(on: impl Fn(WatchMsg) + Send + 'static) -> impl FnMut(DebounceEventResult) + Send {
+    move |res: DebounceEventResult| match res {
+        Ok(events) => {
+            let mut paths: Vec<PathBuf> = events
+                .iter()
+                .filter(|e| !e.kind.is_access())
+                .flat_map(|e| e.paths.iter().cloned())
+                .collect();
+            paths.sort();
+            paths.dedup();
+            if !paths.is_empty() {
+                on(WatchMsg::Changed(paths));
+            }
+        }
+        Err(errs) => {
+            for e in errs {
+                on(WatchMsg::Error(e.to_string()));
+            }
+        }
+    }
+}
+
+fn watch_all<W: notify::Watcher>(
+    d: &mut Debouncer<W, FileIdMap>,
+    dirs: &[PathBuf],
+) -> Result<usize, String> {
+    let mut n = 0;
+    for dir in dirs.iter().filter(|d| d.is_dir()) {
+        d.watcher()
+            .watch(dir, RecursiveMode::NonRecursive)
+            .map_err(|e| format!("{}: {e}", dir.display()))?;
+        d.cache().add_root(dir, RecursiveMode::NonRecursive);
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// One folder's listing as the poller sees it: name → (length, modification time).
+type Listing = std::collections::BTreeMap<std::ffi::OsString, (u64, Option<std::time::SystemTime>)>;
+
+fn listing(dir: &Path) -> Option<Listing> {
+    let rd = std::fs::read_dir(dir).ok()?;
+    Some(
+        rd.flatten()
+            .map(|e| {
+                let md = e.metadata().ok();
+                let len = md.as_ref().map(|m| m.len()).unwrap_or(0);
+                let mtime = md.and_then(|m| m.modified().ok());
+                (e.file_name(), (len, mtime))
+            })
+            .collect(),
+    )
+}
+
+/// A polling watcher: every `interval` it lists the folders and compares length and
+/// modification time (full precision, so a line appended within the same second is seen).
+/// It stops when the returned sender is dropped.
+fn start_poll(
+    dirs: &[PathBuf],
+    interval: Duration,
+    on: impl Fn(WatchMsg) + Send + 'static,
+) -> Result<(std::sync::mpsc::Sender<()>, usize), String> {
+    let dirs: Vec<PathBuf> = dirs.iter().filter(|d| d.is_dir()).cloned().collect();
+    let n = dirs.len();
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    let mut last: Vec<Option<Listing>> = dirs.iter().map(|d| listing(d)).collect();
+    std::thread::Builder::new()
+        .name("spoolscope poll".into())
+        .spawn(move || loop {
+            match stopped.recv_timeout(interval) {
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+                _ => return,
+            }
+            let mut changed = Vec::new();
+            for (dir, old) in dirs.iter().zip(last.iter_mut()) {
+                let new = listing(dir);
+                match (&*old, &new) {
+                    (Some(o), Some(n)) => {
+                        for (name, v) in n {
+                            if o.get(name) != Some(v) {
+                                changed.push(dir.join(name));
+                            }
+                        }
+                        for name in o.keys() {
+                            if !n.contains_key(name) {
+                                changed.push(dir.join(name));
+                            }
+                        }
+                    }
+                    (None, None) => {}
+                    _ => changed.push(dir.clone()),
+                }
+                *old = new;
+            }
+            if !changed.is_empty() {
+                changed.sort();
+                on(WatchMsg::Changed(changed));
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok((stop, n))
+}
+
+/// Start watching `dirs`. `poll` asks for polling; otherwise native watching is tried first and
+/// polling (every [`DEFAULT_POLL`]) takes over when it fails.
+pub fn start<F>(dirs: &[PathBuf], poll: Option<Duration>, on: F) -> Result<Watcher, String>
+where
+    F: Fn(WatchMsg) + Send + Clone + 'static,
+{
+    if let Some(interval) = poll {
+        let (d, n) = start_poll(dirs, interval, on)?;
+        return Ok(Watcher {
+            mode: WatchMode::Poll(interval),
+            watched: n,
+            fallback_reason: None,
+            _inner: Inner::Poll(d),
+        });
+    }
+    let native = new_debouncer_opt::<_, RecommendedWatcher, FileIdMap>(
+        DEBOUNCE,
+        Some(DEBOUNCE_TICK),
+        handler(on.clone()),
+        FileIdMap::new(),
+        notify::Config::default(),
+    )
+    .map_err(|e| e.to_string())
+    .and_then(|mut d| watch_all(&mut d, dirs).map(|n| (d, n)));
+    match native {
+        Ok((d, n)) => Ok(Watcher {
+            mode: WatchMode::Native,
+            watched: n,
+            fallback_reason: None,
+            _inner: Inner::Native(d),
+        }),
+        Err(reason) => {
+            let (d, n) = start_poll(dirs, DEFAULT_POLL, on)?;
+            Ok(Watcher {
+                mode: WatchMode::Poll(DEFAULT_POLL),
+                watched: n,
+                fallback_reason: Some(reason),
+                _inner: Inner::Poll(d),
+            })
+        }
+    }
+}
+
+/// What a changed path means for the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// A file directly inside account `account`'s spooler.
+    Item { account: usize, path: PathBuf },
+    /// A log or evidence file.
+    Log(PathBuf),
+    /// A spooler or account folder itself: the layout changed, rescan.
+    Structure(PathBuf),
+}
+
+fn same_dir(a: &Path, b: &Path) -> bool {
+    if a == b {
+        return true;
+    }
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+pub fn classify(model: &Model, path: &Path) -> Change {
+    for (i, a) in model.accounts.iter().enumerate() {
+        if let Some(sp) = &a.spooler {
+            if path == sp.as_path() {
+                return Change::Structure(path.to_path_buf());
+            }
+            if path.parent().is_some_and(|p| p == sp.as_path()) {
+                return Change::Item {
+                    account: i,
+                    path: path.to_path_buf(),
+                };
+            }
+        }
+        if path == a.dir.as_path() {
+            return Change::Structure(path.to_path_buf());
+        }
+        if path.parent().is_some_and(|p| p == a.dir.as_path())
+            && path
+                .file_name()
+                .is_some_and(|n| n.eq_ignore_ascii_case(super::discover::SPOOLER_DIR))
+        {
+            return Change::Structure(path.to_path_buf());
+        }
+    }
+    // Slow path: the watcher may report a different spelling of the same folder.
+    if let Some(parent) = path.parent() {
+        for (i, a) in model.accounts.iter().enumerate() {
+            if let Some(sp) = &a.spooler {
+                if same_dir(parent, sp) {
+                    let path = sp.join(path.file_name().unwrap_or_default());
+                    return Change::Item { account: i, path };
+                }
+            }
+        }
+    }
+    Change::Log(path.to_path_buf())
+}
+
+/// The outcome of applying changed paths to a model.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// Spooled items were added, re-read or removed.
+    pub items_changed: bool,
+    /// Log or evidence files that changed (to be re-read).
+    pub logs: Vec<PathBuf>,
+    /// The folder layout changed: a full rescan is due.
+    pub rescan: bool,
+}
+
+/// Apply changed paths: spooled files are re-read (or dropped when gone) at once; log changes
+/// and layout changes are returned for the caller to act on.
+pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
+    let mut out = Applied::default();
+    for p in paths {
+        match classify(model, p) {
+            Change::Item { account, path } => {
+                apply_item(model, account, &path);
+                out.items_changed = true;
+            }
+            Change::Log(p) => {
+                if !out.logs.contains(&p) {
+                    out.logs.push(p);
+                }
+            }
+            Change::Structure(_) => out.rescan = true,
+        }
+    }
+    out
+}
+
+fn apply_item(model: &mut Model, account: usize, path: &Path) {
+    model.items.retain(|it| it.path != path);
+    let is_file = std::fs::symlink_metadata(path)
+        .map(|m| m.file_type().is_file())
+        .unwrap_or(false);
+    // Errors about this file are replaced by what this read finds.
+    model.errors.retain(|e| e.path != path);
+    if is_file {
+        let r = scan::read_item(account, path);
+        if let Some(item) = r.item {
+            let key = (item.account, item.path.clone());
+            let pos = model
+                .items
+                .partition_point(|it| (it.account, it.path.clone()) < key);
+            model.items.insert(pos, item);
+        }
+        model.errors.extend(r.error);
+    }
+    let n = model
+        .items
+        .iter()
+        .filter(|it| it.account == account)
+        .count() as u64;
+    if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
+        for s in model.sources.iter_mut() {
+            if s.kind == SourceKind::Spooler && s.path == sp {
+                s.records = n;
+            }
+        }
+    }
+}
+
+/// Re-read the logs after `changed` log files changed. Today this is a full rescan (the log
+/// parser reads logs as part of a scan); an incremental reader (from the last offset, re-read on
+/// rotation or truncation) plugs in here.
+pub fn reload_logs(roots: &[PathBuf], config: &ScanConfig, _changed: &[PathBuf]) -> Scan {
+    scan::scan(roots, config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_names() {
+        assert!(is_log_name(Path::new("/x/Tracing/Lync-UccApi-0.UccApilog")));
+        assert!(is_log_name(Path::new("/x/Lync-UccApi-0.UccApilog.bak")));
+        assert!(is_log_name(Path::new("/x/Tracing/whatever.log")));
+        assert!(!is_log_name(Path::new("/x/notes/whatever.log")));
+        assert!(!is_log_name(Path::new("/x/GalContacts.db")));
+    }
+
+    #[test]
+    fn modes_display() {
+        assert_eq!(WatchMode::Native.to_string(), "native");
+        assert_eq!(
+            WatchMode::Poll(Duration::from_secs(2)).to_string(),
+            "poll 2s"
+        );
+    }
+}

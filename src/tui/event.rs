@@ -1,0 +1,111 @@
+//! One std mpsc channel feeds the UI loop: ticks, terminal input, source (scan and watch)
+//! events, and termination signals. Each producer is a small thread.
+
+use crate::source::scan::Scan;
+use crate::source::watch::{WatchMode, WatchMsg};
+use chrono::{DateTime, Utc};
+use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything the app reacts to.
+#[derive(Debug)]
+pub enum Event {
+    /// The clock moved on (the real time, ignored when the clock is frozen).
+    Tick(DateTime<Utc>),
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    Source(SourceEvent),
+    /// SIGTERM, SIGHUP or SIGINT.
+    Quit,
+}
+
+/// What the scanner and the watcher report.
+#[derive(Debug)]
+pub enum SourceEvent {
+    /// A scan began (`full`: a rescan the user asked for).
+    ScanStarted {
+        roots: usize,
+    },
+    /// A root was walked (`done` of `total`).
+    ScanProgress {
+        done: usize,
+        total: usize,
+    },
+    ScanDone(Box<Scan>),
+    /// Log files changed and were reloaded: the new scan.
+    LogsReloaded(Box<Scan>),
+    Watching {
+        mode: WatchMode,
+        folders: usize,
+        fallback: Option<String>,
+    },
+    Changed(Vec<PathBuf>),
+    WatchError(String),
+}
+
+impl From<WatchMsg> for SourceEvent {
+    fn from(m: WatchMsg) -> Self {
+        match m {
+            WatchMsg::Changed(p) => SourceEvent::Changed(p),
+            WatchMsg::Error(e) => SourceEvent::WatchError(e),
+        }
+    }
+}
+
+/// Read terminal input forever (the thread ends with the process).
+pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
+    std::thread::spawn(move || loop {
+        let ev = match crossterm::event::read() {
+            Ok(e) => e,
+            Err(_) => {
+                let _ = tx.send(Event::Quit);
+                return;
+            }
+        };
+        let out = match ev {
+            crossterm::event::Event::Key(k) if k.kind != KeyEventKind::Release => Event::Key(k),
+            crossterm::event::Event::Mouse(m) if mouse => Event::Mouse(m),
+            crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
+            _ => continue,
+        };
+        if tx.send(out).is_err() {
+            return;
+        }
+    });
+}
+
+/// Tick once a second (four times a second while `fast` is set, for the scan spinner).
+pub fn spawn_ticker(tx: Sender<Event>, fast: Arc<AtomicBool>) {
+    std::thread::spawn(move || loop {
+        let d = if fast.load(Ordering::Relaxed) {
+            Duration::from_millis(250)
+        } else {
+            Duration::from_secs(1)
+        };
+        std::thread::sleep(d);
+        if tx.send(Event::Tick(Utc::now())).is_err() {
+            return;
+        }
+    });
+}
+
+/// Turn SIGTERM, SIGHUP and SIGINT into a clean quit, so the terminal is restored.
+#[cfg(unix)]
+pub fn spawn_signals(tx: Sender<Event>) {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) {
+        std::thread::spawn(move || {
+            if signals.forever().next().is_some() {
+                let _ = tx.send(Event::Quit);
+            }
+        });
+    }
+}
+
+#[cfg(not(unix))]
+pub fn spawn_signals(_tx: Sender<Event>) {}

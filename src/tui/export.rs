@@ -1,0 +1,143 @@
+//! Export from the UI: the report to a file the user names (never inside a scanned tree), and
+//! a finding's text to the clipboard through OSC 52 (works over SSH).
+
+use super::app::App;
+use crate::report::{Report, ReportFormat, ReportOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Where `path` would be written, made absolute; an error when it lies inside a scanned root.
+pub fn check_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let parent = abs
+        .parent()
+        .ok_or_else(|| format!("{}: not a file path", abs.display()))?;
+    let name = abs
+        .file_name()
+        .ok_or_else(|| format!("{}: not a file path", abs.display()))?;
+    let parent = std::fs::canonicalize(parent).map_err(|e| {
+        format!(
+            "{}: {}",
+            parent.display(),
+            crate::source::read::describe_io(&e)
+        )
+    })?;
+    for r in roots {
+        let r = std::fs::canonicalize(r).unwrap_or_else(|_| r.clone());
+        let root_dir = if r.is_dir() {
+            r.clone()
+        } else {
+            r.parent().map(Path::to_path_buf).unwrap_or(r.clone())
+        };
+        if parent.starts_with(&root_dir) {
+            return Err(format!(
+                "{} is inside the scanned folder {}; spoolscope never writes there",
+                abs.display(),
+                root_dir.display()
+            ));
+        }
+    }
+    let target = parent.join(name);
+    if target.is_dir() {
+        return Err(format!("{} is a folder", target.display()));
+    }
+    Ok(target)
+}
+
+/// Write the app's current report to `path`.
+pub fn write(
+    app: &App,
+    roots: &[PathBuf],
+    path: &Path,
+    format: ReportFormat,
+) -> Result<PathBuf, String> {
+    let target = check_target(path, roots)?;
+    let opts = ReportOptions {
+        clock: app.clock,
+        generated_at: chrono::Utc::now(),
+        show_content: app.reveal,
+        color: false,
+    };
+    let report = Report {
+        model: &app.model,
+        findings: &app.findings,
+        opts: &opts,
+    };
+    let mut buf = Vec::new();
+    report
+        .write(format, &mut buf)
+        .map_err(|e| format!("cannot render: {e}"))?;
+    let mut f = std::fs::File::create(&target).map_err(|e| {
+        format!(
+            "{}: {}",
+            target.display(),
+            crate::source::read::describe_io(&e)
+        )
+    })?;
+    f.write_all(&buf)
+        .and_then(|_| f.flush())
+        .map_err(|e| format!("{}: {e}", target.display()))?;
+    Ok(target)
+}
+
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+pub fn base64(data: &[u8]) -> String {
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        out.push(B64[(n >> 18) as usize & 63] as char);
+        out.push(B64[(n >> 12) as usize & 63] as char);
+        out.push(if chunk.len() > 1 {
+            B64[(n >> 6) as usize & 63] as char
+        } else {
+            '='
+        });
+        out.push(if chunk.len() > 2 {
+            B64[n as usize & 63] as char
+        } else {
+            '='
+        });
+    }
+    out
+}
+
+/// The OSC 52 sequence that puts `text` on the system clipboard. The text is base64, so
+/// nothing in it can act on the terminal.
+pub fn osc52(text: &str) -> String {
+    format!("\x1b]52;c;{}\x07", base64(text.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_matches_rfc4648() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(osc52("hi\x1b"), "\x1b]52;c;aGkb\x07");
+    }
+
+    #[test]
+    fn never_inside_a_scanned_root() {
+        let d = tempfile::tempdir().expect("tmp");
+        let scanned = d.path().join("case");
+        std::fs::create_dir_all(scanned.join("sub")).expect("mkdir");
+        let roots = vec![scanned.clone()];
+        assert!(check_target(&scanned.join("r.md"), &roots).is_err());
+        assert!(check_target(&scanned.join("sub/r.md"), &roots).is_err());
+        assert!(check_target(&scanned.join("sub/../r.md"), &roots).is_err());
+        let ok = check_target(&d.path().join("r.md"), &roots).expect("outside is fine");
+        assert!(ok.ends_with("r.md"));
+        assert!(check_target(&d.path().join("missing/r.md"), &roots).is_err());
+    }
+}

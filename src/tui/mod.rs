@@ -1,0 +1,328 @@
+//! The live terminal UI. `app` holds state and `update`; `ui` renders; `event` feeds one
+//! channel; `keys` and `theme` are data. This file is the runtime: terminal setup and
+//! restore, the event loop (redraw only on change, at most ~30 frames a second), and the side
+//! effects the app asks for (scan, watch, export, clipboard).
+
+pub mod app;
+pub mod event;
+pub mod export;
+pub mod keys;
+pub mod theme;
+pub mod ui;
+
+#[cfg(test)]
+mod tests;
+
+use crate::cli::{Fatal, Settings, EXIT_OK};
+use crate::model::ScanError;
+use crate::source::scan::{self, ScanConfig};
+use crate::source::watch::{self, Applied, Watcher};
+use app::{App, Cmd};
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use event::{Event, SourceEvent};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{Stdout, Write};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// At most this often a frame is drawn (~30 fps).
+const FRAME: Duration = Duration::from_millis(33);
+
+/// Put the terminal back: cooked mode, main screen, cursor, no mouse capture.
+pub fn restore_terminal() {
+    let _ = disable_raw_mode();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+}
+
+/// Owns the terminal while the UI runs; restores it when dropped (quit, error, unwinding).
+struct TerminalGuard {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl TerminalGuard {
+    fn enter(mouse: bool) -> std::io::Result<TerminalGuard> {
+        // A panic restores the terminal before the message is printed.
+        let prev = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            restore_terminal();
+            prev(info);
+        }));
+        enable_raw_mode()?;
+        let mut out = std::io::stdout();
+        let res = crossterm::execute!(out, EnterAlternateScreen, crossterm::cursor::Hide)
+            .and_then(|_| {
+                if mouse {
+                    crossterm::execute!(out, EnableMouseCapture)
+                } else {
+                    Ok(())
+                }
+            })
+            .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
+        match res {
+            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Err(e) => {
+                restore_terminal();
+                Err(e)
+            }
+        }
+    }
+}
+
+impl Drop for TerminalGuard {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Scan `roots` in a background thread; the result arrives as `ScanDone`.
+fn spawn_scan(
+    tx: Sender<Event>,
+    roots: Vec<PathBuf>,
+    config: ScanConfig,
+    extra_errors: Vec<ScanError>,
+    busy: Arc<AtomicBool>,
+    logs_only: bool,
+) {
+    busy.store(true, Ordering::Relaxed);
+    if !logs_only {
+        let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
+            roots: roots.len(),
+        }));
+    }
+    std::thread::spawn(move || {
+        let mut s = if logs_only {
+            watch::reload_logs(&roots, &config, &[])
+        } else {
+            scan::scan(&roots, &config)
+        };
+        s.model.errors.extend(extra_errors);
+        s.model.errors.sort();
+        let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
+            done: roots.len(),
+            total: roots.len(),
+        }));
+        busy.store(false, Ordering::Relaxed);
+        let ev = if logs_only {
+            SourceEvent::LogsReloaded(Box::new(s))
+        } else {
+            SourceEvent::ScanDone(Box::new(s))
+        };
+        let _ = tx.send(Event::Source(ev));
+    });
+}
+
+/// Apply changed paths to the app's model (spooled files re-read at once) and refresh it.
+pub fn apply_changes(app: &mut App, paths: &[PathBuf]) -> Applied {
+    let a = watch::apply(&mut app.model, paths);
+    if a.items_changed {
+        app.refresh();
+    }
+    a
+}
+
+/// The runtime state around the app: watcher, channel, background work.
+struct Runtime {
+    tx: Sender<Event>,
+    roots: Vec<PathBuf>,
+    scan_config: ScanConfig,
+    extra_errors: Vec<ScanError>,
+    poll: Option<Duration>,
+    scanning: Arc<AtomicBool>,
+    reload_again: bool,
+    watcher: Option<Watcher>,
+    targets: Vec<PathBuf>,
+}
+
+impl Runtime {
+    fn run_cmds(&mut self, app: &mut App, cmds: Vec<Cmd>, term: &mut TerminalGuard) {
+        let mut queue = cmds;
+        while let Some(c) = queue.pop() {
+            match c {
+                Cmd::Rescan => {
+                    if !self.scanning.load(Ordering::Relaxed) {
+                        spawn_scan(
+                            self.tx.clone(),
+                            self.roots.clone(),
+                            self.scan_config.clone(),
+                            self.extra_errors.clone(),
+                            self.scanning.clone(),
+                            false,
+                        );
+                    }
+                }
+                Cmd::Apply(paths) => {
+                    let a = apply_changes(app, &paths);
+                    if a.rescan {
+                        queue.push(Cmd::Rescan);
+                    } else if !a.logs.is_empty() {
+                        if self.scanning.load(Ordering::Relaxed) {
+                            self.reload_again = true;
+                        } else {
+                            spawn_scan(
+                                self.tx.clone(),
+                                self.roots.clone(),
+                                self.scan_config.clone(),
+                                self.extra_errors.clone(),
+                                self.scanning.clone(),
+                                true,
+                            );
+                        }
+                    }
+                }
+                Cmd::Watch(targets) => {
+                    if self.reload_again && !self.scanning.load(Ordering::Relaxed) {
+                        self.reload_again = false;
+                        spawn_scan(
+                            self.tx.clone(),
+                            self.roots.clone(),
+                            self.scan_config.clone(),
+                            self.extra_errors.clone(),
+                            self.scanning.clone(),
+                            true,
+                        );
+                    }
+                    if self.watcher.is_some() && targets == self.targets {
+                        continue;
+                    }
+                    self.watcher = None;
+                    let tx = self.tx.clone();
+                    let on = move |m| {
+                        let _ = tx.send(Event::Source(SourceEvent::from(m)));
+                    };
+                    match watch::start(&targets, self.poll, on) {
+                        Ok(w) => {
+                            let ev = SourceEvent::Watching {
+                                mode: w.mode,
+                                folders: w.watched,
+                                fallback: w.fallback_reason.clone(),
+                            };
+                            self.watcher = Some(w);
+                            queue.extend(app.update(Event::Source(ev)));
+                        }
+                        Err(e) => {
+                            app.watch_label = "not watching (r rescans)".into();
+                            app.status =
+                                Some(format!("cannot watch: {}", crate::sanitize::cell(&e, 60)));
+                        }
+                    }
+                    self.targets = targets;
+                }
+                Cmd::Export { path, format } => {
+                    app.status = Some(match export::write(app, &self.roots, &path, format) {
+                        Ok(p) => {
+                            format!("wrote {}", crate::sanitize::cell(&p.to_string_lossy(), 70))
+                        }
+                        Err(e) => format!("export failed: {}", crate::sanitize::cell(&e, 70)),
+                    });
+                    app.dirty = true;
+                }
+                Cmd::Copy(text) => {
+                    let seq = export::osc52(&text);
+                    let w = term.terminal.backend_mut();
+                    let _ = w.write_all(seq.as_bytes()).and_then(|_| w.flush());
+                }
+            }
+        }
+    }
+}
+
+/// Run the UI on `roots` until the user quits. Returns the exit code.
+pub fn run(
+    roots: Vec<PathBuf>,
+    settings: &Settings,
+    extra_errors: Vec<ScanError>,
+) -> Result<i32, Fatal> {
+    let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal)?;
+    let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
+    let roots: Vec<PathBuf> = roots
+        .into_iter()
+        .map(|r| std::path::absolute(&r).unwrap_or(r))
+        .collect();
+    let mut app = App::new(
+        settings.clock,
+        settings.frozen,
+        roots.clone(),
+        keymap,
+        theme,
+    );
+    app.rules = settings.rules.clone();
+    let (tx, rx) = mpsc::channel();
+    let scanning = Arc::new(AtomicBool::new(false));
+    let mut rt = Runtime {
+        tx: tx.clone(),
+        roots,
+        scan_config: settings.scan.clone(),
+        extra_errors,
+        poll: settings.poll,
+        scanning: scanning.clone(),
+        reload_again: false,
+        watcher: None,
+        targets: Vec::new(),
+    };
+    let mut term = TerminalGuard::enter(settings.mouse)
+        .map_err(|e| Fatal(format!("cannot set up the terminal: {e}")))?;
+    spawn_scan(
+        tx.clone(),
+        rt.roots.clone(),
+        rt.scan_config.clone(),
+        rt.extra_errors.clone(),
+        scanning.clone(),
+        false,
+    );
+    event::spawn_input(tx.clone(), settings.mouse);
+    event::spawn_ticker(tx.clone(), scanning.clone());
+    event::spawn_signals(tx.clone());
+    drop(tx);
+    let mut last_draw: Option<Instant> = None;
+    loop {
+        let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
+        if app.dirty && since >= FRAME {
+            term.terminal
+                .draw(|f| ui::draw(f, &app))
+                .map_err(|e| Fatal(format!("cannot draw: {e}")))?;
+            app.dirty = false;
+            last_draw = Some(Instant::now());
+        }
+        let timeout = if app.dirty {
+            FRAME.saturating_sub(since)
+        } else {
+            Duration::from_secs(3600)
+        };
+        let first = match rx.recv_timeout(timeout) {
+            Ok(ev) => ev,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        let mut batch = vec![first];
+        while batch.len() < 512 {
+            match rx.try_recv() {
+                Ok(ev) => batch.push(ev),
+                Err(_) => break,
+            }
+        }
+        for ev in batch {
+            if let Event::Resize(..) = ev {
+                let _ = term.terminal.autoresize();
+            }
+            let cmds = app.update(ev);
+            rt.run_cmds(&mut app, cmds, &mut term);
+        }
+        if app.quit {
+            break;
+        }
+    }
+    drop(term);
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,900 @@
+//! Screen, key-handling and watcher tests for the live view.
+
+use super::app::{App, Cmd, KindFilter, LevelFilter, Pane, Popup, SortKey, View};
+use super::event::{Event, SourceEvent};
+use super::keys::KeyMap;
+use super::theme::{Theme, ThemeName};
+use super::ui;
+use crate::model::{
+    Account, ClientGen, Clock, EventKind, Fields, Format, Item, ItemState, LogEvent, Model, Source,
+    SourceKind,
+};
+use chrono::{DateTime, Duration as CDuration, FixedOffset, TimeZone, Utc};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::backend::TestBackend;
+use ratatui::style::Modifier;
+use ratatui::Terminal;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+        .single()
+        .expect("valid")
+}
+
+const ROOT: &str = "/case";
+
+fn sip(user: &str, addr: &str, ver: &str) -> PathBuf {
+    PathBuf::from(format!(
+        "{ROOT}/Users/{user}/AppData/Local/Microsoft/Office/{ver}/Lync/sip_{addr}"
+    ))
+}
+
+fn item(account: usize, dir: &std::path::Path, name: &str, age: i64, size: u64, to: &str) -> Item {
+    let mut fields = Fields::default();
+    if !to.is_empty() {
+        fields.to = vec![to.to_string()];
+        fields.from = Some("jdoe@contoso.com".into());
+        fields.subject = Some("Quarterly numbers".into());
+        fields
+            .sources
+            .insert("to".into(), "xml:ToRecipients/Mailbox/EmailAddress".into());
+    }
+    Item {
+        path: dir.join("History Spooler").join(name),
+        account,
+        size,
+        modified: Some(now() - CDuration::seconds(age)),
+        format: if to.is_empty() {
+            Format::Binary
+        } else {
+            Format::Xml
+        },
+        encoding: None,
+        fields,
+        heuristics: vec![],
+        body: None,
+        preview: Some("Hello Rachel, the numbers are in.".into()),
+        truncated: false,
+        ignorable: false,
+    }
+}
+
+fn ev(line: u64, hms: (u32, u32, u32), level: &str, kind: EventKind, text: &str) -> LogEvent {
+    let tz = FixedOffset::east_opt(0).expect("utc");
+    LogEvent {
+        path: PathBuf::from(format!(
+            "{ROOT}/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/Tracing/Lync-UccApi-0.UccApilog"
+        )),
+        line,
+        time: tz
+            .with_ymd_and_hms(2026, 3, 2, hms.0, hms.1, hms.2)
+            .single(),
+        level: Some(level.into()),
+        kind,
+        marker: "test".into(),
+        account: Some(0),
+        profile: Some("jdoe".into()),
+        excerpt: text.into(),
+        values: Default::default(),
+    }
+}
+
+fn model() -> Model {
+    let jdoe = sip("jdoe", "jdoe@contoso.com", "16.0");
+    let mkim = sip("mkim", "mkim@contoso.com", "16.0");
+    let ops = sip("ops", "ops@fabrikam.com", "15.0");
+    let acc = |addr: &str, client, profile: &str, dir: &PathBuf| Account {
+        address: addr.into(),
+        client,
+        profile: Some(profile.into()),
+        dir: dir.clone(),
+        spooler: Some(dir.join("History Spooler")),
+    };
+    let mut m = Model {
+        accounts: vec![
+            acc("jdoe@contoso.com", ClientGen::Office16, "jdoe", &jdoe),
+            acc("mkim@contoso.com", ClientGen::Office16, "mkim", &mkim),
+            acc("ops@fabrikam.com", ClientGen::Office15, "ops", &ops),
+        ],
+        items: vec![
+            item(
+                0,
+                &jdoe,
+                "{A1}.xml",
+                2 * 3600 + 14 * 60,
+                1300,
+                "rlee@contoso.com",
+            ),
+            item(0, &jdoe, "{A2}.xml", 41 * 60, 611, "ext@partner.example"),
+            item(0, &jdoe, "{A3}.dat", 3 * 60 + 5, 2048, ""),
+            item(0, &jdoe, "{A4}.xml", 48, 1100, "mkim@contoso.com"),
+            item(1, &mkim, "{B1}.xml", 30, 900, "jdoe@contoso.com"),
+        ],
+        ..Model::default()
+    };
+    for a in &m.accounts {
+        m.sources.push(Source {
+            path: a.spooler.clone().expect("spooler"),
+            kind: SourceKind::Spooler,
+            records: 0,
+            skipped: 0,
+        });
+    }
+    m.events = vec![
+        ev(
+            10,
+            (11, 45, 1),
+            "INFO",
+            EventKind::SipRequest,
+            "SIP → INVITE rlee@contoso.com",
+        ),
+        ev(
+            20,
+            (11, 45, 2),
+            "INFO",
+            EventKind::SipResponse,
+            "SIP ← 480 Temporarily Unavailable",
+        ),
+        ev(
+            30,
+            (11, 46, 0),
+            "INFO",
+            EventKind::EwsRequest,
+            "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+        ),
+        ev(
+            40,
+            (11, 46, 1),
+            "ERROR",
+            EventKind::EwsFailure,
+            "EWS ✖ 401 Unauthorized hr=0x80190191",
+        ),
+        ev(
+            50,
+            (11, 48, 0),
+            "WARN",
+            EventKind::SpoolerRetry,
+            "spooler retry in 120 s",
+        ),
+        ev(
+            60,
+            (11, 50, 0),
+            "INFO",
+            EventKind::EwsRequest,
+            "EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+        ),
+        ev(
+            70,
+            (11, 50, 1),
+            "ERROR",
+            EventKind::EwsFailure,
+            "EWS ✖ 401 Unauthorized again",
+        ),
+        ev(
+            80,
+            (11, 52, 0),
+            "INFO",
+            EventKind::Other,
+            "evil \x1b]52;c;cHduZWQ=\x07 line",
+        ),
+    ];
+    m
+}
+
+fn app() -> App {
+    let clock = Clock {
+        now: now(),
+        stuck_after: Duration::from_secs(120),
+    };
+    let mut a = App::new(
+        clock,
+        true,
+        vec![PathBuf::from(ROOT)],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
+    a.watch_label = "watching (native)".into();
+    a.set_model(model());
+    a
+}
+
+fn key(app: &mut App, c: char) -> Vec<Cmd> {
+    let mods = if c.is_ascii_uppercase() {
+        KeyModifiers::SHIFT
+    } else {
+        KeyModifiers::NONE
+    };
+    app.update(Event::Key(KeyEvent::new(KeyCode::Char(c), mods)))
+}
+
+fn code(app: &mut App, c: KeyCode) -> Vec<Cmd> {
+    app.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)))
+}
+
+fn typed(app: &mut App, s: &str) {
+    for c in s.chars() {
+        key(app, c);
+    }
+}
+
+fn terminal(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("backend");
+    t.draw(|f| ui::draw(f, app)).expect("draw");
+    t
+}
+
+/// The screen as text, one line per row (wide glyphs take their two cells once).
+fn screen(t: &Terminal<TestBackend>) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut skip = 0;
+        let mut line = String::new();
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let s = buf[(x, y)].symbol();
+            line.push_str(s);
+            skip = ratatui::text::Span::raw(s).width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn render(app: &App, w: u16, h: u16) -> String {
+    screen(&terminal(app, w, h))
+}
+
+// ---------------------------------------------------------------- screens
+
+#[test]
+fn overview_80x24() {
+    let a = app();
+    let s = render(&a, 80, 24);
+    assert!(s.contains("jdoe@contoso.com"), "{s}");
+    assert!(s.contains("✖ STUCK"), "{s}");
+    assert!(s.contains("⏳ pending"), "{s}");
+    assert!(s.contains("2h 14m"), "{s}");
+    assert!(s.contains("▲ CRIT"), "{s}");
+    assert!(s.contains("spool-stuck"), "{s}");
+    assert!(s.contains("14:00:00 frozen"), "{s}");
+    assert!(
+        !s.contains("Quarterly"),
+        "subjects are hidden by default\n{s}"
+    );
+    insta::assert_snapshot!("overview_80x24", s);
+}
+
+#[test]
+fn overview_120x40_shows_sender_and_hidden_subject() {
+    let a = app();
+    let s = render(&a, 120, 40);
+    assert!(s.contains("FROM → TO"), "{s}");
+    assert!(s.contains("‹hidden›"), "{s}");
+    assert!(s.contains("· 1 info"), "{s}");
+    insta::assert_snapshot!("overview_120x40", s);
+}
+
+#[test]
+fn overview_40x12_shows_the_focused_pane() {
+    let mut a = app();
+    let s = render(&a, 40, 12);
+    assert!(s.contains("Items"), "{s}");
+    assert!(s.contains("✖ STUCK"), "{s}");
+    insta::assert_snapshot!("overview_40x12_items", s);
+    a.pane = Pane::Accounts;
+    let s = render(&a, 40, 12);
+    assert!(s.contains("mkim@contoso.com"), "{s}");
+    insta::assert_snapshot!("overview_40x12_accounts", s);
+}
+
+#[test]
+fn accounts_list_120x40_shows_counts() {
+    let mut a = app();
+    code(&mut a, KeyCode::BackTab);
+    assert_eq!(a.pane, Pane::Accounts);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("16.0 · 3/4 stuck · 2h 14m"), "{s}");
+    assert!(s.contains("15.0 · 0/0 stuck"), "{s}");
+}
+
+#[test]
+fn item_detail_80x24_and_reveal() {
+    let mut a = app();
+    code(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.popup, Popup::Item { path, .. } if path.ends_with("{A1}.xml")));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Users/jdoe/AppData"), "{s}");
+    assert!(
+        !s.contains("/case/"),
+        "paths shown relative to the root\n{s}"
+    );
+    assert!(s.contains("‹hidden: press c to reveal›"), "{s}");
+    assert!(!s.contains("Hello Rachel"), "{s}");
+    insta::assert_snapshot!("item_detail_80x24", s);
+    key(&mut a, 'c');
+    let s = render(&a, 120, 40);
+    assert!(s.contains("Quarterly numbers"), "{s}");
+    assert!(s.contains("Hello Rachel"), "{s}");
+    assert!(s.contains("← xml:ToRecipients"), "{s}");
+    assert!(s.contains("Related log events"), "{s}");
+}
+
+#[test]
+fn findings_view_and_popup() {
+    let mut a = app();
+    key(&mut a, '2');
+    assert_eq!(a.view, View::Findings);
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Findings · 2"), "{s}");
+    assert!(s.contains("▲ CRIT spool-stuck"), "{s}");
+    insta::assert_snapshot!("findings_80x24", s);
+    code(&mut a, KeyCode::Enter);
+    assert!(matches!(a.popup, Popup::Finding { .. }));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Why it matters"), "{s}");
+    insta::assert_snapshot!("finding_popup_80x24", s);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("What to do"), "{s}");
+    let s = render(&a, 40, 12);
+    assert!(s.contains("Finding"), "{s}");
+}
+
+#[test]
+fn log_view_with_search_highlight() {
+    let mut a = app();
+    key(&mut a, '/');
+    typed(&mut a, "401");
+    code(&mut a, KeyCode::Enter);
+    assert_eq!(a.view, View::Log);
+    let t = terminal(&a, 80, 24);
+    let s = screen(&t);
+    assert!(s.contains("/401 (2)"), "{s}");
+    assert!(s.contains("events / min"), "{s}");
+    // The evil excerpt is shown escaped, never raw.
+    assert!(s.contains("\\x1b]52;c;"), "{s}");
+    assert!(!s.contains('\x1b'));
+    // The matches are highlighted (reversed in mono), and only they.
+    let buf = t.backend().buffer();
+    let mut hits = 0;
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width.saturating_sub(2) {
+            let c = &buf[(x, y)];
+            if c.symbol() == "4"
+                && buf[(x + 1, y)].symbol() == "0"
+                && buf[(x + 2, y)].symbol() == "1"
+                && c.modifier.contains(Modifier::REVERSED)
+                && c.modifier.contains(Modifier::UNDERLINED)
+            {
+                hits += 1;
+            }
+        }
+    }
+    assert_eq!(hits, 2, "{s}");
+    insta::assert_snapshot!("log_search_80x24", s);
+    let s = render(&a, 120, 40);
+    insta::assert_snapshot!("log_search_120x40", s);
+    let s = render(&a, 40, 12);
+    assert!(s.contains("401"), "{s}");
+    insta::assert_snapshot!("log_search_40x12", s);
+}
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut a = app();
+    key(&mut a, '?');
+    let s = render(&a, 80, 24);
+    assert!(s.contains("next error / EWS failure"), "{s}");
+    assert!(s.contains("q/^C"), "{s}");
+    insta::assert_snapshot!("help_80x24", s);
+    let s = render(&a, 40, 12);
+    assert!(s.contains("Help"), "{s}");
+    insta::assert_snapshot!("help_40x12", s);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("copy finding (OSC 52)"), "{s}");
+}
+
+#[test]
+fn rebound_keys_show_in_help() {
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("next-error".to_string(), vec!["x".to_string()]);
+    let mut a = app();
+    a.keymap = KeyMap::with_overrides(&o).expect("valid");
+    key(&mut a, '?');
+    let s = render(&a, 80, 24);
+    assert!(s.contains(" x       next error"), "{s}");
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let mut a = app();
+    let s = render(&a, 20, 5);
+    assert!(s.contains("terminal too"), "{s}");
+    type Setup = Box<dyn Fn(&mut App)>;
+    let setups: Vec<Setup> = vec![
+        Box::new(|_| {}),
+        Box::new(|a| {
+            key(a, '?');
+        }),
+        Box::new(|a| {
+            code(a, KeyCode::Enter);
+        }),
+        Box::new(|a| {
+            key(a, '2');
+            code(a, KeyCode::Enter);
+        }),
+        Box::new(|a| {
+            key(a, '/');
+            typed(a, "ews");
+        }),
+        Box::new(|a| {
+            key(a, 'w');
+            key(a, 'm');
+        }),
+    ];
+    for setup in &setups {
+        a = app();
+        setup(&mut a);
+        for (w, h) in [(0, 0), (1, 1), (0, 5), (5, 0), (2, 2)] {
+            render(&a, w, h);
+        }
+        for w in (1..=130).step_by(16) {
+            for h in (1..=42).step_by(8) {
+                render(&a, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn mono_screen_has_no_colour() {
+    let a = app();
+    let t = terminal(&a, 80, 24);
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(c.fg, ratatui::style::Color::Reset);
+        assert_eq!(c.bg, ratatui::style::Color::Reset);
+    }
+}
+
+// ---------------------------------------------------------------- keys
+
+#[test]
+fn selection_moves_and_clamps() {
+    let mut a = app();
+    assert_eq!(a.pane, Pane::Items);
+    assert_eq!(a.item_sel, 0);
+    key(&mut a, 'j');
+    key(&mut a, 'j');
+    assert_eq!(a.item_sel, 2);
+    for _ in 0..10 {
+        key(&mut a, 'j');
+    }
+    assert_eq!(a.item_sel, 3, "clamped to the last of 4 items");
+    key(&mut a, 'g');
+    assert_eq!(a.item_sel, 0);
+    key(&mut a, 'G');
+    assert_eq!(a.item_sel, 3);
+    code(&mut a, KeyCode::Up);
+    assert_eq!(a.item_sel, 2);
+}
+
+#[test]
+fn tab_cycles_panes_and_account_selection_scopes_items() {
+    let mut a = app();
+    code(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Why);
+    code(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Accounts);
+    key(&mut a, 'j');
+    assert_eq!(a.account_sel, 1);
+    assert_eq!(a.visible_items().len(), 1);
+    assert!(a.why_findings().is_empty());
+    key(&mut a, 'a');
+    assert!(a.all_accounts);
+    assert_eq!(a.visible_items().len(), 5);
+    code(&mut a, KeyCode::Enter);
+    assert_eq!(a.pane, Pane::Items);
+}
+
+#[test]
+fn sort_order_cycles_and_reverses() {
+    let mut a = app();
+    let names = |a: &App| -> Vec<String> {
+        a.visible_items()
+            .iter()
+            .map(|&i| a.model.items[i].name())
+            .collect()
+    };
+    assert_eq!(a.sort, SortKey::Age);
+    assert_eq!(names(&a), ["{A1}.xml", "{A2}.xml", "{A3}.dat", "{A4}.xml"]);
+    key(&mut a, 's');
+    assert_eq!(a.sort, SortKey::Size);
+    assert_eq!(names(&a), ["{A3}.dat", "{A1}.xml", "{A4}.xml", "{A2}.xml"]);
+    key(&mut a, 'S');
+    assert_eq!(names(&a), ["{A2}.xml", "{A4}.xml", "{A1}.xml", "{A3}.dat"]);
+    key(&mut a, 's');
+    assert_eq!(a.sort, SortKey::State);
+    // Ascending by state: pending before stuck.
+    assert_eq!(names(&a)[0], "{A4}.xml");
+    let s = render(&a, 120, 40);
+    assert!(s.contains("sort state ▲"), "{s}");
+}
+
+#[test]
+fn search_matches_and_n_cycles() {
+    let mut a = app();
+    key(&mut a, '/');
+    assert!(a.log.search.editing);
+    typed(&mut a, "unauthorized");
+    code(&mut a, KeyCode::Enter);
+    assert!(!a.log.search.editing);
+    assert_eq!(
+        a.log.search.matches,
+        vec![3, 6],
+        "smart case: lower-case is case-insensitive"
+    );
+    assert_eq!(a.log.sel, 3);
+    key(&mut a, 'n');
+    assert_eq!(a.log.sel, 6);
+    key(&mut a, 'n');
+    assert_eq!(a.log.sel, 3, "wraps");
+    key(&mut a, 'N');
+    assert_eq!(a.log.sel, 6);
+    // Capital letters make it case-sensitive.
+    key(&mut a, '/');
+    typed(&mut a, "UNAUTH");
+    code(&mut a, KeyCode::Enter);
+    assert!(a.log.search.matches.is_empty());
+    // A bad regex is reported, not fatal.
+    key(&mut a, '/');
+    typed(&mut a, "([");
+    assert!(a.log.search.error.is_some());
+    code(&mut a, KeyCode::Esc);
+    assert!(a.log.search.regex.is_none());
+}
+
+#[test]
+fn e_jumps_to_errors() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert_eq!(a.log.sel, 0);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 3);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 6);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 6, "no further error");
+    assert_eq!(a.status.as_deref(), Some("no further error"));
+    key(&mut a, 'E');
+    assert_eq!(a.log.sel, 3);
+}
+
+#[test]
+fn level_and_kind_filters() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert_eq!(a.log.order.len(), 8);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::Info);
+    assert_eq!(a.log.order.len(), 8);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::Warn);
+    assert_eq!(a.log.order.len(), 3);
+    key(&mut a, 'l');
+    assert_eq!(a.log.order.len(), 2);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::All);
+    key(&mut a, 't');
+    assert_eq!(a.log.kind, KindFilter::Ews);
+    assert_eq!(a.log.order.len(), 4);
+    key(&mut a, 't');
+    assert_eq!(a.log.kind, KindFilter::Sip);
+    assert_eq!(a.log.order.len(), 2);
+    // Another account has no events.
+    key(&mut a, 't');
+    key(&mut a, 't');
+    key(&mut a, '1');
+    code(&mut a, KeyCode::BackTab);
+    key(&mut a, 'j');
+    assert!(a.log.order.is_empty());
+}
+
+#[test]
+fn follow_sticks_to_the_end() {
+    let mut a = app();
+    key(&mut a, '3');
+    key(&mut a, 'f');
+    assert!(a.log.follow);
+    assert_eq!(a.log.sel, 7);
+    let mut m = a.model.clone();
+    m.events
+        .push(ev(90, (11, 59, 0), "INFO", EventKind::Other, "new line"));
+    a.set_model(m);
+    assert_eq!(a.log.sel, 8);
+    key(&mut a, 'k');
+    assert!(!a.log.follow);
+}
+
+#[test]
+fn popups_open_and_close_and_q_quits() {
+    let mut a = app();
+    key(&mut a, '?');
+    assert!(matches!(a.popup, Popup::Help { .. }));
+    key(&mut a, 'q');
+    assert_eq!(a.popup, Popup::None);
+    assert!(!a.quit);
+    code(&mut a, KeyCode::Enter);
+    code(&mut a, KeyCode::Esc);
+    assert_eq!(a.popup, Popup::None);
+    key(&mut a, 'q');
+    assert!(a.quit);
+}
+
+#[test]
+fn evidence_opens_the_item_and_y_copies() {
+    let mut a = app();
+    code(&mut a, KeyCode::Tab);
+    code(&mut a, KeyCode::Enter);
+    assert!(matches!(a.popup, Popup::Finding { .. }));
+    let cmds = key(&mut a, 'y');
+    match cmds.as_slice() {
+        [Cmd::Copy(t)] => {
+            assert!(t.contains("spool-stuck"));
+            assert!(t.contains("evidence"));
+        }
+        other => panic!("{other:?}"),
+    }
+    code(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.popup, Popup::Item { path, .. } if path.ends_with("{A1}.xml")));
+}
+
+#[test]
+fn export_asks_format_then_path() {
+    let mut a = app();
+    key(&mut a, 'w');
+    key(&mut a, 'j');
+    for _ in 0.."spoolscope-report.json".len() {
+        code(&mut a, KeyCode::Backspace);
+    }
+    typed(&mut a, "out.json");
+    let cmds = code(&mut a, KeyCode::Enter);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Export {
+            path: "out.json".into(),
+            format: crate::report::ReportFormat::Json
+        }]
+    );
+    // Typing in the prompt does not trigger other keys.
+    assert!(!a.quit);
+}
+
+#[test]
+fn the_clock_ages_items_live_unless_frozen() {
+    let mut a = app();
+    a.frozen = false;
+    let young = a
+        .model
+        .items
+        .iter()
+        .position(|i| i.name() == "{A4}.xml")
+        .expect("item");
+    assert_eq!(a.model.items[young].state(a.clock), ItemState::Pending);
+    a.update(Event::Tick(now() + CDuration::seconds(80)));
+    assert_eq!(a.model.items[young].state(a.clock), ItemState::Stuck);
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("⏳ pending"), "{s}");
+    let mut f = app();
+    f.update(Event::Tick(now() + CDuration::seconds(80)));
+    assert_eq!(f.clock.now, now(), "--now keeps the clock frozen");
+}
+
+#[test]
+fn scan_events_show_progress_then_the_model() {
+    let clock = Clock {
+        now: now(),
+        stuck_after: Duration::from_secs(120),
+    };
+    let mut a = App::new(
+        clock,
+        true,
+        vec![],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
+    a.update(Event::Source(SourceEvent::ScanStarted { roots: 2 }));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("scanning 0/2 roots"), "{s}");
+    let scan = crate::source::scan::Scan {
+        model: model(),
+        ..Default::default()
+    };
+    let cmds = a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    assert!(matches!(cmds.as_slice(), [Cmd::Watch(t)] if !t.is_empty()));
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("scanning"), "{s}");
+    assert!(s.contains("✖ 3 stuck"), "{s}");
+}
+
+// ---------------------------------------------------------------- watcher
+
+mod watching {
+    use super::super::{app::App, apply_changes};
+    use super::*;
+    use crate::source::watch::{self, WatchMsg};
+    use std::fs;
+    use std::sync::mpsc;
+    use std::time::{Instant, SystemTime};
+
+    struct Tree {
+        _dir: tempfile::TempDir,
+        root: PathBuf,
+        spooler: PathBuf,
+        log: PathBuf,
+    }
+
+    fn tree() -> Tree {
+        let dir = tempfile::tempdir().expect("tmp");
+        let root = fs::canonicalize(dir.path()).expect("canon");
+        let lync = root.join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
+        let spooler = lync.join("sip_jdoe@contoso.com/History Spooler");
+        fs::create_dir_all(&spooler).expect("mkdir");
+        fs::create_dir_all(lync.join("Tracing")).expect("mkdir");
+        let log = lync.join("Tracing/Lync-UccApi-0.UccApilog");
+        fs::write(&log, "11/26/2026|10:00:00.000 1 INFO :: first line\n").expect("log");
+        Tree {
+            _dir: dir,
+            root,
+            spooler,
+            log,
+        }
+    }
+
+    fn live_app(t: &Tree) -> App {
+        let clock = Clock {
+            now: Utc::now(),
+            stuck_after: Duration::from_secs(120),
+        };
+        let mut a = App::new(
+            clock,
+            false,
+            vec![t.root.clone()],
+            KeyMap::default(),
+            Theme::new(ThemeName::Mono),
+        );
+        let s = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
+        a.update(Event::Source(SourceEvent::ScanDone(Box::new(s))));
+        a
+    }
+
+    /// Feed watcher messages to the app until `done` holds or two seconds pass.
+    fn within_2s(
+        a: &mut App,
+        rx: &mpsc::Receiver<WatchMsg>,
+        mut done: impl FnMut(&App, &watch::Applied) -> bool,
+    ) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(2);
+        let mut last = watch::Applied::default();
+        loop {
+            a.update(Event::Tick(Utc::now()));
+            if done(a, &last) {
+                return true;
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            if let Ok(WatchMsg::Changed(paths)) =
+                rx.recv_timeout(left.min(Duration::from_millis(100)))
+            {
+                last = apply_changes(a, &paths);
+            }
+        }
+    }
+
+    fn state_of(a: &App, name: &str) -> Option<ItemState> {
+        a.visible_items()
+            .into_iter()
+            .map(|i| &a.model.items[i])
+            .find(|i| i.name() == name)
+            .map(|i| i.state(a.clock))
+    }
+
+    fn run(poll: Option<Duration>) {
+        let t = tree();
+        let mut a = live_app(&t);
+        assert_eq!(a.model.accounts.len(), 1);
+        let scan = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
+        let targets = watch::targets(&scan);
+        assert!(targets.contains(&t.spooler), "{targets:?}");
+        assert!(
+            targets.iter().any(|d| d.ends_with("Tracing")),
+            "{targets:?}"
+        );
+        let (tx, rx) = mpsc::channel();
+        let w = watch::start(&targets, poll, move |m| {
+            let _ = tx.send(m);
+        })
+        .expect("watch");
+        match poll {
+            Some(d) => assert_eq!(w.mode, watch::WatchMode::Poll(d)),
+            None => assert_eq!(w.mode, watch::WatchMode::Native),
+        }
+
+        // A file written ten minutes ago appears, stuck, within two seconds.
+        let f = t.spooler.join("{NEW}.xml");
+        fs::write(&f, "<m:CreateItem><t:Subject>x</t:Subject></m:CreateItem>").expect("write");
+        fs::File::options()
+            .write(true)
+            .open(&f)
+            .and_then(|h| h.set_modified(SystemTime::now() - Duration::from_secs(600)))
+            .expect("mtime");
+        assert!(
+            within_2s(&mut a, &rx, |a, _| state_of(a, "{NEW}.xml")
+                == Some(ItemState::Stuck)),
+            "new stuck file not seen"
+        );
+        assert!(render(&a, 80, 24).contains("✖ STUCK"));
+
+        // Deleted: gone within two seconds.
+        fs::remove_file(&f).expect("rm");
+        assert!(
+            within_2s(&mut a, &rx, |a, _| state_of(a, "{NEW}.xml").is_none()),
+            "deleted file still shown"
+        );
+
+        // A line appended to a watched log: reported as a log change (the log is reloaded).
+        let mut h = fs::OpenOptions::new()
+            .append(true)
+            .open(&t.log)
+            .expect("open");
+        std::io::Write::write_all(&mut h, b"11/26/2026|10:00:01.000 1 ERROR :: EWS 401\n")
+            .expect("append");
+        drop(h);
+        let log = t.log.clone();
+        assert!(
+            within_2s(&mut a, &rx, |_, ap| ap.logs.iter().any(|p| p == &log)),
+            "log change not reported"
+        );
+        drop(w);
+    }
+
+    #[test]
+    fn native_watcher_sees_new_stuck_deleted_and_log_lines() {
+        run(None);
+    }
+
+    #[test]
+    fn polling_watcher_passes_the_same_test() {
+        run(Some(Duration::from_millis(200)));
+    }
+
+    #[test]
+    fn classify_paths() {
+        let t = tree();
+        let s = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
+        let m = &s.model;
+        assert_eq!(
+            watch::classify(m, &t.spooler.join("x.xml")),
+            watch::Change::Item {
+                account: 0,
+                path: t.spooler.join("x.xml")
+            }
+        );
+        assert!(matches!(
+            watch::classify(m, &t.spooler),
+            watch::Change::Structure(_)
+        ));
+        assert_eq!(
+            watch::classify(m, &t.log),
+            watch::Change::Log(t.log.clone())
+        );
+    }
+}

@@ -1,0 +1,85 @@
+//! The accounts list: address, client, stuck/items, oldest age, and a marker (glyph + word)
+//! for accounts with findings.
+
+use super::{pane_block, safe, scroll_for, title};
+use crate::duration::human;
+use crate::model::Severity;
+use crate::tui::app::{App, Pane};
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{List, ListItem, ListState};
+use ratatui::Frame;
+
+pub fn render(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let focused = app.pane == Pane::Accounts;
+    let block = pane_block(
+        title(format!("Accounts · {}", app.model.accounts.len()), t),
+        focused,
+        t,
+    );
+    let inner_w = area.width.saturating_sub(2) as usize;
+    let rows: Vec<ListItem> = app
+        .model
+        .accounts
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let st = app.model.account_stats(i, app.clock);
+            let (mark, style) = match app.account_severity(i) {
+                Some(Severity::Critical) => ("▲ CRIT ", t.critical),
+                Some(Severity::Warning) => ("● WARN ", t.warning),
+                Some(Severity::Info) => ("· info ", t.info),
+                None => ("  ok   ", t.dim),
+            };
+            let addr = crate::sanitize::truncate(&safe(&a.address), inner_w.saturating_sub(7))
+                .into_owned();
+            let l1 = Line::from(vec![Span::styled(mark, style), Span::raw(addr)]);
+            let oldest = st
+                .oldest_age_secs
+                .map(|s| format!(" · {}", human(s)))
+                .unwrap_or_default();
+            let mut detail = format!(
+                "{} · {}/{} stuck{oldest}",
+                a.client.as_str(),
+                st.stuck,
+                st.items
+            );
+            if let Some(p) = &a.profile {
+                let extra = format!(" · {}", safe(p));
+                if 2 + detail.chars().count() + extra.chars().count() <= inner_w {
+                    detail.push_str(&extra);
+                }
+            }
+            let l2 = Line::from(vec![
+                Span::raw("  "),
+                Span::styled(detail, if st.stuck > 0 { t.stuck } else { t.dim }),
+            ]);
+            ListItem::new(vec![l1, l2])
+        })
+        .collect();
+    let empty = rows.is_empty();
+    let list = List::new(rows)
+        .block(block)
+        .highlight_style(if app.all_accounts { t.dim } else { t.selected })
+        .highlight_symbol("");
+    let mut state = ListState::default();
+    if !empty {
+        state.select(Some(app.account_sel));
+        let per_page = (area.height.saturating_sub(2) / 2) as usize;
+        *state.offset_mut() = scroll_for(app.account_sel, per_page);
+    }
+    f.render_stateful_widget(list, area, &mut state);
+    if empty {
+        let inner = ratatui::layout::Rect {
+            x: area.x + 1,
+            y: area.y + 1,
+            width: area.width.saturating_sub(2),
+            height: area.height.saturating_sub(2).min(1),
+        };
+        f.render_widget(
+            ratatui::widgets::Paragraph::new(Span::styled("no sip_* account found", t.dim)),
+            inner,
+        );
+    }
+}

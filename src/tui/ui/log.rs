@@ -1,0 +1,251 @@
+//! The log view: a merged timeline of the loaded log events for the account (or all), with
+//! level and kind filters, regex search with highlighted matches, error jumps, follow mode and
+//! a per-minute histogram (errors marked by glyph as well as colour).
+
+use super::{pane_block, safe, scroll_for, title};
+use crate::model::LogEvent;
+use crate::tui::app::{event_text, is_problem, App};
+use crate::tui::theme::Theme;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// Split `text` into spans, the regex matches in the match style.
+pub fn highlight<'a>(
+    text: String,
+    re: Option<&regex::Regex>,
+    base: Style,
+    t: &Theme,
+) -> Vec<Span<'a>> {
+    let Some(re) = re else {
+        return vec![Span::styled(text, base)];
+    };
+    let mut out = Vec::new();
+    let mut last = 0;
+    for m in re.find_iter(&text) {
+        if m.start() == m.end() {
+            continue;
+        }
+        if m.start() > last {
+            out.push(Span::styled(text[last..m.start()].to_string(), base));
+        }
+        out.push(Span::styled(
+            text[m.start()..m.end()].to_string(),
+            t.matched,
+        ));
+        last = m.end();
+    }
+    if last < text.len() {
+        out.push(Span::styled(text[last..].to_string(), base));
+    }
+    out
+}
+
+fn row<'a>(app: &App, e: &LogEvent, selected: bool, is_match: bool) -> Line<'a> {
+    let t = &app.theme;
+    let problem = is_problem(e);
+    let base = if problem { t.error_line } else { t.base };
+    let time = e
+        .time
+        .map(|x| x.format("%H:%M:%S%.3f").to_string())
+        .unwrap_or_else(|| "--:--:--.---".into());
+    let mark = match (problem, is_match) {
+        (true, _) => "✖",
+        (false, true) => "◆",
+        _ => " ",
+    };
+    let mut spans = vec![
+        Span::styled(mark.to_string(), if problem { t.error_line } else { t.key }),
+        Span::styled(format!("{time} "), t.dim),
+        Span::styled(
+            format!("{:<5} ", safe(e.level.as_deref().unwrap_or("·"))),
+            base,
+        ),
+    ];
+    spans.extend(highlight(
+        event_text(e),
+        app.log.search.regex.as_ref(),
+        base,
+        t,
+    ));
+    let mut l = Line::from(spans);
+    if selected {
+        l = l.style(t.selected);
+    }
+    l
+}
+
+fn scope(app: &App) -> String {
+    if app.all_accounts {
+        "all accounts".into()
+    } else {
+        app.selected_account()
+            .map(|a| safe(&a.address))
+            .unwrap_or_else(|| "all".into())
+    }
+}
+
+pub fn render(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let s = &app.log.search;
+    let mut head = format!(
+        "Log · {} · {} records · {} · {}",
+        scope(app),
+        app.log.order.len(),
+        app.log.level.label(),
+        app.log.kind.label()
+    );
+    if !s.input.is_empty() && !s.editing {
+        head.push_str(&format!(" · /{} ({})", safe(&s.input), s.matches.len()));
+    }
+    if app.log.follow {
+        head.push_str(" · follow");
+    }
+    let hist_h = if area.height >= 12 { 4 } else { 0 };
+    let [main, hist] =
+        Layout::vertical([Constraint::Min(3), Constraint::Length(hist_h)]).areas(area);
+    let block = pane_block(title(head, t), true, t);
+    let inner = block.inner(main);
+    f.render_widget(block, main);
+    let search_h = u16::from(s.editing || s.error.is_some());
+    let [rows_area, search_area] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(search_h)]).areas(inner);
+    if app.log.order.is_empty() {
+        let msg = if app.model.events.is_empty() {
+            "no log events loaded (trace logs appear here as they are read)"
+        } else {
+            "no event matches the filters (l level, t kind, a all accounts)"
+        };
+        f.render_widget(Paragraph::new(Span::styled(msg, t.dim)), rows_area);
+    } else {
+        let h = rows_area.height as usize;
+        // Keep some context above the selection, like lnav.
+        let off = scroll_for(app.log.sel, h);
+        let lines: Vec<Line> = app
+            .log
+            .order
+            .iter()
+            .enumerate()
+            .skip(off)
+            .take(h)
+            .map(|(p, &i)| {
+                row(
+                    app,
+                    &app.model.events[i],
+                    p == app.log.sel,
+                    s.matches.binary_search(&p).is_ok(),
+                )
+            })
+            .collect();
+        f.render_widget(Paragraph::new(lines), rows_area);
+    }
+    if search_h > 0 {
+        let line = if s.editing {
+            Line::from(vec![
+                Span::styled("/", t.key),
+                Span::raw(safe(&s.input)),
+                Span::styled("▏", t.key),
+                Span::styled(
+                    format!(
+                        "  {} matches · ⏎ keep · Esc cancel{}",
+                        s.matches.len(),
+                        s.error
+                            .as_deref()
+                            .map(|e| format!(" · {e}"))
+                            .unwrap_or_default()
+                    ),
+                    t.dim,
+                ),
+            ])
+        } else {
+            Line::from(Span::styled(
+                format!("/{}: {}", safe(&s.input), s.error.as_deref().unwrap_or("")),
+                t.error_line,
+            ))
+        };
+        f.render_widget(Paragraph::new(line), search_area);
+    }
+    if hist_h > 0 {
+        histogram(f, hist, app);
+    }
+}
+
+/// Per-minute counts of the shown events: (totals, errors) per column, and minutes per column.
+pub fn buckets(app: &App, cols: usize) -> (Vec<u32>, Vec<u32>, i64) {
+    let times: Vec<(i64, bool)> = app
+        .log
+        .order
+        .iter()
+        .filter_map(|&i| {
+            let e = &app.model.events[i];
+            e.time
+                .map(|t| (t.timestamp().div_euclid(60), is_problem(e)))
+        })
+        .collect();
+    if times.is_empty() || cols == 0 {
+        return (vec![], vec![], 1);
+    }
+    let lo = times.iter().map(|x| x.0).min().unwrap_or(0);
+    let hi = times.iter().map(|x| x.0).max().unwrap_or(0);
+    let minutes = hi - lo + 1;
+    let per = ((minutes + cols as i64 - 1) / cols as i64).max(1);
+    let n = ((minutes + per - 1) / per) as usize;
+    let mut tot = vec![0u32; n];
+    let mut err = vec![0u32; n];
+    for (m, p) in times {
+        let b = (((m - lo) / per) as usize).min(n - 1);
+        tot[b] += 1;
+        if p {
+            err[b] += 1;
+        }
+    }
+    (tot, err, per)
+}
+
+fn histogram(f: &mut Frame, area: Rect, app: &App) {
+    let t = &app.theme;
+    let cols = area.width.saturating_sub(2) as usize;
+    let (tot, err, per) = buckets(app, cols);
+    let label = if per == 1 {
+        "events / min (✖ errors)".to_string()
+    } else {
+        format!("events / {per} min (✖ errors)")
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(t.border)
+        .title(title(label, t));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    let max = tot.iter().copied().max().unwrap_or(0).max(1);
+    let bars: Vec<Span> = tot
+        .iter()
+        .zip(&err)
+        .map(|(&n, &e)| {
+            let c = if n == 0 {
+                ' '
+            } else {
+                BARS[((n as usize * 8).div_ceil(max as usize)).clamp(1, 8) - 1]
+            };
+            Span::styled(c.to_string(), if e > 0 { t.error_line } else { t.info })
+        })
+        .collect();
+    let marks: Vec<Span> = err
+        .iter()
+        .map(|&e| {
+            if e > 0 {
+                Span::styled("✖", t.error_line)
+            } else {
+                Span::raw(" ")
+            }
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(vec![Line::from(bars), Line::from(marks)]),
+        inner,
+    );
+}

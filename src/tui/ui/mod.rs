@@ -1,0 +1,165 @@
+//! Rendering: one function per screen region, each in its own file. Everything here reads the
+//! app and draws; nothing changes state. Every string that came from a file is sanitised here
+//! (or earlier) before it reaches a cell.
+
+mod accounts;
+mod detail;
+mod findings;
+mod header;
+mod help;
+mod items;
+mod keybar;
+mod log;
+mod prompt;
+
+use super::app::{App, Pane, Popup, View};
+use super::theme::Theme;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Below this the UI shows one line asking for a bigger terminal.
+pub const MIN_W: u16 = 30;
+pub const MIN_H: u16 = 8;
+/// Narrower than this, the overview shows only the focused pane.
+pub const WIDE: u16 = 70;
+
+pub fn draw(f: &mut Frame, app: &App) {
+    let area = f.area();
+    if area.width == 0 || area.height == 0 {
+        return;
+    }
+    if area.width < MIN_W || area.height < MIN_H {
+        too_small(f, area);
+        return;
+    }
+    let [head, body, bar] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    header::render(f, head, app);
+    match app.view {
+        View::Overview => overview(f, body, app),
+        View::Findings => findings::render_all(f, body, app),
+        View::Log => log::render(f, body, app),
+    }
+    keybar::render(f, bar, app);
+    match &app.popup {
+        Popup::None => {}
+        Popup::Help { scroll } => help::render(f, area, app, *scroll),
+        Popup::Item { path, scroll } => detail::render_item(f, area, app, path, *scroll),
+        Popup::Finding { key, sel } => detail::render_finding(f, area, app, key, *sel),
+        Popup::Export(stage) => prompt::render_export(f, area, app, stage),
+    }
+}
+
+fn too_small(f: &mut Frame, area: Rect) {
+    let msg = format!("terminal too small (need {MIN_W}×{MIN_H})");
+    let p = Paragraph::new(msg).wrap(Wrap { trim: true });
+    f.render_widget(p, area);
+}
+
+fn overview(f: &mut Frame, area: Rect, app: &App) {
+    if area.width < WIDE {
+        match app.pane {
+            Pane::Accounts => accounts::render(f, area, app),
+            Pane::Items => items::render(f, area, app),
+            Pane::Why => findings::render_why(f, area, app),
+        }
+        return;
+    }
+    let n_why = app.why_findings().len() as u16;
+    let why_h = (n_why.max(1) + 2).min(area.height / 3).max(3);
+    let [top, why] = Layout::vertical([Constraint::Min(3), Constraint::Length(why_h)]).areas(area);
+    let acc_w = (area.width * 3 / 8).clamp(30, 42);
+    let [acc, items] =
+        Layout::horizontal([Constraint::Length(acc_w), Constraint::Min(10)]).areas(top);
+    accounts::render(f, acc, app);
+    items::render(f, items, app);
+    findings::render_why(f, why, app);
+}
+
+/// A bordered block with a title; the focused one stands out (by border weight too).
+pub fn pane_block<'a>(title: Line<'a>, focused: bool, t: &Theme) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(if focused {
+            BorderType::Thick
+        } else {
+            BorderType::Plain
+        })
+        .border_style(if focused { t.border_focus } else { t.border })
+        .title(title)
+}
+
+/// A title line: " text " in the title style.
+pub fn title<'a>(text: String, t: &Theme) -> Line<'a> {
+    Line::from(Span::styled(format!(" {text} "), t.title))
+}
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// Clear a popup's area and draw its frame; returns the inner area.
+pub fn popup_frame(f: &mut Frame, area: Rect, title: Line<'_>, t: &Theme) -> Rect {
+    f.render_widget(Clear, area);
+    let b = Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Double)
+        .border_style(t.border_focus)
+        .title(title);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    inner
+}
+
+/// `1.3K`, `611`, `2.0M`.
+pub fn human_size(n: u64) -> String {
+    if n < 1000 {
+        n.to_string()
+    } else if n < 1_000_000 {
+        format!("{:.1}K", n as f64 / 1024.0)
+    } else if n < 1_000_000_000 {
+        format!("{:.1}M", n as f64 / (1024.0 * 1024.0))
+    } else {
+        format!("{:.1}G", n as f64 / (1024.0 * 1024.0 * 1024.0))
+    }
+}
+
+/// Scroll offset that keeps `sel` visible in `height` rows.
+pub fn scroll_for(sel: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else {
+        sel.saturating_sub(height - 1)
+    }
+}
+
+/// A style-less span of sanitised text.
+pub fn safe(s: &str) -> String {
+    crate::sanitize::line(s).into_owned()
+}
+
+pub fn dim_line<'a>(s: impl Into<String>, t: &Theme) -> Line<'a> {
+    Line::from(Span::styled(s.into(), t.dim))
+}
+
+pub fn kv<'a>(k: &str, v: String, t: &Theme) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{k:<14}"), t.dim),
+        Span::styled(v, Style::default()),
+    ])
+}
