@@ -103,6 +103,22 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t)]
         sort: crate::fleet::SortBy,
     },
+    /// Watch headless and print one JSON object per line (NDJSON) until interrupted.
+    #[command(
+        after_help = "Examples:\n  spoolscope watch C:\\Users --format ndjson --output D:\\logs\\spoolscope.ndjson\n  ssh ts01 spoolscope watch --all-users --poll=10s | my-log-shipper"
+    )]
+    Watch {
+        #[command(flatten)]
+        targets: Targets,
+        #[command(flatten)]
+        opts: ScanOpts,
+        /// Append lines to this file (flushed per line) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Interval of `heartbeat` lines.
+        #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::duration::parse)]
+        heartbeat: Duration,
+    },
     /// Build a realistic sample workstation in a temporary folder and run on it.
     Demo {
         /// Print the report of the demo instead of opening the interactive view.
@@ -488,7 +504,7 @@ fn fleet_cmd(
     let res = match format.unwrap_or_default() {
         ReportFormat::Text => crate::fleet::write_text(&fleet, &mut lock, use_color),
         ReportFormat::Markdown => crate::fleet::write_markdown(&fleet, &mut lock),
-        ReportFormat::Json => crate::fleet::write_json(&fleet, &mut lock),
+        ReportFormat::Json | ReportFormat::Ndjson => crate::fleet::write_json(&fleet, &mut lock),
     }
     .and_then(|_| lock.flush());
     if format.is_some_and(|f| f != ReportFormat::Text) {
@@ -505,6 +521,24 @@ fn fleet_cmd(
         Some(t) if fleet.has_at_or_above(t) => EXIT_FINDINGS,
         _ => EXIT_OK,
     })
+}
+
+fn watch_cmd(
+    targets: &Targets,
+    opts: &ScanOpts,
+    output: Option<PathBuf>,
+    heartbeat: Duration,
+) -> Result<i32, Fatal> {
+    if opts.format.is_some_and(|f| f != ReportFormat::Ndjson) {
+        return Err(Fatal("watch writes --format ndjson only".into()));
+    }
+    let settings = Settings::resolve(opts, Utc::now())?;
+    let (roots, _) = resolve_roots(targets, &settings)?;
+    crate::headless::run(
+        roots,
+        &settings,
+        &crate::headless::WatchOptions { output, heartbeat },
+    )
 }
 
 /// `spoolscope [PATH]...` on a terminal: the live view.
@@ -545,7 +579,8 @@ pub fn main() -> i32 {
     let opts = match &cli.command {
         Some(Command::Report { opts, .. })
         | Some(Command::Demo { opts, .. })
-        | Some(Command::Bundle { opts, .. }) => opts,
+        | Some(Command::Bundle { opts, .. })
+        | Some(Command::Watch { opts, .. }) => opts,
         Some(Command::Fleet { .. }) => &default_opts,
         None => &cli.opts,
     };
@@ -571,6 +606,12 @@ pub fn main() -> i32 {
                 force: *force,
             },
         ),
+        Some(Command::Watch {
+            targets,
+            opts,
+            output,
+            heartbeat,
+        }) => watch_cmd(targets, opts, output.clone(), *heartbeat),
         Some(Command::Fleet {
             inputs,
             format,

@@ -14,6 +14,7 @@ pub mod demo;
 pub mod diagnose;
 pub mod duration;
 pub mod fleet;
+pub mod headless;
 pub mod model;
 pub mod parse;
 pub mod redact;

@@ -206,6 +206,14 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
     w.write_all(b"\n")
 }
 
+/// The report as one line of JSON (an NDJSON record).
+pub fn write_line(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
+    let report = build(r);
+    let s = serde_json::to_string(&report).map_err(io::Error::other)?;
+    w.write_all(terminal_safe(&s).as_bytes())?;
+    w.write_all(b"\n")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,9 @@ pub enum ReportFormat {
     Text,
     Markdown,
     Json,
+    /// JSON on one line: the report as one NDJSON record (for log shippers); `watch` writes
+    /// one event per line.
+    Ndjson,
 }
 
 /// How to render.
@@ -49,6 +52,7 @@ impl Report<'_> {
             ReportFormat::Text => text::write(self, w),
             ReportFormat::Markdown => markdown::write(self, w),
             ReportFormat::Json => json::write(self, w),
+            ReportFormat::Ndjson => json::write_line(self, w),
         }
     }
 

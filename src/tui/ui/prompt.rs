@@ -26,7 +26,7 @@ pub fn render_export(f: &mut Frame, area: Rect, app: &App, stage: &ExportStage) 
             Line::raw(format!(
                 "{} report to (never inside a scanned folder):",
                 match format {
-                    ReportFormat::Json => "JSON",
+                    ReportFormat::Json | ReportFormat::Ndjson => "JSON",
                     ReportFormat::Markdown => "Markdown",
                     ReportFormat::Text => "Text",
                 }

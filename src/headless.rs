@@ -1,0 +1,212 @@
+//! `spoolscope watch`: headless watching for scripts, services and SSH sessions without a TTY.
+//! One JSON object per line (see `report::ndjson`), until SIGINT/SIGTERM/SIGHUP (exit 0).
+
+use crate::cli::{analyse, Fatal, Settings};
+use crate::diagnose::{self, Context};
+use crate::model::{Finding, Model};
+use crate::report::ndjson::{diff, Line, Origin, Snapshot};
+use crate::source::scan::Scan;
+use crate::source::watch::{self, WatchMsg};
+use chrono::{DateTime, Utc};
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// How often states are re-judged against the clock (a newly stuck item shows within this).
+pub const EVALUATE_EVERY: Duration = Duration::from_millis(250);
+
+#[derive(Debug, Clone)]
+pub struct WatchOptions {
+    /// Append lines here instead of stdout.
+    pub output: Option<PathBuf>,
+    /// A `heartbeat` line at this interval.
+    pub heartbeat: Duration,
+}
+
+/// Where lines go: stdout or an appended file, flushed per line.
+struct Sink {
+    w: Box<dyn Write>,
+}
+
+impl Sink {
+    /// Write one whole line. `Ok(false)` when the reader went away (a closed pipe).
+    fn emit(&mut self, line: &Line) -> Result<bool, Fatal> {
+        let mut s = line.to_json();
+        s.push('\n');
+        match self.w.write_all(s.as_bytes()).and_then(|_| self.w.flush()) {
+            Ok(()) => Ok(true),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
+            Err(e) => Err(Fatal(format!("cannot write a line: {e}"))),
+        }
+    }
+}
+
+fn open_sink(output: &Option<PathBuf>, roots: &[PathBuf]) -> Result<Sink, Fatal> {
+    let Some(p) = output else {
+        return Ok(Sink {
+            w: Box::new(std::io::stdout()),
+        });
+    };
+    let abs = std::path::absolute(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
+    let parent = abs
+        .parent()
+        .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_path_buf()));
+    for r in roots {
+        let rr = r.canonicalize().unwrap_or_else(|_| r.clone());
+        if parent.as_ref().is_some_and(|d| d.starts_with(&rr)) {
+            return Err(Fatal(format!(
+                "{}: is inside a scanned folder ({}); spoolscope never writes there",
+                p.display(),
+                r.display()
+            )));
+        }
+    }
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&abs)
+        .map_err(|e| Fatal(format!("{}: cannot open for appending: {e}", p.display())))?;
+    Ok(Sink { w: Box::new(f) })
+}
+
+fn findings_at(model: &Model, settings: &Settings, now: DateTime<Utc>) -> Vec<Finding> {
+    let mut clock = settings.clock;
+    clock.now = now;
+    diagnose::diagnose(&Context {
+        model,
+        clock,
+        settings: &settings.rules,
+    })
+}
+
+/// Run until a termination signal. Exit code 0 on a clean stop.
+pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Result<i32, Fatal> {
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        // Another handler may already be installed (tests in one process); then Ctrl+C simply
+        // ends the process the default way.
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+    let mut sink = open_sink(&opts.output, &roots)?;
+    let origin = Origin {
+        host: crate::source::host_name(),
+        user: crate::source::user_name(),
+    };
+    let now = || {
+        if settings.frozen {
+            settings.clock.now
+        } else {
+            Utc::now()
+        }
+    };
+
+    let mut start = Line::new("scan-started", now(), &origin);
+    start.message = Some(
+        roots
+            .iter()
+            .map(|r| r.to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    if !sink.emit(&start)? {
+        return Ok(crate::cli::EXIT_OK);
+    }
+    let (mut scan, _) = analyse(&roots, settings);
+    if scan.roots_ok == 0 {
+        return Err(Fatal("nothing could be scanned".into()));
+    }
+    let mut prev = Snapshot::default();
+
+    let (tx, rx) = mpsc::channel::<WatchMsg>();
+    // Kept alive for as long as the loop runs; dropping it stops watching.
+    let mut live = Live {
+        watcher: start_watch(&scan, settings, tx.clone()),
+    };
+    let watcher = &live.watcher;
+    let mut hb = Line::new("heartbeat", now(), &origin);
+    hb.message = Some(format!(
+        "watching {} folder(s), mode {}",
+        watcher.as_ref().map(|w| w.watched).unwrap_or(0),
+        watcher
+            .as_ref()
+            .map(|w| w.mode.to_string())
+            .unwrap_or_else(|| "none".into())
+    ));
+    let mut lines = vec![hb];
+    let mut last_beat = Instant::now();
+    loop {
+        let t = now();
+        let findings = findings_at(&scan.model, settings, t);
+        let mut c = settings.clock;
+        c.now = t;
+        let next = Snapshot::take(&scan.model, &findings, c, settings.show_content);
+        lines.extend(diff(&prev, &next, &scan.model, t, &origin));
+        prev = next;
+        if last_beat.elapsed() >= opts.heartbeat {
+            let mut hb = Line::new("heartbeat", t, &origin);
+            hb.message = Some(format!(
+                "{} account(s), {} item(s), {} stuck, {} finding(s)",
+                scan.model.accounts.len(),
+                scan.model.items.len(),
+                scan.model.stuck_count(c),
+                findings.len()
+            ));
+            lines.push(hb);
+            last_beat = Instant::now();
+        }
+        for l in lines.drain(..) {
+            if !sink.emit(&l)? {
+                return Ok(crate::cli::EXIT_OK);
+            }
+        }
+        // Wait for changes, re-judging ages every EVALUATE_EVERY.
+        let deadline = Instant::now() + EVALUATE_EVERY;
+        let mut changed: Vec<PathBuf> = Vec::new();
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            if stop.load(Ordering::SeqCst) {
+                return Ok(crate::cli::EXIT_OK);
+            }
+            match rx.recv_timeout(left.min(Duration::from_millis(50))) {
+                Ok(WatchMsg::Changed(p)) => changed.extend(p),
+                Ok(WatchMsg::Error(e)) => {
+                    let mut l = Line::new("error", now(), &origin);
+                    l.message = Some(e);
+                    lines.push(l);
+                }
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Ok(crate::cli::EXIT_OK);
+        }
+        if !changed.is_empty() {
+            let applied = watch::apply(&mut scan.model, &changed);
+            if applied.rescan || !applied.logs.is_empty() {
+                scan = watch::reload_logs(&roots, &settings.scan, &applied.logs);
+                live.watcher = start_watch(&scan, settings, tx.clone());
+            }
+        }
+    }
+}
+
+/// The running watcher (replaced after a rescan; dropping it stops watching).
+struct Live {
+    watcher: Option<watch::Watcher>,
+}
+
+fn start_watch(
+    scan: &Scan,
+    settings: &Settings,
+    tx: mpsc::Sender<WatchMsg>,
+) -> Option<watch::Watcher> {
+    let dirs = watch::targets(scan);
+    watch::start(&dirs, settings.poll, move |m| {
+        let _ = tx.send(m);
+    })
+    .ok()
+}
