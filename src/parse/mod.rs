@@ -2,3 +2,10 @@
 
 pub mod spool;
 pub mod text;
+pub mod logs;
+pub mod logstream;
+pub mod markers;
+pub mod textlog;
+pub mod tracerpt_csv;
+pub mod tracerpt_xml;
+pub mod uccapilog;

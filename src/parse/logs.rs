@@ -1,0 +1,279 @@
+//! What every log parser shares: recognising a log kind from its content, the time zone of
+//! zone-less timestamps, the per-source result, and the dispatch from kind to parser.
+
+use super::logstream::{LineReader, Utf8Stream, LINE_CAP};
+use super::markers::{Classifier, Hit, Markers, Record};
+use crate::model::{LogEvent, SourceKind};
+use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
+use std::io::Read;
+use std::path::Path;
+
+/// How to read timestamps that carry no zone (UccApilog, text logs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LogTz {
+    /// The zone of the machine spoolscope runs on (right when it runs on the workstation).
+    #[default]
+    Local,
+    Utc,
+    Fixed(FixedOffset),
+}
+
+impl LogTz {
+    /// `local`, `UTC`/`Z`, or an offset like `+01:00`, `-0500`.
+    pub fn parse(s: &str) -> Result<LogTz, String> {
+        let t = s.trim();
+        if t.eq_ignore_ascii_case("local") {
+            return Ok(LogTz::Local);
+        }
+        if t.eq_ignore_ascii_case("utc") || t == "Z" || t == "z" {
+            return Ok(LogTz::Utc);
+        }
+        let bad = || format!("'{s}' is not a time zone: use local, UTC or an offset like +01:00");
+        let (sign, rest) = match t.as_bytes().first() {
+            Some(b'+') => (1, &t[1..]),
+            Some(b'-') => (-1, &t[1..]),
+            _ => return Err(bad()),
+        };
+        let digits: String = rest.chars().filter(|c| *c != ':').collect();
+        if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        let h: i32 = digits[..2].parse().map_err(|_| bad())?;
+        let m: i32 = digits[2..].parse().map_err(|_| bad())?;
+        if h > 14 || m > 59 {
+            return Err(bad());
+        }
+        FixedOffset::east_opt(sign * (h * 3600 + m * 60))
+            .map(LogTz::Fixed)
+            .ok_or_else(bad)
+    }
+
+    /// How the report names it.
+    pub fn label(self) -> String {
+        match self {
+            LogTz::Local => format!(
+                "local time of this machine (now UTC{})",
+                chrono::Local::now().offset()
+            ),
+            LogTz::Utc => "UTC".into(),
+            LogTz::Fixed(o) => format!("UTC{o}"),
+        }
+    }
+
+    pub fn short(self) -> String {
+        match self {
+            LogTz::Local => "local".into(),
+            LogTz::Utc => "UTC".into(),
+            LogTz::Fixed(o) => o.to_string(),
+        }
+    }
+
+    /// A wall-clock time read in this zone (the earlier one when a DST change makes it twice).
+    pub fn resolve(self, t: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
+        match self {
+            LogTz::Utc => Some(t.and_utc().fixed_offset()),
+            LogTz::Fixed(o) => o.from_local_datetime(&t).single(),
+            LogTz::Local => match chrono::Local.from_local_datetime(&t) {
+                LocalResult::Single(d) | LocalResult::Ambiguous(d, _) => Some(d.fixed_offset()),
+                LocalResult::None => None,
+            },
+        }
+    }
+}
+
+/// How to parse and classify one log.
+#[derive(Debug, Clone)]
+pub struct ParseOptions<'a> {
+    pub markers: &'a Markers,
+    pub tz: LogTz,
+    /// A chrono format for the timestamp at the start of a record in text logs.
+    pub time_format: Option<&'a str>,
+    pub profile: Option<String>,
+}
+
+/// What one log gave.
+#[derive(Debug, Default, Clone)]
+pub struct LogOutput {
+    pub kind: Option<SourceKind>,
+    pub encoding: &'static str,
+    pub records: u64,
+    /// Lines passed over (before the first record, headers, unparseable rows).
+    pub skipped: u64,
+    /// Lines cut at the length cap.
+    pub truncated_lines: u64,
+    /// Events the converter could not decode (tracerpt `ProcessingErrorData`).
+    pub undecoded: u64,
+    /// Record headers whose date or time is impossible (kept, without a time).
+    pub bad_times: u64,
+    pub lines: u64,
+    pub first: Option<DateTime<FixedOffset>>,
+    pub last: Option<DateTime<FixedOffset>>,
+    pub events: Vec<LogEvent>,
+    /// Heuristics used, in words.
+    pub notes: Vec<String>,
+    /// Problems that did not stop the parse (e.g. XML that ends early).
+    pub problems: Vec<String>,
+    /// The last line had no ending: the file is probably still being written.
+    pub growing: bool,
+}
+
+impl LogOutput {
+    pub fn see_time(&mut self, t: Option<DateTime<FixedOffset>>) {
+        if let Some(t) = t {
+            if self.first.is_none_or(|f| t < f) {
+                self.first = Some(t);
+            }
+            if self.last.is_none_or(|l| t > l) {
+                self.last = Some(t);
+            }
+        }
+    }
+
+    pub fn note(&mut self, s: &str) {
+        if !self.notes.iter().any(|n| n == s) {
+            self.notes.push(s.to_string());
+        }
+    }
+}
+
+/// Classify a finished record and turn hits into events.
+pub fn emit(
+    c: &mut Classifier<'_>,
+    rec: &Record,
+    hits: &mut Vec<Hit>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    out: &mut LogOutput,
+) {
+    hits.clear();
+    c.classify(rec, hits);
+    for h in hits.drain(..) {
+        out.events.push(h.into_event(rec, path, opts.profile.as_ref()));
+    }
+}
+
+/// `MM/DD/YYYY|HH:MM:SS.mmm` at the start of a line: the UccApilog record shape.
+pub fn uccapilog_stamp(l: &str) -> bool {
+    let b = l.as_bytes();
+    b.len() >= 23
+        && b[2] == b'/'
+        && b[5] == b'/'
+        && b[10] == b'|'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18, 20, 21, 22]
+            .iter()
+            .all(|&i| b[i].is_ascii_digit())
+}
+
+/// The kind of a log from its first decoded text (a few KiB), if recognisable by content.
+pub fn sniff_kind(head: &str) -> Option<SourceKind> {
+    let t = head.trim_start_matches('\u{feff}').trim_start();
+    if (t.starts_with("<?xml") || t.starts_with("<Events"))
+        && (t.contains("<Event ") || t.contains("<Event>"))
+        && (t.contains("schemas.microsoft.com/win/2004/08/events/event") || t.contains("<System>"))
+    {
+        return Some(SourceKind::TracerptXml);
+    }
+    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
+    if let Some(first) = lines.clone().next() {
+        if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
+            return Some(SourceKind::TracerptCsv);
+        }
+    }
+    if lines.clone().take(50).any(uccapilog_stamp) {
+        return Some(SourceKind::Uccapilog);
+    }
+    if lines.any(|l| super::textlog::netsh_prefix(l).is_some()) {
+        return Some(SourceKind::NetshText);
+    }
+    None
+}
+
+/// The kind of a log from its file name alone.
+pub fn kind_by_name(name: &str) -> Option<SourceKind> {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(".uccapilog") || n.ends_with(".uccapilog.bak") {
+        return Some(SourceKind::Uccapilog);
+    }
+    None
+}
+
+/// Parse a log of `kind` from `r` (at most what `r` yields: give it `take(len)` for a file that
+/// is still being written).
+pub fn parse_log(
+    r: impl Read,
+    kind: SourceKind,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> std::io::Result<LogOutput> {
+    let stream = Utf8Stream::new(r)?;
+    let encoding = stream.encoding.as_str();
+    let mut out = match kind {
+        SourceKind::TracerptXml => super::tracerpt_xml::parse(stream, path, opts),
+        _ => {
+            let mut lines = LineReader::new(stream, LINE_CAP);
+            let mut out = match kind {
+                SourceKind::Uccapilog => super::uccapilog::parse(&mut lines, path, opts)?,
+                SourceKind::TracerptCsv => super::tracerpt_csv::parse(&mut lines, path, opts)?,
+                _ => super::textlog::parse(&mut lines, kind, path, opts)?,
+            };
+            out.truncated_lines = lines.truncated;
+            out.lines = lines.line_no;
+            out.growing = lines.last_unterminated && lines.line_no > 0;
+            out
+        }
+    };
+    out.kind = Some(kind);
+    out.encoding = encoding;
+    Ok(out)
+}
+
+/// A naive timestamp from strings, `None` when impossible (month 13, 25 o'clock…).
+pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<NaiveDateTime> {
+    chrono::NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_milli_opt(h, mi, s, ms)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_zones_parse() {
+        assert_eq!(LogTz::parse("UTC"), Ok(LogTz::Utc));
+        assert_eq!(LogTz::parse("local"), Ok(LogTz::Local));
+        let o = FixedOffset::east_opt(-5 * 3600).expect("offset");
+        assert_eq!(LogTz::parse("-05:00"), Ok(LogTz::Fixed(o)));
+        assert_eq!(LogTz::parse("-0500"), Ok(LogTz::Fixed(o)));
+        assert!(LogTz::parse("CET").is_err());
+        assert!(LogTz::parse("+25:00").is_err());
+        let t = naive(2026, 3, 2, 9, 41, 0, 0).expect("t");
+        assert_eq!(
+            LogTz::Fixed(o).resolve(t).expect("r").to_rfc3339(),
+            "2026-03-02T09:41:00-05:00"
+        );
+    }
+
+    #[test]
+    fn kinds_by_content() {
+        assert_eq!(
+            sniff_kind("junk\n03/02/2026|09:41:00.123 1F68:C14 INFO  :: hi\n"),
+            Some(SourceKind::Uccapilog)
+        );
+        assert_eq!(
+            sniff_kind("Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data\n"),
+            Some(SourceKind::TracerptCsv)
+        );
+        assert_eq!(
+            sniff_kind("<?xml version=\"1.0\" encoding=\"UTF-16\"?>\n<Events>\n<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System>"),
+            Some(SourceKind::TracerptXml)
+        );
+        assert_eq!(sniff_kind("hello world\n"), None);
+        assert_eq!(sniff_kind("<?xml version=\"1.0\"?><Envelope/>"), None);
+        assert_eq!(
+            kind_by_name("Lync-UccApi-0.UccApilog.bak"),
+            Some(SourceKind::Uccapilog)
+        );
+    }
+}
