@@ -49,6 +49,12 @@ pub struct FileConfig {
     pub color: Option<ColorChoice>,
     pub format: Option<ReportFormat>,
     pub profiles_root: Option<PathBuf>,
+    /// Extra trace logs to read (like --log).
+    pub logs: Option<Vec<PathBuf>>,
+    pub log_time_format: Option<String>,
+    pub log_tz: Option<String>,
+    pub markers: Option<PathBuf>,
+    pub window: Option<String>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -73,6 +79,21 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 
 # The profiles folder used by --all-users.
 # profiles_root = 'C:\Users'
+
+# Extra trace logs to read whatever their name (like --log FILE).
+# logs = ['C:\case\client.log']
+
+# chrono format of the timestamp that starts a record in such a text log.
+# log_time_format = "%d.%m.%Y %H:%M:%S"
+
+# Zone of log timestamps that carry none: "local" (this machine), "UTC" or an offset "+01:00".
+# log_tz = "local"
+
+# Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones.
+# markers = 'C:\spoolscope\my-markers.toml'
+
+# Window around an item's write time in which log events count as related.
+# window = "5m"
 "#;
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).

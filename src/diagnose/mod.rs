@@ -4,6 +4,8 @@
 //! Adding a family is one new file and one line here. Remediation and explanation texts are data
 //! in `assets/rules.toml`.
 
+pub mod correlate;
+mod logs;
 mod remediation;
 mod spool;
 
@@ -30,7 +32,7 @@ pub trait RuleFamily: Sync {
 }
 
 /// Every rule family, in evaluation order.
-pub static FAMILIES: &[&dyn RuleFamily] = &[&spool::SpoolRules];
+pub static FAMILIES: &[&dyn RuleFamily] = &[&spool::SpoolRules, &logs::LogRules];
 
 /// Run every rule. Findings come out most severe first, then by account and rule.
 pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {

@@ -12,7 +12,7 @@ pub use account::{Account, ClientGen};
 pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
-pub use source::{ScanError, Source, SourceKind};
+pub use source::{LogSummary, ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -26,6 +26,13 @@ pub struct Model {
     pub errors: Vec<ScanError>,
     /// Classified log records, in time order per source.
     pub events: Vec<LogEvent>,
+    /// Log evidence near each spooled item's write time (item path → evidence), from
+    /// `diagnose::correlate`.
+    pub related: std::collections::BTreeMap<std::path::PathBuf, Vec<Evidence>>,
+    /// How zone-less log timestamps were read (said in the reports), when logs were read.
+    pub log_tz: Option<String>,
+    /// Whether the scan looked for trace logs (so their absence means something).
+    pub logs_scanned: bool,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

@@ -89,6 +89,9 @@ pub struct ParseOptions<'a> {
     /// A chrono format for the timestamp at the start of a record in text logs.
     pub time_format: Option<&'a str>,
     pub profile: Option<String>,
+    /// Accounts the log may belong to: (index, lower-case sign-in address). An event goes to
+    /// the account whose address it names, else to the only candidate.
+    pub accounts: &'a [(usize, String)],
 }
 
 /// What one log gave.
@@ -147,8 +150,45 @@ pub fn emit(
 ) {
     hits.clear();
     c.classify(rec, hits);
+    if hits.is_empty() {
+        return;
+    }
+    let mut lower: Option<String> = None;
     for h in hits.drain(..) {
-        out.events.push(h.into_event(rec, path, opts.profile.as_ref()));
+        let mut ev = h.into_event(rec, path, opts.profile.as_ref());
+        ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
+        out.events.push(ev);
+    }
+}
+
+/// The account an event belongs to: the one whose address the SIP `From` names, else the one
+/// the record names, else the only candidate.
+fn attribute(
+    ev: &LogEvent,
+    rec: &Record,
+    accounts: &[(usize, String)],
+    lower: &mut Option<String>,
+) -> Option<usize> {
+    match accounts {
+        [] => return None,
+        [(i, _)] => return Some(*i),
+        _ => {}
+    }
+    if let Some(f) = ev.values.get("from_address") {
+        let f = f.to_ascii_lowercase();
+        if let Some((i, _)) = accounts.iter().find(|(_, a)| *a == f) {
+            return Some(*i);
+        }
+    }
+    let text = lower.get_or_insert_with(|| rec.text().to_lowercase());
+    let named: Vec<usize> = accounts
+        .iter()
+        .filter(|(_, a)| text.contains(a.as_str()))
+        .map(|(i, _)| *i)
+        .collect();
+    match named.as_slice() {
+        [one] => Some(*one),
+        _ => None,
     }
 }
 

@@ -154,6 +154,7 @@ mod tests {
             tz: LogTz::Utc,
             time_format: None,
             profile: None,
+            accounts: &[],
         };
         let o = parse_log(s.as_bytes(), SourceKind::NetshText, Path::new("n.txt"), &opts)
             .expect("parse");
@@ -179,6 +180,7 @@ mod tests {
             tz: LogTz::Utc,
             time_format: Some("%d.%m.%Y %H:%M:%S"),
             profile: None,
+            accounts: &[],
         };
         let o = parse_log(s.as_bytes(), SourceKind::TextLog, Path::new("t.log"), &opts)
             .expect("parse");

@@ -119,6 +119,7 @@ mod tests {
             tz: LogTz::Utc,
             time_format: None,
             profile: None,
+            accounts: &[],
         };
         let o = parse_log(s.as_bytes(), SourceKind::TracerptCsv, Path::new("t.csv"), &opts)
             .expect("parse");

@@ -291,6 +291,7 @@ mod tests {
             tz: LogTz::Utc,
             time_format: None,
             profile: None,
+            accounts: &[],
         };
         parse_log(s, SourceKind::TracerptXml, Path::new("t.xml"), &opts).expect("parse")
     }

@@ -164,6 +164,7 @@ CSeq: 1 INVITE\r
             tz: LogTz::Utc,
             time_format: None,
             profile: None,
+            accounts: &[],
         };
         parse_log(bytes, SourceKind::Uccapilog, Path::new("x.UccApilog"), &opts).expect("parse")
     }

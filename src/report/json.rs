@@ -25,6 +25,9 @@ pub struct JsonReport<'a> {
     pub findings: &'a [Finding],
     pub sources: &'a [Source],
     pub errors: &'a [ScanError],
+    /// How zone-less log timestamps were read, when logs were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_time_zone: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +81,9 @@ pub struct JsonItem<'a> {
     pub body: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<&'a str>,
+    /// Log events near the item's write time that explain it (SIP 480, EWS attempts/failures…).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub related: &'a [crate::model::Evidence],
 }
 
 pub fn rfc3339(t: DateTime<Utc>) -> String {
@@ -130,6 +136,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
                 ignorable: it.ignorable,
                 body: it.body.as_deref().filter(|_| r.opts.show_content),
                 preview: it.preview.as_deref().filter(|_| r.opts.show_content),
+                related: m.related.get(&it.path).map(Vec::as_slice).unwrap_or(&[]),
             }
         })
         .collect();
@@ -162,6 +169,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         findings: r.findings,
         sources: &m.sources,
         errors: &m.errors,
+        log_time_zone: m.log_tz.as_deref(),
     }
 }
 

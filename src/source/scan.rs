@@ -24,10 +24,21 @@ pub struct Scan {
 
 /// What shapes a scan beyond the roots (log time zone, extra files…). Grows with the parsers.
 #[derive(Debug, Clone, Default)]
-pub struct ScanConfig {}
+pub struct ScanConfig {
+    /// Extra log files to read (`--log FILE`), whatever their name.
+    pub logs: Vec<PathBuf>,
+    /// chrono format of record timestamps in text logs (`--log-time-format`).
+    pub log_time_format: Option<String>,
+    /// How to read zone-less log timestamps (`--log-tz`).
+    pub log_tz: crate::parse::logs::LogTz,
+    /// Markers (built-in plus `--markers FILE`); `None` = the built-in ones.
+    pub markers: Option<std::sync::Arc<crate::parse::markers::Markers>>,
+    /// Correlation window around an item's write time (`--window`); `None` = 5 minutes.
+    pub window: Option<std::time::Duration>,
+}
 
 /// Walk `roots` and read every spooler under them.
-pub fn scan(roots: &[PathBuf], _config: &ScanConfig) -> Scan {
+pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     let mut d = Discovery::default();
     for r in roots {
         d.walk(r);
@@ -54,10 +65,12 @@ pub fn scan(roots: &[PathBuf], _config: &ScanConfig) -> Scan {
                 kind: SourceKind::Spooler,
                 records: model.items.iter().filter(|it| it.account == i).count() as u64,
                 skipped: d.spool_skipped.get(&i).copied().unwrap_or(0),
+                log: None,
             });
         }
     }
     model.sort();
+    super::logs::scan_logs(&d.other_files, &mut model, config);
     Scan {
         model,
         other_files: d.other_files,
