@@ -209,10 +209,14 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
                 .copied()
                 .filter(|(_, a)| client.is_none_or(|c| a.client == c))
                 .collect();
-            let pick = if same_client.is_empty() {
+            // A log outside any known profile (a collected folder, --log FILE) may belong to
+            // any account scanned: the one it names, else the only one.
+            let pick = if !same_client.is_empty() {
+                same_client
+            } else if !same_profile.is_empty() {
                 same_profile
             } else {
-                same_client
+                model.accounts.iter().enumerate().collect()
             };
             pick.into_iter()
                 .map(|(i, a)| (i, a.address.to_ascii_lowercase()))
