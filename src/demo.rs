@@ -145,6 +145,53 @@ pub fn write_into(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
     }
     // An account whose spooler is empty: healthy, still listed.
     fs::create_dir_all(root.join(OPS).join("History Spooler"))?;
+    write_logs(root, now)?;
+    Ok(())
+}
+
+/// jdoe's client trace (current file and a `.bak` rotation). Times are written as the local
+/// time of this machine, like the client does, relative to `now`.
+const DEMO_LOGS: &[(&str, &str)] = &[
+    (
+        "Lync-UccApi-0.UccApilog",
+        include_str!("../assets/demo/Lync-UccApi-0.UccApilog"),
+    ),
+    (
+        "Lync-UccApi-0.UccApilog.bak",
+        include_str!("../assets/demo/Lync-UccApi-0.UccApilog.bak"),
+    ),
+];
+
+/// Replace `{T:<seconds before now>}` with a UccApilog timestamp in the local zone.
+pub fn render_log_template(tmpl: &str, now: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(tmpl.len() + 64);
+    for line in tmpl.lines() {
+        match line
+            .strip_prefix("{T:")
+            .and_then(|r| r.split_once('}'))
+            .and_then(|(secs, rest)| secs.parse::<f64>().ok().map(|s| (s, rest)))
+        {
+            Some((secs, rest)) => {
+                let t = now - chrono::Duration::milliseconds((secs * 1000.0).round() as i64);
+                let local = t.with_timezone(&chrono::Local);
+                out.push_str(&local.format("%m/%d/%Y|%H:%M:%S%.3f").to_string());
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn write_logs(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
+    let dir = root
+        .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync")
+        .join("Tracing");
+    fs::create_dir_all(&dir)?;
+    for (name, tmpl) in DEMO_LOGS {
+        fs::write(dir.join(name), render_log_template(tmpl, now))?;
+    }
     Ok(())
 }
 

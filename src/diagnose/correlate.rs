@@ -98,6 +98,10 @@ pub fn correlate(model: &Model, window: Duration) -> BTreeMap<PathBuf, Vec<Evide
                 ));
             }
         }
+        // One line, one piece of evidence (the most telling label).
+        ev.sort_by(|(ra, a), (rb, b)| (&a.path, a.line, ra).cmp(&(&b.path, b.line, rb)));
+        ev.dedup_by(|x, y| x.1.path == y.1.path && x.1.line == y.1.line);
+        ev.sort_by_key(|(_, e)| e.time);
         if ev.len() > MAX_RELATED {
             // Keep what explains most (480s, failures), then put them back in time order.
             ev.sort_by_key(|(r, e)| (*r, e.time));

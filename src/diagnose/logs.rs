@@ -120,7 +120,10 @@ fn problem_rule(
         matches!(e.kind, EventKind::EwsFailure | EventKind::SoapFault)
             && e.values.get("problem").map(String::as_str) == Some(problem)
     });
-    for (o, evs) in g {
+    for (o, mut evs) in g {
+        // Two markers on one line (`401 Unauthorized hr=0x80190191`) are one piece of evidence.
+        let mut seen = std::collections::BTreeSet::new();
+        evs.retain(|e| seen.insert((&e.path, e.line)));
         let title = format!("{words}: {}{}", tally(&evs), span(&evs));
         let mut f = make(m, &o, rule, Severity::Warning, title);
         f.evidence = evs.iter().take(MAX_EVIDENCE).map(|e| evidence(e)).collect();
@@ -176,7 +179,11 @@ fn autoarchiving(m: &Model, out: &mut Vec<Finding>) {
         let mut f = make(m, &o, "autoarchiving-disabled", Severity::Critical, title);
         f.evidence.push(evidence(aa));
         for (k, e) in &latest {
-            if k != "enableimautoarchiving" {
+            let dup = f
+                .evidence
+                .iter()
+                .any(|x| x.path == e.path && x.line == Some(e.line));
+            if k != "enableimautoarchiving" && !dup {
                 f.evidence.push(evidence(e));
             }
         }
