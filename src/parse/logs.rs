@@ -3,7 +3,7 @@
 
 use super::logstream::{LineReader, Utf8Stream, LINE_CAP};
 use super::markers::{Classifier, Hit, Markers, Record};
-use crate::model::{LogEvent, SourceKind};
+use crate::model::{EventKind, LogEvent, SourceKind};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
 use std::io::Read;
 use std::path::Path;
@@ -118,6 +118,55 @@ pub struct LogOutput {
     pub problems: Vec<String>,
     /// The last line had no ending: the file is probably still being written.
     pub growing: bool,
+    /// Events seen, by kind (kept or not).
+    pub counts: std::collections::BTreeMap<EventKind, u64>,
+    /// Routine events counted but not kept (over [`ROUTINE_CAP`] of their kind).
+    pub not_kept: u64,
+    kept_routine: std::collections::BTreeMap<EventKind, u64>,
+    versions: std::collections::BTreeSet<(String, String)>,
+}
+
+/// Routine events (SIP traffic, HTTP statuses, repeated client versions) kept per kind and
+/// source; more are counted, not kept, so memory stays bounded on a 1 GB log. Failures,
+/// policies, SIP errors and new client versions are always kept.
+pub const ROUTINE_CAP: u64 = 5000;
+
+impl LogOutput {
+    /// Count an event and keep it unless it is routine and its kind is over the cap.
+    pub fn push_event(&mut self, e: LogEvent) {
+        *self.counts.entry(e.kind).or_default() += 1;
+        let status = e
+            .values
+            .get("status")
+            .and_then(|s| s.parse::<u16>().ok())
+            .unwrap_or(0);
+        let routine = match e.kind {
+            EventKind::SipRequest
+            | EventKind::HttpStatus
+            | EventKind::Other
+            | EventKind::SignIn
+            | EventKind::SignOut
+            | EventKind::Autodiscover => true,
+            EventKind::SipResponse => status < 400,
+            EventKind::ClientVersion => {
+                let key = (
+                    e.values.get("version").cloned().unwrap_or_default(),
+                    e.values.get("direction").cloned().unwrap_or_default(),
+                );
+                !self.versions.insert(key)
+            }
+            _ => false,
+        };
+        if routine {
+            let n = self.kept_routine.entry(e.kind).or_default();
+            if *n >= ROUTINE_CAP {
+                self.not_kept += 1;
+                return;
+            }
+            *n += 1;
+        }
+        self.events.push(e);
+    }
 }
 
 impl LogOutput {
@@ -157,7 +206,7 @@ pub fn emit(
     for h in hits.drain(..) {
         let mut ev = h.into_event(rec, path, opts.profile.as_ref());
         ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
-        out.events.push(ev);
+        out.push_event(ev);
     }
 }
 
@@ -267,6 +316,12 @@ pub fn parse_log(
     };
     out.kind = Some(kind);
     out.encoding = encoding;
+    if out.not_kept > 0 {
+        let n = out.not_kept;
+        out.note(&format!(
+            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
+        ));
+    }
     Ok(out)
 }
 

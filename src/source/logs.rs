@@ -253,10 +253,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
         for p in &out.problems {
             model.errors.push(ScanError::new(&f.path, p.clone()));
         }
-        let mut events: BTreeMap<crate::model::EventKind, u64> = BTreeMap::new();
-        for e in &out.events {
-            *events.entry(e.kind).or_default() += 1;
-        }
+        let events = out.counts.clone();
         let account = match candidates.as_slice() {
             [(i, _)] => Some(model.accounts[*i].address.clone()),
             _ => None,
