@@ -126,14 +126,16 @@ pub struct LogOutput {
     versions: std::collections::BTreeSet<(String, String)>,
 }
 
-/// Routine events (SIP traffic, HTTP statuses, repeated client versions) kept per kind and
+/// Routine events (SIP traffic, EWS requests, HTTP statuses, repeated client versions) kept per kind and
 /// source; more are counted, not kept, so memory stays bounded on a 1 GB log. Failures,
 /// policies, SIP errors and new client versions are always kept.
 pub const ROUTINE_CAP: u64 = 5000;
 
 impl LogOutput {
-    /// Count an event and keep it unless it is routine and its kind is over the cap.
-    pub fn push_event(&mut self, e: LogEvent) {
+    /// Count an event and keep it unless it is routine and its kind is over the cap. Returns
+    /// the kind when it has just reached the cap and is always routine (so the classifier can
+    /// stop extracting it).
+    pub fn push_event(&mut self, e: LogEvent) -> Option<EventKind> {
         *self.counts.entry(e.kind).or_default() += 1;
         let status = e
             .values
@@ -146,8 +148,10 @@ impl LogOutput {
             | EventKind::Other
             | EventKind::SignIn
             | EventKind::SignOut
-            | EventKind::Autodiscover => true,
-            EventKind::SipResponse => status < 400,
+            | EventKind::Autodiscover
+            | EventKind::EwsRequest => true,
+            // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
+            EventKind::SipResponse => status < 400 || status == 401 || status == 407,
             EventKind::ClientVersion => {
                 let key = (
                     e.values.get("version").cloned().unwrap_or_default(),
@@ -157,15 +161,21 @@ impl LogOutput {
             }
             _ => false,
         };
+        let mut full = None;
         if routine {
             let n = self.kept_routine.entry(e.kind).or_default();
             if *n >= ROUTINE_CAP {
                 self.not_kept += 1;
-                return;
+                return None;
             }
             *n += 1;
+            let always = !matches!(e.kind, EventKind::SipResponse | EventKind::ClientVersion);
+            if *n == ROUTINE_CAP && always {
+                full = Some(e.kind);
+            }
         }
         self.events.push(e);
+        full
     }
 }
 
@@ -205,8 +215,16 @@ pub fn emit(
     let mut lower: Option<String> = None;
     for h in hits.drain(..) {
         let mut ev = h.into_event(rec, path, opts.profile.as_ref());
+        if ev.marker.is_empty() {
+            // A count-only hit (its kind is over the cap).
+            *out.counts.entry(ev.kind).or_default() += 1;
+            out.not_kept += 1;
+            continue;
+        }
         ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
-        out.push_event(ev);
+        if let Some(k) = out.push_event(ev) {
+            c.count_only.push(k);
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 use crate::model::{EventKind, LogEvent};
 use chrono::{DateTime, FixedOffset};
 use regex::{Regex, RegexSet};
+
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -217,7 +218,11 @@ impl Markers {
             .map(|m| m.regex.as_str())
             .chain(ctx.iter().map(|(_, r)| r.as_str()))
             .collect();
-        let set = RegexSet::new(pats).map_err(|e| MarkerError::File {
+        // The set runs once per record over all its lines, so `^`/`$` must see line breaks.
+        let set = regex::RegexSetBuilder::new(pats)
+            .multi_line(true)
+            .build()
+            .map_err(|e| MarkerError::File {
             origin: "markers".into(),
             message: e.to_string().replace('\n', " "),
         })?;
@@ -306,6 +311,8 @@ pub struct Classifier<'m> {
     sticky: HashMap<String, (i64, Vec<bool>)>,
     ctx_hits: Vec<bool>,
     marker_hits: Vec<bool>,
+    /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
+    pub count_only: Vec<EventKind>,
 }
 
 /// SIP headers copied into the values of a SIP start-line event.
@@ -365,6 +372,7 @@ impl<'m> Classifier<'m> {
             sticky: HashMap::new(),
             ctx_hits: vec![false; markers.contexts.len()],
             marker_hits: vec![false; markers.markers.len()],
+            count_only: Vec::new(),
         }
     }
 
@@ -374,11 +382,8 @@ impl<'m> Classifier<'m> {
         self.ctx_hits.iter_mut().for_each(|b| *b = false);
         self.marker_hits.iter_mut().for_each(|b| *b = false);
         let mut any = false;
-        for (_, l) in rec.lines() {
-            if !self.markers.set.is_match(l) {
-                continue;
-            }
-            for i in self.markers.set.matches(l).iter() {
+        if self.markers.set.is_match(rec.text()) {
+            for i in self.markers.set.matches(rec.text()).iter() {
                 any = true;
                 if i < nm {
                     self.marker_hits[i] = true;
@@ -407,6 +412,20 @@ impl<'m> Classifier<'m> {
         }
         for (mi, m) in self.markers.markers.iter().enumerate() {
             if !self.marker_hits[mi] {
+                continue;
+            }
+            if self.count_only.contains(&m.kind) {
+                // Over its cap: counted by the caller, not worth extracting.
+                if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
+                    continue;
+                }
+                out.push(Hit {
+                    line: rec.line,
+                    kind: m.kind,
+                    marker: String::new(),
+                    excerpt: String::new(),
+                    values: BTreeMap::new(),
+                });
                 continue;
             }
             if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
