@@ -83,7 +83,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         out.records,
         out.events.len()
     );
-    println!("ratio           : parse is {:.1}x the line-count time", full / plain);
+    println!(
+        "ratio           : parse is {:.1}x the line-count time",
+        full / plain
+    );
     match vm_hwm_kib() {
         Some(k) => println!("peak memory     : {:.1} MiB (VmHWM)", k as f64 / 1024.0),
         None => println!("peak memory     : unavailable (no /proc/self/status)"),

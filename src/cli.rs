@@ -165,9 +165,9 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, F
     };
     let window = match (opts.window, &file.window) {
         (Some(d), _) => Some(d),
-        (None, Some(s)) => Some(
-            crate::duration::parse(s).map_err(|e| Fatal(format!("config: window: {e}")))?,
-        ),
+        (None, Some(s)) => {
+            Some(crate::duration::parse(s).map_err(|e| Fatal(format!("config: window: {e}")))?)
+        }
         (None, None) => None,
     };
     let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {

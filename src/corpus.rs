@@ -29,8 +29,8 @@ impl Rng {
         self.next_u64() % n.max(1)
     }
 
-    pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len() as u64) as usize]
+    pub fn pick<'a, T: ?Sized>(&mut self, xs: &[&'a T]) -> &'a T {
+        xs[self.below(xs.len() as u64) as usize]
     }
 }
 
@@ -53,8 +53,23 @@ const CLASSES: &[&str] = &[
     "CConversationHistory::Store",
 ];
 const WORDS: &[&str] = &[
-    "state", "changed", "to", "connected", "idle", "refresh", "timer", "fired", "queue", "length",
-    "handle", "context", "ok", "pending", "done", "begin", "end",
+    "state",
+    "changed",
+    "to",
+    "connected",
+    "idle",
+    "refresh",
+    "timer",
+    "fired",
+    "queue",
+    "length",
+    "handle",
+    "context",
+    "ok",
+    "pending",
+    "done",
+    "begin",
+    "end",
 ];
 const PEERS: &[&str] = &[
     "rlee@contoso.com",
@@ -62,7 +77,15 @@ const PEERS: &[&str] = &[
     "ext@fabrikam.com",
     "ops@contoso.com",
 ];
-const METHODS: &[&str] = &["INVITE", "MESSAGE", "SUBSCRIBE", "NOTIFY", "BENOTIFY", "SERVICE", "BYE"];
+const METHODS: &[&str] = &[
+    "INVITE",
+    "MESSAGE",
+    "SUBSCRIBE",
+    "NOTIFY",
+    "BENOTIFY",
+    "SERVICE",
+    "BYE",
+];
 
 struct W<'a, O: Write> {
     out: &'a mut O,
@@ -107,16 +130,16 @@ pub fn write_uccapilog<O: Write>(
         let tid = format!("1F68:{:X}", 0xC00 + rng.below(32));
         let roll = rng.below(100);
         if roll < 62 {
-            let mut msg = format!("{} - ", *rng.pick(CLASSES));
+            let mut msg = format!("{} - ", rng.pick(CLASSES));
             for _ in 0..(3 + rng.below(10)) {
-                msg.push_str(*rng.pick(WORDS));
+                msg.push_str(rng.pick(WORDS));
                 msg.push(' ');
             }
             msg.push_str(&format!("id={}", rng.below(100_000)));
             w.record(t, &tid, "INFO", &msg)?;
         } else if roll < 90 {
             let sent = rng.below(2) == 0;
-            let peer = *rng.pick(PEERS);
+            let peer = rng.pick(PEERS);
             let (open, close) = if sent {
                 (
                     "Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 1503 bytes:",
@@ -129,7 +152,7 @@ pub fn write_uccapilog<O: Write>(
                 )
             };
             w.record(t, &tid, "INFO", open)?;
-            let method = *rng.pick(METHODS);
+            let method = rng.pick(METHODS);
             let start_line = if sent || rng.below(3) == 0 {
                 format!("{method} sip:{peer} SIP/2.0")
             } else {
@@ -142,7 +165,10 @@ pub fn write_uccapilog<O: Write>(
             w.record(t, &tid, "INFO", &start_line)?;
             cseq += 1;
             w.line("Via: SIP/2.0/TLS 198.51.100.35:20323;branch=z9hG4bK1;ms-received-port=20323")?;
-            w.line(&format!("From: <sip:jdoe@contoso.com>;tag={:x}", rng.next_u64()))?;
+            w.line(&format!(
+                "From: <sip:jdoe@contoso.com>;tag={:x}",
+                rng.next_u64()
+            ))?;
             w.line(&format!("To: <sip:{peer}>"))?;
             w.line(&format!("Call-ID: {:x}", rng.next_u64()))?;
             w.line(&format!("CSeq: {cseq} {method}"))?;
@@ -224,7 +250,10 @@ mod tests {
             .iter()
             .filter(|e| e.kind == crate::model::EventKind::EwsFailure)
             .count() as u64;
-        assert_eq!(fails, sa.ews_401, "every EWS 401, and no SIP 401 or noise line");
+        assert_eq!(
+            fails, sa.ews_401,
+            "every EWS 401, and no SIP 401 or noise line"
+        );
         assert!(sa.ews_401 > 0);
     }
 }

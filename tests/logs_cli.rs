@@ -108,6 +108,9 @@ fn build(root: &Path, utf16: bool) {
     );
 }
 
+/// (rule, title, evidence file:line list)
+type FindingKey = (String, String, Vec<(String, u64)>);
+
 fn source<'a>(v: &'a Value, name: &str) -> &'a Value {
     v["sources"]
         .as_array()
@@ -159,7 +162,10 @@ fn collected_tracing_folder_sources_and_findings() {
     let v = run(dir.path());
 
     let s = source(&v, "Lync-UccApi-0.UccApilog");
-    assert_eq!((s["kind"].as_str(), s["records"].as_u64()), (Some("uccapilog"), Some(13)));
+    assert_eq!(
+        (s["kind"].as_str(), s["records"].as_u64()),
+        (Some("uccapilog"), Some(13))
+    );
     assert_eq!(s["encoding"], "utf-8");
     assert_eq!(s["profile"], "jdoe");
     assert_eq!(s["client"], "16.0");
@@ -167,17 +173,42 @@ fn collected_tracing_folder_sources_and_findings() {
     assert_eq!(s["time_zone"], "UTC");
     assert_eq!(s["first"], "2026-03-02T13:49:58.101Z");
     let b = source(&v, "Lync-UccApi-0.UccApilog.bak");
-    assert_eq!((b["kind"].as_str(), b["records"].as_u64()), (Some("uccapilog"), Some(3)));
-    assert_eq!(b["timeline"], s["timeline"], "rotated files share a timeline");
-    assert_eq!((b["timeline_index"].as_u64(), s["timeline_index"].as_u64()), (Some(0), Some(1)));
+    assert_eq!(
+        (b["kind"].as_str(), b["records"].as_u64()),
+        (Some("uccapilog"), Some(3))
+    );
+    assert_eq!(
+        b["timeline"], s["timeline"],
+        "rotated files share a timeline"
+    );
+    assert_eq!(
+        (b["timeline_index"].as_u64(), s["timeline_index"].as_u64()),
+        (Some(0), Some(1))
+    );
     let x = source(&v, "Lync-UccApi-0.etl.xml");
-    assert_eq!((x["kind"].as_str(), x["records"].as_u64()), (Some("tracerpt-xml"), Some(3)));
+    assert_eq!(
+        (x["kind"].as_str(), x["records"].as_u64()),
+        (Some("tracerpt-xml"), Some(3))
+    );
     assert_eq!(x["undecoded"], 1);
-    assert_eq!(x["first"], "2026-03-02T08:50:01.500-05:00", "the XML keeps its offset");
+    assert_eq!(
+        x["first"], "2026-03-02T08:50:01.500-05:00",
+        "the XML keeps its offset"
+    );
     let c = source(&v, "Lync-UccApi-0.etl.csv");
-    assert_eq!((c["kind"].as_str(), c["records"].as_u64(), c["skipped"].as_u64()), (Some("tracerpt-csv"), Some(2), Some(1)));
+    assert_eq!(
+        (
+            c["kind"].as_str(),
+            c["records"].as_u64(),
+            c["skipped"].as_u64()
+        ),
+        (Some("tracerpt-csv"), Some(2), Some(1))
+    );
     let r = source(&v, "copy-from-helpdesk.txt");
-    assert_eq!((r["kind"].as_str(), r["records"].as_u64()), (Some("uccapilog"), Some(2)));
+    assert_eq!(
+        (r["kind"].as_str(), r["records"].as_u64()),
+        (Some("uccapilog"), Some(2))
+    );
     assert_eq!(r["detected_by"], "content");
 
     let auth = finding(&v, "ews-auth-failed");
@@ -203,7 +234,10 @@ fn collected_tracing_folder_sources_and_findings() {
     assert_eq!(aa["severity"], "critical");
     assert_eq!(lines_of(aa)[0], ("Lync-UccApi-0.UccApilog".into(), 23));
     let title = aa["title"].as_str().expect("title");
-    assert!(title.contains("TracingLevel=Full") && title.contains("EnableOfflineIM=true"), "{title}");
+    assert!(
+        title.contains("TracingLevel=Full") && title.contains("EnableOfflineIM=true"),
+        "{title}"
+    );
 
     let cb = finding(&v, "client-build-unsupported");
     assert_eq!(cb["severity"], "critical");
@@ -211,8 +245,15 @@ fn collected_tracing_folder_sources_and_findings() {
     assert!(cb["title"].as_str().expect("t").contains("16.0.6366.2062"));
 
     let un = finding(&v, "ews-unreachable");
-    assert_eq!(lines_of(un), [("Lync-UccApi-0.UccApilog.bak".to_string(), 2)]);
-    assert!(v["findings"].as_array().expect("f").iter().all(|f| f["rule"] != "tracing-missing"));
+    assert_eq!(
+        lines_of(un),
+        [("Lync-UccApi-0.UccApilog.bak".to_string(), 2)]
+    );
+    assert!(v["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .all(|f| f["rule"] != "tracing-missing"));
 
     // The stuck item's related evidence: the SIP 480 to rlee, then the EWS attempt and failures.
     let item = &v["items"][0];
@@ -223,7 +264,11 @@ fn collected_tracing_folder_sources_and_findings() {
         .iter()
         .map(|e| {
             (
-                Path::new(e["path"].as_str().expect("p")).file_name().expect("n").to_string_lossy().into_owned(),
+                Path::new(e["path"].as_str().expect("p"))
+                    .file_name()
+                    .expect("n")
+                    .to_string_lossy()
+                    .into_owned(),
                 e["line"].as_u64().expect("line"),
             )
         })
@@ -234,7 +279,10 @@ fn collected_tracing_folder_sources_and_findings() {
     assert!(p480 < p401, "time order: {rel:?}");
     assert!(pos("Lync-UccApi-0.etl.xml", 13).is_some(), "{rel:?}");
     assert!(pos("Lync-UccApi-0.UccApilog", 18).is_none());
-    assert!(item["related"][p480]["excerpt"].as_str().expect("x").starts_with("recipient offline (SIP 480 for rlee@contoso.com)"));
+    assert!(item["related"][p480]["excerpt"]
+        .as_str()
+        .expect("x")
+        .starts_with("recipient offline (SIP 480 for rlee@contoso.com)"));
     assert!(v["log_time_zone"].as_str().expect("tz").contains("UTC"));
 }
 
@@ -245,17 +293,30 @@ fn utf16le_with_bom_gives_the_same_findings() {
     build(a.path(), false);
     build(b.path(), true);
     let (va, vb) = (run(a.path()), run(b.path()));
-    let key = |v: &Value| -> Vec<(String, String, Vec<(String, u64)>)> {
+    let key = |v: &Value| -> Vec<FindingKey> {
         v["findings"]
             .as_array()
             .expect("f")
             .iter()
-            .map(|f| (f["rule"].as_str().expect("r").to_string(), f["title"].as_str().expect("t").to_string(), lines_of(f)))
+            .map(|f| {
+                (
+                    f["rule"].as_str().expect("r").to_string(),
+                    f["title"].as_str().expect("t").to_string(),
+                    lines_of(f),
+                )
+            })
             .collect()
     };
     assert_eq!(key(&va), key(&vb));
-    assert_eq!(source(&vb, "Lync-UccApi-0.UccApilog")["encoding"], "utf-16le-bom");
-    for n in ["Lync-UccApi-0.UccApilog", "Lync-UccApi-0.etl.xml", "Lync-UccApi-0.etl.csv"] {
+    assert_eq!(
+        source(&vb, "Lync-UccApi-0.UccApilog")["encoding"],
+        "utf-16le-bom"
+    );
+    for n in [
+        "Lync-UccApi-0.UccApilog",
+        "Lync-UccApi-0.etl.xml",
+        "Lync-UccApi-0.etl.csv",
+    ] {
         assert_eq!(source(&va, n)["records"], source(&vb, n)["records"], "{n}");
     }
     let rel = |v: &Value| -> Vec<(String, u64, String)> {
@@ -265,7 +326,11 @@ fn utf16le_with_bom_gives_the_same_findings() {
             .iter()
             .map(|e| {
                 (
-                    Path::new(e["path"].as_str().expect("p")).file_name().expect("n").to_string_lossy().into_owned(),
+                    Path::new(e["path"].as_str().expect("p"))
+                        .file_name()
+                        .expect("n")
+                        .to_string_lossy()
+                        .into_owned(),
                     e["line"].as_u64().expect("l"),
                     e["excerpt"].as_str().expect("x").to_string(),
                 )
@@ -286,7 +351,10 @@ fn text_and_markdown_reports_show_related_evidence_and_logs() {
             .output()
             .expect("run");
         let s = String::from_utf8_lossy(&out.stdout);
-        assert!(s.contains("recipient offline (SIP 480 for rlee@contoso.com)"), "{fmt}: {s}");
+        assert!(
+            s.contains("recipient offline (SIP 480 for rlee@contoso.com)"),
+            "{fmt}: {s}"
+        );
         assert!(s.contains("Lync-UccApi-0.UccApilog:17"), "{fmt}: {s}");
         assert!(s.contains("ews-auth-failed"), "{fmt}");
         assert!(s.contains("UTC"), "{fmt}: time zone said");
@@ -298,14 +366,22 @@ fn window_narrows_related_events() {
     let dir = tempfile::tempdir().expect("tempdir");
     build(dir.path(), false);
     let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC", "--window", "500ms"]);
-    assert!(v["items"][0].get("related").is_none(), "{:#}", v["items"][0]);
+    assert!(
+        v["items"][0].get("related").is_none(),
+        "{:#}",
+        v["items"][0]
+    );
 }
 
 #[test]
 fn log_flag_with_time_format_and_user_markers() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(dir.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
-    put(&sp.join("x.xml"), create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(), 600);
+    put(
+        &sp.join("x.xml"),
+        create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(),
+        600,
+    );
     let elsewhere = tempfile::tempdir().expect("tempdir");
     let log = elsewhere.path().join("helpdesk-notes.dat");
     fs::write(
@@ -322,26 +398,44 @@ fn log_flag_with_time_format_and_user_markers() {
     let (v, _, err) = report_json(
         &[dir.path()],
         &[
-            "--log-tz", "UTC",
-            "--log", log.to_str().expect("utf8"),
-            "--log-time-format", "%d.%m.%Y %H:%M:%S",
-            "--markers", markers.to_str().expect("utf8"),
+            "--log-tz",
+            "UTC",
+            "--log",
+            log.to_str().expect("utf8"),
+            "--log-time-format",
+            "%d.%m.%Y %H:%M:%S",
+            "--markers",
+            markers.to_str().expect("utf8"),
         ],
     );
     let s = source(&v, "helpdesk-notes.dat");
-    assert_eq!((s["kind"].as_str(), s["records"].as_u64(), s["detected_by"].as_str()), (Some("text-log"), Some(2), Some("--log")), "{err}");
+    assert_eq!(
+        (
+            s["kind"].as_str(),
+            s["records"].as_u64(),
+            s["detected_by"].as_str()
+        ),
+        (Some("text-log"), Some(2), Some("--log")),
+        "{err}"
+    );
     assert_eq!(s["events"]["spooler-retry"], 1);
     let f = finding(&v, "ews-auth-failed");
     assert_eq!(lines_of(f), [("helpdesk-notes.dat".to_string(), 1)]);
     let rel = v["items"][0]["related"].as_array().expect("related");
-    assert!(rel.iter().any(|e| e["excerpt"].as_str().is_some_and(|x| x.starts_with("spooler retry"))));
+    assert!(rel.iter().any(|e| e["excerpt"]
+        .as_str()
+        .is_some_and(|x| x.starts_with("spooler retry"))));
 }
 
 #[test]
 fn a_bad_marker_file_is_a_clear_error() {
     let dir = tempfile::tempdir().expect("tempdir");
     let m = dir.path().join("bad.toml");
-    fs::write(&m, "# mine\n[[marker]]\nid = \"x\"\nkind = \"other\"\npattern = 'a(b'\n").expect("write");
+    fs::write(
+        &m,
+        "# mine\n[[marker]]\nid = \"x\"\nkind = \"other\"\npattern = 'a(b'\n",
+    )
+    .expect("write");
     let out = bin()
         .args(["report", "--now", NOW, "--markers"])
         .arg(&m)
@@ -350,18 +444,90 @@ fn a_bad_marker_file_is_a_clear_error() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.toml: line 5: bad regular expression"), "{err}");
+    assert!(
+        err.contains("bad.toml: line 5: bad regular expression"),
+        "{err}"
+    );
 }
 
 #[test]
 fn missing_logs_are_an_info_finding_and_etl_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(dir.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
-    put(&sp.join("x.xml"), create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(), 600);
-    put(&tracing_dir(dir.path()).join("Lync-UccApi-0.etl"), b"\x00\x01binary", 0);
+    put(
+        &sp.join("x.xml"),
+        create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(),
+        600,
+    );
+    put(
+        &tracing_dir(dir.path()).join("Lync-UccApi-0.etl"),
+        b"\x00\x01binary",
+        0,
+    );
     let (v, _, _) = report_json(&[dir.path()], &[]);
     let f = finding(&v, "tracing-missing");
     assert_eq!(f["severity"], "info");
     assert!(f["remediation"].as_str().expect("r").contains("tracerpt"));
-    assert!(v["errors"].as_array().expect("e").iter().any(|e| e["message"].as_str().is_some_and(|m| m.contains("tracerpt"))));
+    assert!(v["errors"]
+        .as_array()
+        .expect("e")
+        .iter()
+        .any(|e| e["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("tracerpt"))));
+}
+
+#[test]
+fn demo_report_shows_log_findings_with_file_and_line() {
+    let out = bin()
+        .args(["demo", "--report", "--format", "json"])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    for rule in [
+        "ews-auth-failed",
+        "autoarchiving-disabled",
+        "client-build-unsupported",
+    ] {
+        let f = finding(&v, rule);
+        assert_eq!(f["account"], "jdoe@contoso.com", "{rule}");
+        let (name, line) = &lines_of(f)[0];
+        assert_eq!(name, "Lync-UccApi-0.UccApilog", "{rule}");
+        assert!(*line > 0, "{rule}");
+    }
+    let stuck_with_related = v["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter(|i| i["stuck"] == true && i.get("related").is_some())
+        .count();
+    assert_eq!(
+        stuck_with_related, 3,
+        "three of jdoe's stuck items have a 480 and EWS failures"
+    );
+    // tlegacy has stuck items and no log: told how to get one.
+    assert!(v["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .any(|f| f["rule"] == "tracing-missing" && f["account"] == "tlegacy@contoso.com"));
+}
+
+#[test]
+fn a_log_being_appended_is_read_up_to_where_it_was() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracing_dir(dir.path());
+    // The client is mid-write: the last record is cut in the middle of its timestamp.
+    let mut ucc = UCCAPI.join("\r\n");
+    ucc.push_str("\r\n03/02/2026|13:5");
+    put(&t.join("Lync-UccApi-0.UccApilog"), ucc.as_bytes(), 0);
+    let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC"]);
+    let s = source(&v, "Lync-UccApi-0.UccApilog");
+    assert_eq!(s["records"], 13);
+    assert_eq!(s["growing"], true);
+    assert!(s["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n.as_str().is_some_and(|n| n.contains("being written"))));
 }

@@ -34,9 +34,7 @@ fn label(e: &LogEvent, item: &Item) -> Option<String> {
         }
         EventKind::EwsRequest => Some(format!(
             "EWS attempt{}",
-            v("operation")
-                .map(|o| format!(" {o}"))
-                .unwrap_or_default()
+            v("operation").map(|o| format!(" {o}")).unwrap_or_default()
         )),
         EventKind::EwsFailure | EventKind::SoapFault => {
             let what = v("status").or(v("code")).or(v("reason")).unwrap_or("");

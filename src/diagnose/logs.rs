@@ -62,10 +62,9 @@ fn make(m: &Model, o: &Owner, rule: &str, sev: Severity, title: String) -> Findi
     }
 }
 
-fn groups<'a>(
-    m: &'a Model,
-    keep: impl Fn(&LogEvent) -> bool,
-) -> BTreeMap<Owner, Vec<&'a LogEvent>> {
+type Groups<'a> = BTreeMap<Owner, Vec<&'a LogEvent>>;
+
+fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> {
     let mut g: BTreeMap<Owner, Vec<&LogEvent>> = BTreeMap::new();
     for e in m.events.iter().filter(|e| keep(e)) {
         g.entry(owner(e)).or_default().push(e);
@@ -109,13 +108,7 @@ fn span(evs: &[&LogEvent]) -> String {
     }
 }
 
-fn problem_rule(
-    m: &Model,
-    problem: &str,
-    rule: &str,
-    words: &str,
-    out: &mut Vec<Finding>,
-) {
+fn problem_rule(m: &Model, problem: &str, rule: &str, words: &str, out: &mut Vec<Finding>) {
     let g = groups(m, |e| {
         matches!(e.kind, EventKind::EwsFailure | EventKind::SoapFault)
             && e.values.get("problem").map(String::as_str) == Some(problem)
@@ -133,13 +126,18 @@ fn problem_rule(
 
 fn is_false(v: &str) -> bool {
     matches!(
-        v.trim().trim_start_matches('$').to_ascii_lowercase().as_str(),
+        v.trim()
+            .trim_start_matches('$')
+            .to_ascii_lowercase()
+            .as_str(),
         "false" | "0" | "no" | "off"
     )
 }
 
 fn autoarchiving(m: &Model, out: &mut Vec<Finding>) {
-    let g = groups(m, |e| e.kind == EventKind::Policy && e.values.contains_key("policy"));
+    let g = groups(m, |e| {
+        e.kind == EventKind::Policy && e.values.contains_key("policy")
+    });
     for (o, evs) in g {
         // The latest value of each policy wins.
         let mut latest: BTreeMap<String, &LogEvent> = BTreeMap::new();
@@ -174,7 +172,10 @@ fn autoarchiving(m: &Model, out: &mut Vec<Finding>) {
             aa.values["policy"]
         );
         if !others.is_empty() {
-            title.push_str(&format!(" (other policy values seen: {})", others.join(", ")));
+            title.push_str(&format!(
+                " (other policy values seen: {})",
+                others.join(", ")
+            ));
         }
         let mut f = make(m, &o, "autoarchiving-disabled", Severity::Critical, title);
         f.evidence.push(evidence(aa));
@@ -224,7 +225,10 @@ fn client_build(m: &Model, out: &mut Vec<Finding>) {
     let g = groups(m, |e| {
         e.kind == EventKind::ClientVersion
             && e.values.get("direction").map(String::as_str) != Some("received")
-            && e.values.get("version").and_then(|v| parse_version(v)).is_some()
+            && e.values
+                .get("version")
+                .and_then(|v| parse_version(v))
+                .is_some()
     });
     let ews = groups(m, |e| {
         matches!(e.kind, EventKind::EwsRequest | EventKind::EwsFailure)
@@ -234,7 +238,9 @@ fn client_build(m: &Model, out: &mut Vec<Finding>) {
             continue;
         };
         let vs = last.values["version"].clone();
-        let Some(v) = parse_version(&vs) else { continue };
+        let Some(v) = parse_version(&vs) else {
+            continue;
+        };
         let on_prem = ews
             .get(&o)
             .and_then(|x| mailbox_on_prem(x))
@@ -331,7 +337,7 @@ impl RuleFamily for LogRules {
 mod tests {
     use super::*;
     use crate::diagnose::{Context, RuleSettings};
-    use crate::model::{Clock, ClientGen};
+    use crate::model::{ClientGen, Clock};
     use std::path::PathBuf;
 
     fn ev(kind: EventKind, line: u64, values: &[(&str, &str)]) -> LogEvent {
@@ -412,7 +418,11 @@ mod tests {
             ),
         ]);
         assert!(f[0].title.contains("on-premises"), "{}", f[0].title);
-        let f = run(vec![ev(EventKind::ClientVersion, 1, &[("version", "4.0.7577.4051")])]);
+        let f = run(vec![ev(
+            EventKind::ClientVersion,
+            1,
+            &[("version", "4.0.7577.4051")],
+        )]);
         assert!(f[0].title.contains("cannot send Offline IM at all"));
     }
 
@@ -444,10 +454,26 @@ mod tests {
     #[test]
     fn ews_problems_map_to_their_rules() {
         let f = run(vec![
-            ev(EventKind::EwsFailure, 1, &[("problem", "auth"), ("status", "401")]),
-            ev(EventKind::EwsFailure, 2, &[("problem", "auth"), ("status", "401")]),
-            ev(EventKind::EwsFailure, 3, &[("problem", "unreachable"), ("status", "404")]),
-            ev(EventKind::SoapFault, 4, &[("problem", "error"), ("code", "ErrorQuotaExceeded")]),
+            ev(
+                EventKind::EwsFailure,
+                1,
+                &[("problem", "auth"), ("status", "401")],
+            ),
+            ev(
+                EventKind::EwsFailure,
+                2,
+                &[("problem", "auth"), ("status", "401")],
+            ),
+            ev(
+                EventKind::EwsFailure,
+                3,
+                &[("problem", "unreachable"), ("status", "404")],
+            ),
+            ev(
+                EventKind::SoapFault,
+                4,
+                &[("problem", "error"), ("code", "ErrorQuotaExceeded")],
+            ),
             ev(EventKind::EwsFailure, 5, &[]),
         ]);
         let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();

@@ -92,11 +92,11 @@ fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex,
     })
 }
 
+/// Contexts, and markers with their compiled pattern and line, from one file.
+type ParsedFile = (Vec<(String, Regex)>, Vec<(MarkerDef, Regex, usize)>);
+
 /// Parse one markers file. Errors name `origin` and the line.
-fn parse_file(
-    text: &str,
-    origin: &str,
-) -> Result<(Vec<(String, Regex)>, Vec<(MarkerDef, Regex, usize)>), MarkerError> {
+fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
     let def: FileDef = toml::from_str(text).map_err(|e| {
         let msg = e.message().replace('\n', " ");
         match e.span() {
@@ -154,7 +154,10 @@ impl Markers {
             ),
         })?;
         let origin = path.display().to_string();
-        Markers::build(&[(BUILTIN, "assets/markers.toml (built in)"), (&text, &origin)])
+        Markers::build(&[
+            (BUILTIN, "assets/markers.toml (built in)"),
+            (&text, &origin),
+        ])
     }
 
     /// Later files extend earlier ones; a marker or context with the same id replaces it.
@@ -192,10 +195,7 @@ impl Markers {
                     }
                 }
             }
-            let unless = d
-                .unless
-                .as_ref()
-                .and_then(|u| Regex::new(u.get_ref()).ok());
+            let unless = d.unless.as_ref().and_then(|u| Regex::new(u.get_ref()).ok());
             let extract = d
                 .extract
                 .iter()
@@ -223,9 +223,9 @@ impl Markers {
             .multi_line(true)
             .build()
             .map_err(|e| MarkerError::File {
-            origin: "markers".into(),
-            message: e.to_string().replace('\n', " "),
-        })?;
+                origin: "markers".into(),
+                message: e.to_string().replace('\n', " "),
+            })?;
         Ok(Markers {
             markers,
             contexts: ctx,
@@ -564,8 +564,12 @@ mod tests {
 
     #[test]
     fn ews_401_needs_an_ews_context() {
-        let h = hits(&["POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"]);
-        let f = h.iter().find(|x| x.marker == "ews-http-denied").expect("denied");
+        let h =
+            hits(&["POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"]);
+        let f = h
+            .iter()
+            .find(|x| x.marker == "ews-http-denied")
+            .expect("denied");
         assert_eq!(f.values["status"], "401");
         assert_eq!(f.values["problem"], "auth");
         assert!(f.values["url"].contains("/EWS/"));
@@ -596,7 +600,10 @@ mod tests {
             .expect("hr");
         assert_eq!(f.values["status"], "401");
         let h = hits(&["Autodiscover request failed, hr=0x80190194"]);
-        let f = h.iter().find(|x| x.marker == "ews-hresult-http").expect("hr");
+        let f = h
+            .iter()
+            .find(|x| x.marker == "ews-hresult-http")
+            .expect("hr");
         assert_eq!(
             (f.values["status"].as_str(), f.values["problem"].as_str()),
             ("404", "unreachable")
@@ -643,7 +650,10 @@ mod tests {
         let m = Markers::builtin().expect("builtin");
         let mut out = Vec::new();
         Classifier::new(&m).classify(&r, &mut out);
-        let s = out.iter().find(|h| h.marker == "sip-response").expect("sip");
+        let s = out
+            .iter()
+            .find(|h| h.marker == "sip-response")
+            .expect("sip");
         assert_eq!(s.values["status"], "480");
         assert_eq!(s.values["to_address"], "rlee@contoso.com");
         assert_eq!(s.values["cseq"], "1 INVITE");
@@ -660,7 +670,10 @@ mod tests {
             .filter(|x| x.kind == EventKind::Policy)
             .map(|x| (x.values["policy"].as_str(), x.values["value"].as_str()))
             .collect();
-        assert_eq!(p, [("EnableIMAutoArchiving", "false"), ("TracingLevel", "Full")]);
+        assert_eq!(
+            p,
+            [("EnableIMAutoArchiving", "false"), ("TracingLevel", "Full")]
+        );
         let h = hits(&["<imAutoArchiving>false</imAutoArchiving>"]);
         assert!(has(&h, "policy-im-auto-archiving"));
     }
@@ -695,7 +708,10 @@ mod tests {
         let bad = "\n[[marker]]\nid = \"b\"\nkind = \"other\"\npattern = 'a(b'\n";
         let e = Markers::build(&[(bad, "mine.toml")]).expect_err("bad");
         let s = e.to_string();
-        assert!(s.starts_with("mine.toml: line 5: bad regular expression"), "{s}");
+        assert!(
+            s.starts_with("mine.toml: line 5: bad regular expression"),
+            "{s}"
+        );
         let e = Markers::build(&[("[[marker]]\nid='x'\nkind='nope'\npattern='a'\n", "m.toml")])
             .expect_err("kind");
         assert!(e.to_string().starts_with("m.toml: line "), "{e}");

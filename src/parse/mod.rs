@@ -1,10 +1,10 @@
 //! Parsers: bytes in, model values out. Pure functions; no I/O, no clock.
 
-pub mod spool;
-pub mod text;
 pub mod logs;
 pub mod logstream;
 pub mod markers;
+pub mod spool;
+pub mod text;
 pub mod textlog;
 pub mod tracerpt_csv;
 pub mod tracerpt_xml;

@@ -52,7 +52,7 @@ pub fn netsh_prefix(l: &str) -> Option<(Option<&str>, String, &str)> {
 }
 
 /// Parse a timestamp at the start of `s` with one of `formats`; returns it and the rest.
-pub fn leading_time<'a>(s: &'a str, formats: &[&str]) -> Option<(NaiveDateTime, String)> {
+pub fn leading_time(s: &str, formats: &[&str]) -> Option<(NaiveDateTime, String)> {
     // netsh writes U+200E (left-to-right marks) inside dates.
     let clean: String = s.chars().take(64).filter(|&c| c != '\u{200e}').collect();
     let head = clean.trim_start_matches('[');
@@ -106,11 +106,12 @@ pub fn parse<R: Read>(
             Some((lv, th, rest)) => (lv.map(str::to_string), Some(th), rest),
             None => (None, None, l),
         };
-        let start = if thread.is_some() || kind == SourceKind::TextLog || kind == SourceKind::NetshText {
-            leading_time(body, formats)
-        } else {
-            None
-        };
+        let start =
+            if thread.is_some() || kind == SourceKind::TextLog || kind == SourceKind::NetshText {
+                leading_time(body, formats)
+            } else {
+                None
+            };
         match start {
             Some((t, message)) => {
                 if !rec.is_empty() {
@@ -156,8 +157,13 @@ mod tests {
             profile: None,
             accounts: &[],
         };
-        let o = parse_log(s.as_bytes(), SourceKind::NetshText, Path::new("n.txt"), &opts)
-            .expect("parse");
+        let o = parse_log(
+            s.as_bytes(),
+            SourceKind::NetshText,
+            Path::new("n.txt"),
+            &opts,
+        )
+        .expect("parse");
         assert_eq!((o.records, o.skipped), (2, 1));
         assert_eq!(
             o.first.map(|t| t.to_rfc3339()).as_deref(),
@@ -182,8 +188,8 @@ mod tests {
             profile: None,
             accounts: &[],
         };
-        let o = parse_log(s.as_bytes(), SourceKind::TextLog, Path::new("t.log"), &opts)
-            .expect("parse");
+        let o =
+            parse_log(s.as_bytes(), SourceKind::TextLog, Path::new("t.log"), &opts).expect("parse");
         assert_eq!(o.records, 2);
         let f = o
             .events

@@ -24,8 +24,11 @@ pub fn filetime(ticks: u64) -> Option<DateTime<FixedOffset>> {
         return None;
     }
     let since = ticks - FT_UNIX;
-    DateTime::from_timestamp((since / 10_000_000) as i64, ((since % 10_000_000) * 100) as u32)
-        .map(|d| d.fixed_offset())
+    DateTime::from_timestamp(
+        (since / 10_000_000) as i64,
+        ((since % 10_000_000) * 100) as u32,
+    )
+    .map(|d| d.fixed_offset())
 }
 
 fn fields(l: &str) -> Vec<&str> {
@@ -48,7 +51,9 @@ pub fn parse<R: Read>(
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();
-    let mut cols: Option<(Option<usize>, Option<usize>, Option<usize>, Option<usize>)> = None;
+    // Column positions: (Clock-Time, TID, Level, Type).
+    type Cols = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+    let mut cols: Option<Cols> = None;
     let mut bad_clock = false;
     while let Some((no, l)) = lines.next_line()? {
         if l.trim().is_empty() {
@@ -56,7 +61,9 @@ pub fn parse<R: Read>(
         }
         let f = fields(l);
         let Some((clock, tid, level, typ)) = cols else {
-            if f.first().is_some_and(|x| x.trim_start_matches('\u{feff}') == "Event Name") {
+            if f.first()
+                .is_some_and(|x| x.trim_start_matches('\u{feff}') == "Event Name")
+            {
                 let at = |n: &str| f.iter().position(|x| x.eq_ignore_ascii_case(n));
                 cols = Some((at("Clock-Time"), at("TID"), at("Level"), at("Type")));
             } else {
@@ -92,7 +99,8 @@ pub fn parse<R: Read>(
         out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time");
     }
     if cols.is_none() {
-        out.problems.push("no 'Event Name, Type, …' header row found".into());
+        out.problems
+            .push("no 'Event Name, Type, …' header row found".into());
     }
     Ok(out)
 }
@@ -121,8 +129,13 @@ mod tests {
             profile: None,
             accounts: &[],
         };
-        let o = parse_log(s.as_bytes(), SourceKind::TracerptCsv, Path::new("t.csv"), &opts)
-            .expect("parse");
+        let o = parse_log(
+            s.as_bytes(),
+            SourceKind::TracerptCsv,
+            Path::new("t.csv"),
+            &opts,
+        )
+        .expect("parse");
         assert_eq!((o.records, o.skipped), (2, 1));
         assert_eq!(
             o.first.map(|t| t.to_rfc3339()).as_deref(),

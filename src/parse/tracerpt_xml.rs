@@ -243,8 +243,10 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
         ));
         finish(partial, &mut c, &mut rec, &mut hits, path, opts, &mut out);
     } else if !stack.is_empty() && out.problems.is_empty() {
-        out.problems
-            .push(format!("XML ends early: <{}> is never closed", stack.join("/")));
+        out.problems.push(format!(
+            "XML ends early: <{}> is never closed",
+            stack.join("/")
+        ));
     }
     out.lines = line;
     out

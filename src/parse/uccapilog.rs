@@ -40,7 +40,10 @@ pub fn header(l: &str) -> Option<Header<'_>> {
     );
     let rest = &l[23..];
     let (pre, message) = match rest.find("::") {
-        Some(i) => (&rest[..i], rest[i + 2..].strip_prefix(' ').unwrap_or(&rest[i + 2..])),
+        Some(i) => (
+            &rest[..i],
+            rest[i + 2..].strip_prefix(' ').unwrap_or(&rest[i + 2..]),
+        ),
         None => ("", rest.trim_start()),
     };
     let mut thread = None;
@@ -166,7 +169,13 @@ CSeq: 1 INVITE\r
             profile: None,
             accounts: &[],
         };
-        parse_log(bytes, SourceKind::Uccapilog, Path::new("x.UccApilog"), &opts).expect("parse")
+        parse_log(
+            bytes,
+            SourceKind::Uccapilog,
+            Path::new("x.UccApilog"),
+            &opts,
+        )
+        .expect("parse")
     }
 
     #[test]

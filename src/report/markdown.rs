@@ -235,7 +235,10 @@ fn logs(w: &mut dyn Write, m: &crate::model::Model) -> io::Result<()> {
         writeln!(w, "Log times without a zone read as {}.", md(tz))?;
         writeln!(w)?;
     }
-    writeln!(w, "| File | Kind | Records | First | Last | Events | Skipped | Undecoded |")?;
+    writeln!(
+        w,
+        "| File | Kind | Records | First | Last | Events | Skipped | Undecoded |"
+    )?;
     writeln!(w, "|---|---|---:|---|---|---:|---:|---:|")?;
     for s in logs {
         let Some(l) = &s.log else { continue };

@@ -295,7 +295,9 @@ fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
     o.styled(Style::Bold, &format!("logs ({})", logs.len()))?;
     o.nl()?;
     if let Some(tz) = &m.log_tz {
-        o.line(&format!("  log times without a zone read as {tz} (--log-tz)"))?;
+        o.line(&format!(
+            "  log times without a zone read as {tz} (--log-tz)"
+        ))?;
     }
     for s in logs {
         let Some(l) = &s.log else { continue };

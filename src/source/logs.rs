@@ -27,7 +27,18 @@ const SNIFF: usize = 16 * 1024;
 
 /// Extensions worth a look by content (collected logs get renamed, but rarely to `.dll`).
 const SNIFF_EXT: &[&str] = &[
-    "uccapilog", "bak", "log", "txt", "xml", "csv", "tmp", "trace", "old", "1", "2", "0",
+    "uccapilog",
+    "bak",
+    "log",
+    "txt",
+    "xml",
+    "csv",
+    "tmp",
+    "trace",
+    "old",
+    "1",
+    "2",
+    "0",
 ];
 
 fn ext_of(p: &Path) -> String {
@@ -312,38 +323,10 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
         }
     }
     model.sources.extend(sources.into_iter().map(|(s, _)| s));
-    model.events.sort_by(|a, b| {
-        (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line))
-    });
+    model
+        .events
+        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
     model.log_tz = Some(s.tz.label());
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn rotation_keys_group_rotated_files() {
-        let k = |p: &str| timeline_key(Path::new(p));
-        assert_eq!(k("T/Lync-UccApi-0.UccApilog"), "T/lync-uccapi");
-        assert_eq!(k("T/Lync-UccApi-1.UccApilog"), "T/lync-uccapi");
-        assert_eq!(k("T/Lync-UccApi-0.UccApilog.bak"), "T/lync-uccapi");
-        assert_eq!(k("T/trace.xml"), "T/trace");
-    }
-
-    #[test]
-    fn client_generation_from_the_folder() {
-        let c = |p: &str| client_of_log(Path::new(p));
-        assert_eq!(
-            c("/c/Users/j/AppData/Local/Microsoft/Office/16.0/Lync/Tracing/Lync-UccApi-0.UccApilog"),
-            Some(ClientGen::Office16)
-        );
-        assert_eq!(
-            c("/c/Users/j/Tracing/Communicator-uccapi-0.uccapilog"),
-            Some(ClientGen::Lync2010)
-        );
-        assert_eq!(c("/case/logs/x.UccApilog"), None);
-    }
 }
 
 /// The log part of a scan: discover, read, then correlate with the spooled items.
@@ -393,4 +376,32 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::S
         .window
         .unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
     model.related = crate::diagnose::correlate::correlate(model, window);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_keys_group_rotated_files() {
+        let k = |p: &str| timeline_key(Path::new(p));
+        assert_eq!(k("T/Lync-UccApi-0.UccApilog"), "T/lync-uccapi");
+        assert_eq!(k("T/Lync-UccApi-1.UccApilog"), "T/lync-uccapi");
+        assert_eq!(k("T/Lync-UccApi-0.UccApilog.bak"), "T/lync-uccapi");
+        assert_eq!(k("T/trace.xml"), "T/trace");
+    }
+
+    #[test]
+    fn client_generation_from_the_folder() {
+        let c = |p: &str| client_of_log(Path::new(p));
+        assert_eq!(
+            c("/c/Users/j/AppData/Local/Microsoft/Office/16.0/Lync/Tracing/Lync-UccApi-0.UccApilog"),
+            Some(ClientGen::Office16)
+        );
+        assert_eq!(
+            c("/c/Users/j/Tracing/Communicator-uccapi-0.uccapilog"),
+            Some(ClientGen::Lync2010)
+        );
+        assert_eq!(c("/case/logs/x.UccApilog"), None);
+    }
 }
