@@ -353,6 +353,37 @@ mod tests {
     use super::*;
 
     #[test]
+    fn routine_events_are_counted_but_capped_and_failures_always_kept() {
+        let ev = |kind: EventKind, status: &str| LogEvent {
+            path: "x".into(),
+            line: 1,
+            time: None,
+            level: None,
+            kind,
+            marker: "m".into(),
+            account: None,
+            profile: None,
+            excerpt: String::new(),
+            values: [("status".to_string(), status.to_string())].into(),
+        };
+        let mut o = LogOutput::default();
+        let mut full = None;
+        for _ in 0..ROUTINE_CAP + 10 {
+            full = full.or(o.push_event(ev(EventKind::SipRequest, "")));
+            o.push_event(ev(EventKind::SipResponse, "480"));
+            o.push_event(ev(EventKind::EwsFailure, "401"));
+        }
+        let n = ROUTINE_CAP + 10;
+        assert_eq!(o.counts[&EventKind::SipRequest], n);
+        assert_eq!(full, Some(EventKind::SipRequest));
+        let kept = |k| o.events.iter().filter(|e| e.kind == k).count() as u64;
+        assert_eq!(kept(EventKind::SipRequest), ROUTINE_CAP);
+        assert_eq!(kept(EventKind::SipResponse), n, "480s are always kept");
+        assert_eq!(kept(EventKind::EwsFailure), n);
+        assert_eq!(o.not_kept, 10);
+    }
+
+    #[test]
     fn time_zones_parse() {
         assert_eq!(LogTz::parse("UTC"), Ok(LogTz::Utc));
         assert_eq!(LogTz::parse("local"), Ok(LogTz::Local));
