@@ -213,6 +213,67 @@ pub struct ScanOpts {
     /// Interactive view: enable the mouse (off by default so terminal text selection works).
     #[arg(long)]
     pub mouse: bool,
+    /// Read FILE as a trace log too, whatever its name or place (repeatable).
+    #[arg(long = "log", value_name = "FILE")]
+    pub logs: Vec<String>,
+
+    /// chrono format of the timestamp that starts a record in a --log text log
+    /// (e.g. "%d.%m.%Y %H:%M:%S"). Default: common shapes.
+    #[arg(long, value_name = "FMT")]
+    pub log_time_format: Option<String>,
+
+    /// Zone of log timestamps that carry none: local (this machine), UTC, or an offset like
+    /// +01:00 [default: local].
+    #[arg(long, value_name = "TZ", value_parser = crate::parse::logs::LogTz::parse)]
+    pub log_tz: Option<crate::parse::logs::LogTz>,
+
+    /// Extra log markers (TOML, same shape as the built-in assets/markers.toml).
+    #[arg(long, value_name = "FILE")]
+    pub markers: Option<PathBuf>,
+
+    /// Window around an item's write time in which log events count as related [default: 5m].
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub window: Option<Duration>,
+}
+
+/// The log part of the scan settings: flags over the config file over defaults.
+fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, Fatal> {
+    let mut logs = Vec::new();
+    for l in &opts.logs {
+        logs.push(source::paths::resolve_arg(l).map_err(|e| Fatal(format!("--log {l}: {e}")))?);
+    }
+    if logs.is_empty() {
+        logs = file.logs.clone().unwrap_or_default();
+    }
+    let log_tz = match (opts.log_tz, &file.log_tz) {
+        (Some(t), _) => t,
+        (None, Some(s)) => crate::parse::logs::LogTz::parse(s)
+            .map_err(|e| Fatal(format!("config: log_tz: {e}")))?,
+        (None, None) => Default::default(),
+    };
+    let window = match (opts.window, &file.window) {
+        (Some(d), _) => Some(d),
+        (None, Some(s)) => {
+            Some(crate::duration::parse(s).map_err(|e| Fatal(format!("config: window: {e}")))?)
+        }
+        (None, None) => None,
+    };
+    let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
+        Some(p) => crate::parse::markers::Markers::with_user_file(p),
+        None => crate::parse::markers::Markers::builtin(),
+    }
+    .map_err(|e| Fatal(e.to_string()))?;
+    Ok(scan::ScanConfig {
+        logs,
+        log_time_format: opts
+            .log_time_format
+            .clone()
+            .or_else(|| file.log_time_format.clone()),
+        log_tz,
+        markers: Some(std::sync::Arc::new(markers)),
+        window,
+        mailbox_files: Vec::new(),
+    })
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -277,6 +338,7 @@ impl Settings {
             (None, None) => None,
         }
         .map(|d| d.max(Duration::from_millis(100)));
+        let scan_cfg = scan_config(opts, &file)?;
         Ok(Settings {
             clock: Clock {
                 now: opts.now.unwrap_or(real_now),
@@ -288,7 +350,10 @@ impl Settings {
             fail_on: opts.fail_on.or(file.fail_on).unwrap_or_default(),
             profiles_root: file.profiles_root,
             frozen: opts.now.is_some(),
-            scan: scan::ScanConfig { mailbox_files },
+            scan: scan::ScanConfig {
+                mailbox_files,
+                ..scan_cfg
+            },
             rules,
             poll,
             theme: opts.theme.or(file.theme).unwrap_or_default(),

@@ -61,6 +61,12 @@ pub struct FileConfig {
     pub mouse: Option<bool>,
     /// Interactive view key overrides: action name → keys.
     pub keys: Option<std::collections::BTreeMap<String, Vec<String>>>,
+    /// Extra trace logs to read (like --log).
+    pub logs: Option<Vec<PathBuf>>,
+    pub log_time_format: Option<String>,
+    pub log_tz: Option<String>,
+    pub markers: Option<PathBuf>,
+    pub window: Option<String>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -116,6 +122,20 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # [keys]
 # quit = ["q", "ctrl-c"]
 # next-error = ["e", "f8"]
+# Extra trace logs to read whatever their name (like --log FILE).
+# logs = ['C:\case\client.log']
+
+# chrono format of the timestamp that starts a record in such a text log.
+# log_time_format = "%d.%m.%Y %H:%M:%S"
+
+# Zone of log timestamps that carry none: "local" (this machine), "UTC" or an offset "+01:00".
+# log_tz = "local"
+
+# Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones.
+# markers = 'C:\spoolscope\my-markers.toml'
+
+# Window around an item's write time in which log events count as related.
+# window = "5m"
 "#;
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).

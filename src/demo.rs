@@ -141,9 +141,34 @@ fn files() -> Vec<(String, DemoFile)> {
     ]
 }
 
+/// The instant the demo's collected evidence was written against; its timestamps are moved so
+/// that this instant becomes "now".
+const ASSET_NOW: &str = "2026-03-02T14:00:00Z";
+
+/// Move every `YYYY-MM-DDTHH:MM:SSZ` time in `text` by `now − ASSET_NOW`, so collected evidence
+/// tells the same story as the spooler and the logs whatever day the demo runs.
+fn shift_times(text: &str, now: DateTime<Utc>) -> String {
+    let Ok(base) = DateTime::parse_from_rfc3339(ASSET_NOW) else {
+        return text.to_string();
+    };
+    let delta = now - base.with_timezone(&Utc);
+    let Ok(re) = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z") else {
+        return text.to_string();
+    };
+    re.replace_all(text, |c: &regex::Captures<'_>| {
+        DateTime::parse_from_rfc3339(&c[0])
+            .map(|t| {
+                (t.with_timezone(&Utc) + delta).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+            })
+            .unwrap_or_else(|_| c[0].to_string())
+    })
+    .into_owned()
+}
+
 fn encode(content: &[u8], enc: Enc) -> Vec<u8> {
     match enc {
-        Enc::Raw | Enc::Utf8 => content.to_vec(),
+        Enc::Raw => content.to_vec(),
+        Enc::Utf8 => content.to_vec(),
         Enc::Utf16leBom => {
             let text = String::from_utf8_lossy(content);
             let mut v = vec![0xFF, 0xFE];
@@ -162,7 +187,11 @@ pub fn write_into(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&path, encode(f.content, f.enc))?;
+        let bytes = match f.enc {
+            Enc::Utf8 => shift_times(&String::from_utf8_lossy(f.content), now).into_bytes(),
+            _ => f.content.to_vec(),
+        };
+        fs::write(&path, encode(&bytes, f.enc))?;
         let now_sys: SystemTime = now.into();
         let t = if f.age_secs >= 0 {
             now_sys - Duration::from_secs(f.age_secs as u64)
@@ -176,6 +205,53 @@ pub fn write_into(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
     }
     // An account whose spooler is empty: healthy, still listed.
     fs::create_dir_all(root.join(OPS).join("History Spooler"))?;
+    write_logs(root, now)?;
+    Ok(())
+}
+
+/// jdoe's client trace (current file and a `.bak` rotation). Times are written as the local
+/// time of this machine, like the client does, relative to `now`.
+const DEMO_LOGS: &[(&str, &str)] = &[
+    (
+        "Lync-UccApi-0.UccApilog",
+        include_str!("../assets/demo/Lync-UccApi-0.UccApilog"),
+    ),
+    (
+        "Lync-UccApi-0.UccApilog.bak",
+        include_str!("../assets/demo/Lync-UccApi-0.UccApilog.bak"),
+    ),
+];
+
+/// Replace `{T:<seconds before now>}` with a UccApilog timestamp in the local zone.
+pub fn render_log_template(tmpl: &str, now: DateTime<Utc>) -> String {
+    let mut out = String::with_capacity(tmpl.len() + 64);
+    for line in tmpl.lines() {
+        match line
+            .strip_prefix("{T:")
+            .and_then(|r| r.split_once('}'))
+            .and_then(|(secs, rest)| secs.parse::<f64>().ok().map(|s| (s, rest)))
+        {
+            Some((secs, rest)) => {
+                let t = now - chrono::Duration::milliseconds((secs * 1000.0).round() as i64);
+                let local = t.with_timezone(&chrono::Local);
+                out.push_str(&local.format("%m/%d/%Y|%H:%M:%S%.3f").to_string());
+                out.push_str(rest);
+            }
+            None => out.push_str(line),
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+fn write_logs(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
+    let dir = root
+        .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync")
+        .join("Tracing");
+    fs::create_dir_all(&dir)?;
+    for (name, tmpl) in DEMO_LOGS {
+        fs::write(dir.join(name), render_log_template(tmpl, now))?;
+    }
     Ok(())
 }
 

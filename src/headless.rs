@@ -126,6 +126,8 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     let mut live = Live {
         watcher: start_watch(&scan, settings, tx.clone()),
     };
+    // Anything that appeared or went between the scan and the watcher's start.
+    reconcile(&mut scan.model);
     let watcher = &live.watcher;
     let mut hb = Line::new("heartbeat", now(), &origin);
     hb.message = Some(format!(
@@ -191,6 +193,32 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                 live.watcher = start_watch(&scan, settings, tx.clone());
             }
         }
+    }
+}
+
+/// List every spooler again and apply what differs from the model (files created or removed
+/// while the watcher was starting).
+fn reconcile(model: &mut Model) {
+    let known: std::collections::BTreeSet<PathBuf> =
+        model.items.iter().map(|i| i.path.clone()).collect();
+    let mut changed: Vec<PathBuf> = Vec::new();
+    for sp in model.accounts.iter().filter_map(|a| a.spooler.as_ref()) {
+        let now: std::collections::BTreeSet<PathBuf> = std::fs::read_dir(sp)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        changed.extend(now.difference(&known).cloned());
+        changed.extend(
+            known
+                .iter()
+                .filter(|p| p.parent() == Some(sp.as_path()) && !now.contains(*p))
+                .cloned(),
+        );
+    }
+    if !changed.is_empty() {
+        watch::apply(model, &changed);
     }
 }
 

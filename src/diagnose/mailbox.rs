@@ -572,6 +572,18 @@ fn is_internal(domain: &str, orgs: &[String]) -> bool {
     })
 }
 
+/// Log events that belong to sending an offline message: the SIP 480 that starts the offline
+/// path (the recipient is offline), and the EWS calls that write the message. Other SIP traffic
+/// (presence, sign-in) says nothing about where an offline message goes.
+fn on_offline_path(e: &crate::model::LogEvent) -> bool {
+    use crate::model::EventKind;
+    match e.kind {
+        EventKind::SipResponse => val(e, "status") == Some("480"),
+        EventKind::EwsRequest | EventKind::EwsFailure => true,
+        _ => false,
+    }
+}
+
 fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let s = &ctx.settings.mailbox;
@@ -619,7 +631,11 @@ fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 });
             }
         }
-        for e in m.events.iter().filter(|e| e.account == Some(idx)) {
+        for e in m
+            .events
+            .iter()
+            .filter(|e| e.account == Some(idx) && on_offline_path(e))
+        {
             let rcpts: Vec<&str> = ["to", "recipient", "recipients"]
                 .iter()
                 .filter_map(|k| val(e, k))
@@ -629,7 +645,13 @@ fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             let joined = rcpts.join(" ");
             let addrs = crate::parse::text::find_addresses(&joined);
-            let ext = check(val(e, "from"), addrs.iter().map(String::as_str).collect());
+            let sender = val(e, "from_address")
+                .map(str::to_string)
+                .or_else(|| val(e, "from").and_then(crate::parse::text::first_address));
+            let ext = check(
+                sender.as_deref(),
+                addrs.iter().map(String::as_str).collect(),
+            );
             if !ext.is_empty() {
                 ev.push(event_evidence(e, &format!("→ {}", ext.join(", "))));
             }
@@ -685,7 +707,7 @@ fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 let v = p.get("EnableIMAutoArchiving").unwrap_or("False");
                 let mut f = finding(
                     "autoarchiving-disabled",
-                    Severity::Warning,
+                    Severity::Critical,
                     None,
                     format!(
                         "Client policy {} turns IM auto-archiving off (EnableIMAutoArchiving : {v}): its users cannot send offline messages",
@@ -951,9 +973,9 @@ mod tests {
         m.mailbox.push(p);
         let f = run(&m, &RuleSettings::default());
         assert_eq!(f.len(), 2);
-        assert_eq!(f[0].rule, "offline-im-disabled");
-        assert!(f[0].title.contains("Global"));
-        assert_eq!(f[1].rule, "autoarchiving-disabled");
-        assert!(f[1].title.contains("Tag:NoArchive"));
+        let by = |r: &str| f.iter().find(|x| x.rule == r).expect(r);
+        assert!(by("offline-im-disabled").title.contains("Global"));
+        assert!(by("autoarchiving-disabled").title.contains("Tag:NoArchive"));
+        assert!(f.iter().all(|x| x.severity == Severity::Critical));
     }
 }

@@ -4,6 +4,8 @@
 //! Adding a family is one new file and one line here. Remediation and explanation texts are data
 //! in `assets/rules.toml`.
 
+pub mod correlate;
+mod logs;
 pub mod mailbox;
 mod remediation;
 mod spool;
@@ -34,7 +36,8 @@ pub trait RuleFamily: Sync {
 }
 
 /// Every rule family, in evaluation order.
-pub static FAMILIES: &[&dyn RuleFamily] = &[&spool::SpoolRules, &mailbox::MailboxRules];
+pub static FAMILIES: &[&dyn RuleFamily] =
+    &[&spool::SpoolRules, &logs::LogRules, &mailbox::MailboxRules];
 
 /// Run every rule. Findings come out most severe first, then by account and rule.
 pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {

@@ -16,7 +16,7 @@ pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
     parse_bool, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
 };
-pub use source::{ScanError, Source, SourceKind};
+pub use source::{LogSummary, ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -32,6 +32,13 @@ pub struct Model {
     pub events: Vec<LogEvent>,
     /// Mailbox-side evidence files (listings, folder statistics, policy exports).
     pub mailbox: Vec<MailboxFile>,
+    /// Log evidence near each spooled item's write time (item path → evidence), from
+    /// `diagnose::correlate`.
+    pub related: std::collections::BTreeMap<std::path::PathBuf, Vec<Evidence>>,
+    /// How zone-less log timestamps were read (said in the reports), when logs were read.
+    pub log_tz: Option<String>,
+    /// Whether the scan looked for trace logs (so their absence means something).
+    pub logs_scanned: bool,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

@@ -1,4 +1,7 @@
+use super::{ClientGen, EventKind};
+use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 /// What kind of evidence a scanned source is. The JSON names are part of the schema.
@@ -43,6 +46,50 @@ pub struct Source {
     pub records: u64,
     /// Entries that were passed over (not regular files, links, undecodable records…).
     pub skipped: u64,
+    /// For logs: what reading it found (encoding, times, counts). Flattened into the JSON.
+    #[serde(flatten, default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogSummary>,
+}
+
+/// What reading one log found, beyond its record count.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSummary {
+    /// `utf-8`, `utf-8-bom`, `utf-16le-bom`, …
+    pub encoding: String,
+    /// How the kind was recognised: `name`, `content`, `name+content`, `--log`.
+    pub detected_by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    /// The client generation of the folder the log sits in, when the path shows it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientGen>,
+    /// The account the log belongs to, when its profile has exactly one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    /// Rotated files of one log (`-0`, `-1`, `.bak`) share this key; `timeline_index` orders
+    /// them by time (0 = oldest).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline_index: Option<usize>,
+    pub lines: u64,
+    /// Lines longer than the cap, cut (not dropped).
+    pub truncated_lines: u64,
+    /// Events the converter could not decode (tracerpt `ProcessingErrorData`).
+    pub undecoded: u64,
+    /// Records whose date or time is impossible (kept without a time).
+    pub bad_times: u64,
+    pub first: Option<DateTime<FixedOffset>>,
+    pub last: Option<DateTime<FixedOffset>>,
+    /// Classified events by kind.
+    pub events: BTreeMap<EventKind, u64>,
+    /// How zone-less timestamps were read: `local`, `UTC` or an offset.
+    pub time_zone: String,
+    /// The last line had no ending: the file was probably still being written.
+    pub growing: bool,
+    /// Heuristics used, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub notes: Vec<String>,
 }
 
 /// A problem with one file or folder. The scan goes on without it.

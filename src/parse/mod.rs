@@ -1,6 +1,13 @@
 //! Parsers: bytes in, model values out. Pure functions; no I/O, no clock.
 
+pub mod logs;
+pub mod logstream;
 pub mod mailbox;
+pub mod markers;
 pub mod psexport;
 pub mod spool;
 pub mod text;
+pub mod textlog;
+pub mod tracerpt_csv;
+pub mod tracerpt_xml;
+pub mod uccapilog;

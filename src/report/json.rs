@@ -33,6 +33,9 @@ pub struct JsonReport<'a> {
     /// Mailbox evidence files (listings, folder statistics, policy exports); subjects never.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     pub mailbox: &'a [MailboxFile],
+    /// How zone-less log timestamps were read, when logs were read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_time_zone: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -86,6 +89,9 @@ pub struct JsonItem<'a> {
     pub body: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<&'a str>,
+    /// Log events near the item's write time that explain it (SIP 480, EWS attempts/failures…).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub related: &'a [crate::model::Evidence],
 }
 
 impl<'a> JsonItem<'a> {
@@ -110,7 +116,14 @@ impl<'a> JsonItem<'a> {
             ignorable: it.ignorable,
             body: it.body.as_deref().filter(|_| show_content),
             preview: it.preview.as_deref().filter(|_| show_content),
+            related: &[],
         }
+    }
+
+    /// The same item with its correlated log evidence.
+    pub fn with_related(mut self, related: &'a [crate::model::Evidence]) -> JsonItem<'a> {
+        self.related = related;
+        self
     }
 }
 
@@ -143,7 +156,10 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
     let items = m
         .items
         .iter()
-        .map(|it| JsonItem::of(it, &m.accounts[it.account], clock, r.opts.show_content))
+        .map(|it| {
+            JsonItem::of(it, &m.accounts[it.account], clock, r.opts.show_content)
+                .with_related(m.related.get(&it.path).map(Vec::as_slice).unwrap_or(&[]))
+        })
         .collect();
     let mut findings = BTreeMap::new();
     for sev in ["critical", "warning", "info"] {
@@ -177,6 +193,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         sources: &m.sources,
         errors: &m.errors,
         mailbox: &m.mailbox,
+        log_time_zone: m.log_tz.as_deref(),
     }
 }
 

@@ -134,6 +134,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 )?;
             }
         }
+        related(w, m, idx, r)?;
         let fs: Vec<&Finding> = r
             .findings
             .iter()
@@ -165,6 +166,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             finding(w, f)?;
         }
     }
+    logs(w, m)?;
     if !m.errors.is_empty() {
         writeln!(w)?;
         writeln!(w, "## Errors ({})", m.errors.len())?;
@@ -177,6 +179,85 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 md(&e.message)
             )?;
         }
+    }
+    Ok(())
+}
+
+/// Log evidence near each stuck item of account `idx`.
+fn related(
+    w: &mut dyn Write,
+    m: &crate::model::Model,
+    idx: usize,
+    r: &Report<'_>,
+) -> io::Result<()> {
+    let stuck: Vec<&Item> = m
+        .items_of(idx)
+        .filter(|i| i.state(r.opts.clock) == crate::model::ItemState::Stuck)
+        .filter(|i| m.related.contains_key(&i.path))
+        .collect();
+    if stuck.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "### Related log events")?;
+    for it in stuck {
+        writeln!(w)?;
+        writeln!(w, "{}:", code(&sanitize::truncate(&it.name(), 60)))?;
+        writeln!(w)?;
+        for e in m.related.get(&it.path).into_iter().flatten() {
+            let mut loc = e.path.to_string_lossy().into_owned();
+            if let Some(l) = e.line {
+                loc.push_str(&format!(":{l}"));
+            }
+            write!(w, "- {}", code(&loc))?;
+            if let Some(t) = e.time {
+                write!(w, " at {}", t.format("%Y-%m-%d %H:%M:%S"))?;
+            }
+            if let Some(x) = &e.excerpt {
+                write!(w, " — {}", md(&sanitize::truncate(x, 160)))?;
+            }
+            writeln!(w)?;
+        }
+    }
+    Ok(())
+}
+
+/// The logs read, with their counts.
+fn logs(w: &mut dyn Write, m: &crate::model::Model) -> io::Result<()> {
+    let logs: Vec<&crate::model::Source> = m.sources.iter().filter(|s| s.log.is_some()).collect();
+    if logs.is_empty() {
+        return Ok(());
+    }
+    writeln!(w)?;
+    writeln!(w, "## Logs ({})", logs.len())?;
+    writeln!(w)?;
+    if let Some(tz) = &m.log_tz {
+        writeln!(w, "Log times without a zone read as {}.", md(tz))?;
+        writeln!(w)?;
+    }
+    writeln!(
+        w,
+        "| File | Kind | Records | First | Last | Events | Skipped | Undecoded |"
+    )?;
+    writeln!(w, "|---|---|---:|---|---|---:|---:|---:|")?;
+    for s in logs {
+        let Some(l) = &s.log else { continue };
+        let t = |x: Option<chrono::DateTime<chrono::FixedOffset>>| {
+            x.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+                .unwrap_or_else(|| "?".into())
+        };
+        writeln!(
+            w,
+            "| {} | {} | {} | {} | {} | {} | {} | {} |",
+            code(&s.path.to_string_lossy()),
+            s.kind.as_str(),
+            s.records,
+            t(l.first),
+            t(l.last),
+            l.events.values().sum::<u64>(),
+            s.skipped,
+            l.undecoded
+        )?;
     }
     Ok(())
 }

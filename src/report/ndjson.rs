@@ -83,7 +83,13 @@ impl Snapshot {
         for it in &model.items {
             let acc = &model.accounts[it.account];
             let state = it.state(clock);
-            let j = JsonItem::of(it, acc, clock, show_content);
+            let j = JsonItem::of(it, acc, clock, show_content).with_related(
+                model
+                    .related
+                    .get(&it.path)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]),
+            );
             let v = serde_json::to_value(&j).unwrap_or(Value::Null);
             s.items.insert(
                 it.path.clone(),

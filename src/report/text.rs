@@ -202,6 +202,9 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                     o.block("        │ ", p)?;
                 }
             }
+            if state == ItemState::Stuck {
+                write_related(&mut o, m.related.get(&it.path), acc.dir.parent())?;
+            }
         }
         for f in r
             .findings
@@ -228,6 +231,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             write_finding(&mut o, f, "  ", None)?;
         }
     }
+    write_logs(&mut o, m)?;
     if !m.errors.is_empty() {
         o.nl()?;
         o.styled(Style::Bold, &format!("errors ({})", m.errors.len()))?;
@@ -243,6 +247,89 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             "message subjects and bodies hidden; --show-content reveals them",
         )?;
         o.nl()?;
+    }
+    Ok(())
+}
+
+/// Related log events shown under a stuck item.
+pub const RELATED_SHOWN: usize = 6;
+
+/// The log evidence near a stuck item's write time.
+fn write_related(
+    o: &mut Out<'_>,
+    related: Option<&Vec<crate::model::Evidence>>,
+    base: Option<&Path>,
+) -> io::Result<()> {
+    let Some(rel) = related else { return Ok(()) };
+    for e in rel.iter().take(RELATED_SHOWN) {
+        o.styled(Style::Dim, "             related  ")?;
+        o.text(&short_path(&e.path, base))?;
+        if let Some(l) = e.line {
+            o.text(&format!(":{l}"))?;
+        }
+        if let Some(t) = e.time {
+            o.text(&format!("  {}", t.format("%H:%M:%S")))?;
+        }
+        if let Some(x) = &e.excerpt {
+            o.text("  ")?;
+            o.text(&sanitize::cell(x, 120))?;
+        }
+        o.nl()?;
+    }
+    if rel.len() > RELATED_SHOWN {
+        o.line(&format!(
+            "                      … and {} more (see --format json)",
+            rel.len() - RELATED_SHOWN
+        ))?;
+    }
+    Ok(())
+}
+
+/// One line per log read: kind, records, time span, what was passed over.
+fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
+    let logs: Vec<&crate::model::Source> = m.sources.iter().filter(|s| s.log.is_some()).collect();
+    if logs.is_empty() {
+        return Ok(());
+    }
+    o.nl()?;
+    o.styled(Style::Bold, &format!("logs ({})", logs.len()))?;
+    o.nl()?;
+    if let Some(tz) = &m.log_tz {
+        o.line(&format!(
+            "  log times without a zone read as {tz} (--log-tz)"
+        ))?;
+    }
+    for s in logs {
+        let Some(l) = &s.log else { continue };
+        let mut line = format!(
+            "  {}  {} · {} records",
+            s.path.to_string_lossy(),
+            s.kind.as_str(),
+            s.records
+        );
+        if let (Some(a), Some(b)) = (l.first, l.last) {
+            line.push_str(&format!(
+                " · {} – {}",
+                a.format("%Y-%m-%d %H:%M:%S"),
+                b.format("%Y-%m-%d %H:%M:%S")
+            ));
+        }
+        let n: u64 = l.events.values().sum();
+        line.push_str(&format!(" · {n} events · {}", l.encoding));
+        for (what, k) in [
+            ("skipped", s.skipped),
+            ("cut long lines", l.truncated_lines),
+            ("undecoded", l.undecoded),
+            ("impossible times", l.bad_times),
+        ] {
+            if k > 0 {
+                line.push_str(&format!(" · {k} {what}"));
+            }
+        }
+        if l.growing {
+            line.push_str(" · still being written");
+        }
+        o.line(&line)?;
     }
     Ok(())
 }

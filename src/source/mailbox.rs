@@ -156,6 +156,7 @@ pub fn collect(model: &mut Model, others: &[OtherFile], explicit: &[PathBuf]) {
             kind,
             records: f.records(),
             skipped: f.skipped,
+            log: None,
         });
     }
     model.mailbox.extend(files);

@@ -27,6 +27,16 @@ pub struct Scan {
 pub struct ScanConfig {
     /// Mailbox evidence files named with `--mailbox FILE` (read even when not under a root).
     pub mailbox_files: Vec<PathBuf>,
+    /// Extra log files to read (`--log FILE`), whatever their name.
+    pub logs: Vec<PathBuf>,
+    /// chrono format of record timestamps in text logs (`--log-time-format`).
+    pub log_time_format: Option<String>,
+    /// How to read zone-less log timestamps (`--log-tz`).
+    pub log_tz: crate::parse::logs::LogTz,
+    /// Markers (built-in plus `--markers FILE`); `None` = the built-in ones.
+    pub markers: Option<std::sync::Arc<crate::parse::markers::Markers>>,
+    /// Correlation window around an item's write time (`--window`); `None` = 5 minutes.
+    pub window: Option<std::time::Duration>,
 }
 
 /// Walk `roots` and read every spooler under them.
@@ -57,12 +67,14 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
                 kind: SourceKind::Spooler,
                 records: model.items.iter().filter(|it| it.account == i).count() as u64,
                 skipped: d.spool_skipped.get(&i).copied().unwrap_or(0),
+                log: None,
             });
         }
     }
     model.sort();
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
     let roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
+    super::logs::scan_logs(&d.other_files, &mut model, config);
     Scan {
         model,
         other_files: d.other_files,

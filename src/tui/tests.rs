@@ -120,6 +120,7 @@ fn model() -> Model {
             kind: SourceKind::Spooler,
             records: 0,
             skipped: 0,
+            log: None,
         });
     }
     m.events = vec![

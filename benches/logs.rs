@@ -1,0 +1,95 @@
+//! Log throughput: generate a UccApilog of at least 200 MB (SPOOLSCOPE_BENCH_MB to change) in a
+//! temporary folder, then time (1) a plain pass that only counts lines and (2) the real parse +
+//! classification, over the same file in the same run. Prints MB/s, the ratio, and peak memory
+//! (VmHWM from /proc/self/status, Linux only). Run with `cargo bench --bench logs`.
+
+use spoolscope::corpus;
+use spoolscope::model::SourceKind;
+use spoolscope::parse::logs::{parse_log, LogTz, ParseOptions};
+use spoolscope::parse::markers::Markers;
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::time::Instant;
+
+fn vm_hwm_kib() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let l = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    l.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mb: u64 = std::env::var("SPOOLSCOPE_BENCH_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200);
+    let dir = tempfile::tempdir()?;
+    let path = dir.path().join("Lync-UccApi-0.UccApilog");
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .ok_or("date")?;
+    let t = Instant::now();
+    let stats = {
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+        let s = corpus::write_uccapilog(&mut w, 42, mb << 20, start)?;
+        w.flush()?;
+        s
+    };
+    let size = stats.bytes as f64 / (1u64 << 20) as f64;
+    println!(
+        "generated {size:.1} MiB, {} lines, {} records in {:.1} s",
+        stats.lines,
+        stats.records,
+        t.elapsed().as_secs_f64()
+    );
+
+    // (1) Plain pass: read and count line feeds.
+    let t = Instant::now();
+    let mut f = File::open(&path)?;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut lines = 0u64;
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
+    }
+    let plain = t.elapsed().as_secs_f64();
+    assert_eq!(lines, stats.lines);
+
+    // (2) Parse and classify.
+    let markers = Markers::builtin()?;
+    let opts = ParseOptions {
+        markers: &markers,
+        tz: LogTz::Utc,
+        time_format: None,
+        profile: None,
+        accounts: &[],
+    };
+    let t = Instant::now();
+    let file = File::open(&path)?;
+    let out = parse_log(file, SourceKind::Uccapilog, &path, &opts)?;
+    let full = t.elapsed().as_secs_f64();
+    assert_eq!(out.records, stats.records);
+
+    let events: u64 = out.counts.values().sum();
+    println!(
+        "line count pass : {:8.1} MB/s  ({plain:.2} s)",
+        size / plain
+    );
+    println!(
+        "parse + classify: {:8.1} MB/s  ({full:.2} s), {} records, {events} events ({} kept)",
+        size / full,
+        out.records,
+        out.events.len()
+    );
+    println!(
+        "ratio           : parse is {:.1}x the line-count time",
+        full / plain
+    );
+    match vm_hwm_kib() {
+        Some(k) => println!("peak memory     : {:.1} MiB (VmHWM)", k as f64 / 1024.0),
+        None => println!("peak memory     : unavailable (no /proc/self/status)"),
+    }
+    Ok(())
+}

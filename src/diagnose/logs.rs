@@ -1,0 +1,484 @@
+//! Rules fed by trace logs: `ews-auth-failed`, `ews-unreachable`, `ews-error`,
+//! `autoarchiving-disabled`, `client-build-unsupported`, `tracing-missing`.
+//!
+//! Events are grouped by the account they were tied to, else by the profile of the log.
+
+use super::{finding, Context, RuleFamily};
+use crate::model::{
+    Account, EventKind, Evidence, Finding, ItemState, LogEvent, Model, Severity, SourceKind,
+};
+use std::collections::BTreeMap;
+
+pub struct LogRules;
+
+/// Evidence lines kept per finding (the report shows the first few and counts the rest).
+const MAX_EVIDENCE: usize = 50;
+
+/// Offline IM needs this client build, or `ONPREM_MIN` with an on-premises mailbox.
+pub const OFFLINE_IM_MIN: [u32; 4] = [16, 0, 6701, 1000];
+pub const ONPREM_MIN: [u32; 4] = [16, 0, 6920, 1000];
+
+/// `16.0.6366.2062` → `[16, 0, 6366, 2062]`.
+pub fn parse_version(s: &str) -> Option<[u32; 4]> {
+    let mut v = [0u32; 4];
+    let mut parts = s.trim().split('.');
+    for slot in &mut v {
+        *slot = parts.next()?.parse().ok()?;
+    }
+    Some(v)
+}
+
+fn evidence(e: &LogEvent) -> Evidence {
+    Evidence {
+        path: e.path.clone(),
+        line: Some(e.line),
+        time: e.time,
+        excerpt: Some(e.excerpt.clone()),
+    }
+}
+
+/// Whom a group of events concerns.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Owner {
+    Account(usize),
+    Profile(Option<String>),
+}
+
+fn owner(e: &LogEvent) -> Owner {
+    match e.account {
+        Some(a) => Owner::Account(a),
+        None => Owner::Profile(e.profile.clone()),
+    }
+}
+
+fn make(m: &Model, o: &Owner, rule: &str, sev: Severity, title: String) -> Finding {
+    match o {
+        Owner::Account(a) => finding(rule, sev, m.accounts.get(*a), title),
+        Owner::Profile(p) => {
+            let mut f = finding(rule, sev, None, title);
+            f.profile = p.clone();
+            f
+        }
+    }
+}
+
+type Groups<'a> = BTreeMap<Owner, Vec<&'a LogEvent>>;
+
+fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> {
+    let mut g: BTreeMap<Owner, Vec<&LogEvent>> = BTreeMap::new();
+    for e in m.events.iter().filter(|e| keep(e)) {
+        g.entry(owner(e)).or_default().push(e);
+    }
+    g
+}
+
+/// `401 ×7, ErrorAccessDenied ×1`
+fn tally(evs: &[&LogEvent]) -> String {
+    let mut t: BTreeMap<String, usize> = BTreeMap::new();
+    for e in evs {
+        let k = e
+            .values
+            .get("status")
+            .or_else(|| e.values.get("code"))
+            .or_else(|| e.values.get("reason"))
+            .cloned()
+            .unwrap_or_else(|| "error".into());
+        *t.entry(k).or_default() += 1;
+    }
+    t.iter()
+        .map(|(k, n)| format!("{k} ×{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn span(evs: &[&LogEvent]) -> String {
+    let times: Vec<_> = evs.iter().filter_map(|e| e.time).collect();
+    match (times.iter().min(), times.iter().max()) {
+        (Some(a), Some(b)) if a == b => format!(", at {}", a.format("%Y-%m-%d %H:%M")),
+        (Some(a), Some(b)) => format!(
+            ", {}–{}",
+            a.format("%Y-%m-%d %H:%M"),
+            if a.date_naive() == b.date_naive() {
+                b.format("%H:%M").to_string()
+            } else {
+                b.format("%Y-%m-%d %H:%M").to_string()
+            }
+        ),
+        _ => String::new(),
+    }
+}
+
+fn problem_rule(m: &Model, problem: &str, rule: &str, words: &str, out: &mut Vec<Finding>) {
+    let g = groups(m, |e| {
+        matches!(e.kind, EventKind::EwsFailure | EventKind::SoapFault)
+            && e.values.get("problem").map(String::as_str) == Some(problem)
+    });
+    for (o, mut evs) in g {
+        // Two markers on one line (`401 Unauthorized hr=0x80190191`) are one piece of evidence.
+        let mut seen = std::collections::BTreeSet::new();
+        evs.retain(|e| seen.insert((&e.path, e.line)));
+        let title = format!("{words}: {}{}", tally(&evs), span(&evs));
+        let mut f = make(m, &o, rule, Severity::Warning, title);
+        f.evidence = evs.iter().take(MAX_EVIDENCE).map(|e| evidence(e)).collect();
+        out.push(f);
+    }
+}
+
+fn is_false(v: &str) -> bool {
+    matches!(
+        v.trim()
+            .trim_start_matches('$')
+            .to_ascii_lowercase()
+            .as_str(),
+        "false" | "0" | "no" | "off"
+    )
+}
+
+fn autoarchiving(m: &Model, out: &mut Vec<Finding>) {
+    let g = groups(m, |e| {
+        e.kind == EventKind::Policy && e.values.contains_key("policy")
+    });
+    for (o, evs) in g {
+        // The latest value of each policy wins.
+        let mut latest: BTreeMap<String, &LogEvent> = BTreeMap::new();
+        for e in &evs {
+            let name = e.values["policy"].to_ascii_lowercase();
+            let name = if name == "imautoarchiving" {
+                "enableimautoarchiving".to_string()
+            } else {
+                name
+            };
+            latest.insert(name, e);
+        }
+        let Some(aa) = latest.get("enableimautoarchiving") else {
+            continue;
+        };
+        if !aa.values.get("value").is_some_and(|v| is_false(v)) {
+            continue;
+        }
+        let others: Vec<String> = latest
+            .iter()
+            .filter(|(k, _)| k.as_str() != "enableimautoarchiving")
+            .map(|(_, e)| {
+                format!(
+                    "{}={}",
+                    e.values["policy"],
+                    e.values.get("value").map(String::as_str).unwrap_or("?")
+                )
+            })
+            .collect();
+        let mut title = format!(
+            "{} is false in the provisioned client policy: Offline IM is unavailable to this sender",
+            aa.values["policy"]
+        );
+        if !others.is_empty() {
+            title.push_str(&format!(
+                " (other policy values seen: {})",
+                others.join(", ")
+            ));
+        }
+        let mut f = make(m, &o, "autoarchiving-disabled", Severity::Critical, title);
+        f.evidence.push(evidence(aa));
+        for (k, e) in &latest {
+            let dup = f
+                .evidence
+                .iter()
+                .any(|x| x.path == e.path && x.line == Some(e.line));
+            if k != "enableimautoarchiving" && !dup {
+                f.evidence.push(evidence(e));
+            }
+        }
+        out.push(f);
+    }
+}
+
+/// Judged from EWS URLs in the logs: a host outside Exchange Online means on-premises.
+fn mailbox_on_prem(evs: &[&LogEvent]) -> Option<bool> {
+    let mut seen = None;
+    for e in evs {
+        let Some(url) = e.values.get("url") else {
+            continue;
+        };
+        let lower = url.to_ascii_lowercase();
+        if !(lower.contains("/ews/") || lower.contains("exchange.asmx")) {
+            continue;
+        }
+        let host = lower
+            .split("://")
+            .nth(1)
+            .and_then(|r| r.split(['/', ':']).next())
+            .unwrap_or("");
+        let online = ["office365.com", "office.com", "outlook.com", "office365.us"]
+            .iter()
+            .any(|d| host == *d || host.ends_with(&format!(".{d}")));
+        if online {
+            return Some(false);
+        }
+        seen = Some(true);
+    }
+    seen
+}
+
+fn client_build(m: &Model, out: &mut Vec<Finding>) {
+    // The client's own version: from messages it sent, or a version line (not from received
+    // messages, whose User-Agent is the peer's or the server's).
+    let g = groups(m, |e| {
+        e.kind == EventKind::ClientVersion
+            && e.values.get("direction").map(String::as_str) != Some("received")
+            && e.values
+                .get("version")
+                .and_then(|v| parse_version(v))
+                .is_some()
+    });
+    let ews = groups(m, |e| {
+        matches!(e.kind, EventKind::EwsRequest | EventKind::EwsFailure)
+    });
+    for (o, evs) in g {
+        let Some(last) = evs.iter().max_by_key(|e| e.time) else {
+            continue;
+        };
+        let vs = last.values["version"].clone();
+        let Some(v) = parse_version(&vs) else {
+            continue;
+        };
+        let on_prem = ews
+            .get(&o)
+            .and_then(|x| mailbox_on_prem(x))
+            .unwrap_or(false);
+        let title = if v[0] < 16 {
+            format!(
+                "client build {vs} is not Skype for Business 2016 Click-to-Run: it cannot send Offline IM at all"
+            )
+        } else if v < OFFLINE_IM_MIN {
+            format!("Offline IM needs 16.0.6701.1000 or later; this client is {vs}")
+        } else if on_prem && v < ONPREM_MIN {
+            format!(
+                "Offline IM with an on-premises mailbox needs 16.0.6920.1000 or later; this client is {vs} (mailbox judged on-premises from the EWS URL host)"
+            )
+        } else {
+            continue;
+        };
+        let mut f = make(m, &o, "client-build-unsupported", Severity::Critical, title);
+        f.evidence.push(evidence(last));
+        out.push(f);
+    }
+}
+
+fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    if !m.logs_scanned {
+        return;
+    }
+    let has_log = |a: &Account| {
+        m.sources.iter().any(|s| {
+            s.kind != SourceKind::Spooler
+                && s.kind != SourceKind::MailboxItems
+                && s.kind != SourceKind::MailboxFolderStats
+                && s.log.as_ref().is_some_and(|l| {
+                    l.profile == a.profile
+                        && (l.client.is_none_or(|c| c == a.client)
+                            || l.account.as_deref() == Some(&a.address))
+                })
+        })
+    };
+    for (i, a) in m.accounts.iter().enumerate() {
+        let Some(sp) = &a.spooler else { continue };
+        let stuck = m
+            .items_of(i)
+            .filter(|it| it.state(ctx.clock) == ItemState::Stuck)
+            .count();
+        if stuck == 0 || has_log(a) {
+            continue;
+        }
+        let mut f = finding(
+            "tracing-missing",
+            Severity::Info,
+            Some(a),
+            format!(
+                "{stuck} stuck item{} but no trace log found for this account: the logs would say why",
+                if stuck == 1 { "" } else { "s" }
+            ),
+        );
+        f.evidence.push(Evidence::file(sp));
+        out.push(f);
+    }
+}
+
+impl RuleFamily for LogRules {
+    fn rules(&self) -> &'static [&'static str] {
+        &[
+            "ews-auth-failed",
+            "ews-unreachable",
+            "ews-error",
+            "autoarchiving-disabled",
+            "client-build-unsupported",
+            "tracing-missing",
+        ]
+    }
+
+    fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
+        let m = ctx.model;
+        problem_rule(m, "auth", "ews-auth-failed", "EWS refused the client", out);
+        problem_rule(
+            m,
+            "unreachable",
+            "ews-unreachable",
+            "EWS or Autodiscover could not be reached",
+            out,
+        );
+        problem_rule(m, "error", "ews-error", "EWS answered with errors", out);
+        autoarchiving(m, out);
+        client_build(m, out);
+        tracing_missing(ctx, out);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{Context, RuleSettings};
+    use crate::model::{ClientGen, Clock};
+    use std::path::PathBuf;
+
+    fn ev(kind: EventKind, line: u64, values: &[(&str, &str)]) -> LogEvent {
+        LogEvent {
+            path: PathBuf::from("L.UccApilog"),
+            line,
+            time: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:41:00Z").ok(),
+            level: None,
+            kind,
+            marker: "m".into(),
+            account: Some(0),
+            profile: Some("jdoe".into()),
+            excerpt: format!("line {line}"),
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn run(events: Vec<LogEvent>) -> Vec<Finding> {
+        let model = Model {
+            accounts: vec![Account {
+                address: "jdoe@contoso.com".into(),
+                client: ClientGen::Office16,
+                profile: Some("jdoe".into()),
+                dir: PathBuf::from("sip_jdoe@contoso.com"),
+                spooler: None,
+            }],
+            events,
+            ..Model::default()
+        };
+        let settings = RuleSettings::default();
+        let ctx = Context {
+            model: &model,
+            clock: Clock {
+                now: chrono::Utc::now(),
+                stuck_after: std::time::Duration::from_secs(120),
+            },
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        LogRules.evaluate(&ctx, &mut out);
+        out
+    }
+
+    #[test]
+    fn versions_compare() {
+        assert!(parse_version("16.0.6366.2062").expect("v") < OFFLINE_IM_MIN);
+        assert!(parse_version("16.0.6701.1000").expect("v") >= OFFLINE_IM_MIN);
+        assert!(parse_version("16.0.10000.1").expect("v") > ONPREM_MIN);
+        assert_eq!(parse_version("16.0"), None);
+    }
+
+    #[test]
+    fn build_rules_ignore_received_user_agents_and_see_on_prem() {
+        let f = run(vec![ev(
+            EventKind::ClientVersion,
+            7,
+            &[("version", "16.0.6366.2062"), ("direction", "sent")],
+        )]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].line, Some(7));
+        let f = run(vec![ev(
+            EventKind::ClientVersion,
+            7,
+            &[("version", "16.0.6366.2062"), ("direction", "received")],
+        )]);
+        assert!(f.is_empty());
+        let v = ("version", "16.0.6800.1000");
+        assert!(run(vec![ev(EventKind::ClientVersion, 1, &[v])]).is_empty());
+        let f = run(vec![
+            ev(EventKind::ClientVersion, 1, &[v]),
+            ev(
+                EventKind::EwsRequest,
+                2,
+                &[("url", "https://mail.contoso.com/EWS/Exchange.asmx")],
+            ),
+        ]);
+        assert!(f[0].title.contains("on-premises"), "{}", f[0].title);
+        let f = run(vec![ev(
+            EventKind::ClientVersion,
+            1,
+            &[("version", "4.0.7577.4051")],
+        )]);
+        assert!(f[0].title.contains("cannot send Offline IM at all"));
+    }
+
+    #[test]
+    fn autoarchiving_false_is_critical_and_lists_other_values() {
+        let f = run(vec![
+            ev(
+                EventKind::Policy,
+                3,
+                &[("policy", "EnableIMAutoArchiving"), ("value", "false")],
+            ),
+            ev(
+                EventKind::Policy,
+                4,
+                &[("policy", "TracingLevel"), ("value", "Full")],
+            ),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].severity, Severity::Critical);
+        assert!(f[0].title.contains("TracingLevel=Full"));
+        let f = run(vec![ev(
+            EventKind::Policy,
+            3,
+            &[("policy", "EnableIMAutoArchiving"), ("value", "true")],
+        )]);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn ews_problems_map_to_their_rules() {
+        let f = run(vec![
+            ev(
+                EventKind::EwsFailure,
+                1,
+                &[("problem", "auth"), ("status", "401")],
+            ),
+            ev(
+                EventKind::EwsFailure,
+                2,
+                &[("problem", "auth"), ("status", "401")],
+            ),
+            ev(
+                EventKind::EwsFailure,
+                3,
+                &[("problem", "unreachable"), ("status", "404")],
+            ),
+            ev(
+                EventKind::SoapFault,
+                4,
+                &[("problem", "error"), ("code", "ErrorQuotaExceeded")],
+            ),
+            ev(EventKind::EwsFailure, 5, &[]),
+        ]);
+        let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
+        assert_eq!(rules, ["ews-auth-failed", "ews-unreachable", "ews-error"]);
+        assert!(f[0].title.contains("401 ×2"), "{}", f[0].title);
+        assert_eq!(f[0].evidence.len(), 2);
+    }
+}

@@ -1,0 +1,355 @@
+//! Reading a log as a stream of text lines with bounded memory: encoding detection (UTF-8,
+//! UTF-16LE/BE with or without BOM), UTF-16 → UTF-8 transcoding on the fly, CRLF or LF, invalid
+//! bytes replaced, and a cap on line length (longer lines are cut and counted, never dropped).
+//!
+//! Works on any `Read`, so the parsers can be tested on byte slices.
+
+use std::io::{self, Read};
+
+/// Longest line kept, in bytes of UTF-8. Longer lines are cut here and counted.
+pub const LINE_CAP: usize = 64 * 1024;
+
+/// How a log's bytes are encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogEncoding {
+    Utf8,
+    Utf8Bom,
+    Utf16Le { bom: bool },
+    Utf16Be { bom: bool },
+}
+
+impl LogEncoding {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogEncoding::Utf8 => "utf-8",
+            LogEncoding::Utf8Bom => "utf-8-bom",
+            LogEncoding::Utf16Le { bom: true } => "utf-16le-bom",
+            LogEncoding::Utf16Le { bom: false } => "utf-16le",
+            LogEncoding::Utf16Be { bom: true } => "utf-16be-bom",
+            LogEncoding::Utf16Be { bom: false } => "utf-16be",
+        }
+    }
+
+    /// The encoding of a stream from its first bytes, and how many BOM bytes to skip.
+    pub fn sniff(head: &[u8]) -> (LogEncoding, usize) {
+        if head.starts_with(b"\xEF\xBB\xBF") {
+            (LogEncoding::Utf8Bom, 3)
+        } else if head.starts_with(b"\xFF\xFE") {
+            (LogEncoding::Utf16Le { bom: true }, 2)
+        } else if head.starts_with(b"\xFE\xFF") {
+            (LogEncoding::Utf16Be { bom: true }, 2)
+        } else {
+            match super::text::guess_utf16(head) {
+                Some(true) => (LogEncoding::Utf16Le { bom: false }, 0),
+                Some(false) => (LogEncoding::Utf16Be { bom: false }, 0),
+                None => (LogEncoding::Utf8, 0),
+            }
+        }
+    }
+}
+
+/// Bytes read to sniff the encoding.
+const HEAD: usize = 4096;
+
+/// A reader that yields UTF-8 whatever the source encoding (UTF-16 is transcoded on the fly;
+/// bad units become U+FFFD).
+pub struct Utf8Stream<R: Read> {
+    inner: io::Chain<io::Cursor<Vec<u8>>, R>,
+    utf16: Option<bool>, // Some(little_endian)
+    inbuf: Vec<u8>,
+    carry: Option<u8>,
+    high: Option<u16>,
+    out: Vec<u8>,
+    pos: usize,
+    eof: bool,
+    pub encoding: LogEncoding,
+}
+
+impl<R: Read> Utf8Stream<R> {
+    /// Sniff the encoding from the first bytes and set up the stream.
+    pub fn new(mut inner: R) -> io::Result<Self> {
+        let mut head = Vec::with_capacity(HEAD);
+        (&mut inner).take(HEAD as u64).read_to_end(&mut head)?;
+        let (encoding, skip) = LogEncoding::sniff(&head);
+        head.drain(..skip);
+        let utf16 = match encoding {
+            LogEncoding::Utf16Le { .. } => Some(true),
+            LogEncoding::Utf16Be { .. } => Some(false),
+            _ => None,
+        };
+        Ok(Utf8Stream {
+            inner: io::Cursor::new(head).chain(inner),
+            utf16,
+            inbuf: vec![0; 32 * 1024],
+            carry: None,
+            high: None,
+            out: Vec::with_capacity(64 * 1024),
+            pos: 0,
+            eof: false,
+            encoding,
+        })
+    }
+
+    fn push_char(&mut self, c: char) {
+        let mut b = [0u8; 4];
+        self.out.extend_from_slice(c.encode_utf8(&mut b).as_bytes());
+    }
+
+    fn unit(&mut self, u: u16) {
+        match (self.high.take(), u) {
+            (None, 0xD800..=0xDBFF) => self.high = Some(u),
+            (Some(h), 0xDC00..=0xDFFF) => {
+                let c = 0x10000 + (((h as u32) - 0xD800) << 10) + ((u as u32) - 0xDC00);
+                self.push_char(char::from_u32(c).unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            (Some(_), _) => {
+                self.push_char(char::REPLACEMENT_CHARACTER);
+                self.unit(u);
+            }
+            (None, 0xDC00..=0xDFFF) => self.push_char(char::REPLACEMENT_CHARACTER),
+            (None, _) => match char::from_u32(u as u32) {
+                Some(c) if u < 0x80 => self.out.push(c as u8),
+                Some(c) => self.push_char(c),
+                None => self.push_char(char::REPLACEMENT_CHARACTER),
+            },
+        }
+    }
+
+    /// Refill `out` from the source with transcoded text. Returns false at the end.
+    fn refill(&mut self, le: bool) -> io::Result<bool> {
+        self.out.clear();
+        self.pos = 0;
+        while self.out.is_empty() && !self.eof {
+            let n = read_retry(&mut self.inner, &mut self.inbuf)?;
+            if n == 0 {
+                self.eof = true;
+                if self.carry.take().is_some() || self.high.take().is_some() {
+                    self.push_char(char::REPLACEMENT_CHARACTER);
+                }
+                break;
+            }
+            let chunk = std::mem::take(&mut self.inbuf);
+            let mut bytes = &chunk[..n];
+            if let Some(c) = self.carry.take() {
+                let pair = [c, bytes[0]];
+                self.unit(if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                });
+                bytes = &bytes[1..];
+            }
+            let mut pairs = bytes.chunks_exact(2);
+            for p in &mut pairs {
+                let u = if le {
+                    u16::from_le_bytes([p[0], p[1]])
+                } else {
+                    u16::from_be_bytes([p[0], p[1]])
+                };
+                self.unit(u);
+            }
+            if let [last] = pairs.remainder() {
+                self.carry = Some(*last);
+            }
+            self.inbuf = chunk;
+        }
+        Ok(!self.out.is_empty())
+    }
+}
+
+fn read_retry(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match r.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            other => return other,
+        }
+    }
+}
+
+impl<R: Read> Read for Utf8Stream<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(le) = self.utf16 else {
+            return self.inner.read(buf);
+        };
+        if self.pos >= self.out.len() && !self.refill(le)? {
+            return Ok(0);
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
+/// Splits a UTF-8 stream into lines (LF or CRLF), each at most `cap` bytes, with 1-based
+/// numbers. Invalid UTF-8 is replaced. Memory: one buffer plus one line.
+pub struct LineReader<R: Read> {
+    inner: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    line: Vec<u8>,
+    text: String,
+    cap: usize,
+    /// Number of the line last returned.
+    pub line_no: u64,
+    /// Lines longer than the cap (cut, not dropped).
+    pub truncated: u64,
+    /// Bytes read so far (of the UTF-8 stream).
+    pub bytes: u64,
+    /// The last line had no line ending (the file may still be being written).
+    pub last_unterminated: bool,
+}
+
+impl<R: Read> LineReader<R> {
+    pub fn new(inner: R, cap: usize) -> Self {
+        LineReader {
+            inner,
+            buf: vec![0; 64 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            line: Vec::with_capacity(256),
+            text: String::new(),
+            cap: cap.max(16),
+            line_no: 0,
+            truncated: 0,
+            bytes: 0,
+            last_unterminated: false,
+        }
+    }
+
+    fn take(&mut self, upto: usize, over: &mut bool) {
+        let room = self.cap.saturating_sub(self.line.len());
+        let chunk = &self.buf[self.start..upto];
+        if chunk.len() > room {
+            *over = true;
+            self.line.extend_from_slice(&chunk[..room]);
+        } else {
+            self.line.extend_from_slice(chunk);
+        }
+    }
+
+    /// The next line without its ending, or `None` at the end of the stream.
+    pub fn next_line(&mut self) -> io::Result<Option<(u64, &str)>> {
+        self.line.clear();
+        let mut over = false;
+        let mut got_any = false;
+        loop {
+            if self.start < self.end {
+                got_any = true;
+                if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                    let nl = self.start + i;
+                    self.take(nl, &mut over);
+                    self.start = nl + 1;
+                    self.last_unterminated = false;
+                    break;
+                }
+                self.take(self.end, &mut over);
+                self.start = self.end;
+            }
+            if self.eof {
+                if !got_any {
+                    return Ok(None);
+                }
+                self.last_unterminated = true;
+                break;
+            }
+            let n = read_retry(&mut self.inner, &mut self.buf)?;
+            self.bytes += n as u64;
+            self.start = 0;
+            self.end = n;
+            if n == 0 {
+                self.eof = true;
+            }
+        }
+        if self.line.last() == Some(&b'\r') {
+            self.line.pop();
+        }
+        self.line_no += 1;
+        if over {
+            self.truncated += 1;
+        }
+        self.text.clear();
+        match std::str::from_utf8(&self.line) {
+            Ok(s) => self.text.push_str(s),
+            Err(_) => self.text.push_str(&String::from_utf8_lossy(&self.line)),
+        }
+        Ok(Some((self.line_no, &self.text)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(bytes: &[u8], cap: usize) -> (Vec<String>, u64, LogEncoding) {
+        let s = Utf8Stream::new(bytes).expect("stream");
+        let enc = s.encoding;
+        let mut r = LineReader::new(s, cap);
+        let mut v = Vec::new();
+        while let Some((_, l)) = r.next_line().expect("line") {
+            v.push(l.to_string());
+        }
+        (v, r.truncated, enc)
+    }
+
+    fn utf16le(s: &str, bom: bool) -> Vec<u8> {
+        let mut v = if bom { vec![0xFF, 0xFE] } else { vec![] };
+        for u in s.encode_utf16() {
+            v.extend_from_slice(&u.to_le_bytes());
+        }
+        v
+    }
+
+    #[test]
+    fn crlf_lf_and_a_missing_last_ending() {
+        let (v, t, e) = lines(b"a\r\nb\nc", 100);
+        assert_eq!(v, ["a", "b", "c"]);
+        assert_eq!((t, e), (0, LogEncoding::Utf8));
+    }
+
+    #[test]
+    fn utf16_with_and_without_bom_and_astral_chars() {
+        let text = "héllo\r\nwörld 😀\r\n";
+        let (v, _, e) = lines(&utf16le(text, true), 100);
+        assert_eq!(v, ["héllo", "wörld 😀"]);
+        assert_eq!(e, LogEncoding::Utf16Le { bom: true });
+        let (v, _, e) = lines(&utf16le("plain ascii line\nsecond\n", false), 100);
+        assert_eq!(v, ["plain ascii line", "second"]);
+        assert_eq!(e, LogEncoding::Utf16Le { bom: false });
+        let mut be = vec![0xFE, 0xFF];
+        for u in "x\ny".encode_utf16() {
+            be.extend_from_slice(&u.to_be_bytes());
+        }
+        assert_eq!(lines(&be, 100).0, ["x", "y"]);
+    }
+
+    #[test]
+    fn long_lines_are_cut_and_counted() {
+        let mut b = vec![b'x'; 200_000];
+        b.extend_from_slice(b"\nshort\n");
+        let (v, t, _) = lines(&b, 1000);
+        assert_eq!(v.len(), 2);
+        assert_eq!(v[0].len(), 1000);
+        assert_eq!(v[1], "short");
+        assert_eq!(t, 1);
+    }
+
+    #[test]
+    fn garbage_bytes_are_replaced_and_odd_utf16_tails_survive() {
+        let (v, _, _) = lines(b"ok\n\xff\xfe\xfd bad\n", 100);
+        assert_eq!(v[0], "ok");
+        assert!(v[1].contains('\u{FFFD}') && v[1].ends_with("bad"));
+        let mut b = utf16le("abc\n", true);
+        b.push(0x41); // half a unit
+        let (v, _, _) = lines(&b, 100);
+        assert_eq!(v, ["abc", "\u{FFFD}"]);
+        // A lone surrogate.
+        let mut b = vec![0xFF, 0xFE];
+        b.extend_from_slice(&0xD800u16.to_le_bytes());
+        b.extend_from_slice(&(b'z' as u16).to_le_bytes());
+        assert_eq!(lines(&b, 100).0, ["\u{FFFD}z"]);
+    }
+}

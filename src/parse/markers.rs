@@ -1,0 +1,719 @@
+//! Log markers as data (`assets/markers.toml`, extended by a user file) and the classifier that
+//! turns log records into [`LogEvent`]s with them.
+
+use crate::model::{EventKind, LogEvent};
+use chrono::{DateTime, FixedOffset};
+use regex::{Regex, RegexSet};
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+pub const BUILTIN: &str = include_str!("../../assets/markers.toml");
+
+/// A markers file that cannot be used. Displayed as one line naming the file and line.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum MarkerError {
+    #[error("{origin}: line {line}: {message}")]
+    At {
+        origin: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{origin}: {message}")]
+    File { origin: String, message: String },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    #[serde(default)]
+    context: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    marker: Vec<toml::Spanned<MarkerDef>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MarkerDef {
+    id: String,
+    kind: EventKind,
+    pattern: toml::Spanned<String>,
+    #[serde(default)]
+    context: Vec<String>,
+    #[serde(default)]
+    unless: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    extract: BTreeMap<String, toml::Spanned<String>>,
+    #[serde(default)]
+    values: BTreeMap<String, String>,
+    #[serde(default)]
+    repeat: bool,
+    #[serde(default)]
+    explain: String,
+}
+
+/// One compiled marker.
+#[derive(Debug, Clone)]
+pub struct Marker {
+    pub id: String,
+    pub kind: EventKind,
+    pub regex: Regex,
+    /// Indices into [`Markers::contexts`]; empty = no context needed.
+    pub context: Vec<usize>,
+    pub unless: Option<Regex>,
+    pub extract: Vec<(String, Regex)>,
+    pub values: BTreeMap<String, String>,
+    pub repeat: bool,
+    pub explain: String,
+}
+
+/// Every marker, compiled, with one set to find candidates in a single pass per line.
+#[derive(Debug, Clone)]
+pub struct Markers {
+    pub markers: Vec<Marker>,
+    pub contexts: Vec<(String, Regex)>,
+    /// Marker patterns first, then context patterns.
+    set: RegexSet,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex, MarkerError> {
+    Regex::new(s.get_ref()).map_err(|e| MarkerError::At {
+        origin: origin.to_string(),
+        line: line_of(text, s.span().start),
+        message: format!(
+            "bad regular expression: {}",
+            e.to_string().lines().last().unwrap_or("invalid").trim()
+        ),
+    })
+}
+
+/// Contexts, and markers with their compiled pattern and line, from one file.
+type ParsedFile = (Vec<(String, Regex)>, Vec<(MarkerDef, Regex, usize)>);
+
+/// Parse one markers file. Errors name `origin` and the line.
+fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
+    let def: FileDef = toml::from_str(text).map_err(|e| {
+        let msg = e.message().replace('\n', " ");
+        match e.span() {
+            Some(s) => MarkerError::At {
+                origin: origin.to_string(),
+                line: line_of(text, s.start),
+                message: msg,
+            },
+            None => MarkerError::File {
+                origin: origin.to_string(),
+                message: msg,
+            },
+        }
+    })?;
+    let mut contexts = Vec::new();
+    for (name, pat) in &def.context {
+        contexts.push((name.clone(), compile(text, origin, pat)?));
+    }
+    let mut markers = Vec::new();
+    for m in def.marker {
+        let line = line_of(text, m.span().start);
+        let m = m.into_inner();
+        let re = compile(text, origin, &m.pattern)?;
+        if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(MarkerError::At {
+                origin: origin.to_string(),
+                line,
+                message: format!("marker id '{}' must be kebab-case", m.id),
+            });
+        }
+        if let Some(u) = &m.unless {
+            compile(text, origin, u)?;
+        }
+        for p in m.extract.values() {
+            compile(text, origin, p)?;
+        }
+        markers.push((m, re, line));
+    }
+    Ok((contexts, markers))
+}
+
+impl Markers {
+    /// The built-in markers.
+    pub fn builtin() -> Result<Markers, MarkerError> {
+        Markers::build(&[(BUILTIN, "assets/markers.toml (built in)")])
+    }
+
+    /// The built-in markers extended by a user file.
+    pub fn with_user_file(path: &Path) -> Result<Markers, MarkerError> {
+        let text = std::fs::read_to_string(path).map_err(|e| MarkerError::File {
+            origin: path.display().to_string(),
+            message: format!(
+                "cannot read markers: {}",
+                crate::source::read::describe_io(&e)
+            ),
+        })?;
+        let origin = path.display().to_string();
+        Markers::build(&[
+            (BUILTIN, "assets/markers.toml (built in)"),
+            (&text, &origin),
+        ])
+    }
+
+    /// Later files extend earlier ones; a marker or context with the same id replaces it.
+    pub fn build(files: &[(&str, &str)]) -> Result<Markers, MarkerError> {
+        let mut ctx: Vec<(String, Regex)> = Vec::new();
+        let mut defs: Vec<(MarkerDef, Regex, usize, String)> = Vec::new();
+        for (text, origin) in files {
+            let (c, m) = parse_file(text, origin)?;
+            for (name, re) in c {
+                match ctx.iter_mut().find(|(n, _)| *n == name) {
+                    Some(slot) => slot.1 = re,
+                    None => ctx.push((name, re)),
+                }
+            }
+            for (d, re, line) in m {
+                let entry = (d, re, line, origin.to_string());
+                match defs.iter_mut().find(|x| x.0.id == entry.0.id) {
+                    Some(slot) => *slot = entry,
+                    None => defs.push(entry),
+                }
+            }
+        }
+        let mut markers = Vec::new();
+        for (d, re, line, origin) in defs {
+            let mut context = Vec::new();
+            for c in &d.context {
+                match ctx.iter().position(|(n, _)| n == c) {
+                    Some(i) => context.push(i),
+                    None => {
+                        return Err(MarkerError::At {
+                            origin,
+                            line,
+                            message: format!("marker '{}' names unknown context '{c}'", d.id),
+                        })
+                    }
+                }
+            }
+            let unless = d.unless.as_ref().and_then(|u| Regex::new(u.get_ref()).ok());
+            let extract = d
+                .extract
+                .iter()
+                .filter_map(|(k, v)| Regex::new(v.get_ref()).ok().map(|r| (k.clone(), r)))
+                .collect();
+            markers.push(Marker {
+                id: d.id,
+                kind: d.kind,
+                regex: re,
+                context,
+                unless,
+                extract,
+                values: d.values,
+                repeat: d.repeat,
+                explain: d.explain,
+            });
+        }
+        let pats: Vec<&str> = markers
+            .iter()
+            .map(|m| m.regex.as_str())
+            .chain(ctx.iter().map(|(_, r)| r.as_str()))
+            .collect();
+        // The set runs once per record over all its lines, so `^`/`$` must see line breaks.
+        let set = regex::RegexSetBuilder::new(pats)
+            .multi_line(true)
+            .build()
+            .map_err(|e| MarkerError::File {
+                origin: "markers".into(),
+                message: e.to_string().replace('\n', " "),
+            })?;
+        Ok(Markers {
+            markers,
+            contexts: ctx,
+            set,
+        })
+    }
+
+    pub fn explain(&self, id: &str) -> Option<&str> {
+        self.markers
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.explain.as_str())
+    }
+}
+
+/// Largest record text kept for classification; further lines are counted but not classified.
+pub const RECORD_CAP: usize = 1 << 20;
+
+/// One log record, reused between records to spare allocations: a start line, continuation
+/// lines, and what the record header said.
+#[derive(Debug, Default, Clone)]
+pub struct Record {
+    pub line: u64,
+    pub time: Option<DateTime<FixedOffset>>,
+    pub level: Option<String>,
+    /// Thread id (`PID:TID` or the TID), for logs that show one.
+    pub thread: Option<String>,
+    /// SIP block direction this record sits in (`sent` / `received`), when known.
+    pub direction: Option<&'static str>,
+    text: String,
+    spans: Vec<(u64, usize, usize)>,
+    /// Lines not kept because the record passed [`RECORD_CAP`].
+    pub dropped_lines: u64,
+}
+
+impl Record {
+    pub fn clear(&mut self) {
+        self.line = 0;
+        self.time = None;
+        self.level = None;
+        self.thread = None;
+        self.direction = None;
+        self.text.clear();
+        self.spans.clear();
+        self.dropped_lines = 0;
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Add a line (the first one is the record's message).
+    pub fn push(&mut self, line: u64, s: &str) {
+        if self.text.len() + s.len() > RECORD_CAP {
+            self.dropped_lines += 1;
+            return;
+        }
+        if self.spans.is_empty() {
+            self.line = line;
+        } else {
+            self.text.push('\n');
+        }
+        let start = self.text.len();
+        self.text.push_str(s);
+        self.spans.push((line, start, self.text.len()));
+    }
+
+    pub fn lines(&self) -> impl Iterator<Item = (u64, &str)> {
+        self.spans.iter().map(|&(l, a, b)| (l, &self.text[a..b]))
+    }
+
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+/// Context seen recently on a thread, for markers that need one.
+const STICKY_SECS: i64 = 5;
+
+/// Classifies records with a marker set. Keeps per-thread context between records.
+pub struct Classifier<'m> {
+    markers: &'m Markers,
+    sticky: HashMap<String, (i64, Vec<bool>)>,
+    ctx_hits: Vec<bool>,
+    marker_hits: Vec<bool>,
+    /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
+    pub count_only: Vec<EventKind>,
+}
+
+/// SIP headers copied into the values of a SIP start-line event.
+const SIP_HEADERS: &[(&str, &str)] = &[
+    ("from", "from"),
+    ("f", "from"),
+    ("to", "to"),
+    ("t", "to"),
+    ("call-id", "call_id"),
+    ("i", "call_id"),
+    ("cseq", "cseq"),
+    ("user-agent", "user_agent"),
+    ("ms-diagnostics", "ms_diagnostics"),
+    ("content-type", "content_type"),
+    ("c", "content_type"),
+];
+
+/// `status` for `status_2` (regex group names must be unique).
+fn base_name(n: &str) -> &str {
+    match n.rsplit_once('_') {
+        Some((b, d)) if !b.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => b,
+        _ => n,
+    }
+}
+
+/// An event before it is tied to a file and an account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub line: u64,
+    pub kind: EventKind,
+    pub marker: String,
+    pub excerpt: String,
+    pub values: BTreeMap<String, String>,
+}
+
+impl Hit {
+    pub fn into_event(self, rec: &Record, path: &Path, profile: Option<&String>) -> LogEvent {
+        LogEvent {
+            path: path.to_path_buf(),
+            line: self.line,
+            time: rec.time,
+            level: rec.level.clone(),
+            kind: self.kind,
+            marker: self.marker,
+            account: None,
+            profile: profile.cloned(),
+            excerpt: self.excerpt,
+            values: self.values,
+        }
+    }
+}
+
+impl<'m> Classifier<'m> {
+    pub fn new(markers: &'m Markers) -> Self {
+        Classifier {
+            markers,
+            sticky: HashMap::new(),
+            ctx_hits: vec![false; markers.contexts.len()],
+            marker_hits: vec![false; markers.markers.len()],
+            count_only: Vec::new(),
+        }
+    }
+
+    /// Classify one record into hits (appended to `out`).
+    pub fn classify(&mut self, rec: &Record, out: &mut Vec<Hit>) {
+        let nm = self.markers.markers.len();
+        self.ctx_hits.iter_mut().for_each(|b| *b = false);
+        self.marker_hits.iter_mut().for_each(|b| *b = false);
+        let mut any = false;
+        if self.markers.set.is_match(rec.text()) {
+            for i in self.markers.set.matches(rec.text()).iter() {
+                any = true;
+                if i < nm {
+                    self.marker_hits[i] = true;
+                } else {
+                    self.ctx_hits[i - nm] = true;
+                }
+            }
+        }
+        let secs = rec.time.map(|t| t.timestamp());
+        // Remember context per thread; use a recent one when this record has none.
+        let mut ctx = self.ctx_hits.clone();
+        if let (Some(th), Some(now)) = (&rec.thread, secs) {
+            if ctx.iter().any(|&b| b) {
+                self.sticky.insert(th.clone(), (now, ctx.clone()));
+            } else if let Some((t, c)) = self.sticky.get(th) {
+                if (0..=STICKY_SECS).contains(&(now - t)) {
+                    ctx.clone_from(c);
+                }
+            }
+            if self.sticky.len() > 4096 {
+                self.sticky.retain(|_, (t, _)| now - *t <= STICKY_SECS);
+            }
+        }
+        if !any {
+            return;
+        }
+        for (mi, m) in self.markers.markers.iter().enumerate() {
+            if !self.marker_hits[mi] {
+                continue;
+            }
+            if self.count_only.contains(&m.kind) {
+                // Over its cap: counted by the caller, not worth extracting.
+                if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
+                    continue;
+                }
+                out.push(Hit {
+                    line: rec.line,
+                    kind: m.kind,
+                    marker: String::new(),
+                    excerpt: String::new(),
+                    values: BTreeMap::new(),
+                });
+                continue;
+            }
+            if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
+                continue;
+            }
+            if let Some(u) = &m.unless {
+                if u.is_match(rec.text()) {
+                    continue;
+                }
+            }
+            let lines: Vec<(u64, &str)> = rec.lines().collect();
+            'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
+                for caps in m.regex.captures_iter(l).take(if m.repeat { 16 } else { 1 }) {
+                    let mut values = m.values.clone();
+                    for name in m.regex.capture_names().flatten() {
+                        if let Some(v) = caps.name(name) {
+                            let v = v.as_str().trim();
+                            if !v.is_empty() {
+                                values
+                                    .entry(base_name(name).to_string())
+                                    .or_insert_with(|| v.to_string());
+                            }
+                        }
+                    }
+                    for (k2, re) in &m.extract {
+                        if values.contains_key(k2) {
+                            continue;
+                        }
+                        if let Some(v) = re.captures(rec.text()).and_then(|c| c.get(1)) {
+                            values.insert(k2.clone(), v.as_str().trim().to_string());
+                        }
+                    }
+                    derive_values(&mut values);
+                    if matches!(
+                        m.kind,
+                        EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
+                    ) {
+                        if let Some(d) = rec.direction {
+                            values.insert("direction".into(), d.into());
+                        }
+                    }
+                    if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
+                        sip_headers(&lines[k + 1..], &mut values);
+                    }
+                    out.push(Hit {
+                        line: ln,
+                        kind: m.kind,
+                        marker: m.id.clone(),
+                        excerpt: super::text::squash(l, 240),
+                        values,
+                    });
+                }
+                if !m.repeat && out.last().is_some_and(|h| h.marker == m.id && h.line == ln) {
+                    break 'lines;
+                }
+            }
+        }
+    }
+}
+
+/// Values that follow from others: the HTTP status inside an HTTP HRESULT (`0x8019xxxx`).
+fn derive_values(values: &mut BTreeMap<String, String>) {
+    if values.contains_key("status") {
+        return;
+    }
+    let Some(code) = values.get("code") else {
+        return;
+    };
+    let c = code.to_ascii_lowercase();
+    if let Some(low) = c.strip_prefix("0x8019") {
+        if let Ok(n) = u32::from_str_radix(low, 16) {
+            if (100..600).contains(&n) {
+                values.insert("status".into(), n.to_string());
+            }
+        }
+    }
+}
+
+/// SIP headers from the lines after a start line, up to the first blank line.
+fn sip_headers(lines: &[(u64, &str)], values: &mut BTreeMap<String, String>) {
+    for &(_, l) in lines.iter().take(64) {
+        let l = l.trim();
+        if l.is_empty() {
+            break;
+        }
+        let Some((name, v)) = l.split_once(':') else {
+            continue;
+        };
+        let name = name.trim().to_ascii_lowercase();
+        if let Some((_, key)) = SIP_HEADERS.iter().find(|(h, _)| *h == name) {
+            let v = v.trim();
+            values
+                .entry(key.to_string())
+                .or_insert_with(|| super::text::squash(v, 300));
+            if matches!(*key, "from" | "to") {
+                if let Some(a) = super::text::first_address(v) {
+                    values.entry(format!("{key}_address")).or_insert(a);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(lines: &[&str]) -> Record {
+        let mut r = Record::default();
+        for (i, l) in lines.iter().enumerate() {
+            r.push(i as u64 + 10, l);
+        }
+        r
+    }
+
+    fn hits(lines: &[&str]) -> Vec<Hit> {
+        let m = Markers::builtin().expect("builtin");
+        let mut c = Classifier::new(&m);
+        let mut out = Vec::new();
+        c.classify(&rec(lines), &mut out);
+        out
+    }
+
+    fn has(h: &[Hit], marker: &str) -> bool {
+        h.iter().any(|x| x.marker == marker)
+    }
+
+    #[test]
+    fn builtin_markers_compile_and_explain_themselves() {
+        let m = Markers::builtin().expect("builtin");
+        assert!(m.markers.len() > 15);
+        for mk in &m.markers {
+            assert!(!mk.explain.is_empty(), "{} has no explanation", mk.id);
+        }
+    }
+
+    #[test]
+    fn ews_401_needs_an_ews_context() {
+        let h =
+            hits(&["POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"]);
+        let f = h
+            .iter()
+            .find(|x| x.marker == "ews-http-denied")
+            .expect("denied");
+        assert_eq!(f.values["status"], "401");
+        assert_eq!(f.values["problem"], "auth");
+        assert!(f.values["url"].contains("/EWS/"));
+        for noise in [
+            "lost 401 packets",
+            "received 4017 bytes",
+            "HTTP/1.1 401 Unauthorized",
+            "status=401",
+            "SIP/2.0 401 Unauthorized",
+        ] {
+            let h = hits(&[noise]);
+            assert!(
+                !h.iter().any(|x| x.kind == EventKind::EwsFailure),
+                "{noise}: {h:?}"
+            );
+        }
+        // A SIP 401 challenge is not an EWS failure even next to an EWS word.
+        let h = hits(&["SIP/2.0 401 Unauthorized", "CSeq: 1 REGISTER", "X: EWS"]);
+        assert!(!has(&h, "ews-http-denied"));
+    }
+
+    #[test]
+    fn hresults_carry_their_http_status() {
+        let h = hits(&["EWS CreateItem failed hr=0x80190191"]);
+        let f = h
+            .iter()
+            .find(|x| x.marker == "ews-hresult-denied")
+            .expect("hr");
+        assert_eq!(f.values["status"], "401");
+        let h = hits(&["Autodiscover request failed, hr=0x80190194"]);
+        let f = h
+            .iter()
+            .find(|x| x.marker == "ews-hresult-http")
+            .expect("hr");
+        assert_eq!(
+            (f.values["status"].as_str(), f.values["problem"].as_str()),
+            ("404", "unreachable")
+        );
+    }
+
+    #[test]
+    fn ews_request_values_and_response_errors() {
+        let h = hits(&[
+            "EWS request",
+            r#"<m:CreateItem MessageDisposition="SaveOnly"><m:SavedItemFolderId><t:DistinguishedFolderId Id="drafts"/>"#,
+        ]);
+        let r = h.iter().find(|x| x.marker == "ews-operation").expect("op");
+        assert_eq!(r.values["operation"], "CreateItem");
+        assert_eq!(r.values["disposition"], "SaveOnly");
+        assert_eq!(r.values["folder"], "drafts");
+        assert_eq!(r.line, 11);
+        let h = hits(&[
+            r#"<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>The mailbox is full</m:MessageText><m:ResponseCode>ErrorQuotaExceeded</m:ResponseCode>"#,
+        ]);
+        let e = h
+            .iter()
+            .find(|x| x.marker == "ews-response-error")
+            .expect("err");
+        assert_eq!(e.values["code"], "ErrorQuotaExceeded");
+        assert!(!has(&h, "ews-operation"));
+        // Cut short: still an error, code unknown.
+        let h = hits(&[r#"<m:SendItemResponseMessage ResponseClass="Error"><m:Mess"#]);
+        assert!(has(&h, "ews-response-error"));
+    }
+
+    #[test]
+    fn sip_start_lines_take_their_headers() {
+        let mut r = rec(&[
+            "SIP/2.0 480 Temporarily Unavailable",
+            "From: <sip:jdoe@contoso.com>;tag=1",
+            "To: \"Rob\" <sip:rlee@contoso.com>;tag=2",
+            "CSeq: 1 INVITE",
+            "Call-ID: abc",
+            "",
+            "body",
+        ]);
+        r.direction = Some("received");
+        let m = Markers::builtin().expect("builtin");
+        let mut out = Vec::new();
+        Classifier::new(&m).classify(&r, &mut out);
+        let s = out
+            .iter()
+            .find(|h| h.marker == "sip-response")
+            .expect("sip");
+        assert_eq!(s.values["status"], "480");
+        assert_eq!(s.values["to_address"], "rlee@contoso.com");
+        assert_eq!(s.values["cseq"], "1 INVITE");
+        assert_eq!(s.values["direction"], "received");
+    }
+
+    #[test]
+    fn policies_repeat_per_match() {
+        let h = hits(&[
+            r#"<property name="EnableIMAutoArchiving">false</property><property name="TracingLevel">Full</property>"#,
+        ]);
+        let p: Vec<(&str, &str)> = h
+            .iter()
+            .filter(|x| x.kind == EventKind::Policy)
+            .map(|x| (x.values["policy"].as_str(), x.values["value"].as_str()))
+            .collect();
+        assert_eq!(
+            p,
+            [("EnableIMAutoArchiving", "false"), ("TracingLevel", "Full")]
+        );
+        let h = hits(&["<imAutoArchiving>false</imAutoArchiving>"]);
+        assert!(has(&h, "policy-im-auto-archiving"));
+    }
+
+    #[test]
+    fn thread_context_sticks_for_a_few_seconds() {
+        let m = Markers::builtin().expect("builtin");
+        let mut c = Classifier::new(&m);
+        let t0 = DateTime::parse_from_rfc3339("2026-03-02T09:41:00Z").expect("t");
+        let mut a = rec(&["Sending EWS CreateItem to https://mail.contoso.com/EWS/Exchange.asmx"]);
+        a.thread = Some("1F68:C14".into());
+        a.time = Some(t0);
+        let mut b = rec(&["Response: 401 Unauthorized"]);
+        b.thread = Some("1F68:C14".into());
+        b.time = Some(t0 + chrono::Duration::seconds(1));
+        let mut out = Vec::new();
+        c.classify(&a, &mut out);
+        c.classify(&b, &mut out);
+        assert!(has(&out, "ews-http-denied"));
+        // Another thread gets no context.
+        let mut out = Vec::new();
+        b.thread = Some("1F68:999".into());
+        c.classify(&b, &mut out);
+        assert!(!has(&out, "ews-http-denied"));
+    }
+
+    #[test]
+    fn user_files_extend_and_bad_regex_names_file_and_line() {
+        let user = "[[marker]]\nid = \"my-line\"\nkind = \"spooler-retry\"\npattern = 'Offline queue kicked'\nexplain = \"x\"\n";
+        let m = Markers::build(&[(BUILTIN, "builtin"), (user, "mine.toml")]).expect("ok");
+        assert!(m.markers.iter().any(|x| x.id == "my-line"));
+        let bad = "\n[[marker]]\nid = \"b\"\nkind = \"other\"\npattern = 'a(b'\n";
+        let e = Markers::build(&[(bad, "mine.toml")]).expect_err("bad");
+        let s = e.to_string();
+        assert!(
+            s.starts_with("mine.toml: line 5: bad regular expression"),
+            "{s}"
+        );
+        let e = Markers::build(&[("[[marker]]\nid='x'\nkind='nope'\npattern='a'\n", "m.toml")])
+            .expect_err("kind");
+        assert!(e.to_string().starts_with("m.toml: line "), "{e}");
+    }
+}

@@ -1,0 +1,355 @@
+//! `tracerpt file.etl -of XML` output, read as a stream (quick-xml, no DTD, no entity expansion
+//! beyond the XML built-ins): `<Events><Event><System>…</System><EventData><Data Name=…>…`.
+//! Each `<Event>` is one record; one with `<ProcessingErrorData>` is counted as undecoded.
+//! A file cut short keeps every event read before the cut and says where it ended.
+
+use super::logs::{emit, LogOutput, ParseOptions};
+use super::markers::{Classifier, Record};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use quick_xml::events::{BytesStart, Event};
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+/// One `<Event>` being read.
+#[derive(Default)]
+struct Ev {
+    line: u64,
+    provider: String,
+    event_id: String,
+    level: String,
+    time: String,
+    tid: String,
+    pid: String,
+    /// (line, name, value) for `EventData/Data`, `UserData/*` and the rendered message.
+    data: Vec<(u64, String, String)>,
+    data_name: Option<(u64, String)>,
+    undecoded: bool,
+}
+
+fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
+    match e {
+        Event::Start(b) | Event::Empty(b) => b,
+        Event::End(b) => b,
+        Event::Text(b) => b,
+        Event::CData(b) => b,
+        Event::Comment(b) => b,
+        Event::Decl(b) => b,
+        Event::PI(b) => b,
+        Event::DocType(b) => b,
+        Event::Eof => &[],
+    }
+}
+
+fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
+    b.attributes()
+        .flatten()
+        .map(|a| {
+            let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
+            let v = a
+                .unescape_value()
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
+            (k, v)
+        })
+        .collect()
+}
+
+fn level_word(l: &str) -> Option<String> {
+    Some(
+        match l.trim() {
+            "1" => "CRITICAL",
+            "2" => "ERROR",
+            "3" => "WARN",
+            "4" => "INFO",
+            "5" => "VERBOSE",
+            "" => return None,
+            other => other,
+        }
+        .to_string(),
+    )
+}
+
+/// `TimeCreated/@SystemTime`: with its offset when it has one, else in the log zone.
+pub fn system_time(s: &str, opts: &ParseOptions<'_>) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Some(t);
+    }
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .and_then(|t| opts.tz.resolve(t))
+}
+
+fn finish(
+    ev: Ev,
+    c: &mut Classifier<'_>,
+    rec: &mut Record,
+    hits: &mut Vec<super::markers::Hit>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    out: &mut LogOutput,
+) {
+    out.records += 1;
+    if ev.undecoded {
+        out.undecoded += 1;
+    }
+    rec.clear();
+    rec.time = system_time(&ev.time, opts);
+    if rec.time.is_none() && !ev.time.is_empty() {
+        out.bad_times += 1;
+    }
+    out.see_time(rec.time);
+    rec.level = level_word(&ev.level);
+    rec.thread = (!ev.tid.is_empty()).then(|| format!("{}:{}", ev.pid, ev.tid));
+    let mut head = format!("[{}] event {}", ev.provider, ev.event_id);
+    if ev.undecoded {
+        head.push_str(" (not decoded by tracerpt)");
+    }
+    rec.push(ev.line, &head);
+    for (l, n, v) in &ev.data {
+        if n.is_empty() {
+            rec.push(*l, v);
+        } else {
+            rec.push(*l, &format!("{n}={v}"));
+        }
+    }
+    emit(c, rec, hits, path, opts, out);
+}
+
+pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
+    let mut out = LogOutput::default();
+    let mut c = Classifier::new(opts.markers);
+    let mut rec = Record::default();
+    let mut hits = Vec::new();
+    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, r));
+    reader.config_mut().trim_text(false);
+    let mut buf = Vec::new();
+    let mut line: u64 = 1;
+    let mut stack: Vec<String> = Vec::new();
+    let mut ev: Option<Ev> = None;
+    loop {
+        buf.clear();
+        let at = line;
+        let e = match reader.read_event_into(&mut buf) {
+            Ok(e) => e,
+            Err(err) => {
+                out.problems.push(format!(
+                    "XML malformed or cut short near line {at}: {}",
+                    err.to_string().replace('\n', " ")
+                ));
+                break;
+            }
+        };
+        line += memchr::memchr_iter(b'\n', raw(&e)).count() as u64;
+        match &e {
+            Event::Start(b) | Event::Empty(b) => {
+                let name = String::from_utf8_lossy(b.local_name().as_ref()).into_owned();
+                let empty = matches!(e, Event::Empty(_));
+                if name == "Event" && ev.is_none() {
+                    ev = Some(Ev {
+                        line: at,
+                        ..Ev::default()
+                    });
+                } else if let Some(cur) = ev.as_mut() {
+                    match name.as_str() {
+                        "Provider" => {
+                            for (k, v) in attrs(b) {
+                                if k == "Name" || (k == "Guid" && cur.provider.is_empty()) {
+                                    cur.provider = v;
+                                }
+                            }
+                        }
+                        "TimeCreated" => {
+                            for (k, v) in attrs(b) {
+                                if k == "SystemTime" {
+                                    cur.time = v;
+                                }
+                            }
+                        }
+                        "Execution" => {
+                            for (k, v) in attrs(b) {
+                                match k.as_str() {
+                                    "ProcessID" => cur.pid = v,
+                                    "ThreadID" => cur.tid = v,
+                                    _ => {}
+                                }
+                            }
+                        }
+                        "Data" => {
+                            let n = attrs(b)
+                                .into_iter()
+                                .find(|(k, _)| k == "Name")
+                                .map(|(_, v)| v)
+                                .unwrap_or_default();
+                            if !empty {
+                                cur.data_name = Some((at, n));
+                            }
+                        }
+                        "ProcessingErrorData" => cur.undecoded = true,
+                        _ => {}
+                    }
+                }
+                if !empty {
+                    stack.push(name);
+                } else if name == "Event" {
+                    if let Some(done) = ev.take() {
+                        finish(done, &mut c, &mut rec, &mut hits, path, opts, &mut out);
+                    }
+                }
+            }
+            Event::Text(t) => {
+                if let Some(cur) = ev.as_mut() {
+                    let text = t
+                        .unescape()
+                        .map(|s| s.into_owned())
+                        .unwrap_or_else(|_| String::from_utf8_lossy(t).into_owned());
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        let top = stack.last().map(String::as_str).unwrap_or("");
+                        let in_user = stack.iter().any(|s| s == "UserData");
+                        match top {
+                            "EventID" => cur.event_id = text.to_string(),
+                            "Level" if !in_user => cur.level = text.to_string(),
+                            "Data" => {
+                                let (l, n) = cur.data_name.clone().unwrap_or((at, String::new()));
+                                cur.data.push((l, n, text.to_string()));
+                            }
+                            "Message" => cur.data.push((at, String::new(), text.to_string())),
+                            "EventPayload" | "ErrorCode" => {}
+                            other if in_user => {
+                                cur.data.push((at, other.to_string(), text.to_string()))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            Event::End(_) => {
+                let name = stack.pop().unwrap_or_default();
+                if name == "Event" {
+                    if let Some(done) = ev.take() {
+                        finish(done, &mut c, &mut rec, &mut hits, path, opts, &mut out);
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    if let Some(partial) = ev.take() {
+        out.problems.push(format!(
+            "the last event (line {}) is cut short: the file ends inside it",
+            partial.line
+        ));
+        finish(partial, &mut c, &mut rec, &mut hits, path, opts, &mut out);
+    } else if !stack.is_empty() && out.problems.is_empty() {
+        out.problems.push(format!(
+            "XML ends early: <{}> is never closed",
+            stack.join("/")
+        ));
+    }
+    out.lines = line;
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventKind, SourceKind};
+    use crate::parse::logs::{parse_log, LogTz};
+    use crate::parse::markers::Markers;
+
+    pub const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<Events>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System>
+  <Provider Name="Lync" Guid="{0000}"/>
+  <EventID>10</EventID>
+  <Level>2</Level>
+  <TimeCreated SystemTime="2026-03-02T09:41:00.981000000-05:00"/>
+  <Execution ProcessID="8040" ThreadID="3092"/>
+ </System>
+ <EventData>
+  <Data Name="Url">https://mail.contoso.com/EWS/Exchange.asmx</Data>
+  <Data Name="Result">HTTP/1.1 401 Unauthorized</Data>
+ </EventData>
+</Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System><Provider Guid="{1111}"/><EventID>0</EventID><TimeCreated SystemTime="2026-03-02T09:41:01.000000000-05:00"/></System>
+ <ProcessingErrorData><ErrorCode>15005</ErrorCode><DataItemName></DataItemName><EventPayload>0A0B0C</EventPayload></ProcessingErrorData>
+</Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System><Provider Name="Lync"/><TimeCreated SystemTime="2026-03-02T09:42:00Z"/></System>
+ <EventData><Data Name="Msg">lost 401 packets &amp; 4017 bytes</Data></EventData>
+ <RenderingInfo Culture="en-US"><Message>Policy &lt;property name="EnableIMAutoArchiving"&gt;false&lt;/property&gt;</Message></RenderingInfo>
+</Event>
+</Events>
+"#;
+
+    fn run(s: &[u8]) -> LogOutput {
+        let m = Markers::builtin().expect("m");
+        let opts = ParseOptions {
+            markers: &m,
+            tz: LogTz::Utc,
+            time_format: None,
+            profile: None,
+            accounts: &[],
+        };
+        parse_log(s, SourceKind::TracerptXml, Path::new("t.xml"), &opts).expect("parse")
+    }
+
+    #[test]
+    fn events_offsets_and_undecoded() {
+        let o = run(SAMPLE.as_bytes());
+        assert_eq!((o.records, o.undecoded), (3, 1));
+        assert!(o.problems.is_empty(), "{:?}", o.problems);
+        let f = o
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::EwsFailure)
+            .expect("401");
+        assert_eq!(f.line, 13);
+        assert_eq!(f.level.as_deref(), Some("ERROR"));
+        assert_eq!(
+            f.time.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-03-02T09:41:00.981-05:00")
+        );
+        let p = o
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::Policy)
+            .expect("policy");
+        assert_eq!((p.line, p.values["value"].as_str()), (23, "false"));
+        assert_eq!(
+            o.events
+                .iter()
+                .filter(|e| e.kind == EventKind::EwsFailure)
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn truncated_bodies_keep_what_was_read() {
+        let cut = &SAMPLE[..SAMPLE.find("<Data Name=\"Result\">HTTP/1.1 4").expect("x") + 28];
+        let o = run(cut.as_bytes());
+        assert_eq!(o.records, 1);
+        assert_eq!(o.problems.len(), 1, "{:?}", o.problems);
+        let o = run(b"<Events><Event><System><EventID>1</Even");
+        assert!(!o.problems.is_empty());
+        let o = run(b"\xff\xfe\x00garbage<<<>>>");
+        assert_eq!(o.records, 0);
+    }
+
+    #[test]
+    fn utf16_xml_is_read_too() {
+        let mut b = vec![0xFF, 0xFE];
+        for u in SAMPLE.replace("UTF-8", "UTF-16").encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        let a = run(SAMPLE.as_bytes());
+        let o = run(&b);
+        assert_eq!(o.records, 3);
+        assert_eq!(o.events, a.events);
+    }
+}

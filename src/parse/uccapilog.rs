@@ -1,0 +1,249 @@
+//! The client's text trace (`Lync-UccApi-0.UccApilog`, Lync 2010's `*.uccapilog`).
+//!
+//! A record starts at a line `MM/DD/YYYY|HH:MM:SS.mmm`, then optional tokens (`PID:TID` in hex),
+//! a level word padded before `::`, and the message. Any other line continues the previous
+//! record (SIP headers, bodies). SIP blocks open with `Sending Packet -` / `Data Received -` and
+//! close with `End of …`; the block's direction is given to the records inside it.
+
+use super::logs::{emit, naive, uccapilog_stamp, LogOutput, ParseOptions};
+use super::logstream::LineReader;
+use super::markers::{Classifier, Record};
+use std::io::Read;
+use std::path::Path;
+
+/// The parts of a record header line.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Header<'a> {
+    pub stamp: Option<chrono::NaiveDateTime>,
+    pub thread: Option<&'a str>,
+    pub level: Option<&'a str>,
+    pub message: &'a str,
+}
+
+fn num(s: &str) -> u32 {
+    s.parse().unwrap_or(u32::MAX)
+}
+
+/// Split a record header line (`None` if the line does not start a record).
+pub fn header(l: &str) -> Option<Header<'_>> {
+    if !uccapilog_stamp(l) {
+        return None;
+    }
+    let stamp = naive(
+        num(&l[6..10]) as i32,
+        num(&l[0..2]),
+        num(&l[3..5]),
+        num(&l[11..13]),
+        num(&l[14..16]),
+        num(&l[17..19]),
+        num(&l[20..23]),
+    );
+    let rest = &l[23..];
+    let (pre, message) = match rest.find("::") {
+        Some(i) => (
+            &rest[..i],
+            rest[i + 2..].strip_prefix(' ').unwrap_or(&rest[i + 2..]),
+        ),
+        None => ("", rest.trim_start()),
+    };
+    let mut thread = None;
+    let mut level = None;
+    for tok in pre.split_whitespace() {
+        if tok.contains(':') && tok.chars().all(|c| c == ':' || c.is_ascii_hexdigit()) {
+            thread = Some(tok);
+        } else if tok.len() >= 2 && tok.chars().all(|c| c.is_ascii_uppercase()) {
+            level = Some(tok);
+        }
+    }
+    Some(Header {
+        stamp,
+        thread,
+        level,
+        message,
+    })
+}
+
+/// The SIP block a record opens or closes, by its message.
+fn block_change(message: &str) -> Option<Option<&'static str>> {
+    let m = message.trim_start();
+    if m.starts_with("End of") {
+        Some(None)
+    } else if m.starts_with("Sending Packet") {
+        Some(Some("sent"))
+    } else if m.starts_with("Data Received") {
+        Some(Some("received"))
+    } else {
+        None
+    }
+}
+
+pub fn parse<R: Read>(
+    lines: &mut LineReader<R>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> std::io::Result<LogOutput> {
+    let mut out = LogOutput::default();
+    let mut c = Classifier::new(opts.markers);
+    let mut rec = Record::default();
+    let mut hits = Vec::new();
+    let mut direction: Option<&'static str> = None;
+    let mut closing = false;
+    while let Some((no, l)) = lines.next_line()? {
+        if let Some(h) = header(l) {
+            if !rec.is_empty() {
+                emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+            }
+            rec.clear();
+            if closing {
+                direction = None;
+                closing = false;
+            }
+            match block_change(h.message) {
+                Some(None) => closing = true,
+                Some(d) => direction = d,
+                None => {}
+            }
+            out.records += 1;
+            rec.time = h.stamp.and_then(|t| opts.tz.resolve(t));
+            if h.stamp.is_none() {
+                out.bad_times += 1;
+            }
+            out.see_time(rec.time);
+            rec.level = h.level.map(str::to_string);
+            rec.thread = h.thread.map(str::to_string);
+            rec.direction = direction;
+            rec.push(no, h.message);
+        } else if rec.is_empty() && out.records == 0 {
+            if !l.trim().is_empty() {
+                out.skipped += 1;
+            }
+        } else {
+            rec.push(no, l);
+        }
+    }
+    if !rec.is_empty() {
+        emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+    }
+    if out.bad_times > 0 {
+        out.note("records with an impossible date or time are kept without a time");
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventKind, SourceKind};
+    use crate::parse::logs::{parse_log, LogTz};
+    use crate::parse::markers::Markers;
+
+    pub const SAMPLE: &str = "\
+garbage before the first record\r
+03/02/2026|09:40:58.101 1F68:C14 INFO  :: Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 1503 bytes:\r
+03/02/2026|09:40:58.101 1F68:C14 INFO  :: INVITE sip:rlee@contoso.com SIP/2.0\r
+From: <sip:jdoe@contoso.com>;tag=a1\r
+To: <sip:rlee@contoso.com>\r
+CSeq: 1 INVITE\r
+User-Agent: UCCAPI/16.0.6366.2062 OC/16.0.6366.2062 (Skype for Business)\r
+03/02/2026|09:40:58.101 1F68:C14 INFO  :: End of Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 1503 bytes\r
+03/02/2026|09:40:59.000 1F68:C14 INFO  :: Data Received -192.0.2.10:5061 (To Local Address: 198.51.100.35:20323) 410 bytes:\r
+03/02/2026|09:40:59.000 1F68:C14 INFO  :: SIP/2.0 480 Temporarily Unavailable\r
+From: <sip:jdoe@contoso.com>;tag=a1\r
+To: <sip:rlee@contoso.com>;tag=b2\r
+User-Agent: UCCAPI/16.0.9999.1000 OC/16.0.9999.1000 (Skype for Business)\r
+CSeq: 1 INVITE\r
+03/02/2026|09:40:59.000 1F68:C14 INFO  :: End of Data Received -192.0.2.10:5061 (To Local Address: 198.51.100.35:20323) 410 bytes\r
+13/45/2026|25:61:00.000 1F68:C14 INFO  :: impossible date\r
+03/02/2026|09:41:00.417 1F68:C14 INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r
+<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Mess\r
+03/02/2026|09:41:00.981 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r
+03/02/2026|09:41:01.000 2A0:2A4 INFO  :: lost 401 packets, 4017 bytes\r
+03/02/2026|09:41:0";
+
+    fn run(bytes: &[u8]) -> crate::parse::logs::LogOutput {
+        let m = Markers::builtin().expect("markers");
+        let opts = ParseOptions {
+            markers: &m,
+            tz: LogTz::Utc,
+            time_format: None,
+            profile: None,
+            accounts: &[],
+        };
+        parse_log(
+            bytes,
+            SourceKind::Uccapilog,
+            Path::new("x.UccApilog"),
+            &opts,
+        )
+        .expect("parse")
+    }
+
+    #[test]
+    fn header_lines_split() {
+        let h = header("03/02/2026|09:40:58.101 1F68:C14 INFO  :: BYE sip:a@b SIP/2.0")
+            .expect("header");
+        assert_eq!(h.thread, Some("1F68:C14"));
+        assert_eq!(h.level, Some("INFO"));
+        assert_eq!(h.message, "BYE sip:a@b SIP/2.0");
+        assert!(h.stamp.is_some());
+        assert!(header("From: <sip:a@b>").is_none());
+        let h = header("13/45/2026|25:61:00.000 x WARN :: m").expect("shape");
+        assert_eq!((h.stamp, h.level), (None, Some("WARN")));
+    }
+
+    #[test]
+    fn records_continuations_sip_blocks_and_noise() {
+        let o = run(SAMPLE.as_bytes());
+        assert_eq!(o.records, 10, "a half-written last line is not a record");
+        assert_eq!(o.skipped, 1);
+        assert_eq!(o.bad_times, 1);
+        assert_eq!(o.encoding, "utf-8");
+        assert!(o.growing, "last line has no ending");
+        let ev = |k: EventKind| o.events.iter().filter(move |e| e.kind == k);
+        let inv = ev(EventKind::SipRequest).next().expect("invite");
+        assert_eq!((inv.line, inv.values["direction"].as_str()), (3, "sent"));
+        let r480 = ev(EventKind::SipResponse).next().expect("480");
+        assert_eq!(r480.line, 10);
+        assert_eq!(r480.values["status"], "480");
+        assert_eq!(r480.values["direction"], "received");
+        assert_eq!(r480.values["to_address"], "rlee@contoso.com");
+        let ua: Vec<(u64, &str)> = ev(EventKind::ClientVersion)
+            .map(|e| (e.line, e.values["direction"].as_str()))
+            .collect();
+        assert_eq!(ua, [(7, "sent"), (13, "received")]);
+        let req = ev(EventKind::EwsRequest)
+            .find(|e| e.marker == "ews-operation")
+            .expect("createitem");
+        assert_eq!(req.line, 18);
+        assert_eq!(req.values["folder"], "drafts");
+        let fail: Vec<u64> = ev(EventKind::EwsFailure).map(|e| e.line).collect();
+        assert_eq!(fail, [19], "only the EWS 401, never the noise line");
+        assert_eq!(
+            ev(EventKind::EwsFailure).next().map(|e| e.level.clone()),
+            Some(Some("ERROR".to_string()))
+        );
+    }
+
+    #[test]
+    fn utf16_gives_the_same_events() {
+        let a = run(SAMPLE.as_bytes());
+        let mut b16 = vec![0xFF, 0xFE];
+        for u in SAMPLE.encode_utf16() {
+            b16.extend_from_slice(&u.to_le_bytes());
+        }
+        let b = run(&b16);
+        assert_eq!(b.encoding, "utf-16le-bom");
+        assert_eq!(a.events, b.events);
+        assert_eq!(a.records, b.records);
+    }
+
+    #[test]
+    fn garbage_bytes_never_panic() {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        bytes.splice(300..300, [0xFF, 0x00, 0xC3, 0x28, 0x80, b'\n', 0x1B, b'[']);
+        let o = run(&bytes);
+        assert!(o.records >= 10);
+        let o = run(&[0u8; 0]);
+        assert_eq!(o.records, 0);
+    }
+}

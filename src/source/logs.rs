@@ -1,0 +1,407 @@
+//! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`)
+//! and by content (a renamed copy is still recognised), plus files named with `--log`. Each log
+//! is read as a bounded-memory stream up to the size it had when opened (the client may still be
+//! writing it), tied to the profile and client generation it sits under, and summarised.
+
+use super::discover::OtherFile;
+use super::paths;
+use super::read::{self, ReadError};
+use crate::model::{ClientGen, LogSummary, Model, ScanError, Source, SourceKind};
+use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
+use crate::parse::logstream::Utf8Stream;
+use crate::parse::markers::Markers;
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// A log to read and how its kind was recognised.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogFile {
+    pub path: PathBuf,
+    pub kind: SourceKind,
+    pub detected_by: &'static str,
+}
+
+/// Bytes looked at to recognise a log by content.
+const SNIFF: usize = 16 * 1024;
+
+/// Extensions worth a look by content (collected logs get renamed, but rarely to `.dll`).
+const SNIFF_EXT: &[&str] = &[
+    "uccapilog",
+    "bak",
+    "log",
+    "txt",
+    "xml",
+    "csv",
+    "tmp",
+    "trace",
+    "old",
+    "1",
+    "2",
+    "0",
+];
+
+fn ext_of(p: &Path) -> String {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Decoded text of the first bytes of a file, for content sniffing.
+fn head_text(path: &Path) -> Result<String, ReadError> {
+    let pre = read::read_prefix(path, SNIFF)?;
+    let mut s = String::new();
+    let _ = Utf8Stream::new(pre.bytes.as_slice()).and_then(|mut r| r.read_to_string(&mut s));
+    if s.is_empty() {
+        s = String::from_utf8_lossy(&pre.bytes).into_owned();
+    }
+    Ok(s)
+}
+
+/// Which of the files found outside spoolers are logs, and of what kind.
+pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
+    let mut logs = Vec::new();
+    let mut errors = Vec::new();
+    let mut etl: Vec<&Path> = Vec::new();
+    for f in files {
+        let name = f
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let ext = ext_of(&f.path);
+        if ext == "etl" {
+            etl.push(&f.path);
+            continue;
+        }
+        let by_name = kind_by_name(&name);
+        let sniff = by_name.is_some() || (f.size > 0 && SNIFF_EXT.contains(&ext.as_str()));
+        if !sniff {
+            continue;
+        }
+        let by_content = if f.size > 0 {
+            match head_text(&f.path) {
+                Ok(t) => sniff_kind(&t),
+                Err(e) => {
+                    if by_name.is_some() {
+                        errors.push(ScanError::new(&f.path, format!("log not read: {e}")));
+                    }
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let (kind, how) = match (by_name, by_content) {
+            (Some(a), Some(b)) if a == b => (a, "name+content"),
+            (_, Some(b)) => (b, "content"),
+            (Some(a), None) => (a, "name"),
+            (None, None) => continue,
+        };
+        logs.push(LogFile {
+            path: f.path.clone(),
+            kind,
+            detected_by: how,
+        });
+    }
+    // A binary ETL next to no converted text is worth saying: it holds the offline-IM trace.
+    for p in etl {
+        let dir = p.parent();
+        if !logs.iter().any(|l| l.path.parent() == dir) {
+            errors.push(ScanError::new(
+                p,
+                "binary ETL trace not read: convert it with `tracerpt <file>.etl -o out.xml -of XML -y` and scan the output",
+            ));
+        }
+    }
+    (logs, errors)
+}
+
+/// `--log FILE`: the kind by content, else by name, else a plain text log.
+pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let text = head_text(path).map_err(|e| ScanError::new(path, format!("log not read: {e}")))?;
+    let kind = sniff_kind(&text)
+        .or_else(|| kind_by_name(&name))
+        .unwrap_or(SourceKind::TextLog);
+    Ok(LogFile {
+        path: path.to_path_buf(),
+        kind,
+        detected_by: "--log",
+    })
+}
+
+/// The client generation a log's folder shows (`…\Office\16.0\Lync\Tracing`, `%UserProfile%\Tracing`).
+pub fn client_of_log(path: &Path) -> Option<ClientGen> {
+    let names: Vec<String> = path
+        .ancestors()
+        .skip(1)
+        .map(|a| {
+            a.file_name()
+                .map(|n| n.to_string_lossy().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect();
+    for n in &names {
+        match n.as_str() {
+            "16.0" => return Some(ClientGen::Office16),
+            "15.0" => return Some(ClientGen::Office15),
+            "communicator" => return Some(ClientGen::Lync2010),
+            _ => {}
+        }
+    }
+    let fname = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    if fname.starts_with("communicator-uccapi") {
+        return Some(ClientGen::Lync2010);
+    }
+    // %UserProfile%\Tracing (not under AppData) is where Lync 2010 writes.
+    if names.first().is_some_and(|n| n == "tracing") && !names.iter().any(|n| n == "appdata") {
+        if let Some(parent) = path.parent().and_then(Path::parent) {
+            if paths::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
+                return Some(ClientGen::Lync2010);
+            }
+        }
+    }
+    None
+}
+
+/// Rotation key: the file name without `-N`, `.bak` and extension, in its folder.
+pub fn timeline_key(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let mut stem = name.trim_end_matches(".bak").to_string();
+    if let Some(i) = stem.rfind('.') {
+        stem.truncate(i);
+    }
+    let trimmed = stem.trim_end_matches(|c: char| c.is_ascii_digit());
+    let stem = if trimmed.len() < stem.len() && trimmed.ends_with('-') {
+        trimmed.trim_end_matches('-').to_string()
+    } else {
+        stem
+    };
+    let dir = path
+        .parent()
+        .and_then(Path::file_name)
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    format!("{dir}/{stem}")
+}
+
+/// What reading logs needs from the settings.
+pub struct LogSettings<'a> {
+    pub markers: &'a Markers,
+    pub tz: LogTz,
+    pub time_format: Option<&'a str>,
+}
+
+/// Read every log, add its events and source summary to the model.
+pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
+    let mut sources: Vec<(Source, String)> = Vec::new();
+    for f in files {
+        let profile = paths::profile_of(&f.path);
+        let client = client_of_log(&f.path);
+        let candidates: Vec<(usize, String)> = {
+            let same_profile: Vec<(usize, &crate::model::Account)> = model
+                .accounts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.profile == profile)
+                .collect();
+            let same_client: Vec<(usize, &crate::model::Account)> = same_profile
+                .iter()
+                .copied()
+                .filter(|(_, a)| client.is_none_or(|c| a.client == c))
+                .collect();
+            // A log outside any known profile (a collected folder, --log FILE) may belong to
+            // any account scanned: the one it names, else the only one.
+            let pick = if !same_client.is_empty() {
+                same_client
+            } else if !same_profile.is_empty() {
+                same_profile
+            } else {
+                model.accounts.iter().enumerate().collect()
+            };
+            pick.into_iter()
+                .map(|(i, a)| (i, a.address.to_ascii_lowercase()))
+                .collect()
+        };
+        let opts = ParseOptions {
+            markers: s.markers,
+            tz: s.tz,
+            time_format: s.time_format,
+            profile: profile.clone(),
+            accounts: &candidates,
+        };
+        let file = match read::open_regular(&f.path) {
+            Ok(h) => h,
+            Err(e) => {
+                model
+                    .errors
+                    .push(ScanError::new(&f.path, format!("log not read: {e}")));
+                continue;
+            }
+        };
+        // Read up to the size at open time: a log being written keeps growing behind us.
+        let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+        let out = match parse_log(file.take(len), f.kind, &f.path, &opts) {
+            Ok(o) => o,
+            Err(e) => {
+                model.errors.push(ScanError::new(
+                    &f.path,
+                    format!("log not read: {}", read::describe_io(&e)),
+                ));
+                continue;
+            }
+        };
+        for p in &out.problems {
+            model.errors.push(ScanError::new(&f.path, p.clone()));
+        }
+        let events = out.counts.clone();
+        let account = match candidates.as_slice() {
+            [(i, _)] => Some(model.accounts[*i].address.clone()),
+            _ => None,
+        };
+        let mut notes = out.notes.clone();
+        if out.growing {
+            notes.push("last line has no ending: the file was being written while read".into());
+        }
+        let summary = LogSummary {
+            encoding: out.encoding.to_string(),
+            detected_by: f.detected_by.to_string(),
+            profile,
+            client,
+            account,
+            timeline: None,
+            timeline_index: None,
+            lines: out.lines,
+            truncated_lines: out.truncated_lines,
+            undecoded: out.undecoded,
+            bad_times: out.bad_times,
+            first: out.first,
+            last: out.last,
+            events,
+            time_zone: s.tz.short(),
+            growing: out.growing,
+            notes,
+        };
+        sources.push((
+            Source {
+                path: f.path.clone(),
+                kind: f.kind,
+                records: out.records,
+                skipped: out.skipped,
+                log: Some(summary),
+            },
+            timeline_key(&f.path),
+        ));
+        model.events.extend(out.events);
+    }
+    // Rotated files of one log: one timeline, ordered by their first record.
+    let mut groups: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
+    for (i, (src, key)) in sources.iter().enumerate() {
+        let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        groups.entry((dir, key.clone())).or_default().push(i);
+    }
+    for ((_, key), mut idx) in groups {
+        if idx.len() < 2 {
+            continue;
+        }
+        idx.sort_by_key(|&i| sources[i].0.log.as_ref().and_then(|l| l.first));
+        for (n, i) in idx.into_iter().enumerate() {
+            if let Some(l) = sources[i].0.log.as_mut() {
+                l.timeline = Some(key.clone());
+                l.timeline_index = Some(n);
+            }
+        }
+    }
+    model.sources.extend(sources.into_iter().map(|(s, _)| s));
+    model
+        .events
+        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+    model.log_tz = Some(s.tz.label());
+}
+
+/// The log part of a scan: discover, read, then correlate with the spooled items.
+pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::ScanConfig) {
+    let builtin;
+    let markers: &Markers = match &config.markers {
+        Some(m) => m,
+        None => match Markers::builtin() {
+            Ok(m) => {
+                builtin = m;
+                &builtin
+            }
+            Err(e) => {
+                model
+                    .errors
+                    .push(ScanError::new("assets/markers.toml", e.to_string()));
+                return;
+            }
+        },
+    };
+    model.logs_scanned = true;
+    let (mut files, errors) = discover(other);
+    model.errors.extend(errors);
+    for p in &config.logs {
+        files.retain(|f| &f.path != p);
+        match explicit(p) {
+            Ok(f) => files.push(f),
+            Err(e) => model.errors.push(e),
+        }
+    }
+    if !files.is_empty() {
+        read_logs(
+            &files,
+            model,
+            &LogSettings {
+                markers,
+                tz: config.log_tz,
+                time_format: config.log_time_format.as_deref(),
+            },
+        );
+    }
+    model
+        .sources
+        .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+    model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    let window = config
+        .window
+        .unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
+    model.related = crate::diagnose::correlate::correlate(model, window);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotation_keys_group_rotated_files() {
+        let k = |p: &str| timeline_key(Path::new(p));
+        assert_eq!(k("T/Lync-UccApi-0.UccApilog"), "T/lync-uccapi");
+        assert_eq!(k("T/Lync-UccApi-1.UccApilog"), "T/lync-uccapi");
+        assert_eq!(k("T/Lync-UccApi-0.UccApilog.bak"), "T/lync-uccapi");
+        assert_eq!(k("T/trace.xml"), "T/trace");
+    }
+
+    #[test]
+    fn client_generation_from_the_folder() {
+        let c = |p: &str| client_of_log(Path::new(p));
+        assert_eq!(
+            c("/c/Users/j/AppData/Local/Microsoft/Office/16.0/Lync/Tracing/Lync-UccApi-0.UccApilog"),
+            Some(ClientGen::Office16)
+        );
+        assert_eq!(
+            c("/c/Users/j/Tracing/Communicator-uccapi-0.uccapilog"),
+            Some(ClientGen::Lync2010)
+        );
+        assert_eq!(c("/case/logs/x.UccApilog"), None);
+    }
+}
