@@ -2,7 +2,10 @@
 # Smoke test of the real spoolscope.exe under Wine, as an engineer would run it on a workstation:
 # no PATH argument, so it must find the current user's %LOCALAPPDATA% by itself.
 #
-#   tests/windows/wine-smoke.sh path/to/spoolscope.exe
+#   tests/windows/wine-smoke.sh path/to/spoolscope.exe [unit-tests.exe]...
+#
+# Any further .exe given (cargo's test binaries for the Windows target) is run in the same
+# prefix afterwards, so the #[cfg(windows)] unit tests run as Windows code too.
 #
 # Needs wine64 (Debian: wine64, /usr/lib/wine/wine64), the MinGW compiler
 # (gcc-mingw-w64-x86-64) and python3; .ci/run installs them. Everything it creates lives in a
@@ -164,5 +167,18 @@ assert "jdoe@contoso.com" in addresses, addresses
 assert all(a["profile"] not in ("Public", "Default") for a in report["accounts"]), addresses
 print("   all users:", ", ".join(addresses))
 PY
+
+shift
+for tests_exe in "$@"; do
+    name="$(basename "$tests_exe")"
+    echo "-- unit tests as Windows code: $name"
+    cp "$tests_exe" "$bin/$name"
+    set +e
+    (cd "$bin" && wine "./$name" --test-threads=2) >"$work/unit.out" 2>"$work/unit.err"
+    code=$?
+    set -e
+    tr -d '\r' <"$work/unit.out" | grep -E '^(test result|failures:|    [a-z_:]+$)' | sed 's/^/   /' || true
+    [ "$code" = 0 ] || fail "$name failed under Wine (exit code $code)"
+done
 
 echo "wine smoke test: ok"
