@@ -462,7 +462,10 @@ pub fn print_report(
     real_now: DateTime<Utc>,
 ) -> Result<(), Fatal> {
     let stdout = std::io::stdout();
-    let color = settings.format == ReportFormat::Text && settings.use_color(stdout.is_terminal());
+    let color = settings.format == ReportFormat::Text
+        && settings.use_color(stdout.is_terminal())
+        // conhost: switch ANSI on; `auto` falls back to plain text where that is not possible.
+        && (crate::console::ansi_ready() || settings.color == ColorChoice::Always);
     let opts = ReportOptions {
         clock: settings.clock,
         generated_at: real_now,

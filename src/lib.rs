@@ -9,6 +9,7 @@
 pub mod bundle;
 pub mod cli;
 pub mod config;
+pub mod console;
 pub mod corpus;
 pub mod corpus_tree;
 pub mod demo;

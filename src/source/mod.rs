@@ -7,14 +7,15 @@ pub mod paths;
 pub mod read;
 pub mod scan;
 pub mod watch;
+pub mod winpath;
 
 use std::path::PathBuf;
 
 /// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).
 pub fn default_roots() -> Result<Vec<PathBuf>, String> {
     if cfg!(windows) {
-        let local = paths::env_lookup("LOCALAPPDATA")
-            .ok_or("%LOCALAPPDATA% is not set; pass a PATH to scan")?;
+        let local = winpath::local_appdata(paths::env_lookup)
+            .ok_or("%LOCALAPPDATA% and %USERPROFILE% are not set; pass a PATH to scan")?;
         let mut roots = vec![PathBuf::from(local)];
         // Lync 2010 writes its trace logs to %USERPROFILE%\Tracing.
         if let Some(profile) = paths::env_lookup("USERPROFILE") {
@@ -38,13 +39,7 @@ pub fn system_profiles_root() -> Option<PathBuf> {
     if !cfg!(windows) {
         return None;
     }
-    if let Some(public) = paths::env_lookup("PUBLIC") {
-        if let Some(parent) = PathBuf::from(public).parent() {
-            return Some(parent.to_path_buf());
-        }
-    }
-    let drive = paths::env_lookup("SystemDrive").unwrap_or_else(|| "C:".into());
-    Some(PathBuf::from(format!("{drive}\\Users")))
+    Some(PathBuf::from(winpath::profiles_root(paths::env_lookup)))
 }
 
 /// Roots for `--all-users`: each real profile's `AppData\Local` (and `Tracing`) under `root`.

@@ -83,9 +83,15 @@ pub fn resolve_arg(arg: &str) -> Result<PathBuf, String> {
 
 /// The pure part of [`resolve_arg`].
 pub fn to_host_path(s: &str, windows: bool, exists: impl Fn(&Path) -> bool) -> PathBuf {
-    if windows || !s.contains('\\') || exists(Path::new(s)) {
+    if windows {
+        // A typed `\\?\` prefix is dropped so reports show the usual form; std puts it back
+        // by itself for paths longer than MAX_PATH.
+        return PathBuf::from(super::winpath::strip_verbatim(s).into_owned());
+    }
+    if !s.contains('\\') || exists(Path::new(s)) {
         return PathBuf::from(s);
     }
+    let s = &*super::winpath::strip_verbatim(s);
     let unc = s.starts_with("\\\\");
     let mut t = s.replace('\\', "/");
     if unc {
@@ -141,6 +147,11 @@ pub fn profile_of(path: &Path) -> Option<String> {
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
+    profile_in(&parts)
+}
+
+/// [`profile_of`] on a path already split into its parts (see `winpath::components`).
+pub fn profile_in(parts: &[String]) -> Option<String> {
     for (i, p) in parts.iter().enumerate().rev() {
         if (p.eq_ignore_ascii_case("Users") || p.eq_ignore_ascii_case("Documents and Settings"))
             && i + 1 < parts.len()
@@ -193,6 +204,18 @@ mod tests {
         assert_eq!(p, PathBuf::from("server/share/case"));
         let p = to_host_path(r"C:\Users", true, |_| false);
         assert_eq!(p, PathBuf::from(r"C:\Users"));
+        let p = to_host_path(r"\\?\C:\Users\jdoe", true, |_| false);
+        assert_eq!(
+            p,
+            PathBuf::from(r"C:\Users\jdoe"),
+            "typed verbatim prefix dropped"
+        );
+        let p = to_host_path(r"\\?\UNC\fs01\cases\c1", true, |_| false);
+        assert_eq!(p, PathBuf::from(r"\\fs01\cases\c1"));
+        let p = to_host_path(r"\\fs01\cases\c1", true, |_| false);
+        assert_eq!(p, PathBuf::from(r"\\fs01\cases\c1"), "UNC kept on Windows");
+        let p = to_host_path(r"\\?\C:\case\Users", false, |_| false);
+        assert_eq!(p, PathBuf::from("C:/case/Users"));
     }
 
     #[test]
