@@ -492,7 +492,7 @@ fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let settings = Settings::resolve(opts, real_now)?;
     let (roots, pre_errors) = resolve_roots(targets, &settings)?;
-    let (mut s, findings) = analyse(&roots, &settings);
+    let (mut s, mut findings) = analyse(&roots, &settings);
     if s.roots_ok == 0 {
         for e in &s.model.errors {
             warn(&format!("{}: {}", e.path.display(), e.message));
@@ -505,6 +505,9 @@ fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
         for e in &s.model.errors {
             warn(&format!("{}: {}", e.path.display(), e.message));
         }
+    }
+    if !settings.show_content {
+        crate::redact::hide_content(&mut s.model, &mut findings);
     }
     print_report(&s.model, &findings, &settings, real_now)?;
     Ok(exit_code_for(&findings, settings.fail_on))
@@ -628,7 +631,10 @@ fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
         drop(dir);
         return code;
     }
-    let (s, findings) = analyse(&roots, &settings);
+    let (mut s, mut findings) = analyse(&roots, &settings);
+    if !settings.show_content {
+        crate::redact::hide_content(&mut s.model, &mut findings);
+    }
     print_report(&s.model, &findings, &settings, real_now)?;
     Ok(exit_code_for(&findings, settings.fail_on))
 }

@@ -258,8 +258,96 @@ pub fn redact_log_line(line: &str) -> String {
     }
 }
 
+/// Elements whose text is message content.
+const CONTENT_ELEMENTS: &str = "Subject|Body|UniqueBody|TextBody|Preview|ConversationTopic";
+
+fn content_tag_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // a literal pattern, exercised by the tests
+        regex::Regex::new(&format!(
+            r"(?i)<((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b[^>]*>|\bsubject\s*[:=]\s*"
+        ))
+        .unwrap()
+    })
+}
+
+/// Mask only message content in a log excerpt: the text of `Subject`/`Body`-like elements (up to
+/// their closing tag or the end of the line) and a `Subject:` value. Everything else (policy
+/// values, status codes, addresses) stays, so the excerpt still proves what it proves.
+pub fn mask_content(line: &str) -> std::borrow::Cow<'_, str> {
+    let re = content_tag_re();
+    if !re.is_match(line) {
+        return std::borrow::Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len());
+    let mut pos = 0;
+    while let Some(c) = re.captures_at(line, pos) {
+        let Some(m) = c.get(0) else { break };
+        out.push_str(&line[pos..m.end()]);
+        let rest = &line[m.end()..];
+        let end = match c.get(1) {
+            Some(name) => {
+                let close = format!("</{}", name.as_str());
+                rest.to_ascii_lowercase()
+                    .find(&close.to_ascii_lowercase())
+                    .unwrap_or(rest.len())
+            }
+            // `Subject: …` runs to the end of the line or the next tag.
+            None => rest.find('<').unwrap_or(rest.len()),
+        };
+        out.push_str(&mask(&rest[..end]));
+        pos = m.end() + end;
+        if end == 0 && pos >= line.len() {
+            break;
+        }
+    }
+    out.push_str(&line[pos.min(line.len())..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// Hide message content from what a report prints without `--show-content`: evidence excerpts
+/// of findings, related evidence of items, and log event excerpts.
+pub fn hide_content(model: &mut crate::model::Model, findings: &mut [crate::model::Finding]) {
+    let fix = |e: &mut crate::model::Evidence| {
+        if let Some(x) = &e.excerpt {
+            if let std::borrow::Cow::Owned(m) = mask_content(x) {
+                e.excerpt = Some(m);
+            }
+        }
+    };
+    findings
+        .iter_mut()
+        .flat_map(|f| f.evidence.iter_mut())
+        .for_each(fix);
+    model.related.values_mut().flatten().for_each(fix);
+    for ev in &mut model.events {
+        if let std::borrow::Cow::Owned(m) = mask_content(&ev.excerpt) {
+            ev.excerpt = m;
+        }
+    }
+}
+
 #[cfg(test)]
-mod tests {
+mod content_tests {
+    #[test]
+    fn content_masking_keeps_evidence() {
+        let l = r#"<m:CreateItem MessageDisposition="SaveOnly"><t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Budget 2026</t:Subject><t:Body BodyType="Text">cut short"#;
+        let r = super::mask_content(l);
+        assert!(!r.contains("Budget") && !r.contains("cut short"), "{r}");
+        assert!(r.contains("MessageDisposition=\"SaveOnly\"") && r.contains("IPM.Note"));
+        let p = r#"<property name="EnableIMAutoArchiving">false</property>"#;
+        assert_eq!(super::mask_content(p), p);
+        assert_eq!(
+            super::mask_content("Subject: lunch plans"),
+            "Subject: xxxxx xxxxx"
+        );
+        assert_eq!(
+            super::mask_content("HTTP/1.1 401 Unauthorized"),
+            "HTTP/1.1 401 Unauthorized"
+        );
+    }
+
     use super::*;
 
     #[test]
