@@ -220,7 +220,17 @@ fn healthy_tree_exits_zero_and_fail_on_is_honoured() {
     put(&sp.join("fresh.xml"), b"<a/>", 10);
     let (v, code, _) = report_json(&[t.path()], &[]);
     assert_eq!(code, 0);
-    assert_eq!(v["findings"].as_array().expect("f").len(), 0);
+    // Only the advice to turn tracing on (info) for an account without logs.
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("f")
+        .iter()
+        .map(|f| f["rule"].as_str().expect("rule"))
+        .collect();
+    assert_eq!(rules, vec!["tracing-missing"]);
+    assert_eq!(v["findings"][0]["severity"], "info");
+    let (_, code, _) = report_json(&[t.path()], &["--fail-on", "info"]);
+    assert_eq!(code, 1, "--fail-on info counts the info finding");
 
     put(&sp.join("old.xml"), b"<a/>", 300);
     let (_, code, _) = report_json(&[t.path()], &[]);

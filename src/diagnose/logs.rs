@@ -287,18 +287,19 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .items_of(i)
             .filter(|it| it.state(ctx.clock) == ItemState::Stuck)
             .count();
-        if stuck == 0 || has_log(a) {
+        if has_log(a) {
             continue;
         }
-        let mut f = finding(
-            "tracing-missing",
-            Severity::Info,
-            Some(a),
+        let title = if stuck == 0 {
+            "no trace log found for this account: turn logging on before the next failure"
+                .to_string()
+        } else {
             format!(
                 "{stuck} stuck item{} but no trace log found for this account: the logs would say why",
                 if stuck == 1 { "" } else { "s" }
-            ),
-        );
+            )
+        };
+        let mut f = finding("tracing-missing", Severity::Info, Some(a), title);
         f.evidence.push(Evidence::file(sp));
         out.push(f);
     }
