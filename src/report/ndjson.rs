@@ -176,9 +176,13 @@ pub fn diff(
         l.error = Some(e.clone());
         out.push(l);
     }
+    // One line per log record, even when several markers classified it.
+    let mut emitted: BTreeSet<(&PathBuf, u64)> = BTreeSet::new();
     for ev in model.events.iter().filter(|e| notable(e)) {
-        if next.events.contains(&(ev.path.clone(), ev.line))
-            && !prev.events.contains(&(ev.path.clone(), ev.line))
+        let key = (ev.path.clone(), ev.line);
+        if next.events.contains(&key)
+            && !prev.events.contains(&key)
+            && emitted.insert((&ev.path, ev.line))
         {
             let mut l = Line::new("log-event", time, origin);
             l.profile = ev.profile.clone();
@@ -257,6 +261,41 @@ mod tests {
         let empty = model(&[], t0);
         let s3 = Snapshot::take(&empty, &[], clock(t1), false);
         assert_eq!(kinds(&diff(&s2, &s3, &empty, t1, &o)), vec!["item-removed"]);
+    }
+
+    #[test]
+    fn one_log_event_line_per_record() {
+        use crate::model::{EventKind, LogEvent};
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("t");
+        let clock = Clock {
+            now: t0,
+            stuck_after: Duration::from_secs(120),
+        };
+        let mut m = model(&[], t0);
+        let ev = |kind, marker: &str| LogEvent {
+            path: "/t/Lync-UccApi-0.UccApilog".into(),
+            line: 7,
+            time: None,
+            level: Some("ERROR".into()),
+            kind,
+            marker: marker.into(),
+            account: Some(0),
+            profile: None,
+            excerpt: "EWS response HTTP/1.1 401 Unauthorized".into(),
+            values: Default::default(),
+        };
+        m.events = vec![
+            ev(EventKind::EwsFailure, "ews-401"),
+            ev(EventKind::HttpStatus, "http"),
+        ];
+        let s = Snapshot::take(&m, &[], clock, false);
+        let lines = diff(&Snapshot::default(), &s, &m, t0, &Origin::default());
+        assert_eq!(kinds(&lines), vec!["log-event"]);
+        assert_eq!(lines[0].account.as_deref(), Some("a@contoso.com"));
+        assert!(diff(&s, &s, &m, t0, &Origin::default()).is_empty());
     }
 
     #[test]
