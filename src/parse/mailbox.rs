@@ -5,29 +5,13 @@
 
 use super::psexport::parse_time;
 use crate::model::{ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::path::Path;
 
 const MAX_DEPTH: usize = 256;
 
-fn local(name: &[u8]) -> String {
-    let s = String::from_utf8_lossy(name);
-    match s.rsplit_once(':') {
-        Some((_, l)) => l.to_string(),
-        None => s.into_owned(),
-    }
-}
-
-fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        (local(a.key.as_ref()) == want).then(|| {
-            a.unescape_value()
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
-        })
-    })
-}
+use super::xml::{attr, local};
 
 /// Whether decoded text looks like an EWS response this module reads.
 pub fn looks_like_ews(text: &str) -> bool {

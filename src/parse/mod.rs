@@ -11,3 +11,4 @@ pub mod textlog;
 pub mod tracerpt_csv;
 pub mod tracerpt_xml;
 pub mod uccapilog;
+pub mod xml;

@@ -5,7 +5,7 @@
 
 use super::text::{self, Decoded};
 use crate::model::{Encoding, Fields, Format};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::Reader;
 
 /// What sniffing one file found.
@@ -169,23 +169,7 @@ fn role_of(stack: &[String]) -> Option<(Role, usize)> {
     })
 }
 
-fn local(name: &[u8]) -> String {
-    let s = String::from_utf8_lossy(name);
-    match s.rsplit_once(':') {
-        Some((_, l)) => l.to_string(),
-        None => s.into_owned(),
-    }
-}
-
-fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
-        (local(a.key.as_ref()) == want).then(|| {
-            a.unescape_value()
-                .map(|v| v.into_owned())
-                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned())
-        })
-    })
-}
+use super::xml::{attr, local};
 
 /// Read an XML item. Streaming, no DTD, no entity expansion, bounded depth. Returns false when
 /// the text is not XML at all (no element could be read).
