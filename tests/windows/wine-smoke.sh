@@ -174,7 +174,11 @@ for tests_exe in "$@"; do
     echo "-- unit tests as Windows code: $name"
     cp "$tests_exe" "$bin/$name"
     set +e
-    (cd "$bin" && wine "./$name" --test-threads=2) >"$work/unit.out" 2>"$work/unit.err"
+    # The native-watcher test is skipped here only: Wine 8's ReadDirectoryChangesW hands back
+    # FILE_NOTIFY_INFORMATION records that are not 4-byte aligned, and the debug build's
+    # alignment check in notify's Windows backend aborts on them. Real Windows aligns them; the
+    # polling watcher test still runs.
+    (cd "$bin" && wine "./$name" --test-threads=2 --skip native_watcher) >"$work/unit.out" 2>"$work/unit.err"
     code=$?
     set -e
     tr -d '\r' <"$work/unit.out" | grep -E '^(test result|failures:|    [a-z_:]+$)' | sed 's/^/   /' || true
