@@ -249,7 +249,13 @@ fn screen(t: &Terminal<TestBackend>) -> String {
 }
 
 fn render(app: &App, w: u16, h: u16) -> String {
-    screen(&terminal(app, w, h))
+    let s = screen(&terminal(app, w, h));
+    // Snapshots are shared by every OS: show Windows path separators as `/`.
+    if cfg!(windows) {
+        s.replace('\\', "/")
+    } else {
+        s
+    }
 }
 
 // ---------------------------------------------------------------- screens
