@@ -50,8 +50,17 @@ pub struct Clock {
 
 impl Model {
     /// Items that belong to account `idx`.
+    ///
+    /// `items` is kept ordered by account ([`Model::sort`], and the watcher inserts in order), so
+    /// this is a binary search, not a pass over every item: rules call it once per account.
     pub fn items_of(&self, idx: usize) -> impl Iterator<Item = &Item> {
-        self.items.iter().filter(move |i| i.account == idx)
+        debug_assert!(
+            self.items.windows(2).all(|w| w[0].account <= w[1].account),
+            "Model::items must be ordered by account"
+        );
+        let start = self.items.partition_point(|i| i.account < idx);
+        let end = start + self.items[start..].partition_point(|i| i.account <= idx);
+        self.items[start..end].iter()
     }
 
     /// Index of the account whose sign-in address is `address` (case-insensitive), if exactly one.
