@@ -119,6 +119,12 @@ pub enum Command {
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::duration::parse)]
         heartbeat: Duration,
     },
+    /// Write large synthetic inputs for benchmarks (deterministic from --seed).
+    #[command(hide = true)]
+    Gen {
+        #[command(subcommand)]
+        what: GenWhat,
+    },
     /// Build a realistic sample workstation in a temporary folder and run on it.
     Demo {
         /// Print the report of the demo instead of opening the interactive view.
@@ -127,6 +133,55 @@ pub enum Command {
         #[command(flatten)]
         opts: ScanOpts,
     },
+}
+
+/// What `gen` writes.
+#[derive(Debug, Subcommand)]
+pub enum GenWhat {
+    /// A profile tree: USERS profiles with ITEMS spooled files each, in mixed formats.
+    Tree {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        #[arg(long, default_value_t = 100)]
+        items: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// A UccApilog of at least MB megabytes (SIP blocks, EWS calls and failures, noise).
+    Log {
+        file: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        mb: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn gen_cmd(what: &GenWhat) -> Result<i32, Fatal> {
+    let io = |p: &std::path::Path, e: std::io::Error| Fatal(format!("{}: {e}", p.display()));
+    match what {
+        GenWhat::Tree {
+            dir,
+            users,
+            items,
+            seed,
+        } => {
+            let n = crate::corpus_tree::write_tree(dir, *users, *items, *seed, std::time::SystemTime::now())
+                .map_err(|e| io(dir, e))?;
+            println!("{}: {n} spooled files in {users} profiles", dir.display());
+        }
+        GenWhat::Log { file, mb, seed } => {
+            let f = std::fs::File::create(file).map_err(|e| io(file, e))?;
+            let mut w = std::io::BufWriter::new(f);
+            let start = (Utc::now() - chrono::Duration::hours(6)).naive_local();
+            let st = crate::corpus::write_uccapilog(&mut w, *seed, mb << 20, start)
+                .and_then(|st| w.flush().map(|_| st))
+                .map_err(|e| io(file, e))?;
+            println!("{}: {} bytes, {} records", file.display(), st.bytes, st.records);
+        }
+    }
+    Ok(EXIT_OK)
 }
 
 /// What to scan.
@@ -655,7 +710,7 @@ pub fn main() -> i32 {
         | Some(Command::Demo { opts, .. })
         | Some(Command::Bundle { opts, .. })
         | Some(Command::Watch { opts, .. }) => opts,
-        Some(Command::Fleet { .. }) => &default_opts,
+        Some(Command::Fleet { .. }) | Some(Command::Gen { .. }) => &default_opts,
         None => &cli.opts,
     };
     if opts.print_config_template {
@@ -680,6 +735,7 @@ pub fn main() -> i32 {
                 force: *force,
             },
         ),
+        Some(Command::Gen { what }) => gen_cmd(what),
         Some(Command::Watch {
             targets,
             opts,

@@ -1,32 +1,10 @@
 //! Deterministic generator of profile trees for benchmarks and scale tests: N users, each with
 //! an Office 16.0 account and M spooled items in mixed formats and ages. Same seed, same bytes.
 
+use crate::corpus::Rng;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
-
-/// A small, fast, seedable generator (SplitMix64); not for anything cryptographic.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (n > 0).
-    pub fn below(&mut self, n: u64) -> u64 {
-        self.next_u64() % n.max(1)
-    }
-}
 
 fn item_bytes(rng: &mut Rng, user: usize, n: usize) -> (&'static str, Vec<u8>) {
     let to = format!("user{}@contoso.com", rng.below(5000));

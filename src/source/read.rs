@@ -87,6 +87,17 @@ pub fn regular_metadata(path: &Path) -> Result<Metadata, ReadError> {
 
 /// Open a regular file read-only, never blocking, never following a final symlink.
 pub fn open_regular(path: &Path) -> Result<File, ReadError> {
+    open_regular_md(path).map(|(f, _)| f)
+}
+
+/// [`open_regular`], also returning the open file's metadata (one `fstat`).
+///
+/// On Unix the open itself refuses a final symlink (`O_NOFOLLOW`) and cannot block on a FIFO
+/// (`O_NONBLOCK`), and the `fstat` of the open file refuses anything that is not a regular file,
+/// so no separate `lstat` is needed (and none could be trusted: the file can change between
+/// the two calls).
+pub fn open_regular_md(path: &Path) -> Result<(File, Metadata), ReadError> {
+    #[cfg(not(unix))]
     regular_metadata(path)?;
     let mut opts = OpenOptions::new();
     opts.read(true);
@@ -105,8 +116,16 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     }
     let file = opts.open(path).map_err(|e| {
         #[cfg(unix)]
-        if e.raw_os_error() == Some(libc::ELOOP) {
-            return ReadError::Symlink;
+        match e.raw_os_error() {
+            Some(libc::ELOOP) => return ReadError::Symlink,
+            // Opening a socket fails this way; say what it is rather than a raw errno text.
+            Some(libc::ENXIO) | Some(libc::EOPNOTSUPP) => {
+                return match regular_metadata(path) {
+                    Err(other) => other,
+                    Ok(_) => ReadError::from(e),
+                }
+            }
+            _ => {}
         }
         ReadError::from(e)
     })?;
@@ -114,7 +133,7 @@ pub fn open_regular(path: &Path) -> Result<File, ReadError> {
     if !md.is_file() {
         return Err(ReadError::NotRegular(file_type_name(&md.file_type())));
     }
-    Ok(file)
+    Ok((file, md))
 }
 
 /// The first bytes of a file, and what we know about the rest.
@@ -129,8 +148,7 @@ pub struct Prefix {
 
 /// Read at most `cap` bytes from the start of a regular file.
 pub fn read_prefix(path: &Path, cap: usize) -> Result<Prefix, ReadError> {
-    let file = open_regular(path)?;
-    let metadata = file.metadata()?;
+    let (file, metadata) = open_regular_md(path)?;
     let len = metadata.len();
     let want = (len.min(cap as u64)) as usize;
     let mut bytes = Vec::with_capacity(want);
