@@ -166,7 +166,9 @@ impl LogOutput {
         kind: EventKind,
         values: &std::collections::BTreeMap<String, String>,
     ) -> bool {
-        self.kept_routine.get(&kind).is_some_and(|&n| n >= ROUTINE_CAP)
+        self.kept_routine
+            .get(&kind)
+            .is_some_and(|&n| n >= ROUTINE_CAP)
             && is_routine(kind, values, &self.versions)
     }
 

@@ -79,7 +79,10 @@ fn better(a: Option<Vec<Vec<u8>>>, b: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
         return a;
     }
     match a {
-        Some(a) if (min_len(&a), std::cmp::Reverse(a.len())) >= (min_len(&b), std::cmp::Reverse(b.len())) => {
+        Some(a)
+            if (min_len(&a), std::cmp::Reverse(a.len()))
+                >= (min_len(&b), std::cmp::Reverse(b.len())) =>
+        {
             Some(a)
         }
         _ => Some(b),
@@ -328,13 +331,22 @@ mod tests {
 
     #[test]
     fn literals_from_patterns() {
-        assert_eq!(lit(r"^\s*SIP/2\.0\s+(?P<s>\d{3})"), Some(vec!["sip/2.0".into()]));
-        assert_eq!(lit(r"(?i)\bautodiscover\b"), Some(vec!["autodiscover".into()]));
+        assert_eq!(
+            lit(r"^\s*SIP/2\.0\s+(?P<s>\d{3})"),
+            Some(vec!["sip/2.0".into()])
+        );
+        assert_eq!(
+            lit(r"(?i)\bautodiscover\b"),
+            Some(vec!["autodiscover".into()])
+        );
         assert_eq!(
             lit(r"\b(?P<status>40[13])\s+(?:Unauthorized|Forbidden)"),
             Some(vec!["forbidden".into(), "unauthorized".into()])
         );
-        assert_eq!(lit(r"(?i)\bEWS\b|/EWS/"), Some(vec!["/ews/".into(), "ews".into()]));
+        assert_eq!(
+            lit(r"(?i)\bEWS\b|/EWS/"),
+            Some(vec!["/ews/".into(), "ews".into()])
+        );
         assert_eq!(lit(r"\d+"), None);
         assert_eq!(lit(r"a?"), None);
         assert_eq!(lit(r"x|\w+"), None);
@@ -342,7 +354,11 @@ mod tests {
 
     #[test]
     fn candidates_cover_every_match_and_fall_back_on_non_ascii() {
-        let pats = [r"(?i)\bsign(?:ed)?[- ]?out\b", r"\d{3}", r"(?i)ErrorAccessDenied"];
+        let pats = [
+            r"(?i)\bsign(?:ed)?[- ]?out\b",
+            r"\d{3}",
+            r"(?i)ErrorAccessDenied",
+        ];
         let p = Prefilter::new(&pats, true);
         let mut s = Scan::default();
         p.scan("user SIGNED-OUT now", &mut s);
@@ -364,15 +380,15 @@ mod tests {
 #[cfg(test)]
 mod builtin_tests {
     #[test]
-    fn print_builtin_literals() {
+    fn every_builtin_pattern_gets_literals() {
         let m = crate::parse::markers::Markers::builtin().expect("builtin");
-        for mk in &m.markers {
-            let l = super::required_literals(mk.regex.as_str(), true);
-            println!("{}: {:?}", mk.id, l.map(|v| v.into_iter().map(|x| String::from_utf8_lossy(&x).into_owned()).collect::<Vec<_>>()));
-        }
-        for (n, r) in &m.contexts {
-            let l = super::required_literals(r.as_str(), true);
-            println!("ctx {}: {:?}", n, l.map(|v| v.into_iter().map(|x| String::from_utf8_lossy(&x).into_owned()).collect::<Vec<_>>()));
+        let pats = m
+            .markers
+            .iter()
+            .map(|x| x.regex.as_str())
+            .chain(m.contexts.iter().map(|(_, r)| r.as_str()));
+        for p in pats {
+            assert!(super::required_literals(p, true).is_some(), "{p}");
         }
     }
 }
