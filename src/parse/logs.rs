@@ -122,6 +122,8 @@ pub struct LogOutput {
     pub counts: std::collections::BTreeMap<EventKind, u64>,
     /// Routine events counted but not kept (over [`ROUTINE_CAP`] of their kind).
     pub not_kept: u64,
+    /// Lines of over-long records (past [`super::markers::RECORD_CAP`]) counted, not classified.
+    pub unclassified_lines: u64,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
 }
@@ -248,6 +250,7 @@ pub fn emit(
     out: &mut LogOutput,
 ) {
     hits.clear();
+    out.unclassified_lines += rec.dropped_lines;
     {
         let seen: &LogOutput = out;
         c.classify_with(rec, hits, &|kind, values| seen.would_drop(kind, values));

@@ -220,6 +220,8 @@ pub struct Scan {
     pub cand: Vec<bool>,
     /// (pattern, byte offset of a literal it needs).
     pub at: Vec<(usize, usize)>,
+    /// The text in ASCII lower case (same offsets).
+    lower: Vec<u8>,
 }
 
 impl Scan {
@@ -266,10 +268,10 @@ impl Prefilter {
         let ac = if lits.is_empty() {
             None
         } else {
+            // Literals are lower case and the text is lowered before the search: a plain
+            // search, which can use the fast packed (SIMD) prefilter.
             AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostLongest)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(&lits)
                 .ok()
         };
@@ -301,9 +303,13 @@ impl Prefilter {
         }
         scan.cand.extend_from_slice(&self.always);
         if let Some(ac) = &self.ac {
+            scan.lower.clear();
+            scan.lower.extend_from_slice(text.as_bytes());
+            scan.lower.make_ascii_lowercase();
+            let hay = scan.lower.as_slice();
             let mut pos = 0;
-            while pos < text.len() {
-                let Some(m) = ac.find(aho_corasick::Input::new(text).span(pos..text.len())) else {
+            while pos < hay.len() {
+                let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
                     break;
                 };
                 for &i in &self.owners[m.pattern().as_usize()] {

@@ -357,6 +357,8 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             lines: out.lines,
             truncated_lines: out.truncated_lines,
             undecoded: out.undecoded,
+            events_not_kept: out.not_kept,
+            unclassified_lines: out.unclassified_lines,
             bad_times: out.bad_times,
             first: out.first,
             last: out.last,
