@@ -328,6 +328,9 @@ pub struct Classifier<'m> {
     ctx: Vec<bool>,
     /// Where the prefilter found literals in the current record.
     scan: super::prefilter::Scan,
+    /// Off: every record goes through the full `RegexSet` (the reference the prefilter is
+    /// tested against).
+    use_prefilter: bool,
     /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
     pub count_only: Vec<EventKind>,
 }
@@ -402,6 +405,7 @@ impl<'m> Classifier<'m> {
             marker_hits: vec![false; markers.markers.len()],
             ctx: Vec::new(),
             scan: Default::default(),
+            use_prefilter: true,
             count_only: Vec::new(),
         }
     }
@@ -427,7 +431,11 @@ impl<'m> Classifier<'m> {
         let mut any = false;
         let text = rec.text();
         let pf = &self.markers.prefilter;
-        pf.scan(text, &mut self.scan);
+        if self.use_prefilter {
+            pf.scan(text, &mut self.scan);
+        } else {
+            self.scan.set_fallback();
+        }
         if !self.scan.fallback {
             // Contexts exactly; markers only as candidates: their lines are checked below.
             for j in 0..self.ctx_hits.len() {
@@ -814,5 +822,65 @@ mod tests {
         let e = Markers::build(&[("[[marker]]\nid='x'\nkind='nope'\npattern='a'\n", "m.toml")])
             .expect_err("kind");
         assert!(e.to_string().starts_with("m.toml: line "), "{e}");
+    }
+    #[test]
+    fn prefilter_and_full_regex_set_give_the_same_hits() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("date");
+        let mut bytes = Vec::new();
+        crate::corpus::write_uccapilog(&mut bytes, 9, 300_000, start).expect("generate");
+        let mut text = String::from_utf8(bytes).expect("utf-8");
+        for l in [
+            "EWS CreateItem failed hr=0x80190191 https://mail.contoso.com/EWS/Exchange.asmx",
+            "Autodiscover request failed, hr=0x80190194",
+            "autodiscover: could not resolve autodiscover.contoso.com",
+            "EWS SendItem: connection refused; ErrorAccessDenied",
+            r#"<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>full</m:MessageText><m:ResponseCode>ErrorQuotaExceeded</m:ResponseCode>"#,
+            r#"<property name="EnableIMAutoArchiving">false</property> TracingLevel=Full <imAutoArchiving>false</imAutoArchiving>"#,
+            "<s:Fault><faultcode>a:ErrorX</faultcode><faultstring>bad</faultstring></s:Fault>",
+            "History Spooler: retrying 3 offline messages",
+            "ms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP\"",
+            "Skype for Business version 16.0.1234.5678 IM.Note.MissedConversation",
+            "Sign-in succeeded; user signed out; EWS not deployed; status=503 /EWS/",
+            "POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized",
+            "EWS request ſtatus=403 for /EWS/ — Kelvin \u{212a} non-ASCII falls back",
+            "SIP/2.0 480 Temporarily Unavailable",
+        ] {
+            text.push_str("03/02/2026|10:00:00.000 1F68:C14 INFO  :: ");
+            text.push_str(l);
+            text.push('\n');
+        }
+        let m = Markers::builtin().expect("builtin");
+        let mut fast = Classifier::new(&m);
+        let mut full = Classifier::new(&m);
+        full.use_prefilter = false;
+        let mut recs: Vec<Record> = Vec::new();
+        for (i, l) in text.lines().enumerate() {
+            match crate::parse::uccapilog::header(l) {
+                Some(h) => {
+                    let mut r = Record {
+                        time: h.stamp.map(|t| t.and_utc().fixed_offset()),
+                        thread: h.thread.map(str::to_string),
+                        ..Default::default()
+                    };
+                    r.push(i as u64 + 1, h.message);
+                    recs.push(r);
+                }
+                None => {
+                    if let Some(r) = recs.last_mut() {
+                        r.push(i as u64 + 1, l);
+                    }
+                }
+            }
+        }
+        assert!(recs.len() > 1000);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for r in &recs {
+            fast.classify(r, &mut a);
+            full.classify(r, &mut b);
+        }
+        assert!(a.len() > 500, "{}", a.len());
+        assert_eq!(a, b);
     }
 }

@@ -225,6 +225,12 @@ pub struct Scan {
 }
 
 impl Scan {
+    /// Treat every pattern as a candidate everywhere.
+    pub fn set_fallback(&mut self) {
+        self.fallback = true;
+        self.at.clear();
+    }
+
     /// Whether pattern `i` may match inside the byte range `a..b` of the text (a match that
     /// lies inside `a..b` contains one of its literals, which starts inside `a..b`).
     pub fn may_match_in(&self, always: bool, i: usize, a: usize, b: usize) -> bool {
