@@ -17,6 +17,14 @@ fn vm_hwm_kib() -> Option<u64> {
     l.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// CPU time this thread has run, in seconds (Linux: /proc/thread-self/schedstat), so figures
+/// stay meaningful when other jobs share the cores.
+fn cpu_secs() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns as f64 / 1e9)
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mb: u64 = std::env::var("SPOOLSCOPE_BENCH_MB")
         .ok()
@@ -44,6 +52,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // (1) Plain pass: read and count line feeds.
     let t = Instant::now();
+    let c0 = cpu_secs();
     let mut f = File::open(&path)?;
     let mut buf = vec![0u8; 1 << 20];
     let mut lines = 0u64;
@@ -55,6 +64,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         lines += memchr::memchr_iter(b'\n', &buf[..n]).count() as u64;
     }
     let plain = t.elapsed().as_secs_f64();
+    let plain_cpu = cpu_secs().zip(c0).map(|(b, a)| b - a);
     assert_eq!(lines, stats.lines);
 
     // (2) Parse and classify.
@@ -67,9 +77,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         accounts: &[],
     };
     let t = Instant::now();
+    let c0 = cpu_secs();
     let file = File::open(&path)?;
     let out = parse_log(file, SourceKind::Uccapilog, &path, &opts)?;
     let full = t.elapsed().as_secs_f64();
+    let full_cpu = cpu_secs().zip(c0).map(|(b, a)| b - a);
     assert_eq!(out.records, stats.records);
 
     let events: u64 = out.counts.values().sum();
@@ -87,6 +99,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "ratio           : parse is {:.1}x the line-count time",
         full / plain
     );
+    if let (Some(p), Some(f)) = (plain_cpu, full_cpu) {
+        println!(
+            "cpu time        : line count {p:.3} s ({:.1} MB/s), parse {f:.3} s ({:.1} MB/s), ratio {:.1}x",
+            size / p,
+            size / f,
+            f / p
+        );
+    }
     match vm_hwm_kib() {
         Some(k) => println!("peak memory     : {:.1} MiB (VmHWM)", k as f64 / 1024.0),
         None => println!("peak memory     : unavailable (no /proc/self/status)"),

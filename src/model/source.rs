@@ -77,6 +77,12 @@ pub struct LogSummary {
     pub truncated_lines: u64,
     /// Events the converter could not decode (tracerpt `ProcessingErrorData`).
     pub undecoded: u64,
+    /// Routine events counted (in `events`) but not kept as evidence: over the per-kind cap.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub events_not_kept: u64,
+    /// Lines of over-long records (past the 1 MiB record cap) counted but not classified.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unclassified_lines: u64,
     /// Records whose date or time is impossible (kept without a time).
     pub bad_times: u64,
     pub first: Option<DateTime<FixedOffset>>,
@@ -107,4 +113,8 @@ impl ScanError {
             message: message.into(),
         }
     }
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }

@@ -122,6 +122,8 @@ pub struct LogOutput {
     pub counts: std::collections::BTreeMap<EventKind, u64>,
     /// Routine events counted but not kept (over [`ROUTINE_CAP`] of their kind).
     pub not_kept: u64,
+    /// Lines of over-long records (past [`super::markers::RECORD_CAP`]) counted, not classified.
+    pub unclassified_lines: u64,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
 }
@@ -131,7 +133,47 @@ pub struct LogOutput {
 /// policies, SIP errors and new client versions are always kept.
 pub const ROUTINE_CAP: u64 = 5000;
 
+/// Whether an event of `kind` with these values is routine (see [`LogOutput::push_event`]).
+fn is_routine(
+    kind: EventKind,
+    values: &std::collections::BTreeMap<String, String>,
+    versions: &std::collections::BTreeSet<(String, String)>,
+) -> bool {
+    let status = values
+        .get("status")
+        .and_then(|s| s.parse::<u16>().ok())
+        .unwrap_or(0);
+    match kind {
+        EventKind::SipRequest
+        | EventKind::HttpStatus
+        | EventKind::Other
+        | EventKind::SignIn
+        | EventKind::SignOut
+        | EventKind::Autodiscover
+        | EventKind::EwsRequest => true,
+        EventKind::SipResponse => status < 400 || status == 401 || status == 407,
+        EventKind::ClientVersion => versions.contains(&(
+            values.get("version").cloned().unwrap_or_default(),
+            values.get("direction").cloned().unwrap_or_default(),
+        )),
+        _ => false,
+    }
+}
+
 impl LogOutput {
+    /// Whether [`LogOutput::push_event`] would count an event with these values but not keep
+    /// it (routine, and its kind is at the cap). Lets the classifier skip the costly parts.
+    pub fn would_drop(
+        &self,
+        kind: EventKind,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> bool {
+        self.kept_routine
+            .get(&kind)
+            .is_some_and(|&n| n >= ROUTINE_CAP)
+            && is_routine(kind, values, &self.versions)
+    }
+
     /// Count an event and keep it unless it is routine and its kind is over the cap. Returns
     /// the kind when it has just reached the cap and is always routine (so the classifier can
     /// stop extracting it).
@@ -208,7 +250,11 @@ pub fn emit(
     out: &mut LogOutput,
 ) {
     hits.clear();
-    c.classify(rec, hits);
+    out.unclassified_lines += rec.dropped_lines;
+    {
+        let seen: &LogOutput = out;
+        c.classify_with(rec, hits, &|kind, values| seen.would_drop(kind, values));
+    }
     if hits.is_empty() {
         return;
     }

@@ -75,6 +75,10 @@ pub struct Markers {
     pub contexts: Vec<(String, Regex)>,
     /// Marker patterns first, then context patterns.
     set: RegexSet,
+    /// The same patterns one by one (multi-line, like the set), run on prefilter candidates.
+    single: Vec<Regex>,
+    /// Literals derived from the patterns: which ones can match a record at all.
+    prefilter: super::prefilter::Prefilter,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -219,17 +223,26 @@ impl Markers {
             .chain(ctx.iter().map(|(_, r)| r.as_str()))
             .collect();
         // The set runs once per record over all its lines, so `^`/`$` must see line breaks.
-        let set = regex::RegexSetBuilder::new(pats)
+        let set_err = |e: regex::Error| MarkerError::File {
+            origin: "markers".into(),
+            message: e.to_string().replace('\n', " "),
+        };
+        let set = regex::RegexSetBuilder::new(&pats)
             .multi_line(true)
             .build()
-            .map_err(|e| MarkerError::File {
-                origin: "markers".into(),
-                message: e.to_string().replace('\n', " "),
-            })?;
+            .map_err(set_err)?;
+        let single = pats
+            .iter()
+            .map(|p| regex::RegexBuilder::new(p).multi_line(true).build())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(set_err)?;
+        let prefilter = super::prefilter::Prefilter::new(&pats, true);
         Ok(Markers {
             markers,
             contexts: ctx,
             set,
+            single,
+            prefilter,
         })
     }
 
@@ -311,6 +324,13 @@ pub struct Classifier<'m> {
     sticky: HashMap<String, (i64, Vec<bool>)>,
     ctx_hits: Vec<bool>,
     marker_hits: Vec<bool>,
+    /// Context in force for the current record (reused buffer).
+    ctx: Vec<bool>,
+    /// Where the prefilter found literals in the current record.
+    scan: super::prefilter::Scan,
+    /// Off: every record goes through the full `RegexSet` (the reference the prefilter is
+    /// tested against).
+    use_prefilter: bool,
     /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
     pub count_only: Vec<EventKind>,
 }
@@ -349,6 +369,17 @@ pub struct Hit {
 }
 
 impl Hit {
+    /// A hit that is only counted (its kind is over the cap): no marker, excerpt or values.
+    pub fn count_only(line: u64, kind: EventKind) -> Hit {
+        Hit {
+            line,
+            kind,
+            marker: String::new(),
+            excerpt: String::new(),
+            values: BTreeMap::new(),
+        }
+    }
+
     pub fn into_event(self, rec: &Record, path: &Path, profile: Option<&String>) -> LogEvent {
         LogEvent {
             path: path.to_path_buf(),
@@ -372,18 +403,54 @@ impl<'m> Classifier<'m> {
             sticky: HashMap::new(),
             ctx_hits: vec![false; markers.contexts.len()],
             marker_hits: vec![false; markers.markers.len()],
+            ctx: Vec::new(),
+            scan: Default::default(),
+            use_prefilter: true,
             count_only: Vec::new(),
         }
     }
 
     /// Classify one record into hits (appended to `out`).
     pub fn classify(&mut self, rec: &Record, out: &mut Vec<Hit>) {
+        self.classify_with(rec, out, &|_, _| false);
+    }
+
+    /// Classify one record; `drop(kind, values)` says whether the caller will only count a hit
+    /// (a routine event over its cap). Such hits come out count-only (empty marker) without
+    /// the costly parts (excerpt, SIP headers). `drop` must only look at `status`, `code`,
+    /// `version` and `direction`.
+    pub fn classify_with(
+        &mut self,
+        rec: &Record,
+        out: &mut Vec<Hit>,
+        drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
+    ) {
         let nm = self.markers.markers.len();
         self.ctx_hits.iter_mut().for_each(|b| *b = false);
         self.marker_hits.iter_mut().for_each(|b| *b = false);
         let mut any = false;
-        if self.markers.set.is_match(rec.text()) {
-            for i in self.markers.set.matches(rec.text()).iter() {
+        let text = rec.text();
+        let pf = &self.markers.prefilter;
+        if self.use_prefilter {
+            pf.scan(text, &mut self.scan);
+        } else {
+            self.scan.set_fallback();
+        }
+        if !self.scan.fallback {
+            // Contexts exactly; markers only as candidates: their lines are checked below.
+            for j in 0..self.ctx_hits.len() {
+                if self.scan.cand[nm + j] && self.markers.single[nm + j].is_match(text) {
+                    self.ctx_hits[j] = true;
+                }
+            }
+            for i in 0..nm {
+                if self.scan.cand[i] {
+                    any = true;
+                    self.marker_hits[i] = true;
+                }
+            }
+        } else if self.markers.set.is_match(text) {
+            for i in self.markers.set.matches(text).iter() {
                 any = true;
                 if i < nm {
                     self.marker_hits[i] = true;
@@ -394,13 +461,21 @@ impl<'m> Classifier<'m> {
         }
         let secs = rec.time.map(|t| t.timestamp());
         // Remember context per thread; use a recent one when this record has none.
-        let mut ctx = self.ctx_hits.clone();
+        self.ctx.clone_from(&self.ctx_hits);
         if let (Some(th), Some(now)) = (&rec.thread, secs) {
-            if ctx.iter().any(|&b| b) {
-                self.sticky.insert(th.clone(), (now, ctx.clone()));
-            } else if let Some((t, c)) = self.sticky.get(th) {
+            if self.ctx.iter().any(|&b| b) {
+                match self.sticky.get_mut(th.as_str()) {
+                    Some(e) => {
+                        e.0 = now;
+                        e.1.clone_from(&self.ctx);
+                    }
+                    None => {
+                        self.sticky.insert(th.clone(), (now, self.ctx.clone()));
+                    }
+                }
+            } else if let Some((t, c)) = self.sticky.get(th.as_str()) {
                 if (0..=STICKY_SECS).contains(&(now - t)) {
-                    ctx.clone_from(c);
+                    self.ctx.clone_from(c);
                 }
             }
             if self.sticky.len() > 4096 {
@@ -410,61 +485,90 @@ impl<'m> Classifier<'m> {
         if !any {
             return;
         }
+        let ctx = &self.ctx;
+        let mut lines: Option<Vec<(u64, &str)>> = None;
         for (mi, m) in self.markers.markers.iter().enumerate() {
             if !self.marker_hits[mi] {
                 continue;
             }
             if self.count_only.contains(&m.kind) {
                 // Over its cap: counted by the caller, not worth extracting.
+                if !self.scan.fallback && !self.markers.single[mi].is_match(text) {
+                    continue;
+                }
                 if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
                     continue;
                 }
-                out.push(Hit {
-                    line: rec.line,
-                    kind: m.kind,
-                    marker: String::new(),
-                    excerpt: String::new(),
-                    values: BTreeMap::new(),
-                });
+                out.push(Hit::count_only(rec.line, m.kind));
                 continue;
             }
             if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
                 continue;
             }
             if let Some(u) = &m.unless {
-                if u.is_match(rec.text()) {
+                if u.is_match(text) {
                     continue;
                 }
             }
-            let lines: Vec<(u64, &str)> = rec.lines().collect();
+            let lines = lines.get_or_insert_with(|| rec.lines().collect());
+            let early = !m
+                .extract
+                .iter()
+                .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
+            let always = pf.is_unfiltered(mi);
             'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
+                let (_, a, b) = rec.spans[k];
+                if !self.scan.may_match_in(always, mi, a, b) {
+                    continue;
+                }
+                let mut got = false;
                 for caps in m.regex.captures_iter(l).take(if m.repeat { 16 } else { 1 }) {
+                    got = true;
                     let mut values = m.values.clone();
-                    for name in m.regex.capture_names().flatten() {
-                        if let Some(v) = caps.name(name) {
+                    for (gi, name) in m.regex.capture_names().enumerate() {
+                        let Some(name) = name else { continue };
+                        if let Some(v) = caps.get(gi) {
                             let v = v.as_str().trim();
-                            if !v.is_empty() {
-                                values
-                                    .entry(base_name(name).to_string())
-                                    .or_insert_with(|| v.to_string());
+                            if !v.is_empty() && !values.contains_key(base_name(name)) {
+                                values.insert(base_name(name).to_string(), v.to_string());
                             }
+                        }
+                    }
+                    let sip_dir = matches!(
+                        m.kind,
+                        EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
+                    );
+                    if early {
+                        // Extraction cannot change what `drop` reads: decide before it.
+                        derive_values(&mut values);
+                        if sip_dir {
+                            if let Some(d) = rec.direction {
+                                values.insert("direction".into(), d.into());
+                            }
+                        }
+                        if drop(m.kind, &values) {
+                            out.push(Hit::count_only(ln, m.kind));
+                            continue;
                         }
                     }
                     for (k2, re) in &m.extract {
                         if values.contains_key(k2) {
                             continue;
                         }
-                        if let Some(v) = re.captures(rec.text()).and_then(|c| c.get(1)) {
+                        if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
                             values.insert(k2.clone(), v.as_str().trim().to_string());
                         }
                     }
-                    derive_values(&mut values);
-                    if matches!(
-                        m.kind,
-                        EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
-                    ) {
-                        if let Some(d) = rec.direction {
-                            values.insert("direction".into(), d.into());
+                    if !early {
+                        derive_values(&mut values);
+                        if sip_dir {
+                            if let Some(d) = rec.direction {
+                                values.insert("direction".into(), d.into());
+                            }
+                        }
+                        if drop(m.kind, &values) {
+                            out.push(Hit::count_only(ln, m.kind));
+                            continue;
                         }
                     }
                     if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
@@ -478,7 +582,7 @@ impl<'m> Classifier<'m> {
                         values,
                     });
                 }
-                if !m.repeat && out.last().is_some_and(|h| h.marker == m.id && h.line == ln) {
+                if !m.repeat && got {
                     break 'lines;
                 }
             }
@@ -514,12 +618,15 @@ fn sip_headers(lines: &[(u64, &str)], values: &mut BTreeMap<String, String>) {
         let Some((name, v)) = l.split_once(':') else {
             continue;
         };
-        let name = name.trim().to_ascii_lowercase();
-        if let Some((_, key)) = SIP_HEADERS.iter().find(|(h, _)| *h == name) {
+        let name = name.trim();
+        if let Some((_, key)) = SIP_HEADERS
+            .iter()
+            .find(|(h, _)| h.eq_ignore_ascii_case(name))
+        {
             let v = v.trim();
-            values
-                .entry(key.to_string())
-                .or_insert_with(|| super::text::squash(v, 300));
+            if !values.contains_key(*key) {
+                values.insert(key.to_string(), super::text::squash(v, 300));
+            }
             if matches!(*key, "from" | "to") {
                 if let Some(a) = super::text::first_address(v) {
                     values.entry(format!("{key}_address")).or_insert(a);
@@ -715,5 +822,65 @@ mod tests {
         let e = Markers::build(&[("[[marker]]\nid='x'\nkind='nope'\npattern='a'\n", "m.toml")])
             .expect_err("kind");
         assert!(e.to_string().starts_with("m.toml: line "), "{e}");
+    }
+    #[test]
+    fn prefilter_and_full_regex_set_give_the_same_hits() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("date");
+        let mut bytes = Vec::new();
+        crate::corpus::write_uccapilog(&mut bytes, 9, 300_000, start).expect("generate");
+        let mut text = String::from_utf8(bytes).expect("utf-8");
+        for l in [
+            "EWS CreateItem failed hr=0x80190191 https://mail.contoso.com/EWS/Exchange.asmx",
+            "Autodiscover request failed, hr=0x80190194",
+            "autodiscover: could not resolve autodiscover.contoso.com",
+            "EWS SendItem: connection refused; ErrorAccessDenied",
+            r#"<m:CreateItemResponseMessage ResponseClass="Error"><m:MessageText>full</m:MessageText><m:ResponseCode>ErrorQuotaExceeded</m:ResponseCode>"#,
+            r#"<property name="EnableIMAutoArchiving">false</property> TracingLevel=Full <imAutoArchiving>false</imAutoArchiving>"#,
+            "<s:Fault><faultcode>a:ErrorX</faultcode><faultstring>bad</faultstring></s:Fault>",
+            "History Spooler: retrying 3 offline messages",
+            "ms-diagnostics: 4005;reason=\"Destination URI either not enabled for SIP\"",
+            "Skype for Business version 16.0.1234.5678 IM.Note.MissedConversation",
+            "Sign-in succeeded; user signed out; EWS not deployed; status=503 /EWS/",
+            "POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized",
+            "EWS request ſtatus=403 for /EWS/ — Kelvin \u{212a} non-ASCII falls back",
+            "SIP/2.0 480 Temporarily Unavailable",
+        ] {
+            text.push_str("03/02/2026|10:00:00.000 1F68:C14 INFO  :: ");
+            text.push_str(l);
+            text.push('\n');
+        }
+        let m = Markers::builtin().expect("builtin");
+        let mut fast = Classifier::new(&m);
+        let mut full = Classifier::new(&m);
+        full.use_prefilter = false;
+        let mut recs: Vec<Record> = Vec::new();
+        for (i, l) in text.lines().enumerate() {
+            match crate::parse::uccapilog::header(l) {
+                Some(h) => {
+                    let mut r = Record {
+                        time: h.stamp.map(|t| t.and_utc().fixed_offset()),
+                        thread: h.thread.map(str::to_string),
+                        ..Default::default()
+                    };
+                    r.push(i as u64 + 1, h.message);
+                    recs.push(r);
+                }
+                None => {
+                    if let Some(r) = recs.last_mut() {
+                        r.push(i as u64 + 1, l);
+                    }
+                }
+            }
+        }
+        assert!(recs.len() > 1000);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        for r in &recs {
+            fast.classify(r, &mut a);
+            full.classify(r, &mut b);
+        }
+        assert!(a.len() > 500, "{}", a.len());
+        assert_eq!(a, b);
     }
 }

@@ -4,6 +4,7 @@ pub mod logs;
 pub mod logstream;
 pub mod mailbox;
 pub mod markers;
+pub mod prefilter;
 pub mod psexport;
 pub mod spool;
 pub mod text;

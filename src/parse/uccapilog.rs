@@ -246,4 +246,21 @@ CSeq: 1 INVITE\r
         let o = run(&[0u8; 0]);
         assert_eq!(o.records, 0);
     }
+
+    #[test]
+    fn lines_past_the_record_cap_are_counted_not_lost() {
+        let mut s = String::from("03/02/2026|09:40:58.101 1F68:C14 INFO  :: big record\n");
+        let line = "x".repeat(1000);
+        for _ in 0..1100 {
+            s.push_str(&line);
+            s.push('\n');
+        }
+        let o = run(s.as_bytes());
+        assert_eq!(o.lines, 1101);
+        assert!(
+            (40..100).contains(&o.unclassified_lines),
+            "{}",
+            o.unclassified_lines
+        );
+    }
 }

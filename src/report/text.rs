@@ -321,6 +321,11 @@ fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
             ("cut long lines", l.truncated_lines),
             ("undecoded", l.undecoded),
             ("impossible times", l.bad_times),
+            ("routine events counted, not kept", l.events_not_kept),
+            (
+                "lines past the record cap, not classified",
+                l.unclassified_lines,
+            ),
         ] {
             if k > 0 {
                 line.push_str(&format!(" · {k} {what}"));

@@ -202,62 +202,135 @@ pub struct LogSettings<'a> {
     pub time_format: Option<&'a str>,
 }
 
+/// What reading one log gave, before it goes into the model.
+struct Parsed {
+    profile: Option<String>,
+    client: Option<ClientGen>,
+    candidates: Vec<(usize, String)>,
+    out: Result<crate::parse::logs::LogOutput, ScanError>,
+}
+
+/// Read one log (no access to the model beyond its accounts: runs on a worker thread).
+fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
+    let profile = paths::profile_of(&f.path);
+    let client = client_of_log(&f.path);
+    let candidates: Vec<(usize, String)> = {
+        let same_profile: Vec<(usize, &crate::model::Account)> = accounts
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| a.profile == profile)
+            .collect();
+        let same_client: Vec<(usize, &crate::model::Account)> = same_profile
+            .iter()
+            .copied()
+            .filter(|(_, a)| client.is_none_or(|c| a.client == c))
+            .collect();
+        // A log outside any known profile (a collected folder, --log FILE) may belong to
+        // any account scanned: the one it names, else the only one.
+        let pick = if !same_client.is_empty() {
+            same_client
+        } else if !same_profile.is_empty() {
+            same_profile
+        } else {
+            accounts.iter().enumerate().collect()
+        };
+        pick.into_iter()
+            .map(|(i, a)| (i, a.address.to_ascii_lowercase()))
+            .collect()
+    };
+    let opts = ParseOptions {
+        markers: s.markers,
+        tz: s.tz,
+        time_format: s.time_format,
+        profile: profile.clone(),
+        accounts: &candidates,
+    };
+    let out = match read::open_regular(&f.path) {
+        Ok(file) => {
+            // Read up to the size at open time: a log being written keeps growing behind us.
+            let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+            parse_log(file.take(len), f.kind, &f.path, &opts).map_err(|e| {
+                ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+            })
+        }
+        Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
+    };
+    Parsed {
+        profile,
+        client,
+        candidates,
+        out,
+    }
+}
+
+/// Parse logs on up to as many threads as there are cores (one log per thread at a time);
+/// results come back in the order of `files`.
+fn parse_all(
+    files: &[LogFile],
+    accounts: &[crate::model::Account],
+    s: &LogSettings<'_>,
+) -> Vec<Parsed> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(files.len());
+    if threads <= 1 {
+        return files.iter().map(|f| parse_one(f, accounts, s)).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut done: Vec<(usize, Parsed)> = std::thread::scope(|sc| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                sc.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some(f) = files.get(i) else { break };
+                        mine.push((i, parse_one(f, accounts, s)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    });
+    let mut slots: Vec<Option<Parsed>> = files.iter().map(|_| None).collect();
+    for (i, p) in done.drain(..) {
+        slots[i] = Some(p);
+    }
+    // A worker that panicked leaves holes: say so rather than lose the log silently.
+    slots
+        .into_iter()
+        .zip(files)
+        .map(|(p, f)| {
+            p.unwrap_or_else(|| Parsed {
+                profile: paths::profile_of(&f.path),
+                client: client_of_log(&f.path),
+                candidates: Vec::new(),
+                out: Err(ScanError::new(&f.path, "log not read: internal error")),
+            })
+        })
+        .collect()
+}
+
 /// Read every log, add its events and source summary to the model.
 pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
     let mut sources: Vec<(Source, String)> = Vec::new();
-    for f in files {
-        let profile = paths::profile_of(&f.path);
-        let client = client_of_log(&f.path);
-        let candidates: Vec<(usize, String)> = {
-            let same_profile: Vec<(usize, &crate::model::Account)> = model
-                .accounts
-                .iter()
-                .enumerate()
-                .filter(|(_, a)| a.profile == profile)
-                .collect();
-            let same_client: Vec<(usize, &crate::model::Account)> = same_profile
-                .iter()
-                .copied()
-                .filter(|(_, a)| client.is_none_or(|c| a.client == c))
-                .collect();
-            // A log outside any known profile (a collected folder, --log FILE) may belong to
-            // any account scanned: the one it names, else the only one.
-            let pick = if !same_client.is_empty() {
-                same_client
-            } else if !same_profile.is_empty() {
-                same_profile
-            } else {
-                model.accounts.iter().enumerate().collect()
-            };
-            pick.into_iter()
-                .map(|(i, a)| (i, a.address.to_ascii_lowercase()))
-                .collect()
-        };
-        let opts = ParseOptions {
-            markers: s.markers,
-            tz: s.tz,
-            time_format: s.time_format,
-            profile: profile.clone(),
-            accounts: &candidates,
-        };
-        let file = match read::open_regular(&f.path) {
-            Ok(h) => h,
-            Err(e) => {
-                model
-                    .errors
-                    .push(ScanError::new(&f.path, format!("log not read: {e}")));
-                continue;
-            }
-        };
-        // Read up to the size at open time: a log being written keeps growing behind us.
-        let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-        let out = match parse_log(file.take(len), f.kind, &f.path, &opts) {
+    let parsed = parse_all(files, &model.accounts, s);
+    for (f, p) in files.iter().zip(parsed) {
+        let Parsed {
+            profile,
+            client,
+            candidates,
+            out,
+        } = p;
+        let out = match out {
             Ok(o) => o,
             Err(e) => {
-                model.errors.push(ScanError::new(
-                    &f.path,
-                    format!("log not read: {}", read::describe_io(&e)),
-                ));
+                model.errors.push(e);
                 continue;
             }
         };
@@ -284,6 +357,8 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             lines: out.lines,
             truncated_lines: out.truncated_lines,
             undecoded: out.undecoded,
+            events_not_kept: out.not_kept,
+            unclassified_lines: out.unclassified_lines,
             bad_times: out.bad_times,
             first: out.first,
             last: out.last,

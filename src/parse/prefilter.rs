@@ -1,0 +1,406 @@
+//! A literal prefilter for the marker set, derived automatically from the marker patterns (the
+//! markers stay data: nothing to maintain by hand).
+//!
+//! For every pattern we compute a set of literals such that any match of the pattern, in an
+//! ASCII haystack, contains at least one of them (compared ignoring ASCII case). One
+//! Aho-Corasick pass over a record then says which patterns can match at all; only those run
+//! their regex. A pattern we cannot derive literals for is always a candidate, and a record with
+//! non-ASCII text skips the prefilter (case folding there can match `ſ` for `s`, `K` for `k`).
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex_syntax::hir::{Class, Hir, HirKind};
+
+/// Most strings a literal set may hold before we give up on it.
+const MAX_SET: usize = 64;
+/// Largest class expanded into single characters.
+const MAX_CLASS: usize = 4;
+
+/// What a sub-pattern tells about the text it matches.
+#[derive(Debug, Clone)]
+enum Lits {
+    /// It matches exactly one of these strings (lower-case ASCII).
+    Exact(Vec<Vec<u8>>),
+    /// Every match contains one of these strings.
+    Contains(Vec<Vec<u8>>),
+    /// Nothing useful known.
+    Unknown,
+}
+
+fn dedup(mut v: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn class_lits(c: &Class) -> Lits {
+    let mut out: Vec<Vec<u8>> = Vec::new();
+    match c {
+        Class::Unicode(u) => {
+            for r in u.ranges() {
+                // Characters beyond ASCII cannot occur in an ASCII haystack: ignore them.
+                let (a, b) = (r.start() as u32, (r.end() as u32).min(0x7F));
+                if a > b {
+                    continue;
+                }
+                if (b - a) as usize >= MAX_CLASS * 2 {
+                    return Lits::Unknown;
+                }
+                for x in a..=b {
+                    out.push(vec![(x as u8).to_ascii_lowercase()]);
+                }
+            }
+        }
+        Class::Bytes(bc) => {
+            for r in bc.ranges() {
+                if (r.end() - r.start()) as usize >= MAX_CLASS * 2 {
+                    return Lits::Unknown;
+                }
+                for x in r.start()..=r.end() {
+                    out.push(vec![x.to_ascii_lowercase()]);
+                }
+            }
+        }
+    }
+    let out = dedup(out);
+    if out.is_empty() || out.len() > MAX_CLASS {
+        Lits::Unknown
+    } else {
+        Lits::Exact(out)
+    }
+}
+
+fn min_len(v: &[Vec<u8>]) -> usize {
+    v.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// The better of two "contains one of" sets: longer shortest string, then fewer strings.
+fn better(a: Option<Vec<Vec<u8>>>, b: Vec<Vec<u8>>) -> Option<Vec<Vec<u8>>> {
+    if b.is_empty() || b.len() > MAX_SET || min_len(&b) == 0 {
+        return a;
+    }
+    match a {
+        Some(a)
+            if (min_len(&a), std::cmp::Reverse(a.len()))
+                >= (min_len(&b), std::cmp::Reverse(b.len())) =>
+        {
+            Some(a)
+        }
+        _ => Some(b),
+    }
+}
+
+fn lits(h: &Hir) -> Lits {
+    match h.kind() {
+        HirKind::Empty | HirKind::Look(_) => Lits::Exact(vec![Vec::new()]),
+        HirKind::Literal(l) => Lits::Exact(vec![l.0.to_ascii_lowercase()]),
+        HirKind::Class(c) => class_lits(c),
+        HirKind::Capture(c) => lits(&c.sub),
+        HirKind::Repetition(r) => {
+            if r.min == 0 {
+                return Lits::Unknown;
+            }
+            match lits(&r.sub) {
+                Lits::Exact(v) if r.min == 1 && r.max == Some(1) => Lits::Exact(v),
+                Lits::Exact(v) | Lits::Contains(v) => Lits::Contains(v),
+                Lits::Unknown => Lits::Unknown,
+            }
+        }
+        HirKind::Concat(subs) => {
+            let mut best: Option<Vec<Vec<u8>>> = None;
+            let mut run: Option<Vec<Vec<u8>>> = Some(vec![Vec::new()]);
+            let mut all_exact = true;
+            for s in subs {
+                match lits(s) {
+                    Lits::Exact(v) => {
+                        let cur = run.take().unwrap_or_else(|| vec![Vec::new()]);
+                        if cur.len() * v.len() > MAX_SET {
+                            // Too many combinations: close this run, start a new one here.
+                            all_exact = false;
+                            best = better(best, cur);
+                            run = Some(v);
+                        } else {
+                            let mut next = Vec::with_capacity(cur.len() * v.len());
+                            for a in &cur {
+                                for b in &v {
+                                    let mut x = a.clone();
+                                    x.extend_from_slice(b);
+                                    next.push(x);
+                                }
+                            }
+                            run = Some(dedup(next));
+                        }
+                    }
+                    other => {
+                        all_exact = false;
+                        if let Some(cur) = run.take() {
+                            best = better(best, cur);
+                        }
+                        if let Lits::Contains(v) = other {
+                            best = better(best, v);
+                        }
+                        run = Some(vec![Vec::new()]);
+                    }
+                }
+            }
+            match run {
+                Some(cur) if all_exact => Lits::Exact(cur),
+                Some(cur) => match better(best, cur) {
+                    Some(b) => Lits::Contains(b),
+                    None => Lits::Unknown,
+                },
+                None => best.map_or(Lits::Unknown, Lits::Contains),
+            }
+        }
+        HirKind::Alternation(subs) => {
+            let mut all = Vec::new();
+            let mut exact = true;
+            for s in subs {
+                match lits(s) {
+                    Lits::Exact(v) => all.extend(v),
+                    Lits::Contains(v) => {
+                        exact = false;
+                        all.extend(v);
+                    }
+                    Lits::Unknown => return Lits::Unknown,
+                }
+                if all.len() > MAX_SET {
+                    return Lits::Unknown;
+                }
+            }
+            let all = dedup(all);
+            if exact {
+                Lits::Exact(all)
+            } else {
+                Lits::Contains(all)
+            }
+        }
+    }
+}
+
+/// The literals one of which every match of `pattern` contains (ASCII haystack, ASCII case
+/// ignored), or `None` when none can be derived.
+pub fn required_literals(pattern: &str, multi_line: bool) -> Option<Vec<Vec<u8>>> {
+    let hir = regex_syntax::ParserBuilder::new()
+        .multi_line(multi_line)
+        .build()
+        .parse(pattern)
+        .ok()?;
+    let v = match lits(&hir) {
+        Lits::Exact(v) | Lits::Contains(v) => v,
+        Lits::Unknown => return None,
+    };
+    if v.is_empty() || min_len(&v) == 0 || v.len() > MAX_SET {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+/// Which of a list of patterns can match a text, and where.
+#[derive(Debug, Clone)]
+pub struct Prefilter {
+    ac: Option<AhoCorasick>,
+    /// For each literal of the automaton, the patterns it stands for: its own, and those of
+    /// every longer literal it is part of (a search that restarts one byte after a match can
+    /// step over a literal that starts at or inside another one; marking more candidates than
+    /// needed is safe, fewer is not).
+    owners: Vec<Vec<usize>>,
+    /// Patterns without literals: always candidates, on every line.
+    always: Vec<bool>,
+    n: usize,
+}
+
+/// Where a prefilter found literals in one text.
+#[derive(Debug, Default, Clone)]
+pub struct Scan {
+    /// The text is not ASCII (or there is no automaton): every pattern is a candidate
+    /// everywhere.
+    pub fallback: bool,
+    /// Candidate patterns.
+    pub cand: Vec<bool>,
+    /// (pattern, byte offset of a literal it needs).
+    pub at: Vec<(usize, usize)>,
+    /// The text in ASCII lower case (same offsets).
+    lower: Vec<u8>,
+}
+
+impl Scan {
+    /// Treat every pattern as a candidate everywhere.
+    pub fn set_fallback(&mut self) {
+        self.fallback = true;
+        self.at.clear();
+    }
+
+    /// Whether pattern `i` may match inside the byte range `a..b` of the text (a match that
+    /// lies inside `a..b` contains one of its literals, which starts inside `a..b`).
+    pub fn may_match_in(&self, always: bool, i: usize, a: usize, b: usize) -> bool {
+        self.fallback || always || self.at.iter().any(|&(p, o)| p == i && o >= a && o < b)
+    }
+}
+
+impl Prefilter {
+    pub fn new(patterns: &[&str], multi_line: bool) -> Prefilter {
+        let mut lits: Vec<Vec<u8>> = Vec::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut always = vec![false; patterns.len()];
+        for (i, p) in patterns.iter().enumerate() {
+            match required_literals(p, multi_line) {
+                Some(v) => {
+                    for l in v {
+                        match lits.iter().position(|x| *x == l) {
+                            Some(k) => owners[k].push(i),
+                            None => {
+                                lits.push(l);
+                                owners.push(vec![i]);
+                            }
+                        }
+                    }
+                }
+                None => always[i] = true,
+            }
+        }
+        let mut ext = owners.clone();
+        for (m, ml) in lits.iter().enumerate() {
+            for (l, ll) in lits.iter().enumerate() {
+                if l != m && ll.len() > ml.len() && ll.windows(ml.len()).any(|w| w == ml.as_slice())
+                {
+                    let add = owners[l].clone();
+                    ext[m].extend(add);
+                }
+            }
+            ext[m].sort_unstable();
+            ext[m].dedup();
+        }
+        let ac = if lits.is_empty() {
+            None
+        } else {
+            // Literals are lower case and the text is lowered before the search: a plain
+            // search, which can use the fast packed (SIMD) prefilter.
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::LeftmostLongest)
+                .build(&lits)
+                .ok()
+        };
+        if ac.is_none() {
+            always = vec![true; patterns.len()];
+        }
+        Prefilter {
+            ac,
+            owners: ext,
+            always,
+            n: patterns.len(),
+        }
+    }
+
+    /// Whether pattern `i` has no literals (always a candidate).
+    pub fn is_unfiltered(&self, i: usize) -> bool {
+        self.always[i]
+    }
+
+    /// Find the literals in `text` (results in `scan`, reused between calls). Every pattern
+    /// that can match `text` comes out a candidate.
+    pub fn scan(&self, text: &str, scan: &mut Scan) {
+        scan.cand.clear();
+        scan.at.clear();
+        scan.fallback = !text.is_ascii();
+        if scan.fallback {
+            scan.cand.resize(self.n, true);
+            return;
+        }
+        scan.cand.extend_from_slice(&self.always);
+        if let Some(ac) = &self.ac {
+            scan.lower.clear();
+            scan.lower.extend_from_slice(text.as_bytes());
+            scan.lower.make_ascii_lowercase();
+            let hay = scan.lower.as_slice();
+            let mut pos = 0;
+            while pos < hay.len() {
+                let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
+                    break;
+                };
+                for &i in &self.owners[m.pattern().as_usize()] {
+                    scan.cand[i] = true;
+                    scan.at.push((i, m.start()));
+                }
+                // Restart one byte after the start, not after the end: literals may overlap.
+                pos = m.start() + 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lit(p: &str) -> Option<Vec<String>> {
+        required_literals(p, true).map(|v| {
+            v.into_iter()
+                .map(|x| String::from_utf8_lossy(&x).into_owned())
+                .collect()
+        })
+    }
+
+    #[test]
+    fn literals_from_patterns() {
+        assert_eq!(
+            lit(r"^\s*SIP/2\.0\s+(?P<s>\d{3})"),
+            Some(vec!["sip/2.0".into()])
+        );
+        assert_eq!(
+            lit(r"(?i)\bautodiscover\b"),
+            Some(vec!["autodiscover".into()])
+        );
+        assert_eq!(
+            lit(r"\b(?P<status>40[13])\s+(?:Unauthorized|Forbidden)"),
+            Some(vec!["forbidden".into(), "unauthorized".into()])
+        );
+        assert_eq!(
+            lit(r"(?i)\bEWS\b|/EWS/"),
+            Some(vec!["/ews/".into(), "ews".into()])
+        );
+        assert_eq!(lit(r"\d+"), None);
+        assert_eq!(lit(r"a?"), None);
+        assert_eq!(lit(r"x|\w+"), None);
+    }
+
+    #[test]
+    fn candidates_cover_every_match_and_fall_back_on_non_ascii() {
+        let pats = [
+            r"(?i)\bsign(?:ed)?[- ]?out\b",
+            r"\d{3}",
+            r"(?i)ErrorAccessDenied",
+        ];
+        let p = Prefilter::new(&pats, true);
+        let mut s = Scan::default();
+        p.scan("user SIGNED-OUT now", &mut s);
+        assert_eq!(s.cand, [true, true, false]);
+        assert!(s.may_match_in(false, 0, 0, 19) && !s.may_match_in(false, 0, 0, 5));
+        p.scan("nothing here", &mut s);
+        assert_eq!(s.cand, [false, true, false]);
+        // U+017F matches (?i)s in the regex: the prefilter must not be trusted here.
+        p.scan("ſign out", &mut s);
+        assert!(s.fallback);
+        assert_eq!(s.cand, [true, true, true]);
+        // Overlapping literals: "ews" inside "/ews/" and "news".
+        let p = Prefilter::new(&[r"(?i)/EWS/", r"(?i)\bnews\b", r"ewsx"], true);
+        p.scan("see news /ews/ ewsx", &mut s);
+        assert_eq!(s.cand, [true, true, true]);
+    }
+}
+
+#[cfg(test)]
+mod builtin_tests {
+    #[test]
+    fn every_builtin_pattern_gets_literals() {
+        let m = crate::parse::markers::Markers::builtin().expect("builtin");
+        let pats = m
+            .markers
+            .iter()
+            .map(|x| x.regex.as_str())
+            .chain(m.contexts.iter().map(|(_, r)| r.as_str()));
+        for p in pats {
+            assert!(super::required_literals(p, true).is_some(), "{p}");
+        }
+    }
+}
