@@ -7,6 +7,7 @@ pub mod app;
 pub mod event;
 pub mod export;
 pub mod keys;
+pub mod rawlog;
 pub mod theme;
 pub mod ui;
 
@@ -132,6 +133,47 @@ pub fn apply_changes(app: &mut App, paths: &[PathBuf]) -> Applied {
     a
 }
 
+/// Open the raw lines of a log file at `line` (Enter or `v` on an event): index it (offsets
+/// only) and show it in the log view.
+pub fn open_raw(app: &mut App, path: &std::path::Path, line: u64) {
+    match rawlog::RawView::open(path, line) {
+        Ok(v) => {
+            app.log.raw = Some(v);
+            app.view = app::View::Log;
+        }
+        Err(e) => {
+            app.status = Some(format!(
+                "cannot open {}: {}",
+                crate::sanitize::cell(&path.to_string_lossy(), 50),
+                crate::sanitize::cell(&e.to_string(), 40)
+            ))
+        }
+    }
+    app.dirty = true;
+}
+
+/// Disk reads a frame needs before it is drawn: the raw log lines on screen (at most about
+/// twice the terminal height), nothing else.
+pub fn prepare_frame(app: &mut App, height: u16) {
+    if app.view == app::View::Log {
+        if let Some(raw) = &mut app.log.raw {
+            raw.sync(height as usize);
+        }
+    }
+}
+
+/// A watched file changed: if the raw view shows it, index what was appended (or re-index a
+/// truncated or rotated file).
+pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
+    if let Some(raw) = &mut app.log.raw {
+        if paths.iter().any(|p| p == raw.index.path()) {
+            if raw.poll() != crate::source::lineindex::Update::Unchanged {
+                app.dirty = true;
+            }
+        }
+    }
+}
+
 /// The runtime state around the app: watcher, channel, background work.
 struct Runtime {
     tx: Sender<Event>,
@@ -162,7 +204,9 @@ impl Runtime {
                         );
                     }
                 }
+                Cmd::OpenRaw { path, line } => open_raw(app, &path, line),
                 Cmd::Apply(paths) => {
+                    poll_raw(app, &paths);
                     let a = apply_changes(app, &paths);
                     if a.rescan {
                         queue.push(Cmd::Rescan);
@@ -289,6 +333,8 @@ pub fn run(
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
         if app.dirty && since >= FRAME {
+            let h = term.terminal.size().map(|s| s.height).unwrap_or(24);
+            prepare_frame(&mut app, h);
             term.terminal
                 .draw(|f| ui::draw(f, &app))
                 .map_err(|e| Fatal(format!("cannot draw: {e}")))?;

@@ -802,8 +802,8 @@ mod watching {
 
     fn state_of(a: &App, name: &str) -> Option<ItemState> {
         a.visible_items()
-            .into_iter()
-            .map(|i| &a.model.items[i])
+            .iter()
+            .map(|&i| &a.model.items[i])
             .find(|i| i.name() == name)
             .map(|i| i.state(a.clock))
     }
