@@ -173,7 +173,12 @@ pub struct Search {
     pub error: Option<String>,
     /// Positions (in `LogState::order`) of rows that match.
     pub matches: Vec<usize>,
+    /// `matches` not computed yet (typing over more than [`LIVE_SEARCH_ROWS`] rows).
+    pub stale: bool,
 }
+
+/// Up to this many log rows, search matches are counted as you type; above, on Enter.
+pub const LIVE_SEARCH_ROWS: usize = 200_000;
 
 #[derive(Debug, Clone)]
 pub struct LogState {
@@ -304,6 +309,26 @@ pub struct Derived {
     pub severity: Vec<Option<Severity>>,
     /// Stuck items over all accounts at `clock`.
     pub stuck: usize,
+    /// Indices of each account's log events, and of events tied to no account (model order).
+    pub events_by_account: Vec<Vec<usize>>,
+    pub events_unassigned: Vec<usize>,
+    /// `model.events.len()` when the two lists above were built.
+    pub events_for: usize,
+}
+
+impl Derived {
+    /// Group the events by account, in one pass.
+    fn index_events(&mut self, ev: &[LogEvent], accounts: usize) {
+        self.events_by_account = vec![Vec::new(); accounts];
+        self.events_unassigned.clear();
+        for (i, e) in ev.iter().enumerate() {
+            match e.account.and_then(|a| self.events_by_account.get_mut(a)) {
+                Some(v) => v.push(i),
+                None => self.events_unassigned.push(i),
+            }
+        }
+        self.events_for = ev.len();
+    }
 }
 
 impl App {
@@ -377,6 +402,9 @@ impl App {
 
     /// Re-run the rules and recompute views after the model changed.
     pub fn refresh(&mut self) {
+        // The model may have changed in any way: group the events again.
+        self.cache
+            .index_events(&self.model.events, self.model.accounts.len());
         self.findings = diagnose::diagnose(&Context {
             model: &self.model,
             clock: self.clock,
@@ -434,7 +462,7 @@ impl App {
     /// the findings, the account, the scope or the sort changed).
     pub fn recompute_views(&mut self) {
         let items = &self.model.items;
-        let mut v: Vec<usize> = (0..items.len())
+        let v: Vec<usize> = (0..items.len())
             .filter(|&i| self.all_accounts || items[i].account == self.account_sel)
             .collect();
         let now = self.clock.now;
@@ -446,26 +474,26 @@ impl App {
             ItemState::Ignored => 0,
         };
         let age = |i: &crate::model::Item| i.age_secs(now).unwrap_or(i64::MIN);
-        // Keys computed once per item, not once per comparison.
-        let keyed: Vec<(i64, u64, u8)> = items
-            .iter()
-            .map(|it| (age(it), it.size, rank(it.state(self.clock))))
+        // Keys computed once per shown item, not once per comparison.
+        let mut keyed: Vec<((i64, u64, u8), usize)> = v
+            .into_iter()
+            .map(|i| {
+                let it = &items[i];
+                ((age(it), it.size, rank(it.state(self.clock))), i)
+            })
             .collect();
-        v.sort_by(|&a, &b| {
-            let (x, y) = (&keyed[a], &keyed[b]);
+        keyed.sort_by(|(x, a), (y, b)| {
             let ord = match self.sort {
                 SortKey::Age => x.0.cmp(&y.0),
                 SortKey::Size => x.1.cmp(&y.1),
                 SortKey::State => x.2.cmp(&y.2).then_with(|| x.0.cmp(&y.0)),
             };
             let ord = if self.sort_desc { ord.reverse() } else { ord };
-            ord.then_with(|| items[a].path.cmp(&items[b].path))
+            ord.then_with(|| items[*a].path.cmp(&items[*b].path))
         });
-        self.cache.items = v;
+        self.cache.items = keyed.into_iter().map(|(_, i)| i).collect();
         self.cache.why = self.compute_why();
-        self.cache.severity = (0..self.model.accounts.len())
-            .map(|i| self.compute_severity(i))
-            .collect();
+        self.cache.severity = self.compute_severities();
     }
 
     /// Recompute the per-account counts and the stuck total at the current clock: one pass
@@ -537,16 +565,27 @@ impl App {
         self.cache.severity.get(idx).copied().flatten()
     }
 
-    fn compute_severity(&self, idx: usize) -> Option<Severity> {
-        let a = self.model.accounts.get(idx)?;
-        self.findings
+    /// Every account's worst severity, in one pass over the findings.
+    fn compute_severities(&self) -> Vec<Option<Severity>> {
+        let mut by_addr: std::collections::HashMap<&str, Vec<&Finding>> =
+            std::collections::HashMap::new();
+        for f in &self.findings {
+            if let Some(a) = f.account.as_deref() {
+                by_addr.entry(a).or_default().push(f);
+            }
+        }
+        self.model
+            .accounts
             .iter()
-            .filter(|f| {
-                f.account.as_deref() == Some(a.address.as_str())
-                    && (f.profile.is_none() || f.profile == a.profile)
+            .map(|a| {
+                by_addr
+                    .get(a.address.as_str())?
+                    .iter()
+                    .filter(|f| f.profile.is_none() || f.profile == a.profile)
+                    .map(|f| f.severity)
+                    .max()
             })
-            .map(|f| f.severity)
-            .max()
+            .collect()
     }
 
     /// The finding under the cursor, in whichever view shows findings.
@@ -575,28 +614,51 @@ impl App {
         let min = self.log.level.min_rank();
         let kind = self.log.kind;
         let ev = &self.model.events;
-        let mut order: Vec<usize> = (0..ev.len())
-            .filter(|&i| {
-                let e = &ev[i];
-                let in_scope = match &acc {
-                    None => true,
-                    Some((ai, profile)) => match e.account {
-                        Some(x) => x == *ai,
-                        None => e.profile.is_none() || e.profile == *profile,
-                    },
-                };
-                in_scope && level_rank(e) >= min && kind.accepts(e)
-            })
-            .collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&ev[a], &ev[b]);
-            (x.time.is_none(), x.time, &x.path, x.line).cmp(&(
-                y.time.is_none(),
-                y.time,
-                &y.path,
-                y.line,
-            ))
-        });
+        if self.cache.events_for != ev.len() {
+            self.cache.index_events(ev, self.model.accounts.len());
+        }
+        let keep = |e: &LogEvent| level_rank(e) >= min && kind.accepts(e);
+        let mut order: Vec<usize> = match &acc {
+            None => (0..ev.len()).filter(|&i| keep(&ev[i])).collect(),
+            Some((ai, profile)) => {
+                // The account's own events plus those tied to no account (same or no
+                // profile), merged back into model order.
+                let own = self
+                    .cache
+                    .events_by_account
+                    .get(*ai)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let shared = self.cache.events_unassigned.iter().copied().filter(|&i| {
+                    ev[i].profile.is_none() || ev[i].profile == *profile
+                });
+                let mut merged = Vec::with_capacity(own.len());
+                let mut own = own.iter().copied().peekable();
+                let mut shared = shared.peekable();
+                loop {
+                    let next = match (own.peek(), shared.peek()) {
+                        (Some(&a), Some(&b)) if a < b => own.next(),
+                        (Some(_), Some(_)) | (None, Some(_)) => shared.next(),
+                        (Some(_), None) => own.next(),
+                        (None, None) => break,
+                    };
+                    if let Some(i) = next.filter(|&i| keep(&ev[i])) {
+                        merged.push(i);
+                    }
+                }
+                merged
+            }
+        };
+        let cmp = |a: &usize, b: &usize| {
+            let (x, y) = (&ev[*a], &ev[*b]);
+            (x.time.is_none(), x.time)
+                .cmp(&(y.time.is_none(), y.time))
+                .then_with(|| (&x.path, x.line).cmp(&(&y.path, y.line)))
+        };
+        // The model keeps events in time order: usually one check, no sort.
+        if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+            order.sort_by(cmp);
+        }
         let mut minutes: Vec<(i64, u32, u32)> = Vec::new();
         for &i in &order {
             let e = &ev[i];
@@ -640,16 +702,22 @@ impl App {
 
     fn recompute_matches(&mut self) {
         let ev = &self.model.events;
+        // Typing over a big timeline: the rows on screen are highlighted as you type, the
+        // full match list is computed once, on Enter.
+        let stale = self.log.search.editing
+            && self.log.search.regex.is_some()
+            && self.log.order.len() > LIVE_SEARCH_ROWS;
+        self.log.search.stale = stale;
         self.log.search.matches = match &self.log.search.regex {
-            Some(re) => self
+            Some(re) if !stale => self
                 .log
                 .order
                 .iter()
                 .enumerate()
-                .filter(|(_, &i)| re.is_match(&event_text(&ev[i])))
+                .filter(|(_, &i)| re.is_match(&sanitize::line(&ev[i].excerpt)))
                 .map(|(p, _)| p)
                 .collect(),
-            None => Vec::new(),
+            _ => Vec::new(),
         };
     }
 
@@ -891,7 +959,7 @@ impl App {
                 self.log.search.editing = false;
                 self.compile_search();
                 if !self.log.search.matches.is_empty()
-                    && !self.log.search.matches.contains(&self.log.sel)
+                    && self.log.search.matches.binary_search(&self.log.sel).is_err()
                 {
                     self.jump_match(true);
                 }
@@ -993,7 +1061,8 @@ impl App {
                 Pane::Accounts => {
                     let before = self.account_sel;
                     Self::move_sel(&mut self.account_sel, self.model.accounts.len(), delta);
-                    if before != self.account_sel {
+                    if before != self.account_sel && !self.all_accounts {
+                        // (With all accounts shown, the rows do not depend on the account.)
                         self.item_sel = 0;
                         self.why_sel = 0;
                         self.recompute_views();

@@ -218,8 +218,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Span::styled("▏", t.key),
                 Span::styled(
                     format!(
-                        "  {} matches · ⏎ keep · Esc cancel{}",
-                        s.matches.len(),
+                        "  {} · ⏎ keep · Esc cancel{}",
+                        if s.stale {
+                            "⏎ counts matches".to_string()
+                        } else {
+                            format!("{} matches", s.matches.len())
+                        },
                         s.error
                             .as_deref()
                             .map(|e| format!(" · {e}"))
