@@ -223,18 +223,38 @@ fn main() {
     a.pane = Pane::Items;
     bench("overview (one account)", &mut a, None);
     a.pane = Pane::Accounts;
-    bench("  + move account (j, frame)†", &mut a, Some(KeyCode::Char('j')));
+    bench(
+        "  + move account (j, frame)†",
+        &mut a,
+        Some(KeyCode::Char('j')),
+    );
     a.pane = Pane::Items;
     key(&mut a, KeyCode::Char('a'));
     bench("overview (all accounts)", &mut a, None);
-    bench("  + scroll items (j, frame)", &mut a, Some(KeyCode::Char('j')));
-    bench("  + page items (PgDn, frame)", &mut a, Some(KeyCode::PageDown));
+    bench(
+        "  + scroll items (j, frame)",
+        &mut a,
+        Some(KeyCode::Char('j')),
+    );
+    bench(
+        "  + page items (PgDn, frame)",
+        &mut a,
+        Some(KeyCode::PageDown),
+    );
     key(&mut a, KeyCode::Char('2'));
     bench("findings", &mut a, None);
     key(&mut a, KeyCode::Char('3'));
     bench("log (all accounts)", &mut a, None);
-    bench("  + scroll log (j, frame)", &mut a, Some(KeyCode::Char('j')));
-    bench("  + next error (e, frame)", &mut a, Some(KeyCode::Char('e')));
+    bench(
+        "  + scroll log (j, frame)",
+        &mut a,
+        Some(KeyCode::Char('j')),
+    );
+    bench(
+        "  + next error (e, frame)",
+        &mut a,
+        Some(KeyCode::Char('e')),
+    );
     let t = Instant::now();
     key(&mut a, KeyCode::Char('/'));
     for c in "reason.*bench".chars() {
@@ -243,7 +263,11 @@ fn main() {
     key(&mut a, KeyCode::Enter);
     let search_ms = t.elapsed().as_secs_f64() * 1e3;
     bench("log with search highlight", &mut a, None);
-    bench("  + next match (n, frame)", &mut a, Some(KeyCode::Char('n')));
+    bench(
+        "  + next match (n, frame)",
+        &mut a,
+        Some(KeyCode::Char('n')),
+    );
 
     // The raw view over a real file: 20 MB generated UccApilog.
     let dir = tempfile::tempdir().expect("tmp");
@@ -261,8 +285,16 @@ fn main() {
     let index_ms = t.elapsed().as_secs_f64() * 1e3;
     let lines = a.log.raw.as_ref().map(|r| r.len()).unwrap_or(0);
     bench("raw log view (20 MB file)", &mut a, None);
-    bench("  + scroll raw (j, read+frame)", &mut a, Some(KeyCode::Char('j')));
-    bench("  + page raw (PgDn, read+frame)", &mut a, Some(KeyCode::PageDown));
+    bench(
+        "  + scroll raw (j, read+frame)",
+        &mut a,
+        Some(KeyCode::Char('j')),
+    );
+    bench(
+        "  + page raw (PgDn, read+frame)",
+        &mut a,
+        Some(KeyCode::PageDown),
+    );
 
     println!();
     println!(

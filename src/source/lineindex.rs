@@ -23,7 +23,9 @@ const SNIFF: u64 = 4096;
 pub enum Update {
     Unchanged,
     /// The file grew: only the new bytes were indexed.
-    Appended { new_bytes: u64 },
+    Appended {
+        new_bytes: u64,
+    },
     /// The file shrank or was replaced: indexed again from the start.
     Rebuilt,
 }
@@ -209,8 +211,7 @@ impl LineIndex {
 
     /// Heap bytes the index holds: the offsets, nothing else grows with the file.
     pub fn heap_bytes(&self) -> usize {
-        self.starts.capacity() * std::mem::size_of::<u64>()
-            + self.path.as_os_str().len()
+        self.starts.capacity() * std::mem::size_of::<u64>() + self.path.as_os_str().len()
     }
 
     /// Byte range of line `i` (0-based), newline included.
@@ -304,8 +305,14 @@ mod tests {
         let p = d.path().join("be.log");
         std::fs::write(&p, utf16be_nobom("first line\nsecond\n")).expect("write");
         let idx = LineIndex::build(&p).expect("index");
-        assert!(matches!(idx.encoding(), LogEncoding::Utf16Be { bom: false }));
-        assert_eq!(idx.read_lines(0, 5).expect("read"), ["first line", "second"]);
+        assert!(matches!(
+            idx.encoding(),
+            LogEncoding::Utf16Be { bom: false }
+        ));
+        assert_eq!(
+            idx.read_lines(0, 5).expect("read"),
+            ["first line", "second"]
+        );
     }
 
     #[test]
@@ -339,7 +346,10 @@ mod tests {
         // Replaced by a longer file with other first bytes: indexed again, not appended.
         std::fs::write(&p, b"c1\nc2\nc3\nc4\n").expect("replace");
         assert_eq!(idx.update().expect("update"), Update::Rebuilt);
-        assert_eq!(idx.read_lines(0, 9).expect("read"), ["c1", "c2", "c3", "c4"]);
+        assert_eq!(
+            idx.read_lines(0, 9).expect("read"),
+            ["c1", "c2", "c3", "c4"]
+        );
     }
 
     /// Bounded memory: over a large generated log the index keeps one offset per line and no

@@ -254,7 +254,10 @@ pub enum Cmd {
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
     /// Open the raw lines of this log file at this (1-based) line.
-    OpenRaw { path: PathBuf, line: u64 },
+    OpenRaw {
+        path: PathBuf,
+        line: u64,
+    },
 }
 
 pub struct App {
@@ -629,9 +632,12 @@ impl App {
                     .get(*ai)
                     .map(Vec::as_slice)
                     .unwrap_or(&[]);
-                let shared = self.cache.events_unassigned.iter().copied().filter(|&i| {
-                    ev[i].profile.is_none() || ev[i].profile == *profile
-                });
+                let shared = self
+                    .cache
+                    .events_unassigned
+                    .iter()
+                    .copied()
+                    .filter(|&i| ev[i].profile.is_none() || ev[i].profile == *profile);
                 let mut merged = Vec::with_capacity(own.len());
                 let mut own = own.iter().copied().peekable();
                 let mut shared = shared.peekable();
@@ -901,6 +907,11 @@ impl App {
                 self.scan = ScanStatus::Idle;
                 self.install_scan(*scan)
             }
+            SourceEvent::LogsMerged(r, window) => {
+                watch::merge_logs(&mut self.model, *r, window);
+                self.refresh();
+                vec![]
+            }
             SourceEvent::Watching {
                 mode,
                 folders,
@@ -959,7 +970,12 @@ impl App {
                 self.log.search.editing = false;
                 self.compile_search();
                 if !self.log.search.matches.is_empty()
-                    && self.log.search.matches.binary_search(&self.log.sel).is_err()
+                    && self
+                        .log
+                        .search
+                        .matches
+                        .binary_search(&self.log.sel)
+                        .is_err()
                 {
                     self.jump_match(true);
                 }

@@ -90,9 +90,8 @@ impl RawView {
     pub fn sync(&mut self, height: usize) {
         let (first, end) = self.wanted(height);
         let w = &self.window;
-        let covered = w.generation == self.generation
-            && w.first <= first
-            && w.first + w.lines.len() >= end;
+        let covered =
+            w.generation == self.generation && w.first <= first && w.first + w.lines.len() >= end;
         if covered {
             return;
         }

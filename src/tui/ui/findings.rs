@@ -106,11 +106,7 @@ pub fn render_all(f: &mut Frame, area: Rect, app: &App) {
     let off = scroll_for(app.findings_sel, h);
     // Only the rows on screen are built.
     let idx: Vec<usize> = (off..n).take(h.max(1)).collect();
-    let block = pane_block(
-        title(format!("Findings · {n} · ⏎ explain"), t),
-        true,
-        t,
-    );
+    let block = pane_block(title(format!("Findings · {n} · ⏎ explain"), t), true, t);
     if idx.is_empty() {
         let inner = block.inner(area);
         f.render_widget(block, area);
