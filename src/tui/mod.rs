@@ -184,10 +184,10 @@ pub fn prepare_frame(app: &mut App, height: u16) {
 /// truncated or rotated file).
 pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
     if let Some(raw) = &mut app.log.raw {
-        if paths.iter().any(|p| p == raw.index.path()) {
-            if raw.poll() != crate::source::lineindex::Update::Unchanged {
-                app.dirty = true;
-            }
+        if paths.iter().any(|p| p == raw.index.path())
+            && raw.poll() != crate::source::lineindex::Update::Unchanged
+        {
+            app.dirty = true;
         }
     }
 }
