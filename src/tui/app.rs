@@ -312,6 +312,9 @@ pub struct Derived {
     pub severity: Vec<Option<Severity>>,
     /// Stuck items over all accounts at `clock`.
     pub stuck: usize,
+    /// Indices of each account's items (model order), and `model.items.len()` when built.
+    pub items_by_account: Vec<Vec<usize>>,
+    pub items_for: usize,
     /// Indices of each account's log events, and of events tied to no account (model order).
     pub events_by_account: Vec<Vec<usize>>,
     pub events_unassigned: Vec<usize>,
@@ -465,9 +468,20 @@ impl App {
     /// the findings, the account, the scope or the sort changed).
     pub fn recompute_views(&mut self) {
         let items = &self.model.items;
-        let v: Vec<usize> = (0..items.len())
-            .filter(|&i| self.all_accounts || items[i].account == self.account_sel)
-            .collect();
+        if self.cache.items_for != items.len() {
+            self.recompute_counts();
+        }
+        let items = &self.model.items;
+        // From the per-account lists: no walk over every item when one account is shown.
+        let v: Vec<usize> = if self.all_accounts {
+            (0..items.len()).collect()
+        } else {
+            self.cache
+                .items_by_account
+                .get(self.account_sel)
+                .cloned()
+                .unwrap_or_default()
+        };
         let now = self.clock.now;
         let rank = |s: ItemState| match s {
             ItemState::Stuck => 4,
@@ -503,8 +517,12 @@ impl App {
     /// over the items.
     pub fn recompute_counts(&mut self) {
         let mut stats = vec![AccountStats::default(); self.model.accounts.len()];
+        let mut by_account = vec![Vec::new(); self.model.accounts.len()];
         let mut stuck = 0;
-        for it in &self.model.items {
+        for (i, it) in self.model.items.iter().enumerate() {
+            if let Some(v) = by_account.get_mut(it.account) {
+                v.push(i);
+            }
             let st = it.state(self.clock);
             if st == ItemState::Stuck {
                 stuck += 1;
@@ -527,6 +545,8 @@ impl App {
         }
         self.cache.stats = stats;
         self.cache.stuck = stuck;
+        self.cache.items_by_account = by_account;
+        self.cache.items_for = self.model.items.len();
     }
 
     /// Counts for account `idx` (cached).
