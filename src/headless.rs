@@ -188,7 +188,14 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         }
         if !changed.is_empty() {
             let applied = watch::apply(&mut scan.model, &changed);
-            if applied.rescan || !applied.logs.is_empty() {
+            // Changed logs alone are re-read alone; anything else is a rescan.
+            let merged = match applied.rescan || applied.logs.is_empty() {
+                true => None,
+                false => watch::reload_changed_logs(&scan.model, &settings.scan, &applied.logs),
+            };
+            if let Some(r) = merged {
+                watch::merge_logs(&mut scan.model, r, settings.scan.window);
+            } else if applied.rescan || !applied.logs.is_empty() {
                 scan = watch::reload_logs(&roots, &settings.scan, &applied.logs);
                 live.watcher = start_watch(&scan, settings, tx.clone());
             }

@@ -281,12 +281,18 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 })
         })
     };
+    // Stuck items per account, counted in one pass.
+    let mut stuck_by = vec![0usize; m.accounts.len()];
+    for it in &m.items {
+        if it.state(ctx.clock) == ItemState::Stuck {
+            if let Some(n) = stuck_by.get_mut(it.account) {
+                *n += 1;
+            }
+        }
+    }
     for (i, a) in m.accounts.iter().enumerate() {
         let Some(sp) = &a.spooler else { continue };
-        let stuck = m
-            .items_of(i)
-            .filter(|it| it.state(ctx.clock) == ItemState::Stuck)
-            .count();
+        let stuck = stuck_by[i];
         if has_log(a) {
             continue;
         }

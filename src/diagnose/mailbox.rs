@@ -587,6 +587,24 @@ fn on_offline_path(e: &crate::model::LogEvent) -> bool {
 fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let s = &ctx.settings.mailbox;
+    // One pass to group stuck items and offline-path events by account (not one pass over
+    // everything per account: a terminal server has thousands of accounts).
+    let mut items_by: Vec<Vec<&crate::model::Item>> = vec![Vec::new(); m.accounts.len()];
+    for it in &m.items {
+        if !it.ignorable && it.state(ctx.clock) == ItemState::Stuck {
+            if let Some(v) = items_by.get_mut(it.account) {
+                v.push(it);
+            }
+        }
+    }
+    let mut events_by: Vec<Vec<&LogEvent>> = vec![Vec::new(); m.accounts.len()];
+    for e in &m.events {
+        if let Some(v) = e.account.and_then(|a| events_by.get_mut(a)) {
+            if on_offline_path(e) {
+                v.push(e);
+            }
+        }
+    }
     for (idx, acc) in m.accounts.iter().enumerate() {
         let mut ev: Vec<Evidence> = Vec::new();
         let mut domains: Vec<String> = Vec::new();
@@ -614,10 +632,7 @@ fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             ext
         };
-        for it in m.items_of(idx) {
-            if it.ignorable || it.state(ctx.clock) != ItemState::Stuck {
-                continue;
-            }
+        for it in items_by[idx].iter().copied() {
             let ext = check(
                 it.fields.from.as_deref(),
                 it.fields.recipients().map(String::as_str).collect(),
@@ -631,11 +646,7 @@ fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 });
             }
         }
-        for e in m
-            .events
-            .iter()
-            .filter(|e| e.account == Some(idx) && on_offline_path(e))
-        {
+        for e in events_by[idx].iter().copied() {
             let rcpts: Vec<&str> = ["to", "recipient", "recipients"]
                 .iter()
                 .filter_map(|k| val(e, k))

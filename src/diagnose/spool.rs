@@ -38,8 +38,15 @@ impl RuleFamily for SpoolRules {
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let m = ctx.model;
+        // Items grouped by account in one pass (not one pass per account).
+        let mut by_account: Vec<Vec<&Item>> = vec![Vec::new(); m.accounts.len()];
+        for it in &m.items {
+            if let Some(v) = by_account.get_mut(it.account) {
+                v.push(it);
+            }
+        }
         for (idx, acc) in m.accounts.iter().enumerate() {
-            let items: Vec<&Item> = m.items_of(idx).collect();
+            let items: Vec<&Item> = std::mem::take(&mut by_account[idx]);
 
             let mut stuck: Vec<&Item> = items
                 .iter()

@@ -374,11 +374,191 @@ fn apply_item(model: &mut Model, account: usize, path: &Path) {
     }
 }
 
-/// Re-read the logs after `changed` log files changed. Today this is a full rescan (the log
-/// parser reads logs as part of a scan); an incremental reader (from the last offset, re-read on
-/// rotation or truncation) plugs in here.
+/// A full rescan, for changes [`reload_changed_logs`] cannot take on alone (mailbox evidence,
+/// files of unknown kind, folder layout).
 pub fn reload_logs(roots: &[PathBuf], config: &ScanConfig, _changed: &[PathBuf]) -> Scan {
     scan::scan(roots, config)
+}
+
+/// Log files re-read after they changed: what replaces their part of the model.
+#[derive(Debug, Clone, Default)]
+pub struct LogReload {
+    /// Every path whose sources, events and errors are replaced (re-read, new or gone).
+    pub paths: Vec<PathBuf>,
+    /// Their fresh sources, events and errors (nothing else is set).
+    pub part: Model,
+    /// Log time-zone label from the read (when something was read).
+    pub log_tz: Option<String>,
+}
+
+fn is_log_kind(k: SourceKind) -> bool {
+    matches!(
+        k,
+        SourceKind::Uccapilog
+            | SourceKind::TracerptXml
+            | SourceKind::TracerptCsv
+            | SourceKind::NetshText
+            | SourceKind::TextLog
+    )
+}
+
+/// Re-read only the log files in `changed`, not the tree. A known log is read again whole (so
+/// a truncated or rotated file is handled like a grown one), a new file is read when it is a
+/// log by name or content, a deleted log drops out. Returns `None` when some changed path is
+/// not a log (mailbox evidence, an unknown file): the caller then rescans as before.
+pub fn reload_changed_logs(
+    model: &Model,
+    config: &ScanConfig,
+    changed: &[PathBuf],
+) -> Option<LogReload> {
+    let mut files: Vec<super::logs::LogFile> = Vec::new();
+    let mut paths: Vec<PathBuf> = Vec::new();
+    for p in changed {
+        if model.mailbox.iter().any(|m| &m.path == p) {
+            return None;
+        }
+        let known = model
+            .sources
+            .iter()
+            .find(|s| &s.path == p && is_log_kind(s.kind));
+        let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
+        match (known, meta) {
+            (Some(src), Some(_)) => {
+                let detected_by = match src.log.as_ref().map(|l| l.detected_by.as_str()) {
+                    Some("name+content") => "name+content",
+                    Some("content") => "content",
+                    Some("--log") => "--log",
+                    _ => "name",
+                };
+                files.push(super::logs::LogFile {
+                    path: p.clone(),
+                    kind: src.kind,
+                    detected_by,
+                });
+            }
+            (Some(_), None) => {}
+            (None, Some(m)) => {
+                let (found, _) = super::logs::discover(&[super::discover::OtherFile {
+                    path: p.clone(),
+                    size: m.len(),
+                }]);
+                if found.is_empty() {
+                    if m.len() == 0 && is_log_name(p) {
+                        // An empty new log: nothing to read yet.
+                    } else {
+                        return None;
+                    }
+                }
+                files.extend(found);
+            }
+            // Gone, and never a source: a temporary file, nothing to do.
+            (None, None) => {}
+        }
+        paths.push(p.clone());
+    }
+    let builtin;
+    let markers: &crate::parse::markers::Markers = match &config.markers {
+        Some(m) => m,
+        None => {
+            builtin = crate::parse::markers::Markers::builtin().ok()?;
+            &builtin
+        }
+    };
+    let mut part = Model {
+        accounts: model.accounts.clone(),
+        ..Model::default()
+    };
+    if !files.is_empty() {
+        super::logs::read_logs(
+            &files,
+            &mut part,
+            &super::logs::LogSettings {
+                markers,
+                tz: config.log_tz,
+                time_format: config.log_time_format.as_deref(),
+            },
+        );
+    }
+    let log_tz = part.log_tz.take();
+    part.accounts.clear();
+    Some(LogReload {
+        paths,
+        part,
+        log_tz,
+    })
+}
+
+/// Put re-read logs into the model: their old sources, events and errors go, the fresh ones
+/// come in (events kept in time order), rotated files are grouped into timelines again, and
+/// the correlation with spooled items is redone.
+pub fn merge_logs(model: &mut Model, r: LogReload, window: Option<Duration>) {
+    let gone = |p: &Path| r.paths.iter().any(|x| x == p);
+    model.events.retain(|e| !gone(&e.path));
+    model
+        .sources
+        .retain(|s| !(is_log_kind(s.kind) && gone(&s.path)));
+    model.errors.retain(|e| !gone(&e.path));
+    let mut fresh = r.part;
+    fresh
+        .events
+        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+    // Both lists are in order: merge instead of sorting everything again.
+    let old = std::mem::take(&mut model.events);
+    let mut merged = Vec::with_capacity(old.len() + fresh.events.len());
+    let mut a = old.into_iter().peekable();
+    let mut b = fresh.events.into_iter().peekable();
+    loop {
+        let take_a = match (a.peek(), b.peek()) {
+            (Some(x), Some(y)) => (x.time, &x.path, x.line) <= (y.time, &y.path, y.line),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        merged.extend(if take_a { a.next() } else { b.next() });
+    }
+    model.events = merged;
+    model.sources.extend(fresh.sources);
+    model.errors.extend(fresh.errors);
+    model
+        .sources
+        .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
+    model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    model.errors.dedup();
+    regroup_timelines(model);
+    if r.log_tz.is_some() {
+        model.log_tz = r.log_tz;
+    }
+    model.logs_scanned = true;
+    let window = window.unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
+    model.related = crate::diagnose::correlate::correlate(model, window);
+}
+
+/// Rotated files of one log form one timeline, ordered by their first record (as a scan does).
+fn regroup_timelines(model: &mut Model) {
+    let mut groups: std::collections::BTreeMap<(PathBuf, String), Vec<usize>> = Default::default();
+    for (i, src) in model.sources.iter_mut().enumerate() {
+        if let Some(l) = src.log.as_mut() {
+            l.timeline = None;
+            l.timeline_index = None;
+            let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+            groups
+                .entry((dir, super::logs::timeline_key(&src.path)))
+                .or_default()
+                .push(i);
+        }
+    }
+    for ((_, key), mut idx) in groups {
+        if idx.len() < 2 {
+            continue;
+        }
+        idx.sort_by_key(|&i| model.sources[i].log.as_ref().and_then(|l| l.first));
+        for (n, i) in idx.into_iter().enumerate() {
+            if let Some(l) = model.sources[i].log.as_mut() {
+                l.timeline = Some(key.clone());
+                l.timeline_index = Some(n);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -392,6 +572,122 @@ mod tests {
         assert!(is_log_name(Path::new("/x/Tracing/whatever.log")));
         assert!(!is_log_name(Path::new("/x/notes/whatever.log")));
         assert!(!is_log_name(Path::new("/x/GalContacts.db")));
+    }
+
+    fn demo() -> (tempfile::TempDir, Vec<PathBuf>, Scan) {
+        let dir = crate::demo::build(chrono::Utc::now()).expect("demo");
+        let roots = vec![dir.path().to_path_buf()];
+        let s = scan::scan(&roots, &ScanConfig::default());
+        (dir, roots, s)
+    }
+
+    fn main_log(m: &Model) -> PathBuf {
+        m.sources
+            .iter()
+            .find(|s| {
+                s.kind == SourceKind::Uccapilog
+                    && s.path.to_string_lossy().ends_with("-0.UccApilog")
+            })
+            .map(|s| s.path.clone())
+            .expect("a demo UccApilog")
+    }
+
+    /// After a log changes, re-reading just that file gives the model a full rescan gives.
+    fn assert_same_as_rescan(model: &Model, roots: &[PathBuf]) {
+        let full = scan::scan(roots, &ScanConfig::default()).model;
+        assert_eq!(model.events, full.events);
+        assert_eq!(model.sources, full.sources);
+        assert_eq!(model.errors, full.errors);
+        assert_eq!(model.related, full.related);
+    }
+
+    #[test]
+    fn a_grown_log_is_reread_alone_and_merged() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let before = s.model.events.len();
+        let text = std::fs::read_to_string(&log).expect("read");
+        // Append a copy of the last classified record (a line the markers know).
+        let last = s
+            .model
+            .events
+            .iter()
+            .filter(|e| e.path == log)
+            .max_by_key(|e| e.line)
+            .map(|e| e.line)
+            .expect("events");
+        let line = text
+            .lines()
+            .nth(last as usize - 1)
+            .expect("line")
+            .to_string();
+        std::fs::write(&log, format!("{text}{line}\r\n")).expect("append");
+        let applied = apply(&mut s.model, std::slice::from_ref(&log));
+        assert_eq!(applied.logs, vec![log.clone()]);
+        let r = reload_changed_logs(&s.model, &ScanConfig::default(), &applied.logs)
+            .expect("a log alone can be re-read");
+        assert_eq!(r.paths, vec![log.clone()]);
+        assert!(
+            r.part.sources.iter().all(|x| x.path == log),
+            "only the changed file was read"
+        );
+        merge_logs(&mut s.model, r, None);
+        assert_eq!(s.model.events.len(), before + 1);
+        assert_same_as_rescan(&s.model, &roots);
+    }
+
+    #[test]
+    fn a_truncated_or_deleted_log_is_reread_or_dropped() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let text = std::fs::read_to_string(&log).expect("read");
+        let half: String =
+            text.lines()
+                .take(text.lines().count() / 2)
+                .fold(String::new(), |mut acc, l| {
+                    acc.push_str(l);
+                    acc.push_str("\r\n");
+                    acc
+                });
+        std::fs::write(&log, half).expect("truncate");
+        let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
+            .expect("re-read");
+        merge_logs(&mut s.model, r, None);
+        assert_same_as_rescan(&s.model, &roots);
+        std::fs::remove_file(&log).expect("rm");
+        let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
+            .expect("dropped");
+        merge_logs(&mut s.model, r, None);
+        assert!(s.model.events.iter().all(|e| e.path != log));
+        assert_same_as_rescan(&s.model, &roots);
+    }
+
+    #[test]
+    fn a_new_log_is_read_and_other_files_fall_back_to_a_rescan() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let copy = log.with_file_name("Lync-UccApi-1.UccApilog");
+        // A rotated file that starts later than the current one (first records differ, so the
+        // timeline order is defined).
+        let text = std::fs::read_to_string(&log).expect("read");
+        let n = text.lines().count();
+        let tail: Vec<&str> = text.lines().skip(n / 2).collect();
+        std::fs::write(&copy, tail.join("\r\n") + "\r\n").expect("copy");
+        let r = reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            std::slice::from_ref(&copy),
+        )
+        .expect("a new log");
+        merge_logs(&mut s.model, r, None);
+        assert_same_as_rescan(&s.model, &roots);
+        let other = log.with_file_name("notes.bin");
+        std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");
+        assert!(reload_changed_logs(&s.model, &ScanConfig::default(), &[other]).is_none());
+        if let Some(mb) = s.model.mailbox.first() {
+            let p = mb.path.clone();
+            assert!(reload_changed_logs(&s.model, &ScanConfig::default(), &[p]).is_none());
+        }
     }
 
     #[test]

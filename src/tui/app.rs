@@ -6,7 +6,7 @@ use super::event::{Event, SourceEvent};
 use super::keys::{Action, KeyMap};
 use super::theme::Theme;
 use crate::diagnose::{self, Context, RuleSettings};
-use crate::model::{Clock, EventKind, Finding, ItemState, LogEvent, Model, Severity};
+use crate::model::{AccountStats, Clock, EventKind, Finding, ItemState, LogEvent, Model, Severity};
 use crate::report::ReportFormat;
 use crate::sanitize;
 use crate::source::scan::Scan;
@@ -131,11 +131,18 @@ impl KindFilter {
 
 /// 0 trace/verbose, 1 info (or no level), 2 warning, 3 error.
 pub fn level_rank(e: &LogEvent) -> u8 {
-    match e.level.as_deref().map(str::to_ascii_uppercase).as_deref() {
-        Some("ERROR" | "ERR" | "FATAL" | "CRITICAL") => 3,
-        Some("WARN" | "WARNING") => 2,
-        Some("TRACE" | "VERBOSE" | "DEBUG") => 0,
-        _ => 1,
+    let Some(l) = e.level.as_deref() else {
+        return 1;
+    };
+    let is = |words: &[&str]| words.iter().any(|w| l.eq_ignore_ascii_case(w));
+    if is(&["ERROR", "ERR", "FATAL", "CRITICAL"]) {
+        3
+    } else if is(&["WARN", "WARNING"]) {
+        2
+    } else if is(&["TRACE", "VERBOSE", "DEBUG"]) {
+        0
+    } else {
+        1
     }
 }
 
@@ -166,7 +173,12 @@ pub struct Search {
     pub error: Option<String>,
     /// Positions (in `LogState::order`) of rows that match.
     pub matches: Vec<usize>,
+    /// `matches` not computed yet (typing over more than [`LIVE_SEARCH_ROWS`] rows).
+    pub stale: bool,
 }
+
+/// Up to this many log rows, search matches are counted as you type; above, on Enter.
+pub const LIVE_SEARCH_ROWS: usize = 200_000;
 
 #[derive(Debug, Clone)]
 pub struct LogState {
@@ -178,6 +190,11 @@ pub struct LogState {
     pub level: LevelFilter,
     pub kind: KindFilter,
     pub search: Search,
+    /// Per-minute counts of the rows in `order`: (minute since epoch, events, problems), in
+    /// minute order. Computed with `order`, so the histogram never walks the events per frame.
+    pub minutes: Vec<(i64, u32, u32)>,
+    /// The raw lines of one log file, when open (Enter or `v` on an event).
+    pub raw: Option<super::rawlog::RawView>,
 }
 
 /// Identifies a finding across re-diagnosis.
@@ -236,6 +253,11 @@ pub enum Cmd {
     },
     /// Put this text on the clipboard (OSC 52).
     Copy(String),
+    /// Open the raw lines of this log file at this (1-based) line.
+    OpenRaw {
+        path: PathBuf,
+        line: u64,
+    },
 }
 
 pub struct App {
@@ -272,6 +294,47 @@ pub struct App {
     pub quit: bool,
     /// Something changed since the last draw.
     pub dirty: bool,
+    /// Derived views, recomputed only when what they depend on changes (never per frame).
+    pub cache: Derived,
+}
+
+/// What the views show, derived from the model and the UI state. Rendering reads these and
+/// touches only the rows on screen, so a frame costs the same with 10 or 100 000 items.
+#[derive(Debug, Clone, Default)]
+pub struct Derived {
+    /// Rows of the items table (indices into `model.items`), filtered and sorted.
+    pub items: Vec<usize>,
+    /// Rows of the "Why" pane (indices into `findings`).
+    pub why: Vec<usize>,
+    /// Per-account counts at `clock` (recomputed each second the clock moves).
+    pub stats: Vec<AccountStats>,
+    /// Worst severity among each account's findings.
+    pub severity: Vec<Option<Severity>>,
+    /// Stuck items over all accounts at `clock`.
+    pub stuck: usize,
+    /// Indices of each account's items (model order), and `model.items.len()` when built.
+    pub items_by_account: Vec<Vec<usize>>,
+    pub items_for: usize,
+    /// Indices of each account's log events, and of events tied to no account (model order).
+    pub events_by_account: Vec<Vec<usize>>,
+    pub events_unassigned: Vec<usize>,
+    /// `model.events.len()` when the two lists above were built.
+    pub events_for: usize,
+}
+
+impl Derived {
+    /// Group the events by account, in one pass.
+    fn index_events(&mut self, ev: &[LogEvent], accounts: usize) {
+        self.events_by_account = vec![Vec::new(); accounts];
+        self.events_unassigned.clear();
+        for (i, e) in ev.iter().enumerate() {
+            match e.account.and_then(|a| self.events_by_account.get_mut(a)) {
+                Some(v) => v.push(i),
+                None => self.events_unassigned.push(i),
+            }
+        }
+        self.events_for = ev.len();
+    }
 }
 
 impl App {
@@ -309,6 +372,8 @@ impl App {
                 level: LevelFilter::All,
                 kind: KindFilter::All,
                 search: Search::default(),
+                minutes: Vec::new(),
+                raw: None,
             },
             scan: ScanStatus::Idle,
             spinner: 0,
@@ -318,6 +383,7 @@ impl App {
             status: None,
             quit: false,
             dirty: true,
+            cache: Derived::default(),
         }
     }
 
@@ -342,12 +408,17 @@ impl App {
 
     /// Re-run the rules and recompute views after the model changed.
     pub fn refresh(&mut self) {
+        // The model may have changed in any way: group the events again.
+        self.cache
+            .index_events(&self.model.events, self.model.accounts.len());
         self.findings = diagnose::diagnose(&Context {
             model: &self.model,
             clock: self.clock,
             settings: &self.rules,
         });
         self.recompute_log();
+        self.recompute_counts();
+        self.recompute_views();
         self.clamp();
         self.sample_stuck();
         if let Popup::Finding { key, .. } = &self.popup {
@@ -359,7 +430,7 @@ impl App {
     }
 
     fn sample_stuck(&mut self) {
-        let n = self.model.stuck_count(self.clock) as u64;
+        let n = self.cache.stuck as u64;
         self.stuck_history.push(n);
         if self.stuck_history.len() > HISTORY {
             let cut = self.stuck_history.len() - HISTORY;
@@ -388,12 +459,29 @@ impl App {
         self.model.accounts.get(self.account_sel)
     }
 
-    /// Items shown in the items table (indices into `model.items`), sorted.
-    pub fn visible_items(&self) -> Vec<usize> {
+    /// Items shown in the items table (indices into `model.items`), sorted. Cached.
+    pub fn visible_items(&self) -> &[usize] {
+        &self.cache.items
+    }
+
+    /// Recompute the cached item rows, "Why" rows and account severities (after the model,
+    /// the findings, the account, the scope or the sort changed).
+    pub fn recompute_views(&mut self) {
         let items = &self.model.items;
-        let mut v: Vec<usize> = (0..items.len())
-            .filter(|&i| self.all_accounts || items[i].account == self.account_sel)
-            .collect();
+        if self.cache.items_for != items.len() {
+            self.recompute_counts();
+        }
+        let items = &self.model.items;
+        // From the per-account lists: no walk over every item when one account is shown.
+        let v: Vec<usize> = if self.all_accounts {
+            (0..items.len()).collect()
+        } else {
+            self.cache
+                .items_by_account
+                .get(self.account_sel)
+                .cloned()
+                .unwrap_or_default()
+        };
         let now = self.clock.now;
         let rank = |s: ItemState| match s {
             ItemState::Stuck => 4,
@@ -402,20 +490,68 @@ impl App {
             ItemState::Unknown => 1,
             ItemState::Ignored => 0,
         };
-        v.sort_by(|&a, &b| {
-            let (x, y) = (&items[a], &items[b]);
-            let age = |i: &crate::model::Item| i.age_secs(now).unwrap_or(i64::MIN);
+        let age = |i: &crate::model::Item| i.age_secs(now).unwrap_or(i64::MIN);
+        // Keys computed once per shown item, not once per comparison.
+        let mut keyed: Vec<((i64, u64, u8), usize)> = v
+            .into_iter()
+            .map(|i| {
+                let it = &items[i];
+                ((age(it), it.size, rank(it.state(self.clock))), i)
+            })
+            .collect();
+        keyed.sort_by(|(x, a), (y, b)| {
             let ord = match self.sort {
-                SortKey::Age => age(x).cmp(&age(y)),
-                SortKey::Size => x.size.cmp(&y.size),
-                SortKey::State => rank(x.state(self.clock))
-                    .cmp(&rank(y.state(self.clock)))
-                    .then_with(|| age(x).cmp(&age(y))),
+                SortKey::Age => x.0.cmp(&y.0),
+                SortKey::Size => x.1.cmp(&y.1),
+                SortKey::State => x.2.cmp(&y.2).then_with(|| x.0.cmp(&y.0)),
             };
             let ord = if self.sort_desc { ord.reverse() } else { ord };
-            ord.then_with(|| x.path.cmp(&y.path))
+            ord.then_with(|| items[*a].path.cmp(&items[*b].path))
         });
-        v
+        self.cache.items = keyed.into_iter().map(|(_, i)| i).collect();
+        self.cache.why = self.compute_why();
+        self.cache.severity = self.compute_severities();
+    }
+
+    /// Recompute the per-account counts and the stuck total at the current clock: one pass
+    /// over the items.
+    pub fn recompute_counts(&mut self) {
+        let mut stats = vec![AccountStats::default(); self.model.accounts.len()];
+        let mut by_account = vec![Vec::new(); self.model.accounts.len()];
+        let mut stuck = 0;
+        for (i, it) in self.model.items.iter().enumerate() {
+            if let Some(v) = by_account.get_mut(it.account) {
+                v.push(i);
+            }
+            let st = it.state(self.clock);
+            if st == ItemState::Stuck {
+                stuck += 1;
+            }
+            let Some(s) = stats.get_mut(it.account) else {
+                continue;
+            };
+            s.items += 1;
+            match st {
+                ItemState::Stuck => s.stuck += 1,
+                ItemState::Pending => s.pending += 1,
+                ItemState::ClockSkew => s.skewed += 1,
+                _ => {}
+            }
+            if !it.ignorable {
+                if let Some(a) = it.age_secs(self.clock.now) {
+                    s.oldest_age_secs = Some(s.oldest_age_secs.map_or(a, |o: i64| o.max(a)));
+                }
+            }
+        }
+        self.cache.stats = stats;
+        self.cache.stuck = stuck;
+        self.cache.items_by_account = by_account;
+        self.cache.items_for = self.model.items.len();
+    }
+
+    /// Counts for account `idx` (cached).
+    pub fn account_stats(&self, idx: usize) -> AccountStats {
+        self.cache.stats.get(idx).copied().unwrap_or_default()
     }
 
     /// The item under the cursor in the items table.
@@ -423,8 +559,12 @@ impl App {
         self.visible_items().get(self.item_sel).copied()
     }
 
-    /// Findings for the "Why" pane: the selected account's (or all).
-    pub fn why_findings(&self) -> Vec<usize> {
+    /// Findings for the "Why" pane: the selected account's (or all). Cached.
+    pub fn why_findings(&self) -> &[usize] {
+        &self.cache.why
+    }
+
+    fn compute_why(&self) -> Vec<usize> {
         let acc = self.selected_account();
         (0..self.findings.len())
             .filter(|&i| {
@@ -443,17 +583,32 @@ impl App {
             .collect()
     }
 
-    /// The worst severity among an account's findings.
+    /// The worst severity among an account's findings (cached).
     pub fn account_severity(&self, idx: usize) -> Option<Severity> {
-        let a = self.model.accounts.get(idx)?;
-        self.findings
+        self.cache.severity.get(idx).copied().flatten()
+    }
+
+    /// Every account's worst severity, in one pass over the findings.
+    fn compute_severities(&self) -> Vec<Option<Severity>> {
+        let mut by_addr: std::collections::HashMap<&str, Vec<&Finding>> =
+            std::collections::HashMap::new();
+        for f in &self.findings {
+            if let Some(a) = f.account.as_deref() {
+                by_addr.entry(a).or_default().push(f);
+            }
+        }
+        self.model
+            .accounts
             .iter()
-            .filter(|f| {
-                f.account.as_deref() == Some(a.address.as_str())
-                    && (f.profile.is_none() || f.profile == a.profile)
+            .map(|a| {
+                by_addr
+                    .get(a.address.as_str())?
+                    .iter()
+                    .filter(|f| f.profile.is_none() || f.profile == a.profile)
+                    .map(|f| f.severity)
+                    .max()
             })
-            .map(|f| f.severity)
-            .max()
+            .collect()
     }
 
     /// The finding under the cursor, in whichever view shows findings.
@@ -482,28 +637,81 @@ impl App {
         let min = self.log.level.min_rank();
         let kind = self.log.kind;
         let ev = &self.model.events;
-        let mut order: Vec<usize> = (0..ev.len())
-            .filter(|&i| {
-                let e = &ev[i];
-                let in_scope = match &acc {
-                    None => true,
-                    Some((ai, profile)) => match e.account {
-                        Some(x) => x == *ai,
-                        None => e.profile.is_none() || e.profile == *profile,
-                    },
-                };
-                in_scope && level_rank(e) >= min && kind.accepts(e)
-            })
-            .collect();
-        order.sort_by(|&a, &b| {
-            let (x, y) = (&ev[a], &ev[b]);
-            (x.time.is_none(), x.time, &x.path, x.line).cmp(&(
-                y.time.is_none(),
-                y.time,
-                &y.path,
-                y.line,
-            ))
+        if self.cache.events_for != ev.len() {
+            self.cache.index_events(ev, self.model.accounts.len());
+        }
+        let keep = |e: &LogEvent| level_rank(e) >= min && kind.accepts(e);
+        let mut order: Vec<usize> = match &acc {
+            None => (0..ev.len()).filter(|&i| keep(&ev[i])).collect(),
+            Some((ai, profile)) => {
+                // The account's own events plus those tied to no account (same or no
+                // profile), merged back into model order.
+                let own = self
+                    .cache
+                    .events_by_account
+                    .get(*ai)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let shared = self
+                    .cache
+                    .events_unassigned
+                    .iter()
+                    .copied()
+                    .filter(|&i| ev[i].profile.is_none() || ev[i].profile == *profile);
+                let mut merged = Vec::with_capacity(own.len());
+                let mut own = own.iter().copied().peekable();
+                let mut shared = shared.peekable();
+                loop {
+                    let next = match (own.peek(), shared.peek()) {
+                        (Some(&a), Some(&b)) if a < b => own.next(),
+                        (Some(_), Some(_)) | (None, Some(_)) => shared.next(),
+                        (Some(_), None) => own.next(),
+                        (None, None) => break,
+                    };
+                    if let Some(i) = next.filter(|&i| keep(&ev[i])) {
+                        merged.push(i);
+                    }
+                }
+                merged
+            }
+        };
+        let cmp = |a: &usize, b: &usize| {
+            let (x, y) = (&ev[*a], &ev[*b]);
+            (x.time.is_none(), x.time)
+                .cmp(&(y.time.is_none(), y.time))
+                .then_with(|| (&x.path, x.line).cmp(&(&y.path, y.line)))
+        };
+        // The model keeps events in time order: usually one check, no sort.
+        if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+            order.sort_by(cmp);
+        }
+        let mut minutes: Vec<(i64, u32, u32)> = Vec::new();
+        for &i in &order {
+            let e = &ev[i];
+            let Some(t) = e.time else { continue };
+            let m = t.timestamp().div_euclid(60);
+            let p = u32::from(is_problem(e));
+            match minutes.last_mut() {
+                Some(last) if last.0 == m => {
+                    last.1 += 1;
+                    last.2 += p;
+                }
+                _ => minutes.push((m, 1, p)),
+            }
+        }
+        // Times sort by instant, but equal minutes can still be split by `None` rows or
+        // offsets: merge so each minute appears once.
+        minutes.sort_by_key(|x| x.0);
+        minutes.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                a.2 += b.2;
+                true
+            } else {
+                false
+            }
         });
+        self.log.minutes = minutes;
         let old_event = self.log.order.get(self.log.sel).copied();
         self.log.order = order;
         if let Some(e) = old_event {
@@ -520,16 +728,22 @@ impl App {
 
     fn recompute_matches(&mut self) {
         let ev = &self.model.events;
+        // Typing over a big timeline: the rows on screen are highlighted as you type, the
+        // full match list is computed once, on Enter.
+        let stale = self.log.search.editing
+            && self.log.search.regex.is_some()
+            && self.log.order.len() > LIVE_SEARCH_ROWS;
+        self.log.search.stale = stale;
         self.log.search.matches = match &self.log.search.regex {
-            Some(re) => self
+            Some(re) if !stale => self
                 .log
                 .order
                 .iter()
                 .enumerate()
-                .filter(|(_, &i)| re.is_match(&event_text(&ev[i])))
+                .filter(|(_, &i)| re.is_match(&sanitize::line(&ev[i].excerpt)))
                 .map(|(p, _)| p)
                 .collect(),
-            None => Vec::new(),
+            _ => Vec::new(),
         };
     }
 
@@ -651,14 +865,16 @@ impl App {
                     self.clock.now = now;
                     if now.timestamp() != before {
                         // States can flip (pending → stuck): re-run the rules.
-                        let stuck_before = self.stuck_history.last().copied();
+                        let stuck_before = self.cache.stuck;
+                        self.recompute_counts();
                         self.sample_stuck();
-                        if self.stuck_history.last().copied() != stuck_before {
+                        if self.cache.stuck != stuck_before {
                             self.findings = diagnose::diagnose(&Context {
                                 model: &self.model,
                                 clock: self.clock,
                                 settings: &self.rules,
                             });
+                            self.recompute_views();
                             self.clamp();
                         }
                         self.dirty = true;
@@ -710,6 +926,11 @@ impl App {
             SourceEvent::ScanDone(scan) | SourceEvent::LogsReloaded(scan) => {
                 self.scan = ScanStatus::Idle;
                 self.install_scan(*scan)
+            }
+            SourceEvent::LogsMerged(r, window) => {
+                watch::merge_logs(&mut self.model, *r, window);
+                self.refresh();
+                vec![]
             }
             SourceEvent::Watching {
                 mode,
@@ -769,7 +990,12 @@ impl App {
                 self.log.search.editing = false;
                 self.compile_search();
                 if !self.log.search.matches.is_empty()
-                    && !self.log.search.matches.contains(&self.log.sel)
+                    && self
+                        .log
+                        .search
+                        .matches
+                        .binary_search(&self.log.sel)
+                        .is_err()
                 {
                     self.jump_match(true);
                 }
@@ -871,9 +1097,11 @@ impl App {
                 Pane::Accounts => {
                     let before = self.account_sel;
                     Self::move_sel(&mut self.account_sel, self.model.accounts.len(), delta);
-                    if before != self.account_sel {
+                    if before != self.account_sel && !self.all_accounts {
+                        // (With all accounts shown, the rows do not depend on the account.)
                         self.item_sel = 0;
                         self.why_sel = 0;
+                        self.recompute_views();
                         self.recompute_log();
                     }
                 }
@@ -888,6 +1116,14 @@ impl App {
             },
             View::Findings => Self::move_sel(&mut self.findings_sel, self.findings.len(), delta),
             View::Log => {
+                if let Some(raw) = &mut self.log.raw {
+                    let n = raw.len();
+                    Self::move_sel(&mut raw.sel, n, delta);
+                    if delta < 0 {
+                        raw.follow = false;
+                    }
+                    return;
+                }
                 Self::move_sel(&mut self.log.sel, self.log.order.len(), delta);
                 if delta < 0 {
                     self.log.follow = false;
@@ -910,6 +1146,8 @@ impl App {
             Action::Back => {
                 if self.popup != Popup::None {
                     self.popup = Popup::None;
+                } else if self.log.raw.is_some() && self.view == View::Log {
+                    self.log.raw = None;
                 } else if self.log.search.regex.is_some() && self.view == View::Log {
                     self.log.search = Search::default();
                 } else {
@@ -930,7 +1168,10 @@ impl App {
             Action::Bottom => {
                 self.move_by(isize::MAX / 2);
                 if self.view == View::Log && self.popup == Popup::None {
-                    self.log.follow = true;
+                    match &mut self.log.raw {
+                        Some(raw) => raw.follow = true,
+                        None => self.log.follow = true,
+                    }
                 }
             }
             Action::NextPane | Action::PrevPane => {
@@ -970,6 +1211,22 @@ impl App {
                 self.view = View::Log;
                 self.jump_error(false)
             }
+            Action::Follow if self.view == View::Log && self.log.raw.is_some() => {
+                if let Some(raw) = &mut self.log.raw {
+                    raw.follow = !raw.follow;
+                    if raw.follow {
+                        raw.sel = raw.len().saturating_sub(1);
+                    }
+                }
+            }
+            Action::RawLines => {
+                if self.view == View::Log && self.log.raw.is_some() {
+                    self.log.raw = None;
+                } else {
+                    self.view = View::Log;
+                    return self.open_raw();
+                }
+            }
             Action::Follow => {
                 self.log.follow = !self.log.follow;
                 if self.log.follow {
@@ -991,15 +1248,18 @@ impl App {
                     SortKey::State => SortKey::Age,
                 };
                 self.item_sel = 0;
+                self.recompute_views();
             }
             Action::Reverse => {
                 self.sort_desc = !self.sort_desc;
                 self.item_sel = 0;
+                self.recompute_views();
             }
             Action::AllAccounts => {
                 self.all_accounts = !self.all_accounts;
                 self.item_sel = 0;
                 self.why_sel = 0;
+                self.recompute_views();
                 self.recompute_log();
             }
             Action::Reveal => {
@@ -1062,9 +1322,30 @@ impl App {
                 Pane::Why => self.open_finding(),
             },
             View::Findings => self.open_finding(),
-            View::Log => {}
+            View::Log => {
+                if self.log.raw.is_none() {
+                    return self.open_raw();
+                }
+            }
         }
         vec![]
+    }
+
+    /// Ask the runtime for the raw lines of the selected event's log, at its line.
+    fn open_raw(&mut self) -> Vec<Cmd> {
+        let target = self
+            .log
+            .order
+            .get(self.log.sel)
+            .and_then(|&i| self.model.events.get(i))
+            .map(|e| (e.path.clone(), e.line));
+        match target {
+            Some((path, line)) => vec![Cmd::OpenRaw { path, line }],
+            None => {
+                self.status = Some("no event selected: nothing to open".into());
+                vec![]
+            }
+        }
     }
 
     fn open_finding(&mut self) {
@@ -1097,6 +1378,7 @@ impl App {
             self.log.level = LevelFilter::All;
             self.log.kind = KindFilter::All;
             self.all_accounts = true;
+            self.recompute_views();
             self.recompute_log();
             pos = find(self);
         }
@@ -1122,7 +1404,7 @@ impl App {
         (
             self.model.accounts.len(),
             self.model.items.len(),
-            self.model.stuck_count(self.clock),
+            self.cache.stuck,
             sev,
         )
     }

@@ -39,6 +39,11 @@ pub enum SourceEvent {
     ScanDone(Box<Scan>),
     /// Log files changed and were reloaded: the new scan.
     LogsReloaded(Box<Scan>),
+    /// Only the changed log files were re-read: merge them (correlation window given).
+    LogsMerged(
+        Box<crate::source::watch::LogReload>,
+        Option<std::time::Duration>,
+    ),
     Watching {
         mode: WatchMode,
         folders: usize,

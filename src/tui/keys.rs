@@ -32,6 +32,7 @@ pub enum Action {
     Follow,
     LevelFilter,
     KindFilter,
+    RawLines,
     Sort,
     Reverse,
     AllAccounts,
@@ -198,6 +199,13 @@ pub const ACTIONS: &[ActionInfo] = &[
         &["t"],
         "kind filter: EWS/SIP/errors",
         "kind",
+    ),
+    a(
+        Action::RawLines,
+        "raw-lines",
+        &["v"],
+        "raw lines of the log ↔ events",
+        "raw",
     ),
     a(
         Action::Sort,

@@ -7,6 +7,7 @@ pub mod app;
 pub mod event;
 pub mod export;
 pub mod keys;
+pub mod rawlog;
 pub mod theme;
 pub mod ui;
 
@@ -93,20 +94,13 @@ fn spawn_scan(
     config: ScanConfig,
     extra_errors: Vec<ScanError>,
     busy: Arc<AtomicBool>,
-    logs_only: bool,
 ) {
     busy.store(true, Ordering::Relaxed);
-    if !logs_only {
-        let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
-            roots: roots.len(),
-        }));
-    }
+    let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
+        roots: roots.len(),
+    }));
     std::thread::spawn(move || {
-        let mut s = if logs_only {
-            watch::reload_logs(&roots, &config, &[])
-        } else {
-            scan::scan(&roots, &config)
-        };
+        let mut s = scan::scan(&roots, &config);
         s.model.errors.extend(extra_errors);
         s.model.errors.sort();
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
@@ -114,11 +108,36 @@ fn spawn_scan(
             total: roots.len(),
         }));
         busy.store(false, Ordering::Relaxed);
-        let ev = if logs_only {
-            SourceEvent::LogsReloaded(Box::new(s))
-        } else {
-            SourceEvent::ScanDone(Box::new(s))
+        let _ = tx.send(Event::Source(SourceEvent::ScanDone(Box::new(s))));
+    });
+}
+
+/// Re-read only the changed log files in a background thread; the result arrives as
+/// `LogsMerged`, or (when some path is not a log) a full reload arrives as `LogsReloaded`.
+fn spawn_log_reload(
+    tx: Sender<Event>,
+    model: &crate::model::Model,
+    roots: Vec<PathBuf>,
+    config: ScanConfig,
+    changed: Vec<PathBuf>,
+    busy: Arc<AtomicBool>,
+) {
+    busy.store(true, Ordering::Relaxed);
+    // What the reader needs to know: accounts, known sources, mailbox files (not the events).
+    let light = crate::model::Model {
+        accounts: model.accounts.clone(),
+        sources: model.sources.clone(),
+        mailbox: model.mailbox.clone(),
+        ..Default::default()
+    };
+    std::thread::spawn(move || {
+        let ev = match watch::reload_changed_logs(&light, &config, &changed) {
+            Some(r) => SourceEvent::LogsMerged(Box::new(r), config.window),
+            None => {
+                SourceEvent::LogsReloaded(Box::new(watch::reload_logs(&roots, &config, &changed)))
+            }
         };
+        busy.store(false, Ordering::Relaxed);
         let _ = tx.send(Event::Source(ev));
     });
 }
@@ -132,6 +151,47 @@ pub fn apply_changes(app: &mut App, paths: &[PathBuf]) -> Applied {
     a
 }
 
+/// Open the raw lines of a log file at `line` (Enter or `v` on an event): index it (offsets
+/// only) and show it in the log view.
+pub fn open_raw(app: &mut App, path: &std::path::Path, line: u64) {
+    match rawlog::RawView::open(path, line) {
+        Ok(v) => {
+            app.log.raw = Some(v);
+            app.view = app::View::Log;
+        }
+        Err(e) => {
+            app.status = Some(format!(
+                "cannot open {}: {}",
+                crate::sanitize::cell(&path.to_string_lossy(), 50),
+                crate::sanitize::cell(&e.to_string(), 40)
+            ))
+        }
+    }
+    app.dirty = true;
+}
+
+/// Disk reads a frame needs before it is drawn: the raw log lines on screen (at most about
+/// twice the terminal height), nothing else.
+pub fn prepare_frame(app: &mut App, height: u16) {
+    if app.view == app::View::Log {
+        if let Some(raw) = &mut app.log.raw {
+            raw.sync(height as usize);
+        }
+    }
+}
+
+/// A watched file changed: if the raw view shows it, index what was appended (or re-index a
+/// truncated or rotated file).
+pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
+    if let Some(raw) = &mut app.log.raw {
+        if paths.iter().any(|p| p == raw.index.path())
+            && raw.poll() != crate::source::lineindex::Update::Unchanged
+        {
+            app.dirty = true;
+        }
+    }
+}
+
 /// The runtime state around the app: watcher, channel, background work.
 struct Runtime {
     tx: Sender<Event>,
@@ -140,12 +200,29 @@ struct Runtime {
     extra_errors: Vec<ScanError>,
     poll: Option<Duration>,
     scanning: Arc<AtomicBool>,
-    reload_again: bool,
+    /// Changed log files waiting for the running read to finish.
+    pending_logs: Vec<PathBuf>,
     watcher: Option<Watcher>,
     targets: Vec<PathBuf>,
 }
 
 impl Runtime {
+    /// Start re-reading the changed logs waiting, unless a scan or read is running (then
+    /// they wait for it).
+    fn start_pending_logs(&mut self, app: &App) {
+        if self.pending_logs.is_empty() || self.scanning.load(Ordering::Relaxed) {
+            return;
+        }
+        spawn_log_reload(
+            self.tx.clone(),
+            &app.model,
+            self.roots.clone(),
+            self.scan_config.clone(),
+            std::mem::take(&mut self.pending_logs),
+            self.scanning.clone(),
+        );
+    }
+
     fn run_cmds(&mut self, app: &mut App, cmds: Vec<Cmd>, term: &mut TerminalGuard) {
         let mut queue = cmds;
         while let Some(c) = queue.pop() {
@@ -158,41 +235,25 @@ impl Runtime {
                             self.scan_config.clone(),
                             self.extra_errors.clone(),
                             self.scanning.clone(),
-                            false,
                         );
                     }
                 }
+                Cmd::OpenRaw { path, line } => open_raw(app, &path, line),
                 Cmd::Apply(paths) => {
+                    poll_raw(app, &paths);
                     let a = apply_changes(app, &paths);
                     if a.rescan {
                         queue.push(Cmd::Rescan);
                     } else if !a.logs.is_empty() {
-                        if self.scanning.load(Ordering::Relaxed) {
-                            self.reload_again = true;
-                        } else {
-                            spawn_scan(
-                                self.tx.clone(),
-                                self.roots.clone(),
-                                self.scan_config.clone(),
-                                self.extra_errors.clone(),
-                                self.scanning.clone(),
-                                true,
-                            );
+                        for p in a.logs {
+                            if !self.pending_logs.contains(&p) {
+                                self.pending_logs.push(p);
+                            }
                         }
+                        self.start_pending_logs(app);
                     }
                 }
                 Cmd::Watch(targets) => {
-                    if self.reload_again && !self.scanning.load(Ordering::Relaxed) {
-                        self.reload_again = false;
-                        spawn_scan(
-                            self.tx.clone(),
-                            self.roots.clone(),
-                            self.scan_config.clone(),
-                            self.extra_errors.clone(),
-                            self.scanning.clone(),
-                            true,
-                        );
-                    }
                     if self.watcher.is_some() && targets == self.targets {
                         continue;
                     }
@@ -267,7 +328,7 @@ pub fn run(
         extra_errors,
         poll: settings.poll,
         scanning: scanning.clone(),
-        reload_again: false,
+        pending_logs: Vec::new(),
         watcher: None,
         targets: Vec::new(),
     };
@@ -279,7 +340,6 @@ pub fn run(
         rt.scan_config.clone(),
         rt.extra_errors.clone(),
         scanning.clone(),
-        false,
     );
     event::spawn_input(tx.clone(), settings.mouse);
     event::spawn_ticker(tx.clone(), scanning.clone());
@@ -289,6 +349,8 @@ pub fn run(
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
         if app.dirty && since >= FRAME {
+            let h = term.terminal.size().map(|s| s.height).unwrap_or(24);
+            prepare_frame(&mut app, h);
             term.terminal
                 .draw(|f| ui::draw(f, &app))
                 .map_err(|e| Fatal(format!("cannot draw: {e}")))?;
@@ -319,6 +381,8 @@ pub fn run(
             let cmds = app.update(ev);
             rt.run_cmds(&mut app, cmds, &mut term);
         }
+        // Logs that changed while a read was running.
+        rt.start_pending_logs(&app);
         if app.quit {
             break;
         }

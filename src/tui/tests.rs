@@ -809,8 +809,8 @@ mod watching {
 
     fn state_of(a: &App, name: &str) -> Option<ItemState> {
         a.visible_items()
-            .into_iter()
-            .map(|i| &a.model.items[i])
+            .iter()
+            .map(|&i| &a.model.items[i])
             .find(|i| i.name() == name)
             .map(|i| i.state(a.clock))
     }
@@ -863,14 +863,35 @@ mod watching {
             .append(true)
             .open(&t.log)
             .expect("open");
-        std::io::Write::write_all(&mut h, b"11/26/2026|10:00:01.000 1 ERROR :: EWS 401\n")
-            .expect("append");
+        std::io::Write::write_all(
+            &mut h,
+            b"11/26/2026|10:00:01.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\n",
+        )
+        .expect("append");
         drop(h);
         let log = t.log.clone();
         assert!(
             within_2s(&mut a, &rx, |_, ap| ap.logs.iter().any(|p| p == &log)),
             "log change not reported"
         );
+        // Only that file is read again (as the runtime does), and its new line shows.
+        let r =
+            watch::reload_changed_logs(&a.model, &Default::default(), std::slice::from_ref(&log))
+                .expect("a changed log alone is re-read");
+        assert_eq!(r.paths, vec![log.clone()]);
+        a.update(Event::Source(SourceEvent::LogsMerged(Box::new(r), None)));
+        assert!(
+            a.model
+                .events
+                .iter()
+                .any(|e| e.excerpt.contains("401 Unauthorized")),
+            "appended line not in the model"
+        );
+        a.update(Event::Key(KeyEvent::new(
+            KeyCode::Char('3'),
+            KeyModifiers::NONE,
+        )));
+        assert!(render(&a, 120, 30).contains("401 Unauthorized"));
         drop(w);
     }
 
@@ -882,6 +903,88 @@ mod watching {
     #[test]
     fn polling_watcher_passes_the_same_test() {
         run(Some(Duration::from_millis(200)));
+    }
+
+    /// Enter on an event opens the raw file at that line, read through an offset index; the
+    /// view follows the file as it grows and is rebuilt when it is truncated; Esc closes it.
+    #[test]
+    fn raw_view_opens_at_the_event_follows_growth_and_closes() {
+        let t = tree();
+        let mut lines = String::new();
+        for i in 0..300 {
+            lines.push_str(&format!(
+                "11/26/2026|10:{:02}:{:02}.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized #{i}\n",
+                i / 60,
+                i % 60
+            ));
+        }
+        fs::write(&t.log, &lines).expect("log");
+        let mut a = live_app(&t);
+        let k =
+            |a: &mut App, c: KeyCode| a.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        k(&mut a, KeyCode::Char('3'));
+        assert!(a.log.order.len() >= 100, "events: {}", a.log.order.len());
+        for _ in 0..100 {
+            k(&mut a, KeyCode::Char('j'));
+        }
+        let ev = &a.model.events[a.log.order[a.log.sel]];
+        let (path, line) = (ev.path.clone(), ev.line);
+        let cmds = k(&mut a, KeyCode::Enter);
+        assert_eq!(
+            cmds,
+            vec![Cmd::OpenRaw {
+                path: path.clone(),
+                line
+            }]
+        );
+        super::super::open_raw(&mut a, &path, line);
+        let raw = a.log.raw.as_ref().expect("raw view open");
+        assert_eq!(raw.sel + 1, line as usize);
+        assert_eq!(raw.len(), 300);
+        super::super::prepare_frame(&mut a, 24);
+        let raw = a.log.raw.as_ref().expect("raw");
+        assert!(
+            raw.window.lines.len() <= 2 * 24 + 1,
+            "only a screenful is read"
+        );
+        let screen = render(&a, 100, 24);
+        assert!(screen.contains(&format!("line {line}/300")), "{screen}");
+        assert!(screen.contains(&format!("#{}", line - 1)), "{screen}");
+        k(&mut a, KeyCode::Char('j'));
+        assert_eq!(
+            a.log.raw.as_ref().map(|r| r.sel + 1),
+            Some(line as usize + 1)
+        );
+        // Follow, then the file grows: only the new bytes are indexed.
+        k(&mut a, KeyCode::Char('f'));
+        let mut h = fs::OpenOptions::new()
+            .append(true)
+            .open(&t.log)
+            .expect("open");
+        std::io::Write::write_all(&mut h, b"11/26/2026|11:00:00.000 1 INFO :: appended\n")
+            .expect("append");
+        drop(h);
+        super::super::poll_raw(&mut a, std::slice::from_ref(&t.log));
+        super::super::prepare_frame(&mut a, 24);
+        let raw = a.log.raw.as_ref().expect("raw");
+        assert_eq!(raw.len(), 301);
+        assert_eq!(raw.sel, 300, "follow keeps the cursor on the last line");
+        assert_eq!(
+            raw.index.rebuilds, 1,
+            "growth did not re-index from the start"
+        );
+        assert!(render(&a, 100, 24).contains("appended"));
+        // Truncated (rotated): indexed again.
+        fs::write(&t.log, "11/26/2026|12:00:00.000 1 INFO :: fresh\n").expect("rotate");
+        super::super::poll_raw(&mut a, std::slice::from_ref(&t.log));
+        super::super::prepare_frame(&mut a, 24);
+        let raw = a.log.raw.as_ref().expect("raw");
+        assert_eq!((raw.len(), raw.index.rebuilds), (1, 2));
+        assert!(render(&a, 100, 24).contains("fresh"));
+        // `v` or Esc goes back to the events.
+        k(&mut a, KeyCode::Esc);
+        assert!(a.log.raw.is_none());
+        assert_eq!(a.view, View::Log);
     }
 
     #[test]

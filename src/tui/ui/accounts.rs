@@ -19,13 +19,18 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         t,
     );
     let inner_w = area.width.saturating_sub(2) as usize;
+    // Only the accounts on screen are built (two lines each).
+    let per_page = (area.height.saturating_sub(2) / 2) as usize;
+    let off = scroll_for(app.account_sel, per_page);
     let rows: Vec<ListItem> = app
         .model
         .accounts
         .iter()
         .enumerate()
+        .skip(off)
+        .take(per_page.max(1))
         .map(|(i, a)| {
-            let st = app.model.account_stats(i, app.clock);
+            let st = app.account_stats(i);
             let (mark, style) = match app.account_severity(i) {
                 Some(Severity::Critical) => ("▲ CRIT ", t.critical),
                 Some(Severity::Warning) => ("● WARN ", t.warning),
@@ -58,16 +63,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             ListItem::new(vec![l1, l2])
         })
         .collect();
-    let empty = rows.is_empty();
+    let empty = app.model.accounts.is_empty();
     let list = List::new(rows)
         .block(block)
         .highlight_style(if app.all_accounts { t.dim } else { t.selected })
         .highlight_symbol("");
     let mut state = ListState::default();
     if !empty {
-        state.select(Some(app.account_sel));
-        let per_page = (area.height.saturating_sub(2) / 2) as usize;
-        *state.offset_mut() = scroll_for(app.account_sel, per_page);
+        state.select(Some(app.account_sel.saturating_sub(off)));
     }
     f.render_stateful_widget(list, area, &mut state);
     if empty {

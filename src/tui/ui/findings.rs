@@ -87,23 +87,26 @@ pub fn render_why(f: &mut Frame, area: Rect, app: &App) {
         );
         return;
     }
-    let tbl = table(app, &idx, false)
+    // Only the rows on screen are built.
+    let h = area.height.saturating_sub(2) as usize;
+    let off = scroll_for(app.why_sel, h);
+    let end = (off + h.max(1)).min(idx.len());
+    let tbl = table(app, &idx[off.min(end)..end], false)
         .block(block)
         .row_highlight_style(if focused { t.selected } else { t.base });
     let mut st = TableState::default();
-    st.select(Some(app.why_sel));
-    *st.offset_mut() = scroll_for(app.why_sel, area.height.saturating_sub(2) as usize);
+    st.select(Some(app.why_sel.saturating_sub(off)));
     f.render_stateful_widget(tbl, area, &mut st);
 }
 
 pub fn render_all(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
-    let idx: Vec<usize> = (0..app.findings.len()).collect();
-    let block = pane_block(
-        title(format!("Findings · {} · ⏎ explain", idx.len()), t),
-        true,
-        t,
-    );
+    let n = app.findings.len();
+    let h = area.height.saturating_sub(3) as usize;
+    let off = scroll_for(app.findings_sel, h);
+    // Only the rows on screen are built.
+    let idx: Vec<usize> = (off..n).take(h.max(1)).collect();
+    let block = pane_block(title(format!("Findings · {n} · ⏎ explain"), t), true, t);
     if idx.is_empty() {
         let inner = block.inner(area);
         f.render_widget(block, area);
@@ -118,7 +121,6 @@ pub fn render_all(f: &mut Frame, area: Rect, app: &App) {
         .block(block)
         .row_highlight_style(t.selected);
     let mut st = TableState::default();
-    st.select(Some(app.findings_sel));
-    *st.offset_mut() = scroll_for(app.findings_sel, area.height.saturating_sub(3) as usize);
+    st.select(Some(app.findings_sel.saturating_sub(off)));
     f.render_stateful_widget(tbl, area, &mut st);
 }

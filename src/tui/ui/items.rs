@@ -51,8 +51,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         header.push("FILE");
         widths.push(Constraint::Fill(2));
     }
+    // Only the rows on screen are built: the table is a window onto the cached order.
+    let height = area.height.saturating_sub(3) as usize;
+    let off = scroll_for(app.item_sel, height);
     let rows: Vec<Row> = vis
         .iter()
+        .skip(off)
+        .take(height.max(1))
         .map(|&i| {
             let it = &app.model.items[i];
             let st = it.state(app.clock);
@@ -95,7 +100,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             Row::new(cells)
         })
         .collect();
-    let empty = rows.is_empty();
+    let empty = vis.is_empty();
     let table = Table::new(rows, widths)
         .header(Row::new(header).style(t.dim))
         .block(block)
@@ -103,8 +108,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         .column_spacing(1);
     let mut state = TableState::default();
     if !empty {
-        state.select(Some(app.item_sel));
-        *state.offset_mut() = scroll_for(app.item_sel, area.height.saturating_sub(3) as usize);
+        state.select(Some(app.item_sel.saturating_sub(off)));
     }
     f.render_stateful_widget(table, area, &mut state);
     if empty && area.height > 3 && area.width > 2 {

@@ -38,6 +38,9 @@ pub fn context_actions(app: &App) -> Vec<Action> {
             v
         }
         View::Findings => vec![Down, Open, Copy, Export, ViewOverview, Help, Quit],
+        View::Log if app.log.raw.is_some() => {
+            vec![Down, PageDown, Follow, RawLines, Back, Help, Quit]
+        }
         View::Log => vec![
             Search,
             NextMatch,
@@ -46,6 +49,7 @@ pub fn context_actions(app: &App) -> Vec<Action> {
             LevelFilter,
             KindFilter,
             Back,
+            RawLines,
             Help,
             Quit,
         ],

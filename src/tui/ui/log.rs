@@ -5,6 +5,7 @@
 use super::{pane_block, safe, scroll_for, title};
 use crate::model::LogEvent;
 use crate::tui::app::{event_text, is_problem, App};
+use crate::tui::rawlog::RawView;
 use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -89,7 +90,73 @@ fn scope(app: &App) -> String {
     }
 }
 
+/// The raw lines of one log file around the cursor, read from disk for this frame only.
+fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
+    let t = &app.theme;
+    let name = raw
+        .index
+        .path()
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let total = raw.len();
+    let mut head = format!(
+        "Raw · {} · line {}/{} · {}",
+        safe(&name),
+        if total == 0 { 0 } else { raw.sel + 1 },
+        total,
+        raw.index.encoding().as_str()
+    );
+    if raw.follow {
+        head.push_str(" · follow");
+    }
+    if let Some(e) = &raw.error {
+        head.push_str(&format!(" · {}", crate::sanitize::cell(e, 40)));
+    }
+    let block = pane_block(title(head, t), true, t);
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    if total == 0 {
+        f.render_widget(
+            Paragraph::new(Span::styled("the file is empty", t.dim)),
+            inner,
+        );
+        return;
+    }
+    let h = inner.height as usize;
+    let off = scroll_for(raw.sel, h);
+    let gutter = (off + h).min(total).to_string().len();
+    let re = app.log.search.regex.as_ref();
+    let lines: Vec<Line> = (off..(off + h).min(total))
+        .map(|i| {
+            let mark = if raw.mark == Some(i) { "▶" } else { " " };
+            let mut spans = vec![
+                Span::styled(mark.to_string(), t.key),
+                Span::styled(format!("{:>gutter$} ", i + 1), t.dim),
+            ];
+            match raw.line(i) {
+                Some(text) => {
+                    // Only what can show: a 64 KiB line is cut before it is sanitised.
+                    let cut = crate::sanitize::truncate(text, inner.width as usize * 2);
+                    spans.extend(highlight(safe(&cut), re, t.base, t))
+                }
+                None => spans.push(Span::styled("…", t.dim)),
+            }
+            let mut l = Line::from(spans);
+            if i == raw.sel {
+                l = l.style(t.selected);
+            }
+            l
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
 pub fn render(f: &mut Frame, area: Rect, app: &App) {
+    if let Some(raw) = &app.log.raw {
+        render_raw(f, area, app, raw);
+        return;
+    }
     let t = &app.theme;
     let s = &app.log.search;
     let mut head = format!(
@@ -151,8 +218,12 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Span::styled("▏", t.key),
                 Span::styled(
                     format!(
-                        "  {} matches · ⏎ keep · Esc cancel{}",
-                        s.matches.len(),
+                        "  {} · ⏎ keep · Esc cancel{}",
+                        if s.stale {
+                            "⏎ counts matches".to_string()
+                        } else {
+                            format!("{} matches", s.matches.len())
+                        },
                         s.error
                             .as_deref()
                             .map(|e| format!(" · {e}"))
@@ -175,33 +246,25 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
 }
 
 /// Per-minute counts of the shown events: (totals, errors) per column, and minutes per column.
+/// Reads the per-minute counts cached with the rows, never the events themselves.
 pub fn buckets(app: &App, cols: usize) -> (Vec<u32>, Vec<u32>, i64) {
-    let times: Vec<(i64, bool)> = app
-        .log
-        .order
-        .iter()
-        .filter_map(|&i| {
-            let e = &app.model.events[i];
-            e.time
-                .map(|t| (t.timestamp().div_euclid(60), is_problem(e)))
-        })
-        .collect();
-    if times.is_empty() || cols == 0 {
+    let mins = &app.log.minutes;
+    let (Some(first), Some(last)) = (mins.first(), mins.last()) else {
+        return (vec![], vec![], 1);
+    };
+    if cols == 0 {
         return (vec![], vec![], 1);
     }
-    let lo = times.iter().map(|x| x.0).min().unwrap_or(0);
-    let hi = times.iter().map(|x| x.0).max().unwrap_or(0);
+    let (lo, hi) = (first.0, last.0);
     let minutes = hi - lo + 1;
     let per = ((minutes + cols as i64 - 1) / cols as i64).max(1);
     let n = ((minutes + per - 1) / per) as usize;
     let mut tot = vec![0u32; n];
     let mut err = vec![0u32; n];
-    for (m, p) in times {
+    for &(m, t, e) in mins {
         let b = (((m - lo) / per) as usize).min(n - 1);
-        tot[b] += 1;
-        if p {
-            err[b] += 1;
-        }
+        tot[b] = tot[b].saturating_add(t);
+        err[b] = err[b].saturating_add(e);
     }
     (tot, err, per)
 }

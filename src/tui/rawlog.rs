@@ -1,0 +1,117 @@
+//! The raw log view's state: a line-offset index over one log file and the few decoded lines
+//! on screen. The app changes the cursor (pure); the runtime calls [`RawView::sync`] before a
+//! frame to read the lines the frame will show, and [`RawView::poll`] when the file changed.
+
+use crate::source::lineindex::{LineIndex, Update};
+use std::path::Path;
+
+/// The decoded lines around the cursor: `lines[k]` is line `first + k` (0-based).
+#[derive(Debug, Clone, Default)]
+pub struct Window {
+    pub first: usize,
+    pub lines: Vec<String>,
+    /// Index generation the lines were read at.
+    generation: u64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RawView {
+    pub index: LineIndex,
+    /// Cursor (0-based line).
+    pub sel: usize,
+    /// The line the view was opened at (the event's line), marked on screen.
+    pub mark: Option<usize>,
+    /// Keep the cursor on the last line as the file grows.
+    pub follow: bool,
+    pub window: Window,
+    /// Bumped whenever the index changes, so the window is read again.
+    generation: u64,
+    /// Why the last read failed, shown in the title.
+    pub error: Option<String>,
+}
+
+impl RawView {
+    /// Index `path` and put the cursor on `line` (1-based, as events count).
+    pub fn open(path: &Path, line: u64) -> std::io::Result<RawView> {
+        let index = LineIndex::build(path)?;
+        let sel = (line.saturating_sub(1) as usize).min(index.len().saturating_sub(1));
+        Ok(RawView {
+            index,
+            sel,
+            mark: Some(sel),
+            follow: false,
+            window: Window::default(),
+            generation: 1,
+            error: None,
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.index.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.index.is_empty()
+    }
+
+    /// Re-index after the file changed (appended bytes only, unless truncated or rotated).
+    pub fn poll(&mut self) -> Update {
+        match self.index.update() {
+            Ok(u) => {
+                if u != Update::Unchanged {
+                    self.generation += 1;
+                    if u == Update::Rebuilt {
+                        self.mark = None;
+                    }
+                }
+                self.error = None;
+                if self.follow {
+                    self.sel = self.len().saturating_sub(1);
+                }
+                self.sel = self.sel.min(self.len().saturating_sub(1));
+                u
+            }
+            Err(e) => {
+                self.error = Some(e.to_string());
+                Update::Unchanged
+            }
+        }
+    }
+
+    /// The line range a frame of `height` rows needs around the cursor: enough that any
+    /// scroll offset the renderer picks for a height up to `height` is covered.
+    fn wanted(&self, height: usize) -> (usize, usize) {
+        let first = self.sel.saturating_sub(height);
+        let end = (self.sel + height + 1).max(height).min(self.len());
+        (first, end)
+    }
+
+    /// Read the lines the next frame shows (at most `2 × height + 1` lines), if not read yet.
+    pub fn sync(&mut self, height: usize) {
+        let (first, end) = self.wanted(height);
+        let w = &self.window;
+        let covered =
+            w.generation == self.generation && w.first <= first && w.first + w.lines.len() >= end;
+        if covered {
+            return;
+        }
+        match self.index.read_lines(first, end.saturating_sub(first)) {
+            Ok(lines) => {
+                self.window = Window {
+                    first,
+                    lines,
+                    generation: self.generation,
+                };
+                self.error = None;
+            }
+            Err(e) => self.error = Some(e.to_string()),
+        }
+    }
+
+    /// Line `i` if it was read for this frame.
+    pub fn line(&self, i: usize) -> Option<&str> {
+        i.checked_sub(self.window.first)
+            .and_then(|k| self.window.lines.get(k))
+            .map(String::as_str)
+    }
+}
