@@ -167,8 +167,14 @@ fn gen_cmd(what: &GenWhat) -> Result<i32, Fatal> {
             items,
             seed,
         } => {
-            let n = crate::corpus_tree::write_tree(dir, *users, *items, *seed, std::time::SystemTime::now())
-                .map_err(|e| io(dir, e))?;
+            let n = crate::corpus_tree::write_tree(
+                dir,
+                *users,
+                *items,
+                *seed,
+                std::time::SystemTime::now(),
+            )
+            .map_err(|e| io(dir, e))?;
             println!("{}: {n} spooled files in {users} profiles", dir.display());
         }
         GenWhat::Log { file, mb, seed } => {
@@ -178,7 +184,12 @@ fn gen_cmd(what: &GenWhat) -> Result<i32, Fatal> {
             let st = crate::corpus::write_uccapilog(&mut w, *seed, mb << 20, start)
                 .and_then(|st| w.flush().map(|_| st))
                 .map_err(|e| io(file, e))?;
-            println!("{}: {} bytes, {} records", file.display(), st.bytes, st.records);
+            println!(
+                "{}: {} bytes, {} records",
+                file.display(),
+                st.bytes,
+                st.records
+            );
         }
     }
     Ok(EXIT_OK)

@@ -11,7 +11,7 @@ pub fn parse(s: &str) -> Result<Duration, String> {
     if let Ok(n) = t.parse::<u64>() {
         return Ok(Duration::from_secs(n));
     }
-    let mut total: u64 = 0;
+    let mut total_ms: u64 = 0;
     let mut num = String::new();
     let mut seen_unit = false;
     let mut chars = t.chars().peekable();
@@ -32,23 +32,19 @@ pub fn parse(s: &str) -> Result<Duration, String> {
             .parse()
             .map_err(|_| format!("invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"))?;
         num.clear();
-        let mult = match unit.as_str() {
-            "ms" => {
-                total = total.saturating_add(n / 1000);
-                seen_unit = true;
-                continue;
-            }
-            "s" => 1,
-            "m" => 60,
-            "h" => 3600,
-            "d" => 86_400,
+        let mult_ms: u64 = match unit.as_str() {
+            "ms" => 1,
+            "s" => 1000,
+            "m" => 60_000,
+            "h" => 3_600_000,
+            "d" => 86_400_000,
             _ => {
                 return Err(format!(
-                    "invalid duration '{s}': unknown unit '{unit}' (use s, m, h, d)"
+                    "invalid duration '{s}': unknown unit '{unit}' (use ms, s, m, h, d)"
                 ))
             }
         };
-        total = total.saturating_add(n.saturating_mul(mult));
+        total_ms = total_ms.saturating_add(n.saturating_mul(mult_ms));
         seen_unit = true;
     }
     if !num.is_empty() || !seen_unit {
@@ -56,7 +52,7 @@ pub fn parse(s: &str) -> Result<Duration, String> {
             "invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"
         ));
     }
-    Ok(Duration::from_secs(total))
+    Ok(Duration::from_millis(total_ms))
 }
 
 /// A short human age: `48s`, `3m 05s`, `41m`, `2h 14m`, `3d 4h`.
@@ -85,7 +81,7 @@ pub fn human(secs: i64) -> String {
 pub fn compact(d: Duration) -> String {
     let s = d.as_secs();
     if s == 0 {
-        return "0s".into();
+        return format!("{}ms", d.as_millis());
     }
     let mut out = String::new();
     let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
@@ -141,5 +137,7 @@ mod tests {
             assert_eq!(parse(&compact(d)), Ok(d));
         }
         assert_eq!(compact(Duration::from_secs(120)), "2m");
+        assert_eq!(compact(Duration::from_millis(500)), "500ms");
+        assert_eq!(parse("500ms"), Ok(Duration::from_millis(500)));
     }
 }

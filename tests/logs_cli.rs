@@ -365,7 +365,7 @@ fn text_and_markdown_reports_show_related_evidence_and_logs() {
 fn window_narrows_related_events() {
     let dir = tempfile::tempdir().expect("tempdir");
     build(dir.path(), false);
-    let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC", "--window", "500ms"]);
+    let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC", "--window", "0s"]);
     assert!(
         v["items"][0].get("related").is_none(),
         "{:#}",

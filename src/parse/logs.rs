@@ -131,7 +131,7 @@ pub struct LogOutput {
 /// Routine events (SIP traffic, EWS requests, HTTP statuses, repeated client versions) kept per kind and
 /// source; more are counted, not kept, so memory stays bounded on a 1 GB log. Failures,
 /// policies, SIP errors and new client versions are always kept.
-pub const ROUTINE_CAP: u64 = 5000;
+pub const ROUTINE_CAP: u64 = 1000;
 
 /// Whether an event of `kind` with these values is routine (see [`LogOutput::push_event`]).
 fn is_routine(
