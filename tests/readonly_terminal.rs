@@ -334,8 +334,10 @@ fn panic_inside_the_ui_loop_restores_the_terminal() {
     let out = fault_run("panic");
     assert_restored(&out, "panic");
     let text = String::from_utf8_lossy(&out);
-    let leave = rfind(&out, LEAVE_ALT).expect("leave");
-    let msg = text.find("test fault inside the UI loop").expect("panic message");
+    // The hook restores first, then the message is printed (unwinding restores once more).
+    let enter = rfind(&out, ENTER_ALT).expect("enter");
+    let leave = enter + find(&out[enter..], LEAVE_ALT).expect("leave");
+    let msg = find(&out, b"test fault inside the UI loop").expect("panic message");
     assert!(msg > leave, "the panic message was printed on the alternate screen");
 }
 
