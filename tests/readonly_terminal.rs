@@ -51,7 +51,12 @@ fn hash_tree(root: &Path) -> Tree {
         };
         m.insert(
             e.path().to_path_buf(),
-            (digest, md.len(), md.modified().ok(), md.permissions().mode()),
+            (
+                digest,
+                md.len(),
+                md.modified().ok(),
+                md.permissions().mode(),
+            ),
         );
     }
     m
@@ -72,7 +77,11 @@ fn tree(root: &Path) {
         let src = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("assets/demo")
             .join(name);
-        put(&exports.join(name), &std::fs::read(&src).expect("asset"), 3600);
+        put(
+            &exports.join(name),
+            &std::fs::read(&src).expect("asset"),
+            3600,
+        );
     }
     put(
         &exports.join("trace.etl.xml"),
@@ -272,7 +281,14 @@ fn report_watch_bundle_and_ui_change_nothing() {
 
     // watch for ~3 s, then SIGTERM.
     let mut w = Command::new(assert_cmd::cargo::cargo_bin("spoolscope"))
-        .args(["watch", "--format", "ndjson", "--stuck-after", "1s", &root_s])
+        .args([
+            "watch",
+            "--format",
+            "ndjson",
+            "--stuck-after",
+            "1s",
+            &root_s,
+        ])
         .env("XDG_CONFIG_HOME", "/nonexistent-spoolscope-test")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -314,7 +330,11 @@ fn report_watch_bundle_and_ui_change_nothing() {
     pty.send(b"q");
     let out = pty.finish(Duration::from_secs(20));
     assert_restored(&out, "quit");
-    assert_eq!(before, hash_tree(&root), "the interactive view changed the tree");
+    assert_eq!(
+        before,
+        hash_tree(&root),
+        "the interactive view changed the tree"
+    );
 }
 
 fn fault_run(fault: &str) -> Vec<u8> {
@@ -333,12 +353,14 @@ fn panic_inside_the_ui_loop_restores_the_terminal() {
     }
     let out = fault_run("panic");
     assert_restored(&out, "panic");
-    let text = String::from_utf8_lossy(&out);
     // The hook restores first, then the message is printed (unwinding restores once more).
     let enter = rfind(&out, ENTER_ALT).expect("enter");
     let leave = enter + find(&out[enter..], LEAVE_ALT).expect("leave");
     let msg = find(&out, b"test fault inside the UI loop").expect("panic message");
-    assert!(msg > leave, "the panic message was printed on the alternate screen");
+    assert!(
+        msg > leave,
+        "the panic message was printed on the alternate screen"
+    );
 }
 
 #[test]
