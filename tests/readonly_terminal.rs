@@ -331,7 +331,10 @@ fn report_watch_bundle_and_ui_change_nothing() {
     let out = pty.finish(Duration::from_secs(20));
     assert_restored(&out, "quit");
     // It did scan: the demo's account is on screen.
-    assert!(find(&out, b"jdoe").is_some(), "the view never showed the tree");
+    assert!(
+        find(&out, b"jdoe").is_some(),
+        "the view never showed the tree"
+    );
     assert_eq!(
         before,
         hash_tree(&root),
