@@ -279,7 +279,7 @@ fn report_watch_bundle_and_ui_change_nothing() {
     }
     assert_eq!(before, hash_tree(&root), "report changed the tree");
 
-    // watch for ~3 s, then SIGTERM.
+    // watch: once it has started (its first line), ~3 s more, then SIGTERM.
     let mut w = Command::new(assert_cmd::cargo::cargo_bin("spoolscope"))
         .args([
             "watch",
@@ -291,10 +291,29 @@ fn report_watch_bundle_and_ui_change_nothing() {
         ])
         .env("XDG_CONFIG_HOME", "/nonexistent-spoolscope-test")
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("watch");
+    let wout = w.stdout.take().expect("stdout");
+    let (ltx, lrx) = mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(wout).lines() {
+            match line {
+                Ok(l) => {
+                    if ltx.send(l).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    let first = lrx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("watch printed nothing");
+    assert!(first.contains("scan-started"), "{first}");
     std::thread::sleep(Duration::from_secs(3));
     assert!(Command::new("kill")
         .args(["-TERM", &w.id().to_string()])
@@ -319,22 +338,21 @@ fn report_watch_bundle_and_ui_change_nothing() {
     assert!(zip.is_file());
     assert_eq!(before, hash_tree(&root), "bundle changed the tree");
 
-    // The interactive view under a pseudo-terminal: wait for a frame, let it scan, quit.
+    // The interactive view under a pseudo-terminal: wait for the scanned tree on screen, quit.
     if !have_script() {
         eprintln!("skipped the interactive part: `script` (util-linux) is not installed");
         return;
     }
     let mut pty = Pty::spawn(&spoolscope_cmd(&[&root_s]), &[]);
     pty.wait_for_frame();
-    std::thread::sleep(Duration::from_secs(2));
+    // Let it scan: the demo's account appears on screen.
+    pty.wait_until(Duration::from_secs(60), "the scanned tree on screen", |s| {
+        find(s, b"jdoe").is_some()
+    });
+    std::thread::sleep(Duration::from_secs(1));
     pty.send(b"q");
     let out = pty.finish(Duration::from_secs(20));
     assert_restored(&out, "quit");
-    // It did scan: the demo's account is on screen.
-    assert!(
-        find(&out, b"jdoe").is_some(),
-        "the view never showed the tree"
-    );
     assert_eq!(
         before,
         hash_tree(&root),
