@@ -152,7 +152,7 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
 
 /// Parse config text; the error is one line with the line number.
 pub fn parse(text: &str) -> Result<FileConfig, String> {
-    toml::from_str(text).map_err(|e| {
+    let c: FileConfig = toml::from_str(text).map_err(|e| {
         let line = e
             .span()
             .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
@@ -161,7 +161,39 @@ pub fn parse(text: &str) -> Result<FileConfig, String> {
             Some(l) => format!("line {l}: {msg}"),
             None => msg,
         }
-    })
+    })?;
+    // Values TOML cannot check: a bad one is reported here, where its line is known.
+    let durations = [
+        ("stuck_after", &c.stuck_after),
+        ("poll", &c.poll),
+        ("window", &c.window),
+    ];
+    for (key, v) in durations {
+        if let Some(v) = v {
+            crate::duration::parse(v).map_err(|e| at_key(text, key, &e))?;
+        }
+    }
+    if let Some(v) = &c.log_tz {
+        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e))?;
+    }
+    Ok(c)
+}
+
+/// `line N: key: message`, N being the line that sets `key` (when it can be found).
+fn at_key(text: &str, key: &str, msg: &str) -> String {
+    let sets = |l: &str| {
+        let l = l.trim_start();
+        let rest = l
+            .strip_prefix(key)
+            .or_else(|| l.strip_prefix(&format!("\"{key}\"")))
+            .or_else(|| l.strip_prefix(&format!("'{key}'")));
+        rest.is_some_and(|r| r.trim_start().starts_with('='))
+    };
+    let msg = msg.replace('\n', " ");
+    match text.lines().position(sets) {
+        Some(i) => format!("line {}: {key}: {msg}", i + 1),
+        None => format!("{key}: {msg}"),
+    }
 }
 
 /// The default config path, if such a file exists.
@@ -187,6 +219,16 @@ mod tests {
     #[test]
     fn template_parses_and_is_all_defaults() {
         assert_eq!(parse(TEMPLATE), Ok(FileConfig::default()));
+    }
+
+    #[test]
+    fn bad_values_name_their_line() {
+        let e = parse("color = \"never\"\n\n  stuck_after = \"soon\"\n").expect_err("bad");
+        assert!(e.starts_with("line 3: stuck_after: "), "{e}");
+        let e = parse("log_tz = \"mars\"\n").expect_err("bad");
+        assert!(e.starts_with("line 1: log_tz: "), "{e}");
+        let e = parse("'window' = \"-\"\n").expect_err("bad");
+        assert!(e.starts_with("line 1: window: "), "{e}");
     }
 
     #[test]

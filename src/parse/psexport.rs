@@ -438,7 +438,8 @@ fn classify(
         if seen.len() > 12 {
             s.push_str(", …");
         }
-        s
+        // A quoted header may hold line breaks: the error stays one line (found by fuzzing).
+        super::text::squash(&s, 300)
     };
     if recs.iter().any(|r| r.has(POLICY_KEYS)) {
         let mut f = MailboxFile::new(path, MailboxFileKind::CsPolicy, format);

@@ -345,6 +345,9 @@ pub fn run(
     event::spawn_ticker(tx.clone(), scanning.clone());
     event::spawn_signals(tx.clone());
     drop(tx);
+    // Test hook (tests/readonly_terminal.rs): fail inside the loop after the first frame, to
+    // prove a panic or an error return still restores the terminal.
+    let fault = std::env::var("SPOOLSCOPE_TEST_UI_FAULT").unwrap_or_default();
     let mut last_draw: Option<Instant> = None;
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
@@ -356,6 +359,11 @@ pub fn run(
                 .map_err(|e| Fatal(format!("cannot draw: {e}")))?;
             app.dirty = false;
             last_draw = Some(Instant::now());
+            match fault.as_str() {
+                "panic" => panic!("test fault inside the UI loop"),
+                "error" => return Err(Fatal("test fault inside the UI loop".into())),
+                _ => {}
+            }
         }
         let timeout = if app.dirty {
             FRAME.saturating_sub(since)

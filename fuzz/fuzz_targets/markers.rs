@@ -1,0 +1,40 @@
+#![no_main]
+//! A user markers file on top of the built-in one, from any text: no panic; a refusal is one
+//! line naming the file, with a line number inside the file; a file that loads classifies a
+//! sample log without panicking (user patterns, extract groups and contexts included).
+use libfuzzer_sys::fuzz_target;
+use spoolscope::model::SourceKind;
+use spoolscope::parse::logs::{parse_log, LogTz, ParseOptions};
+use spoolscope::parse::markers::{MarkerError, Markers, BUILTIN};
+use std::path::Path;
+
+const SAMPLE: &str = "03/02/2026|13:49:59.000 1F68:C14 INFO  :: SIP/2.0 480 Temporarily Unavailable\r\nFrom: <sip:jdoe@contoso.com>;tag=a1\r\nCSeq: 1 INVITE\r\n03/02/2026|13:50:00.981 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n03/02/2026|13:50:01.000 2A0:2A4 INFO  :: EnableOfflineIM=true lost 401 packets\r\n";
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    match Markers::build(&[(BUILTIN, "builtin"), (&text, "user-markers.toml")]) {
+        Err(e) => {
+            let msg = e.to_string();
+            assert!(!msg.contains('\n'), "multi-line error: {msg:?}");
+            if let MarkerError::At { origin, line, .. } = &e {
+                if origin == "user-markers.toml" {
+                    let n = text.split('\n').count();
+                    assert!(*line >= 1 && *line <= n, "line {line} of {n}");
+                }
+            }
+        }
+        Ok(m) => {
+            let opts = ParseOptions {
+                markers: &m,
+                tz: LogTz::Utc,
+                time_format: None,
+                profile: None,
+                accounts: &[],
+            };
+            let out = parse_log(SAMPLE.as_bytes(), SourceKind::Uccapilog, Path::new("s.log"), &opts)
+                .expect("a slice never fails to read");
+            let counted: u64 = out.counts.values().sum();
+            assert_eq!(counted, out.events.len() as u64 + out.not_kept);
+        }
+    }
+});

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Fill fuzz/corpus/<target>/ with seeds: the demo assets, the built-in markers, the config
+# template, and small hand-written samples of each log and export format (the shapes the tests
+# in tests/ use). Run from anywhere; the corpus folder is ignored by git.
+# Usage: fuzz/seed.sh            (needs iconv for the UTF-16 variants; skipped without it)
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+demo="$root/assets/demo"
+c="$here/corpus"
+for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers; do
+    mkdir -p "$c/$t"
+done
+
+# put TARGET NAME: stdin into corpus/TARGET/NAME, plus a UTF-16LE copy (with BOM) when iconv exists.
+put() {
+    cat > "$c/$1/$2"
+    if command -v iconv >/dev/null 2>&1; then
+        { printf '\377\376'; iconv -f UTF-8 -t UTF-16LE < "$c/$1/$2"; } > "$c/$1/$2.utf16" 2>/dev/null \
+            || rm -f "$c/$1/$2.utf16"
+    fi
+}
+
+# Spooled items and anything with text: sniffer, sanitiser, redaction.
+for f in "$demo"/*; do
+    b=$(basename "$f")
+    for t in spool_sniff sanitize redact; do cp "$f" "$c/$t/$b"; done
+done
+printf 'Subject: \033]52;c;cm0gLXJmIH4=\007hi \033[2J\342\200\256evil\033]8;;http://x\033\\link\033]8;;\033\\\r\n\r\nbody\r\n' \
+    | tee "$c/sanitize/escapes" "$c/redact/escapes" > "$c/spool_sniff/escapes.eml"
+
+# UccApilog.
+cp "$demo/Lync-UccApi-0.UccApilog" "$demo/Lync-UccApi-0.UccApilog.bak" "$c/uccapilog/"
+put uccapilog sip-block <<'EOF'
+03/02/2026|13:49:58.101 1F68:C14 INFO  :: Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 1503 bytes:
+03/02/2026|13:49:58.101 1F68:C14 INFO  :: INVITE sip:rlee@contoso.com SIP/2.0
+From: <sip:jdoe@contoso.com>;tag=a1
+To: <sip:rlee@contoso.com>
+CSeq: 1 INVITE
+User-Agent: UCCAPI/16.0.6366.2062 OC/16.0.6366.2062 (Skype for Business)
+03/02/2026|13:49:58.101 1F68:C14 INFO  :: End of Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 1503 bytes
+03/02/2026|13:49:59.000 1F68:C14 INFO  :: SIP/2.0 480 Temporarily Unavailable
+ms-diagnostics: 15030;reason="Failed to route"
+03/02/2026|13:50:00.981 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized
+13/45/2026|25:61:99.000 1F68:C14 INFO  :: impossible date
+EOF
+
+# tracerpt XML.
+put tracerpt_xml events.xml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<Events>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System>
+  <Provider Name="Lync" Guid="{00000000-0000-0000-0000-000000000001}"/>
+  <EventID>10</EventID><Level>2</Level>
+  <TimeCreated SystemTime="2026-03-02T08:50:01.500000000-05:00"/>
+  <Execution ProcessID="8040" ThreadID="3092"/>
+ </System>
+ <EventData><Data Name="Operation">SendItem</Data><Data Name="Result">hr=0x80190191</Data></EventData>
+</Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System><EventID>0</EventID><TimeCreated SystemTime="2026-02-30T99:00:00Z"/></System>
+ <ProcessingErrorData><ErrorCode>15005</ErrorCode><EventPayload>0A0B0C0D</EventPayload></ProcessingErrorData>
+</Event>
+<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event">
+ <System><Provider Name="Lync"/><EventID>11</EventID><TimeCreated SystemTime="2026-03-02T08:50:03Z"/></System>
+ <EventData><Data Name="Msg">SIP/2.0 480 Temporarily Unavailable EnableOfflineIM=true</Data></EventData>
+</Event>
+</Events>
+EOF
+printf '<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<Events><Event><System></System><EventData><Data>&b;</Data></EventData></Event></Events>\n' \
+    > "$c/tracerpt_xml/entities.xml"
+
+# tracerpt CSV.
+put tracerpt_csv events.csv <<'EOF'
+Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data
+EventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , 134168508000000000, 0, 0, 65536
+Lync, Info, 20, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 134168508000000000, 10, 20, "EnableOfflineIM=true"
+Lync, Error, 21, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 999999999999999999999, 10, 20, "SIP/2.0 480 Temporarily Unavailable, ""quoted"""
+EOF
+
+# netsh and other text logs; a leading `%` line is the time format (see textlog.rs).
+put textlog netsh.txt <<'EOF'
+[0]0F3C.1A2C::03/02/2026-13:49:58.101 [Microsoft-Windows-WinHttp]WinHttp GET https://mail.contoso.com/EWS/Exchange.asmx
+[0]0F3C.1A2C::03/02/2026-13:49:59.000 [Microsoft-Windows-WinHttp]HTTP/1.1 401 Unauthorized
+2026-03-02 13:50:00.000 SIP/2.0 480 Temporarily Unavailable
+2026-02-30 25:00:00 impossible
+EOF
+put textlog custom-format.txt <<'EOF'
+%d.%m.%Y %H:%M:%S
+02.03.2026 13:50:00 EWS response HTTP/1.1 503 Service Unavailable
+31.02.2026 13:50:01 impossible
+EOF
+
+# Mailbox exports: EWS responses and PowerShell.
+for f in "$demo"/*.xml; do cp "$f" "$c/mailbox/"; done
+put mailbox getfolder.xml <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+<m:GetFolderResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+<m:ResponseMessages><m:GetFolderResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+<m:Folders><t:Folder><t:FolderId Id="AAA="/><t:DisplayName>Drafts</t:DisplayName><t:TotalCount>812</t:TotalCount></t:Folder></m:Folders>
+</m:GetFolderResponseMessage></m:ResponseMessages></m:GetFolderResponse></s:Body></s:Envelope>
+EOF
+put mailbox finditem.xml <<'EOF'
+<?xml version="1.0" encoding="utf-8"?>
+<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body>
+<m:FindItemResponse xmlns:m="http://schemas.microsoft.com/exchange/services/2006/messages" xmlns:t="http://schemas.microsoft.com/exchange/services/2006/types">
+<m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode>
+<m:RootFolder TotalItemsInView="3" IncludesLastItemInRange="false"><t:Items>
+<t:Message><t:ItemId Id="A1"/><t:Subject>Missed conversation with Robin</t:Subject><t:ItemClass>IPM.Note.Microsoft.Missed.Im</t:ItemClass>
+<t:DateTimeCreated>2026-03-02T13:50:00Z</t:DateTimeCreated><t:From><t:Mailbox><t:EmailAddress>jdoe@contoso.com</t:EmailAddress></t:Mailbox></t:From></t:Message>
+</t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>
+EOF
+for f in "$demo"/*.csv "$demo"/*.txt; do cp "$f" "$c/psexport/"; done
+put psexport policies.json <<'EOF'
+[
+  {"Identity": "Global", "EnableOfflineIm": true, "EnableIMAutoArchiving": false},
+  {"Identity": "Site:Redmond", "EnableOfflineIm": false, "EnableFileTransfer": true}
+]
+EOF
+put psexport items.csv <<'EOF'
+#TYPE Selected.Microsoft.Exchange.Data.Storage.Item
+"Subject";"ItemClass";"DateTimeCreated";"From"
+"Missed conversation with Robin";"IPM.Note.Microsoft.Missed.Im";"3/2/2026 1:50:00 PM";"jdoe@contoso.com"
+EOF
+
+# Markers and config files.
+cp "$root/assets/markers.toml" "$c/markers/builtin.toml"
+put markers user.toml <<'EOF'
+[context]
+ews = 'EWS (request|response)'
+
+[[marker]]
+id = "my-503"
+kind = "http-status"
+pattern = 'HTTP/1\.1 (?P<status>5\d\d)'
+context = ["ews"]
+extract = { url = 'https?://\S+' }
+explain = "A server error from the mailbox."
+EOF
+cargo run -q --manifest-path "$root/Cargo.toml" -- --print-config-template > "$c/config/template.toml" 2>/dev/null \
+    || rm -f "$c/config/template.toml"
+put config small.toml <<'EOF'
+stuck_after = "2m"
+fail_on = "critical"
+color = "never"
+log_tz = "+01:00"
+window = "5m"
+[keys]
+quit = ["q", "ctrl-c"]
+EOF
+echo "seeded: $(find "$c" -type f | wc -l) files in $c"
