@@ -324,11 +324,14 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, F
         }
         (None, None) => None,
     };
+    // A user file is checked now (a bad one stops the run); the built-in set is compiled only
+    // when a log is found.
     let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
-        Some(p) => crate::parse::markers::Markers::with_user_file(p),
-        None => crate::parse::markers::Markers::builtin(),
-    }
-    .map_err(|e| Fatal(e.to_string()))?;
+        Some(p) => Some(std::sync::Arc::new(
+            crate::parse::markers::Markers::with_user_file(p).map_err(|e| Fatal(e.to_string()))?,
+        )),
+        None => None,
+    };
     Ok(scan::ScanConfig {
         logs,
         log_time_format: opts
@@ -336,7 +339,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, F
             .clone()
             .or_else(|| file.log_time_format.clone()),
         log_tz,
-        markers: Some(std::sync::Arc::new(markers)),
+        markers,
         window,
         mailbox_files: Vec::new(),
     })

@@ -142,7 +142,12 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     let mut last_beat = Instant::now();
     loop {
         let t = now();
-        let findings = findings_at(&scan.model, settings, t);
+        let mut findings = findings_at(&scan.model, settings, t);
+        if !settings.show_content {
+            // Log excerpts in `log-event` lines and in evidence: subjects and bodies masked,
+            // as in `report`.
+            crate::redact::hide_content(&mut scan.model, &mut findings);
+        }
         let mut c = settings.clock;
         c.now = t;
         let next = Snapshot::take(&scan.model, &findings, c, settings.show_content);

@@ -90,13 +90,20 @@ fn tree(root: &Path) {
     );
 }
 
+/// Whether `script` can give the TUI a pseudo-terminal. CI sets SPOOLSCOPE_REQUIRE_PTY=1 (and
+/// installs it), so there a missing `script` fails the suite instead of skipping these tests.
 fn have_script() -> bool {
-    Command::new("script")
+    let ok = Command::new("script")
         .arg("--version")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
-        .is_ok_and(|s| s.success())
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok || std::env::var_os("SPOOLSCOPE_REQUIRE_PTY").is_none(),
+        "SPOOLSCOPE_REQUIRE_PTY is set but `script` (util-linux) cannot run"
+    );
+    ok
 }
 
 fn sh_quote(s: &str) -> String {

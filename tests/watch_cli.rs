@@ -186,3 +186,57 @@ fn output_file_is_appended_and_never_inside_the_tree() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("inside a scanned folder"));
     assert!(!t.path().join("x.ndjson").exists());
 }
+
+/// `watch` masks message content in log excerpts unless `--show-content`, as `report` does.
+#[test]
+fn log_event_lines_mask_subjects_unless_shown() {
+    for (extra, shown) in [(None, false), (Some("--show-content"), true)] {
+        let t = tempfile::tempdir().expect("tempdir");
+        let lync = sip_dir(t.path(), "u", "16.0", "u@contoso.com");
+        std::fs::create_dir_all(lync.join("History Spooler")).expect("mkdir");
+        let tracing = lync.parent().expect("Lync").join("Tracing");
+        std::fs::create_dir_all(&tracing).expect("mkdir");
+        let stamp = chrono::Utc::now().format("%m/%d/%Y|%H:%M:%S%.3f");
+        std::fs::write(
+            tracing.join("Lync-UccApi-0.UccApilog"),
+            format!(
+                "{stamp} 1F68:C14 INFO  :: POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem\n\
+                 {stamp} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized <t:Subject>Layoffs list</t:Subject>\n"
+            ),
+        )
+        .expect("write log");
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("spoolscope"));
+        cmd.args(["watch", "--format", "ndjson", "--heartbeat", "1h"]);
+        if let Some(x) = extra {
+            cmd.arg(x);
+        }
+        let mut child = cmd
+            .arg(t.path())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Ok(v) = serde_json::from_str::<Value>(&line) {
+                    let _ = tx.send(v);
+                }
+            }
+        });
+        let mut seen = Vec::new();
+        let ev = wait_for(&rx, &mut seen, Duration::from_secs(10), |v| {
+            v["type"] == "log-event"
+                && v["event"]["excerpt"]
+                    .as_str()
+                    .is_some_and(|x| x.contains("401"))
+        });
+        let _ = child.kill();
+        let _ = child.wait();
+        let excerpt = ev["event"]["excerpt"].as_str().unwrap_or_default();
+        assert_eq!(excerpt.contains("Layoffs list"), shown, "{excerpt}");
+        assert!(excerpt.contains("<t:Subject>"), "{excerpt}");
+    }
+}

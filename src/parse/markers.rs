@@ -148,6 +148,19 @@ impl Markers {
         Markers::build(&[(BUILTIN, "assets/markers.toml (built in)")])
     }
 
+    /// The built-in markers, compiled once per process on first use (a scan with no logs, or
+    /// a watch that rescans, never pays for it twice).
+    pub fn builtin_shared() -> Result<std::sync::Arc<Markers>, String> {
+        static B: std::sync::OnceLock<Result<std::sync::Arc<Markers>, String>> =
+            std::sync::OnceLock::new();
+        B.get_or_init(|| {
+            Markers::builtin()
+                .map(std::sync::Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
+    }
+
     /// The built-in markers extended by a user file.
     pub fn with_user_file(path: &Path) -> Result<Markers, MarkerError> {
         let text = std::fs::read_to_string(path).map_err(|e| MarkerError::File {
@@ -272,14 +285,32 @@ pub struct Record {
     spans: Vec<(u64, usize, usize)>,
     /// Lines not kept because the record passed [`RECORD_CAP`].
     pub dropped_lines: u64,
+    /// Level and thread strings of the previous record, reused by `set_level`/`set_thread`.
+    spare: (Option<String>, Option<String>),
+}
+
+/// Put `v` in `slot`, reusing the allocation kept in `spare` when there is one.
+fn reuse(slot: &mut Option<String>, spare: &mut Option<String>, v: Option<&str>) {
+    *slot = v.map(|v| match spare.take() {
+        Some(mut s) => {
+            s.clear();
+            s.push_str(v);
+            s
+        }
+        None => v.to_string(),
+    });
 }
 
 impl Record {
     pub fn clear(&mut self) {
         self.line = 0;
         self.time = None;
-        self.level = None;
-        self.thread = None;
+        if let Some(s) = self.level.take() {
+            self.spare.0 = Some(s);
+        }
+        if let Some(s) = self.thread.take() {
+            self.spare.1 = Some(s);
+        }
         self.direction = None;
         self.text.clear();
         self.spans.clear();
@@ -288,6 +319,16 @@ impl Record {
 
     pub fn is_empty(&self) -> bool {
         self.spans.is_empty()
+    }
+
+    /// Set the level, reusing the previous record's allocation.
+    pub fn set_level(&mut self, v: Option<&str>) {
+        reuse(&mut self.level, &mut self.spare.0, v);
+    }
+
+    /// Set the thread, reusing the previous record's allocation.
+    pub fn set_thread(&mut self, v: Option<&str>) {
+        reuse(&mut self.thread, &mut self.spare.1, v);
     }
 
     /// Add a line (the first one is the record's message).

@@ -176,8 +176,8 @@ fn email_re() -> &'static Regex {
 /// (case-insensitive) and without the `sip:` scheme.
 pub fn find_addresses(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for c in email_re().captures_iter(text) {
-        let addr = c.get(2).map(|m| m.as_str()).unwrap_or_default();
+    for m in email_re().find_iter(text) {
+        let addr = strip_sip(m.as_str());
         let addr = addr.trim_start_matches('\'').trim_end_matches(['.', '\'']);
         if !addr.is_empty() && !out.iter().any(|a| a.eq_ignore_ascii_case(addr)) {
             out.push(addr.to_string());
@@ -189,9 +189,19 @@ pub fn find_addresses(text: &str) -> Vec<String> {
 /// Byte ranges of the addresses (without `sip:`) in `text`, in order.
 pub fn address_spans(text: &str) -> Vec<std::ops::Range<usize>> {
     email_re()
-        .captures_iter(text)
-        .filter_map(|c| c.get(2).map(|m| m.range()))
+        .find_iter(text)
+        .map(|m| m.end() - strip_sip(m.as_str()).len()..m.end())
         .collect()
+}
+
+/// A match of the address pattern without its `sip:` (a plain search is cheaper than
+/// captures; `:` cannot occur in the address part, so a leading `sip:` is always the prefix
+/// group).
+fn strip_sip(m: &str) -> &str {
+    match m.get(..4) {
+        Some(p) if p.eq_ignore_ascii_case("sip:") => &m[4..],
+        _ => m,
+    }
 }
 
 /// The first address in a header-like value (`"Doe, J" <jdoe@contoso.com>` → `jdoe@contoso.com`).
@@ -224,53 +234,64 @@ pub fn squash(s: &str, max: usize) -> String {
 
 /// Printable runs of at least `min` characters, as ASCII and as UTF-16LE: what `strings` shows.
 pub fn binary_strings(bytes: &[u8], min: usize) -> String {
+    let printable = |b: u8| (0x20..0x7f).contains(&b);
     let mut out = String::new();
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.chars().count() >= min {
-            out.push_str(run);
+    // ASCII runs: copied as slices.
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        while i < bytes.len() && printable(bytes[i]) {
+            i += 1;
+        }
+        if i - start >= min.max(1) {
+            // Printable ASCII is valid UTF-8.
+            out.push_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default());
             out.push('\n');
         }
-        run.clear();
-    };
-    for &b in bytes {
-        if (0x20..0x7f).contains(&b) {
-            run.push(b as char);
-        } else {
-            flush(&mut run, &mut out);
-        }
+        i += 1;
     }
-    flush(&mut run, &mut out);
-    for p in bytes.chunks_exact(2) {
-        if (0x20..0x7f).contains(&p[0]) && p[1] == 0 {
-            run.push(p[0] as char);
-        } else {
-            flush(&mut run, &mut out);
-        }
-    }
-    flush(&mut run, &mut out);
-    // The odd-aligned UTF-16 case.
-    if bytes.len() > 1 {
-        for p in bytes[1..].chunks_exact(2) {
-            if (0x20..0x7f).contains(&p[0]) && p[1] == 0 {
-                run.push(p[0] as char);
+    // UTF-16LE runs, at even and at odd offsets.
+    for first in 0..2 {
+        let units = bytes.get(first..).unwrap_or_default().chunks_exact(2);
+        let mut run = 0usize;
+        let mut start = out.len();
+        for p in units {
+            if printable(p[0]) && p[1] == 0 {
+                out.push(p[0] as char);
+                run += 1;
             } else {
-                flush(&mut run, &mut out);
+                if run < min {
+                    out.truncate(start);
+                } else {
+                    out.push('\n');
+                }
+                run = 0;
+                start = out.len();
             }
         }
-        flush(&mut run, &mut out);
+        if run < min {
+            out.truncate(start);
+        } else {
+            out.push('\n');
+        }
     }
     out
 }
 
 /// A hex dump of the first bytes, for a preview of binary content.
 pub fn hex_preview(bytes: &[u8], max: usize) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::new();
     for (i, chunk) in bytes[..bytes.len().min(max)].chunks(16).enumerate() {
-        use std::fmt::Write;
-        let _ = write!(out, "{:08x} ", i * 16);
-        for b in chunk {
-            let _ = write!(out, " {b:02x}");
+        let off = i * 16;
+        for shift in (0..8).rev() {
+            out.push(HEX[(off >> (shift * 4)) & 0xf] as char);
+        }
+        out.push(' ');
+        for &b in chunk {
+            out.push(' ');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 0xf)] as char);
         }
         out.push_str("  ");
         out.extend(chunk.iter().map(|&b| {
@@ -379,5 +400,81 @@ mod tests {
             find_addresses(&s),
             vec!["jdoe@contoso.com", "rlee@contoso.com"]
         );
+    }
+
+    /// The plain character-by-character definition `binary_strings` must agree with.
+    fn strings_reference(bytes: &[u8], min: usize) -> String {
+        let mut out = String::new();
+        let mut run = String::new();
+        let flush = |run: &mut String, out: &mut String| {
+            if run.len() >= min {
+                out.push_str(run);
+                out.push('\n');
+            }
+            run.clear();
+        };
+        let mut pass = |units: &mut dyn Iterator<Item = Option<u8>>| {
+            for u in units {
+                match u {
+                    Some(c) => run.push(c as char),
+                    None => flush(&mut run, &mut out),
+                }
+            }
+            flush(&mut run, &mut out);
+        };
+        let ok = |b: u8| (0x20..0x7f).contains(&b);
+        pass(&mut bytes.iter().map(|&b| ok(b).then_some(b)));
+        pass(
+            &mut bytes
+                .chunks_exact(2)
+                .map(|p| (ok(p[0]) && p[1] == 0).then_some(p[0])),
+        );
+        if bytes.len() > 1 {
+            let odd = &bytes[1..];
+            pass(
+                &mut odd
+                    .chunks_exact(2)
+                    .map(|p| (ok(p[0]) && p[1] == 0).then_some(p[0])),
+            );
+        }
+        out
+    }
+
+    #[test]
+    fn strings_match_the_reference_on_mixed_bytes() {
+        let mut seed = 7u64;
+        for len in 0..300 {
+            let mut b = Vec::with_capacity(len);
+            for _ in 0..len {
+                seed = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Mostly printable, some NULs (UTF-16) and some other bytes.
+                b.push(match (seed >> 33) % 10 {
+                    0..=5 => b'a' + ((seed >> 40) % 26) as u8,
+                    6 | 7 => 0,
+                    8 => 0x20,
+                    _ => (seed >> 48) as u8,
+                });
+            }
+            for min in [1, 4, 6] {
+                assert_eq!(
+                    binary_strings(&b, min),
+                    strings_reference(&b, min),
+                    "{b:?} {min}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hex_preview_lines() {
+        let b: Vec<u8> = (0u8..20).chain(*b"AZ").collect();
+        assert_eq!(
+            hex_preview(&b, 64),
+            "00000000  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f  ................\n\
+             00000010  10 11 12 13 41 5a  ....AZ\n"
+        );
+        assert_eq!(hex_preview(&b, 3), "00000000  00 01 02  ...\n");
     }
 }

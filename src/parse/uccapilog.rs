@@ -20,8 +20,11 @@ pub struct Header<'a> {
     pub message: &'a str,
 }
 
+/// The value of an ASCII digit run (the caller has checked they are digits).
 fn num(s: &str) -> u32 {
-    s.parse().unwrap_or(u32::MAX)
+    s.bytes().fold(0u32, |n, b| {
+        n.wrapping_mul(10).wrapping_add(u32::from(b - b'0'))
+    })
 }
 
 /// Split a record header line (`None` if the line does not start a record).
@@ -39,7 +42,10 @@ pub fn header(l: &str) -> Option<Header<'_>> {
         num(&l[20..23]),
     );
     let rest = &l[23..];
-    let (pre, message) = match rest.find("::") {
+    // `::` ends the header tokens; a byte search (no substring searcher built per line).
+    let sep = memchr::memchr_iter(b':', rest.as_bytes())
+        .find(|&i| rest.as_bytes().get(i + 1) == Some(&b':'));
+    let (pre, message) = match sep {
         Some(i) => (
             &rest[..i],
             rest[i + 2..].strip_prefix(' ').unwrap_or(&rest[i + 2..]),
@@ -48,10 +54,11 @@ pub fn header(l: &str) -> Option<Header<'_>> {
     };
     let mut thread = None;
     let mut level = None;
-    for tok in pre.split_whitespace() {
-        if tok.contains(':') && tok.chars().all(|c| c == ':' || c.is_ascii_hexdigit()) {
+    for tok in pre.split_ascii_whitespace() {
+        let b = tok.as_bytes();
+        if b.contains(&b':') && b.iter().all(|&c| c == b':' || c.is_ascii_hexdigit()) {
             thread = Some(tok);
-        } else if tok.len() >= 2 && tok.chars().all(|c| c.is_ascii_uppercase()) {
+        } else if b.len() >= 2 && b.iter().all(u8::is_ascii_uppercase) {
             level = Some(tok);
         }
     }
@@ -109,8 +116,8 @@ pub fn parse<R: Read>(
                 out.bad_times += 1;
             }
             out.see_time(rec.time);
-            rec.level = h.level.map(str::to_string);
-            rec.thread = h.thread.map(str::to_string);
+            rec.set_level(h.level);
+            rec.set_thread(h.thread);
             rec.direction = direction;
             rec.push(no, h.message);
         } else if rec.is_empty() && out.records == 0 {

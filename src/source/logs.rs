@@ -406,22 +406,6 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
 
 /// The log part of a scan: discover, read, then correlate with the spooled items.
 pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::ScanConfig) {
-    let builtin;
-    let markers: &Markers = match &config.markers {
-        Some(m) => m,
-        None => match Markers::builtin() {
-            Ok(m) => {
-                builtin = m;
-                &builtin
-            }
-            Err(e) => {
-                model
-                    .errors
-                    .push(ScanError::new("assets/markers.toml", e.to_string()));
-                return;
-            }
-        },
-    };
     model.logs_scanned = true;
     let (mut files, errors) = discover(other);
     model.errors.extend(errors);
@@ -433,15 +417,22 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::S
         }
     }
     if !files.is_empty() {
-        read_logs(
-            &files,
-            model,
-            &LogSettings {
-                markers,
-                tz: config.log_tz,
-                time_format: config.log_time_format.as_deref(),
-            },
-        );
+        let markers = match &config.markers {
+            Some(m) => Ok(m.clone()),
+            None => Markers::builtin_shared(),
+        };
+        match markers {
+            Ok(markers) => read_logs(
+                &files,
+                model,
+                &LogSettings {
+                    markers: &markers,
+                    tz: config.log_tz,
+                    time_format: config.log_time_format.as_deref(),
+                },
+            ),
+            Err(e) => model.errors.push(ScanError::new("assets/markers.toml", e)),
+        }
     }
     model
         .sources

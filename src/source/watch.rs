@@ -456,13 +456,9 @@ pub fn reload_changed_logs(
         }
         paths.push(p.clone());
     }
-    let builtin;
-    let markers: &crate::parse::markers::Markers = match &config.markers {
-        Some(m) => m,
-        None => {
-            builtin = crate::parse::markers::Markers::builtin().ok()?;
-            &builtin
-        }
+    let markers = match &config.markers {
+        Some(m) => m.clone(),
+        None => crate::parse::markers::Markers::builtin_shared().ok()?,
     };
     let mut part = Model {
         accounts: model.accounts.clone(),
@@ -473,7 +469,7 @@ pub fn reload_changed_logs(
             &files,
             &mut part,
             &super::logs::LogSettings {
-                markers,
+                markers: &markers,
                 tz: config.log_tz,
                 time_format: config.log_time_format.as_deref(),
             },

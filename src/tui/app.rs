@@ -160,9 +160,19 @@ pub fn is_problem(e: &LogEvent) -> bool {
                 .is_some_and(|s| s >= 400))
 }
 
-/// The text a log row shows (and search looks at), already sanitised.
-pub fn event_text(e: &LogEvent) -> String {
-    sanitize::line(&e.excerpt).into_owned()
+/// The text a log row shows (and search looks at), already sanitised; message content in it
+/// (subjects, bodies) is masked unless the user revealed it.
+pub fn event_text(e: &LogEvent, reveal: bool) -> String {
+    shown_excerpt(&e.excerpt, reveal)
+}
+
+/// A log excerpt as the screen may show it: sanitised, content masked unless `reveal`.
+pub fn shown_excerpt(text: &str, reveal: bool) -> String {
+    if reveal {
+        sanitize::line(text).into_owned()
+    } else {
+        sanitize::line(&crate::redact::mask_content(text)).into_owned()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -685,6 +695,16 @@ impl App {
         if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
             order.sort_by(cmp);
         }
+        // One row per log record: when several markers classified a record, its events sit
+        // side by side; keep the one that matters most (a problem first, then the level).
+        let weight = |i: usize| (is_problem(&ev[i]), level_rank(&ev[i]));
+        order.dedup_by(|b, a| {
+            let same = (&ev[*a].path, ev[*a].line) == (&ev[*b].path, ev[*b].line);
+            if same && weight(*b) > weight(*a) {
+                *a = *b;
+            }
+            same
+        });
         let mut minutes: Vec<(i64, u32, u32)> = Vec::new();
         for &i in &order {
             let e = &ev[i];
@@ -728,6 +748,7 @@ impl App {
 
     fn recompute_matches(&mut self) {
         let ev = &self.model.events;
+        let reveal = self.reveal;
         // Typing over a big timeline: the rows on screen are highlighted as you type, the
         // full match list is computed once, on Enter.
         let stale = self.log.search.editing
@@ -740,7 +761,7 @@ impl App {
                 .order
                 .iter()
                 .enumerate()
-                .filter(|(_, &i)| re.is_match(&sanitize::line(&ev[i].excerpt)))
+                .filter(|(_, &i)| re.is_match(&event_text(&ev[i], reveal)))
                 .map(|(p, _)| p)
                 .collect(),
             _ => Vec::new(),
@@ -826,7 +847,7 @@ impl App {
     }
 
     /// The text `y` copies for a finding: plain, sanitised, ready for a ticket.
-    pub fn finding_text(f: &Finding) -> String {
+    pub fn finding_text(f: &Finding, reveal: bool) -> String {
         let mut s = format!(
             "{} {} — {}",
             f.severity.word(),
@@ -843,7 +864,7 @@ impl App {
             };
             s.push_str(&format!("\nevidence  {}", sanitize::line(&loc)));
             if let Some(x) = &e.excerpt {
-                s.push_str(&format!("  {}", sanitize::line(x)));
+                s.push_str(&format!("  {}", shown_excerpt(x, reveal)));
             }
         }
         if !f.remediation.is_empty() {
@@ -1269,6 +1290,8 @@ impl App {
                 } else {
                     "message content hidden".into()
                 });
+                // Search looks at what is shown.
+                self.recompute_matches();
             }
             Action::Rescan => {
                 self.status = Some("rescanning…".into());
@@ -1277,7 +1300,7 @@ impl App {
             Action::Export => self.popup = Popup::Export(ExportStage::Format),
             Action::Copy => match self.selected_finding() {
                 Some(f) => {
-                    let text = Self::finding_text(f);
+                    let text = Self::finding_text(f, self.reveal);
                     self.status = Some(format!("copied {} (OSC 52)", sanitize::cell(&f.rule, 40)));
                     return vec![Cmd::Copy(text)];
                 }

@@ -58,9 +58,19 @@ pub fn write(
         show_content: app.reveal,
         color: false,
     };
+    // Hidden content stays hidden in the file too (log excerpts included), as in `report`.
+    let masked = (!app.reveal).then(|| {
+        let (mut m, mut f) = (app.model.clone(), app.findings.clone());
+        crate::redact::hide_content(&mut m, &mut f);
+        (m, f)
+    });
+    let (model, findings) = match &masked {
+        Some((m, f)) => (m, f.as_slice()),
+        None => (&app.model, app.findings.as_slice()),
+    };
     let report = Report {
-        model: &app.model,
-        findings: &app.findings,
+        model,
+        findings,
         opts: &opts,
     };
     let mut buf = Vec::new();

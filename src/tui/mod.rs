@@ -319,6 +319,8 @@ pub fn run(
         theme,
     );
     app.rules = settings.rules.clone();
+    // `--show-content` (or `show_content = true` in the config) starts with content shown.
+    app.reveal = settings.show_content;
     let (tx, rx) = mpsc::channel();
     let scanning = Arc::new(AtomicBool::new(false));
     let mut rt = Runtime {

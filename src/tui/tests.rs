@@ -394,6 +394,42 @@ fn log_view_with_search_highlight() {
 }
 
 #[test]
+fn log_content_is_masked_until_revealed_and_one_row_per_record() {
+    let mut a = app();
+    let secret = r#"EWS request <t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Layoffs list</t:Subject> HTTP/1.1 401 Unauthorized"#;
+    // Two markers classified the same record (same file and line): one row, the problem one.
+    let mut routine = ev(900, (9, 59, 0), "INFO", EventKind::EwsRequest, secret);
+    routine.marker = "ews-operation".into();
+    let failure = ev(900, (9, 59, 0), "INFO", EventKind::EwsFailure, secret);
+    a.model.events.push(routine);
+    a.model.events.push(failure);
+    a.model.events.sort_by_key(|e| e.time);
+    a.recompute_log();
+    let rows = a
+        .log
+        .order
+        .iter()
+        .filter(|&&i| a.model.events[i].line == 900)
+        .map(|&i| a.model.events[i].kind)
+        .collect::<Vec<_>>();
+    assert_eq!(rows, vec![EventKind::EwsFailure]);
+    key(&mut a, '/');
+    typed(&mut a, "list");
+    code(&mut a, KeyCode::Enter);
+    let s = render(&a, 160, 40);
+    assert!(s.contains("IPM.Note"), "{s}");
+    assert!(!s.contains("Layoffs"), "{s}");
+    // Search looks at what is shown: the hidden subject does not match.
+    assert!(a.log.search.matches.is_empty());
+    key(&mut a, 'c');
+    let s = render(&a, 160, 40);
+    assert!(s.contains("Layoffs list"), "{s}");
+    assert_eq!(a.log.search.matches.len(), 1);
+    key(&mut a, 'c');
+    assert!(!render(&a, 160, 40).contains("Layoffs"));
+}
+
+#[test]
 fn help_is_generated_from_the_keymap() {
     let mut a = app();
     key(&mut a, '?');
@@ -682,6 +718,30 @@ fn export_asks_format_then_path() {
     );
     // Typing in the prompt does not trigger other keys.
     assert!(!a.quit);
+}
+
+#[test]
+fn exported_report_keeps_hidden_content_hidden() {
+    let mut a = app();
+    a.findings[0].evidence.push(crate::model::Evidence {
+        path: PathBuf::from("Lync-UccApi-0.UccApilog"),
+        line: Some(901),
+        time: None,
+        excerpt: Some("EWS 401 <t:Subject>Layoffs list</t:Subject>".into()),
+    });
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r.json");
+    let p = super::export::write(&a, &[], &out, crate::report::ReportFormat::Json).expect("export");
+    let text = std::fs::read_to_string(p).expect("read");
+    assert!(
+        text.contains("t:Subject") && !text.contains("Layoffs"),
+        "{text}"
+    );
+    a.reveal = true;
+    let p = super::export::write(&a, &[], &out, crate::report::ReportFormat::Json).expect("export");
+    assert!(std::fs::read_to_string(p)
+        .expect("read")
+        .contains("Layoffs list"));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 use super::{centered, dim_line, kv, popup_frame, safe, title};
 use crate::duration::human;
 use crate::model::Item;
-use crate::tui::app::{App, FindingKey};
+use crate::tui::app::{shown_excerpt, App, FindingKey};
 use crate::tui::theme::severity_label;
 use ratatui::layout::Rect;
 use ratatui::style::Modifier;
@@ -167,7 +167,7 @@ fn item_lines<'a>(app: &'a App, it: &'a Item) -> Vec<Line<'a>> {
                 format!("{:<5} ", safe(e.level.as_deref().unwrap_or(""))),
                 style,
             ),
-            Span::styled(safe(&e.excerpt), style),
+            Span::styled(shown_excerpt(&e.excerpt, app.reveal), style),
         ]));
     }
     v
@@ -278,7 +278,10 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
             Span::styled(loc, style),
         ]));
         if let Some(x) = &e.excerpt {
-            v.push(Line::from(Span::styled(format!("    {}", safe(x)), t.dim)));
+            v.push(Line::from(Span::styled(
+                format!("    {}", shown_excerpt(x, app.reveal)),
+                t.dim,
+            )));
         }
     }
     v.push(Line::raw(""));

@@ -4,7 +4,7 @@
 
 use super::{pane_block, safe, scroll_for, title};
 use crate::model::LogEvent;
-use crate::tui::app::{event_text, is_problem, App};
+use crate::tui::app::{event_text, is_problem, shown_excerpt, App};
 use crate::tui::rawlog::RawView;
 use crate::tui::theme::Theme;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -68,7 +68,7 @@ fn row<'a>(app: &App, e: &LogEvent, selected: bool, is_match: bool) -> Line<'a> 
         ),
     ];
     spans.extend(highlight(
-        event_text(e),
+        event_text(e, app.reveal),
         app.log.search.regex.as_ref(),
         base,
         t,
@@ -138,7 +138,7 @@ fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
                 Some(text) => {
                     // Only what can show: a 64 KiB line is cut before it is sanitised.
                     let cut = crate::sanitize::truncate(text, inner.width as usize * 2);
-                    spans.extend(highlight(safe(&cut), re, t.base, t))
+                    spans.extend(highlight(shown_excerpt(&cut, app.reveal), re, t.base, t))
                 }
                 None => spans.push(Span::styled("…", t.dim)),
             }
