@@ -76,21 +76,17 @@ fn model(users: usize, items: usize, events: usize) -> Model {
             ..Fields::default()
         };
         m.items.push(Item {
-            path: m.accounts[a]
-                .dir
-                .join("History Spooler")
-                .join(format!("{{{i:08X}-0000-0000-0000-000000000000}}.xml")),
-            account: a,
-            size: 400 + (i as u64 * 37) % 9000,
-            modified: Some(now - CDuration::seconds(((i * 7919) % 86_400) as i64)),
-            format: Format::Xml,
-            encoding: None,
             fields,
-            heuristics: vec![],
-            body: None,
-            preview: None,
-            truncated: false,
-            ignorable: false,
+            ..Item::bare(
+                m.accounts[a]
+                    .dir
+                    .join("History Spooler")
+                    .join(format!("{{{i:08X}-0000-0000-0000-000000000000}}.xml")),
+                a,
+                400 + (i as u64 * 37) % 9000,
+                Some(now - CDuration::seconds(((i * 7919) % 86_400) as i64)),
+                Format::Xml,
+            )
         });
     }
     m.items

@@ -3,9 +3,7 @@
 use chrono::{TimeZone, Utc};
 use proptest::prelude::*;
 use spoolscope::diagnose::{diagnose, Context, RuleSettings};
-use spoolscope::model::{
-    Account, ClientGen, Clock, Fields, Format, Item, ItemState, Model, ScanError,
-};
+use spoolscope::model::{Account, ClientGen, Clock, Format, Item, ItemState, Model, ScanError};
 use spoolscope::parse::spool::sniff;
 use spoolscope::report::{Report, ReportFormat, ReportOptions};
 use std::time::Duration;
@@ -139,12 +137,7 @@ proptest! {
     #[test]
     fn stuck_is_monotonic_in_time(age in -1_000i64..100_000, later in 0i64..100_000, after in 1u64..10_000) {
         let now = Utc.with_ymd_and_hms(2026, 3, 2, 14, 0, 0).single().expect("t");
-        let it = Item {
-            path: "x".into(), account: 0, size: 0,
-            modified: Some(now - chrono::Duration::seconds(age)),
-            format: Format::Empty, encoding: None, fields: Fields::default(), heuristics: vec![],
-            body: None, preview: None, truncated: false, ignorable: false,
-        };
+        let it = Item::bare("x", 0, 0, Some(now - chrono::Duration::seconds(age)), Format::Empty);
         let c1 = Clock { now, stuck_after: Duration::from_secs(after) };
         let c2 = Clock { now: now + chrono::Duration::seconds(later), stuck_after: Duration::from_secs(after) };
         if it.state(c1) == ItemState::Stuck {

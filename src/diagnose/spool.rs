@@ -133,7 +133,7 @@ impl RuleFamily for SpoolRules {
 mod tests {
     use super::*;
     use crate::diagnose::diagnose;
-    use crate::model::{Account, ClientGen, Clock, Fields, Model, ScanError};
+    use crate::model::{Account, ClientGen, Clock, Model, ScanError};
     use chrono::{TimeZone, Utc};
     use std::time::Duration;
 
@@ -151,20 +151,13 @@ mod tests {
             spooler: Some("/p/sip_jdoe@contoso.com/History Spooler".into()),
         });
         for (n, a) in ages.iter().enumerate() {
-            m.items.push(Item {
-                path: format!("/p/sip_jdoe@contoso.com/History Spooler/{n}").into(),
-                account: 0,
-                size: 10,
-                modified: Some(now - chrono::Duration::seconds(*a)),
-                format: Format::Xml,
-                encoding: None,
-                fields: Fields::default(),
-                heuristics: vec![],
-                body: None,
-                preview: None,
-                truncated: false,
-                ignorable: false,
-            });
+            m.items.push(Item::bare(
+                format!("/p/sip_jdoe@contoso.com/History Spooler/{n}"),
+                0,
+                10,
+                Some(now - chrono::Duration::seconds(*a)),
+                Format::Xml,
+            ));
         }
         (
             m,

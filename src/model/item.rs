@@ -189,6 +189,31 @@ pub struct Item {
 }
 
 impl Item {
+    /// An item known only by its file facts (no content read: no fields, body or preview),
+    /// for the scan's unreadable files, tests and synthetic models.
+    pub fn bare(
+        path: impl Into<PathBuf>,
+        account: usize,
+        size: u64,
+        modified: Option<DateTime<Utc>>,
+        format: Format,
+    ) -> Item {
+        Item {
+            path: path.into(),
+            account,
+            size,
+            modified,
+            format,
+            encoding: None,
+            fields: Fields::default(),
+            heuristics: vec![],
+            body: None,
+            preview: None,
+            truncated: false,
+            ignorable: false,
+        }
+    }
+
     /// now − modification time, in whole seconds (negative for a time in the future).
     pub fn age_secs(&self, now: DateTime<Utc>) -> Option<i64> {
         self.modified.map(|m| (now - m).num_seconds())
@@ -229,20 +254,7 @@ mod tests {
     use std::time::Duration;
 
     fn item_at(modified: DateTime<Utc>) -> Item {
-        Item {
-            path: "x".into(),
-            account: 0,
-            size: 1,
-            modified: Some(modified),
-            format: Format::Text,
-            encoding: None,
-            fields: Fields::default(),
-            heuristics: vec![],
-            body: None,
-            preview: None,
-            truncated: false,
-            ignorable: false,
-        }
+        Item::bare("x", 0, 1, Some(modified), Format::Text)
     }
 
     fn clock(now: DateTime<Utc>, secs: u64) -> Clock {

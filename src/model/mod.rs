@@ -97,12 +97,26 @@ impl Model {
             item.account = remap[item.account];
         }
         self.items
-            .sort_by(|a, b| (a.account, &a.path).cmp(&(b.account, &b.path)));
+            .sort_by(|a, b| item_order(a.account, &a.path, b.account, &b.path));
         self.sources
             .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
         self.errors.dedup();
     }
+}
+
+/// The order `items` are kept in: by account, then by the path's bytes. (A byte comparison,
+/// not `Path`'s component-wise one: the same order for files of one folder, and several times
+/// cheaper on 100 000 items.)
+pub fn item_order(
+    a_account: usize,
+    a: &std::path::Path,
+    b_account: usize,
+    b: &std::path::Path,
+) -> std::cmp::Ordering {
+    a_account
+        .cmp(&b_account)
+        .then_with(|| a.as_os_str().cmp(b.as_os_str()))
 }
 
 /// Counts for one account at one instant.

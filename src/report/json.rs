@@ -199,21 +199,42 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
 
 /// JSON text with C1 controls, DEL and bidi controls escaped as `\uXXXX` (serde_json already
 /// escapes C0), so even `cat report.json` on a terminal is safe. Still valid, equivalent JSON.
-pub fn terminal_safe(json: &str) -> String {
+pub fn terminal_safe(json: &str) -> std::borrow::Cow<'_, str> {
     use std::fmt::Write;
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        // C0 controls only occur as JSON's own white space here: serde_json escapes them in strings.
-        if c as u32 >= 0x7f && crate::sanitize::is_unsafe(c) {
+    let b = json.as_bytes();
+    let mut out: Option<String> = None;
+    // Copied in runs; only characters at or above U+007F are looked at one by one.
+    let mut start = 0;
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] < 0x7f {
+            i += 1;
+            continue;
+        }
+        let Some(c) = json[i..].chars().next() else {
+            break;
+        };
+        let len = c.len_utf8();
+        // C0 controls only occur as JSON's own white space here: serde_json escapes them in
+        // strings.
+        if crate::sanitize::is_unsafe(c) {
+            let o = out.get_or_insert_with(|| String::with_capacity(json.len() + 16));
+            o.push_str(&json[start..i]);
             let mut buf = [0u16; 2];
             for u in c.encode_utf16(&mut buf) {
-                let _ = write!(out, "\\u{u:04x}");
+                let _ = write!(o, "\\u{u:04x}");
             }
-        } else {
-            out.push(c);
+            start = i + len;
+        }
+        i += len;
+    }
+    match out {
+        None => std::borrow::Cow::Borrowed(json),
+        Some(mut o) => {
+            o.push_str(&json[start..]);
+            std::borrow::Cow::Owned(o)
         }
     }
-    out
 }
 
 pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
@@ -248,5 +269,11 @@ mod tests {
         );
         let back: serde_json::Value = serde_json::from_str(&safe).expect("valid json");
         assert_eq!(back, v);
+        // Safe text (non-ASCII included) comes back untouched, without a copy.
+        let ok = "{\"s\": \"Grüße 日本 ✓\"}";
+        assert!(matches!(terminal_safe(ok), std::borrow::Cow::Borrowed(x) if x == ok));
+        // Unsafe characters between multi-byte ones, at the very start and end.
+        let raw = "\u{202e}ä\u{9b}日\u{7f}";
+        assert_eq!(terminal_safe(raw), "\\u202eä\\u009b日\\u007f");
     }
 }

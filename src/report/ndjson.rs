@@ -63,7 +63,7 @@ impl Line {
         let s = serde_json::to_string(self).unwrap_or_else(|e| {
             format!("{{\"type\":\"error\",\"message\":\"cannot serialise a line: {e}\"}}")
         });
-        super::json::terminal_safe(&s)
+        super::json::terminal_safe(&s).into_owned()
     }
 }
 
@@ -200,7 +200,7 @@ pub fn diff(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{Account, ClientGen, Fields, Format, Item};
+    use crate::model::{Account, ClientGen, Format, Item};
     use chrono::TimeZone;
     use std::time::Duration;
 
@@ -214,20 +214,13 @@ mod tests {
             spooler: Some("/s/History Spooler".into()),
         });
         for (name, age) in ages {
-            m.items.push(Item {
-                path: format!("/s/History Spooler/{name}").into(),
-                account: 0,
-                size: 1,
-                modified: Some(now - chrono::Duration::seconds(*age)),
-                format: Format::Xml,
-                encoding: None,
-                fields: Fields::default(),
-                heuristics: vec![],
-                body: None,
-                preview: None,
-                truncated: false,
-                ignorable: false,
-            });
+            m.items.push(Item::bare(
+                format!("/s/History Spooler/{name}"),
+                0,
+                1,
+                Some(now - chrono::Duration::seconds(*age)),
+                Format::Xml,
+            ));
         }
         m
     }

@@ -22,12 +22,23 @@ pub struct OtherFile {
     pub size: u64,
 }
 
+/// A numbered batch of (account index, spooled file) found by a walk.
+pub type SpoolBatch = (usize, Vec<(usize, PathBuf)>);
+
+/// Spooled files per batch sent to a [`Discovery::sink`].
+const BATCH: usize = 256;
+
 /// What a walk found.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub accounts: Vec<Account>,
-    /// (account index, file) for every regular file inside a spooler.
+    /// (account index, file) for every regular file inside a spooler (unless `sink` takes
+    /// them).
     pub spool_files: Vec<(usize, PathBuf)>,
+    /// When set, spooled files go here in numbered batches as the walk finds them, so they
+    /// can be read while the walk goes on.
+    pub sink: Option<std::sync::mpsc::Sender<SpoolBatch>>,
+    batches_sent: usize,
     /// Per account: entries in its spooler that were not regular files.
     pub spool_skipped: HashMap<usize, u64>,
     pub other_files: Vec<OtherFile>,
@@ -38,6 +49,9 @@ pub struct Discovery {
     pub roots_failed: Vec<ScanError>,
     by_dir: HashMap<PathBuf, usize>,
     spoolers: HashMap<PathBuf, usize>,
+    /// The last folder `spooler_of` looked up and its answer: a walk lists a folder's entries
+    /// one after another, so most lookups are this one.
+    last_parent: Option<(PathBuf, Option<usize>)>,
 }
 
 fn name_of(p: &Path) -> String {
@@ -156,7 +170,12 @@ impl Discovery {
             }
             if ft.is_file() {
                 match in_spooler {
-                    Some(acc) => self.spool_files.push((acc, path.to_path_buf())),
+                    Some(acc) => {
+                        self.spool_files.push((acc, path.to_path_buf()));
+                        if self.sink.is_some() && self.spool_files.len() >= BATCH {
+                            self.flush();
+                        }
+                    }
                     None => {
                         let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
                         self.other_files.push(OtherFile {
@@ -178,11 +197,31 @@ impl Discovery {
         }
     }
 
+    /// Send the spooled files found so far to the sink, if there is one.
+    pub fn flush(&mut self) {
+        if let Some(tx) = &self.sink {
+            if !self.spool_files.is_empty() {
+                let batch = std::mem::take(&mut self.spool_files);
+                // A receiver gone means the readers stopped: nothing left to do with these.
+                let _ = tx.send((self.batches_sent, batch));
+                self.batches_sent += 1;
+            }
+        }
+    }
+
     /// The account owning the spooler that contains `path`, if any.
-    fn spooler_of(&self, path: &Path) -> Option<usize> {
-        path.ancestors()
-            .skip(1)
-            .find_map(|a| self.spoolers.get(a).copied())
+    fn spooler_of(&mut self, path: &Path) -> Option<usize> {
+        let parent = path.parent()?;
+        if let Some((p, acc)) = &self.last_parent {
+            if p == parent {
+                return *acc;
+            }
+        }
+        let acc = parent
+            .ancestors()
+            .find_map(|a| self.spoolers.get(a).copied());
+        self.last_parent = Some((parent.to_path_buf(), acc));
+        acc
     }
 
     /// Register (once) the account of a `sip_*` folder.
@@ -220,6 +259,7 @@ impl Discovery {
             self.accounts[i].spooler = Some(dir.to_path_buf());
         }
         self.spoolers.insert(dir.to_path_buf(), i);
+        self.last_parent = None;
         i
     }
 }

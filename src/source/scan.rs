@@ -41,11 +41,7 @@ pub struct ScanConfig {
 
 /// Walk `roots` and read every spooler under them.
 pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
-    let mut d = Discovery::default();
-    for r in roots {
-        d.walk(r);
-    }
-    let items = read_all(&d.spool_files);
+    let (d, items) = walk_and_read(roots);
     let mut model = Model {
         accounts: d.accounts,
         ..Model::default()
@@ -60,12 +56,18 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
         model.items.extend(r.item);
         model.errors.extend(r.error);
     }
+    let mut per_account = vec![0u64; model.accounts.len()];
+    for it in &model.items {
+        if let Some(n) = per_account.get_mut(it.account) {
+            *n += 1;
+        }
+    }
     for (i, acc) in model.accounts.iter().enumerate() {
         if let Some(sp) = &acc.spooler {
             model.sources.push(Source {
                 path: sp.clone(),
                 kind: SourceKind::Spooler,
-                records: model.items.iter().filter(|it| it.account == i).count() as u64,
+                records: per_account[i],
                 skipped: d.spool_skipped.get(&i).copied().unwrap_or(0),
                 log: None,
             });
@@ -90,25 +92,50 @@ pub struct ItemRead {
     pub error: Option<ScanError>,
 }
 
-/// Read spooled files on every core; results keep the input order.
-fn read_all(files: &[(usize, PathBuf)]) -> Vec<ItemRead> {
+/// Walk the roots on this thread while reader threads (one per core) read and sniff the
+/// spooled files it finds; results keep the walk's order.
+fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(8);
-    if files.len() < 64 || threads < 2 {
-        return files.iter().map(|(a, p)| read_item(*a, p)).collect();
-    }
-    let chunk = files.len().div_ceil(threads);
+    let (tx, rx) = std::sync::mpsc::channel::<super::discover::SpoolBatch>();
+    let rx = std::sync::Mutex::new(rx);
     std::thread::scope(|s| {
-        let handles: Vec<_> = files
-            .chunks(chunk)
-            .map(|c| s.spawn(move || c.iter().map(|(a, p)| read_item(*a, p)).collect::<Vec<_>>()))
+        let readers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        // The lock is held only to take the next batch.
+                        let next = match rx.lock() {
+                            Ok(r) => r.recv(),
+                            Err(_) => break,
+                        };
+                        let Ok((seq, batch)) = next else { break };
+                        let read: Vec<ItemRead> =
+                            batch.iter().map(|(a, p)| read_item(*a, p)).collect();
+                        done.push((seq, read));
+                    }
+                    done
+                })
+            })
             .collect();
-        handles
+        let mut d = Discovery::default();
+        d.sink = Some(tx);
+        for r in roots {
+            d.walk(r);
+        }
+        d.flush();
+        // Closing the channel ends the readers once they have drained it.
+        d.sink = None;
+        let mut batches: Vec<(usize, Vec<ItemRead>)> = readers
             .into_iter()
             .flat_map(|h| h.join().unwrap_or_default())
-            .collect()
+            .collect();
+        batches.sort_unstable_by_key(|(seq, _)| *seq);
+        let items = batches.into_iter().flat_map(|(_, b)| b).collect();
+        (d, items)
     })
 }
 
@@ -148,18 +175,14 @@ pub fn read_item(account: usize, path: &Path) -> ItemRead {
             let item = match e {
                 ReadError::PermissionDenied | ReadError::Io(_) => {
                     std::fs::symlink_metadata(path).ok().map(|md| Item {
-                        path: path.to_path_buf(),
-                        account,
-                        size: md.len(),
-                        modified: md.modified().ok().map(DateTime::<Utc>::from),
-                        format: Format::Unreadable,
-                        encoding: None,
-                        fields: Default::default(),
-                        heuristics: vec![],
-                        body: None,
-                        preview: None,
-                        truncated: false,
                         ignorable,
+                        ..Item::bare(
+                            path,
+                            account,
+                            md.len(),
+                            md.modified().ok().map(DateTime::<Utc>::from),
+                            Format::Unreadable,
+                        )
                     })
                 }
                 _ => None,
@@ -169,5 +192,60 @@ pub fn read_item(account: usize, path: &Path) -> ItemRead {
                 error: Some(err),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Many batches, read on several threads while the walk goes on: every file is read once,
+    /// lands in its own account, and the counts per spooler are right.
+    #[test]
+    fn concurrent_walk_and_read_keeps_every_item_in_its_account() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let users = [("a", 700usize), ("b", 3), ("c", 0), ("d", 301)];
+        for (u, n) in users {
+            let sp = t
+                .path()
+                .join(format!(
+                    "Users/{u}/AppData/Local/Microsoft/Office/16.0/Lync"
+                ))
+                .join(format!("sip_{u}@contoso.com/History Spooler"));
+            std::fs::create_dir_all(&sp).expect("mkdir");
+            for i in 0..n {
+                std::fs::write(sp.join(format!("{i:04}.xml")), format!("<m>{u}{i}</m>"))
+                    .expect("write");
+            }
+        }
+        let s = scan(&[t.path().to_path_buf()], &ScanConfig::default());
+        let m = &s.model;
+        assert_eq!(m.items.len(), 700 + 3 + 301);
+        assert!(m.errors.is_empty(), "{:?}", m.errors);
+        for (u, n) in users {
+            let (i, acc) = m
+                .accounts
+                .iter()
+                .enumerate()
+                .find(|(_, a)| a.address == format!("{u}@contoso.com"))
+                .expect("account");
+            let mine: Vec<&Item> = m.items.iter().filter(|it| it.account == i).collect();
+            assert_eq!(mine.len(), n, "{u}");
+            assert!(mine.iter().all(|it| it.path.starts_with(&acc.dir)));
+            let src = m
+                .sources
+                .iter()
+                .find(|x| Some(&x.path) == acc.spooler.as_ref())
+                .expect("spooler source");
+            assert_eq!(src.records, n as u64, "{u}");
+        }
+        // Kept in model order: by account, then path.
+        assert!(m.items.windows(2).all(|w| crate::model::item_order(
+            w[0].account,
+            &w[0].path,
+            w[1].account,
+            &w[1].path
+        )
+        .is_le()));
     }
 }

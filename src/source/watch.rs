@@ -352,10 +352,9 @@ fn apply_item(model: &mut Model, account: usize, path: &Path) {
     if is_file {
         let r = scan::read_item(account, path);
         if let Some(item) = r.item {
-            let key = (item.account, item.path.clone());
-            let pos = model
-                .items
-                .partition_point(|it| (it.account, it.path.clone()) < key);
+            let pos = model.items.partition_point(|it| {
+                crate::model::item_order(it.account, &it.path, item.account, &item.path).is_lt()
+            });
             model.items.insert(pos, item);
         }
         model.errors.extend(r.error);

@@ -41,23 +41,21 @@ fn item(account: usize, dir: &std::path::Path, name: &str, age: i64, size: u64, 
             .sources
             .insert("to".into(), "xml:ToRecipients/Mailbox/EmailAddress".into());
     }
+    let format = if to.is_empty() {
+        Format::Binary
+    } else {
+        Format::Xml
+    };
     Item {
-        path: dir.join("History Spooler").join(name),
-        account,
-        size,
-        modified: Some(now() - CDuration::seconds(age)),
-        format: if to.is_empty() {
-            Format::Binary
-        } else {
-            Format::Xml
-        },
-        encoding: None,
         fields,
-        heuristics: vec![],
-        body: None,
         preview: Some("Hello Rachel, the numbers are in.".into()),
-        truncated: false,
-        ignorable: false,
+        ..Item::bare(
+            dir.join("History Spooler").join(name),
+            account,
+            size,
+            Some(now() - CDuration::seconds(age)),
+            format,
+        )
     }
 }
 
