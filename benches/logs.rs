@@ -17,12 +17,16 @@ fn vm_hwm_kib() -> Option<u64> {
     l.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// CPU time this thread has run, in seconds (Linux: /proc/thread-self/schedstat), so figures
-/// stay meaningful when other jobs share the cores.
+/// CPU time the whole process has used, in seconds (Linux: utime + stime from /proc/self/stat,
+/// in clock ticks of 10 ms), so figures stay meaningful when other jobs share the cores; the
+/// parse runs on two threads, so this is their sum.
 fn cpu_secs() -> Option<f64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let ns: u64 = s.split_whitespace().next()?.parse().ok()?;
-    Some(ns as f64 / 1e9)
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name (which is in parentheses and may hold spaces).
+    let rest = &s[s.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = f.get(11)?.parse::<u64>().ok()? + f.get(12)?.parse::<u64>().ok()?;
+    Some(ticks as f64 / 100.0)
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -30,7 +30,7 @@ impl Read for Dribble<'_> {
     }
 }
 
-fn parse(r: impl Read, kind: SourceKind, m: &Markers) -> LogOutput {
+fn parse(r: impl Read + Send, kind: SourceKind, m: &Markers) -> LogOutput {
     let opts = ParseOptions {
         markers: m,
         tz: LogTz::Utc,

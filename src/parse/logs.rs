@@ -356,7 +356,7 @@ pub fn kind_by_name(name: &str) -> Option<SourceKind> {
 /// Parse a log of `kind` from `r` (at most what `r` yields: give it `take(len)` for a file that
 /// is still being written).
 pub fn parse_log(
-    r: impl Read,
+    r: impl Read + Send,
     kind: SourceKind,
     path: &Path,
     opts: &ParseOptions<'_>,

@@ -259,6 +259,13 @@ impl Markers {
         })
     }
 
+    /// Find the marker literals in a finished record now (on the thread that read it), so the
+    /// classifier does not have to.
+    pub fn prescan(&self, rec: &mut Record) {
+        self.prefilter.scan(&rec.text, &mut rec.scan);
+        rec.prescanned = true;
+    }
+
     pub fn explain(&self, id: &str) -> Option<&str> {
         self.markers
             .iter()
@@ -287,6 +294,9 @@ pub struct Record {
     pub dropped_lines: u64,
     /// Level and thread strings of the previous record, reused by `set_level`/`set_thread`.
     spare: (Option<String>, Option<String>),
+    /// The marker literals found in `text` by [`Markers::prescan`], when `prescanned`.
+    scan: super::prefilter::Scan,
+    prescanned: bool,
 }
 
 /// Put `v` in `slot`, reusing the allocation kept in `spare` when there is one.
@@ -305,6 +315,7 @@ impl Record {
     pub fn clear(&mut self) {
         self.line = 0;
         self.time = None;
+        self.prescanned = false;
         if let Some(s) = self.level.take() {
             self.spare.0 = Some(s);
         }
@@ -321,6 +332,17 @@ impl Record {
         self.spans.is_empty()
     }
 
+    /// Give back memory a very long record left behind (kept records are reused).
+    pub fn trim_capacity(&mut self) {
+        const KEEP: usize = 64 << 10;
+        if self.text.capacity() > KEEP {
+            self.text = String::new();
+        }
+        if self.spans.capacity() > 1024 {
+            self.spans = Vec::new();
+        }
+    }
+
     /// Set the level, reusing the previous record's allocation.
     pub fn set_level(&mut self, v: Option<&str>) {
         reuse(&mut self.level, &mut self.spare.0, v);
@@ -333,6 +355,7 @@ impl Record {
 
     /// Add a line (the first one is the record's message).
     pub fn push(&mut self, line: u64, s: &str) {
+        self.prescanned = false;
         if self.text.len() + s.len() > RECORD_CAP {
             self.dropped_lines += 1;
             return;
@@ -472,20 +495,25 @@ impl<'m> Classifier<'m> {
         let mut any = false;
         let text = rec.text();
         let pf = &self.markers.prefilter;
-        if self.use_prefilter {
-            pf.scan(text, &mut self.scan);
-        } else {
+        // The literal scan may have been done already, on the thread that read the record.
+        let scan: &super::prefilter::Scan = if !self.use_prefilter {
             self.scan.set_fallback();
-        }
-        if !self.scan.fallback {
+            &self.scan
+        } else if rec.prescanned {
+            &rec.scan
+        } else {
+            pf.scan(text, &mut self.scan);
+            &self.scan
+        };
+        if !scan.fallback {
             // Contexts exactly; markers only as candidates: their lines are checked below.
             for j in 0..self.ctx_hits.len() {
-                if self.scan.cand[nm + j] && self.markers.single[nm + j].is_match(text) {
+                if scan.cand[nm + j] && self.markers.single[nm + j].is_match(text) {
                     self.ctx_hits[j] = true;
                 }
             }
             for i in 0..nm {
-                if self.scan.cand[i] {
+                if scan.cand[i] {
                     any = true;
                     self.marker_hits[i] = true;
                 }
@@ -534,7 +562,7 @@ impl<'m> Classifier<'m> {
             }
             if self.count_only.contains(&m.kind) {
                 // Over its cap: counted by the caller, not worth extracting.
-                if !self.scan.fallback && !self.markers.single[mi].is_match(text) {
+                if !scan.fallback && !self.markers.single[mi].is_match(text) {
                     continue;
                 }
                 if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
@@ -559,7 +587,7 @@ impl<'m> Classifier<'m> {
             let always = pf.is_unfiltered(mi);
             'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
                 let (_, a, b) = rec.spans[k];
-                if !self.scan.may_match_in(always, mi, a, b) {
+                if !scan.may_match_in(always, mi, a, b) {
                     continue;
                 }
                 let mut got = false;

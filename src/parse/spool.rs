@@ -60,12 +60,8 @@ pub fn sniff(bytes: &[u8], truncated: bool) -> Sniffed {
     out.encoding = Some(encoding);
     out.heuristics.extend(heuristics);
     let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
-    let head: String = t
-        .chars()
-        .take(1024)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    if head.starts_with("<!doctype html") || head.starts_with("<html") {
+    let starts = |p: &str| t.get(..p.len()).is_some_and(|h| h.eq_ignore_ascii_case(p));
+    if starts("<!doctype html") || starts("<html") {
         sniff_html(t, &mut out);
     } else if t.starts_with('<') && sniff_xml(t, &mut out) {
         out.format = Format::Xml;

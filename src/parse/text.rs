@@ -79,6 +79,19 @@ pub fn guess_utf16(bytes: &[u8]) -> Option<bool> {
 pub fn control_ratio(s: &str, count_replacement: bool) -> f64 {
     let mut total = 0usize;
     let mut ctrl = 0usize;
+    // ASCII (most content): byte by byte, no character decoding.
+    let sample = &s.as_bytes()[..s.len().min(8192)];
+    if sample.is_ascii() {
+        let ctrl = sample
+            .iter()
+            .filter(|&&b| (b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)) || b == 0x7f)
+            .count();
+        return if sample.is_empty() {
+            0.0
+        } else {
+            ctrl as f64 / sample.len() as f64
+        };
+    }
     for c in s.chars().take(8192) {
         total += 1;
         if (c.is_control() && !matches!(c, '\n' | '\r' | '\t' | '\x0c'))
@@ -211,7 +224,7 @@ pub fn first_address(value: &str) -> Option<String> {
 
 /// Collapse runs of white space to one space and cut to `max` characters.
 pub fn squash(s: &str, max: usize) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(s.len().min(max * 2));
     let mut n = 0;
     for w in s.split_whitespace() {
         if n >= max {
@@ -220,6 +233,17 @@ pub fn squash(s: &str, max: usize) -> String {
         if !out.is_empty() {
             out.push(' ');
             n += 1;
+        }
+        // Whole words while they fit (the common case), character by character at the cut.
+        let chars = if w.is_ascii() {
+            w.len()
+        } else {
+            w.chars().count()
+        };
+        if n + chars <= max {
+            out.push_str(w);
+            n += chars;
+            continue;
         }
         for c in w.chars() {
             if n >= max {
@@ -235,7 +259,8 @@ pub fn squash(s: &str, max: usize) -> String {
 /// Printable runs of at least `min` characters, as ASCII and as UTF-16LE: what `strings` shows.
 pub fn binary_strings(bytes: &[u8], min: usize) -> String {
     let printable = |b: u8| (0x20..0x7f).contains(&b);
-    let mut out = String::new();
+    // Only printable ASCII and newlines go in: valid UTF-8 by construction.
+    let mut out: Vec<u8> = Vec::new();
     // ASCII runs: copied as slices.
     let mut i = 0;
     while i < bytes.len() {
@@ -244,9 +269,8 @@ pub fn binary_strings(bytes: &[u8], min: usize) -> String {
             i += 1;
         }
         if i - start >= min.max(1) {
-            // Printable ASCII is valid UTF-8.
-            out.push_str(std::str::from_utf8(&bytes[start..i]).unwrap_or_default());
-            out.push('\n');
+            out.extend_from_slice(&bytes[start..i]);
+            out.push(b'\n');
         }
         i += 1;
     }
@@ -257,13 +281,13 @@ pub fn binary_strings(bytes: &[u8], min: usize) -> String {
         let mut start = out.len();
         for p in units {
             if printable(p[0]) && p[1] == 0 {
-                out.push(p[0] as char);
+                out.push(p[0]);
                 run += 1;
             } else {
                 if run < min {
                     out.truncate(start);
                 } else {
-                    out.push('\n');
+                    out.push(b'\n');
                 }
                 run = 0;
                 start = out.len();
@@ -272,10 +296,10 @@ pub fn binary_strings(bytes: &[u8], min: usize) -> String {
         if run < min {
             out.truncate(start);
         } else {
-            out.push('\n');
+            out.push(b'\n');
         }
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A hex dump of the first bytes, for a preview of binary content.
@@ -476,5 +500,66 @@ mod tests {
              00000010  10 11 12 13 41 5a  ....AZ\n"
         );
         assert_eq!(hex_preview(&b, 3), "00000000  00 01 02  ...\n");
+    }
+
+    #[test]
+    fn squash_and_control_ratio_match_their_plain_definitions() {
+        let squash_ref = |s: &str, max: usize| {
+            let mut out = String::new();
+            let mut n = 0;
+            for w in s.split_whitespace() {
+                if n >= max {
+                    break;
+                }
+                if !out.is_empty() {
+                    out.push(' ');
+                    n += 1;
+                }
+                for c in w.chars() {
+                    if n >= max {
+                        break;
+                    }
+                    out.push(c);
+                    n += 1;
+                }
+            }
+            out
+        };
+        let ratio_ref = |s: &str, rep: bool| {
+            let (mut t, mut c) = (0usize, 0usize);
+            for ch in s.chars().take(8192) {
+                t += 1;
+                if (ch.is_control() && !matches!(ch, '\n' | '\r' | '\t' | '\x0c'))
+                    || (rep && ch == '\u{fffd}')
+                {
+                    c += 1;
+                }
+            }
+            if t == 0 {
+                0.0
+            } else {
+                c as f64 / t as f64
+            }
+        };
+        let alphabet = [
+            'a', 'b', ' ', '\n', '\t', '\x01', '\x7f', 'é', '日', '\u{fffd}', '\u{85}',
+        ];
+        let mut seed = 3u64;
+        for len in 0..200 {
+            let s: String = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    alphabet[((seed >> 33) % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for max in [0, 1, 5, 40] {
+                assert_eq!(squash(&s, max), squash_ref(&s, max), "{s:?} {max}");
+            }
+            for rep in [false, true] {
+                assert_eq!(control_ratio(&s, rep), ratio_ref(&s, rep), "{s:?}");
+            }
+        }
+        let long = "x\x01".repeat(5000);
+        assert_eq!(control_ratio(&long, false), ratio_ref(&long, false));
     }
 }
