@@ -428,6 +428,30 @@ fn log_content_is_masked_until_revealed_and_one_row_per_record() {
 }
 
 #[test]
+fn log_view_shows_what_the_limits_left_out() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert!(!render(&a, 160, 30).contains("limits:"));
+    let summary = crate::model::LogSummary {
+        truncated_lines: 2,
+        events_not_kept: 41_000,
+        ..Default::default()
+    };
+    a.model.sources.push(crate::model::Source {
+        path: PathBuf::from("Lync-UccApi-0.UccApilog"),
+        kind: crate::model::SourceKind::Uccapilog,
+        records: 10,
+        skipped: 3,
+        log: Some(summary),
+    });
+    let s = render(&a, 160, 30);
+    assert!(
+        s.contains("limits: 41000 routine events counted, not kept · 2 lines cut at 64 KiB · 3 lines skipped"),
+        "{s}"
+    );
+}
+
+#[test]
 fn help_is_generated_from_the_keymap() {
     let mut a = app();
     key(&mut a, '?');

@@ -179,8 +179,17 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let inner = block.inner(main);
     f.render_widget(block, main);
     let search_h = u16::from(s.editing || s.error.is_some());
-    let [rows_area, search_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(search_h)]).areas(inner);
+    let limits = limits_line(app);
+    let limits_h = u16::from(limits.is_some() && inner.height >= 4);
+    let [rows_area, limits_area, search_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(limits_h),
+        Constraint::Length(search_h),
+    ])
+    .areas(inner);
+    if let (Some(l), 1) = (limits, limits_h) {
+        f.render_widget(Paragraph::new(Span::styled(l, t.dim)), limits_area);
+    }
     if app.log.order.is_empty() {
         let msg = if app.model.events.is_empty() {
             "no log events loaded (trace logs appear here as they are read)"
@@ -243,6 +252,40 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     if hist_h > 0 {
         histogram(f, hist, app);
     }
+}
+
+/// What the log limits left out, over every log read (none: `None`): the same counts the
+/// report and the JSON give per source.
+pub fn limits_line(app: &App) -> Option<String> {
+    let (mut skipped, mut cut, mut not_kept, mut unclassified, mut undecoded) = (0, 0, 0, 0, 0);
+    for src in &app.model.sources {
+        if let Some(l) = &src.log {
+            skipped += src.skipped;
+            cut += l.truncated_lines;
+            not_kept += l.events_not_kept;
+            unclassified += l.unclassified_lines;
+            undecoded += l.undecoded;
+        }
+    }
+    let cap_kib = crate::parse::logstream::LINE_CAP / 1024;
+    let parts: Vec<String> = [
+        (not_kept, "routine events counted, not kept".to_string()),
+        (cut, format!("lines cut at {cap_kib} KiB")),
+        (
+            unclassified,
+            "lines of over-long records not classified".to_string(),
+        ),
+        (
+            undecoded,
+            "events the converter could not decode".to_string(),
+        ),
+        (skipped, "lines skipped".to_string()),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, what)| format!("{n} {what}"))
+    .collect();
+    (!parts.is_empty()).then(|| format!("limits: {}", parts.join(" · ")))
 }
 
 /// Per-minute counts of the shown events: (totals, errors) per column, and minutes per column.
