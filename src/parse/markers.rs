@@ -332,15 +332,18 @@ impl Record {
         self.spans.is_empty()
     }
 
-    /// Give back memory a very long record left behind (kept records are reused).
+    /// Empty the record and give back memory a long record left behind (records are reused:
+    /// what a reused record keeps is bounded).
     pub fn trim_capacity(&mut self) {
-        const KEEP: usize = 64 << 10;
+        const KEEP: usize = 4 << 10;
+        self.clear();
         if self.text.capacity() > KEEP {
             self.text = String::new();
         }
-        if self.spans.capacity() > 1024 {
+        if self.spans.capacity() > 256 {
             self.spans = Vec::new();
         }
+        self.scan.trim(KEEP);
     }
 
     /// Set the level, reusing the previous record's allocation.
@@ -499,7 +502,11 @@ impl<'m> Classifier<'m> {
         let scan: &super::prefilter::Scan = if !self.use_prefilter {
             self.scan.set_fallback();
             &self.scan
-        } else if rec.prescanned {
+        } else if rec.prescanned
+            && rec.scan.cand.len() == self.marker_hits.len() + self.ctx_hits.len()
+        {
+            // (Scanned with a marker set of this size: the one this classifier uses, since
+            // `prescan` is only called with it.)
             &rec.scan
         } else {
             pf.scan(text, &mut self.scan);

@@ -225,6 +225,16 @@ pub struct Scan {
 }
 
 impl Scan {
+    /// Drop buffers grown past `keep` bytes (scans are reused; what one keeps stays bounded).
+    pub fn trim(&mut self, keep: usize) {
+        if self.lower.capacity() > keep {
+            self.lower = Vec::new();
+        }
+        if self.at.capacity() * std::mem::size_of::<(usize, usize)>() > keep {
+            self.at = Vec::new();
+        }
+    }
+
     /// Treat every pattern as a candidate everywhere.
     pub fn set_fallback(&mut self) {
         self.fallback = true;

@@ -208,12 +208,12 @@ pub fn address_spans(text: &str) -> Vec<std::ops::Range<usize>> {
 }
 
 /// A match of the address pattern without its `sip:` (a plain search is cheaper than
-/// captures; `:` cannot occur in the address part, so a leading `sip:` is always the prefix
-/// group).
+/// captures; `:` cannot occur in the address part, so whatever precedes one is the prefix
+/// group, whichever way its letters were written: `SIP:`, or `ſip:` under Unicode case folding).
 fn strip_sip(m: &str) -> &str {
-    match m.get(..4) {
-        Some(p) if p.eq_ignore_ascii_case("sip:") => &m[4..],
-        _ => m,
+    match m.find(':') {
+        Some(i) => &m[i + 1..],
+        None => m,
     }
 }
 
@@ -224,7 +224,7 @@ pub fn first_address(value: &str) -> Option<String> {
 
 /// Collapse runs of white space to one space and cut to `max` characters.
 pub fn squash(s: &str, max: usize) -> String {
-    let mut out = String::with_capacity(s.len().min(max * 2));
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(2)));
     let mut n = 0;
     for w in s.split_whitespace() {
         if n >= max {
@@ -411,6 +411,14 @@ mod tests {
             Some("jdoe@contoso.com")
         );
         assert!(find_addresses("lost 401 packets, 4017 bytes").is_empty());
+        assert_eq!(
+            find_addresses("to ſip:jdoe@contoso.com"),
+            vec!["jdoe@contoso.com"]
+        );
+        assert_eq!(
+            address_spans("x SIP:rlee@contoso.com"),
+            vec![6.."x SIP:rlee@contoso.com".len()]
+        );
     }
 
     #[test]

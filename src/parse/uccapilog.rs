@@ -91,6 +91,12 @@ const BATCH_BYTES: usize = 4 << 20;
 /// Batches in flight between the two threads.
 const BATCHES_IN_FLIGHT: usize = 2;
 
+/// What the taker of a batch answers: go on (with a used batch to refill, if any), or stop.
+enum Put {
+    Go(Option<Vec<Record>>),
+    Stop,
+}
+
 /// What the reading side counts (merged into the [`LogOutput`] at the end).
 #[derive(Debug, Default)]
 struct ReadStats {
@@ -106,7 +112,7 @@ fn read_records<R: Read>(
     lines: &mut LineReader<R>,
     tz: super::logs::LogTz,
     markers: &super::markers::Markers,
-    put: &mut dyn FnMut(Vec<Record>) -> Option<Vec<Record>>,
+    put: &mut dyn FnMut(Vec<Record>) -> Put,
 ) -> std::io::Result<ReadStats> {
     let mut st = ReadStats::default();
     let mut batch: Vec<Record> = Vec::with_capacity(BATCH_RECORDS);
@@ -115,7 +121,8 @@ fn read_records<R: Read>(
     let mut rec = Record::default();
     let mut direction: Option<&'static str> = None;
     let mut closing = false;
-    // Move the finished record into the batch (and the batch out when it is full).
+    // Move the finished record into the batch (and the batch out when it is full); false when
+    // the taker wants no more.
     let mut finish = |rec: &mut Record,
                       batch: &mut Vec<Record>,
                       spare: &mut Vec<Record>,
@@ -131,21 +138,27 @@ fn read_records<R: Read>(
         if !batch.is_empty() && (last || batch.len() >= BATCH_RECORDS || *bytes >= BATCH_BYTES) {
             let full = std::mem::take(batch);
             *bytes = 0;
-            if let Some(mut used) = put(full) {
-                // Keep the records (and their buffers) for reuse, within bounds.
-                for mut r in used.drain(..) {
-                    if spare.len() < 2 * BATCH_RECORDS {
-                        r.trim_capacity();
-                        spare.push(r);
-                    }
+            let mut used = match put(full) {
+                Put::Stop => return false,
+                Put::Go(None) => return true,
+                Put::Go(Some(used)) => used,
+            };
+            // Keep the records (and their buffers) for reuse, within bounds.
+            for mut r in used.drain(..) {
+                if spare.len() < BATCH_RECORDS {
+                    r.trim_capacity();
+                    spare.push(r);
                 }
-                *batch = used;
             }
+            *batch = used;
         }
+        true
     };
     while let Some((no, l)) = lines.next_line()? {
         if let Some(h) = header(l) {
-            finish(&mut rec, &mut batch, &mut spare, &mut bytes, false);
+            if !finish(&mut rec, &mut batch, &mut spare, &mut bytes, false) {
+                return Ok(st);
+            }
             rec.clear();
             if closing {
                 direction = None;
@@ -174,7 +187,8 @@ fn read_records<R: Read>(
             rec.push(no, l);
         }
     }
-    finish(&mut rec, &mut batch, &mut spare, &mut bytes, true);
+    // The last batch; whether the taker wants more no longer matters.
+    let _ = finish(&mut rec, &mut batch, &mut spare, &mut bytes, true);
     Ok(st)
 }
 
@@ -205,12 +219,17 @@ fn parse_with<R: Read + Send>(
         let joined = std::thread::scope(|s| {
             let reader = s.spawn(move || {
                 read_records(lines, tz, markers, &mut |batch| {
-                    // The classifier only goes away by panicking, which the scope re-raises.
-                    let _ = tx.send(batch);
-                    back_rx.try_recv().ok()
+                    // The classifier only goes away by panicking (the scope re-raises it once
+                    // this thread ends): stop reading then.
+                    match tx.send(batch) {
+                        Ok(()) => Put::Go(back_rx.try_recv().ok()),
+                        Err(_) => Put::Stop,
+                    }
                 })
             });
-            for batch in rx.iter() {
+            // Owned by this loop: if classifying panics, the receiver is dropped on unwind,
+            // so the reader's next send fails and it stops instead of blocking for ever.
+            for batch in rx {
                 for rec in &batch {
                     emit(&mut c, rec, &mut hits, path, opts, &mut out);
                 }
@@ -227,7 +246,7 @@ fn parse_with<R: Read + Send>(
             for rec in &batch {
                 emit(&mut c, rec, &mut hits, path, opts, &mut out);
             }
-            Some(batch)
+            Put::Go(Some(batch))
         })?
     };
     out.records = st.records;
@@ -410,5 +429,29 @@ CSeq: 1 INVITE\r
         assert_eq!(a.records, st.records + 3);
         assert!(a.not_kept > 0, "routine caps must be reached");
         assert_eq!(format!("{a:?}"), format!("{b:?}"));
+    }
+
+    /// A taker that wants no more stops the reading (a classifier that panicked must not leave
+    /// the reader blocked or reading the rest of the file).
+    #[test]
+    fn reading_stops_when_the_taker_says_stop() {
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("date");
+        let mut log = Vec::new();
+        let all = crate::corpus::write_uccapilog(&mut log, 5, 1 << 20, start).expect("gen");
+        let m = Markers::builtin().expect("markers");
+        let mut lines = LineReader::new(
+            crate::parse::logstream::Utf8Stream::new(log.as_slice()).expect("stream"),
+            crate::parse::logstream::LINE_CAP,
+        );
+        let mut calls = 0;
+        let st = read_records(&mut lines, LogTz::Utc, &m, &mut |_| {
+            calls += 1;
+            Put::Stop
+        })
+        .expect("read");
+        assert_eq!(calls, 1);
+        assert!(st.records <= BATCH_RECORDS as u64 + 1 && st.records < all.records);
     }
 }

@@ -695,8 +695,8 @@ impl App {
         if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
             order.sort_by(cmp);
         }
-        // One row per log record: when several markers classified a record, its events sit
-        // side by side; keep the one that matters most (a problem first, then the level).
+        // One row per log line: when several markers classified the same line, its events
+        // sit side by side; keep the one that matters most (a problem first, then the level).
         let weight = |i: usize| (is_problem(&ev[i]), level_rank(&ev[i]));
         order.dedup_by(|b, a| {
             let same = (&ev[*a].path, ev[*a].line) == (&ev[*b].path, ev[*b].line);
@@ -735,7 +735,18 @@ impl App {
         let old_event = self.log.order.get(self.log.sel).copied();
         self.log.order = order;
         if let Some(e) = old_event {
-            if let Some(p) = self.log.order.iter().position(|&i| i == e) {
+            // The same event, or (when it was folded into another of its line) its line.
+            let same_line = |i: usize| {
+                let (a, b) = (&self.model.events[i], &self.model.events[e]);
+                (&a.path, a.line) == (&b.path, b.line)
+            };
+            if let Some(p) = self
+                .log
+                .order
+                .iter()
+                .position(|&i| i == e)
+                .or_else(|| self.log.order.iter().position(|&i| same_line(i)))
+            {
                 self.log.sel = p;
             }
         }

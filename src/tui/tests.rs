@@ -392,7 +392,7 @@ fn log_view_with_search_highlight() {
 }
 
 #[test]
-fn log_content_is_masked_until_revealed_and_one_row_per_record() {
+fn log_content_is_masked_until_revealed_and_one_row_per_line() {
     let mut a = app();
     let secret = r#"EWS request <t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Layoffs list</t:Subject> HTTP/1.1 401 Unauthorized"#;
     // Two markers classified the same record (same file and line): one row, the problem one.
