@@ -5,7 +5,7 @@
 
 use spoolscope::corpus;
 use spoolscope::model::SourceKind;
-use spoolscope::parse::logs::{parse_log, LogTz, ParseOptions};
+use spoolscope::parse::logs::{parse_log, ParseOptions};
 use spoolscope::parse::markers::Markers;
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
@@ -84,13 +84,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // (2) Parse and classify.
     let markers = Markers::builtin()?;
-    let opts = ParseOptions {
-        markers: &markers,
-        tz: LogTz::Utc,
-        time_format: None,
-        profile: None,
-        accounts: &[],
-    };
+    let opts = ParseOptions::utc(&markers);
     let t = Instant::now();
     let c0 = cpu_secs();
     let file = File::open(&path)?;

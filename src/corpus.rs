@@ -229,13 +229,7 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(sa.bytes, a.len() as u64);
         let m = crate::parse::markers::Markers::builtin().expect("m");
-        let opts = crate::parse::logs::ParseOptions {
-            markers: &m,
-            tz: crate::parse::logs::LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = crate::parse::logs::ParseOptions::utc(&m);
         let o = crate::parse::logs::parse_log(
             a.as_slice(),
             crate::model::SourceKind::Uccapilog,

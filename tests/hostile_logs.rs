@@ -160,6 +160,24 @@ fn hostile_logs_never_reach_stdout_or_stderr_raw() {
     }
 }
 
+/// `report --now NOW FLAG FILE DIR` must refuse with exit 2, nothing on stdout, and one clean
+/// line on stderr: that line.
+fn one_line_refusal(flag: &str, file: &Path, dir: &Path) -> String {
+    let out = bin()
+        .args(["report", "--now", NOW, flag])
+        .arg(file)
+        .arg(dir)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert_clean(&format!("{flag} stderr"), &out.stderr);
+    let err = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "not one line: {err:?}");
+    lines[0].to_string()
+}
+
 #[test]
 fn bad_markers_regex_is_one_line_naming_file_and_line() {
     let t = tempfile::tempdir().expect("tempdir");
@@ -169,19 +187,9 @@ fn bad_markers_regex_is_one_line_naming_file_and_line() {
         "# my markers\n\n[[marker]]\nid = \"broken\"\nkind = \"error\"\npattern = '(unclosed [group'\nexplain = \"x\"\n",
     )
     .expect("write");
-    let out = bin()
-        .args(["report", "--now", NOW, "--markers"])
-        .arg(&m)
-        .arg(t.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert!(out.stdout.is_empty());
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "not one line: {err:?}");
-    assert!(lines[0].contains("my-markers.toml"), "{err}");
-    assert!(lines[0].contains("line 6"), "{err}");
+    let line = one_line_refusal("--markers", &m, t.path());
+    assert!(line.contains("my-markers.toml"), "{line}");
+    assert!(line.contains("line 6"), "{line}");
 }
 
 #[test]
@@ -194,38 +202,16 @@ fn bad_config_value_is_one_line_naming_file_and_line_and_is_sanitised() {
         "color = \"never\"\n# fine so far\nstuck_after = \"soon\\u001b]52;c;eA==\\u0007\"\n",
     )
     .expect("write");
-    let out = bin()
-        .args(["report", "--now", NOW, "--config"])
-        .arg(&c)
-        .arg(t.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    assert_clean("stderr", &out.stderr);
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "not one line: {err:?}");
-    assert!(lines[0].contains("cfg.toml"), "{err}");
-    assert!(lines[0].contains("line 3: stuck_after"), "{err}");
+    let line = one_line_refusal("--config", &c, t.path());
+    assert!(line.contains("cfg.toml"), "{line}");
+    assert!(line.contains("line 3: stuck_after"), "{line}");
 
     // A config whose markers file has a bad regex: the markers file and its line are named.
     let m = t.path().join("m.toml");
     fs::write(&m, "[context]\nbad = '*oops'\n").expect("write");
     fs::write(&c, format!("markers = '{}'\n", m.display())).expect("write");
-    let out = bin()
-        .args(["report", "--now", NOW, "--config"])
-        .arg(&c)
-        .arg(t.path())
-        .output()
-        .expect("run");
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
-    assert_eq!(lines.len(), 1, "not one line: {err:?}");
-    assert!(
-        lines[0].contains("m.toml") && lines[0].contains("line 2"),
-        "{err}"
-    );
+    let line = one_line_refusal("--config", &c, t.path());
+    assert!(line.contains("m.toml") && line.contains("line 2"), "{line}");
 }
 
 /// The held-back-style tree: every hostile kind at once (spooler and logs). `report` completes,

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 use spoolscope::model::SourceKind;
-use spoolscope::parse::logs::{parse_log, LogOutput, LogTz, ParseOptions};
+use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
 use spoolscope::parse::markers::Markers;
 use std::io::Read;
 use std::path::Path;
@@ -31,13 +31,7 @@ impl Read for Dribble<'_> {
 }
 
 fn parse(r: impl Read + Send, kind: SourceKind, m: &Markers) -> LogOutput {
-    let opts = ParseOptions {
-        markers: m,
-        tz: LogTz::Utc,
-        time_format: None,
-        profile: None,
-        accounts: &[],
-    };
+    let opts = ParseOptions::utc(m);
     parse_log(r, kind, Path::new("p.log"), &opts).expect("in-memory read")
 }
 

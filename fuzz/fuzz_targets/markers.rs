@@ -4,7 +4,7 @@
 //! sample log without panicking (user patterns, extract groups and contexts included).
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::SourceKind;
-use spoolscope::parse::logs::{parse_log, LogTz, ParseOptions};
+use spoolscope::parse::logs::{parse_log, ParseOptions};
 use spoolscope::parse::markers::{MarkerError, Markers, BUILTIN};
 use std::path::Path;
 
@@ -24,13 +24,7 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Ok(m) => {
-            let opts = ParseOptions {
-                markers: &m,
-                tz: LogTz::Utc,
-                time_format: None,
-                profile: None,
-                accounts: &[],
-            };
+            let opts = ParseOptions::utc(&m);
             let out = parse_log(SAMPLE.as_bytes(), SourceKind::Uccapilog, Path::new("s.log"), &opts)
                 .expect("a slice never fails to read");
             let counted: u64 = out.counts.values().sum();

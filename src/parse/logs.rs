@@ -94,6 +94,20 @@ pub struct ParseOptions<'a> {
     pub accounts: &'a [(usize, String)],
 }
 
+impl<'a> ParseOptions<'a> {
+    /// Zone-less times read as UTC, no text-log time format, no profile, no accounts: the
+    /// plain options tests, benches and fuzz targets parse with.
+    pub fn utc(markers: &'a Markers) -> ParseOptions<'a> {
+        ParseOptions {
+            markers,
+            tz: LogTz::Utc,
+            time_format: None,
+            profile: None,
+            accounts: &[],
+        }
+    }
+}
+
 /// What one log gave.
 #[derive(Debug, Default, Clone)]
 pub struct LogOutput {

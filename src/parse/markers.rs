@@ -614,18 +614,19 @@ impl<'m> Classifier<'m> {
                         m.kind,
                         EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
                     );
-                    if early {
-                        // Extraction cannot change what `drop` reads: decide before it.
-                        derive_values(&mut values);
-                        if sip_dir {
-                            if let Some(d) = rec.direction {
-                                values.insert("direction".into(), d.into());
-                            }
+                    // Derived values and the block direction, then whether the caller will
+                    // only count this hit.
+                    let dropped = |values: &mut BTreeMap<String, String>| {
+                        derive_values(values);
+                        if let (true, Some(d)) = (sip_dir, rec.direction) {
+                            values.insert("direction".into(), d.into());
                         }
-                        if drop(m.kind, &values) {
-                            out.push(Hit::count_only(ln, m.kind));
-                            continue;
-                        }
+                        drop(m.kind, values)
+                    };
+                    // Extraction cannot change what `drop` reads when `early`: decide before it.
+                    if early && dropped(&mut values) {
+                        out.push(Hit::count_only(ln, m.kind));
+                        continue;
                     }
                     for (k2, re) in &m.extract {
                         if values.contains_key(k2) {
@@ -635,17 +636,9 @@ impl<'m> Classifier<'m> {
                             values.insert(k2.clone(), v.as_str().trim().to_string());
                         }
                     }
-                    if !early {
-                        derive_values(&mut values);
-                        if sip_dir {
-                            if let Some(d) = rec.direction {
-                                values.insert("direction".into(), d.into());
-                            }
-                        }
-                        if drop(m.kind, &values) {
-                            out.push(Hit::count_only(ln, m.kind));
-                            continue;
-                        }
+                    if !early && dropped(&mut values) {
+                        out.push(Hit::count_only(ln, m.kind));
+                        continue;
                     }
                     if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
                         sip_headers(&lines[k + 1..], &mut values);

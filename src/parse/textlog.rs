@@ -150,13 +150,7 @@ mod tests {
     fn netsh_lines_with_lrm_marks() {
         let s = "header text\n[0]0E2C.1A1C::\u{200e}2026\u{200e}-\u{200e}03\u{200e}-\u{200e}02 09:41:00.1234567 [Microsoft-Lync]EWS CreateItem https://mail.contoso.com/EWS/Exchange.asmx\n  status=401\n[1]0E2C.1A1C::\u{200e}2026\u{200e}-\u{200e}03\u{200e}-\u{200e}02 09:41:02.0000000 [Microsoft-Lync]done\n";
         let m = Markers::builtin().expect("m");
-        let opts = ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = ParseOptions::utc(&m);
         let o = parse_log(
             s.as_bytes(),
             SourceKind::NetshText,

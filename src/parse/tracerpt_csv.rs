@@ -109,7 +109,7 @@ pub fn parse<R: Read>(
 mod tests {
     use super::*;
     use crate::model::{EventKind, SourceKind};
-    use crate::parse::logs::{parse_log, LogTz};
+    use crate::parse::logs::{parse_log, ParseOptions};
     use crate::parse::markers::Markers;
 
     pub const HEADER: &str = "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data";
@@ -122,13 +122,7 @@ mod tests {
             "{HEADER}\r\nEventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , {ft}, 0, 0, 65536\r\nLync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, \"EWS SendItem https://mail.contoso.com/EWS/Exchange.asmx\", \"status=401\"\r\nLync, Info, 11, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 42, 10, 20, lost 401 packets\r\n"
         );
         let m = Markers::builtin().expect("m");
-        let opts = ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = ParseOptions::utc(&m);
         let o = parse_log(
             s.as_bytes(),
             SourceKind::TracerptCsv,

@@ -256,7 +256,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
 mod tests {
     use super::*;
     use crate::model::{EventKind, SourceKind};
-    use crate::parse::logs::{parse_log, LogTz};
+    use crate::parse::logs::{parse_log, ParseOptions};
     use crate::parse::markers::Markers;
 
     pub const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
@@ -288,13 +288,7 @@ mod tests {
 
     fn run(s: &[u8]) -> LogOutput {
         let m = Markers::builtin().expect("m");
-        let opts = ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = ParseOptions::utc(&m);
         parse_log(s, SourceKind::TracerptXml, Path::new("t.xml"), &opts).expect("parse")
     }
 

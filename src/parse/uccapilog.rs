@@ -107,7 +107,8 @@ struct ReadStats {
 }
 
 /// Read lines into records (header, continuation lines, SIP block direction), find the marker
-/// literals in each, and hand them over in batches: `put` takes a full batch and may give back a used one to refill.
+/// literals in each, and hand them over in batches: `put` takes a full batch and may give
+/// back a used one to refill.
 fn read_records<R: Read>(
     lines: &mut LineReader<R>,
     tz: super::logs::LogTz,
@@ -131,8 +132,8 @@ fn read_records<R: Read>(
         if !rec.is_empty() {
             *bytes += rec.text().len();
             markers.prescan(rec);
-            let mut next = spare.pop().unwrap_or_default();
-            next.clear();
+            // Spare records were emptied by `trim_capacity`.
+            let next = spare.pop().unwrap_or_default();
             batch.push(std::mem::replace(rec, next));
         }
         if !batch.is_empty() && (last || batch.len() >= BATCH_RECORDS || *bytes >= BATCH_BYTES) {
@@ -292,13 +293,7 @@ CSeq: 1 INVITE\r
 
     fn run(bytes: &[u8]) -> crate::parse::logs::LogOutput {
         let m = Markers::builtin().expect("markers");
-        let opts = ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = ParseOptions::utc(&m);
         parse_log(
             bytes,
             SourceKind::Uccapilog,
@@ -424,13 +419,7 @@ CSeq: 1 INVITE\r
             log.push(b'\n');
         }
         let m = Markers::builtin().expect("markers");
-        let opts = crate::parse::logs::ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: None,
-            profile: None,
-            accounts: &[],
-        };
+        let opts = crate::parse::logs::ParseOptions::utc(&m);
         let run = |pipelined: bool| {
             parse_with(&mut lines_of(&log), Path::new("p.log"), &opts, pipelined).expect("parse")
         };
