@@ -6,9 +6,9 @@
 //! `cargo bench --bench ui_frame` (SPOOLSCOPE_BENCH_UI_ITEMS / _EVENTS change the size).
 
 use chrono::{Duration as CDuration, FixedOffset, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::Terminal;

@@ -11,7 +11,7 @@
 pub fn ansi_ready() -> bool {
     #[cfg(windows)]
     {
-        crossterm::ansi_support::supports_ansi()
+        ratatui::crossterm::ansi_support::supports_ansi()
     }
     #[cfg(not(windows))]
     {

@@ -54,9 +54,10 @@ pub struct Ews {
 /// `Err`: it is one, but not a single record could be read.
 pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
     let mut reader = Reader::from_str(text);
-    reader.config_mut().trim_text(true);
     reader.config_mut().check_end_names = false;
+    reader.config_mut().allow_dangling_amp = true;
     let mut st = State::default();
+    let mut pending = super::xml::TextBuf::default();
     let mut stack: Vec<String> = Vec::new();
     // Index in `stack` of the element that opened the current item / folder.
     let mut item_at: Option<usize> = None;
@@ -77,6 +78,17 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                 break;
             }
         };
+        match &ev {
+            Event::Text(e) => pending.push_text(e),
+            Event::GeneralRef(e) => pending.push_ref(e),
+            Event::CData(e) => pending.push_cdata(e),
+            Event::Comment(_) | Event::PI(_) => {}
+            _ => {
+                if let Some(v) = pending.take() {
+                    take_text(&mut st, &stack, item_at, folder_at, &v);
+                }
+            }
+        }
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let opens = matches!(ev, Event::Start(_));
@@ -156,17 +168,6 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                 if folder_at.is_some_and(|d| stack.len() <= d) {
                     folder_at = None;
                 }
-            }
-            Event::Text(ref e) => {
-                let v = e
-                    .unescape()
-                    .map(|c| c.into_owned())
-                    .unwrap_or_else(|_| String::from_utf8_lossy(e.as_ref()).into_owned());
-                take_text(&mut st, &stack, item_at, folder_at, v.trim());
-            }
-            Event::CData(ref e) => {
-                let v = String::from_utf8_lossy(e.as_ref()).into_owned();
-                take_text(&mut st, &stack, item_at, folder_at, v.trim());
             }
             Event::Eof => {
                 if !stack.is_empty() {

@@ -171,9 +171,10 @@ use super::xml::{attr, local};
 /// the text is not XML at all (no element could be read).
 fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
     let mut reader = Reader::from_str(t);
-    reader.config_mut().trim_text(true);
     reader.config_mut().check_end_names = false;
+    reader.config_mut().allow_dangling_amp = true;
     let mut stack: Vec<String> = Vec::new();
+    let mut pending = super::xml::TextBuf::default();
     let mut elements = 0usize;
     let mut f = Fields::default();
     let (mut sender, mut created) = (None::<String>, None::<String>);
@@ -194,6 +195,17 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
                 break;
             }
         };
+        match &ev {
+            Event::Text(e) => pending.push_text(e),
+            Event::GeneralRef(e) => pending.push_ref(e),
+            Event::CData(e) => pending.push_cdata(e),
+            Event::Comment(_) | Event::PI(_) => {}
+            _ => {
+                if let Some(v) = pending.take() {
+                    take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
+                }
+            }
+        }
         match ev {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let opens = matches!(ev, Event::Start(_));
@@ -246,17 +258,6 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
             }
             Event::End(_) => {
                 stack.pop();
-            }
-            Event::Text(e) => {
-                let v = e
-                    .unescape()
-                    .map(|c| c.into_owned())
-                    .unwrap_or_else(|_| String::from_utf8_lossy(e.as_ref()).into_owned());
-                take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
-            }
-            Event::CData(e) => {
-                let v = String::from_utf8_lossy(e.as_ref()).into_owned();
-                take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
             }
             Event::DocType(_) => out
                 .heuristics

@@ -36,6 +36,7 @@ fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
         Event::Decl(b) => b,
         Event::PI(b) => b,
         Event::DocType(b) => b,
+        Event::GeneralRef(b) => b,
         Event::Eof => &[],
     }
 }
@@ -46,7 +47,7 @@ fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
         .map(|a| {
             let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
             let v = a
-                .unescape_value()
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())
                 .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
             (k, v)
@@ -116,6 +117,24 @@ fn finish(
     emit(c, rec, hits, path, opts, out);
 }
 
+/// The text of an element inside an event: where it goes by the element's name.
+fn take_text(cur: &mut Ev, stack: &[String], at: u64, text: &str) {
+    let top = stack.last().map(String::as_str).unwrap_or("");
+    let in_user = stack.iter().any(|s| s == "UserData");
+    match top {
+        "EventID" => cur.event_id = text.to_string(),
+        "Level" if !in_user => cur.level = text.to_string(),
+        "Data" => {
+            let (l, n) = cur.data_name.clone().unwrap_or((at, String::new()));
+            cur.data.push((l, n, text.to_string()));
+        }
+        "Message" => cur.data.push((at, String::new(), text.to_string())),
+        "EventPayload" | "ErrorCode" => {}
+        other if in_user => cur.data.push((at, other.to_string(), text.to_string())),
+        _ => {}
+    }
+}
+
 pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut out = LogOutput::default();
     let mut c = Classifier::new(opts.markers);
@@ -127,6 +146,8 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut line: u64 = 1;
     let mut stack: Vec<String> = Vec::new();
     let mut ev: Option<Ev> = None;
+    let mut pending = super::xml::TextBuf::default();
+    let mut pending_at = line;
     loop {
         buf.clear();
         let at = line;
@@ -141,6 +162,23 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             }
         };
         line += memchr::memchr_iter(b'\n', raw(&e)).count() as u64;
+        match &e {
+            Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if pending.is_empty() => {
+                pending_at = at;
+            }
+            _ => {}
+        }
+        match &e {
+            Event::Text(t) => pending.push_text(t),
+            Event::GeneralRef(r) => pending.push_ref(r),
+            // CDATA was not read before quick-xml split text at references; keep it that way.
+            Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+            _ => {
+                if let (Some(cur), Some(t)) = (ev.as_mut(), pending.take()) {
+                    take_text(cur, &stack, pending_at, &t);
+                }
+            }
+        }
         match &e {
             Event::Start(b) | Event::Empty(b) => {
                 let name = String::from_utf8_lossy(b.local_name().as_ref()).into_owned();
@@ -194,33 +232,6 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
                 } else if name == "Event" {
                     if let Some(done) = ev.take() {
                         finish(done, &mut c, &mut rec, &mut hits, path, opts, &mut out);
-                    }
-                }
-            }
-            Event::Text(t) => {
-                if let Some(cur) = ev.as_mut() {
-                    let text = t
-                        .unescape()
-                        .map(|s| s.into_owned())
-                        .unwrap_or_else(|_| String::from_utf8_lossy(t).into_owned());
-                    let text = text.trim();
-                    if !text.is_empty() {
-                        let top = stack.last().map(String::as_str).unwrap_or("");
-                        let in_user = stack.iter().any(|s| s == "UserData");
-                        match top {
-                            "EventID" => cur.event_id = text.to_string(),
-                            "Level" if !in_user => cur.level = text.to_string(),
-                            "Data" => {
-                                let (l, n) = cur.data_name.clone().unwrap_or((at, String::new()));
-                                cur.data.push((l, n, text.to_string()));
-                            }
-                            "Message" => cur.data.push((at, String::new(), text.to_string())),
-                            "EventPayload" | "ErrorCode" => {}
-                            other if in_user => {
-                                cur.data.push((at, other.to_string(), text.to_string()))
-                            }
-                            _ => {}
-                        }
                     }
                 }
             }

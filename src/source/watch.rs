@@ -133,10 +133,9 @@ fn watch_all<W: notify::Watcher>(
 ) -> Result<usize, String> {
     let mut n = 0;
     for dir in dirs.iter().filter(|d| d.is_dir()) {
-        d.watcher()
-            .watch(dir, RecursiveMode::NonRecursive)
+        // The debouncer keeps its own list of roots (notify-debouncer-full 0.6+).
+        d.watch(dir, RecursiveMode::NonRecursive)
             .map_err(|e| format!("{}: {e}", dir.display()))?;
-        d.cache().add_root(dir, RecursiveMode::NonRecursive);
         n += 1;
     }
     Ok(n)

@@ -12,7 +12,7 @@ use crate::sanitize;
 use crate::source::scan::Scan;
 use crate::source::watch;
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use regex::Regex;
 use std::path::PathBuf;
 

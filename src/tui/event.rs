@@ -4,7 +4,7 @@
 use crate::source::scan::Scan;
 use crate::source::watch::{WatchMode, WatchMsg};
 use chrono::{DateTime, Utc};
-use crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
@@ -65,7 +65,7 @@ impl From<WatchMsg> for SourceEvent {
 /// Read terminal input forever (the thread ends with the process).
 pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
     std::thread::spawn(move || loop {
-        let ev = match crossterm::event::read() {
+        let ev = match ratatui::crossterm::event::read() {
             Ok(e) => e,
             Err(_) => {
                 let _ = tx.send(Event::Quit);
@@ -73,9 +73,11 @@ pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
             }
         };
         let out = match ev {
-            crossterm::event::Event::Key(k) if k.kind != KeyEventKind::Release => Event::Key(k),
-            crossterm::event::Event::Mouse(m) if mouse => Event::Mouse(m),
-            crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
+            ratatui::crossterm::event::Event::Key(k) if k.kind != KeyEventKind::Release => {
+                Event::Key(k)
+            }
+            ratatui::crossterm::event::Event::Mouse(m) if mouse => Event::Mouse(m),
+            ratatui::crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
             _ => continue,
         };
         if tx.send(out).is_err() {

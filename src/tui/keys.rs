@@ -2,7 +2,7 @@
 //! from [`ACTIONS`], so what the screen says is what the keys do. Keys can be rebound in the
 //! config file (`[keys]` table: `action = ["key", …]`).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::collections::BTreeMap;
 use std::fmt;
 

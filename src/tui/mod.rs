@@ -19,12 +19,12 @@ use crate::model::ScanError;
 use crate::source::scan::{self, ScanConfig};
 use crate::source::watch::{self, Applied, Watcher};
 use app::{App, Cmd};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
-use crossterm::terminal::{
-    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
-};
 use event::{Event, SourceEvent};
 use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
 use ratatui::Terminal;
 use std::io::{Stdout, Write};
 use std::path::PathBuf;
@@ -39,11 +39,11 @@ const FRAME: Duration = Duration::from_millis(33);
 /// Put the terminal back: cooked mode, main screen, cursor, no mouse capture.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
-    let _ = crossterm::execute!(
+    let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         DisableMouseCapture,
         LeaveAlternateScreen,
-        crossterm::cursor::Show
+        ratatui::crossterm::cursor::Show
     );
 }
 
@@ -62,15 +62,19 @@ impl TerminalGuard {
         }));
         enable_raw_mode()?;
         let mut out = std::io::stdout();
-        let res = crossterm::execute!(out, EnterAlternateScreen, crossterm::cursor::Hide)
-            .and_then(|_| {
-                if mouse {
-                    crossterm::execute!(out, EnableMouseCapture)
-                } else {
-                    Ok(())
-                }
-            })
-            .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
+        let res = ratatui::crossterm::execute!(
+            out,
+            EnterAlternateScreen,
+            ratatui::crossterm::cursor::Hide
+        )
+        .and_then(|_| {
+            if mouse {
+                ratatui::crossterm::execute!(out, EnableMouseCapture)
+            } else {
+                Ok(())
+            }
+        })
+        .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
         match res {
             Ok(terminal) => Ok(TerminalGuard { terminal }),
             Err(e) => {

@@ -10,8 +10,8 @@ use crate::model::{
     SourceKind,
 };
 use chrono::{DateTime, Duration as CDuration, FixedOffset, TimeZone, Utc};
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::style::Modifier;
 use ratatui::Terminal;
 use std::path::PathBuf;
