@@ -31,10 +31,19 @@ Examples:
 Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or
 nothing could be scanned.";
 
+/// What `--version` prints after the name: the version, then the build (commit when built from
+/// git, target triple, profile), as bug reports need it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SPOOLSCOPE_BUILD"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "spoolscope",
-    version,
+    version = VERSION,
     about = "Find out why Skype for Business / Lync offline IMs and conversation history never reach Exchange",
     long_about = "Find out why Skype for Business / Lync offline IMs and conversation history \
 never reach Exchange.\n\nspoolscope finds every History Spooler under the given paths, reads what \
@@ -125,6 +134,17 @@ pub enum Command {
         #[command(subcommand)]
         what: GenWhat,
     },
+    /// Print a shell completion script to stdout (see the README for where each shell loads it).
+    #[command(
+        after_help = "Examples:\n  spoolscope completions powershell >> $PROFILE\n  spoolscope completions bash > ~/.local/share/bash-completion/completions/spoolscope\n  spoolscope completions zsh > ~/.zfunc/_spoolscope"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to stdout: `spoolscope manpage > spoolscope.1`.
+    Manpage,
     /// Build a realistic sample workstation in a temporary folder and run on it.
     Demo {
         /// Print the report of the demo instead of opening the interactive view.
@@ -300,6 +320,11 @@ pub struct ScanOpts {
     /// Window around an item's write time in which log events count as related [default: 5m].
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub window: Option<Duration>,
+
+    /// Append a timestamped log of what the scan, the parsers and the watcher decided to FILE
+    /// (for support; never inside a scanned folder).
+    #[arg(long, value_name = "FILE")]
+    pub debug_log: Option<PathBuf>,
 }
 
 /// The log part of the scan settings: flags over the config file over defaults.
@@ -512,6 +537,42 @@ pub fn resolve_roots(
     Ok((roots, errors))
 }
 
+/// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one).
+fn start_debug_log(opts: &ScanOpts, roots: &[PathBuf]) -> Result<(), Fatal> {
+    if let Some(p) = &opts.debug_log {
+        crate::debuglog::start(p, roots).map_err(Fatal)?;
+    }
+    Ok(())
+}
+
+/// `spoolscope completions SHELL`: the script for that shell, generated from the flags.
+fn completions_cmd(shell: clap_complete::Shell) -> Result<i32, Fatal> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "spoolscope", &mut buf);
+    write_stdout(&buf)
+}
+
+/// `spoolscope manpage`: the man page in roff, generated from the flags.
+fn manpage_cmd() -> Result<i32, Fatal> {
+    use clap::CommandFactory;
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(|e| Fatal(format!("cannot render the man page: {e}")))?;
+    write_stdout(&buf)
+}
+
+/// Write generated text to stdout; a closed pipe is not an error.
+fn write_stdout(buf: &[u8]) -> Result<i32, Fatal> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(buf).and_then(|_| out.flush()) {
+        Ok(()) => Ok(EXIT_OK),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),
+        Err(e) => Err(Fatal(format!("cannot write: {e}"))),
+    }
+}
+
 /// The pipeline: scan → model → diagnose.
 pub fn analyse(roots: &[PathBuf], settings: &Settings) -> (scan::Scan, Vec<Finding>) {
     let s = scan::scan(roots, &settings.scan);
@@ -561,6 +622,7 @@ fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let settings = Settings::resolve(opts, real_now)?;
     let (roots, pre_errors) = resolve_roots(targets, &settings)?;
+    start_debug_log(opts, &roots)?;
     let (mut s, mut findings) = analyse(&roots, &settings);
     if s.roots_ok == 0 {
         for e in &s.model.errors {
@@ -591,6 +653,7 @@ fn bundle_cmd(
     let settings = Settings::resolve(opts, real_now)?;
     let (roots, pre_errors) = resolve_roots(targets, &settings)?;
     let out = crate::bundle::check_output(&bopts, &roots).map_err(|e| Fatal(e.to_string()))?;
+    start_debug_log(opts, &roots)?;
     let (mut s, findings) = analyse(&roots, &settings);
     if s.roots_ok == 0 {
         return Err(Fatal("nothing could be scanned".into()));
@@ -674,6 +737,7 @@ fn watch_cmd(
     }
     let settings = Settings::resolve(opts, Utc::now())?;
     let (roots, _) = resolve_roots(targets, &settings)?;
+    start_debug_log(opts, &roots)?;
     crate::headless::run(
         roots,
         &settings,
@@ -685,6 +749,7 @@ fn watch_cmd(
 fn tui_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let settings = Settings::resolve(opts, Utc::now())?;
     let (roots, pre_errors) = resolve_roots(targets, &settings)?;
+    start_debug_log(opts, &roots)?;
     crate::tui::run(roots, &settings, pre_errors)
 }
 
@@ -694,6 +759,7 @@ fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     let dir = crate::demo::build(settings.clock.now)
         .map_err(|e| Fatal(format!("cannot build the demo workstation: {e}")))?;
     let roots = vec![dir.path().to_path_buf()];
+    start_debug_log(opts, &roots)?;
     if !report && std::io::stdout().is_terminal() {
         // The temporary folder lives until the UI returns.
         let code = crate::tui::run(roots, &settings, Vec::new());
@@ -724,7 +790,10 @@ pub fn main() -> i32 {
         | Some(Command::Demo { opts, .. })
         | Some(Command::Bundle { opts, .. })
         | Some(Command::Watch { opts, .. }) => opts,
-        Some(Command::Fleet { .. }) | Some(Command::Gen { .. }) => &default_opts,
+        Some(Command::Fleet { .. })
+        | Some(Command::Gen { .. })
+        | Some(Command::Completions { .. })
+        | Some(Command::Manpage) => &default_opts,
         None => &cli.opts,
     };
     if opts.print_config_template {
@@ -750,6 +819,8 @@ pub fn main() -> i32 {
             },
         ),
         Some(Command::Gen { what }) => gen_cmd(what),
+        Some(Command::Completions { shell }) => completions_cmd(*shell),
+        Some(Command::Manpage) => manpage_cmd(),
         Some(Command::Watch {
             targets,
             opts,

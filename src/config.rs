@@ -201,20 +201,53 @@ pub fn default_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os("SPOOLSCOPE_CONFIG") {
         return Some(PathBuf::from(p));
     }
-    let base = if cfg!(windows) {
-        std::env::var_os("APPDATA").map(PathBuf::from)
-    } else {
-        std::env::var_os("XDG_CONFIG_HOME")
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-    }?;
-    let p = base.join("spoolscope").join("config.toml");
+    let p = user_config_file(|k| std::env::var_os(k), cfg!(windows))?;
     p.is_file().then_some(p)
+}
+
+/// Where the user's config file would be, from the environment `var`: `%APPDATA%` on Windows,
+/// else `$XDG_CONFIG_HOME`, else `$HOME/.config`. An empty or relative `XDG_CONFIG_HOME` is
+/// ignored, as the XDG Base Directory specification says (a relative one would depend on the
+/// folder spoolscope was started from).
+fn user_config_file(
+    var: impl Fn(&str) -> Option<std::ffi::OsString>,
+    windows: bool,
+) -> Option<PathBuf> {
+    let base = if windows {
+        var("APPDATA").map(PathBuf::from)
+    } else {
+        var("XDG_CONFIG_HOME")
+            .map(PathBuf::from)
+            .filter(|p| p.is_absolute())
+            .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".config")))
+    }?;
+    Some(base.join("spoolscope").join("config.toml"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_or_relative_xdg_config_home_is_ignored() {
+        let env = |xdg: &'static str| {
+            move |k: &str| match k {
+                "XDG_CONFIG_HOME" => Some(std::ffi::OsString::from(xdg)),
+                "HOME" => Some(std::ffi::OsString::from("/home/u")),
+                _ => None,
+            }
+        };
+        let home = Some(PathBuf::from("/home/u/.config/spoolscope/config.toml"));
+        assert_eq!(user_config_file(env(""), false), home);
+        assert_eq!(user_config_file(env("relative/cfg"), false), home);
+        assert_eq!(user_config_file(env("./cfg"), false), home);
+        assert_eq!(
+            user_config_file(env("/etc/xdg-u"), false),
+            Some(PathBuf::from("/etc/xdg-u/spoolscope/config.toml"))
+        );
+        let none = |_: &str| None;
+        assert_eq!(user_config_file(none, false), None);
+    }
 
     #[test]
     fn template_parses_and_is_all_defaults() {

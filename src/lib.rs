@@ -12,6 +12,7 @@ pub mod config;
 pub mod console;
 pub mod corpus;
 pub mod corpus_tree;
+pub mod debuglog;
 pub mod demo;
 pub mod diagnose;
 pub mod duration;

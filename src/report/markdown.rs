@@ -6,14 +6,29 @@ use crate::model::{Finding, Item};
 use crate::sanitize;
 use std::io::{self, Write};
 
-/// Escape Markdown punctuation in sanitised text so a file name cannot inject formatting.
+/// Escape Markdown punctuation in sanitised text so a file name cannot inject formatting. `&`
+/// is escaped too: a renderer would turn `&#27;` or `&#x7;` into a control character after
+/// spoolscope sanitised the text.
 pub fn md(s: &str) -> String {
     let s = sanitize::line(s);
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
             c,
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '!' | '~' | '{' | '}'
+            '\\' | '`'
+                | '*'
+                | '_'
+                | '['
+                | ']'
+                | '<'
+                | '>'
+                | '|'
+                | '#'
+                | '!'
+                | '~'
+                | '{'
+                | '}'
+                | '&'
         ) {
             out.push('\\');
         }
@@ -276,5 +291,12 @@ mod tests {
     #[test]
     fn md_escapes_formatting() {
         assert_eq!(md("*bold* [x](y)"), "\\*bold\\* \\[x\\](y)");
+    }
+
+    /// An entity reference cannot come alive in a renderer: every `&` is escaped.
+    #[test]
+    fn md_escapes_entity_references() {
+        assert_eq!(md("a &#27;[2J &amp; b"), "a \\&\\#27;\\[2J \\&amp; b");
+        assert_eq!(md("&#x7;&bel;"), "\\&\\#x7;\\&bel;");
     }
 }

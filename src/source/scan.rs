@@ -77,10 +77,82 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
     let roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
     super::logs::scan_logs(&d.other_files, &mut model, config);
+    log_decisions(&model, roots.len(), roots_ok);
     Scan {
         model,
         other_files: d.other_files,
         roots_ok,
+    }
+}
+
+/// `--debug-log`: what the scan found and how each file was read (nothing when no log is on).
+fn log_decisions(model: &Model, roots: usize, roots_ok: usize) {
+    if !log::log_enabled!(log::Level::Debug) {
+        return;
+    }
+    log::debug!(
+        "scan: {roots_ok} of {roots} roots readable; {} accounts, {} spooled items, {} sources, {} log events, {} errors",
+        model.accounts.len(),
+        model.items.len(),
+        model.sources.len(),
+        model.events.len(),
+        model.errors.len()
+    );
+    for a in &model.accounts {
+        log::debug!(
+            "account {} ({:?}, profile {:?}): {} spooler {}",
+            a.address,
+            a.client,
+            a.profile,
+            a.dir.display(),
+            a.spooler
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "none".into())
+        );
+    }
+    for it in &model.items {
+        log::debug!(
+            "item {}: read as {:?} ({:?}), {} bytes{}{}",
+            it.path.display(),
+            it.format,
+            it.encoding,
+            it.size,
+            if it.truncated {
+                ", cut at the read cap"
+            } else {
+                ""
+            },
+            if it.heuristics.is_empty() {
+                String::new()
+            } else {
+                format!(", heuristics: {}", it.heuristics.join(", "))
+            }
+        );
+    }
+    for src in &model.sources {
+        if let Some(l) = &src.log {
+            log::debug!(
+                "log {}: {:?} by {}, {}, {} records, {} skipped",
+                src.path.display(),
+                src.kind,
+                l.detected_by,
+                l.encoding,
+                src.records,
+                src.skipped
+            );
+        }
+    }
+    for m in &model.mailbox {
+        log::debug!(
+            "mailbox evidence {}: {:?} ({:?})",
+            m.path.display(),
+            m.kind,
+            m.format
+        );
+    }
+    for e in &model.errors {
+        log::debug!("error {}: {}", e.path.display(), e.message);
     }
 }
 

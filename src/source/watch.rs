@@ -121,6 +121,7 @@ fn handler(on: impl Fn(WatchMsg) + Send + 'static) -> impl FnMut(DebounceEventRe
         }
         Err(errs) => {
             for e in errs {
+                log::warn!("watch: notify reported an error: {e}");
                 on(WatchMsg::Error(e.to_string()));
             }
         }
@@ -215,6 +216,7 @@ where
 {
     if let Some(interval) = poll {
         let (d, n) = start_poll(dirs, interval, on)?;
+        log::debug!("watch: polling {n} folders every {interval:?}");
         return Ok(Watcher {
             mode: WatchMode::Poll(interval),
             watched: n,
@@ -231,6 +233,12 @@ where
     )
     .map_err(|e| e.to_string())
     .and_then(|mut d| watch_all(&mut d, dirs).map(|n| (d, n)));
+    match &native {
+        Ok((_, n)) => log::debug!("watch: native notifications on {n} folders"),
+        Err(reason) => {
+            log::debug!("watch: native watching failed ({reason}); polling every {DEFAULT_POLL:?}")
+        }
+    }
     match native {
         Ok((d, n)) => Ok(Watcher {
             mode: WatchMode::Native,
@@ -325,7 +333,9 @@ pub struct Applied {
 pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
     let mut out = Applied::default();
     for p in paths {
-        match classify(model, p) {
+        let change = classify(model, p);
+        log::debug!("watch: {} changed: {change:?}", p.display());
+        match change {
             Change::Item { account, path } => {
                 apply_item(model, account, &path);
                 out.items_changed = true;

@@ -1002,7 +1002,12 @@ impl App {
         if let Popup::Export(stage) = &self.popup {
             return self.export_key(stage.clone(), k);
         }
-        match self.keymap.action(&k) {
+        let scope = if self.view == View::Log && self.log.raw.is_some() {
+            super::keys::Scope::Raw
+        } else {
+            super::keys::Scope::Everywhere
+        };
+        match self.keymap.action_in(&k, scope) {
             Some(a) => {
                 self.status = None;
                 self.act(a)
@@ -1309,6 +1314,19 @@ impl App {
                 return vec![Cmd::Rescan];
             }
             Action::Export => self.popup = Popup::Export(ExportStage::Format),
+            Action::ScrollLeft | Action::ScrollRight | Action::ColumnZero | Action::Wrap => {
+                if let Some(raw) = &mut self.log.raw {
+                    use super::rawlog::{HSCROLL_MAX, HSCROLL_STEP};
+                    match a {
+                        Action::ScrollLeft => raw.col = raw.col.saturating_sub(HSCROLL_STEP),
+                        Action::ScrollRight => {
+                            raw.col = (raw.col + HSCROLL_STEP).min(HSCROLL_MAX);
+                        }
+                        Action::ColumnZero => raw.col = 0,
+                        _ => raw.wrap = !raw.wrap,
+                    }
+                }
+            }
             Action::Copy => match self.selected_finding() {
                 Some(f) => {
                     let text = Self::finding_text(f, self.reveal);

@@ -40,6 +40,20 @@ pub enum Action {
     Rescan,
     Export,
     Copy,
+    ScrollLeft,
+    ScrollRight,
+    ColumnZero,
+    Wrap,
+}
+
+/// Where an action's keys work. A key may be bound once everywhere and once more in the raw
+/// lines of a log: while those are shown, their binding wins (`w` wraps there and exports
+/// everywhere else; `Home` goes back to column 0 there and to the first row elsewhere).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Scope {
+    Everywhere,
+    /// The raw lines of a log file (`v` or Enter on an event in the log view).
+    Raw,
 }
 
 /// One action's entry: config name, default keys, help text, short key-bar label.
@@ -49,6 +63,7 @@ pub struct ActionInfo {
     pub keys: &'static [&'static str],
     pub help: &'static str,
     pub short: &'static str,
+    pub scope: Scope,
 }
 
 const fn a(
@@ -64,6 +79,25 @@ const fn a(
         keys,
         help,
         short,
+        scope: Scope::Everywhere,
+    }
+}
+
+/// An action of the raw lines view only (see [`Scope::Raw`]).
+const fn raw(
+    action: Action,
+    name: &'static str,
+    keys: &'static [&'static str],
+    help: &'static str,
+    short: &'static str,
+) -> ActionInfo {
+    ActionInfo {
+        action,
+        name,
+        keys,
+        help,
+        short,
+        scope: Scope::Raw,
     }
 }
 
@@ -250,6 +284,34 @@ pub const ACTIONS: &[ActionInfo] = &[
         "copy finding (OSC 52)",
         "copy",
     ),
+    raw(
+        Action::ScrollLeft,
+        "scroll-left",
+        &["left"],
+        "raw lines: 8 columns left",
+        "left",
+    ),
+    raw(
+        Action::ScrollRight,
+        "scroll-right",
+        &["right"],
+        "raw lines: 8 columns right",
+        "right",
+    ),
+    raw(
+        Action::ColumnZero,
+        "column-zero",
+        &["0", "home"],
+        "raw lines: back to column 0",
+        "col 0",
+    ),
+    raw(
+        Action::Wrap,
+        "wrap",
+        &["w"],
+        "raw lines: wrap long lines on/off",
+        "wrap",
+    ),
 ];
 
 pub fn info(action: Action) -> &'static ActionInfo {
@@ -401,30 +463,45 @@ impl KeyMap {
     pub fn with_overrides(overrides: &BTreeMap<String, Vec<String>>) -> Result<KeyMap, String> {
         let mut map = KeyMap::default();
         for (name, keys) in overrides {
-            let Some(info) = ACTIONS.iter().find(|i| i.name == name) else {
+            let Some(wanted) = ACTIONS.iter().find(|i| i.name == name) else {
                 return Err(format!("keys: unknown action '{name}'"));
             };
             let specs = keys
                 .iter()
                 .map(|k| KeySpec::parse(k).map_err(|e| format!("keys.{name}: {e}")))
                 .collect::<Result<Vec<_>, _>>()?;
-            // A key given to this action is taken away from any other.
-            for (_, ks) in map.bindings.iter_mut() {
-                ks.retain(|k| !specs.contains(k));
+            // A key given to this action is taken away from any other of the same scope.
+            for (a, ks) in map.bindings.iter_mut() {
+                if info(*a).scope == wanted.scope {
+                    ks.retain(|k| !specs.contains(k));
+                }
             }
-            if let Some(b) = map.bindings.iter_mut().find(|(a, _)| *a == info.action) {
+            if let Some(b) = map.bindings.iter_mut().find(|(a, _)| *a == wanted.action) {
                 b.1 = specs;
             }
         }
         Ok(map)
     }
 
-    /// The action bound to a key event, if any.
+    /// The action bound to a key event everywhere, if any.
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
-        self.bindings
-            .iter()
-            .find(|(_, ks)| ks.iter().any(|k| k.matches(ev)))
-            .map(|(a, _)| *a)
+        self.action_in(ev, Scope::Everywhere)
+    }
+
+    /// The action bound to a key event where `scope` is shown: a binding of that scope first,
+    /// then one that works everywhere.
+    pub fn action_in(&self, ev: &KeyEvent, scope: Scope) -> Option<Action> {
+        let find = |want: Scope| {
+            self.bindings
+                .iter()
+                .filter(|(a, _)| info(*a).scope == want)
+                .find(|(_, ks)| ks.iter().any(|k| k.matches(ev)))
+                .map(|(a, _)| *a)
+        };
+        match scope {
+            Scope::Everywhere => find(Scope::Everywhere),
+            Scope::Raw => find(Scope::Raw).or_else(|| find(Scope::Everywhere)),
+        }
     }
 
     pub fn keys(&self, action: Action) -> &[KeySpec] {
@@ -525,11 +602,37 @@ mod tests {
     fn no_key_is_bound_twice() {
         let m = KeyMap::default();
         let mut seen = std::collections::HashSet::new();
-        for (_, ks) in &m.bindings {
+        for (a, ks) in &m.bindings {
             for k in ks {
-                assert!(seen.insert(*k), "{k} bound twice");
+                assert!(seen.insert((info(*a).scope, *k)), "{k} bound twice");
             }
         }
+    }
+
+    /// In the raw lines, their own keys win; everywhere else the general ones do, and the
+    /// general keys the raw view does not take keep working there.
+    #[test]
+    fn raw_keys_shadow_general_ones_only_in_the_raw_view() {
+        let m = KeyMap::default();
+        let w = key(KeyCode::Char('w'), KeyModifiers::NONE);
+        let home = key(KeyCode::Home, KeyModifiers::NONE);
+        let right = key(KeyCode::Right, KeyModifiers::NONE);
+        assert_eq!(m.action(&w), Some(Action::Export));
+        assert_eq!(m.action_in(&w, Scope::Raw), Some(Action::Wrap));
+        assert_eq!(m.action(&home), Some(Action::Top));
+        assert_eq!(m.action_in(&home, Scope::Raw), Some(Action::ColumnZero));
+        assert_eq!(m.action(&right), None);
+        assert_eq!(m.action_in(&right, Scope::Raw), Some(Action::ScrollRight));
+        let j = key(KeyCode::Char('j'), KeyModifiers::NONE);
+        assert_eq!(m.action_in(&j, Scope::Raw), Some(Action::Down));
+        // Rebinding a raw key takes it from raw actions only.
+        let mut o = BTreeMap::new();
+        o.insert("wrap".to_string(), vec!["y".to_string()]);
+        let m = KeyMap::with_overrides(&o).expect("valid");
+        let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(m.action(&y), Some(Action::Copy));
+        assert_eq!(m.action_in(&y, Scope::Raw), Some(Action::Wrap));
+        assert_eq!(m.action_in(&w, Scope::Raw), Some(Action::Export));
     }
 
     #[test]

@@ -28,7 +28,16 @@ pub struct RawView {
     generation: u64,
     /// Why the last read failed, shown in the title.
     pub error: Option<String>,
+    /// Display columns scrolled off to the left (`←`/`→`, by [`HSCROLL_STEP`]).
+    pub col: usize,
+    /// Long lines wrap instead of being cut at the right edge (`w`).
+    pub wrap: bool,
 }
+
+/// Columns one `←`/`→` moves the raw lines.
+pub const HSCROLL_STEP: usize = 8;
+/// The furthest the raw lines scroll right: past the longest line a log reader keeps.
+pub const HSCROLL_MAX: usize = 64 * 1024;
 
 impl RawView {
     /// Index `path` and put the cursor on `line` (1-based, as events count).
@@ -43,6 +52,8 @@ impl RawView {
             window: Window::default(),
             generation: 1,
             error: None,
+            col: 0,
+            wrap: false,
         })
     }
 

@@ -1069,6 +1069,107 @@ mod watching {
         assert_eq!(a.view, View::Log);
     }
 
+    /// In the raw lines, `→` shifts a long line by 8 columns (the title says by how much),
+    /// `←` and `Home`/`0` bring it back, and `w` wraps it over several rows; outside the raw
+    /// lines `w` still exports.
+    #[test]
+    fn raw_view_scrolls_sideways_and_wraps() {
+        let t = tree();
+        // Line 2 is 26 × 8 = 208 columns: blocks of eight, each named by its letter.
+        let long: String = ('a'..='z')
+            .map(|c| format!("{c}{c}{c}{c}{c}{c}{c}|"))
+            .collect();
+        fs::write(
+            &t.log,
+            format!("11/26/2026|10:00:00.000 1F68:C14 INFO :: first\n{long}\nlast\n"),
+        )
+        .expect("log");
+        let mut a = live_app(&t);
+        let k =
+            |a: &mut App, c: KeyCode| a.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
+        super::super::open_raw(&mut a, &t.log, 2);
+        a.view = View::Log;
+        super::super::prepare_frame(&mut a, 12);
+        let row = |screen: &str| -> String {
+            screen
+                .lines()
+                .find(|l| l.contains("▶2 "))
+                .map(|l| l.to_string())
+                .expect("line 2 on screen")
+        };
+        // Cut at the right edge: the first block shows, the last does not.
+        let screen = render(&a, 60, 12);
+        let before = row(&screen);
+        assert!(before.contains("aaaaaaa|bbbbbbb|"), "{screen}");
+        assert!(!screen.contains("zzzzzzz|"), "{screen}");
+        assert!(!screen.contains("col +"), "{screen}");
+
+        // → : everything moves 8 columns left, and the title names the offset.
+        k(&mut a, KeyCode::Right);
+        let screen = render(&a, 60, 12);
+        let after = row(&screen);
+        assert!(render(&a, 100, 12).contains("col +8"), "{screen}");
+        assert!(!after.contains("aaaaaaa"), "{after}");
+        let at = |r: &str, pat: &str| r.find(pat).map(|b| r[..b].chars().count());
+        assert_eq!(
+            at(&after, "bbbbbbb|"),
+            at(&before, "bbbbbbb|").map(|c| c - 8),
+            "\n{before}\n{after}"
+        );
+        assert_eq!(
+            at(&after, "ccccccc|"),
+            at(&before, "ccccccc|").map(|c| c - 8),
+            "\n{before}\n{after}"
+        );
+        k(&mut a, KeyCode::Right);
+        assert!(render(&a, 100, 12).contains("col +16"));
+        k(&mut a, KeyCode::Left);
+        assert!(render(&a, 100, 12).contains("col +8"));
+        k(&mut a, KeyCode::Home);
+        assert_eq!(row(&render(&a, 60, 12)), before, "Home: back to column 0");
+        k(&mut a, KeyCode::Right);
+        k(&mut a, KeyCode::Char('0'));
+        assert_eq!(row(&render(&a, 60, 12)), before, "0: back to column 0");
+        assert_eq!(
+            a.log.raw.as_ref().map(|r| r.sel),
+            Some(1),
+            "rows did not move"
+        );
+
+        // w: the whole line shows, over several rows, and the title says so.
+        let cmds = k(&mut a, KeyCode::Char('w'));
+        assert!(cmds.is_empty());
+        assert_eq!(a.popup, Popup::None, "w wraps here, it does not export");
+        let screen = render(&a, 60, 12);
+        assert!(render(&a, 100, 12).contains("· wrap"), "{screen}");
+        assert!(screen.contains("zzzzzzz|"), "{screen}");
+        let lines: Vec<&str> = screen.lines().collect();
+        let first = lines
+            .iter()
+            .position(|l| l.contains("aaaaaaa|"))
+            .expect("start of line 2");
+        let last = lines
+            .iter()
+            .position(|l| l.contains("zzzzzzz|"))
+            .expect("end of line 2");
+        assert!(
+            last >= first + 3,
+            "208 columns in < 60 take 4 rows\n{screen}"
+        );
+        assert!(
+            lines[last + 1].contains(" 3 last"),
+            "line 3 follows\n{screen}"
+        );
+        k(&mut a, KeyCode::Char('w'));
+        assert!(!render(&a, 60, 12).contains("zzzzzzz|"));
+
+        // Back in the events, w is export again.
+        k(&mut a, KeyCode::Esc);
+        assert!(a.log.raw.is_none());
+        k(&mut a, KeyCode::Char('w'));
+        assert!(matches!(a.popup, Popup::Export(_)), "{:?}", a.popup);
+    }
+
     #[test]
     fn classify_paths() {
         let t = tree();

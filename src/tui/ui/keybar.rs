@@ -39,7 +39,17 @@ pub fn context_actions(app: &App) -> Vec<Action> {
         }
         View::Findings => vec![Down, Open, Copy, Export, ViewOverview, Help, Quit],
         View::Log if app.log.raw.is_some() => {
-            vec![Down, PageDown, Follow, RawLines, Back, Help, Quit]
+            vec![
+                Down,
+                PageDown,
+                ScrollRight,
+                Wrap,
+                Follow,
+                RawLines,
+                Back,
+                Help,
+                Quit,
+            ]
         }
         View::Log => vec![
             Search,

@@ -12,6 +12,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
+use unicode_width::UnicodeWidthChar;
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
@@ -110,6 +111,11 @@ fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
     if raw.follow {
         head.push_str(" · follow");
     }
+    if raw.wrap {
+        head.push_str(" · wrap");
+    } else if raw.col > 0 {
+        head.push_str(&format!(" · col +{}", raw.col));
+    }
     if let Some(e) = &raw.error {
         head.push_str(&format!(" · {}", crate::sanitize::cell(e, 40)));
     }
@@ -124,32 +130,101 @@ fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
         return;
     }
     let h = inner.height as usize;
-    let off = scroll_for(raw.sel, h);
-    let gutter = (off + h).min(total).to_string().len();
+    let gutter = (raw.sel + h + 1).min(total).to_string().len();
+    // Columns left for the text after the mark and the line number.
+    let avail = (inner.width as usize).saturating_sub(gutter + 2).max(1);
     let re = app.log.search.regex.as_ref();
-    let lines: Vec<Line> = (off..(off + h).min(total))
-        .map(|i| {
-            let mark = if raw.mark == Some(i) { "▶" } else { " " };
-            let mut spans = vec![
-                Span::styled(mark.to_string(), t.key),
-                Span::styled(format!("{:>gutter$} ", i + 1), t.dim),
-            ];
-            match raw.line(i) {
-                Some(text) => {
-                    // Only what can show: a 64 KiB line is cut before it is sanitised.
-                    let cut = crate::sanitize::truncate(text, inner.width as usize * 2);
-                    spans.extend(highlight(shown_excerpt(&cut, app.reveal), re, t.base, t))
+    // The rows of line `i`: one (cut at the right edge, or scrolled by `col`), or as many as
+    // its wrapped text needs.
+    let rows_of = |i: usize| -> Vec<Line> {
+        let style = |l: Line<'static>| if i == raw.sel { l.style(t.selected) } else { l };
+        let pieces: Vec<String> = match raw.line(i) {
+            Some(text) => {
+                // Only what can show is sanitised: a 64 KiB line is cut first (two chars a
+                // column leaves room for wide characters).
+                let budget = if raw.wrap { avail * h } else { raw.col + avail };
+                let cut = crate::sanitize::truncate(text, budget * 2 + 1);
+                let shown = shown_excerpt(&cut, app.reveal);
+                if raw.wrap {
+                    wrap_cols(&shown, avail)
+                } else {
+                    vec![skip_cols(&shown, raw.col).to_string()]
                 }
-                None => spans.push(Span::styled("…", t.dim)),
             }
-            let mut l = Line::from(spans);
-            if i == raw.sel {
-                l = l.style(t.selected);
-            }
-            l
-        })
-        .collect();
+            None => vec!["…".to_string()],
+        };
+        pieces
+            .into_iter()
+            .enumerate()
+            .map(|(k, piece)| {
+                let mark = if k == 0 && raw.mark == Some(i) {
+                    "▶"
+                } else {
+                    " "
+                };
+                let number = if k == 0 {
+                    (i + 1).to_string()
+                } else {
+                    String::new()
+                };
+                let mut spans = vec![
+                    Span::styled(mark.to_string(), t.key),
+                    Span::styled(format!("{number:>gutter$} "), t.dim),
+                ];
+                if raw.line(i).is_some() {
+                    spans.extend(highlight(piece, re, t.base, t));
+                } else {
+                    spans.push(Span::styled(piece, t.dim));
+                }
+                style(Line::from(spans))
+            })
+            .collect()
+    };
+    let mut off = scroll_for(raw.sel, h);
+    let mut rows: Vec<Vec<Line>> = (off..=raw.sel.min(total - 1)).map(rows_of).collect();
+    // Wrapped lines take several rows: drop lines at the top until the cursor's line fits.
+    while off < raw.sel && rows.iter().map(Vec::len).sum::<usize>() > h {
+        rows.remove(0);
+        off += 1;
+    }
+    let mut next = raw.sel + 1;
+    while next < total && rows.iter().map(Vec::len).sum::<usize>() < h {
+        rows.push(rows_of(next));
+        next += 1;
+    }
+    let lines: Vec<Line> = rows.into_iter().flatten().take(h).collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `s` without its first `cols` display columns (a wide character cut in half is skipped whole).
+pub fn skip_cols(s: &str, cols: usize) -> &str {
+    let mut w = 0;
+    for (i, c) in s.char_indices() {
+        if w >= cols {
+            return &s[i..];
+        }
+        w += c.width().unwrap_or(0);
+    }
+    ""
+}
+
+/// `s` in pieces of at most `cols` display columns (at least one piece; a character wider
+/// than `cols` gets a piece of its own).
+pub fn wrap_cols(s: &str, cols: usize) -> Vec<String> {
+    let mut out = vec![String::new()];
+    let mut w = 0;
+    for c in s.chars() {
+        let cw = c.width().unwrap_or(0);
+        if w + cw > cols && w > 0 {
+            out.push(String::new());
+            w = 0;
+        }
+        if let Some(last) = out.last_mut() {
+            last.push(c);
+        }
+        w += cw;
+    }
+    out
 }
 
 pub fn render(f: &mut Frame, area: Rect, app: &App) {

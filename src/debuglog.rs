@@ -1,0 +1,69 @@
+//! `--debug-log FILE`: a timestamped log for support of what the scan, the parsers and the
+//! watcher decided, with the messages notify and its debouncer report through the `log`
+//! facade. Off by default (no logger is installed, so every `log::…!` call is a no-op); the
+//! file is appended to, never placed inside a scanned folder, and every line is sanitised.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+struct FileLogger {
+    out: Mutex<std::fs::File>,
+}
+
+impl log::Log for FileLogger {
+    fn enabled(&self, _: &log::Metadata<'_>) -> bool {
+        true
+    }
+
+    fn log(&self, record: &log::Record<'_>) {
+        let msg = record.args().to_string();
+        let line = format!(
+            "{} {:<5} {}: {}\n",
+            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            record.level(),
+            record.target(),
+            crate::sanitize::line(&msg)
+        );
+        // One write per line, so lines from several threads never interleave.
+        if let Ok(mut f) = self.out.lock() {
+            let _ = f.write_all(line.as_bytes());
+        }
+    }
+
+    fn flush(&self) {
+        if let Ok(mut f) = self.out.lock() {
+            let _ = f.flush();
+        }
+    }
+}
+
+/// Open `path` for appending (refused inside a scanned root, as every output is) and send
+/// every `log` record of this process to it from now on. Returns the file's absolute path.
+pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
+    let target =
+        crate::tui::export::check_target(path, roots).map_err(|e| format!("--debug-log: {e}"))?;
+    let f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&target)
+        .map_err(|e| {
+            format!(
+                "--debug-log: {}: {}",
+                target.display(),
+                crate::source::read::describe_io(&e)
+            )
+        })?;
+    log::set_boxed_logger(Box::new(FileLogger { out: Mutex::new(f) }))
+        .map_err(|_| "--debug-log: a logger is already installed".to_string())?;
+    log::set_max_level(log::LevelFilter::Trace);
+    log::info!(
+        "spoolscope {} started: {:?}",
+        crate::cli::VERSION,
+        std::env::args().collect::<Vec<_>>()
+    );
+    for r in roots {
+        log::info!("scan root: {}", r.display());
+    }
+    Ok(target)
+}
