@@ -309,7 +309,7 @@ pub const ACTIONS: &[ActionInfo] = &[
         Action::Wrap,
         "wrap",
         &["w"],
-        "raw lines: wrap long lines on/off",
+        "raw lines: wrap on/off",
         "wrap",
     ),
 ];
