@@ -237,13 +237,24 @@ mod tests {
                 _ => None,
             }
         };
-        let home = Some(PathBuf::from("/home/u/.config/spoolscope/config.toml"));
+        let home = Some(
+            PathBuf::from("/home/u")
+                .join(".config")
+                .join("spoolscope")
+                .join("config.toml"),
+        );
         assert_eq!(user_config_file(env(""), false), home);
         assert_eq!(user_config_file(env("relative/cfg"), false), home);
         assert_eq!(user_config_file(env("./cfg"), false), home);
+        // Absolute as the platform sees it (a drive letter on Windows).
+        let abs = if cfg!(windows) {
+            r"C:\xdg-u"
+        } else {
+            "/etc/xdg-u"
+        };
         assert_eq!(
-            user_config_file(env("/etc/xdg-u"), false),
-            Some(PathBuf::from("/etc/xdg-u/spoolscope/config.toml"))
+            user_config_file(env(abs), false),
+            Some(PathBuf::from(abs).join("spoolscope").join("config.toml"))
         );
         let none = |_: &str| None;
         assert_eq!(user_config_file(none, false), None);
