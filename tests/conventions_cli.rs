@@ -8,8 +8,8 @@ mod common;
 use common::*;
 use std::fs;
 use std::path::Path;
-use std::process::{Command as StdCommand, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command as StdCommand;
+use std::time::Duration;
 
 const T: Duration = Duration::from_secs(60);
 
@@ -300,14 +300,14 @@ fn debug_log_records_the_watchers_decisions_and_notifys_messages() {
         .arg(&log_path)
         .arg(&root)
         .env("XDG_CONFIG_HOME", "/nonexistent-spoolscope-test")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
         .spawn()
         .expect("spawn");
     let wait_for = |what: &str| -> bool {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
             if fs::read_to_string(&log_path).is_ok_and(|l| l.contains(what)) {
                 return true;
             }
