@@ -42,7 +42,9 @@ fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
 }
 
 fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
+    // No duplicate-attribute check (quadratic, RUSTSEC-2026-0194).
     b.attributes()
+        .with_checks(false)
         .flatten()
         .map(|a| {
             let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
@@ -269,6 +271,21 @@ mod tests {
     use crate::model::{EventKind, SourceKind};
     use crate::parse::logs::{parse_log, ParseOptions};
     use crate::parse::markers::Markers;
+
+    /// The duplicate-attribute check is off: a repeated name is read, not turned into an
+    /// error (the check is quadratic in the attribute count).
+    #[test]
+    fn repeated_attributes_are_read_without_the_duplicate_check() {
+        let b = BytesStart::from_content(r#"Data Name="a" Name="b" Other="&amp;""#, 4);
+        assert_eq!(
+            attrs(&b),
+            vec![
+                ("Name".to_string(), "a".to_string()),
+                ("Name".to_string(), "b".to_string()),
+                ("Other".to_string(), "&".to_string()),
+            ]
+        );
+    }
 
     pub const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <Events>

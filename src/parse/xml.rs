@@ -13,7 +13,9 @@ pub fn local(name: &[u8]) -> String {
 
 /// The value of attribute `want` (matched without prefix), unescaped when it can be.
 pub fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
-    e.attributes().flatten().find_map(|a| {
+    // No duplicate-attribute check: it is quadratic in the attribute count (RUSTSEC-2026-0194)
+    // and the first match is all that is read anyway.
+    e.attributes().with_checks(false).flatten().find_map(|a| {
         (local(a.key.as_ref()) == want).then(|| {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())
