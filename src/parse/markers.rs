@@ -82,7 +82,13 @@ pub struct Markers {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    // Bytes, not a `str` slice: an offset inside a character must not panic.
+    memchr::memchr_iter(
+        b'\n',
+        text.as_bytes().get(..offset).unwrap_or(text.as_bytes()),
+    )
+    .count()
+        + 1
 }
 
 fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex, MarkerError> {

@@ -243,8 +243,21 @@ impl Scan {
 
     /// Whether pattern `i` may match inside the byte range `a..b` of the text (a match that
     /// lies inside `a..b` contains one of its literals, which starts inside `a..b`).
+    ///
+    /// `at` is in offset order (the scan goes forward), so this looks only at the literals
+    /// inside `a..b`: asking for every line of a record is linear in the record, not
+    /// lines × literals.
     pub fn may_match_in(&self, always: bool, i: usize, a: usize, b: usize) -> bool {
-        self.fallback || always || self.at.iter().any(|&(p, o)| p == i && o >= a && o < b)
+        if self.fallback || always {
+            return true;
+        }
+        let first = self.at.partition_point(|&(_, o)| o < a);
+        self.at
+            .get(first..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&(_, o)| o < b)
+            .any(|&(p, _)| p == i)
     }
 }
 

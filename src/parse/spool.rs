@@ -85,7 +85,7 @@ pub fn sniff(bytes: &[u8], truncated: bool) -> Sniffed {
 
 /// Addresses anywhere in the content that no structured field already holds.
 fn add_loose_addresses(text: &str, fields: &mut Fields, format: Format) {
-    let known: Vec<String> = fields
+    let known: std::collections::HashSet<String> = fields
         .from
         .iter()
         .chain(fields.to.iter())

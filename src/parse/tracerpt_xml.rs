@@ -41,7 +41,7 @@ fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
 }
 
 fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
-    b.attributes()
+    super::xml::attributes(b)
         .flatten()
         .map(|a| {
             let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
@@ -126,6 +126,9 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut buf = Vec::new();
     let mut line: u64 = 1;
     let mut stack: Vec<String> = Vec::new();
+    // How many `UserData` elements `stack` holds (kept, not searched for: deep nesting with
+    // text between the tags would make a search per text node quadratic).
+    let mut user_data = 0usize;
     let mut ev: Option<Ev> = None;
     loop {
         buf.clear();
@@ -190,6 +193,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
                     }
                 }
                 if !empty {
+                    user_data += usize::from(name == "UserData");
                     stack.push(name);
                 } else if name == "Event" {
                     if let Some(done) = ev.take() {
@@ -206,7 +210,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
                     let text = text.trim();
                     if !text.is_empty() {
                         let top = stack.last().map(String::as_str).unwrap_or("");
-                        let in_user = stack.iter().any(|s| s == "UserData");
+                        let in_user = user_data > 0;
                         match top {
                             "EventID" => cur.event_id = text.to_string(),
                             "Level" if !in_user => cur.level = text.to_string(),
@@ -226,6 +230,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
+                user_data -= usize::from(name == "UserData" && user_data > 0);
                 if name == "Event" {
                     if let Some(done) = ev.take() {
                         finish(done, &mut c, &mut rec, &mut hits, path, opts, &mut out);
@@ -243,9 +248,22 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
         ));
         finish(partial, &mut c, &mut rec, &mut hits, path, opts, &mut out);
     } else if !stack.is_empty() && out.problems.is_empty() {
+        // The innermost few names: a 200 000-deep document must not make a 1 MB message.
+        let shown: Vec<&str> = stack
+            .iter()
+            .rev()
+            .take(8)
+            .rev()
+            .map(String::as_str)
+            .collect();
         out.problems.push(format!(
-            "XML ends early: <{}> is never closed",
-            stack.join("/")
+            "XML ends early: <{}{}> is never closed",
+            if stack.len() > shown.len() {
+                "…/"
+            } else {
+                ""
+            },
+            shown.join("/")
         ));
     }
     out.lines = line;
