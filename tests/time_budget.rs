@@ -503,4 +503,13 @@ fn measure_full_size_shapes() {
     show("text log, 16 MB line", &|| {
         log(SourceKind::TextLog, &big, &m)
     });
+    let mut rec = String::from("03/02/2026|13:49:58.101 1F68:C14 INFO  :: Sending Packet\r\n");
+    for i in 0..100_000 {
+        rec.push_str(&format!(
+            "From: \"Jürgen Müller\" <sip:jm{i}@contoso.com>;tag=1\r\n"
+        ));
+    }
+    show("uccapilog, 100 000 non-ASCII folded lines", &|| {
+        log(SourceKind::Uccapilog, rec.as_bytes(), &m)
+    });
 }
