@@ -54,7 +54,7 @@ const NAMES: &[&str] = &["{n}.xml", "{n}-山田.eml", "{n} Ölçüm.tmp", "{n}�
 const NOISE: &[&str] = &["desktop.ini", "Thumbs.db", ".DS_Store"];
 
 fn entry() -> impl Strategy<Value = Entry> {
-    let mut v: Vec<BoxedStrategy<Entry>> = vec![
+    let v: Vec<BoxedStrategy<Entry>> = vec![
         Just(Entry::Xml).boxed(),
         (0..SUBJECTS.len()).prop_map(Entry::Mime).boxed(),
         (0..SUBJECTS.len()).prop_map(Entry::Utf16Mime).boxed(),
@@ -63,10 +63,12 @@ fn entry() -> impl Strategy<Value = Entry> {
         Just(Entry::Panics).boxed(),
     ];
     #[cfg(unix)]
-    {
+    let v = {
+        let mut v = v;
         v.push(Just(Entry::Fifo).boxed());
         v.push(Just(Entry::Symlink).boxed());
-    }
+        v
+    };
     proptest::strategy::Union::new(v)
 }
 
