@@ -106,7 +106,8 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
     let (tx, rx) = std::sync::mpsc::channel::<super::discover::SpoolBatch>();
     let rx = std::sync::Mutex::new(rx);
     // Batches a reader took (their files), and the batches read, by sequence number.
-    let taken: std::sync::Mutex<Vec<super::discover::SpoolBatch>> = Default::default();
+    type Files = std::sync::Arc<Vec<(usize, PathBuf)>>;
+    let taken: std::sync::Mutex<Vec<(usize, Files)>> = Default::default();
     let done: std::sync::Mutex<Vec<(usize, Vec<ItemRead>)>> = Default::default();
     let walked = std::thread::scope(|s| {
         let readers: Vec<_> = (0..threads)
@@ -118,6 +119,8 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
                         Err(_) => break,
                     };
                     let Ok((seq, batch)) = next else { break };
+                    // Shared, not copied: the list stays here if this thread dies.
+                    let batch: Files = std::sync::Arc::new(batch);
                     relock(&taken).push((seq, batch.clone()));
                     let read: Vec<ItemRead> = batch
                         .iter()
