@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 demo="$root/assets/demo"
 c="$here/corpus"
-for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers; do
+for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan; do
     mkdir -p "$c/$t"
 done
 
@@ -150,4 +150,33 @@ window = "5m"
 [keys]
 quit = ["q", "ctrl-c"]
 EOF
+# RFC 2047 encoded words, multi-byte characters next to `=` and `?`, many attributes: the
+# shapes that once made the sniffer panic or go quadratic (issue 13).
+words='=?utf-8?Q?x=Aé?=|=?utf-8?Q?caf=C3=A9?= =?utf-8?B?w6k=?=|=?windows-1252?Q?=80_5?=|=?koi8-r?B?8NLJ18XU?=|=?iso-8859-1?Q?caf=E9?=|=?utf-16le?Q?=00=D8a=00?=|=?utf-16be?B?AGgA6Q==?=|=?x-unknown?Q?abc?=|=?utf-8*en?Q?hi?=|=?utf-8?Q?=C3?= =?utf-8?Q?=A9?=|=?é?Q?=E9?=|=?utf-8?é?x?=|=?utf-8?Q?=?=|=?utf-8?B?!!!?=|é=?utf-8?Q?=Aé|=?utf-8?Q?a?=?=é?=|=?shift_jis?B?k/qWe4zq?='
+i=0
+echo "$words" | tr '|' '\n' | while IFS= read -r w; do
+    i=$((i + 1))
+    printf '%s' "$w" > "$c/decode_words/word-$i"
+    printf 'From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: %s\r\nDate: Mon, 2 Mar 2026 11:48:10 +0000\r\n\r\nbody\r\n' "$w" \
+        > "$c/spool_sniff/subject-$i.eml"
+    # One spooler of two files for the scan target (0xFF separates the files).
+    { printf '\001\001'; printf 'Subject: %s\r\nFrom: a@b.cd\r\n\r\nx' "$w"; printf '\377\002<a x="1"/>'; } \
+        > "$c/scan/subject-$i"
+done
+printf 'Subject: =?utf-8?Q?a?=\r\n =?utf-8?Q?b?=\r\n\t=?utf-8?Q?=C3?=\r\n =?utf-8?Q?=A9?=\r\nFrom: a@b.cd\r\n\r\nx' \
+    > "$c/spool_sniff/folded-words.eml"
+# Many attributes on one tag, with multi-byte characters next to `=` and `?` in their values.
+attrs=$(awk 'BEGIN { for (i = 0; i < 400; i++) printf " a%d=\"é=?%d?=\"", i, i }')
+printf '<CreateItem%s MessageDisposition="SaveOnly"><ConversationId%s Id="c"/><Subject>=?utf-8?Q?x=Aé?=</Subject></CreateItem>' \
+    "$attrs" "$attrs" > "$c/spool_sniff/many-attributes.xml"
+printf '<?xml version="1.0"?><m:FindItemResponse xmlns:m="m" xmlns:t="t"><m:ResponseMessages><m:FindItemResponseMessage><m:RootFolder%s TotalItemsInView="1"><t:Items><t:Message><t:ItemId%s Id="AAMk"/><t:Subject>=?utf-8?Q?x=Aé?= é?=</t:Subject></t:Message></t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse>' \
+    "$attrs" "$attrs" > "$c/mailbox/many-attributes.xml"
+printf '<?xml version="1.0"?><Events><Event><System><Provider%s Name="Lync"/><EventID>1</EventID><TimeCreated SystemTime="2026-03-02T08:50:01Z"/><Execution%s ProcessID="1" ThreadID="2"/></System><EventData><Data%s Name="Result">HTTP/1.1 401 é=?x?=</Data></EventData></Event></Events>' \
+    "$attrs" "$attrs" "$attrs" > "$c/tracerpt_xml/many-attributes.xml"
+printf '<?xml version="1.0"?><Events><Event><System><Provider Name="Lync"/></System><UserData><a>é=?<b>x=Aé</b>?=</a></UserData></Event></Events>' \
+    > "$c/tracerpt_xml/userdata-nesting.xml"
+# Demo items as one-file spoolers for the scan target.
+for f in "$demo"/*; do
+    { printf '\000'; cat "$f"; } > "$c/scan/demo-$(basename "$f")"
+done
 echo "seeded: $(find "$c" -type f | wc -l) files in $c"

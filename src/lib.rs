@@ -6,6 +6,8 @@
 
 #![forbid(unsafe_code)]
 
+#[cfg(test)]
+mod accounting_tests;
 pub mod bundle;
 pub mod cli;
 pub mod config;
@@ -18,6 +20,7 @@ pub mod diagnose;
 pub mod duration;
 pub mod fleet;
 pub mod headless;
+pub mod isolate;
 pub mod model;
 pub mod parse;
 pub mod redact;

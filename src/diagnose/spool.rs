@@ -95,7 +95,7 @@ impl RuleFamily for SpoolRules {
             if !unreadable.is_empty() {
                 let n = unreadable.len();
                 let title = format!(
-                    "{n} entr{} in the History Spooler could not be read",
+                    "{n} entr{} in the History Spooler could not be analysed",
                     if n == 1 { "y" } else { "ies" }
                 );
                 let mut f = finding("spool-unreadable", Severity::Warning, Some(acc), title);

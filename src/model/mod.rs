@@ -150,6 +150,26 @@ impl Model {
         s
     }
 
+    /// Entries of account `idx`'s spooler that could not be analysed: unreadable items and
+    /// per-file errors inside the spooler, each path once. An account with any is never
+    /// "healthy".
+    pub fn unanalysed_entries(&self, idx: usize) -> usize {
+        let mut paths: std::collections::BTreeSet<&std::path::Path> = self
+            .items_of(idx)
+            .filter(|i| i.format == Format::Unreadable)
+            .map(|i| i.path.as_path())
+            .collect();
+        if let Some(sp) = self.accounts.get(idx).and_then(|a| a.spooler.as_ref()) {
+            paths.extend(
+                self.errors
+                    .iter()
+                    .filter(|e| e.path.starts_with(sp) && &e.path != sp)
+                    .map(|e| e.path.as_path()),
+            );
+        }
+        paths.len()
+    }
+
     /// Stuck items over all accounts.
     pub fn stuck_count(&self, clock: Clock) -> usize {
         self.items

@@ -259,7 +259,7 @@ fn take_text(
         let Some(it) = st.items.last_mut() else {
             return;
         };
-        let in_item = &stack[d..];
+        let in_item = stack.get(d..).unwrap_or_default();
         let within = |n: &str| in_item.iter().any(|s| s == n);
         match name {
             "ItemClass" if in_item.len() == 2 => it.class = Some(v.to_string()),

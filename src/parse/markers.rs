@@ -82,7 +82,13 @@ pub struct Markers {
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
+    // Bytes, not a `str` slice: an offset inside a character must not panic.
+    memchr::memchr_iter(
+        b'\n',
+        text.as_bytes().get(..offset).unwrap_or(text.as_bytes()),
+    )
+    .count()
+        + 1
 }
 
 fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex, MarkerError> {
@@ -914,6 +920,10 @@ mod tests {
             "Sign-in succeeded; user signed out; EWS not deployed; status=503 /EWS/",
             "POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized",
             "EWS request ſtatus=403 for /EWS/ — Kelvin \u{212a} non-ASCII falls back",
+            "EWS SendItem für Jürgen Müller: HTTP/1.1 401 Unauthorized — 日本語 hr=0x80190191",
+            "<property name=\"EnableOfflineIM\">false</property> Ölçüm 🙂 EnableIMAutoArchiving=false",
+            "SIP/2.0 480 Temporarily Unavailable ms-diagnostics: 15030;reason=\"Ünknown\"",
+            "Skype for Business vérsion 16.0.1234.5678 — version 16.0.4444.1000 ÿ",
             "SIP/2.0 480 Temporarily Unavailable",
         ] {
             text.push_str("03/02/2026|10:00:00.000 1F68:C14 INFO  :: ");

@@ -6,6 +6,7 @@ pub mod mailbox;
 pub mod markers;
 pub mod prefilter;
 pub mod psexport;
+pub mod rfc2047;
 pub mod spool;
 pub mod text;
 pub mod textlog;

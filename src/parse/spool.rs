@@ -85,7 +85,7 @@ pub fn sniff(bytes: &[u8], truncated: bool) -> Sniffed {
 
 /// Addresses anywhere in the content that no structured field already holds.
 fn add_loose_addresses(text: &str, fields: &mut Fields, format: Format) {
-    let known: Vec<String> = fields
+    let known: std::collections::HashSet<String> = fields
         .from
         .iter()
         .chain(fields.to.iter())
@@ -447,7 +447,13 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
                 }
             }
             "subject" if f.subject.is_none() => {
-                f.subject = Some(decode_words(value));
+                let words = super::rfc2047::decode_words(value);
+                for h in words.heuristics {
+                    if !out.heuristics.iter().any(|x| x == h) {
+                        out.heuristics.push(h.to_string());
+                    }
+                }
+                f.subject = Some(words.text);
                 f.sources.insert("subject".into(), origin);
             }
             "date" if f.sent.is_none() => {
@@ -473,7 +479,7 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
         }
     }
     if let Some(start) = body_start {
-        let body = &t[start.min(t.len())..];
+        let body = t.get(start..).unwrap_or_default();
         out.preview = Some(text::squash(body, PREVIEW_CHARS)).filter(|p| !p.is_empty());
         out.body = Some(body.to_string()).filter(|b| !b.trim().is_empty());
     } else {
@@ -482,105 +488,37 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
     true
 }
 
-/// Decode RFC 2047 encoded words (`=?utf-8?B?…?=`, `=?iso-8859-1?Q?…?=`) in a header value.
-pub fn decode_words(v: &str) -> String {
-    let mut out = String::new();
-    let mut rest = v;
-    let mut last_was_word = false;
-    while let Some(start) = rest.find("=?") {
-        let (before, after) = rest.split_at(start);
-        let decoded = parse_word(&after[2..]);
-        match decoded {
-            Some((text, used)) => {
-                if !(last_was_word && before.trim().is_empty()) {
-                    out.push_str(before);
-                }
-                out.push_str(&text);
-                rest = &after[2 + used..];
-                last_was_word = true;
-            }
-            None => {
-                out.push_str(before);
-                out.push_str("=?");
-                rest = &after[2..];
-                last_was_word = false;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Parse `charset?E?text?=`; returns the text and how many bytes were used.
-fn parse_word(s: &str) -> Option<(String, usize)> {
-    let mut parts = s.splitn(3, '?');
-    let charset = parts.next()?.to_ascii_lowercase();
-    let enc = parts.next()?.to_ascii_uppercase();
-    let rest = parts.next()?;
-    let end = rest.find("?=")?;
-    let payload = &rest[..end];
-    let used = charset.len() + enc.len() + 2 + end + 2;
-    let bytes = match enc.as_str() {
-        "B" => base64(payload)?,
-        "Q" => quoted_printable(payload),
-        _ => return None,
-    };
-    let text = if charset.contains("8859-1") || charset.contains("1252") || charset == "us-ascii" {
-        bytes.iter().map(|&b| b as char).collect()
-    } else {
-        String::from_utf8_lossy(&bytes).into_owned()
-    };
-    Some((text, used))
-}
+    fn mime(subject: &str) -> Sniffed {
+        let text = format!(
+            "From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: {subject}\r\n\r\nbody\r\n"
+        );
+        sniff(text.as_bytes(), false)
+    }
 
-fn quoted_printable(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'_' => out.push(b' '),
-            b'=' if i + 2 < b.len() => match u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                Ok(v) => {
-                    out.push(v);
-                    i += 2;
-                }
-                Err(_) => out.push(b'='),
-            },
-            c => out.push(c),
-        }
-        i += 1;
+    #[test]
+    fn mime_subjects_are_decoded_and_broken_words_labelled() {
+        let s = mime("=?utf-8?Q?caf=C3=A9?=");
+        assert_eq!(s.format, Format::Mime);
+        assert_eq!(s.fields.subject.as_deref(), Some("café"));
+        assert_eq!(s.fields.to, vec!["rlee@contoso.com".to_string()]);
+        // The reported crash: a multi-byte character right after '=' in a Q word.
+        let s = mime("=?utf-8?Q?x=Aé?=");
+        assert_eq!(s.format, Format::Mime);
+        assert_eq!(s.fields.subject.as_deref(), Some("=?utf-8?Q?x=Aé?="));
+        assert!(s
+            .heuristics
+            .iter()
+            .any(|h| h == super::super::rfc2047::MALFORMED));
+        assert_eq!(s.body.as_deref(), Some("body\r\n"));
     }
-    out
-}
 
-fn base64(s: &str) -> Option<Vec<u8>> {
-    fn val(c: u8) -> Option<u32> {
-        Some(match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' => 62,
-            b'/' => 63,
-            _ => return None,
-        } as u32)
+    #[test]
+    fn folded_subject_lines_are_unfolded_then_decoded() {
+        let s = mime("=?utf-8?Q?a?=\r\n =?utf-8?Q?b?=\r\n\tc");
+        assert_eq!(s.fields.subject.as_deref(), Some("ab c"));
     }
-    let mut out = Vec::with_capacity(s.len() * 3 / 4);
-    let (mut acc, mut bits) = (0u32, 0u32);
-    for &c in s.as_bytes() {
-        if c == b'=' {
-            break;
-        }
-        if c.is_ascii_whitespace() {
-            continue;
-        }
-        acc = (acc << 6) | val(c)?;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
 }

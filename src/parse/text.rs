@@ -189,10 +189,13 @@ fn email_re() -> &'static Regex {
 /// (case-insensitive) and without the `sip:` scheme.
 pub fn find_addresses(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
+    // Lower-case forms seen (a set, not a search of `out`: 100 000 distinct addresses in one
+    // item must not cost 10^10 comparisons).
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     for m in email_re().find_iter(text) {
         let addr = strip_sip(m.as_str());
         let addr = addr.trim_start_matches('\'').trim_end_matches(['.', '\'']);
-        if !addr.is_empty() && !out.iter().any(|a| a.eq_ignore_ascii_case(addr)) {
+        if !addr.is_empty() && seen.insert(addr.to_ascii_lowercase()) {
             out.push(addr.to_string());
         }
     }

@@ -42,9 +42,7 @@ fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
 }
 
 fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
-    // No duplicate-attribute check (quadratic, RUSTSEC-2026-0194).
-    b.attributes()
-        .with_checks(false)
+    super::xml::attributes(b)
         .flatten()
         .map(|a| {
             let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
@@ -120,9 +118,8 @@ fn finish(
 }
 
 /// The text of an element inside an event: where it goes by the element's name.
-fn take_text(cur: &mut Ev, stack: &[String], at: u64, text: &str) {
+fn take_text(cur: &mut Ev, stack: &[String], in_user: bool, at: u64, text: &str) {
     let top = stack.last().map(String::as_str).unwrap_or("");
-    let in_user = stack.iter().any(|s| s == "UserData");
     match top {
         "EventID" => cur.event_id = text.to_string(),
         "Level" if !in_user => cur.level = text.to_string(),
@@ -147,6 +144,9 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut buf = Vec::new();
     let mut line: u64 = 1;
     let mut stack: Vec<String> = Vec::new();
+    // How many `UserData` elements `stack` holds (kept, not searched for: deep nesting with
+    // text between the tags would make a search per text node quadratic).
+    let mut user_data = 0usize;
     let mut ev: Option<Ev> = None;
     let mut pending = super::xml::TextBuf::default();
     let mut pending_at = line;
@@ -177,7 +177,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
             _ => {
                 if let (Some(cur), Some(t)) = (ev.as_mut(), pending.take()) {
-                    take_text(cur, &stack, pending_at, &t);
+                    take_text(cur, &stack, user_data > 0, pending_at, &t);
                 }
             }
         }
@@ -230,6 +230,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
                     }
                 }
                 if !empty {
+                    user_data += usize::from(name == "UserData");
                     stack.push(name);
                 } else if name == "Event" {
                     if let Some(done) = ev.take() {
@@ -239,6 +240,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             }
             Event::End(_) => {
                 let name = stack.pop().unwrap_or_default();
+                user_data -= usize::from(name == "UserData" && user_data > 0);
                 if name == "Event" {
                     if let Some(done) = ev.take() {
                         finish(done, &mut c, &mut rec, &mut hits, path, opts, &mut out);
@@ -256,9 +258,22 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
         ));
         finish(partial, &mut c, &mut rec, &mut hits, path, opts, &mut out);
     } else if !stack.is_empty() && out.problems.is_empty() {
+        // The innermost few names: a 200 000-deep document must not make a 1 MB message.
+        let shown: Vec<&str> = stack
+            .iter()
+            .rev()
+            .take(8)
+            .rev()
+            .map(String::as_str)
+            .collect();
         out.problems.push(format!(
-            "XML ends early: <{}> is never closed",
-            stack.join("/")
+            "XML ends early: <{}{}> is never closed",
+            if stack.len() > shown.len() {
+                "…/"
+            } else {
+                ""
+            },
+            shown.join("/")
         ));
     }
     out.lines = line;

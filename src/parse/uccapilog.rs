@@ -217,8 +217,11 @@ fn parse_with<R: Read + Send>(
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(BATCHES_IN_FLIGHT);
         let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Record>>();
         let (tz, markers) = (opts.tz, opts.markers);
+        // A panic on the reader is re-raised here; it stays as quiet there as it is here.
+        let quiet = crate::isolate::Inherit::current();
         let joined = std::thread::scope(|s| {
             let reader = s.spawn(move || {
+                let _quiet = quiet.enter();
                 read_records(lines, tz, markers, &mut |batch| {
                     // The classifier only goes away by panicking (the scope re-raises it once
                     // this thread ends): stop reading then.

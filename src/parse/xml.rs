@@ -1,5 +1,6 @@
 //! Small helpers shared by the XML readers (spooled items, mailbox listings).
 
+use quick_xml::events::attributes::Attributes;
 use quick_xml::events::{BytesCData, BytesRef, BytesStart, BytesText};
 
 /// An element or attribute name without its namespace prefix (`t:Subject` → `Subject`).
@@ -11,11 +12,18 @@ pub fn local(name: &[u8]) -> String {
     }
 }
 
+/// The attributes of an element without quick-xml's duplicate check, which compares every
+/// attribute with every earlier one (quadratic: 80 000 attributes on one tag took seconds,
+/// RUSTSEC-2026-0194). A duplicate changes nothing here: the first one wins.
+pub fn attributes<'a>(e: &'a BytesStart<'_>) -> Attributes<'a> {
+    let mut a = e.attributes();
+    a.with_checks(false);
+    a
+}
+
 /// The value of attribute `want` (matched without prefix), unescaped when it can be.
 pub fn attr(e: &BytesStart<'_>, want: &str) -> Option<String> {
-    // No duplicate-attribute check: it is quadratic in the attribute count (RUSTSEC-2026-0194)
-    // and the first match is all that is read anyway.
-    e.attributes().with_checks(false).flatten().find_map(|a| {
+    attributes(e).flatten().find_map(|a| {
         (local(a.key.as_ref()) == want).then(|| {
             a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
                 .map(|v| v.into_owned())
@@ -84,6 +92,10 @@ mod tests {
         let e = BytesStart::from_content(r#"x t:Id="a&amp;b" Other="c""#, 1);
         assert_eq!(attr(&e, "Id").as_deref(), Some("a&b"));
         assert_eq!(attr(&e, "Missing"), None);
+        // Duplicates are not an error: the first one wins, the rest are still read.
+        let e = BytesStart::from_content(r#"x Id="1" Id="2" Other="3""#, 1);
+        assert_eq!(attr(&e, "Id").as_deref(), Some("1"));
+        assert_eq!(attr(&e, "Other").as_deref(), Some("3"));
     }
 
     /// Text, references and CDATA of one element come back as one value, spaces kept.

@@ -65,6 +65,8 @@ pub struct JsonAccount<'a> {
     pub items: usize,
     pub stuck: usize,
     pub oldest_age_secs: Option<i64>,
+    /// Entries of the spooler that could not be analysed (listed under `errors`).
+    pub unanalysed: usize,
 }
 
 #[derive(Serialize)]
@@ -150,6 +152,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
                 items: s.items,
                 stuck: s.stuck,
                 oldest_age_secs: s.oldest_age_secs,
+                unanalysed: m.unanalysed_entries(i),
             }
         })
         .collect();

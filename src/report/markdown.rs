@@ -117,8 +117,19 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             None => writeln!(w, "No History Spooler folder.")?,
         }
         writeln!(w)?;
+        let unanalysed = m.unanalysed_entries(idx);
+        if unanalysed > 0 {
+            writeln!(
+                w,
+                "{unanalysed} entr{} could not be analysed (see Errors): not healthy.",
+                if unanalysed == 1 { "y" } else { "ies" }
+            )?;
+            writeln!(w)?;
+        }
         if st.items == 0 {
-            writeln!(w, "Spooler empty: healthy.")?;
+            if unanalysed == 0 {
+                writeln!(w, "Spooler empty: healthy.")?;
+            }
         } else {
             writeln!(
                 w,

@@ -168,8 +168,17 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             }
             None => o.line("  no History Spooler folder")?,
         }
+        let unanalysed = m.unanalysed_entries(idx);
+        if unanalysed > 0 {
+            o.line(&format!(
+                "  {unanalysed} entr{} could not be analysed (see errors): not healthy",
+                if unanalysed == 1 { "y" } else { "ies" }
+            ))?;
+        }
         if st.items == 0 {
-            o.line("  spooler empty: healthy")?;
+            if unanalysed == 0 {
+                o.line("  spooler empty: healthy")?;
+            }
         } else if st.stuck == 0 {
             o.line(&format!("  {} item(s), none stuck", st.items))?;
         } else {

@@ -80,12 +80,20 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             continue;
         }
         let by_content = if f.size > 0 {
-            match head_text(&f.path) {
-                Ok(t) => sniff_kind(&t),
-                Err(e) => {
+            let sniffed = crate::isolate::per_file(&f.path, || {
+                crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
+                head_text(&f.path).map(|t| sniff_kind(&t))
+            });
+            match sniffed {
+                Ok(Ok(kind)) => kind,
+                Ok(Err(e)) => {
                     if by_name.is_some() {
                         errors.push(ScanError::new(&f.path, format!("log not read: {e}")));
                     }
+                    continue;
+                }
+                Err(internal) => {
+                    errors.push(internal);
                     continue;
                 }
             }
@@ -123,10 +131,13 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let text = head_text(path).map_err(|e| ScanError::new(path, format!("log not read: {e}")))?;
-    let kind = sniff_kind(&text)
-        .or_else(|| kind_by_name(&name))
-        .unwrap_or(SourceKind::TextLog);
+    let kind = crate::isolate::per_file(path, || {
+        crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
+        head_text(path).map(|t| sniff_kind(&t))
+    })?
+    .map_err(|e| ScanError::new(path, format!("log not read: {e}")))?
+    .or_else(|| kind_by_name(&name))
+    .unwrap_or(SourceKind::TextLog);
     Ok(LogFile {
         path: path.to_path_buf(),
         kind,
@@ -245,16 +256,21 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
         profile: profile.clone(),
         accounts: &candidates,
     };
-    let out = match read::open_regular(&f.path) {
-        Ok(file) => {
-            // Read up to the size at open time: a log being written keeps growing behind us.
-            let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-            parse_log(file.take(len), f.kind, &f.path, &opts).map_err(|e| {
-                ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-            })
+    // A panic while reading is this log's error (an internal error, to be reported).
+    let out = crate::isolate::per_file(&f.path, || {
+        crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
+        match read::open_regular(&f.path) {
+            Ok(file) => {
+                // Read up to the size at open time: a log being written keeps growing behind us.
+                let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
+                parse_log(file.take(len), f.kind, &f.path, &opts).map_err(|e| {
+                    ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+                })
+            }
+            Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
         }
-        Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
-    };
+    })
+    .and_then(|r| r);
     Parsed {
         profile,
         client,
@@ -310,7 +326,10 @@ fn parse_all(
                 profile: paths::profile_of(&f.path),
                 client: client_of_log(&f.path),
                 candidates: Vec::new(),
-                out: Err(ScanError::new(&f.path, "log not read: internal error")),
+                out: Err(crate::isolate::internal_error(
+                    &f.path,
+                    "the thread reading it stopped",
+                )),
             })
         })
         .collect()

@@ -30,8 +30,26 @@ fn worth_reading(head: &str) -> bool {
         || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
 }
 
-/// Read and parse one file. `Ok(None)`: not mailbox evidence.
+/// Read and parse one file. `None`: not mailbox evidence (or an error, in `errors`). A panic
+/// while doing so is this file's error (an internal error, to be reported).
 fn read_one(path: &Path, explicit: bool, errors: &mut Vec<ScanError>) -> Option<MailboxFile> {
+    let mut mine = Vec::new();
+    let r = crate::isolate::per_file(path, || {
+        crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
+        read_one_unguarded(path, explicit, &mut mine)
+    });
+    errors.append(&mut mine);
+    r.unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    })
+}
+
+fn read_one_unguarded(
+    path: &Path,
+    explicit: bool,
+    errors: &mut Vec<ScanError>,
+) -> Option<MailboxFile> {
     if !explicit {
         let head = match read_prefix(path, HEAD_CAP) {
             Ok(p) => p,
@@ -192,21 +210,24 @@ fn sole_sender(f: &MailboxFile) -> Option<String> {
 }
 
 fn unique_address(values: impl Iterator<Item = String>) -> Option<String> {
-    let mut found: Vec<String> = Vec::new();
+    let mut found: Option<String> = None;
     for v in values {
         for a in text::find_addresses(&v) {
             let a = a.to_ascii_lowercase();
-            if !found.contains(&a) {
-                found.push(a);
+            match &found {
+                // A second address: not unique (stop here, not after every row).
+                Some(f) if *f != a => return None,
+                Some(_) => {}
+                None => found = Some(a),
             }
         }
     }
-    (found.len() == 1).then(|| found.remove(0))
+    found
 }
 
 /// The mailbox part of `Identity` values such as `jdoe\Drafts` or `contoso.com/Users/J Doe\Drafts`.
-fn identity_aliases(f: &MailboxFile) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn identity_aliases(f: &MailboxFile) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = BTreeSet::new();
     for id in f.folders.iter().filter_map(|s| s.identity.as_deref()) {
         let mb = id.split('\\').next().unwrap_or_default();
         let mb = mb
@@ -215,8 +236,8 @@ fn identity_aliases(f: &MailboxFile) -> Vec<String> {
             .unwrap_or_default()
             .trim()
             .to_lowercase();
-        if !mb.is_empty() && !out.contains(&mb) {
-            out.push(mb);
+        if !mb.is_empty() {
+            out.insert(mb);
         }
     }
     out
@@ -272,10 +293,11 @@ pub fn attribute(model: &mut Model) {
     }
     // Pass 2: heuristics against every mailbox the scan knows of.
     let mut candidates: Vec<String> = accounts;
+    let mut known: BTreeSet<String> = candidates.iter().cloned().collect();
     for f in &model.mailbox {
         if let Some(o) = &f.owner {
             let o = o.to_ascii_lowercase();
-            if !candidates.contains(&o) {
+            if known.insert(o.clone()) {
                 candidates.push(o);
             }
         }
@@ -289,7 +311,7 @@ pub fn attribute(model: &mut Model) {
             .iter()
             .filter(|c| {
                 let local = c.split('@').next().unwrap_or_default();
-                aliases.iter().any(|a| a == local)
+                aliases.contains(local)
             })
             .collect();
         if by_alias.len() == 1 {

@@ -166,6 +166,10 @@ pub struct ItemRead {
 
 /// Walk the roots on this thread while reader threads (one per core) read and sniff the
 /// spooled files it finds; results keep the walk's order.
+///
+/// No file is lost: each file is read under [`crate::isolate::per_file`], and a reader thread
+/// that dies anyway leaves its batch marked as taken but not done, so every file of it is
+/// reported as an internal error; batches no reader took are read here after the walk.
 fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -173,23 +177,31 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
         .min(8);
     let (tx, rx) = std::sync::mpsc::channel::<super::discover::SpoolBatch>();
     let rx = std::sync::Mutex::new(rx);
-    std::thread::scope(|s| {
+    // Batches a reader took (their files), and the batches read, by sequence number.
+    type Files = std::sync::Arc<Vec<(usize, PathBuf)>>;
+    let taken: std::sync::Mutex<Vec<(usize, Files)>> = Default::default();
+    let done: std::sync::Mutex<Vec<(usize, Vec<ItemRead>)>> = Default::default();
+    let walked = std::thread::scope(|s| {
         let readers: Vec<_> = (0..threads)
             .map(|_| {
-                s.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        // The lock is held only to take the next batch.
-                        let next = match rx.lock() {
-                            Ok(r) => r.recv(),
-                            Err(_) => break,
-                        };
-                        let Ok((seq, batch)) = next else { break };
-                        let read: Vec<ItemRead> =
-                            batch.iter().map(|(a, p)| read_item(*a, p)).collect();
-                        done.push((seq, read));
-                    }
-                    done
+                s.spawn(|| loop {
+                    // The lock is held only to take the next batch.
+                    let next = match rx.lock() {
+                        Ok(r) => r.recv(),
+                        Err(_) => break,
+                    };
+                    let Ok((seq, batch)) = next else { break };
+                    // Shared, not copied: the list stays here if this thread dies.
+                    let batch: Files = std::sync::Arc::new(batch);
+                    relock(&taken).push((seq, batch.clone()));
+                    let read: Vec<ItemRead> = batch
+                        .iter()
+                        .map(|(a, p)| {
+                            crate::isolate::fault_point(p, crate::isolate::Fault::KillReader);
+                            read_item(*a, p)
+                        })
+                        .collect();
+                    relock(&done).push((seq, read));
                 })
             })
             .collect();
@@ -201,23 +213,93 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
         d.flush();
         // Closing the channel ends the readers once they have drained it.
         d.sink = None;
-        let mut batches: Vec<(usize, Vec<ItemRead>)> = readers
+        let died = readers
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_default())
+            .map(|h| h.join())
+            .filter(Result::is_err)
+            .count();
+        (d, died)
+    });
+    let (d, died) = walked;
+    let mut batches = std::mem::take(&mut *relock(&done));
+    // Batches still queued (every reader stopped early): read them here.
+    let rest = rx
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (seq, batch) in rest.try_iter() {
+        let read = batch.iter().map(|(a, p)| read_item(*a, p)).collect();
+        batches.push((seq, read));
+    }
+    // Taken but never finished: the reader died while reading them.
+    let finished: std::collections::BTreeSet<usize> = batches.iter().map(|(seq, _)| *seq).collect();
+    for (seq, batch) in std::mem::take(&mut *relock(&taken)) {
+        if finished.contains(&seq) {
+            continue;
+        }
+        let why = format!(
+            "a reader thread stopped before this file was read ({died} of {threads} reader \
+             thread(s) died)"
+        );
+        let lost = batch
+            .iter()
+            .map(|(a, p)| unanalysed(*a, p, crate::isolate::internal_error(p, &why)))
             .collect();
-        batches.sort_unstable_by_key(|(seq, _)| *seq);
-        let items = batches.into_iter().flat_map(|(_, b)| b).collect();
-        (d, items)
-    })
+        batches.push((seq, lost));
+    }
+    batches.sort_unstable_by_key(|(seq, _)| *seq);
+    let items = batches.into_iter().flat_map(|(_, b)| b).collect();
+    (d, items)
 }
 
-/// Read and sniff one spooled file.
-pub fn read_item(account: usize, path: &Path) -> ItemRead {
+/// Lock a mutex whatever happened to a thread that held it (the data is plain lists).
+fn relock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn is_noise(path: &Path) -> bool {
     let name = path
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default();
-    let ignorable = NOISE.contains(&name.as_str());
+    NOISE.contains(&name.as_str())
+}
+
+/// A file whose content could not be analysed: still an item when its metadata can be read
+/// (so it is counted, aged and named), with `error` saying why.
+fn unanalysed(account: usize, path: &Path, error: ScanError) -> ItemRead {
+    let item = std::fs::symlink_metadata(path)
+        .ok()
+        .filter(|md| md.file_type().is_file())
+        .map(|md| Item {
+            ignorable: is_noise(path),
+            ..Item::bare(
+                path,
+                account,
+                md.len(),
+                md.modified().ok().map(DateTime::<Utc>::from),
+                Format::Unreadable,
+            )
+        });
+    ItemRead {
+        item,
+        error: Some(error),
+    }
+}
+
+/// Read and sniff one spooled file. A panic while doing so becomes this file's error (an
+/// internal error, to be reported) and the file is still counted as an item.
+pub fn read_item(account: usize, path: &Path) -> ItemRead {
+    match crate::isolate::per_file(path, || {
+        crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
+        read_item_unguarded(account, path)
+    }) {
+        Ok(r) => r,
+        Err(e) => unanalysed(account, path, e),
+    }
+}
+
+fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
+    let ignorable = is_noise(path);
     match read::read_prefix(path, SPOOL_READ_CAP) {
         Ok(pre) => {
             let sn = spool::sniff(&pre.bytes, pre.truncated);
@@ -244,24 +326,12 @@ pub fn read_item(account: usize, path: &Path) -> ItemRead {
         Err(e) => {
             let err = ScanError::new(path, e.to_string());
             // Readable metadata but unreadable content: still an item, so it is counted.
-            let item = match e {
-                ReadError::PermissionDenied | ReadError::Io(_) => {
-                    std::fs::symlink_metadata(path).ok().map(|md| Item {
-                        ignorable,
-                        ..Item::bare(
-                            path,
-                            account,
-                            md.len(),
-                            md.modified().ok().map(DateTime::<Utc>::from),
-                            Format::Unreadable,
-                        )
-                    })
-                }
-                _ => None,
-            };
-            ItemRead {
-                item,
-                error: Some(err),
+            match e {
+                ReadError::PermissionDenied | ReadError::Io(_) => unanalysed(account, path, err),
+                _ => ItemRead {
+                    item: None,
+                    error: Some(err),
+                },
             }
         }
     }

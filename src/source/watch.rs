@@ -337,6 +337,12 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
         log::debug!("watch: {} changed: {change:?}", p.display());
         match change {
             Change::Item { account, path } => {
+                // A folder inside a spooler: its files belong to the account too (as a scan
+                // finds them); rescan rather than miss them.
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_dir()) {
+                    out.rescan = true;
+                    continue;
+                }
                 apply_item(model, account, &path);
                 out.items_changed = true;
             }
@@ -353,11 +359,20 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
 
 fn apply_item(model: &mut Model, account: usize, path: &Path) {
     model.items.retain(|it| it.path != path);
-    let is_file = std::fs::symlink_metadata(path)
-        .map(|m| m.file_type().is_file())
-        .unwrap_or(false);
     // Errors about this file are replaced by what this read finds.
     model.errors.retain(|e| e.path != path);
+    let is_file = match super::read::regular_metadata(path) {
+        Ok(_) => true,
+        // Gone: the client processed it (or it was renamed away).
+        Err(super::read::ReadError::Vanished) => false,
+        // A link, a FIFO, a socket…: never opened, but reported, as the scan does.
+        Err(e) => {
+            model
+                .errors
+                .push(crate::model::ScanError::new(path, e.to_string()));
+            false
+        }
+    };
     if is_file {
         let r = scan::read_item(account, path);
         if let Some(item) = r.item {

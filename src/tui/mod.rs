@@ -57,7 +57,10 @@ impl TerminalGuard {
         // A panic restores the terminal before the message is printed.
         let prev = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
+            // A per-file panic that will be caught (one error line) leaves the screen alone.
+            if !crate::isolate::quiet_here() {
+                restore_terminal();
+            }
             prev(info);
         }));
         enable_raw_mode()?;
