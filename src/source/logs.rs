@@ -1,5 +1,6 @@
-//! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`)
-//! and by content (a renamed copy is still recognised), plus files named with `--log`. Each log
+//! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`,
+//! `*.etl`) and by content (a renamed copy is still recognised; a binary ETL by its buffer
+//! header's shape), plus files named with `--log`. Each log
 //! is read as a bounded-memory stream up to the size it had when opened (the client may still be
 //! writing it), tied to the profile and client generation it sits under, and summarised.
 
@@ -47,22 +48,25 @@ fn ext_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Decoded text of the first bytes of a file, for content sniffing.
-fn head_text(path: &Path) -> Result<String, ReadError> {
+/// The kind of a log from its first bytes: a binary ETL by its buffer header's shape, else a
+/// text kind from the decoded text.
+fn kind_by_content(path: &Path) -> Result<Option<SourceKind>, ReadError> {
     let pre = read::read_prefix(path, SNIFF)?;
+    if crate::parse::etl::sniff(&pre.bytes) {
+        return Ok(Some(SourceKind::Etl));
+    }
     let mut s = String::new();
     let _ = Utf8Stream::new(pre.bytes.as_slice()).and_then(|mut r| r.read_to_string(&mut s));
     if s.is_empty() {
         s = String::from_utf8_lossy(&pre.bytes).into_owned();
     }
-    Ok(s)
+    Ok(sniff_kind(&s))
 }
 
 /// Which of the files found outside spoolers are logs, and of what kind.
 pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
     let mut logs = Vec::new();
     let mut errors = Vec::new();
-    let mut etl: Vec<&Path> = Vec::new();
     for f in files {
         let name = f
             .path
@@ -70,18 +74,14 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let ext = ext_of(&f.path);
-        if ext == "etl" {
-            etl.push(&f.path);
-            continue;
-        }
         let by_name = kind_by_name(&name);
         let sniff = by_name.is_some() || (f.size > 0 && SNIFF_EXT.contains(&ext.as_str()));
         if !sniff {
             continue;
         }
         let by_content = if f.size > 0 {
-            match head_text(&f.path) {
-                Ok(t) => sniff_kind(&t),
+            match kind_by_content(&f.path) {
+                Ok(k) => k,
                 Err(e) => {
                     if by_name.is_some() {
                         errors.push(ScanError::new(&f.path, format!("log not read: {e}")));
@@ -104,16 +104,6 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             detected_by: how,
         });
     }
-    // A binary ETL next to no converted text is worth saying: it holds the offline-IM trace.
-    for p in etl {
-        let dir = p.parent();
-        if !logs.iter().any(|l| l.path.parent() == dir) {
-            errors.push(ScanError::new(
-                p,
-                "binary ETL trace not read: convert it with `tracerpt <file>.etl -o out.xml -of XML -y` and scan the output",
-            ));
-        }
-    }
     (logs, errors)
 }
 
@@ -123,8 +113,9 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let text = head_text(path).map_err(|e| ScanError::new(path, format!("log not read: {e}")))?;
-    let kind = sniff_kind(&text)
+    let by_content =
+        kind_by_content(path).map_err(|e| ScanError::new(path, format!("log not read: {e}")))?;
+    let kind = by_content
         .or_else(|| kind_by_name(&name))
         .unwrap_or(SourceKind::TextLog);
     Ok(LogFile {
@@ -366,6 +357,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             time_zone: s.tz.short(),
             growing: out.growing,
             notes,
+            etl: out.etl.clone(),
         };
         sources.push((
             Source {

@@ -75,8 +75,14 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     }
     model.sort();
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
-    let roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
+    let mut roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
     super::logs::scan_logs(&d.other_files, &mut model, config);
+    // A `--log FILE` that was read counts like a root: `report --log trace.etl` needs no PATH.
+    roots_ok += config
+        .logs
+        .iter()
+        .filter(|p| model.sources.iter().any(|s| &s.path == *p))
+        .count();
     Scan {
         model,
         other_files: d.other_files,

@@ -398,6 +398,7 @@ fn is_log_kind(k: SourceKind) -> bool {
             | SourceKind::TracerptCsv
             | SourceKind::NetshText
             | SourceKind::TextLog
+            | SourceKind::Etl
     )
 }
 
