@@ -19,6 +19,8 @@
 pub mod container;
 pub mod record;
 pub mod strings;
+#[doc(hidden)]
+pub mod synth;
 
 #[cfg(test)]
 mod tests;

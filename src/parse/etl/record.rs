@@ -539,7 +539,9 @@ pub fn describe(head: Head, b: &[u8]) -> String {
 pub fn raw_line(offset: u64, head: Head, b: &[u8], max_hex: usize) -> String {
     let b = b.get(..head.size.min(b.len())).unwrap_or(b);
     let mut s = format!("@{offset:#010x} {} B · {}", head.size, describe(head, b));
-    let strings = super::strings::runs(b);
+    // The strings of the arguments (of the whole record when it is not an event).
+    let args = event(head, b).map_or(b, |e| e.payload);
+    let strings = super::strings::runs(args);
     if !strings.is_empty() {
         s.push_str(" ·");
         for r in strings.iter().take(16) {
