@@ -143,6 +143,55 @@ pub struct EtlSummary {
     pub hresult_candidates: u64,
 }
 
+impl EtlSummary {
+    /// One line for reports and the live view: session, original path, time span (UTC),
+    /// clock, pointer size, OS, losses and skipped buffers. Not sanitised: callers do that.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = &self.logger {
+            parts.push(format!("logger {l}"));
+        }
+        let t = |x: &Option<DateTime<FixedOffset>>| {
+            x.map(|t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+        };
+        match (t(&self.start), t(&self.end)) {
+            (Some(a), Some(b)) => parts.push(format!("session {a} – {b} UTC")),
+            (Some(a), None) => parts.push(format!("session from {a} UTC (no end time)")),
+            _ => {}
+        }
+        parts.push(match self.frequency_hz {
+            Some(hz) => format!("clock {} at {hz} Hz", self.clock),
+            None => format!("clock {}", self.clock),
+        });
+        if let Some(p) = self.pointer_size {
+            parts.push(format!("{}-bit", p * 8));
+        }
+        if let Some(v) = &self.os_version {
+            parts.push(format!("Windows {v}"));
+        }
+        parts.push(format!(
+            "lost {} events, {} buffers",
+            self.events_lost, self.buffers_lost
+        ));
+        if self.compressed_buffers > 0 {
+            parts.push(format!(
+                "{} compressed buffers skipped",
+                self.compressed_buffers
+            ));
+        }
+        if self.unreadable_buffers > 0 {
+            parts.push(format!(
+                "{} unreadable buffers skipped",
+                self.unreadable_buffers
+            ));
+        }
+        if let Some(f) = &self.log_file {
+            parts.push(format!("written as {f}"));
+        }
+        parts.join(" · ")
+    }
+}
+
 /// A problem with one file or folder. The scan goes on without it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct ScanError {

@@ -240,9 +240,11 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
         Ok(file) => {
             // Read up to the size at open time: a log being written keeps growing behind us.
             let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-            parse_log(file.take(len), f.kind, &f.path, &opts).map_err(|e| {
-                ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-            })
+            parse_log(file.take(len), f.kind, &f.path, &opts)
+                .map_err(|e| {
+                    ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+                })
+                .and_then(|o| not_a_trace(&f.path, o))
         }
         Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
     };
@@ -251,6 +253,20 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
         client,
         candidates,
         out,
+    }
+}
+
+/// A `.etl` in which not even one buffer could be read is no log: one error line, no source
+/// (so the account still counts as having no trace log).
+fn not_a_trace(
+    path: &Path,
+    o: crate::parse::logs::LogOutput,
+) -> Result<crate::parse::logs::LogOutput, ScanError> {
+    match (&o.etl, o.problems.first()) {
+        (Some(e), Some(p)) if e.buffers == 0 => {
+            Err(ScanError::new(path, format!("log not read: {p}")))
+        }
+        _ => Ok(o),
     }
 }
 

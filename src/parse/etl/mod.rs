@@ -142,7 +142,6 @@ impl State<'_, '_> {
     fn event(&mut self, offset: u64, e: record::Event<'_>) {
         let line = self.items;
         self.out.records += 1;
-        self.out.undecoded += 1;
         *self
             .info
             .records_by_kind
@@ -333,9 +332,9 @@ impl State<'_, '_> {
             out.problems.push(why.clone());
         }
         if out.records > 0 {
-            out.note(&format!(
-                "read as a heuristic: {UNDECODED} (WPP format strings are not public); HRESULTs are candidates"
-            ));
+            out.note(
+                "a heuristic reading of undocumented payloads: each event shows the printable strings of its arguments and candidate HRESULTs, no format strings (WPP's TMF files are not public)",
+            );
         }
         if w.compressed > 0 {
             out.note(&format!(
