@@ -77,11 +77,15 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
     let mut roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
     super::logs::scan_logs(&d.other_files, &mut model, config);
-    // A `--log FILE` that was read counts like a root: `report --log trace.etl` needs no PATH.
+    // A `--log FILE` counts like a root (`report --log trace.etl` needs no PATH), read or not:
+    // the report then names it with its one-line error.
     roots_ok += config
         .logs
         .iter()
-        .filter(|p| model.sources.iter().any(|s| &s.path == *p))
+        .filter(|p| {
+            model.sources.iter().any(|s| &s.path == *p)
+                || model.errors.iter().any(|e| &e.path == *p)
+        })
         .count();
     Scan {
         model,
