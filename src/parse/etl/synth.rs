@@ -273,3 +273,20 @@ pub fn file(h: &Header, groups: &[Vec<Vec<u8>>]) -> Vec<u8> {
     }
     out
 }
+
+/// A file whose second buffer holds `records` as raw bytes (whatever they are): the fuzz
+/// target's way of reaching the record reader with any bytes behind a valid buffer header.
+pub fn around(records: &[u8]) -> Vec<u8> {
+    let h = Header::default();
+    let mut out = buffer(h.buffer_size as usize, &[logfile_header(&h)], 0);
+    let size = align8(BUFFER_HEADER + records.len()).max(BUFFER_HEADER + 8);
+    let mut b = vec![0u8; BUFFER_HEADER];
+    b.extend_from_slice(records);
+    b.resize(size, 0xFF);
+    let filled = (BUFFER_HEADER + records.len()) as u32;
+    put32(&mut b, 0, size as u32);
+    put32(&mut b, 4, filled);
+    put32(&mut b, 0x30, filled);
+    out.extend(b);
+    out
+}
