@@ -346,3 +346,44 @@ fn truncated_compressed_and_garbage_traces_give_one_line_each_and_never_a_crash(
     assert_eq!(code, 0, "{err}");
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn a_bundle_excerpts_the_records_around_etl_evidence() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let out_dir = tempfile::tempdir().expect("tmp");
+    build(dir.path(), "Lync-UccApi-0.etl");
+    let zip_path = out_dir.path().join("case.zip");
+    let out = bin()
+        .args(["bundle", "--now", NOW, "-o"])
+        .arg(&zip_path)
+        .arg(dir.path())
+        .timeout(Duration::from_secs(120))
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let f = std::fs::File::open(&zip_path).expect("zip");
+    let mut z = zip::ZipArchive::new(f).expect("zip");
+    let name = (0..z.len())
+        .filter_map(|i| z.by_index(i).ok().map(|e| e.name().to_string()))
+        .find(|n| n.ends_with("Lync-UccApi-0.etl.excerpt.txt"))
+        .expect("an excerpt of the trace");
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut z.by_name(&name).expect("entry"), &mut text).expect("read");
+    // Every record of this small trace is near the evidence: the logfile header, the 480, the
+    // failure (marked), the last message.
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "{text}");
+    assert!(lines[0].starts_with("       1: @0x00000048 "), "{text}");
+    assert!(lines[0].contains("system logfile header"), "{text}");
+    assert!(lines[2].starts_with(">      3: @0x0000"), "{text}");
+    assert!(
+        lines[2].contains("\"POST https://mail.contoso.com/EWS/Exchange.asmx\""),
+        "{text}"
+    );
+    assert!(lines[3].contains("sip:bob@contoso.com"), "{text}");
+}
