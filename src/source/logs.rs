@@ -1,8 +1,8 @@
 //! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`,
 //! `*.etl`) and by content (a renamed copy is still recognised; a binary ETL by its buffer
-//! header's shape), plus files named with `--log`. Each log
-//! is read as a bounded-memory stream up to the size it had when opened (the client may still be
-//! writing it), tied to the profile and client generation it sits under, and summarised.
+//! header's shape), plus files named with `--log`. Each log is read as a bounded-memory stream
+//! up to the size it had when opened (the client may still be writing it), tied to the profile
+//! and client generation it sits under, and summarised.
 
 use super::discover::OtherFile;
 use super::paths;
