@@ -30,6 +30,7 @@ use super::markers::{Classifier, Hit, Record};
 use crate::model::{EtlSummary, EventKind, LogEvent};
 use container::{Item, Skip};
 use record::{Clock, Head, LogfileHeader};
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
 
@@ -78,6 +79,8 @@ struct State<'o, 'm> {
     /// Event records whose time stamp could not be converted, and why not (for the note).
     no_clock: u64,
     ext_unreadable: u64,
+    /// `pid:tid` of the current record (reused).
+    thread: String,
 }
 
 fn level_word(l: u8) -> Option<&'static str> {
@@ -185,68 +188,26 @@ impl State<'_, '_> {
         }
         self.info.hresult_candidates += hr.len() as u64;
 
-        // The values every event of this record carries.
-        let mut values = std::collections::BTreeMap::new();
-        values.insert("etl_kind".to_string(), e.class.as_str().to_string());
-        values.insert("offset".to_string(), format!("{offset:#x}"));
-        let mut id = String::new();
-        if let Some(g) = &e.guid {
-            let g = record::guid_text(g);
-            values.insert("guid".into(), g.clone());
-            id = g;
-        }
-        if let Some(c) = e.component {
-            values.insert("component".into(), c.to_string());
-            id = format!("component {c}");
-        }
-        if let Some(m) = e.msg {
-            values.insert("msg".into(), m.to_string());
-            id.push_str(&format!("#{m}"));
-        }
-        if let Some((ev, v)) = e.event_id {
-            values.insert("event_id".into(), ev.to_string());
-            values.insert("event_version".into(), v.to_string());
-            id.push_str(&format!(" id {ev}"));
-        }
-        if let Some(t) = e.class_type {
-            values.insert("event_type".into(), t.to_string());
-            id.push_str(&format!(" type {t}"));
-        }
-        if let Some(p) = &e.provider {
-            values.insert("provider".into(), p.clone());
-            id = format!("{p} {id}");
-        }
-        if let Some(p) = e.pid {
-            values.insert("pid".into(), p.to_string());
-        }
-        if let Some(t) = e.tid {
-            values.insert("tid".into(), t.to_string());
-        }
-        if !hr.is_empty() {
-            let list: Vec<String> = hr.iter().map(|h| format!("{:#010x}", h.value)).collect();
-            values.insert("hresult_candidates".into(), list.join(","));
-        }
-        values.insert("decoding".into(), UNDECODED.to_string());
-        let suffix = format!(
-            " · etl {} {} @{offset:#x} · {UNDECODED}",
-            e.class.as_str(),
-            id.trim()
-        );
-
         let rec = &mut self.rec;
         rec.clear();
         rec.time = time;
         rec.set_level(e.level.and_then(level_word));
         let thread = match (e.pid, e.tid) {
-            (Some(p), Some(t)) => Some(format!("{p}:{t}")),
+            (Some(p), Some(t)) => {
+                use std::fmt::Write;
+                self.thread.clear();
+                let _ = write!(self.thread, "{p}:{t}");
+                Some(self.thread.as_str())
+            }
             _ => None,
         };
-        rec.set_thread(thread.as_deref());
+        rec.set_thread(thread);
         for l in &lines {
             rec.push(line, l);
         }
+        // Every event seen is kept or counted as not kept: their sum tells whether any came.
         let before_events = self.out.events.len();
-        let before_counts: u64 = self.out.counts.values().sum();
+        let before_counts = before_events as u64 + self.out.not_kept;
         if !rec.is_empty() {
             emit(
                 &mut self.c,
@@ -257,7 +218,18 @@ impl State<'_, '_> {
                 &mut self.out,
             );
         }
-        let classified = self.out.counts.values().sum::<u64>() > before_counts;
+        let classified = self.out.events.len() as u64 + self.out.not_kept > before_counts;
+        if !classified && self.out.would_drop(EventKind::Other, &BTreeMap::new()) {
+            // Over the cap for unclassified records: counted, nothing built.
+            *self.out.counts.entry(EventKind::Other).or_default() += 1;
+            self.out.not_kept += 1;
+            return;
+        }
+        if classified && self.out.events.len() == before_events {
+            return;
+        }
+        // Only for events that are kept: what identifies the record, and where it is.
+        let (values, suffix) = identity(offset, &e, &hr);
         for ev in &mut self.out.events[before_events..] {
             ev.excerpt.push_str(&suffix);
             for (k, v) in &values {
@@ -387,6 +359,62 @@ impl State<'_, '_> {
     }
 }
 
+/// The values every event of a record carries (kind, ids, process and thread, file offset,
+/// HRESULT candidates, the label) and the excerpt's suffix saying the same in words.
+fn identity(
+    offset: u64,
+    e: &record::Event<'_>,
+    hr: &[strings::Hresult],
+) -> (BTreeMap<String, String>, String) {
+    let mut values = BTreeMap::new();
+    values.insert("etl_kind".to_string(), e.class.as_str().to_string());
+    values.insert("offset".to_string(), format!("{offset:#x}"));
+    let mut id = String::new();
+    if let Some(g) = &e.guid {
+        let g = record::guid_text(g);
+        values.insert("guid".into(), g.clone());
+        id = g;
+    }
+    if let Some(c) = e.component {
+        values.insert("component".into(), c.to_string());
+        id = format!("component {c}");
+    }
+    if let Some(m) = e.msg {
+        values.insert("msg".into(), m.to_string());
+        id.push_str(&format!("#{m}"));
+    }
+    if let Some((ev, v)) = e.event_id {
+        values.insert("event_id".into(), ev.to_string());
+        values.insert("event_version".into(), v.to_string());
+        id.push_str(&format!(" id {ev}"));
+    }
+    if let Some(t) = e.class_type {
+        values.insert("event_type".into(), t.to_string());
+        id.push_str(&format!(" type {t}"));
+    }
+    if let Some(p) = &e.provider {
+        values.insert("provider".into(), p.clone());
+        id = format!("{p} {id}");
+    }
+    if let Some(p) = e.pid {
+        values.insert("pid".into(), p.to_string());
+    }
+    if let Some(t) = e.tid {
+        values.insert("tid".into(), t.to_string());
+    }
+    if !hr.is_empty() {
+        let list: Vec<String> = hr.iter().map(|h| format!("{:#010x}", h.value)).collect();
+        values.insert("hresult_candidates".into(), list.join(","));
+    }
+    values.insert("decoding".into(), UNDECODED.to_string());
+    let suffix = format!(
+        " · etl {} {} @{offset:#x} · {UNDECODED}",
+        e.class.as_str(),
+        id.trim()
+    );
+    (values, suffix)
+}
+
 /// Read an `.etl` file from `r` (one buffer at a time) into events.
 pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> std::io::Result<LogOutput> {
     let mut st = State {
@@ -402,6 +430,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> std::io::Re
         items: 0,
         no_clock: 0,
         ext_unreadable: 0,
+        thread: String::new(),
     };
     let walk = container::walk(r, &mut |it| st.item(it));
     st.finish(walk)

@@ -27,8 +27,12 @@ pub struct Run {
 /// Whether a UTF-16 unit may be part of a string: printable ASCII, tab and line breaks, Latin-1
 /// and Latin Extended, Greek and Cyrillic, general punctuation. (CJK and other scripts are
 /// left out on purpose: ASCII text read at an odd offset looks like CJK.)
+#[inline]
 fn text_unit(u: u16) -> bool {
-    matches!(u, 0x20..=0x7E | 0x09 | 0x0A | 0x0D | 0xA0..=0x024F | 0x0370..=0x052F | 0x2010..=0x2027)
+    if u < 0x80 {
+        return (0x20..=0x7E).contains(&u) || matches!(u, 0x09 | 0x0A | 0x0D);
+    }
+    matches!(u, 0xA0..=0x024F | 0x0370..=0x052F | 0x2010..=0x2027)
 }
 
 /// A UTF-16 run being collected.
@@ -45,10 +49,14 @@ impl Pending {
     fn flush(&mut self, end: usize, out: &mut Vec<Run>) {
         if let Some(s) = self.start.take() {
             if self.counted >= MIN_RUN && self.ascii * 2 >= self.counted {
-                let text: String = String::from_utf16_lossy(&self.units)
-                    .chars()
-                    .take(MAX_RUN_CHARS)
-                    .collect();
+                let n = self.units.len().min(MAX_RUN_CHARS);
+                let mut text = String::with_capacity(n);
+                // Every unit taken is a BMP character outside the surrogates.
+                text.extend(
+                    self.units[..n]
+                        .iter()
+                        .map(|&u| char::from_u32(u32::from(u)).unwrap_or('\u{FFFD}')),
+                );
                 out.push(Run {
                     start: s,
                     end,
@@ -80,7 +88,7 @@ fn utf16_runs(b: &[u8], par: usize, out: &mut Vec<Run>) {
                     p.ascii += 1;
                 }
             }
-        } else {
+        } else if p.start.is_some() {
             p.flush(i, out);
         }
         i += 2;
@@ -107,10 +115,14 @@ fn ascii_runs(b: &[u8], out: &mut Vec<Run>) {
     let mut counted = 0usize;
     let push = |s: usize, e: usize, counted: usize, out: &mut Vec<Run>| {
         if counted >= MIN_RUN {
-            let text: String = String::from_utf8_lossy(&b[s..e])
-                .chars()
-                .take(MAX_RUN_CHARS)
-                .collect();
+            let mut text = String::from_utf8_lossy(&b[s..e]).into_owned();
+            if text.len() > MAX_RUN_CHARS {
+                let cut = text
+                    .char_indices()
+                    .nth(MAX_RUN_CHARS)
+                    .map_or(text.len(), |(i, _)| i);
+                text.truncate(cut);
+            }
             out.push(Run {
                 start: s,
                 end: e,
@@ -173,10 +185,15 @@ pub fn runs(b: &[u8]) -> Vec<Run> {
             continue;
         }
         // Trim the trailing and leading whitespace of the text (offsets stay the byte span).
-        let text = r.text.trim_matches(|c: char| c.is_whitespace()).to_string();
-        if text.chars().count() < MIN_RUN {
+        let t = r.text.trim();
+        if t.chars().count() < MIN_RUN {
             continue;
         }
+        let text = if t.len() == r.text.len() {
+            r.text
+        } else {
+            t.to_string()
+        };
         out.push(Run { text, ..r });
         if out.len() >= MAX_RUNS {
             break;
@@ -276,8 +293,12 @@ pub fn hresults(b: &[u8], runs: &[Run]) -> Vec<Hresult> {
 pub fn lines(b: &[u8]) -> (Vec<String>, Vec<Hresult>) {
     let rs = runs(b);
     let hr = hresults(b, &rs);
-    let mut out = Vec::new();
-    for r in &rs {
+    let mut out = Vec::with_capacity(rs.len() + hr.len());
+    for r in rs {
+        if !r.text.contains(['\r', '\n']) {
+            out.push(r.text);
+            continue;
+        }
         for l in r.text.split(['\r', '\n']) {
             let l = l.trim();
             if !l.is_empty() {
