@@ -83,6 +83,16 @@ struct State<'o, 'm> {
     thread: String,
 }
 
+/// Count one more of `k` (no allocation once the key exists).
+fn bump(m: &mut BTreeMap<String, u64>, k: &str) {
+    match m.get_mut(k) {
+        Some(n) => *n += 1,
+        None => {
+            m.insert(k.to_string(), 1);
+        }
+    }
+}
+
 fn level_word(l: u8) -> Option<&'static str> {
     Some(match l {
         1 => "CRITICAL",
@@ -100,11 +110,7 @@ impl State<'_, '_> {
         match it {
             Item::Skipped { why, .. } => {
                 if why == Skip::BadRecords {
-                    *self
-                        .info
-                        .records_by_kind
-                        .entry("unreadable".into())
-                        .or_default() += 1;
+                    bump(&mut self.info.records_by_kind, "unreadable");
                 }
             }
             Item::Record {
@@ -132,7 +138,7 @@ impl State<'_, '_> {
                         } else {
                             head.kind.name()
                         };
-                        *self.info.records_by_kind.entry(k.into()).or_default() += 1;
+                        bump(&mut self.info.records_by_kind, k);
                         if k == "unreadable" {
                             self.out.skipped += 1;
                         }
@@ -145,11 +151,7 @@ impl State<'_, '_> {
     fn event(&mut self, offset: u64, e: record::Event<'_>) {
         let line = self.items;
         self.out.records += 1;
-        *self
-            .info
-            .records_by_kind
-            .entry(e.class.as_str().into())
-            .or_default() += 1;
+        bump(&mut self.info.records_by_kind, e.class.as_str());
         if e.ext_unreadable {
             self.ext_unreadable += 1;
         }
