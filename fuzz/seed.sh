@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 demo="$root/assets/demo"
 c="$here/corpus"
-for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan; do
+for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan etl; do
     mkdir -p "$c/$t"
 done
 
@@ -124,6 +124,18 @@ put psexport items.csv <<'EOF'
 "Subject";"ItemClass";"DateTimeCreated";"From"
 "Missed conversation with Robin";"IPM.Note.Microsoft.Missed.Im";"3/2/2026 1:50:00 PM";"jdoe@contoso.com"
 EOF
+
+# Binary ETL: the real traces whole, and the records of their second buffers alone (the target
+# also reads every input as the records of a buffer).
+for f in "$root"/tests/fixtures/etl/*.etl; do
+    b=$(basename "$f" .etl)
+    cp "$f" "$c/etl/$b.etl"
+    first=$(od -An -tu4 -N4 "$f" | tr -d ' ')
+    size=$(od -An -tu4 -N4 -j"$first" "$f" | tr -d ' ')
+    filled=$(od -An -tu4 -N4 -j$((first + 48)) "$f" | tr -d ' ')
+    [ "${size:-0}" -gt 72 ] && [ "${filled:-0}" -gt 72 ] && [ "$filled" -le "$size" ] &&
+        tail -c +$((first + 72 + 1)) "$f" | head -c $((filled - 72)) > "$c/etl/$b.records"
+done
 
 # Markers and config files.
 cp "$root/assets/markers.toml" "$c/markers/builtin.toml"

@@ -295,7 +295,11 @@ pub fn write(
         lines.dedup();
         let mut archived = None;
         if !lines.is_empty() {
-            match excerpt(path, &lines, opts.include_content) {
+            let etl = model
+                .sources
+                .iter()
+                .any(|s| &s.path == path && s.kind == crate::model::SourceKind::Etl);
+            match excerpt(path, &lines, opts.include_content, etl) {
                 Ok(text) => {
                     let name = format!("{}.excerpt.txt", archive_path(path, roots));
                     zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
@@ -356,24 +360,49 @@ pub fn write(
     })
 }
 
-/// Lines around each evidence line (1-based), redacted unless `content`.
-fn excerpt(path: &Path, lines: &[u64], content: bool) -> Result<String, String> {
-    let pre = read::read_prefix(path, EXCERPT_READ_CAP).map_err(|e| e.to_string())?;
-    let text = crate::parse::text::decode(&pre.bytes, pre.truncated)
-        .map(|d| d.text)
-        .ok_or("not a text file")?;
+/// Lines around each evidence line (1-based), redacted unless `content`. A binary `.etl` gives
+/// its records as the raw view shows them (offset, kind, strings, hex), numbered as its events.
+fn excerpt(path: &Path, lines: &[u64], content: bool, etl: bool) -> Result<String, String> {
     let wanted = |n: u64| {
         lines
             .iter()
             .any(|&l| n + EXCERPT_CONTEXT >= l && n <= l + EXCERPT_CONTEXT)
     };
+    let numbered: Vec<(u64, String)> = if etl {
+        let idx = crate::source::lineindex::LineIndex::build(path).map_err(|e| e.to_string())?;
+        let mut v = Vec::new();
+        for &l in lines {
+            // The evidence record and its neighbours, skipping what an earlier one covered.
+            let first = l
+                .saturating_sub(EXCERPT_CONTEXT)
+                .max(1)
+                .max(v.last().map_or(1, |(n, _)| n + 1));
+            let end = (l + EXCERPT_CONTEXT).min(idx.len() as u64);
+            if first > end {
+                continue;
+            }
+            let text = idx
+                .read_lines(first as usize - 1, (end - first + 1) as usize)
+                .map_err(|e| e.to_string())?;
+            v.extend((first..).zip(text));
+        }
+        v
+    } else {
+        let pre = read::read_prefix(path, EXCERPT_READ_CAP).map_err(|e| e.to_string())?;
+        let text = crate::parse::text::decode(&pre.bytes, pre.truncated)
+            .map(|d| d.text)
+            .ok_or("not a text file")?;
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| (i as u64 + 1, l))
+            .filter(|(n, _)| wanted(*n))
+            .map(|(n, l)| (n, l.to_string()))
+            .collect()
+    };
     let mut out = String::new();
     let mut last = 0u64;
-    for (i, line) in text.lines().enumerate() {
-        let n = i as u64 + 1;
-        if !wanted(n) {
-            continue;
-        }
+    for (n, line) in &numbered {
+        let (n, line) = (*n, line.as_str());
         if last != 0 && n != last + 1 {
             out.push_str("…\n");
         }

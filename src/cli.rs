@@ -531,7 +531,7 @@ pub fn resolve_roots(
             )));
         }
     }
-    if roots.is_empty() && settings.scan.mailbox_files.is_empty() {
+    if roots.is_empty() && settings.scan.mailbox_files.is_empty() && settings.scan.logs.is_empty() {
         roots = source::default_roots().map_err(Fatal)?;
     }
     Ok((roots, errors))

@@ -451,7 +451,7 @@ fn a_bad_marker_file_is_a_clear_error() {
 }
 
 #[test]
-fn missing_logs_are_an_info_finding_and_etl_is_named() {
+fn missing_logs_are_an_info_finding_and_a_broken_etl_is_named() {
     let dir = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(dir.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
     put(
@@ -474,7 +474,7 @@ fn missing_logs_are_an_info_finding_and_etl_is_named() {
         .iter()
         .any(|e| e["message"]
             .as_str()
-            .is_some_and(|m| m.contains("tracerpt"))));
+            .is_some_and(|m| m.starts_with("log not read: not an ETL trace"))));
 }
 
 #[test]

@@ -18,6 +18,8 @@ pub enum SourceKind {
     MailboxFolderStats,
     /// `Get-CsImConfiguration` / `Get-CsClientPolicy` exports.
     CsPolicy,
+    /// A binary Event Trace Log (`.etl`), read natively (see `parse::etl`).
+    Etl,
 }
 
 impl SourceKind {
@@ -32,6 +34,7 @@ impl SourceKind {
             SourceKind::MailboxItems => "mailbox-items",
             SourceKind::MailboxFolderStats => "mailbox-folder-stats",
             SourceKind::CsPolicy => "cs-policy",
+            SourceKind::Etl => "etl",
         }
     }
 }
@@ -96,6 +99,97 @@ pub struct LogSummary {
     /// Heuristics used, in words.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub notes: Vec<String>,
+    /// For a binary `.etl`: what its logfile header and buffers said.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub etl: Option<EtlSummary>,
+}
+
+/// What an `.etl` file's logfile header (`TRACE_LOGFILE_HEADER`) and buffers said. Times are
+/// UTC, converted with the file's own clock type and frequency.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EtlSummary {
+    /// The session (logger) name, e.g. `CldFltLog`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logger: Option<String>,
+    /// The path the file had when it was written (as recorded in the header).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log_file: Option<String>,
+    /// When the session started and stopped (`end` is absent while a session still logs).
+    pub start: Option<DateTime<FixedOffset>>,
+    pub end: Option<DateTime<FixedOffset>>,
+    /// `qpc`, `system-time`, `cpu-cycle` or `unknown` (no header, or a value not documented).
+    pub clock: String,
+    /// The clock's ticks per second (QPC frequency, 10 MHz for system time, CPU MHz × 10⁶).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency_hz: Option<u64>,
+    /// Pointer size of the logging session, in bytes (4 or 8).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pointer_size: Option<u32>,
+    /// Windows version and build of the machine that wrote the file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub os_version: Option<String>,
+    /// What the session itself counted as lost while logging.
+    pub events_lost: u64,
+    pub buffers_lost: u64,
+    /// Buffers read, and buffers skipped: compressed (not decompressed) or with an unreadable
+    /// header.
+    pub buffers: u64,
+    pub compressed_buffers: u64,
+    pub unreadable_buffers: u64,
+    /// Records by header kind: `wpp`, `manifest`, `tracelogging`, `classic` (the events),
+    /// `system`, `perfinfo`, `other` (read, not shown as events), `unreadable`.
+    pub records_by_kind: BTreeMap<String, u64>,
+    /// Little-endian `0x8xxxxxxx` values with a known facility found in event arguments.
+    pub hresult_candidates: u64,
+}
+
+impl EtlSummary {
+    /// One line for reports and the live view: session, original path, time span (UTC),
+    /// clock, pointer size, OS, losses and skipped buffers. Not sanitised: callers do that.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = &self.logger {
+            parts.push(format!("logger {l}"));
+        }
+        let t = |x: &Option<DateTime<FixedOffset>>| {
+            x.map(|t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
+        };
+        match (t(&self.start), t(&self.end)) {
+            (Some(a), Some(b)) => parts.push(format!("session {a} – {b} UTC")),
+            (Some(a), None) => parts.push(format!("session from {a} UTC (no end time)")),
+            _ => {}
+        }
+        parts.push(match self.frequency_hz {
+            Some(hz) => format!("clock {} at {hz} Hz", self.clock),
+            None => format!("clock {}", self.clock),
+        });
+        if let Some(p) = self.pointer_size {
+            parts.push(format!("{}-bit", p * 8));
+        }
+        if let Some(v) = &self.os_version {
+            parts.push(format!("Windows {v}"));
+        }
+        parts.push(format!(
+            "lost {} events, {} buffers",
+            self.events_lost, self.buffers_lost
+        ));
+        if self.compressed_buffers > 0 {
+            parts.push(format!(
+                "{} compressed buffers skipped",
+                self.compressed_buffers
+            ));
+        }
+        if self.unreadable_buffers > 0 {
+            parts.push(format!(
+                "{} unreadable buffers skipped",
+                self.unreadable_buffers
+            ));
+        }
+        if let Some(f) = &self.log_file {
+            parts.push(format!("written as {f}"));
+        }
+        parts.join(" · ")
+    }
 }
 
 /// A problem with one file or folder. The scan goes on without it.

@@ -138,6 +138,8 @@ pub struct LogOutput {
     pub not_kept: u64,
     /// Lines of over-long records (past [`super::markers::RECORD_CAP`]) counted, not classified.
     pub unclassified_lines: u64,
+    /// For a binary `.etl`: its logfile header and buffer counts.
+    pub etl: Option<crate::model::EtlSummary>,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
 }
@@ -364,6 +366,9 @@ pub fn kind_by_name(name: &str) -> Option<SourceKind> {
     if n.ends_with(".uccapilog") || n.ends_with(".uccapilog.bak") {
         return Some(SourceKind::Uccapilog);
     }
+    if n.ends_with(".etl") {
+        return Some(SourceKind::Etl);
+    }
     None
 }
 
@@ -375,6 +380,13 @@ pub fn parse_log(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
+    if kind == SourceKind::Etl {
+        // Binary: read buffer by buffer, never as text.
+        let mut out = super::etl::parse(r, path, opts)?;
+        out.kind = Some(kind);
+        note_not_kept(&mut out);
+        return Ok(out);
+    }
     let stream = Utf8Stream::new(r)?;
     let encoding = stream.encoding.as_str();
     let mut out = match kind {
@@ -394,13 +406,17 @@ pub fn parse_log(
     };
     out.kind = Some(kind);
     out.encoding = encoding;
+    note_not_kept(&mut out);
+    Ok(out)
+}
+
+fn note_not_kept(out: &mut LogOutput) {
     if out.not_kept > 0 {
         let n = out.not_kept;
         out.note(&format!(
             "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
         ));
     }
-    Ok(out)
 }
 
 /// A naive timestamp from strings, `None` when impossible (month 13, 25 o'clock…).

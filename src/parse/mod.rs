@@ -1,5 +1,6 @@
 //! Parsers: bytes in, model values out. Pure functions; no I/O, no clock.
 
+pub mod etl;
 pub mod logs;
 pub mod logstream;
 pub mod mailbox;

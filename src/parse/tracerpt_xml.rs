@@ -114,7 +114,15 @@ fn finish(
             rec.push(*l, &format!("{n}={v}"));
         }
     }
+    let before = out.events.len();
     emit(c, rec, hits, path, opts, out);
+    if ev.undecoded {
+        let label = super::etl::UNDECODED;
+        for e in &mut out.events[before..] {
+            e.excerpt.push_str(&format!(" · {label}"));
+            e.values.insert("decoding".into(), label.into());
+        }
+    }
 }
 
 /// The text of an element inside an event: where it goes by the element's name.
@@ -128,7 +136,14 @@ fn take_text(cur: &mut Ev, stack: &[String], in_user: bool, at: u64, text: &str)
             cur.data.push((l, n, text.to_string()));
         }
         "Message" => cur.data.push((at, String::new(), text.to_string())),
-        "EventPayload" | "ErrorCode" => {}
+        // Undecoded (no manifest or TMF): the payload's strings and HRESULT candidates, as a
+        // native `.etl` read gives them.
+        "EventPayload" => cur.data.extend(
+            super::etl::payload_lines(text)
+                .into_iter()
+                .map(|l| (at, String::new(), l)),
+        ),
+        "ErrorCode" => {}
         other if in_user => cur.data.push((at, other.to_string(), text.to_string())),
         _ => {}
     }
@@ -376,6 +391,38 @@ mod tests {
         assert!(!o.problems.is_empty());
         let o = run(b"\xff\xfe\x00garbage<<<>>>");
         assert_eq!(o.records, 0);
+    }
+
+    #[test]
+    fn undecoded_payloads_give_their_strings_to_the_markers() {
+        let mut args = Vec::new();
+        for u in "POST https://mail.contoso.com/EWS/Exchange.asmx".encode_utf16() {
+            args.extend_from_slice(&u.to_le_bytes());
+        }
+        args.extend_from_slice(&[0, 0]);
+        args.extend_from_slice(&0x8019_0191u32.to_le_bytes());
+        args.extend_from_slice(b"sip:bob@contoso.com\0");
+        let hex: String = args.iter().map(|b| format!("{b:02X}")).collect();
+        let xml = format!(
+            r#"<Events><Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System><Provider Guid="{{2818ef08-6a54-396f-2244-5a6ea4a98cf0}}"/><EventID>0</EventID><TimeCreated SystemTime="2026-03-02T09:41:01Z"/></System>
+<ProcessingErrorData><ErrorCode>15005</ErrorCode><DataItemName></DataItemName><EventPayload>{hex}</EventPayload></ProcessingErrorData></Event></Events>"#
+        );
+        let o = run(xml.as_bytes());
+        assert_eq!((o.records, o.undecoded), (1, 1));
+        let f = o
+            .events
+            .iter()
+            .find(|e| e.marker == "ews-hresult-denied")
+            .unwrap_or_else(|| panic!("{:#?}", o.events));
+        assert_eq!(f.values["status"], "401");
+        assert_eq!(f.line, 2);
+        assert_eq!(f.values["decoding"], crate::parse::etl::UNDECODED);
+        assert!(
+            f.excerpt.ends_with(crate::parse::etl::UNDECODED),
+            "{}",
+            f.excerpt
+        );
+        assert!(o.events.iter().any(|e| e.marker == "ews-post"));
     }
 
     #[test]

@@ -285,6 +285,25 @@ fn logs(w: &mut dyn Write, m: &crate::model::Model) -> io::Result<()> {
             l.undecoded
         )?;
     }
+    let etl: Vec<(&crate::model::Source, &crate::model::EtlSummary)> = m
+        .sources
+        .iter()
+        .filter_map(|s| s.log.as_ref()?.etl.as_ref().map(|e| (s, e)))
+        .collect();
+    if !etl.is_empty() {
+        writeln!(w)?;
+        for (s, e) in etl {
+            writeln!(
+                w,
+                "- {}: {}",
+                code(&s.path.to_string_lossy()),
+                md(&e.describe())
+            )?;
+            for n in s.log.iter().flat_map(|l| &l.notes) {
+                writeln!(w, "  - {}", md(n))?;
+            }
+        }
+    }
     Ok(())
 }
 

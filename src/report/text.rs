@@ -344,6 +344,12 @@ fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
             line.push_str(" · still being written");
         }
         o.line(&line)?;
+        if let Some(e) = &l.etl {
+            o.line(&format!("    etl: {}", e.describe()))?;
+            for n in &l.notes {
+                o.line(&format!("    note: {n}"))?;
+            }
+        }
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! A file that grows is indexed from where the last pass stopped (append-only); a file that
 //! shrank or whose first bytes changed (truncated, rotated, replaced) is indexed again.
 
+use crate::parse::etl::container::{self as etl_container, Item, Skip};
 use crate::parse::logstream::{LogEncoding, Utf8Stream, LINE_CAP};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -45,6 +46,47 @@ pub struct LineIndex {
     head_len: usize,
     /// How many times the index was built from the start (1 after `build`).
     pub rebuilds: u32,
+    /// A binary `.etl`: one line per record (or span passed over) instead of text lines.
+    etl: Option<Box<EtlIndex>>,
+}
+
+/// The raw view of an `.etl` file: one line per record, or per span the reader passed over,
+/// numbered like the parser numbers them (event `line`s point here).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct EtlIndex {
+    lines: Vec<EtlLine>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct EtlLine {
+    offset: u64,
+    len: u64,
+    skip: Option<Skip>,
+}
+
+/// Hex bytes shown per record line in the raw view (the strings come first).
+const ETL_HEX: usize = 512;
+
+/// Walk an `.etl` file (one buffer in memory at a time) and list its records.
+fn etl_index(f: &mut File) -> io::Result<(EtlIndex, u64)> {
+    f.seek(SeekFrom::Start(0))?;
+    let mut idx = EtlIndex::default();
+    let w = etl_container::walk(io::BufReader::new(&mut *f), &mut |it| {
+        idx.lines.push(match it {
+            Item::Record { offset, head, .. } => EtlLine {
+                offset,
+                len: head.size as u64,
+                skip: None,
+            },
+            Item::Skipped { offset, len, why } => EtlLine {
+                offset,
+                len,
+                skip: Some(why),
+            },
+        })
+    })?;
+    idx.lines.shrink_to_fit();
+    Ok((idx, w.bytes))
 }
 
 fn unit_width(e: LogEncoding) -> u64 {
@@ -87,6 +129,7 @@ impl LineIndex {
             head: [0; HEAD],
             head_len: 0,
             rebuilds: 0,
+            etl: None,
         };
         idx.rebuild()?;
         Ok(idx)
@@ -96,13 +139,22 @@ impl LineIndex {
         let mut f = File::open(&self.path)?;
         let mut sniff = Vec::new();
         (&mut f).take(SNIFF).read_to_end(&mut sniff)?;
+        self.head_len = sniff.len().min(HEAD);
+        self.head = [0; HEAD];
+        self.head[..self.head_len].copy_from_slice(&sniff[..self.head_len]);
+        if crate::parse::etl::sniff(&sniff) {
+            let (idx, bytes) = etl_index(&mut f)?;
+            self.etl = Some(Box::new(idx));
+            self.starts = Vec::new();
+            self.scanned = bytes;
+            self.rebuilds += 1;
+            return Ok(());
+        }
+        self.etl = None;
         let (enc, skip) = LogEncoding::sniff(&sniff);
         self.encoding = enc;
         self.starts = vec![skip as u64];
         self.scanned = skip as u64;
-        self.head_len = sniff.len().min(HEAD);
-        self.head = [0; HEAD];
-        self.head[..self.head_len].copy_from_slice(&sniff[..self.head_len]);
         self.rebuilds += 1;
         self.scan_from(&mut f)?;
         self.starts.shrink_to_fit();
@@ -166,6 +218,28 @@ impl LineIndex {
         let mut h = [0u8; HEAD];
         let k = read_full(&mut f, &mut h[..self.head_len])?;
         let same_head = k == self.head_len && h[..k] == self.head[..self.head_len];
+        if let Some(old) = self.etl.take() {
+            if same_head && len == self.scanned {
+                self.etl = Some(old);
+                return Ok(Update::Unchanged);
+            }
+            // Walked again whole (a buffer at a time); the same records first means it grew.
+            let (before, rebuilds) = (self.scanned, self.rebuilds);
+            self.rebuild()?;
+            let grew = same_head
+                && self.scanned > before
+                && self
+                    .etl
+                    .as_ref()
+                    .is_some_and(|e| e.lines.starts_with(&old.lines));
+            if grew {
+                self.rebuilds = rebuilds;
+                return Ok(Update::Appended {
+                    new_bytes: self.scanned - before,
+                });
+            }
+            return Ok(Update::Rebuilt);
+        }
         if len < self.scanned || !same_head || self.scanned == 0 {
             if len == 0 && self.scanned == 0 {
                 return Ok(Update::Unchanged);
@@ -192,8 +266,25 @@ impl LineIndex {
         self.encoding
     }
 
+    /// Whether the file is a binary `.etl` shown one record per line.
+    pub fn is_etl(&self) -> bool {
+        self.etl.is_some()
+    }
+
+    /// How the lines are read, for the view's title: the text encoding, or `etl records`.
+    pub fn label(&self) -> &'static str {
+        if self.is_etl() {
+            "etl records"
+        } else {
+            self.encoding.as_str()
+        }
+    }
+
     /// Lines in the file (a last line without a newline counts).
     pub fn len(&self) -> usize {
+        if let Some(e) = &self.etl {
+            return e.lines.len();
+        }
         match self.starts.last() {
             Some(&s) if s >= self.scanned => self.starts.len() - 1,
             _ => self.starts.len(),
@@ -211,13 +302,21 @@ impl LineIndex {
 
     /// Heap bytes the index holds: the offsets, nothing else grows with the file.
     pub fn heap_bytes(&self) -> usize {
-        self.starts.capacity() * std::mem::size_of::<u64>() + self.path.as_os_str().len()
+        let etl = self
+            .etl
+            .as_ref()
+            .map_or(0, |e| e.lines.capacity() * std::mem::size_of::<EtlLine>());
+        self.starts.capacity() * std::mem::size_of::<u64>() + self.path.as_os_str().len() + etl
     }
 
     /// Byte range of line `i` (0-based), newline included.
     pub fn range(&self, i: usize) -> Option<(u64, u64)> {
         if i >= self.len() {
             return None;
+        }
+        if let Some(e) = &self.etl {
+            let l = e.lines[i];
+            return Some((l.offset, l.offset + l.len));
         }
         let start = self.starts[i];
         let end = self.starts.get(i + 1).copied().unwrap_or(self.scanned);
@@ -231,6 +330,9 @@ impl LineIndex {
             return Ok(out);
         }
         let mut f = File::open(&self.path)?;
+        if let Some(e) = &self.etl {
+            return etl_lines(&mut f, &e.lines[first..(first + n).min(e.lines.len())]);
+        }
         let cap = LINE_CAP as u64 * unit_width(self.encoding);
         let mut buf = Vec::new();
         for i in first..(first + n).min(self.len()) {
@@ -258,6 +360,35 @@ impl LineIndex {
         let s = String::from_utf8_lossy(&text);
         s.trim_end_matches(['\n', '\r']).to_string()
     }
+}
+
+/// The raw view's text for some `.etl` lines: each record read from disk and shown as offset,
+/// kind, strings and hex; a skipped span says why.
+fn etl_lines(f: &mut File, lines: &[EtlLine]) -> io::Result<Vec<String>> {
+    let mut out = Vec::with_capacity(lines.len());
+    let mut buf = Vec::new();
+    for l in lines {
+        if let Some(why) = l.skip {
+            out.push(format!(
+                "@{:#010x} {} B · {}",
+                l.offset,
+                l.len,
+                why.describe()
+            ));
+            continue;
+        }
+        f.seek(SeekFrom::Start(l.offset))?;
+        buf.clear();
+        (&mut *f).take(l.len).read_to_end(&mut buf)?;
+        out.push(match crate::parse::etl::record::head(&buf) {
+            Some(h) => crate::parse::etl::record::raw_line(l.offset, h, &buf, ETL_HEX),
+            None => format!(
+                "@{:#010x} {} B · no longer a record here (the file changed)",
+                l.offset, l.len
+            ),
+        });
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
-//! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`)
-//! and by content (a renamed copy is still recognised), plus files named with `--log`. Each log
-//! is read as a bounded-memory stream up to the size it had when opened (the client may still be
-//! writing it), tied to the profile and client generation it sits under, and summarised.
+//! Finding and reading trace logs: by name (`*.UccApilog`, `*.UccApilog.bak`, `*uccapi*.uccapilog`,
+//! `*.etl`) and by content (a renamed copy is still recognised; a binary ETL by its buffer
+//! header's shape), plus files named with `--log`. Each log is read as a bounded-memory stream
+//! up to the size it had when opened (the client may still be writing it), tied to the profile
+//! and client generation it sits under, and summarised.
 
 use super::discover::OtherFile;
 use super::paths;
@@ -47,22 +48,25 @@ fn ext_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-/// Decoded text of the first bytes of a file, for content sniffing.
-fn head_text(path: &Path) -> Result<String, ReadError> {
+/// The kind of a log from its first bytes: a binary ETL by its buffer header's shape, else a
+/// text kind from the decoded text.
+fn kind_by_content(path: &Path) -> Result<Option<SourceKind>, ReadError> {
     let pre = read::read_prefix(path, SNIFF)?;
+    if crate::parse::etl::sniff(&pre.bytes) {
+        return Ok(Some(SourceKind::Etl));
+    }
     let mut s = String::new();
     let _ = Utf8Stream::new(pre.bytes.as_slice()).and_then(|mut r| r.read_to_string(&mut s));
     if s.is_empty() {
         s = String::from_utf8_lossy(&pre.bytes).into_owned();
     }
-    Ok(s)
+    Ok(sniff_kind(&s))
 }
 
 /// Which of the files found outside spoolers are logs, and of what kind.
 pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
     let mut logs = Vec::new();
     let mut errors = Vec::new();
-    let mut etl: Vec<&Path> = Vec::new();
     for f in files {
         let name = f
             .path
@@ -70,10 +74,6 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let ext = ext_of(&f.path);
-        if ext == "etl" {
-            etl.push(&f.path);
-            continue;
-        }
         let by_name = kind_by_name(&name);
         let sniff = by_name.is_some() || (f.size > 0 && SNIFF_EXT.contains(&ext.as_str()));
         if !sniff {
@@ -82,7 +82,7 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
         let by_content = if f.size > 0 {
             let sniffed = crate::isolate::per_file(&f.path, || {
                 crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
-                head_text(&f.path).map(|t| sniff_kind(&t))
+                kind_by_content(&f.path)
             });
             match sniffed {
                 Ok(Ok(kind)) => kind,
@@ -112,16 +112,6 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             detected_by: how,
         });
     }
-    // A binary ETL next to no converted text is worth saying: it holds the offline-IM trace.
-    for p in etl {
-        let dir = p.parent();
-        if !logs.iter().any(|l| l.path.parent() == dir) {
-            errors.push(ScanError::new(
-                p,
-                "binary ETL trace not read: convert it with `tracerpt <file>.etl -o out.xml -of XML -y` and scan the output",
-            ));
-        }
-    }
     (logs, errors)
 }
 
@@ -133,7 +123,7 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
         .unwrap_or_default();
     let kind = crate::isolate::per_file(path, || {
         crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
-        head_text(path).map(|t| sniff_kind(&t))
+        kind_by_content(path)
     })?
     .map_err(|e| ScanError::new(path, format!("log not read: {e}")))?
     .or_else(|| kind_by_name(&name))
@@ -263,9 +253,11 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
             Ok(file) => {
                 // Read up to the size at open time: a log being written keeps growing behind us.
                 let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
-                parse_log(file.take(len), f.kind, &f.path, &opts).map_err(|e| {
-                    ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-                })
+                parse_log(file.take(len), f.kind, &f.path, &opts)
+                    .map_err(|e| {
+                        ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+                    })
+                    .and_then(|o| not_a_trace(&f.path, o))
             }
             Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
         }
@@ -276,6 +268,20 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
         client,
         candidates,
         out,
+    }
+}
+
+/// A `.etl` in which not even one buffer could be read is no log: one error line, no source
+/// (so the account still counts as having no trace log).
+fn not_a_trace(
+    path: &Path,
+    o: crate::parse::logs::LogOutput,
+) -> Result<crate::parse::logs::LogOutput, ScanError> {
+    match (&o.etl, o.problems.first()) {
+        (Some(e), Some(p)) if e.buffers == 0 => {
+            Err(ScanError::new(path, format!("log not read: {p}")))
+        }
+        _ => Ok(o),
     }
 }
 
@@ -385,6 +391,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             time_zone: s.tz.short(),
             growing: out.growing,
             notes,
+            etl: out.etl.clone(),
         };
         sources.push((
             Source {

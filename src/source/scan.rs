@@ -75,8 +75,18 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     }
     model.sort();
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
-    let roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
+    let mut roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
     super::logs::scan_logs(&d.other_files, &mut model, config);
+    // A `--log FILE` counts like a root (`report --log trace.etl` needs no PATH), read or not:
+    // the report then names it with its one-line error.
+    roots_ok += config
+        .logs
+        .iter()
+        .filter(|p| {
+            model.sources.iter().any(|s| &s.path == *p)
+                || model.errors.iter().any(|e| &e.path == *p)
+        })
+        .count();
     log_decisions(&model, roots.len(), roots_ok);
     Scan {
         model,

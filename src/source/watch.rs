@@ -102,6 +102,7 @@ pub fn is_log_name(p: &Path) -> bool {
         .is_some_and(|n| n.eq_ignore_ascii_case("tracing"));
     name.contains(".uccapilog")
         || name.ends_with(".etl.xml")
+        || name.ends_with(".etl")
         || (in_tracing && name.ends_with(".log"))
 }
 
@@ -422,6 +423,7 @@ fn is_log_kind(k: SourceKind) -> bool {
             | SourceKind::TracerptCsv
             | SourceKind::NetshText
             | SourceKind::TextLog
+            | SourceKind::Etl
     )
 }
 

@@ -102,11 +102,12 @@ fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
         .unwrap_or_default();
     let total = raw.len();
     let mut head = format!(
-        "Raw · {} · line {}/{} · {}",
+        "Raw · {} · {} {}/{} · {}",
         safe(&name),
+        if raw.index.is_etl() { "record" } else { "line" },
         if total == 0 { 0 } else { raw.sel + 1 },
         total,
-        raw.index.encoding().as_str()
+        raw.index.label()
     );
     if raw.follow {
         head.push_str(" · follow");
@@ -256,14 +257,29 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     let search_h = u16::from(s.editing || s.error.is_some());
     let limits = limits_line(app);
     let limits_h = u16::from(limits.is_some() && inner.height >= 4);
-    let [rows_area, limits_area, search_area] = Layout::vertical([
+    let etl = etl_lines(app);
+    let etl_h = if inner.height >= 8 {
+        etl.len().min(2) as u16
+    } else {
+        0
+    };
+    let [rows_area, limits_area, etl_area, search_area] = Layout::vertical([
         Constraint::Min(1),
         Constraint::Length(limits_h),
+        Constraint::Length(etl_h),
         Constraint::Length(search_h),
     ])
     .areas(inner);
     if let (Some(l), 1) = (limits, limits_h) {
         f.render_widget(Paragraph::new(Span::styled(l, t.dim)), limits_area);
+    }
+    if etl_h > 0 {
+        let lines: Vec<Line> = etl
+            .into_iter()
+            .take(etl_h as usize)
+            .map(|l| Line::from(Span::styled(l, t.dim)))
+            .collect();
+        f.render_widget(Paragraph::new(lines), etl_area);
     }
     if app.log.order.is_empty() {
         let msg = if app.model.events.is_empty() {
@@ -361,6 +377,33 @@ pub fn limits_line(app: &App) -> Option<String> {
     .map(|(n, what)| format!("{n} {what}"))
     .collect();
     (!parts.is_empty()).then(|| format!("limits: {}", parts.join(" · ")))
+}
+
+/// One line per `.etl` source read (its logfile header: session, time span, clock, losses),
+/// sanitised; when there are more than two, the second says how many more.
+pub fn etl_lines(app: &App) -> Vec<String> {
+    let all: Vec<String> = app
+        .model
+        .sources
+        .iter()
+        .filter_map(|s| {
+            let e = s.log.as_ref()?.etl.as_ref()?;
+            let name = s
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            Some(safe(&format!("etl {name}: {}", e.describe())))
+        })
+        .collect();
+    if all.len() > 2 {
+        vec![
+            all[0].clone(),
+            format!("… and {} more .etl files (see the report)", all.len() - 1),
+        ]
+    } else {
+        all
+    }
 }
 
 /// Per-minute counts of the shown events: (totals, errors) per column, and minutes per column.
