@@ -153,9 +153,7 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
 /// Parse config text; the error is one line with the line number.
 pub fn parse(text: &str) -> Result<FileConfig, String> {
     let c: FileConfig = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| bytecount_lines(text, s.start));
+        let line = e.span().map(|s| bytecount_lines(text, s.start));
         let msg = e.message().replace('\n', " ");
         match line {
             Some(l) => format!("line {l}: {msg}"),
@@ -195,13 +193,21 @@ fn at_table_key(text: &str, table: &str, key: &str, msg: &str) -> String {
         let l = l.trim_start();
         [k.to_string(), format!("\"{k}\""), format!("'{k}'")]
             .iter()
-            .any(|n| l.strip_prefix(n.as_str()).is_some_and(|r| r.trim_start().starts_with('=')))
+            .any(|n| {
+                l.strip_prefix(n.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
     };
     let mut in_table = false;
     for (i, l) in text.lines().enumerate() {
         let t = l.trim();
         if t.starts_with('[') {
-            let name = t.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            let name = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
             in_table = name == table;
             continue;
         }
@@ -219,7 +225,11 @@ fn at_table_key(text: &str, table: &str, key: &str, msg: &str) -> String {
 /// character boundary).
 fn bytecount_lines(text: &str, at: usize) -> usize {
     let end = at.min(text.len());
-    text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count() + 1
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// `line N: key: message`, N being the line that sets `key` (when it can be found).

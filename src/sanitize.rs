@@ -224,7 +224,13 @@ mod tests {
         assert_eq!(truncate_cols("山田太郎", 5), "山田…");
         assert_eq!(truncate_cols("山田太郎", 8), "山田太郎");
         assert_eq!(middle_cols("山田太郎の報告.xml", 9), "山田….xml");
-        for s in ["山田太郎の報告.xml", "김철수-메시지.eml", "Ölçüm-İleti.txt", "🙂 test 🙂🙂.xml", "plain.xml"] {
+        for s in [
+            "山田太郎の報告.xml",
+            "김철수-메시지.eml",
+            "Ölçüm-İleti.txt",
+            "🙂 test 🙂🙂.xml",
+            "plain.xml",
+        ] {
             for cols in [1, 2, 3, 5, 8, 12, 30] {
                 let f = fit(s, cols);
                 assert_eq!(width(&f), cols, "{s:?} in {cols} columns: {f:?}");

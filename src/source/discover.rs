@@ -348,7 +348,8 @@ mod tests {
         assert!(is_sip_dir("sip_山田@contoso.com"));
         assert!(is_sip_dir("SIP_김철수@contoso.com"));
         let t = tempfile::tempdir().expect("tempdir");
-        for (user, addr) in [("山田太郎", "山田@例え.jp"), ("🙂 test", "🙂@contoso.com")] {
+        for (user, addr) in [("山田太郎", "山田@例え.jp"), ("🙂 test", "🙂@contoso.com")]
+        {
             let sp = t
                 .path()
                 .join("Users")

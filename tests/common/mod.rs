@@ -78,13 +78,346 @@ pub fn create_item(to: &str, subject: &str, class: &str) -> String {
     )
 }
 
-pub fn bin() -> Command {
-    let mut c = Command::cargo_bin("spoolscope").expect("binary");
+/// Hang guard: no run of the binary in a test may take longer than this (a debug build on a
+/// shared, loaded CI machine; a hang is killed here and fails the test instead of blocking CI).
+pub const RUN_LIMIT: Duration = Duration::from_secs(180);
+
+/// The environment every run of the binary gets: no user config, no colour override, UTC.
+pub fn test_env(c: &mut std::process::Command) {
     c.env_remove("NO_COLOR")
         .env_remove("SPOOLSCOPE_CONFIG")
         .env("XDG_CONFIG_HOME", "/nonexistent-spoolscope-test")
         .env("TZ", "UTC");
+}
+
+/// The binary, with [`RUN_LIMIT`] as its timeout.
+pub fn bin() -> Command {
+    let mut std = std::process::Command::new(bin_path());
+    test_env(&mut std);
+    let mut c = Command::from_std(std);
+    c.timeout(RUN_LIMIT);
     c
+}
+
+/// Where the binary under test is.
+pub fn bin_path() -> PathBuf {
+    assert_cmd::cargo::cargo_bin("spoolscope")
+}
+
+/// A process that runs while the test talks to it (`watch`, the live view under `script`): it is
+/// killed when it outlives its deadline (a watchdog thread) or when the guard is dropped (a
+/// failed assertion unwinds), so a hang never blocks the suite.
+pub struct Guarded {
+    child: std::sync::Arc<std::sync::Mutex<std::process::Child>>,
+    pid: u32,
+    pub stdin: Option<std::process::ChildStdin>,
+    pub stdout: Option<std::process::ChildStdout>,
+    pub stderr: Option<std::process::ChildStderr>,
+}
+
+impl Guarded {
+    /// Spawn `cmd`; it is killed after `limit` whatever the test is doing.
+    pub fn spawn(cmd: &mut std::process::Command, limit: Duration) -> Guarded {
+        let mut child = cmd.spawn().expect("spawn");
+        let pid = child.id();
+        let (stdin, stdout, stderr) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let child = std::sync::Arc::new(std::sync::Mutex::new(child));
+        let watched = std::sync::Arc::downgrade(&child);
+        let deadline = std::time::Instant::now() + limit;
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(100));
+            let Some(c) = watched.upgrade() else { return };
+            let mut c = c.lock().unwrap_or_else(|e| e.into_inner());
+            if !matches!(c.try_wait(), Ok(None)) {
+                return;
+            }
+            if std::time::Instant::now() >= deadline {
+                eprintln!("hang guard: killing pid {pid} after {limit:?}");
+                let _ = c.kill();
+                let _ = c.wait();
+                return;
+            }
+        });
+        Guarded {
+            child,
+            pid,
+            stdin,
+            stdout,
+            stderr,
+        }
+    }
+
+    /// The binary under test, with the test environment, piped stdout and stderr.
+    pub fn bin(args: &[&std::ffi::OsStr], limit: Duration) -> Guarded {
+        let mut c = std::process::Command::new(bin_path());
+        test_env(&mut c);
+        c.args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        Guarded::spawn(&mut c, limit)
+    }
+
+    pub fn id(&self) -> u32 {
+        self.pid
+    }
+
+    /// Still running?
+    pub fn running(&self) -> bool {
+        let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        matches!(c.try_wait(), Ok(None))
+    }
+
+    /// Send a signal (`TERM`, `HUP`, `INT`) while it runs (never to a reaped, reusable pid).
+    pub fn signal(&self, sig: &str) {
+        let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(c.try_wait(), Ok(None)) {
+            let ok = std::process::Command::new("kill")
+                .args([&format!("-{sig}"), &self.pid.to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+            assert!(ok, "kill -{sig} {}", self.pid);
+        }
+    }
+
+    /// Wait for the exit, polling until `limit`; panics (and kills) when it does not come.
+    pub fn wait(&mut self, limit: Duration) -> std::process::ExitStatus {
+        drop(self.stdin.take());
+        let deadline = std::time::Instant::now() + limit;
+        loop {
+            {
+                let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+                if let Ok(Some(st)) = c.try_wait() {
+                    return st;
+                }
+                if std::time::Instant::now() >= deadline {
+                    let _ = c.kill();
+                    let _ = c.wait();
+                    panic!("pid {} did not exit within {limit:?}", self.pid);
+                }
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Guarded {
+    fn drop(&mut self) {
+        let mut c = self.child.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(c.try_wait(), Ok(None)) {
+            let _ = c.kill();
+        }
+        let _ = c.wait();
+    }
+}
+
+/// Lines of a child's stream, read on a thread and handed over a channel (so a test can wait
+/// for a line with a deadline instead of blocking on a read).
+pub fn lines_of(r: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(r).lines() {
+            match line {
+                Ok(l) => {
+                    if tx.send(l).is_err() {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+    });
+    rx
+}
+
+/// Generous deadline for something a test waits on (a line from `watch`, a frame of the live
+/// view): long enough for a debug build on a loaded machine, short enough to fail a hang.
+pub const WAIT_LIMIT: Duration = Duration::from_secs(60);
+
+/// The first line from `rx` that satisfies `pred`, collecting every line seen into `seen`;
+/// panics with what was seen when none comes within `limit`.
+pub fn wait_line(
+    rx: &std::sync::mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+    limit: Duration,
+    what: &str,
+    pred: impl Fn(&str) -> bool,
+) -> String {
+    if let Some(l) = seen.iter().find(|l| pred(l)) {
+        return l.clone();
+    }
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left.min(Duration::from_millis(200))) {
+            Ok(l) => {
+                let hit = pred(&l);
+                seen.push(l.clone());
+                if hit {
+                    return l;
+                }
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if !left.is_zero() => {}
+            Err(_) => panic!(
+                "no line with {what} within {limit:?}; lines so far:\n{}",
+                seen.join("\n")
+            ),
+        }
+    }
+}
+
+/// Poll `cond` until it holds or `limit` passes (then panic naming `what`).
+pub fn wait_until(limit: Duration, what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !cond() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+// ------------------------------------------------------------------ skips that CI refuses
+
+/// Marker of a skipped test part. Outside CI the line goes to the terminal (not captured by the
+/// test harness) and to `$SPOOLSCOPE_SKIP_LOG` when set; with `SPOOLSCOPE_NO_SKIP=1` (set by
+/// `.ci/run`) a skip is a failure instead.
+pub const SKIP_MARKER: &str = "SPOOLSCOPE-TEST-SKIPPED";
+
+pub fn skip(what: &str) {
+    use std::io::Write;
+    let line = format!("{SKIP_MARKER}: {what}");
+    assert!(
+        std::env::var_os("SPOOLSCOPE_NO_SKIP").is_none_or(|v| v.is_empty() || v == "0"),
+        "{line} (SPOOLSCOPE_NO_SKIP is set: CI runs every test, nothing may be skipped)"
+    );
+    // Straight to the process's stderr, past the harness's capture of eprintln!.
+    let _ = writeln!(std::io::stderr(), "{line}");
+    if let Some(log) = std::env::var_os("SPOOLSCOPE_SKIP_LOG") {
+        if let Ok(mut f) = fs::OpenOptions::new().create(true).append(true).open(log) {
+            let _ = writeln!(f, "{line}");
+        }
+    }
+}
+
+// ------------------------------------------------------------------ unprivileged runs
+
+/// Whether this test process runs as root (files it creates belong to uid 0), where file
+/// permissions do not stop a read and permission tests must drop privileges.
+#[cfg(unix)]
+pub fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    let f = tempfile::NamedTempFile::new().expect("temp file");
+    f.as_file().metadata().expect("metadata").uid() == 0
+}
+
+/// The uid/gid that permission tests run the binary as when the suite runs as root (no
+/// account needed: `setpriv` takes numbers).
+pub const UNPRIVILEGED_UID: u32 = 47_017;
+
+/// A temp dir the unprivileged user may enter (tempfile makes them 0700).
+#[cfg(unix)]
+pub fn shared_tempdir() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let t = tempfile::tempdir().expect("tempdir");
+    fs::set_permissions(t.path(), fs::Permissions::from_mode(0o755)).expect("chmod tempdir");
+    t
+}
+
+/// The binary run as an unprivileged user: as root, through `setpriv` with [`UNPRIVILEGED_UID`]
+/// (and no supplementary groups, no capabilities); as anyone else, as that user. A permission
+/// test that cannot drop privileges fails (setpriv missing or refused): it never passes as a
+/// no-op.
+#[cfg(unix)]
+pub fn unprivileged_bin(uid: u32) -> Command {
+    if !running_as_root() {
+        return bin();
+    }
+    let mut std = std::process::Command::new("setpriv");
+    std.args([
+        format!("--reuid={uid}"),
+        format!("--regid={uid}"),
+        "--clear-groups".into(),
+        "--inh-caps=-all".into(),
+        "--".into(),
+    ])
+    .arg(bin_path());
+    test_env(&mut std);
+    let mut c = Command::from_std(std);
+    c.timeout(RUN_LIMIT);
+    c
+}
+
+/// Check that `unprivileged_bin` really cannot read `path` (a file made unreadable by the
+/// test): `setpriv … cat PATH` must fail. Panics otherwise, so a permission test cannot pass
+/// without testing anything.
+#[cfg(unix)]
+pub fn assert_unreadable_for_unprivileged(path: &Path, uid: u32) {
+    let out = if running_as_root() {
+        std::process::Command::new("setpriv")
+            .args([
+                format!("--reuid={uid}"),
+                format!("--regid={uid}"),
+                "--clear-groups".into(),
+                "--inh-caps=-all".into(),
+                "--".into(),
+                "cat".into(),
+            ])
+            .arg(path)
+            .output()
+            .expect("setpriv must run: permission tests run their subject unprivileged")
+    } else {
+        std::process::Command::new("cat")
+            .arg(path)
+            .output()
+            .expect("cat")
+    };
+    assert!(
+        !out.status.success(),
+        "{} is readable by the unprivileged user: the permission test would test nothing",
+        path.display()
+    );
+}
+
+// ------------------------------------------------------------------ names in any script
+
+pub use spoolscope::corpus_tree::{Person, INTERNATIONAL};
+
+/// The profiles of the acceptance case: a Users folder as a terminal server in Tokyo, Seoul
+/// or Istanbul has it.
+pub const USERS_IN_MANY_SCRIPTS: &[&str] = &["山田太郎", "김철수", "Ölçüm", "🙂 test"];
+
+/// The person named after `profile` in [`INTERNATIONAL`].
+pub fn person(profile: &str) -> &'static Person {
+    INTERNATIONAL
+        .iter()
+        .find(|p| p.profile == profile)
+        .unwrap_or_else(|| panic!("no person {profile}"))
+}
+
+/// Give `p` an Office 16.0 account under `root/Users/<profile>` with one stuck item (15 min
+/// old, their subject, their file name) and one pending item. Returns the spooler.
+pub fn spool_person(root: &Path, p: &Person) -> PathBuf {
+    let sp = sip_dir(root, p.profile, "16.0", &p.address()).join("History Spooler");
+    put(
+        &sp.join(format!("{}.xml", p.file)),
+        create_item("rlee@contoso.com", p.subject, "IPM.Note").as_bytes(),
+        900,
+    );
+    put(
+        &sp.join(format!("{}-新.xml", p.file)),
+        create_item("rlee@contoso.com", p.subject, "IM.Note.MissedConversation").as_bytes(),
+        30,
+    );
+    sp
+}
+
+/// Display columns of `s` on a terminal.
+pub fn cols(s: &str) -> usize {
+    unicode_width::UnicodeWidthStr::width(s)
 }
 
 /// Run `report ... --format json --now NOW` and parse stdout.

@@ -37,9 +37,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Some(Severity::Info) => ("· info ", t.info),
                 None => ("  ok   ", t.dim),
             };
-            let addr =
-                crate::sanitize::truncate_cols(&safe(&a.address), inner_w.saturating_sub(7))
-                    .into_owned();
+            let addr = crate::sanitize::truncate_cols(&safe(&a.address), inner_w.saturating_sub(7))
+                .into_owned();
             let l1 = Line::from(vec![Span::styled(mark, style), Span::raw(addr)]);
             let oldest = st
                 .oldest_age_secs
