@@ -344,11 +344,23 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
 
 fn apply_item(model: &mut Model, account: usize, path: &Path) {
     model.items.retain(|it| it.path != path);
-    let is_file = std::fs::symlink_metadata(path)
-        .map(|m| m.file_type().is_file())
-        .unwrap_or(false);
+    let ft = std::fs::symlink_metadata(path).map(|m| m.file_type()).ok();
+    let is_file = ft.is_some_and(|t| t.is_file());
     // Errors about this file are replaced by what this read finds.
     model.errors.retain(|e| e.path != path);
+    // What is there but is not a regular file is never opened: one error line, as the full
+    // scan gives (a FIFO, a socket, a device, a link appearing in a watched spooler).
+    if let Some(t) = ft.filter(|t| !t.is_file()) {
+        let msg = if t.is_symlink() {
+            "symbolic link, not followed".to_string()
+        } else {
+            format!(
+                "not a regular file ({}), skipped",
+                super::read::file_type_name(&t)
+            )
+        };
+        model.errors.push(crate::model::ScanError::new(path, msg));
+    }
     if is_file {
         let r = scan::read_item(account, path);
         if let Some(item) = r.item {
