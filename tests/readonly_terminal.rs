@@ -30,15 +30,11 @@ use notify::Watcher as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::{mpsc, Arc, Mutex};
-use std::time::{Duration, Instant, SystemTime};
-
-const ENTER_ALT: &[u8] = b"\x1b[?1049h";
-const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
-const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
 
 /// Path → (SHA-256, size, modification time, permissions), links recorded by target, not
 /// followed. Directories are listed too, so a file created or removed changes their time.
@@ -244,10 +240,6 @@ fn assert_no_write_errors(label: &str, text: &str) {
 
 // ------------------------------------------------------------------ read-only bind mounts
 
-fn sh_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
 /// A shell prefix that shows `src` read-only at `mnt` to the command after it, in a private
 /// mount namespace (the mount dies with the process).
 fn ro_mount_prefix(src: &Path, mnt: &Path) -> String {
@@ -286,168 +278,6 @@ fn can_ro_mount() -> bool {
         skip("read-only bind mount (needs root, unshare and mount): scanning the tree itself");
     }
     ok
-}
-
-// ------------------------------------------------------------------ the live view under a pty
-
-/// Whether `script` can give the TUI a pseudo-terminal. `SPOOLSCOPE_REQUIRE_PTY=1` or
-/// `SPOOLSCOPE_NO_SKIP=1` (CI sets both) make a missing `script` a failure.
-fn have_script() -> bool {
-    let ok = Command::new("script")
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        ok || std::env::var_os("SPOOLSCOPE_REQUIRE_PTY").is_none(),
-        "SPOOLSCOPE_REQUIRE_PTY is set but `script` (util-linux) cannot run"
-    );
-    if !ok {
-        skip("the live view under a pseudo-terminal: `script` (util-linux) is not installed");
-    }
-    ok
-}
-
-/// An interactive run under `script`: `inner` is run by `sh -c` on a 40×120 pty after printing
-/// `PID=<pid>`; `stty -a` runs after it exits. Output is collected by a reader thread; the run is
-/// killed when it outlives [`RUN_LIMIT`] or the test fails.
-struct Pty {
-    child: Guarded,
-    out: mpsc::Receiver<Vec<u8>>,
-    seen: Vec<u8>,
-}
-
-impl Pty {
-    fn spawn(inner: &str, env: &[(&str, &str)]) -> Pty {
-        let cmd = format!(
-            "stty rows 40 cols 120; sh -c {}; echo; echo STTY-AFTER; stty -a",
-            sh_quote(&format!("echo PID=$$; exec {inner}"))
-        );
-        let mut c = Command::new("script");
-        c.args(["-qfec", &cmd, "/dev/null"])
-            .env("TERM", "xterm-256color")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        test_env(&mut c);
-        c.env_remove("TZ");
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
-        let mut stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match stdout.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
-        Pty {
-            child,
-            out: rx,
-            seen: Vec::new(),
-        }
-    }
-
-    /// Collect output until `pred` holds on what was seen since `from` (or panic after
-    /// `limit`).
-    fn wait_from(
-        &mut self,
-        from: usize,
-        limit: Duration,
-        what: &str,
-        pred: impl Fn(&[u8]) -> bool,
-    ) {
-        let start = Instant::now();
-        while !pred(&self.seen[from.min(self.seen.len())..]) {
-            let left = limit.saturating_sub(start.elapsed());
-            if left.is_zero() {
-                let text = visible(&self.seen);
-                let tail: String = text
-                    .chars()
-                    .rev()
-                    .take(3000)
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .rev()
-                    .collect();
-                panic!("timed out waiting for {what}; the screen text at the end: {tail:?}");
-            }
-            if let Ok(chunk) = self.out.recv_timeout(left.min(Duration::from_millis(100))) {
-                self.seen.extend(chunk);
-            }
-        }
-    }
-
-    /// Wait until the screen text printed since `from` (escape sequences removed) contains
-    /// `needle`.
-    fn wait_text(&mut self, from: usize, needle: &str) {
-        let n = needle.to_string();
-        self.wait_from(from, WAIT_LIMIT, needle, move |s| visible(s).contains(&n));
-    }
-
-    /// Wait for the UI to have drawn a frame (the alternate screen entered, then a screenful).
-    fn wait_for_frame(&mut self) {
-        self.wait_from(0, WAIT_LIMIT, "the first frame", |s| {
-            find(s, ENTER_ALT).is_some_and(|i| s.len() > i + 400)
-        });
-    }
-
-    fn pid(&self) -> String {
-        let s = String::from_utf8_lossy(&self.seen);
-        let at = s.find("PID=").expect("PID line");
-        s[at + 4..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .collect()
-    }
-
-    /// Send keys; returns where the output stood, to wait for what they cause.
-    fn send(&mut self, bytes: &[u8]) -> usize {
-        while let Ok(chunk) = self.out.try_recv() {
-            self.seen.extend(chunk);
-        }
-        let mark = self.seen.len();
-        let stdin = self.child.stdin.as_mut().expect("stdin");
-        stdin.write_all(bytes).expect("write to pty");
-        stdin.flush().expect("flush");
-        mark
-    }
-
-    /// Wait for `script` to exit (killing it after the limit) and return all output.
-    fn finish(mut self, limit: Duration) -> Vec<u8> {
-        self.child.wait(limit);
-        while let Ok(chunk) = self.out.recv_timeout(Duration::from_secs(2)) {
-            self.seen.extend(chunk);
-        }
-        self.seen
-    }
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).rposition(|w| w == needle)
-}
-
-/// Terminal output with escape sequences removed (what was printed, in order).
-fn visible(s: &[u8]) -> String {
-    let re = regex::bytes::Regex::new(
-        r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])",
-    )
-    .expect("regex");
-    String::from_utf8_lossy(&re.replace_all(s, &b""[..])).into_owned()
 }
 
 /// After the last time the UI entered the alternate screen, it left it and showed the cursor,

@@ -166,7 +166,8 @@ impl Discovery {
                 } else if is_sip_dir(&n) {
                     self.account(path);
                 }
-                if entry.depth() + 1 == MAX_DEPTH {
+                // The walk lists folders down to MAX_DEPTH but does not open those at it.
+                if entry.depth() == MAX_DEPTH {
                     self.errors.push(ScanError::new(
                         path,
                         format!("deeper than {MAX_DEPTH} levels, not descended"),

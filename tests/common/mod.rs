@@ -462,3 +462,178 @@ pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, Option<SystemTime>)>
     }
     m
 }
+
+// ------------------------------------------------------------------ the live view under a pty
+
+pub const ENTER_ALT: &[u8] = b"\x1b[?1049h";
+pub const LEAVE_ALT: &[u8] = b"\x1b[?1049l";
+pub const SHOW_CURSOR: &[u8] = b"\x1b[?25h";
+
+pub fn sh_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Whether `script` can give the TUI a pseudo-terminal. `SPOOLSCOPE_REQUIRE_PTY=1` or
+/// `SPOOLSCOPE_NO_SKIP=1` (CI sets both) make a missing `script` a failure.
+pub fn have_script() -> bool {
+    let ok = std::process::Command::new("script")
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        ok || std::env::var_os("SPOOLSCOPE_REQUIRE_PTY").is_none(),
+        "SPOOLSCOPE_REQUIRE_PTY is set but `script` (util-linux) cannot run"
+    );
+    if !ok {
+        skip("the live view under a pseudo-terminal: `script` (util-linux) is not installed");
+    }
+    ok
+}
+
+/// An interactive run under `script`: `inner` is run by `sh -c` on a 40×120 pty after printing
+/// `PID=<pid>`; `stty -a` runs after it exits. Output is collected by a reader thread; the run is
+/// killed when it outlives [`RUN_LIMIT`] or the test fails.
+pub struct Pty {
+    pub child: Guarded,
+    out: std::sync::mpsc::Receiver<Vec<u8>>,
+    pub seen: Vec<u8>,
+}
+
+impl Pty {
+    pub fn spawn(inner: &str, env: &[(&str, &str)]) -> Pty {
+        let cmd = format!(
+            "stty rows 40 cols 120; sh -c {}; echo; echo STTY-AFTER; stty -a",
+            sh_quote(&format!("echo PID=$$; exec {inner}"))
+        );
+        let mut c = std::process::Command::new("script");
+        c.args(["-qfec", &cmd, "/dev/null"])
+            .env("TERM", "xterm-256color")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        test_env(&mut c);
+        c.env_remove("TZ");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
+        let mut stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match std::io::Read::read(&mut stdout, &mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Pty {
+            child,
+            out: rx,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Collect output until `pred` holds on what was seen since `from` (or panic after
+    /// `limit`).
+    pub fn wait_from(
+        &mut self,
+        from: usize,
+        limit: Duration,
+        what: &str,
+        pred: impl Fn(&[u8]) -> bool,
+    ) {
+        let start = std::time::Instant::now();
+        while !pred(&self.seen[from.min(self.seen.len())..]) {
+            let left = limit.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                let text = visible(&self.seen);
+                let tail: String = text
+                    .chars()
+                    .rev()
+                    .take(3000)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                panic!("timed out waiting for {what}; the screen text at the end: {tail:?}");
+            }
+            if let Ok(chunk) = self.out.recv_timeout(left.min(Duration::from_millis(100))) {
+                self.seen.extend(chunk);
+            }
+        }
+    }
+
+    /// Wait until the screen text printed since `from` (escape sequences removed) contains
+    /// `needle`.
+    /// White space is left out on both sides: a terminal UI moves the cursor over blank cells
+    /// instead of printing them.
+    pub fn wait_text(&mut self, from: usize, needle: &str) {
+        let squash = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        let n = squash(needle);
+        self.wait_from(from, WAIT_LIMIT, needle, move |s| {
+            squash(&visible(s)).contains(&n)
+        });
+    }
+
+    /// Wait for the UI to have drawn a frame (the alternate screen entered, then a screenful).
+    pub fn wait_for_frame(&mut self) {
+        self.wait_from(0, WAIT_LIMIT, "the first frame", |s| {
+            find(s, ENTER_ALT).is_some_and(|i| s.len() > i + 400)
+        });
+    }
+
+    pub fn pid(&self) -> String {
+        let s = String::from_utf8_lossy(&self.seen);
+        let at = s.find("PID=").expect("PID line");
+        s[at + 4..]
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect()
+    }
+
+    /// Send keys; returns where the output stood, to wait for what they cause.
+    pub fn send(&mut self, bytes: &[u8]) -> usize {
+        while let Ok(chunk) = self.out.try_recv() {
+            self.seen.extend(chunk);
+        }
+        let mark = self.seen.len();
+        let stdin = self.child.stdin.as_mut().expect("stdin");
+        std::io::Write::write_all(stdin, bytes).expect("write to pty");
+        std::io::Write::flush(stdin).expect("flush");
+        mark
+    }
+
+    /// Wait for `script` to exit (killing it after the limit) and return all output.
+    pub fn finish(mut self, limit: Duration) -> Vec<u8> {
+        self.child.wait(limit);
+        while let Ok(chunk) = self.out.recv_timeout(Duration::from_secs(2)) {
+            self.seen.extend(chunk);
+        }
+        self.seen
+    }
+}
+
+pub fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+pub fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// Terminal output with escape sequences removed (what was printed, in order).
+pub fn visible(s: &[u8]) -> String {
+    let re = regex::bytes::Regex::new(
+        r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[()][0-9A-Za-z]|[=>78])",
+    )
+    .expect("regex");
+    String::from_utf8_lossy(&re.replace_all(s, &b""[..])).into_owned()
+}
