@@ -10,7 +10,6 @@ mod common;
 use common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 /// Terminal attacks: clipboard write (OSC 52, BEL and ST endings), clear screen, OSC 8 link,
 /// bidi override, C1 CSI.
@@ -107,9 +106,7 @@ fn assert_clean(label: &str, bytes: &[u8]) {
 fn hostile_logs_never_reach_stdout_or_stderr_raw() {
     let t = tempfile::tempdir().expect("tempdir");
     build(t.path());
-    let start = Instant::now();
     let (v, code, stderr) = report_json(&[t.path()], &["--show-content"]);
-    assert!(start.elapsed().as_secs() < 60, "took {:?}", start.elapsed());
     assert_eq!(code, 1, "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     // The attack lines did reach the report (so the text checks below mean something).
@@ -214,18 +211,17 @@ fn bad_config_value_is_one_line_naming_file_and_line_and_is_sanitised() {
     assert!(line.contains("m.toml") && line.contains("line 2"), "{line}");
 }
 
-/// The held-back-style tree: every hostile kind at once (spooler and logs). `report` completes,
-/// prints no ESC in text, and leaves the tree as it was. The time bound here is generous (debug
-/// build, shared CI machine); `measure_combined_hostile_tree` (ignored) checks the 10 s / 300 MB
+/// The held-back-style tree: every hostile kind at once (spooler and logs). `report` completes
+/// (within the run's hang guard), prints no ESC in text, and leaves the tree as it was.
+/// `measure_combined_hostile_tree` (ignored here; `.ci/run` runs it) checks the 10 s / 300 MB
 /// budget on a release build.
 fn combined_tree(root: &Path) {
     build(root);
     let sp = sip_dir(root, "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
-    assert!(std::process::Command::new("mkfifo")
-        .arg(sp.join("pipe0"))
-        .status()
-        .expect("mkfifo")
-        .success());
+    assert!(
+        tool(&["mkfifo".as_ref(), sp.join("pipe0").as_os_str()]),
+        "mkfifo"
+    );
     std::os::unix::fs::symlink(&sp, sp.join("loop")).expect("symlink");
     std::os::unix::fs::symlink(sp.join("gone"), sp.join("dangling")).expect("symlink");
     let f = fs::File::create(sp.join("huge.bin")).expect("create");
@@ -254,14 +250,11 @@ fn combined_hostile_tree_completes_and_changes_nothing() {
     let t = tempfile::tempdir().expect("tempdir");
     combined_tree(t.path());
     let before = snapshot(t.path());
-    let start = Instant::now();
     let out = bin()
         .args(["report", "--now", NOW, "--color", "never", "--show-content"])
         .arg(t.path())
         .output()
         .expect("run");
-    let took = start.elapsed();
-    assert!(took.as_secs() < 60, "took {took:?}");
     assert_eq!(out.status.code(), Some(1));
     assert!(!out.stdout.contains(&0x1b), "ESC in text output");
     assert!(!out.stderr.contains(&0x1b), "ESC on stderr");
@@ -269,11 +262,11 @@ fn combined_hostile_tree_completes_and_changes_nothing() {
     assert_eq!(before, snapshot(t.path()), "the scanned tree changed");
 }
 
-/// The budget on a release binary: `cargo build --release`, then
+/// The budget on a release binary (`.ci/run` runs it): `cargo build --release`, then
 /// `SPOOLSCOPE_BIN=target/release/spoolscope cargo test --test hostile_logs -- --ignored --nocapture`.
 /// Wall time and peak RSS come from `/usr/bin/time`.
 #[test]
-#[ignore = "measures a release build; run by hand"]
+#[ignore = "measures a release build; .ci/run runs it"]
 fn measure_combined_hostile_tree() {
     let bin =
         std::env::var("SPOOLSCOPE_BIN").unwrap_or_else(|_| "target/release/spoolscope".into());
@@ -284,7 +277,8 @@ fn measure_combined_hostile_tree() {
         .path()
         .join("..")
         .join(format!("time-{}.txt", std::process::id()));
-    let out = std::process::Command::new("/usr/bin/time")
+    let out = assert_cmd::Command::new("/usr/bin/time")
+        .timeout(RUN_LIMIT)
         .arg("-f")
         .arg("%e %M")
         .arg("-o")

@@ -443,6 +443,33 @@ pub fn report_json(paths: &[&Path], extra: &[&str]) -> (serde_json::Value, i32, 
     )
 }
 
+/// Run `cmd` (with `--format json` among its arguments) and parse stdout.
+pub fn json_of(cmd: &mut Command) -> (serde_json::Value, i32, String) {
+    let out = cmd.output().expect("run");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (
+        v,
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Run a helper program (`mkfifo`, `mknod`, …) with a timeout; whether it succeeded.
+pub fn tool(args: &[&std::ffi::OsStr]) -> bool {
+    let (prog, rest) = args.split_first().expect("a program");
+    Command::new(prog)
+        .args(rest)
+        .timeout(Duration::from_secs(30))
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 /// Every file's bytes and modification time under `root` (links recorded, not followed).
 pub fn snapshot(root: &Path) -> BTreeMap<PathBuf, (Vec<u8>, Option<SystemTime>)> {
     let mut m = BTreeMap::new();
