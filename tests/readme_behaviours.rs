@@ -323,6 +323,7 @@ fn report_ndjson_is_the_whole_report_on_one_line() {
     }
 }
 
+#[cfg(unix)]
 fn report_on_a_terminal(dir: &Path, env: &[(&str, &str)], extra: &[&str]) -> String {
     let mut args = vec!["report", "--now", NOW];
     args.extend_from_slice(extra);
