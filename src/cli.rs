@@ -331,7 +331,9 @@ pub struct ScanOpts {
 fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, Fatal> {
     let mut logs = Vec::new();
     for l in &opts.logs {
-        logs.push(source::paths::resolve_arg(l).map_err(|e| Fatal(format!("--log {l}: {e}")))?);
+        let path = source::paths::resolve_arg(l).map_err(|e| Fatal(format!("--log {l}: {e}")))?;
+        named_file("--log", l, &path)?;
+        logs.push(path);
     }
     if logs.is_empty() {
         logs = file.logs.clone().unwrap_or_default();
@@ -368,6 +370,20 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, F
         window,
         mailbox_files: Vec::new(),
     })
+}
+
+/// A file the user named on the command line must be there: a typo is a usage error (exit 2),
+/// not a line among the per-file errors. (One that exists but cannot be read is such a line.)
+fn named_file(flag: &str, arg: &str, path: &std::path::Path) -> Result<(), Fatal> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Fatal(format!("{flag} {arg}: no such file")))
+        }
+        Ok(m) if m.is_dir() => Err(Fatal(format!(
+            "{flag} {arg}: is a folder (name a file, or pass the folder as a PATH)"
+        ))),
+        _ => Ok(()),
+    }
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
@@ -416,9 +432,10 @@ impl Settings {
         };
         let mut mailbox_files = Vec::new();
         for p in &opts.mailbox {
-            mailbox_files.push(
-                source::paths::resolve_arg(p).map_err(|e| Fatal(format!("--mailbox {p}: {e}")))?,
-            );
+            let path =
+                source::paths::resolve_arg(p).map_err(|e| Fatal(format!("--mailbox {p}: {e}")))?;
+            named_file("--mailbox", p, &path)?;
+            mailbox_files.push(path);
         }
         let show_content = opts.show_content || file.show_content.unwrap_or(false);
         let mut rules = diagnose::RuleSettings::default();

@@ -153,9 +153,7 @@ pub fn load(path: &Path) -> Result<FileConfig, String> {
 /// Parse config text; the error is one line with the line number.
 pub fn parse(text: &str) -> Result<FileConfig, String> {
     let c: FileConfig = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+        let line = e.span().map(|s| bytecount_lines(text, s.start));
         let msg = e.message().replace('\n', " ");
         match line {
             Some(l) => format!("line {l}: {msg}"),
@@ -176,7 +174,62 @@ pub fn parse(text: &str) -> Result<FileConfig, String> {
     if let Some(v) = &c.log_tz {
         crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e))?;
     }
+    // Key bindings are checked here too, so a misspelt action or key is a config error naming
+    // the file and line when the file is loaded, not a surprise when the live view starts.
+    if let Some(keys) = &c.keys {
+        for (action, list) in keys {
+            let one = std::collections::BTreeMap::from([(action.clone(), list.clone())]);
+            crate::tui::keys::KeyMap::with_overrides(&one)
+                .map_err(|e| at_table_key(text, "keys", action, &e))?;
+        }
+    }
     Ok(c)
+}
+
+/// `line N: message`, N being the line that sets `key` in `[table]` (or `table.key = …`).
+fn at_table_key(text: &str, table: &str, key: &str, msg: &str) -> String {
+    let msg = msg.replace('\n', " ");
+    let names_key = |l: &str, k: &str| {
+        let l = l.trim_start();
+        [k.to_string(), format!("\"{k}\""), format!("'{k}'")]
+            .iter()
+            .any(|n| {
+                l.strip_prefix(n.as_str())
+                    .is_some_and(|r| r.trim_start().starts_with('='))
+            })
+    };
+    let mut in_table = false;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim();
+        if t.starts_with('[') {
+            let name = t
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            in_table = name == table;
+            continue;
+        }
+        if (in_table && names_key(l, key)) || names_key(l, &format!("{table}.{key}")) {
+            return format!("line {}: {msg}", i + 1);
+        }
+    }
+    match text.lines().position(|l| names_key(l, table)) {
+        Some(i) => format!("line {}: {msg}", i + 1),
+        None => msg,
+    }
+}
+
+/// The 1-based line of byte offset `at` (counted on bytes: an offset need not fall on a
+/// character boundary).
+fn bytecount_lines(text: &str, at: usize) -> usize {
+    let end = at.min(text.len());
+    text.as_bytes()[..end]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// `line N: key: message`, N being the line that sets `key` (when it can be found).
@@ -295,6 +348,18 @@ mod tests {
         assert_eq!(keys["next-error"], vec!["e".to_string(), "f8".to_string()]);
         assert!(crate::tui::keys::KeyMap::with_overrides(&keys).is_ok());
         assert!(parse("theme = \"neon\"").is_err());
+    }
+
+    #[test]
+    fn bad_key_bindings_are_config_errors_with_their_line() {
+        let e = parse("theme = \"light\"\n\n[keys]\nquit = [\"q\"]\nnxt-error = [\"e\"]\n")
+            .expect_err("unknown action");
+        assert_eq!(e, "line 5: keys: unknown action 'nxt-error'");
+        let e = parse("[keys]\n\"next-error\" = [\"e\", \"f99\"]\n").expect_err("bad key");
+        assert!(e.starts_with("line 2: keys.next-error: "), "{e}");
+        let e = parse("keys.bogus = [\"x\"]\n").expect_err("dotted");
+        assert!(e.starts_with("line 1: keys: unknown action 'bogus'"), "{e}");
+        assert!(parse("[keys]\nnext-error = [\"e\", \"f8\"]\n").is_ok());
     }
 
     #[test]

@@ -1,10 +1,82 @@
 //! Deterministic generator of profile trees for benchmarks and scale tests: N users, each with
 //! an Office 16.0 account and M spooled items in mixed formats and ages. Same seed, same bytes.
+//! Four users in five have a name in another script (CJK, Hangul, Turkish, Cyrillic, emoji), in
+//! their profile folder, account local part, file names and subjects, as a terminal server has.
 
 use crate::corpus::Rng;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, SystemTime};
+
+/// A person whose names are not ASCII: profile folder, account local part (`local@domain`),
+/// the stem of their spooled files, and a subject they write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Person {
+    pub profile: &'static str,
+    pub local: &'static str,
+    pub domain: &'static str,
+    pub file: &'static str,
+    pub subject: &'static str,
+}
+
+impl Person {
+    pub fn address(&self) -> String {
+        format!("{}@{}", self.local, self.domain)
+    }
+}
+
+/// One person per script the tests and generators must survive: CJK, Hangul, Turkish (dotted
+/// and dotless i), Cyrillic and emoji (with a space in the folder name).
+pub const INTERNATIONAL: &[Person] = &[
+    Person {
+        profile: "山田太郎",
+        local: "山田.太郎",
+        domain: "contoso.co.jp",
+        file: "{会議-週次}",
+        subject: "週次報告の件について",
+    },
+    Person {
+        profile: "김철수",
+        local: "김철수",
+        domain: "contoso.kr",
+        file: "메시지-초안",
+        subject: "회의 일정 변경 안내",
+    },
+    Person {
+        profile: "Ölçüm",
+        local: "ölçüm.yıldız",
+        domain: "contoso.com.tr",
+        file: "İleti-ığüşöç",
+        subject: "Ölçüm sonuçları İçin ışık",
+    },
+    Person {
+        profile: "Иван Петров",
+        local: "иван.петров",
+        domain: "contoso.ru",
+        file: "Письмо-черновик",
+        subject: "Отчёт за март",
+    },
+    Person {
+        profile: "🙂 test",
+        local: "🙂",
+        domain: "contoso.com",
+        file: "🙂 note 🍕",
+        subject: "lunch? 🍕🙂",
+    },
+];
+
+/// The profile folder and account address of generated user `u`: `user0`, then every fifth
+/// user ASCII, the others named after [`INTERNATIONAL`].
+pub fn user_names(u: usize) -> (String, String) {
+    if u % 5 == 0 {
+        return (format!("user{u}"), format!("user{u}@contoso.com"));
+    }
+    let p = &INTERNATIONAL[(u / 5 + u) % INTERNATIONAL.len()];
+    (
+        format!("{}{u}", p.profile),
+        format!("{}{u}@{}", p.local, p.domain),
+    )
+}
 
 fn item_bytes(rng: &mut Rng, user: usize, n: usize) -> (&'static str, Vec<u8>) {
     let to = format!("user{}@contoso.com", rng.below(5000));
@@ -62,15 +134,40 @@ pub fn write_tree(
     let mut rng = Rng::new(seed);
     let mut written = 0;
     for u in 0..users {
+        let (profile, address) = user_names(u);
         let acc = root.join(format!(
-            "Users/user{u}/AppData/Local/Microsoft/Office/16.0/Lync/sip_user{u}@contoso.com"
+            "Users/{profile}/AppData/Local/Microsoft/Office/16.0/Lync/sip_{address}"
         ));
+        let person = (u % 5 != 0).then(|| &INTERNATIONAL[(u / 5 + u) % INTERNATIONAL.len()]);
         let sp = acc.join("History Spooler");
         fs::create_dir_all(&sp)?;
         fs::write(acc.join("GalContacts.db"), b"\0GAL")?;
         for n in 0..items {
-            let (ext, bytes) = item_bytes(&mut rng, u, n);
-            let p = sp.join(format!("{{{:08X}-{n:04}}}.{ext}", rng.next_u64() as u32));
+            let (ext, mut bytes) = item_bytes(&mut rng, u, n);
+            let stem = match person {
+                Some(p) if n % 2 == 1 => {
+                    // Their own subject in their own script (UTF-8 items only).
+                    if ext == "xml" || ext == "eml" {
+                        if let Ok(text) = String::from_utf8(bytes.clone()) {
+                            bytes = text
+                                .replacen(
+                                    &format!("Message {n}<"),
+                                    &format!("{} {n}<", p.subject),
+                                    1,
+                                )
+                                .replacen(
+                                    &format!("Note {n}\r"),
+                                    &format!("{} {n}\r", p.subject),
+                                    1,
+                                )
+                                .into_bytes();
+                        }
+                    }
+                    format!("{}-{n:04}", p.file)
+                }
+                _ => format!("{{{:08X}-{n:04}}}", rng.next_u64() as u32),
+            };
+            let p = sp.join(format!("{stem}.{ext}"));
             fs::write(&p, &bytes)?;
             let age = Duration::from_secs(rng.below(3 * 3600));
             fs::File::options()
@@ -86,6 +183,22 @@ pub fn write_tree(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn users_have_names_in_many_scripts() {
+        let names: Vec<(String, String)> = (0..10).map(user_names).collect();
+        assert_eq!(names[0].0, "user0");
+        assert_eq!(names[5].1, "user5@contoso.com");
+        for p in INTERNATIONAL {
+            assert!(
+                names
+                    .iter()
+                    .any(|(n, a)| n.starts_with(p.profile) && a.starts_with(p.local)),
+                "{} unused in {names:?}",
+                p.profile
+            );
+        }
+    }
 
     #[test]
     fn same_seed_same_tree() {

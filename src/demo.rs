@@ -28,6 +28,10 @@ const OPS: &str = "Users/ops/AppData/Local/Microsoft/Office/15.0/Lync/sip_ops@fa
 /// Files the helpdesk collected for the ticket (found by content, anywhere under the PATH).
 const CASE: &str = "Collected/ticket-1234";
 const LEGACY: &str = "Users/tlegacy/AppData/Local/Microsoft/Communicator/sip_tlegacy@contoso.com";
+/// Colleagues whose profile folders and file names are not ASCII (a terminal server has them).
+const YAMADA: &str =
+    "Users/山田太郎/AppData/Local/Microsoft/Office/16.0/Lync/sip_yamada.taro@contoso.co.jp";
+const KIM: &str = "Users/김철수/AppData/Local/Microsoft/Office/16.0/Lync/sip_김철수@contoso.kr";
 
 /// A fixed binary blob standing in for an undocumented spooled format.
 const BLOB: &[u8] = b"\x00\x01SPL\x02\x00\x00\x00\x10\x00\x00\x00sip:rlee@contoso.com\x00\x00\xff\xfe\x07\x00\x13\x37\x00\x00";
@@ -107,6 +111,20 @@ fn files() -> Vec<(String, DemoFile)> {
             b"",
             Enc::Raw,
             4 * 3600,
+        ),
+        f(
+            &sp(YAMADA),
+            "{会議}-週次報告.xml",
+            include_bytes!("../assets/demo/createitem-yamada.xml"),
+            Enc::Utf8,
+            25 * 60,
+        ),
+        f(
+            &sp(KIM),
+            "메시지-초안.eml",
+            include_bytes!("../assets/demo/note-kim.eml"),
+            Enc::Raw,
+            20,
         ),
         f(OPS, "GalContacts.db", b"\x00GAL", Enc::Raw, 86_400),
         // What the helpdesk collected from the mailbox and the server (mailbox evidence).

@@ -513,11 +513,13 @@ pub fn write_text(f: &Fleet, w: &mut dyn Write, color: bool) -> io::Result<()> {
         };
         o.styled(
             style,
+            // Text columns padded by terminal width (CJK and emoji take two columns), so the
+            // numbers line up whatever the host, profile or account is called.
             &format!(
-                "{:<18} {:<12} {:<28} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  {}",
-                sanitize::cell(&r.host, 18),
-                sanitize::cell(r.profile.as_deref().unwrap_or("-"), 12),
-                sanitize::cell(r.account.as_deref().unwrap_or("-"), 28),
+                "{} {} {} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  {}",
+                sanitize::fit(&r.host, 18),
+                sanitize::fit(r.profile.as_deref().unwrap_or("-"), 12),
+                sanitize::fit(r.account.as_deref().unwrap_or("-"), 28),
                 r.stuck,
                 r.items,
                 age(r.oldest_age_secs),

@@ -131,12 +131,18 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     let watcher = &live.watcher;
     let mut hb = Line::new("heartbeat", now(), &origin);
     hb.message = Some(format!(
-        "watching {} folder(s), mode {}",
+        "watching {} folder(s), mode {}{}",
         watcher.as_ref().map(|w| w.watched).unwrap_or(0),
         watcher
             .as_ref()
             .map(|w| w.mode.to_string())
-            .unwrap_or_else(|| "none".into())
+            .unwrap_or_else(|| "none".into()),
+        // Native watching failed (inotify limits, a network share): say why polling runs.
+        watcher
+            .as_ref()
+            .and_then(|w| w.fallback_reason.as_deref())
+            .map(|r| format!(" (native watching failed: {r})"))
+            .unwrap_or_default()
     ));
     let mut lines = vec![hb];
     let mut last_beat = Instant::now();

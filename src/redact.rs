@@ -242,20 +242,12 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
     encode(&red, decoded.encoding)
 }
 
-/// Redact one log line: markup is masked as in items, and a `Subject:` value is masked.
+/// Redact one log line for a bundle: the text of `Subject`/`Body`-like elements and a
+/// `Subject:` value become `x`s (as [`mask_content`] does for reports); everything else stays,
+/// timestamps, status codes, URLs and addresses included, so the line still proves what it
+/// proves.
 pub fn redact_log_line(line: &str) -> String {
-    let base = if line.contains('<') && line.contains('>') {
-        redact_markup(line)
-    } else {
-        line.to_string()
-    };
-    match base.to_ascii_lowercase().find("subject:") {
-        Some(i) => {
-            let (head, tail) = base.split_at(i + "subject:".len());
-            format!("{head}{}", mask(tail))
-        }
-        None => base,
-    }
+    mask_content(line).into_owned()
 }
 
 /// Elements whose text is message content.
@@ -405,9 +397,15 @@ mod content_tests {
     }
 
     #[test]
-    fn log_lines_lose_subjects_and_bodies() {
+    fn log_lines_lose_subjects_and_bodies_and_keep_the_evidence() {
         let l = "<t:Subject>Budget</t:Subject> Subject: Budget talk";
         let r = redact_log_line(l);
         assert!(!r.contains("Budget"), "{r}");
+        let l = "03/02/2026|13:45:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized <t:Subject>Merger</t:Subject><t:Body BodyType=\"Text\">the plan</t:Body>";
+        let r = redact_log_line(l);
+        assert_eq!(
+            r,
+            "03/02/2026|13:45:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized <t:Subject>xxxxxx</t:Subject><t:Body BodyType=\"Text\">xxx xxxx</t:Body>"
+        );
     }
 }

@@ -93,9 +93,95 @@ pub fn middle(s: &str, max: usize) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// A single safe line, shortened: the usual treatment for a field in a table cell.
+/// Terminal columns a character takes: 2 for CJK, Hangul and most emoji, 0 for combining marks
+/// and other zero-width characters, 1 otherwise. Control characters count 0 (they never reach a
+/// terminal raw: [`line`] escapes them first).
+pub fn char_width(c: char) -> usize {
+    unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
+}
+
+/// Terminal columns `s` takes (the sum of its characters' widths), for padding and cutting
+/// table columns: `山田太郎` is 8 columns, `Ölçüm` 5, `🙂 test` 7.
+pub fn width(s: &str) -> usize {
+    s.chars().map(char_width).sum()
+}
+
+/// Shorten to at most `max` columns, marking the cut with `…` (one column).
+pub fn truncate_cols(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w + 1 > max {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if max > 0 {
+        out.push('…');
+    }
+    Cow::Owned(out)
+}
+
+/// Shorten to at most `max` columns by cutting the middle (the end stays visible), like
+/// [`middle`] but counting terminal columns.
+pub fn middle_cols(s: &str, max: usize) -> Cow<'_, str> {
+    if width(s) <= max || max < 3 {
+        return truncate_cols(s, max);
+    }
+    let tail_max = (max - 1) / 2;
+    let head_max = max - 1 - tail_max;
+    let mut head = String::new();
+    let mut used = 0;
+    for c in s.chars() {
+        let w = char_width(c);
+        if used + w > head_max {
+            break;
+        }
+        used += w;
+        head.push(c);
+    }
+    // The tail may use what the head left over (a wide character that did not fit).
+    let tail_room = max - 1 - used;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tused = 0;
+    for c in s.chars().rev() {
+        let w = char_width(c);
+        if tused + w > tail_room {
+            break;
+        }
+        tused += w;
+        tail.push(c);
+    }
+    head.push('…');
+    head.extend(tail.into_iter().rev());
+    Cow::Owned(head)
+}
+
+/// `s` followed by spaces up to `cols` columns (nothing added when it is already as wide).
+pub fn pad(s: &str, cols: usize) -> String {
+    let w = width(s);
+    let mut out = String::with_capacity(s.len() + cols.saturating_sub(w));
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(w)));
+    out
+}
+
+/// A table column of exactly `cols` terminal columns: made safe, cut in the middle when too
+/// wide, padded when too narrow. Wide characters (CJK, emoji) count twice, so the next column
+/// starts at the same place on every row.
+pub fn fit(s: &str, cols: usize) -> String {
+    pad(&middle_cols(&line(s), cols), cols)
+}
+
+/// A single safe line, shortened to at most `max` terminal columns: the usual treatment for a
+/// field in a table cell or a status line.
 pub fn cell(s: &str, max: usize) -> String {
-    truncate(&line(s), max).into_owned()
+    truncate_cols(&line(s), max).into_owned()
 }
 
 #[cfg(test)]
@@ -126,6 +212,31 @@ mod tests {
     #[test]
     fn clean_text_is_borrowed() {
         assert!(matches!(line("jdoe@contoso.com"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn columns_count_display_width() {
+        assert_eq!(width("山田太郎"), 8);
+        assert_eq!(width("김철수"), 6);
+        assert_eq!(width("Ölçüm"), 5);
+        assert_eq!(width("🙂 test"), 7);
+        assert_eq!(width("e\u{301}"), 1, "a combining mark takes no column");
+        assert_eq!(truncate_cols("山田太郎", 5), "山田…");
+        assert_eq!(truncate_cols("山田太郎", 8), "山田太郎");
+        assert_eq!(middle_cols("山田太郎の報告.xml", 9), "山田….xml");
+        for s in [
+            "山田太郎の報告.xml",
+            "김철수-메시지.eml",
+            "Ölçüm-İleti.txt",
+            "🙂 test 🙂🙂.xml",
+            "plain.xml",
+        ] {
+            for cols in [1, 2, 3, 5, 8, 12, 30] {
+                let f = fit(s, cols);
+                assert_eq!(width(&f), cols, "{s:?} in {cols} columns: {f:?}");
+            }
+        }
+        assert_eq!(cell("山田太郎\x1b[2J", 6), "山田…");
     }
 
     #[test]

@@ -56,42 +56,50 @@ fn all_users_skips_default_public_and_all_users() {
     assert!(stderr.is_empty(), "{stderr}");
 }
 
-/// A profile the engineer may not read is one line in the report, not the end of the scan.
+/// A profile the engineer may not read is one line in the report, not the end of the scan. The
+/// binary runs as an unprivileged user (as root, through `setpriv`), so the permission really
+/// stops it; a run that cannot drop privileges fails rather than testing nothing.
 #[cfg(unix)]
 #[test]
 fn unreadable_profile_is_one_line_not_a_crash() {
     use std::os::unix::fs::PermissionsExt;
-    let t = tempfile::tempdir().expect("tempdir");
+    let t = shared_tempdir();
     let users = t.path().join("Users");
     spooled(t.path(), "jdoe", "jdoe@contoso.com");
     spooled(t.path(), "locked", "locked@contoso.com");
     let locked = users.join("locked");
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
-    if fs::read_dir(locked.join("AppData")).is_ok() {
-        // Root reads everything: nothing to test here (CI runs as root).
-        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod");
-        return;
-    }
-    let (v, code, stderr) = report_json(
-        &[],
-        &[
-            "--all-users",
-            "--profiles-root",
-            users.to_str().expect("utf8"),
-        ],
+    assert_unreadable_for_unprivileged(&locked.join("AppData/Local/Microsoft/Office/16.0/Lync/sip_locked@contoso.com/History Spooler/stuck.xml"), UNPRIVILEGED_UID);
+    let (v, code, stderr) = json_of(
+        unprivileged_bin(UNPRIVILEGED_UID)
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--now",
+                NOW,
+                "--all-users",
+                "--profiles-root",
+            ])
+            .arg(&users),
     );
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod");
     assert_eq!(code, 1, "{stderr}");
-    assert_eq!(v["accounts"].as_array().expect("accounts").len(), 1);
+    let accounts = v["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), 1, "{accounts:#?}");
+    assert_eq!(accounts[0]["address"], "jdoe@contoso.com");
     let errors = v["errors"].as_array().expect("errors");
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
         errors[0]["message"]
             .as_str()
             .expect("message")
-            .contains("profile skipped"),
+            .contains("profile skipped: permission denied"),
         "{errors:?}"
     );
+    assert!(errors[0]["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("locked")));
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
 }
 

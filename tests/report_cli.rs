@@ -411,20 +411,21 @@ fn all_users_with_a_profiles_root() {
 fn broken_pipe_is_not_an_error() {
     let t = tempfile::tempdir().expect("tempdir");
     build_tree(t.path());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("spoolscope"))
-        .args(["report", "--format", "json", "--fail-on", "never"])
-        .arg(t.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let mut child = Guarded::bin(
+        &[
+            "report".as_ref(),
+            "--format".as_ref(),
+            "json".as_ref(),
+            "--fail-on".as_ref(),
+            "never".as_ref(),
+            t.path().as_os_str(),
+        ],
+        RUN_LIMIT,
     );
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+    drop(child.stdout.take());
+    let stderr = lines_of(child.stderr.take().expect("stderr"));
+    let status = child.wait(WAIT_LIMIT);
+    let err: Vec<String> = stderr.iter().collect();
+    assert_eq!(status.code(), Some(0), "{err:?}");
+    assert!(!err.iter().any(|l| l.contains("panicked")), "{err:?}");
 }

@@ -1,8 +1,7 @@
 #![no_main]
 //! netsh and other text logs (leading timestamps in several formats, or a user's chrono format)
-//! from any bytes: no panic; kept + not-kept events equal the counts; first <= every event time
-//! <= last; event lines within the file; the result does not depend on how the reader splits
-//! the input. An input that starts with `%` gives its first line as `log_time_format`.
+//! from any bytes: the log invariants of `common`, for both text kinds. An input that starts
+//! with `%` gives its first line as `log_time_format`.
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::SourceKind;
 

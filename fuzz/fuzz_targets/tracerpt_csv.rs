@@ -1,7 +1,8 @@
 #![no_main]
-//! tracerpt CSV (FILETIME clock, quoted user data) from any bytes (any encoding, BOM or none): no panic; kept + not-kept events equal the
-//! counts; first <= every event time <= last; event lines within the file; the result does not
-//! depend on how the reader splits the input.
+//! tracerpt CSV (FILETIME clock, quoted user data) from any bytes (any encoding, BOM or none):
+//! the log invariants of `common` (counts add up; lines and records within the file; events in
+//! file order, on the file's lines, one-line excerpts, inside the time span; the same events
+//! whole, in 1..13-byte pieces and a second time).
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::SourceKind;
 

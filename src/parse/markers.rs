@@ -12,7 +12,7 @@ use std::path::Path;
 pub const BUILTIN: &str = include_str!("../../assets/markers.toml");
 
 /// A markers file that cannot be used. Displayed as one line naming the file and line.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 pub enum MarkerError {
     #[error("{origin}: line {line}: {message}")]
     At {
@@ -149,9 +149,12 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
 }
 
 impl Markers {
-    /// The built-in markers.
+    /// The built-in markers. Compiled once per process (a debug build takes seconds for the
+    /// whole set); every call after the first is a cheap copy (compiled regexes are shared).
     pub fn builtin() -> Result<Markers, MarkerError> {
-        Markers::build(&[(BUILTIN, "assets/markers.toml (built in)")])
+        static B: std::sync::OnceLock<Result<Markers, MarkerError>> = std::sync::OnceLock::new();
+        B.get_or_init(|| Markers::build(&[(BUILTIN, "assets/markers.toml (built in)")]))
+            .clone()
     }
 
     /// The built-in markers, compiled once per process on first use (a scan with no logs, or

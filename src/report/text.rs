@@ -73,7 +73,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let mut cur = String::new();
     for word in text.split_whitespace() {
-        if !cur.is_empty() && cur.chars().count() + 1 + word.chars().count() > width {
+        if !cur.is_empty() && sanitize::width(&cur) + 1 + sanitize::width(word) > width {
             lines.push(std::mem::take(&mut cur));
         }
         if !cur.is_empty() {
@@ -199,9 +199,11 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 .unwrap_or_else(|| "?".into());
             o.text(&format!("    {age:<8} "))?;
             o.styled(state_style(state), &format!("{:<8}", state.word()))?;
+            // The name column is 30 terminal columns whatever the script (CJK and emoji take
+            // two each), so the format column lines up on every row.
             o.text(&format!(
-                " {:<30} {:<7} {}",
-                sanitize::middle(&sanitize::line(&it.name()), 30),
+                " {} {:<7} {}",
+                sanitize::fit(&it.name(), 30),
                 it.format.as_str(),
                 item_summary(it, r.opts.show_content)
             ))?;

@@ -60,8 +60,14 @@ fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// `sip_<address>`, in any case. The name is compared as bytes: a profile or folder name in any
+/// script (`山田太郎`, `김철수`) has no character boundary at byte 4 to slice at.
 fn is_sip_dir(name: &str) -> bool {
-    name.len() > 4 && name[..4].eq_ignore_ascii_case("sip_")
+    name.len() > 4
+        && name
+            .as_bytes()
+            .get(..4)
+            .is_some_and(|p| p.eq_ignore_ascii_case(b"sip_"))
 }
 
 /// The client generation from where a `sip_*` folder sits.
@@ -160,7 +166,8 @@ impl Discovery {
                 } else if is_sip_dir(&n) {
                     self.account(path);
                 }
-                if entry.depth() + 1 == MAX_DEPTH {
+                // The walk lists folders down to MAX_DEPTH but does not open those at it.
+                if entry.depth() == MAX_DEPTH {
                     self.errors.push(ScanError::new(
                         path,
                         format!("deeper than {MAX_DEPTH} levels, not descended"),
@@ -230,10 +237,10 @@ impl Discovery {
             return i;
         }
         let name = name_of(dir);
-        let address = if is_sip_dir(&name) {
-            name[4..].to_string()
-        } else {
-            format!("unknown ({name})")
+        // `sip_` is ASCII, so byte 4 is a character boundary when the name starts with it.
+        let address = match name.get(4..).filter(|_| is_sip_dir(&name)) {
+            Some(a) => a.to_string(),
+            None => format!("unknown ({name})"),
         };
         let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
         self.accounts.push(Account {
@@ -321,6 +328,55 @@ mod tests {
         d.walk(t.path());
         assert_eq!(d.accounts.len(), 2);
         assert_eq!(d.other_files.len(), 1);
+    }
+
+    #[test]
+    fn folder_names_in_any_script_never_panic() {
+        for n in [
+            "山田太郎",
+            "김철수",
+            "Ölçüm",
+            "🙂 test",
+            "山",
+            "sip",
+            "sip_",
+            "ŞİP_x",
+            "si\u{301}p_x",
+            "Иванов",
+        ] {
+            assert!(!is_sip_dir(n), "{n}");
+        }
+        assert!(is_sip_dir("sip_山田@contoso.com"));
+        assert!(is_sip_dir("SIP_김철수@contoso.com"));
+        let t = tempfile::tempdir().expect("tempdir");
+        for (user, addr) in [("山田太郎", "山田@例え.jp"), ("🙂 test", "🙂@contoso.com")]
+        {
+            let sp = t
+                .path()
+                .join("Users")
+                .join(user)
+                .join("AppData/Local/Microsoft/Office/16.0/Lync")
+                .join(format!("sip_{addr}"))
+                .join("History Spooler");
+            fs::create_dir_all(&sp).expect("mkdir");
+            fs::write(sp.join("項目.xml"), "<x/>").expect("write");
+        }
+        let mut d = Discovery::default();
+        d.walk(t.path());
+        let mut found: Vec<(String, Option<String>)> = d
+            .accounts
+            .iter()
+            .map(|a| (a.address.clone(), a.profile.clone()))
+            .collect();
+        found.sort();
+        assert_eq!(
+            found,
+            [
+                ("山田@例え.jp".to_string(), Some("山田太郎".to_string())),
+                ("🙂@contoso.com".to_string(), Some("🙂 test".to_string())),
+            ]
+        );
+        assert_eq!(d.spool_files.len(), 2);
     }
 
     #[test]

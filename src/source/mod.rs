@@ -72,7 +72,13 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => errors.push(crate::model::ScanError::new(
                 &p,
-                format!("profile skipped: {}", read::describe_io(&e)),
+                // The wording the README promises: `profile skipped: permission denied`.
+                match e.kind() {
+                    std::io::ErrorKind::PermissionDenied => {
+                        "profile skipped: permission denied".to_string()
+                    }
+                    _ => format!("profile skipped: {}", read::describe_io(&e)),
+                },
             )),
         }
         let tracing = p.join("Tracing");

@@ -37,7 +37,7 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
                 Some(Severity::Info) => ("· info ", t.info),
                 None => ("  ok   ", t.dim),
             };
-            let addr = crate::sanitize::truncate(&safe(&a.address), inner_w.saturating_sub(7))
+            let addr = crate::sanitize::truncate_cols(&safe(&a.address), inner_w.saturating_sub(7))
                 .into_owned();
             let l1 = Line::from(vec![Span::styled(mark, style), Span::raw(addr)]);
             let oldest = st
@@ -52,7 +52,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             );
             if let Some(p) = &a.profile {
                 let extra = format!(" · {}", safe(p));
-                if 2 + detail.chars().count() + extra.chars().count() <= inner_w {
+                let w = crate::sanitize::width;
+                if 2 + w(&detail) + w(&extra) <= inner_w {
                     detail.push_str(&extra);
                 }
             }

@@ -2,13 +2,13 @@
 //! behind the reveal key, related log events) and one finding (explanation, evidence,
 //! remediation).
 
-use super::{centered, dim_line, kv, popup_frame, safe, title};
+use super::{centered, dim_line, kv, popup_frame, safe, title, wrap_indented, LABEL_COLS};
 use crate::duration::human;
 use crate::model::Item;
 use crate::tui::app::{shown_excerpt, App, FindingKey};
 use crate::tui::theme::severity_label;
 use ratatui::layout::Rect;
-use ratatui::style::Modifier;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
@@ -30,11 +30,26 @@ fn section<'a>(name: &str, app: &App) -> Line<'a> {
     ))
 }
 
-fn item_lines<'a>(app: &'a App, it: &'a Item) -> Vec<Line<'a>> {
+/// A `label  value` row wrapped to `width`, the value's continuation lines under the value.
+fn kv_wrapped<'a>(k: &str, segs: Vec<(String, Style)>, width: usize, app: &App) -> Vec<Line<'a>> {
+    wrap_indented(
+        vec![Span::styled(format!("{k:<LABEL_COLS$}"), app.theme.dim)],
+        LABEL_COLS,
+        segs,
+        width,
+    )
+}
+
+fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     let t = &app.theme;
     let st = it.state(app.clock);
     let mut v = vec![section("File", app)];
-    v.push(kv("path", app.display_path(&it.path), t));
+    v.extend(kv_wrapped(
+        "path",
+        vec![(app.display_path(&it.path), Style::default())],
+        width,
+        app,
+    ));
     v.push(Line::from(vec![
         Span::styled(format!("{:<14}", "state"), t.dim),
         Span::styled(st.label(), t.state(st)),
@@ -66,24 +81,32 @@ fn item_lines<'a>(app: &'a App, it: &'a Item) -> Vec<Line<'a>> {
         t,
     ));
     if !it.heuristics.is_empty() {
-        v.push(kv("heuristics", safe(&it.heuristics.join(", ")), t));
+        v.extend(kv_wrapped(
+            "heuristics",
+            vec![(safe(&it.heuristics.join(", ")), Style::default())],
+            width,
+            app,
+        ));
     }
     v.push(Line::raw(""));
     v.push(section("Fields (value ← where it came from)", app));
+    // `← where`, kept whole (a no-break space): when it does not fit after the value it goes
+    // to the next line, under the value.
     let src = |k: &str| {
         it.fields
             .sources
             .get(k)
-            .map(|s| format!("  ← {}", safe(s)))
+            .map(|s| format!("  ←\u{a0}{}", safe(s)))
             .unwrap_or_default()
     };
     let mut field = |name: &str, key: &str, val: Option<String>| {
         if let Some(val) = val {
-            v.push(Line::from(vec![
-                Span::styled(format!("{name:<14}"), t.dim),
-                Span::raw(val),
-                Span::styled(src(key), t.dim),
-            ]));
+            let mut segs = vec![(val, Style::default())];
+            let from = src(key);
+            if !from.is_empty() {
+                segs.push((from, t.dim));
+            }
+            v.extend(kv_wrapped(name, segs, width, app));
         }
     };
     let f = &it.fields;
@@ -216,7 +239,7 @@ pub fn render_item(f: &mut Frame, area: Rect, app: &App, path: &Path, scroll: u1
         t,
     );
     let lines = match app.model.items.iter().find(|i| i.path == path) {
-        Some(it) => item_lines(app, it),
+        Some(it) => item_lines(app, it, inner.width as usize),
         None => vec![dim_line(
             "this item is no longer in the spooler (processed, moved or deleted)",
             t,
@@ -266,6 +289,10 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
     v.push(Line::raw(safe(crate::diagnose::explanation(&fd.rule))));
     v.push(Line::raw(""));
     v.push(section("Evidence (↑↓ select, ⏎ open)", app));
+    let width = inner.width as usize;
+    // The location wraps under itself (the marker keeps its own column), and so does the
+    // excerpt under its indent; the selected piece's first line is kept in view.
+    let mut sel_line = 0;
     for (i, e) in fd.evidence.iter().enumerate() {
         let mut loc = app.display_path(&e.path);
         if let Some(l) = e.line {
@@ -273,23 +300,29 @@ pub fn render_finding(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, se
         }
         let mark = if i == sel { "▶ " } else { "  " };
         let style = if i == sel { t.selected } else { t.base };
-        v.push(Line::from(vec![
-            Span::styled(mark, t.key),
-            Span::styled(loc, style),
-        ]));
+        if i == sel {
+            sel_line = v.len();
+        }
+        v.extend(wrap_indented(
+            vec![Span::styled(mark, t.key)],
+            2,
+            vec![(loc, style)],
+            width,
+        ));
         if let Some(x) = &e.excerpt {
-            v.push(Line::from(Span::styled(
-                format!("    {}", shown_excerpt(x, app.reveal)),
-                t.dim,
-            )));
+            v.extend(wrap_indented(
+                vec![Span::raw("    ")],
+                4,
+                vec![(shown_excerpt(x, app.reveal), t.dim)],
+                width,
+            ));
         }
     }
     v.push(Line::raw(""));
     v.push(section("What to do", app));
     v.push(Line::raw(safe(&fd.remediation)));
     // Keep the selected evidence in view.
-    let sel_line = 6 + sel as u16 * 2;
-    let scroll = sel_line.saturating_sub(inner.height.saturating_sub(2));
+    let scroll = (sel_line as u16).saturating_sub(inner.height.saturating_sub(2));
     f.render_widget(
         Paragraph::new(v)
             .wrap(Wrap { trim: false })

@@ -37,7 +37,11 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
     }
     parts.push((
         2,
-        vec![Span::raw(format!("{spoolers} spoolers · {logs} logs"))],
+        vec![Span::raw(format!(
+            "{spoolers} spooler{} · {logs} log{}",
+            if spoolers == 1 { "" } else { "s" },
+            if logs == 1 { "" } else { "s" }
+        ))],
     ));
     let watch = if app.watched_folders > 0 {
         format!("{} {} dirs", app.watch_label, app.watched_folders)

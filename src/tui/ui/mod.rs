@@ -163,3 +163,125 @@ pub fn kv<'a>(k: &str, v: String, t: &Theme) -> Line<'a> {
         Span::styled(v, Style::default()),
     ])
 }
+
+/// Width of the label column of [`kv`] lines.
+pub const LABEL_COLS: usize = 14;
+
+/// Lay out `segs` (text, style) after `head` in lines of at most `width` terminal columns;
+/// lines after the first start with `indent` spaces, so a wrapped value stays in its column
+/// (a path under its label, an evidence location under its marker). Breaks at spaces, and
+/// inside a word (a path, an address) only where the word alone is wider than a line. Keep two
+/// words together with a no-break space (`←\u{a0}xml:…`).
+pub fn wrap_indented<'a>(
+    head: Vec<Span<'a>>,
+    indent: usize,
+    segs: Vec<(String, Style)>,
+    width: usize,
+) -> Vec<Line<'a>> {
+    use crate::sanitize::{char_width, width as cols};
+    let width = width.max(1);
+    // Too narrow to indent and still show something: start continuation lines at column 0.
+    let indent = if indent + 4 > width { 0 } else { indent };
+    let mut lines: Vec<Line<'a>> = Vec::new();
+    let mut used: usize = head.iter().map(|s| cols(&s.content)).sum();
+    let mut cur: Vec<Span<'a>> = head;
+    let mut has_text = false;
+    let new_line = |lines: &mut Vec<Line<'a>>, cur: &mut Vec<Span<'a>>, used: &mut usize| {
+        lines.push(Line::from(std::mem::take(cur)));
+        if indent > 0 {
+            cur.push(Span::raw(" ".repeat(indent)));
+        }
+        *used = indent;
+    };
+    for (text, style) in segs {
+        for word in text.split_inclusive(' ') {
+            let bare = cols(word.trim_end_matches(' '));
+            if has_text && used + bare > width && used > indent {
+                new_line(&mut lines, &mut cur, &mut used);
+            }
+            if used + bare <= width {
+                cur.push(Span::styled(word.replace('\u{a0}', " "), style));
+                used += cols(word);
+                has_text = true;
+                continue;
+            }
+            // A word wider than what is left: cut it by columns.
+            let mut piece = String::new();
+            for c in word.chars() {
+                let w = char_width(c);
+                if used + w > width && (used > indent || !piece.is_empty()) {
+                    if !piece.is_empty() {
+                        cur.push(Span::styled(
+                            std::mem::take(&mut piece).replace('\u{a0}', " "),
+                            style,
+                        ));
+                    }
+                    new_line(&mut lines, &mut cur, &mut used);
+                }
+                piece.push(c);
+                used += w;
+            }
+            if !piece.is_empty() {
+                cur.push(Span::styled(piece.replace('\u{a0}', " "), style));
+                has_text = true;
+            }
+        }
+    }
+    lines.push(Line::from(cur));
+    lines
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+
+    fn text(l: &Line<'_>) -> String {
+        l.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn wrapped_values_stay_in_their_column() {
+        let st = Style::default();
+        let lines = wrap_indented(
+            vec![Span::raw("▶ ")],
+            2,
+            vec![("Users/山田太郎/AppData/Local/Microsoft/Office/16.0/Lync/sip_a@b.c/History Spooler/{A1}.xml".into(), st)],
+            30,
+        );
+        assert!(lines.len() > 2);
+        assert!(
+            text(&lines[0]).starts_with("▶ Users/山田"),
+            "{:?}",
+            text(&lines[0])
+        );
+        for l in &lines {
+            assert!(crate::sanitize::width(&text(l)) <= 30, "{:?}", text(l));
+        }
+        for l in &lines[1..] {
+            let t = text(l);
+            assert!(t.starts_with("  ") && !t.starts_with("   "), "{t:?}");
+        }
+        let joined: String = lines
+            .iter()
+            .map(|l| text(l).trim_start().to_string())
+            .collect();
+        assert!(joined.contains("{A1}.xml") && joined.contains("山田太郎"));
+
+        // A source label moves to the next line whole, under the value column.
+        let lines = wrap_indented(
+            vec![Span::raw(format!("{:<14}", "to"))],
+            14,
+            vec![
+                ("rlee@contoso.com".into(), st),
+                ("  ←\u{a0}xml:ToRecipients/Mailbox/EmailAddress".into(), st),
+            ],
+            60,
+        );
+        assert_eq!(lines.len(), 2);
+        assert_eq!(text(&lines[0]).trim_end(), "to            rlee@contoso.com");
+        assert_eq!(
+            text(&lines[1]),
+            "              ← xml:ToRecipients/Mailbox/EmailAddress"
+        );
+    }
+}
