@@ -24,7 +24,7 @@ fn vm_hwm_kib() -> Option<u64> {
 fn args(i: u64) -> Vec<u8> {
     let mut a = Vec::new();
     // One EWS failure in 500 messages, one SIP response in 10; the rest routine text or binary.
-    match if i % 500 == 0 { 0 } else { 1 + i % 10 } {
+    match if i.is_multiple_of(500) { 0 } else { 1 + i % 10 } {
         0 => {
             a.extend(synth::utf16(
                 "POST https://mail.contoso.com/EWS/Exchange.asmx",

@@ -68,7 +68,7 @@ pub const INTERNATIONAL: &[Person] = &[
 /// The profile folder and account address of generated user `u`: `user0`, then every fifth
 /// user ASCII, the others named after [`INTERNATIONAL`].
 pub fn user_names(u: usize) -> (String, String) {
-    if u % 5 == 0 {
+    if u.is_multiple_of(5) {
         return (format!("user{u}"), format!("user{u}@contoso.com"));
     }
     let p = &INTERNATIONAL[(u / 5 + u) % INTERNATIONAL.len()];

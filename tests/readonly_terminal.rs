@@ -198,7 +198,7 @@ impl LockWatch {
             let mut ino = inodes(&root);
             let mut n = 0u32;
             while !s.load(std::sync::atomic::Ordering::Relaxed) {
-                if n % 20 == 0 {
+                if n.is_multiple_of(20) {
                     ino = inodes(&root);
                 }
                 n += 1;
