@@ -295,16 +295,15 @@ fn debug_log_records_the_watchers_decisions_and_notifys_messages() {
     stuck_tree(&root);
     let sp = sip_dir(&root, "u", "16.0", "u@contoso.com").join("History Spooler");
     let log_path = t.path().join("debug.log");
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("spoolscope"))
-        .args(["watch", "--heartbeat", "1h", "--debug-log"])
+    let mut cmd = StdCommand::new(bin_path());
+    test_env(&mut cmd);
+    cmd.args(["watch", "--heartbeat", "1h", "--debug-log"])
         .arg(&log_path)
         .arg(&root)
-        .env("XDG_CONFIG_HOME", "/nonexistent-spoolscope-test")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
+        .stderr(std::process::Stdio::null());
+    let child = Guarded::spawn(&mut cmd, Duration::from_secs(90));
     let wait_for = |what: &str| -> bool {
         let deadline = std::time::Instant::now() + Duration::from_secs(30);
         while std::time::Instant::now() < deadline {
@@ -321,8 +320,7 @@ fn debug_log_records_the_watchers_decisions_and_notifys_messages() {
         fs::write(sp.join("{B}.xml"), "x").expect("write");
         ok = wait_for("{B}.xml changed: Item");
     }
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let log = fs::read_to_string(&log_path).unwrap_or_default();
     assert!(started && ok, "{log}");
     assert_timestamped(&log);

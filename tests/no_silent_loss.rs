@@ -350,22 +350,22 @@ fn watch_reports_a_panicking_file_as_an_error_line_and_goes_on() {
     let t = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
     std::fs::create_dir_all(&sp).expect("mkdir");
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("spoolscope"))
-        .args([
-            "watch",
-            "--format",
-            "ndjson",
-            "--heartbeat",
-            "1h",
-            "--poll=300ms",
-        ])
-        .arg(t.path())
-        .env("SPOOLSCOPE_TEST_PANIC_ON", "boom.eml")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut cmd = Command::new(bin_path());
+    test_env(&mut cmd);
+    cmd.args([
+        "watch",
+        "--format",
+        "ndjson",
+        "--heartbeat",
+        "1h",
+        "--poll=300ms",
+    ])
+    .arg(t.path())
+    .env("SPOOLSCOPE_TEST_PANIC_ON", "boom.eml")
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let mut child = Guarded::spawn(&mut cmd, Duration::from_secs(90));
     let stdout = child.stdout.take().expect("stdout");
     let (tx, rx) = std::sync::mpsc::channel::<Value>();
     std::thread::spawn(move || {
@@ -412,12 +412,13 @@ fn watch_reports_a_panicking_file_as_an_error_line_and_goes_on() {
         },
         "the next file",
     );
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    let out = child.wait_with_output().expect("wait");
-    assert_eq!(out.status.code(), Some(0));
-    no_panic_text(&String::from_utf8_lossy(&out.stderr));
+    let mut stderr = child.stderr.take().expect("stderr");
+    child.signal("TERM");
+    let status = child.wait(Duration::from_secs(20));
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut err).expect("stderr");
+    no_panic_text(&err);
 }
 
 /// The acceptance figure on a release build (not in CI): the 22-file spooler, end to end.
@@ -431,17 +432,23 @@ fn measure_release_report_on_the_adversarial_spooler() {
     let (t, _sp, _paths) = tree();
     let run = |args: &[&str]| {
         let start = std::time::Instant::now();
-        let out = std::process::Command::new(&bin)
-            .args(args)
-            .output()
-            .expect("run the release binary");
-        (start.elapsed(), out)
+        let mut cmd = std::process::Command::new(&bin);
+        cmd.args(args)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        let mut child = Guarded::spawn(&mut cmd, Duration::from_secs(120));
+        let mut stdout = child.stdout.take().expect("stdout");
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut stdout, &mut bytes).expect("stdout");
+        let status = child.wait(Duration::from_secs(120));
+        (start.elapsed(), (status, bytes))
     };
     let (base, _) = run(&["--version"]);
     let root = t.path().to_string_lossy().into_owned();
     let (wall, out) = run(&["report", &root, "--format", "json", "--now", NOW]);
-    assert_eq!(out.status.code(), Some(1));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(out.0.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.1).expect("JSON");
     assert_eq!(listed(&v).len(), 22);
     eprintln!(
         "report on the 22-file adversarial spooler: {wall:?} (spoolscope --version: {base:?}, {:.0}×)",
