@@ -6,6 +6,15 @@
 
 #![forbid(unsafe_code)]
 
+/// What `--version` prints after the name: the version, then the build (commit when built from
+/// git, target triple, profile), as bug reports need it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SPOOLSCOPE_BUILD"),
+    ")"
+);
+
 #[cfg(test)]
 mod accounting_tests;
 pub mod bundle;
@@ -18,13 +27,16 @@ pub mod debuglog;
 pub mod demo;
 pub mod diagnose;
 pub mod duration;
+pub mod exit;
 pub mod fleet;
 pub mod headless;
 pub mod isolate;
 pub mod model;
 pub mod parse;
+pub mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod sanitize;
+pub mod settings;
 pub mod source;
 pub mod tui;

@@ -8,6 +8,7 @@ mod item;
 mod mailbox;
 pub mod pathser;
 mod source;
+pub mod update;
 
 pub use account::{Account, ClientGen};
 pub use event::{EventKind, LogEvent};

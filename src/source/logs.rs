@@ -11,7 +11,6 @@ use crate::model::{ClientGen, LogSummary, Model, ScanError, Source, SourceKind};
 use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
 use crate::parse::logstream::Utf8Stream;
 use crate::parse::markers::Markers;
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -343,7 +342,7 @@ fn parse_all(
 
 /// Read every log, add its events and source summary to the model.
 pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
-    let mut sources: Vec<(Source, String)> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
     let parsed = parse_all(files, &model.accounts, s);
     for (f, p) in files.iter().zip(parsed) {
         let Parsed {
@@ -393,45 +392,24 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             notes,
             etl: out.etl.clone(),
         };
-        sources.push((
-            Source {
-                path: f.path.clone(),
-                kind: f.kind,
-                records: out.records,
-                skipped: out.skipped,
-                log: Some(summary),
-            },
-            timeline_key(&f.path),
-        ));
+        sources.push(Source {
+            path: f.path.clone(),
+            kind: f.kind,
+            records: out.records,
+            skipped: out.skipped,
+            log: Some(summary),
+        });
         model.events.extend(out.events);
     }
+    model.sources.extend(sources);
     // Rotated files of one log: one timeline, ordered by their first record.
-    let mut groups: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
-    for (i, (src, key)) in sources.iter().enumerate() {
-        let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        groups.entry((dir, key.clone())).or_default().push(i);
-    }
-    for ((_, key), mut idx) in groups {
-        if idx.len() < 2 {
-            continue;
-        }
-        idx.sort_by_key(|&i| sources[i].0.log.as_ref().and_then(|l| l.first));
-        for (n, i) in idx.into_iter().enumerate() {
-            if let Some(l) = sources[i].0.log.as_mut() {
-                l.timeline = Some(key.clone());
-                l.timeline_index = Some(n);
-            }
-        }
-    }
-    model.sources.extend(sources.into_iter().map(|(s, _)| s));
-    model
-        .events
-        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+    crate::model::update::regroup_timelines(&mut model.sources, timeline_key);
+    crate::model::update::sort_events(&mut model.events);
     model.log_tz = Some(s.tz.label());
 }
 
-/// The log part of a scan: discover, read, then correlate with the spooled items.
-pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::ScanConfig) {
+/// The log part of a scan: discover and read (the pipeline correlates with the spooled items).
+pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanConfig) {
     model.logs_scanned = true;
     let (mut files, errors) = discover(other);
     model.errors.extend(errors);
@@ -464,10 +442,6 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::S
         .sources
         .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
     model.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    let window = config
-        .window
-        .unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
-    model.related = crate::diagnose::correlate::correlate(model, window);
 }
 
 #[cfg(test)]
