@@ -2,6 +2,7 @@
 //! machines into one table: per host and account, stuck counts, oldest age, findings by rule.
 
 use crate::model::ScanError;
+use crate::report::ndjson::LineType;
 use crate::report::out::{Out, Style};
 use crate::sanitize;
 use serde::Serialize;
@@ -195,16 +196,20 @@ fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
             .and_then(Value::as_str)
             .map(str::to_string);
         let finding = e.get("finding");
-        match e.get("type").and_then(Value::as_str) {
-            Some("item-stuck") => {
+        match e
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(LineType::from_name)
+        {
+            Some(LineType::ItemStuck) => {
                 st.stuck.extend(path);
             }
-            Some("item-removed") => {
+            Some(LineType::ItemRemoved) => {
                 if let Some(p) = path {
                     st.stuck.remove(&p);
                 }
             }
-            Some("finding-opened") => {
+            Some(LineType::FindingOpened) => {
                 if let Some(f) = finding {
                     let key = (
                         str_of(f, "rule").unwrap_or_default(),
@@ -214,7 +219,7 @@ fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                         .insert(key, str_of(f, "severity").unwrap_or_default());
                 }
             }
-            Some("finding-resolved") => {
+            Some(LineType::FindingResolved) => {
                 if let Some(f) = finding {
                     let rule = str_of(f, "rule").unwrap_or_default();
                     st.findings.retain(|(r, _), _| *r != rule);

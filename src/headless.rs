@@ -4,7 +4,7 @@
 use crate::exit::{Fatal, EXIT_OK};
 use crate::model::Model;
 use crate::pipeline::{self, Refresh};
-use crate::report::ndjson::{diff, Line, Origin, Snapshot};
+use crate::report::ndjson::{diff, Line, LineType, Snapshot};
 use crate::settings::Settings;
 use crate::source::scan::Scan;
 use crate::source::watch::{self, WatchMsg};
@@ -74,10 +74,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
     let mut sink = open_sink(&opts.output, &roots)?;
-    let origin = Origin {
-        host: crate::source::host_name(),
-        user: crate::source::user_name(),
-    };
+    let origin = pipeline::origin();
     let now = || {
         if settings.frozen {
             settings.clock.now
@@ -86,7 +83,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         }
     };
 
-    let mut start = Line::new("scan-started", now(), &origin);
+    let mut start = Line::new(LineType::ScanStarted, now(), &origin);
     start.message = Some(
         roots
             .iter()
@@ -111,7 +108,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     // Anything that appeared or went between the scan and the watcher's start.
     reconcile(&mut scan.model);
     let watcher = &live.watcher;
-    let mut hb = Line::new("heartbeat", now(), &origin);
+    let mut hb = Line::new(LineType::Heartbeat, now(), &origin);
     hb.message = Some(format!(
         "watching {} folder(s), mode {}{}",
         watcher.as_ref().map(|w| w.watched).unwrap_or(0),
@@ -142,7 +139,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         lines.extend(diff(&prev, &next, &scan.model, t, &origin));
         prev = next;
         if last_beat.elapsed() >= opts.heartbeat {
-            let mut hb = Line::new("heartbeat", t, &origin);
+            let mut hb = Line::new(LineType::Heartbeat, t, &origin);
             hb.message = Some(format!(
                 "{} account(s), {} item(s), {} stuck, {} finding(s)",
                 scan.model.accounts.len(),
@@ -168,7 +165,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             match rx.recv_timeout(left.min(Duration::from_millis(50))) {
                 Ok(WatchMsg::Changed(p)) => changed.extend(p),
                 Ok(WatchMsg::Error(e)) => {
-                    let mut l = Line::new("error", now(), &origin);
+                    let mut l = Line::new(LineType::Error, now(), &origin);
                     l.message = Some(e);
                     lines.push(l);
                 }

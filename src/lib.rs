@@ -1,8 +1,12 @@
 //! spoolscope: find out why Skype for Business / Lync offline IMs and conversation history
 //! never reach Exchange.
 //!
-//! Data flows one way: `source` (disk) → `parse` → `model` → `diagnose` → `report` (views).
-//! Everything but `source` and `cli` is pure and takes the current time as a value.
+//! Data flows one way: `source` (disk) → `parse` → `model` → `diagnose` → `report`/`tui`
+//! (views). `pipeline` runs scan → correlate → diagnose (and the one refresh after a change)
+//! for every front end; `settings` is what a run uses, `exit` its codes and top-level error;
+//! `cli` only parses flags, layers them over the config file and dispatches (nothing imports
+//! it). `model`, `parse` and `diagnose` do no I/O and take the current time as a value;
+//! `.ci/layering.sh` checks it.
 
 #![forbid(unsafe_code)]
 

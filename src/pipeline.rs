@@ -12,6 +12,14 @@ use chrono::{DateTime, Utc};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// This machine and user, as reports and `watch` lines name them.
+pub fn origin() -> crate::report::ndjson::Origin {
+    crate::report::ndjson::Origin {
+        host: crate::source::host_name(),
+        user: crate::source::user_name(),
+    }
+}
+
 /// Relate log events to spooled items (within `window`, default 5 minutes).
 pub fn correlate(model: &mut Model, window: Option<Duration>) {
     let window = window.unwrap_or(diagnose::correlate::DEFAULT_WINDOW);

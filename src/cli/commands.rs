@@ -100,6 +100,7 @@ pub(super) fn print_report(
         generated_at: real_now,
         show_content: settings.show_content,
         color,
+        origin: crate::pipeline::origin(),
     };
     let report = Report {
         model,
@@ -170,6 +171,7 @@ pub(super) fn bundle_cmd(
         generated_at: real_now,
         show_content: bopts.include_content,
         color: false,
+        origin: crate::pipeline::origin(),
     };
     let sum = crate::bundle::write(&out, &roots, &s.model, &findings, &ropts, &bopts)
         .map_err(|e| Fatal::Usage(e.to_string()))?;

@@ -17,7 +17,7 @@ pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
     parse_bool, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
 };
-pub use source::{EtlSummary, LogSummary, ScanError, Source, SourceKind};
+pub use source::{DetectedBy, EtlSummary, LogSummary, ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;

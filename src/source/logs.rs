@@ -7,7 +7,7 @@
 use super::discover::OtherFile;
 use super::paths;
 use super::read::{self, ReadError};
-use crate::model::{ClientGen, LogSummary, Model, ScanError, Source, SourceKind};
+use crate::model::{ClientGen, DetectedBy, LogSummary, Model, ScanError, Source, SourceKind};
 use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
 use crate::parse::logstream::Utf8Stream;
 use crate::parse::markers::Markers;
@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 pub struct LogFile {
     pub path: PathBuf,
     pub kind: SourceKind,
-    pub detected_by: &'static str,
+    pub detected_by: crate::model::DetectedBy,
 }
 
 /// Bytes looked at to recognise a log by content.
@@ -100,9 +100,9 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             None
         };
         let (kind, how) = match (by_name, by_content) {
-            (Some(a), Some(b)) if a == b => (a, "name+content"),
-            (_, Some(b)) => (b, "content"),
-            (Some(a), None) => (a, "name"),
+            (Some(a), Some(b)) if a == b => (a, DetectedBy::NameAndContent),
+            (_, Some(b)) => (b, DetectedBy::Content),
+            (Some(a), None) => (a, DetectedBy::Name),
             (None, None) => continue,
         };
         logs.push(LogFile {
@@ -130,7 +130,7 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
     Ok(LogFile {
         path: path.to_path_buf(),
         kind,
-        detected_by: "--log",
+        detected_by: DetectedBy::Flag,
     })
 }
 
@@ -372,7 +372,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
         }
         let summary = LogSummary {
             encoding: out.encoding.to_string(),
-            detected_by: f.detected_by.to_string(),
+            detected_by: f.detected_by,
             profile,
             client,
             account,

@@ -449,12 +449,7 @@ pub fn reload_changed_logs(
         let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
         match (known, meta) {
             (Some(src), Some(_)) => {
-                let detected_by = match src.log.as_ref().map(|l| l.detected_by.as_str()) {
-                    Some("name+content") => "name+content",
-                    Some("content") => "content",
-                    Some("--log") => "--log",
-                    _ => "name",
-                };
+                let detected_by = src.log.as_ref().map(|l| l.detected_by).unwrap_or_default();
                 files.push(super::logs::LogFile {
                     path: p.clone(),
                     kind: src.kind,

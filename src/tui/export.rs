@@ -25,6 +25,7 @@ pub fn write(
         generated_at: chrono::Utc::now(),
         show_content: app.reveal,
         color: false,
+        origin: crate::pipeline::origin(),
     };
     // Hidden content stays hidden in the file too (log excerpts included), as in `report`.
     let masked = (!app.reveal).then(|| {
