@@ -39,42 +39,47 @@ is_test_file() {
     esac
     return 1
 }
-# The non-test part of a Rust file: up to its first `#[cfg(test)]`.
-code_of() { awk '/^[[:space:]]*#\[cfg\(test\)\]/ { exit } { print }' "$1"; }
+# The non-test code of Rust files as `path:line:text` (a file's code stops at its first
+# `#[cfg(test)]`), in one pass.
+code_lines() { # files...
+    awk 'FNR == 1 { skip = 0 } /^[[:space:]]*#\[cfg\(test\)\]/ { skip = 1 } !skip { print FILENAME ":" FNR ":" $0 }' "$@"
+}
+non_test_files() { # dirs...
+    find "$@" -name '*.rs' 2>/dev/null | sort | while IFS= read -r f; do is_test_file "$f" || echo "$f"; done
+}
+# Report the first hit of `pattern` in each file as `rule`.
+check() { # rule pattern < code lines
+    local rule="$1" pattern="$2" f n text
+    declare -A done_files=()
+    while IFS= read -r hit; do
+        f="${hit%%:*}"
+        [ -n "${done_files[$f]:-}" ] && continue
+        done_files["$f"]=1
+        n="${hit#*:}"
+        text="${n#*:}"
+        report "$f" "$rule" "${n%%:*}: $(echo "$text" | sed 's/^[[:space:]]*//' | cut -c1-80)"
+    done < <(grep -E "^[^:]+:[0-9]+:.*($pattern)" || true)
+}
 
 # 1. The CLI is imported by the CLI and main.rs only.
-while IFS= read -r f; do
-    case "$f" in src/cli.rs | src/cli/* | src/main.rs) continue ;; esac
-    is_test_file "$f" && continue
-    if hit=$(code_of "$f" | grep -nE '(crate|spoolscope|super)::cli\b|use crate::\{[^}]*\bcli\b' | head -n1); [ -n "$hit" ]; then
-        report "$f" imports-cli "${hit%%:*}: $(echo "${hit#*:}" | sed 's/^[[:space:]]*//' | cut -c1-80)"
-    fi
-done < <(find src benches tests fuzz/fuzz_targets -name '*.rs' 2>/dev/null | sort)
+mapfile -t files < <(non_test_files src benches tests fuzz/fuzz_targets | grep -vE '^src/(cli\.rs|cli/|main\.rs)')
+check imports-cli '(crate|spoolscope|super)::cli\b|use crate::\{[^}]*\bcli\b' < <(code_lines "${files[@]}")
 
 # 2. The pure core: model, parse, diagnose.
 outer='source|report|tui|cli|config|settings|pipeline|exit|headless|fleet|bundle|debuglog|demo|console|corpus|corpus_tree|redact'
-while IFS= read -r f; do
-    is_test_file "$f" && continue
-    code="$(code_of "$f")"
-    if hit=$(grep -nE "crate::($outer)\b" <<<"$code" | head -n1); [ -n "$hit" ]; then
-        report "$f" outer-module "${hit%%:*}: $(echo "${hit#*:}" | sed 's/^[[:space:]]*//' | cut -c1-80)"
-    fi
-    if hit=$(grep -nE '\b(clap|ratatui|crossterm|notify|notify_debouncer_full)::' <<<"$code" | head -n1); [ -n "$hit" ]; then
-        report "$f" ui-crate "${hit%%:*}: $(echo "${hit#*:}" | sed 's/^[[:space:]]*//' | cut -c1-80)"
-    fi
-    if hit=$(grep -nE '\bstd::fs\b|\bfs::(read|write|File|OpenOptions|metadata|read_dir|canonicalize)|(^|[^A-Za-z_])File::(open|create)|OpenOptions' <<<"$code" | head -n1); [ -n "$hit" ]; then
-        report "$f" file-io "${hit%%:*}: $(echo "${hit#*:}" | sed 's/^[[:space:]]*//' | cut -c1-80)"
-    fi
-done < <(find src/model src/parse src/diagnose -name '*.rs' | sort)
+mapfile -t core < <(non_test_files src/model src/parse src/diagnose)
+code_lines "${core[@]}" >"${TMPDIR:-/tmp}/layering.$$"
+check outer-module "crate::($outer)\b" <"${TMPDIR:-/tmp}/layering.$$"
+check ui-crate '\b(clap|ratatui|crossterm|notify|notify_debouncer_full)::' <"${TMPDIR:-/tmp}/layering.$$"
+check file-io '\bstd::fs\b|\bfs::(read|write|File|OpenOptions|metadata|read_dir|canonicalize)|(^|[^A-Za-z_])File::(open|create)|OpenOptions' <"${TMPDIR:-/tmp}/layering.$$"
+rm -f "${TMPDIR:-/tmp}/layering.$$"
 
 # 3. Size.
-while IFS= read -r f; do
-    is_test_file "$f" && continue
-    n=$(wc -l <"$f")
-    if [ "$n" -gt 800 ]; then
-        report "$f" over-800-lines "$n lines"
-    fi
-done < <(find src -name '*.rs' | sort)
+mapfile -t all < <(non_test_files src)
+while read -r n f; do
+    [ "$f" = total ] && continue
+    [ "$n" -gt 800 ] && report "$f" over-800-lines "$n lines"
+done < <(wc -l "${all[@]}")
 
 for key in "${!allow[@]}"; do
     [ -n "${seen[$key]:-}" ] || echo "stale allow-list entry (remove it from $allow_file): $key"

@@ -21,26 +21,29 @@ pub const VERSION: &str = concat!(
 
 #[cfg(test)]
 mod accounting_tests;
-pub mod bundle;
+pub(crate) mod bundle;
 pub mod cli;
 pub mod config;
-pub mod console;
+pub(crate) mod console;
+/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (not used by `spoolscope`).
+#[doc(hidden)]
 pub mod corpus;
+#[doc(hidden)]
 pub mod corpus_tree;
-pub mod debuglog;
+pub(crate) mod debuglog;
 pub mod demo;
 pub mod diagnose;
-pub mod duration;
-pub mod exit;
-pub mod fleet;
-pub mod headless;
-pub mod isolate;
+pub(crate) mod duration;
+pub(crate) mod exit;
+pub(crate) mod fleet;
+pub(crate) mod headless;
+pub(crate) mod isolate;
 pub mod model;
 pub mod parse;
-pub mod pipeline;
+pub(crate) mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod sanitize;
-pub mod settings;
+pub(crate) mod settings;
 pub mod source;
 pub mod tui;

@@ -1,7 +1,7 @@
 //! The subcommands: each resolves its settings, runs the pipeline and writes its output.
 
 use super::resolve::{resolve_roots, start_debug_log};
-use super::{Cli, GenWhat, ScanOpts, Targets};
+use super::{Cli, ScanOpts, Targets};
 use crate::config::{ColorChoice, FailOn};
 use crate::exit::{exit_code_for, Fatal, EXIT_FINDINGS, EXIT_OK};
 use crate::model::{Finding, Model};
@@ -13,44 +13,6 @@ use chrono::{DateTime, Utc};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::time::Duration;
-
-pub(super) fn gen_cmd(what: &GenWhat) -> Result<i32, Fatal> {
-    let io =
-        |p: &std::path::Path, e: std::io::Error| Fatal::Runtime(format!("{}: {e}", p.display()));
-    match what {
-        GenWhat::Tree {
-            dir,
-            users,
-            items,
-            seed,
-        } => {
-            let n = crate::corpus_tree::write_tree(
-                dir,
-                *users,
-                *items,
-                *seed,
-                std::time::SystemTime::now(),
-            )
-            .map_err(|e| io(dir, e))?;
-            println!("{}: {n} spooled files in {users} profiles", dir.display());
-        }
-        GenWhat::Log { file, mb, seed } => {
-            let f = std::fs::File::create(file).map_err(|e| io(file, e))?;
-            let mut w = std::io::BufWriter::new(f);
-            let start = (Utc::now() - chrono::Duration::hours(6)).naive_local();
-            let st = crate::corpus::write_uccapilog(&mut w, *seed, mb << 20, start)
-                .and_then(|st| w.flush().map(|_| st))
-                .map_err(|e| io(file, e))?;
-            println!(
-                "{}: {} bytes, {} records",
-                file.display(),
-                st.bytes,
-                st.records
-            );
-        }
-    }
-    Ok(EXIT_OK)
-}
 
 /// `spoolscope completions SHELL`: the script for that shell, generated from the flags.
 pub(super) fn completions_cmd(shell: clap_complete::Shell) -> Result<i32, Fatal> {

@@ -14,8 +14,7 @@ use crate::sanitize;
 use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand};
 use commands::{
-    bundle_cmd, completions_cmd, demo_cmd, fleet_cmd, gen_cmd, manpage_cmd, report_cmd, tui_cmd,
-    watch_cmd,
+    bundle_cmd, completions_cmd, demo_cmd, fleet_cmd, manpage_cmd, report_cmd, tui_cmd, watch_cmd,
 };
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -123,12 +122,6 @@ pub enum Command {
         #[arg(long, value_name = "DURATION", default_value = "60s", value_parser = crate::duration::parse)]
         heartbeat: Duration,
     },
-    /// Write large synthetic inputs for benchmarks (deterministic from --seed).
-    #[command(hide = true)]
-    Gen {
-        #[command(subcommand)]
-        what: GenWhat,
-    },
     /// Print a shell completion script to stdout (see the README for where each shell loads it).
     #[command(
         after_help = "Examples:\n  spoolscope completions powershell >> $PROFILE\n  spoolscope completions bash > ~/.local/share/bash-completion/completions/spoolscope\n  spoolscope completions zsh > ~/.zfunc/_spoolscope"
@@ -147,29 +140,6 @@ pub enum Command {
         report: bool,
         #[command(flatten)]
         opts: ScanOpts,
-    },
-}
-
-/// What `gen` writes.
-#[derive(Debug, Subcommand)]
-pub enum GenWhat {
-    /// A profile tree: USERS profiles with ITEMS spooled files each, in mixed formats.
-    Tree {
-        dir: PathBuf,
-        #[arg(long, default_value_t = 100)]
-        users: usize,
-        #[arg(long, default_value_t = 100)]
-        items: usize,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
-    },
-    /// A UccApilog of at least MB megabytes (SIP blocks, EWS calls and failures, noise).
-    Log {
-        file: PathBuf,
-        #[arg(long, default_value_t = 200)]
-        mb: u64,
-        #[arg(long, default_value_t = 42)]
-        seed: u64,
     },
 }
 
@@ -313,7 +283,6 @@ pub fn main() -> i32 {
         | Some(Command::Bundle { opts, .. })
         | Some(Command::Watch { opts, .. }) => opts,
         Some(Command::Fleet { .. })
-        | Some(Command::Gen { .. })
         | Some(Command::Completions { .. })
         | Some(Command::Manpage) => &default_opts,
         None => &cli.opts,
@@ -340,7 +309,6 @@ pub fn main() -> i32 {
                 force: *force,
             },
         ),
-        Some(Command::Gen { what }) => gen_cmd(what),
         Some(Command::Completions { shell }) => completions_cmd(*shell),
         Some(Command::Manpage) => manpage_cmd(),
         Some(Command::Watch {

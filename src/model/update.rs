@@ -38,6 +38,21 @@ pub fn regroup_timelines(sources: &mut [Source], key: impl Fn(&Path) -> String) 
     }
 }
 
+/// Take out the item read from `path` and the errors about that file (before it is read
+/// again, or because it is gone).
+pub fn remove_item(model: &mut Model, path: &Path) {
+    model.items.retain(|it| it.path != path);
+    model.errors.retain(|e| e.path != path);
+}
+
+/// Put `item` in its place (items stay in account, then path order).
+pub fn insert_item(model: &mut Model, item: super::Item) {
+    let pos = model.items.partition_point(|it| {
+        super::item_order(it.account, &it.path, item.account, &item.path).is_lt()
+    });
+    model.items.insert(pos, item);
+}
+
 /// Sort log events in their one order.
 pub fn sort_events(events: &mut [LogEvent]) {
     events.sort_by(|a, b| event_key(a).cmp(&event_key(b)));
@@ -132,6 +147,32 @@ mod tests {
         // Another folder, or another key: alone, so no timeline (the stale one is cleared).
         assert_eq!(tl(2), (None, None));
         assert_eq!(tl(3), (None, None));
+    }
+
+    #[test]
+    fn items_are_inserted_in_order_and_removed_with_their_errors() {
+        use crate::model::{Format, Item, ScanError};
+        let mut m = Model::default();
+        for (acc, p) in [(1, "/b/2"), (0, "/a/9"), (1, "/b/1"), (0, "/a/1")] {
+            insert_item(&mut m, Item::bare(p, acc, 1, None, Format::Text));
+        }
+        let order: Vec<_> = m
+            .items
+            .iter()
+            .map(|i| (i.account, i.path.clone()))
+            .collect();
+        let want: Vec<(usize, PathBuf)> = [(0, "/a/1"), (0, "/a/9"), (1, "/b/1"), (1, "/b/2")]
+            .into_iter()
+            .map(|(a, p)| (a, PathBuf::from(p)))
+            .collect();
+        assert_eq!(order, want);
+        m.errors.push(ScanError::new("/a/9", "unreadable"));
+        m.errors.push(ScanError::new("/b/1", "unreadable"));
+        remove_item(&mut m, Path::new("/a/9"));
+        assert_eq!(m.items.len(), 3);
+        assert!(m.items.iter().all(|i| i.path != Path::new("/a/9")));
+        assert_eq!(m.errors.len(), 1);
+        assert_eq!(m.errors[0].path, PathBuf::from("/b/1"));
     }
 
     #[test]

@@ -359,9 +359,8 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
 }
 
 fn apply_item(model: &mut Model, account: usize, path: &Path) {
-    model.items.retain(|it| it.path != path);
-    // Errors about this file are replaced by what this read finds.
-    model.errors.retain(|e| e.path != path);
+    // The item and errors about this file are replaced by what this read finds.
+    crate::model::update::remove_item(model, path);
     let is_file = match super::read::regular_metadata(path) {
         Ok(_) => true,
         // Gone: the client processed it (or it was renamed away).
@@ -377,10 +376,7 @@ fn apply_item(model: &mut Model, account: usize, path: &Path) {
     if is_file {
         let r = scan::read_item(account, path);
         if let Some(item) = r.item {
-            let pos = model.items.partition_point(|it| {
-                crate::model::item_order(it.account, &it.path, item.account, &item.path).is_lt()
-            });
-            model.items.insert(pos, item);
+            crate::model::update::insert_item(model, item);
         }
         model.errors.extend(r.error);
     }
