@@ -16,9 +16,12 @@ pub enum Fatal {
     /// A bad flag value, a named file that is missing, a path that cannot be used.
     #[error("{0}")]
     Usage(String),
-    /// The config file (or a file it names) is not usable.
+    /// A setting (from the config file, or a file it names) is not usable.
     #[error("{0}")]
     Config(String),
+    /// The config file itself cannot be read or parsed.
+    #[error(transparent)]
+    ConfigFile(#[from] crate::config::ConfigError),
     /// Not one root could be scanned.
     #[error("nothing could be scanned")]
     NothingScanned,

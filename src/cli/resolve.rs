@@ -95,7 +95,7 @@ fn named_file(flag: &str, arg: &str, path: &std::path::Path) -> Result<(), Fatal
 pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Settings, Fatal> {
     {
         let file = match opts.config.clone().or_else(config::default_path) {
-            Some(p) => config::load(&p).map_err(Fatal::Config)?,
+            Some(p) => config::load(&p)?,
             None => FileConfig::default(),
         };
         let stuck_after = layer(
