@@ -5,7 +5,6 @@
 //! and client generation it sits under, and summarised.
 
 use super::discover::OtherFile;
-use super::paths;
 use super::read::{self, ReadError};
 use crate::model::{ClientGen, DetectedBy, LogSummary, Model, ScanError, Source, SourceKind};
 use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
@@ -163,7 +162,7 @@ pub fn client_of_log(path: &Path) -> Option<ClientGen> {
     // %UserProfile%\Tracing (not under AppData) is where Lync 2010 writes.
     if names.first().is_some_and(|n| n == "tracing") && !names.iter().any(|n| n == "appdata") {
         if let Some(parent) = path.parent().and_then(Path::parent) {
-            if paths::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
+            if super::profile::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
                 return Some(ClientGen::Lync2010);
             }
         }
@@ -212,7 +211,7 @@ struct Parsed {
 
 /// Read one log (no access to the model beyond its accounts: runs on a worker thread).
 fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
-    let profile = paths::profile_of(&f.path);
+    let profile = super::profile::profile_of(&f.path);
     let client = client_of_log(&f.path);
     let candidates: Vec<(usize, String)> = {
         let same_profile: Vec<(usize, &crate::model::Account)> = accounts
@@ -328,7 +327,7 @@ fn parse_all(
         .zip(files)
         .map(|(p, f)| {
             p.unwrap_or_else(|| Parsed {
-                profile: paths::profile_of(&f.path),
+                profile: super::profile::profile_of(&f.path),
                 client: client_of_log(&f.path),
                 candidates: Vec::new(),
                 out: Err(crate::isolate::internal_error(

@@ -6,6 +6,7 @@ pub mod logs;
 pub mod mailbox;
 pub mod output;
 pub mod paths;
+pub mod profile;
 pub mod read;
 pub mod scan;
 pub mod watch;
@@ -79,7 +80,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
     let mut profiles: Vec<PathBuf> = entries
         .flatten()
         .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-        .filter(|e| paths::is_profile_name(&e.file_name().to_string_lossy()))
+        .filter(|e| profile::is_profile_name(&e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .collect();
     profiles.sort();
