@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
     let dir = tempfile::tempdir()?;
-    // SPOOLSCOPE_BENCH_LOG=<file> times an existing log (e.g. from `spoolscope gen log`) instead
+    // SPOOLSCOPE_BENCH_LOG=<file> times an existing log (e.g. from `spoolscope-gen log`) instead
     // of generating one, which keeps the generator out of a profile.
     let (path, expect) = match std::env::var_os("SPOOLSCOPE_BENCH_LOG") {
         Some(p) => (std::path::PathBuf::from(p), None),

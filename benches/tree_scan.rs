@@ -2,7 +2,7 @@
 //! baseline that only opens, reads and closes every file once, in the same process.
 //!
 //! `cargo bench --bench tree_scan` (SPOOLSCOPE_BENCH_USERS / _ITEMS change the size;
-//! SPOOLSCOPE_BENCH_TREE=<dir> times a tree made by `spoolscope gen tree` instead, which keeps
+//! SPOOLSCOPE_BENCH_TREE=<dir> times a tree made by `spoolscope-gen tree` instead, which keeps
 //! the generator out of a profile).
 
 use spoolscope::corpus_tree::write_tree;

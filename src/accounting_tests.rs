@@ -13,7 +13,8 @@
 use crate::diagnose::{self, Context};
 use crate::isolate::{self, Fault};
 use crate::model::{Clock, Finding, Model};
-use crate::report::{ndjson, Report, ReportOptions};
+use crate::report::ndjson::{self, LineType};
+use crate::report::{Report, ReportOptions};
 use crate::source::scan::{self, ScanConfig};
 use crate::source::watch;
 use proptest::prelude::*;
@@ -247,6 +248,7 @@ fn check_report(m: &Model, sp: &Path, entries: &[PathBuf]) {
         generated_at: clock().now,
         show_content: false,
         color: false,
+        origin: Default::default(),
     };
     let r = Report {
         model: m,
@@ -341,15 +343,15 @@ proptest! {
             check_model(&s.model, sp, entries, panics, "watch");
             for e in entries {
                 let shown = lines.iter().any(|l| {
-                    (l.kind == "item-added"
+                    (l.kind == LineType::ItemAdded
                         && l.item.as_ref().and_then(|i| i["path"].as_str())
                             == Some(&*e.to_string_lossy()))
-                        || (l.kind == "error" && l.error.as_ref().is_some_and(|x| &x.path == e))
+                        || (l.kind == LineType::Error && l.error.as_ref().is_some_and(|x| &x.path == e))
                 });
                 prop_assert!(shown, "watch: no line for {}", e.display());
             }
             for p in panics {
-                prop_assert!(lines.iter().any(|l| l.kind == "error"
+                prop_assert!(lines.iter().any(|l| l.kind == LineType::Error
                     && l.error.as_ref().is_some_and(|x| &x.path == p
                         && x.message.starts_with("internal error while reading"))));
             }

@@ -78,19 +78,13 @@ pub struct BundleSummary {
 pub fn check_output(opts: &BundleOptions, roots: &[PathBuf]) -> Result<PathBuf, BundleError> {
     let out = std::path::absolute(&opts.output)
         .map_err(|e| BundleError::Io(opts.output.clone(), read::describe_io(&e)))?;
-    let parent = out
-        .parent()
-        .filter(|p| p.is_dir())
-        .ok_or_else(|| BundleError::NoParent(out.clone()))?;
-    let parent_real = parent
-        .canonicalize()
-        .unwrap_or_else(|_| parent.to_path_buf());
-    for r in roots {
-        let rr = r.canonicalize().unwrap_or_else(|_| r.to_path_buf());
-        if parent_real.starts_with(&rr) {
-            return Err(BundleError::InsideScanned(out, r.clone()));
-        }
+    if !out.parent().is_some_and(|p| p.is_dir()) {
+        return Err(BundleError::NoParent(out));
     }
+    crate::source::output::outside_roots(&out, roots).map_err(|e| match e {
+        crate::source::output::OutputError::InsideScanned(p, r) => BundleError::InsideScanned(p, r),
+        other => BundleError::Io(out.clone(), other.to_string()),
+    })?;
     if !opts.force && std::fs::symlink_metadata(&out).is_ok() {
         return Err(BundleError::Exists(out));
     }

@@ -138,20 +138,38 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # window = "5m"
 "#;
 
+/// Why a config file cannot be used: one line naming the file (and the line, when known).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    /// The file cannot be read.
+    #[error("{}: cannot read config: {reason}", path.display())]
+    Read { path: PathBuf, reason: String },
+    /// A bad key or value: `line N: key: message` (text alone, see [`parse`]).
+    #[error("{0}")]
+    Invalid(String),
+    /// A bad key or value in a file.
+    #[error("{}: {message}", path.display())]
+    InFile { path: PathBuf, message: String },
+}
+
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).
-pub fn load(path: &Path) -> Result<FileConfig, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "{}: cannot read config: {}",
-            path.display(),
-            crate::source::read::describe_io(&e)
-        )
+pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+        path: path.to_path_buf(),
+        reason: crate::source::read::describe_io(&e),
     })?;
-    parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+    parse_text(&text).map_err(|message| ConfigError::InFile {
+        path: path.to_path_buf(),
+        message,
+    })
 }
 
 /// Parse config text; the error is one line with the line number.
-pub fn parse(text: &str) -> Result<FileConfig, String> {
+pub fn parse(text: &str) -> Result<FileConfig, ConfigError> {
+    parse_text(text).map_err(ConfigError::Invalid)
+}
+
+fn parse_text(text: &str) -> Result<FileConfig, String> {
     let c: FileConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| bytecount_lines(text, s.start));
         let msg = e.message().replace('\n', " ");
@@ -320,11 +338,13 @@ mod tests {
 
     #[test]
     fn bad_values_name_their_line() {
-        let e = parse("color = \"never\"\n\n  stuck_after = \"soon\"\n").expect_err("bad");
+        let e = parse("color = \"never\"\n\n  stuck_after = \"soon\"\n")
+            .expect_err("bad")
+            .to_string();
         assert!(e.starts_with("line 3: stuck_after: "), "{e}");
-        let e = parse("log_tz = \"mars\"\n").expect_err("bad");
+        let e = parse("log_tz = \"mars\"\n").expect_err("bad").to_string();
         assert!(e.starts_with("line 1: log_tz: "), "{e}");
-        let e = parse("'window' = \"-\"\n").expect_err("bad");
+        let e = parse("'window' = \"-\"\n").expect_err("bad").to_string();
         assert!(e.starts_with("line 1: window: "), "{e}");
     }
 
@@ -353,20 +373,29 @@ mod tests {
     #[test]
     fn bad_key_bindings_are_config_errors_with_their_line() {
         let e = parse("theme = \"light\"\n\n[keys]\nquit = [\"q\"]\nnxt-error = [\"e\"]\n")
-            .expect_err("unknown action");
+            .expect_err("unknown action")
+            .to_string();
         assert_eq!(e, "line 5: keys: unknown action 'nxt-error'");
-        let e = parse("[keys]\n\"next-error\" = [\"e\", \"f99\"]\n").expect_err("bad key");
+        let e = parse("[keys]\n\"next-error\" = [\"e\", \"f99\"]\n")
+            .expect_err("bad key")
+            .to_string();
         assert!(e.starts_with("line 2: keys.next-error: "), "{e}");
-        let e = parse("keys.bogus = [\"x\"]\n").expect_err("dotted");
+        let e = parse("keys.bogus = [\"x\"]\n")
+            .expect_err("dotted")
+            .to_string();
         assert!(e.starts_with("line 1: keys: unknown action 'bogus'"), "{e}");
         assert!(parse("[keys]\nnext-error = [\"e\", \"f8\"]\n").is_ok());
     }
 
     #[test]
     fn errors_name_the_line() {
-        let e = parse("stuck_after = \"2m\"\nstuck_aftr = \"3m\"\n").expect_err("typo");
+        let e = parse("stuck_after = \"2m\"\nstuck_aftr = \"3m\"\n")
+            .expect_err("typo")
+            .to_string();
         assert!(e.starts_with("line 2:"), "{e}");
-        let e = parse("fail_on = \"sometimes\"").expect_err("bad value");
+        let e = parse("fail_on = \"sometimes\"")
+            .expect_err("bad value")
+            .to_string();
         assert!(e.starts_with("line 1:"), "{e}");
     }
 }

@@ -41,8 +41,8 @@ impl log::Log for FileLogger {
 /// Open `path` for appending (refused inside a scanned root, as every output is) and send
 /// every `log` record of this process to it from now on. Returns the file's absolute path.
 pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
-    let target =
-        crate::tui::export::check_target(path, roots).map_err(|e| format!("--debug-log: {e}"))?;
+    let target = crate::source::output::outside_roots(path, roots)
+        .map_err(|e| format!("--debug-log: {e}"))?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -59,7 +59,7 @@ pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
     log::set_max_level(log::LevelFilter::Trace);
     log::info!(
         "spoolscope {} started: {:?}",
-        crate::cli::VERSION,
+        crate::VERSION,
         std::env::args().collect::<Vec<_>>()
     );
     for r in roots {

@@ -1,13 +1,14 @@
 //! `spoolscope watch`: headless watching for scripts, services and SSH sessions without a TTY.
 //! One JSON object per line (see `report::ndjson`), until SIGINT/SIGTERM/SIGHUP (exit 0).
 
-use crate::cli::{analyse, Fatal, Settings};
-use crate::diagnose::{self, Context};
-use crate::model::{Finding, Model};
-use crate::report::ndjson::{diff, Line, Origin, Snapshot};
+use crate::exit::{Fatal, EXIT_OK};
+use crate::model::Model;
+use crate::pipeline::{self, Refresh};
+use crate::report::ndjson::{diff, Line, LineType, Snapshot};
+use crate::settings::Settings;
 use crate::source::scan::Scan;
 use crate::source::watch::{self, WatchMsg};
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -39,7 +40,10 @@ impl Sink {
         match self.w.write_all(s.as_bytes()).and_then(|_| self.w.flush()) {
             Ok(()) => Ok(true),
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(false),
-            Err(e) => Err(Fatal(format!("cannot write a line: {e}"))),
+            Err(e) => Err(Fatal::Write {
+                what: " a line",
+                source: e,
+            }),
         }
     }
 }
@@ -50,36 +54,14 @@ fn open_sink(output: &Option<PathBuf>, roots: &[PathBuf]) -> Result<Sink, Fatal>
             w: Box::new(std::io::stdout()),
         });
     };
-    let abs = std::path::absolute(p).map_err(|e| Fatal(format!("{}: {e}", p.display())))?;
-    let parent = abs
-        .parent()
-        .map(|d| d.canonicalize().unwrap_or_else(|_| d.to_path_buf()));
-    for r in roots {
-        let rr = r.canonicalize().unwrap_or_else(|_| r.clone());
-        if parent.as_ref().is_some_and(|d| d.starts_with(&rr)) {
-            return Err(Fatal(format!(
-                "{}: is inside a scanned folder ({}); spoolscope never writes there",
-                p.display(),
-                r.display()
-            )));
-        }
-    }
+    let abs =
+        crate::source::output::outside_roots(p, roots).map_err(|e| Fatal::Usage(e.to_string()))?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&abs)
-        .map_err(|e| Fatal(format!("{}: cannot open for appending: {e}", p.display())))?;
+        .map_err(|e| Fatal::Runtime(format!("{}: cannot open for appending: {e}", p.display())))?;
     Ok(Sink { w: Box::new(f) })
-}
-
-fn findings_at(model: &Model, settings: &Settings, now: DateTime<Utc>) -> Vec<Finding> {
-    let mut clock = settings.clock;
-    clock.now = now;
-    diagnose::diagnose(&Context {
-        model,
-        clock,
-        settings: &settings.rules,
-    })
 }
 
 /// Run until a termination signal. Exit code 0 on a clean stop.
@@ -92,10 +74,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
     let mut sink = open_sink(&opts.output, &roots)?;
-    let origin = Origin {
-        host: crate::source::host_name(),
-        user: crate::source::user_name(),
-    };
+    let origin = pipeline::origin();
     let now = || {
         if settings.frozen {
             settings.clock.now
@@ -104,7 +83,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         }
     };
 
-    let mut start = Line::new("scan-started", now(), &origin);
+    let mut start = Line::new(LineType::ScanStarted, now(), &origin);
     start.message = Some(
         roots
             .iter()
@@ -113,11 +92,11 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             .join(", "),
     );
     if !sink.emit(&start)? {
-        return Ok(crate::cli::EXIT_OK);
+        return Ok(EXIT_OK);
     }
-    let (mut scan, _) = analyse(&roots, settings);
+    let mut scan = pipeline::scan(&roots, &settings.scan);
     if scan.roots_ok == 0 {
-        return Err(Fatal("nothing could be scanned".into()));
+        return Err(Fatal::NothingScanned);
     }
     let mut prev = Snapshot::default();
 
@@ -129,7 +108,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     // Anything that appeared or went between the scan and the watcher's start.
     reconcile(&mut scan.model);
     let watcher = &live.watcher;
-    let mut hb = Line::new("heartbeat", now(), &origin);
+    let mut hb = Line::new(LineType::Heartbeat, now(), &origin);
     hb.message = Some(format!(
         "watching {} folder(s), mode {}{}",
         watcher.as_ref().map(|w| w.watched).unwrap_or(0),
@@ -148,7 +127,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     let mut last_beat = Instant::now();
     loop {
         let t = now();
-        let mut findings = findings_at(&scan.model, settings, t);
+        let mut findings = pipeline::findings_at(&scan.model, settings, t);
         if !settings.show_content {
             // Log excerpts in `log-event` lines and in evidence: subjects and bodies masked,
             // as in `report`.
@@ -160,7 +139,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         lines.extend(diff(&prev, &next, &scan.model, t, &origin));
         prev = next;
         if last_beat.elapsed() >= opts.heartbeat {
-            let mut hb = Line::new("heartbeat", t, &origin);
+            let mut hb = Line::new(LineType::Heartbeat, t, &origin);
             hb.message = Some(format!(
                 "{} account(s), {} item(s), {} stuck, {} finding(s)",
                 scan.model.accounts.len(),
@@ -173,7 +152,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         }
         for l in lines.drain(..) {
             if !sink.emit(&l)? {
-                return Ok(crate::cli::EXIT_OK);
+                return Ok(EXIT_OK);
             }
         }
         // Wait for changes, re-judging ages every EVALUATE_EVERY.
@@ -181,12 +160,12 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         let mut changed: Vec<PathBuf> = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
             if stop.load(Ordering::SeqCst) {
-                return Ok(crate::cli::EXIT_OK);
+                return Ok(EXIT_OK);
             }
             match rx.recv_timeout(left.min(Duration::from_millis(50))) {
                 Ok(WatchMsg::Changed(p)) => changed.extend(p),
                 Ok(WatchMsg::Error(e)) => {
-                    let mut l = Line::new("error", now(), &origin);
+                    let mut l = Line::new(LineType::Error, now(), &origin);
                     l.message = Some(e);
                     lines.push(l);
                 }
@@ -195,20 +174,26 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             }
         }
         if stop.load(Ordering::SeqCst) {
-            return Ok(crate::cli::EXIT_OK);
+            return Ok(EXIT_OK);
         }
         if !changed.is_empty() {
             let applied = watch::apply(&mut scan.model, &changed);
             // Changed logs alone are re-read alone; anything else is a rescan.
-            let merged = match applied.rescan || applied.logs.is_empty() {
-                true => None,
-                false => watch::reload_changed_logs(&scan.model, &settings.scan, &applied.logs),
-            };
-            if let Some(r) = merged {
-                watch::merge_logs(&mut scan.model, r, settings.scan.window);
-            } else if applied.rescan || !applied.logs.is_empty() {
-                scan = watch::reload_logs(&roots, &settings.scan, &applied.logs);
-                live.watcher = start_watch(&scan, settings, tx.clone());
+            match pipeline::refresh(
+                &scan.model,
+                &roots,
+                &settings.scan,
+                applied.rescan,
+                &applied.logs,
+            ) {
+                None => {}
+                Some(Refresh::Merged(r)) => {
+                    pipeline::merge_logs(&mut scan.model, *r, settings.scan.window)
+                }
+                Some(Refresh::Rescanned(s)) => {
+                    scan = *s;
+                    live.watcher = start_watch(&scan, settings, tx.clone());
+                }
             }
         }
     }

@@ -179,6 +179,7 @@ mod faults {
         })
     }
 
+    #[cfg(test)]
     pub fn inject(path: &Path, fault: Fault) {
         INJECTED
             .lock()
@@ -204,9 +205,9 @@ mod faults {
     }
 }
 
-/// Test-only: make [`fault_point`] fail on `path` (for the rest of the process). Only in test
-/// and debug builds; release builds have no fault hook at all.
-#[cfg(any(test, debug_assertions))]
+/// Test-only: make [`fault_point`] fail on `path` (for the rest of the process). Only in unit
+/// tests; release builds have no fault hook at all (debug builds keep the environment one).
+#[cfg(test)]
 pub fn inject(path: &Path, fault: Fault) {
     faults::inject(path, fault);
 }

@@ -1,30 +1,49 @@
 //! spoolscope: find out why Skype for Business / Lync offline IMs and conversation history
 //! never reach Exchange.
 //!
-//! Data flows one way: `source` (disk) → `parse` → `model` → `diagnose` → `report` (views).
-//! Everything but `source` and `cli` is pure and takes the current time as a value.
+//! Data flows one way: `source` (disk) → `parse` → `model` → `diagnose` → `report`/`tui`
+//! (views). `pipeline` runs scan → correlate → diagnose (and the one refresh after a change)
+//! for every front end; `settings` is what a run uses, `exit` its codes and top-level error;
+//! `cli` only parses flags, layers them over the config file and dispatches (nothing imports
+//! it). `model`, `parse` and `diagnose` do no I/O and take the current time as a value;
+//! `.ci/layering.sh` checks it.
 
 #![forbid(unsafe_code)]
 
+/// What `--version` prints after the name: the version, then the build (commit when built from
+/// git, target triple, profile), as bug reports need it.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SPOOLSCOPE_BUILD"),
+    ")"
+);
+
 #[cfg(test)]
 mod accounting_tests;
-pub mod bundle;
+pub(crate) mod bundle;
 pub mod cli;
 pub mod config;
-pub mod console;
+pub(crate) mod console;
+/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (not used by `spoolscope`).
+#[doc(hidden)]
 pub mod corpus;
+#[doc(hidden)]
 pub mod corpus_tree;
-pub mod debuglog;
+pub(crate) mod debuglog;
 pub mod demo;
 pub mod diagnose;
-pub mod duration;
-pub mod fleet;
-pub mod headless;
-pub mod isolate;
+pub(crate) mod duration;
+pub(crate) mod exit;
+pub(crate) mod fleet;
+pub(crate) mod headless;
+pub(crate) mod isolate;
 pub mod model;
 pub mod parse;
+pub(crate) mod pipeline;
 pub mod redact;
 pub mod report;
 pub mod sanitize;
+pub(crate) mod settings;
 pub mod source;
 pub mod tui;

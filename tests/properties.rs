@@ -82,6 +82,7 @@ fn render(m: &Model, format: ReportFormat, show_content: bool) -> Vec<u8> {
         generated_at: clock.now,
         show_content,
         color: false,
+        origin: Default::default(),
     };
     let mut out = Vec::new();
     Report {

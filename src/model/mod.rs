@@ -8,6 +8,7 @@ mod item;
 mod mailbox;
 pub mod pathser;
 mod source;
+pub mod update;
 
 pub use account::{Account, ClientGen};
 pub use event::{EventKind, LogEvent};
@@ -16,7 +17,7 @@ pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
     parse_bool, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
 };
-pub use source::{EtlSummary, LogSummary, ScanError, Source, SourceKind};
+pub use source::{DetectedBy, EtlSummary, LogSummary, ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;

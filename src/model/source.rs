@@ -55,12 +55,48 @@ pub struct Source {
 }
 
 /// What reading one log found, beyond its record count.
+/// How a log's kind was recognised (JSON `detected_by`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum DetectedBy {
+    /// Its file name (or folder) alone.
+    #[default]
+    #[serde(rename = "name")]
+    Name,
+    /// Its first bytes alone.
+    #[serde(rename = "content")]
+    Content,
+    /// Name and content agree.
+    #[serde(rename = "name+content")]
+    NameAndContent,
+    /// Named with `--log FILE`.
+    #[serde(rename = "--log")]
+    Flag,
+}
+
+impl DetectedBy {
+    /// The name in JSON and the debug log.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DetectedBy::Name => "name",
+            DetectedBy::Content => "content",
+            DetectedBy::NameAndContent => "name+content",
+            DetectedBy::Flag => "--log",
+        }
+    }
+}
+
+impl std::fmt::Display for DetectedBy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LogSummary {
     /// `utf-8`, `utf-8-bom`, `utf-16le-bom`, …
     pub encoding: String,
     /// How the kind was recognised: `name`, `content`, `name+content`, `--log`.
-    pub detected_by: String,
+    pub detected_by: DetectedBy,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
     /// The client generation of the folder the log sits in, when the path shows it.
@@ -211,4 +247,24 @@ impl ScanError {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DetectedBy;
+
+    #[test]
+    fn detected_by_keeps_its_wire_names() {
+        for (d, s) in [
+            (DetectedBy::Name, "name"),
+            (DetectedBy::Content, "content"),
+            (DetectedBy::NameAndContent, "name+content"),
+            (DetectedBy::Flag, "--log"),
+        ] {
+            assert_eq!(serde_json::to_value(d).expect("json"), s);
+            assert_eq!(d.to_string(), s);
+            let back: DetectedBy = serde_json::from_value(s.into()).expect("back");
+            assert_eq!(back, d);
+        }
+    }
 }

@@ -32,6 +32,8 @@ pub struct ReportOptions {
     pub show_content: bool,
     /// ANSI colour in text output.
     pub color: bool,
+    /// The machine and user the report is about (JSON `host`, `user`), read by the caller.
+    pub origin: ndjson::Origin,
 }
 
 /// What a report shows: the model and what the rules concluded about it.

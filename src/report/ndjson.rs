@@ -17,11 +17,60 @@ pub struct Origin {
     pub user: Option<String>,
 }
 
+/// The `type` of a line (serialised as the kebab-case names in the README).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LineType {
+    ScanStarted,
+    Heartbeat,
+    ItemAdded,
+    ItemRemoved,
+    ItemStuck,
+    FindingOpened,
+    FindingResolved,
+    Error,
+    LogEvent,
+}
+
+impl LineType {
+    pub const ALL: [LineType; 9] = [
+        LineType::ScanStarted,
+        LineType::Heartbeat,
+        LineType::ItemAdded,
+        LineType::ItemRemoved,
+        LineType::ItemStuck,
+        LineType::FindingOpened,
+        LineType::FindingResolved,
+        LineType::Error,
+        LineType::LogEvent,
+    ];
+
+    /// The name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineType::ScanStarted => "scan-started",
+            LineType::Heartbeat => "heartbeat",
+            LineType::ItemAdded => "item-added",
+            LineType::ItemRemoved => "item-removed",
+            LineType::ItemStuck => "item-stuck",
+            LineType::FindingOpened => "finding-opened",
+            LineType::FindingResolved => "finding-resolved",
+            LineType::Error => "error",
+            LineType::LogEvent => "log-event",
+        }
+    }
+
+    /// The type a wire name stands for (`None` for a name this version does not write).
+    pub fn from_name(s: &str) -> Option<LineType> {
+        LineType::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
 /// One line.
 #[derive(Debug, Clone, Serialize)]
 pub struct Line {
     #[serde(rename = "type")]
-    pub kind: &'static str,
+    pub kind: LineType,
     pub time: String,
     pub host: Option<String>,
     pub user: Option<String>,
@@ -42,7 +91,7 @@ pub struct Line {
 }
 
 impl Line {
-    pub fn new(kind: &'static str, time: DateTime<Utc>, origin: &Origin) -> Line {
+    pub fn new(kind: LineType, time: DateTime<Utc>, origin: &Origin) -> Line {
         Line {
             kind,
             time: rfc3339(time),
@@ -133,7 +182,7 @@ pub fn diff(
     origin: &Origin,
 ) -> Vec<Line> {
     let mut out = Vec::new();
-    let item_line = |kind: &'static str, v: &(ItemState, Value, Option<String>, String)| {
+    let item_line = |kind: LineType, v: &(ItemState, Value, Option<String>, String)| {
         let mut l = Line::new(kind, time, origin);
         l.profile = v.2.clone();
         l.account = Some(v.3.clone());
@@ -142,19 +191,19 @@ pub fn diff(
     };
     for (p, v) in &prev.items {
         if !next.items.contains_key(p) {
-            out.push(item_line("item-removed", v));
+            out.push(item_line(LineType::ItemRemoved, v));
         }
     }
     for (p, v) in &next.items {
         let before = prev.items.get(p);
         if before.is_none() {
-            out.push(item_line("item-added", v));
+            out.push(item_line(LineType::ItemAdded, v));
         }
         if v.0 == ItemState::Stuck && before.is_none_or(|b| b.0 != ItemState::Stuck) {
-            out.push(item_line("item-stuck", v));
+            out.push(item_line(LineType::ItemStuck, v));
         }
     }
-    let finding_line = |kind: &'static str, f: &Finding| {
+    let finding_line = |kind: LineType, f: &Finding| {
         let mut l = Line::new(kind, time, origin);
         l.profile = f.profile.clone();
         l.account = f.account.clone();
@@ -163,16 +212,16 @@ pub fn diff(
     };
     for (k, f) in &prev.findings {
         if !next.findings.contains_key(k) {
-            out.push(finding_line("finding-resolved", f));
+            out.push(finding_line(LineType::FindingResolved, f));
         }
     }
     for (k, f) in &next.findings {
         if !prev.findings.contains_key(k) {
-            out.push(finding_line("finding-opened", f));
+            out.push(finding_line(LineType::FindingOpened, f));
         }
     }
     for e in next.errors.difference(&prev.errors) {
-        let mut l = Line::new("error", time, origin);
+        let mut l = Line::new(LineType::Error, time, origin);
         l.error = Some(e.clone());
         out.push(l);
     }
@@ -184,7 +233,7 @@ pub fn diff(
             && !prev.events.contains(&key)
             && emitted.insert((&ev.path, ev.line))
         {
-            let mut l = Line::new("log-event", time, origin);
+            let mut l = Line::new(LineType::LogEvent, time, origin);
             l.profile = ev.profile.clone();
             l.account = ev
                 .account
@@ -226,7 +275,17 @@ mod tests {
     }
 
     fn kinds(lines: &[Line]) -> Vec<&'static str> {
-        lines.iter().map(|l| l.kind).collect()
+        lines.iter().map(|l| l.kind.as_str()).collect()
+    }
+
+    #[test]
+    fn line_types_serialise_to_their_wire_names_and_back() {
+        for t in LineType::ALL {
+            let v = serde_json::to_value(t).expect("json");
+            assert_eq!(v, serde_json::Value::from(t.as_str()));
+            assert_eq!(LineType::from_name(t.as_str()), Some(t));
+        }
+        assert_eq!(LineType::from_name("item-deleted"), None);
     }
 
     #[test]
@@ -297,7 +356,7 @@ mod tests {
             .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
             .single()
             .expect("t");
-        let mut l = Line::new("heartbeat", t0, &Origin::default());
+        let mut l = Line::new(LineType::Heartbeat, t0, &Origin::default());
         l.message = Some("a\nb\u{1b}".into());
         let s = l.to_json();
         assert!(!s.contains('\n') && !s.contains('\u{1b}'));

@@ -4,7 +4,6 @@
 //! or any folder of collected files: the walk looks at every level, never follows a link (so it
 //! cannot loop) and stops at a fixed depth.
 
-use super::paths;
 use super::read::file_type_name;
 use crate::model::{Account, ClientGen, ScanError};
 use std::collections::HashMap;
@@ -148,7 +147,7 @@ impl Discovery {
                     }
                     None => {
                         let n = name_of(path);
-                        if !paths::LEGACY_JUNCTIONS
+                        if !super::profile::LEGACY_JUNCTIONS
                             .iter()
                             .any(|j| j.eq_ignore_ascii_case(&n))
                         {
@@ -246,7 +245,7 @@ impl Discovery {
         self.accounts.push(Account {
             address,
             client: client_of(&abs),
-            profile: paths::profile_of(&abs),
+            profile: super::profile::profile_of(&abs),
             dir: dir.to_path_buf(),
             spooler: None,
         });

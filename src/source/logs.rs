@@ -5,13 +5,11 @@
 //! and client generation it sits under, and summarised.
 
 use super::discover::OtherFile;
-use super::paths;
 use super::read::{self, ReadError};
-use crate::model::{ClientGen, LogSummary, Model, ScanError, Source, SourceKind};
+use crate::model::{ClientGen, DetectedBy, LogSummary, Model, ScanError, Source, SourceKind};
 use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
 use crate::parse::logstream::Utf8Stream;
 use crate::parse::markers::Markers;
-use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -20,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub struct LogFile {
     pub path: PathBuf,
     pub kind: SourceKind,
-    pub detected_by: &'static str,
+    pub detected_by: crate::model::DetectedBy,
 }
 
 /// Bytes looked at to recognise a log by content.
@@ -101,9 +99,9 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             None
         };
         let (kind, how) = match (by_name, by_content) {
-            (Some(a), Some(b)) if a == b => (a, "name+content"),
-            (_, Some(b)) => (b, "content"),
-            (Some(a), None) => (a, "name"),
+            (Some(a), Some(b)) if a == b => (a, DetectedBy::NameAndContent),
+            (_, Some(b)) => (b, DetectedBy::Content),
+            (Some(a), None) => (a, DetectedBy::Name),
             (None, None) => continue,
         };
         logs.push(LogFile {
@@ -131,7 +129,7 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
     Ok(LogFile {
         path: path.to_path_buf(),
         kind,
-        detected_by: "--log",
+        detected_by: DetectedBy::Flag,
     })
 }
 
@@ -164,7 +162,7 @@ pub fn client_of_log(path: &Path) -> Option<ClientGen> {
     // %UserProfile%\Tracing (not under AppData) is where Lync 2010 writes.
     if names.first().is_some_and(|n| n == "tracing") && !names.iter().any(|n| n == "appdata") {
         if let Some(parent) = path.parent().and_then(Path::parent) {
-            if paths::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
+            if super::profile::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
                 return Some(ClientGen::Lync2010);
             }
         }
@@ -213,7 +211,7 @@ struct Parsed {
 
 /// Read one log (no access to the model beyond its accounts: runs on a worker thread).
 fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
-    let profile = paths::profile_of(&f.path);
+    let profile = super::profile::profile_of(&f.path);
     let client = client_of_log(&f.path);
     let candidates: Vec<(usize, String)> = {
         let same_profile: Vec<(usize, &crate::model::Account)> = accounts
@@ -329,7 +327,7 @@ fn parse_all(
         .zip(files)
         .map(|(p, f)| {
             p.unwrap_or_else(|| Parsed {
-                profile: paths::profile_of(&f.path),
+                profile: super::profile::profile_of(&f.path),
                 client: client_of_log(&f.path),
                 candidates: Vec::new(),
                 out: Err(crate::isolate::internal_error(
@@ -343,7 +341,7 @@ fn parse_all(
 
 /// Read every log, add its events and source summary to the model.
 pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
-    let mut sources: Vec<(Source, String)> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
     let parsed = parse_all(files, &model.accounts, s);
     for (f, p) in files.iter().zip(parsed) {
         let Parsed {
@@ -373,7 +371,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
         }
         let summary = LogSummary {
             encoding: out.encoding.to_string(),
-            detected_by: f.detected_by.to_string(),
+            detected_by: f.detected_by,
             profile,
             client,
             account,
@@ -393,45 +391,24 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             notes,
             etl: out.etl.clone(),
         };
-        sources.push((
-            Source {
-                path: f.path.clone(),
-                kind: f.kind,
-                records: out.records,
-                skipped: out.skipped,
-                log: Some(summary),
-            },
-            timeline_key(&f.path),
-        ));
+        sources.push(Source {
+            path: f.path.clone(),
+            kind: f.kind,
+            records: out.records,
+            skipped: out.skipped,
+            log: Some(summary),
+        });
         model.events.extend(out.events);
     }
+    model.sources.extend(sources);
     // Rotated files of one log: one timeline, ordered by their first record.
-    let mut groups: BTreeMap<(PathBuf, String), Vec<usize>> = BTreeMap::new();
-    for (i, (src, key)) in sources.iter().enumerate() {
-        let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
-        groups.entry((dir, key.clone())).or_default().push(i);
-    }
-    for ((_, key), mut idx) in groups {
-        if idx.len() < 2 {
-            continue;
-        }
-        idx.sort_by_key(|&i| sources[i].0.log.as_ref().and_then(|l| l.first));
-        for (n, i) in idx.into_iter().enumerate() {
-            if let Some(l) = sources[i].0.log.as_mut() {
-                l.timeline = Some(key.clone());
-                l.timeline_index = Some(n);
-            }
-        }
-    }
-    model.sources.extend(sources.into_iter().map(|(s, _)| s));
-    model
-        .events
-        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+    crate::model::update::regroup_timelines(&mut model.sources, timeline_key);
+    crate::model::update::sort_events(&mut model.events);
     model.log_tz = Some(s.tz.label());
 }
 
-/// The log part of a scan: discover, read, then correlate with the spooled items.
-pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::ScanConfig) {
+/// The log part of a scan: discover and read (the pipeline correlates with the spooled items).
+pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanConfig) {
     model.logs_scanned = true;
     let (mut files, errors) = discover(other);
     model.errors.extend(errors);
@@ -464,10 +441,6 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::S
         .sources
         .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
     model.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    let window = config
-        .window
-        .unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
-    model.related = crate::diagnose::correlate::correlate(model, window);
 }
 
 #[cfg(test)]

@@ -4,13 +4,32 @@ pub mod discover;
 pub mod lineindex;
 pub mod logs;
 pub mod mailbox;
+pub mod output;
 pub mod paths;
+pub mod profile;
 pub mod read;
 pub mod scan;
 pub mod watch;
 pub mod winpath;
 
 use std::path::PathBuf;
+
+/// What shapes a scan beyond the roots (log time zone, extra files…). Grows with the parsers.
+#[derive(Debug, Clone, Default)]
+pub struct ScanConfig {
+    /// Mailbox evidence files named with `--mailbox FILE` (read even when not under a root).
+    pub mailbox_files: Vec<PathBuf>,
+    /// Extra log files to read (`--log FILE`), whatever their name.
+    pub logs: Vec<PathBuf>,
+    /// chrono format of record timestamps in text logs (`--log-time-format`).
+    pub log_time_format: Option<String>,
+    /// How to read zone-less log timestamps (`--log-tz`).
+    pub log_tz: crate::parse::logs::LogTz,
+    /// Markers (built-in plus `--markers FILE`); `None` = the built-in ones.
+    pub markers: Option<std::sync::Arc<crate::parse::markers::Markers>>,
+    /// Correlation window around an item's write time (`--window`); `None` = 5 minutes.
+    pub window: Option<std::time::Duration>,
+}
 
 /// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).
 pub fn default_roots() -> Result<Vec<PathBuf>, String> {
@@ -61,7 +80,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
     let mut profiles: Vec<PathBuf> = entries
         .flatten()
         .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-        .filter(|e| paths::is_profile_name(&e.file_name().to_string_lossy()))
+        .filter(|e| profile::is_profile_name(&e.file_name().to_string_lossy()))
         .map(|e| e.path())
         .collect();
     profiles.sort();

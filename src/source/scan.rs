@@ -2,6 +2,7 @@
 
 use super::discover::{Discovery, OtherFile};
 use super::read::{self, ReadError};
+pub use super::ScanConfig;
 use crate::model::{Format, Item, Model, ScanError, Source, SourceKind};
 use crate::parse::spool;
 use chrono::{DateTime, Utc};
@@ -20,23 +21,6 @@ pub struct Scan {
     pub other_files: Vec<OtherFile>,
     /// How many roots could be walked; zero means nothing could be scanned.
     pub roots_ok: usize,
-}
-
-/// What shapes a scan beyond the roots (log time zone, extra files…). Grows with the parsers.
-#[derive(Debug, Clone, Default)]
-pub struct ScanConfig {
-    /// Mailbox evidence files named with `--mailbox FILE` (read even when not under a root).
-    pub mailbox_files: Vec<PathBuf>,
-    /// Extra log files to read (`--log FILE`), whatever their name.
-    pub logs: Vec<PathBuf>,
-    /// chrono format of record timestamps in text logs (`--log-time-format`).
-    pub log_time_format: Option<String>,
-    /// How to read zone-less log timestamps (`--log-tz`).
-    pub log_tz: crate::parse::logs::LogTz,
-    /// Markers (built-in plus `--markers FILE`); `None` = the built-in ones.
-    pub markers: Option<std::sync::Arc<crate::parse::markers::Markers>>,
-    /// Correlation window around an item's write time (`--window`); `None` = 5 minutes.
-    pub window: Option<std::time::Duration>,
 }
 
 /// Walk `roots` and read every spooler under them.

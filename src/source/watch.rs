@@ -359,9 +359,8 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
 }
 
 fn apply_item(model: &mut Model, account: usize, path: &Path) {
-    model.items.retain(|it| it.path != path);
-    // Errors about this file are replaced by what this read finds.
-    model.errors.retain(|e| e.path != path);
+    // The item and errors about this file are replaced by what this read finds.
+    crate::model::update::remove_item(model, path);
     let is_file = match super::read::regular_metadata(path) {
         Ok(_) => true,
         // Gone: the client processed it (or it was renamed away).
@@ -377,10 +376,7 @@ fn apply_item(model: &mut Model, account: usize, path: &Path) {
     if is_file {
         let r = scan::read_item(account, path);
         if let Some(item) = r.item {
-            let pos = model.items.partition_point(|it| {
-                crate::model::item_order(it.account, &it.path, item.account, &item.path).is_lt()
-            });
-            model.items.insert(pos, item);
+            crate::model::update::insert_item(model, item);
         }
         model.errors.extend(r.error);
     }
@@ -449,12 +445,7 @@ pub fn reload_changed_logs(
         let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
         match (known, meta) {
             (Some(src), Some(_)) => {
-                let detected_by = match src.log.as_ref().map(|l| l.detected_by.as_str()) {
-                    Some("name+content") => "name+content",
-                    Some("content") => "content",
-                    Some("--log") => "--log",
-                    _ => "name",
-                };
+                let detected_by = src.log.as_ref().map(|l| l.detected_by).unwrap_or_default();
                 files.push(super::logs::LogFile {
                     path: p.clone(),
                     kind: src.kind,
@@ -510,76 +501,20 @@ pub fn reload_changed_logs(
 }
 
 /// Put re-read logs into the model: their old sources, events and errors go, the fresh ones
-/// come in (events kept in time order), rotated files are grouped into timelines again, and
-/// the correlation with spooled items is redone.
-pub fn merge_logs(model: &mut Model, r: LogReload, window: Option<Duration>) {
-    let gone = |p: &Path| r.paths.iter().any(|x| x == p);
-    model.events.retain(|e| !gone(&e.path));
-    model
-        .sources
-        .retain(|s| !(is_log_kind(s.kind) && gone(&s.path)));
-    model.errors.retain(|e| !gone(&e.path));
-    let mut fresh = r.part;
-    fresh
-        .events
-        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
-    // Both lists are in order: merge instead of sorting everything again.
-    let old = std::mem::take(&mut model.events);
-    let mut merged = Vec::with_capacity(old.len() + fresh.events.len());
-    let mut a = old.into_iter().peekable();
-    let mut b = fresh.events.into_iter().peekable();
-    loop {
-        let take_a = match (a.peek(), b.peek()) {
-            (Some(x), Some(y)) => (x.time, &x.path, x.line) <= (y.time, &y.path, y.line),
-            (Some(_), None) => true,
-            (None, Some(_)) => false,
-            (None, None) => break,
-        };
-        merged.extend(if take_a { a.next() } else { b.next() });
-    }
-    model.events = merged;
-    model.sources.extend(fresh.sources);
-    model.errors.extend(fresh.errors);
-    model
-        .sources
-        .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
-    model.errors.sort_by(|a, b| a.path.cmp(&b.path));
-    model.errors.dedup();
-    regroup_timelines(model);
+/// come in (events kept in time order) and rotated files are grouped into timelines again.
+/// (The correlation with spooled items is the pipeline's: `pipeline::merge_logs`.)
+pub fn merge_logs(model: &mut Model, r: LogReload) {
+    crate::model::update::replace_logs(
+        model,
+        &r.paths,
+        r.part,
+        |s| is_log_kind(s.kind),
+        super::logs::timeline_key,
+    );
     if r.log_tz.is_some() {
         model.log_tz = r.log_tz;
     }
     model.logs_scanned = true;
-    let window = window.unwrap_or(crate::diagnose::correlate::DEFAULT_WINDOW);
-    model.related = crate::diagnose::correlate::correlate(model, window);
-}
-
-/// Rotated files of one log form one timeline, ordered by their first record (as a scan does).
-fn regroup_timelines(model: &mut Model) {
-    let mut groups: std::collections::BTreeMap<(PathBuf, String), Vec<usize>> = Default::default();
-    for (i, src) in model.sources.iter_mut().enumerate() {
-        if let Some(l) = src.log.as_mut() {
-            l.timeline = None;
-            l.timeline_index = None;
-            let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
-            groups
-                .entry((dir, super::logs::timeline_key(&src.path)))
-                .or_default()
-                .push(i);
-        }
-    }
-    for ((_, key), mut idx) in groups {
-        if idx.len() < 2 {
-            continue;
-        }
-        idx.sort_by_key(|&i| model.sources[i].log.as_ref().and_then(|l| l.first));
-        for (n, i) in idx.into_iter().enumerate() {
-            if let Some(l) = model.sources[i].log.as_mut() {
-                l.timeline = Some(key.clone());
-                l.timeline_index = Some(n);
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -652,7 +587,7 @@ mod tests {
             r.part.sources.iter().all(|x| x.path == log),
             "only the changed file was read"
         );
-        merge_logs(&mut s.model, r, None);
+        merge_logs(&mut s.model, r);
         assert_eq!(s.model.events.len(), before + 1);
         assert_same_as_rescan(&s.model, &roots);
     }
@@ -673,12 +608,12 @@ mod tests {
         std::fs::write(&log, half).expect("truncate");
         let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
             .expect("re-read");
-        merge_logs(&mut s.model, r, None);
+        merge_logs(&mut s.model, r);
         assert_same_as_rescan(&s.model, &roots);
         std::fs::remove_file(&log).expect("rm");
         let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
             .expect("dropped");
-        merge_logs(&mut s.model, r, None);
+        merge_logs(&mut s.model, r);
         assert!(s.model.events.iter().all(|e| e.path != log));
         assert_same_as_rescan(&s.model, &roots);
     }
@@ -700,7 +635,7 @@ mod tests {
             std::slice::from_ref(&copy),
         )
         .expect("a new log");
-        merge_logs(&mut s.model, r, None);
+        merge_logs(&mut s.model, r);
         assert_same_as_rescan(&s.model, &roots);
         let other = log.with_file_name("notes.bin");
         std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");

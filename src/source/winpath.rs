@@ -94,11 +94,6 @@ pub fn components(s: &str) -> Vec<String> {
     parts
 }
 
-/// The profile a Windows path shows (see [`super::paths::profile_of`]), from its text.
-pub fn profile_of_str(s: &str) -> Option<String> {
-    super::paths::profile_in(&components(s))
-}
-
 /// The current user's `%LOCALAPPDATA%`; when it is not set (a stripped-down service
 /// environment), `%USERPROFILE%\AppData\Local`, which is where Windows puts it.
 pub fn local_appdata(lookup: impl Fn(&str) -> Option<String>) -> Option<String> {
@@ -231,7 +226,7 @@ mod tests {
             r"\\fs01\cases\case-1234\jdoe",
         ] {
             assert_eq!(
-                profile_of_str(&format!(r"{root}\{lync}")).as_deref(),
+                crate::source::profile::profile_of_str(&format!(r"{root}\{lync}")).as_deref(),
                 Some("jdoe"),
                 "{root}"
             );
@@ -242,8 +237,14 @@ mod tests {
             .collect();
         let long = format!(r"\\?\C:\cases{deep}\Users\mkim\{lync}\History Spooler\x.xml");
         assert!(long.len() > 260 * 3);
-        assert_eq!(profile_of_str(&long).as_deref(), Some("mkim"));
-        assert_eq!(profile_of_str(r"\\fs01\cases\loose-files"), None);
+        assert_eq!(
+            crate::source::profile::profile_of_str(&long).as_deref(),
+            Some("mkim")
+        );
+        assert_eq!(
+            crate::source::profile::profile_of_str(r"\\fs01\cases\loose-files"),
+            None
+        );
     }
 
     #[test]
@@ -300,11 +301,15 @@ mod windows_tests {
             r"\\?\UNC\fs01\cases\case-1234\Users\jdoe\AppData\Local",
         ] {
             assert_eq!(
-                paths::profile_of(Path::new(p)).as_deref(),
+                crate::source::profile::profile_of(Path::new(p)).as_deref(),
                 Some("jdoe"),
                 "{p}"
             );
-            assert_eq!(super::profile_of_str(p).as_deref(), Some("jdoe"), "{p}");
+            assert_eq!(
+                crate::source::profile::profile_of_str(p).as_deref(),
+                Some("jdoe"),
+                "{p}"
+            );
         }
     }
 
@@ -347,7 +352,10 @@ mod windows_tests {
         assert_eq!(pre.bytes, b"<x/>");
         let abs = std::path::absolute(&file).expect("absolute");
         assert!(!abs.to_string_lossy().starts_with(r"\\?\"));
-        assert_eq!(paths::profile_of(&abs).as_deref(), Some("jdoe"));
+        assert_eq!(
+            crate::source::profile::profile_of(&abs).as_deref(),
+            Some("jdoe")
+        );
         let (roots, errors) = all_users_roots(&dir.path().join("Users"));
         assert!(errors.is_empty(), "{errors:?}");
         assert!(roots.is_empty(), "no AppData\\Local in this profile");

@@ -960,7 +960,7 @@ impl App {
                 self.install_scan(*scan)
             }
             SourceEvent::LogsMerged(r, window) => {
-                watch::merge_logs(&mut self.model, *r, window);
+                crate::pipeline::merge_logs(&mut self.model, *r, window);
                 self.refresh();
                 vec![]
             }

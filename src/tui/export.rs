@@ -6,42 +6,10 @@ use crate::report::{Report, ReportFormat, ReportOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Where `path` would be written, made absolute; an error when it lies inside a scanned root.
+/// Where `path` would be written, made absolute; an error when it lies inside a scanned root
+/// (the one guard, `source::output`).
 pub fn check_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
-    let abs = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let parent = abs
-        .parent()
-        .ok_or_else(|| format!("{}: not a file path", abs.display()))?;
-    let name = abs
-        .file_name()
-        .ok_or_else(|| format!("{}: not a file path", abs.display()))?;
-    let parent = std::fs::canonicalize(parent).map_err(|e| {
-        format!(
-            "{}: {}",
-            parent.display(),
-            crate::source::read::describe_io(&e)
-        )
-    })?;
-    for r in roots {
-        let r = std::fs::canonicalize(r).unwrap_or_else(|_| r.clone());
-        let root_dir = if r.is_dir() {
-            r.clone()
-        } else {
-            r.parent().map(Path::to_path_buf).unwrap_or(r.clone())
-        };
-        if parent.starts_with(&root_dir) {
-            return Err(format!(
-                "{} is inside the scanned folder {}; spoolscope never writes there",
-                abs.display(),
-                root_dir.display()
-            ));
-        }
-    }
-    let target = parent.join(name);
-    if target.is_dir() {
-        return Err(format!("{} is a folder", target.display()));
-    }
-    Ok(target)
+    crate::source::output::outside_roots(path, roots).map_err(|e| e.to_string())
 }
 
 /// Write the app's current report to `path`.
@@ -57,6 +25,7 @@ pub fn write(
         generated_at: chrono::Utc::now(),
         show_content: app.reveal,
         color: false,
+        origin: crate::pipeline::origin(),
     };
     // Hidden content stays hidden in the file too (log excerpts included), as in `report`.
     let masked = (!app.reveal).then(|| {

@@ -16,10 +16,12 @@ mod tests;
 #[cfg(test)]
 mod tests_etl;
 
-use crate::cli::{Fatal, Settings, EXIT_OK};
+use crate::exit::{Fatal, EXIT_OK};
 use crate::model::ScanError;
-use crate::source::scan::{self, ScanConfig};
+use crate::pipeline::{self, Refresh};
+use crate::settings::Settings;
 use crate::source::watch::{self, Applied, Watcher};
+use crate::source::ScanConfig;
 use app::{App, Cmd};
 use event::{Event, SourceEvent};
 use ratatui::backend::CrosstermBackend;
@@ -109,7 +111,7 @@ fn spawn_scan(
         roots: roots.len(),
     }));
     std::thread::spawn(move || {
-        let mut s = scan::scan(&roots, &config);
+        let mut s = pipeline::scan(&roots, &config);
         s.model.errors.extend(extra_errors);
         s.model.errors.sort();
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
@@ -140,11 +142,10 @@ fn spawn_log_reload(
         ..Default::default()
     };
     std::thread::spawn(move || {
-        let ev = match watch::reload_changed_logs(&light, &config, &changed) {
-            Some(r) => SourceEvent::LogsMerged(Box::new(r), config.window),
-            None => {
-                SourceEvent::LogsReloaded(Box::new(watch::reload_logs(&roots, &config, &changed)))
-            }
+        let ev = match pipeline::refresh(&light, &roots, &config, false, &changed) {
+            Some(Refresh::Merged(r)) => SourceEvent::LogsMerged(r, config.window),
+            Some(Refresh::Rescanned(s)) => SourceEvent::LogsReloaded(s),
+            None => SourceEvent::LogsMerged(Box::default(), config.window),
         };
         busy.store(false, Ordering::Relaxed);
         let _ = tx.send(Event::Source(ev));
@@ -314,7 +315,7 @@ pub fn run(
     settings: &Settings,
     extra_errors: Vec<ScanError>,
 ) -> Result<i32, Fatal> {
-    let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal)?;
+    let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal::Config)?;
     let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
     let roots: Vec<PathBuf> = roots
         .into_iter()
@@ -344,7 +345,7 @@ pub fn run(
         targets: Vec::new(),
     };
     let mut term = TerminalGuard::enter(settings.mouse)
-        .map_err(|e| Fatal(format!("cannot set up the terminal: {e}")))?;
+        .map_err(|e| Fatal::Runtime(format!("cannot set up the terminal: {e}")))?;
     spawn_scan(
         tx.clone(),
         rt.roots.clone(),
@@ -367,12 +368,12 @@ pub fn run(
             prepare_frame(&mut app, h);
             term.terminal
                 .draw(|f| ui::draw(f, &app))
-                .map_err(|e| Fatal(format!("cannot draw: {e}")))?;
+                .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
             app.dirty = false;
             last_draw = Some(Instant::now());
             match fault.as_str() {
                 "panic" => panic!("test fault inside the UI loop"),
-                "error" => return Err(Fatal("test fault inside the UI loop".into())),
+                "error" => return Err(Fatal::Runtime("test fault inside the UI loop".into())),
                 _ => {}
             }
         }

@@ -131,7 +131,7 @@ fn model() -> Model {
         skipped: 0,
         log: Some(crate::model::LogSummary {
             encoding: "utf-8".into(),
-            detected_by: "name+content".into(),
+            detected_by: crate::model::DetectedBy::NameAndContent,
             profile: Some("jdoe".into()),
             account: Some("jdoe@contoso.com".into()),
             lines: 8,

@@ -1,0 +1,77 @@
+//! `spoolscope-gen`: large synthetic inputs (deterministic from `--seed`) for benchmarks, the
+//! scale tests and CI's read-only step. Not part of the shipped `spoolscope` executable.
+
+#![forbid(unsafe_code)]
+
+use chrono::Utc;
+use clap::Parser;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// What `spoolscope-gen` writes.
+#[derive(Debug, Parser)]
+#[command(name = "spoolscope-gen", version)]
+enum GenWhat {
+    /// A profile tree: USERS profiles with ITEMS spooled files each, in mixed formats.
+    Tree {
+        dir: PathBuf,
+        #[arg(long, default_value_t = 100)]
+        users: usize,
+        #[arg(long, default_value_t = 100)]
+        items: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+    /// A UccApilog of at least MB megabytes (SIP blocks, EWS calls and failures, noise).
+    Log {
+        file: PathBuf,
+        #[arg(long, default_value_t = 200)]
+        mb: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
+}
+
+fn run(what: &GenWhat) -> Result<(), String> {
+    let io = |p: &std::path::Path, e: std::io::Error| format!("{}: {e}", p.display());
+    match what {
+        GenWhat::Tree {
+            dir,
+            users,
+            items,
+            seed,
+        } => {
+            let n = spoolscope::corpus_tree::write_tree(
+                dir,
+                *users,
+                *items,
+                *seed,
+                std::time::SystemTime::now(),
+            )
+            .map_err(|e| io(dir, e))?;
+            println!("{}: {n} spooled files in {users} profiles", dir.display());
+        }
+        GenWhat::Log { file, mb, seed } => {
+            let f = std::fs::File::create(file).map_err(|e| io(file, e))?;
+            let mut w = std::io::BufWriter::new(f);
+            let start = (Utc::now() - chrono::Duration::hours(6)).naive_local();
+            let st = spoolscope::corpus::write_uccapilog(&mut w, *seed, mb << 20, start)
+                .and_then(|st| w.flush().map(|_| st))
+                .map_err(|e| io(file, e))?;
+            println!(
+                "{}: {} bytes, {} records",
+                file.display(),
+                st.bytes,
+                st.records
+            );
+        }
+    }
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = run(&GenWhat::parse()) {
+        eprintln!("spoolscope-gen: {e}");
+        std::process::exit(2);
+    }
+}

@@ -1,0 +1,208 @@
+//! Settings resolution: flags over the config file over defaults, each value layered by
+//! [`layer`] (config-file strings such as durations are parsed once, here), and the roots to
+//! scan.
+
+use super::{ScanOpts, Targets};
+use crate::config::{self, FileConfig};
+use crate::diagnose;
+use crate::exit::Fatal;
+use crate::model::Clock;
+use crate::settings::Settings;
+use crate::source::{self, ScanConfig};
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// One setting: the flag when given, else the config file's text (parsed with `parse`; a bad
+/// value names its key), else `None` (the caller's default).
+pub(crate) fn layer<T>(
+    flag: Option<T>,
+    file: Option<&str>,
+    key: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, Fatal> {
+    match (flag, file) {
+        (Some(v), _) => Ok(Some(v)),
+        (None, Some(s)) => parse(s)
+            .map(Some)
+            .map_err(|e| Fatal::Config(format!("config: {key}: {e}"))),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The log part of the scan settings: flags over the config file over defaults.
+fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> {
+    let mut logs = Vec::new();
+    for l in &opts.logs {
+        let path =
+            source::paths::resolve_arg(l).map_err(|e| Fatal::Usage(format!("--log {l}: {e}")))?;
+        named_file("--log", l, &path)?;
+        logs.push(path);
+    }
+    if logs.is_empty() {
+        logs = file.logs.clone().unwrap_or_default();
+    }
+    let log_tz = layer(
+        opts.log_tz,
+        file.log_tz.as_deref(),
+        "log_tz",
+        crate::parse::logs::LogTz::parse,
+    )?
+    .unwrap_or_default();
+    let window = layer(
+        opts.window,
+        file.window.as_deref(),
+        "window",
+        crate::duration::parse,
+    )?;
+    // A user file is checked now (a bad one stops the run); the built-in set is compiled only
+    // when a log is found.
+    let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
+        Some(p) => Some(std::sync::Arc::new(
+            crate::parse::markers::Markers::with_user_file(p)
+                .map_err(|e| Fatal::Config(e.to_string()))?,
+        )),
+        None => None,
+    };
+    Ok(ScanConfig {
+        logs,
+        log_time_format: opts
+            .log_time_format
+            .clone()
+            .or_else(|| file.log_time_format.clone()),
+        log_tz,
+        markers,
+        window,
+        mailbox_files: Vec::new(),
+    })
+}
+
+/// A file the user named on the command line must be there: a typo is a usage error (exit 2),
+/// not a line among the per-file errors. (One that exists but cannot be read is such a line.)
+fn named_file(flag: &str, arg: &str, path: &std::path::Path) -> Result<(), Fatal> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(Fatal::Usage(format!("{flag} {arg}: no such file")))
+        }
+        Ok(m) if m.is_dir() => Err(Fatal::Usage(format!(
+            "{flag} {arg}: is a folder (name a file, or pass the folder as a PATH)"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Resolve the settings for a run from the flags and the config file.
+pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Settings, Fatal> {
+    {
+        let file = match opts.config.clone().or_else(config::default_path) {
+            Some(p) => config::load(&p)?,
+            None => FileConfig::default(),
+        };
+        let stuck_after = layer(
+            opts.stuck_after,
+            file.stuck_after.as_deref(),
+            "stuck_after",
+            crate::duration::parse,
+        )?
+        .unwrap_or(Duration::from_secs(120));
+        let mut mailbox_files = Vec::new();
+        for p in &opts.mailbox {
+            let path = source::paths::resolve_arg(p)
+                .map_err(|e| Fatal::Usage(format!("--mailbox {p}: {e}")))?;
+            named_file("--mailbox", p, &path)?;
+            mailbox_files.push(path);
+        }
+        let show_content = opts.show_content || file.show_content.unwrap_or(false);
+        let mut rules = diagnose::RuleSettings::default();
+        diagnose::mailbox::apply_settings(&mut rules.mailbox, opts, &file, show_content)
+            .map_err(Fatal::Config)?;
+        let poll = layer(
+            opts.poll,
+            file.poll.as_deref(),
+            "poll",
+            crate::duration::parse,
+        )?
+        .map(|d| d.max(Duration::from_millis(100)));
+        let scan_cfg = scan_config(opts, &file)?;
+        Ok(Settings {
+            clock: Clock {
+                now: opts.now.unwrap_or(real_now),
+                stuck_after,
+            },
+            show_content,
+            format: opts.format.or(file.format).unwrap_or_default(),
+            color: opts.color.or(file.color).unwrap_or_default(),
+            fail_on: opts.fail_on.or(file.fail_on).unwrap_or_default(),
+            profiles_root: file.profiles_root,
+            frozen: opts.now.is_some(),
+            scan: ScanConfig {
+                mailbox_files,
+                ..scan_cfg
+            },
+            rules,
+            poll,
+            theme: opts.theme.or(file.theme).unwrap_or_default(),
+            mouse: opts.mouse || file.mouse.unwrap_or(false),
+            keys: file.keys.clone().unwrap_or_default(),
+        })
+    }
+}
+
+/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped.
+pub(crate) fn resolve_roots(
+    t: &Targets,
+    settings: &Settings,
+) -> Result<(Vec<PathBuf>, Vec<crate::model::ScanError>), Fatal> {
+    let mut roots = Vec::new();
+    let mut errors = Vec::new();
+    for p in &t.paths {
+        roots.push(source::paths::resolve_arg(p).map_err(|e| Fatal::Usage(format!("{p}: {e}")))?);
+    }
+    if t.all_users || t.profiles_root.is_some() {
+        let root = match &t.profiles_root {
+            Some(r) => {
+                Some(source::paths::resolve_arg(r).map_err(|e| Fatal::Usage(format!("{r}: {e}")))?)
+            }
+            None => settings
+                .profiles_root
+                .clone()
+                .or_else(source::system_profiles_root),
+        };
+        let Some(root) = root else {
+            return Err(Fatal::Usage(
+                "--all-users needs --profiles-root DIR on this system (no Windows Users folder here)".into(),
+            ));
+        };
+        let (r, e) = source::all_users_roots(&root);
+        if r.is_empty() && e.is_empty() {
+            errors.push(crate::model::ScanError::new(
+                &root,
+                "no user profile with AppData\\Local found",
+            ));
+        }
+        roots.extend(r);
+        errors.extend(e);
+        if roots.is_empty() {
+            return Err(Fatal::Usage(format!(
+                "{}: nothing to scan ({})",
+                root.display(),
+                errors
+                    .first()
+                    .map(|e| e.message.as_str())
+                    .unwrap_or("no profiles")
+            )));
+        }
+    }
+    if roots.is_empty() && settings.scan.mailbox_files.is_empty() && settings.scan.logs.is_empty() {
+        roots = source::default_roots().map_err(Fatal::Usage)?;
+    }
+    Ok((roots, errors))
+}
+
+/// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one).
+pub(crate) fn start_debug_log(opts: &ScanOpts, roots: &[PathBuf]) -> Result<(), Fatal> {
+    if let Some(p) = &opts.debug_log {
+        crate::debuglog::start(p, roots).map_err(Fatal::Usage)?;
+    }
+    Ok(())
+}

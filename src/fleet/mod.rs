@@ -1,0 +1,224 @@
+//! `spoolscope fleet`: merge JSON reports (and `watch` NDJSON streams) collected from many
+//! machines into one table: per host and account, stuck counts, oldest age, findings by rule.
+
+mod input;
+mod render;
+
+use crate::model::ScanError;
+pub use input::expand_inputs;
+use input::{parse_file, Doc};
+pub use render::{write_json, write_markdown, write_text};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+/// The report schema versions this build reads.
+pub const SUPPORTED_SCHEMA: u64 = crate::report::json::SCHEMA_VERSION as u64;
+const READ_CAP: usize = 256 << 20;
+
+/// One host × account line of the merged table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Row {
+    pub host: String,
+    pub profile: Option<String>,
+    pub account: Option<String>,
+    pub client: Option<String>,
+    pub items: u64,
+    pub stuck: u64,
+    pub oldest_age_secs: Option<i64>,
+    pub critical: u64,
+    pub warning: u64,
+    pub info: u64,
+    /// Rule id → number of findings.
+    pub rules: BTreeMap<String, u64>,
+    /// The report's `now`.
+    pub report_time: Option<String>,
+    pub source: String,
+}
+
+impl Row {
+    fn worst(&self) -> u8 {
+        if self.critical > 0 {
+            3
+        } else if self.warning > 0 {
+            2
+        } else if self.info > 0 {
+            1
+        } else {
+            0
+        }
+    }
+}
+
+/// The merged view.
+#[derive(Debug, Default, Serialize)]
+pub struct Fleet {
+    pub schema_version: u32,
+    pub kind: &'static str,
+    pub reports: usize,
+    pub hosts: usize,
+    pub rows: Vec<Row>,
+    /// Rule id → number of hosts where it fired.
+    pub rules: BTreeMap<String, u64>,
+    /// Reports left out as duplicates or superseded by a newer one from the same host.
+    pub notes: Vec<String>,
+    pub errors: Vec<ScanError>,
+}
+
+/// Sort order of the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum SortBy {
+    #[default]
+    Severity,
+    Host,
+    Stuck,
+    Oldest,
+}
+
+/// Read every input and merge. Per host, the newest report wins; exact duplicates are dropped.
+pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fleet {
+    let mut docs: Vec<Doc> = Vec::new();
+    let mut reports = 0;
+    for f in files {
+        match parse_file(f) {
+            Ok(d) => {
+                reports += d.len();
+                docs.extend(d);
+            }
+            Err(e) => errors.push(ScanError::new(f, e)),
+        }
+    }
+    let mut notes = Vec::new();
+    let mut newest: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in docs.iter().enumerate() {
+        match newest.get(&d.host).copied() {
+            None => {
+                newest.insert(d.host.clone(), i);
+            }
+            Some(j) => {
+                let other = &docs[j];
+                if other.now == d.now && other.generated_at == d.generated_at {
+                    notes.push(format!(
+                        "{}: duplicate of {}, skipped",
+                        d.source, other.source
+                    ));
+                } else if d.now > other.now {
+                    notes.push(format!(
+                        "{}: superseded by newer {} for host {}",
+                        other.source, d.source, d.host
+                    ));
+                    newest.insert(d.host.clone(), i);
+                } else {
+                    notes.push(format!(
+                        "{}: superseded by newer {} for host {}",
+                        d.source, other.source, d.host
+                    ));
+                }
+            }
+        }
+    }
+    let mut rows: Vec<Row> = newest
+        .values()
+        .flat_map(|&i| docs[i].rows.clone())
+        .collect();
+    match sort {
+        SortBy::Severity => rows.sort_by(|a, b| {
+            b.worst()
+                .cmp(&a.worst())
+                .then(b.stuck.cmp(&a.stuck))
+                .then(a.host.cmp(&b.host))
+                .then(a.account.cmp(&b.account))
+        }),
+        SortBy::Host => rows.sort_by(|a, b| a.host.cmp(&b.host).then(a.account.cmp(&b.account))),
+        SortBy::Stuck => rows.sort_by(|a, b| b.stuck.cmp(&a.stuck).then(a.host.cmp(&b.host))),
+        SortBy::Oldest => rows.sort_by(|a, b| {
+            b.oldest_age_secs
+                .cmp(&a.oldest_age_secs)
+                .then(a.host.cmp(&b.host))
+        }),
+    }
+    let mut rules: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for r in &rows {
+        for rule in r.rules.keys() {
+            rules
+                .entry(rule.clone())
+                .or_default()
+                .insert(r.host.clone());
+        }
+    }
+    errors.sort();
+    Fleet {
+        schema_version: 1,
+        kind: "fleet",
+        reports,
+        hosts: newest.len(),
+        rows,
+        rules: rules
+            .into_iter()
+            .map(|(k, v)| (k, v.len() as u64))
+            .collect(),
+        notes,
+        errors,
+    }
+}
+
+impl Fleet {
+    /// The worst severity over all rows, as the exit-code rule needs it.
+    pub fn has_at_or_above(&self, level: crate::model::Severity) -> bool {
+        use crate::model::Severity;
+        self.rows.iter().any(|r| match level {
+            Severity::Info => r.critical + r.warning + r.info > 0,
+            Severity::Warning => r.critical + r.warning > 0,
+            Severity::Critical => r.critical > 0,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::input::{events_rows, glob_match, report_rows};
+    use serde_json::Value;
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("*.json", "ws1.JSON"));
+        assert!(glob_match("ws?-*.json", "ws1-report.json"));
+        assert!(!glob_match("*.json", "ws1.json.bak"));
+    }
+
+    #[test]
+    fn report_rows_attach_findings_to_accounts() {
+        let v = serde_json::json!({
+            "schema_version": 1, "host": "ws1", "now": "2026-03-02T14:00:00Z",
+            "accounts": [{"address": "a@c.com", "profile": "a", "items": 3, "stuck": 2, "oldest_age_secs": 600}],
+            "findings": [
+                {"rule": "spool-stuck", "severity": "warning", "account": "a@c.com", "profile": "a"},
+                {"rule": "tracing-missing", "severity": "info", "account": null}
+            ]
+        });
+        let d = report_rows(&v, "x.json").expect("rows");
+        assert_eq!(d.rows.len(), 2);
+        assert_eq!((d.rows[0].stuck, d.rows[0].warning), (2, 1));
+        assert_eq!(d.rows[1].info, 1);
+        let old = serde_json::json!({"schema_version": 0});
+        assert!(report_rows(&old, "o.json")
+            .expect_err("old")
+            .contains("older"));
+    }
+
+    #[test]
+    fn watch_events_fold_to_final_state() {
+        let lines: Vec<Value> = [
+            r#"{"type":"item-stuck","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#,
+            r#"{"type":"item-stuck","host":"h","account":"a@c.com","item":{"path":"/p/2"}}"#,
+            r#"{"type":"item-removed","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#,
+            r#"{"type":"finding-opened","host":"h","account":"a@c.com","finding":{"rule":"spool-stuck","severity":"warning","title":"t"}}"#,
+        ]
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("json"))
+        .collect();
+        let d = events_rows(&lines, "s.ndjson");
+        assert_eq!(d.len(), 1);
+        assert_eq!((d[0].rows[0].stuck, d[0].rows[0].warning), (1, 1));
+    }
+}

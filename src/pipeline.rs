@@ -1,0 +1,153 @@
+//! The one pipeline: scan (source) → correlate → diagnose, and the one refresh routine the
+//! live view and `watch` share when files change. A scan alone returns the model as read;
+//! everything that judges it happens here.
+
+use crate::diagnose::{self, Context};
+use crate::model::{Finding, Model};
+use crate::settings::Settings;
+use crate::source::scan::Scan;
+use crate::source::watch::{self, LogReload};
+use crate::source::ScanConfig;
+use chrono::{DateTime, Utc};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// This machine and user, as reports and `watch` lines name them.
+pub fn origin() -> crate::report::ndjson::Origin {
+    crate::report::ndjson::Origin {
+        host: crate::source::host_name(),
+        user: crate::source::user_name(),
+    }
+}
+
+/// Relate log events to spooled items (within `window`, default 5 minutes).
+pub fn correlate(model: &mut Model, window: Option<Duration>) {
+    let window = window.unwrap_or(diagnose::correlate::DEFAULT_WINDOW);
+    model.related = diagnose::correlate::correlate(model, window);
+}
+
+/// Scan `roots` and correlate: the model every view starts from.
+pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
+    let mut s = crate::source::scan::scan(roots, config);
+    correlate(&mut s.model, config.window);
+    s
+}
+
+/// The findings for `model` at `now`.
+pub fn findings_at(model: &Model, settings: &Settings, now: DateTime<Utc>) -> Vec<Finding> {
+    let mut clock = settings.clock;
+    clock.now = now;
+    diagnose::diagnose(&Context {
+        model,
+        clock,
+        settings: &settings.rules,
+    })
+}
+
+/// Scan → model → diagnose, at the settings' clock.
+pub fn analyse(roots: &[PathBuf], settings: &Settings) -> (Scan, Vec<Finding>) {
+    let s = scan(roots, &settings.scan);
+    let findings = findings_at(&s.model, settings, settings.clock.now);
+    (s, findings)
+}
+
+/// What a change calls for, worked out away from the model (the live view does it on a
+/// background thread).
+#[derive(Debug)]
+pub enum Refresh {
+    /// Only log files changed: their fresh part, for [`merge_logs`].
+    Merged(Box<LogReload>),
+    /// Something else changed (or a file could not be told to be a log): a whole new scan.
+    Rescanned(Box<Scan>),
+}
+
+/// The one refresh routine: after `source::watch::apply` has taken in spooled files, re-read
+/// the changed `logs` alone when every one is a log, else (or when `rescan`) scan again.
+/// `None` when nothing needs reading.
+pub fn refresh(
+    model: &Model,
+    roots: &[PathBuf],
+    config: &ScanConfig,
+    rescan: bool,
+    logs: &[PathBuf],
+) -> Option<Refresh> {
+    if !rescan && logs.is_empty() {
+        return None;
+    }
+    let merged = match rescan {
+        true => None,
+        false => watch::reload_changed_logs(model, config, logs),
+    };
+    Some(match merged {
+        Some(r) => Refresh::Merged(Box::new(r)),
+        None => Refresh::Rescanned(Box::new(scan(roots, config))),
+    })
+}
+
+/// Put re-read logs into the model and correlate again.
+pub fn merge_logs(model: &mut Model, r: LogReload, window: Option<Duration>) {
+    watch::merge_logs(model, r);
+    correlate(model, window);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn demo() -> (tempfile::TempDir, Vec<PathBuf>, Scan) {
+        let dir = crate::demo::build(Utc::now()).expect("demo");
+        let roots = vec![dir.path().to_path_buf()];
+        let s = scan(&roots, &ScanConfig::default());
+        (dir, roots, s)
+    }
+
+    fn main_log(m: &Model) -> PathBuf {
+        m.sources
+            .iter()
+            .find(|s| s.log.is_some())
+            .map(|s| s.path.clone())
+            .expect("the demo has a log")
+    }
+
+    #[test]
+    fn a_scan_through_the_pipeline_is_correlated() {
+        let (_dir, _roots, s) = demo();
+        assert!(!s.model.related.is_empty(), "the demo relates log events");
+        // The source layer alone leaves judging to the pipeline.
+        let raw = crate::source::scan::scan(&_roots, &ScanConfig::default());
+        assert!(raw.model.related.is_empty());
+    }
+
+    #[test]
+    fn a_changed_log_is_merged_and_correlated_like_a_fresh_scan() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let text = std::fs::read_to_string(&log).expect("read");
+        let half: String = text
+            .lines()
+            .take(text.lines().count() / 2)
+            .map(|l| format!("{l}\r\n"))
+            .collect();
+        std::fs::write(&log, half).expect("truncate");
+        let cfg = ScanConfig::default();
+        assert!(refresh(&s.model, &roots, &cfg, false, &[]).is_none());
+        match refresh(&s.model, &roots, &cfg, false, std::slice::from_ref(&log)) {
+            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, cfg.window),
+            other => panic!("a log alone is re-read alone, got {other:?}"),
+        }
+        let fresh = scan(&roots, &cfg).model;
+        assert_eq!(s.model.events, fresh.events);
+        assert_eq!(s.model.related, fresh.related);
+        // A file that is not a log, or an explicit rescan: a whole scan.
+        let other = log.with_file_name("notes.bin");
+        std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");
+        assert!(matches!(
+            refresh(&s.model, &roots, &cfg, false, &[other]),
+            Some(Refresh::Rescanned(_))
+        ));
+        assert!(matches!(
+            refresh(&s.model, &roots, &cfg, true, &[]),
+            Some(Refresh::Rescanned(s)) if s.model.related == fresh.related
+        ));
+    }
+}
