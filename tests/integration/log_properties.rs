@@ -8,7 +8,7 @@
 //! - a clean sample gives the same events in UTF-8, UTF-8 with BOM and UTF-16LE/BE (with or
 //!   without BOM), with CRLF or LF, and it does give events (the CSV leg parses rows).
 
-#[path = "../fuzz/fuzz_targets/common/mod.rs"]
+#[path = "../../fuzz/fuzz_targets/common/mod.rs"]
 mod fuzz_common;
 
 use proptest::prelude::*;
@@ -18,7 +18,7 @@ use spoolscope::parse::logs::{LogOutput, LogTz};
 /// The fixed "now" of the samples: 2026-03-02T14:00:00Z.
 const NOW_UNIX: i64 = 1_772_460_000;
 
-const DEMO: &str = include_str!("../assets/demo/Lync-UccApi-0.UccApilog");
+const DEMO: &str = include_str!("../../assets/demo/Lync-UccApi-0.UccApilog");
 
 /// The demo log's `{T:<seconds before now>}` templates as UccApilog timestamps before the fixed
 /// now (UTC; the parse reads them as UTC too).

@@ -1,9 +1,7 @@
 //! End-to-end: mailbox evidence (EWS listings, PowerShell exports, policy outputs) with the real
 //! binary on case folders in temp dirs. Fixtures are generated here.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;

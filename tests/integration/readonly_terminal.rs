@@ -23,9 +23,7 @@
 
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use notify::Watcher as _;
 use serde_json::Value;
 use sha2::{Digest, Sha256};

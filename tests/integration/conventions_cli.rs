@@ -3,9 +3,7 @@
 //! smuggle entity references, and `--debug-log` (written where asked, refused inside a
 //! scanned folder, with notify's own messages while watching).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::path::Path;
 use std::process::Command as StdCommand;

@@ -1,9 +1,7 @@
 //! Profile enumeration and path shapes that Windows workstations and collected cases have:
 //! `--all-users` skipping folders that are not people, and paths far over MAX_PATH.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 
 fn spooled(root: &std::path::Path, user: &str, addr: &str) {

@@ -1,9 +1,7 @@
 //! End-to-end: binary `.etl` traces read natively by the real binary. The three real traces in
 //! `tests/fixtures/etl/` (see its README) and synthetic ones built with the reader's test writer.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use spoolscope::parse::etl::synth::{self, Header, START_FT};
 use std::path::{Path, PathBuf};

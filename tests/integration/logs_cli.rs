@@ -1,8 +1,6 @@
 //! End-to-end: the real binary on a collected Tracing folder next to a stuck spooler.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,9 +3,7 @@
 //! tests assert is what the lines say, not how long things took.
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::ffi::OsStr;
 use std::path::Path;

@@ -2,9 +2,7 @@
 //! checks the specific outcome the README states. (`watch` lines, `--output`, the polling
 //! fallback and SIGINT are in `watch_cli.rs` and `readonly_terminal.rs`.)
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
 use std::io::Read;

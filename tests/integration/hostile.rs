@@ -4,9 +4,7 @@
 // file compiles to nothing, so the Windows clippy pass stays clean.
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 
 #[test]

@@ -1,8 +1,6 @@
 //! End-to-end: `bundle` and `fleet` on real files.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs;

@@ -3,9 +3,7 @@
 //! and the text report and the fleet table keep their columns aligned (CJK and emoji take two
 //! terminal columns).
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::path::Path;
 

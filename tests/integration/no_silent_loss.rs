@@ -6,9 +6,7 @@
 //! debug builds, `SPOOLSCOPE_TEST_PANIC_ON`) costs one error line in every report format, in
 //! `watch`, and nothing else.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::path::PathBuf;

@@ -5,9 +5,7 @@
 // compiles to nothing.
 #![cfg(unix)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -287,7 +285,8 @@ fn combined_hostile_tree_completes_and_changes_nothing() {
 }
 
 /// The budget on a release binary (`.ci/run` runs it): `cargo build --release`, then
-/// `SPOOLSCOPE_BIN=target/release/spoolscope cargo test --test hostile_logs -- --ignored --nocapture`.
+/// `SPOOLSCOPE_BIN=target/release/spoolscope cargo test --test integration -- --ignored
+/// --nocapture hostile_logs::`.
 /// Wall time and peak RSS come from `/usr/bin/time`.
 #[test]
 #[ignore = "measures a release build; .ci/run runs it"]

@@ -8,7 +8,7 @@ use std::path::Path;
 /// several lines (the refusal must be one line).
 #[test]
 fn psexport_refusal_with_multiline_column_names_is_one_line() {
-    let data = include_bytes!("fuzz_regressions/psexport-multiline-columns.bin");
+    let data = include_bytes!("../fuzz_regressions/psexport-multiline-columns.bin");
     let text = String::from_utf8_lossy(data);
     let e = parse_export(Path::new("x.csv"), &text).expect_err("a refusal");
     assert!(!e.contains('\n') && !e.contains('\r'), "multi-line: {e:?}");
