@@ -13,8 +13,6 @@ pub mod ui;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_etl;
 
 use crate::cli::{Fatal, Settings, EXIT_OK};
 use crate::model::ScanError;

@@ -2,9 +2,11 @@
 //! [`overview`] (accounts, items, the item popup, cursor and sort), [`findings`] (the findings
 //! view and popup, evidence, copy, export), [`log`] (the log view, search, filters, jumps),
 //! [`chrome`] (help, odd sizes, monochrome), [`watching`] (a real watcher on a temp tree, the
-//! raw view). The fixtures (a three-account model, key helpers, the screen as text) live here.
+//! raw view), [`etl`] (a binary trace in the log and raw views, with its own fixtures). The
+//! shared fixtures (a three-account model, key helpers, the screen as text) live here.
 
 mod chrome;
+mod etl;
 mod findings;
 mod log;
 mod overview;

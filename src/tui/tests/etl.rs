@@ -1,13 +1,13 @@
 //! The live view on a binary `.etl`: its logfile header in the log view, its records in the raw
 //! view (offset, kind, strings, hex), the raw view following a trace that grows.
 
-use super::app::{App, View};
-use super::event::{Event, SourceEvent};
-use super::keys::KeyMap;
-use super::theme::{Theme, ThemeName};
-use super::ui;
 use crate::model::Clock;
 use crate::parse::etl::synth::{self, Header, START_FT};
+use crate::tui::app::{App, View};
+use crate::tui::event::{Event, SourceEvent};
+use crate::tui::keys::KeyMap;
+use crate::tui::theme::{Theme, ThemeName};
+use crate::tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
@@ -108,9 +108,9 @@ fn the_log_view_shows_the_etl_header_and_the_raw_view_its_records() {
     a.log.sel = pos;
     let ev = a.model.events[a.log.order[pos]].clone();
     assert_eq!(ev.line, 3, "logfile header, first message, then this one");
-    super::open_raw(&mut a, &ev.path, ev.line);
+    crate::tui::open_raw(&mut a, &ev.path, ev.line);
     assert_eq!(a.view, View::Log);
-    super::prepare_frame(&mut a, 30);
+    crate::tui::prepare_frame(&mut a, 30);
     let s = render(&a, 200, 30);
     assert!(
         s.contains("Raw · Lync-UccApi-0.etl · record 3/3 · etl records"),
@@ -149,7 +149,7 @@ fn the_raw_view_of_a_growing_trace_appends_its_new_records() {
         b"first message text\0",
     )]]);
     let mut a = app(&root);
-    super::open_raw(&mut a, &etl, 2);
+    crate::tui::open_raw(&mut a, &etl, 2);
     assert_eq!(a.log.raw.as_ref().map(|r| r.len()), Some(2));
     // The session flushes another buffer.
     let mut f = fs::read(&etl).expect("read");
@@ -166,7 +166,7 @@ fn the_raw_view_of_a_growing_trace_appends_its_new_records() {
         0,
     ));
     fs::write(&etl, f).expect("grow");
-    super::poll_raw(&mut a, std::slice::from_ref(&etl));
+    crate::tui::poll_raw(&mut a, std::slice::from_ref(&etl));
     let raw = a.log.raw.as_ref().expect("raw");
     assert_eq!(raw.len(), 3);
     assert_eq!(
@@ -174,7 +174,7 @@ fn the_raw_view_of_a_growing_trace_appends_its_new_records() {
         "growth keeps the records and the mark"
     );
     assert_eq!(raw.mark, Some(1));
-    super::prepare_frame(&mut a, 24);
+    crate::tui::prepare_frame(&mut a, 24);
     assert!(render(&a, 160, 24).contains("second message text"));
     // Replaced by another trace: indexed again.
     fs::write(
@@ -188,7 +188,7 @@ fn the_raw_view_of_a_growing_trace_appends_its_new_records() {
         ),
     )
     .expect("replace");
-    super::poll_raw(&mut a, std::slice::from_ref(&etl));
+    crate::tui::poll_raw(&mut a, std::slice::from_ref(&etl));
     let raw = a.log.raw.as_ref().expect("raw");
     assert_eq!((raw.len(), raw.index.rebuilds, raw.mark), (1, 2, None));
 }
