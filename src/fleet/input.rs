@@ -69,7 +69,10 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
         let profile = str_of(f, "profile");
         let idx = rows
             .iter()
-            .position(|r| r.account == account && (profile.is_none() || r.profile == profile))
+            .position(|r| {
+                r.account == account
+                    && crate::model::scope::profile_fits(profile.as_deref(), r.profile.as_deref())
+            })
             .unwrap_or_else(|| {
                 rows.push(Row {
                     host: host.clone(),

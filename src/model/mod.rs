@@ -7,6 +7,7 @@ mod finding;
 mod item;
 mod mailbox;
 pub mod pathser;
+pub mod scope;
 mod source;
 pub mod update;
 

@@ -2,7 +2,7 @@
 
 use super::Report;
 use crate::duration::{compact, human};
-use crate::model::{Finding, Item};
+use crate::model::{scope, Finding, Item};
 use crate::sanitize;
 use std::io::{self, Write};
 
@@ -164,7 +164,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         let fs: Vec<&Finding> = r
             .findings
             .iter()
-            .filter(|f| f.account.as_deref() == Some(&acc.address) && f.profile == acc.profile)
+            .filter(|f| scope::belongs(f, acc))
             .collect();
         if !fs.is_empty() {
             writeln!(w)?;
@@ -178,11 +178,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
     let other: Vec<&Finding> = r
         .findings
         .iter()
-        .filter(|f| {
-            !m.accounts
-                .iter()
-                .any(|a| f.account.as_deref() == Some(&a.address) && f.profile == a.profile)
-        })
+        .filter(|f| scope::unattached(f, &m.accounts))
         .collect();
     if !other.is_empty() {
         writeln!(w)?;
@@ -321,6 +317,67 @@ mod tests {
     #[test]
     fn md_escapes_formatting() {
         assert_eq!(md("*bold* [x](y)"), "\\*bold\\* \\[x\\](y)");
+    }
+
+    /// The account rule (`model::scope`): a finding naming an account's address but no profile
+    /// (mailbox-side evidence) is listed under that account in the Markdown and text reports,
+    /// as the TUI shows it, not under "other findings"; one of another profile stays apart.
+    #[test]
+    fn a_profileless_finding_is_listed_under_its_account() {
+        use crate::model::{Account, ClientGen, Clock, Finding, Model, Severity};
+        use crate::report::{Report, ReportFormat, ReportOptions};
+        let now = chrono::DateTime::from_timestamp(1_772_460_000, 0).expect("now");
+        let mut m = Model::default();
+        m.accounts.push(Account {
+            address: "rlee@contoso.com".into(),
+            client: ClientGen::Office16,
+            profile: Some("rlee".into()),
+            dir: "/case/Users/rlee/sip_rlee@contoso.com".into(),
+            spooler: None,
+        });
+        let f = |rule: &str, profile: Option<&str>| Finding {
+            rule: rule.into(),
+            severity: Severity::Warning,
+            account: Some("rlee@contoso.com".into()),
+            profile: profile.map(str::to_string),
+            title: format!("title of {rule}"),
+            evidence: Vec::new(),
+            remediation: String::new(),
+        };
+        let findings = [f("mailbox-side", None), f("other-profile", Some("admin"))];
+        let opts = ReportOptions {
+            clock: Clock {
+                now,
+                stuck_after: std::time::Duration::from_secs(600),
+            },
+            generated_at: now,
+            show_content: false,
+            color: false,
+            origin: Default::default(),
+        };
+        let r = Report {
+            model: &m,
+            findings: &findings,
+            opts: &opts,
+        };
+        for (format, other) in [
+            (ReportFormat::Markdown, "## Other findings"),
+            (ReportFormat::Text, "other findings"),
+        ] {
+            let mut out = Vec::new();
+            r.write(format, &mut out).expect("write");
+            let out = String::from_utf8(out).expect("utf-8");
+            let (mine, rest) = out.split_once(other).expect("an other-findings section");
+            assert!(mine.contains("title of mailbox-side"), "{format:?}:\n{out}");
+            assert!(
+                !rest.contains("title of mailbox-side"),
+                "{format:?}:\n{out}"
+            );
+            assert!(
+                rest.contains("title of other-profile"),
+                "{format:?}:\n{out}"
+            );
+        }
     }
 
     /// An entity reference cannot come alive in a renderer: every `&` is escaped.

@@ -3,7 +3,7 @@
 use super::out::{Out, Style};
 use super::Report;
 use crate::duration::{compact, human};
-use crate::model::{Finding, Item, ItemState, Severity};
+use crate::model::{scope, Finding, Item, ItemState, Severity};
 use crate::sanitize;
 use std::io::{self, Write};
 use std::path::Path;
@@ -217,22 +217,14 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 write_related(&mut o, m.related.get(&it.path), acc.dir.parent())?;
             }
         }
-        for f in r
-            .findings
-            .iter()
-            .filter(|f| f.account.as_deref() == Some(&acc.address) && f.profile == acc.profile)
-        {
+        for f in r.findings.iter().filter(|f| scope::belongs(f, acc)) {
             write_finding(&mut o, f, "  ", acc.dir.parent())?;
         }
     }
     let unattached: Vec<&Finding> = r
         .findings
         .iter()
-        .filter(|f| {
-            !m.accounts
-                .iter()
-                .any(|a| f.account.as_deref() == Some(&a.address) && f.profile == a.profile)
-        })
+        .filter(|f| scope::unattached(f, &m.accounts))
         .collect();
     if !unattached.is_empty() {
         o.nl()?;

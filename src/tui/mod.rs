@@ -13,8 +13,6 @@ pub mod ui;
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_etl;
 
 use crate::exit::{Fatal, EXIT_OK};
 use crate::model::ScanError;
@@ -357,7 +355,7 @@ pub fn run(
     event::spawn_ticker(tx.clone(), scanning.clone());
     event::spawn_signals(tx.clone());
     drop(tx);
-    // Test hook (tests/readonly_terminal.rs): fail inside the loop after the first frame, to
+    // Test hook (tests/integration/readonly_terminal.rs): fail inside the loop after the first frame, to
     // prove a panic or an error return still restores the terminal.
     let fault = std::env::var("SPOOLSCOPE_TEST_UI_FAULT").unwrap_or_default();
     let mut last_draw: Option<Instant> = None;

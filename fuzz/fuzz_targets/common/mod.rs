@@ -1,5 +1,5 @@
 //! Shared checks for the log-parser targets (included with `#[path]`, not a crate). The same
-//! file is included by `tests/log_properties.rs`, so `cargo test` runs these invariants too.
+//! file is included by `tests/integration/log_properties.rs`, so `cargo test` runs these invariants too.
 #![allow(dead_code)]
 
 use spoolscope::model::SourceKind;

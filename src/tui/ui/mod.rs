@@ -3,10 +3,11 @@
 //! (or earlier) before it reaches a cell.
 
 mod accounts;
-mod detail;
+mod finding_popup;
 mod findings;
 mod header;
 mod help;
+mod item_popup;
 mod items;
 mod keybar;
 mod log;
@@ -51,8 +52,8 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.popup {
         Popup::None => {}
         Popup::Help { scroll } => help::render(f, area, app, *scroll),
-        Popup::Item { path, scroll } => detail::render_item(f, area, app, path, *scroll),
-        Popup::Finding { key, sel } => detail::render_finding(f, area, app, key, *sel),
+        Popup::Item { path, scroll } => item_popup::render(f, area, app, path, *scroll),
+        Popup::Finding { key, sel } => finding_popup::render(f, area, app, key, *sel),
         Popup::Export(stage) => prompt::render_export(f, area, app, stage),
     }
 }
@@ -111,6 +112,23 @@ pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
         width: w,
         height: h,
     }
+}
+
+/// The area of a detail popup (item, finding): most of the screen.
+fn detail_area(area: Rect) -> Rect {
+    let w = (area.width.saturating_mul(9) / 10).max(area.width.min(30));
+    let h = (area.height.saturating_mul(9) / 10).max(area.height.min(8));
+    centered(area, w, h)
+}
+
+/// An underlined section heading inside a popup.
+fn section<'a>(name: &str, app: &App) -> Line<'a> {
+    Line::from(Span::styled(
+        name.to_string(),
+        app.theme
+            .title
+            .add_modifier(ratatui::style::Modifier::UNDERLINED),
+    ))
 }
 
 /// Clear a popup's area and draw its frame; returns the inner area.

@@ -1,0 +1,385 @@
+//! The log view's state: level and kind filters, the rows in scope, the per-minute counts,
+//! search (smart-case regex) and the jumps between matches and errors.
+
+use super::App;
+use crate::model::{EventKind, LogEvent};
+use crate::sanitize;
+use regex::Regex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LevelFilter {
+    All,
+    Info,
+    Warn,
+    Error,
+}
+
+impl LevelFilter {
+    pub fn label(self) -> &'static str {
+        match self {
+            LevelFilter::All => "all levels",
+            LevelFilter::Info => "level ≥ INFO",
+            LevelFilter::Warn => "level ≥ WARN",
+            LevelFilter::Error => "level ERROR",
+        }
+    }
+    pub(super) fn min_rank(self) -> u8 {
+        match self {
+            LevelFilter::All => 0,
+            LevelFilter::Info => 1,
+            LevelFilter::Warn => 2,
+            LevelFilter::Error => 3,
+        }
+    }
+    pub(super) fn next(self) -> Self {
+        match self {
+            LevelFilter::All => LevelFilter::Info,
+            LevelFilter::Info => LevelFilter::Warn,
+            LevelFilter::Warn => LevelFilter::Error,
+            LevelFilter::Error => LevelFilter::All,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KindFilter {
+    All,
+    Ews,
+    Sip,
+    Problems,
+}
+
+impl KindFilter {
+    pub fn label(self) -> &'static str {
+        match self {
+            KindFilter::All => "all kinds",
+            KindFilter::Ews => "EWS",
+            KindFilter::Sip => "SIP",
+            KindFilter::Problems => "problems",
+        }
+    }
+    pub(super) fn next(self) -> Self {
+        match self {
+            KindFilter::All => KindFilter::Ews,
+            KindFilter::Ews => KindFilter::Sip,
+            KindFilter::Sip => KindFilter::Problems,
+            KindFilter::Problems => KindFilter::All,
+        }
+    }
+    pub(super) fn accepts(self, e: &LogEvent) -> bool {
+        match self {
+            KindFilter::All => true,
+            KindFilter::Ews => matches!(
+                e.kind,
+                EventKind::EwsRequest
+                    | EventKind::EwsFailure
+                    | EventKind::Autodiscover
+                    | EventKind::SoapFault
+                    | EventKind::HttpStatus
+            ),
+            KindFilter::Sip => matches!(e.kind, EventKind::SipRequest | EventKind::SipResponse),
+            KindFilter::Problems => is_problem(e),
+        }
+    }
+}
+
+/// 0 trace/verbose, 1 info (or no level), 2 warning, 3 error.
+pub fn level_rank(e: &LogEvent) -> u8 {
+    let Some(l) = e.level.as_deref() else {
+        return 1;
+    };
+    let is = |words: &[&str]| words.iter().any(|w| l.eq_ignore_ascii_case(w));
+    if is(&["ERROR", "ERR", "FATAL", "CRITICAL"]) {
+        3
+    } else if is(&["WARN", "WARNING"]) {
+        2
+    } else if is(&["TRACE", "VERBOSE", "DEBUG"]) {
+        0
+    } else {
+        1
+    }
+}
+
+/// An error or an EWS failure: what `e`/`E` jump to.
+pub fn is_problem(e: &LogEvent) -> bool {
+    level_rank(e) >= 3
+        || matches!(
+            e.kind,
+            EventKind::EwsFailure | EventKind::Error | EventKind::SoapFault
+        )
+        || (e.kind == EventKind::HttpStatus
+            && e.values
+                .get("status")
+                .and_then(|s| s.parse::<u16>().ok())
+                .is_some_and(|s| s >= 400))
+}
+
+/// The text a log row shows (and search looks at), already sanitised; message content in it
+/// (subjects, bodies) is masked unless the user revealed it.
+pub fn event_text(e: &LogEvent, reveal: bool) -> String {
+    shown_excerpt(&e.excerpt, reveal)
+}
+
+/// A log excerpt as the screen may show it: sanitised, content masked unless `reveal`.
+pub fn shown_excerpt(text: &str, reveal: bool) -> String {
+    if reveal {
+        sanitize::line(text).into_owned()
+    } else {
+        sanitize::line(&crate::redact::mask_content(text)).into_owned()
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub input: String,
+    pub editing: bool,
+    pub regex: Option<Regex>,
+    pub error: Option<String>,
+    /// Positions (in `LogState::order`) of rows that match.
+    pub matches: Vec<usize>,
+    /// `matches` not computed yet (typing over more than [`LIVE_SEARCH_ROWS`] rows).
+    pub stale: bool,
+}
+
+/// Up to this many log rows, search matches are counted as you type; above, on Enter.
+pub const LIVE_SEARCH_ROWS: usize = 200_000;
+
+#[derive(Debug, Clone)]
+pub struct LogState {
+    /// Indices into `model.events` of the rows shown, in time order.
+    pub order: Vec<usize>,
+    /// Selected row (a position in `order`).
+    pub sel: usize,
+    pub follow: bool,
+    pub level: LevelFilter,
+    pub kind: KindFilter,
+    pub search: Search,
+    /// Per-minute counts of the rows in `order`: (minute since epoch, events, problems), in
+    /// minute order. Computed with `order`, so the histogram never walks the events per frame.
+    pub minutes: Vec<(i64, u32, u32)>,
+    /// The raw lines of one log file, when open (Enter or `v` on an event).
+    pub raw: Option<crate::tui::rawlog::RawView>,
+}
+
+impl App {
+    /// Recompute the log rows (scope, filters, order) and the search matches.
+    pub fn recompute_log(&mut self) {
+        let acc = if self.all_accounts {
+            None
+        } else {
+            self.selected_account()
+                .map(|a| (self.account_sel, a.profile.clone()))
+        };
+        let min = self.log.level.min_rank();
+        let kind = self.log.kind;
+        let ev = &self.model.events;
+        if self.cache.events_for != ev.len() {
+            self.cache.index_events(ev, self.model.accounts.len());
+        }
+        let keep = |e: &LogEvent| level_rank(e) >= min && kind.accepts(e);
+        let mut order: Vec<usize> = match &acc {
+            None => (0..ev.len()).filter(|&i| keep(&ev[i])).collect(),
+            Some((ai, profile)) => {
+                // The account's own events plus those tied to no account (same or no
+                // profile), merged back into model order.
+                let own = self
+                    .cache
+                    .events_by_account
+                    .get(*ai)
+                    .map(Vec::as_slice)
+                    .unwrap_or(&[]);
+                let shared = self
+                    .cache
+                    .events_unassigned
+                    .iter()
+                    .copied()
+                    .filter(|&i| ev[i].profile.is_none() || ev[i].profile == *profile);
+                let mut merged = Vec::with_capacity(own.len());
+                let mut own = own.iter().copied().peekable();
+                let mut shared = shared.peekable();
+                loop {
+                    let next = match (own.peek(), shared.peek()) {
+                        (Some(&a), Some(&b)) if a < b => own.next(),
+                        (Some(_), Some(_)) | (None, Some(_)) => shared.next(),
+                        (Some(_), None) => own.next(),
+                        (None, None) => break,
+                    };
+                    if let Some(i) = next.filter(|&i| keep(&ev[i])) {
+                        merged.push(i);
+                    }
+                }
+                merged
+            }
+        };
+        let cmp = |a: &usize, b: &usize| {
+            let (x, y) = (&ev[*a], &ev[*b]);
+            (x.time.is_none(), x.time)
+                .cmp(&(y.time.is_none(), y.time))
+                .then_with(|| (&x.path, x.line).cmp(&(&y.path, y.line)))
+        };
+        // The model keeps events in time order: usually one check, no sort.
+        if !order.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+            order.sort_by(cmp);
+        }
+        // One row per log line: when several markers classified the same line, its events
+        // sit side by side; keep the one that matters most (a problem first, then the level).
+        let weight = |i: usize| (is_problem(&ev[i]), level_rank(&ev[i]));
+        order.dedup_by(|b, a| {
+            let same = (&ev[*a].path, ev[*a].line) == (&ev[*b].path, ev[*b].line);
+            if same && weight(*b) > weight(*a) {
+                *a = *b;
+            }
+            same
+        });
+        let mut minutes: Vec<(i64, u32, u32)> = Vec::new();
+        for &i in &order {
+            let e = &ev[i];
+            let Some(t) = e.time else { continue };
+            let m = t.timestamp().div_euclid(60);
+            let p = u32::from(is_problem(e));
+            match minutes.last_mut() {
+                Some(last) if last.0 == m => {
+                    last.1 += 1;
+                    last.2 += p;
+                }
+                _ => minutes.push((m, 1, p)),
+            }
+        }
+        // Times sort by instant, but equal minutes can still be split by `None` rows or
+        // offsets: merge so each minute appears once.
+        minutes.sort_by_key(|x| x.0);
+        minutes.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                a.2 += b.2;
+                true
+            } else {
+                false
+            }
+        });
+        self.log.minutes = minutes;
+        let old_event = self.log.order.get(self.log.sel).copied();
+        self.log.order = order;
+        if let Some(e) = old_event {
+            // The same event, or (when it was folded into another of its line) its line.
+            let same_line = |i: usize| {
+                let (a, b) = (&self.model.events[i], &self.model.events[e]);
+                (&a.path, a.line) == (&b.path, b.line)
+            };
+            if let Some(p) = self
+                .log
+                .order
+                .iter()
+                .position(|&i| i == e)
+                .or_else(|| self.log.order.iter().position(|&i| same_line(i)))
+            {
+                self.log.sel = p;
+            }
+        }
+        if self.log.follow {
+            self.log.sel = self.log.order.len().saturating_sub(1);
+        }
+        self.log.sel = self.log.sel.min(self.log.order.len().saturating_sub(1));
+        self.recompute_matches();
+    }
+
+    pub(super) fn recompute_matches(&mut self) {
+        let ev = &self.model.events;
+        let reveal = self.reveal;
+        // Typing over a big timeline: the rows on screen are highlighted as you type, the
+        // full match list is computed once, on Enter.
+        let stale = self.log.search.editing
+            && self.log.search.regex.is_some()
+            && self.log.order.len() > LIVE_SEARCH_ROWS;
+        self.log.search.stale = stale;
+        self.log.search.matches = match &self.log.search.regex {
+            Some(re) if !stale => self
+                .log
+                .order
+                .iter()
+                .enumerate()
+                .filter(|(_, &i)| re.is_match(&event_text(&ev[i], reveal)))
+                .map(|(p, _)| p)
+                .collect(),
+            _ => Vec::new(),
+        };
+    }
+
+    pub(super) fn compile_search(&mut self) {
+        let input = self.log.search.input.clone();
+        if input.is_empty() {
+            self.log.search.regex = None;
+            self.log.search.error = None;
+        } else {
+            // Smart case: case-insensitive unless the pattern has a capital letter.
+            let pat = if input.chars().any(char::is_uppercase) {
+                input
+            } else {
+                format!("(?i){input}")
+            };
+            match regex::RegexBuilder::new(&pat).size_limit(1 << 20).build() {
+                Ok(re) => {
+                    self.log.search.regex = Some(re);
+                    self.log.search.error = None;
+                }
+                Err(_) => {
+                    self.log.search.regex = None;
+                    self.log.search.error = Some("invalid regex".into());
+                }
+            }
+        }
+        self.recompute_matches();
+    }
+
+    /// Move to the next (or previous) search match from the cursor; wraps around.
+    pub fn jump_match(&mut self, forward: bool) {
+        let m = &self.log.search.matches;
+        if m.is_empty() {
+            self.status = Some(if self.log.search.regex.is_some() {
+                "no match".into()
+            } else {
+                "no search: press / to search".into()
+            });
+            return;
+        }
+        let cur = self.log.sel;
+        let target = if forward {
+            m.iter().copied().find(|&p| p > cur).unwrap_or(m[0])
+        } else {
+            m.iter()
+                .rev()
+                .copied()
+                .find(|&p| p < cur)
+                .unwrap_or(m[m.len() - 1])
+        };
+        self.log.sel = target;
+        self.log.follow = false;
+    }
+
+    /// Move to the next (or previous) error / EWS failure; does not wrap.
+    pub fn jump_error(&mut self, forward: bool) {
+        let ev = &self.model.events;
+        let order = &self.log.order;
+        let cur = self.log.sel;
+        let found = if forward {
+            (cur + 1..order.len()).find(|&p| is_problem(&ev[order[p]]))
+        } else {
+            (0..cur.min(order.len()))
+                .rev()
+                .find(|&p| is_problem(&ev[order[p]]))
+        };
+        match found {
+            Some(p) => {
+                self.log.sel = p;
+                self.log.follow = false;
+            }
+            None => {
+                self.status = Some(if forward {
+                    "no further error".into()
+                } else {
+                    "no earlier error".into()
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! What frames every screen: help from the key map, odd sizes, monochrome.
+
+use super::*;
+
+#[test]
+fn help_is_generated_from_the_keymap() {
+    let mut a = app();
+    key(&mut a, '?');
+    let s = render(&a, 80, 24);
+    assert!(s.contains("next error / EWS failure"), "{s}");
+    assert!(s.contains("q/^C"), "{s}");
+    insta::assert_snapshot!("help_80x24", s);
+    let s = render(&a, 40, 12);
+    assert!(s.contains("Help"), "{s}");
+    insta::assert_snapshot!("help_40x12", s);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("copy finding (OSC 52)"), "{s}");
+}
+
+#[test]
+fn rebound_keys_show_in_help() {
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("next-error".to_string(), vec!["x".to_string()]);
+    let mut a = app();
+    a.keymap = KeyMap::with_overrides(&o).expect("valid");
+    key(&mut a, '?');
+    let s = render(&a, 80, 24);
+    assert!(s.contains(" x       next error"), "{s}");
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let mut a = app();
+    let s = render(&a, 20, 5);
+    assert!(s.contains("terminal too"), "{s}");
+    type Setup = Box<dyn Fn(&mut App)>;
+    let setups: Vec<Setup> = vec![
+        Box::new(|_| {}),
+        Box::new(|a| {
+            key(a, '?');
+        }),
+        Box::new(|a| {
+            code(a, KeyCode::Enter);
+        }),
+        Box::new(|a| {
+            key(a, '2');
+            code(a, KeyCode::Enter);
+        }),
+        Box::new(|a| {
+            key(a, '/');
+            typed(a, "ews");
+        }),
+        Box::new(|a| {
+            key(a, 'w');
+            key(a, 'm');
+        }),
+    ];
+    for setup in &setups {
+        a = app();
+        setup(&mut a);
+        for (w, h) in [(0, 0), (1, 1), (0, 5), (5, 0), (2, 2)] {
+            render(&a, w, h);
+        }
+        for w in (1..=130).step_by(16) {
+            for h in (1..=42).step_by(8) {
+                render(&a, w, h);
+            }
+        }
+    }
+}
+
+#[test]
+fn mono_screen_has_no_colour() {
+    let a = app();
+    let t = terminal(&a, 80, 24);
+    let buf = t.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(c.fg, ratatui::style::Color::Reset);
+        assert_eq!(c.bg, ratatui::style::Color::Reset);
+    }
+}

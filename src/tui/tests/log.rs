@@ -1,0 +1,197 @@
+//! The log view: rows, masking, limits, search, jumps to errors, filters, follow.
+
+use super::*;
+
+#[test]
+fn log_view_with_search_highlight() {
+    let mut a = app();
+    key(&mut a, '/');
+    typed(&mut a, "401");
+    code(&mut a, KeyCode::Enter);
+    assert_eq!(a.view, View::Log);
+    let t = terminal(&a, 80, 24);
+    let s = screen(&t);
+    assert!(s.contains("/401 (2)"), "{s}");
+    assert!(s.contains("events / min"), "{s}");
+    // The evil excerpt is shown escaped, never raw.
+    assert!(s.contains("\\x1b]52;c;"), "{s}");
+    assert!(!s.contains('\x1b'));
+    // The matches are highlighted (reversed in mono), and only they.
+    let buf = t.backend().buffer();
+    let mut hits = 0;
+    for y in 0..buf.area.height {
+        for x in 0..buf.area.width.saturating_sub(2) {
+            let c = &buf[(x, y)];
+            if c.symbol() == "4"
+                && buf[(x + 1, y)].symbol() == "0"
+                && buf[(x + 2, y)].symbol() == "1"
+                && c.modifier.contains(Modifier::REVERSED)
+                && c.modifier.contains(Modifier::UNDERLINED)
+            {
+                hits += 1;
+            }
+        }
+    }
+    assert_eq!(hits, 2, "{s}");
+    insta::assert_snapshot!("log_search_80x24", s);
+    let s = render(&a, 120, 40);
+    insta::assert_snapshot!("log_search_120x40", s);
+    let s = render(&a, 40, 12);
+    assert!(s.contains("401"), "{s}");
+    insta::assert_snapshot!("log_search_40x12", s);
+}
+
+#[test]
+fn log_content_is_masked_until_revealed_and_one_row_per_line() {
+    let mut a = app();
+    let secret = r#"EWS request <t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Layoffs list</t:Subject> HTTP/1.1 401 Unauthorized"#;
+    // Two markers classified the same record (same file and line): one row, the problem one.
+    let mut routine = ev(900, (9, 59, 0), "INFO", EventKind::EwsRequest, secret);
+    routine.marker = "ews-operation".into();
+    let failure = ev(900, (9, 59, 0), "INFO", EventKind::EwsFailure, secret);
+    a.model.events.push(routine);
+    a.model.events.push(failure);
+    a.model.events.sort_by_key(|e| e.time);
+    a.recompute_log();
+    let rows = a
+        .log
+        .order
+        .iter()
+        .filter(|&&i| a.model.events[i].line == 900)
+        .map(|&i| a.model.events[i].kind)
+        .collect::<Vec<_>>();
+    assert_eq!(rows, vec![EventKind::EwsFailure]);
+    key(&mut a, '/');
+    typed(&mut a, "list");
+    code(&mut a, KeyCode::Enter);
+    let s = render(&a, 160, 40);
+    assert!(s.contains("IPM.Note"), "{s}");
+    assert!(!s.contains("Layoffs"), "{s}");
+    // Search looks at what is shown: the hidden subject does not match.
+    assert!(a.log.search.matches.is_empty());
+    key(&mut a, 'c');
+    let s = render(&a, 160, 40);
+    assert!(s.contains("Layoffs list"), "{s}");
+    assert_eq!(a.log.search.matches.len(), 1);
+    key(&mut a, 'c');
+    assert!(!render(&a, 160, 40).contains("Layoffs"));
+}
+
+#[test]
+fn log_view_shows_what_the_limits_left_out() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert!(!render(&a, 160, 30).contains("limits:"));
+    let summary = crate::model::LogSummary {
+        truncated_lines: 2,
+        events_not_kept: 41_000,
+        ..Default::default()
+    };
+    a.model.sources.push(crate::model::Source {
+        path: PathBuf::from("Lync-UccApi-0.UccApilog"),
+        kind: crate::model::SourceKind::Uccapilog,
+        records: 10,
+        skipped: 3,
+        log: Some(summary),
+    });
+    let s = render(&a, 160, 30);
+    assert!(
+        s.contains("limits: 41000 routine events counted, not kept · 2 lines cut at 64 KiB · 3 lines skipped"),
+        "{s}"
+    );
+}
+
+#[test]
+fn search_matches_and_n_cycles() {
+    let mut a = app();
+    key(&mut a, '/');
+    assert!(a.log.search.editing);
+    typed(&mut a, "unauthorized");
+    code(&mut a, KeyCode::Enter);
+    assert!(!a.log.search.editing);
+    assert_eq!(
+        a.log.search.matches,
+        vec![3, 6],
+        "smart case: lower-case is case-insensitive"
+    );
+    assert_eq!(a.log.sel, 3);
+    key(&mut a, 'n');
+    assert_eq!(a.log.sel, 6);
+    key(&mut a, 'n');
+    assert_eq!(a.log.sel, 3, "wraps");
+    key(&mut a, 'N');
+    assert_eq!(a.log.sel, 6);
+    // Capital letters make it case-sensitive.
+    key(&mut a, '/');
+    typed(&mut a, "UNAUTH");
+    code(&mut a, KeyCode::Enter);
+    assert!(a.log.search.matches.is_empty());
+    // A bad regex is reported, not fatal.
+    key(&mut a, '/');
+    typed(&mut a, "([");
+    assert!(a.log.search.error.is_some());
+    code(&mut a, KeyCode::Esc);
+    assert!(a.log.search.regex.is_none());
+}
+
+#[test]
+fn e_jumps_to_errors() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert_eq!(a.log.sel, 0);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 3);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 6);
+    key(&mut a, 'e');
+    assert_eq!(a.log.sel, 6, "no further error");
+    assert_eq!(a.status.as_deref(), Some("no further error"));
+    key(&mut a, 'E');
+    assert_eq!(a.log.sel, 3);
+}
+
+#[test]
+fn level_and_kind_filters() {
+    let mut a = app();
+    key(&mut a, '3');
+    assert_eq!(a.log.order.len(), 8);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::Info);
+    assert_eq!(a.log.order.len(), 8);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::Warn);
+    assert_eq!(a.log.order.len(), 3);
+    key(&mut a, 'l');
+    assert_eq!(a.log.order.len(), 2);
+    key(&mut a, 'l');
+    assert_eq!(a.log.level, LevelFilter::All);
+    key(&mut a, 't');
+    assert_eq!(a.log.kind, KindFilter::Ews);
+    assert_eq!(a.log.order.len(), 4);
+    key(&mut a, 't');
+    assert_eq!(a.log.kind, KindFilter::Sip);
+    assert_eq!(a.log.order.len(), 2);
+    // Another account has no events.
+    key(&mut a, 't');
+    key(&mut a, 't');
+    key(&mut a, '1');
+    code(&mut a, KeyCode::BackTab);
+    key(&mut a, 'j');
+    assert!(a.log.order.is_empty());
+}
+
+#[test]
+fn follow_sticks_to_the_end() {
+    let mut a = app();
+    key(&mut a, '3');
+    key(&mut a, 'f');
+    assert!(a.log.follow);
+    assert_eq!(a.log.sel, 7);
+    let mut m = a.model.clone();
+    m.events
+        .push(ev(90, (11, 59, 0), "INFO", EventKind::Other, "new line"));
+    a.set_model(m);
+    assert_eq!(a.log.sel, 8);
+    key(&mut a, 'k');
+    assert!(!a.log.follow);
+}

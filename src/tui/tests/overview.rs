@@ -1,0 +1,363 @@
+//! The overview: accounts, items, the item popup, cursor moves, sort, the live clock and
+//! scan progress.
+
+use super::*;
+
+#[test]
+fn overview_80x24() {
+    let a = app();
+    let s = render(&a, 80, 24);
+    assert!(s.contains("jdoe@contoso.com"), "{s}");
+    assert!(s.contains("✖ STUCK"), "{s}");
+    assert!(s.contains("⏳ pending"), "{s}");
+    assert!(s.contains("2h 14m"), "{s}");
+    assert!(s.contains("▲ CRIT"), "{s}");
+    assert!(s.contains("spool-stuck"), "{s}");
+    assert!(s.contains("14:00:00 frozen"), "{s}");
+    assert!(
+        !s.contains("Quarterly"),
+        "subjects are hidden by default\n{s}"
+    );
+    insta::assert_snapshot!("overview_80x24", s);
+}
+
+#[test]
+fn overview_120x40_shows_sender_and_hidden_subject() {
+    let a = app();
+    let s = render(&a, 120, 40);
+    assert!(s.contains("FROM → TO"), "{s}");
+    assert!(s.contains("‹hidden›"), "{s}");
+    assert!(s.contains("· 1 info"), "{s}");
+    insta::assert_snapshot!("overview_120x40", s);
+}
+
+#[test]
+fn overview_40x12_shows_the_focused_pane() {
+    let mut a = app();
+    let s = render(&a, 40, 12);
+    assert!(s.contains("Items"), "{s}");
+    assert!(s.contains("✖ STUCK"), "{s}");
+    insta::assert_snapshot!("overview_40x12_items", s);
+    a.pane = Pane::Accounts;
+    let s = render(&a, 40, 12);
+    assert!(s.contains("mkim@contoso.com"), "{s}");
+    insta::assert_snapshot!("overview_40x12_accounts", s);
+}
+
+#[test]
+fn accounts_list_120x40_shows_counts() {
+    let mut a = app();
+    code(&mut a, KeyCode::BackTab);
+    assert_eq!(a.pane, Pane::Accounts);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("16.0 · 3/4 stuck · 2h 14m"), "{s}");
+    assert!(s.contains("15.0 · 0/0 stuck"), "{s}");
+}
+
+#[test]
+fn item_detail_80x24_and_reveal() {
+    let mut a = app();
+    code(&mut a, KeyCode::Enter);
+    assert!(matches!(&a.popup, Popup::Item { path, .. } if path.ends_with("{A1}.xml")));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("Users/jdoe/AppData"), "{s}");
+    assert!(
+        !s.contains("/case/"),
+        "paths shown relative to the root\n{s}"
+    );
+    assert!(s.contains("‹hidden: press c to reveal›"), "{s}");
+    assert!(!s.contains("Hello Rachel"), "{s}");
+    insta::assert_snapshot!("item_detail_80x24", s);
+    // A wrapped value stays under its label column: the path's second line and the source
+    // label that did not fit after the address are indented, never at the popup's edge.
+    let rows: Vec<&str> = s.lines().collect();
+    let path_row = rows
+        .iter()
+        .position(|l| l.contains("Users/jdoe/AppData"))
+        .expect("path row");
+    assert!(rows[path_row].contains("path          Users/jdoe"), "{s}");
+    let inner = |l: &str| l.split('║').nth(1).unwrap_or("").to_string();
+    assert!(
+        inner(rows[path_row + 1]).starts_with("              "),
+        "wrapped path not indented:\n{s}"
+    );
+    let src_row = rows
+        .iter()
+        .position(|l| l.contains("xml:ToRecipients"))
+        .expect("source row");
+    assert!(
+        inner(rows[src_row]).starts_with("              ←"),
+        "wrapped source label not indented:\n{s}"
+    );
+    key(&mut a, 'c');
+    let s = render(&a, 120, 40);
+    assert!(s.contains("Quarterly numbers"), "{s}");
+    assert!(s.contains("Hello Rachel"), "{s}");
+    assert!(s.contains("← xml:ToRecipients"), "{s}");
+    assert!(s.contains("Related log events"), "{s}");
+    // The related rows are the model's correlation (what the reports list for the item),
+    // not a window of their own: the events of the account within ±5 min of 11:46:00 that
+    // explain it, each with why, in time order. Not the SIP INVITE (it explains nothing),
+    // nothing outside the window (11:52:00 is six minutes later).
+    let s = render(&a, 120, 60);
+    let related: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.contains("Related log events"))
+        .skip(1)
+        .map(|l| l.split('║').nth(1).unwrap_or("").trim())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        related,
+        [
+            "11:45:02 recipient offline (SIP 480 for rlee@contoso.com): SIP ← 480 Temporarily Unavailable",
+            "11:46:00 EWS attempt CreateItem: EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+            "11:46:01 EWS failure 401: EWS ✖ 401 Unauthorized hr=0x80190191",
+            "11:48:00 spooler retry: spooler retry in 120 s",
+            "11:50:00 EWS attempt CreateItem: EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
+            "11:50:01 EWS failure 401: EWS ✖ 401 Unauthorized again",
+        ],
+        "{s}"
+    );
+    // The same list, in the same order, as the model's (one source for the TUI and reports).
+    let item = a
+        .model
+        .items
+        .iter()
+        .find(|i| i.name() == "{A1}.xml")
+        .expect("A1");
+    assert_eq!(
+        a.model.related.get(&item.path).map(Vec::len),
+        Some(related.len())
+    );
+    // With a narrower correlation window the popup follows the model: the retry and the
+    // second attempt (two and four minutes later) drop out.
+    let mut narrow = a.model.clone();
+    narrow.related =
+        crate::diagnose::correlate::correlate(&narrow, std::time::Duration::from_secs(90));
+    a.set_model(narrow);
+    let s = render(&a, 120, 60);
+    let related: Vec<&str> = s
+        .lines()
+        .skip_while(|l| !l.contains("Related log events"))
+        .skip(1)
+        .map(|l| l.split('║').nth(1).unwrap_or("").trim())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(related.len(), 3, "{s}");
+    assert!(!s.contains("spooler retry in 120 s"), "{s}");
+    // The pending item at 48 s has none of them (its window holds no event).
+    code(&mut a, KeyCode::Esc);
+    a.popup = Popup::Item {
+        path: a
+            .model
+            .items
+            .iter()
+            .find(|i| i.name() == "{A4}.xml")
+            .expect("A4")
+            .path
+            .clone(),
+        scroll: 0,
+    };
+    let s = render(&a, 120, 60);
+    assert!(s.contains("none in the loaded logs"), "{s}");
+}
+
+/// The text of row `y` from column `x` on (a wide glyph's second cell adds nothing).
+fn text_from(t: &Terminal<TestBackend>, x: u16, y: u16) -> String {
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    let mut skip = 0;
+    for x in x..buf.area.width {
+        if skip > 0 {
+            skip -= 1;
+            continue;
+        }
+        let s = buf[(x, y)].symbol();
+        out.push_str(s);
+        skip = crate::sanitize::width(s).saturating_sub(1);
+    }
+    out
+}
+
+/// Names in CJK, Hangul, Turkish, Cyrillic and emoji: every column of the items table starts at
+/// the same cell on every row, and the accounts pane keeps its border.
+#[test]
+fn wide_names_keep_the_columns() {
+    let mut m = Model::default();
+    for (i, p) in crate::corpus_tree::INTERNATIONAL.iter().enumerate() {
+        let dir = sip(p.profile, &p.address(), "16.0");
+        m.accounts.push(Account {
+            address: p.address(),
+            client: ClientGen::Office16,
+            profile: Some(p.profile.into()),
+            dir: dir.clone(),
+            spooler: Some(dir.join("History Spooler")),
+        });
+        let mut it = item(
+            i,
+            &dir,
+            &format!("{}.xml", p.file),
+            900 + i as i64,
+            1200,
+            "rlee@contoso.com",
+        );
+        it.fields.subject = Some(p.subject.into());
+        it.fields.from = Some(p.address());
+        m.items.push(it);
+    }
+    let mut a = app();
+    a.set_model(m);
+    key(&mut a, 'a');
+    key(&mut a, 'c');
+    for (w, h) in [(150, 30), (120, 30)] {
+        let t = terminal(&a, w, h);
+        let s = screen(&t);
+        let rows: Vec<&str> = s.lines().collect();
+        let head_y = rows
+            .iter()
+            .position(|l| l.contains("FORMAT") && l.contains("SUBJECT"))
+            .unwrap_or_else(|| panic!("no header:\n{s}")) as u16;
+        let buf = t.backend().buffer();
+        let x_of = |label: &str| {
+            (0..w)
+                .find(|&x| text_from(&t, x, head_y).starts_with(label))
+                .unwrap_or_else(|| panic!("no {label} in the header:\n{s}"))
+        };
+        let (x_fmt, x_subj, x_file) = (x_of("FORMAT"), x_of("SUBJECT"), x_of("FILE"));
+        let people = crate::corpus_tree::INTERNATIONAL;
+        let mut seen = 0;
+        for y in head_y + 1..head_y + 1 + people.len() as u16 {
+            assert!(text_from(&t, x_fmt, y).starts_with("xml "), "row {y}:\n{s}");
+            let subj = text_from(&t, x_subj, y);
+            let file = text_from(&t, x_file, y);
+            let p = people
+                .iter()
+                .find(|p| subj.starts_with(&p.subject.chars().take(3).collect::<String>()))
+                .unwrap_or_else(|| panic!("no subject at column {x_subj} in row {y}:\n{s}"));
+            assert!(
+                file.starts_with(&p.file.chars().take(3).collect::<String>()),
+                "file column of row {y} is {file:?}:\n{s}"
+            );
+            seen += 1;
+        }
+        assert_eq!(seen, people.len());
+        // The accounts pane's right border stands on every row of the pane.
+        let border_x = (1..w)
+            .find(|&x| buf[(x, 1)].symbol() == "┐" || buf[(x, 1)].symbol() == "┓")
+            .expect("accounts pane corner");
+        for y in 2..head_y + people.len() as u16 {
+            let c = buf[(border_x, y)].symbol();
+            assert!(c == "│" || c == "┃", "border at row {y} is {c:?}:\n{s}");
+        }
+    }
+}
+
+#[test]
+fn selection_moves_and_clamps() {
+    let mut a = app();
+    assert_eq!(a.pane, Pane::Items);
+    assert_eq!(a.item_sel, 0);
+    key(&mut a, 'j');
+    key(&mut a, 'j');
+    assert_eq!(a.item_sel, 2);
+    for _ in 0..10 {
+        key(&mut a, 'j');
+    }
+    assert_eq!(a.item_sel, 3, "clamped to the last of 4 items");
+    key(&mut a, 'g');
+    assert_eq!(a.item_sel, 0);
+    key(&mut a, 'G');
+    assert_eq!(a.item_sel, 3);
+    code(&mut a, KeyCode::Up);
+    assert_eq!(a.item_sel, 2);
+}
+
+#[test]
+fn tab_cycles_panes_and_account_selection_scopes_items() {
+    let mut a = app();
+    code(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Why);
+    code(&mut a, KeyCode::Tab);
+    assert_eq!(a.pane, Pane::Accounts);
+    key(&mut a, 'j');
+    assert_eq!(a.account_sel, 1);
+    assert_eq!(a.visible_items().len(), 1);
+    assert!(a.why_findings().is_empty());
+    key(&mut a, 'a');
+    assert!(a.all_accounts);
+    assert_eq!(a.visible_items().len(), 5);
+    code(&mut a, KeyCode::Enter);
+    assert_eq!(a.pane, Pane::Items);
+}
+
+#[test]
+fn sort_order_cycles_and_reverses() {
+    let mut a = app();
+    let names = |a: &App| -> Vec<String> {
+        a.visible_items()
+            .iter()
+            .map(|&i| a.model.items[i].name())
+            .collect()
+    };
+    assert_eq!(a.sort, SortKey::Age);
+    assert_eq!(names(&a), ["{A1}.xml", "{A2}.xml", "{A3}.dat", "{A4}.xml"]);
+    key(&mut a, 's');
+    assert_eq!(a.sort, SortKey::Size);
+    assert_eq!(names(&a), ["{A3}.dat", "{A1}.xml", "{A4}.xml", "{A2}.xml"]);
+    key(&mut a, 'S');
+    assert_eq!(names(&a), ["{A2}.xml", "{A4}.xml", "{A1}.xml", "{A3}.dat"]);
+    key(&mut a, 's');
+    assert_eq!(a.sort, SortKey::State);
+    // Ascending by state: pending before stuck.
+    assert_eq!(names(&a)[0], "{A4}.xml");
+    let s = render(&a, 120, 40);
+    assert!(s.contains("sort state ▲"), "{s}");
+}
+
+#[test]
+fn the_clock_ages_items_live_unless_frozen() {
+    let mut a = app();
+    a.frozen = false;
+    let young = a
+        .model
+        .items
+        .iter()
+        .position(|i| i.name() == "{A4}.xml")
+        .expect("item");
+    assert_eq!(a.model.items[young].state(a.clock), ItemState::Pending);
+    a.update(Event::Tick(now() + CDuration::seconds(80)));
+    assert_eq!(a.model.items[young].state(a.clock), ItemState::Stuck);
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("⏳ pending"), "{s}");
+    let mut f = app();
+    f.update(Event::Tick(now() + CDuration::seconds(80)));
+    assert_eq!(f.clock.now, now(), "--now keeps the clock frozen");
+}
+
+#[test]
+fn scan_events_show_progress_then_the_model() {
+    let clock = Clock {
+        now: now(),
+        stuck_after: Duration::from_secs(120),
+    };
+    let mut a = App::new(
+        clock,
+        true,
+        vec![],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
+    a.update(Event::Source(SourceEvent::ScanStarted { roots: 2 }));
+    let s = render(&a, 80, 24);
+    assert!(s.contains("scanning 0/2 roots"), "{s}");
+    let scan = crate::source::scan::Scan {
+        model: model(),
+        ..Default::default()
+    };
+    let cmds = a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    assert!(matches!(cmds.as_slice(), [Cmd::Watch(t)] if !t.is_empty()));
+    let s = render(&a, 80, 24);
+    assert!(!s.contains("scanning"), "{s}");
+    assert!(s.contains("✖ 3 stuck"), "{s}");
+}

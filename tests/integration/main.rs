@@ -1,0 +1,29 @@
+//! The integration tests, one binary (linked once): a module per area. `common` holds the
+//! shared helpers (the binary under a hang guard, temp trees, fixtures) and stays in
+//! `tests/common/`; `tests/integration/hang_guards.rs` reads every test source under `tests/`.
+//!
+//! Run one area with a filter: `cargo test --test integration hostile_logs::`.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bundle_fleet;
+mod conventions_cli;
+mod discovery_properties;
+mod etl_cli;
+mod fuzz_regressions;
+mod hang_guards;
+mod hostile;
+mod hostile_logs;
+mod log_properties;
+mod logs_cli;
+mod mailbox_cli;
+mod no_silent_loss;
+mod profiles_and_paths;
+mod properties;
+mod readme_behaviours;
+mod readonly_terminal;
+mod report_cli;
+mod time_budget;
+mod unicode_names;
+mod watch_cli;
