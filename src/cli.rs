@@ -439,8 +439,23 @@ impl Settings {
         }
         let show_content = opts.show_content || file.show_content.unwrap_or(false);
         let mut rules = diagnose::RuleSettings::default();
-        diagnose::mailbox::apply_settings(&mut rules.mailbox, opts, &file, show_content)
-            .map_err(Fatal)?;
+        let mailbox_opts = diagnose::mailbox::MailboxOptions {
+            drafts_threshold: opts.drafts_threshold.or(file.drafts_threshold),
+            drafts_folder_threshold: opts
+                .drafts_folder_threshold
+                .or(file.drafts_folder_threshold),
+            drafts_log_threshold: file.drafts_log_threshold,
+            org_domains: if opts.org_domain.is_empty() {
+                file.org_domains.clone().unwrap_or_default()
+            } else {
+                opts.org_domain.clone()
+            },
+            offline_im_classes: file.offline_im_classes.clone().unwrap_or_default(),
+            offline_im_subjects: file.offline_im_subjects.clone().unwrap_or_default(),
+            show_content,
+        };
+        diagnose::mailbox::apply_settings(&mut rules.mailbox, &mailbox_opts)
+            .map_err(|e| Fatal(e.to_string()))?;
         let poll = match (opts.poll, &file.poll) {
             (Some(d), _) => Some(d),
             (None, Some(s)) => {
