@@ -355,7 +355,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<scan::ScanConfig, F
     // when a log is found.
     let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
         Some(p) => Some(std::sync::Arc::new(
-            crate::parse::markers::Markers::with_user_file(p).map_err(|e| Fatal(e.to_string()))?,
+            crate::source::markers::with_user_file(p).map_err(|e| Fatal(e.to_string()))?,
         )),
         None => None,
     };

@@ -48,12 +48,13 @@ impl LogTz {
             .ok_or_else(bad)
     }
 
-    /// How the report names it.
-    pub fn label(self) -> String {
+    /// How the report names it. `now` is given (parse reads no clock): the local zone is
+    /// named by its offset at that moment.
+    pub fn label(self, now: DateTime<chrono::Utc>) -> String {
         match self {
             LogTz::Local => format!(
                 "local time of this machine (now UTC{})",
-                chrono::Local::now().offset()
+                now.with_timezone(&chrono::Local).offset()
             ),
             LogTz::Utc => "UTC".into(),
             LogTz::Fixed(o) => format!("UTC{o}"),

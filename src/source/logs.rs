@@ -427,7 +427,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
     model
         .events
         .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
-    model.log_tz = Some(s.tz.label());
+    model.log_tz = Some(s.tz.label(chrono::Utc::now()));
 }
 
 /// The log part of a scan: discover, read, then correlate with the spooled items.
