@@ -168,13 +168,20 @@ fn is_routine(
         | EventKind::SignOut
         | EventKind::Autodiscover
         | EventKind::EwsRequest => true,
+        // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
-        EventKind::ClientVersion => versions.contains(&(
-            values.get("version").cloned().unwrap_or_default(),
-            values.get("direction").cloned().unwrap_or_default(),
-        )),
+        // A client version already seen (same version, same direction) is routine.
+        EventKind::ClientVersion => versions.contains(&version_key(values)),
         _ => false,
     }
+}
+
+/// What makes a client-version event new: its version and direction.
+fn version_key(values: &std::collections::BTreeMap<String, String>) -> (String, String) {
+    (
+        values.get("version").cloned().unwrap_or_default(),
+        values.get("direction").cloned().unwrap_or_default(),
+    )
 }
 
 impl LogOutput {
@@ -196,30 +203,10 @@ impl LogOutput {
     /// stop extracting it).
     pub fn push_event(&mut self, e: LogEvent) -> Option<EventKind> {
         *self.counts.entry(e.kind).or_default() += 1;
-        let status = e
-            .values
-            .get("status")
-            .and_then(|s| s.parse::<u16>().ok())
-            .unwrap_or(0);
-        let routine = match e.kind {
-            EventKind::SipRequest
-            | EventKind::HttpStatus
-            | EventKind::Other
-            | EventKind::SignIn
-            | EventKind::SignOut
-            | EventKind::Autodiscover
-            | EventKind::EwsRequest => true,
-            // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
-            EventKind::SipResponse => status < 400 || status == 401 || status == 407,
-            EventKind::ClientVersion => {
-                let key = (
-                    e.values.get("version").cloned().unwrap_or_default(),
-                    e.values.get("direction").cloned().unwrap_or_default(),
-                );
-                !self.versions.insert(key)
-            }
-            _ => false,
-        };
+        let routine = is_routine(e.kind, &e.values, &self.versions);
+        if e.kind == EventKind::ClientVersion && !routine {
+            self.versions.insert(version_key(&e.values));
+        }
         let mut full = None;
         if routine {
             let n = self.kept_routine.entry(e.kind).or_default();
@@ -428,6 +415,74 @@ pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `would_drop` (the classifier's shortcut) and `push_event` use one routine rule: for
+    /// every kind at the cap, an event is dropped exactly when `would_drop` said so.
+    #[test]
+    fn would_drop_predicts_push_event_for_every_kind() {
+        let ev = |kind: EventKind, vals: &[(&str, &str)]| LogEvent {
+            path: "x".into(),
+            line: 1,
+            time: None,
+            level: None,
+            kind,
+            marker: "m".into(),
+            account: None,
+            profile: None,
+            excerpt: String::new(),
+            values: vals
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let cases: Vec<LogEvent> = vec![
+            ev(EventKind::SipRequest, &[]),
+            ev(EventKind::SipResponse, &[("status", "200")]),
+            ev(EventKind::SipResponse, &[("status", "407")]),
+            ev(EventKind::SipResponse, &[("status", "480")]),
+            ev(EventKind::EwsRequest, &[]),
+            ev(EventKind::EwsFailure, &[("status", "500")]),
+            ev(EventKind::Policy, &[("policy", "EnableIMAutoArchiving")]),
+            ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.1"), ("direction", "out")],
+            ),
+            ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.2"), ("direction", "out")],
+            ),
+        ];
+        let mut o = LogOutput::default();
+        // Fill every routine kind to the cap (client version 16.0.1 seen once, then repeated).
+        for kind in [
+            EventKind::SipRequest,
+            EventKind::SipResponse,
+            EventKind::EwsRequest,
+        ] {
+            for _ in 0..ROUTINE_CAP {
+                o.push_event(ev(kind, &[("status", "200")]));
+            }
+        }
+        for _ in 0..=ROUTINE_CAP {
+            o.push_event(ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.1"), ("direction", "out")],
+            ));
+        }
+        let mut dropped = Vec::new();
+        for e in cases {
+            let predicted = o.would_drop(e.kind, &e.values);
+            let before = o.events.len();
+            o.push_event(e.clone());
+            let was_dropped = o.events.len() == before;
+            assert_eq!(predicted, was_dropped, "{:?} {:?}", e.kind, e.values);
+            dropped.push(was_dropped);
+        }
+        assert_eq!(
+            dropped,
+            [true, true, true, false, true, false, false, true, false]
+        );
+    }
 
     #[test]
     fn routine_events_are_counted_but_capped_and_failures_always_kept() {

@@ -426,7 +426,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
     model.sources.extend(sources.into_iter().map(|(s, _)| s));
     model
         .events
-        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     model.log_tz = Some(s.tz.label(chrono::Utc::now()));
 }
 

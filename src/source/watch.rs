@@ -522,7 +522,7 @@ pub fn merge_logs(model: &mut Model, r: LogReload, window: Option<Duration>) {
     let mut fresh = r.part;
     fresh
         .events
-        .sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        .sort_by(|a, b| a.order_key().cmp(&b.order_key()));
     // Both lists are in order: merge instead of sorting everything again.
     let old = std::mem::take(&mut model.events);
     let mut merged = Vec::with_capacity(old.len() + fresh.events.len());

@@ -53,7 +53,7 @@ pub(super) fn unsent_drafts(events: &[LogEvent]) -> BTreeMap<Option<usize>, Vec<
     }
     let mut out = BTreeMap::new();
     for (acc, mut evs) in by_acc {
-        evs.sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        evs.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         let mut waiting: std::collections::VecDeque<&LogEvent> = Default::default();
         let mut stuck: Vec<&LogEvent> = Vec::new();
         // The last EWS request: (is it a draft save, the save a SendItem consumed).
@@ -79,7 +79,7 @@ pub(super) fn unsent_drafts(events: &[LogEvent]) -> BTreeMap<Option<usize>, Vec<
             }
         }
         stuck.extend(waiting);
-        stuck.sort_by(|a, b| (a.time, &a.path, a.line).cmp(&(b.time, &b.path, b.line)));
+        stuck.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
         if !stuck.is_empty() {
             out.insert(acc, stuck);
         }
