@@ -27,4 +27,5 @@ pub mod redact;
 pub mod report;
 pub mod sanitize;
 pub mod source;
+pub mod text;
 pub mod tui;

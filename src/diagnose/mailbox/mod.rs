@@ -12,7 +12,7 @@ mod offline_im;
 mod policy;
 
 pub use offline_im::{
-    apply_settings, glob, MailboxOptions, MailboxSettings, OfflineImPatterns, SettingsError,
+    apply_settings, MailboxOptions, MailboxSettings, OfflineImPatterns, SettingsError,
     OFFLINE_IM_PATTERNS,
 };
 
@@ -38,5 +38,6 @@ impl RuleFamily for MailboxRules {
         drafts::drafts_buildup(ctx, out);
         federated::federated(ctx, out);
         policy::policies(ctx, out);
+        policy::log_autoarchiving(ctx.model, out);
     }
 }

@@ -2,13 +2,14 @@
 //! thresholds and lists the mailbox rules use.
 
 use crate::model::MailItem;
+use crate::text::glob;
 use serde::Deserialize;
 
 /// The built-in offline-IM patterns (`assets/offline_im.toml`).
 pub const OFFLINE_IM_PATTERNS: &str = include_str!("../../../assets/offline_im.toml");
 
-/// Item classes and subjects that make an item an offline IM. `*` is a wildcard; case is
-/// ignored; classes are compared with and without a leading `IPM.`.
+/// Item classes and subjects that make an item an offline IM. `*` and `?` are wildcards
+/// ([`crate::text::glob`]); case is ignored; classes are compared with and without a leading `IPM.`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 pub struct OfflineImPatterns {
     #[serde(default)]
@@ -43,34 +44,6 @@ fn strip_ipm(s: &str) -> String {
         Some(rest) => rest.to_string(),
         None => l,
     }
-}
-
-/// `*`-only wildcard match (both sides already lower-cased).
-pub fn glob(pattern: &str, text: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let t: Vec<char> = text.chars().collect();
-    let (mut pi, mut ti) = (0usize, 0usize);
-    let (mut star, mut mark) = (None::<usize>, 0usize);
-    while ti < t.len() {
-        if pi < p.len() && p[pi] != '*' && p[pi] == t[ti] {
-            pi += 1;
-            ti += 1;
-        } else if pi < p.len() && p[pi] == '*' {
-            star = Some(pi);
-            mark = ti;
-            pi += 1;
-        } else if let Some(s) = star {
-            pi = s + 1;
-            mark += 1;
-            ti = mark;
-        } else {
-            return false;
-        }
-    }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
-    }
-    pi == p.len()
 }
 
 /// Thresholds and lists for the mailbox rules (flags and config file).
@@ -177,6 +150,17 @@ mod tests {
         assert!(s.show_content);
         assert!(s.patterns.matches(&MailItem {
             subject: Some("Unterhaltung verpasst mit Jane".into()),
+            ..MailItem::default()
+        }));
+        // `?` is one character here as in every other pattern (`crate::text::glob`).
+        let mut q = MailboxSettings::default();
+        let o = MailboxOptions {
+            offline_im_classes: vec!["IPM.Note.Custom.Missed?".into()],
+            ..MailboxOptions::default()
+        };
+        apply_settings(&mut q, &o).expect("valid");
+        assert!(q.patterns.matches(&MailItem {
+            class: Some("IPM.Note.Custom.Missed2".into()),
             ..MailItem::default()
         }));
         let zero = MailboxOptions {
