@@ -499,7 +499,7 @@ mod tests {
         full.use_prefilter = false;
         let mut recs: Vec<Record> = Vec::new();
         for (i, l) in text.lines().enumerate() {
-            match crate::parse::uccapilog::header(l) {
+            match crate::parse::logs::uccapilog::header(l) {
                 Some(h) => {
                     let mut r = Record {
                         time: h.stamp.map(|t| t.and_utc().fixed_offset()),

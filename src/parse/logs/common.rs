@@ -1,11 +1,9 @@
 //! What every log parser shares: recognising a log kind from its content, the time zone of
 //! zone-less timestamps, the per-source result, and the dispatch from kind to parser.
 
-use super::logstream::{LineReader, Utf8Stream, LINE_CAP};
-use super::markers::{Classifier, Hit, Markers, Record};
 use crate::model::{EventKind, LogEvent, SourceKind};
+use crate::parse::markers::{Classifier, Hit, Markers, Record};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
-use std::io::Read;
 use std::path::Path;
 
 /// How to read timestamps that carry no zone (UccApilog, text logs).
@@ -137,7 +135,7 @@ pub struct LogOutput {
     pub counts: std::collections::BTreeMap<EventKind, u64>,
     /// Routine events counted but not kept (over [`ROUTINE_CAP`] of their kind).
     pub not_kept: u64,
-    /// Lines of over-long records (past [`super::markers::RECORD_CAP`]) counted, not classified.
+    /// Lines of over-long records (past [`crate::parse::markers::RECORD_CAP`]) counted, not classified.
     pub unclassified_lines: u64,
     /// For a binary `.etl`: its logfile header and buffer counts.
     pub etl: Option<crate::model::EtlSummary>,
@@ -324,89 +322,6 @@ pub fn uccapilog_stamp(l: &str) -> bool {
             .all(|&i| b[i].is_ascii_digit())
 }
 
-/// The kind of a log from its first decoded text (a few KiB), if recognisable by content.
-pub fn sniff_kind(head: &str) -> Option<SourceKind> {
-    let t = head.trim_start_matches('\u{feff}').trim_start();
-    if (t.starts_with("<?xml") || t.starts_with("<Events"))
-        && (t.contains("<Event ") || t.contains("<Event>"))
-        && (t.contains("schemas.microsoft.com/win/2004/08/events/event") || t.contains("<System>"))
-    {
-        return Some(SourceKind::TracerptXml);
-    }
-    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
-    if let Some(first) = lines.clone().next() {
-        if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
-            return Some(SourceKind::TracerptCsv);
-        }
-    }
-    if lines.clone().take(50).any(uccapilog_stamp) {
-        return Some(SourceKind::Uccapilog);
-    }
-    if lines.any(|l| super::textlog::netsh_prefix(l).is_some()) {
-        return Some(SourceKind::NetshText);
-    }
-    None
-}
-
-/// The kind of a log from its file name alone.
-pub fn kind_by_name(name: &str) -> Option<SourceKind> {
-    let n = name.to_ascii_lowercase();
-    if n.ends_with(".uccapilog") || n.ends_with(".uccapilog.bak") {
-        return Some(SourceKind::Uccapilog);
-    }
-    if n.ends_with(".etl") {
-        return Some(SourceKind::Etl);
-    }
-    None
-}
-
-/// Parse a log of `kind` from `r` (at most what `r` yields: give it `take(len)` for a file that
-/// is still being written).
-pub fn parse_log(
-    r: impl Read + Send,
-    kind: SourceKind,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-) -> std::io::Result<LogOutput> {
-    if kind == SourceKind::Etl {
-        // Binary: read buffer by buffer, never as text.
-        let mut out = super::etl::parse(r, path, opts)?;
-        out.kind = Some(kind);
-        note_not_kept(&mut out);
-        return Ok(out);
-    }
-    let stream = Utf8Stream::new(r)?;
-    let encoding = stream.encoding.as_str();
-    let mut out = match kind {
-        SourceKind::TracerptXml => super::tracerpt_xml::parse(stream, path, opts),
-        _ => {
-            let mut lines = LineReader::new(stream, LINE_CAP);
-            let mut out = match kind {
-                SourceKind::Uccapilog => super::uccapilog::parse(&mut lines, path, opts)?,
-                SourceKind::TracerptCsv => super::tracerpt_csv::parse(&mut lines, path, opts)?,
-                _ => super::textlog::parse(&mut lines, kind, path, opts)?,
-            };
-            out.truncated_lines = lines.truncated;
-            out.lines = lines.line_no;
-            out.growing = lines.last_unterminated && lines.line_no > 0;
-            out
-        }
-    };
-    out.kind = Some(kind);
-    out.encoding = encoding;
-    note_not_kept(&mut out);
-    Ok(out)
-}
-
-fn note_not_kept(out: &mut LogOutput) {
-    if out.not_kept > 0 {
-        let n = out.not_kept;
-        out.note(&format!(
-            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
-        ));
-    }
-}
-
 /// A naive timestamp from strings, `None` when impossible (month 13, 25 o'clock…).
 pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<NaiveDateTime> {
     chrono::NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_milli_opt(h, mi, s, ms)
@@ -415,6 +330,7 @@ pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::logs::{kind_by_name, sniff_kind};
 
     /// `would_drop` (the classifier's shortcut) and `push_event` use one routine rule: for
     /// every kind at the cap, an event is dropped exactly when `would_drop` said so.
