@@ -172,7 +172,7 @@ pub fn parse(text: &str) -> Result<FileConfig, String> {
         }
     }
     if let Some(v) = &c.log_tz {
-        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e))?;
+        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e.to_string()))?;
     }
     // Key bindings are checked here too, so a misspelt action or key is a config error naming
     // the file and line when the file is loaded, not a surprise when the live view starts.

@@ -457,7 +457,9 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::scan::S
                     time_format: config.log_time_format.as_deref(),
                 },
             ),
-            Err(e) => model.errors.push(ScanError::new("assets/markers.toml", e)),
+            Err(e) => model
+                .errors
+                .push(ScanError::new("assets/markers.toml", e.to_string())),
         }
     }
     model

@@ -16,9 +16,14 @@ pub enum LogTz {
     Fixed(FixedOffset),
 }
 
+/// A log time zone that cannot be read (one line, naming the text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a time zone: use local, UTC or an offset like +01:00")]
+pub struct LogTzError(pub String);
+
 impl LogTz {
     /// `local`, `UTC`/`Z`, or an offset like `+01:00`, `-0500`.
-    pub fn parse(s: &str) -> Result<LogTz, String> {
+    pub fn parse(s: &str) -> Result<LogTz, LogTzError> {
         let t = s.trim();
         if t.eq_ignore_ascii_case("local") {
             return Ok(LogTz::Local);
@@ -26,7 +31,7 @@ impl LogTz {
         if t.eq_ignore_ascii_case("utc") || t == "Z" || t == "z" {
             return Ok(LogTz::Utc);
         }
-        let bad = || format!("'{s}' is not a time zone: use local, UTC or an offset like +01:00");
+        let bad = || LogTzError(s.to_string());
         let (sign, rest) = match t.as_bytes().first() {
             Some(b'+') => (1, &t[1..]),
             Some(b'-') => (-1, &t[1..]),

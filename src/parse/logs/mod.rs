@@ -9,7 +9,9 @@ pub mod tracerpt_csv;
 pub mod tracerpt_xml;
 pub mod uccapilog;
 
-pub use common::{emit, naive, uccapilog_stamp, LogOutput, LogTz, ParseOptions, ROUTINE_CAP};
+pub use common::{
+    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,
+};
 
 use crate::model::SourceKind;
 use crate::parse::logstream::{LineReader, Utf8Stream, LINE_CAP};

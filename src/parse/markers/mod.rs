@@ -158,15 +158,11 @@ impl Markers {
 
     /// The built-in markers, compiled once per process on first use (a scan with no logs, or
     /// a watch that rescans, never pays for it twice).
-    pub fn builtin_shared() -> Result<std::sync::Arc<Markers>, String> {
-        static B: std::sync::OnceLock<Result<std::sync::Arc<Markers>, String>> =
+    pub fn builtin_shared() -> Result<std::sync::Arc<Markers>, MarkerError> {
+        static B: std::sync::OnceLock<Result<std::sync::Arc<Markers>, MarkerError>> =
             std::sync::OnceLock::new();
-        B.get_or_init(|| {
-            Markers::builtin()
-                .map(std::sync::Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
+        B.get_or_init(|| Markers::builtin().map(std::sync::Arc::new))
+            .clone()
     }
 
     /// Later files extend earlier ones; a marker or context with the same id replaces it.
