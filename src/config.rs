@@ -104,7 +104,7 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # The organisation's own mail domains (default: the sender's domain); subdomains count too.
 # org_domains = ["contoso.com", "contoso.co.uk"]
 
-# Extra offline-IM item classes and subjects (`*` wildcard, case ignored), e.g. other languages.
+# Extra offline-IM item classes and subjects (`*` and `?` wildcards, case ignored), e.g. other languages.
 # offline_im_classes = ["IPM.Note.Custom.Missed*"]
 # offline_im_subjects = ["Unterhaltung verpasst mit *"]
 # Interactive view: watch by polling every interval (network shares, WSL) instead of native
