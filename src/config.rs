@@ -104,7 +104,7 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # The organisation's own mail domains (default: the sender's domain); subdomains count too.
 # org_domains = ["contoso.com", "contoso.co.uk"]
 
-# Extra offline-IM item classes and subjects (`*` wildcard, case ignored), e.g. other languages.
+# Extra offline-IM item classes and subjects (`*` and `?` wildcards, case ignored), e.g. other languages.
 # offline_im_classes = ["IPM.Note.Custom.Missed*"]
 # offline_im_subjects = ["Unterhaltung verpasst mit *"]
 # Interactive view: watch by polling every interval (network shares, WSL) instead of native
@@ -190,7 +190,7 @@ fn parse_text(text: &str) -> Result<FileConfig, String> {
         }
     }
     if let Some(v) = &c.log_tz {
-        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e))?;
+        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e.to_string()))?;
     }
     // Key bindings are checked here too, so a misspelt action or key is a config error naming
     // the file and line when the file is loaded, not a surprise when the live view starts.

@@ -46,4 +46,5 @@ pub mod report;
 pub mod sanitize;
 pub(crate) mod settings;
 pub mod source;
+pub mod text;
 pub mod tui;

@@ -42,12 +42,9 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
     if logs.is_empty() {
         logs = file.logs.clone().unwrap_or_default();
     }
-    let log_tz = layer(
-        opts.log_tz,
-        file.log_tz.as_deref(),
-        "log_tz",
-        crate::parse::logs::LogTz::parse,
-    )?
+    let log_tz = layer(opts.log_tz, file.log_tz.as_deref(), "log_tz", |s| {
+        crate::parse::logs::LogTz::parse(s).map_err(|e| e.to_string())
+    })?
     .unwrap_or_default();
     let window = layer(
         opts.window,
@@ -59,8 +56,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
     // when a log is found.
     let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
         Some(p) => Some(std::sync::Arc::new(
-            crate::parse::markers::Markers::with_user_file(p)
-                .map_err(|e| Fatal::Config(e.to_string()))?,
+            crate::source::markers::with_user_file(p).map_err(|e| Fatal::Config(e.to_string()))?,
         )),
         None => None,
     };
@@ -114,8 +110,23 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
         }
         let show_content = opts.show_content || file.show_content.unwrap_or(false);
         let mut rules = diagnose::RuleSettings::default();
-        diagnose::mailbox::apply_settings(&mut rules.mailbox, opts, &file, show_content)
-            .map_err(Fatal::Config)?;
+        let mailbox_opts = diagnose::mailbox::MailboxOptions {
+            drafts_threshold: opts.drafts_threshold.or(file.drafts_threshold),
+            drafts_folder_threshold: opts
+                .drafts_folder_threshold
+                .or(file.drafts_folder_threshold),
+            drafts_log_threshold: file.drafts_log_threshold,
+            org_domains: if opts.org_domain.is_empty() {
+                file.org_domains.clone().unwrap_or_default()
+            } else {
+                opts.org_domain.clone()
+            },
+            offline_im_classes: file.offline_im_classes.clone().unwrap_or_default(),
+            offline_im_subjects: file.offline_im_subjects.clone().unwrap_or_default(),
+            show_content,
+        };
+        diagnose::mailbox::apply_settings(&mut rules.mailbox, &mailbox_opts)
+            .map_err(|e| Fatal::Config(e.to_string()))?;
         let poll = layer(
             opts.poll,
             file.poll.as_deref(),

@@ -1,5 +1,6 @@
 //! Rules fed by trace logs: `ews-auth-failed`, `ews-unreachable`, `ews-error`,
-//! `autoarchiving-disabled`, `client-build-unsupported`, `tracing-missing`.
+//! `client-build-unsupported`, `tracing-missing`. (`autoarchiving-disabled` from log values is
+//! in `mailbox/policy.rs`, with the same rule from policy exports.)
 //!
 //! Events are grouped by the account they were tied to, else by the profile of the log.
 
@@ -28,7 +29,7 @@ pub fn parse_version(s: &str) -> Option<[u32; 4]> {
     Some(v)
 }
 
-fn evidence(e: &LogEvent) -> Evidence {
+pub(super) fn evidence(e: &LogEvent) -> Evidence {
     Evidence {
         path: e.path.clone(),
         line: Some(e.line),
@@ -39,7 +40,7 @@ fn evidence(e: &LogEvent) -> Evidence {
 
 /// Whom a group of events concerns.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-enum Owner {
+pub(super) enum Owner {
     Account(usize),
     Profile(Option<String>),
 }
@@ -51,7 +52,7 @@ fn owner(e: &LogEvent) -> Owner {
     }
 }
 
-fn make(m: &Model, o: &Owner, rule: &str, sev: Severity, title: String) -> Finding {
+pub(super) fn make(m: &Model, o: &Owner, rule: &str, sev: Severity, title: String) -> Finding {
     match o {
         Owner::Account(a) => finding(rule, sev, m.accounts.get(*a), title),
         Owner::Profile(p) => {
@@ -62,9 +63,9 @@ fn make(m: &Model, o: &Owner, rule: &str, sev: Severity, title: String) -> Findi
     }
 }
 
-type Groups<'a> = BTreeMap<Owner, Vec<&'a LogEvent>>;
+pub(super) type Groups<'a> = BTreeMap<Owner, Vec<&'a LogEvent>>;
 
-fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> {
+pub(super) fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> {
     let mut g: BTreeMap<Owner, Vec<&LogEvent>> = BTreeMap::new();
     for e in m.events.iter().filter(|e| keep(e)) {
         g.entry(owner(e)).or_default().push(e);
@@ -120,74 +121,6 @@ fn problem_rule(m: &Model, problem: &str, rule: &str, words: &str, out: &mut Vec
         let title = format!("{words}: {}{}", tally(&evs), span(&evs));
         let mut f = make(m, &o, rule, Severity::Warning, title);
         f.evidence = evs.iter().take(MAX_EVIDENCE).map(|e| evidence(e)).collect();
-        out.push(f);
-    }
-}
-
-fn is_false(v: &str) -> bool {
-    matches!(
-        v.trim()
-            .trim_start_matches('$')
-            .to_ascii_lowercase()
-            .as_str(),
-        "false" | "0" | "no" | "off"
-    )
-}
-
-fn autoarchiving(m: &Model, out: &mut Vec<Finding>) {
-    let g = groups(m, |e| {
-        e.kind == EventKind::Policy && e.values.contains_key("policy")
-    });
-    for (o, evs) in g {
-        // The latest value of each policy wins.
-        let mut latest: BTreeMap<String, &LogEvent> = BTreeMap::new();
-        for e in &evs {
-            let name = e.values["policy"].to_ascii_lowercase();
-            let name = if name == "imautoarchiving" {
-                "enableimautoarchiving".to_string()
-            } else {
-                name
-            };
-            latest.insert(name, e);
-        }
-        let Some(aa) = latest.get("enableimautoarchiving") else {
-            continue;
-        };
-        if !aa.values.get("value").is_some_and(|v| is_false(v)) {
-            continue;
-        }
-        let others: Vec<String> = latest
-            .iter()
-            .filter(|(k, _)| k.as_str() != "enableimautoarchiving")
-            .map(|(_, e)| {
-                format!(
-                    "{}={}",
-                    e.values["policy"],
-                    e.values.get("value").map(String::as_str).unwrap_or("?")
-                )
-            })
-            .collect();
-        let mut title = format!(
-            "{} is false in the provisioned client policy: Offline IM is unavailable to this sender",
-            aa.values["policy"]
-        );
-        if !others.is_empty() {
-            title.push_str(&format!(
-                " (other policy values seen: {})",
-                others.join(", ")
-            ));
-        }
-        let mut f = make(m, &o, "autoarchiving-disabled", Severity::Critical, title);
-        f.evidence.push(evidence(aa));
-        for (k, e) in &latest {
-            let dup = f
-                .evidence
-                .iter()
-                .any(|x| x.path == e.path && x.line == Some(e.line));
-            if k != "enableimautoarchiving" && !dup {
-                f.evidence.push(evidence(e));
-            }
-        }
         out.push(f);
     }
 }
@@ -317,7 +250,6 @@ impl RuleFamily for LogRules {
             "ews-auth-failed",
             "ews-unreachable",
             "ews-error",
-            "autoarchiving-disabled",
             "client-build-unsupported",
             "tracing-missing",
         ]
@@ -334,7 +266,6 @@ impl RuleFamily for LogRules {
             out,
         );
         problem_rule(m, "error", "ews-error", "EWS answered with errors", out);
-        autoarchiving(m, out);
         client_build(m, out);
         tracing_missing(ctx, out);
     }
@@ -391,6 +322,31 @@ mod tests {
         out
     }
 
+    /// `autoarchiving-disabled` from log values: emitted by the mailbox family (with the same
+    /// rule from policy exports), so this runs every family and keeps that rule's findings.
+    fn run_autoarchiving(events: Vec<LogEvent>) -> Vec<Finding> {
+        let model = Model {
+            events,
+            ..Model::default()
+        };
+        let settings = RuleSettings::default();
+        let ctx = Context {
+            model: &model,
+            clock: Clock {
+                now: chrono::Utc::now(),
+                stuck_after: std::time::Duration::from_secs(120),
+            },
+            settings: &settings,
+        };
+        let mut out = super::super::diagnose(&ctx);
+        out.retain(|f| f.rule == "autoarchiving-disabled");
+        assert!(
+            run(model.events.clone()).is_empty(),
+            "the log family must not emit it"
+        );
+        out
+    }
+
     #[test]
     fn versions_compare() {
         assert!(parse_version("16.0.6366.2062").expect("v") < OFFLINE_IM_MIN);
@@ -435,7 +391,7 @@ mod tests {
 
     #[test]
     fn autoarchiving_false_is_critical_and_lists_other_values() {
-        let f = run(vec![
+        let f = run_autoarchiving(vec![
             ev(
                 EventKind::Policy,
                 3,
@@ -450,7 +406,7 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].severity, Severity::Critical);
         assert!(f[0].title.contains("TracingLevel=Full"));
-        let f = run(vec![ev(
+        let f = run_autoarchiving(vec![ev(
             EventKind::Policy,
             3,
             &[("policy", "EnableIMAutoArchiving"), ("value", "true")],

@@ -84,6 +84,17 @@ pub fn all_rule_ids() -> Vec<&'static str> {
 mod tests {
     use super::*;
 
+    /// One rule id, one family: `autoarchiving-disabled` used to be emitted by both the log
+    /// rules and the mailbox rules.
+    #[test]
+    fn every_rule_id_belongs_to_exactly_one_family() {
+        let ids = all_rule_ids();
+        for id in &ids {
+            let n = FAMILIES.iter().filter(|f| f.rules().contains(id)).count();
+            assert_eq!(n, 1, "{id} is listed by {n} families");
+        }
+    }
+
     #[test]
     fn every_rule_has_texts_and_a_kebab_id() {
         for id in all_rule_ids() {

@@ -284,29 +284,7 @@ pub fn expand_inputs(args: &[String]) -> (Vec<PathBuf>, Vec<ScanError>) {
     (files, errors)
 }
 
-/// `*` and `?` wildcards, case-insensitive (as on Windows).
+/// `*` and `?` wildcards, case-insensitive (as on Windows): the crate's one matcher.
 pub fn glob_match(pat: &str, name: &str) -> bool {
-    let p: Vec<char> = pat.to_lowercase().chars().collect();
-    let n: Vec<char> = name.to_lowercase().chars().collect();
-    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
-    while j < n.len() {
-        if i < p.len() && (p[i] == '?' || p[i] == n[j]) {
-            i += 1;
-            j += 1;
-        } else if i < p.len() && p[i] == '*' {
-            star = Some(i);
-            mark = j;
-            i += 1;
-        } else if let Some(s) = star {
-            i = s + 1;
-            mark += 1;
-            j = mark;
-        } else {
-            return false;
-        }
-    }
-    while i < p.len() && p[i] == '*' {
-        i += 1;
-    }
-    i == p.len()
+    crate::text::glob(pat, name)
 }

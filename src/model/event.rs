@@ -49,3 +49,11 @@ pub struct LogEvent {
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub values: BTreeMap<String, String>,
 }
+
+impl LogEvent {
+    /// The one order of events everywhere (model, watch, rules): time (undated first), then
+    /// file, then line.
+    pub fn order_key(&self) -> (Option<DateTime<FixedOffset>>, &std::path::Path, u64) {
+        (self.time, &self.path, self.line)
+    }
+}

@@ -165,7 +165,7 @@ impl PolicyRecord {
             .map(|(_, v)| v.as_str())
     }
 
-    /// A boolean property (`True`/`False`, `$true`/`$false`, `1`/`0`).
+    /// A boolean property (the rule: [`crate::text::parse_bool`]).
     pub fn flag(&self, key: &str) -> Option<bool> {
         parse_bool(self.get(key)?)
     }
@@ -176,19 +176,8 @@ impl PolicyRecord {
     }
 }
 
-/// PowerShell's ways of writing a boolean.
-pub fn parse_bool(v: &str) -> Option<bool> {
-    match v
-        .trim()
-        .trim_start_matches('$')
-        .to_ascii_lowercase()
-        .as_str()
-    {
-        "true" | "1" => Some(true),
-        "false" | "0" => Some(false),
-        _ => None,
-    }
-}
+/// PowerShell's ways of writing a boolean (one rule for the whole crate).
+pub use crate::text::parse_bool;
 
 /// Encodings in JSON use the same names as spooled items (`utf-16le-bom`, …).
 fn encoding_name<S: serde::Serializer>(e: &Option<Encoding>, s: S) -> Result<S::Ok, S::Error> {

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 /// The one order of log events: time, then file, then line.
 fn event_key(e: &LogEvent) -> (Option<chrono::DateTime<chrono::FixedOffset>>, &Path, u64) {
-    (e.time, e.path.as_path(), e.line)
+    e.order_key()
 }
 
 /// Rotated files of one log (same folder, same `key`) form one timeline, ordered by their

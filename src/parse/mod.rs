@@ -1,7 +1,8 @@
 //! Parsers: bytes in, model values out. Pure functions; no I/O, no clock.
 
-pub mod etl;
 pub mod logs;
+/// The binary `.etl` reader (a log parser, in `logs/`), also used by the line index.
+pub use logs::etl;
 pub mod logstream;
 pub mod mailbox;
 pub mod markers;
@@ -10,8 +11,4 @@ pub mod psexport;
 pub mod rfc2047;
 pub mod spool;
 pub mod text;
-pub mod textlog;
-pub mod tracerpt_csv;
-pub mod tracerpt_xml;
-pub mod uccapilog;
 pub mod xml;

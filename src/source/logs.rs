@@ -404,7 +404,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
     // Rotated files of one log: one timeline, ordered by their first record.
     crate::model::update::regroup_timelines(&mut model.sources, timeline_key);
     crate::model::update::sort_events(&mut model.events);
-    model.log_tz = Some(s.tz.label());
+    model.log_tz = Some(s.tz.label(chrono::Utc::now()));
 }
 
 /// The log part of a scan: discover and read (the pipeline correlates with the spooled items).
@@ -434,7 +434,9 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanCon
                     time_format: config.log_time_format.as_deref(),
                 },
             ),
-            Err(e) => model.errors.push(ScanError::new("assets/markers.toml", e)),
+            Err(e) => model
+                .errors
+                .push(ScanError::new("assets/markers.toml", e.to_string())),
         }
     }
     model

@@ -4,6 +4,7 @@ pub mod discover;
 pub mod lineindex;
 pub mod logs;
 pub mod mailbox;
+pub mod markers;
 pub mod output;
 pub mod paths;
 pub mod profile;

@@ -1,11 +1,9 @@
 //! What every log parser shares: recognising a log kind from its content, the time zone of
 //! zone-less timestamps, the per-source result, and the dispatch from kind to parser.
 
-use super::logstream::{LineReader, Utf8Stream, LINE_CAP};
-use super::markers::{Classifier, Hit, Markers, Record};
 use crate::model::{EventKind, LogEvent, SourceKind};
+use crate::parse::markers::{Classifier, Hit, Markers, Record};
 use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
-use std::io::Read;
 use std::path::Path;
 
 /// How to read timestamps that carry no zone (UccApilog, text logs).
@@ -18,9 +16,14 @@ pub enum LogTz {
     Fixed(FixedOffset),
 }
 
+/// A log time zone that cannot be read (one line, naming the text).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("'{0}' is not a time zone: use local, UTC or an offset like +01:00")]
+pub struct LogTzError(pub String);
+
 impl LogTz {
     /// `local`, `UTC`/`Z`, or an offset like `+01:00`, `-0500`.
-    pub fn parse(s: &str) -> Result<LogTz, String> {
+    pub fn parse(s: &str) -> Result<LogTz, LogTzError> {
         let t = s.trim();
         if t.eq_ignore_ascii_case("local") {
             return Ok(LogTz::Local);
@@ -28,7 +31,7 @@ impl LogTz {
         if t.eq_ignore_ascii_case("utc") || t == "Z" || t == "z" {
             return Ok(LogTz::Utc);
         }
-        let bad = || format!("'{s}' is not a time zone: use local, UTC or an offset like +01:00");
+        let bad = || LogTzError(s.to_string());
         let (sign, rest) = match t.as_bytes().first() {
             Some(b'+') => (1, &t[1..]),
             Some(b'-') => (-1, &t[1..]),
@@ -48,12 +51,13 @@ impl LogTz {
             .ok_or_else(bad)
     }
 
-    /// How the report names it.
-    pub fn label(self) -> String {
+    /// How the report names it. `now` is given (parse reads no clock): the local zone is
+    /// named by its offset at that moment.
+    pub fn label(self, now: DateTime<chrono::Utc>) -> String {
         match self {
             LogTz::Local => format!(
                 "local time of this machine (now UTC{})",
-                chrono::Local::now().offset()
+                now.with_timezone(&chrono::Local).offset()
             ),
             LogTz::Utc => "UTC".into(),
             LogTz::Fixed(o) => format!("UTC{o}"),
@@ -136,7 +140,7 @@ pub struct LogOutput {
     pub counts: std::collections::BTreeMap<EventKind, u64>,
     /// Routine events counted but not kept (over [`ROUTINE_CAP`] of their kind).
     pub not_kept: u64,
-    /// Lines of over-long records (past [`super::markers::RECORD_CAP`]) counted, not classified.
+    /// Lines of over-long records (past [`crate::parse::markers::RECORD_CAP`]) counted, not classified.
     pub unclassified_lines: u64,
     /// For a binary `.etl`: its logfile header and buffer counts.
     pub etl: Option<crate::model::EtlSummary>,
@@ -167,13 +171,20 @@ fn is_routine(
         | EventKind::SignOut
         | EventKind::Autodiscover
         | EventKind::EwsRequest => true,
+        // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
-        EventKind::ClientVersion => versions.contains(&(
-            values.get("version").cloned().unwrap_or_default(),
-            values.get("direction").cloned().unwrap_or_default(),
-        )),
+        // A client version already seen (same version, same direction) is routine.
+        EventKind::ClientVersion => versions.contains(&version_key(values)),
         _ => false,
     }
+}
+
+/// What makes a client-version event new: its version and direction.
+fn version_key(values: &std::collections::BTreeMap<String, String>) -> (String, String) {
+    (
+        values.get("version").cloned().unwrap_or_default(),
+        values.get("direction").cloned().unwrap_or_default(),
+    )
 }
 
 impl LogOutput {
@@ -195,30 +206,10 @@ impl LogOutput {
     /// stop extracting it).
     pub fn push_event(&mut self, e: LogEvent) -> Option<EventKind> {
         *self.counts.entry(e.kind).or_default() += 1;
-        let status = e
-            .values
-            .get("status")
-            .and_then(|s| s.parse::<u16>().ok())
-            .unwrap_or(0);
-        let routine = match e.kind {
-            EventKind::SipRequest
-            | EventKind::HttpStatus
-            | EventKind::Other
-            | EventKind::SignIn
-            | EventKind::SignOut
-            | EventKind::Autodiscover
-            | EventKind::EwsRequest => true,
-            // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
-            EventKind::SipResponse => status < 400 || status == 401 || status == 407,
-            EventKind::ClientVersion => {
-                let key = (
-                    e.values.get("version").cloned().unwrap_or_default(),
-                    e.values.get("direction").cloned().unwrap_or_default(),
-                );
-                !self.versions.insert(key)
-            }
-            _ => false,
-        };
+        let routine = is_routine(e.kind, &e.values, &self.versions);
+        if e.kind == EventKind::ClientVersion && !routine {
+            self.versions.insert(version_key(&e.values));
+        }
         let mut full = None;
         if routine {
             let n = self.kept_routine.entry(e.kind).or_default();
@@ -336,89 +327,6 @@ pub fn uccapilog_stamp(l: &str) -> bool {
             .all(|&i| b[i].is_ascii_digit())
 }
 
-/// The kind of a log from its first decoded text (a few KiB), if recognisable by content.
-pub fn sniff_kind(head: &str) -> Option<SourceKind> {
-    let t = head.trim_start_matches('\u{feff}').trim_start();
-    if (t.starts_with("<?xml") || t.starts_with("<Events"))
-        && (t.contains("<Event ") || t.contains("<Event>"))
-        && (t.contains("schemas.microsoft.com/win/2004/08/events/event") || t.contains("<System>"))
-    {
-        return Some(SourceKind::TracerptXml);
-    }
-    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
-    if let Some(first) = lines.clone().next() {
-        if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
-            return Some(SourceKind::TracerptCsv);
-        }
-    }
-    if lines.clone().take(50).any(uccapilog_stamp) {
-        return Some(SourceKind::Uccapilog);
-    }
-    if lines.any(|l| super::textlog::netsh_prefix(l).is_some()) {
-        return Some(SourceKind::NetshText);
-    }
-    None
-}
-
-/// The kind of a log from its file name alone.
-pub fn kind_by_name(name: &str) -> Option<SourceKind> {
-    let n = name.to_ascii_lowercase();
-    if n.ends_with(".uccapilog") || n.ends_with(".uccapilog.bak") {
-        return Some(SourceKind::Uccapilog);
-    }
-    if n.ends_with(".etl") {
-        return Some(SourceKind::Etl);
-    }
-    None
-}
-
-/// Parse a log of `kind` from `r` (at most what `r` yields: give it `take(len)` for a file that
-/// is still being written).
-pub fn parse_log(
-    r: impl Read + Send,
-    kind: SourceKind,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-) -> std::io::Result<LogOutput> {
-    if kind == SourceKind::Etl {
-        // Binary: read buffer by buffer, never as text.
-        let mut out = super::etl::parse(r, path, opts)?;
-        out.kind = Some(kind);
-        note_not_kept(&mut out);
-        return Ok(out);
-    }
-    let stream = Utf8Stream::new(r)?;
-    let encoding = stream.encoding.as_str();
-    let mut out = match kind {
-        SourceKind::TracerptXml => super::tracerpt_xml::parse(stream, path, opts),
-        _ => {
-            let mut lines = LineReader::new(stream, LINE_CAP);
-            let mut out = match kind {
-                SourceKind::Uccapilog => super::uccapilog::parse(&mut lines, path, opts)?,
-                SourceKind::TracerptCsv => super::tracerpt_csv::parse(&mut lines, path, opts)?,
-                _ => super::textlog::parse(&mut lines, kind, path, opts)?,
-            };
-            out.truncated_lines = lines.truncated;
-            out.lines = lines.line_no;
-            out.growing = lines.last_unterminated && lines.line_no > 0;
-            out
-        }
-    };
-    out.kind = Some(kind);
-    out.encoding = encoding;
-    note_not_kept(&mut out);
-    Ok(out)
-}
-
-fn note_not_kept(out: &mut LogOutput) {
-    if out.not_kept > 0 {
-        let n = out.not_kept;
-        out.note(&format!(
-            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
-        ));
-    }
-}
-
 /// A naive timestamp from strings, `None` when impossible (month 13, 25 o'clock…).
 pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Option<NaiveDateTime> {
     chrono::NaiveDate::from_ymd_opt(y, mo, d)?.and_hms_milli_opt(h, mi, s, ms)
@@ -427,6 +335,75 @@ pub fn naive(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32, ms: u32) -> Optio
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::parse::logs::{kind_by_name, sniff_kind};
+
+    /// `would_drop` (the classifier's shortcut) and `push_event` use one routine rule: for
+    /// every kind at the cap, an event is dropped exactly when `would_drop` said so.
+    #[test]
+    fn would_drop_predicts_push_event_for_every_kind() {
+        let ev = |kind: EventKind, vals: &[(&str, &str)]| LogEvent {
+            path: "x".into(),
+            line: 1,
+            time: None,
+            level: None,
+            kind,
+            marker: "m".into(),
+            account: None,
+            profile: None,
+            excerpt: String::new(),
+            values: vals
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        };
+        let cases: Vec<LogEvent> = vec![
+            ev(EventKind::SipRequest, &[]),
+            ev(EventKind::SipResponse, &[("status", "200")]),
+            ev(EventKind::SipResponse, &[("status", "407")]),
+            ev(EventKind::SipResponse, &[("status", "480")]),
+            ev(EventKind::EwsRequest, &[]),
+            ev(EventKind::EwsFailure, &[("status", "500")]),
+            ev(EventKind::Policy, &[("policy", "EnableIMAutoArchiving")]),
+            ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.1"), ("direction", "out")],
+            ),
+            ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.2"), ("direction", "out")],
+            ),
+        ];
+        let mut o = LogOutput::default();
+        // Fill every routine kind to the cap (client version 16.0.1 seen once, then repeated).
+        for kind in [
+            EventKind::SipRequest,
+            EventKind::SipResponse,
+            EventKind::EwsRequest,
+        ] {
+            for _ in 0..ROUTINE_CAP {
+                o.push_event(ev(kind, &[("status", "200")]));
+            }
+        }
+        for _ in 0..=ROUTINE_CAP {
+            o.push_event(ev(
+                EventKind::ClientVersion,
+                &[("version", "16.0.1"), ("direction", "out")],
+            ));
+        }
+        let mut dropped = Vec::new();
+        for e in cases {
+            let predicted = o.would_drop(e.kind, &e.values);
+            let before = o.events.len();
+            o.push_event(e.clone());
+            let was_dropped = o.events.len() == before;
+            assert_eq!(predicted, was_dropped, "{:?} {:?}", e.kind, e.values);
+            dropped.push(was_dropped);
+        }
+        assert_eq!(
+            dropped,
+            [true, true, true, false, true, false, false, true, false]
+        );
+    }
 
     #[test]
     fn routine_events_are_counted_but_capped_and_failures_always_kept() {

@@ -5,9 +5,9 @@
 //! record (SIP headers, bodies). SIP blocks open with `Sending Packet -` / `Data Received -` and
 //! close with `End of …`; the block's direction is given to the records inside it.
 
-use super::logs::{emit, naive, uccapilog_stamp, LogOutput, ParseOptions};
-use super::logstream::LineReader;
-use super::markers::{Classifier, Record};
+use super::common::{emit, naive, uccapilog_stamp, LogOutput, ParseOptions};
+use crate::parse::logstream::LineReader;
+use crate::parse::markers::{Classifier, Record};
 use std::io::Read;
 use std::path::Path;
 
@@ -111,8 +111,8 @@ struct ReadStats {
 /// back a used one to refill.
 fn read_records<R: Read>(
     lines: &mut LineReader<R>,
-    tz: super::logs::LogTz,
-    markers: &super::markers::Markers,
+    tz: super::common::LogTz,
+    markers: &crate::parse::markers::Markers,
     put: &mut dyn FnMut(Vec<Record>) -> Put,
 ) -> std::io::Result<ReadStats> {
     let mut st = ReadStats::default();

@@ -3,8 +3,8 @@
 //! Each `<Event>` is one record; one with `<ProcessingErrorData>` is counted as undecoded.
 //! A file cut short keeps every event read before the cut and says where it ended.
 
-use super::logs::{emit, LogOutput, ParseOptions};
-use super::markers::{Classifier, Record};
+use super::common::{emit, LogOutput, ParseOptions};
+use crate::parse::markers::{Classifier, Record};
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
@@ -42,7 +42,7 @@ fn raw<'a>(e: &'a Event<'_>) -> &'a [u8] {
 }
 
 fn attrs(b: &BytesStart<'_>) -> Vec<(String, String)> {
-    super::xml::attributes(b)
+    crate::parse::xml::attributes(b)
         .flatten()
         .map(|a| {
             let k = String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned();
@@ -85,7 +85,7 @@ fn finish(
     ev: Ev,
     c: &mut Classifier<'_>,
     rec: &mut Record,
-    hits: &mut Vec<super::markers::Hit>,
+    hits: &mut Vec<crate::parse::markers::Hit>,
     path: &Path,
     opts: &ParseOptions<'_>,
     out: &mut LogOutput,
@@ -163,7 +163,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     // text between the tags would make a search per text node quadratic).
     let mut user_data = 0usize;
     let mut ev: Option<Ev> = None;
-    let mut pending = super::xml::TextBuf::default();
+    let mut pending = crate::parse::xml::TextBuf::default();
     let mut pending_at = line;
     loop {
         buf.clear();

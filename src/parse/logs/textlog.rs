@@ -5,10 +5,10 @@
 //! The netsh TXT layout used here (`[CPU]PID.TID::date time [provider]message`) is a heuristic
 //! from published samples of ETW text dumps; a real client sample would settle it.
 
-use super::logs::{emit, LogOutput, ParseOptions};
-use super::logstream::LineReader;
-use super::markers::{Classifier, Record};
+use super::common::{emit, LogOutput, ParseOptions};
 use crate::model::SourceKind;
+use crate::parse::logstream::LineReader;
+use crate::parse::markers::{Classifier, Record};
 use chrono::NaiveDateTime;
 use regex::Regex;
 use std::io::Read;

@@ -547,7 +547,7 @@ pub fn raw_line(offset: u64, head: Head, b: &[u8], max_hex: usize) -> String {
         for r in strings.iter().take(16) {
             s.push_str(&format!(
                 " \"{}\"",
-                super::super::text::squash(&r.text, 200)
+                crate::parse::text::squash(&r.text, 200)
             ));
         }
     }

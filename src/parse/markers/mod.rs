@@ -1,15 +1,14 @@
-//! Log markers as data (`assets/markers.toml`, extended by a user file) and the classifier that
+//! Log markers as data (`assets/markers.toml`, extended by a user file: `source::markers`
+//! reads it) and the classifier that
 //! turns log records into [`LogEvent`]s with them.
 
-use crate::model::{EventKind, LogEvent};
-use chrono::{DateTime, FixedOffset};
+use crate::model::EventKind;
 use regex::{Regex, RegexSet};
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::BTreeMap;
 
-pub const BUILTIN: &str = include_str!("../../assets/markers.toml");
+pub const BUILTIN: &str = include_str!("../../../assets/markers.toml");
 
 /// A markers file that cannot be used. Displayed as one line naming the file and line.
 #[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
@@ -159,31 +158,11 @@ impl Markers {
 
     /// The built-in markers, compiled once per process on first use (a scan with no logs, or
     /// a watch that rescans, never pays for it twice).
-    pub fn builtin_shared() -> Result<std::sync::Arc<Markers>, String> {
-        static B: std::sync::OnceLock<Result<std::sync::Arc<Markers>, String>> =
+    pub fn builtin_shared() -> Result<std::sync::Arc<Markers>, MarkerError> {
+        static B: std::sync::OnceLock<Result<std::sync::Arc<Markers>, MarkerError>> =
             std::sync::OnceLock::new();
-        B.get_or_init(|| {
-            Markers::builtin()
-                .map(std::sync::Arc::new)
-                .map_err(|e| e.to_string())
-        })
-        .clone()
-    }
-
-    /// The built-in markers extended by a user file.
-    pub fn with_user_file(path: &Path) -> Result<Markers, MarkerError> {
-        let text = std::fs::read_to_string(path).map_err(|e| MarkerError::File {
-            origin: path.display().to_string(),
-            message: format!(
-                "cannot read markers: {}",
-                crate::source::read::describe_io(&e)
-            ),
-        })?;
-        let origin = path.display().to_string();
-        Markers::build(&[
-            (BUILTIN, "assets/markers.toml (built in)"),
-            (&text, &origin),
-        ])
+        B.get_or_init(|| Markers::builtin().map(std::sync::Arc::new))
+            .clone()
     }
 
     /// Later files extend earlier ones; a marker or context with the same id replaces it.
@@ -283,440 +262,17 @@ impl Markers {
     }
 }
 
-/// Largest record text kept for classification; further lines are counted but not classified.
-pub const RECORD_CAP: usize = 1 << 20;
+mod classify;
+mod record;
+mod sip;
 
-/// One log record, reused between records to spare allocations: a start line, continuation
-/// lines, and what the record header said.
-#[derive(Debug, Default, Clone)]
-pub struct Record {
-    pub line: u64,
-    pub time: Option<DateTime<FixedOffset>>,
-    pub level: Option<String>,
-    /// Thread id (`PID:TID` or the TID), for logs that show one.
-    pub thread: Option<String>,
-    /// SIP block direction this record sits in (`sent` / `received`), when known.
-    pub direction: Option<&'static str>,
-    text: String,
-    spans: Vec<(u64, usize, usize)>,
-    /// Lines not kept because the record passed [`RECORD_CAP`].
-    pub dropped_lines: u64,
-    /// Level and thread strings of the previous record, reused by `set_level`/`set_thread`.
-    spare: (Option<String>, Option<String>),
-    /// The marker literals found in `text` by [`Markers::prescan`], when `prescanned`.
-    scan: super::prefilter::Scan,
-    prescanned: bool,
-}
-
-/// Put `v` in `slot`, reusing the allocation kept in `spare` when there is one.
-fn reuse(slot: &mut Option<String>, spare: &mut Option<String>, v: Option<&str>) {
-    *slot = v.map(|v| match spare.take() {
-        Some(mut s) => {
-            s.clear();
-            s.push_str(v);
-            s
-        }
-        None => v.to_string(),
-    });
-}
-
-impl Record {
-    pub fn clear(&mut self) {
-        self.line = 0;
-        self.time = None;
-        self.prescanned = false;
-        if let Some(s) = self.level.take() {
-            self.spare.0 = Some(s);
-        }
-        if let Some(s) = self.thread.take() {
-            self.spare.1 = Some(s);
-        }
-        self.direction = None;
-        self.text.clear();
-        self.spans.clear();
-        self.dropped_lines = 0;
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
-    /// Empty the record and give back memory a long record left behind (records are reused:
-    /// what a reused record keeps is bounded).
-    pub fn trim_capacity(&mut self) {
-        const KEEP: usize = 4 << 10;
-        self.clear();
-        if self.text.capacity() > KEEP {
-            self.text = String::new();
-        }
-        if self.spans.capacity() > 256 {
-            self.spans = Vec::new();
-        }
-        self.scan.trim(KEEP);
-    }
-
-    /// Set the level, reusing the previous record's allocation.
-    pub fn set_level(&mut self, v: Option<&str>) {
-        reuse(&mut self.level, &mut self.spare.0, v);
-    }
-
-    /// Set the thread, reusing the previous record's allocation.
-    pub fn set_thread(&mut self, v: Option<&str>) {
-        reuse(&mut self.thread, &mut self.spare.1, v);
-    }
-
-    /// Add a line (the first one is the record's message).
-    pub fn push(&mut self, line: u64, s: &str) {
-        self.prescanned = false;
-        if self.text.len() + s.len() > RECORD_CAP {
-            self.dropped_lines += 1;
-            return;
-        }
-        if self.spans.is_empty() {
-            self.line = line;
-        } else {
-            self.text.push('\n');
-        }
-        let start = self.text.len();
-        self.text.push_str(s);
-        self.spans.push((line, start, self.text.len()));
-    }
-
-    pub fn lines(&self) -> impl Iterator<Item = (u64, &str)> {
-        self.spans.iter().map(|&(l, a, b)| (l, &self.text[a..b]))
-    }
-
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-}
-
-/// Context seen recently on a thread, for markers that need one.
-const STICKY_SECS: i64 = 5;
-
-/// Classifies records with a marker set. Keeps per-thread context between records.
-pub struct Classifier<'m> {
-    markers: &'m Markers,
-    sticky: HashMap<String, (i64, Vec<bool>)>,
-    ctx_hits: Vec<bool>,
-    marker_hits: Vec<bool>,
-    /// Context in force for the current record (reused buffer).
-    ctx: Vec<bool>,
-    /// Where the prefilter found literals in the current record.
-    scan: super::prefilter::Scan,
-    /// Off: every record goes through the full `RegexSet` (the reference the prefilter is
-    /// tested against).
-    use_prefilter: bool,
-    /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
-    pub count_only: Vec<EventKind>,
-}
-
-/// SIP headers copied into the values of a SIP start-line event.
-const SIP_HEADERS: &[(&str, &str)] = &[
-    ("from", "from"),
-    ("f", "from"),
-    ("to", "to"),
-    ("t", "to"),
-    ("call-id", "call_id"),
-    ("i", "call_id"),
-    ("cseq", "cseq"),
-    ("user-agent", "user_agent"),
-    ("ms-diagnostics", "ms_diagnostics"),
-    ("content-type", "content_type"),
-    ("c", "content_type"),
-];
-
-/// `status` for `status_2` (regex group names must be unique).
-fn base_name(n: &str) -> &str {
-    match n.rsplit_once('_') {
-        Some((b, d)) if !b.is_empty() && d.chars().all(|c| c.is_ascii_digit()) => b,
-        _ => n,
-    }
-}
-
-/// An event before it is tied to a file and an account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    pub line: u64,
-    pub kind: EventKind,
-    pub marker: String,
-    pub excerpt: String,
-    pub values: BTreeMap<String, String>,
-}
-
-impl Hit {
-    /// A hit that is only counted (its kind is over the cap): no marker, excerpt or values.
-    pub fn count_only(line: u64, kind: EventKind) -> Hit {
-        Hit {
-            line,
-            kind,
-            marker: String::new(),
-            excerpt: String::new(),
-            values: BTreeMap::new(),
-        }
-    }
-
-    pub fn into_event(self, rec: &Record, path: &Path, profile: Option<&String>) -> LogEvent {
-        LogEvent {
-            path: path.to_path_buf(),
-            line: self.line,
-            time: rec.time,
-            level: rec.level.clone(),
-            kind: self.kind,
-            marker: self.marker,
-            account: None,
-            profile: profile.cloned(),
-            excerpt: self.excerpt,
-            values: self.values,
-        }
-    }
-}
-
-impl<'m> Classifier<'m> {
-    pub fn new(markers: &'m Markers) -> Self {
-        Classifier {
-            markers,
-            sticky: HashMap::new(),
-            ctx_hits: vec![false; markers.contexts.len()],
-            marker_hits: vec![false; markers.markers.len()],
-            ctx: Vec::new(),
-            scan: Default::default(),
-            use_prefilter: true,
-            count_only: Vec::new(),
-        }
-    }
-
-    /// Classify one record into hits (appended to `out`).
-    pub fn classify(&mut self, rec: &Record, out: &mut Vec<Hit>) {
-        self.classify_with(rec, out, &|_, _| false);
-    }
-
-    /// Classify one record; `drop(kind, values)` says whether the caller will only count a hit
-    /// (a routine event over its cap). Such hits come out count-only (empty marker) without
-    /// the costly parts (excerpt, SIP headers). `drop` must only look at `status`, `code`,
-    /// `version` and `direction`.
-    pub fn classify_with(
-        &mut self,
-        rec: &Record,
-        out: &mut Vec<Hit>,
-        drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
-    ) {
-        let nm = self.markers.markers.len();
-        self.ctx_hits.iter_mut().for_each(|b| *b = false);
-        self.marker_hits.iter_mut().for_each(|b| *b = false);
-        let mut any = false;
-        let text = rec.text();
-        let pf = &self.markers.prefilter;
-        // The literal scan may have been done already, on the thread that read the record.
-        let scan: &super::prefilter::Scan = if !self.use_prefilter {
-            self.scan.set_fallback();
-            &self.scan
-        } else if rec.prescanned
-            && rec.scan.cand.len() == self.marker_hits.len() + self.ctx_hits.len()
-        {
-            // (Scanned with a marker set of this size: the one this classifier uses, since
-            // `prescan` is only called with it.)
-            &rec.scan
-        } else {
-            pf.scan(text, &mut self.scan);
-            &self.scan
-        };
-        if !scan.fallback {
-            // Contexts exactly; markers only as candidates: their lines are checked below.
-            for j in 0..self.ctx_hits.len() {
-                if scan.cand[nm + j] && self.markers.single[nm + j].is_match(text) {
-                    self.ctx_hits[j] = true;
-                }
-            }
-            for i in 0..nm {
-                if scan.cand[i] {
-                    any = true;
-                    self.marker_hits[i] = true;
-                }
-            }
-        } else if self.markers.set.is_match(text) {
-            for i in self.markers.set.matches(text).iter() {
-                any = true;
-                if i < nm {
-                    self.marker_hits[i] = true;
-                } else {
-                    self.ctx_hits[i - nm] = true;
-                }
-            }
-        }
-        let secs = rec.time.map(|t| t.timestamp());
-        // Remember context per thread; use a recent one when this record has none.
-        self.ctx.clone_from(&self.ctx_hits);
-        if let (Some(th), Some(now)) = (&rec.thread, secs) {
-            if self.ctx.iter().any(|&b| b) {
-                match self.sticky.get_mut(th.as_str()) {
-                    Some(e) => {
-                        e.0 = now;
-                        e.1.clone_from(&self.ctx);
-                    }
-                    None => {
-                        self.sticky.insert(th.clone(), (now, self.ctx.clone()));
-                    }
-                }
-            } else if let Some((t, c)) = self.sticky.get(th.as_str()) {
-                if (0..=STICKY_SECS).contains(&(now - t)) {
-                    self.ctx.clone_from(c);
-                }
-            }
-            if self.sticky.len() > 4096 {
-                self.sticky.retain(|_, (t, _)| now - *t <= STICKY_SECS);
-            }
-        }
-        if !any {
-            return;
-        }
-        let ctx = &self.ctx;
-        let mut lines: Option<Vec<(u64, &str)>> = None;
-        for (mi, m) in self.markers.markers.iter().enumerate() {
-            if !self.marker_hits[mi] {
-                continue;
-            }
-            if self.count_only.contains(&m.kind) {
-                // Over its cap: counted by the caller, not worth extracting.
-                if !scan.fallback && !self.markers.single[mi].is_match(text) {
-                    continue;
-                }
-                if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
-                    continue;
-                }
-                out.push(Hit::count_only(rec.line, m.kind));
-                continue;
-            }
-            if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
-                continue;
-            }
-            if let Some(u) = &m.unless {
-                if u.is_match(text) {
-                    continue;
-                }
-            }
-            let lines = lines.get_or_insert_with(|| rec.lines().collect());
-            let early = !m
-                .extract
-                .iter()
-                .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
-            let always = pf.is_unfiltered(mi);
-            'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
-                let (_, a, b) = rec.spans[k];
-                if !scan.may_match_in(always, mi, a, b) {
-                    continue;
-                }
-                let mut got = false;
-                for caps in m.regex.captures_iter(l).take(if m.repeat { 16 } else { 1 }) {
-                    got = true;
-                    let mut values = m.values.clone();
-                    for (gi, name) in m.regex.capture_names().enumerate() {
-                        let Some(name) = name else { continue };
-                        if let Some(v) = caps.get(gi) {
-                            let v = v.as_str().trim();
-                            if !v.is_empty() && !values.contains_key(base_name(name)) {
-                                values.insert(base_name(name).to_string(), v.to_string());
-                            }
-                        }
-                    }
-                    let sip_dir = matches!(
-                        m.kind,
-                        EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
-                    );
-                    // Derived values and the block direction, then whether the caller will
-                    // only count this hit.
-                    let dropped = |values: &mut BTreeMap<String, String>| {
-                        derive_values(values);
-                        if let (true, Some(d)) = (sip_dir, rec.direction) {
-                            values.insert("direction".into(), d.into());
-                        }
-                        drop(m.kind, values)
-                    };
-                    // Extraction cannot change what `drop` reads when `early`: decide before it.
-                    if early && dropped(&mut values) {
-                        out.push(Hit::count_only(ln, m.kind));
-                        continue;
-                    }
-                    for (k2, re) in &m.extract {
-                        if values.contains_key(k2) {
-                            continue;
-                        }
-                        if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
-                            values.insert(k2.clone(), v.as_str().trim().to_string());
-                        }
-                    }
-                    if !early && dropped(&mut values) {
-                        out.push(Hit::count_only(ln, m.kind));
-                        continue;
-                    }
-                    if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
-                        sip_headers(&lines[k + 1..], &mut values);
-                    }
-                    out.push(Hit {
-                        line: ln,
-                        kind: m.kind,
-                        marker: m.id.clone(),
-                        excerpt: super::text::squash(l, 240),
-                        values,
-                    });
-                }
-                if !m.repeat && got {
-                    break 'lines;
-                }
-            }
-        }
-    }
-}
-
-/// Values that follow from others: the HTTP status inside an HTTP HRESULT (`0x8019xxxx`).
-fn derive_values(values: &mut BTreeMap<String, String>) {
-    if values.contains_key("status") {
-        return;
-    }
-    let Some(code) = values.get("code") else {
-        return;
-    };
-    let c = code.to_ascii_lowercase();
-    if let Some(low) = c.strip_prefix("0x8019") {
-        if let Ok(n) = u32::from_str_radix(low, 16) {
-            if (100..600).contains(&n) {
-                values.insert("status".into(), n.to_string());
-            }
-        }
-    }
-}
-
-/// SIP headers from the lines after a start line, up to the first blank line.
-fn sip_headers(lines: &[(u64, &str)], values: &mut BTreeMap<String, String>) {
-    for &(_, l) in lines.iter().take(64) {
-        let l = l.trim();
-        if l.is_empty() {
-            break;
-        }
-        let Some((name, v)) = l.split_once(':') else {
-            continue;
-        };
-        let name = name.trim();
-        if let Some((_, key)) = SIP_HEADERS
-            .iter()
-            .find(|(h, _)| h.eq_ignore_ascii_case(name))
-        {
-            let v = v.trim();
-            if !values.contains_key(*key) {
-                values.insert(key.to_string(), super::text::squash(v, 300));
-            }
-            if matches!(*key, "from" | "to") {
-                if let Some(a) = super::text::first_address(v) {
-                    values.entry(format!("{key}_address")).or_insert(a);
-                }
-            }
-        }
-    }
-}
+pub use classify::{Classifier, Hit};
+pub use record::{Record, RECORD_CAP};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::DateTime;
 
     fn rec(lines: &[&str]) -> Record {
         let mut r = Record::default();
@@ -939,7 +495,7 @@ mod tests {
         full.use_prefilter = false;
         let mut recs: Vec<Record> = Vec::new();
         for (i, l) in text.lines().enumerate() {
-            match crate::parse::uccapilog::header(l) {
+            match crate::parse::logs::uccapilog::header(l) {
                 Some(h) => {
                     let mut r = Record {
                         time: h.stamp.map(|t| t.and_utc().fixed_offset()),

@@ -6,9 +6,9 @@
 //! `Clock-Time` is read as a FILETIME (100 ns ticks since 1601, UTC) only when the value falls
 //! in a plausible range; that reading is a heuristic and is noted on the source.
 
-use super::logs::{emit, LogOutput, ParseOptions};
-use super::logstream::LineReader;
-use super::markers::{Classifier, Record};
+use super::common::{emit, LogOutput, ParseOptions};
+use crate::parse::logstream::LineReader;
+use crate::parse::markers::{Classifier, Record};
 use chrono::{DateTime, FixedOffset};
 use std::io::Read;
 use std::path::Path;

@@ -25,9 +25,9 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
-use super::logs::{emit, LogOutput, ParseOptions};
-use super::markers::{Classifier, Hit, Record};
+use super::common::{emit, LogOutput, ParseOptions};
 use crate::model::{EtlSummary, EventKind, LogEvent};
+use crate::parse::markers::{Classifier, Hit, Record};
 use container::{Item, Skip};
 use record::{Clock, Head, LogfileHeader};
 use std::collections::BTreeMap;
@@ -244,7 +244,7 @@ impl State<'_, '_> {
         let shown = if lines.is_empty() {
             "(no printable strings)".to_string()
         } else {
-            super::text::squash(&lines.join(" | "), 200)
+            crate::parse::text::squash(&lines.join(" | "), 200)
         };
         let account = match self.opts.accounts {
             [(i, _)] => Some(*i),

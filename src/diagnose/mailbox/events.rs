@@ -1,0 +1,88 @@
+//! Helpers over log events (filled by the log parsers; conventions in `model::event`).
+
+use crate::model::{EventKind, Evidence, LogEvent};
+use std::collections::BTreeMap;
+
+pub(super) fn val<'a>(e: &'a LogEvent, key: &str) -> Option<&'a str> {
+    e.values
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| v.as_str())
+}
+
+pub(super) fn is_failure(e: &LogEvent) -> bool {
+    match e.kind {
+        EventKind::EwsFailure | EventKind::SoapFault => true,
+        EventKind::HttpStatus => val(e, "status")
+            .and_then(|s| s.trim().get(..3)?.parse::<u16>().ok())
+            .is_some_and(|s| s >= 400),
+        _ => false,
+    }
+}
+
+pub(super) fn is_op(e: &LogEvent, op: &str) -> bool {
+    e.kind == EventKind::EwsRequest
+        && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
+}
+
+pub(super) fn is_draft_save(e: &LogEvent) -> bool {
+    is_op(e, "CreateItem")
+        && val(e, "disposition").is_some_and(|d| d.eq_ignore_ascii_case("SaveOnly"))
+        && val(e, "folder").is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
+}
+
+pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
+    Evidence {
+        path: e.path.clone(),
+        line: Some(e.line),
+        time: e.time,
+        excerpt: Some(format!(
+            "{note}: {}",
+            crate::parse::text::squash(&e.excerpt, 160)
+        )),
+    }
+}
+
+/// Drafts the logs show being saved and never sent (no SendItem after them, or a SendItem
+/// followed by a failure), per account index. A CreateItem directly followed by a failure
+/// left no draft and is not counted.
+pub(super) fn unsent_drafts(events: &[LogEvent]) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
+    let mut by_acc: BTreeMap<Option<usize>, Vec<&LogEvent>> = BTreeMap::new();
+    for e in events {
+        by_acc.entry(e.account).or_default().push(e);
+    }
+    let mut out = BTreeMap::new();
+    for (acc, mut evs) in by_acc {
+        evs.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        let mut waiting: std::collections::VecDeque<&LogEvent> = Default::default();
+        let mut stuck: Vec<&LogEvent> = Vec::new();
+        // The last EWS request: (is it a draft save, the save a SendItem consumed).
+        let mut last: Option<(bool, Option<&LogEvent>)> = None;
+        for e in evs {
+            if is_draft_save(e) {
+                waiting.push_back(e);
+                last = Some((true, None));
+            } else if is_op(e, "SendItem") {
+                let consumed = waiting.pop_front();
+                last = Some((false, consumed));
+            } else if e.kind == EventKind::EwsRequest {
+                last = Some((false, None));
+            } else if is_failure(e) {
+                match last.take() {
+                    // The CreateItem itself failed: no draft was left.
+                    Some((true, _)) => {
+                        waiting.pop_back();
+                    }
+                    Some((false, Some(save))) => stuck.push(save),
+                    _ => {}
+                }
+            }
+        }
+        stuck.extend(waiting);
+        stuck.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+        if !stuck.is_empty() {
+            out.insert(acc, stuck);
+        }
+    }
+    out
+}

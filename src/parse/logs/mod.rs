@@ -1,0 +1,102 @@
+//! Trace logs: the dispatcher ([`parse_log`]: sniff the kind, hand the stream to its parser)
+//! over one parser per format. Parsers share only `common` (options, output, record → events);
+//! none of them calls the dispatcher.
+
+pub mod common;
+pub mod etl;
+pub mod textlog;
+pub mod tracerpt_csv;
+pub mod tracerpt_xml;
+pub mod uccapilog;
+
+pub use common::{
+    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,
+};
+
+use crate::model::SourceKind;
+use crate::parse::logstream::{LineReader, Utf8Stream, LINE_CAP};
+use std::io::Read;
+use std::path::Path;
+
+/// The kind of a log from its first decoded text (a few KiB), if recognisable by content.
+pub fn sniff_kind(head: &str) -> Option<SourceKind> {
+    let t = head.trim_start_matches('\u{feff}').trim_start();
+    if (t.starts_with("<?xml") || t.starts_with("<Events"))
+        && (t.contains("<Event ") || t.contains("<Event>"))
+        && (t.contains("schemas.microsoft.com/win/2004/08/events/event") || t.contains("<System>"))
+    {
+        return Some(SourceKind::TracerptXml);
+    }
+    let mut lines = t.lines().filter(|l| !l.trim().is_empty());
+    if let Some(first) = lines.clone().next() {
+        if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
+            return Some(SourceKind::TracerptCsv);
+        }
+    }
+    if lines.clone().take(50).any(uccapilog_stamp) {
+        return Some(SourceKind::Uccapilog);
+    }
+    if lines.any(|l| textlog::netsh_prefix(l).is_some()) {
+        return Some(SourceKind::NetshText);
+    }
+    None
+}
+
+/// The kind of a log from its file name alone.
+pub fn kind_by_name(name: &str) -> Option<SourceKind> {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with(".uccapilog") || n.ends_with(".uccapilog.bak") {
+        return Some(SourceKind::Uccapilog);
+    }
+    if n.ends_with(".etl") {
+        return Some(SourceKind::Etl);
+    }
+    None
+}
+
+/// Parse a log of `kind` from `r` (at most what `r` yields: give it `take(len)` for a file that
+/// is still being written).
+pub fn parse_log(
+    r: impl Read + Send,
+    kind: SourceKind,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> std::io::Result<LogOutput> {
+    if kind == SourceKind::Etl {
+        // Binary: read buffer by buffer, never as text.
+        let mut out = etl::parse(r, path, opts)?;
+        out.kind = Some(kind);
+        note_not_kept(&mut out);
+        return Ok(out);
+    }
+    let stream = Utf8Stream::new(r)?;
+    let encoding = stream.encoding.as_str();
+    let mut out = match kind {
+        SourceKind::TracerptXml => tracerpt_xml::parse(stream, path, opts),
+        _ => {
+            let mut lines = LineReader::new(stream, LINE_CAP);
+            let mut out = match kind {
+                SourceKind::Uccapilog => uccapilog::parse(&mut lines, path, opts)?,
+                SourceKind::TracerptCsv => tracerpt_csv::parse(&mut lines, path, opts)?,
+                _ => textlog::parse(&mut lines, kind, path, opts)?,
+            };
+            out.truncated_lines = lines.truncated;
+            out.lines = lines.line_no;
+            out.growing = lines.last_unterminated && lines.line_no > 0;
+            out
+        }
+    };
+    out.kind = Some(kind);
+    out.encoding = encoding;
+    note_not_kept(&mut out);
+    Ok(out)
+}
+
+fn note_not_kept(out: &mut LogOutput) {
+    if out.not_kept > 0 {
+        let n = out.not_kept;
+        out.note(&format!(
+            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
+        ));
+    }
+}
