@@ -7,6 +7,7 @@ fuzz_target!(|data: &[u8]| {
     let s = String::from_utf8_lossy(data);
     match spoolscope::config::parse(&s) {
         Err(e) => {
+            let e = e.to_string();
             assert!(!e.contains('\n'), "multi-line error: {e:?}");
             if let Some(n) = e
                 .strip_prefix("line ")
