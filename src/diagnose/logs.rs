@@ -225,6 +225,8 @@ fn client_build(m: &Model, out: &mut Vec<Finding>) {
     let g = groups(m, |e| {
         e.kind == EventKind::ClientVersion
             && e.values.get("direction").map(String::as_str) != Some("received")
+            // A server trace shows many clients, never the user's own (see `clients-seen`).
+            && e.values.get("trace").map(String::as_str) != Some("server")
             && e.values
                 .get("version")
                 .and_then(|v| parse_version(v))
