@@ -38,8 +38,7 @@ pub trait RuleFamily: Sync {
 }
 
 /// Every rule family, in evaluation order.
-pub static FAMILIES: &[&dyn RuleFamily] =
-    &[
+pub static FAMILIES: &[&dyn RuleFamily] = &[
     &spool::SpoolRules,
     &logs::LogRules,
     &mailbox::MailboxRules,

@@ -20,8 +20,7 @@ impl RuleFamily for ServerTraceRules {
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let m = ctx.model;
         // address → (user agents, first evidence)
-        let mut seen: BTreeMap<String, (BTreeSet<&str>, &crate::model::LogEvent)> =
-            BTreeMap::new();
+        let mut seen: BTreeMap<String, (BTreeSet<&str>, &crate::model::LogEvent)> = BTreeMap::new();
         for e in m.events.iter().filter(|e| {
             e.kind == EventKind::SipRequest
                 && e.values.get("trace").map(String::as_str) == Some("server")

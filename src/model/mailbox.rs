@@ -296,8 +296,7 @@ impl MailboxFile {
 
     /// Records in the file (items, folders, policy records and EWS error answers).
     pub fn records(&self) -> u64 {
-        (self.items.len() + self.folders.len() + self.policies.len() + self.ews_errors.len())
-            as u64
+        (self.items.len() + self.folders.len() + self.policies.len() + self.ews_errors.len()) as u64
     }
 
     /// Whether the listing covers the Drafts folder.

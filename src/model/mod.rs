@@ -14,7 +14,8 @@ pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
-    parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
+    parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind,
+    PolicyRecord,
 };
 pub use source::{EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
 

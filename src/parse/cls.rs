@@ -212,7 +212,9 @@ pub fn parse<R: Read>(
     out.note("CLS/OCSLogger server trace: events are the server's view of many clients, not this user's client");
     out.note("CLS time stamps carry no zone: read with --log-tz (heuristic)");
     if bad_time {
-        out.note("some record headers have an impossible date or time: kept without a time (bad_times)");
+        out.note(
+            "some record headers have an impossible date or time: kept without a time (bad_times)",
+        );
     }
     Ok(out)
 }
@@ -239,7 +241,8 @@ mod tests {
         assert_eq!(h.function, Some("SIPAdminLog::TraceProtocolRecord"));
         assert!(h.begins);
         assert!(header("[0]06E4.0EB4::01/18/2012-05:00:43.101 no level").is_none());
-        let h = header("TL_WARN(TF_COMPONENT) [0]06E4.0EB4::13/45/2012-05:00:43.101 x").expect("bad date");
+        let h = header("TL_WARN(TF_COMPONENT) [0]06E4.0EB4::13/45/2012-05:00:43.101 x")
+            .expect("bad date");
         assert_eq!(h.time, None);
         assert_eq!(h.component, None);
     }

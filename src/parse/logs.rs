@@ -367,7 +367,11 @@ pub fn sniff_kind(head: &str) -> Option<SourceKind> {
         return Some(SourceKind::Uccapilog);
     }
     // A server CLS / OCSLogger trace (`TL_INFO(…) […]PID.TID::date-time (…)`).
-    if lines.clone().take(50).any(|l| super::cls::header(l).is_some()) {
+    if lines
+        .clone()
+        .take(50)
+        .any(|l| super::cls::header(l).is_some())
+    {
         return Some(SourceKind::Cls);
     }
     if lines.any(|l| super::textlog::netsh_prefix(l).is_some()) {

@@ -327,9 +327,7 @@ fn take_text(
             "Subject" if in_item.len() == 2 => it.subject = Some(v.to_string()),
             "DateTimeCreated" if in_item.len() == 2 => it.created = parse_time(v).map(|t| t.0),
             "DateTimeSent" if in_item.len() == 2 => it.sent = parse_time(v).map(|t| t.0),
-            "DateTimeReceived" if in_item.len() == 2 => {
-                it.received = parse_time(v).map(|t| t.0)
-            }
+            "DateTimeReceived" if in_item.len() == 2 => it.received = parse_time(v).map(|t| t.0),
             // An Exchange-internal X.500 address (routing type `EX`) is not an e-mail address:
             // kept apart; an SMTP address of the same record (e.g. `Sender`) is used instead.
             "EmailAddress" if is_x500(v) => {

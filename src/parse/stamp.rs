@@ -86,7 +86,10 @@ pub fn iso_prefix(s: &str) -> Option<(Stamp, usize)> {
     let mut at = 19;
     let mut nanos = 0u32;
     if b.get(at) == Some(&b'.') || b.get(at) == Some(&b',') {
-        let n = b[at + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let n = b[at + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count();
         if n == 0 {
             return None;
         }

@@ -109,7 +109,13 @@ pub fn parse<R: Read>(
     let mut rec = Record::default();
     let mut hits = Vec::new();
     // Column positions: (Event Name, Clock-Time, TID, Level, Type).
-    type Cols = (usize, Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+    type Cols = (
+        usize,
+        Option<usize>,
+        Option<usize>,
+        Option<usize>,
+        Option<usize>,
+    );
     let mut cols: Option<Cols> = None;
     let mut bad_clock = false;
     let mut float_step: Option<u64> = None;
@@ -141,7 +147,10 @@ pub fn parse<R: Read>(
         }
         rec.clear();
         out.records += 1;
-        let raw = clock.and_then(|i| f.get(i)).map(String::as_str).unwrap_or("");
+        let raw = clock
+            .and_then(|i| f.get(i))
+            .map(String::as_str)
+            .unwrap_or("");
         let read = clock_time(raw);
         rec.time = read.map(|r| r.0);
         let step = read.and_then(|r| r.1);
