@@ -337,13 +337,13 @@ fn take_text(
                 }
             }
             "IsDraft" if in_item.len() == 2 => it.is_draft = crate::model::parse_bool(v),
-            "RoutingType" if v.trim().eq_ignore_ascii_case("EX") => {
-                if (within("From") || within("Sender"))
-                    && it.from.as_deref().is_some_and(|f| !f.contains('@'))
-                {
-                    st.x500 = true;
-                    it.from_x500 = it.from.take();
-                }
+            "RoutingType"
+                if v.trim().eq_ignore_ascii_case("EX")
+                    && (within("From") || within("Sender"))
+                    && it.from.as_deref().is_some_and(|f| !f.contains('@')) =>
+            {
+                st.x500 = true;
+                it.from_x500 = it.from.take();
             }
             "EmailAddress" => {
                 if within("From") {
