@@ -246,4 +246,46 @@ mod tests {
         assert_eq!(h.time, None);
         assert_eq!(h.component, None);
     }
+
+    #[test]
+    fn records_events_and_their_server_values() {
+        let s = "noise before\nTL_ERROR(TF_DIAG) [sfvedge\\sfvedge]0B60.0D6C::03/02/2017-06:30:40.025.00005602 (SIPStack,SIPAdminLog::WriteDiagnosticEvent:SIPAdminLog.cpp(833)) [1] $$begin_record\nSeverity: error\nText: peer certificate mismatch\nResult-Code: 0xc3e93d67 SIPPROXY_E_ROUTING_MSG_CERT_MISMATCH\nDirection: incoming\nStart-Line: OPTIONS sip:edge.fabrikam.com SIP/2.0\nFrom: <sip:edge@fabrikam.com>\nUser-Agent: UCCAPI/4.0.7577.0 OC/4.0.7577.0\n$$end_record\n";
+        let m = crate::parse::markers::Markers::builtin().expect("m");
+        let opts = ParseOptions::utc(&m);
+        let o = crate::parse::logs::parse_log(
+            s.as_bytes(),
+            crate::model::SourceKind::Cls,
+            Path::new("fe.log"),
+            &opts,
+        )
+        .expect("parse");
+        assert_eq!((o.records, o.skipped, o.bad_times), (1, 1, 0));
+        let by = |marker: &str| {
+            o.events
+                .iter()
+                .find(|e| e.marker == marker)
+                .unwrap_or_else(|| panic!("{marker}: {:#?}", o.events))
+        };
+        let rec = by("cls-error-record");
+        assert_eq!((rec.line, rec.level.as_deref()), (2, Some("ERROR")));
+        assert_eq!(rec.values["text"], "peer certificate mismatch");
+        assert_eq!(rec.values["component"], "SIPStack");
+        assert_eq!(rec.values["function"], "SIPAdminLog::WriteDiagnosticEvent");
+        assert_eq!(rec.values["instance"], "sfvedge\\sfvedge");
+        let rc = by("cls-result-code");
+        assert_eq!(rc.line, 5);
+        assert_eq!(rc.values["code"], "0xc3e93d67");
+        assert_eq!(rc.values["reason"], "SIPPROXY_E_ROUTING_MSG_CERT_MISMATCH");
+        let req = by("cls-start-line-request");
+        assert_eq!(req.values["method"], "OPTIONS");
+        assert_eq!(req.values["from_address"], "edge@fabrikam.com");
+        assert_eq!(req.values["server_direction"], "incoming");
+        let v = by("client-version-user-agent");
+        assert_eq!(v.values["trace"], "server");
+        assert!(o.events.iter().all(|e| e.values["trace"] == "server"));
+        assert_eq!(
+            o.first.map(|t| t.to_rfc3339()).as_deref(),
+            Some("2017-03-02T06:30:40.025+00:00")
+        );
+    }
 }

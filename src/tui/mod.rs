@@ -14,6 +14,8 @@ pub mod ui;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_cls;
+#[cfg(test)]
 mod tests_etl;
 
 use crate::cli::{Fatal, Settings, EXIT_OK};
