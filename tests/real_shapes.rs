@@ -490,3 +490,64 @@ fn report_log_file_needs_no_path() {
     assert_eq!(source(&v, "cls_2015.log")["records"], 2);
     assert!(v["ignored"].as_array().expect("ignored").is_empty());
 }
+
+// ---- properties: the new shapes read the same in every encoding, line ending and read size --
+
+#[path = "../fuzz/fuzz_targets/common/mod.rs"]
+mod fuzz_common;
+
+mod properties {
+    use super::{fixture, fuzz_common};
+    use proptest::prelude::*;
+    use spoolscope::model::SourceKind;
+    use spoolscope::parse::logs::LogTz;
+
+    const SHAPES: &[(&str, SourceKind)] = &[
+        ("cls_2015.log", SourceKind::Cls),
+        ("cls_2010.log", SourceKind::Cls),
+        ("single_event.xml", SourceKind::TracerptXml),
+        ("tracerpt_offsets.xml", SourceKind::TracerptXml),
+        ("resaved_index.csv", SourceKind::TracerptCsv),
+        ("zoned.log", SourceKind::TextLog),
+    ];
+
+    fn encode(s: &str, which: u8) -> Vec<u8> {
+        let le: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        match which {
+            0 => s.as_bytes().to_vec(),
+            1 => [&[0xEF, 0xBB, 0xBF][..], s.as_bytes()].concat(),
+            2 => [vec![0xFF, 0xFE], le].concat(),
+            _ => le,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+        /// The fuzz targets' log invariants hold, and a shape gives the same records and events
+        /// in UTF-8 (BOM or not) and UTF-16LE (BOM or not), with LF or CRLF, read whole or in
+        /// pieces of any size.
+        #[test]
+        fn every_new_shape_reads_the_same_whatever_the_encoding(
+            which in 0usize..6,
+            enc in 0u8..4,
+            crlf in any::<bool>(),
+            step in 1usize..40,
+        ) {
+            let (name, kind) = SHAPES[which];
+            let text = std::fs::read_to_string(fixture(name))
+                .expect("fixture")
+                .trim_start_matches('\u{feff}')
+                .replace("\r\n", "\n");
+            let base = fuzz_common::check_log_tz(text.as_bytes(), kind, None, LogTz::Utc, Some(7));
+            prop_assert!(base.records >= 1 && !base.events.is_empty(), "{}", name);
+            prop_assert!(base.first.is_some(), "{}", name);
+            let text = if crlf { text.replace('\n', "\r\n") } else { text };
+            let out = fuzz_common::check_log_tz(&encode(&text, enc), kind, None, LogTz::Utc, Some(step));
+            prop_assert_eq!(out.records, base.records, "{} enc {} crlf {}", name, enc, crlf);
+            prop_assert_eq!(out.bad_times, base.bad_times);
+            prop_assert_eq!((out.first, out.last), (base.first, base.last));
+            prop_assert_eq!(&out.events, &base.events, "{} enc {} crlf {}", name, enc, crlf);
+        }
+    }
+}
