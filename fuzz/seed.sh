@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 demo="$root/assets/demo"
 c="$here/corpus"
-for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan etl; do
+for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan etl cls; do
     mkdir -p "$c/$t"
 done
 
@@ -192,3 +192,16 @@ for f in "$demo"/*; do
     { printf '\000'; cat "$f"; } > "$c/scan/demo-$(basename "$f")"
 done
 echo "seeded: $(find "$c" -type f | wc -l) files in $c"
+
+# Shapes of real files (issue 16): the fixtures of tests/real_shapes.rs, plus UTF-16LE copies.
+real="$root/tests/fixtures/real"
+for f in tracerpt_offsets.xml single_event.xml; do put tracerpt_xml "real-$f" < "$real/$f"; done
+for f in resaved_index.csv resaved_plain.csv; do put tracerpt_csv "real-$f" < "$real/$f"; done
+for f in zoned.log time_only.log; do put textlog "real-$f" < "$real/$f"; done
+for f in cls_2015.log cls_2010.log; do
+    put cls "real-$f" < "$real/$f"
+    cp "$real/$f" "$c/textlog/real-$f"
+done
+for f in ews_finditem_error.xml ews_fault.xml ews_ex_sender.xml; do put mailbox "real-$f" < "$real/$f"; done
+printf 'TL_ERROR(TF_DIAG) [a\\b]1.2::13/45/2017-25:61:99.999.0 ((((x,y::z:f.cpp(1)) $$begin_record\nText: \nResult-Code: 0x\n$$end_record\n' \
+    > "$c/cls/odd-header"

@@ -152,12 +152,37 @@ fn mailbox_on_prem(evs: &[&LogEvent]) -> Option<bool> {
     seen
 }
 
+/// The logs that may not speak for the user's own client: a server `cls` trace, and any log
+/// that is not a UccApilog, not under a user profile and not named like the client's trace
+/// (`*uccapi*`), such as a converted trace collected from elsewhere.
+fn not_client_logs(m: &Model) -> std::collections::BTreeSet<&std::path::Path> {
+    m.sources
+        .iter()
+        .filter(|s| s.log.is_some())
+        .filter(|s| {
+            let named = s
+                .path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().to_ascii_lowercase().contains("uccapi"));
+            let own = s.kind == SourceKind::Uccapilog
+                || named
+                || s.log.as_ref().is_some_and(|l| l.profile.is_some());
+            s.kind == SourceKind::Cls || !own
+        })
+        .map(|s| s.path.as_path())
+        .collect()
+}
+
 fn client_build(m: &Model, out: &mut Vec<Finding>) {
     // The client's own version: from messages it sent, or a version line (not from received
     // messages, whose User-Agent is the peer's or the server's).
+    let others = not_client_logs(m);
     let g = groups(m, |e| {
         e.kind == EventKind::ClientVersion
             && e.values.get("direction").map(String::as_str) != Some("received")
+            // A server trace shows many clients, never the user's own (see `clients-seen`).
+            && e.values.get("trace").map(String::as_str) != Some("server")
+            && !others.contains(e.path.as_path())
             && e.values
                 .get("version")
                 .and_then(|v| parse_version(v))

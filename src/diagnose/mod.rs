@@ -5,9 +5,11 @@
 //! in `assets/rules.toml`.
 
 pub mod correlate;
+mod ews_answer;
 mod logs;
 pub mod mailbox;
 mod remediation;
+mod server_trace;
 mod spool;
 
 pub use remediation::{explanation, remediation, RULE_TEXTS};
@@ -36,8 +38,13 @@ pub trait RuleFamily: Sync {
 }
 
 /// Every rule family, in evaluation order.
-pub static FAMILIES: &[&dyn RuleFamily] =
-    &[&spool::SpoolRules, &logs::LogRules, &mailbox::MailboxRules];
+pub static FAMILIES: &[&dyn RuleFamily] = &[
+    &spool::SpoolRules,
+    &logs::LogRules,
+    &mailbox::MailboxRules,
+    &ews_answer::EwsAnswerRules,
+    &server_trace::ServerTraceRules,
+];
 
 /// Run every rule. Findings come out most severe first, then by account and rule.
 pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {

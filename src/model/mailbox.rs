@@ -22,6 +22,9 @@ pub enum MailboxFileKind {
     CsPolicy,
     /// A plain list of items (Outlook / `Search-Mailbox` style CSV or JSON).
     ItemList,
+    /// An EWS answer that holds only errors (a SOAP fault, or `ResponseClass="Error"` of an
+    /// operation other than FindItem/GetFolder).
+    EwsError,
 }
 
 impl MailboxFileKind {
@@ -32,6 +35,7 @@ impl MailboxFileKind {
             MailboxFileKind::FolderStats => "folder-stats",
             MailboxFileKind::CsPolicy => "cs-policy",
             MailboxFileKind::ItemList => "item-list",
+            MailboxFileKind::EwsError => "ews-error",
         }
     }
 
@@ -43,6 +47,7 @@ impl MailboxFileKind {
             MailboxFileKind::FolderStats => "Get-MailboxFolderStatistics export",
             MailboxFileKind::CsPolicy => "Skype for Business policy export",
             MailboxFileKind::ItemList => "item list export",
+            MailboxFileKind::EwsError => "EWS error answer",
         }
     }
 }
@@ -83,8 +88,16 @@ pub struct MailItem {
     pub created: Option<DateTime<FixedOffset>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<DateTime<FixedOffset>>,
+    /// EWS `DateTimeReceived`, when present.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub received: Option<DateTime<FixedOffset>>,
+    /// The sender's SMTP address, when the record gives one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// The sender as an Exchange-internal X.500 address (`RoutingType` `EX`,
+    /// `/O=…/OU=…/CN=RECIPIENTS/CN=…`): not an e-mail address, kept apart from `from`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub from_x500: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub to: Vec<String>,
     /// The folder the item sits in when the item itself says so (id or name).
@@ -103,6 +116,27 @@ impl MailItem {
     pub fn time(&self) -> Option<DateTime<FixedOffset>> {
         self.created.or(self.sent)
     }
+}
+
+/// An error EWS answered with: a response message with `ResponseClass="Error"`, or a SOAP
+/// fault. Its words are Exchange's own (`MessageText`, `faultstring`), as written in the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EwsError {
+    /// `error` (a response message with `ResponseClass="Error"`) or `soap-fault`.
+    pub class: String,
+    /// `ResponseCode` (for a fault: `detail/ResponseCode`, else the `faultcode`).
+    pub code: String,
+    /// The element that carried it (`FindItemResponseMessage`, `Fault`).
+    pub element: String,
+    /// `MessageText`, else the fault's `faultstring`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// A fault's `faultcode`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub faultcode: Option<String>,
+    /// 1-based line of the element in its file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
 }
 
 /// One folder's statistics.
@@ -219,6 +253,9 @@ pub struct MailboxFile {
     pub folders: Vec<FolderStat>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub policies: Vec<PolicyRecord>,
+    /// Errors EWS answered with (each counts as a record).
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ews_errors: Vec<EwsError>,
     /// Records passed over (unreadable rows, objects without the expected fields).
     pub skipped: u64,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -240,14 +277,15 @@ impl MailboxFile {
             items: Vec::new(),
             folders: Vec::new(),
             policies: Vec::new(),
+            ews_errors: Vec::new(),
             skipped: 0,
             heuristics: Vec::new(),
         }
     }
 
-    /// Records in the file (items, folders and policy records).
+    /// Records in the file (items, folders, policy records and EWS error answers).
     pub fn records(&self) -> u64 {
-        (self.items.len() + self.folders.len() + self.policies.len()) as u64
+        (self.items.len() + self.folders.len() + self.policies.len() + self.ews_errors.len()) as u64
     }
 
     /// Whether the listing covers the Drafts folder.

@@ -16,9 +16,10 @@ pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
-    parse_bool, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind, PolicyRecord,
+    parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind,
+    PolicyRecord,
 };
-pub use source::{DetectedBy, EtlSummary, LogSummary, ScanError, Source, SourceKind};
+pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
@@ -41,6 +42,8 @@ pub struct Model {
     pub log_tz: Option<String>,
     /// Whether the scan looked for trace logs (so their absence means something).
     pub logs_scanned: bool,
+    /// Files found that were not recognised as any evidence (the reports' inventory).
+    pub ignored: Vec<Ignored>,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

@@ -20,6 +20,9 @@ pub enum SourceKind {
     CsPolicy,
     /// A binary Event Trace Log (`.etl`), read natively (see `parse::etl`).
     Etl,
+    /// A Lync / Skype for Business Server CLS or OCSLogger text trace (`TL_…(…) […]PID.TID::`
+    /// records, `$$begin_record … $$end_record`): a server's view, not the user's client.
+    Cls,
 }
 
 impl SourceKind {
@@ -35,6 +38,7 @@ impl SourceKind {
             SourceKind::MailboxFolderStats => "mailbox-folder-stats",
             SourceKind::CsPolicy => "cs-policy",
             SourceKind::Etl => "etl",
+            SourceKind::Cls => "cls",
         }
     }
 }
@@ -247,6 +251,15 @@ impl ScanError {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// A file found under a PATH that was neither read as evidence nor reported as an error: the
+/// inventory's "not recognised" list (`ignored[]` in JSON).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ignored {
+    #[serde(serialize_with = "super::pathser::lossy")]
+    pub path: PathBuf,
+    pub why: String,
 }
 
 #[cfg(test)]

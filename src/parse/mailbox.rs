@@ -20,7 +20,15 @@ pub fn looks_like_ews(text: &str) -> bool {
         && (t.contains("FindItemResponse")
             || t.contains("GetFolderResponse")
             || t.contains("FindItem ")
-            || t.contains("FindItem>"))
+            || t.contains("FindItem>")
+            || is_error_answer(t))
+}
+
+/// An EWS answer holding an error: a response message with `ResponseClass="Error"`, or a SOAP
+/// fault (`<s:Fault>` with a `faultcode`).
+fn is_error_answer(t: &str) -> bool {
+    (t.contains("ResponseMessage") && t.contains("ResponseClass=\"Error\""))
+        || ((t.contains(":Fault>") || t.contains("<Fault>")) && t.contains("faultcode"))
 }
 
 /// What the parse found, before it becomes a [`MailboxFile`].
@@ -38,6 +46,11 @@ struct State {
     find_item: bool,
     get_folder: bool,
     response_codes: Vec<String>,
+    /// Error answers read, and the stack depth of the one being read.
+    errors: Vec<crate::model::EwsError>,
+    error_at: Option<usize>,
+    /// An X.500 (`EX`) address was met where an e-mail address was expected.
+    x500: bool,
 }
 
 /// A parsed EWS response.
@@ -94,7 +107,11 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                 let opens = matches!(ev, Event::Start(_));
                 let name = local(e.name().as_ref());
                 let parent = stack.last().map(String::as_str).unwrap_or_default();
-                if parent == "Items" || parent == "Folders" {
+                let error_start = st.error_at.is_none()
+                    && ((name.ends_with("ResponseMessage")
+                        && attr(e, "ResponseClass").as_deref() == Some("Error"))
+                        || name == "Fault");
+                if parent == "Items" || parent == "Folders" || error_start {
                     // Line of this start tag: the last '<' before the reader's position.
                     let after = (reader.buffer_position() as usize).min(bytes.len());
                     let start = memchr::memrchr(b'<', &bytes[..after]).unwrap_or(0);
@@ -125,6 +142,19 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                         }
                     }
                     _ => {}
+                }
+                if error_start && opens {
+                    st.error_at = Some(stack.len());
+                    st.errors.push(crate::model::EwsError {
+                        class: if name == "Fault" {
+                            "soap-fault".into()
+                        } else {
+                            "error".into()
+                        },
+                        element: name.clone(),
+                        line: Some(line),
+                        ..Default::default()
+                    });
                 }
                 if item_at.is_none() && folder_at.is_none() && parent == "Items" && opens {
                     item_at = Some(stack.len());
@@ -168,6 +198,9 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
                 if folder_at.is_some_and(|d| stack.len() <= d) {
                     folder_at = None;
                 }
+                if st.error_at.is_some_and(|d| stack.len() <= d) {
+                    st.error_at = None;
+                }
             }
             Event::Eof => {
                 if !stack.is_empty() {
@@ -181,10 +214,20 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
             _ => {}
         }
     }
-    if !st.find_item && !st.get_folder {
+    for e in &mut st.errors {
+        if e.code.is_empty() {
+            // A fault without `detail/ResponseCode`: its faultcode, without the prefix.
+            let fc = e.faultcode.as_deref().unwrap_or_default();
+            e.code = fc.rsplit(':').next().unwrap_or(fc).to_string();
+        }
+        if e.code.is_empty() {
+            e.code = "(no ResponseCode)".into();
+        }
+    }
+    if !st.find_item && !st.get_folder && st.errors.is_empty() {
         return Ok(None);
     }
-    if cut.is_some() && st.items.is_empty() && st.folders.is_empty() {
+    if cut.is_some() && st.items.is_empty() && st.folders.is_empty() && st.errors.is_empty() {
         return Err(format!(
             "looks like an EWS {} response but no record could be read: {}",
             if st.find_item {
@@ -197,13 +240,19 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
     }
     let kind = if st.find_item {
         MailboxFileKind::FindItem
-    } else {
+    } else if st.get_folder {
         MailboxFileKind::GetFolder
+    } else {
+        MailboxFileKind::EwsError
     };
     let mut f = MailboxFile::new(path, kind, ExportFormat::Xml);
     for c in st.response_codes.iter().filter(|c| *c != "NoError") {
         f.heuristics.push(format!("ews-response-code-{c}"));
     }
+    if st.x500 {
+        f.heuristics.push("ex-x500-address-not-smtp".into());
+    }
+    f.ews_errors = std::mem::take(&mut st.errors);
     if cut.is_some() {
         f.heuristics.push("xml-cut-short".into());
         f.skipped += 1;
@@ -247,6 +296,18 @@ fn take_text(
     }
     let name = stack.last().map(String::as_str).unwrap_or_default();
     let under = |n: &str| stack.iter().any(|s| s == n);
+    if let Some(d) = st.error_at {
+        if let Some(e) = st.errors.last_mut() {
+            let inner = stack.len() > d;
+            match name {
+                "ResponseCode" if inner && e.code.is_empty() => e.code = v.to_string(),
+                "MessageText" if inner => e.message = Some(v.to_string()),
+                "faultcode" if inner => e.faultcode = Some(v.to_string()),
+                "faultstring" if inner && e.message.is_none() => e.message = Some(v.to_string()),
+                _ => {}
+            }
+        }
+    }
     if name == "ResponseCode" {
         st.response_codes.push(v.to_string());
         return;
@@ -266,7 +327,24 @@ fn take_text(
             "Subject" if in_item.len() == 2 => it.subject = Some(v.to_string()),
             "DateTimeCreated" if in_item.len() == 2 => it.created = parse_time(v).map(|t| t.0),
             "DateTimeSent" if in_item.len() == 2 => it.sent = parse_time(v).map(|t| t.0),
+            "DateTimeReceived" if in_item.len() == 2 => it.received = parse_time(v).map(|t| t.0),
+            // An Exchange-internal X.500 address (routing type `EX`) is not an e-mail address:
+            // kept apart; an SMTP address of the same record (e.g. `Sender`) is used instead.
+            "EmailAddress" if is_x500(v) => {
+                st.x500 = true;
+                if within("From") || (within("Sender") && it.from_x500.is_none()) {
+                    it.from_x500 = Some(v.to_string());
+                }
+            }
             "IsDraft" if in_item.len() == 2 => it.is_draft = crate::model::parse_bool(v),
+            "RoutingType"
+                if v.trim().eq_ignore_ascii_case("EX")
+                    && (within("From") || within("Sender"))
+                    && it.from.as_deref().is_some_and(|f| !f.contains('@')) =>
+            {
+                st.x500 = true;
+                it.from_x500 = it.from.take();
+            }
             "EmailAddress" => {
                 if within("From") {
                     it.from = Some(v.to_string());
@@ -293,6 +371,12 @@ fn take_text(
             _ => {}
         }
     }
+}
+
+/// An X.500 distinguished name as Exchange writes internal (`EX`) addresses: `/O=…/OU=…/CN=…`.
+fn is_x500(v: &str) -> bool {
+    let t = v.trim();
+    t.len() > 3 && t.as_bytes()[0] == b'/' && t[1..].to_ascii_lowercase().starts_with("o=")
 }
 
 /// Decide which folder a listing covers, and say how.

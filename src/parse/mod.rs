@@ -10,5 +10,6 @@ pub mod prefilter;
 pub mod psexport;
 pub mod rfc2047;
 pub mod spool;
+pub mod stamp;
 pub mod text;
 pub mod xml;

@@ -36,6 +36,8 @@ pub struct JsonReport<'a> {
     /// How zone-less log timestamps were read, when logs were read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub log_time_zone: Option<&'a str>,
+    /// Files found but not recognised as any evidence (`path`, `why`).
+    pub ignored: &'a [crate::model::Ignored],
 }
 
 #[derive(Serialize)]
@@ -197,6 +199,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         errors: &m.errors,
         mailbox: &m.mailbox,
         log_time_zone: m.log_tz.as_deref(),
+        ignored: &m.ignored,
     }
 }
 

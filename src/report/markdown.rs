@@ -202,6 +202,13 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    writeln!(w)?;
+    writeln!(w, "## Inventory")?;
+    writeln!(w)?;
+    writeln!(w, "- {}", md(&super::inventory::read_line(m)))?;
+    if let Some(l) = super::inventory::ignored_line(m, code) {
+        writeln!(w, "- {l}")?;
+    }
     Ok(())
 }
 

@@ -1,5 +1,6 @@
 //! Views that print: one file per format. They only render what the pipeline produced.
 
+pub mod inventory;
 pub mod json;
 pub mod markdown;
 pub mod ndjson;

@@ -243,6 +243,13 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             o.line(&format!("  {}: {}", e.path.to_string_lossy(), e.message))?;
         }
     }
+    o.nl()?;
+    o.styled(Style::Bold, "inventory")?;
+    o.nl()?;
+    o.line(&format!("  {}", super::inventory::read_line(m)))?;
+    if let Some(l) = super::inventory::ignored_line(m, |n| n.to_string()) {
+        o.line(&format!("  {l} (JSON: ignored[])"))?;
+    }
     if !r.opts.show_content {
         o.nl()?;
         o.styled(

@@ -360,6 +360,18 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
         for p in &out.problems {
             model.errors.push(ScanError::new(&f.path, p.clone()));
         }
+        if f.detected_by == crate::model::DetectedBy::Flag && out.records == 0 {
+            // Named by the engineer: an empty result is an error, never a silent nothing.
+            model.errors.push(ScanError::new(
+                &f.path,
+                format!(
+                    "--log: no record read as {}: expected {}",
+                    f.kind.as_str(),
+                    crate::parse::logs::expected_records(f.kind)
+                ),
+            ));
+            continue;
+        }
         let events = out.counts.clone();
         let account = match candidates.as_slice() {
             [(i, _)] => Some(model.accounts[*i].address.clone()),

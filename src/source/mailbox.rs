@@ -102,6 +102,17 @@ fn read_one_unguarded(
         psexport::parse_export(path, &decoded.text)
     };
     match parsed {
+        Ok(Some(f)) if explicit && f.records() == 0 => {
+            errors.push(ScanError::new(
+                path,
+                format!(
+                    "--mailbox: read as {} but it holds no record (expected items, folders, \
+                     policy records or an EWS error answer)",
+                    f.kind.label()
+                ),
+            ));
+            None
+        }
         Ok(Some(mut f)) => {
             f.encoding = Some(decoded.encoding);
             f.heuristics.extend(decoded.heuristics);
@@ -163,7 +174,9 @@ pub fn collect(model: &mut Model, others: &[OtherFile], explicit: &[PathBuf]) {
     }
     for f in &files {
         let kind = match f.kind {
-            MailboxFileKind::FindItem | MailboxFileKind::ItemList => SourceKind::MailboxItems,
+            MailboxFileKind::FindItem | MailboxFileKind::ItemList | MailboxFileKind::EwsError => {
+                SourceKind::MailboxItems
+            }
             MailboxFileKind::FolderStats | MailboxFileKind::GetFolder => {
                 SourceKind::MailboxFolderStats
             }

@@ -1,6 +1,7 @@
 //! Everything that touches the disk: discovery, bounded reading, path handling.
 
 pub mod discover;
+pub mod inventory;
 pub mod lineindex;
 pub mod logs;
 pub mod mailbox;

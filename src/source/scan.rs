@@ -71,11 +71,29 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
                 || model.errors.iter().any(|e| &e.path == *p)
         })
         .count();
+    named_files_without_records(&mut model, roots);
+    model.ignored = super::inventory::ignored(&model, &d.other_files);
     log_decisions(&model, roots.len(), roots_ok);
     Scan {
         model,
         other_files: d.other_files,
         roots_ok,
+    }
+}
+
+/// A PATH that is a file and gave no record is an error naming it (never a silent nothing).
+fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
+    for r in roots.iter().filter(|r| r.is_file()) {
+        let read = model.sources.iter().any(|s| &s.path == r && s.records > 0);
+        let said = model.errors.iter().any(|e| &e.path == r);
+        if !read && !said {
+            model.errors.push(ScanError::new(
+                r,
+                "named as a PATH but no record was read from it: expected a trace log \
+                 (UccApilog, tracerpt XML/CSV, CLS/OCSLogger or netsh text, .etl) or mailbox \
+                 evidence (an EWS answer, a PowerShell export)",
+            ));
+        }
     }
 }
 

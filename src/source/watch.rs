@@ -420,6 +420,7 @@ fn is_log_kind(k: SourceKind) -> bool {
             | SourceKind::NetshText
             | SourceKind::TextLog
             | SourceKind::Etl
+            | SourceKind::Cls
     )
 }
 

@@ -9,7 +9,7 @@
 //!   without BOM), with CRLF or LF, and it does give events (the CSV leg parses rows).
 
 #[path = "../../fuzz/fuzz_targets/common/mod.rs"]
-mod fuzz_common;
+pub(crate) mod fuzz_common;
 
 use proptest::prelude::*;
 use spoolscope::model::{LogEvent, SourceKind};

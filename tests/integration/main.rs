@@ -23,6 +23,7 @@ mod profiles_and_paths;
 mod properties;
 mod readme_behaviours;
 mod readonly_terminal;
+mod real_shapes;
 mod report_cli;
 mod time_budget;
 mod unicode_names;

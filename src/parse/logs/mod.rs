@@ -2,6 +2,7 @@
 //! over one parser per format. Parsers share only `common` (options, output, record → events);
 //! none of them calls the dispatcher.
 
+pub mod cls;
 pub mod common;
 pub mod etl;
 pub mod textlog;
@@ -27,19 +28,48 @@ pub fn sniff_kind(head: &str) -> Option<SourceKind> {
     {
         return Some(SourceKind::TracerptXml);
     }
+    // One event quoted alone (no `<Events>` wrapper), as documentation and blogs show it.
+    if t.starts_with("<Event ") && t.contains("schemas.microsoft.com/win/2004/08/events/event") {
+        return Some(SourceKind::TracerptXml);
+    }
     let mut lines = t.lines().filter(|l| !l.trim().is_empty());
     if let Some(first) = lines.clone().next() {
         if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
             return Some(SourceKind::TracerptCsv);
         }
     }
+    // A re-saved CSV: the header may have a BOM, a leading column, or follow a title line.
+    if lines
+        .clone()
+        .take(5)
+        .any(|l| l.contains("Clock-Time") && tracerpt_csv::is_header(l))
+    {
+        return Some(SourceKind::TracerptCsv);
+    }
     if lines.clone().take(50).any(uccapilog_stamp) {
         return Some(SourceKind::Uccapilog);
+    }
+    // A server CLS / OCSLogger trace (`TL_INFO(…) […]PID.TID::date-time (…)`).
+    if lines.clone().take(50).any(|l| cls::header(l).is_some()) {
+        return Some(SourceKind::Cls);
     }
     if lines.any(|l| textlog::netsh_prefix(l).is_some()) {
         return Some(SourceKind::NetshText);
     }
     None
+}
+
+/// What a record of `kind` looks like, for the error on a named log that gave none.
+pub fn expected_records(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Uccapilog => "lines starting MM/DD/YYYY|HH:MM:SS.mmm",
+        SourceKind::TracerptXml => "<Event> elements",
+        SourceKind::TracerptCsv => "rows under an 'Event Name, …, Clock-Time' header",
+        SourceKind::NetshText => "lines starting [CPU]PID.TID::date time",
+        SourceKind::Etl => "ETW buffers",
+        SourceKind::Cls => "TL_…(…) […]PID.TID::date-time (…) $$begin_record … $$end_record records",
+        _ => "lines starting with a date and time (e.g. 2026-03-02 09:41:00; a time alone is not enough; see --log-time-format)",
+    }
 }
 
 /// The kind of a log from its file name alone.
@@ -78,6 +108,7 @@ pub fn parse_log(
             let mut out = match kind {
                 SourceKind::Uccapilog => uccapilog::parse(&mut lines, path, opts)?,
                 SourceKind::TracerptCsv => tracerpt_csv::parse(&mut lines, path, opts)?,
+                SourceKind::Cls => cls::parse(&mut lines, path, opts)?,
                 _ => textlog::parse(&mut lines, kind, path, opts)?,
             };
             out.truncated_lines = lines.truncated;

@@ -9,7 +9,11 @@ use super::common::{emit, LogOutput, ParseOptions};
 use crate::model::SourceKind;
 use crate::parse::logstream::LineReader;
 use crate::parse::markers::{Classifier, Record};
-use chrono::NaiveDateTime;
+use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+
+/// Said on a log whose time stamps carry their own zone.
+pub const ZONED: &str =
+    "time stamps with a zone (Z, +01:00, -0700) kept as written; --log-tz applies only to stamps without one";
 use regex::Regex;
 use std::io::Read;
 use std::path::Path;
@@ -53,11 +57,22 @@ pub fn netsh_prefix(l: &str) -> Option<(Option<&str>, String, &str)> {
 
 /// Parse a timestamp at the start of `s` with one of `formats`; returns it and the rest.
 pub fn leading_time(s: &str, formats: &[&str]) -> Option<(NaiveDateTime, String)> {
+    leading_stamp(s, formats).map(|(t, _, rest)| (t, rest))
+}
+
+/// Like [`leading_time`], with the zone written right after the time (`Z`, `+01:00`, `-0700`),
+/// when there is one: such a stamp is an instant, `--log-tz` does not apply to it.
+pub fn leading_stamp(
+    s: &str,
+    formats: &[&str],
+) -> Option<(NaiveDateTime, Option<FixedOffset>, String)> {
     // netsh writes U+200E (left-to-right marks) inside dates.
     let clean: String = s.chars().take(64).filter(|&c| c != '\u{200e}').collect();
     let head = clean.trim_start_matches('[');
     for f in formats {
         if let Ok((t, rest)) = NaiveDateTime::parse_and_remainder(head, f) {
+            let zone = crate::parse::stamp::zone_prefix(rest);
+            let rest = &rest[zone.map_or(0, |z| z.1)..];
             let used = clean.len() - rest.len();
             // Map back to the original string: skip as many non-LRM chars as were used.
             let mut n = used;
@@ -76,7 +91,7 @@ pub fn leading_time(s: &str, formats: &[&str]) -> Option<(NaiveDateTime, String)
                 .trim_start_matches(['\u{200e}', ']'])
                 .trim_start()
                 .to_string();
-            return Some((t, rest));
+            return Some((t, zone.map(|z| z.0), rest));
         }
     }
     None
@@ -108,18 +123,24 @@ pub fn parse<R: Read>(
         };
         let start =
             if thread.is_some() || kind == SourceKind::TextLog || kind == SourceKind::NetshText {
-                leading_time(body, formats)
+                leading_stamp(body, formats)
             } else {
                 None
             };
         match start {
-            Some((t, message)) => {
+            Some((t, zone, message)) => {
                 if !rec.is_empty() {
                     emit(&mut c, &rec, &mut hits, path, opts, &mut out);
                 }
                 rec.clear();
                 out.records += 1;
-                rec.time = opts.tz.resolve(t);
+                rec.time = match zone {
+                    Some(z) => {
+                        out.note(ZONED);
+                        z.from_local_datetime(&t).single()
+                    }
+                    None => opts.tz.resolve(t),
+                };
                 out.see_time(rec.time);
                 rec.thread = thread;
                 rec.level = level;

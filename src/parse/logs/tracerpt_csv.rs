@@ -31,15 +31,72 @@ pub fn filetime(ticks: u64) -> Option<DateTime<FixedOffset>> {
     .map(|d| d.fixed_offset())
 }
 
-fn fields(l: &str) -> Vec<&str> {
-    l.split(',')
-        .map(|f| {
-            let f = f.trim();
-            f.strip_prefix('"')
-                .and_then(|x| x.strip_suffix('"'))
-                .unwrap_or(f)
-        })
-        .collect()
+/// The fields of one row: comma-separated, each trimmed, a quoted field may hold commas and
+/// doubled quotes (a spreadsheet re-saving the file quotes fields that way).
+fn fields(l: &str) -> Vec<String> {
+    let l = l.trim_start_matches('\u{feff}');
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = l.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '"' if cur.trim().is_empty() => {
+                cur.clear();
+                quoted = true;
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut cur).trim().to_string()),
+            c => cur.push(c),
+        }
+    }
+    out.push(cur.trim().to_string());
+    out
+}
+
+/// Whether a row is tracerpt's CSV header: it names both `Event Name` and `Clock-Time`, in
+/// any column (a spreadsheet may have added an `Index` column before them).
+pub fn is_header(l: &str) -> bool {
+    let f = fields(l);
+    let has = |n: &str| f.iter().any(|x| x.eq_ignore_ascii_case(n));
+    has("Event Name") && has("Clock-Time")
+}
+
+/// The label of a `Clock-Time` read from floating-point notation.
+pub const FLOAT_CLOCK: &str = "clock-time-float-precision";
+
+/// A `Clock-Time` value: integer FILETIME ticks, or the same number in floating-point notation
+/// (`1.3312743573048245e+17`, as a spreadsheet re-saves it: its last digits are lost). Returns
+/// the time and, for a float, the ticks its written digits can be off by.
+fn clock_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<u64>)> {
+    if let Ok(n) = v.parse::<u64>() {
+        return filetime(n).map(|t| (t, None));
+    }
+    if !v.contains(['.', 'e', 'E']) {
+        return None;
+    }
+    let x: f64 = v.parse().ok()?;
+    if !x.is_finite() || x < FT_2000 as f64 || x >= FT_2100 as f64 {
+        return None;
+    }
+    // Significant digits written, and the decimal exponent: the last written digit's weight.
+    let lower = v.to_ascii_lowercase();
+    let (mant, exp) = match lower.split_once('e') {
+        Some((m, e)) => (m, e.parse::<i32>().ok()?),
+        None => (lower.as_str(), 0),
+    };
+    let frac = mant.split_once('.').map_or("", |(_, f)| f);
+    let weight = exp - frac.len() as i32;
+    let step = if weight > 0 {
+        10u64.checked_pow(weight as u32)?
+    } else {
+        1
+    };
+    filetime(x.round() as u64).map(|t| (t, Some(step)))
 }
 
 pub fn parse<R: Read>(
@@ -51,56 +108,88 @@ pub fn parse<R: Read>(
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();
-    // Column positions: (Clock-Time, TID, Level, Type).
-    type Cols = (Option<usize>, Option<usize>, Option<usize>, Option<usize>);
+    // Column positions: (Event Name, Clock-Time, TID, Level, Type).
+    type Cols = (
+        usize,
+        Option<usize>,
+        Option<usize>,
+        Option<usize>,
+        Option<usize>,
+    );
     let mut cols: Option<Cols> = None;
     let mut bad_clock = false;
+    let mut float_step: Option<u64> = None;
     while let Some((no, l)) = lines.next_line()? {
         if l.trim().is_empty() {
             continue;
         }
         let f = fields(l);
-        let Some((clock, tid, level, typ)) = cols else {
-            if f.first()
-                .is_some_and(|x| x.trim_start_matches('\u{feff}') == "Event Name")
-            {
+        let Some((name, clock, tid, level, typ)) = cols else {
+            if is_header(l) {
                 let at = |n: &str| f.iter().position(|x| x.eq_ignore_ascii_case(n));
-                cols = Some((at("Clock-Time"), at("TID"), at("Level"), at("Type")));
+                cols = Some((
+                    at("Event Name").unwrap_or(0),
+                    at("Clock-Time"),
+                    at("TID"),
+                    at("Level"),
+                    at("Type"),
+                ));
             } else {
                 out.skipped += 1;
             }
             continue;
         };
-        if f.first() == Some(&"EventTrace") && f.get(1) == Some(&"Header") {
+        if f.get(name).map(String::as_str) == Some("EventTrace")
+            && f.get(name + 1).map(String::as_str) == Some("Header")
+        {
             out.skipped += 1;
             continue;
         }
         rec.clear();
         out.records += 1;
-        rec.time = clock
+        let raw = clock
             .and_then(|i| f.get(i))
-            .and_then(|v| v.parse::<u64>().ok())
-            .and_then(filetime);
-        if rec.time.is_none() {
+            .map(String::as_str)
+            .unwrap_or("");
+        let read = clock_time(raw);
+        rec.time = read.map(|r| r.0);
+        let step = read.and_then(|r| r.1);
+        if let Some(s) = step {
+            float_step = Some(float_step.map_or(s, |m| m.max(s)));
+        }
+        if rec.time.is_none() && !raw.is_empty() {
             bad_clock = true;
+            out.bad_times += 1;
         }
         out.see_time(rec.time);
-        rec.thread = tid.and_then(|i| f.get(i)).map(|s| s.to_string());
+        rec.thread = tid.and_then(|i| f.get(i)).cloned();
         rec.level = typ
             .and_then(|i| f.get(i))
             .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic()))
             .or_else(|| level.and_then(|i| f.get(i)))
             .map(|s| s.to_ascii_uppercase());
         rec.push(no, l);
+        let before = out.events.len();
         emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+        if step.is_some() {
+            for e in &mut out.events[before..] {
+                e.values.insert("time_precision".into(), FLOAT_CLOCK.into());
+            }
+        }
     }
     out.note("Clock-Time read as FILETIME (UTC) when plausible (heuristic)");
+    if let Some(step) = float_step {
+        out.note(&format!(
+            "{FLOAT_CLOCK}: Clock-Time written in floating-point notation (a spreadsheet re-saved the file): its last digits are lost, times are exact to about {} µs",
+            (step / 10).max(1)
+        ));
+    }
     if bad_clock {
-        out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time");
+        out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time (counted in bad_times)");
     }
     if cols.is_none() {
         out.problems
-            .push("no 'Event Name, Type, …' header row found".into());
+            .push("no 'Event Name, …, Clock-Time, …' header row found".into());
     }
     Ok(out)
 }

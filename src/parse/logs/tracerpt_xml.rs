@@ -5,7 +5,7 @@
 
 use super::common::{emit, LogOutput, ParseOptions};
 use crate::parse::markers::{Classifier, Record};
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
+use chrono::{DateTime, FixedOffset};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
 use std::path::Path;
@@ -72,13 +72,8 @@ fn level_word(l: &str) -> Option<String> {
 
 /// `TimeCreated/@SystemTime`: with its offset when it has one, else in the log zone.
 pub fn system_time(s: &str, opts: &ParseOptions<'_>) -> Option<DateTime<FixedOffset>> {
-    let s = s.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
-        return Some(t);
-    }
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .and_then(|t| opts.tz.resolve(t))
+    // `±HHMM` (no colon) and nine fraction digits are what tracerpt writes: see `stamp`.
+    crate::parse::stamp::iso(s)?.instant(|t| opts.tz.resolve(t))
 }
 
 fn finish(

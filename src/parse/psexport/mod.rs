@@ -315,6 +315,7 @@ fn classify(
                 folder: r.get(FOLDER_KEYS).map(str::to_string),
                 is_draft: r.get(&["isdraft"]).and_then(crate::model::parse_bool),
                 line: r.line,
+                ..MailItem::default()
             });
         }
         if guessed_zone {

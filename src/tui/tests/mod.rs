@@ -6,6 +6,7 @@
 //! shared fixtures (a three-account model, key helpers, the screen as text) live here.
 
 mod chrome;
+mod cls;
 mod etl;
 mod findings;
 mod log;
