@@ -14,3 +14,24 @@ fn psexport_refusal_with_multiline_column_names_is_one_line() {
     assert!(!e.contains('\n') && !e.contains('\r'), "multi-line: {e:?}");
     assert!(e.contains("no subject column"), "{e}");
 }
+
+/// `etl`: a binary trace numbers its records as its "lines", so the text-log bound (no more lines
+/// than `\n` bytes + 1) does not apply to it; the shared invariants once asserted it anyway.
+#[test]
+fn etl_records_are_not_bounded_by_newline_bytes() {
+    // The fuzz target also reads its input behind a valid header buffer, as here.
+    let data = spoolscope::parse::etl::synth::around(include_bytes!(
+        "../fuzz_regressions/etl-lines-are-records.bin"
+    ));
+    let data = data.as_slice();
+    let whole = crate::log_properties::fuzz_common::check_log_tz(
+        data,
+        spoolscope::model::SourceKind::Etl,
+        None,
+        spoolscope::parse::logs::LogTz::Utc,
+        Some(7),
+    );
+    let newlines = data.iter().filter(|&&b| b == b'\n').count() as u64;
+    assert!(whole.records > 0, "the input holds records");
+    assert!(whole.lines > newlines + 1, "the case the old bound refused");
+}
