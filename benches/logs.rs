@@ -2,8 +2,15 @@
 //! temporary folder, then time (1) a plain pass that only counts lines and (2) the real parse +
 //! classification, over the same file in the same run. Prints MB/s, the ratio, and peak memory
 //! (VmHWM from /proc/self/status, Linux only). Run with `cargo bench --bench logs`.
+//!
+//! Then, for each generator profile (routine and failure-dense, same size), it runs the shipped
+//! `spoolscope report --format json FILE` and, when `lnav` is installed (with the UccApilog format
+//! file from `shared/peers/` in `~/.lnav/formats/installed/`), `lnav -n -c ';SELECT count(*) FROM
+//! uccapilog' FILE` on the same file, each under `/usr/bin/time` (wall time and the child's peak
+//! RSS, which GNU time takes from `wait4`/getrusage), and prints the ratio.
+//! SPOOLSCOPE_BENCH_SKIP_INPROC=1 skips (1) and (2).
 
-use spoolscope::corpus;
+use spoolscope::corpus::{self, Profile};
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, ParseOptions};
 use spoolscope::parse::markers::Markers;
@@ -29,11 +36,125 @@ fn cpu_secs() -> Option<f64> {
     Some(ticks as f64 / 100.0)
 }
 
+/// Wall seconds and peak RSS (KiB) of one child process, from GNU time's `%e %M`.
+fn timed(cmd: &str, args: &[&std::ffi::OsStr]) -> Option<(f64, u64, bool)> {
+    let out = std::process::Command::new("/usr/bin/time")
+        .arg("-f")
+        .arg("@@ %e %M")
+        .arg(cmd)
+        .args(args)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .ok()?;
+    let err = String::from_utf8_lossy(&out.stderr);
+    let l = err.lines().rev().find(|l| l.starts_with("@@ "))?;
+    let mut f = l[3..].split_whitespace();
+    let wall: f64 = f.next()?.parse().ok()?;
+    let rss: u64 = f.next()?.parse().ok()?;
+    // spoolscope exits 1 when it has findings; 2 and up is a failure.
+    let ok = out.status.code().is_some_and(|c| c <= 1);
+    Some((wall, rss, ok))
+}
+
+fn generate(
+    path: &std::path::Path,
+    mb: u64,
+    profile: Profile,
+) -> Result<corpus::CorpusStats, Box<dyn std::error::Error>> {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .ok_or("date")?;
+    let mut w = BufWriter::with_capacity(1 << 20, File::create(path)?);
+    let s = corpus::write_uccapilog_profile(&mut w, 42, mb << 20, start, profile)?;
+    w.flush()?;
+    Ok(s)
+}
+
+/// `report --format json` against lnav, per profile, on the same file in the same run.
+fn versus_lnav(mb: u64) -> Result<(), Box<dyn std::error::Error>> {
+    let bin = env!("CARGO_BIN_EXE_spoolscope");
+    let lnav = ["/usr/bin/lnav", "/usr/local/bin/lnav"]
+        .into_iter()
+        .find(|p| std::path::Path::new(p).exists());
+    if !std::path::Path::new("/usr/bin/time").exists() {
+        println!("report vs lnav  : skipped (no /usr/bin/time)");
+        return Ok(());
+    }
+    for (name, profile) in [
+        ("routine", Profile::Routine),
+        ("failure-dense", Profile::FailureDense),
+    ] {
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("Lync-UccApi-0.UccApilog");
+        let st = generate(&path, mb, profile)?;
+        let size = st.bytes as f64 / (1u64 << 20) as f64;
+        let file = path.as_os_str();
+        let json = std::ffi::OsStr::new("json");
+        let args = [
+            std::ffi::OsStr::new("report"),
+            std::ffi::OsStr::new("--format"),
+            json,
+            file,
+        ];
+        let Some((sw, srss, ok)) = timed(bin, &args) else {
+            println!("{name:<14}: report could not be timed");
+            continue;
+        };
+        if !ok {
+            return Err(format!("{name}: spoolscope report failed").into());
+        }
+        println!(
+            "{name:<14}: {size:.0} MiB ({} records, {} EWS 401, {} SIP 480, {} policy bodies)",
+            st.records, st.ews_401, st.sip_480, st.policy_records
+        );
+        println!(
+            "  spoolscope report --format json: {sw:6.2} s  peak RSS {:6.1} MiB",
+            srss as f64 / 1024.0
+        );
+        match lnav {
+            Some(l) => {
+                let q = std::ffi::OsStr::new(";SELECT count(*) FROM uccapilog");
+                let args = [
+                    std::ffi::OsStr::new("-n"),
+                    std::ffi::OsStr::new("-c"),
+                    q,
+                    file,
+                ];
+                match timed(l, &args) {
+                    Some((lw, lrss, _)) => {
+                        println!(
+                            "  lnav -n (count query)          : {lw:6.2} s  peak RSS {:6.1} MiB",
+                            lrss as f64 / 1024.0
+                        );
+                        println!(
+                            "  ratio: spoolscope is {:.2}x faster than lnav (target >= 4x), RSS {:.2}x lnav's",
+                            lw / sw.max(0.01),
+                            srss as f64 / lrss.max(1) as f64
+                        );
+                    }
+                    None => println!("  lnav could not be timed"),
+                }
+            }
+            None => println!("  lnav not installed: no ratio"),
+        }
+    }
+    Ok(())
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mb: u64 = std::env::var("SPOOLSCOPE_BENCH_MB")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(200);
+    if std::env::var_os("SPOOLSCOPE_BENCH_SKIP_INPROC").is_none() {
+        in_process(mb)?;
+    }
+    versus_lnav(mb)
+}
+
+/// (1) and (2): the in-process parse against a plain line count.
+fn in_process(mb: u64) -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::tempdir()?;
     // SPOOLSCOPE_BENCH_LOG=<file> times an existing log (e.g. from `spoolscope-gen log`) instead
     // of generating one, which keeps the generator out of a profile.
@@ -41,16 +162,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(p) => (std::path::PathBuf::from(p), None),
         None => {
             let path = dir.path().join("Lync-UccApi-0.UccApilog");
-            let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-                .ok_or("date")?;
             let t = Instant::now();
-            let stats = {
-                let mut w = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-                let s = corpus::write_uccapilog(&mut w, 42, mb << 20, start)?;
-                w.flush()?;
-                s
-            };
+            let stats = generate(&path, mb, Profile::Routine)?;
             println!(
                 "generated {:.1} MiB, {} lines, {} records in {:.1} s",
                 stats.bytes as f64 / (1u64 << 20) as f64,

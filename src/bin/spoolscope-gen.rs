@@ -29,6 +29,10 @@ enum GenWhat {
         mb: u64,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// The mix: `routine` (few failures) or `failure-dense` (1 in 50 records an EWS 401,
+        /// 1 in 7 a SIP 480 block, 1 in 7 a provisioning body with policy values).
+        #[arg(long, default_value = "routine", value_parser = ["routine", "failure-dense"])]
+        profile: String,
     },
 }
 
@@ -51,13 +55,29 @@ fn run(what: &GenWhat) -> Result<(), String> {
             .map_err(|e| io(dir, e))?;
             println!("{}: {n} spooled files in {users} profiles", dir.display());
         }
-        GenWhat::Log { file, mb, seed } => {
+        GenWhat::Log {
+            file,
+            mb,
+            seed,
+            profile,
+        } => {
+            let profile = if profile == "failure-dense" {
+                spoolscope::corpus::Profile::FailureDense
+            } else {
+                spoolscope::corpus::Profile::Routine
+            };
             let f = std::fs::File::create(file).map_err(|e| io(file, e))?;
             let mut w = std::io::BufWriter::new(f);
             let start = (Utc::now() - chrono::Duration::hours(6)).naive_local();
-            let st = spoolscope::corpus::write_uccapilog(&mut w, *seed, mb << 20, start)
-                .and_then(|st| w.flush().map(|_| st))
-                .map_err(|e| io(file, e))?;
+            let st = spoolscope::corpus::write_uccapilog_profile(
+                &mut w,
+                *seed,
+                mb << 20,
+                start,
+                profile,
+            )
+            .and_then(|st| w.flush().map(|_| st))
+            .map_err(|e| io(file, e))?;
             println!(
                 "{}: {} bytes, {} records",
                 file.display(),
