@@ -24,6 +24,7 @@ pub fn item_excerpt(item: &Item) -> String {
 
 fn item_evidence(item: &Item) -> Evidence {
     Evidence {
+        link: None,
         path: item.path.clone(),
         line: None,
         time: item.modified.map(|m| m.fixed_offset()),
@@ -86,6 +87,7 @@ impl RuleFamily for SpoolRules {
                     match unreadable.iter_mut().find(|ev| ev.path == e.path) {
                         Some(ev) => ev.excerpt = Some(e.message.clone()),
                         None => unreadable.push(Evidence {
+                            link: None,
                             excerpt: Some(e.message.clone()),
                             ..Evidence::file(&e.path)
                         }),
