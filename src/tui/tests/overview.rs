@@ -151,7 +151,7 @@ fn item_detail_80x24_and_reveal() {
         .filter(|l| l.as_bytes().first().is_some_and(u8::is_ascii_digit))
         .collect();
     assert_eq!(related.len(), 3, "{s}");
-    assert!(!s.contains("spooler retry in 120 s"), "{s}");
+    assert!(!s.contains("SIP 480 from rlee"), "{s}");
     // The pending item at 48 s has none of them (its window holds no event).
     code(&mut a, KeyCode::Esc);
     a.popup = Popup::Item {
