@@ -314,3 +314,31 @@ fn walk_back<'m>(
         chain.add(e, link, w);
     }
 }
+
+/// The root cause the chains of `items` share, in words ("all 5 items: EWS failure 401 after
+/// the recipient was offline"), when every one has an offline answer for a recipient followed
+/// by the same first EWS failure. `None` when any item lacks that chain or they differ.
+pub fn shared_cause(related: &BTreeMap<PathBuf, Vec<Evidence>>, items: &[&Item]) -> Option<String> {
+    let label = |e: &Evidence| {
+        let x = e.excerpt.as_deref().unwrap_or("");
+        x.split_once(": ").map_or(x, |(l, _)| l).to_string()
+    };
+    let cause = |it: &Item| -> Option<String> {
+        let chain = related.get(&it.path)?;
+        let off = chain
+            .iter()
+            .position(|e| e.link == Some(Link::SameRecipient) && label(e).ends_with("(offline)"))?;
+        let fail = chain[off..]
+            .iter()
+            .find(|e| label(e).starts_with("EWS failure"))?;
+        Some(format!("{} after the recipient was offline", label(fail)))
+    };
+    let first = cause(items.first()?)?;
+    items[1..]
+        .iter()
+        .all(|it| cause(it).as_ref() == Some(&first))
+        .then(|| match items.len() {
+            1 => format!("the item: {first}"),
+            n => format!("all {n} items: {first}"),
+        })
+}

@@ -63,11 +63,14 @@ impl RuleFamily for SpoolRules {
                     Severity::Warning
                 };
                 let n = stuck.len();
-                let title = format!(
+                let mut title = format!(
                     "{n} item{} stuck in the History Spooler, oldest {}",
                     if n == 1 { "" } else { "s" },
                     human(oldest)
                 );
+                if let Some(c) = super::correlate::shared_cause(&ctx.model.related, &stuck) {
+                    title.push_str(&format!(" — {c}"));
+                }
                 let mut f = finding("spool-stuck", sev, Some(acc), title);
                 f.evidence = stuck.iter().map(|i| item_evidence(i)).collect();
                 out.push(f);

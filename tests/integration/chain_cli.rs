@@ -83,6 +83,21 @@ fn bobs_item_carries_the_480_and_both_401s_with_reasons() {
     sorted.sort();
     assert_eq!(lines, sorted);
 
+    // The spool-stuck finding names the chain's root cause.
+    let stuck = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "spool-stuck")
+        .expect("spool-stuck");
+    assert!(
+        stuck["title"]
+            .as_str()
+            .expect("title")
+            .ends_with("the item: EWS failure 401 after the recipient was offline"),
+        "{stuck}"
+    );
+
     // A horizon shorter than the distance to the 480 loses it (and the dialog).
     let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC", "--lookback", "5m"]);
     let rel = v["items"][0]["related"]
