@@ -67,6 +67,7 @@ pub struct FileConfig {
     pub log_tz: Option<String>,
     pub markers: Option<PathBuf>,
     pub window: Option<String>,
+    pub lookback: Option<String>,
 }
 
 /// A template with every key, commented, for `--print-config-template`.
@@ -134,8 +135,11 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones.
 # markers = 'C:\spoolscope\my-markers.toml'
 
-# Window around an item's write time in which log events count as related.
+# Window around the write time of an item without recipients in which log events count as related.
 # window = "5m"
+
+# How far back from an item's write time its chain (offline answer, EWS failures) is looked for.
+# lookback = "30m"
 "#;
 
 /// Why a config file cannot be used: one line naming the file (and the line, when known).
@@ -183,6 +187,7 @@ fn parse_text(text: &str) -> Result<FileConfig, String> {
         ("stuck_after", &c.stuck_after),
         ("poll", &c.poll),
         ("window", &c.window),
+        ("lookback", &c.lookback),
     ];
     for (key, v) in durations {
         if let Some(v) = v {

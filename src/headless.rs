@@ -188,7 +188,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             ) {
                 None => {}
                 Some(Refresh::Merged(r)) => {
-                    pipeline::merge_logs(&mut scan.model, *r, settings.scan.window)
+                    pipeline::merge_logs(&mut scan.model, *r, pipeline::horizon(&settings.scan))
                 }
                 Some(Refresh::Rescanned(s)) => {
                     scan = *s;

@@ -2,6 +2,7 @@
 //! live view and `watch` share when files change. A scan alone returns the model as read;
 //! everything that judges it happens here.
 
+use crate::diagnose::correlate::Horizon;
 use crate::diagnose::{self, Context};
 use crate::model::{Finding, Model};
 use crate::settings::Settings;
@@ -10,7 +11,6 @@ use crate::source::watch::{self, LogReload};
 use crate::source::ScanConfig;
 use chrono::{DateTime, Utc};
 use std::path::PathBuf;
-use std::time::Duration;
 
 /// This machine and user, as reports and `watch` lines name them.
 pub fn origin() -> crate::report::ndjson::Origin {
@@ -20,16 +20,25 @@ pub fn origin() -> crate::report::ndjson::Origin {
     }
 }
 
-/// Relate log events to spooled items (within `window`, default 5 minutes).
-pub fn correlate(model: &mut Model, window: Option<Duration>) {
-    let window = window.unwrap_or(diagnose::correlate::DEFAULT_WINDOW);
-    model.related = diagnose::correlate::correlate(model, window);
+/// Relate log events to spooled items: each item's chain (`--lookback`, default 30 minutes),
+/// or its `--window` (default 5 minutes) when it has no recipients.
+pub fn correlate(model: &mut Model, horizon: Horizon) {
+    model.related = diagnose::correlate::correlate(model, horizon);
+}
+
+/// How far correlation looks, from the scan settings.
+pub fn horizon(config: &ScanConfig) -> Horizon {
+    let d = Horizon::default();
+    Horizon {
+        window: config.window.unwrap_or(d.window),
+        lookback: config.lookback.unwrap_or(d.lookback),
+    }
 }
 
 /// Scan `roots` and correlate: the model every view starts from.
 pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     let mut s = crate::source::scan::scan(roots, config);
-    correlate(&mut s.model, config.window);
+    correlate(&mut s.model, horizon(config));
     s
 }
 
@@ -85,9 +94,9 @@ pub fn refresh(
 }
 
 /// Put re-read logs into the model and correlate again.
-pub fn merge_logs(model: &mut Model, r: LogReload, window: Option<Duration>) {
+pub fn merge_logs(model: &mut Model, r: LogReload, horizon: Horizon) {
     watch::merge_logs(model, r);
-    correlate(model, window);
+    correlate(model, horizon);
 }
 
 #[cfg(test)]
@@ -132,7 +141,7 @@ mod tests {
         let cfg = ScanConfig::default();
         assert!(refresh(&s.model, &roots, &cfg, false, &[]).is_none());
         match refresh(&s.model, &roots, &cfg, false, std::slice::from_ref(&log)) {
-            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, cfg.window),
+            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, horizon(&cfg)),
             other => panic!("a log alone is re-read alone, got {other:?}"),
         }
         let fresh = scan(&roots, &cfg).model;

@@ -245,9 +245,15 @@ pub struct ScanOpts {
     #[arg(long, value_name = "FILE")]
     pub markers: Option<PathBuf>,
 
-    /// Window around an item's write time in which log events count as related [default: 5m].
+    /// Window around the write time of an item without recipients in which log events count
+    /// as related [default: 5m].
     #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
     pub window: Option<Duration>,
+
+    /// How far back from an item's write time its chain (offline answer, EWS failures,
+    /// retries) is looked for [default: 30m].
+    #[arg(long, value_name = "DURATION", value_parser = crate::duration::parse)]
+    pub lookback: Option<Duration>,
 
     /// Append a timestamped log of what the scan, the parsers and the watcher decided to FILE
     /// (for support; never inside a scanned folder).

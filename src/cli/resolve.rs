@@ -52,6 +52,12 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         "window",
         crate::duration::parse,
     )?;
+    let lookback = layer(
+        opts.lookback,
+        file.lookback.as_deref(),
+        "lookback",
+        crate::duration::parse,
+    )?;
     // A user file is checked now (a bad one stops the run); the built-in set is compiled only
     // when a log is found.
     let markers = match opts.markers.as_ref().or(file.markers.as_ref()) {
@@ -69,6 +75,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         log_tz,
         markers,
         window,
+        lookback,
         mailbox_files: Vec::new(),
     })
 }

@@ -31,6 +31,7 @@ pub fn parse_version(s: &str) -> Option<[u32; 4]> {
 
 pub(super) fn evidence(e: &LogEvent) -> Evidence {
     Evidence {
+        link: None,
         path: e.path.clone(),
         line: Some(e.line),
         time: e.time,

@@ -24,6 +24,7 @@ pub fn item_excerpt(item: &Item) -> String {
 
 fn item_evidence(item: &Item) -> Evidence {
     Evidence {
+        link: None,
         path: item.path.clone(),
         line: None,
         time: item.modified.map(|m| m.fixed_offset()),
@@ -62,11 +63,14 @@ impl RuleFamily for SpoolRules {
                     Severity::Warning
                 };
                 let n = stuck.len();
-                let title = format!(
+                let mut title = format!(
                     "{n} item{} stuck in the History Spooler, oldest {}",
                     if n == 1 { "" } else { "s" },
                     human(oldest)
                 );
+                if let Some(c) = super::correlate::shared_cause(&ctx.model.related, &stuck) {
+                    title.push_str(&format!(" — {c}"));
+                }
                 let mut f = finding("spool-stuck", sev, Some(acc), title);
                 f.evidence = stuck.iter().map(|i| item_evidence(i)).collect();
                 out.push(f);
@@ -86,6 +90,7 @@ impl RuleFamily for SpoolRules {
                     match unreadable.iter_mut().find(|ev| ev.path == e.path) {
                         Some(ev) => ev.excerpt = Some(e.message.clone()),
                         None => unreadable.push(Evidence {
+                            link: None,
                             excerpt: Some(e.message.clone()),
                             ..Evidence::file(&e.path)
                         }),

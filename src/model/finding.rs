@@ -41,6 +41,37 @@ pub struct Evidence {
     pub time: Option<DateTime<FixedOffset>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excerpt: Option<String>,
+    /// Why a log event is tied to an item (the item's chain, `related[].link` in JSON);
+    /// `None` for the evidence of findings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<Link>,
+}
+
+/// Why correlation tied a log event to a spooled item. The JSON words are part of the schema.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Link {
+    /// The event names one of the item's recipients (a SIP answer for them, an EWS request
+    /// naming their address or mailbox).
+    #[serde(rename = "same recipient")]
+    SameRecipient,
+    /// The event belongs to the SIP dialog (Call-ID) of a linked recipient answer.
+    #[serde(rename = "same Call-ID")]
+    SameCallId,
+    /// Only time ties it: same account, inside the chain's span (or, for an item without
+    /// recipients, inside `--window` of its write time). Heuristic.
+    #[serde(rename = "time window")]
+    TimeWindow,
+}
+
+impl Link {
+    /// The words shown on screen and in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::SameRecipient => "same recipient",
+            Link::SameCallId => "same Call-ID",
+            Link::TimeWindow => "time window",
+        }
+    }
 }
 
 impl Evidence {
@@ -50,6 +81,7 @@ impl Evidence {
             line: None,
             time: None,
             excerpt: None,
+            link: None,
         }
     }
 }

@@ -13,7 +13,7 @@ pub mod update;
 
 pub use account::{Account, ClientGen};
 pub use event::{EventKind, LogEvent};
-pub use finding::{Evidence, Finding, Severity};
+pub use finding::{Evidence, Finding, Link, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
     parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind,

@@ -234,18 +234,13 @@ fn related(
         writeln!(w, "{}:", code(&sanitize::truncate(&it.name(), 60)))?;
         writeln!(w)?;
         for e in m.related.get(&it.path).into_iter().flatten() {
-            let mut loc = e.path.to_string_lossy().into_owned();
-            if let Some(l) = e.line {
-                loc.push_str(&format!(":{l}"));
-            }
-            write!(w, "- {}", code(&loc))?;
-            if let Some(t) = e.time {
-                write!(w, " at {}", t.format("%Y-%m-%d %H:%M:%S"))?;
-            }
-            if let Some(x) = &e.excerpt {
-                write!(w, " — {}", md(&sanitize::truncate(x, 160)))?;
-            }
-            writeln!(w)?;
+            let file = e
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let line = super::chain_line(e, it.modified, &file);
+            writeln!(w, "- {}", md(&sanitize::truncate(&line, 240)))?;
         }
     }
     Ok(())

@@ -83,3 +83,51 @@ impl Report<'_> {
         )
     }
 }
+
+/// One link of an item's chain as a line: time relative to the item's write time
+/// (`−8m59s`), what happened, where (`file:line`), and why it was linked.
+pub fn chain_line(
+    e: &crate::model::Evidence,
+    written: Option<chrono::DateTime<chrono::Utc>>,
+    file: &str,
+) -> String {
+    let rel = match (e.time, written) {
+        (Some(t), Some(w)) => relative(t.with_timezone(&chrono::Utc) - w),
+        _ => "      ?".into(),
+    };
+    let mut s = format!("{rel:>7}  {}", e.excerpt.as_deref().unwrap_or(""));
+    s.push_str(&format!(" · {file}"));
+    if let Some(l) = e.line {
+        s.push_str(&format!(":{l}"));
+    }
+    if let Some(k) = e.link {
+        s.push_str(&format!(" [{}]", k.as_str()));
+    }
+    s
+}
+
+/// A signed duration as `−8m59s`, `+12s`, `−1h02m`.
+pub fn relative(d: chrono::Duration) -> String {
+    let sign = if d < chrono::Duration::zero() {
+        '\u{2212}'
+    } else {
+        '+'
+    };
+    let s = d.num_seconds().unsigned_abs();
+    match s {
+        0..=59 => format!("{sign}{s}s"),
+        60..=3599 => format!("{sign}{}m{:02}s", s / 60, s % 60),
+        _ => format!("{sign}{}h{:02}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod chain_tests {
+    #[test]
+    fn relative_times_read_like_a_clock() {
+        let r = |s| super::relative(chrono::Duration::seconds(s));
+        assert_eq!(r(-539), "\u{2212}8m59s");
+        assert_eq!(r(12), "+12s");
+        assert_eq!(r(-3720), "\u{2212}1h02m");
+    }
+}

@@ -214,7 +214,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 }
             }
             if state == ItemState::Stuck {
-                write_related(&mut o, m.related.get(&it.path), acc.dir.parent())?;
+                write_related(&mut o, m.related.get(&it.path), it, acc.dir.parent())?;
             }
         }
         for f in r.findings.iter().filter(|f| scope::belongs(f, acc)) {
@@ -262,28 +262,25 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
 }
 
 /// Related log events shown under a stuck item.
-pub const RELATED_SHOWN: usize = 6;
+pub const RELATED_SHOWN: usize = 12;
 
 /// The log evidence near a stuck item's write time.
 fn write_related(
     o: &mut Out<'_>,
     related: Option<&Vec<crate::model::Evidence>>,
+    item: &crate::model::Item,
     base: Option<&Path>,
 ) -> io::Result<()> {
     let Some(rel) = related else { return Ok(()) };
+    o.styled(
+        Style::Dim,
+        "             chain (relative to the write time)",
+    )?;
+    o.nl()?;
     for e in rel.iter().take(RELATED_SHOWN) {
-        o.styled(Style::Dim, "             related  ")?;
-        o.text(&short_path(&e.path, base))?;
-        if let Some(l) = e.line {
-            o.text(&format!(":{l}"))?;
-        }
-        if let Some(t) = e.time {
-            o.text(&format!("  {}", t.format("%H:%M:%S")))?;
-        }
-        if let Some(x) = &e.excerpt {
-            o.text("  ")?;
-            o.text(&sanitize::cell(x, 120))?;
-        }
+        o.styled(Style::Dim, "             ")?;
+        let line = super::chain_line(e, item.modified, &short_path(&e.path, base));
+        o.text(&sanitize::cell(&line, 200))?;
         o.nl()?;
     }
     if rel.len() > RELATED_SHOWN {

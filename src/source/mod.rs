@@ -31,6 +31,8 @@ pub struct ScanConfig {
     pub markers: Option<std::sync::Arc<crate::parse::markers::Markers>>,
     /// Correlation window around an item's write time (`--window`); `None` = 5 minutes.
     pub window: Option<std::time::Duration>,
+    /// How far back an item's chain is walked (`--lookback`); `None` = 30 minutes.
+    pub lookback: Option<std::time::Duration>,
 }
 
 /// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).

@@ -42,7 +42,7 @@ pub enum SourceEvent {
     /// Only the changed log files were re-read: merge them (correlation window given).
     LogsMerged(
         Box<crate::source::watch::LogReload>,
-        Option<std::time::Duration>,
+        crate::diagnose::correlate::Horizon,
     ),
     Watching {
         mode: WatchMode,

@@ -141,9 +141,11 @@ fn spawn_log_reload(
     };
     std::thread::spawn(move || {
         let ev = match pipeline::refresh(&light, &roots, &config, false, &changed) {
-            Some(Refresh::Merged(r)) => SourceEvent::LogsMerged(r, config.window),
+            Some(Refresh::Merged(r)) => {
+                SourceEvent::LogsMerged(r, crate::pipeline::horizon(&config))
+            }
             Some(Refresh::Rescanned(s)) => SourceEvent::LogsReloaded(s),
-            None => SourceEvent::LogsMerged(Box::default(), config.window),
+            None => SourceEvent::LogsMerged(Box::default(), crate::pipeline::horizon(&config)),
         };
         busy.store(false, Ordering::Relaxed);
         let _ = tx.send(Event::Source(ev));

@@ -223,7 +223,7 @@ fn a_folder_scan_reads_the_etl_in_tracing_and_its_strings_become_evidence() {
     let rel = item["related"].as_array().expect("related");
     assert!(
         rel.iter().any(|r| r["excerpt"].as_str().is_some_and(|x| x
-            .starts_with("recipient offline (SIP 480 for bob@contoso.com): SIP/2.0 480")
+            .starts_with("SIP 480 from bob@contoso.com (offline): SIP/2.0 480")
             && x.ends_with(LABEL))),
         "{rel:#?}"
     );

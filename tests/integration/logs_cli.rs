@@ -280,7 +280,7 @@ fn collected_tracing_folder_sources_and_findings() {
     assert!(item["related"][p480]["excerpt"]
         .as_str()
         .expect("x")
-        .starts_with("recipient offline (SIP 480 for rlee@contoso.com)"));
+        .starts_with("SIP 480 from rlee@contoso.com (offline)"));
     assert!(v["log_time_zone"].as_str().expect("tz").contains("UTC"));
 }
 
@@ -350,7 +350,7 @@ fn text_and_markdown_reports_show_related_evidence_and_logs() {
             .expect("run");
         let s = String::from_utf8_lossy(&out.stdout);
         assert!(
-            s.contains("recipient offline (SIP 480 for rlee@contoso.com)"),
+            s.contains("SIP 480 from rlee@contoso.com (offline)"),
             "{fmt}: {s}"
         );
         assert!(s.contains("Lync-UccApi-0.UccApilog:17"), "{fmt}: {s}");
@@ -360,15 +360,19 @@ fn text_and_markdown_reports_show_related_evidence_and_logs() {
 }
 
 #[test]
-fn window_narrows_related_events() {
+fn lookback_and_window_narrow_related_events() {
     let dir = tempfile::tempdir().expect("tempdir");
     build(dir.path(), false);
-    let (v, _, _) = report_json(&[dir.path()], &["--log-tz", "UTC", "--window", "0s"]);
-    assert!(
-        v["items"][0].get("related").is_none(),
-        "{:#}",
-        v["items"][0]
+    let (v, _, _) = report_json(
+        &[dir.path()],
+        &["--log-tz", "UTC", "--window", "0s", "--lookback", "0s"],
     );
+    // The 480 before the write time (13:50:00Z) is out of reach; what follows shortly stays.
+    let rel = v["items"][0]["related"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(rel.iter().all(|e| e["line"] != 9), "no 480: {rel:#?}");
 }
 
 #[test]

@@ -8,6 +8,7 @@
 mod common;
 
 mod bundle_fleet;
+mod chain_cli;
 mod conventions_cli;
 mod discovery_properties;
 mod etl_cli;

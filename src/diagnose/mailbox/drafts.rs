@@ -223,6 +223,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             files.push(l.path.clone());
             let n_im = im.iter().filter(|(src, _)| src.path == l.path).count();
             f.evidence.push(Evidence {
+                link: None,
                 excerpt: Some(format!(
                     "{} ({}) of {} (folder from {}): {} items, {} offline-IM; owner from {}",
                     l.kind.label(),
@@ -243,6 +244,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             files.push(st.path.clone());
             let d = st.drafts_stat();
             f.evidence.push(Evidence {
+                link: None,
                 line: d.and_then(|d| d.line),
                 excerpt: Some(format!(
                     "{} ({}): Drafts {} items{}; owner from {}",
@@ -281,6 +283,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
             f.evidence.push(Evidence {
+                link: None,
                 path: src.path.clone(),
                 line: it.line,
                 time: it.time(),

@@ -33,6 +33,7 @@ pub(super) fn is_draft_save(e: &LogEvent) -> bool {
 
 pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
     Evidence {
+        link: None,
         path: e.path.clone(),
         line: Some(e.line),
         time: e.time,

@@ -84,6 +84,7 @@ pub(super) fn federated(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             );
             if !ext.is_empty() {
                 ev.push(Evidence {
+                    link: None,
                     path: it.path.clone(),
                     line: None,
                     time: it.modified.map(|t| t.fixed_offset()),

@@ -18,6 +18,7 @@ pub(super) fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     {
         for p in &file.policies {
             let ev = |key: &str, v: &str| Evidence {
+                link: None,
                 path: file.path.clone(),
                 line: p.line,
                 time: None,

@@ -97,6 +97,7 @@ fn export_asks_format_then_path() {
 fn exported_report_keeps_hidden_content_hidden() {
     let mut a = app();
     a.findings[0].evidence.push(crate::model::Evidence {
+        link: None,
         path: PathBuf::from("Lync-UccApi-0.UccApilog"),
         line: Some(901),
         time: None,

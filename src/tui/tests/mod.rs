@@ -221,8 +221,7 @@ fn model() -> Model {
         ),
     ];
     // As a scan leaves it: the log evidence near each item's write time.
-    m.related =
-        crate::diagnose::correlate::correlate(&m, crate::diagnose::correlate::DEFAULT_WINDOW);
+    m.related = crate::diagnose::correlate::correlate(&m, Default::default());
     m
 }
 

@@ -146,7 +146,10 @@ fn run(poll: Option<Duration>) {
     let r = watch::reload_changed_logs(&a.model, &Default::default(), std::slice::from_ref(&log))
         .expect("a changed log alone is re-read");
     assert_eq!(r.paths, vec![log.clone()]);
-    a.update(Event::Source(SourceEvent::LogsMerged(Box::new(r), None)));
+    a.update(Event::Source(SourceEvent::LogsMerged(
+        Box::new(r),
+        Default::default(),
+    )));
     assert!(
         a.model
             .events

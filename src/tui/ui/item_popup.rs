@@ -161,20 +161,40 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     if related.is_empty() {
         v.push(dim_line("none in the loaded logs", t));
     }
-    for e in related {
+    // The chain as a small vertical timeline: time, what happened, file:line and why linked.
+    for (i, e) in related.iter().enumerate() {
         let time = e
             .time
             .map(|t| t.format("%H:%M:%S").to_string())
             .unwrap_or_else(|| "--:--:--".into());
+        let stem = if i + 1 == related.len() { "└" } else { "├" };
         v.extend(wrap_indented(
-            vec![Span::styled(format!("{time} "), t.dim)],
-            9,
+            vec![Span::styled(format!("{time} {stem} "), t.dim)],
+            11,
             vec![(
                 shown_excerpt(e.excerpt.as_deref().unwrap_or(""), app.reveal),
                 t.base,
             )],
             width,
         ));
+        let file = e
+            .path
+            .file_name()
+            .map(|n| safe(&n.to_string_lossy()))
+            .unwrap_or_default();
+        let mut at = format!(
+            "{}{}",
+            " ".repeat(9),
+            if i + 1 == related.len() { "  " } else { "│ " }
+        );
+        at.push_str(&file);
+        if let Some(l) = e.line {
+            at.push_str(&format!(":{l}"));
+        }
+        if let Some(k) = e.link {
+            at.push_str(&format!(" · {}", k.as_str()));
+        }
+        v.push(dim_line(&at, t));
     }
     v
 }
