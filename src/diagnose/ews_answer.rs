@@ -71,6 +71,7 @@ impl RuleFamily for EwsAnswerRules {
                     line: e.line,
                     time: None,
                     excerpt: Some(describe(e)),
+                    link: None,
                 })
                 .collect();
             out.push(fi);

@@ -66,6 +66,7 @@ impl RuleFamily for ServerTraceRules {
                 line: Some(first.line),
                 time: first.time,
                 excerpt: Some(first.excerpt.clone()),
+                link: None,
             });
             out.push(f);
         }
