@@ -35,3 +35,22 @@ fn etl_records_are_not_bounded_by_newline_bytes() {
     assert!(whole.records > 0, "the input holds records");
     assert!(whole.lines > newlines + 1, "the case the old bound refused");
 }
+
+/// `etl`: a TraceLogging provider name holding a `\r` reached an event's excerpt, which must be
+/// one line (found by the 30-minute run of the `etl` target).
+#[test]
+fn etl_provider_name_with_a_carriage_return_stays_one_line() {
+    let raw = include_bytes!("../fuzz_regressions/etl-provider-name-with-cr.bin");
+    for data in [raw.to_vec(), spoolscope::parse::etl::synth::around(raw)] {
+        let out = crate::log_properties::fuzz_common::check_log_tz(
+            &data,
+            spoolscope::model::SourceKind::Etl,
+            None,
+            spoolscope::parse::logs::LogTz::Utc,
+            Some(7),
+        );
+        for e in &out.events {
+            assert!(!e.excerpt.contains(['\r', '\n']), "{:?}", e.excerpt);
+        }
+    }
+}

@@ -334,8 +334,27 @@ fn extended(b: &[u8], mut p: usize) -> Option<Extended> {
 fn provider_name(d: &[u8]) -> Option<String> {
     let rest = d.get(2..)?;
     let n = rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
-    let s = String::from_utf8_lossy(&rest[..n]).trim().to_string();
+    // Untrusted bytes: a name is one line, control characters (a `\r` inside it, seen by the
+    // fuzzer) become spaces and runs of white space one space.
+    let raw: String = String::from_utf8_lossy(&rest[..n])
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let s = crate::parse::text::squash(&raw, 256);
     (!s.is_empty()).then_some(s)
+}
+
+#[cfg(test)]
+mod provider_name_tests {
+    #[test]
+    fn a_provider_name_is_one_line() {
+        let mut d = vec![0u8, 0];
+        d.extend_from_slice(b"Microsoft.Windows.Waa\rMedic\n Local\0rest");
+        assert_eq!(
+            super::provider_name(&d).as_deref(),
+            Some("Microsoft.Windows.Waa Medic Local")
+        );
+    }
 }
 
 /// What the logfile header (`TRACE_LOGFILE_HEADER`, the payload of the first system record,
