@@ -266,7 +266,8 @@ fn walk_back<'m>(
     let mut lo = t - lookback;
     if let Some(prev) = earlier
         .get(&(item.account, r.to_ascii_lowercase()))
-        .and_then(|v| v.iter().rev().find(|p| **p < t))
+        // Sorted: a binary search, not a scan per item (many items to one recipient).
+        .and_then(|v| v[..v.partition_point(|p| *p < t)].last())
     {
         lo = lo.max(*prev);
     }
