@@ -8,7 +8,7 @@ use crate::duration::human;
 use crate::model::{
     Account, Evidence, Finding, LogEvent, MailItem, MailboxFile, MailboxFileKind, Model, Severity,
 };
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -20,10 +20,9 @@ struct Mailbox<'a> {
     unsent: Vec<&'a LogEvent>,
 }
 
-fn fmt_time(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&Utc)
-        .format("%Y-%m-%d %H:%M UTC")
-        .to_string()
+/// A time in the display zone, tagged with its offset.
+fn fmt_time(t: DateTime<FixedOffset>, zone: crate::clock::Zone) -> String {
+    format!("{} {}", zone.format(&t, "%Y-%m-%d %H:%M"), zone.tag_at(&t))
 }
 
 fn short_id(id: &str) -> String {
@@ -156,8 +155,8 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 t.push_str(&format!(
                     " over {} ({} to {})",
                     human(span),
-                    fmt_time(*first),
-                    fmt_time(*last)
+                    fmt_time(*first, ctx.settings.zone),
+                    fmt_time(*last, ctx.settings.zone)
                 ));
                 if span > 0 {
                     let rate = times.len() as f64 / (span as f64 / 3600.0);
@@ -307,7 +306,7 @@ mod tests {
     use crate::diagnose::mailbox::OfflineImPatterns;
     use crate::diagnose::{diagnose, RuleSettings};
     use crate::model::{ClientGen, Clock, EventKind, ExportFormat, FolderStat};
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use std::time::Duration;
 
     fn clock() -> Clock {

@@ -13,7 +13,7 @@ fn overview_80x24() {
     assert!(s.contains("2h 14m"), "{s}");
     assert!(s.contains("▲ CRIT"), "{s}");
     assert!(s.contains("spool-stuck"), "{s}");
-    assert!(s.contains("14:00:00 frozen"), "{s}");
+    assert!(s.contains("14:00:00 UTC frozen"), "{s}");
     assert!(
         !s.contains("Quarterly"),
         "subjects are hidden by default\n{s}"

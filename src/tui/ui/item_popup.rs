@@ -47,7 +47,10 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     v.push(kv(
         "modified",
         it.modified
-            .map(|m| m.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .map(|m| {
+                let z = app.rules.zone;
+                format!("{} {}", z.datetime(&m), z.tag_at(&m))
+            })
             .unwrap_or_else(|| "unknown".into()),
         t,
     ));
@@ -165,7 +168,7 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     for (i, e) in related.iter().enumerate() {
         let time = e
             .time
-            .map(|t| t.format("%H:%M:%S").to_string())
+            .map(|t| app.rules.zone.time(&t))
             .unwrap_or_else(|| "--:--:--".into());
         let stem = if i + 1 == related.len() { "└" } else { "├" };
         v.extend(wrap_indented(
