@@ -249,6 +249,7 @@ fn check_report(m: &Model, sp: &Path, entries: &[PathBuf]) {
         show_content: false,
         color: false,
         origin: Default::default(),
+        zone: crate::clock::Zone::Utc,
     };
     let r = Report {
         model: m,

@@ -65,6 +65,8 @@ pub struct FileConfig {
     pub logs: Option<Vec<PathBuf>>,
     pub log_time_format: Option<String>,
     pub log_tz: Option<String>,
+    /// Zone printed times are shown in (like --time-zone).
+    pub time_zone: Option<String>,
     pub markers: Option<PathBuf>,
     pub window: Option<String>,
     pub lookback: Option<String>,
@@ -129,8 +131,12 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # chrono format of the timestamp that starts a record in such a text log.
 # log_time_format = "%d.%m.%Y %H:%M:%S"
 
-# Zone of log timestamps that carry none: "local" (this machine), "UTC" or an offset "+01:00".
+# Zone of log timestamps that carry none: "local" (this machine), "UTC", an offset "+01:00" or an
+# IANA name "Europe/Berlin".
 # log_tz = "local"
+
+# Zone printed times are shown in (same values). Unset: UTC in reports, local in the live view.
+# time_zone = "UTC"
 
 # Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones.
 # markers = 'C:\spoolscope\my-markers.toml'
@@ -194,8 +200,10 @@ fn parse_text(text: &str) -> Result<FileConfig, String> {
             crate::duration::parse(v).map_err(|e| at_key(text, key, &e))?;
         }
     }
-    if let Some(v) = &c.log_tz {
-        crate::parse::logs::LogTz::parse(v).map_err(|e| at_key(text, "log_tz", &e.to_string()))?;
+    for (key, v) in [("log_tz", &c.log_tz), ("time_zone", &c.time_zone)] {
+        if let Some(v) = v {
+            crate::clock::Zone::parse(v).map_err(|e| at_key(text, key, &e.to_string()))?;
+        }
     }
     // Key bindings are checked here too, so a misspelt action or key is a config error naming
     // the file and line when the file is loaded, not a surprise when the live view starts.

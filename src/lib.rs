@@ -23,6 +23,7 @@ pub const VERSION: &str = concat!(
 mod accounting_tests;
 pub(crate) mod bundle;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub(crate) mod console;
 /// Synthetic inputs for benches, scale tests and `spoolscope-gen` (not used by `spoolscope`).

@@ -1,6 +1,7 @@
 //! Resolved settings: what a run uses after flags, the config file and defaults are layered
 //! (the layering itself is the CLI's; nothing here knows about flags).
 
+use crate::clock::Zone;
 use crate::config::{ColorChoice, FailOn};
 use crate::diagnose;
 use crate::model::Clock;
@@ -28,9 +29,22 @@ pub struct Settings {
     pub mouse: bool,
     /// Key overrides from the config file's `[keys]` table.
     pub keys: std::collections::BTreeMap<String, Vec<String>>,
+    /// The zone times are printed in (`--time-zone`, config `time_zone`), when one was given.
+    /// Unset, reports print UTC and the interactive view the workstation's local zone.
+    pub time_zone: Option<Zone>,
 }
 
 impl Settings {
+    /// The zone reports (text, Markdown, JSON titles, `watch`) print times in: UTC unless set.
+    pub fn report_zone(&self) -> Zone {
+        self.time_zone.unwrap_or(Zone::Utc)
+    }
+
+    /// The zone the interactive view prints times in: this machine's unless set.
+    pub fn tui_zone(&self) -> Zone {
+        self.time_zone.unwrap_or(Zone::Local)
+    }
+
     /// Colour decision for a stream (see [`color_enabled`]).
     pub fn use_color(&self, is_terminal: bool) -> bool {
         color_enabled(self.color, is_terminal)

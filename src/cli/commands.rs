@@ -63,6 +63,7 @@ pub(super) fn print_report(
         show_content: settings.show_content,
         color,
         origin: crate::pipeline::origin(),
+        zone: settings.report_zone(),
     };
     let report = Report {
         model,
@@ -134,6 +135,7 @@ pub(super) fn bundle_cmd(
         show_content: bopts.include_content,
         color: false,
         origin: crate::pipeline::origin(),
+        zone: settings.report_zone(),
     };
     let sum = crate::bundle::write(&out, &roots, &s.model, &findings, &ropts, &bopts)
         .map_err(|e| Fatal::Usage(e.to_string()))?;

@@ -236,10 +236,17 @@ pub struct ScanOpts {
     #[arg(long, value_name = "FMT")]
     pub log_time_format: Option<String>,
 
-    /// Zone of log timestamps that carry none: local (this machine), UTC, or an offset like
-    /// +01:00 [default: local].
-    #[arg(long, value_name = "TZ", value_parser = crate::parse::logs::LogTz::parse)]
-    pub log_tz: Option<crate::parse::logs::LogTz>,
+    /// Zone of log timestamps that carry none: local (this machine), UTC, an offset like
+    /// +01:00, or an IANA name like Europe/Berlin (DST-correct) [default: local]. Times that
+    /// carry an offset keep their instant.
+    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse)]
+    pub log_tz: Option<crate::clock::Zone>,
+
+    /// Zone every printed time is shown in: local, UTC, an offset like -05:00, or an IANA name
+    /// like Europe/Berlin [default: UTC in reports and watch, local in the interactive view].
+    /// JSON times stay RFC 3339 with their own offset.
+    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse)]
+    pub time_zone: Option<crate::clock::Zone>,
 
     /// Extra log markers (TOML, same shape as the built-in assets/markers.toml).
     #[arg(long, value_name = "FILE")]

@@ -43,7 +43,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         logs = file.logs.clone().unwrap_or_default();
     }
     let log_tz = layer(opts.log_tz, file.log_tz.as_deref(), "log_tz", |s| {
-        crate::parse::logs::LogTz::parse(s).map_err(|e| e.to_string())
+        crate::clock::Zone::parse(s).map_err(|e| e.to_string())
     })?
     .unwrap_or_default();
     let window = layer(
@@ -134,6 +134,14 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
         };
         diagnose::mailbox::apply_settings(&mut rules.mailbox, &mailbox_opts)
             .map_err(|e| Fatal::Config(e.to_string()))?;
+        let time_zone = layer(
+            opts.time_zone,
+            file.time_zone.as_deref(),
+            "time_zone",
+            |s| crate::clock::Zone::parse(s).map_err(|e| e.to_string()),
+        )?;
+        // Reports' zone; the interactive view puts its own (local by default) in place.
+        rules.zone = time_zone.unwrap_or(crate::clock::Zone::Utc);
         let poll = layer(
             opts.poll,
             file.poll.as_deref(),
@@ -162,6 +170,7 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
             theme: opts.theme.or(file.theme).unwrap_or_default(),
             mouse: opts.mouse || file.mouse.unwrap_or(false),
             keys: file.keys.clone().unwrap_or_default(),
+            time_zone,
         })
     }
 }

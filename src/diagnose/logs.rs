@@ -93,24 +93,26 @@ fn tally(evs: &[&LogEvent]) -> String {
         .join(", ")
 }
 
-fn span(evs: &[&LogEvent]) -> String {
+/// When the events happened, in the display zone and tagged with its offset: one instant, or
+/// a range earliest first (events from logs in different zones compare by instant).
+fn span(evs: &[&LogEvent], zone: crate::clock::Zone) -> String {
     let times: Vec<_> = evs.iter().filter_map(|e| e.time).collect();
     match (times.iter().min(), times.iter().max()) {
-        (Some(a), Some(b)) if a == b => format!(", at {}", a.format("%Y-%m-%d %H:%M")),
-        (Some(a), Some(b)) => format!(
-            ", {}–{}",
-            a.format("%Y-%m-%d %H:%M"),
-            if a.date_naive() == b.date_naive() {
-                b.format("%H:%M").to_string()
+        (Some(a), Some(b)) => {
+            let r = zone.range(a, b, "%Y-%m-%d", "%H:%M");
+            let at = if r.contains('–') { "" } else { "at " };
+            if r.contains(" UTC") {
+                format!(", {at}{r}")
             } else {
-                b.format("%Y-%m-%d %H:%M").to_string()
+                format!(", {at}{r} {}", zone.tag_at(a))
             }
-        ),
+        }
         _ => String::new(),
     }
 }
 
-fn problem_rule(m: &Model, problem: &str, rule: &str, words: &str, out: &mut Vec<Finding>) {
+fn problem_rule(ctx: &Context<'_>, problem: &str, rule: &str, words: &str, out: &mut Vec<Finding>) {
+    let m = ctx.model;
     let g = groups(m, |e| {
         matches!(e.kind, EventKind::EwsFailure | EventKind::SoapFault)
             && e.values.get("problem").map(String::as_str) == Some(problem)
@@ -119,7 +121,7 @@ fn problem_rule(m: &Model, problem: &str, rule: &str, words: &str, out: &mut Vec
         // Two markers on one line (`401 Unauthorized hr=0x80190191`) are one piece of evidence.
         let mut seen = std::collections::BTreeSet::new();
         evs.retain(|e| seen.insert((&e.path, e.line)));
-        let title = format!("{words}: {}{}", tally(&evs), span(&evs));
+        let title = format!("{words}: {}{}", tally(&evs), span(&evs, ctx.settings.zone));
         let mut f = make(m, &o, rule, Severity::Warning, title);
         f.evidence = evs.iter().take(MAX_EVIDENCE).map(|e| evidence(e)).collect();
         out.push(f);
@@ -283,15 +285,21 @@ impl RuleFamily for LogRules {
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let m = ctx.model;
-        problem_rule(m, "auth", "ews-auth-failed", "EWS refused the client", out);
         problem_rule(
-            m,
+            ctx,
+            "auth",
+            "ews-auth-failed",
+            "EWS refused the client",
+            out,
+        );
+        problem_rule(
+            ctx,
             "unreachable",
             "ews-unreachable",
             "EWS or Autodiscover could not be reached",
             out,
         );
-        problem_rule(m, "error", "ews-error", "EWS answered with errors", out);
+        problem_rule(ctx, "error", "ews-error", "EWS answered with errors", out);
         client_build(m, out);
         tracing_missing(ctx, out);
     }

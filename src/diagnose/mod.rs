@@ -24,10 +24,21 @@ pub struct Context<'a> {
 }
 
 /// Thresholds and lists the rules use (from flags and the config file). Grows with the rules.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RuleSettings {
     /// Drafts buildup, federated recipients, policy exports.
     pub mailbox: mailbox::MailboxSettings,
+    /// The zone times in finding titles are printed in (each tagged with its offset).
+    pub zone: crate::clock::Zone,
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            mailbox: Default::default(),
+            zone: crate::clock::Zone::Utc,
+        }
+    }
 }
 
 /// A family of related rules.

@@ -49,7 +49,7 @@ pub fn code(s: &str) -> String {
     }
 }
 
-fn finding(w: &mut dyn Write, f: &Finding) -> io::Result<()> {
+fn finding(w: &mut dyn Write, f: &Finding, zone: crate::clock::Zone) -> io::Result<()> {
     writeln!(
         w,
         "- **{}** {} — {}",
@@ -64,7 +64,7 @@ fn finding(w: &mut dyn Write, f: &Finding) -> io::Result<()> {
         }
         write!(w, "  - evidence: {}", code(&loc))?;
         if let Some(t) = e.time {
-            write!(w, " at {}", t.format("%Y-%m-%d %H:%M:%S"))?;
+            write!(w, " at {}", zone.datetime(&t))?;
         }
         if let Some(x) = &e.excerpt {
             write!(w, " — {}", md(&sanitize::truncate(x, 160)))?;
@@ -89,13 +89,17 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
     let clock = r.opts.clock;
     writeln!(w, "# spoolscope report")?;
     writeln!(w)?;
+    let zone = r.opts.zone;
     writeln!(
         w,
-        "Now {} · stuck after {} · {}",
-        clock.now.format("%Y-%m-%d %H:%M:%S UTC"),
+        "Now {} {} · stuck after {} · {}",
+        zone.datetime(&clock.now),
+        zone.tag_at(&clock.now),
         compact(clock.stuck_after),
         md(&r.totals_line())
     )?;
+    writeln!(w)?;
+    writeln!(w, "Times in {}.", md(&zone.label(clock.now)))?;
     if m.accounts.is_empty() {
         writeln!(w)?;
         writeln!(
@@ -171,7 +175,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w, "### Findings")?;
             writeln!(w)?;
             for f in fs {
-                finding(w, f)?;
+                finding(w, f, r.opts.zone)?;
             }
         }
     }
@@ -185,10 +189,10 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w, "## Other findings")?;
         writeln!(w)?;
         for f in other {
-            finding(w, f)?;
+            finding(w, f, r.opts.zone)?;
         }
     }
-    logs(w, m)?;
+    logs(w, m, r.opts.zone)?;
     if !m.errors.is_empty() {
         writeln!(w)?;
         writeln!(w, "## Errors ({})", m.errors.len())?;
@@ -247,7 +251,7 @@ fn related(
 }
 
 /// The logs read, with their counts.
-fn logs(w: &mut dyn Write, m: &crate::model::Model) -> io::Result<()> {
+fn logs(w: &mut dyn Write, m: &crate::model::Model, zone: crate::clock::Zone) -> io::Result<()> {
     let logs: Vec<&crate::model::Source> = m.sources.iter().filter(|s| s.log.is_some()).collect();
     if logs.is_empty() {
         return Ok(());
@@ -267,8 +271,7 @@ fn logs(w: &mut dyn Write, m: &crate::model::Model) -> io::Result<()> {
     for s in logs {
         let Some(l) = &s.log else { continue };
         let t = |x: Option<chrono::DateTime<chrono::FixedOffset>>| {
-            x.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
-                .unwrap_or_else(|| "?".into())
+            x.map(|t| zone.datetime(&t)).unwrap_or_else(|| "?".into())
         };
         writeln!(
             w,
@@ -356,6 +359,7 @@ mod tests {
             show_content: false,
             color: false,
             origin: Default::default(),
+            zone: crate::clock::Zone::Utc,
         };
         let r = Report {
             model: &m,

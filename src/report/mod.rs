@@ -35,6 +35,9 @@ pub struct ReportOptions {
     pub color: bool,
     /// The machine and user the report is about (JSON `host`, `user`), read by the caller.
     pub origin: ndjson::Origin,
+    /// The zone text and Markdown print times in (`--time-zone`; UTC by default). JSON keeps
+    /// RFC 3339 with each time's own offset.
+    pub zone: crate::clock::Zone,
 }
 
 /// What a report shows: the model and what the rules concluded about it.

@@ -92,6 +92,7 @@ fn write_finding(
     f: &Finding,
     indent: &str,
     base: Option<&Path>,
+    zone: crate::clock::Zone,
 ) -> io::Result<()> {
     o.text(indent)?;
     o.styled(severity_style(f.severity), severity_word(f.severity))?;
@@ -107,7 +108,7 @@ fn write_finding(
             o.text(&format!(":{l}"))?;
         }
         if let Some(t) = e.time {
-            o.text(&format!("  {}", t.format("%Y-%m-%d %H:%M:%S")))?;
+            o.text(&format!("  {}", zone.datetime(&t)))?;
         }
         if let Some(x) = &e.excerpt {
             o.text("  ")?;
@@ -142,11 +143,14 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
     let m = r.model;
     let clock = r.opts.clock;
     o.styled(Style::Heading, "spoolscope report")?;
+    let zone = r.opts.zone;
     o.line(&format!(
-        " · {} · stuck after {}",
-        clock.now.format("%Y-%m-%d %H:%M:%S UTC"),
+        " · {} {} · stuck after {}",
+        zone.datetime(&clock.now),
+        zone.tag_at(&clock.now),
         compact(clock.stuck_after)
     ))?;
+    o.line(&format!("times in {}", zone.label(clock.now)))?;
     o.line(&r.totals_line())?;
     if m.accounts.is_empty() {
         o.nl()?;
@@ -218,7 +222,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             }
         }
         for f in r.findings.iter().filter(|f| scope::belongs(f, acc)) {
-            write_finding(&mut o, f, "  ", acc.dir.parent())?;
+            write_finding(&mut o, f, "  ", acc.dir.parent(), zone)?;
         }
     }
     let unattached: Vec<&Finding> = r
@@ -231,10 +235,10 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         o.styled(Style::Bold, "other findings")?;
         o.nl()?;
         for f in unattached {
-            write_finding(&mut o, f, "  ", None)?;
+            write_finding(&mut o, f, "  ", None, zone)?;
         }
     }
-    write_logs(&mut o, m)?;
+    write_logs(&mut o, m, zone)?;
     if !m.errors.is_empty() {
         o.nl()?;
         o.styled(Style::Bold, &format!("errors ({})", m.errors.len()))?;
@@ -293,7 +297,11 @@ fn write_related(
 }
 
 /// One line per log read: kind, records, time span, what was passed over.
-fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
+fn write_logs(
+    o: &mut Out<'_>,
+    m: &crate::model::Model,
+    zone: crate::clock::Zone,
+) -> io::Result<()> {
     let logs: Vec<&crate::model::Source> = m.sources.iter().filter(|s| s.log.is_some()).collect();
     if logs.is_empty() {
         return Ok(());
@@ -316,9 +324,8 @@ fn write_logs(o: &mut Out<'_>, m: &crate::model::Model) -> io::Result<()> {
         );
         if let (Some(a), Some(b)) = (l.first, l.last) {
             line.push_str(&format!(
-                " · {} – {}",
-                a.format("%Y-%m-%d %H:%M:%S"),
-                b.format("%Y-%m-%d %H:%M:%S")
+                " · {}",
+                zone.range(&a, &b, "%Y-%m-%d", "%H:%M:%S")
             ));
         }
         let n: u64 = l.events.values().sum();

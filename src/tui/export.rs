@@ -26,6 +26,8 @@ pub fn write(
         show_content: app.reveal,
         color: false,
         origin: crate::pipeline::origin(),
+        // The zone the findings' titles were written in (the view's).
+        zone: app.rules.zone,
     };
     // Hidden content stays hidden in the file too (log excerpts included), as in `report`.
     let masked = (!app.reveal).then(|| {

@@ -329,6 +329,9 @@ pub fn run(
         theme,
     );
     app.rules = settings.rules.clone();
+    // One clock for the view: findings' titles, the header, the log and the popups all print
+    // in this zone (the workstation's unless --time-zone says otherwise).
+    app.rules.zone = settings.tui_zone();
     // `--show-content` (or `show_content = true` in the config) starts with content shown.
     app.reveal = settings.show_content;
     let (tx, rx) = mpsc::channel();

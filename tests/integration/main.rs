@@ -27,5 +27,6 @@ mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
 mod time_budget;
+mod time_zones_cli;
 mod unicode_names;
 mod watch_cli;

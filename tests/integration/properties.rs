@@ -83,6 +83,7 @@ fn render(m: &Model, format: ReportFormat, show_content: bool) -> Vec<u8> {
         show_content,
         color: false,
         origin: Default::default(),
+        zone: spoolscope::clock::Zone::Utc,
     };
     let mut out = Vec::new();
     Report {

@@ -8,7 +8,7 @@ use crate::duration::human;
 use crate::model::{
     Account, Evidence, Finding, LogEvent, MailItem, MailboxFile, MailboxFileKind, Model, Severity,
 };
-use chrono::{DateTime, FixedOffset, Utc};
+use chrono::{DateTime, FixedOffset};
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -20,10 +20,9 @@ struct Mailbox<'a> {
     unsent: Vec<&'a LogEvent>,
 }
 
-fn fmt_time(t: DateTime<FixedOffset>) -> String {
-    t.with_timezone(&Utc)
-        .format("%Y-%m-%d %H:%M UTC")
-        .to_string()
+/// A time in the display zone, tagged with its offset.
+fn fmt_time(t: DateTime<FixedOffset>, zone: crate::clock::Zone) -> String {
+    format!("{} {}", zone.format(&t, "%Y-%m-%d %H:%M"), zone.tag_at(&t))
 }
 
 fn short_id(id: &str) -> String {
@@ -156,8 +155,8 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 t.push_str(&format!(
                     " over {} ({} to {})",
                     human(span),
-                    fmt_time(*first),
-                    fmt_time(*last)
+                    fmt_time(*first, ctx.settings.zone),
+                    fmt_time(*last, ctx.settings.zone)
                 ));
                 if span > 0 {
                     let rate = times.len() as f64 / (span as f64 / 3600.0);
@@ -198,6 +197,16 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 "the logs show {} drafts saved and never sent",
                 mb.unsent.len()
             ));
+        }
+        // The chain the stuck spooled items of this account share (as spool-stuck names it).
+        if let Some((idx, _)) = account_of(m, owner) {
+            let stuck: Vec<&crate::model::Item> = m
+                .items_of(idx)
+                .filter(|i| i.state(ctx.clock) == crate::model::ItemState::Stuck)
+                .collect();
+            if let Some(c) = crate::diagnose::correlate::shared_cause(&m.related, &stuck) {
+                parts.push(format!("stuck in the spooler, {c}"));
+            }
         }
         if !failures.is_empty() {
             parts.push(format!(
@@ -307,7 +316,7 @@ mod tests {
     use crate::diagnose::mailbox::OfflineImPatterns;
     use crate::diagnose::{diagnose, RuleSettings};
     use crate::model::{ClientGen, Clock, EventKind, ExportFormat, FolderStat};
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
     use std::time::Duration;
 
     fn clock() -> Clock {
@@ -439,6 +448,57 @@ mod tests {
         s.mailbox.show_content = true;
         let json = serde_json::to_string(&run(&m, &s)[0]).expect("json");
         assert!(json.contains("secret subject"));
+    }
+
+    /// A stuck spooled item to `to`, last written at 10:05:00Z.
+    fn stuck_item(name: &str, to: &str) -> crate::model::Item {
+        let mut it = crate::model::Item::bare(
+            format!("/p/sip_jdoe@contoso.com/History Spooler/{name}"),
+            0,
+            900,
+            Utc.with_ymd_and_hms(2026, 3, 2, 10, 5, 0).single(),
+            crate::model::Format::Xml,
+        );
+        it.fields.to = vec![to.to_string()];
+        it
+    }
+
+    #[test]
+    fn the_chains_shared_root_cause_is_named() {
+        let mut m = Model::default();
+        m.accounts.push(jdoe());
+        m.mailbox.push(drafts_listing(37, 3));
+        m.items = vec![stuck_item("{B0B}.xml", "bob@contoso.com")];
+        m.events = vec![
+            ev(
+                EventKind::SipResponse,
+                1,
+                &[("status", "480"), ("to_address", "bob@contoso.com")],
+            ),
+            ev(EventKind::EwsFailure, 3, &[("status", "401")]),
+        ];
+        m.related = crate::diagnose::correlate::correlate(&m, Default::default());
+        let f = run(&m, &RuleSettings::default());
+        let d = f
+            .iter()
+            .find(|f| f.rule == "drafts-buildup")
+            .expect("drafts-buildup");
+        assert!(
+            d.title.contains(
+                "stuck in the spooler, the item: EWS failure 401 after the recipient was offline"
+            ),
+            "{}",
+            d.title
+        );
+        // A second stuck item without that chain: no shared cause, none named.
+        m.items.push(stuck_item("{CA201}.xml", "carol@contoso.com"));
+        m.related = crate::diagnose::correlate::correlate(&m, Default::default());
+        let f = run(&m, &RuleSettings::default());
+        let d = f
+            .iter()
+            .find(|f| f.rule == "drafts-buildup")
+            .expect("drafts-buildup");
+        assert!(!d.title.contains("stuck in the spooler"), "{}", d.title);
     }
 
     #[test]

@@ -3,87 +3,11 @@
 
 use crate::model::{EventKind, LogEvent, SourceKind};
 use crate::parse::markers::{Classifier, Hit, Markers, Record};
-use chrono::{DateTime, FixedOffset, LocalResult, NaiveDateTime, TimeZone};
+use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use std::path::Path;
 
-/// How to read timestamps that carry no zone (UccApilog, text logs).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum LogTz {
-    /// The zone of the machine spoolscope runs on (right when it runs on the workstation).
-    #[default]
-    Local,
-    Utc,
-    Fixed(FixedOffset),
-}
-
-/// A log time zone that cannot be read (one line, naming the text).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("'{0}' is not a time zone: use local, UTC or an offset like +01:00")]
-pub struct LogTzError(pub String);
-
-impl LogTz {
-    /// `local`, `UTC`/`Z`, or an offset like `+01:00`, `-0500`.
-    pub fn parse(s: &str) -> Result<LogTz, LogTzError> {
-        let t = s.trim();
-        if t.eq_ignore_ascii_case("local") {
-            return Ok(LogTz::Local);
-        }
-        if t.eq_ignore_ascii_case("utc") || t == "Z" || t == "z" {
-            return Ok(LogTz::Utc);
-        }
-        let bad = || LogTzError(s.to_string());
-        let (sign, rest) = match t.as_bytes().first() {
-            Some(b'+') => (1, &t[1..]),
-            Some(b'-') => (-1, &t[1..]),
-            _ => return Err(bad()),
-        };
-        let digits: String = rest.chars().filter(|c| *c != ':').collect();
-        if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(bad());
-        }
-        let h: i32 = digits[..2].parse().map_err(|_| bad())?;
-        let m: i32 = digits[2..].parse().map_err(|_| bad())?;
-        if h > 14 || m > 59 {
-            return Err(bad());
-        }
-        FixedOffset::east_opt(sign * (h * 3600 + m * 60))
-            .map(LogTz::Fixed)
-            .ok_or_else(bad)
-    }
-
-    /// How the report names it. `now` is given (parse reads no clock): the local zone is
-    /// named by its offset at that moment.
-    pub fn label(self, now: DateTime<chrono::Utc>) -> String {
-        match self {
-            LogTz::Local => format!(
-                "local time of this machine (now UTC{})",
-                now.with_timezone(&chrono::Local).offset()
-            ),
-            LogTz::Utc => "UTC".into(),
-            LogTz::Fixed(o) => format!("UTC{o}"),
-        }
-    }
-
-    pub fn short(self) -> String {
-        match self {
-            LogTz::Local => "local".into(),
-            LogTz::Utc => "UTC".into(),
-            LogTz::Fixed(o) => o.to_string(),
-        }
-    }
-
-    /// A wall-clock time read in this zone (the earlier one when a DST change makes it twice).
-    pub fn resolve(self, t: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
-        match self {
-            LogTz::Utc => Some(t.and_utc().fixed_offset()),
-            LogTz::Fixed(o) => o.from_local_datetime(&t).single(),
-            LogTz::Local => match chrono::Local.from_local_datetime(&t) {
-                LocalResult::Single(d) | LocalResult::Ambiguous(d, _) => Some(d.fixed_offset()),
-                LocalResult::None => None,
-            },
-        }
-    }
-}
+/// How to read timestamps that carry no zone (UccApilog, text logs): see [`crate::clock`].
+pub use crate::clock::{Zone as LogTz, ZoneError as LogTzError};
 
 /// How to parse and classify one log.
 #[derive(Debug, Clone)]
@@ -434,22 +358,6 @@ mod tests {
         assert_eq!(kept(EventKind::SipResponse), n, "480s are always kept");
         assert_eq!(kept(EventKind::EwsFailure), n);
         assert_eq!(o.not_kept, 10);
-    }
-
-    #[test]
-    fn time_zones_parse() {
-        assert_eq!(LogTz::parse("UTC"), Ok(LogTz::Utc));
-        assert_eq!(LogTz::parse("local"), Ok(LogTz::Local));
-        let o = FixedOffset::east_opt(-5 * 3600).expect("offset");
-        assert_eq!(LogTz::parse("-05:00"), Ok(LogTz::Fixed(o)));
-        assert_eq!(LogTz::parse("-0500"), Ok(LogTz::Fixed(o)));
-        assert!(LogTz::parse("CET").is_err());
-        assert!(LogTz::parse("+25:00").is_err());
-        let t = naive(2026, 3, 2, 9, 41, 0, 0).expect("t");
-        assert_eq!(
-            LogTz::Fixed(o).resolve(t).expect("r").to_rfc3339(),
-            "2026-03-02T09:41:00-05:00"
-        );
     }
 
     #[test]

@@ -244,6 +244,14 @@ impl App {
 
     /// Move the cursor of whatever has focus by `delta` rows.
     fn move_by(&mut self, delta: isize) {
+        if let Popup::Item { path, sel, .. } = &mut self.popup {
+            // With a chain, the arrows pick its rows (the view scrolls to the selected one).
+            let n = self.model.related.get(path.as_path()).map_or(0, Vec::len);
+            if n > 0 {
+                Self::move_sel(sel, n, delta);
+                return;
+            }
+        }
         match &mut self.popup {
             Popup::Help { scroll } | Popup::Item { scroll, .. } => {
                 *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
@@ -489,7 +497,23 @@ impl App {
                 }
                 return vec![];
             }
-            Popup::Item { .. } | Popup::Export(_) => return vec![],
+            Popup::Item { path, sel, .. } => {
+                // The selected chain row: its line in the log view, and the raw log at it.
+                let target = self
+                    .model
+                    .related
+                    .get(path.as_path())
+                    .and_then(|r| r.get(*sel))
+                    .cloned();
+                if let Some(e) = target {
+                    self.jump_to_evidence(&e);
+                    if self.view == View::Log && self.popup == Popup::None {
+                        return self.open_raw();
+                    }
+                }
+                return vec![];
+            }
+            Popup::Export(_) => return vec![],
             Popup::None => {}
         }
         match self.view {
@@ -500,6 +524,7 @@ impl App {
                         self.popup = Popup::Item {
                             path: self.model.items[i].path.clone(),
                             scroll: 0,
+                            sel: 0,
                         };
                     }
                 }
@@ -547,6 +572,7 @@ impl App {
             self.popup = Popup::Item {
                 path: it.path.clone(),
                 scroll: 0,
+                sel: 0,
             };
             return;
         }

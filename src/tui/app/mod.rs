@@ -93,9 +93,19 @@ pub enum ExportStage {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Popup {
     None,
-    Help { scroll: u16 },
-    Item { path: PathBuf, scroll: u16 },
-    Finding { key: FindingKey, sel: usize },
+    Help {
+        scroll: u16,
+    },
+    /// An item's details; `sel` is the selected row of its chain (`⏎` opens its raw line).
+    Item {
+        path: PathBuf,
+        scroll: u16,
+        sel: usize,
+    },
+    Finding {
+        key: FindingKey,
+        sel: usize,
+    },
     Export(ExportStage),
 }
 

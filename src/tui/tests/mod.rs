@@ -5,6 +5,7 @@
 //! raw view), [`etl`] (a binary trace in the log and raw views, with its own fixtures). The
 //! shared fixtures (a three-account model, key helpers, the screen as text) live here.
 
+mod chain;
 mod chrome;
 mod cls;
 mod etl;

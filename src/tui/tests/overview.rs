@@ -13,7 +13,7 @@ fn overview_80x24() {
     assert!(s.contains("2h 14m"), "{s}");
     assert!(s.contains("▲ CRIT"), "{s}");
     assert!(s.contains("spool-stuck"), "{s}");
-    assert!(s.contains("14:00:00 frozen"), "{s}");
+    assert!(s.contains("14:00:00 UTC frozen"), "{s}");
     assert!(
         !s.contains("Quarterly"),
         "subjects are hidden by default\n{s}"
@@ -111,7 +111,7 @@ fn item_detail_80x24_and_reveal() {
     assert_eq!(
         related,
         [
-            "11:45:02 ├ SIP 480 from rlee@contoso.com (offline): SIP ← 480 Temporarily Unavailable",
+            "11:45:02 ▶ SIP 480 from rlee@contoso.com (offline): SIP ← 480 Temporarily Unavailable",
             "11:46:00 ├ EWS attempt CreateItem: EWS → POST /EWS/Exchange.asmx CreateItem SaveOnly",
             "11:46:01 ├ EWS failure 401: EWS ✖ 401 Unauthorized hr=0x80190191",
             // The chain runs to two minutes after the write: the 11:50 attempt is past it.
@@ -164,6 +164,7 @@ fn item_detail_80x24_and_reveal() {
             .path
             .clone(),
         scroll: 0,
+        sel: 0,
     };
     let s = render(&a, 120, 90);
     assert!(s.contains("none in the loaded logs"), "{s}");

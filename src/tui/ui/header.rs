@@ -20,7 +20,8 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         .count();
     let logs = app.model.sources.len() - spoolers;
     let (_, _, stuck, sev) = app.totals();
-    let now = app.now().format("%H:%M:%S");
+    let zone = app.rules.zone;
+    let now = format!("{} {}", zone.time(&app.now()), zone.header_name(app.now()));
     // (priority: lower drops first, spans)
     let mut parts: Vec<(u8, Vec<Span>)> = vec![(9, vec![Span::styled("spoolscope", t.header)])];
     if let ScanStatus::Running { done, total } = app.scan {

@@ -24,7 +24,14 @@ fn kv_wrapped<'a>(k: &str, segs: Vec<(String, Style)>, width: usize, app: &App) 
     )
 }
 
-fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
+/// The popup's lines, and the index of the selected chain row's first line (if any).
+fn item_lines<'a>(
+    app: &'a App,
+    it: &'a Item,
+    width: usize,
+    sel: usize,
+) -> (Vec<Line<'a>>, Option<usize>) {
+    let mut sel_line = None;
     let t = &app.theme;
     let st = it.state(app.clock);
     let mut v = vec![section("File", app)];
@@ -47,7 +54,10 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     v.push(kv(
         "modified",
         it.modified
-            .map(|m| m.format("%Y-%m-%d %H:%M:%S UTC").to_string())
+            .map(|m| {
+                let z = app.rules.zone;
+                format!("{} {}", z.datetime(&m), z.tag_at(&m))
+            })
             .unwrap_or_else(|| "unknown".into()),
         t,
     ));
@@ -165,11 +175,17 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
     for (i, e) in related.iter().enumerate() {
         let time = e
             .time
-            .map(|t| t.format("%H:%M:%S").to_string())
+            .map(|t| app.rules.zone.time(&t))
             .unwrap_or_else(|| "--:--:--".into());
         let stem = if i + 1 == related.len() { "└" } else { "├" };
+        let (mark, style) = if i == sel {
+            sel_line = Some(v.len());
+            (format!("{time} ▶ "), t.selected)
+        } else {
+            (format!("{time} {stem} "), t.dim)
+        };
         v.extend(wrap_indented(
-            vec![Span::styled(format!("{time} {stem} "), t.dim)],
+            vec![Span::styled(mark, style)],
             11,
             vec![(
                 shown_excerpt(e.excerpt.as_deref().unwrap_or(""), app.reveal),
@@ -196,10 +212,10 @@ fn item_lines<'a>(app: &'a App, it: &'a Item, width: usize) -> Vec<Line<'a>> {
         }
         v.push(dim_line(&at, t));
     }
-    v
+    (v, sel_line)
 }
 
-pub fn render(f: &mut Frame, area: Rect, app: &App, path: &Path, scroll: u16) {
+pub fn render(f: &mut Frame, area: Rect, app: &App, path: &Path, scroll: u16, sel: usize) {
     let t = &app.theme;
     let r = detail_area(area);
     let name = path
@@ -212,12 +228,20 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, path: &Path, scroll: u16) {
         title(format!("Item · {name} · c reveal · Esc close"), t),
         t,
     );
-    let lines = match app.model.items.iter().find(|i| i.path == path) {
-        Some(it) => item_lines(app, it, inner.width as usize),
-        None => vec![dim_line(
-            "this item is no longer in the spooler (processed, moved or deleted)",
-            t,
-        )],
+    let (lines, sel_line) = match app.model.items.iter().find(|i| i.path == path) {
+        Some(it) => item_lines(app, it, inner.width as usize, sel),
+        None => (
+            vec![dim_line(
+                "this item is no longer in the spooler (processed, moved or deleted)",
+                t,
+            )],
+            None,
+        ),
+    };
+    // Keep the selected chain row (and the line under it) in view once it is picked.
+    let scroll = match sel_line {
+        Some(l) if sel > 0 => (l as u16 + 2).saturating_sub(inner.height).max(scroll),
+        _ => scroll,
     };
     let max = (lines.len() as u16).saturating_sub(inner.height);
     f.render_widget(

@@ -53,7 +53,7 @@ fn row<'a>(app: &App, e: &LogEvent, selected: bool, is_match: bool) -> Line<'a> 
     let base = if problem { t.error_line } else { t.base };
     let time = e
         .time
-        .map(|x| x.format("%H:%M:%S%.3f").to_string())
+        .map(|x| app.rules.zone.format(&x, "%H:%M:%S%.3f"))
         .unwrap_or_else(|| "--:--:--.---".into());
     let mark = match (problem, is_match) {
         (true, _) => "✖",

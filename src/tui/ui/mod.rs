@@ -52,7 +52,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     match &app.popup {
         Popup::None => {}
         Popup::Help { scroll } => help::render(f, area, app, *scroll),
-        Popup::Item { path, scroll } => item_popup::render(f, area, app, path, *scroll),
+        Popup::Item { path, scroll, sel } => item_popup::render(f, area, app, path, *scroll, *sel),
         Popup::Finding { key, sel } => finding_popup::render(f, area, app, key, *sel),
         Popup::Export(stage) => prompt::render_export(f, area, app, stage),
     }
