@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod inventory;
+pub mod layout;
 pub mod lineindex;
 pub mod logs;
 pub mod mailbox;
@@ -43,7 +44,7 @@ pub fn default_roots() -> Result<Vec<PathBuf>, String> {
         let mut roots = vec![PathBuf::from(local)];
         // Lync 2010 writes its trace logs to %USERPROFILE%\Tracing.
         if let Some(profile) = paths::env_lookup("USERPROFILE") {
-            let tracing = PathBuf::from(profile).join("Tracing");
+            let tracing = layout::profile_tracing_of(std::path::Path::new(&profile));
             if tracing.is_dir() {
                 roots.push(tracing);
             }
@@ -89,7 +90,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
         .collect();
     profiles.sort();
     for p in profiles {
-        let local = p.join("AppData").join("Local");
+        let local = layout::local_appdata_of(&p);
         match std::fs::read_dir(&local) {
             Ok(_) => roots.push(local),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -104,7 +105,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
                 },
             )),
         }
-        let tracing = p.join("Tracing");
+        let tracing = layout::profile_tracing_of(&p);
         if tracing.is_dir() {
             roots.push(tracing);
         }
