@@ -25,9 +25,12 @@ pub(crate) mod bundle;
 pub mod cli;
 pub mod config;
 pub(crate) mod console;
-/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (not used by `spoolscope`).
+/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (feature `testkit`, which
+/// `cargo test` and `cargo bench` turn on; not in the shipped `spoolscope`).
+#[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod corpus;
+#[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod corpus_tree;
 pub(crate) mod debuglog;
