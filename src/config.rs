@@ -162,7 +162,7 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_path_buf(),
         reason: crate::source::read::describe_io(&e),
     })?;
-    parse_text(&text).map_err(|message| ConfigError::InFile {
+    parse_text(&text).map_err(|ConfigMessage(message)| ConfigError::InFile {
         path: path.to_path_buf(),
         message,
     })
@@ -170,17 +170,26 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
 
 /// Parse config text; the error is one line with the line number.
 pub fn parse(text: &str) -> Result<FileConfig, ConfigError> {
-    parse_text(text).map_err(ConfigError::Invalid)
+    parse_text(text).map_err(|ConfigMessage(m)| ConfigError::Invalid(m))
 }
 
-fn parse_text(text: &str) -> Result<FileConfig, String> {
+/// What is wrong with config text, one line (`line N: key: message`), before a file is named.
+struct ConfigMessage(String);
+
+impl From<String> for ConfigMessage {
+    fn from(s: String) -> ConfigMessage {
+        ConfigMessage(s)
+    }
+}
+
+fn parse_text(text: &str) -> Result<FileConfig, ConfigMessage> {
     let c: FileConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| bytecount_lines(text, s.start));
         let msg = e.message().replace('\n', " ");
-        match line {
+        ConfigMessage(match line {
             Some(l) => format!("line {l}: {msg}"),
             None => msg,
-        }
+        })
     })?;
     // Values TOML cannot check: a bad one is reported here, where its line is known.
     let durations = [
@@ -191,7 +200,7 @@ fn parse_text(text: &str) -> Result<FileConfig, String> {
     ];
     for (key, v) in durations {
         if let Some(v) = v {
-            crate::duration::parse(v).map_err(|e| at_key(text, key, &e))?;
+            crate::duration::parse(v).map_err(|e| at_key(text, key, &e.to_string()))?;
         }
     }
     if let Some(v) = &c.log_tz {

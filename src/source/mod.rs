@@ -36,11 +36,25 @@ pub struct ScanConfig {
     pub lookback: Option<std::time::Duration>,
 }
 
+/// Why there is nothing to scan when no PATH is given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DefaultRootsError {
+    /// Windows, but neither variable that leads to the user's `AppData\Local` is set.
+    #[error("%LOCALAPPDATA% and %USERPROFILE% are not set; pass a PATH to scan")]
+    NoProfileVars,
+    /// Not Windows: there is no current user's Lync folder to default to.
+    #[error(
+        "no PATH given: pass a folder to scan (a profile, a Users folder, a folder of \
+         collected files), use --profiles-root DIR --all-users, or try `spoolscope demo`"
+    )]
+    NotWindows,
+}
+
 /// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).
-pub fn default_roots() -> Result<Vec<PathBuf>, String> {
+pub fn default_roots() -> Result<Vec<PathBuf>, DefaultRootsError> {
     if cfg!(windows) {
-        let local = winpath::local_appdata(paths::env_lookup)
-            .ok_or("%LOCALAPPDATA% and %USERPROFILE% are not set; pass a PATH to scan")?;
+        let local =
+            winpath::local_appdata(paths::env_lookup).ok_or(DefaultRootsError::NoProfileVars)?;
         let mut roots = vec![PathBuf::from(local)];
         // Lync 2010 writes its trace logs to %USERPROFILE%\Tracing.
         if let Some(profile) = paths::env_lookup("USERPROFILE") {
@@ -51,11 +65,7 @@ pub fn default_roots() -> Result<Vec<PathBuf>, String> {
         }
         Ok(roots)
     } else {
-        Err(
-            "no PATH given: pass a folder to scan (a profile, a Users folder, a folder of \
-             collected files), use --profiles-root DIR --all-users, or try `spoolscope demo`"
-                .into(),
-        )
+        Err(DefaultRootsError::NotWindows)
     }
 }
 
