@@ -362,6 +362,29 @@ mod tests {
         assert!(e.starts_with("line 1: window: "), "{e}");
     }
 
+    /// The sample config the README points at parses, every value as written.
+    #[test]
+    fn the_sample_config_parses() {
+        let c = parse(include_str!("../tests/fixtures/config/example.toml")).expect("valid");
+        assert_eq!(c.stuck_after.as_deref(), Some("30s"));
+        assert_eq!(c.fail_on, Some(FailOn::Critical));
+        assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.format, Some(ReportFormat::Json));
+        assert_eq!(c.drafts_threshold, Some(3));
+        assert_eq!(
+            c.org_domains,
+            Some(vec!["contoso.com".to_string(), "contoso.co.jp".to_string()])
+        );
+        assert_eq!(c.window.as_deref(), Some("2m"));
+        assert_eq!(c.lookback.as_deref(), Some("15m"));
+        assert_eq!(c.log_tz.as_deref(), Some("UTC"));
+        assert_eq!(c.poll.as_deref(), Some("5s"));
+        assert_eq!(c.theme, Some(crate::tui::theme::ThemeName::Light));
+        assert_eq!(c.mouse, Some(true));
+        let keys = c.keys.expect("keys");
+        assert_eq!(keys["next-error"], vec!["e".to_string(), "f8".to_string()]);
+    }
+
     #[test]
     fn values_parse() {
         let c = parse("stuck_after = \"30s\"\nfail_on = \"critical\"\ncolor = \"never\"\n")
@@ -386,7 +409,7 @@ mod tests {
 
     #[test]
     fn bad_key_bindings_are_config_errors_with_their_line() {
-        let e = parse("theme = \"light\"\n\n[keys]\nquit = [\"q\"]\nnxt-error = [\"e\"]\n")
+        let e = parse(include_str!("../tests/fixtures/config/bad-keys.toml"))
             .expect_err("unknown action")
             .to_string();
         assert_eq!(e, "line 5: keys: unknown action 'nxt-error'");
