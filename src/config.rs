@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// When to colour text output.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum ColorChoice {
     #[default]
@@ -16,7 +16,7 @@ pub enum ColorChoice {
 }
 
 /// The lowest severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailOn {
     Info,
@@ -168,7 +168,7 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
         path: path.to_path_buf(),
         reason: crate::source::read::describe_io(&e),
     })?;
-    parse_text(&text).map_err(|message| ConfigError::InFile {
+    parse_text(&text).map_err(|ConfigMessage(message)| ConfigError::InFile {
         path: path.to_path_buf(),
         message,
     })
@@ -176,17 +176,26 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
 
 /// Parse config text; the error is one line with the line number.
 pub fn parse(text: &str) -> Result<FileConfig, ConfigError> {
-    parse_text(text).map_err(ConfigError::Invalid)
+    parse_text(text).map_err(|ConfigMessage(m)| ConfigError::Invalid(m))
 }
 
-fn parse_text(text: &str) -> Result<FileConfig, String> {
+/// What is wrong with config text, one line (`line N: key: message`), before a file is named.
+struct ConfigMessage(String);
+
+impl From<String> for ConfigMessage {
+    fn from(s: String) -> ConfigMessage {
+        ConfigMessage(s)
+    }
+}
+
+fn parse_text(text: &str) -> Result<FileConfig, ConfigMessage> {
     let c: FileConfig = toml::from_str(text).map_err(|e| {
         let line = e.span().map(|s| bytecount_lines(text, s.start));
         let msg = e.message().replace('\n', " ");
-        match line {
+        ConfigMessage(match line {
             Some(l) => format!("line {l}: {msg}"),
             None => msg,
-        }
+        })
     })?;
     // Values TOML cannot check: a bad one is reported here, where its line is known.
     let durations = [
@@ -197,7 +206,7 @@ fn parse_text(text: &str) -> Result<FileConfig, String> {
     ];
     for (key, v) in durations {
         if let Some(v) = v {
-            crate::duration::parse(v).map_err(|e| at_key(text, key, &e))?;
+            crate::duration::parse(v).map_err(|e| at_key(text, key, &e.to_string()))?;
         }
     }
     for (key, v) in [("log_tz", &c.log_tz), ("time_zone", &c.time_zone)] {
@@ -361,6 +370,29 @@ mod tests {
         assert!(e.starts_with("line 1: window: "), "{e}");
     }
 
+    /// The sample config the README points at parses, every value as written.
+    #[test]
+    fn the_sample_config_parses() {
+        let c = parse(include_str!("../tests/fixtures/config/example.toml")).expect("valid");
+        assert_eq!(c.stuck_after.as_deref(), Some("30s"));
+        assert_eq!(c.fail_on, Some(FailOn::Critical));
+        assert_eq!(c.color, Some(ColorChoice::Never));
+        assert_eq!(c.format, Some(ReportFormat::Json));
+        assert_eq!(c.drafts_threshold, Some(3));
+        assert_eq!(
+            c.org_domains,
+            Some(vec!["contoso.com".to_string(), "contoso.co.jp".to_string()])
+        );
+        assert_eq!(c.window.as_deref(), Some("2m"));
+        assert_eq!(c.lookback.as_deref(), Some("15m"));
+        assert_eq!(c.log_tz.as_deref(), Some("UTC"));
+        assert_eq!(c.poll.as_deref(), Some("5s"));
+        assert_eq!(c.theme, Some(crate::tui::theme::ThemeName::Light));
+        assert_eq!(c.mouse, Some(true));
+        let keys = c.keys.expect("keys");
+        assert_eq!(keys["next-error"], vec!["e".to_string(), "f8".to_string()]);
+    }
+
     #[test]
     fn values_parse() {
         let c = parse("stuck_after = \"30s\"\nfail_on = \"critical\"\ncolor = \"never\"\n")
@@ -385,7 +417,7 @@ mod tests {
 
     #[test]
     fn bad_key_bindings_are_config_errors_with_their_line() {
-        let e = parse("theme = \"light\"\n\n[keys]\nquit = [\"q\"]\nnxt-error = [\"e\"]\n")
+        let e = parse(include_str!("../tests/fixtures/config/bad-keys.toml"))
             .expect_err("unknown action")
             .to_string();
         assert_eq!(e, "line 5: keys: unknown action 'nxt-error'");

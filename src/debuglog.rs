@@ -38,24 +38,34 @@ impl log::Log for FileLogger {
     }
 }
 
+/// Why `--debug-log FILE` cannot be started (each message starts with the flag).
+#[derive(Debug, thiserror::Error)]
+pub enum DebugLogError {
+    /// The file is inside a scanned root (or its folder cannot be resolved).
+    #[error("--debug-log: {0}")]
+    Refused(#[from] crate::source::output::OutputError),
+    /// The file cannot be opened for appending.
+    #[error("--debug-log: {}: {reason}", path.display())]
+    Open { path: PathBuf, reason: String },
+    /// Another logger was installed first (only possible inside one process running twice).
+    #[error("--debug-log: a logger is already installed")]
+    LoggerInstalled,
+}
+
 /// Open `path` for appending (refused inside a scanned root, as every output is) and send
 /// every `log` record of this process to it from now on. Returns the file's absolute path.
-pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
-    let target = crate::source::output::outside_roots(path, roots)
-        .map_err(|e| format!("--debug-log: {e}"))?;
+pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, DebugLogError> {
+    let target = crate::source::output::outside_roots(path, roots)?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
         .open(&target)
-        .map_err(|e| {
-            format!(
-                "--debug-log: {}: {}",
-                target.display(),
-                crate::source::read::describe_io(&e)
-            )
+        .map_err(|e| DebugLogError::Open {
+            reason: crate::source::read::describe_io(&e),
+            path: target.clone(),
         })?;
     log::set_boxed_logger(Box::new(FileLogger { out: Mutex::new(f) }))
-        .map_err(|_| "--debug-log: a logger is already installed".to_string())?;
+        .map_err(|_| DebugLogError::LoggerInstalled)?;
     log::set_max_level(log::LevelFilter::Trace);
     log::info!(
         "spoolscope {} started: {:?}",

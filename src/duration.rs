@@ -2,11 +2,22 @@
 
 use std::time::Duration;
 
+/// A duration that cannot be read (the text as typed, in the message).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DurationError {
+    #[error("empty duration")]
+    Empty,
+    #[error("invalid duration '{0}': expected e.g. 90s, 2m, 1h30m")]
+    Malformed(String),
+    #[error("invalid duration '{text}': unknown unit '{unit}' (use ms, s, m, h, d)")]
+    UnknownUnit { text: String, unit: String },
+}
+
 /// Parse `90s`, `2m`, `10m`, `1h`, `1h30m`, `1d`, or a bare number of seconds.
-pub fn parse(s: &str) -> Result<Duration, String> {
+pub fn parse(s: &str) -> Result<Duration, DurationError> {
     let t = s.trim();
     if t.is_empty() {
-        return Err("empty duration".into());
+        return Err(DurationError::Empty);
     }
     if let Ok(n) = t.parse::<u64>() {
         return Ok(Duration::from_secs(n));
@@ -30,7 +41,7 @@ pub fn parse(s: &str) -> Result<Duration, String> {
         }
         let n: u64 = num
             .parse()
-            .map_err(|_| format!("invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"))?;
+            .map_err(|_| DurationError::Malformed(s.to_string()))?;
         num.clear();
         let mult_ms: u64 = match unit.as_str() {
             "ms" => 1,
@@ -39,18 +50,17 @@ pub fn parse(s: &str) -> Result<Duration, String> {
             "h" => 3_600_000,
             "d" => 86_400_000,
             _ => {
-                return Err(format!(
-                    "invalid duration '{s}': unknown unit '{unit}' (use ms, s, m, h, d)"
-                ))
+                return Err(DurationError::UnknownUnit {
+                    text: s.to_string(),
+                    unit,
+                })
             }
         };
         total_ms = total_ms.saturating_add(n.saturating_mul(mult_ms));
         seen_unit = true;
     }
     if !num.is_empty() || !seen_unit {
-        return Err(format!(
-            "invalid duration '{s}': expected e.g. 90s, 2m, 1h30m"
-        ));
+        return Err(DurationError::Malformed(s.to_string()));
     }
     Ok(Duration::from_millis(total_ms))
 }
@@ -114,10 +124,16 @@ mod tests {
 
     #[test]
     fn rejects_garbage() {
-        assert!(parse("").is_err());
-        assert!(parse("2x").is_err());
-        assert!(parse("m").is_err());
-        assert!(parse("5m3").is_err());
+        assert_eq!(parse(""), Err(DurationError::Empty));
+        assert_eq!(
+            parse("2x").map_err(|e| e.to_string()),
+            Err("invalid duration '2x': unknown unit 'x' (use ms, s, m, h, d)".into())
+        );
+        assert_eq!(parse("m"), Err(DurationError::Malformed("m".into())));
+        assert_eq!(
+            parse("5m3").map_err(|e| e.to_string()),
+            Err("invalid duration '5m3': expected e.g. 90s, 2m, 1h30m".into())
+        );
     }
 
     #[test]

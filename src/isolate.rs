@@ -11,8 +11,10 @@
 //! quiet state over with [`Inherit`]; the panic is re-raised on the calling thread and caught
 //! there.
 //!
-//! Test builds (and debug builds, for the end-to-end tests of the binary) have a fault hook:
-//! [`fault_point`] panics on a chosen file, so the tests can prove the isolation on real trees.
+//! Builds with the `fault-injection` feature (which `cargo test` turns on, for the end-to-end
+//! tests of the binary too) and unit tests have fault hooks: [`fault_point`] panics on a chosen
+//! file, so the tests can prove the isolation on real trees, and [`ui_fault`] makes the live
+//! view fail after its first frame. A plain `cargo build` (what ships) has neither.
 
 use crate::model::ScanError;
 use std::cell::{Cell, RefCell};
@@ -156,7 +158,7 @@ pub enum Fault {
     KillReader,
 }
 
-#[cfg(any(test, debug_assertions))]
+#[cfg(any(test, feature = "fault-injection"))]
 mod faults {
     use super::Fault;
     use std::path::{Path, PathBuf};
@@ -206,25 +208,57 @@ mod faults {
 }
 
 /// Test-only: make [`fault_point`] fail on `path` (for the rest of the process). Only in unit
-/// tests; release builds have no fault hook at all (debug builds keep the environment one).
+/// tests; builds without `fault-injection` have no fault hook at all (with it, only the
+/// environment one).
 #[cfg(test)]
 pub fn inject(path: &Path, fault: Fault) {
     faults::inject(path, fault);
 }
 
-/// A place a fault can be injected (test and debug builds: a file chosen with [`inject`], or
-/// named in `SPOOLSCOPE_TEST_PANIC_ON` for [`Fault::PanicInRead`]). Does nothing otherwise.
-#[cfg(any(test, debug_assertions))]
+/// A place a fault can be injected (unit tests and `fault-injection` builds: a file chosen with
+/// [`inject`], or named in `SPOOLSCOPE_TEST_PANIC_ON` for [`Fault::PanicInRead`]). Does nothing
+/// otherwise.
+#[cfg(any(test, feature = "fault-injection"))]
 pub fn fault_point(path: &Path, fault: Fault) {
     if faults::hit(path, fault) {
         panic!("injected test fault ({fault:?})");
     }
 }
 
-/// Release builds: no fault hook.
-#[cfg(not(any(test, debug_assertions)))]
+/// Builds without `fault-injection`: no fault hook.
+#[cfg(not(any(test, feature = "fault-injection")))]
 #[inline(always)]
 pub fn fault_point(_path: &Path, _fault: Fault) {}
+
+/// How the live view fails on purpose after its first frame (the test hook
+/// `SPOOLSCOPE_TEST_UI_FAULT=panic|error`), to prove the terminal is restored either way.
+/// (Without `fault-injection` nothing makes one.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(not(any(test, feature = "fault-injection")), allow(dead_code))]
+pub enum UiFault {
+    /// Panic inside the UI loop.
+    Panic,
+    /// Return an error from the UI loop.
+    Error,
+}
+
+/// The live view's test fault, read from `SPOOLSCOPE_TEST_UI_FAULT` (`fault-injection` builds
+/// and unit tests only).
+#[cfg(any(test, feature = "fault-injection"))]
+pub fn ui_fault() -> Option<UiFault> {
+    match std::env::var("SPOOLSCOPE_TEST_UI_FAULT").as_deref() {
+        Ok("panic") => Some(UiFault::Panic),
+        Ok("error") => Some(UiFault::Error),
+        _ => None,
+    }
+}
+
+/// Builds without `fault-injection`: the live view never fails on purpose.
+#[cfg(not(any(test, feature = "fault-injection")))]
+#[inline(always)]
+pub fn ui_fault() -> Option<UiFault> {
+    None
+}
 
 #[cfg(test)]
 mod tests {

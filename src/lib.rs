@@ -5,8 +5,13 @@
 //! (views). `pipeline` runs scan → correlate → diagnose (and the one refresh after a change)
 //! for every front end; `settings` is what a run uses, `exit` its codes and top-level error;
 //! `cli` only parses flags, layers them over the config file and dispatches (nothing imports
-//! it). `model`, `parse` and `diagnose` do no I/O and take the current time as a value;
-//! `.ci/layering.sh` checks it.
+//! it, and it is the only module that knows clap). `model`, `parse` and `diagnose` do no I/O
+//! and take the current time as a value; `.ci/layering.sh` checks it. Every path on disk the
+//! Lync clients use is named once, in `source::layout`.
+//!
+//! Features (both off in a plain `cargo build`, on in `cargo test` and `cargo bench`):
+//! `testkit` compiles the synthetic-input generators (`corpus`, `corpus_tree`, the
+//! `spoolscope-gen` binary); `fault-injection` compiles the test fault hooks of `isolate`.
 
 #![forbid(unsafe_code)]
 
@@ -26,9 +31,12 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub(crate) mod console;
-/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (not used by `spoolscope`).
+/// Synthetic inputs for benches, scale tests and `spoolscope-gen` (feature `testkit`, which
+/// `cargo test` and `cargo bench` turn on; not in the shipped `spoolscope`).
+#[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod corpus;
+#[cfg(any(test, feature = "testkit"))]
 #[doc(hidden)]
 pub mod corpus_tree;
 pub(crate) mod debuglog;

@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = looks_like_ews(&text);
     match parse_ews(Path::new("fuzz-finditem.xml"), &text) {
-        Err(e) => assert!(!e.contains('\n'), "multi-line error: {e:?}"),
+        Err(e) => assert!(!e.to_string().contains('\n'), "multi-line error: {e:?}"),
         Ok(None) => {}
         Ok(Some(ews)) => {
             if let Some(c) = &ews.cut {

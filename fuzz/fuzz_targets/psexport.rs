@@ -35,12 +35,12 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     match json_records(&text) {
-        Err(e) => assert!(!e.contains('\n'), "multi-line JSON error: {e:?}"),
+        Err(e) => assert!(!e.to_string().contains('\n'), "multi-line JSON error: {e:?}"),
         Ok(rs) => rs.iter().for_each(|r| within(r.line, "JSON record")),
     }
     let first = parse_export(Path::new("fuzz-export.csv"), &text);
     match &first {
-        Err(e) => assert!(!e.contains('\n'), "multi-line error: {e:?}"),
+        Err(e) => assert!(!e.to_string().contains('\n'), "multi-line error: {e:?}"),
         Ok(None) => {}
         Ok(Some(f)) => {
             f.items.iter().for_each(|i| within(i.line, "item"));

@@ -36,8 +36,19 @@ enum GenWhat {
     },
 }
 
-fn run(what: &GenWhat) -> Result<(), String> {
-    let io = |p: &std::path::Path, e: std::io::Error| format!("{}: {e}", p.display());
+/// A file or folder that could not be written, and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{}: {source}", path.display())]
+struct GenError {
+    path: PathBuf,
+    source: std::io::Error,
+}
+
+fn run(what: &GenWhat) -> Result<(), GenError> {
+    let io = |p: &std::path::Path, source: std::io::Error| GenError {
+        path: p.to_path_buf(),
+        source,
+    };
     match what {
         GenWhat::Tree {
             dir,

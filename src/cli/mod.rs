@@ -6,6 +6,7 @@
 
 mod commands;
 mod resolve;
+mod values;
 
 use crate::config::{self, ColorChoice, FailOn};
 use crate::exit::{EXIT_ERROR, EXIT_OK};

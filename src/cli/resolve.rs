@@ -15,11 +15,11 @@ use std::time::Duration;
 
 /// One setting: the flag when given, else the config file's text (parsed with `parse`; a bad
 /// value names its key), else `None` (the caller's default).
-pub(crate) fn layer<T>(
+pub(crate) fn layer<T, E: std::fmt::Display>(
     flag: Option<T>,
     file: Option<&str>,
     key: &str,
-    parse: impl Fn(&str) -> Result<T, String>,
+    parse: impl Fn(&str) -> Result<T, E>,
 ) -> Result<Option<T>, Fatal> {
     match (flag, file) {
         (Some(v), _) => Ok(Some(v)),
@@ -221,7 +221,7 @@ pub(crate) fn resolve_roots(
         }
     }
     if roots.is_empty() && settings.scan.mailbox_files.is_empty() && settings.scan.logs.is_empty() {
-        roots = source::default_roots().map_err(Fatal::Usage)?;
+        roots = source::default_roots().map_err(|e| Fatal::Usage(e.to_string()))?;
     }
     Ok((roots, errors))
 }
@@ -229,7 +229,7 @@ pub(crate) fn resolve_roots(
 /// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one).
 pub(crate) fn start_debug_log(opts: &ScanOpts, roots: &[PathBuf]) -> Result<(), Fatal> {
     if let Some(p) = &opts.debug_log {
-        crate::debuglog::start(p, roots).map_err(Fatal::Usage)?;
+        crate::debuglog::start(p, roots).map_err(|e| Fatal::Usage(e.to_string()))?;
     }
     Ok(())
 }

@@ -66,7 +66,7 @@ pub struct Fleet {
 }
 
 /// Sort order of the table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum SortBy {
     #[default]
     Severity,

@@ -63,9 +63,21 @@ pub struct Ews {
     pub cut: Option<String>,
 }
 
+/// An EWS response that cannot be read (one line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EwsError {
+    /// It is a FindItem or GetFolder response, but the XML broke off (or went too deep) before
+    /// the first record.
+    #[error("looks like an EWS {operation} response but no record could be read: {reason}")]
+    NoRecord {
+        operation: &'static str,
+        reason: String,
+    },
+}
+
 /// Parse an EWS FindItem/GetFolder response. `Ok(None)`: not such a response.
 /// `Err`: it is one, but not a single record could be read.
-pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
+pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, EwsError> {
     let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = false;
     reader.config_mut().allow_dangling_amp = true;
@@ -228,15 +240,14 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, String> {
         return Ok(None);
     }
     if cut.is_some() && st.items.is_empty() && st.folders.is_empty() && st.errors.is_empty() {
-        return Err(format!(
-            "looks like an EWS {} response but no record could be read: {}",
-            if st.find_item {
+        return Err(EwsError::NoRecord {
+            operation: if st.find_item {
                 "FindItem"
             } else {
                 "GetFolder"
             },
-            cut.unwrap_or_default()
-        ));
+            reason: cut.unwrap_or_default(),
+        });
     }
     let kind = if st.find_item {
         MailboxFileKind::FindItem
@@ -506,7 +517,19 @@ mod tests {
         assert!(e.file.items.len() >= 2);
         assert!(e.cut.is_some());
         let bad = "<m:FindItemResponse><<<>>>";
-        assert!(parse_ews(Path::new("x"), bad).is_err());
+        let err = parse_ews(Path::new("x"), bad).expect_err("garbage");
+        assert!(matches!(
+            err,
+            EwsError::NoRecord {
+                operation: "FindItem",
+                ..
+            }
+        ));
+        assert!(
+            err.to_string()
+                .starts_with("looks like an EWS FindItem response but no record could be read: "),
+            "{err}"
+        );
         assert!(parse_ews(Path::new("x"), "<a><b/></a>")
             .expect("ok")
             .is_none());

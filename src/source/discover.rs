@@ -4,15 +4,16 @@
 //! or any folder of collected files: the walk looks at every level, never follows a link (so it
 //! cannot loop) and stops at a fixed depth.
 
+use super::layout::{is_sip_dir, is_spooler_name, name_of};
 use super::read::file_type_name;
-use crate::model::{Account, ClientGen, ScanError};
+use crate::model::{Account, ScanError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 /// Deeper than this, the walk does not go.
 pub const MAX_DEPTH: usize = 48;
-pub const SPOOLER_DIR: &str = "History Spooler";
+pub use super::layout::{client_of, SPOOLER_DIR};
 
 /// A file found outside any spooler (a log, an export…), for the other parsers to look at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,51 +54,6 @@ pub struct Discovery {
     last_parent: Option<(PathBuf, Option<usize>)>,
 }
 
-fn name_of(p: &Path) -> String {
-    p.file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
-
-/// `sip_<address>`, in any case. The name is compared as bytes: a profile or folder name in any
-/// script (`山田太郎`, `김철수`) has no character boundary at byte 4 to slice at.
-fn is_sip_dir(name: &str) -> bool {
-    name.len() > 4
-        && name
-            .as_bytes()
-            .get(..4)
-            .is_some_and(|p| p.eq_ignore_ascii_case(b"sip_"))
-}
-
-/// The client generation from where a `sip_*` folder sits.
-pub fn client_of(sip_dir: &Path) -> ClientGen {
-    let parent = sip_dir.parent();
-    let pname = parent.map(name_of).unwrap_or_default();
-    let gname = parent
-        .and_then(Path::parent)
-        .map(name_of)
-        .unwrap_or_default();
-    if pname.eq_ignore_ascii_case("Communicator") {
-        return ClientGen::Lync2010;
-    }
-    if pname.eq_ignore_ascii_case("Lync") {
-        match gname.as_str() {
-            "16.0" => return ClientGen::Office16,
-            "15.0" => return ClientGen::Office15,
-            _ => {}
-        }
-    }
-    for a in sip_dir.ancestors().skip(1) {
-        match name_of(a).as_str() {
-            "16.0" => return ClientGen::Office16,
-            "15.0" => return ClientGen::Office15,
-            n if n.eq_ignore_ascii_case("Communicator") => return ClientGen::Lync2010,
-            _ => {}
-        }
-    }
-    ClientGen::Unknown
-}
-
 impl Discovery {
     /// Walk one root and add what it holds.
     pub fn walk(&mut self, root: &Path) {
@@ -110,10 +66,7 @@ impl Discovery {
             }
         }
         // A root inside a spooler (or the spooler itself) still belongs to its account.
-        if let Some(sp) = root
-            .ancestors()
-            .find(|a| name_of(a).eq_ignore_ascii_case(SPOOLER_DIR))
-        {
+        if let Some(sp) = root.ancestors().find(|a| is_spooler_name(&name_of(a))) {
             self.spooler(sp);
         } else if is_sip_dir(&name_of(root)) {
             self.account(root);
@@ -160,7 +113,7 @@ impl Discovery {
             }
             if ft.is_dir() {
                 let n = name_of(path);
-                if n.eq_ignore_ascii_case(SPOOLER_DIR) {
+                if is_spooler_name(&n) {
                     self.spooler(path);
                 } else if is_sip_dir(&n) {
                     self.account(path);
@@ -236,8 +189,7 @@ impl Discovery {
             return i;
         }
         let name = name_of(dir);
-        // `sip_` is ASCII, so byte 4 is a character boundary when the name starts with it.
-        let address = match name.get(4..).filter(|_| is_sip_dir(&name)) {
+        let address = match super::layout::sip_address(&name) {
             Some(a) => a.to_string(),
             None => format!("unknown ({name})"),
         };
@@ -273,6 +225,7 @@ impl Discovery {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ClientGen;
     use std::fs;
 
     #[test]

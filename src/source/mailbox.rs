@@ -78,28 +78,30 @@ fn read_one_unguarded(
         return None;
     };
     let parsed = if mailbox::looks_like_ews(&decoded.text) {
-        mailbox::parse_ews(path, &decoded.text).map(|o| {
-            o.map(|e| {
-                if let Some(c) = e.cut {
-                    errors.push(ScanError::new(
-                        path,
-                        format!(
-                            "{}: {c}; kept the {} record(s) read before it",
-                            e.file.kind.label(),
-                            e.file.records()
-                        ),
-                    ));
-                }
-                let mut f = e.file;
-                if let Some(mb) = e.request_mailbox {
-                    f.owner = Some(mb);
-                    f.attribution = "request mailbox".into();
-                }
-                f
+        mailbox::parse_ews(path, &decoded.text)
+            .map(|o| {
+                o.map(|e| {
+                    if let Some(c) = e.cut {
+                        errors.push(ScanError::new(
+                            path,
+                            format!(
+                                "{}: {c}; kept the {} record(s) read before it",
+                                e.file.kind.label(),
+                                e.file.records()
+                            ),
+                        ));
+                    }
+                    let mut f = e.file;
+                    if let Some(mb) = e.request_mailbox {
+                        f.owner = Some(mb);
+                        f.attribution = "request mailbox".into();
+                    }
+                    f
+                })
             })
-        })
+            .map_err(|e| e.to_string())
     } else {
-        psexport::parse_export(path, &decoded.text)
+        psexport::parse_export(path, &decoded.text).map_err(|e| e.to_string())
     };
     match parsed {
         Ok(Some(f)) if explicit && f.records() == 0 => {

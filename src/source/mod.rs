@@ -2,6 +2,7 @@
 
 pub mod discover;
 pub mod inventory;
+pub mod layout;
 pub mod lineindex;
 pub mod logs;
 pub mod mailbox;
@@ -35,26 +36,36 @@ pub struct ScanConfig {
     pub lookback: Option<std::time::Duration>,
 }
 
+/// Why there is nothing to scan when no PATH is given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DefaultRootsError {
+    /// Windows, but neither variable that leads to the user's `AppData\Local` is set.
+    #[error("%LOCALAPPDATA% and %USERPROFILE% are not set; pass a PATH to scan")]
+    NoProfileVars,
+    /// Not Windows: there is no current user's Lync folder to default to.
+    #[error(
+        "no PATH given: pass a folder to scan (a profile, a Users folder, a folder of \
+         collected files), use --profiles-root DIR --all-users, or try `spoolscope demo`"
+    )]
+    NotWindows,
+}
+
 /// Where to look when no PATH is given: the current user's `%LOCALAPPDATA%` (Windows only).
-pub fn default_roots() -> Result<Vec<PathBuf>, String> {
+pub fn default_roots() -> Result<Vec<PathBuf>, DefaultRootsError> {
     if cfg!(windows) {
-        let local = winpath::local_appdata(paths::env_lookup)
-            .ok_or("%LOCALAPPDATA% and %USERPROFILE% are not set; pass a PATH to scan")?;
+        let local =
+            winpath::local_appdata(paths::env_lookup).ok_or(DefaultRootsError::NoProfileVars)?;
         let mut roots = vec![PathBuf::from(local)];
         // Lync 2010 writes its trace logs to %USERPROFILE%\Tracing.
         if let Some(profile) = paths::env_lookup("USERPROFILE") {
-            let tracing = PathBuf::from(profile).join("Tracing");
+            let tracing = layout::profile_tracing_of(std::path::Path::new(&profile));
             if tracing.is_dir() {
                 roots.push(tracing);
             }
         }
         Ok(roots)
     } else {
-        Err(
-            "no PATH given: pass a folder to scan (a profile, a Users folder, a folder of \
-             collected files), use --profiles-root DIR --all-users, or try `spoolscope demo`"
-                .into(),
-        )
+        Err(DefaultRootsError::NotWindows)
     }
 }
 
@@ -89,7 +100,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
         .collect();
     profiles.sort();
     for p in profiles {
-        let local = p.join("AppData").join("Local");
+        let local = layout::local_appdata_of(&p);
         match std::fs::read_dir(&local) {
             Ok(_) => roots.push(local),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
@@ -104,7 +115,7 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
                 },
             )),
         }
-        let tracing = p.join("Tracing");
+        let tracing = layout::profile_tracing_of(&p);
         if tracing.is_dir() {
             roots.push(tracing);
         }

@@ -3,8 +3,19 @@
 
 use std::path::{Path, PathBuf};
 
+/// A path argument that cannot be turned into a path.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathError {
+    /// `%NAME%` names a variable that is not set.
+    #[error("environment variable %{0}% is not set")]
+    UnsetPercentVar(String),
+    /// `$env:NAME` names a variable that is not set.
+    #[error("environment variable $env:{0} is not set")]
+    UnsetPowerShellVar(String),
+}
+
 /// Expand `%NAME%` and `$env:NAME` using `lookup`. An unset variable is an error naming it.
-pub fn expand_vars(s: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, String> {
+pub fn expand_vars(s: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<String, PathError> {
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
     loop {
@@ -17,7 +28,7 @@ pub fn expand_vars(s: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<S
                     Some(j) if j > 0 && is_var_name(&after[..j]) => {
                         let name = &after[..j];
                         let v = lookup(name)
-                            .ok_or_else(|| format!("environment variable %{name}% is not set"))?;
+                            .ok_or_else(|| PathError::UnsetPercentVar(name.to_string()))?;
                         out.push_str(&rest[..i]);
                         out.push_str(&v);
                         rest = &after[j + 1..];
@@ -41,8 +52,8 @@ pub fn expand_vars(s: &str, lookup: impl Fn(&str) -> Option<String>) -> Result<S
                     rest = after;
                     continue;
                 }
-                let v = lookup(name)
-                    .ok_or_else(|| format!("environment variable $env:{name} is not set"))?;
+                let v =
+                    lookup(name).ok_or_else(|| PathError::UnsetPowerShellVar(name.to_string()))?;
                 out.push_str(&rest[..p]);
                 out.push_str(&v);
                 rest = &after[end..];
@@ -76,7 +87,7 @@ pub fn env_lookup(name: &str) -> Option<String> {
 
 /// Turn a command-line path argument into a path on this host: variables expanded, and on a
 /// non-Windows host backslashes read as separators when the literal name does not exist.
-pub fn resolve_arg(arg: &str) -> Result<PathBuf, String> {
+pub fn resolve_arg(arg: &str) -> Result<PathBuf, PathError> {
     let expanded = expand_vars(arg, env_lookup)?;
     Ok(to_host_path(&expanded, cfg!(windows), |p| p.exists()))
 }
@@ -127,7 +138,9 @@ mod tests {
         assert_eq!(expand_vars("100% sure", env).as_deref(), Ok("100% sure"));
         assert_eq!(expand_vars("plain", env).as_deref(), Ok("plain"));
         let err = expand_vars("%NOPE%\\x", env).expect_err("unset");
-        assert!(err.contains("%NOPE%"), "{err}");
+        assert_eq!(err.to_string(), "environment variable %NOPE% is not set");
+        let err = expand_vars("$env:Nope\\x", env).expect_err("unset");
+        assert_eq!(err.to_string(), "environment variable $env:Nope is not set");
     }
 
     #[test]

@@ -360,9 +360,10 @@ pub fn run(
     event::spawn_ticker(tx.clone(), scanning.clone());
     event::spawn_signals(tx.clone());
     drop(tx);
-    // Test hook (tests/integration/readonly_terminal.rs): fail inside the loop after the first frame, to
-    // prove a panic or an error return still restores the terminal.
-    let fault = std::env::var("SPOOLSCOPE_TEST_UI_FAULT").unwrap_or_default();
+    // Test hook (tests/integration/readonly_terminal.rs; `fault-injection` builds only): fail
+    // inside the loop after the first frame, to prove a panic or an error return still restores
+    // the terminal.
+    let fault = crate::isolate::ui_fault();
     let mut last_draw: Option<Instant> = None;
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
@@ -374,10 +375,12 @@ pub fn run(
                 .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
             app.dirty = false;
             last_draw = Some(Instant::now());
-            match fault.as_str() {
-                "panic" => panic!("test fault inside the UI loop"),
-                "error" => return Err(Fatal::Runtime("test fault inside the UI loop".into())),
-                _ => {}
+            match fault {
+                Some(crate::isolate::UiFault::Panic) => panic!("test fault inside the UI loop"),
+                Some(crate::isolate::UiFault::Error) => {
+                    return Err(Fatal::Runtime("test fault inside the UI loop".into()))
+                }
+                None => {}
             }
         }
         let timeout = if app.dirty {

@@ -80,6 +80,13 @@ pub fn create_item(to: &str, subject: &str, class: &str) -> String {
 
 /// Hang guard: no run of the binary in a test may take longer than this (a debug build on a
 /// shared, loaded CI machine; a hang is killed here and fails the test instead of blocking CI).
+/// A config file from `tests/fixtures/config/` (read in place, never written).
+pub fn config_fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/config")
+        .join(name)
+}
+
 pub const RUN_LIMIT: Duration = Duration::from_secs(180);
 
 /// The environment every run of the binary gets: no user config, no colour override, UTC.

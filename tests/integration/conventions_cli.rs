@@ -110,21 +110,12 @@ fn an_empty_or_relative_xdg_config_home_is_ignored() {
     fs::create_dir_all(t.path().join("rel/spoolscope")).expect("mkdir");
     fs::create_dir_all(t.path().join("abs/spoolscope")).expect("mkdir");
     fs::create_dir_all(&scan).expect("mkdir");
-    fs::write(
-        home.join(".config/spoolscope/config.toml"),
-        "format = \"json\"\n",
-    )
-    .expect("w");
-    fs::write(
-        t.path().join("rel/spoolscope/config.toml"),
-        "format = \"markdown\"\n",
-    )
-    .expect("w");
-    fs::write(
-        t.path().join("abs/spoolscope/config.toml"),
-        "format = \"markdown\"\n",
-    )
-    .expect("w");
+    let place = |fixture: &str, at: &Path| {
+        fs::copy(config_fixture(fixture), at.join("spoolscope/config.toml")).expect("copy");
+    };
+    place("format-json.toml", &home.join(".config"));
+    place("format-markdown.toml", &t.path().join("rel"));
+    place("format-markdown.toml", &t.path().join("abs"));
     let run = |xdg: &Path| {
         let out = bin()
             .arg("report")

@@ -10,7 +10,9 @@ use std::path::Path;
 fn psexport_refusal_with_multiline_column_names_is_one_line() {
     let data = include_bytes!("../fuzz_regressions/psexport-multiline-columns.bin");
     let text = String::from_utf8_lossy(data);
-    let e = parse_export(Path::new("x.csv"), &text).expect_err("a refusal");
+    let e = parse_export(Path::new("x.csv"), &text)
+        .expect_err("a refusal")
+        .to_string();
     assert!(!e.contains('\n') && !e.contains('\r'), "multi-line: {e:?}");
     assert!(e.contains("no subject column"), "{e}");
 }

@@ -210,18 +210,14 @@ fn bad_markers_regex_is_one_line_naming_file_and_line() {
 #[test]
 fn bad_config_value_is_one_line_naming_file_and_line_and_is_sanitised() {
     let t = tempfile::tempdir().expect("tempdir");
-    let c = t.path().join("cfg.toml");
-    fs::write(
-        &c,
-        // TOML escapes: the value itself holds ESC and BEL.
-        "color = \"never\"\n# fine so far\nstuck_after = \"soon\\u001b]52;c;eA==\\u0007\"\n",
-    )
-    .expect("write");
-    let line = one_line_refusal("--config", &c, t.path());
-    assert!(line.contains("cfg.toml"), "{line}");
+    // TOML escapes: the value itself holds ESC and BEL.
+    let line = one_line_refusal("--config", &config_fixture("hostile-value.toml"), t.path());
+    assert!(line.contains("hostile-value.toml"), "{line}");
     assert!(line.contains("line 3: stuck_after"), "{line}");
 
-    // A config whose markers file has a bad regex: the markers file and its line are named.
+    // A config whose markers file has a bad regex: the markers file and its line are named. (The
+    // config names the markers file by its temporary path, so it is written here.)
+    let c = t.path().join("cfg.toml");
     let m = t.path().join("m.toml");
     fs::write(&m, "[context]\nbad = '*oops'\n").expect("write");
     fs::write(&c, format!("markers = '{}'\n", m.display())).expect("write");

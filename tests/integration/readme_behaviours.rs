@@ -373,11 +373,8 @@ fn spoolscope_config_is_read_and_config_flag_wins() {
     let t = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
     put(&sp.join("a-minute.xml"), b"<a/>", 60);
-    let cfgs = tempfile::tempdir().expect("tempdir");
-    let env_cfg = cfgs.path().join("env.toml");
-    fs::write(&env_cfg, "stuck_after = \"30s\"\n").expect("write");
-    let flag_cfg = cfgs.path().join("flag.toml");
-    fs::write(&flag_cfg, "stuck_after = \"5m\"\n").expect("write");
+    let env_cfg = config_fixture("stuck-30s.toml");
+    let flag_cfg = config_fixture("stuck-5m.toml");
     let run = |extra: &[&str]| -> Value {
         let out = bin()
             .env("SPOOLSCOPE_CONFIG", &env_cfg)
@@ -397,16 +394,45 @@ fn spoolscope_config_is_read_and_config_flag_wins() {
         "--config wins over the variable"
     );
     // A bad file named by the variable is exit 2, naming it.
-    fs::write(&env_cfg, "stuck_after = \"30s\"\nfail_om = \"info\"\n").expect("write");
     let out = bin()
-        .env("SPOOLSCOPE_CONFIG", &env_cfg)
+        .env("SPOOLSCOPE_CONFIG", config_fixture("typo-key.toml"))
         .args(["report", "--now", NOW])
         .arg(t.path())
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("env.toml") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("typo-key.toml") && err.contains("line 2"),
+        "{err}"
+    );
+}
+
+/// README: the sample config (`tests/fixtures/config/example.toml`) is a working config: its
+/// format, threshold and fail level apply.
+#[test]
+fn the_sample_config_applies() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
+    put(&sp.join("a-minute.xml"), b"<a/>", 60);
+    let out = bin()
+        .args(["report", "--now", NOW, "--config"])
+        .arg(config_fixture("example.toml"))
+        .arg(t.path())
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json: format = \"json\" applied");
+    assert_eq!(v["stuck_after_secs"], 30);
+    assert_eq!(item(&v, "a-minute.xml")["stuck"], true);
+    // A one-minute-old item is a warning; `fail_on = "critical"` keeps the exit code 0.
+    let stuck = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "spool-stuck")
+        .expect("spool-stuck");
+    assert_eq!(stuck["severity"], "warning");
+    assert_eq!(out.status.code(), Some(0), "fail_on = \"critical\" applied");
 }
 
 /// README: a `[keys]` table "rebinds actions (… a key given to one action is taken from any
@@ -416,13 +442,7 @@ fn spoolscope_config_is_read_and_config_flag_wins() {
 fn keys_from_a_config_file() {
     let t = tempfile::tempdir().expect("tempdir");
     stuck_tree(t.path());
-    let cfgs = tempfile::tempdir().expect("tempdir");
-    let bad = cfgs.path().join("bad-keys.toml");
-    fs::write(
-        &bad,
-        "theme = \"mono\"\n\n[keys]\nquit = [\"x\"]\nnxt-error = [\"e\"]\n",
-    )
-    .expect("write");
+    let bad = config_fixture("bad-keys.toml");
     for cmd in [
         &["report"][..],
         &["watch"][..],
@@ -443,8 +463,7 @@ fn keys_from_a_config_file() {
             "{cmd:?}: {err}"
         );
     }
-    let bad_key = cfgs.path().join("bad-key.toml");
-    fs::write(&bad_key, "[keys]\nquit = [\"ctrl-\"]\n").expect("write");
+    let bad_key = config_fixture("bad-key.toml");
     let out = bin()
         .args(["report", "--config"])
         .arg(&bad_key)
@@ -464,8 +483,7 @@ fn keys_from_a_config_file() {
         if !have_script() {
             return;
         }
-        let good = cfgs.path().join("keys.toml");
-        fs::write(&good, "[keys]\nquit = [\"x\"]\n").expect("write");
+        let good = config_fixture("quit-on-x.toml");
         let cmd = format!(
             "{} --config {} {}",
             sh_quote(&bin_path().to_string_lossy()),

@@ -343,19 +343,20 @@ fn usage_errors_exit_two() {
 #[test]
 fn bad_config_names_file_and_line() {
     let t = tempfile::tempdir().expect("tempdir");
-    let cfg = t.path().join("bad.toml");
-    fs::write(&cfg, "stuck_after = \"2m\"\nnot_a_key = 1\n").expect("write");
     let out = bin()
         .args(["report", "--config"])
-        .arg(&cfg)
+        .arg(config_fixture("unknown-key.toml"))
         .arg(t.path())
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("bad.toml") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("unknown-key.toml") && err.contains("line 2"),
+        "{err}"
+    );
 
-    fs::write(&cfg, "stuck_after = \"30s\"\n").expect("write");
+    let cfg = config_fixture("stuck-30s.toml");
     let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
     put(&sp.join("m.xml"), b"<a/>", 60);
     let (v, _, _) = report_json(&[t.path()], &["--config", cfg.to_str().expect("utf8")]);

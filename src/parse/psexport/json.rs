@@ -13,10 +13,15 @@ pub(super) fn json_scalar(v: &serde_json::Value) -> String {
     }
 }
 
+/// Text that is not JSON; serde_json's reason (one line: its messages name a line and column).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not valid JSON ({0})")]
+pub struct JsonError(pub String);
+
 /// `ConvertTo-Json` text → records (an array of objects, or one object).
-pub fn json_records(text: &str) -> Result<Vec<Record>, String> {
+pub fn json_records(text: &str) -> Result<Vec<Record>, JsonError> {
     let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}'))
-        .map_err(|e| format!("not valid JSON ({e})"))?;
+        .map_err(|e| JsonError(e.to_string()))?;
     let objs: Vec<&serde_json::Map<String, serde_json::Value>> = match &v {
         serde_json::Value::Array(a) => a.iter().filter_map(|x| x.as_object()).collect(),
         serde_json::Value::Object(o) => {

@@ -19,7 +19,7 @@ mod json;
 
 pub use csv::{csv_records, csv_rows};
 pub use format_list::format_list_records;
-pub use json::json_records;
+pub use json::{json_records, JsonError};
 
 /// One record: its 1-based line (when the syntax gives one) and its properties in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -163,9 +163,26 @@ pub fn mentions_known_keys(text: &str) -> bool {
         .any(|k| lower.contains(k))
 }
 
+/// Text that looks like a PowerShell export of mailbox evidence but cannot be read (one line).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    /// It names mailbox properties but is not valid JSON.
+    #[error("looks like a PowerShell ConvertTo-Json export but is {0}")]
+    Json(JsonError),
+    /// A list of mail items without the column a rule needs (the columns it has, squashed to
+    /// one line).
+    #[error(
+        "looks like a list of mail items but has no {missing} column to judge it by (columns: {columns})"
+    )]
+    Unjudgeable {
+        missing: &'static str,
+        columns: String,
+    },
+}
+
 /// Try every PowerShell syntax on decoded text. `Ok(None)`: not mailbox evidence.
 /// `Err`: it looks like mailbox evidence but cannot be read (the reason, one line).
-pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, String> {
+pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, ExportError> {
     let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     if t.is_empty() {
         return Ok(None);
@@ -173,9 +190,7 @@ pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, Stri
     if t.starts_with('[') || t.starts_with('{') {
         return match json_records(t) {
             Ok(recs) => Ok(classify(path, ExportFormat::Json, recs, 0)?),
-            Err(e) if mentions_known_keys(t) || json_item_like(t) => Err(format!(
-                "looks like a PowerShell ConvertTo-Json export but is {e}"
-            )),
+            Err(e) if mentions_known_keys(t) || json_item_like(t) => Err(ExportError::Json(e)),
             Err(_) => Ok(None),
         };
     }
@@ -212,7 +227,7 @@ fn classify(
     format: ExportFormat,
     recs: Vec<Record>,
     bad: u64,
-) -> Result<Option<MailboxFile>, String> {
+) -> Result<Option<MailboxFile>, ExportError> {
     let columns = || -> String {
         let mut seen: Vec<&str> = Vec::new();
         for r in &recs {
@@ -339,15 +354,14 @@ fn classify(
         .iter()
         .any(|r| r.has(MAILISH_KEYS) && (r.has(SUBJECT_KEYS) || r.has(CLASS_KEYS)));
     if mailish {
-        return Err(format!(
-            "looks like a list of mail items but has no {} column to judge it by (columns: {})",
-            if subject {
+        return Err(ExportError::Unjudgeable {
+            missing: if subject {
                 "item class or date"
             } else {
                 "subject"
             },
-            columns()
-        ));
+            columns: columns(),
+        });
     }
     Ok(None)
 }
@@ -413,7 +427,13 @@ mod tests {
             .expect("stats");
         assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
         let e = parse_export(Path::new("s.json"), "[{\"ItemsInFolder\": 4,").expect_err("bad");
-        assert!(e.contains("ConvertTo-Json"), "{e}");
+        assert!(matches!(e, ExportError::Json(_)), "{e}");
+        assert!(
+            e.to_string().starts_with(
+                "looks like a PowerShell ConvertTo-Json export but is not valid JSON ("
+            ),
+            "{e}"
+        );
         assert!(parse_export(Path::new("x.json"), "{\"a\": 1}")
             .expect("ok")
             .is_none());
@@ -434,7 +454,10 @@ mod tests {
             Some("2026-03-01T10:00:00+00:00".into())
         );
         let e = parse_export(Path::new("l.csv"), "Subject,From,To\na,b,c\n").expect_err("no class");
-        assert!(e.contains("no item class or date column"), "{e}");
+        assert!(
+            e.to_string().contains("no item class or date column"),
+            "{e}"
+        );
         assert!(parse_export(Path::new("x.csv"), "a,b\n1,2\n")
             .expect("ok")
             .is_none());

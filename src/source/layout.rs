@@ -1,0 +1,158 @@
+//! The Lync / Skype for Business on-disk layout, in one place: the folder names the clients
+//! write under a profile and what each tells about the client generation.
+//!
+//! ```text
+//! <profile>\AppData\Local\Microsoft\Office\16.0\Lync\sip_<address>\History Spooler   2016 / 2019 / 365
+//! <profile>\AppData\Local\Microsoft\Office\15.0\Lync\sip_<address>\History Spooler   2013
+//! <profile>\AppData\Local\Microsoft\Communicator\sip_<address>\History Spooler       Lync 2010
+//! <profile>\AppData\Local\Microsoft\Office\<ver>\Lync\Tracing\*.UccApilog            trace logs
+//! <profile>\Tracing\Communicator-uccapi-*.uccapilog                                 Lync 2010 trace logs
+//! ```
+//!
+//! Folder names are compared without regard to ASCII case (Windows file names are
+//! case-insensitive); the version folders (`16.0`, `15.0`) are digits and compared as they are.
+//! (The profile rules, which folders under `Users` are people, are in `profile`.)
+
+use crate::model::ClientGen;
+use std::path::{Path, PathBuf};
+
+/// The folder a client spools its offline IMs and conversation history into, inside an
+/// account's `sip_*` folder.
+pub const SPOOLER_DIR: &str = "History Spooler";
+/// The start of an account folder's name: `sip_<address>`.
+pub const SIP_PREFIX: &str = "sip_";
+/// The parent of the `sip_*` folders of Lync 2013 and later (`Office\<version>\Lync`).
+pub const LYNC_DIR: &str = "Lync";
+/// The parent of the `sip_*` folders of Lync 2010 (`Microsoft\Communicator`).
+pub const COMMUNICATOR_DIR: &str = "Communicator";
+/// The Office version folder of Lync 2016 / Skype for Business 2016, 2019 and 365.
+pub const OFFICE_16_DIR: &str = "16.0";
+/// The Office version folder of Lync 2013 / Skype for Business 2015.
+pub const OFFICE_15_DIR: &str = "15.0";
+/// Trace logs: `Lync\Tracing` (2013 and later) and `%USERPROFILE%\Tracing` (Lync 2010).
+pub const TRACING_DIR: &str = "Tracing";
+/// A profile's `AppData` folder, and `Local` inside it (`%LOCALAPPDATA%`).
+pub const APPDATA_DIR: &str = "AppData";
+pub const LOCAL_DIR: &str = "Local";
+
+/// The last part of a path, lossily as text (empty for `/` or `..`).
+pub fn name_of(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `History Spooler`, in any case.
+pub fn is_spooler_name(name: &str) -> bool {
+    name.eq_ignore_ascii_case(SPOOLER_DIR)
+}
+
+/// `sip_<address>`, in any case. The name is compared as bytes: a profile or folder name in any
+/// script (`山田太郎`, `김철수`) has no character boundary at byte 4 to slice at.
+pub fn is_sip_dir(name: &str) -> bool {
+    name.len() > SIP_PREFIX.len()
+        && name
+            .as_bytes()
+            .get(..SIP_PREFIX.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(SIP_PREFIX.as_bytes()))
+}
+
+/// The address in an account folder's name (`sip_jdoe@contoso.com` → `jdoe@contoso.com`), if
+/// the name is one.
+pub fn sip_address(name: &str) -> Option<&str> {
+    // `sip_` is ASCII, so its length is a character boundary when the name starts with it.
+    name.get(SIP_PREFIX.len()..).filter(|_| is_sip_dir(name))
+}
+
+/// The generation an Office version folder names (`16.0`, `15.0`), if it is one.
+fn office_version(name: &str) -> Option<ClientGen> {
+    match name {
+        OFFICE_16_DIR => Some(ClientGen::Office16),
+        OFFICE_15_DIR => Some(ClientGen::Office15),
+        _ => None,
+    }
+}
+
+/// The client generation from where a `sip_*` folder sits: its parent (`Communicator`, or
+/// `Lync` under a version folder) first, else the nearest ancestor that names one.
+pub fn client_of(sip_dir: &Path) -> ClientGen {
+    let parent = sip_dir.parent();
+    let pname = parent.map(name_of).unwrap_or_default();
+    let gname = parent
+        .and_then(Path::parent)
+        .map(name_of)
+        .unwrap_or_default();
+    if pname.eq_ignore_ascii_case(COMMUNICATOR_DIR) {
+        return ClientGen::Lync2010;
+    }
+    if pname.eq_ignore_ascii_case(LYNC_DIR) {
+        if let Some(g) = office_version(&gname) {
+            return g;
+        }
+    }
+    for a in sip_dir.ancestors().skip(1) {
+        let n = name_of(a);
+        if let Some(g) = office_version(&n) {
+            return g;
+        }
+        if n.eq_ignore_ascii_case(COMMUNICATOR_DIR) {
+            return ClientGen::Lync2010;
+        }
+    }
+    ClientGen::Unknown
+}
+
+/// A profile's `AppData\Local` (what `%LOCALAPPDATA%` points at).
+pub fn local_appdata_of(profile: &Path) -> PathBuf {
+    profile.join(APPDATA_DIR).join(LOCAL_DIR)
+}
+
+/// A profile's own `Tracing` folder, where Lync 2010 writes its trace logs.
+pub fn profile_tracing_of(profile: &Path) -> PathBuf {
+    profile.join(TRACING_DIR)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_in_any_case() {
+        assert!(is_spooler_name("history spooler"));
+        assert!(!is_spooler_name("History Spooler.old"));
+        assert!(is_sip_dir("SIP_a@b.c"));
+        assert!(!is_sip_dir(SIP_PREFIX));
+        assert!(!is_sip_dir("山田"));
+        assert_eq!(
+            sip_address("Sip_김철수@contoso.kr"),
+            Some("김철수@contoso.kr")
+        );
+        assert_eq!(sip_address("GalContacts.db"), None);
+    }
+
+    #[test]
+    fn profile_folders() {
+        let p = Path::new("/c/Users/jdoe");
+        assert_eq!(
+            local_appdata_of(p),
+            Path::new("/c/Users/jdoe/AppData/Local")
+        );
+        assert_eq!(profile_tracing_of(p), Path::new("/c/Users/jdoe/Tracing"));
+    }
+
+    #[test]
+    fn an_ancestor_names_the_generation_when_the_parent_does_not() {
+        assert_eq!(
+            client_of(Path::new("/u/Office/15.0/collected/sip_a@b.c")),
+            ClientGen::Office15
+        );
+        assert_eq!(
+            client_of(Path::new("/u/communicator/x/sip_a@b.c")),
+            ClientGen::Lync2010
+        );
+        assert_eq!(
+            client_of(Path::new("/u/16.00/Lync/sip_a@b.c")),
+            ClientGen::Unknown
+        );
+    }
+}
