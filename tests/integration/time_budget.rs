@@ -7,7 +7,7 @@
 //! figures). Here, on the debug build, each runs at a size n and at 4n (4n at most that full
 //! size), and must
 //!
-//! - finish the larger run within a generous bound ([`BOUND`]), and
+//! - finish the larger run within a generous bound ([`BOUND`], a backstop), and
 //! - when the larger run takes long enough to time reliably, take less than 10× the smaller
 //!   one (linear code takes about 4×, quadratic code 16×).
 //!
@@ -20,8 +20,11 @@ use spoolscope::parse::{mailbox, psexport, rfc2047, spool};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// The larger run must end within this, on a debug build on a loaded 2-core machine.
-const BOUND: Duration = Duration::from_secs(6);
+/// The larger run must end within this, on a debug build on a loaded 2-core machine. Generous on
+/// purpose: the growth ratio below is what catches quadratic code (a quadratic shape at full size
+/// takes minutes), while a tight bound failed linear code on a machine busy with other builds
+/// (20 000 PowerShell rows: 11 s, 3.6× the 5 000-row run).
+const BOUND: Duration = Duration::from_secs(30);
 /// Below this the ratio of two runs is mostly timer and scheduler noise.
 const RATIO_FLOOR: Duration = Duration::from_millis(300);
 
