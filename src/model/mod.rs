@@ -9,6 +9,7 @@ mod mailbox;
 pub mod pathser;
 pub mod scope;
 mod source;
+pub mod store;
 pub mod update;
 
 pub use account::{Account, ClientGen};
@@ -20,6 +21,7 @@ pub use mailbox::{
     PolicyRecord,
 };
 pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
+pub use store::{Bound as EventBound, EventStore, EventTally};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;
