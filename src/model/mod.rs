@@ -17,8 +17,8 @@ pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Link, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
-    parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind,
-    PolicyRecord,
+    parse_bool, EwsError, EwsErrorTally, ExportFormat, FolderStat, MailItem, MailboxFile,
+    MailboxFileKind, PolicyRecord, EWS_ERRORS_KEPT,
 };
 pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
 pub use store::{Bound as EventBound, EventStore, EventTally};
