@@ -156,10 +156,11 @@ fn a_finding_counts_every_failure_not_the_kept_ones() {
     let log = dir.path().join("Lync-UccApi-0.UccApilog");
     let mut s = String::with_capacity(100_000 * 90);
     for i in 0..100_000u64 {
-        let (m, sec) = ((i / 60) % 60, i % 60);
-        let h = 9 + i / 3600;
+        // One every half second from 09:00:00.000 to 22:53:19.500.
+        let t = 9 * 3600 + i / 2;
+        let (h, m, sec, ms) = (t / 3600, t / 60 % 60, t % 60, i % 2 * 500);
         s.push_str(&format!(
-            "03/02/2026|{h:02}:{m:02}:{sec:02}.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n"
+            "03/02/2026|{h:02}:{m:02}:{sec:02}.{ms:03} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n"
         ));
     }
     put(&log, s.as_bytes(), 0);
@@ -199,4 +200,22 @@ fn a_finding_counts_every_failure_not_the_kept_ones() {
     assert!((1..=64).contains(&shown), "{shown}");
     assert_eq!(g["first_line"], 1);
     assert_eq!(g["last_line"], 100_000);
+    // The text report says it too.
+    let out = bin()
+        .args(["report", "--format", "text", "--log-tz", "UTC"])
+        .arg(&log)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("401 ×100000"), "{text}");
+    assert!(
+        text.contains("repeated events summarised (counted, not kept)"),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "100000 occurrences, {shown} shown · lines 1–100000"
+        )),
+        "{text}"
+    );
 }
