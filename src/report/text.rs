@@ -266,7 +266,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
 /// shown · lines 1–100000`.
 fn summarised_lines(o: &mut super::out::Out<'_>, l: &crate::model::LogSummary) -> io::Result<()> {
     let mut groups: Vec<&crate::model::EventTally> = l.summarised().collect();
-    groups.sort_by(|a, b| b.occurrences.cmp(&a.occurrences));
+    groups.sort_by_key(|t| std::cmp::Reverse(t.occurrences));
     for t in groups.iter().take(SUMMARISED_SHOWN) {
         let values: Vec<String> = t.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
         o.line(&format!(
