@@ -57,7 +57,10 @@ fn read_one_unguarded(
             Err(_) => return None,
         };
         let decoded = text::decode(&head.bytes, head.truncated)?;
-        if !worth_reading(&decoded.text) {
+        // A trace log (a UccApilog quoting EWS bodies and policy names) is the log parsers'
+        // business: reading its first 32 MiB again as text here was most of a report's memory.
+        if crate::parse::logs::sniff_kind(&decoded.text).is_some() || !worth_reading(&decoded.text)
+        {
             return None;
         }
     }
