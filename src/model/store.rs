@@ -113,6 +113,10 @@ pub struct EventTally {
     pub shown: u64,
     pub first_line: u64,
     pub last_line: u64,
+    /// The line of the first occurrence that may not be kept (past the first few): the kept
+    /// events of this group are complete before it. `None` while all are kept.
+    #[serde(skip)]
+    pub complete_until: Option<u64>,
     pub first: Option<DateTime<FixedOffset>>,
     pub last: Option<DateTime<FixedOffset>>,
 }
@@ -161,6 +165,7 @@ impl Group {
                 shown: 0,
                 first_line: e.line,
                 last_line: e.line,
+                complete_until: None,
                 first: e.time,
                 last: e.time,
             },
@@ -188,6 +193,9 @@ impl Group {
         if self.first.len() < bound.first {
             self.first.push((seq, e));
             return;
+        }
+        if self.tally.complete_until.is_none() {
+            self.tally.complete_until = Some(e.line);
         }
         self.last.push_back((seq, e));
         if self.last.len() <= bound.last {

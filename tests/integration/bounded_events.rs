@@ -219,3 +219,45 @@ fn a_finding_counts_every_failure_not_the_kept_ones() {
         "{text}"
     );
 }
+
+/// A client whose every draft save fails (each CreateItem directly followed by a 401): more
+/// failures than are kept must not make the saves whose failure was not kept look unsent.
+#[test]
+fn saves_followed_by_failures_that_were_not_kept_are_not_unsent_drafts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("Lync-UccApi-0.UccApilog");
+    let mut s = String::new();
+    for i in 0..300u64 {
+        let (m, sec) = (i / 30, i % 30 * 2);
+        s.push_str(&format!(
+            "03/02/2026|10:{m:02}:{sec:02}.000 1F68:C14 INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r\n\
+             <m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>\r\n\
+             03/02/2026|10:{m:02}:{sec:02}.500 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n"
+        ));
+    }
+    put(&log, s.as_bytes(), 0);
+    let out = bin()
+        .args(["report", "--format", "json", "--log-tz", "UTC"])
+        .arg(&log)
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"ews-auth-failed"), "{rules:?}");
+    assert!(!rules.contains(&"drafts-buildup"), "{:#}", v["findings"]);
+    let f = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "ews-auth-failed")
+        .expect("auth");
+    assert!(
+        f["title"].as_str().is_some_and(|t| t.contains("401 ×300")),
+        "{f:#}"
+    );
+}
