@@ -51,9 +51,13 @@ impl RuleFamily for EwsAnswerRules {
                 .as_deref()
                 .and_then(|o| m.account_by_address(o))
                 .and_then(|i| m.accounts.get(i));
-            let mut tally: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut tally: BTreeMap<&str, u64> = BTreeMap::new();
             for e in &f.ews_errors {
                 *tally.entry(e.code.as_str()).or_default() += 1;
+            }
+            // Answers counted but not kept (over the per-code bound).
+            for t in &f.ews_errors_summarised {
+                *tally.entry(t.code.as_str()).or_default() += t.occurrences - t.shown;
             }
             let codes: Vec<String> = tally.iter().map(|(c, n)| format!("{c} ×{n}")).collect();
             let mut title = format!("EWS answered with errors: {}", codes.join(", "));
@@ -76,5 +80,68 @@ impl RuleFamily for EwsAnswerRules {
                 .collect();
             out.push(fi);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnose::{Context, RuleSettings};
+    use crate::model::{Clock, EwsError, ExportFormat, MailboxFile, MailboxFileKind, Model};
+
+    fn err(code: &str, line: u64) -> EwsError {
+        EwsError {
+            class: "error".into(),
+            code: code.into(),
+            element: "FindItemResponseMessage".into(),
+            message: None,
+            faultcode: None,
+            line: Some(line),
+        }
+    }
+
+    /// 10 000 error answers of one code: a bounded number kept (first and last among them),
+    /// every one counted in the record count and in the finding.
+    #[test]
+    fn many_error_answers_are_counted_exactly_and_kept_bounded() {
+        let mut f = MailboxFile::new("ews.xml", MailboxFileKind::EwsError, ExportFormat::Xml);
+        let mut errors: Vec<EwsError> = (1..=10_000).map(|l| err("ErrorAccessDenied", l)).collect();
+        errors.insert(5000, err("ErrorServerBusy", 99_999));
+        f.set_ews_errors(errors);
+        let (a, b, c) = crate::model::EWS_ERRORS_KEPT;
+        assert!(
+            f.ews_errors.len() <= a + b + c + 1,
+            "{}",
+            f.ews_errors.len()
+        );
+        let lines: Vec<u64> = f.ews_errors.iter().filter_map(|e| e.line).collect();
+        assert_eq!(lines.first(), Some(&1));
+        assert_eq!(lines.last(), Some(&10_000));
+        assert!(lines.contains(&99_999), "a rare code is kept");
+        assert_eq!(f.records(), 10_001);
+        assert_eq!(f.ews_errors_summarised.len(), 1);
+        assert_eq!(f.ews_errors_summarised[0].occurrences, 10_000);
+        let model = Model {
+            mailbox: vec![f],
+            ..Model::default()
+        };
+        let settings = RuleSettings::default();
+        let ctx = Context {
+            model: &model,
+            clock: Clock {
+                now: chrono::Utc::now(),
+                stuck_after: std::time::Duration::from_secs(120),
+            },
+            settings: &settings,
+        };
+        let mut out = Vec::new();
+        EwsAnswerRules.evaluate(&ctx, &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].title.contains("ErrorAccessDenied ×10000")
+                && out[0].title.contains("ErrorServerBusy ×1"),
+            "{}",
+            out[0].title
+        );
     }
 }

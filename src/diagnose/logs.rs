@@ -74,54 +74,126 @@ pub(super) fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> 
     g
 }
 
-/// `401 ×7, ErrorAccessDenied ×1`
-fn tally(evs: &[&LogEvent]) -> String {
-    let mut t: BTreeMap<String, usize> = BTreeMap::new();
-    for e in evs {
-        let k = e
-            .values
-            .get("status")
-            .or_else(|| e.values.get("code"))
-            .or_else(|| e.values.get("reason"))
-            .cloned()
-            .unwrap_or_else(|| "error".into());
-        *t.entry(k).or_default() += 1;
-    }
-    t.iter()
-        .map(|(k, n)| format!("{k} ×{n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// What a failure is counted as in a title: its status, else its code, else its reason.
+fn label(values: &BTreeMap<String, String>) -> String {
+    values
+        .get("status")
+        .or_else(|| values.get("code"))
+        .or_else(|| values.get("reason"))
+        .cloned()
+        .unwrap_or_else(|| "error".into())
 }
 
-/// When the events happened, in the display zone and tagged with its offset: one instant, or
-/// a range earliest first (events from logs in different zones compare by instant).
-fn span(evs: &[&LogEvent], zone: crate::clock::Zone) -> String {
-    let times: Vec<_> = evs.iter().filter_map(|e| e.time).collect();
-    match (times.iter().min(), times.iter().max()) {
-        (Some(a), Some(b)) => {
-            let r = zone.range(a, b, "%Y-%m-%d", "%H:%M");
-            let at = if r.contains('–') { "" } else { "at " };
-            if r.contains(" UTC") {
-                format!(", {at}{r}")
-            } else {
-                format!(", {at}{r} {}", zone.tag_at(a))
-            }
+type Time = chrono::DateTime<chrono::FixedOffset>;
+
+/// Exact counts of failures by label, and their first and last time, per owner.
+#[derive(Default)]
+struct Count {
+    by_label: BTreeMap<String, u64>,
+    first: Option<Time>,
+    last: Option<Time>,
+}
+
+impl Count {
+    fn add(&mut self, label: String, n: u64, first: Option<Time>, last: Option<Time>) {
+        if n == 0 {
+            return;
         }
-        _ => String::new(),
+        *self.by_label.entry(label).or_default() += n;
+        if let Some(t) = first {
+            self.first = Some(self.first.map_or(t, |f| f.min(t)));
+        }
+        if let Some(t) = last {
+            self.last = Some(self.last.map_or(t, |l| l.max(t)));
+        }
     }
+
+    /// `401 ×7, ErrorAccessDenied ×1`
+    fn tally(&self) -> String {
+        self.by_label
+            .iter()
+            .map(|(k, n)| format!("{k} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// When the failures happened, in the display zone and tagged with its offset: one instant,
+    /// or a range earliest first (logs in different zones compare by instant).
+    fn span(&self, zone: crate::clock::Zone) -> String {
+        match (self.first, self.last) {
+            (Some(a), Some(b)) => {
+                let (a, b) = if b < a { (b, a) } else { (a, b) };
+                let r = zone.range(&a, &b, "%Y-%m-%d", "%H:%M");
+                let at = if r.contains('–') { "" } else { "at " };
+                if r.contains(" UTC") {
+                    format!(", {at}{r}")
+                } else {
+                    format!(", {at}{r} {}", zone.tag_at(&a))
+                }
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+fn is_problem(kind: EventKind, values: &BTreeMap<String, String>, problem: &str) -> bool {
+    matches!(kind, EventKind::EwsFailure | EventKind::SoapFault)
+        && values.get("problem").map(String::as_str) == Some(problem)
+}
+
+/// Exact failure counts per owner: from the logs' tallies (every occurrence, kept or not), and
+/// from kept events of logs without tallies (a model built by hand, a partial reload).
+fn problem_counts(m: &Model, problem: &str) -> BTreeMap<Owner, Count> {
+    let mut counts: BTreeMap<Owner, Count> = BTreeMap::new();
+    let mut tallied = std::collections::BTreeSet::new();
+    for s in &m.sources {
+        let Some(l) = &s.log else { continue };
+        if l.tallies.is_empty() {
+            continue;
+        }
+        tallied.insert(s.path.as_path());
+        for t in l
+            .tallies
+            .iter()
+            .filter(|t| is_problem(t.kind, &t.values, problem))
+        {
+            let o = match t.account {
+                Some(a) => Owner::Account(a),
+                None => Owner::Profile(t.profile.clone()),
+            };
+            // A second marker of the same failure on one record is not a second failure.
+            let n = t.occurrences - t.same_record;
+            counts
+                .entry(o)
+                .or_default()
+                .add(label(&t.values), n, t.first, t.last);
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for e in m
+        .events
+        .iter()
+        .filter(|e| is_problem(e.kind, &e.values, problem) && !tallied.contains(e.path.as_path()))
+    {
+        if seen.insert((&e.path, e.line)) {
+            counts
+                .entry(owner(e))
+                .or_default()
+                .add(label(&e.values), 1, e.time, e.time);
+        }
+    }
+    counts
 }
 
 fn problem_rule(ctx: &Context<'_>, problem: &str, rule: &str, words: &str, out: &mut Vec<Finding>) {
     let m = ctx.model;
-    let g = groups(m, |e| {
-        matches!(e.kind, EventKind::EwsFailure | EventKind::SoapFault)
-            && e.values.get("problem").map(String::as_str) == Some(problem)
-    });
-    for (o, mut evs) in g {
+    let mut g = groups(m, |e| is_problem(e.kind, &e.values, problem));
+    for (o, c) in problem_counts(m, problem) {
+        let mut evs = g.remove(&o).unwrap_or_default();
         // Two markers on one line (`401 Unauthorized hr=0x80190191`) are one piece of evidence.
         let mut seen = std::collections::BTreeSet::new();
         evs.retain(|e| seen.insert((&e.path, e.line)));
-        let title = format!("{words}: {}{}", tally(&evs), span(&evs, ctx.settings.zone));
+        let title = format!("{words}: {}{}", c.tally(), c.span(ctx.settings.zone));
         let mut f = make(m, &o, rule, Severity::Warning, title);
         f.evidence = evs.iter().take(MAX_EVIDENCE).map(|e| evidence(e)).collect();
         out.push(f);

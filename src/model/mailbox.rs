@@ -139,6 +139,17 @@ pub struct EwsError {
     pub line: Option<u64>,
 }
 
+/// Error answers of one code kept per file: (first, last, spread).
+pub const EWS_ERRORS_KEPT: (usize, usize, usize) = (8, 8, 16);
+
+/// How many error answers of one code a file holds, and how many `ews_errors` keeps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EwsErrorTally {
+    pub code: String,
+    pub occurrences: u64,
+    pub shown: u64,
+}
+
 /// One folder's statistics.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FolderStat {
@@ -253,9 +264,13 @@ pub struct MailboxFile {
     pub folders: Vec<FolderStat>,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub policies: Vec<PolicyRecord>,
-    /// Errors EWS answered with (each counts as a record).
+    /// Errors EWS answered with (each counts as a record). Bounded per code: the first and
+    /// last few and an even spread are kept; `ews_errors_summarised` counts the rest.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub ews_errors: Vec<EwsError>,
+    /// Codes with more error answers than `ews_errors` keeps: exact `occurrences`, `shown`.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub ews_errors_summarised: Vec<EwsErrorTally>,
     /// Records passed over (unreadable rows, objects without the expected fields).
     pub skipped: u64,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
@@ -278,6 +293,7 @@ impl MailboxFile {
             folders: Vec::new(),
             policies: Vec::new(),
             ews_errors: Vec::new(),
+            ews_errors_summarised: Vec::new(),
             skipped: 0,
             heuristics: Vec::new(),
         }
@@ -285,7 +301,52 @@ impl MailboxFile {
 
     /// Records in the file (items, folders, policy records and EWS error answers).
     pub fn records(&self) -> u64 {
+        let hidden: u64 = self
+            .ews_errors_summarised
+            .iter()
+            .map(|t| t.occurrences - t.shown)
+            .sum();
         (self.items.len() + self.folders.len() + self.policies.len() + self.ews_errors.len()) as u64
+            + hidden
+    }
+
+    /// Keep `errors` within [`EWS_ERRORS_KEPT`] per code (the first and last few and an even
+    /// spread, in file order) and count every one in `ews_errors_summarised`.
+    pub fn set_ews_errors(&mut self, errors: Vec<EwsError>) {
+        let (first, last, spread) = EWS_ERRORS_KEPT;
+        let mut by_code: std::collections::BTreeMap<String, Vec<usize>> = Default::default();
+        for (i, e) in errors.iter().enumerate() {
+            by_code.entry(e.code.clone()).or_default().push(i);
+        }
+        let mut keep = vec![false; errors.len()];
+        self.ews_errors_summarised.clear();
+        for (code, idx) in by_code {
+            let n = idx.len();
+            if n <= first + last + spread {
+                idx.iter().for_each(|&i| keep[i] = true);
+                continue;
+            }
+            let mut shown = std::collections::BTreeSet::new();
+            shown.extend(&idx[..first]);
+            shown.extend(&idx[n - last..]);
+            let middle = &idx[first..n - last];
+            for k in 0..spread {
+                shown.insert(middle[k * middle.len() / spread]);
+            }
+            for &i in &shown {
+                keep[i] = true;
+            }
+            self.ews_errors_summarised.push(EwsErrorTally {
+                code,
+                occurrences: n as u64,
+                shown: shown.len() as u64,
+            });
+        }
+        self.ews_errors = errors
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(e, k)| k.then_some(e))
+            .collect();
     }
 
     /// Whether the listing covers the Drafts folder.

@@ -9,6 +9,7 @@ mod mailbox;
 pub mod pathser;
 pub mod scope;
 mod source;
+pub mod store;
 pub mod update;
 
 pub use account::{Account, ClientGen};
@@ -16,10 +17,11 @@ pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Link, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};
 pub use mailbox::{
-    parse_bool, EwsError, ExportFormat, FolderStat, MailItem, MailboxFile, MailboxFileKind,
-    PolicyRecord,
+    parse_bool, EwsError, EwsErrorTally, ExportFormat, FolderStat, MailItem, MailboxFile,
+    MailboxFileKind, PolicyRecord, EWS_ERRORS_KEPT,
 };
 pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
+pub use store::{Bound as EventBound, EventStore, EventTally};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;

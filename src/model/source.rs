@@ -142,6 +142,36 @@ pub struct LogSummary {
     /// For a binary `.etl`: what its logfile header and buffers said.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub etl: Option<EtlSummary>,
+    /// Exact counts of every group of events (account, kind, marker, signature values). Only
+    /// the groups with more occurrences than were kept are written (JSON `summarised`: each
+    /// with `occurrences` and `shown`); the rules count with all of them.
+    #[serde(
+        rename = "summarised",
+        default,
+        serialize_with = "summarised_only",
+        skip_serializing_if = "nothing_summarised"
+    )]
+    pub tallies: Vec<super::EventTally>,
+}
+
+impl LogSummary {
+    /// Groups with more occurrences than were kept.
+    pub fn summarised(&self) -> impl Iterator<Item = &super::EventTally> {
+        self.tallies.iter().filter(|t| t.occurrences > t.shown)
+    }
+
+    /// Occurrences read but not kept, over all groups.
+    pub fn hidden(&self) -> u64 {
+        self.tallies.iter().map(super::EventTally::hidden).sum()
+    }
+}
+
+fn nothing_summarised(t: &[super::EventTally]) -> bool {
+    t.iter().all(|t| t.occurrences <= t.shown)
+}
+
+fn summarised_only<S: serde::Serializer>(t: &[super::EventTally], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(t.iter().filter(|t| t.occurrences > t.shown))
 }
 
 /// What an `.etl` file's logfile header (`TRACE_LOGFILE_HEADER`) and buffers said. Times are

@@ -263,7 +263,7 @@ pub fn parse_ews(path: &Path, text: &str) -> Result<Option<Ews>, EwsError> {
     if st.x500 {
         f.heuristics.push("ex-x500-address-not-smtp".into());
     }
-    f.ews_errors = std::mem::take(&mut st.errors);
+    f.set_ews_errors(std::mem::take(&mut st.errors));
     if cut.is_some() {
         f.heuristics.push("xml-cut-short".into());
         f.skipped += 1;

@@ -265,6 +265,40 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
     Ok(())
 }
 
+/// Groups summarised in one log (most occurrences first, at most [`SUMMARISED_SHOWN`]):
+/// `summarised: ews-failure ews-http-denied problem=auth status=401 · 100000 occurrences, 32
+/// shown · lines 1–100000`.
+fn summarised_lines(o: &mut super::out::Out<'_>, l: &crate::model::LogSummary) -> io::Result<()> {
+    let mut groups: Vec<&crate::model::EventTally> = l.summarised().collect();
+    groups.sort_by_key(|t| std::cmp::Reverse(t.occurrences));
+    for t in groups.iter().take(SUMMARISED_SHOWN) {
+        let values: Vec<String> = t.values.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        o.line(&format!(
+            "    summarised: {} {} {} · {} occurrences, {} shown · lines {}–{}",
+            serde_json::to_value(t.kind)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
+            t.marker,
+            sanitize::cell(&values.join(" "), 120),
+            t.occurrences,
+            t.shown,
+            t.first_line,
+            t.last_line
+        ))?;
+    }
+    if groups.len() > SUMMARISED_SHOWN {
+        o.line(&format!(
+            "    summarised: {} more groups (see the JSON report)",
+            groups.len() - SUMMARISED_SHOWN
+        ))?;
+    }
+    Ok(())
+}
+
+/// Summarised groups listed per log in the text report.
+const SUMMARISED_SHOWN: usize = 8;
+
 /// Related log events shown under a stuck item.
 pub const RELATED_SHOWN: usize = 12;
 
@@ -336,6 +370,7 @@ fn write_logs(
             ("undecoded", l.undecoded),
             ("impossible times", l.bad_times),
             ("routine events counted, not kept", l.events_not_kept),
+            ("repeated events summarised (counted, not kept)", l.hidden()),
             (
                 "lines past the record cap, not classified",
                 l.unclassified_lines,
@@ -349,6 +384,7 @@ fn write_logs(
             line.push_str(" · still being written");
         }
         o.line(&line)?;
+        summarised_lines(o, l)?;
         if let Some(e) = &l.etl {
             o.line(&format!("    etl: {}", e.describe()))?;
             for n in &l.notes {

@@ -243,6 +243,7 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
         time_format: s.time_format,
         profile: profile.clone(),
         accounts: &candidates,
+        bound: Default::default(),
     };
     // A panic while reading is this log's error (an internal error, to be reported).
     let out = crate::isolate::per_file(&f.path, || {
@@ -402,6 +403,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             growing: out.growing,
             notes,
             etl: out.etl.clone(),
+            tallies: out.tallies.clone(),
         };
         sources.push(Source {
             path: f.path.clone(),

@@ -57,7 +57,10 @@ fn read_one_unguarded(
             Err(_) => return None,
         };
         let decoded = text::decode(&head.bytes, head.truncated)?;
-        if !worth_reading(&decoded.text) {
+        // A trace log (a UccApilog quoting EWS bodies and policy names) is the log parsers'
+        // business: reading its first 32 MiB again as text here was most of a report's memory.
+        if crate::parse::logs::sniff_kind(&decoded.text).is_some() || !worth_reading(&decoded.text)
+        {
             return None;
         }
     }
@@ -383,6 +386,31 @@ pub fn attribute(model: &mut Model) {
 mod tests {
     use super::*;
     use crate::model::{FolderStat, MailItem};
+
+    /// A client log quoting a policy dump is a log, not mailbox evidence: the mailbox reader
+    /// does not read it (a second time, up to 32 MiB); an export with the same keys is read.
+    #[test]
+    fn a_trace_log_is_not_read_as_mailbox_evidence() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let log = dir.path().join("renamed.txt");
+        std::fs::write(
+            &log,
+            "03/02/2026|09:41:00.417 1F68:C14 INFO  :: policy dump follows\n\
+             \n\
+             Identity        : Global\n\
+             EnableOfflineIm : False\n\
+             \n\
+             03/02/2026|09:41:01.000 1F68:C14 INFO  :: done\n",
+        )
+        .expect("write");
+        let mut errors = Vec::new();
+        assert!(read_one(&log, false, &mut errors).is_none());
+        assert!(errors.is_empty(), "{errors:?}");
+        let export = dir.path().join("policy.csv");
+        std::fs::write(&export, "Identity,EnableOfflineIm\nGlobal,False\n").expect("write");
+        let f = read_one(&export, false, &mut errors).expect("an export is read");
+        assert_eq!(f.records(), 1, "{errors:?}");
+    }
 
     fn listing(path: &str, from: Option<&str>) -> MailboxFile {
         let mut f = MailboxFile::new(

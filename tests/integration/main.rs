@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod bounded_events;
 mod bundle_fleet;
 mod chain_cli;
 mod conventions_cli;

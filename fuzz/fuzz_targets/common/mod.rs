@@ -71,6 +71,7 @@ pub fn check_log_tz(
         time_format,
         profile: Some("jdoe".into()),
         accounts: &accounts,
+        bound: Default::default(),
     };
     let path = Path::new(PATH);
     let whole = parse_log(data, kind, path, &opts).expect("a slice never fails to read");

@@ -1,7 +1,7 @@
 //! `drafts-buildup`: offline-IM drafts piling up in the Drafts folder (listings, folder
 //! statistics, and drafts the logs show saved and never sent).
 
-use super::events::{event_evidence, is_failure, unsent_drafts};
+use super::events::{event_evidence, is_failure, unsent_drafts_in};
 use super::SAMPLE;
 use crate::diagnose::{finding, Context};
 use crate::duration::human;
@@ -83,7 +83,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             boxes.entry(key).or_default().stats.push(f);
         }
     }
-    for (acc, evs) in unsent_drafts(&m.events) {
+    for (acc, evs) in unsent_drafts_in(m) {
         let key = acc
             .and_then(|i| m.accounts.get(i))
             .map(|a| a.address.to_ascii_lowercase());

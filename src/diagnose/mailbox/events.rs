@@ -47,7 +47,34 @@ pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
 /// Drafts the logs show being saved and never sent (no SendItem after them, or a SendItem
 /// followed by a failure), per account index. A CreateItem directly followed by a failure
 /// left no draft and is not counted.
-pub(super) fn unsent_drafts(events: &[LogEvent]) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
+///
+/// The logs' events are bounded (first, last and a spread of each group are kept): a failure
+/// that was not kept would make the save before it look unsent. So in each log only the events
+/// before the first failure that may be missing are read (`EventTally::complete_until`).
+pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
+    let mut cutoff: BTreeMap<&std::path::Path, u64> = BTreeMap::new();
+    for s in &m.sources {
+        let Some(l) = &s.log else { continue };
+        let failing = l.tallies.iter().filter(|t| {
+            matches!(
+                t.kind,
+                EventKind::EwsFailure | EventKind::SoapFault | EventKind::HttpStatus
+            ) && t.occurrences > t.shown
+        });
+        if let Some(line) = failing.filter_map(|t| t.complete_until).min() {
+            cutoff.insert(s.path.as_path(), line);
+        }
+    }
+    unsent_drafts(
+        m.events
+            .iter()
+            .filter(|e| cutoff.get(e.path.as_path()).is_none_or(|&c| e.line < c)),
+    )
+}
+
+pub(super) fn unsent_drafts<'a>(
+    events: impl IntoIterator<Item = &'a LogEvent>,
+) -> BTreeMap<Option<usize>, Vec<&'a LogEvent>> {
     let mut by_acc: BTreeMap<Option<usize>, Vec<&LogEvent>> = BTreeMap::new();
     for e in events {
         by_acc.entry(e.account).or_default().push(e);

@@ -141,8 +141,7 @@ fn flush(
     opts: &ParseOptions<'_>,
     out: &mut LogOutput,
 ) {
-    let before = out.events.len();
-    emit(c, rec, hits, path, opts, out);
+    let before = emit(c, rec, hits, path, opts, out);
     for e in &mut out.events[before..] {
         e.values.insert("trace".into(), "server".into());
         if let Some(v) = &meta.component {
@@ -165,7 +164,7 @@ pub fn parse<R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
-    let mut out = LogOutput::default();
+    let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut meta = Meta::default();

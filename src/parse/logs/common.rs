@@ -20,6 +20,8 @@ pub struct ParseOptions<'a> {
     /// Accounts the log may belong to: (index, lower-case sign-in address). An event goes to
     /// the account whose address it names, else to the only candidate.
     pub accounts: &'a [(usize, String)],
+    /// How many occurrences of each group of events are kept (all are counted).
+    pub bound: crate::model::EventBound,
 }
 
 impl<'a> ParseOptions<'a> {
@@ -32,6 +34,7 @@ impl<'a> ParseOptions<'a> {
             time_format: None,
             profile: None,
             accounts: &[],
+            bound: crate::model::EventBound::default(),
         }
     }
 }
@@ -53,7 +56,13 @@ pub struct LogOutput {
     pub lines: u64,
     pub first: Option<DateTime<FixedOffset>>,
     pub last: Option<DateTime<FixedOffset>>,
+    /// While parsing: the events of the records not yet settled into `store` (a parser may
+    /// still add values to them). After [`parse_log`](super::parse_log): the kept events.
     pub events: Vec<LogEvent>,
+    /// Every event counted, a bounded number kept (see [`crate::model::EventStore`]).
+    pub store: crate::model::EventStore,
+    /// After [`parse_log`](super::parse_log): the exact count of every group of events.
+    pub tallies: Vec<crate::model::EventTally>,
     /// Heuristics used, in words.
     pub notes: Vec<String>,
     /// Problems that did not stop the parse (e.g. XML that ends early).
@@ -153,6 +162,31 @@ impl LogOutput {
 }
 
 impl LogOutput {
+    /// An empty output whose store keeps occurrences within `bound`.
+    pub fn bounded(bound: crate::model::EventBound) -> LogOutput {
+        LogOutput {
+            store: crate::model::EventStore::new(bound),
+            ..LogOutput::default()
+        }
+    }
+
+    /// Move the events of finished records into the bounded store.
+    pub fn settle(&mut self) {
+        if !self.events.is_empty() {
+            self.store.absorb(self.events.drain(..));
+        }
+    }
+
+    /// Settle, then give `events` the kept events and `tallies` the exact counts.
+    pub fn finish(&mut self) {
+        self.settle();
+        let bound = self.store.bound();
+        let store = std::mem::replace(&mut self.store, crate::model::EventStore::new(bound));
+        let (events, tallies) = store.finish();
+        self.events = events;
+        self.tallies = tallies;
+    }
+
     pub fn see_time(&mut self, t: Option<DateTime<FixedOffset>>) {
         if let Some(t) = t {
             if self.first.is_none_or(|f| t < f) {
@@ -171,7 +205,8 @@ impl LogOutput {
     }
 }
 
-/// Classify a finished record and turn hits into events.
+/// Classify a finished record and turn hits into events. The record's events are
+/// `out.events[returned..]` until the next record settles them into the store.
 pub fn emit(
     c: &mut Classifier<'_>,
     rec: &Record,
@@ -179,7 +214,8 @@ pub fn emit(
     path: &Path,
     opts: &ParseOptions<'_>,
     out: &mut LogOutput,
-) {
+) -> usize {
+    out.settle();
     hits.clear();
     out.unclassified_lines += rec.dropped_lines;
     {
@@ -187,7 +223,7 @@ pub fn emit(
         c.classify_with(rec, hits, &|kind, values| seen.would_drop(kind, values));
     }
     if hits.is_empty() {
-        return;
+        return 0;
     }
     let mut lower: Option<String> = None;
     for h in hits.drain(..) {
@@ -203,6 +239,7 @@ pub fn emit(
             c.count_only.push(k);
         }
     }
+    0
 }
 
 /// The account an event belongs to: the one whose address the SIP `From` names, else the one

@@ -124,6 +124,19 @@ pub fn parse_log(
 }
 
 fn note_not_kept(out: &mut LogOutput) {
+    out.finish();
+    let hidden: u64 = out
+        .tallies
+        .iter()
+        .map(crate::model::EventTally::hidden)
+        .sum();
+    if hidden > 0 {
+        let b = out.store.bound();
+        out.note(&format!(
+            "{hidden} repeated events counted but not kept: per account, kind and values the first {}, the last {} and {} spread over the rest are kept (counts stay exact)",
+            b.first, b.last, b.spread
+        ));
+    }
     if out.not_kept > 0 {
         let n = out.not_kept;
         out.note(&format!(

@@ -103,7 +103,7 @@ pub fn parse<R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
-    let mut out = LogOutput::default();
+    let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();
@@ -202,6 +202,7 @@ mod tests {
             time_format: Some("%d.%m.%Y %H:%M:%S"),
             profile: None,
             accounts: &[],
+            bound: Default::default(),
         };
         let o =
             parse_log(s.as_bytes(), SourceKind::TextLog, Path::new("t.log"), &opts).expect("parse");

@@ -104,7 +104,7 @@ pub fn parse<R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
-    let mut out = LogOutput::default();
+    let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();
@@ -169,8 +169,7 @@ pub fn parse<R: Read>(
             .or_else(|| level.and_then(|i| f.get(i)))
             .map(|s| s.to_ascii_uppercase());
         rec.push(no, l);
-        let before = out.events.len();
-        emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+        let before = emit(&mut c, &rec, &mut hits, path, opts, &mut out);
         if step.is_some() {
             for e in &mut out.events[before..] {
                 e.values.insert("time_precision".into(), FLOAT_CLOCK.into());

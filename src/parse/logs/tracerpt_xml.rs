@@ -109,8 +109,7 @@ fn finish(
             rec.push(*l, &format!("{n}={v}"));
         }
     }
-    let before = out.events.len();
-    emit(c, rec, hits, path, opts, out);
+    let before = emit(c, rec, hits, path, opts, out);
     if ev.undecoded {
         let label = super::etl::UNDECODED;
         for e in &mut out.events[before..] {
@@ -145,7 +144,7 @@ fn take_text(cur: &mut Ev, stack: &[String], in_user: bool, at: u64, text: &str)
 }
 
 pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
-    let mut out = LogOutput::default();
+    let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();

@@ -210,7 +210,7 @@ fn parse_with<R: Read + Send>(
     opts: &ParseOptions<'_>,
     pipelined: bool,
 ) -> std::io::Result<LogOutput> {
-    let mut out = LogOutput::default();
+    let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut hits = Vec::new();
     let st = if pipelined {

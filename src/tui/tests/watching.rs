@@ -192,8 +192,9 @@ fn raw_view_opens_at_the_event_follows_growth_and_closes() {
     let mut a = live_app(&t);
     let k = |a: &mut App, c: KeyCode| a.update(Event::Key(KeyEvent::new(c, KeyModifiers::NONE)));
     k(&mut a, KeyCode::Char('3'));
-    assert!(a.log.order.len() >= 100, "events: {}", a.log.order.len());
-    for _ in 0..100 {
+    // 300 failures of one kind: a bounded number kept (first, last, a spread).
+    assert!(a.log.order.len() >= 40, "events: {}", a.log.order.len());
+    for _ in 0..30 {
         k(&mut a, KeyCode::Char('j'));
     }
     let ev = &a.model.events[a.log.order[a.log.sel]];

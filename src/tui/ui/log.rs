@@ -349,11 +349,13 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
 /// report and the JSON give per source.
 pub fn limits_line(app: &App) -> Option<String> {
     let (mut skipped, mut cut, mut not_kept, mut unclassified, mut undecoded) = (0, 0, 0, 0, 0);
+    let mut summarised = 0;
     for src in &app.model.sources {
         if let Some(l) = &src.log {
             skipped += src.skipped;
             cut += l.truncated_lines;
             not_kept += l.events_not_kept;
+            summarised += l.hidden();
             unclassified += l.unclassified_lines;
             undecoded += l.undecoded;
         }
@@ -361,6 +363,10 @@ pub fn limits_line(app: &App) -> Option<String> {
     let cap_kib = crate::parse::logstream::LINE_CAP / 1024;
     let parts: Vec<String> = [
         (not_kept, "routine events counted, not kept".to_string()),
+        (
+            summarised,
+            "repeated events summarised (first, last, spread kept)".to_string(),
+        ),
         (cut, format!("lines cut at {cap_kib} KiB")),
         (
             unclassified,

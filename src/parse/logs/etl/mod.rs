@@ -208,6 +208,7 @@ impl State<'_, '_> {
             rec.push(line, l);
         }
         // Every event seen is kept or counted as not kept: their sum tells whether any came.
+        self.out.settle();
         let before_events = self.out.events.len();
         let before_counts = before_events as u64 + self.out.not_kept;
         if !rec.is_empty() {
@@ -422,7 +423,7 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> std::io::Re
     let mut st = State {
         opts,
         path,
-        out: LogOutput::default(),
+        out: LogOutput::bounded(opts.bound),
         c: Classifier::new(opts.markers),
         rec: Record::default(),
         hits: Vec::new(),

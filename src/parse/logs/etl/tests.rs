@@ -613,6 +613,7 @@ fn the_account_a_record_names_gets_its_events() {
     ];
     let opts = ParseOptions {
         accounts: &accounts,
+        bound: Default::default(),
         ..ParseOptions::utc(&m)
     };
     let f = synth::file(

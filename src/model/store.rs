@@ -1,0 +1,450 @@
+//! Bounded event storage: every event is counted, a bounded number is kept.
+//!
+//! Events are grouped by (account, profile, kind, marker, signature), where the signature is the
+//! values that tell occurrences apart for the rules (status, code, problem, policy values,
+//! client version, …; never free text such as messages or URLs). Each group counts every
+//! occurrence exactly and keeps the first [`Bound::first`], the last [`Bound::last`], and a
+//! spread sample of [`Bound::spread`] of those in between (a reservoir with a fixed seed, so
+//! the same input keeps the same events). The number of groups is bounded too: past
+//! [`Bound::groups`], new signatures share one group per (account, kind, marker).
+//!
+//! Parsers push events into a store while they read, so memory is bounded whatever the log
+//! holds; [`EventStore::absorb`] is the one way events get in (a tailer appends with it too).
+
+use super::{EventKind, LogEvent};
+use chrono::{DateTime, FixedOffset};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+/// How many occurrences of one group are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Bound {
+    pub first: usize,
+    pub last: usize,
+    pub spread: usize,
+    /// Distinct groups before new signatures are pooled per (account, kind, marker).
+    pub groups: usize,
+}
+
+impl Default for Bound {
+    fn default() -> Self {
+        Bound {
+            first: 8,
+            last: 8,
+            spread: 16,
+            groups: 1024,
+        }
+    }
+}
+
+/// Values that tell occurrences apart (for every kind). Policies and client versions use all
+/// their values except [`FREE_TEXT`].
+const SIGNATURE_KEYS: &[&str] = &[
+    "problem",
+    "status",
+    "code",
+    "reason",
+    "policy",
+    "value",
+    "version",
+    "direction",
+    "folder",
+    "disposition",
+    "operation",
+    "method",
+    "trace",
+    "to_address",
+    "from_address",
+    "to",
+    "recipient",
+    "recipients",
+];
+
+/// Free text and per-record identifiers: never part of a signature.
+const FREE_TEXT: &[&str] = &["message", "text", "url", "uri", "instance", "offset"];
+
+/// The signature value of a pooled group (past [`Bound::groups`]).
+pub const POOLED: &str = "(more signatures)";
+
+/// What identifies a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct GroupKey {
+    account: Option<usize>,
+    profile: Option<String>,
+    kind: EventKind,
+    marker: String,
+    signature: Vec<(String, String)>,
+}
+
+fn signature(e: &LogEvent) -> Vec<(String, String)> {
+    let all = matches!(e.kind, EventKind::Policy | EventKind::ClientVersion);
+    e.values
+        .iter()
+        .filter(|(k, _)| {
+            if all {
+                !FREE_TEXT.contains(&k.as_str())
+            } else {
+                SIGNATURE_KEYS.contains(&k.as_str())
+            }
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// The exact counts of one group, and how many of its occurrences are kept.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventTally {
+    pub kind: EventKind,
+    pub marker: String,
+    #[serde(skip)]
+    pub account: Option<usize>,
+    #[serde(skip)]
+    pub profile: Option<String>,
+    /// The values the group's occurrences share (empty for a pooled group).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
+    pub values: BTreeMap<String, String>,
+    /// Every occurrence read.
+    pub occurrences: u64,
+    /// Occurrences that followed another event of the same problem in the same record
+    /// (`401 Unauthorized hr=0x80190191` is one failure, two markers).
+    #[serde(skip)]
+    pub same_record: u64,
+    /// Occurrences kept as events (first, last and a spread sample).
+    pub shown: u64,
+    pub first_line: u64,
+    pub last_line: u64,
+    /// The line of the first occurrence that may not be kept (past the first few): the kept
+    /// events of this group are complete before it. `None` while all are kept.
+    #[serde(skip)]
+    pub complete_until: Option<u64>,
+    pub first: Option<DateTime<FixedOffset>>,
+    pub last: Option<DateTime<FixedOffset>>,
+}
+
+impl EventTally {
+    /// Occurrences read but not kept.
+    pub fn hidden(&self) -> u64 {
+        self.occurrences - self.shown
+    }
+}
+
+/// One kept occurrence and its place in the input order.
+type Seq = (u64, LogEvent);
+
+#[derive(Debug, Clone)]
+struct Group {
+    tally: EventTally,
+    first: Vec<Seq>,
+    last: VecDeque<Seq>,
+    spread: Vec<Seq>,
+    /// Occurrences that left `last` (the reservoir's population).
+    middle: u64,
+    rng: u64,
+}
+
+/// splitmix64: a small deterministic generator for the reservoir (no dependency, no clock).
+fn next_rand(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+impl Group {
+    fn new(key: &GroupKey, e: &LogEvent, seed: u64) -> Group {
+        Group {
+            tally: EventTally {
+                kind: key.kind,
+                marker: key.marker.clone(),
+                account: key.account,
+                profile: key.profile.clone(),
+                values: key.signature.iter().cloned().collect(),
+                occurrences: 0,
+                same_record: 0,
+                shown: 0,
+                first_line: e.line,
+                last_line: e.line,
+                complete_until: None,
+                first: e.time,
+                last: e.time,
+            },
+            first: Vec::new(),
+            last: VecDeque::new(),
+            spread: Vec::new(),
+            middle: 0,
+            rng: seed,
+        }
+    }
+
+    fn push(&mut self, bound: &Bound, seq: u64, e: LogEvent, same_record: bool) {
+        let t = &mut self.tally;
+        t.occurrences += 1;
+        t.same_record += u64::from(same_record);
+        t.last_line = e.line;
+        if let Some(time) = e.time {
+            if t.first.is_none_or(|f| time < f) {
+                t.first = Some(time);
+            }
+            if t.last.is_none_or(|l| time > l) {
+                t.last = Some(time);
+            }
+        }
+        if self.first.len() < bound.first {
+            self.first.push((seq, e));
+            return;
+        }
+        if self.tally.complete_until.is_none() {
+            self.tally.complete_until = Some(e.line);
+        }
+        self.last.push_back((seq, e));
+        if self.last.len() <= bound.last {
+            return;
+        }
+        let Some(out) = self.last.pop_front() else {
+            return;
+        };
+        // Reservoir sampling over the occurrences between the first and the last few.
+        self.middle += 1;
+        if self.spread.len() < bound.spread {
+            self.spread.push(out);
+        } else if bound.spread > 0 {
+            let j = next_rand(&mut self.rng) % self.middle;
+            if let Some(slot) = usize::try_from(j).ok().and_then(|j| self.spread.get_mut(j)) {
+                *slot = out;
+            }
+        }
+    }
+
+    fn kept(&self) -> usize {
+        self.first.len() + self.last.len() + self.spread.len()
+    }
+}
+
+/// Events of one source (or more), counted exactly and kept within a [`Bound`].
+#[derive(Clone, Default)]
+pub struct EventStore {
+    bound: Bound,
+    groups: HashMap<GroupKey, Group>,
+    /// Events absorbed so far (their input order).
+    seq: u64,
+    /// The record of the last event absorbed (path, line) and the problems its events named:
+    /// a second marker of one problem on one record is one failure.
+    record: Option<(std::path::PathBuf, u64)>,
+    problems: Vec<String>,
+}
+
+/// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
+impl std::fmt::Debug for EventStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventStore")
+            .field("bound", &self.bound)
+            .field("occurrences", &self.seq)
+            .field("groups", &self.groups.len())
+            .field("kept", &self.kept())
+            .finish()
+    }
+}
+
+impl EventStore {
+    pub fn new(bound: Bound) -> EventStore {
+        EventStore {
+            bound,
+            ..EventStore::default()
+        }
+    }
+
+    pub fn bound(&self) -> Bound {
+        self.bound
+    }
+
+    /// Count and (within the bound) keep `events`, in the order given (file order).
+    pub fn absorb(&mut self, events: impl IntoIterator<Item = LogEvent>) {
+        for e in events {
+            self.absorb_one(e);
+        }
+    }
+
+    fn absorb_one(&mut self, e: LogEvent) {
+        let bound = self.bound;
+        let here = self
+            .record
+            .as_ref()
+            .is_some_and(|(p, l)| *l == e.line && *p == e.path);
+        if !here {
+            self.record = Some((e.path.clone(), e.line));
+            self.problems.clear();
+        }
+        let same_record = match e.values.get("problem") {
+            Some(p) if self.problems.contains(p) => true,
+            Some(p) => {
+                self.problems.push(p.clone());
+                false
+            }
+            None => false,
+        };
+        let mut key = GroupKey {
+            account: e.account,
+            profile: e.profile.clone(),
+            kind: e.kind,
+            marker: e.marker.clone(),
+            signature: signature(&e),
+        };
+        if !self.groups.contains_key(&key) && self.groups.len() >= bound.groups {
+            key.signature = vec![("signature".into(), POOLED.into())];
+        }
+        let seq = self.seq;
+        self.seq += 1;
+        let n = self.groups.len() as u64;
+        let g = self
+            .groups
+            .entry(key)
+            .or_insert_with_key(|k| Group::new(k, &e, 0x5EED_0000_0000_0000 ^ n));
+        g.push(&bound, seq, e, same_record);
+    }
+
+    /// Every occurrence absorbed.
+    pub fn occurrences(&self) -> u64 {
+        self.seq
+    }
+
+    /// Events kept now.
+    pub fn kept_len(&self) -> usize {
+        self.groups.values().map(Group::kept).sum()
+    }
+
+    /// The kept events in the order they were absorbed.
+    pub fn kept(&self) -> Vec<LogEvent> {
+        let mut all: Vec<&Seq> = self
+            .groups
+            .values()
+            .flat_map(|g| g.first.iter().chain(g.last.iter()).chain(g.spread.iter()))
+            .collect();
+        all.sort_unstable_by_key(|(s, _)| *s);
+        all.into_iter().map(|(_, e)| e.clone()).collect()
+    }
+
+    /// The kept events (in absorbed order) and every group's tally (ordered by kind, marker,
+    /// values), consuming the store.
+    pub fn finish(self) -> (Vec<LogEvent>, Vec<EventTally>) {
+        let mut all: Vec<Seq> = Vec::new();
+        let mut tallies = Vec::with_capacity(self.groups.len());
+        for (_, g) in self.groups {
+            let mut t = g.tally;
+            t.shown = (g.first.len() + g.last.len() + g.spread.len()) as u64;
+            tallies.push(t);
+            all.extend(g.first);
+            all.extend(g.last);
+            all.extend(g.spread);
+        }
+        all.sort_unstable_by_key(|(s, _)| *s);
+        tallies.sort_by(|a, b| {
+            (
+                a.kind,
+                &a.marker,
+                a.account,
+                &a.profile,
+                &a.values,
+                a.first_line,
+            )
+                .cmp(&(
+                    b.kind,
+                    &b.marker,
+                    b.account,
+                    &b.profile,
+                    &b.values,
+                    b.first_line,
+                ))
+        });
+        (all.into_iter().map(|(_, e)| e).collect(), tallies)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(line: u64, status: &str) -> LogEvent {
+        LogEvent {
+            path: "L.UccApilog".into(),
+            line,
+            time: None,
+            level: None,
+            kind: EventKind::EwsFailure,
+            marker: "ews-http-denied".into(),
+            account: Some(0),
+            profile: None,
+            excerpt: format!("line {line}"),
+            values: [
+                ("status".to_string(), status.to_string()),
+                ("url".to_string(), format!("https://x/{line}")),
+            ]
+            .into(),
+        }
+    }
+
+    #[test]
+    fn counts_all_keeps_first_last_and_spread() {
+        let b = Bound {
+            first: 2,
+            last: 3,
+            spread: 4,
+            groups: 8,
+        };
+        let mut s = EventStore::new(b);
+        s.absorb((1..=1000).map(|l| ev(l, "401")));
+        s.absorb((1001..=1010).map(|l| ev(l, "503")));
+        assert_eq!(s.occurrences(), 1010);
+        assert_eq!(s.kept_len(), 9 + 9);
+        let (kept, tallies) = s.finish();
+        let lines: Vec<u64> = kept.iter().map(|e| e.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "input order");
+        assert_eq!(&lines[..2], [1, 2]);
+        assert!(lines.contains(&998) && lines.contains(&999) && lines.contains(&1000));
+        assert_eq!(lines.last(), Some(&1010));
+        let t401 = tallies
+            .iter()
+            .find(|t| t.values.get("status").map(String::as_str) == Some("401"))
+            .expect("401");
+        assert_eq!((t401.occurrences, t401.shown), (1000, 9));
+        assert_eq!((t401.first_line, t401.last_line), (1, 1000));
+        assert!(
+            !t401.values.contains_key("url"),
+            "free text is no signature"
+        );
+    }
+
+    #[test]
+    fn past_the_group_bound_signatures_are_pooled_and_still_counted() {
+        let b = Bound {
+            first: 1,
+            last: 1,
+            spread: 0,
+            groups: 3,
+        };
+        let mut s = EventStore::new(b);
+        s.absorb((1..=100).map(|l| ev(l, &l.to_string())));
+        let (kept, tallies) = s.finish();
+        assert_eq!(tallies.len(), 4);
+        assert_eq!(tallies.iter().map(|t| t.occurrences).sum::<u64>(), 100);
+        let pooled = tallies
+            .iter()
+            .find(|t| t.values.get("signature").map(String::as_str) == Some(POOLED))
+            .expect("pooled");
+        assert_eq!((pooled.occurrences, pooled.shown), (97, 2));
+        assert_eq!(kept.len(), 3 + 2);
+    }
+
+    #[test]
+    fn a_second_marker_on_one_record_is_noted() {
+        let mut s = EventStore::new(Bound::default());
+        let mut b = ev(7, "401");
+        b.marker = "ews-hresult-denied".into();
+        b.values.insert("problem".into(), "auth".into());
+        let mut a = ev(7, "401");
+        a.values.insert("problem".into(), "auth".into());
+        s.absorb([a, b, ev(8, "401")]);
+        let (_, t) = s.finish();
+        assert_eq!(t.iter().map(|t| t.same_record).sum::<u64>(), 1);
+    }
+}
