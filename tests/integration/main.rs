@@ -26,6 +26,7 @@ mod readme_behaviours;
 mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
+mod tail_properties;
 mod time_budget;
 mod unicode_names;
 mod watch_cli;

@@ -123,7 +123,8 @@ pub fn parse_log(
     Ok(out)
 }
 
-fn note_not_kept(out: &mut LogOutput) {
+/// The note on routine events counted but not kept (set once a log is read to its end).
+pub fn note_not_kept(out: &mut LogOutput) {
     if out.not_kept > 0 {
         let n = out.not_kept;
         out.note(&format!(
