@@ -617,6 +617,53 @@ mod tests {
     }
 
     #[test]
+    fn a_log_that_keeps_growing_is_read_on_from_its_last_record() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let text = std::fs::read_to_string(&log).expect("read");
+        let tails = super::super::tail::Tails::default();
+        let whole: String = text.lines().map(|l| format!("{l}\r\n")).collect();
+        // Grow the log three times (once cut inside a line), merging each time.
+        let n = whole.len();
+        let cuts = [
+            n / 3,
+            (n * 2 / 3..n)
+                .find(|&i| whole.is_char_boundary(i) && whole.as_bytes()[i - 1] != b'\n')
+                .unwrap_or(n),
+            n,
+        ];
+        let mut prev = 0;
+        std::fs::write(&log, "").expect("empty");
+        for (i, &c) in cuts.iter().enumerate() {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&log)
+                .expect("open");
+            std::io::Write::write_all(&mut f, &whole.as_bytes()[prev..c]).expect("append");
+            drop(f);
+            prev = c;
+            let r = reload_changed_logs(
+                &s.model,
+                &ScanConfig::default(),
+                std::slice::from_ref(&log),
+                &tails,
+            )
+            .expect("a log alone");
+            if i > 0 {
+                assert!(
+                    r.kept_before.iter().any(|(p, l)| p == &log && *l > 1),
+                    "read on, not whole"
+                );
+            }
+            merge_logs(&mut s.model, r);
+            let full = scan::scan(&roots, &ScanConfig::default()).model;
+            assert_eq!(s.model.events, full.events, "after append {i}");
+            assert_eq!(s.model.sources, full.sources, "after append {i}");
+        }
+        assert_eq!(tails.stats(&log).map(|s| s.0), Some(1), "read whole once");
+    }
+
+    #[test]
     fn a_truncated_or_deleted_log_is_reread_or_dropped() {
         let (_dir, roots, mut s) = demo();
         let log = main_log(&s.model);

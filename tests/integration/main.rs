@@ -27,6 +27,7 @@ mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
 mod tail_properties;
+mod tail_watch;
 mod time_budget;
 mod unicode_names;
 mod watch_cli;
