@@ -99,6 +99,8 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         return Err(Fatal::NothingScanned);
     }
     let mut prev = Snapshot::default();
+    // Where each growing log's last read stopped: logs are read on from there.
+    let tails = crate::source::tail::Tails::default();
 
     let (tx, rx) = mpsc::channel::<WatchMsg>();
     // Kept alive for as long as the loop runs; dropping it stops watching.
@@ -185,6 +187,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                 &settings.scan,
                 applied.rescan,
                 &applied.logs,
+                &tails,
             ) {
                 None => {}
                 Some(Refresh::Merged(r)) => {

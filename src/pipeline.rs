@@ -7,6 +7,7 @@ use crate::diagnose::{self, Context};
 use crate::model::{Finding, Model};
 use crate::settings::Settings;
 use crate::source::scan::Scan;
+use crate::source::tail::Tails;
 use crate::source::watch::{self, LogReload};
 use crate::source::ScanConfig;
 use chrono::{DateTime, Utc};
@@ -73,23 +74,30 @@ pub enum Refresh {
 /// The one refresh routine: after `source::watch::apply` has taken in spooled files, re-read
 /// the changed `logs` alone when every one is a log, else (or when `rescan`) scan again.
 /// `None` when nothing needs reading.
+///
+/// Tailed logs are read on from their last record (`tails` keeps where; see
+/// [`crate::source::tail`]); a rescan forgets every tail.
 pub fn refresh(
     model: &Model,
     roots: &[PathBuf],
     config: &ScanConfig,
     rescan: bool,
     logs: &[PathBuf],
+    tails: &Tails,
 ) -> Option<Refresh> {
     if !rescan && logs.is_empty() {
         return None;
     }
     let merged = match rescan {
         true => None,
-        false => watch::reload_changed_logs(model, config, logs),
+        false => watch::reload_changed_logs(model, config, logs, tails),
     };
     Some(match merged {
         Some(r) => Refresh::Merged(Box::new(r)),
-        None => Refresh::Rescanned(Box::new(scan(roots, config))),
+        None => {
+            tails.clear();
+            Refresh::Rescanned(Box::new(scan(roots, config)))
+        }
     })
 }
 
@@ -139,8 +147,15 @@ mod tests {
             .collect();
         std::fs::write(&log, half).expect("truncate");
         let cfg = ScanConfig::default();
-        assert!(refresh(&s.model, &roots, &cfg, false, &[]).is_none());
-        match refresh(&s.model, &roots, &cfg, false, std::slice::from_ref(&log)) {
+        assert!(refresh(&s.model, &roots, &cfg, false, &[], &Tails::default()).is_none());
+        match refresh(
+            &s.model,
+            &roots,
+            &cfg,
+            false,
+            std::slice::from_ref(&log),
+            &Tails::default(),
+        ) {
             Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, horizon(&cfg)),
             other => panic!("a log alone is re-read alone, got {other:?}"),
         }
@@ -151,11 +166,11 @@ mod tests {
         let other = log.with_file_name("notes.bin");
         std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");
         assert!(matches!(
-            refresh(&s.model, &roots, &cfg, false, &[other]),
+            refresh(&s.model, &roots, &cfg, false, &[other], &Tails::default()),
             Some(Refresh::Rescanned(_))
         ));
         assert!(matches!(
-            refresh(&s.model, &roots, &cfg, true, &[]),
+            refresh(&s.model, &roots, &cfg, true, &[], &Tails::default()),
             Some(Refresh::Rescanned(s)) if s.model.related == fresh.related
         ));
     }

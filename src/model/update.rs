@@ -53,33 +53,16 @@ pub fn insert_item(model: &mut Model, item: super::Item) {
     model.items.insert(pos, item);
 }
 
-/// Sort log events in their one order.
-pub fn sort_events(events: &mut [LogEvent]) {
-    events.sort_by(|a, b| event_key(a).cmp(&event_key(b)));
-}
-
-/// Replace what the files in `paths` contributed (log sources, events, errors) with `fresh`
-/// (their re-read sources, events and errors; nothing else of it is used). Events stay in
-/// order, rotated files are grouped again with `key`. `is_log` tells a log source from a
-/// spooler or mailbox source at the same path.
-pub fn replace_logs(
-    model: &mut Model,
-    paths: &[PathBuf],
-    fresh: Model,
-    is_log: impl Fn(&Source) -> bool,
-    key: impl Fn(&Path) -> String,
-) {
-    let gone = |p: &Path| paths.iter().any(|x| x == p);
-    model.events.retain(|e| !gone(&e.path));
-    model.sources.retain(|s| !(is_log(s) && gone(&s.path)));
-    model.errors.retain(|e| !gone(&e.path));
+/// Add newly read log events to the model's (both end up in their one order). The one step
+/// by which re-read and tailed logs put events into the model.
+pub fn append_events(events: &mut Vec<LogEvent>, fresh: Vec<LogEvent>) {
     let mut fresh = fresh;
-    sort_events(&mut fresh.events);
+    sort_events(&mut fresh);
     // Both lists are in order: merge instead of sorting everything again.
-    let old = std::mem::take(&mut model.events);
-    let mut merged = Vec::with_capacity(old.len() + fresh.events.len());
+    let old = std::mem::take(events);
+    let mut merged = Vec::with_capacity(old.len() + fresh.len());
     let mut a = old.into_iter().peekable();
-    let mut b = fresh.events.into_iter().peekable();
+    let mut b = fresh.into_iter().peekable();
     loop {
         let take_a = match (a.peek(), b.peek()) {
             (Some(x), Some(y)) => event_key(x) <= event_key(y),
@@ -89,7 +72,42 @@ pub fn replace_logs(
         };
         merged.extend(if take_a { a.next() } else { b.next() });
     }
-    model.events = merged;
+    *events = merged;
+}
+
+/// Sort log events in their one order.
+pub fn sort_events(events: &mut [LogEvent]) {
+    events.sort_by(|a, b| event_key(a).cmp(&event_key(b)));
+}
+
+/// Replace what the files in `paths` contributed (log sources, events, errors) with `fresh`
+/// (their re-read sources, events and errors; nothing else of it is used). Events stay in
+/// order, rotated files are grouped again with `key`. `is_log` tells a log source from a
+/// spooler or mailbox source at the same path.
+///
+/// A tailed log listed in `kept_before` as `(path, line)` keeps its events before `line`
+/// (read before and unchanged); `fresh` then holds only its events from `line` on.
+pub fn replace_logs(
+    model: &mut Model,
+    paths: &[PathBuf],
+    kept_before: &[(PathBuf, u64)],
+    fresh: Model,
+    is_log: impl Fn(&Source) -> bool,
+    key: impl Fn(&Path) -> String,
+) {
+    let gone = |p: &Path| paths.iter().any(|x| x == p);
+    let keep_below = |p: &Path| {
+        kept_before
+            .iter()
+            .find(|(x, _)| x == p)
+            .map_or(0, |(_, line)| *line)
+    };
+    model
+        .events
+        .retain(|e| !gone(&e.path) || e.line < keep_below(&e.path));
+    model.sources.retain(|s| !(is_log(s) && gone(&s.path)));
+    model.errors.retain(|e| !gone(&e.path));
+    append_events(&mut model.events, fresh.events);
     model.sources.extend(fresh.sources);
     model.errors.extend(fresh.errors);
     model
@@ -188,6 +206,7 @@ mod tests {
         replace_logs(
             &mut m,
             &[PathBuf::from("/t/a-1.log")],
+            &[],
             fresh,
             |s| s.log.is_some(),
             key,

@@ -209,8 +209,11 @@ struct Parsed {
     out: Result<crate::parse::logs::LogOutput, ScanError>,
 }
 
-/// Read one log (no access to the model beyond its accounts: runs on a worker thread).
-fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
+/// The profile, client generation and candidate accounts of a log.
+fn context_of(
+    f: &LogFile,
+    accounts: &[crate::model::Account],
+) -> (Option<String>, Option<ClientGen>, Vec<(usize, String)>) {
     let profile = super::profile::profile_of(&f.path);
     let client = client_of_log(&f.path);
     let candidates: Vec<(usize, String)> = {
@@ -237,6 +240,12 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
             .map(|(i, a)| (i, a.address.to_ascii_lowercase()))
             .collect()
     };
+    (profile, client, candidates)
+}
+
+/// Read one log (no access to the model beyond its accounts: runs on a worker thread).
+fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
+    let (profile, client, candidates) = context_of(f, accounts);
     let opts = ParseOptions {
         markers: s.markers,
         tz: s.tz,
@@ -345,6 +354,73 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
     let mut sources: Vec<Source> = Vec::new();
     let parsed = parse_all(files, &model.accounts, s);
     for (f, p) in files.iter().zip(parsed) {
+        if let Some((src, events)) = into_source(f, p, model, s) {
+            sources.push(src);
+            model.events.extend(events);
+        }
+    }
+    finish_logs(model, sources, s);
+}
+
+/// Read the tailed `files` on from where their last read stopped (see [`super::tail`]) and add
+/// their sources and events to `model`. Returns, per file read, the line from which its events
+/// are new: always 0, since a tail read gives the whole log's kept events (bounded).
+pub fn tail_logs(
+    files: &[LogFile],
+    model: &mut Model,
+    s: &LogSettings<'_>,
+    tails: &super::tail::Tails,
+) -> Vec<(PathBuf, u64)> {
+    let mut sources: Vec<Source> = Vec::new();
+    let mut from = Vec::new();
+    for f in files {
+        let (profile, client, candidates) = context_of(f, &model.accounts);
+        let opts = ParseOptions {
+            markers: s.markers,
+            tz: s.tz,
+            time_format: s.time_format,
+            profile: profile.clone(),
+            accounts: &candidates,
+            bound: Default::default(),
+        };
+        let out = crate::isolate::per_file(&f.path, || {
+            crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
+            tails.read(&f.path, &opts).map_err(|e| {
+                ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+            })
+        })
+        .and_then(|r| r)
+        // The kept events of the whole log (bounded), whatever line decoding resumed at: they
+        // replace the log's events in the model.
+        .map(|r| r.out);
+        if out.is_err() {
+            tails.forget(&f.path);
+        }
+        let p = Parsed {
+            profile,
+            client,
+            candidates: candidates.clone(),
+            out,
+        };
+        from.push((f.path.clone(), 0));
+        if let Some((src, events)) = into_source(f, p, model, s) {
+            sources.push(src);
+            model.events.extend(events);
+        }
+    }
+    finish_logs(model, sources, s);
+    from
+}
+
+/// What one read log adds to the model: its source (with the summary) and events; its problems
+/// go to `model.errors`. `None` when it gave nothing to add.
+fn into_source(
+    f: &LogFile,
+    p: Parsed,
+    model: &mut Model,
+    s: &LogSettings<'_>,
+) -> Option<(Source, Vec<crate::model::LogEvent>)> {
+    {
         let Parsed {
             profile,
             client,
@@ -355,7 +431,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             Ok(o) => o,
             Err(e) => {
                 model.errors.push(e);
-                continue;
+                return None;
             }
         };
         for p in &out.problems {
@@ -371,7 +447,7 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
                     crate::parse::logs::expected_records(f.kind)
                 ),
             ));
-            continue;
+            return None;
         }
         let events = out.counts.clone();
         let account = match candidates.as_slice() {
@@ -405,15 +481,19 @@ pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
             etl: out.etl.clone(),
             tallies: out.tallies.clone(),
         };
-        sources.push(Source {
+        let src = Source {
             path: f.path.clone(),
             kind: f.kind,
             records: out.records,
             skipped: out.skipped,
             log: Some(summary),
-        });
-        model.events.extend(out.events);
+        };
+        Some((src, out.events))
     }
+}
+
+/// After logs were read: their sources in, timelines grouped, events in order.
+fn finish_logs(model: &mut Model, sources: Vec<Source>, s: &LogSettings<'_>) {
     model.sources.extend(sources);
     // Rotated files of one log: one timeline, ordered by their first record.
     crate::model::update::regroup_timelines(&mut model.sources, timeline_key);

@@ -12,6 +12,7 @@ pub mod paths;
 pub mod profile;
 pub mod read;
 pub mod scan;
+pub mod tail;
 pub mod watch;
 pub mod winpath;
 

@@ -409,6 +409,15 @@ pub struct LogReload {
     pub part: Model,
     /// Log time-zone label from the read (when something was read).
     pub log_tz: Option<String>,
+    /// Tailed logs read on from a record: their events before that line are unchanged and
+    /// stay (a path not listed here has all its events replaced).
+    pub kept_before: Vec<(PathBuf, u64)>,
+}
+
+/// `SPOOLSCOPE_NO_TAIL=1` makes every change re-read the log whole, as before tailing (the
+/// watch bench's baseline; not for normal use).
+fn tail_disabled() -> bool {
+    std::env::var_os("SPOOLSCOPE_NO_TAIL").is_some_and(|v| v == "1")
 }
 
 fn is_log_kind(k: SourceKind) -> bool {
@@ -424,14 +433,16 @@ fn is_log_kind(k: SourceKind) -> bool {
     )
 }
 
-/// Re-read only the log files in `changed`, not the tree. A known log is read again whole (so
-/// a truncated or rotated file is handled like a grown one), a new file is read when it is a
-/// log by name or content, a deleted log drops out. Returns `None` when some changed path is
-/// not a log (mailbox evidence, an unknown file): the caller then rescans as before.
+/// Re-read only the log files in `changed`, not the tree. A log of a kind that is tailed
+/// (`tails`, see [`super::tail`]) is read on from its last record, or from its start when it
+/// was truncated, rotated or replaced; other logs are read again whole. A new file is read when
+/// it is a log by name or content, a deleted log drops out. Returns `None` when some changed
+/// path is not a log (mailbox evidence, an unknown file): the caller then rescans as before.
 pub fn reload_changed_logs(
     model: &Model,
     config: &ScanConfig,
     changed: &[PathBuf],
+    tails: &super::tail::Tails,
 ) -> Option<LogReload> {
     let mut files: Vec<super::logs::LogFile> = Vec::new();
     let mut paths: Vec<PathBuf> = Vec::new();
@@ -453,7 +464,7 @@ pub fn reload_changed_logs(
                     detected_by,
                 });
             }
-            (Some(_), None) => {}
+            (Some(_), None) => tails.forget(p),
             (None, Some(m)) => {
                 let (found, _) = super::logs::discover(&[super::discover::OtherFile {
                     path: p.clone(),
@@ -481,16 +492,21 @@ pub fn reload_changed_logs(
         accounts: model.accounts.clone(),
         ..Model::default()
     };
-    if !files.is_empty() {
-        super::logs::read_logs(
-            &files,
-            &mut part,
-            &super::logs::LogSettings {
-                markers: &markers,
-                tz: config.log_tz,
-                time_format: config.log_time_format.as_deref(),
-            },
-        );
+    let settings = super::logs::LogSettings {
+        markers: &markers,
+        tz: config.log_tz,
+        time_format: config.log_time_format.as_deref(),
+    };
+    let (tailed, whole): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| super::tail::tails_kind(f.kind) && !tail_disabled());
+    if !whole.is_empty() {
+        super::logs::read_logs(&whole, &mut part, &settings);
+    }
+    let mut kept_before = Vec::new();
+    if !tailed.is_empty() {
+        kept_before = super::logs::tail_logs(&tailed, &mut part, &settings, tails);
+        kept_before.retain(|(_, line)| *line > 0);
     }
     let log_tz = part.log_tz.take();
     part.accounts.clear();
@@ -498,6 +514,7 @@ pub fn reload_changed_logs(
         paths,
         part,
         log_tz,
+        kept_before,
     })
 }
 
@@ -508,6 +525,7 @@ pub fn merge_logs(model: &mut Model, r: LogReload) {
     crate::model::update::replace_logs(
         model,
         &r.paths,
+        &r.kept_before,
         r.part,
         |s| is_log_kind(s.kind),
         super::logs::timeline_key,
@@ -581,8 +599,13 @@ mod tests {
         std::fs::write(&log, format!("{text}{line}\r\n")).expect("append");
         let applied = apply(&mut s.model, std::slice::from_ref(&log));
         assert_eq!(applied.logs, vec![log.clone()]);
-        let r = reload_changed_logs(&s.model, &ScanConfig::default(), &applied.logs)
-            .expect("a log alone can be re-read");
+        let r = reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            &applied.logs,
+            &Default::default(),
+        )
+        .expect("a log alone can be re-read");
         assert_eq!(r.paths, vec![log.clone()]);
         assert!(
             r.part.sources.iter().all(|x| x.path == log),
@@ -591,6 +614,53 @@ mod tests {
         merge_logs(&mut s.model, r);
         assert_eq!(s.model.events.len(), before + 1);
         assert_same_as_rescan(&s.model, &roots);
+    }
+
+    #[test]
+    fn a_log_that_keeps_growing_is_read_on_from_its_last_record() {
+        let (_dir, roots, mut s) = demo();
+        let log = main_log(&s.model);
+        let text = std::fs::read_to_string(&log).expect("read");
+        let tails = super::super::tail::Tails::default();
+        let whole: String = text.lines().map(|l| format!("{l}\r\n")).collect();
+        // Grow the log three times (once cut inside a line), merging each time.
+        let n = whole.len();
+        let cuts = [
+            n / 3,
+            (n * 2 / 3..n)
+                .find(|&i| whole.is_char_boundary(i) && whole.as_bytes()[i - 1] != b'\n')
+                .unwrap_or(n),
+            n,
+        ];
+        let mut prev = 0;
+        std::fs::write(&log, "").expect("empty");
+        for (i, &c) in cuts.iter().enumerate() {
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&log)
+                .expect("open");
+            std::io::Write::write_all(&mut f, &whole.as_bytes()[prev..c]).expect("append");
+            drop(f);
+            prev = c;
+            let r = reload_changed_logs(
+                &s.model,
+                &ScanConfig::default(),
+                std::slice::from_ref(&log),
+                &tails,
+            )
+            .expect("a log alone");
+            if i > 0 {
+                assert!(
+                    r.kept_before.iter().any(|(p, l)| p == &log && *l > 1),
+                    "read on, not whole"
+                );
+            }
+            merge_logs(&mut s.model, r);
+            let full = scan::scan(&roots, &ScanConfig::default()).model;
+            assert_eq!(s.model.events, full.events, "after append {i}");
+            assert_eq!(s.model.sources, full.sources, "after append {i}");
+        }
+        assert_eq!(tails.stats(&log).map(|s| s.0), Some(1), "read whole once");
     }
 
     #[test]
@@ -607,13 +677,23 @@ mod tests {
                     acc
                 });
         std::fs::write(&log, half).expect("truncate");
-        let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
-            .expect("re-read");
+        let r = reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            std::slice::from_ref(&log),
+            &Default::default(),
+        )
+        .expect("re-read");
         merge_logs(&mut s.model, r);
         assert_same_as_rescan(&s.model, &roots);
         std::fs::remove_file(&log).expect("rm");
-        let r = reload_changed_logs(&s.model, &ScanConfig::default(), std::slice::from_ref(&log))
-            .expect("dropped");
+        let r = reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            std::slice::from_ref(&log),
+            &Default::default(),
+        )
+        .expect("dropped");
         merge_logs(&mut s.model, r);
         assert!(s.model.events.iter().all(|e| e.path != log));
         assert_same_as_rescan(&s.model, &roots);
@@ -634,16 +714,29 @@ mod tests {
             &s.model,
             &ScanConfig::default(),
             std::slice::from_ref(&copy),
+            &Default::default(),
         )
         .expect("a new log");
         merge_logs(&mut s.model, r);
         assert_same_as_rescan(&s.model, &roots);
         let other = log.with_file_name("notes.bin");
         std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");
-        assert!(reload_changed_logs(&s.model, &ScanConfig::default(), &[other]).is_none());
+        assert!(reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            &[other],
+            &Default::default()
+        )
+        .is_none());
         if let Some(mb) = s.model.mailbox.first() {
             let p = mb.path.clone();
-            assert!(reload_changed_logs(&s.model, &ScanConfig::default(), &[p]).is_none());
+            assert!(reload_changed_logs(
+                &s.model,
+                &ScanConfig::default(),
+                &[p],
+                &Default::default()
+            )
+            .is_none());
         }
     }
 

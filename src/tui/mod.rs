@@ -130,6 +130,7 @@ fn spawn_log_reload(
     config: ScanConfig,
     changed: Vec<PathBuf>,
     busy: Arc<AtomicBool>,
+    tails: crate::source::tail::Tails,
 ) {
     busy.store(true, Ordering::Relaxed);
     // What the reader needs to know: accounts, known sources, mailbox files (not the events).
@@ -140,7 +141,7 @@ fn spawn_log_reload(
         ..Default::default()
     };
     std::thread::spawn(move || {
-        let ev = match pipeline::refresh(&light, &roots, &config, false, &changed) {
+        let ev = match pipeline::refresh(&light, &roots, &config, false, &changed, &tails) {
             Some(Refresh::Merged(r)) => {
                 SourceEvent::LogsMerged(r, crate::pipeline::horizon(&config))
             }
@@ -214,6 +215,8 @@ struct Runtime {
     pending_logs: Vec<PathBuf>,
     watcher: Option<Watcher>,
     targets: Vec<PathBuf>,
+    /// Where each growing log's last read stopped (logs are read on from there).
+    tails: crate::source::tail::Tails,
 }
 
 impl Runtime {
@@ -230,6 +233,7 @@ impl Runtime {
             self.scan_config.clone(),
             std::mem::take(&mut self.pending_logs),
             self.scanning.clone(),
+            self.tails.clone(),
         );
     }
 
@@ -239,6 +243,7 @@ impl Runtime {
             match c {
                 Cmd::Rescan => {
                     if !self.scanning.load(Ordering::Relaxed) {
+                        self.tails.clear();
                         spawn_scan(
                             self.tx.clone(),
                             self.roots.clone(),
@@ -346,6 +351,7 @@ pub fn run(
         pending_logs: Vec::new(),
         watcher: None,
         targets: Vec::new(),
+        tails: Default::default(),
     };
     let mut term = TerminalGuard::enter(settings.mouse)
         .map_err(|e| Fatal::Runtime(format!("cannot set up the terminal: {e}")))?;

@@ -27,6 +27,8 @@ mod readme_behaviours;
 mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
+mod tail_properties;
+mod tail_watch;
 mod time_budget;
 mod time_zones_cli;
 mod unicode_names;

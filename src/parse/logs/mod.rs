@@ -123,7 +123,8 @@ pub fn parse_log(
     Ok(out)
 }
 
-fn note_not_kept(out: &mut LogOutput) {
+/// Settle the event store and note what was counted but not kept (once a log is read to its end).
+pub fn note_not_kept(out: &mut LogOutput) {
     out.finish();
     let hidden: u64 = out
         .tallies

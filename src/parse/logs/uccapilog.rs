@@ -84,6 +84,67 @@ fn block_change(message: &str) -> Option<Option<&'static str>> {
     }
 }
 
+/// The record splitter as a value that can be saved at a record start and resumed (a log that
+/// grows is read on from its last record: `source::tail`). It does what [`read_records`] does
+/// line by line (the property test `tail_properties` checks the two agree).
+#[derive(Debug, Clone, Default)]
+pub struct Splitter {
+    rec: Record,
+    direction: Option<&'static str>,
+    closing: bool,
+    /// Records started, lines passed over before the first, impossible stamps.
+    pub records: u64,
+    pub skipped: u64,
+    pub bad_times: u64,
+    /// First and last record times (only `first`/`last` are used).
+    pub times: LogOutput,
+}
+
+impl Splitter {
+    /// The record read so far, finished (when a new one starts or the input ends).
+    pub fn take(&mut self) -> Option<Record> {
+        match self.rec.is_empty() {
+            true => None,
+            false => Some(std::mem::take(&mut self.rec)),
+        }
+    }
+
+    /// Start a record at header line `no` (call [`Splitter::take`] first).
+    pub fn start(&mut self, no: u64, h: &Header<'_>, tz: super::common::LogTz) {
+        self.rec.clear();
+        if self.closing {
+            self.direction = None;
+            self.closing = false;
+        }
+        match block_change(h.message) {
+            Some(None) => self.closing = true,
+            Some(d) => self.direction = d,
+            None => {}
+        }
+        self.records += 1;
+        self.rec.time = h.stamp.and_then(|t| tz.resolve(t));
+        if h.stamp.is_none() {
+            self.bad_times += 1;
+        }
+        self.times.see_time(self.rec.time);
+        self.rec.set_level(h.level);
+        self.rec.set_thread(h.thread);
+        self.rec.direction = self.direction;
+        self.rec.push(no, h.message);
+    }
+
+    /// A line that starts no record: part of the current one, or passed over before the first.
+    pub fn other(&mut self, no: u64, l: &str) {
+        if self.rec.is_empty() && self.records == 0 {
+            if !l.trim().is_empty() {
+                self.skipped += 1;
+            }
+        } else {
+            self.rec.push(no, l);
+        }
+    }
+}
+
 /// Records per batch handed from the reading thread to the classifying one; a batch is also
 /// closed at [`BATCH_BYTES`] of record text, so memory stays bounded whatever the records.
 const BATCH_RECORDS: usize = 256;

@@ -64,7 +64,32 @@ impl Hit {
     }
 }
 
+/// What a [`Classifier`] carries from one record to the next (per-thread context, count-only
+/// kinds): saved at a record start so a growing log can be classified on from there
+/// (`source::tail`).
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    sticky: HashMap<String, (i64, Vec<bool>)>,
+    count_only: Vec<EventKind>,
+}
+
 impl<'m> Classifier<'m> {
+    /// What this classifier carries to the next record.
+    pub fn memory(&self) -> Memory {
+        Memory {
+            sticky: self.sticky.clone(),
+            count_only: self.count_only.clone(),
+        }
+    }
+
+    /// A classifier that goes on from `m` (as if it had classified what `m` was saved after).
+    pub fn resume(markers: &'m Markers, m: Memory) -> Self {
+        let mut c = Classifier::new(markers);
+        c.sticky = m.sticky;
+        c.count_only = m.count_only;
+        c
+    }
+
     pub fn new(markers: &'m Markers) -> Self {
         Classifier {
             markers,

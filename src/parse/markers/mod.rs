@@ -266,7 +266,7 @@ mod classify;
 mod record;
 mod sip;
 
-pub use classify::{Classifier, Hit};
+pub use classify::{Classifier, Hit, Memory};
 pub use record::{Record, RECORD_CAP};
 
 #[cfg(test)]

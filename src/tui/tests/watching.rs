@@ -143,8 +143,13 @@ fn run(poll: Option<Duration>) {
         "log change not reported"
     );
     // Only that file is read again (as the runtime does), and its new line shows.
-    let r = watch::reload_changed_logs(&a.model, &Default::default(), std::slice::from_ref(&log))
-        .expect("a changed log alone is re-read");
+    let r = watch::reload_changed_logs(
+        &a.model,
+        &Default::default(),
+        std::slice::from_ref(&log),
+        &Default::default(),
+    )
+    .expect("a changed log alone is re-read");
     assert_eq!(r.paths, vec![log.clone()]);
     a.update(Event::Source(SourceEvent::LogsMerged(
         Box::new(r),

@@ -1,0 +1,338 @@
+//! Incremental tailing: a log that grows is read on from the start of its last record, not
+//! again whole.
+//!
+//! Per log a [`Tail`] keeps a *checkpoint*: the line number and byte offset of a record start
+//! near the end, and everything the reader carries to that point (the record splitter with its
+//! open SIP block, the classifier's per-thread context, the counts and caps so far, the
+//! encoding). When the file grows, only the bytes from the checkpoint on are decoded and
+//! classified; the events at and after the checkpoint's line replace the ones read there last
+//! time (the last record may have been half written). The file is read again from the start
+//! when it shrank, when its first bytes changed, when its identity changed (inode on Unix: a
+//! rotation, or a file renamed into place), or when its encoding reads differently now that
+//! more of it is there.
+//!
+//! UccApilog files are tailed; the other kinds are read again whole when they change (see
+//! [`tails_kind`]). Reading never writes, locks or moves anything.
+
+use super::lineindex::{LineIndex, Update};
+use crate::model::SourceKind;
+use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
+use crate::parse::logs::uccapilog::{self, Splitter};
+use crate::parse::logstream::{LineReader, LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::markers::{Classifier, Memory};
+use std::collections::BTreeMap;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// Bytes looked at to tell the encoding (as the stream reader does).
+const SNIFF: usize = 4096;
+/// Checkpoints are saved at every record start in the last this-many bytes (of decoded text)
+/// of a read; earlier ones would be overwritten anyway.
+const WINDOW: u64 = 256 * 1024;
+
+/// Whether logs of `kind` are tailed (others are read again whole when they change).
+pub fn tails_kind(kind: SourceKind) -> bool {
+    kind == SourceKind::Uccapilog
+}
+
+/// Where reading goes on from: the state before the record header at `line`.
+#[derive(Debug, Clone)]
+struct Checkpoint {
+    line: u64,
+    offset: u64,
+    /// The first bytes of the record there.
+    head: Vec<u8>,
+    truncated: u64,
+    splitter: Splitter,
+    memory: Memory,
+    /// Counts, caps and notes so far (no events: those are in the model).
+    out: LogOutput,
+}
+
+/// One log being tailed.
+#[derive(Debug)]
+pub struct Tail {
+    path: PathBuf,
+    index: LineIndex,
+    identity: Option<(u64, u64)>,
+    encoding: LogEncoding,
+    /// Bytes the encoding was told from (less than [`SNIFF`] while the file is small).
+    sniffed: usize,
+    ck: Option<Checkpoint>,
+    /// Times the file was read from its start (the first read included).
+    pub whole_reads: u32,
+    /// Bytes decoded by the last read.
+    pub last_read_bytes: u64,
+}
+
+/// What one [`Tail::read`] gave: the log as a whole read would give it, its kept events and
+/// exact tallies included (the checkpoint carries the bounded event store, so `out.events` are
+/// the whole log's kept events and replace the ones read before). `from_line` is the line
+/// decoding resumed at: 0 when the file was read from its start.
+#[derive(Debug)]
+pub struct TailRead {
+    pub out: LogOutput,
+    pub from_line: u64,
+}
+
+#[cfg(unix)]
+fn identity(m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
+    // No stable file id in std on other systems: a rotation is seen by size and first bytes.
+    None
+}
+
+fn sniff(path: &Path) -> io::Result<(LogEncoding, usize)> {
+    let mut head = Vec::with_capacity(SNIFF);
+    super::read::open_regular(path)
+        .map_err(|e| io::Error::other(e.to_string()))?
+        .take(SNIFF as u64)
+        .read_to_end(&mut head)?;
+    Ok((LogEncoding::sniff(&head).0, head.len()))
+}
+
+/// The bytes that make the stream reader take `enc` for text that starts mid-file.
+fn bom(enc: LogEncoding) -> &'static [u8] {
+    match enc {
+        LogEncoding::Utf8 | LogEncoding::Utf8Bom => b"\xEF\xBB\xBF",
+        LogEncoding::Utf16Le { .. } => b"\xFF\xFE",
+        LogEncoding::Utf16Be { .. } => b"\xFE\xFF",
+    }
+}
+
+impl Tail {
+    /// Start tailing `path` (nothing is read until [`Tail::read`]).
+    pub fn open(path: &Path) -> io::Result<Tail> {
+        let meta =
+            super::read::regular_metadata(path).map_err(|e| io::Error::other(e.to_string()))?;
+        let (encoding, sniffed) = sniff(path)?;
+        Ok(Tail {
+            path: path.to_path_buf(),
+            index: LineIndex::build(path)?,
+            identity: identity(&meta),
+            encoding,
+            sniffed,
+            ck: None,
+            whole_reads: 0,
+            last_read_bytes: 0,
+        })
+    }
+
+    /// Whether the next read must start over (and the line index up to date).
+    fn must_restart(&mut self, meta: &std::fs::Metadata) -> io::Result<bool> {
+        let mut restart = self.ck.is_none() || identity(meta) != self.identity;
+        if !restart && self.sniffed < SNIFF && meta.len() as usize > self.sniffed {
+            // More of a small file is there: its encoding may read differently now.
+            restart = sniff(&self.path)?.0 != self.encoding;
+        }
+        if restart {
+            self.identity = identity(meta);
+            self.index = LineIndex::build(&self.path)?;
+            return Ok(true);
+        }
+        Ok(self.index.update()? == Update::Rebuilt)
+    }
+
+    /// Read what changed since the last read (the whole file the first time, or after a
+    /// truncation or rotation).
+    pub fn read(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
+        let meta = super::read::regular_metadata(&self.path)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        let end = meta.len();
+        if self.must_restart(&meta)? || !self.checkpoint_holds() {
+            self.ck = None;
+        }
+        let from = self.ck.take();
+        let start = from.as_ref().map_or(0, |c| c.offset);
+        let mut file =
+            super::read::open_regular(&self.path).map_err(|e| io::Error::other(e.to_string()))?;
+        file.seek(SeekFrom::Start(start))?;
+        let body = file.take(end.saturating_sub(start));
+        let decoded = match self.encoding {
+            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => (end - start) / 2,
+            _ => end - start,
+        };
+        let window_from = decoded.saturating_sub(WINDOW);
+        let from_line = from.as_ref().map_or(0, |c| c.line);
+        self.last_read_bytes = end.saturating_sub(start);
+        let (out, saved) = match from {
+            None => {
+                self.whole_reads += 1;
+                let stream = Utf8Stream::new(body)?;
+                // The encoding the checkpoints were read in, told from what was there.
+                self.encoding = stream.encoding;
+                self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
+                read_from(stream, None, window_from, &self.path, opts)?
+            }
+            Some(c) => {
+                let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
+                let kept = c.clone();
+                let (out, saved) = read_from(stream, Some(c), window_from, &self.path, opts)?;
+                (out, saved.or(Some(kept)))
+            }
+        };
+        // The checkpoint's byte offset, from the line index (which numbers lines as the reader
+        // does), and its first bytes (to see that it is still there next time).
+        self.ck = match self.index.encoding() == self.encoding {
+            true => saved.and_then(|mut c| {
+                let i = usize::try_from(c.line.checked_sub(1)?).ok()?;
+                c.offset = self.index.range(i)?.0;
+                c.head = bytes_at(&self.path, c.offset).ok()?;
+                Some(c)
+            }),
+            false => None,
+        };
+        let mut out = out;
+        out.encoding = self.encoding.as_str();
+        Ok(TailRead { out, from_line })
+    }
+
+    /// Whether the checkpoint's record still starts with the bytes it had (it may have been
+    /// half written then: those it had). A file rewritten with the same first bytes and a
+    /// larger size is read again whole.
+    fn checkpoint_holds(&self) -> bool {
+        self.ck
+            .as_ref()
+            .is_some_and(|c| bytes_at(&self.path, c.offset).is_ok_and(|h| h.starts_with(&c.head)))
+    }
+}
+
+/// A checkpoint is saved at most once per this many decoded bytes: each one clones the bounded
+/// event store, so one per record would cost a store per record near the end of a big log.
+const CK_STEP: u64 = 32 * 1024;
+
+/// Bytes kept from a checkpoint's record start.
+const CK_HEAD: usize = 64;
+
+fn bytes_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
+    let mut f = super::read::open_regular(path).map_err(|e| io::Error::other(e.to_string()))?;
+    f.seek(SeekFrom::Start(offset))?;
+    let mut v = Vec::with_capacity(CK_HEAD);
+    f.take(CK_HEAD as u64).read_to_end(&mut v)?;
+    Ok(v)
+}
+
+/// Read a UccApilog stream from a checkpoint (or the start) to its end: the output as a whole
+/// read gives it (the store carried in the checkpoint holds the kept events before it), and the last checkpoint saved (at a record
+/// start once `window_from` decoded bytes were read).
+fn read_from<R: Read>(
+    stream: Utf8Stream<R>,
+    from: Option<Checkpoint>,
+    window_from: u64,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> io::Result<(LogOutput, Option<Checkpoint>)> {
+    let mut lines = LineReader::new(stream, LINE_CAP);
+    let (mut sp, mut c, mut out) = match from {
+        Some(ck) => {
+            lines.line_no = ck.line - 1;
+            lines.truncated = ck.truncated;
+            (
+                ck.splitter,
+                Classifier::resume(opts.markers, ck.memory),
+                ck.out,
+            )
+        }
+        None => (
+            Splitter::default(),
+            Classifier::new(opts.markers),
+            LogOutput::default(),
+        ),
+    };
+    let mut hits = Vec::new();
+    let mut saved: Option<Checkpoint> = None;
+    let mut saved_at: Option<u64> = None;
+    loop {
+        let truncated_before = lines.truncated;
+        let bytes = lines.bytes;
+        let Some((no, l)) = lines.next_line()? else {
+            break;
+        };
+        match uccapilog::header(l) {
+            Some(h) => {
+                if let Some(rec) = sp.take() {
+                    emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+                }
+                if bytes >= window_from && saved_at.is_none_or(|at| bytes >= at + CK_STEP) {
+                    // The records before this one are done: into the bounded store, which the
+                    // checkpoint carries (so a read from it counts and keeps as a whole read).
+                    out.settle();
+                    saved_at = Some(bytes);
+                    saved = Some(Checkpoint {
+                        line: no,
+                        offset: 0,
+                        head: Vec::new(),
+                        truncated: truncated_before,
+                        splitter: sp.clone(),
+                        memory: c.memory(),
+                        out: out.clone(),
+                    });
+                }
+                sp.start(no, &h, opts.tz);
+            }
+            None => sp.other(no, l),
+        }
+    }
+    if let Some(rec) = sp.take() {
+        emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+    }
+    out.records = sp.records;
+    out.skipped = sp.skipped;
+    out.bad_times = sp.bad_times;
+    out.first = sp.times.first;
+    out.last = sp.times.last;
+    if out.bad_times > 0 {
+        out.note("records with an impossible date or time are kept without a time");
+    }
+    out.truncated_lines = lines.truncated;
+    out.lines = lines.line_no;
+    out.growing = lines.last_unterminated && lines.line_no > 0;
+    out.kind = Some(SourceKind::Uccapilog);
+    crate::parse::logs::note_not_kept(&mut out);
+    Ok((out, saved))
+}
+
+/// The tails of one live session, shared between the view and the thread that reads.
+#[derive(Debug, Clone, Default)]
+pub struct Tails(Arc<Mutex<BTreeMap<PathBuf, Tail>>>);
+
+impl Tails {
+    /// Read `path` on from its checkpoint (starting a tail on first use).
+    pub fn read(&self, path: &Path, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let tail = match map.entry(path.to_path_buf()) {
+            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
+            std::collections::btree_map::Entry::Vacant(v) => v.insert(Tail::open(path)?),
+        };
+        let r = tail.read(opts);
+        if r.is_err() {
+            map.remove(path);
+        }
+        r
+    }
+
+    /// Forget `path` (it is gone, or a rescan replaced what it contributed).
+    pub fn forget(&self, path: &Path) {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(path);
+    }
+
+    /// Forget every tail (after a full rescan).
+    pub fn clear(&self) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
+    /// Whole reads and bytes decoded by the last read of `path`, when it is tailed.
+    pub fn stats(&self, path: &Path) -> Option<(u32, u64)> {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(path).map(|t| (t.whole_reads, t.last_read_bytes))
+    }
+}

@@ -1,0 +1,277 @@
+//! Incremental tailing (`source::tail`) gives what a whole read gives, after every append:
+//! random UccApilogs (records of the demo log shuffled, so SIP blocks open and close anywhere,
+//! threads interleave, per-thread context comes and goes; non-ASCII text; CRLF or LF; UTF-8,
+//! UTF-8 with BOM, UTF-16LE/BE with or without BOM) written in random pieces (so a piece may end
+//! inside a record, a line, a multi-byte character, a UTF-16 code unit or a CRLF). Then the file
+//! is truncated, rotated (renamed away, a new one created) or replaced by a rename, and the
+//! next read equals a fresh one.
+
+use proptest::prelude::*;
+use spoolscope::model::LogEvent;
+use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
+use spoolscope::parse::markers::Markers;
+use spoolscope::source::tail::Tail;
+use std::io::Write;
+use std::path::Path;
+
+const DEMO: &str = include_str!("../../assets/demo/Lync-UccApi-0.UccApilog");
+
+/// The demo's records: (header message after the `{T:…}` template, continuation lines).
+fn records() -> Vec<(String, Vec<String>)> {
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for line in DEMO.lines() {
+        match line.strip_prefix("{T:").and_then(|r| r.split_once('}')) {
+            Some((_, rest)) => out.push((rest.to_string(), Vec::new())),
+            None => {
+                if let Some(last) = out.last_mut() {
+                    last.1.push(line.to_string());
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Enc {
+    Utf8,
+    Utf8Bom,
+    Le(bool),
+    Be(bool),
+}
+
+fn encode(text: &str, enc: Enc) -> Vec<u8> {
+    match enc {
+        Enc::Utf8 => text.as_bytes().to_vec(),
+        Enc::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        Enc::Le(bom) => {
+            let mut v: Vec<u8> = if bom { vec![0xFF, 0xFE] } else { Vec::new() };
+            v.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+            v
+        }
+        Enc::Be(bom) => {
+            let mut v: Vec<u8> = if bom { vec![0xFE, 0xFF] } else { Vec::new() };
+            v.extend(text.encode_utf16().flat_map(u16::to_be_bytes));
+            v
+        }
+    }
+}
+
+/// A log of `picks` (record index, milliseconds after the previous record, non-ASCII or not).
+fn log_text(picks: &[(usize, u32, bool)], crlf: bool, junk_first: bool) -> String {
+    let recs = records();
+    let nl = if crlf { "\r\n" } else { "\n" };
+    let mut t = chrono::DateTime::from_timestamp(1_772_460_000, 0).expect("t");
+    let mut s = String::new();
+    if junk_first {
+        s.push_str("trace started");
+        s.push_str(nl);
+    }
+    for &(i, gap, wide) in picks {
+        let (msg, cont) = &recs[i % recs.len()];
+        t += chrono::Duration::milliseconds(i64::from(gap));
+        s.push_str(&t.format("%m/%d/%Y|%H:%M:%S%.3f").to_string());
+        s.push_str(msg);
+        if wide {
+            s.push_str(" Zoë 日本 💬");
+        }
+        s.push_str(nl);
+        for c in cont {
+            s.push_str(c);
+            s.push_str(nl);
+        }
+    }
+    s
+}
+
+fn whole(bytes: &[u8], path: &Path, m: &Markers) -> LogOutput {
+    parse_log(
+        bytes,
+        spoolscope::model::SourceKind::Uccapilog,
+        path,
+        &ParseOptions::utc(m),
+    )
+    .expect("whole read")
+}
+
+/// What a tail's reads add up to: the events kept so far and the last read's summary.
+struct Seen {
+    events: Vec<LogEvent>,
+    last: Option<LogOutput>,
+    /// Reads that found no record (the next one starts from the top again).
+    empty_reads: u32,
+}
+
+impl Seen {
+    fn read(&mut self, tail: &mut Tail, m: &Markers) {
+        let r = tail.read(&ParseOptions::utc(m)).expect("tail read");
+        // The model's step: the log's kept events (bounded, the whole log's) replace the old.
+        self.events = r.out.events.clone();
+        if r.out.records == 0 {
+            self.empty_reads += 1;
+        }
+        self.last = Some(r.out);
+    }
+}
+
+/// The tail's result equals the whole read's in everything the model takes from it.
+fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
+    let t = seen.last.as_ref().expect("read");
+    prop_assert_eq!(&seen.events, &w.events);
+    prop_assert_eq!(&t.counts, &w.counts);
+    prop_assert_eq!(&t.tallies, &w.tallies);
+    prop_assert_eq!(
+        (
+            t.lines,
+            t.records,
+            t.skipped,
+            t.bad_times,
+            t.truncated_lines
+        ),
+        (
+            w.lines,
+            w.records,
+            w.skipped,
+            w.bad_times,
+            w.truncated_lines
+        )
+    );
+    prop_assert_eq!((t.first, t.last, t.growing), (w.first, w.last, w.growing));
+    prop_assert_eq!(
+        (t.not_kept, t.unclassified_lines),
+        (w.not_kept, w.unclassified_lines)
+    );
+    prop_assert_eq!(t.encoding, w.encoding);
+    prop_assert_eq!(&t.notes, &w.notes);
+    Ok(())
+}
+
+fn enc_strategy() -> impl Strategy<Value = Enc> {
+    prop_oneof![
+        Just(Enc::Utf8),
+        Just(Enc::Utf8Bom),
+        Just(Enc::Le(true)),
+        Just(Enc::Le(false)),
+        Just(Enc::Be(true)),
+        Just(Enc::Be(false)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+
+    #[test]
+    fn appends_in_random_pieces_read_like_the_whole(
+        picks in prop::collection::vec((0usize..64, 0u32..4000, prop::bool::weighted(0.2)), 1..40),
+        crlf in any::<bool>(),
+        junk in any::<bool>(),
+        enc in enc_strategy(),
+        cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
+        end in 0u8..4,
+        other in prop::collection::vec((0usize..64, 0u32..4000, Just(false)), 1..8),
+        cut_to in any::<prop::sample::Index>(),
+    ) {
+        let m = Markers::builtin().expect("markers");
+        let bytes = encode(&log_text(&picks, crlf, junk), enc);
+        let mut at: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len())).collect();
+        at.push(bytes.len());
+        at.sort_unstable();
+        at.dedup();
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("Lync-UccApi-0.UccApilog");
+        std::fs::write(&path, &bytes[..at[0]]).expect("write");
+        let mut tail = Tail::open(&path).expect("open");
+        let mut seen = Seen { events: Vec::new(), last: None, empty_reads: 0 };
+        seen.read(&mut tail, &m);
+        same(&seen, &whole(&bytes[..at[0]], &path, &m))?;
+        for w in at.windows(2) {
+            let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
+            f.write_all(&bytes[w[0]..w[1]]).expect("append");
+            drop(f);
+            seen.read(&mut tail, &m);
+            same(&seen, &whole(&bytes[..w[1]], &path, &m))?;
+        }
+        // Read whole only while no record was there yet (nothing to go on from); a BOM cut in
+        // two, or a BOM-less UTF-16 file under 4 KiB, may be told differently as it grows and is
+        // then read again.
+        let expected = 1 + seen.empty_reads;
+        match enc {
+            Enc::Utf8 => prop_assert_eq!(tail.whole_reads, expected),
+            Enc::Utf8Bom | Enc::Le(true) | Enc::Be(true) => prop_assert!(tail.whole_reads <= expected + 1),
+            _ => {}
+        }
+        // Then the file is cut, rotated or replaced: the next read starts over.
+        let before = tail.whole_reads;
+        let fresh = match end {
+            0 => {
+                let n = cut_to.index(bytes.len());
+                let f = std::fs::OpenOptions::new().write(true).open(&path).expect("open");
+                f.set_len(n as u64).expect("truncate");
+                bytes[..n].to_vec()
+            }
+            1 => {
+                std::fs::rename(&path, path.with_extension("UccApilog.bak")).expect("rotate");
+                let b = encode(&log_text(&other, crlf, false), enc);
+                std::fs::write(&path, &b).expect("new log");
+                b
+            }
+            2 => {
+                let tmp = dir.path().join("incoming.tmp");
+                let b = [bytes.clone(), encode(&log_text(&other, crlf, false), Enc::Utf8)].concat();
+                std::fs::write(&tmp, &b).expect("write");
+                std::fs::rename(&tmp, &path).expect("rename into place");
+                b
+            }
+            _ => bytes.clone(),
+        };
+        seen.read(&mut tail, &m);
+        same(&seen, &whole(&fresh, &path, &m))?;
+        if end < 3 && !fresh.is_empty() {
+            prop_assert_eq!(tail.whole_reads, before + 1, "a cut, rotated or replaced file is read again whole");
+        }
+    }
+}
+
+/// Past the routine cap: the counts, caps and kept events go on from the checkpoint exactly.
+#[test]
+fn caps_and_counts_carry_across_appends() {
+    let m = Markers::builtin().expect("markers");
+    let picks: Vec<(usize, u32, bool)> = (0..6000).map(|i| (i % 23, 7, i % 97 == 0)).collect();
+    let bytes = log_text(&picks, true, false).into_bytes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("big.UccApilog");
+    let mut seen = Seen {
+        events: Vec::new(),
+        last: None,
+        empty_reads: 0,
+    };
+    let parts = [
+        bytes.len() / 3,
+        bytes.len() / 3 + 17,
+        bytes.len() * 9 / 10,
+        bytes.len(),
+    ];
+    std::fs::write(&path, &bytes[..parts[0]]).expect("write");
+    let mut tail = Tail::open(&path).expect("open");
+    seen.read(&mut tail, &m);
+    for w in parts.windows(2) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(&bytes[w[0]..w[1]]).expect("append");
+        drop(f);
+        seen.read(&mut tail, &m);
+        // Only the new part was decoded, not the file again.
+        assert!(
+            tail.last_read_bytes < (w[1] - w[0]) as u64 + 300 * 1024,
+            "read {} bytes for {} new",
+            tail.last_read_bytes,
+            w[1] - w[0]
+        );
+    }
+    let w = whole(&bytes, &path, &m);
+    assert!(w.not_kept > 0, "the sample passes the routine cap");
+    same(&seen, &w).expect("same as a whole read");
+    assert_eq!(tail.whole_reads, 1);
+}

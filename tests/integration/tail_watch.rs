@@ -1,0 +1,167 @@
+//! End-to-end: `watch --format ndjson` on a UccApilog that grows (failures appended one by one,
+//! some in two pieces cut inside a record) and then rotates (renamed to `.bak`, a new log
+//! created). Each failure line comes out once, at its own line number: none lost, none
+//! repeated when the tail goes on from its checkpoint or starts over.
+#![cfg(unix)]
+
+use crate::common::*;
+use serde_json::Value;
+use std::ffi::OsStr;
+use std::io::Write;
+use std::path::Path;
+use std::time::Duration;
+
+fn stamp() -> String {
+    chrono::Utc::now()
+        .format("%m/%d/%Y|%H:%M:%S%.3f")
+        .to_string()
+}
+
+fn failure(n: u32) -> String {
+    format!(
+        "{} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized ref={n}\n",
+        stamp()
+    )
+}
+
+fn append(p: &Path, s: &str) {
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p)
+        .expect("open log");
+    f.write_all(s.as_bytes()).expect("append");
+}
+
+/// The log-event lines naming `ref=n` in their excerpt.
+fn reports_of(seen: &[String], n: u32) -> Vec<Value> {
+    let token = format!("ref={n}");
+    seen.iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|v| {
+            v["type"] == "log-event"
+                && v["event"]["excerpt"]
+                    .as_str()
+                    .is_some_and(|x| x.split_whitespace().any(|w| w == token))
+        })
+        .collect()
+}
+
+/// The 1-based line of `ref=n` in `text`.
+fn line_of(text: &str, n: u32) -> u64 {
+    let token = format!("ref={n}");
+    text.lines()
+        .position(|l| l.split_whitespace().any(|w| w == token))
+        .map(|i| i as u64 + 1)
+        .expect("the line is in the log")
+}
+
+#[test]
+fn appended_failures_come_out_once_and_a_rotation_starts_over() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let lync = sip_dir(t.path(), "u", "16.0", "u@contoso.com");
+    std::fs::create_dir_all(lync.join("History Spooler")).expect("mkdir");
+    let tracing = lync.parent().expect("Lync").join("Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    let log = tracing.join("Lync-UccApi-0.UccApilog");
+    std::fs::write(
+        &log,
+        format!(
+            "{} 1F68:C14 INFO  :: client started\n{}",
+            stamp(),
+            failure(0)
+        ),
+    )
+    .expect("write log");
+    let args: Vec<&OsStr> = vec![
+        "watch".as_ref(),
+        "--format".as_ref(),
+        "ndjson".as_ref(),
+        "--heartbeat".as_ref(),
+        "1h".as_ref(),
+        t.path().as_os_str(),
+    ];
+    let mut child = Guarded::bin(&args, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    let mut seen: Vec<String> = Vec::new();
+    let has_ref = |n: u32| {
+        let token = format!("ref={n}");
+        move |l: &str| {
+            serde_json::from_str::<Value>(l).is_ok_and(|v| {
+                v["type"] == "log-event"
+                    && v["event"]["excerpt"]
+                        .as_str()
+                        .is_some_and(|x| x.split_whitespace().any(|w| w == token))
+            })
+        }
+    };
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the first failure", has_ref(0));
+    for n in 1..=4 {
+        let line = failure(n);
+        if n % 2 == 0 {
+            // Cut inside the next record's stamp: for a moment it reads as a continuation of
+            // the previous record, then as a record of its own.
+            let (a, b) = line.split_at(13);
+            append(&log, a);
+            std::thread::sleep(Duration::from_millis(700));
+            append(&log, b);
+        } else {
+            append(&log, &line);
+        }
+        wait_line(
+            &rx,
+            &mut seen,
+            WAIT_LIMIT,
+            "an appended failure",
+            has_ref(n),
+        );
+    }
+    // Rotation: the log is renamed away and a new one starts.
+    std::fs::rename(&log, tracing.join("Lync-UccApi-0.UccApilog.bak")).expect("rotate");
+    std::fs::write(&log, failure(100)).expect("new log");
+    wait_line(
+        &rx,
+        &mut seen,
+        WAIT_LIMIT,
+        "the new log's failure",
+        has_ref(100),
+    );
+    append(&log, &failure(101));
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the next one", has_ref(101));
+    child.signal("TERM");
+    assert_eq!(child.wait(WAIT_LIMIT).code(), Some(0));
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(5)) {
+        seen.push(l);
+    }
+    let old = std::fs::read_to_string(tracing.join("Lync-UccApi-0.UccApilog.bak")).expect("bak");
+    let new = std::fs::read_to_string(&log).expect("log");
+    let here = |v: &Value, p: &Path| {
+        let name = p.file_name().expect("name").to_string_lossy().into_owned();
+        v["event"]["path"]
+            .as_str()
+            .is_some_and(|x| x.ends_with(&format!("/{name}")))
+    };
+    for n in 0..=4 {
+        // Under the live log's name, once, at its line (the `.bak` is a new file to the
+        // watcher: what it holds may come out again under that name).
+        let r: Vec<Value> = reports_of(&seen, n)
+            .into_iter()
+            .filter(|v| here(v, &log))
+            .collect();
+        assert_eq!(r.len(), 1, "ref={n} reported once: {r:?}");
+        assert_eq!(
+            r[0]["event"]["line"].as_u64(),
+            Some(line_of(&old, n)),
+            "{r:?}"
+        );
+    }
+    for n in [100, 101] {
+        let r = reports_of(&seen, n);
+        assert_eq!(r.len(), 1, "ref={n} reported once: {r:?}");
+        assert!(here(&r[0], &log), "{r:?}");
+        assert_eq!(
+            r[0]["event"]["line"].as_u64(),
+            Some(line_of(&new, n)),
+            "{r:?}"
+        );
+    }
+}
