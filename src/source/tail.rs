@@ -158,7 +158,6 @@ impl Tail {
             LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => (end - start) / 2,
             _ => end - start,
         };
-        let window_from = decoded.saturating_sub(WINDOW);
         let from_line = from.as_ref().map_or(0, |c| c.line);
         self.last_read_bytes = end.saturating_sub(start);
         let (out, saved) = match from {
@@ -168,12 +167,12 @@ impl Tail {
                 // The encoding the checkpoints were read in, told from what was there.
                 self.encoding = stream.encoding;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
-                read_from(stream, None, window_from, &self.path, opts)?
+                read_from(stream, None, decoded, &self.path, opts)?
             }
             Some(c) => {
                 let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
                 let kept = c.clone();
-                let (out, saved) = read_from(stream, Some(c), window_from, &self.path, opts)?;
+                let (out, saved) = read_from(stream, Some(c), decoded, &self.path, opts)?;
                 (out, saved.or(Some(kept)))
             }
         };
@@ -203,9 +202,24 @@ impl Tail {
     }
 }
 
-/// A checkpoint is saved at most once per this many decoded bytes: each one clones the bounded
-/// event store, so one per record would cost a store per record near the end of a big log.
-const CK_STEP: u64 = 32 * 1024;
+/// The smallest distance between two checkpoints of one read, in decoded bytes.
+const CK_MIN_STEP: u64 = 256;
+
+/// Whether to save a checkpoint at a record start `bytes` into a read expected to end near
+/// `end`, the last one having been saved at `saved_at`. Each checkpoint clones the bounded event
+/// store, so one per record would cost a store per record near the end of a big log; instead each
+/// one halves the distance left to the end (about log2(window / record) of them, the last one
+/// within a record or two of the end). Past the expected end (non-ASCII UTF-16 decodes to more
+/// bytes than the estimate) the gaps double instead, so their number stays logarithmic.
+fn checkpoint_due(saved_at: Option<u64>, bytes: u64, end: u64) -> bool {
+    let Some(at) = saved_at else {
+        return true;
+    };
+    let need = CK_MIN_STEP
+        .max(end.saturating_sub(at) / 2)
+        .max(bytes.saturating_sub(end) / 2);
+    bytes >= at + need
+}
 
 /// Bytes kept from a checkpoint's record start.
 const CK_HEAD: usize = 64;
@@ -220,11 +234,11 @@ fn bytes_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
 
 /// Read a UccApilog stream from a checkpoint (or the start) to its end: the output as a whole
 /// read gives it (the store carried in the checkpoint holds the kept events before it), and the last checkpoint saved (at a record
-/// start once `window_from` decoded bytes were read).
+/// start in the last [`WINDOW`] of the `decoded` bytes expected).
 fn read_from<R: Read>(
     stream: Utf8Stream<R>,
     from: Option<Checkpoint>,
-    window_from: u64,
+    decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>)> {
@@ -248,6 +262,7 @@ fn read_from<R: Read>(
     let mut hits = Vec::new();
     let mut saved: Option<Checkpoint> = None;
     let mut saved_at: Option<u64> = None;
+    let window_from = decoded.saturating_sub(WINDOW);
     loop {
         let truncated_before = lines.truncated;
         let bytes = lines.bytes;
@@ -259,7 +274,7 @@ fn read_from<R: Read>(
                 if let Some(rec) = sp.take() {
                     emit(&mut c, &rec, &mut hits, path, opts, &mut out);
                 }
-                if bytes >= window_from && saved_at.is_none_or(|at| bytes >= at + CK_STEP) {
+                if bytes >= window_from && checkpoint_due(saved_at, bytes, decoded) {
                     // The records before this one are done: into the bounded store, which the
                     // checkpoint carries (so a read from it counts and keeps as a whole read).
                     out.settle();
@@ -334,5 +349,44 @@ impl Tails {
     pub fn stats(&self, path: &Path) -> Option<(u32, u64)> {
         let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.get(path).map(|t| (t.whole_reads, t.last_read_bytes))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Checkpoints saved over record starts every `step` bytes up to `end` (and past it, when the
+    /// estimate of the end was short by `over`): how many, and how far the last is from the end.
+    fn saves(step: u64, end: u64, over: u64) -> (u32, u64) {
+        let (mut at, mut n) = (None, 0);
+        let last = end + over;
+        let mut b = end.saturating_sub(WINDOW);
+        while b < last {
+            if checkpoint_due(at, b, end) {
+                at = Some(b);
+                n += 1;
+            }
+            b += step;
+        }
+        (n, last - at.unwrap_or(0))
+    }
+
+    #[test]
+    fn checkpoints_are_few_and_the_last_is_near_the_end() {
+        // 200-byte records over the last 256 KiB: ~1300 record starts.
+        let (n, gap) = saves(200, 50 << 20, 0);
+        assert!(n <= 20, "{n} checkpoints (a store clone each)");
+        assert!(
+            gap <= 3 * 200,
+            "the last checkpoint is {gap} bytes from the end"
+        );
+        // A small log: a checkpoint at its last records, so the next read decodes little.
+        let (n, gap) = saves(100, 2_400, 0);
+        assert!(n <= 12, "{n}");
+        assert!(gap <= CK_MIN_STEP + 100, "{gap}");
+        // Text longer than the estimate (UTF-16 decoding to more bytes): still logarithmic.
+        let (n, _) = saves(200, 50 << 20, 25 << 20);
+        assert!(n <= 40, "{n} checkpoints past the estimate");
     }
 }
