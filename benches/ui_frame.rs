@@ -120,6 +120,7 @@ fn model(users: usize, items: usize, events: usize) -> Model {
             line: (e / logs) as u64 + 1,
             time: Some(start + CDuration::milliseconds((e as i64) * 25)),
             level: Some(level.into()),
+            thread: None,
             kind,
             marker: "bench".into(),
             account: Some(e % users),

@@ -275,6 +275,8 @@ fn walk_back<'m>(
         .span(lo, t)
         .filter(|e| offline_status(e).is_some() && names(e, r))
         .last();
+    // The events a later one on their thread may be tied to (see `same_thread`).
+    let mut tied: Vec<&LogEvent> = answer.into_iter().collect();
     let from = match answer {
         Some(a) => {
             if let Some(w) = what(a) {
@@ -291,6 +293,9 @@ fn walk_back<'m>(
                         None => "SIP (same dialog)".into(),
                     });
                     chain.add(e, Link::SameCallId, w);
+                    if thread_tied(e) {
+                        tied.push(e);
+                    }
                 }
             }
             utc(a).unwrap_or(t)
@@ -298,7 +303,7 @@ fn walk_back<'m>(
         // No offline answer: the offline path's start is unknown; the window stands in.
         None => lo.max(t - window),
     };
-    let hits: Vec<(&LogEvent, String, Link)> = chain
+    let mut hits: Vec<(&LogEvent, String, Link)> = chain
         .span(from, t + after)
         .filter(|e| e.kind != EventKind::SipResponse)
         .filter_map(|e| {
@@ -311,8 +316,62 @@ fn walk_back<'m>(
             Some((e, w, link))
         })
         .collect();
+    same_thread(&tied, &mut hits);
     for (e, w, link) in hits {
         chain.add(e, link, w);
+    }
+}
+
+/// How long after a linked event a later one on its thread is still tied to it. Heuristic.
+pub const SAME_THREAD: Duration = Duration::from_secs(5);
+
+/// Kinds of the offline path that a thread can tie to a linked event.
+fn thread_tied(e: &LogEvent) -> bool {
+    matches!(
+        e.kind,
+        EventKind::EwsRequest
+            | EventKind::EwsFailure
+            | EventKind::SoapFault
+            | EventKind::SpoolerRetry
+    )
+}
+
+/// Upgrade to [`Link::SameThread`] the `hits` that only time ties but that were written by
+/// the thread (in the same file) of an anchor — the offline answer, or an EWS event linked
+/// by recipient or Call-ID — at most [`SAME_THREAD`] after it. Anchors are not chained
+/// through thread links. One sort and a binary search per hit (no scan per pair).
+fn same_thread<'m>(tied: &[&'m LogEvent], hits: &mut [(&'m LogEvent, String, Link)]) {
+    let mut anchors: HashMap<(&std::path::Path, &str), Vec<DateTime<Utc>>> = HashMap::new();
+    let linked = hits
+        .iter()
+        .filter(|(e, _, l)| *l != Link::TimeWindow && thread_tied(e))
+        .map(|(e, _, _)| *e);
+    for e in tied.iter().copied().chain(linked) {
+        if let (Some(th), Some(t)) = (e.thread.as_deref(), utc(e)) {
+            anchors.entry((e.path.as_path(), th)).or_default().push(t);
+        }
+    }
+    if anchors.is_empty() {
+        return;
+    }
+    anchors.values_mut().for_each(|v| v.sort());
+    let within = dur(SAME_THREAD);
+    for (e, _, link) in hits.iter_mut() {
+        if *link != Link::TimeWindow || !thread_tied(e) {
+            continue;
+        }
+        let (Some(th), Some(t)) = (e.thread.as_deref(), utc(e)) else {
+            continue;
+        };
+        let Some(v) = anchors.get(&(e.path.as_path(), th)) else {
+            continue;
+        };
+        // The latest anchor at or before `t`.
+        if let Some(a) = v[..v.partition_point(|a| *a <= t)].last() {
+            if t - *a <= within {
+                *link = Link::SameThread;
+            }
+        }
     }
 }
 

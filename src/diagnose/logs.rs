@@ -390,6 +390,7 @@ mod tests {
             line,
             time: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:41:00Z").ok(),
             level: None,
+            thread: None,
             kind,
             marker: "m".into(),
             account: Some(0),

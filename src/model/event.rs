@@ -34,6 +34,10 @@ pub struct LogEvent {
     /// The record's level word (`INFO`, `ERROR`, …) as written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<String>,
+    /// The thread that wrote the record, as the log names it (UccApilog `PID:TID` like
+    /// `1F68:C14`, tracerpt `PID:TID` or the CSV TID, ETW text `PID.TID`), when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thread: Option<String>,
     pub kind: EventKind,
     /// Id of the marker that classified it (see `assets/markers.toml`).
     pub marker: String,

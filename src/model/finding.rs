@@ -57,6 +57,11 @@ pub enum Link {
     /// The event belongs to the SIP dialog (Call-ID) of a linked recipient answer.
     #[serde(rename = "same Call-ID")]
     SameCallId,
+    /// An EWS attempt or failure or a spooler retry written by the same thread (same file)
+    /// as an event already linked by recipient or Call-ID, at most 5 s after it: the client
+    /// works the offline path on the thread that got the answer. Heuristic.
+    #[serde(rename = "same thread within 5 s")]
+    SameThread,
     /// Only time ties it: same account, inside the chain's span (or, for an item without
     /// recipients, inside `--window` of its write time). Heuristic.
     #[serde(rename = "time window")]
@@ -69,6 +74,7 @@ impl Link {
         match self {
             Link::SameRecipient => "same recipient",
             Link::SameCallId => "same Call-ID",
+            Link::SameThread => "same thread within 5 s",
             Link::TimeWindow => "time window",
         }
     }

@@ -214,19 +214,30 @@ pub struct EtlSummary {
 }
 
 impl EtlSummary {
-    /// One line for reports and the live view: session, original path, time span (UTC),
+    /// One line for reports and the live view: session, original path, time span (in the
+    /// display `zone`, earliest first, each end tagged with its offset when they differ),
     /// clock, pointer size, OS, losses and skipped buffers. Not sanitised: callers do that.
-    pub fn describe(&self) -> String {
+    pub fn describe(&self, zone: crate::clock::Zone) -> String {
         let mut parts = Vec::new();
         if let Some(l) = &self.logger {
             parts.push(format!("logger {l}"));
         }
-        let t = |x: &Option<DateTime<FixedOffset>>| {
-            x.map(|t| t.format("%Y-%m-%d %H:%M:%S%.3f").to_string())
-        };
-        match (t(&self.start), t(&self.end)) {
-            (Some(a), Some(b)) => parts.push(format!("session {a} – {b} UTC")),
-            (Some(a), None) => parts.push(format!("session from {a} UTC (no end time)")),
+        let t = |x: &DateTime<FixedOffset>| zone.format(x, "%Y-%m-%d %H:%M:%S%.3f");
+        match (self.start, self.end) {
+            (Some(a), Some(b)) => {
+                let (a, b) = if b < a { (b, a) } else { (a, b) };
+                let (ta, tb) = (zone.tag_at(&a), zone.tag_at(&b));
+                parts.push(if ta == tb {
+                    format!("session {} – {} {tb}", t(&a), t(&b))
+                } else {
+                    format!("session {} {ta} – {} {tb}", t(&a), t(&b))
+                });
+            }
+            (Some(a), None) => parts.push(format!(
+                "session from {} {} (no end time)",
+                t(&a),
+                zone.tag_at(&a)
+            )),
             _ => {}
         }
         parts.push(match self.frequency_hz {

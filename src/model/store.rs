@@ -370,6 +370,7 @@ mod tests {
             line,
             time: None,
             level: None,
+            thread: None,
             kind: EventKind::EwsFailure,
             marker: "ews-http-denied".into(),
             account: Some(0),

@@ -298,7 +298,7 @@ fn logs(w: &mut dyn Write, m: &crate::model::Model, zone: crate::clock::Zone) ->
                 w,
                 "- {}: {}",
                 code(&s.path.to_string_lossy()),
-                md(&e.describe())
+                md(&e.describe(zone))
             )?;
             for n in s.log.iter().flat_map(|l| &l.notes) {
                 writeln!(w, "  - {}", md(n))?;

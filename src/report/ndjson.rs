@@ -332,6 +332,7 @@ mod tests {
             line: 7,
             time: None,
             level: Some("ERROR".into()),
+            thread: None,
             kind,
             marker: marker.into(),
             account: Some(0),

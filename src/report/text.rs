@@ -386,7 +386,7 @@ fn write_logs(
         o.line(&line)?;
         summarised_lines(o, l)?;
         if let Some(e) = &l.etl {
-            o.line(&format!("    etl: {}", e.describe()))?;
+            o.line(&format!("    etl: {}", e.describe(zone)))?;
             for n in &l.notes {
                 o.line(&format!("    note: {n}"))?;
             }

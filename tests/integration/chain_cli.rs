@@ -30,6 +30,11 @@ const LOG: &[&str] = &[
 
 /// The tree: bob's stuck item written at 09:50:00Z and the client log.
 fn build(root: &Path) {
+    build_with(root, LOG);
+}
+
+/// The tree with another client log.
+fn build_with(root: &Path, log: &[&str]) {
     let sp = sip_dir(root, "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
     // NOW is 14:00:00Z: 4 h 10 min before is 09:50:00Z.
     put(
@@ -38,7 +43,7 @@ fn build(root: &Path) {
         4 * 3600 + 600,
     );
     let t = root.join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/Tracing");
-    let mut s = LOG.join("\r\n");
+    let mut s = log.join("\r\n");
     s.push_str("\r\n");
     put(&t.join("Lync-UccApi-0.UccApilog"), s.as_bytes(), 0);
 }
@@ -70,10 +75,10 @@ fn bobs_item_carries_the_480_and_both_401s_with_reasons() {
         "{rel:?}"
     );
     assert_eq!(at(1).expect("the MESSAGE").1, "same Call-ID", "{rel:?}");
-    for l in [13, 15] {
+    for (l, link) in [(13, "same thread within 5 s"), (15, "time window")] {
         let r = at(l).expect("a 401");
         assert!(r.2.starts_with("EWS failure 401"), "{rel:?}");
-        assert_eq!(r.1, "time window", "{rel:?}");
+        assert_eq!(r.1, link, "{rel:?}");
     }
     assert!(at(16).is_some(), "the retry: {rel:?}");
     assert!(at(17).is_none(), "carol's 480 is not bob's: {rel:?}");
@@ -127,7 +132,7 @@ fn text_and_markdown_show_the_chain_with_relative_times() {
             "\u{2212}9m00s  SIP 480 from bob@contoso.com (offline)",
             "Lync-UccApi-0.UccApilog:6 [same recipient]",
             "\u{2212}8m58s  EWS failure 401",
-            "Lync-UccApi-0.UccApilog:13 [time window]",
+            "Lync-UccApi-0.UccApilog:13 [same thread within 5 s]",
             "\u{2212}6m58s  EWS failure 401",
             "Lync-UccApi-0.UccApilog:15 [time window]",
         ];
@@ -139,4 +144,55 @@ fn text_and_markdown_show_the_chain_with_relative_times() {
             from += p;
         }
     }
+}
+
+/// The links of bob's item as (line, link).
+fn links(root: &Path) -> Vec<(u64, String)> {
+    let (v, _, err) = report_json(&[root], &["--log-tz", "UTC"]);
+    v["items"][0]["related"]
+        .as_array()
+        .unwrap_or_else(|| panic!("related: {err}"))
+        .iter()
+        .map(|e| {
+            (
+                e["line"].as_u64().expect("line"),
+                e["link"].as_str().expect("link").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The EWS failure at line 13 names neither bob nor the Call-ID: only its thread ties it to
+/// the 480 (line 6, 2 s before, thread `1F68:C14`). On another thread, or more than 5 s after,
+/// that link is not made (time still ties it).
+#[test]
+fn an_ews_failure_on_the_thread_of_the_480_within_5_s_is_linked_by_it() {
+    let link_of = |log: &[&str], line: u64| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        build_with(dir.path(), log);
+        let l = links(dir.path());
+        l.iter()
+            .find(|r| r.0 == line)
+            .map(|r| r.1.clone())
+            .unwrap_or_else(|| panic!("line {line} in {l:?}"))
+    };
+    assert!(!LOG[12].contains("bob") && !LOG[12].contains("c0ffee01"));
+    assert_eq!(link_of(LOG, 13), "same thread within 5 s");
+    // The request just before it (line 11) is tied the same way; the 401 two minutes later
+    // (line 15, same thread) is not.
+    assert_eq!(link_of(LOG, 11), "same thread within 5 s");
+    assert_eq!(link_of(LOG, 15), "time window");
+
+    // Another thread of the same process.
+    let mut other = LOG.to_vec();
+    other[10] = "03/02/2026|09:41:01.500 1F68:D00 INFO  :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx";
+    other[12] = "03/02/2026|09:41:02.000 1F68:D00 ERROR :: EWS response HTTP/1.1 401 Unauthorized";
+    assert_eq!(link_of(&other, 13), "time window");
+
+    // The same thread, 6 s after the 480.
+    let mut late = LOG.to_vec();
+    late[10] = "03/02/2026|09:41:05.500 1F68:C14 INFO  :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx";
+    late[12] = "03/02/2026|09:41:06.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized";
+    assert_eq!(link_of(&late, 13), "time window");
+    assert_eq!(link_of(&late, 11), "time window");
 }

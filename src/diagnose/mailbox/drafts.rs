@@ -391,6 +391,7 @@ mod tests {
                 .fixed_offset(),
             ),
             level: Some("INFO".into()),
+            thread: None,
             kind,
             marker: "test".into(),
             account: Some(0),

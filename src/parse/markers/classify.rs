@@ -54,6 +54,7 @@ impl Hit {
             line: self.line,
             time: rec.time,
             level: rec.level.clone(),
+            thread: rec.thread.clone(),
             kind: self.kind,
             marker: self.marker,
             account: None,

@@ -91,6 +91,7 @@ fn ev(line: u64, hms: (u32, u32, u32), level: &str, kind: EventKind, text: &str)
             .with_ymd_and_hms(2026, 3, 2, hms.0, hms.1, hms.2)
             .single(),
         level: Some(level.into()),
+        thread: None,
         kind,
         marker: "test".into(),
         account: Some(0),

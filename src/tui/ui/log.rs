@@ -399,7 +399,7 @@ pub fn etl_lines(app: &App) -> Vec<String> {
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
-            Some(safe(&format!("etl {name}: {}", e.describe())))
+            Some(safe(&format!("etl {name}: {}", e.describe(app.rules.zone))))
         })
         .collect();
     if all.len() > 2 {

@@ -256,6 +256,7 @@ impl State<'_, '_> {
             line,
             time,
             level: self.rec.level.clone(),
+            thread: self.rec.thread.clone(),
             kind: EventKind::Other,
             marker: RECORD_MARKER.to_string(),
             account,
