@@ -94,13 +94,14 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     if !sink.emit(&start)? {
         return Ok(EXIT_OK);
     }
-    let mut scan = pipeline::scan(&roots, &settings.scan);
+    // Where each growing log's last read stopped: logs are read on from there (the initial
+    // scan leaves the first checkpoints).
+    let tails = crate::source::tail::Tails::default();
+    let mut scan = pipeline::scan_live(&roots, &settings.scan, &tails);
     if scan.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
     }
     let mut prev = Snapshot::default();
-    // Where each growing log's last read stopped: logs are read on from there.
-    let tails = crate::source::tail::Tails::default();
 
     let (tx, rx) = mpsc::channel::<WatchMsg>();
     // Kept alive for as long as the loop runs; dropping it stops watching.

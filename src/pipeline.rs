@@ -43,6 +43,16 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     s
 }
 
+/// [`scan`] for a live session (`watch`, the live view): tailed logs are read through `tails`,
+/// which forgets what it held first; so the first change after the scan is read on from a
+/// checkpoint near each log's end, not whole again. (A one-shot `report` uses [`scan`].)
+pub fn scan_live(roots: &[PathBuf], config: &ScanConfig, tails: &Tails) -> Scan {
+    tails.clear();
+    let mut s = crate::source::scan::scan_tailed(roots, config, Some(tails));
+    correlate(&mut s.model, horizon(config));
+    s
+}
+
 /// The findings for `model` at `now`.
 pub fn findings_at(model: &Model, settings: &Settings, now: DateTime<Utc>) -> Vec<Finding> {
     let mut clock = settings.clock;
@@ -76,7 +86,7 @@ pub enum Refresh {
 /// `None` when nothing needs reading.
 ///
 /// Tailed logs are read on from their last record (`tails` keeps where; see
-/// [`crate::source::tail`]); a rescan forgets every tail.
+/// [`crate::source::tail`]); a rescan starts every tail again (see [`scan_live`]).
 pub fn refresh(
     model: &Model,
     roots: &[PathBuf],
@@ -94,10 +104,7 @@ pub fn refresh(
     };
     Some(match merged {
         Some(r) => Refresh::Merged(Box::new(r)),
-        None => {
-            tails.clear();
-            Refresh::Rescanned(Box::new(scan(roots, config)))
-        }
+        None => Refresh::Rescanned(Box::new(scan_live(roots, config, tails))),
     })
 }
 
@@ -124,6 +131,78 @@ mod tests {
             .find(|s| s.log.is_some())
             .map(|s| s.path.clone())
             .expect("the demo has a log")
+    }
+
+    #[test]
+    fn the_live_scan_primes_the_tails_so_the_first_append_reads_only_new_bytes() {
+        let (_dir, roots, first) = demo();
+        let cfg = ScanConfig::default();
+        // The demo's logs are small: make them 20 times longer, so a checkpoint near the end
+        // is far from the start.
+        for src in first.model.sources.iter().filter(|x| x.log.is_some()) {
+            let text = std::fs::read(&src.path).expect("read");
+            std::fs::write(&src.path, text.repeat(20)).expect("grow");
+        }
+        let plain = scan(&roots, &cfg);
+        let tails = Tails::default();
+        let mut s = scan_live(&roots, &cfg, &tails);
+        // The live scan gives the model the one-shot scan gives.
+        assert_eq!(s.model.events, plain.model.events);
+        assert_eq!(s.model.sources, plain.model.sources);
+        assert_eq!(s.model.related, plain.model.related);
+        let log = s
+            .model
+            .sources
+            .iter()
+            .filter(|x| x.kind == crate::model::SourceKind::Uccapilog)
+            .max_by_key(|x| x.records)
+            .map(|x| x.path.clone())
+            .expect("the demo has a UccApilog");
+        assert_eq!(
+            tails.stats(&log).map(|t| t.0),
+            Some(1),
+            "read whole by the scan"
+        );
+        // One record appended (a copy of the last line the markers know).
+        let text = std::fs::read_to_string(&log).expect("read");
+        let last = s
+            .model
+            .events
+            .iter()
+            .filter(|e| e.path == log)
+            .max_by_key(|e| e.line)
+            .map(|e| e.line)
+            .expect("events");
+        let line = text
+            .lines()
+            .nth(last as usize - 1)
+            .expect("line")
+            .to_string();
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("open");
+        std::io::Write::write_all(&mut f, format!("{line}\r\n").as_bytes()).expect("append");
+        drop(f);
+        let size = std::fs::metadata(&log).expect("meta").len();
+        match refresh(
+            &s.model,
+            &roots,
+            &cfg,
+            false,
+            std::slice::from_ref(&log),
+            &tails,
+        ) {
+            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, horizon(&cfg)),
+            other => panic!("a log alone is re-read alone, got {other:?}"),
+        }
+        let (whole, read) = tails.stats(&log).expect("tailed");
+        assert_eq!(whole, 1, "no second whole read");
+        assert!(read * 4 < size, "decoded {read} of {size} bytes");
+        let fresh = scan(&roots, &cfg).model;
+        assert_eq!(s.model.events, fresh.events);
+        assert_eq!(s.model.sources, fresh.sources);
+        assert_eq!(s.model.related, fresh.related);
     }
 
     #[test]

@@ -243,8 +243,15 @@ fn context_of(
     (profile, client, candidates)
 }
 
-/// Read one log (no access to the model beyond its accounts: runs on a worker thread).
-fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_>) -> Parsed {
+/// Read one log (no access to the model beyond its accounts: runs on a worker thread). With
+/// `tails`, a log of a tailed kind is read through its tail (whole, the first time), which
+/// leaves a checkpoint near its end: the next change is read on from there.
+fn parse_one(
+    f: &LogFile,
+    accounts: &[crate::model::Account],
+    s: &LogSettings<'_>,
+    tails: Option<&super::tail::Tails>,
+) -> Parsed {
     let (profile, client, candidates) = context_of(f, accounts);
     let opts = ParseOptions {
         markers: s.markers,
@@ -257,6 +264,15 @@ fn parse_one(f: &LogFile, accounts: &[crate::model::Account], s: &LogSettings<'_
     // A panic while reading is this log's error (an internal error, to be reported).
     let out = crate::isolate::per_file(&f.path, || {
         crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
+        if let Some(t) = tails.filter(|_| super::tail::tailed(f.kind)) {
+            return t
+                .read(&f.path, &opts)
+                .map(|r| r.out)
+                .map_err(|e| {
+                    ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
+                })
+                .and_then(|o| not_a_trace(&f.path, o));
+        }
         match read::open_regular(&f.path) {
             Ok(file) => {
                 // Read up to the size at open time: a log being written keeps growing behind us.
@@ -299,13 +315,17 @@ fn parse_all(
     files: &[LogFile],
     accounts: &[crate::model::Account],
     s: &LogSettings<'_>,
+    tails: Option<&super::tail::Tails>,
 ) -> Vec<Parsed> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
         .min(files.len());
     if threads <= 1 {
-        return files.iter().map(|f| parse_one(f, accounts, s)).collect();
+        return files
+            .iter()
+            .map(|f| parse_one(f, accounts, s, tails))
+            .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
     let mut done: Vec<(usize, Parsed)> = std::thread::scope(|sc| {
@@ -316,7 +336,7 @@ fn parse_all(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(f) = files.get(i) else { break };
-                        mine.push((i, parse_one(f, accounts, s)));
+                        mine.push((i, parse_one(f, accounts, s, tails)));
                     }
                     mine
                 })
@@ -351,8 +371,19 @@ fn parse_all(
 
 /// Read every log, add its events and source summary to the model.
 pub fn read_logs(files: &[LogFile], model: &mut Model, s: &LogSettings<'_>) {
+    read_logs_with(files, model, s, None);
+}
+
+/// [`read_logs`], reading the logs of tailed kinds through `tails` when given (a live session:
+/// the first read leaves the checkpoint the next change goes on from).
+fn read_logs_with(
+    files: &[LogFile],
+    model: &mut Model,
+    s: &LogSettings<'_>,
+    tails: Option<&super::tail::Tails>,
+) {
     let mut sources: Vec<Source> = Vec::new();
-    let parsed = parse_all(files, &model.accounts, s);
+    let parsed = parse_all(files, &model.accounts, s, tails);
     for (f, p) in files.iter().zip(parsed) {
         if let Some((src, events)) = into_source(f, p, model, s) {
             sources.push(src);
@@ -502,7 +533,13 @@ fn finish_logs(model: &mut Model, sources: Vec<Source>, s: &LogSettings<'_>) {
 }
 
 /// The log part of a scan: discover and read (the pipeline correlates with the spooled items).
-pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanConfig) {
+/// With `tails` (a live session), tailed logs are read through them (see [`read_logs_with`]).
+pub fn scan_logs(
+    other: &[OtherFile],
+    model: &mut Model,
+    config: &super::ScanConfig,
+    tails: Option<&super::tail::Tails>,
+) {
     model.logs_scanned = true;
     let (mut files, errors) = discover(other);
     model.errors.extend(errors);
@@ -519,7 +556,7 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanCon
             None => Markers::builtin_shared(),
         };
         match markers {
-            Ok(markers) => read_logs(
+            Ok(markers) => read_logs_with(
                 &files,
                 model,
                 &LogSettings {
@@ -527,6 +564,7 @@ pub fn scan_logs(other: &[OtherFile], model: &mut Model, config: &super::ScanCon
                     tz: config.log_tz,
                     time_format: config.log_time_format.as_deref(),
                 },
+                tails,
             ),
             Err(e) => model
                 .errors

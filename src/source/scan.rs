@@ -25,6 +25,16 @@ pub struct Scan {
 
 /// Walk `roots` and read every spooler under them.
 pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
+    scan_tailed(roots, config, None)
+}
+
+/// [`scan`] for a live session: logs of tailed kinds are read through `tails`, so the first
+/// change after the scan is read on from near their end (see [`super::tail`]).
+pub fn scan_tailed(
+    roots: &[PathBuf],
+    config: &ScanConfig,
+    tails: Option<&super::tail::Tails>,
+) -> Scan {
     let (d, items) = walk_and_read(roots);
     let mut model = Model {
         accounts: d.accounts,
@@ -60,7 +70,7 @@ pub fn scan(roots: &[PathBuf], config: &ScanConfig) -> Scan {
     model.sort();
     super::mailbox::collect(&mut model, &d.other_files, &config.mailbox_files);
     let mut roots_ok = d.roots_ok + super::mailbox::explicit_ok(&config.mailbox_files);
-    super::logs::scan_logs(&d.other_files, &mut model, config);
+    super::logs::scan_logs(&d.other_files, &mut model, config, tails);
     // A `--log FILE` counts like a root (`report --log trace.etl` needs no PATH), read or not:
     // the report then names it with its one-line error.
     roots_ok += config

@@ -36,6 +36,17 @@ pub fn tails_kind(kind: SourceKind) -> bool {
     kind == SourceKind::Uccapilog
 }
 
+/// `SPOOLSCOPE_NO_TAIL=1` makes every read of a log a whole read, as before tailing (the watch
+/// bench's baseline; not for normal use).
+pub fn disabled() -> bool {
+    std::env::var_os("SPOOLSCOPE_NO_TAIL").is_some_and(|v| v == "1")
+}
+
+/// Whether a log of `kind` goes through [`Tails`] (tailed kinds, unless tailing is off).
+pub fn tailed(kind: SourceKind) -> bool {
+    tails_kind(kind) && !disabled()
+}
+
 /// Where reading goes on from: the state before the record header at `line`.
 #[derive(Debug, Clone)]
 struct Checkpoint {
@@ -318,18 +329,24 @@ fn read_from<R: Read>(
 pub struct Tails(Arc<Mutex<BTreeMap<PathBuf, Tail>>>);
 
 impl Tails {
-    /// Read `path` on from its checkpoint (starting a tail on first use).
+    /// Read `path` on from its checkpoint (starting a tail on first use). The tail is taken
+    /// out of the map while it reads, so the logs of a scan are read side by side; a read that
+    /// fails (or panics) leaves it out: the next read starts over.
     pub fn read(&self, path: &Path, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let tail = match map.entry(path.to_path_buf()) {
-            std::collections::btree_map::Entry::Occupied(o) => o.into_mut(),
-            std::collections::btree_map::Entry::Vacant(v) => v.insert(Tail::open(path)?),
+        let taken = self.lock().remove(path);
+        let mut tail = match taken {
+            Some(t) => t,
+            None => Tail::open(path)?,
         };
         let r = tail.read(opts);
-        if r.is_err() {
-            map.remove(path);
+        if r.is_ok() {
+            self.lock().insert(path.to_path_buf(), tail);
         }
         r
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Tail>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Forget `path` (it is gone, or a rescan replaced what it contributed).

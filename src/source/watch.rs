@@ -414,12 +414,6 @@ pub struct LogReload {
     pub kept_before: Vec<(PathBuf, u64)>,
 }
 
-/// `SPOOLSCOPE_NO_TAIL=1` makes every change re-read the log whole, as before tailing (the
-/// watch bench's baseline; not for normal use).
-fn tail_disabled() -> bool {
-    std::env::var_os("SPOOLSCOPE_NO_TAIL").is_some_and(|v| v == "1")
-}
-
 fn is_log_kind(k: SourceKind) -> bool {
     matches!(
         k,
@@ -497,9 +491,8 @@ pub fn reload_changed_logs(
         tz: config.log_tz,
         time_format: config.log_time_format.as_deref(),
     };
-    let (tailed, whole): (Vec<_>, Vec<_>) = files
-        .into_iter()
-        .partition(|f| super::tail::tails_kind(f.kind) && !tail_disabled());
+    let (tailed, whole): (Vec<_>, Vec<_>) =
+        files.into_iter().partition(|f| super::tail::tailed(f.kind));
     if !whole.is_empty() {
         super::logs::read_logs(&whole, &mut part, &settings);
     }

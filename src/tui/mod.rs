@@ -103,13 +103,14 @@ fn spawn_scan(
     config: ScanConfig,
     extra_errors: Vec<ScanError>,
     busy: Arc<AtomicBool>,
+    tails: crate::source::tail::Tails,
 ) {
     busy.store(true, Ordering::Relaxed);
     let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
         roots: roots.len(),
     }));
     std::thread::spawn(move || {
-        let mut s = pipeline::scan(&roots, &config);
+        let mut s = pipeline::scan_live(&roots, &config, &tails);
         s.model.errors.extend(extra_errors);
         s.model.errors.sort();
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
@@ -243,13 +244,13 @@ impl Runtime {
             match c {
                 Cmd::Rescan => {
                     if !self.scanning.load(Ordering::Relaxed) {
-                        self.tails.clear();
                         spawn_scan(
                             self.tx.clone(),
                             self.roots.clone(),
                             self.scan_config.clone(),
                             self.extra_errors.clone(),
                             self.scanning.clone(),
+                            self.tails.clone(),
                         );
                     }
                 }
@@ -361,6 +362,7 @@ pub fn run(
         rt.scan_config.clone(),
         rt.extra_errors.clone(),
         scanning.clone(),
+        rt.tails.clone(),
     );
     event::spawn_input(tx.clone(), settings.mouse);
     event::spawn_ticker(tx.clone(), scanning.clone());
