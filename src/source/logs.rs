@@ -405,34 +405,12 @@ pub fn tail_logs(
     let mut sources: Vec<Source> = Vec::new();
     let mut from = Vec::new();
     for f in files {
-        let (profile, client, candidates) = context_of(f, &model.accounts);
-        let opts = ParseOptions {
-            markers: s.markers,
-            tz: s.tz,
-            time_format: s.time_format,
-            profile: profile.clone(),
-            accounts: &candidates,
-            bound: Default::default(),
-        };
-        let out = crate::isolate::per_file(&f.path, || {
-            crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
-            tails.read(&f.path, &opts).map_err(|e| {
-                ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-            })
-        })
-        .and_then(|r| r)
-        // The kept events of the whole log (bounded), whatever line decoding resumed at: they
-        // replace the log's events in the model.
-        .map(|r| r.out);
-        if out.is_err() {
+        // The same read as a scan's (through the tail: it gives the whole log's kept events,
+        // bounded, whatever line decoding resumed at; they replace the log's events).
+        let p = parse_one(f, &model.accounts, s, Some(tails));
+        if p.out.is_err() {
             tails.forget(&f.path);
         }
-        let p = Parsed {
-            profile,
-            client,
-            candidates: candidates.clone(),
-            out,
-        };
         from.push((f.path.clone(), 0));
         if let Some((src, events)) = into_source(f, p, model, s) {
             sources.push(src);
