@@ -76,19 +76,120 @@ struct GroupKey {
     signature: Vec<(String, String)>,
 }
 
-fn signature(e: &LogEvent) -> Vec<(String, String)> {
+/// The values of `e` that make its signature, borrowed, in key order.
+fn signature_parts(e: &LogEvent) -> impl Iterator<Item = (&String, &String)> + Clone {
     let all = matches!(e.kind, EventKind::Policy | EventKind::ClientVersion);
-    e.values
-        .iter()
-        .filter(|(k, _)| {
-            if all {
-                !FREE_TEXT.contains(&k.as_str())
-            } else {
-                SIGNATURE_KEYS.contains(&k.as_str())
-            }
-        })
+    e.values.iter().filter(move |(k, _)| {
+        if all {
+            !FREE_TEXT.contains(&k.as_str())
+        } else {
+            SIGNATURE_KEYS.contains(&k.as_str())
+        }
+    })
+}
+
+fn signature(e: &LogEvent) -> Vec<(String, String)> {
+    signature_parts(e)
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect()
+}
+
+/// FxHash (the multiply-rotate hash of rustc), fast on the short strings of a group key,
+/// started from a per-process random state: the key parts come from the log, and a log made to
+/// collide would cost comparisons (never a wrong group; at most [`Bound::groups`] per event).
+struct Fx(u64);
+
+impl Default for Fx {
+    fn default() -> Self {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        Fx(*SEED.get_or_init(|| {
+            use std::hash::BuildHasher;
+            std::collections::hash_map::RandomState::new().hash_one(0x5EEDu64)
+        }))
+    }
+}
+
+/// The index of group hashes (already [`Fx`] hashes: hashed again only to spread them).
+type FxBuild = std::hash::BuildHasherDefault<Fx>;
+
+impl std::hash::Hasher for Fx {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut add = |w: u64| self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        let mut it = bytes.chunks_exact(8);
+        for c in &mut it {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(c);
+            add(u64::from_le_bytes(b));
+        }
+        let rest = it.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            add(u64::from_le_bytes(b) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The hash of a group key given by parts (borrowed or owned alike).
+fn key_hash<'a>(
+    account: Option<usize>,
+    profile: Option<&str>,
+    kind: EventKind,
+    marker: &str,
+    signature: impl Iterator<Item = (&'a str, &'a str)>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = Fx::default();
+    account.hash(&mut h);
+    profile.hash(&mut h);
+    kind.hash(&mut h);
+    marker.hash(&mut h);
+    for (k, v) in signature {
+        k.hash(&mut h);
+        v.hash(&mut h);
+    }
+    h.finish()
+}
+
+impl GroupKey {
+    fn hash64(&self) -> u64 {
+        key_hash(
+            self.account,
+            self.profile.as_deref(),
+            self.kind,
+            &self.marker,
+            self.signature.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        )
+    }
+
+    /// Whether this is the key of `e` (with `e`'s own signature).
+    fn is_key_of(&self, e: &LogEvent) -> bool {
+        self.account == e.account
+            && self.kind == e.kind
+            && self.marker == e.marker
+            && self.profile == e.profile
+            && self
+                .signature
+                .iter()
+                .map(|(k, v)| (k, v))
+                .eq(signature_parts(e))
+    }
+
+    /// Whether this is the pooled key of `e`.
+    fn is_pooled_key_of(&self, e: &LogEvent) -> bool {
+        self.account == e.account
+            && self.kind == e.kind
+            && self.marker == e.marker
+            && self.profile == e.profile
+            && self.signature.len() == 1
+            && self.signature[0].0 == "signature"
+            && self.signature[0].1 == POOLED
+    }
 }
 
 /// The exact counts of one group, and how many of its occurrences are kept.
@@ -225,7 +326,11 @@ impl Group {
 #[derive(Clone, Default)]
 pub struct EventStore {
     bound: Bound,
-    groups: HashMap<GroupKey, Group>,
+    /// The groups in the order they were first seen, with their keys.
+    groups: Vec<(GroupKey, Group)>,
+    /// Group positions by key hash ([`key_hash`]); an event's key is hashed and compared
+    /// borrowed, so an occurrence of a known group allocates nothing to find it.
+    index: HashMap<u64, Vec<u32>, FxBuild>,
     /// Events absorbed so far (their input order).
     seq: u64,
     /// The record of the last event absorbed (path, line) and the problems its events named:
@@ -267,12 +372,19 @@ impl EventStore {
 
     fn absorb_one(&mut self, e: LogEvent) {
         let bound = self.bound;
-        let here = self
-            .record
-            .as_ref()
-            .is_some_and(|(p, l)| *l == e.line && *p == e.path);
+        // Byte equality of the path: one source's events share one path.
+        let here = match &mut self.record {
+            Some((p, l)) if p.as_os_str() == e.path.as_os_str() => {
+                let same = *l == e.line;
+                *l = e.line;
+                same
+            }
+            _ => {
+                self.record = Some((e.path.clone(), e.line));
+                false
+            }
+        };
         if !here {
-            self.record = Some((e.path.clone(), e.line));
             self.problems.clear();
         }
         let same_record = match e.values.get("problem") {
@@ -283,24 +395,60 @@ impl EventStore {
             }
             None => false,
         };
-        let mut key = GroupKey {
-            account: e.account,
-            profile: e.profile.clone(),
-            kind: e.kind,
-            marker: e.marker.clone(),
-            signature: signature(&e),
-        };
-        if !self.groups.contains_key(&key) && self.groups.len() >= bound.groups {
-            key.signature = vec![("signature".into(), POOLED.into())];
-        }
         let seq = self.seq;
         self.seq += 1;
-        let n = self.groups.len() as u64;
-        let g = self
-            .groups
-            .entry(key)
-            .or_insert_with_key(|k| Group::new(k, &e, 0x5EED_0000_0000_0000 ^ n));
-        g.push(&bound, seq, e, same_record);
+        let h = key_hash(
+            e.account,
+            e.profile.as_deref(),
+            e.kind,
+            &e.marker,
+            signature_parts(&e).map(|(k, v)| (k.as_str(), v.as_str())),
+        );
+        let found = self.find(h, |k| k.is_key_of(&e)).or_else(|| {
+            // Past the group bound, a new signature goes to its pooled group.
+            (self.groups.len() >= bound.groups)
+                .then(|| {
+                    let pooled = key_hash(
+                        e.account,
+                        e.profile.as_deref(),
+                        e.kind,
+                        &e.marker,
+                        std::iter::once(("signature", POOLED)),
+                    );
+                    self.find(pooled, |k| k.is_pooled_key_of(&e))
+                })
+                .flatten()
+        });
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let mut key = GroupKey {
+                    account: e.account,
+                    profile: e.profile.clone(),
+                    kind: e.kind,
+                    marker: e.marker.clone(),
+                    signature: signature(&e),
+                };
+                if self.groups.len() >= bound.groups {
+                    key.signature = vec![("signature".into(), POOLED.into())];
+                }
+                let n = self.groups.len();
+                let g = Group::new(&key, &e, 0x5EED_0000_0000_0000 ^ n as u64);
+                self.index.entry(key.hash64()).or_default().push(n as u32);
+                self.groups.push((key, g));
+                n
+            }
+        };
+        self.groups[at].1.push(&bound, seq, e, same_record);
+    }
+
+    /// The group with key hash `h` whose key passes `eq`.
+    fn find(&self, h: u64, eq: impl Fn(&GroupKey) -> bool) -> Option<usize> {
+        self.index
+            .get(&h)?
+            .iter()
+            .map(|&i| i as usize)
+            .find(|&i| eq(&self.groups[i].0))
     }
 
     /// Every occurrence absorbed.
@@ -310,15 +458,15 @@ impl EventStore {
 
     /// Events kept now.
     pub fn kept_len(&self) -> usize {
-        self.groups.values().map(Group::kept).sum()
+        self.groups.iter().map(|(_, g)| g.kept()).sum()
     }
 
     /// The kept events in the order they were absorbed.
     pub fn kept(&self) -> Vec<LogEvent> {
         let mut all: Vec<&Seq> = self
             .groups
-            .values()
-            .flat_map(|g| g.first.iter().chain(g.last.iter()).chain(g.spread.iter()))
+            .iter()
+            .flat_map(|(_, g)| g.first.iter().chain(g.last.iter()).chain(g.spread.iter()))
             .collect();
         all.sort_unstable_by_key(|(s, _)| *s);
         all.into_iter().map(|(_, e)| e.clone()).collect()

@@ -233,6 +233,28 @@ impl<R: Read> LineReader<R> {
 
     /// The next line without its ending, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, &str)>> {
+        // The common case: the whole line is in the buffer and is valid UTF-8. It is handed out
+        // from the buffer as it is, not copied (the slow path below gives the same line).
+        if self.start < self.end {
+            if let Some(i) = memchr::memchr(b'\n', &self.buf[self.start..self.end]) {
+                let (a, nl) = (self.start, self.start + i);
+                let over = i > self.cap;
+                let mut b = if over { a + self.cap } else { nl };
+                if b > a && self.buf[b - 1] == b'\r' {
+                    b -= 1;
+                }
+                if std::str::from_utf8(&self.buf[a..b]).is_ok() {
+                    self.start = nl + 1;
+                    self.last_unterminated = false;
+                    self.line_no += 1;
+                    if over {
+                        self.truncated += 1;
+                    }
+                    let line = std::str::from_utf8(&self.buf[a..b]).unwrap_or_default();
+                    return Ok(Some((self.line_no, line)));
+                }
+            }
+        }
         self.line.clear();
         let mut over = false;
         let mut got_any = false;

@@ -213,6 +213,9 @@ pub fn required_literals(pattern: &str, multi_line: bool) -> Option<Vec<Vec<u8>>
 #[derive(Debug, Clone)]
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
+    /// A SIMD (Teddy) searcher for the same literals, run on a lower-case copy of the text:
+    /// much faster than the automaton where the CPU has it.
+    packed: Option<aho_corasick::packed::Searcher>,
     /// For each literal of the automaton, the patterns it stands for: its own, and those of
     /// every longer literal it is part of (a search that restarts one byte after a match can
     /// step over a literal that starts at or inside another one; marking more candidates than
@@ -233,7 +236,7 @@ pub struct Scan {
     pub cand: Vec<bool>,
     /// (pattern, byte offset of a literal it needs).
     pub at: Vec<(usize, usize)>,
-    /// The text in ASCII lower case (same offsets).
+    /// The text in ASCII lower case, for the SIMD searcher (same offsets).
     lower: Vec<u8>,
 }
 
@@ -310,18 +313,29 @@ impl Prefilter {
         let ac = if lits.is_empty() {
             None
         } else {
-            // Literals are lower case and the text is lowered before the search: a plain
-            // search, which can use the fast packed (SIMD) prefilter.
+            // Literals are lower case; the automaton ignores ASCII case itself, so the text is
+            // searched as it is (no lower-case copy of every record). A DFA: the set is small.
             AhoCorasickBuilder::new()
-                .match_kind(MatchKind::LeftmostLongest)
+                .ascii_case_insensitive(true)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
+                .match_kind(MatchKind::Standard)
                 .build(&lits)
                 .ok()
         };
         if ac.is_none() {
             always = vec![true; patterns.len()];
         }
+        let packed = ac.as_ref().and(
+            aho_corasick::packed::Config::new()
+                .match_kind(aho_corasick::packed::MatchKind::LeftmostLongest)
+                .heuristic_pattern_limits(false)
+                .builder()
+                .extend(&lits)
+                .build(),
+        );
         Prefilter {
             ac,
+            packed,
             owners: ext,
             always,
             n: patterns.len(),
@@ -344,22 +358,32 @@ impl Prefilter {
             return;
         }
         scan.cand.extend_from_slice(&self.always);
-        if let Some(ac) = &self.ac {
+        if let Some(p) = &self.packed {
             scan.lower.clear();
             scan.lower.extend_from_slice(text.as_bytes());
             scan.lower.make_ascii_lowercase();
             let hay = scan.lower.as_slice();
             let mut pos = 0;
-            while pos < hay.len() {
-                let Some(m) = ac.find(aho_corasick::Input::new(hay).span(pos..hay.len())) else {
-                    break;
-                };
+            while let Some(m) = p.find_in(hay, aho_corasick::Span::from(pos..hay.len())) {
                 for &i in &self.owners[m.pattern().as_usize()] {
                     scan.cand[i] = true;
                     scan.at.push((i, m.start()));
                 }
-                // Restart one byte after the start, not after the end: literals may overlap.
+                // Restart one byte after the start, not after the end: literals may overlap
+                // (`owners` covers the literals a restart can step over).
                 pos = m.start() + 1;
+            }
+        } else if let Some(ac) = &self.ac {
+            // Every occurrence of every literal, overlapping ones included, in one pass.
+            for m in ac.find_overlapping_iter(text.as_bytes()) {
+                for &i in &self.owners[m.pattern().as_usize()] {
+                    scan.cand[i] = true;
+                    scan.at.push((i, m.start()));
+                }
+            }
+            // Overlapping matches come out by end offset; `may_match_in` wants start order.
+            if !scan.at.is_sorted_by_key(|&(_, o)| o) {
+                scan.at.sort_by_key(|&(_, o)| o);
             }
         }
     }

@@ -222,11 +222,19 @@ fn strip_sip(m: &str) -> &str {
 
 /// The first address in a header-like value (`"Doe, J" <jdoe@contoso.com>` → `jdoe@contoso.com`).
 pub fn first_address(value: &str) -> Option<String> {
-    find_addresses(value).into_iter().next()
+    // What `find_addresses(value).first()` is, without collecting the rest.
+    email_re().find_iter(value).find_map(|m| {
+        let addr = strip_sip(m.as_str());
+        let addr = addr.trim_start_matches('\'').trim_end_matches(['.', '\'']);
+        (!addr.is_empty()).then(|| addr.to_string())
+    })
 }
 
 /// Collapse runs of white space to one space and cut to `max` characters.
 pub fn squash(s: &str, max: usize) -> String {
+    if s.is_ascii() {
+        return squash_ascii(s, max);
+    }
     let mut out = String::with_capacity(s.len().min(max.saturating_mul(2)));
     let mut n = 0;
     for w in s.split_whitespace() {
@@ -255,6 +263,37 @@ pub fn squash(s: &str, max: usize) -> String {
             out.push(c);
             n += 1;
         }
+    }
+    out
+}
+
+/// [`squash`] of ASCII text, by bytes (the white space `str::split_whitespace` splits ASCII
+/// text at: tab, line feed, vertical tab, form feed, carriage return, space). Every byte of
+/// ASCII text is a character boundary, so words are copied as slices.
+fn squash_ascii(s: &str, max: usize) -> String {
+    let b = s.as_bytes();
+    let white = |c: u8| c == b' ' || (0x09..=0x0D).contains(&c);
+    let mut out = String::with_capacity(s.len().min(max.saturating_mul(2)));
+    let mut i = 0;
+    while out.len() < max {
+        while i < b.len() && white(b[i]) {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        let start = i;
+        while i < b.len() && !white(b[i]) {
+            i += 1;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        let room = max.saturating_sub(out.len());
+        out.push_str(
+            s.get(start..start + (i - start).min(room))
+                .unwrap_or_default(),
+        );
     }
     out
 }
@@ -568,6 +607,21 @@ mod tests {
             }
             for rep in [false, true] {
                 assert_eq!(control_ratio(&s, rep), ratio_ref(&s, rep), "{s:?}");
+            }
+        }
+        // ASCII text takes the byte path: every ASCII white space (vertical tab included).
+        let ascii = [
+            'a', 'b', ' ', '\n', '\t', '\x0b', '\x0c', '\r', '\x01', '\x7f',
+        ];
+        for len in 0..300 {
+            let s: String = (0..len)
+                .map(|_| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1);
+                    ascii[((seed >> 33) % ascii.len() as u64) as usize]
+                })
+                .collect();
+            for max in [0, 1, 2, 5, 40, 240] {
+                assert_eq!(squash(&s, max), squash_ref(&s, max), "{s:?} {max}");
             }
         }
         let long = "x\x01".repeat(5000);

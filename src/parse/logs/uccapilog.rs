@@ -98,6 +98,8 @@ pub struct Splitter {
     pub bad_times: u64,
     /// First and last record times (only `first`/`last` are used).
     pub times: LogOutput,
+    /// The zone's offset for the last minute read (see [`crate::clock::Zone::resolve_cached`]).
+    tz_cache: Option<(i64, chrono::FixedOffset)>,
 }
 
 impl Splitter {
@@ -122,7 +124,9 @@ impl Splitter {
             None => {}
         }
         self.records += 1;
-        self.rec.time = h.stamp.and_then(|t| tz.resolve(t));
+        self.rec.time = h
+            .stamp
+            .and_then(|t| tz.resolve_cached(t, &mut self.tz_cache));
         if h.stamp.is_none() {
             self.bad_times += 1;
         }
@@ -183,6 +187,7 @@ fn read_records<R: Read>(
     let mut rec = Record::default();
     let mut direction: Option<&'static str> = None;
     let mut closing = false;
+    let mut tz_cache = None;
     // Move the finished record into the batch (and the batch out when it is full); false when
     // the taker wants no more.
     let mut finish = |rec: &mut Record,
@@ -232,7 +237,7 @@ fn read_records<R: Read>(
                 None => {}
             }
             st.records += 1;
-            rec.time = h.stamp.and_then(|t| tz.resolve(t));
+            rec.time = h.stamp.and_then(|t| tz.resolve_cached(t, &mut tz_cache));
             if h.stamp.is_none() {
                 st.bad_times += 1;
             }

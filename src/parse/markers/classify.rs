@@ -176,9 +176,12 @@ impl<'m> Classifier<'m> {
                         self.sticky.insert(th.clone(), (now, self.ctx.clone()));
                     }
                 }
-            } else if let Some((t, c)) = self.sticky.get(th.as_str()) {
-                if (0..=STICKY_SECS).contains(&(now - t)) {
-                    self.ctx.clone_from(c);
+            } else if any {
+                // (Only a record with a marker candidate uses the context.)
+                if let Some((t, c)) = self.sticky.get(th.as_str()) {
+                    if (0..=STICKY_SECS).contains(&(now - t)) {
+                        self.ctx.clone_from(c);
+                    }
                 }
             }
             if self.sticky.len() > 4096 {
