@@ -502,7 +502,8 @@ fn read_kind<S: Resume, R: Read>(
     let window_from = decoded.saturating_sub(WINDOW);
     loop {
         let truncated_before = lines.truncated;
-        let bytes = lines.bytes;
+        // Where this line starts in the decoded text (not what was read ahead of it).
+        let bytes = lines.consumed();
         let Some((no, l)) = lines.next_line()? else {
             break;
         };
