@@ -80,7 +80,8 @@ struct Checkpoint {
 /// The resumable state of each tailed kind's reader.
 #[derive(Debug, Clone)]
 enum State {
-    Uccapilog(Splitter),
+    /// Boxed: the UccApilog splitter is by far the biggest.
+    Uccapilog(Box<Splitter>),
     /// Text logs and netsh text dumps.
     Text(textlog::Splitter),
     TracerptCsv(Rows),
@@ -307,12 +308,12 @@ impl Resume for Splitter {
     }
     fn from_state(s: State) -> Option<Self> {
         match s {
-            State::Uccapilog(s) => Some(s),
+            State::Uccapilog(s) => Some(*s),
             _ => None,
         }
     }
     fn into_state(self) -> State {
-        State::Uccapilog(self)
+        State::Uccapilog(Box::new(self))
     }
     fn start_of<'l>(&self, l: &'l str, _: &ParseOptions<'_>) -> Option<Self::Start<'l>> {
         uccapilog::header(l)
@@ -384,7 +385,7 @@ impl Resume for Rows {
     fn into_state(self) -> State {
         State::TracerptCsv(self)
     }
-    fn start_of<'l>(&self, _: &'l str, _: &ParseOptions<'_>) -> Option<()> {
+    fn start_of(&self, _: &str, _: &ParseOptions<'_>) -> Option<()> {
         Some(())
     }
     fn flush(&mut self, _: &mut Run<'_, '_>) {}
