@@ -11,7 +11,10 @@ use proptest::prelude::*;
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
 use spoolscope::parse::markers::Markers;
-use spoolscope::source::tail::{tails_kind, Tail};
+use spoolscope::source::scan;
+use spoolscope::source::tail::{tails_kind, Tail, Tails};
+use spoolscope::source::watch::{merge_logs, reload_changed_logs};
+use spoolscope::source::ScanConfig;
 use std::io::Write;
 use std::path::Path;
 
@@ -39,7 +42,7 @@ pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk:
     let nl = if crlf { "\r\n" } else { "\n" };
     let mut t = chrono::DateTime::from_timestamp(1_772_460_000, 0).expect("t");
     let mut s = String::new();
-    let mut line = |s: &mut String, l: &str| {
+    let line = |s: &mut String, l: &str| {
         s.push_str(l);
         s.push_str(nl);
     };
@@ -322,4 +325,84 @@ fn caps_and_counts_carry_across_appends_for_every_kind() {
         same_here(&seen, &w).unwrap_or_else(|e| panic!("{kind:?}: {e}"));
         assert_eq!(tail.whole_reads, 1, "{kind:?}");
     }
+}
+
+/// A tracerpt CSV row with an EWS failure or a SIP 480, `n` seconds into 2026-03-02.
+fn csv_row(n: u64) -> String {
+    let ft = (1_772_409_600 + n) * 10_000_000 + 116_444_736_000_000_000;
+    let what = match n % 3 {
+        0 => "EWS response HTTP/1.1 401 Unauthorized",
+        1 => "SIP/2.0 480 Temporarily Unavailable",
+        _ => "routine line",
+    };
+    format!("Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, \"{what} ref={n}\"\r\n")
+}
+
+#[test]
+fn a_growing_tracerpt_csv_is_read_on_from_its_last_row_and_merges_like_a_rescan() {
+    let dir = spoolscope::demo::build(chrono::Utc::now()).expect("demo");
+    let roots = vec![dir.path().to_path_buf()];
+    let cfg = ScanConfig::default();
+    let mut s = scan::scan(&roots, &cfg);
+    let tracing = s
+        .model
+        .sources
+        .iter()
+        .find(|x| x.kind == SourceKind::Uccapilog)
+        .and_then(|x| x.path.parent())
+        .expect("the demo's Tracing folder")
+        .to_path_buf();
+    let log = tracing.join("client-trace.csv");
+    let mut whole = String::from("Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data\r\n");
+    whole.extend((0..200).map(csv_row));
+    let n = whole.len();
+    // The first read sees the header and a row; then the log grows three times (once cut
+    // inside a row).
+    let cuts = [n / 50, n / 3, n * 2 / 3 + 7, n];
+    std::fs::write(&log, &whole[..cuts[0]]).expect("write");
+    s = scan::scan(&roots, &cfg);
+    assert!(
+        s.model
+            .sources
+            .iter()
+            .any(|x| x.path == log && x.kind == SourceKind::TracerptCsv),
+        "the CSV is a source"
+    );
+    let tails = Tails::default();
+    for (i, w) in cuts.windows(2).enumerate() {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("open");
+        std::io::Write::write_all(&mut f, &whole.as_bytes()[w[0]..w[1]]).expect("append");
+        drop(f);
+        let r = reload_changed_logs(&s.model, &cfg, std::slice::from_ref(&log), &tails)
+            .expect("a log alone");
+        merge_logs(&mut s.model, r);
+        if i > 0 {
+            let (_, read) = tails.stats(&log).expect("tailed");
+            let new = (w[1] - w[0]) as u64;
+            assert!(
+                read < new + 1024,
+                "read on from the last row ({read} bytes for {new} new), not whole"
+            );
+        }
+        let full = scan::scan(&roots, &cfg).model;
+        assert_eq!(s.model.events, full.events, "after append {i}");
+        assert_eq!(s.model.sources, full.sources, "after append {i}");
+        assert_eq!(s.model.errors, full.errors, "after append {i}");
+    }
+    assert_eq!(tails.stats(&log).map(|s| s.0), Some(1), "read whole once");
+    // Counted exactly (the kept ones are bounded): every third row of 200.
+    let src = s
+        .model
+        .sources
+        .iter()
+        .find(|x| x.path == log)
+        .expect("source");
+    let counts = &src.log.as_ref().expect("a log summary").events;
+    assert_eq!(
+        counts.get(&spoolscope::model::EventKind::EwsFailure),
+        Some(&67)
+    );
 }
