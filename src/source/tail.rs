@@ -147,8 +147,14 @@ fn bom(enc: LogEncoding) -> &'static [u8] {
 
 impl Tail {
     /// Start tailing `path`, a log of `kind` (nothing is read until [`Tail::read`]). A kind
-    /// that is not tailed ([`tails_kind`]) is read as a text log.
+    /// that is not tailed ([`tails_kind`]) is an error (it would be read as the wrong format).
     pub fn open(path: &Path, kind: SourceKind) -> io::Result<Tail> {
+        if !tails_kind(kind) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} logs are not tailed", kind.as_str()),
+            ));
+        }
         let meta =
             super::read::regular_metadata(path).map_err(|e| io::Error::other(e.to_string()))?;
         let (encoding, sniffed) = sniff(path)?;

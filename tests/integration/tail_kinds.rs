@@ -188,12 +188,17 @@ fn the_text_kinds_are_tailed_and_the_others_not() {
     ] {
         assert!(tails_kind(k), "{k:?}");
     }
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("trace.xml");
+    std::fs::write(&path, "<Events></Events>").expect("write");
     for k in [
         SourceKind::TracerptXml,
         SourceKind::Etl,
         SourceKind::Spooler,
     ] {
         assert!(!tails_kind(k), "{k:?}");
+        // Never read through a tail as some other format.
+        assert!(Tail::open(&path, k).is_err(), "{k:?}");
     }
 }
 
