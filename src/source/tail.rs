@@ -463,15 +463,19 @@ fn read_kind<S: Resume, R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>)> {
-    let resumed = from.and_then(|ck| {
-        Some((
-            S::from_state(ck.state)?,
+    // A tail keeps one kind, so a checkpoint of another cannot come here; were it to, the read
+    // fails (and the next one starts over) rather than going on from the middle as a fresh one.
+    let resumed = match from {
+        Some(ck) => Some((
+            S::from_state(ck.state)
+                .ok_or_else(|| io::Error::other("tail checkpoint of another log kind"))?,
             ck.line,
             ck.truncated,
             ck.memory,
             ck.out,
-        ))
-    });
+        )),
+        None => None,
+    };
     let (mut sp, mut r) = match resumed {
         Some((sp, line, truncated, memory, out)) => {
             lines.line_no = line - 1;
