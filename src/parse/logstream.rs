@@ -231,6 +231,12 @@ impl<R: Read> LineReader<R> {
         }
     }
 
+    /// Bytes of the UTF-8 stream before the next line (read and not yet split into lines is not
+    /// counted, unlike [`LineReader::bytes`], which counts what was read ahead).
+    pub fn consumed(&self) -> u64 {
+        self.bytes - (self.end - self.start) as u64
+    }
+
     /// The next line without its ending, or `None` at the end of the stream.
     pub fn next_line(&mut self) -> io::Result<Option<(u64, &str)>> {
         // The common case: the whole line is in the buffer and is valid UTF-8. It is handed out

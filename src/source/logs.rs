@@ -266,7 +266,7 @@ fn parse_one(
         crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
         if let Some(t) = tails.filter(|_| super::tail::tailed(f.kind)) {
             return t
-                .read(&f.path, &opts)
+                .read(&f.path, f.kind, &opts)
                 .map(|r| r.out)
                 .map_err(|e| {
                     ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))

@@ -11,15 +11,23 @@
 //! rotation, or a file renamed into place), or when its encoding reads differently now that
 //! more of it is there.
 //!
-//! UccApilog files are tailed; the other kinds are read again whole when they change (see
-//! [`tails_kind`]). Reading never writes, locks or moves anything.
+//! Tailed kinds ([`tails_kind`]): UccApilog, text logs and netsh text dumps, tracerpt CSV and
+//! CLS / OCSLogger text traces. Each has a record splitter that is a value (the UccApilog
+//! `Splitter` with its open SIP block; `textlog::Splitter`; `tracerpt_csv::Rows` with the header
+//! row's column map, where every row is a record and any line start a place to go on from;
+//! `cls::Splitter`), kept in the checkpoint as a `State`; the restart rules are the same for
+//! every kind. A tracerpt XML file (one document: no record start to go on from without the
+//! XML reader's state) and a binary `.etl` are read again whole when they change. Reading never
+//! writes, locks or moves anything.
 
 use super::lineindex::{LineIndex, Update};
 use crate::model::SourceKind;
 use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
+use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
+use crate::parse::logs::{cls, textlog};
 use crate::parse::logstream::{LineReader, LogEncoding, Utf8Stream, LINE_CAP};
-use crate::parse::markers::{Classifier, Memory};
+use crate::parse::markers::{Classifier, Hit, Memory};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -33,7 +41,14 @@ const WINDOW: u64 = 256 * 1024;
 
 /// Whether logs of `kind` are tailed (others are read again whole when they change).
 pub fn tails_kind(kind: SourceKind) -> bool {
-    kind == SourceKind::Uccapilog
+    matches!(
+        kind,
+        SourceKind::Uccapilog
+            | SourceKind::TextLog
+            | SourceKind::NetshText
+            | SourceKind::TracerptCsv
+            | SourceKind::Cls
+    )
 }
 
 /// `SPOOLSCOPE_NO_TAIL=1` makes every read of a log a whole read, as before tailing (the watch
@@ -55,16 +70,29 @@ struct Checkpoint {
     /// The first bytes of the record there.
     head: Vec<u8>,
     truncated: u64,
-    splitter: Splitter,
+    /// The kind's record splitter there (between records: none is open).
+    state: State,
     memory: Memory,
     /// Counts, caps and notes so far (no events: those are in the model).
     out: LogOutput,
+}
+
+/// The resumable state of each tailed kind's reader.
+#[derive(Debug, Clone)]
+enum State {
+    /// Boxed: the UccApilog splitter is by far the biggest.
+    Uccapilog(Box<Splitter>),
+    /// Text logs and netsh text dumps.
+    Text(textlog::Splitter),
+    TracerptCsv(Rows),
+    Cls(cls::Splitter),
 }
 
 /// One log being tailed.
 #[derive(Debug)]
 pub struct Tail {
     path: PathBuf,
+    kind: SourceKind,
     index: LineIndex,
     identity: Option<(u64, u64)>,
     encoding: LogEncoding,
@@ -118,13 +146,21 @@ fn bom(enc: LogEncoding) -> &'static [u8] {
 }
 
 impl Tail {
-    /// Start tailing `path` (nothing is read until [`Tail::read`]).
-    pub fn open(path: &Path) -> io::Result<Tail> {
+    /// Start tailing `path`, a log of `kind` (nothing is read until [`Tail::read`]). A kind
+    /// that is not tailed ([`tails_kind`]) is an error (it would be read as the wrong format).
+    pub fn open(path: &Path, kind: SourceKind) -> io::Result<Tail> {
+        if !tails_kind(kind) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("{} logs are not tailed", kind.as_str()),
+            ));
+        }
         let meta =
             super::read::regular_metadata(path).map_err(|e| io::Error::other(e.to_string()))?;
         let (encoding, sniffed) = sniff(path)?;
         Ok(Tail {
             path: path.to_path_buf(),
+            kind,
             index: LineIndex::build(path)?,
             identity: identity(&meta),
             encoding,
@@ -178,12 +214,13 @@ impl Tail {
                 // The encoding the checkpoints were read in, told from what was there.
                 self.encoding = stream.encoding;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
-                read_from(stream, None, decoded, &self.path, opts)?
+                read_from(stream, self.kind, None, decoded, &self.path, opts)?
             }
             Some(c) => {
                 let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
                 let kept = c.clone();
-                let (out, saved) = read_from(stream, Some(c), decoded, &self.path, opts)?;
+                let (out, saved) =
+                    read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?;
                 (out, saved.or(Some(kept)))
             }
         };
@@ -243,83 +280,274 @@ fn bytes_at(path: &Path, offset: u64) -> io::Result<Vec<u8>> {
     Ok(v)
 }
 
-/// Read a UccApilog stream from a checkpoint (or the start) to its end: the output as a whole
-/// read gives it (the store carried in the checkpoint holds the kept events before it), and the last checkpoint saved (at a record
-/// start in the last [`WINDOW`] of the `decoded` bytes expected).
+/// A record splitter of one log kind, as the tail drives it: each line is either the start of
+/// a record (where a checkpoint may be saved, the records before it being finished) or not.
+trait Resume: Clone + Sized {
+    /// A line that starts a record, taken apart.
+    type Start<'l>;
+    /// The splitter at the start of a log (and what a whole read notes before its first line).
+    fn fresh(kind: SourceKind, opts: &ParseOptions<'_>, out: &mut LogOutput) -> Self;
+    fn from_state(s: State) -> Option<Self>;
+    fn into_state(self) -> State;
+    fn start_of<'l>(&self, l: &'l str, opts: &ParseOptions<'_>) -> Option<Self::Start<'l>>;
+    /// Classify the record read so far (before a new one starts, and at the end).
+    fn flush(&mut self, r: &mut Run<'_, '_>);
+    fn start(&mut self, no: u64, l: &str, s: Self::Start<'_>, r: &mut Run<'_, '_>);
+    fn other(&mut self, no: u64, l: &str, r: &mut Run<'_, '_>);
+    /// What a whole read sets once the log is read to its end.
+    fn end(self, out: &mut LogOutput);
+}
+
+/// What a read carries besides the splitter.
+struct Run<'a, 'm> {
+    c: Classifier<'m>,
+    hits: Vec<Hit>,
+    path: &'a Path,
+    opts: &'a ParseOptions<'m>,
+    out: LogOutput,
+}
+
+impl Resume for Splitter {
+    type Start<'l> = uccapilog::Header<'l>;
+    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        Splitter::default()
+    }
+    fn from_state(s: State) -> Option<Self> {
+        match s {
+            State::Uccapilog(s) => Some(*s),
+            _ => None,
+        }
+    }
+    fn into_state(self) -> State {
+        State::Uccapilog(Box::new(self))
+    }
+    fn start_of<'l>(&self, l: &'l str, _: &ParseOptions<'_>) -> Option<Self::Start<'l>> {
+        uccapilog::header(l)
+    }
+    fn flush(&mut self, r: &mut Run<'_, '_>) {
+        if let Some(rec) = self.take() {
+            emit(&mut r.c, &rec, &mut r.hits, r.path, r.opts, &mut r.out);
+        }
+    }
+    fn start(&mut self, no: u64, _: &str, h: Self::Start<'_>, r: &mut Run<'_, '_>) {
+        Splitter::start(self, no, &h, r.opts.tz);
+    }
+    fn other(&mut self, no: u64, l: &str, _: &mut Run<'_, '_>) {
+        Splitter::other(self, no, l);
+    }
+    fn end(self, out: &mut LogOutput) {
+        out.records = self.records;
+        out.skipped = self.skipped;
+        out.bad_times = self.bad_times;
+        out.first = self.times.first;
+        out.last = self.times.last;
+        if out.bad_times > 0 {
+            out.note("records with an impossible date or time are kept without a time");
+        }
+    }
+}
+
+impl Resume for textlog::Splitter {
+    type Start<'l> = textlog::Start<'l>;
+    fn fresh(kind: SourceKind, opts: &ParseOptions<'_>, out: &mut LogOutput) -> Self {
+        textlog::Splitter::new(kind, opts, out)
+    }
+    fn from_state(s: State) -> Option<Self> {
+        match s {
+            State::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn into_state(self) -> State {
+        State::Text(self)
+    }
+    fn start_of<'l>(&self, l: &'l str, opts: &ParseOptions<'_>) -> Option<Self::Start<'l>> {
+        textlog::Splitter::start_of(self, l, opts)
+    }
+    fn flush(&mut self, r: &mut Run<'_, '_>) {
+        textlog::Splitter::flush(self, &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
+    fn start(&mut self, no: u64, _: &str, s: Self::Start<'_>, r: &mut Run<'_, '_>) {
+        textlog::Splitter::start(self, no, s, r.opts, &mut r.out);
+    }
+    fn other(&mut self, no: u64, l: &str, r: &mut Run<'_, '_>) {
+        textlog::Splitter::other(self, no, l, &mut r.out);
+    }
+    fn end(self, _: &mut LogOutput) {}
+}
+
+/// Every row is a record of its own, classified as it is read: any line start will do.
+impl Resume for Rows {
+    type Start<'l> = ();
+    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        Rows::default()
+    }
+    fn from_state(s: State) -> Option<Self> {
+        match s {
+            State::TracerptCsv(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn into_state(self) -> State {
+        State::TracerptCsv(self)
+    }
+    fn start_of(&self, _: &str, _: &ParseOptions<'_>) -> Option<()> {
+        Some(())
+    }
+    fn flush(&mut self, _: &mut Run<'_, '_>) {}
+    fn start(&mut self, no: u64, l: &str, _: (), r: &mut Run<'_, '_>) {
+        self.row((no, l), &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
+    fn other(&mut self, _: u64, _: &str, _: &mut Run<'_, '_>) {}
+    fn end(self, out: &mut LogOutput) {
+        Rows::end(&self, out);
+    }
+}
+
+impl Resume for cls::Splitter {
+    type Start<'l> = cls::Header<'l>;
+    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        cls::Splitter::default()
+    }
+    fn from_state(s: State) -> Option<Self> {
+        match s {
+            State::Cls(s) => Some(s),
+            _ => None,
+        }
+    }
+    fn into_state(self) -> State {
+        State::Cls(self)
+    }
+    fn start_of<'l>(&self, l: &'l str, _: &ParseOptions<'_>) -> Option<Self::Start<'l>> {
+        cls::header(l)
+    }
+    fn flush(&mut self, r: &mut Run<'_, '_>) {
+        cls::Splitter::flush(self, &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
+    fn start(&mut self, no: u64, l: &str, h: Self::Start<'_>, r: &mut Run<'_, '_>) {
+        cls::Splitter::start(self, no, l, &h, r.opts, &mut r.out);
+    }
+    fn other(&mut self, no: u64, l: &str, r: &mut Run<'_, '_>) {
+        cls::Splitter::other(self, no, l, &mut r.out);
+    }
+    fn end(self, out: &mut LogOutput) {
+        cls::Splitter::end(&self, out);
+    }
+}
+
+/// Read a log of `kind` from a checkpoint (or the start) to its end: the output as a whole read
+/// gives it (the store carried in the checkpoint holds the kept events before it), and the last
+/// checkpoint saved (at a record start in the last [`WINDOW`] of the `decoded` bytes expected).
 fn read_from<R: Read>(
     stream: Utf8Stream<R>,
+    kind: SourceKind,
     from: Option<Checkpoint>,
     decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>)> {
-    let mut lines = LineReader::new(stream, LINE_CAP);
-    let (mut sp, mut c, mut out) = match from {
-        Some(ck) => {
-            lines.line_no = ck.line - 1;
-            lines.truncated = ck.truncated;
+    let lines = LineReader::new(stream, LINE_CAP);
+    match kind {
+        SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, kind, from, decoded, path, opts),
+        SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, kind, from, decoded, path, opts),
+        SourceKind::Cls => read_kind::<cls::Splitter, R>(lines, kind, from, decoded, path, opts),
+        _ => read_kind::<textlog::Splitter, R>(lines, kind, from, decoded, path, opts),
+    }
+}
+
+fn read_kind<S: Resume, R: Read>(
+    mut lines: LineReader<Utf8Stream<R>>,
+    kind: SourceKind,
+    from: Option<Checkpoint>,
+    decoded: u64,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> io::Result<(LogOutput, Option<Checkpoint>)> {
+    // A tail keeps one kind, so a checkpoint of another cannot come here; were it to, the read
+    // fails (and the next one starts over) rather than going on from the middle as a fresh one.
+    let resumed = match from {
+        Some(ck) => Some((
+            S::from_state(ck.state)
+                .ok_or_else(|| io::Error::other("tail checkpoint of another log kind"))?,
+            ck.line,
+            ck.truncated,
+            ck.memory,
+            ck.out,
+        )),
+        None => None,
+    };
+    let (mut sp, mut r) = match resumed {
+        Some((sp, line, truncated, memory, out)) => {
+            lines.line_no = line - 1;
+            lines.truncated = truncated;
+            let c = Classifier::resume(opts.markers, memory);
             (
-                ck.splitter,
-                Classifier::resume(opts.markers, ck.memory),
-                ck.out,
+                sp,
+                Run {
+                    c,
+                    hits: Vec::new(),
+                    path,
+                    opts,
+                    out,
+                },
             )
         }
-        None => (
-            Splitter::default(),
-            Classifier::new(opts.markers),
-            LogOutput::default(),
-        ),
+        None => {
+            let mut out = LogOutput::bounded(opts.bound);
+            let sp = S::fresh(kind, opts, &mut out);
+            let c = Classifier::new(opts.markers);
+            (
+                sp,
+                Run {
+                    c,
+                    hits: Vec::new(),
+                    path,
+                    opts,
+                    out,
+                },
+            )
+        }
     };
-    let mut hits = Vec::new();
     let mut saved: Option<Checkpoint> = None;
     let mut saved_at: Option<u64> = None;
     let window_from = decoded.saturating_sub(WINDOW);
     loop {
         let truncated_before = lines.truncated;
-        let bytes = lines.bytes;
+        // Where this line starts in the decoded text (not what was read ahead of it).
+        let bytes = lines.consumed();
         let Some((no, l)) = lines.next_line()? else {
             break;
         };
-        match uccapilog::header(l) {
+        match sp.start_of(l, opts) {
             Some(h) => {
-                if let Some(rec) = sp.take() {
-                    emit(&mut c, &rec, &mut hits, path, opts, &mut out);
-                }
+                sp.flush(&mut r);
                 if bytes >= window_from && checkpoint_due(saved_at, bytes, decoded) {
                     // The records before this one are done: into the bounded store, which the
                     // checkpoint carries (so a read from it counts and keeps as a whole read).
-                    out.settle();
+                    r.out.settle();
                     saved_at = Some(bytes);
                     saved = Some(Checkpoint {
                         line: no,
                         offset: 0,
                         head: Vec::new(),
                         truncated: truncated_before,
-                        splitter: sp.clone(),
-                        memory: c.memory(),
-                        out: out.clone(),
+                        state: sp.clone().into_state(),
+                        memory: r.c.memory(),
+                        out: r.out.clone(),
                     });
                 }
-                sp.start(no, &h, opts.tz);
+                sp.start(no, l, h, &mut r);
             }
-            None => sp.other(no, l),
+            None => sp.other(no, l, &mut r),
         }
     }
-    if let Some(rec) = sp.take() {
-        emit(&mut c, &rec, &mut hits, path, opts, &mut out);
-    }
-    out.records = sp.records;
-    out.skipped = sp.skipped;
-    out.bad_times = sp.bad_times;
-    out.first = sp.times.first;
-    out.last = sp.times.last;
-    if out.bad_times > 0 {
-        out.note("records with an impossible date or time are kept without a time");
-    }
+    sp.flush(&mut r);
+    let mut out = r.out;
+    sp.end(&mut out);
     out.truncated_lines = lines.truncated;
     out.lines = lines.line_no;
     out.growing = lines.last_unterminated && lines.line_no > 0;
-    out.kind = Some(SourceKind::Uccapilog);
+    out.kind = Some(kind);
     crate::parse::logs::note_not_kept(&mut out);
     Ok((out, saved))
 }
@@ -329,14 +557,20 @@ fn read_from<R: Read>(
 pub struct Tails(Arc<Mutex<BTreeMap<PathBuf, Tail>>>);
 
 impl Tails {
-    /// Read `path` on from its checkpoint (starting a tail on first use). The tail is taken
-    /// out of the map while it reads, so the logs of a scan are read side by side; a read that
-    /// fails (or panics) leaves it out: the next read starts over.
-    pub fn read(&self, path: &Path, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
+    /// Read `path`, a log of `kind`, on from its checkpoint (starting a tail on first use, or
+    /// when the log's kind changed). The tail is taken out of the map while it reads, so the
+    /// logs of a scan are read side by side; a read that fails (or panics) leaves it out: the
+    /// next read starts over.
+    pub fn read(
+        &self,
+        path: &Path,
+        kind: SourceKind,
+        opts: &ParseOptions<'_>,
+    ) -> io::Result<TailRead> {
         let taken = self.lock().remove(path);
         let mut tail = match taken {
-            Some(t) => t,
-            None => Tail::open(path)?,
+            Some(t) if t.kind == kind => t,
+            _ => Tail::open(path, kind)?,
         };
         let r = tail.read(opts);
         if r.is_ok() {

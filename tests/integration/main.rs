@@ -27,6 +27,7 @@ mod readme_behaviours;
 mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
+mod tail_kinds;
 mod tail_properties;
 mod tail_watch;
 mod time_budget;

@@ -17,7 +17,7 @@ use std::path::Path;
 const DEMO: &str = include_str!("../../assets/demo/Lync-UccApi-0.UccApilog");
 
 /// The demo's records: (header message after the `{T:…}` template, continuation lines).
-fn records() -> Vec<(String, Vec<String>)> {
+pub fn records() -> Vec<(String, Vec<String>)> {
     let mut out: Vec<(String, Vec<String>)> = Vec::new();
     for line in DEMO.lines() {
         match line.strip_prefix("{T:").and_then(|r| r.split_once('}')) {
@@ -33,14 +33,14 @@ fn records() -> Vec<(String, Vec<String>)> {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Enc {
+pub enum Enc {
     Utf8,
     Utf8Bom,
     Le(bool),
     Be(bool),
 }
 
-fn encode(text: &str, enc: Enc) -> Vec<u8> {
+pub fn encode(text: &str, enc: Enc) -> Vec<u8> {
     match enc {
         Enc::Utf8 => text.as_bytes().to_vec(),
         Enc::Utf8Bom => [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
@@ -95,15 +95,15 @@ fn whole(bytes: &[u8], path: &Path, m: &Markers) -> LogOutput {
 }
 
 /// What a tail's reads add up to: the events kept so far and the last read's summary.
-struct Seen {
-    events: Vec<LogEvent>,
-    last: Option<LogOutput>,
+pub struct Seen {
+    pub events: Vec<LogEvent>,
+    pub last: Option<LogOutput>,
     /// Reads that found no record (the next one starts from the top again).
-    empty_reads: u32,
+    pub empty_reads: u32,
 }
 
 impl Seen {
-    fn read(&mut self, tail: &mut Tail, m: &Markers) {
+    pub fn read(&mut self, tail: &mut Tail, m: &Markers) {
         let r = tail.read(&ParseOptions::utc(m)).expect("tail read");
         // The model's step: the log's kept events (bounded, the whole log's) replace the old.
         self.events = r.out.events.clone();
@@ -115,7 +115,7 @@ impl Seen {
 }
 
 /// The tail's result equals the whole read's in everything the model takes from it.
-fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
+pub fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
     let t = seen.last.as_ref().expect("read");
     prop_assert_eq!(&seen.events, &w.events);
     prop_assert_eq!(&t.counts, &w.counts);
@@ -146,7 +146,7 @@ fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn enc_strategy() -> impl Strategy<Value = Enc> {
+pub fn enc_strategy() -> impl Strategy<Value = Enc> {
     prop_oneof![
         Just(Enc::Utf8),
         Just(Enc::Utf8Bom),
@@ -180,7 +180,7 @@ proptest! {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("Lync-UccApi-0.UccApilog");
         std::fs::write(&path, &bytes[..at[0]]).expect("write");
-        let mut tail = Tail::open(&path).expect("open");
+        let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
         let mut seen = Seen { events: Vec::new(), last: None, empty_reads: 0 };
         seen.read(&mut tail, &m);
         same(&seen, &whole(&bytes[..at[0]], &path, &m))?;
@@ -252,7 +252,7 @@ fn caps_and_counts_carry_across_appends() {
         bytes.len(),
     ];
     std::fs::write(&path, &bytes[..parts[0]]).expect("write");
-    let mut tail = Tail::open(&path).expect("open");
+    let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
     seen.read(&mut tail, &m);
     for w in parts.windows(2) {
         let mut f = std::fs::OpenOptions::new()

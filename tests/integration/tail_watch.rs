@@ -1,7 +1,8 @@
 //! End-to-end: `watch --format ndjson` on a UccApilog that grows (failures appended one by one,
 //! some in two pieces cut inside a record) and then rotates (renamed to `.bak`, a new log
 //! created). Each failure line comes out once, at its own line number: none lost, none
-//! repeated when the tail goes on from its checkpoint or starts over.
+//! repeated when the tail goes on from its checkpoint or starts over. The same for a tracerpt
+//! CSV that grows row by row (its rows read on from the last one, the header's columns kept).
 #![cfg(unix)]
 
 use crate::common::*;
@@ -163,5 +164,87 @@ fn appended_failures_come_out_once_and_a_rotation_starts_over() {
             Some(line_of(&new, n)),
             "{r:?}"
         );
+    }
+}
+
+/// A tracerpt CSV row (Clock-Time now, as FILETIME) with an EWS failure naming `ref=n`.
+fn csv_failure(n: u32) -> String {
+    let now = chrono::Utc::now();
+    let ft = now.timestamp() as u64 * 10_000_000
+        + u64::from(now.timestamp_subsec_nanos()) / 100
+        + 116_444_736_000_000_000;
+    format!("Lync, Error, 10, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, EWS response HTTP/1.1 401 Unauthorized ref={n}\r\n")
+}
+
+#[test]
+fn a_growing_tracerpt_csv_reports_each_new_row_once() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let lync = sip_dir(t.path(), "u", "16.0", "u@contoso.com");
+    std::fs::create_dir_all(lync.join("History Spooler")).expect("mkdir");
+    let tracing = lync.parent().expect("Lync").join("Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    let log = tracing.join("client-trace.csv");
+    std::fs::write(
+        &log,
+        format!(
+            "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data\r\nEventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , 0, 0, 0, 65536\r\n{}",
+            csv_failure(0)
+        ),
+    )
+    .expect("write log");
+    let args: Vec<&OsStr> = vec![
+        "watch".as_ref(),
+        "--format".as_ref(),
+        "ndjson".as_ref(),
+        "--heartbeat".as_ref(),
+        "1h".as_ref(),
+        t.path().as_os_str(),
+    ];
+    let mut child = Guarded::bin(&args, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    let mut seen: Vec<String> = Vec::new();
+    let has_ref = |n: u32| move |l: &str| !reports_of(&[l.to_string()], n).is_empty();
+    wait_line(
+        &rx,
+        &mut seen,
+        WAIT_LIMIT,
+        "the first row's failure",
+        has_ref(0),
+    );
+    for n in 1..=4 {
+        let row = csv_failure(n);
+        if n % 2 == 0 {
+            // Cut inside the row: for a moment it is a row without the failure, then the
+            // whole row is read again from its start.
+            let (a, b) = row.split_at(13);
+            append(&log, a);
+            std::thread::sleep(Duration::from_millis(700));
+            append(&log, b);
+        } else {
+            append(&log, &row);
+        }
+        wait_line(
+            &rx,
+            &mut seen,
+            WAIT_LIMIT,
+            "an appended row's failure",
+            has_ref(n),
+        );
+    }
+    child.signal("TERM");
+    assert_eq!(child.wait(WAIT_LIMIT).code(), Some(0));
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(5)) {
+        seen.push(l);
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    for n in 0..=4 {
+        let r = reports_of(&seen, n);
+        assert_eq!(r.len(), 1, "ref={n} reported once: {r:?}");
+        assert_eq!(
+            r[0]["event"]["line"].as_u64(),
+            Some(line_of(&text, n)),
+            "{r:?}"
+        );
+        assert_eq!(r[0]["event"]["kind"], "ews-failure", "{r:?}");
     }
 }

@@ -16,7 +16,7 @@
 
 use super::common::{emit, naive, LogOutput, ParseOptions};
 use crate::parse::logstream::LineReader;
-use crate::parse::markers::{Classifier, Record};
+use crate::parse::markers::{Classifier, Hit, Record};
 use regex::Regex;
 use std::io::Read;
 use std::path::Path;
@@ -124,7 +124,7 @@ fn level_word(l: &str) -> String {
 }
 
 /// What the current record adds to its events.
-#[derive(Default)]
+#[derive(Debug, Clone, Default)]
 struct Meta {
     component: Option<String>,
     function: Option<String>,
@@ -132,29 +132,101 @@ struct Meta {
     direction: Option<String>,
 }
 
-fn flush(
-    c: &mut Classifier<'_>,
-    rec: &Record,
-    meta: &Meta,
-    hits: &mut Vec<crate::parse::markers::Hit>,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-    out: &mut LogOutput,
-) {
-    let before = emit(c, rec, hits, path, opts, out);
-    for e in &mut out.events[before..] {
-        e.values.insert("trace".into(), "server".into());
-        if let Some(v) = &meta.component {
-            e.values.insert("component".into(), v.clone());
+/// The record splitter as a value that can be saved at a record start and resumed (a trace that
+/// grows is read on from its last record: `source::tail`). [`parse`] reads through it too.
+/// Counts go into the caller's [`LogOutput`].
+#[derive(Debug, Clone, Default)]
+pub struct Splitter {
+    rec: Record,
+    meta: Meta,
+    bad_time: bool,
+}
+
+impl Splitter {
+    /// Classify the record read so far, if any, and give its events the server values (before
+    /// a new record starts, and at the end).
+    pub fn flush(
+        &mut self,
+        c: &mut Classifier<'_>,
+        hits: &mut Vec<Hit>,
+        path: &Path,
+        opts: &ParseOptions<'_>,
+        out: &mut LogOutput,
+    ) {
+        if self.rec.is_empty() {
+            return;
         }
-        if let Some(v) = &meta.function {
-            e.values.insert("function".into(), v.clone());
+        let meta = &self.meta;
+        let before = emit(c, &self.rec, hits, path, opts, out);
+        for e in &mut out.events[before..] {
+            e.values.insert("trace".into(), "server".into());
+            if let Some(v) = &meta.component {
+                e.values.insert("component".into(), v.clone());
+            }
+            if let Some(v) = &meta.function {
+                e.values.insert("function".into(), v.clone());
+            }
+            if !meta.bracket.is_empty() {
+                e.values.insert("instance".into(), meta.bracket.clone());
+            }
+            if let Some(d) = &meta.direction {
+                e.values.insert("server_direction".into(), d.clone());
+            }
         }
-        if !meta.bracket.is_empty() {
-            e.values.insert("instance".into(), meta.bracket.clone());
+        self.rec.clear();
+    }
+
+    /// Start a record at header line `no` (call [`Splitter::flush`] first).
+    pub fn start(
+        &mut self,
+        no: u64,
+        l: &str,
+        h: &Header<'_>,
+        opts: &ParseOptions<'_>,
+        out: &mut LogOutput,
+    ) {
+        let rec = &mut self.rec;
+        rec.clear();
+        out.records += 1;
+        rec.time = h.time.and_then(|t| opts.tz.resolve(t));
+        if rec.time.is_none() {
+            out.bad_times += 1;
+            self.bad_time = true;
         }
-        if let Some(d) = &meta.direction {
-            e.values.insert("server_direction".into(), d.clone());
+        out.see_time(rec.time);
+        rec.level = Some(level_word(h.level));
+        rec.thread = Some(h.thread.clone());
+        self.meta = Meta {
+            component: h.component.map(str::to_string),
+            function: h.function.map(str::to_string),
+            bracket: h.bracket.to_string(),
+            direction: None,
+        };
+        rec.push(no, l);
+    }
+
+    /// A line that is no header: part of the current record, or passed over before the first.
+    pub fn other(&mut self, no: u64, l: &str, out: &mut LogOutput) {
+        if self.rec.is_empty() {
+            if !l.trim().is_empty() {
+                out.skipped += 1;
+            }
+            return;
+        }
+        if let Some(d) = l.trim_start().strip_prefix("Direction:") {
+            self.meta.direction = Some(d.trim().to_ascii_lowercase());
+        }
+        self.rec.push(no, l);
+    }
+
+    /// The notes of a trace read to its end (after the last [`Splitter::flush`]).
+    pub fn end(&self, out: &mut LogOutput) {
+        out.note("CLS/OCSLogger server trace: events are the server's view of many clients, not this user's client");
+        out.note("CLS time stamps carry no zone: read with --log-tz (heuristic)");
+        if self.bad_time {
+            out.note(
+                "some record headers have an impossible date or time: kept without a time (bad_times)",
+            );
         }
     }
 }
@@ -166,55 +238,19 @@ pub fn parse<R: Read>(
 ) -> std::io::Result<LogOutput> {
     let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
-    let mut rec = Record::default();
-    let mut meta = Meta::default();
+    let mut sp = Splitter::default();
     let mut hits = Vec::new();
-    let mut bad_time = false;
     while let Some((no, l)) = lines.next_line()? {
-        if let Some(h) = header(l) {
-            if !rec.is_empty() {
-                flush(&mut c, &rec, &meta, &mut hits, path, opts, &mut out);
+        match header(l) {
+            Some(h) => {
+                sp.flush(&mut c, &mut hits, path, opts, &mut out);
+                sp.start(no, l, &h, opts, &mut out);
             }
-            rec.clear();
-            out.records += 1;
-            rec.time = h.time.and_then(|t| opts.tz.resolve(t));
-            if rec.time.is_none() {
-                out.bad_times += 1;
-                bad_time = true;
-            }
-            out.see_time(rec.time);
-            rec.level = Some(level_word(h.level));
-            rec.thread = Some(h.thread.clone());
-            meta = Meta {
-                component: h.component.map(str::to_string),
-                function: h.function.map(str::to_string),
-                bracket: h.bracket.to_string(),
-                direction: None,
-            };
-            rec.push(no, l);
-            continue;
+            None => sp.other(no, l, &mut out),
         }
-        if rec.is_empty() {
-            if !l.trim().is_empty() {
-                out.skipped += 1;
-            }
-            continue;
-        }
-        if let Some(d) = l.trim_start().strip_prefix("Direction:") {
-            meta.direction = Some(d.trim().to_ascii_lowercase());
-        }
-        rec.push(no, l);
     }
-    if !rec.is_empty() {
-        flush(&mut c, &rec, &meta, &mut hits, path, opts, &mut out);
-    }
-    out.note("CLS/OCSLogger server trace: events are the server's view of many clients, not this user's client");
-    out.note("CLS time stamps carry no zone: read with --log-tz (heuristic)");
-    if bad_time {
-        out.note(
-            "some record headers have an impossible date or time: kept without a time (bad_times)",
-        );
-    }
+    sp.flush(&mut c, &mut hits, path, opts, &mut out);
+    sp.end(&mut out);
     Ok(out)
 }
 

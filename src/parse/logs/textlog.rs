@@ -8,7 +8,7 @@
 use super::common::{emit, LogOutput, ParseOptions};
 use crate::model::SourceKind;
 use crate::parse::logstream::LineReader;
-use crate::parse::markers::{Classifier, Record};
+use crate::parse::markers::{Classifier, Hit, Record};
 use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 
 /// Said on a log whose time stamps carry their own zone.
@@ -97,6 +97,108 @@ pub fn leading_stamp(
     None
 }
 
+/// A line that starts a record: what [`Splitter::start`] takes.
+#[derive(Debug)]
+pub struct Start<'l> {
+    level: Option<&'l str>,
+    thread: Option<String>,
+    time: NaiveDateTime,
+    zone: Option<FixedOffset>,
+    message: String,
+}
+
+/// The record splitter as a value that can be saved at a record start and resumed (a log that
+/// grows is read on from its last record: `source::tail`). [`parse`] reads through it too, so a
+/// whole read and a resumed one split alike. Counts go into the caller's [`LogOutput`].
+#[derive(Debug, Clone)]
+pub struct Splitter {
+    kind: SourceKind,
+    rec: Record,
+}
+
+impl Splitter {
+    /// A splitter for a log of `kind` at its start (notes on `out` what a whole read notes
+    /// before its first line).
+    pub fn new(kind: SourceKind, opts: &ParseOptions<'_>, out: &mut LogOutput) -> Splitter {
+        if opts.time_format.is_none() {
+            out.note("record timestamps recognised by common shapes (no --log-time-format given)");
+        }
+        Splitter {
+            kind,
+            rec: Record::default(),
+        }
+    }
+
+    /// The record `l` starts, if it starts one.
+    pub fn start_of<'l>(&self, l: &'l str, opts: &ParseOptions<'_>) -> Option<Start<'l>> {
+        let formats: &[&str] = match opts.time_format.as_slice() {
+            [] => DEFAULT_FORMATS,
+            user => user,
+        };
+        let (level, thread, body) = match netsh_prefix(l) {
+            Some((lv, th, rest)) => (lv, Some(th), rest),
+            None => (None, None, l),
+        };
+        if thread.is_none()
+            && self.kind != SourceKind::TextLog
+            && self.kind != SourceKind::NetshText
+        {
+            return None;
+        }
+        let (time, zone, message) = leading_stamp(body, formats)?;
+        Some(Start {
+            level,
+            thread,
+            time,
+            zone,
+            message,
+        })
+    }
+
+    /// Classify the record read so far, if any (before a new one starts, and at the end).
+    pub fn flush(
+        &mut self,
+        c: &mut Classifier<'_>,
+        hits: &mut Vec<Hit>,
+        path: &Path,
+        opts: &ParseOptions<'_>,
+        out: &mut LogOutput,
+    ) {
+        if !self.rec.is_empty() {
+            emit(c, &self.rec, hits, path, opts, out);
+            self.rec.clear();
+        }
+    }
+
+    /// Start a record at line `no` (call [`Splitter::flush`] first).
+    pub fn start(&mut self, no: u64, s: Start<'_>, opts: &ParseOptions<'_>, out: &mut LogOutput) {
+        self.rec.clear();
+        out.records += 1;
+        self.rec.time = match s.zone {
+            Some(z) => {
+                out.note(ZONED);
+                z.from_local_datetime(&s.time).single()
+            }
+            None => opts.tz.resolve(s.time),
+        };
+        out.see_time(self.rec.time);
+        self.rec.thread = s.thread;
+        self.rec.level = s.level.map(str::to_string);
+        self.rec.push(no, &s.message);
+    }
+
+    /// A line that starts no record: part of the current one, or passed over before the first.
+    pub fn other(&mut self, no: u64, l: &str, out: &mut LogOutput) {
+        if self.rec.is_empty() && out.records == 0 {
+            if !l.trim().is_empty() {
+                out.skipped += 1;
+            }
+        } else {
+            self.rec.push(no, l);
+        }
+    }
+}
+
 pub fn parse<R: Read>(
     lines: &mut LineReader<R>,
     kind: SourceKind,
@@ -105,58 +207,18 @@ pub fn parse<R: Read>(
 ) -> std::io::Result<LogOutput> {
     let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
-    let mut rec = Record::default();
     let mut hits = Vec::new();
-    let user: Vec<&str> = opts.time_format.into_iter().collect();
-    let formats: &[&str] = if user.is_empty() {
-        DEFAULT_FORMATS
-    } else {
-        &user
-    };
-    if user.is_empty() {
-        out.note("record timestamps recognised by common shapes (no --log-time-format given)");
-    }
+    let mut sp = Splitter::new(kind, opts, &mut out);
     while let Some((no, l)) = lines.next_line()? {
-        let (level, thread, body) = match netsh_prefix(l) {
-            Some((lv, th, rest)) => (lv.map(str::to_string), Some(th), rest),
-            None => (None, None, l),
-        };
-        let start =
-            if thread.is_some() || kind == SourceKind::TextLog || kind == SourceKind::NetshText {
-                leading_stamp(body, formats)
-            } else {
-                None
-            };
-        match start {
-            Some((t, zone, message)) => {
-                if !rec.is_empty() {
-                    emit(&mut c, &rec, &mut hits, path, opts, &mut out);
-                }
-                rec.clear();
-                out.records += 1;
-                rec.time = match zone {
-                    Some(z) => {
-                        out.note(ZONED);
-                        z.from_local_datetime(&t).single()
-                    }
-                    None => opts.tz.resolve(t),
-                };
-                out.see_time(rec.time);
-                rec.thread = thread;
-                rec.level = level;
-                rec.push(no, &message);
+        match sp.start_of(l, opts) {
+            Some(s) => {
+                sp.flush(&mut c, &mut hits, path, opts, &mut out);
+                sp.start(no, s, opts, &mut out);
             }
-            None if rec.is_empty() && out.records == 0 => {
-                if !l.trim().is_empty() {
-                    out.skipped += 1;
-                }
-            }
-            None => rec.push(no, l),
+            None => sp.other(no, l, &mut out),
         }
     }
-    if !rec.is_empty() {
-        emit(&mut c, &rec, &mut hits, path, opts, &mut out);
-    }
+    sp.flush(&mut c, &mut hits, path, opts, &mut out);
     Ok(out)
 }
 

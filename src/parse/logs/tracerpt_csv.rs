@@ -8,7 +8,7 @@
 
 use super::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logstream::LineReader;
-use crate::parse::markers::{Classifier, Record};
+use crate::parse::markers::{Classifier, Hit, Record};
 use chrono::{DateTime, FixedOffset};
 use std::io::Read;
 use std::path::Path;
@@ -99,35 +99,47 @@ fn clock_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<u64>)> {
     filetime(x.round() as u64).map(|t| (t, Some(step)))
 }
 
-pub fn parse<R: Read>(
-    lines: &mut LineReader<R>,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-) -> std::io::Result<LogOutput> {
-    let mut out = LogOutput::bounded(opts.bound);
-    let mut c = Classifier::new(opts.markers);
-    let mut rec = Record::default();
-    let mut hits = Vec::new();
-    // Column positions: (Event Name, Clock-Time, TID, Level, Type).
-    type Cols = (
-        usize,
-        Option<usize>,
-        Option<usize>,
-        Option<usize>,
-        Option<usize>,
-    );
-    let mut cols: Option<Cols> = None;
-    let mut bad_clock = false;
-    let mut float_step: Option<u64> = None;
-    while let Some((no, l)) = lines.next_line()? {
+/// Column positions: (Event Name, Clock-Time, TID, Level, Type).
+type Cols = (
+    usize,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+    Option<usize>,
+);
+
+/// The row reader as a value that can be saved between rows and resumed (a CSV that grows is
+/// read on from its last row: `source::tail`): the header's column map and what the end notes
+/// need. Each line is one row (a quoted field does not run over a line end here), so any line
+/// start is a place to resume at. [`parse`] reads through it too.
+#[derive(Debug, Clone, Default)]
+pub struct Rows {
+    cols: Option<Cols>,
+    /// The row being read (kept for its buffers).
+    rec: Record,
+    bad_clock: bool,
+    float_step: Option<u64>,
+}
+
+impl Rows {
+    /// Read line `no`: the header row (before it, lines are passed over), else one record.
+    pub fn row(
+        &mut self,
+        (no, l): (u64, &str),
+        c: &mut Classifier<'_>,
+        hits: &mut Vec<Hit>,
+        path: &Path,
+        opts: &ParseOptions<'_>,
+        out: &mut LogOutput,
+    ) {
         if l.trim().is_empty() {
-            continue;
+            return;
         }
         let f = fields(l);
-        let Some((name, clock, tid, level, typ)) = cols else {
+        let Some((name, clock, tid, level, typ)) = self.cols else {
             if is_header(l) {
                 let at = |n: &str| f.iter().position(|x| x.eq_ignore_ascii_case(n));
-                cols = Some((
+                self.cols = Some((
                     at("Event Name").unwrap_or(0),
                     at("Clock-Time"),
                     at("TID"),
@@ -137,14 +149,15 @@ pub fn parse<R: Read>(
             } else {
                 out.skipped += 1;
             }
-            continue;
+            return;
         };
         if f.get(name).map(String::as_str) == Some("EventTrace")
             && f.get(name + 1).map(String::as_str) == Some("Header")
         {
             out.skipped += 1;
-            continue;
+            return;
         }
+        let rec = &mut self.rec;
         rec.clear();
         out.records += 1;
         let raw = clock
@@ -155,10 +168,10 @@ pub fn parse<R: Read>(
         rec.time = read.map(|r| r.0);
         let step = read.and_then(|r| r.1);
         if let Some(s) = step {
-            float_step = Some(float_step.map_or(s, |m| m.max(s)));
+            self.float_step = Some(self.float_step.map_or(s, |m| m.max(s)));
         }
         if rec.time.is_none() && !raw.is_empty() {
-            bad_clock = true;
+            self.bad_clock = true;
             out.bad_times += 1;
         }
         out.see_time(rec.time);
@@ -169,27 +182,46 @@ pub fn parse<R: Read>(
             .or_else(|| level.and_then(|i| f.get(i)))
             .map(|s| s.to_ascii_uppercase());
         rec.push(no, l);
-        let before = emit(&mut c, &rec, &mut hits, path, opts, &mut out);
+        let before = emit(c, rec, hits, path, opts, out);
         if step.is_some() {
             for e in &mut out.events[before..] {
                 e.values.insert("time_precision".into(), FLOAT_CLOCK.into());
             }
         }
     }
-    out.note("Clock-Time read as FILETIME (UTC) when plausible (heuristic)");
-    if let Some(step) = float_step {
-        out.note(&format!(
-            "{FLOAT_CLOCK}: Clock-Time written in floating-point notation (a spreadsheet re-saved the file): its last digits are lost, times are exact to about {} µs",
-            (step / 10).max(1)
-        ));
+
+    /// The notes and problems of a log read to its end.
+    pub fn end(&self, out: &mut LogOutput) {
+        out.note("Clock-Time read as FILETIME (UTC) when plausible (heuristic)");
+        if let Some(step) = self.float_step {
+            out.note(&format!(
+                "{FLOAT_CLOCK}: Clock-Time written in floating-point notation (a spreadsheet re-saved the file): its last digits are lost, times are exact to about {} µs",
+                (step / 10).max(1)
+            ));
+        }
+        if self.bad_clock {
+            out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time (counted in bad_times)");
+        }
+        if self.cols.is_none() {
+            out.problems
+                .push("no 'Event Name, …, Clock-Time, …' header row found".into());
+        }
     }
-    if bad_clock {
-        out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time (counted in bad_times)");
+}
+
+pub fn parse<R: Read>(
+    lines: &mut LineReader<R>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+) -> std::io::Result<LogOutput> {
+    let mut out = LogOutput::bounded(opts.bound);
+    let mut c = Classifier::new(opts.markers);
+    let mut hits = Vec::new();
+    let mut rows = Rows::default();
+    while let Some((no, l)) = lines.next_line()? {
+        rows.row((no, l), &mut c, &mut hits, path, opts, &mut out);
     }
-    if cols.is_none() {
-        out.problems
-            .push("no 'Event Name, …, Clock-Time, …' header row found".into());
-    }
+    rows.end(&mut out);
     Ok(out)
 }
 
