@@ -119,6 +119,10 @@ pub struct EventTally {
     pub complete_until: Option<u64>,
     pub first: Option<DateTime<FixedOffset>>,
     pub last: Option<DateTime<FixedOffset>>,
+    /// This group's share of the log's per-minute record counts (see [`super::minutes`]: the
+    /// sum over a log's tallies is the count).
+    #[serde(skip)]
+    pub minutes: super::minutes::Minutes,
 }
 
 impl EventTally {
@@ -168,6 +172,7 @@ impl Group {
                 complete_until: None,
                 first: e.time,
                 last: e.time,
+                minutes: Default::default(),
             },
             first: Vec::new(),
             last: VecDeque::new(),
@@ -232,6 +237,7 @@ pub struct EventStore {
     /// a second marker of one problem on one record is one failure.
     record: Option<(std::path::PathBuf, u64)>,
     problems: Vec<String>,
+    minute_record: super::minutes::Current,
 }
 
 /// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
@@ -300,6 +306,7 @@ impl EventStore {
             .groups
             .entry(key)
             .or_insert_with_key(|k| Group::new(k, &e, 0x5EED_0000_0000_0000 ^ n));
+        g.tally.minutes.count(&e, here, &mut self.minute_record);
         g.push(&bound, seq, e, same_record);
     }
 
