@@ -2,6 +2,7 @@
 //! search (smart-case regex) and the jumps between matches and errors.
 
 use super::App;
+use crate::model::minutes::KindClass;
 use crate::model::LogEvent;
 use crate::sanitize;
 use regex::Regex;
@@ -83,7 +84,6 @@ impl KindFilter {
     }
 }
 
-use crate::model::minutes::KindClass;
 /// The level rank and problem flag the filters and marks use live with the per-minute counts
 /// (the histogram counts with the same definitions as the rows).
 pub use crate::model::minutes::{is_problem, level_rank};

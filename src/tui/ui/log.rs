@@ -412,7 +412,7 @@ pub fn etl_lines(app: &App) -> Vec<String> {
     }
 }
 
-/// Per-minute counts of the events in view (every one read, for logs whose tallies count per
+/// Per-minute counts of the rows in view (every record read, for logs whose tallies count per
 /// minute): (totals, errors) per column, and minutes per column.
 /// Reads the per-minute counts cached with the rows, never the events themselves.
 pub fn buckets(app: &App, cols: usize) -> (Vec<u32>, Vec<u32>, i64) {
