@@ -6,6 +6,7 @@ mod event;
 mod finding;
 mod item;
 mod mailbox;
+pub mod minutes;
 pub mod pathser;
 pub mod scope;
 mod source;

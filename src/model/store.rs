@@ -220,6 +220,10 @@ pub struct EventTally {
     pub complete_until: Option<u64>,
     pub first: Option<DateTime<FixedOffset>>,
     pub last: Option<DateTime<FixedOffset>>,
+    /// This group's share of the log's per-minute record counts (see [`super::minutes`]: the
+    /// sum over a log's tallies is the count).
+    #[serde(skip)]
+    pub minutes: super::minutes::Minutes,
 }
 
 impl EventTally {
@@ -269,6 +273,7 @@ impl Group {
                 complete_until: None,
                 first: e.time,
                 last: e.time,
+                minutes: Default::default(),
             },
             first: Vec::new(),
             last: VecDeque::new(),
@@ -337,6 +342,7 @@ pub struct EventStore {
     /// a second marker of one problem on one record is one failure.
     record: Option<(std::path::PathBuf, u64)>,
     problems: Vec<String>,
+    minute_record: super::minutes::Current,
 }
 
 /// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
@@ -439,7 +445,9 @@ impl EventStore {
                 n
             }
         };
-        self.groups[at].1.push(&bound, seq, e, same_record);
+        let g = &mut self.groups[at].1;
+        g.tally.minutes.count(&e, here, &mut self.minute_record);
+        g.push(&bound, seq, e, same_record);
     }
 
     /// The group with key hash `h` whose key passes `eq`.

@@ -2,9 +2,12 @@
 //! search (smart-case regex) and the jumps between matches and errors.
 
 use super::App;
-use crate::model::{EventKind, LogEvent};
+use crate::model::minutes::KindClass;
+use crate::model::LogEvent;
 use crate::sanitize;
 use regex::Regex;
+use std::collections::HashSet;
+use std::path::Path;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LevelFilter {
@@ -67,52 +70,23 @@ impl KindFilter {
         }
     }
     pub(super) fn accepts(self, e: &LogEvent) -> bool {
+        self.accepts_class(KindClass::of(e.kind), || is_problem(e))
+    }
+    /// [`KindFilter::accepts`] for an occurrence of a kind of `class` (`problem` is asked only
+    /// when the filter needs it).
+    pub(super) fn accepts_class(self, class: KindClass, problem: impl FnOnce() -> bool) -> bool {
         match self {
             KindFilter::All => true,
-            KindFilter::Ews => matches!(
-                e.kind,
-                EventKind::EwsRequest
-                    | EventKind::EwsFailure
-                    | EventKind::Autodiscover
-                    | EventKind::SoapFault
-                    | EventKind::HttpStatus
-            ),
-            KindFilter::Sip => matches!(e.kind, EventKind::SipRequest | EventKind::SipResponse),
-            KindFilter::Problems => is_problem(e),
+            KindFilter::Ews => class == KindClass::Ews,
+            KindFilter::Sip => class == KindClass::Sip,
+            KindFilter::Problems => problem(),
         }
     }
 }
 
-/// 0 trace/verbose, 1 info (or no level), 2 warning, 3 error.
-pub fn level_rank(e: &LogEvent) -> u8 {
-    let Some(l) = e.level.as_deref() else {
-        return 1;
-    };
-    let is = |words: &[&str]| words.iter().any(|w| l.eq_ignore_ascii_case(w));
-    if is(&["ERROR", "ERR", "FATAL", "CRITICAL"]) {
-        3
-    } else if is(&["WARN", "WARNING"]) {
-        2
-    } else if is(&["TRACE", "VERBOSE", "DEBUG"]) {
-        0
-    } else {
-        1
-    }
-}
-
-/// An error or an EWS failure: what `e`/`E` jump to.
-pub fn is_problem(e: &LogEvent) -> bool {
-    level_rank(e) >= 3
-        || matches!(
-            e.kind,
-            EventKind::EwsFailure | EventKind::Error | EventKind::SoapFault
-        )
-        || (e.kind == EventKind::HttpStatus
-            && e.values
-                .get("status")
-                .and_then(|s| s.parse::<u16>().ok())
-                .is_some_and(|s| s >= 400))
-}
+/// The level rank and problem flag the filters and marks use live with the per-minute counts
+/// (the histogram counts with the same definitions as the rows).
+pub use crate::model::minutes::{is_problem, level_rank};
 
 /// The text a log row shows (and search looks at), already sanitised; message content in it
 /// (subjects, bodies) is masked unless the user revealed it.
@@ -154,9 +128,13 @@ pub struct LogState {
     pub level: LevelFilter,
     pub kind: KindFilter,
     pub search: Search,
-    /// Per-minute counts of the rows in `order`: (minute since epoch, events, problems), in
-    /// minute order. Computed with `order`, so the histogram never walks the events per frame.
+    /// Per-minute counts of the rows in view: (minute since epoch, rows, problem rows), in
+    /// minute order. For logs with per-minute tallies, every record read that the filters
+    /// show (kept as a row or not); for other events, the rows in `order`. Computed with
+    /// `order`, so the histogram never walks the events per frame.
     pub minutes: Vec<(i64, u32, u32)>,
+    /// Some of `minutes` came from the logs' exact per-minute tallies.
+    pub minutes_exact: bool,
     /// The raw lines of one log file, when open (Enter or `v` on an event).
     pub raw: Option<crate::tui::rawlog::RawView>,
 }
@@ -231,32 +209,8 @@ impl App {
             }
             same
         });
-        let mut minutes: Vec<(i64, u32, u32)> = Vec::new();
-        for &i in &order {
-            let e = &ev[i];
-            let Some(t) = e.time else { continue };
-            let m = t.timestamp().div_euclid(60);
-            let p = u32::from(is_problem(e));
-            match minutes.last_mut() {
-                Some(last) if last.0 == m => {
-                    last.1 += 1;
-                    last.2 += p;
-                }
-                _ => minutes.push((m, 1, p)),
-            }
-        }
-        // Times sort by instant, but equal minutes can still be split by `None` rows or
-        // offsets: merge so each minute appears once.
-        minutes.sort_by_key(|x| x.0);
-        minutes.dedup_by(|b, a| {
-            if a.0 == b.0 {
-                a.1 += b.1;
-                a.2 += b.2;
-                true
-            } else {
-                false
-            }
-        });
+        let (minutes, exact) = self.minute_counts(acc.as_ref(), min, kind, &order);
+        self.log.minutes_exact = exact;
         self.log.minutes = minutes;
         let old_event = self.log.order.get(self.log.sel).copied();
         self.log.order = order;
@@ -281,6 +235,84 @@ impl App {
         }
         self.log.sel = self.log.sel.min(self.log.order.len().saturating_sub(1));
         self.recompute_matches();
+    }
+
+    /// The per-minute (rows, problem rows) of the view (scope `acc`, level rank at least
+    /// `min`, `kind`): every record read for the logs whose tallies count per minute (the sum
+    /// of their cells that the filters show), the rows of `order` for events of other sources.
+    /// True when any log's tallies were used.
+    fn minute_counts(
+        &self,
+        acc: Option<&(usize, Option<String>)>,
+        min: u8,
+        kind: KindFilter,
+        order: &[usize],
+    ) -> (Vec<(i64, u32, u32)>, bool) {
+        let accounts = self.model.accounts.len();
+        let mut all: Vec<(i64, i64, i64)> = Vec::new();
+        let mut counted: HashSet<&Path> = HashSet::new();
+        for src in &self.model.sources {
+            let Some(l) = &src.log else { continue };
+            if l.tallies.iter().all(|t| t.minutes.is_empty()) {
+                continue;
+            }
+            counted.insert(&src.path);
+            for t in &l.tallies {
+                // The scope the rows use: the account's events, and those tied to no account
+                // under the same (or no) profile.
+                let in_scope = match acc {
+                    None => true,
+                    Some((ai, profile)) => match t.account.filter(|&a| a < accounts) {
+                        Some(a) => a == *ai,
+                        None => t.profile.is_none() || t.profile == *profile,
+                    },
+                };
+                if !in_scope {
+                    continue;
+                }
+                for c in t.minutes.cells() {
+                    if let Some(p) = c.row(min, |class, p| kind.accepts_class(class, || p)) {
+                        all.push((c.minute, c.count, if p { c.count } else { 0 }));
+                    }
+                }
+            }
+        }
+        let ev = &self.model.events;
+        // Rows from one log come in runs: ask the set once per run.
+        let mut last: Option<(&Path, bool)> = None;
+        for &i in order {
+            let e = &ev[i];
+            let Some(t) = e.time else { continue };
+            let done = match last {
+                Some((p, d)) if p == e.path.as_path() => d,
+                _ => {
+                    let d = counted.contains(e.path.as_path());
+                    last = Some((e.path.as_path(), d));
+                    d
+                }
+            };
+            if !done {
+                all.push((t.timestamp().div_euclid(60), 1, i64::from(is_problem(e))));
+            }
+        }
+        all.sort_unstable_by_key(|x| x.0);
+        all.dedup_by(|b, a| {
+            if a.0 == b.0 {
+                a.1 += b.1;
+                a.2 += b.2;
+                true
+            } else {
+                false
+            }
+        });
+        // A cell may be negative (a record moved out of it), a minute's sum never is.
+        let fit = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        let all = all
+            .into_iter()
+            .filter(|x| x.1 > 0)
+            .map(|(m, n, p)| (m, fit(n), fit(p)))
+            .collect();
+        (all, !counted.is_empty())
     }
 
     pub(super) fn recompute_matches(&mut self) {

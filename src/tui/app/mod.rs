@@ -210,6 +210,7 @@ impl App {
                 kind: KindFilter::All,
                 search: Search::default(),
                 minutes: Vec::new(),
+                minutes_exact: false,
                 raw: None,
             },
             scan: ScanStatus::Idle,

@@ -11,6 +11,7 @@ mod cls;
 mod etl;
 mod findings;
 mod log;
+mod minutes;
 mod overview;
 mod watching;
 

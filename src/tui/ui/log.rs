@@ -412,7 +412,8 @@ pub fn etl_lines(app: &App) -> Vec<String> {
     }
 }
 
-/// Per-minute counts of the shown events: (totals, errors) per column, and minutes per column.
+/// Per-minute counts of the rows in view (every record read, for logs whose tallies count per
+/// minute): (totals, errors) per column, and minutes per column.
 /// Reads the per-minute counts cached with the rows, never the events themselves.
 pub fn buckets(app: &App, cols: usize) -> (Vec<u32>, Vec<u32>, i64) {
     let mins = &app.log.minutes;
@@ -440,10 +441,18 @@ fn histogram(f: &mut Frame, area: Rect, app: &App) {
     let t = &app.theme;
     let cols = area.width.saturating_sub(2) as usize;
     let (tot, err, per) = buckets(app, cols);
-    let label = if per == 1 {
-        "events / min (✖ errors)".to_string()
+    let unit = if per == 1 {
+        "min".to_string()
     } else {
-        format!("events / {per} min (✖ errors)")
+        format!("{per} min")
+    };
+    // Exact counts include events the list does not keep as rows: say how many, so the bars
+    // and the row count are not read as the same thing.
+    let label = if app.log.minutes_exact {
+        let total: u64 = tot.iter().map(|&n| u64::from(n)).sum();
+        format!("events / {unit} · {total} counted, listed or not (✖ errors)")
+    } else {
+        format!("events / {unit} (✖ errors)")
     };
     let block = Block::default()
         .borders(Borders::ALL)
