@@ -1,6 +1,6 @@
 //! The classifier: marker set × record → hits, with per-thread context between records.
 
-use super::sip::{base_name, derive_values, sip_headers};
+use super::sip::{derive_values, sip_headers};
 use super::{Markers, Record};
 use crate::model::{EventKind, LogEvent};
 use std::collections::{BTreeMap, HashMap};
@@ -231,12 +231,11 @@ impl<'m> Classifier<'m> {
                 for caps in m.regex.captures_iter(l).take(if m.repeat { 16 } else { 1 }) {
                     got = true;
                     let mut values = m.values.clone();
-                    for (gi, name) in m.regex.capture_names().enumerate() {
-                        let Some(name) = name else { continue };
-                        if let Some(v) = caps.get(gi) {
+                    for (gi, name) in &m.groups {
+                        if let Some(v) = caps.get(*gi) {
                             let v = v.as_str().trim();
-                            if !v.is_empty() && !values.contains_key(base_name(name)) {
-                                values.insert(base_name(name).to_string(), v.to_string());
+                            if !v.is_empty() && !values.contains_key(name) {
+                                values.insert(name.clone(), v.to_string());
                             }
                         }
                     }

@@ -65,6 +65,8 @@ pub struct Marker {
     pub values: BTreeMap<String, String>,
     pub repeat: bool,
     pub explain: String,
+    /// The pattern's named groups: (group index, value name: `status` for `status_2`).
+    pub(super) groups: Vec<(usize, String)>,
 }
 
 /// Every marker, compiled, with one set to find candidates in a single pass per line.
@@ -206,7 +208,13 @@ impl Markers {
                 .iter()
                 .filter_map(|(k, v)| Regex::new(v.get_ref()).ok().map(|r| (k.clone(), r)))
                 .collect();
+            let groups = re
+                .capture_names()
+                .enumerate()
+                .filter_map(|(i, n)| n.map(|n| (i, sip::base_name(n).to_string())))
+                .collect();
             markers.push(Marker {
+                groups,
                 id: d.id,
                 kind: d.kind,
                 regex: re,

@@ -17,6 +17,19 @@ pub(super) const SIP_HEADERS: &[(&str, &str)] = &[
     ("c", "content_type"),
 ];
 
+/// The length of the longest name in [`SIP_HEADERS`] (a longer name is none of them).
+const LONGEST_HEADER: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < SIP_HEADERS.len() {
+        if SIP_HEADERS[i].0.len() > n {
+            n = SIP_HEADERS[i].0.len();
+        }
+        i += 1;
+    }
+    n
+};
+
 /// `status` for `status_2` (regex group names must be unique).
 pub(super) fn base_name(n: &str) -> &str {
     match n.rsplit_once('_') {
@@ -54,17 +67,25 @@ pub(super) fn sip_headers(lines: &[(u64, &str)], values: &mut BTreeMap<String, S
             continue;
         };
         let name = name.trim();
+        if name.len() > LONGEST_HEADER {
+            continue;
+        }
         if let Some((_, key)) = SIP_HEADERS
             .iter()
-            .find(|(h, _)| h.eq_ignore_ascii_case(name))
+            .find(|(h, _)| h.len() == name.len() && h.eq_ignore_ascii_case(name))
         {
             let v = v.trim();
             if !values.contains_key(*key) {
                 values.insert(key.to_string(), crate::parse::text::squash(v, 300));
             }
-            if matches!(*key, "from" | "to") {
+            let address_key = match *key {
+                "from" => "from_address",
+                "to" => "to_address",
+                _ => continue,
+            };
+            if !values.contains_key(address_key) {
                 if let Some(a) = crate::parse::text::first_address(v) {
-                    values.entry(format!("{key}_address")).or_insert(a);
+                    values.insert(address_key.to_string(), a);
                 }
             }
         }
