@@ -129,18 +129,61 @@ impl MinuteCell {
 }
 
 /// The record the last counted occurrence belonged to (kept by the store between events).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Current {
     minute: Option<i64>,
     account: Option<usize>,
     facets: u32,
+    /// Cells the groups of the store have opened, and how many they may (see [`CELL_BUDGET`]).
+    opened: usize,
+    limit: usize,
 }
+
+impl Default for Current {
+    fn default() -> Self {
+        Current {
+            minute: None,
+            account: None,
+            facets: 0,
+            opened: 0,
+            limit: CELL_BUDGET,
+        }
+    }
+}
+
+#[cfg(test)]
+impl Current {
+    /// A store-wide cell budget of `limit` instead of [`CELL_BUDGET`].
+    pub(crate) fn with_limit(limit: usize) -> Current {
+        Current {
+            limit,
+            ..Current::default()
+        }
+    }
+}
+
+/// Most cells the groups of one store open in all (16 MiB). Real logs run forward in time and
+/// need far fewer (a week, every minute, a few facet sets: some 30 000 per group); a log whose
+/// times jump about (a damaged or hostile one) would otherwise grow one cell per record. Past
+/// the budget, a record in a minute that has no cell yet is counted in its group's
+/// [`Minutes::outside`] instead: still counted, not placed in the histogram.
+pub const CELL_BUDGET: usize = 1 << 20;
+
+/// Out-of-order additions wait in a buffer of at most this many (or as many as there are
+/// sorted cells) before they are merged in: a log whose times go back and forth costs
+/// O(n log n), not one shift of the sorted cells per record.
+const LATE_MIN: usize = 1024;
 
 /// Per-minute counts of the records first seen in one group (see the module doc).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Minutes {
     /// In (minute, facets) order, each key once.
     cells: Vec<Cell>,
+    /// Additions that came before the last sorted cell, not merged yet (any order; a key may
+    /// repeat, and may also be in `cells`).
+    late: Vec<Cell>,
+    /// Records not placed in a cell because the store's [`CELL_BUDGET`] was used up.
+    pub outside: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,56 +210,108 @@ impl Minutes {
                 let old = current.facets;
                 current.facets |= bit;
                 if let Some(m) = current.minute {
-                    self.add(m, old, -1);
-                    self.add(m, current.facets, 1);
+                    if current.opened + 2 > current.limit {
+                        // No room for the move: the record stays under its old facets.
+                        current.facets = old;
+                    } else {
+                        self.add(m, old, -1, &mut current.opened, current.limit);
+                        self.add(m, current.facets, 1, &mut current.opened, current.limit);
+                    }
                 }
             }
             return;
         }
-        *current = Current {
-            minute: e.time.map(|t| t.timestamp().div_euclid(60)),
-            account: e.account,
-            facets: bit,
-        };
+        current.minute = e.time.map(|t| t.timestamp().div_euclid(60));
+        current.account = e.account;
+        current.facets = bit;
         if let Some(m) = current.minute {
-            self.add(m, bit, 1);
+            if !self.add(m, bit, 1, &mut current.opened, current.limit) {
+                // No cell for it: counted outside, and its later facets move nothing.
+                self.outside += 1;
+                current.minute = None;
+            }
         }
     }
 
-    fn add(&mut self, minute: i64, facets: u32, n: i32) {
+    /// Add `n` records to the cell (minute, facets). False when that would open a cell past
+    /// the budget (nothing is added then).
+    fn add(&mut self, minute: i64, facets: u32, n: i32, opened: &mut usize, limit: usize) -> bool {
         let key = (minute, facets);
         // Records mostly come in time order: the last cell, or a new one after it.
         match self.cells.last_mut() {
             Some(c) if c.key() == key => {
                 c.count = c.count.saturating_add(n);
-                return;
+                return true;
             }
             Some(c) if c.key() > key => {}
             _ => {
+                if *opened >= limit {
+                    return false;
+                }
+                *opened += 1;
                 self.cells.push(Cell {
                     minute,
                     facets,
                     count: n,
                 });
-                return;
+                return true;
             }
         }
-        match self.cells.binary_search_by_key(&key, Cell::key) {
-            Ok(i) => self.cells[i].count = self.cells[i].count.saturating_add(n),
-            Err(i) => self.cells.insert(
-                i,
-                Cell {
-                    minute,
-                    facets,
-                    count: n,
-                },
-            ),
+        if let Ok(i) = self.cells.binary_search_by_key(&key, Cell::key) {
+            self.cells[i].count = self.cells[i].count.saturating_add(n);
+            return true;
         }
+        // A cell before the last one: into the buffer, merged in batches. (A key already
+        // waiting there is counted as a new cell against the budget: conservative.)
+        if *opened >= limit {
+            // Perhaps the key waits in the buffer: merge (once: no cell opens after this).
+            self.merge();
+            if let Ok(i) = self.cells.binary_search_by_key(&key, Cell::key) {
+                self.cells[i].count = self.cells[i].count.saturating_add(n);
+                return true;
+            }
+            return false;
+        }
+        *opened += 1;
+        self.late.push(Cell {
+            minute,
+            facets,
+            count: n,
+        });
+        if self.late.len() >= LATE_MIN.max(self.cells.len()) {
+            self.merge();
+        }
+        true
+    }
+
+    /// Merge the waiting additions into the sorted cells.
+    fn merge(&mut self) {
+        if self.late.is_empty() {
+            return;
+        }
+        self.cells.append(&mut self.late);
+        self.cells = sorted_cells(std::mem::take(&mut self.cells));
+    }
+
+    /// Merge what is waiting (the store does this when it hands out its tallies).
+    pub fn settle(&mut self) {
+        self.merge();
     }
 
     /// The cells in (minute, facets) order.
     pub fn cells(&self) -> impl Iterator<Item = MinuteCell> + '_ {
-        self.cells.iter().map(|c| MinuteCell {
+        let merged = if self.late.is_empty() {
+            None
+        } else {
+            Some(sorted_cells(
+                self.cells.iter().chain(&self.late).copied().collect(),
+            ))
+        };
+        let cells: Box<dyn Iterator<Item = Cell> + '_> = match merged {
+            None => Box::new(self.cells.iter().copied()),
+            Some(v) => Box::new(v.into_iter()),
+        };
+        cells.map(|c| MinuteCell {
             minute: c.minute,
             facets: c.facets,
             count: i64::from(c.count),
@@ -225,12 +320,30 @@ impl Minutes {
 
     /// The records this group adds (or, negative, takes) over all minutes.
     pub fn total(&self) -> i64 {
-        self.cells.iter().map(|c| i64::from(c.count)).sum()
+        self.cells
+            .iter()
+            .chain(&self.late)
+            .map(|c| i64::from(c.count))
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.cells.is_empty() && self.late.is_empty()
     }
+}
+
+/// Cells sorted by key, one per key (counts of a repeated key summed).
+fn sorted_cells(mut v: Vec<Cell>) -> Vec<Cell> {
+    v.sort_by_key(Cell::key);
+    v.dedup_by(|b, a| {
+        if a.key() == b.key() {
+            a.count = a.count.saturating_add(b.count);
+            true
+        } else {
+            false
+        }
+    });
+    v
 }
 
 #[cfg(test)]
@@ -411,6 +524,58 @@ mod tests {
             // The bound held: counting is not keeping.
             if events.len() > 300 {
                 prop_assert!(kept.len() < events.len());
+            }
+        }
+    }
+
+    /// Records far out of order (past the merge threshold) come out as a brute-force count
+    /// per minute; past the cell budget the rest are counted outside, none lost.
+    #[test]
+    fn scattered_minutes_merge_exactly_and_the_budget_counts_the_rest_outside() {
+        let mut e = events_of(&[(Some(0), 0, None, 0, vec![(0, 1, 200, 0)])]).remove(0);
+        let mut x: u64 = 5;
+        let secs: Vec<i64> = (0..5000)
+            .map(|_| {
+                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+                ((x >> 33) % 3000) as i64 * 60
+            })
+            .collect();
+        for limit in [CELL_BUDGET, 700] {
+            let (mut m, mut cur) = (Minutes::default(), Current::with_limit(limit));
+            let mut brute: BTreeMap<i64, i64> = BTreeMap::new();
+            for (line, &s) in secs.iter().enumerate() {
+                e.line = line as u64;
+                e.time = Some(at(s, 0));
+                m.count(&e, false, &mut cur);
+                *brute
+                    .entry(at(s, 0).timestamp().div_euclid(60))
+                    .or_default() += 1;
+            }
+            m.settle();
+            let cells: Vec<(i64, i64)> = m.cells().map(|c| (c.minute, c.count)).collect();
+            assert!(
+                cells.windows(2).all(|w| w[0].0 < w[1].0),
+                "sorted, one per key"
+            );
+            let placed: i64 = cells.iter().map(|c| c.1).sum();
+            assert_eq!(
+                placed + m.outside as i64,
+                secs.len() as i64,
+                "limit {limit}"
+            );
+            if limit == CELL_BUDGET {
+                assert_eq!(m.outside, 0);
+                assert_eq!(cells, brute.into_iter().collect::<Vec<_>>());
+            } else {
+                assert!(
+                    cells.len() <= limit && m.outside > 0,
+                    "{} cells",
+                    cells.len()
+                );
+                // Each placed minute holds exactly the records read for it.
+                for (minute, n) in &cells {
+                    assert_eq!(Some(n), brute.get(minute), "minute {minute}");
+                }
             }
         }
     }

@@ -487,6 +487,7 @@ impl EventStore {
         let mut tallies = Vec::with_capacity(self.groups.len());
         for (_, g) in self.groups {
             let mut t = g.tally;
+            t.minutes.settle();
             t.shown = (g.first.len() + g.last.len() + g.spread.len()) as u64;
             tallies.push(t);
             all.extend(g.first);

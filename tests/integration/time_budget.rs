@@ -442,6 +442,87 @@ fn logs_single_long_line_and_long_records() {
     );
 }
 
+/// Records whose times jump back and forth over decades (a damaged or hostile log): each EWS
+/// failure lands in a minute of its own, out of order. The per-minute record counts once
+/// inserted every such minute into a sorted list: quadratic (a 32 MB log took 10× its time).
+#[test]
+fn logs_with_times_out_of_order() {
+    let m = markers();
+    budget(
+        "uccapilog, failures at scattered times",
+        20_000,
+        |n| {
+            let mut s = String::with_capacity(n * 90);
+            let mut x: u64 = 7;
+            for _ in 0..n {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                let r = x >> 20;
+                s.push_str(&format!(
+                    "{:02}/{:02}/{}|{:02}:{:02}:00.000 1F68:C1C ERROR :: EWS response HTTP/1.1 401 Unauthorized\n",
+                    1 + r % 12,
+                    1 + (r >> 4) % 28,
+                    2000 + (r >> 9) % 30,
+                    (r >> 14) % 24,
+                    (r >> 19) % 60,
+                ));
+            }
+            s.into_bytes()
+        },
+        |b| log(SourceKind::Uccapilog, b, &m),
+    );
+}
+
+/// The same shape straight into the event store (no parsing around it, so a cost that grows
+/// with the square of the scattered minutes shows at a size a debug build reaches quickly).
+#[test]
+fn event_store_with_times_out_of_order() {
+    use chrono::TimeZone;
+    use spoolscope::model::{EventBound, EventKind, EventStore, LogEvent};
+    let utc = chrono::FixedOffset::east_opt(0).expect("utc");
+    budget(
+        "event store, failures at scattered minutes",
+        100_000,
+        |n| {
+            let mut x: u64 = 11;
+            (0..n as u64)
+                .map(|line| {
+                    x = x
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    let minute = ((x >> 24) % 15_000_000) as i64;
+                    LogEvent {
+                        path: "budget.UccApilog".into(),
+                        line: line + 1,
+                        time: utc.timestamp_opt(minute * 60, 0).single(),
+                        level: Some("ERROR".into()),
+                        thread: None,
+                        kind: EventKind::EwsFailure,
+                        marker: "ews-http-denied".into(),
+                        account: None,
+                        profile: None,
+                        excerpt: String::new(),
+                        values: [("status".to_string(), "401".to_string())].into(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        },
+        |events| {
+            let mut s = EventStore::new(EventBound::default());
+            s.absorb(events.iter().cloned());
+            let (_, tallies) = s.finish();
+            let placed: i64 = tallies.iter().map(|t| t.minutes.total()).sum();
+            let outside: u64 = tallies.iter().map(|t| t.minutes.outside).sum();
+            assert_eq!(
+                placed + outside as i64,
+                events.len() as i64,
+                "every record counted"
+            );
+        },
+    );
+}
+
 /// The full sizes on a release build (not in CI): prints each figure.
 #[test]
 #[ignore = "full-size shapes: run on a release build with --ignored --nocapture"]

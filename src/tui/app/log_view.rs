@@ -135,6 +135,9 @@ pub struct LogState {
     pub minutes: Vec<(i64, u32, u32)>,
     /// Some of `minutes` came from the logs' exact per-minute tallies.
     pub minutes_exact: bool,
+    /// Records in view counted but not charted (their logs' minute budget was used up:
+    /// [`crate::model::minutes::CELL_BUDGET`]).
+    pub minutes_outside: u64,
     /// The raw lines of one log file, when open (Enter or `v` on an event).
     pub raw: Option<crate::tui::rawlog::RawView>,
 }
@@ -209,8 +212,9 @@ impl App {
             }
             same
         });
-        let (minutes, exact) = self.minute_counts(acc.as_ref(), min, kind, &order);
+        let (minutes, exact, outside) = self.minute_counts(acc.as_ref(), min, kind, &order);
         self.log.minutes_exact = exact;
+        self.log.minutes_outside = outside;
         self.log.minutes = minutes;
         let old_event = self.log.order.get(self.log.sel).copied();
         self.log.order = order;
@@ -247,8 +251,9 @@ impl App {
         min: u8,
         kind: KindFilter,
         order: &[usize],
-    ) -> (Vec<(i64, u32, u32)>, bool) {
+    ) -> (Vec<(i64, u32, u32)>, bool, u64) {
         let accounts = self.model.accounts.len();
+        let mut outside = 0u64;
         let mut all: Vec<(i64, i64, i64)> = Vec::new();
         let mut counted: HashSet<&Path> = HashSet::new();
         for src in &self.model.sources {
@@ -270,6 +275,7 @@ impl App {
                 if !in_scope {
                     continue;
                 }
+                outside += t.minutes.outside;
                 for c in t.minutes.cells() {
                     if let Some(p) = c.row(min, |class, p| kind.accepts_class(class, || p)) {
                         all.push((c.minute, c.count, if p { c.count } else { 0 }));
@@ -312,7 +318,7 @@ impl App {
             .filter(|x| x.1 > 0)
             .map(|(m, n, p)| (m, fit(n), fit(p)))
             .collect();
-        (all, !counted.is_empty())
+        (all, !counted.is_empty(), outside)
     }
 
     pub(super) fn recompute_matches(&mut self) {

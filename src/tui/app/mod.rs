@@ -211,6 +211,7 @@ impl App {
                 search: Search::default(),
                 minutes: Vec::new(),
                 minutes_exact: false,
+                minutes_outside: 0,
                 raw: None,
             },
             scan: ScanStatus::Idle,

@@ -450,7 +450,12 @@ fn histogram(f: &mut Frame, area: Rect, app: &App) {
     // and the row count are not read as the same thing.
     let label = if app.log.minutes_exact {
         let total: u64 = tot.iter().map(|&n| u64::from(n)).sum();
-        format!("events / {unit} · {total} counted, listed or not (✖ errors)")
+        match app.log.minutes_outside {
+            0 => format!("events / {unit} · {total} counted, listed or not (✖ errors)"),
+            n => format!(
+                "events / {unit} · {total} counted, listed or not, {n} more not charted (✖ errors)"
+            ),
+        }
     } else {
         format!("events / {unit} (✖ errors)")
     };
