@@ -342,6 +342,20 @@ impl Prefilter {
         }
     }
 
+    /// The same prefilter without the SIMD searcher (the automaton path, as on a CPU without
+    /// SSSE3/AVX2), for tests that check both paths.
+    #[cfg(test)]
+    pub(crate) fn without_packed(mut self) -> Prefilter {
+        self.packed = None;
+        self
+    }
+
+    /// Whether the SIMD searcher is in use.
+    #[cfg(test)]
+    pub(crate) fn is_packed(&self) -> bool {
+        self.packed.is_some()
+    }
+
     /// Whether pattern `i` has no literals (always a candidate).
     pub fn is_unfiltered(&self, i: usize) -> bool {
         self.always[i]

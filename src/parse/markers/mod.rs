@@ -521,12 +521,19 @@ mod tests {
             }
         }
         assert!(recs.len() > 1000);
-        let (mut a, mut b) = (Vec::new(), Vec::new());
+        // The automaton path too (CPUs without the SIMD searcher).
+        let mut m2 = m.clone();
+        m2.prefilter = m2.prefilter.clone().without_packed();
+        assert!(!m2.prefilter.is_packed());
+        let mut dfa = Classifier::new(&m2);
+        let (mut a, mut b, mut c) = (Vec::new(), Vec::new(), Vec::new());
         for r in &recs {
             fast.classify(r, &mut a);
             full.classify(r, &mut b);
+            dfa.classify(r, &mut c);
         }
         assert!(a.len() > 500, "{}", a.len());
         assert_eq!(a, b);
+        assert_eq!(c, b);
     }
 }
