@@ -233,8 +233,10 @@ impl EventTally {
     }
 }
 
-/// One kept occurrence and its place in the input order.
-type Seq = (u64, LogEvent);
+/// One kept occurrence and its place in the input order. Shared: a store is cloned at every
+/// tail checkpoint (`source::tail`), and a clone then costs a reference count per kept event,
+/// not a copy of each event's strings and values.
+type Seq = (u64, std::sync::Arc<LogEvent>);
 
 #[derive(Debug, Clone)]
 struct Group {
@@ -297,13 +299,13 @@ impl Group {
             }
         }
         if self.first.len() < bound.first {
-            self.first.push((seq, e));
+            self.first.push((seq, std::sync::Arc::new(e)));
             return;
         }
         if self.tally.complete_until.is_none() {
             self.tally.complete_until = Some(e.line);
         }
-        self.last.push_back((seq, e));
+        self.last.push_back((seq, std::sync::Arc::new(e)));
         if self.last.len() <= bound.last {
             return;
         }
@@ -477,7 +479,7 @@ impl EventStore {
             .flat_map(|(_, g)| g.first.iter().chain(g.last.iter()).chain(g.spread.iter()))
             .collect();
         all.sort_unstable_by_key(|(s, _)| *s);
-        all.into_iter().map(|(_, e)| e.clone()).collect()
+        all.into_iter().map(|(_, e)| LogEvent::clone(e)).collect()
     }
 
     /// The kept events (in absorbed order) and every group's tally (ordered by kind, marker,
@@ -495,6 +497,9 @@ impl EventStore {
             all.extend(g.spread);
         }
         all.sort_unstable_by_key(|(s, _)| *s);
+        let all = all
+            .into_iter()
+            .map(|(_, e)| std::sync::Arc::try_unwrap(e).unwrap_or_else(|e| LogEvent::clone(&e)));
         tallies.sort_by(|a, b| {
             (
                 a.kind,
@@ -513,7 +518,7 @@ impl EventStore {
                     b.first_line,
                 ))
         });
-        (all.into_iter().map(|(_, e)| e).collect(), tallies)
+        (all.collect(), tallies)
     }
 }
 
