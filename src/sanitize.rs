@@ -95,7 +95,7 @@ pub fn middle(s: &str, max: usize) -> Cow<'_, str> {
 
 /// Terminal columns a character takes: 2 for CJK, Hangul and most emoji, 0 for combining marks
 /// and other zero-width characters, 1 otherwise. Control characters count 0 (they never reach a
-/// terminal raw: [`line`] escapes them first).
+/// terminal raw: `line` escapes them first).
 pub fn char_width(c: char) -> usize {
     unicode_width::UnicodeWidthChar::width(c).unwrap_or(0)
 }

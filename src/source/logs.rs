@@ -511,7 +511,7 @@ fn finish_logs(model: &mut Model, sources: Vec<Source>, s: &LogSettings<'_>) {
 }
 
 /// The log part of a scan: discover and read (the pipeline correlates with the spooled items).
-/// With `tails` (a live session), tailed logs are read through them (see [`read_logs_with`]).
+/// With `tails` (a live session), tailed logs are read through them (see `read_logs_with`).
 pub fn scan_logs(
     other: &[OtherFile],
     model: &mut Model,

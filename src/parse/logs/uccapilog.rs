@@ -85,7 +85,7 @@ fn block_change(message: &str) -> Option<Option<&'static str>> {
 }
 
 /// The record splitter as a value that can be saved at a record start and resumed (a log that
-/// grows is read on from its last record: `source::tail`). It does what [`read_records`] does
+/// grows is read on from its last record: `source::tail`). It does what `read_records` does
 /// line by line (the property test `tail_properties` checks the two agree).
 #[derive(Debug, Clone, Default)]
 pub struct Splitter {

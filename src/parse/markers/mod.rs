@@ -1,6 +1,6 @@
 //! Log markers as data (`assets/markers.toml`, extended by a user file: `source::markers`
 //! reads it) and the classifier that
-//! turns log records into [`LogEvent`]s with them.
+//! turns log records into [`LogEvent`](crate::model::LogEvent)s with them.
 
 use crate::model::EventKind;
 use regex::{Regex, RegexSet};

@@ -2,10 +2,10 @@
 //! terminal, no disk, no clock reads — the time arrives in `Event::Tick`, side effects leave as
 //! [`Cmd`]s for the runtime to carry out. Key-handling tests drive `update` directly.
 //!
-//! Split by responsibility: the vocabulary and the state live here; [`derived`] keeps the
-//! cached views (item rows, "Why" rows, counts, severities), [`log_view`] the log timeline
-//! (filters, search, jumps), [`input`] turns events and keys into state changes and
-//! [`Cmd`]s, [`ticket`] writes the text `y` copies.
+//! Split by responsibility: the vocabulary and the state live here; `derived` keeps the
+//! cached views (item rows, "Why" rows, counts, severities), `log_view` the log timeline
+//! (filters, search, jumps), `input` turns events and keys into state changes and
+//! [`Cmd`]s, `ticket` writes the text `y` copies.
 
 mod derived;
 mod input;
