@@ -418,6 +418,33 @@ mod tests {
             }
         }
 
+        /// The per-minute cache never changes a result: runs of wall times around a zone's
+        /// changes (every IANA zone; the start is drawn near a real transition: the wall time of
+        /// an instant, then stepped across it), read with one cache, equal `resolve` each.
+        #[test]
+        fn cached_resolution_equals_resolve(
+            secs in 946_684_800i64..4_102_444_800,
+            steps in prop::collection::vec((-120i64..120, 0i64..60_000), 1..30),
+            z in any_zone(),
+        ) {
+            let mut cache = None;
+            // The zone's first change in the 400 days from `secs`, if it has one.
+            let at = |x: i64| z.offset_at(DateTime::from_timestamp(x, 0).expect("t"));
+            let change = (1..400 * 24)
+                .map(|h| secs + h * 3600)
+                .find(|&x| at(x) != at(x - 3600))
+                .unwrap_or(secs);
+            let start = z.show(DateTime::from_timestamp(change, 0).expect("t")).naive_local();
+            // Several times in each minute visited: the second and later take the cache.
+            let minute0 = start - Duration::seconds(i64::from(chrono::Timelike::second(&start)));
+            for (m, ms) in steps {
+                for ms in [ms, ms / 2, 59_999] {
+                    let t = minute0 + Duration::minutes(m) + Duration::milliseconds(ms);
+                    prop_assert_eq!(z.resolve_cached(t, &mut cache), z.resolve(t), "{}", t);
+                }
+            }
+        }
+
         /// Reading a wall-clock time in a named zone and showing it in the same zone gives the
         /// same wall clock back, except in a DST gap, where it is shifted forward.
         #[test]
