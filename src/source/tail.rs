@@ -336,14 +336,7 @@ impl Resume for Splitter {
         Splitter::other(self, no, l);
     }
     fn end(self, out: &mut LogOutput) {
-        out.records = self.records;
-        out.skipped = self.skipped;
-        out.bad_times = self.bad_times;
-        out.first = self.times.first;
-        out.last = self.times.last;
-        if out.bad_times > 0 {
-            out.note("records with an impossible date or time are kept without a time");
-        }
+        Splitter::end(&self, out);
     }
 }
 

@@ -137,6 +137,11 @@ impl Splitter {
         self.rec.push(no, h.message);
     }
 
+    /// Give the output what the splitter counted (at the end of a read).
+    pub fn end(&self, out: &mut LogOutput) {
+        end_counts(out, self.records, self.skipped, self.bad_times, &self.times);
+    }
+
     /// A line that starts no record: part of the current one, or passed over before the first.
     pub fn other(&mut self, no: u64, l: &str) {
         if self.rec.is_empty() && self.records == 0 {
@@ -319,15 +324,20 @@ fn parse_with<R: Read + Send>(
             Put::Go(Some(batch))
         })?
     };
-    out.records = st.records;
-    out.skipped = st.skipped;
-    out.bad_times = st.bad_times;
-    out.first = st.times.first;
-    out.last = st.times.last;
+    end_counts(&mut out, st.records, st.skipped, st.bad_times, &st.times);
+    Ok(out)
+}
+
+/// What the splitting side counted, into the output (a whole read and a tail read alike).
+fn end_counts(out: &mut LogOutput, records: u64, skipped: u64, bad_times: u64, times: &LogOutput) {
+    out.records = records;
+    out.skipped = skipped;
+    out.bad_times = bad_times;
+    out.first = times.first;
+    out.last = times.last;
     if out.bad_times > 0 {
         out.note("records with an impossible date or time are kept without a time");
     }
-    Ok(out)
 }
 
 #[cfg(test)]
