@@ -261,16 +261,23 @@ impl Minutes {
             self.cells[i].count = self.cells[i].count.saturating_add(n);
             return true;
         }
-        // A cell before the last one: into the buffer, merged in batches. (A key already
-        // waiting there is counted as a new cell against the budget: conservative.)
+        // A cell before the last one: into the buffer, merged in batches. A run of records in
+        // one minute adds to the buffer's last entry. Each buffer entry counts against the
+        // budget until a merge folds repeated keys together and gives those back.
+        if let Some(c) = self.late.last_mut().filter(|c| c.key() == key) {
+            c.count = c.count.saturating_add(n);
+            return true;
+        }
         if *opened >= limit {
-            // Perhaps the key waits in the buffer: merge (once: no cell opens after this).
-            self.merge();
+            // Perhaps the key waits in the buffer, or repeated keys there hold budget.
+            *opened -= self.merge();
             if let Ok(i) = self.cells.binary_search_by_key(&key, Cell::key) {
                 self.cells[i].count = self.cells[i].count.saturating_add(n);
                 return true;
             }
-            return false;
+            if *opened >= limit {
+                return false;
+            }
         }
         *opened += 1;
         self.late.push(Cell {
@@ -279,18 +286,21 @@ impl Minutes {
             count: n,
         });
         if self.late.len() >= LATE_MIN.max(self.cells.len()) {
-            self.merge();
+            *opened -= self.merge();
         }
         true
     }
 
-    /// Merge the waiting additions into the sorted cells.
-    fn merge(&mut self) {
+    /// Merge the waiting additions into the sorted cells; returns how many entries were folded
+    /// into others (the budget they held is free again).
+    fn merge(&mut self) -> usize {
         if self.late.is_empty() {
-            return;
+            return 0;
         }
+        let before = self.cells.len() + self.late.len();
         self.cells.append(&mut self.late);
         self.cells = sorted_cells(std::mem::take(&mut self.cells));
+        before - self.cells.len()
     }
 
     /// Merge what is waiting (the store does this when it hands out its tallies).
@@ -578,6 +588,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// One record stamped far ahead sends every later one of its group through the buffer:
+    /// the budget is still charged per cell, not per record.
+    #[test]
+    fn the_budget_counts_cells_not_records_behind_a_record_from_the_future() {
+        let mut e = events_of(&[(Some(0), 0, None, 0, vec![(0, 1, 200, 0)])]).remove(0);
+        let (mut m, mut cur) = (Minutes::default(), Current::with_limit(5000));
+        e.time = Some(at(365 * 86_400, 0));
+        m.count(&e, false, &mut cur);
+        let mut minutes = std::collections::BTreeSet::from([at(365 * 86_400, 0).timestamp() / 60]);
+        for i in 0..20_000i64 {
+            e.line = i as u64 + 2;
+            e.time = Some(at(i * 6, 0)); // ten records a minute
+            minutes.insert(at(i * 6, 0).timestamp() / 60);
+            m.count(&e, false, &mut cur);
+        }
+        m.settle();
+        assert_eq!(m.outside, 0, "about 2 000 cells fit a budget of 5 000");
+        assert_eq!(m.cells().count(), minutes.len());
+        assert_eq!(m.total(), 20_001);
     }
 
     #[test]

@@ -305,10 +305,19 @@ impl Prefilter {
                 {
                     let add = owners[l].clone();
                     ext[m].extend(add);
+                    // The SIMD searcher reports the longest literal at a start and the search
+                    // goes on one byte later: a shorter literal at the same start (a prefix)
+                    // is never reported itself, so the longer one stands for it too.
+                    if ll.starts_with(ml) {
+                        let add = owners[m].clone();
+                        ext[l].extend(add);
+                    }
                 }
             }
-            ext[m].sort_unstable();
-            ext[m].dedup();
+        }
+        for e in &mut ext {
+            e.sort_unstable();
+            e.dedup();
         }
         let ac = if lits.is_empty() {
             None
@@ -472,6 +481,16 @@ mod tests {
         let p = Prefilter::new(&[r"(?i)/EWS/", r"(?i)\bnews\b", r"ewsx"], true);
         p.scan("see news /ews/ ewsx", &mut s);
         assert_eq!(s.cand, [true, true, true]);
+        // A literal that is a prefix of another at the same place ("ews" of "ewsx"), on both
+        // search paths, in both pattern orders.
+        for pats in [[r"(?i)ews", r"(?i)ewsx"], [r"(?i)ewsx", r"(?i)ews"]] {
+            let p = Prefilter::new(&pats, true);
+            for p in [p.clone(), p.without_packed()] {
+                p.scan("a ewsx b", &mut s);
+                assert_eq!(s.cand, [true, true], "{pats:?}");
+                assert!(s.may_match_in(false, 0, 0, 8) && s.may_match_in(false, 1, 0, 8));
+            }
+        }
     }
 }
 

@@ -226,6 +226,10 @@ pub fn emit(
         return 0;
     }
     let mut lower: Option<String> = None;
+    // Hits come out marker by marker; the store and the per-minute counts take the events of
+    // one row (line and account) as one record only when they come one after another, so they
+    // go in by (line, account), in marker order within that.
+    let mut evs: Vec<crate::model::LogEvent> = Vec::with_capacity(hits.len());
     for h in hits.drain(..) {
         let mut ev = h.into_event(rec, path, opts.profile.as_ref());
         if ev.marker.is_empty() {
@@ -235,6 +239,15 @@ pub fn emit(
             continue;
         }
         ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
+        evs.push(ev);
+    }
+    if evs
+        .windows(2)
+        .any(|w| (w[0].line, w[0].account) > (w[1].line, w[1].account))
+    {
+        evs.sort_by_key(|e| (e.line, e.account));
+    }
+    for ev in evs {
         if let Some(k) = out.push_event(ev) {
             c.count_only.push(k);
         }

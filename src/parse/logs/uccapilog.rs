@@ -382,6 +382,57 @@ CSeq: 1 INVITE\r
         .expect("parse")
     }
 
+    /// Each row (line and account) counts once per minute, whatever order the markers found
+    /// its events in: the minute totals equal the distinct rows of the events (all kept here).
+    #[test]
+    fn minute_counts_equal_the_rows_of_the_events() {
+        let m = Markers::builtin().expect("markers");
+        let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+            .and_then(|d| d.and_hms_opt(9, 0, 0))
+            .expect("date");
+        let mut text = SAMPLE.replace("03/02/2026|09:41:0", "");
+        // A record whose markers find its lines out of order: a SIP response on its first
+        // line, a policy on its second, then an HTTP status on the first again.
+        text.push_str(
+            "03/02/2026|09:42:00.000 1F68:C14 INFO  :: SIP/2.0 480 Unavailable, HTTP/1.1 503\r\n",
+        );
+        text.push_str("<property name=\"EnableOfflineIM\">false</property>\r\n");
+        let mut bytes = text.into_bytes();
+        crate::corpus::write_uccapilog_profile(
+            &mut bytes,
+            3,
+            200_000,
+            start,
+            crate::corpus::Profile::FailureDense,
+        )
+        .expect("generate");
+        let mut opts = ParseOptions::utc(&m);
+        opts.bound = crate::model::EventBound {
+            first: 1 << 20,
+            ..Default::default()
+        };
+        let o = parse_log(
+            bytes.as_slice(),
+            SourceKind::Uccapilog,
+            Path::new("x.UccApilog"),
+            &opts,
+        )
+        .expect("parse");
+        assert!(
+            o.tallies.iter().all(|t| t.occurrences == t.shown),
+            "all kept"
+        );
+        let rows: std::collections::BTreeSet<(u64, Option<usize>)> = o
+            .events
+            .iter()
+            .filter(|e| e.time.is_some())
+            .map(|e| (e.line, e.account))
+            .collect();
+        let counted: i64 = o.tallies.iter().map(|t| t.minutes.total()).sum();
+        assert!(rows.len() > 100, "{}", rows.len());
+        assert_eq!(counted, rows.len() as i64);
+    }
+
     #[test]
     fn header_lines_split() {
         let h = header("03/02/2026|09:40:58.101 1F68:C14 INFO  :: BYE sip:a@b SIP/2.0")
