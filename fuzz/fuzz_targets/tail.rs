@@ -32,7 +32,8 @@ const KINDS: [SourceKind; 5] = [
 /// One folder for the whole run (the file in it is created afresh for every input).
 fn dir() -> &'static Path {
     static D: OnceLock<tempfile::TempDir> = OnceLock::new();
-    D.get_or_init(|| tempfile::tempdir().expect("tempdir")).path()
+    D.get_or_init(|| tempfile::tempdir().expect("tempdir"))
+        .path()
 }
 
 /// `frac`/256 of `len`, below `len` when `len` > 0.
@@ -54,8 +55,20 @@ fn same(t: &LogOutput, w: &LogOutput, what: &str) {
     assert_eq!(t.tallies, w.tallies, "tallies differ: {what}");
     assert_eq!(t.counts, w.counts, "counts differ: {what}");
     assert_eq!(
-        (t.records, t.lines, t.skipped, t.bad_times, t.truncated_lines),
-        (w.records, w.lines, w.skipped, w.bad_times, w.truncated_lines),
+        (
+            t.records,
+            t.lines,
+            t.skipped,
+            t.bad_times,
+            t.truncated_lines
+        ),
+        (
+            w.records,
+            w.lines,
+            w.skipped,
+            w.bad_times,
+            w.truncated_lines
+        ),
         "records/lines/skipped/bad times/cut lines differ: {what}"
     );
     assert_eq!(
@@ -84,7 +97,10 @@ struct Run<'a> {
 impl Run<'_> {
     /// Read on, and check against a whole read of `disk` (what the file holds now).
     fn check(&mut self, disk: &[u8], what: &str) -> TailRead {
-        let r = self.tail.read(&self.opts).expect("a tail read of a regular file");
+        let r = self
+            .tail
+            .read(&self.opts)
+            .expect("a tail read of a regular file");
         let w = parse_log(disk, self.kind, &self.path, &self.opts).expect("a slice reads");
         same(&r.out, &w, what);
         r
@@ -152,7 +168,10 @@ fuzz_target!(|data: &[u8]| {
             };
             let r = run.check(&disk, "after a cut or replacement");
             if restarts {
-                assert_eq!(r.from_line, 0, "a cut or replaced file is read from its start");
+                assert_eq!(
+                    r.from_line, 0,
+                    "a cut or replaced file is read from its start"
+                );
                 assert_eq!(run.tail.whole_reads, before + 1, "one whole read");
             }
         }
