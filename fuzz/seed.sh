@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 demo="$root/assets/demo"
 c="$here/corpus"
-for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan etl cls; do
+for t in spool_sniff sanitize config redact uccapilog tracerpt_xml tracerpt_csv textlog mailbox psexport markers decode_words scan etl cls tail; do
     mkdir -p "$c/$t"
 done
 
@@ -205,3 +205,22 @@ done
 for f in ews_finditem_error.xml ews_fault.xml ews_ex_sender.xml; do put mailbox "real-$f" < "$real/$f"; done
 printf 'TL_ERROR(TF_DIAG) [a\\b]1.2::13/45/2017-25:61:99.999.0 ((((x,y::z:f.cpp(1)) $$begin_record\nText: \nResult-Code: 0x\n$$end_record\n' \
     > "$c/cls/odd-header"
+
+# Tailing: the log seeds of each tailed kind behind the target's header (kind; three split
+# points at 1/4, 1/2, 3/4; an action byte and its size), with no action, a cut after the second
+# piece, or a replacement after the third, in turn.
+i=0
+for pair in 0:uccapilog 1:textlog 2:textlog 3:tracerpt_csv 4:cls; do
+    k=${pair%%:*}
+    t=${pair#*:}
+    for f in "$c/$t"/*; do
+        i=$((i + 1))
+        case $((i % 3)) in
+        0) act='\000' ;;
+        1) act='\011' ;;
+        *) act='\022' ;;
+        esac
+        { printf "\\00$k\\003\\100\\200\\300$act\\200"; cat "$f"; } > "$c/tail/$k-$(basename "$f")"
+    done
+done
+echo "tail seeds: $(find "$c/tail" -type f | wc -l)"
