@@ -12,7 +12,7 @@
 //! 1 truncate, 2 replace, else none) and its size (a fraction of the file). The rest is the log.
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::SourceKind;
-use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
+use spoolscope::parse::logs::{parse_log, ParseOptions};
 use spoolscope::source::tail::{tails_kind, Tail, TailRead};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -49,44 +49,6 @@ fn append(path: &Path, bytes: &[u8]) {
     f.write_all(bytes).expect("append");
 }
 
-/// The tail's read equals a whole read of `disk` in everything the model takes from it.
-fn same(t: &LogOutput, w: &LogOutput, what: &str) {
-    assert_eq!(t.events, w.events, "kept events differ: {what}");
-    assert_eq!(t.tallies, w.tallies, "tallies differ: {what}");
-    assert_eq!(t.counts, w.counts, "counts differ: {what}");
-    assert_eq!(
-        (
-            t.records,
-            t.lines,
-            t.skipped,
-            t.bad_times,
-            t.truncated_lines
-        ),
-        (
-            w.records,
-            w.lines,
-            w.skipped,
-            w.bad_times,
-            w.truncated_lines
-        ),
-        "records/lines/skipped/bad times/cut lines differ: {what}"
-    );
-    assert_eq!(
-        (t.first, t.last, t.growing),
-        (w.first, w.last, w.growing),
-        "time span or growing differs: {what}"
-    );
-    assert_eq!(
-        (t.not_kept, t.unclassified_lines),
-        (w.not_kept, w.unclassified_lines),
-        "not kept / unclassified differ: {what}"
-    );
-    assert_eq!(t.encoding, w.encoding, "encoding differs: {what}");
-    assert_eq!(t.kind, w.kind, "kind differs: {what}");
-    assert_eq!(t.notes, w.notes, "notes differ: {what}");
-    assert_eq!(t.problems, w.problems, "problems differ: {what}");
-}
-
 struct Run<'a> {
     path: PathBuf,
     kind: SourceKind,
@@ -102,7 +64,7 @@ impl Run<'_> {
             .read(&self.opts)
             .expect("a tail read of a regular file");
         let w = parse_log(disk, self.kind, &self.path, &self.opts).expect("a slice reads");
-        same(&r.out, &w, what);
+        common::same(&r.out, &w, what);
         r
     }
 }

@@ -107,6 +107,14 @@ pub fn same(a: &LogOutput, b: &LogOutput, what: &str) {
     assert_eq!(a.not_kept, b.not_kept, "not-kept differs: {what}");
     assert_eq!(a.encoding, b.encoding, "encoding differs: {what}");
     assert_eq!(a.events, b.events, "events differ: {what}");
+    assert_eq!(a.tallies, b.tallies, "tallies differ: {what}");
+    assert_eq!(
+        a.unclassified_lines, b.unclassified_lines,
+        "unclassified lines differ: {what}"
+    );
+    assert_eq!(a.kind, b.kind, "kind differs: {what}");
+    assert_eq!(a.notes, b.notes, "notes differ: {what}");
+    assert_eq!(a.problems, b.problems, "problems differ: {what}");
 }
 
 /// Lines `data` can hold at most: each one ends at a `\n` byte (in UTF-16 too: U+000A has a
