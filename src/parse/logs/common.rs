@@ -215,44 +215,206 @@ pub fn emit(
     opts: &ParseOptions<'_>,
     out: &mut LogOutput,
 ) -> usize {
+    emit_with(c, rec, hits, path, opts, out, false);
+    0
+}
+
+/// As [`emit`], for a record given to [`Classifier::prepare`] (by the reading thread).
+pub fn emit_prepared(
+    c: &mut Classifier<'_>,
+    rec: &Record,
+    hits: &mut Vec<Hit>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    out: &mut LogOutput,
+) {
+    emit_with(c, rec, hits, path, opts, out, true);
+}
+
+fn emit_with(
+    c: &mut Classifier<'_>,
+    rec: &Record,
+    hits: &mut Vec<Hit>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    out: &mut LogOutput,
+    prepared: bool,
+) {
     out.settle();
     hits.clear();
     out.unclassified_lines += rec.dropped_lines;
     {
         let seen: &LogOutput = out;
-        c.classify_with(rec, hits, &|kind, values| seen.would_drop(kind, values));
+        let drop = |kind, values: &_| seen.would_drop(kind, values);
+        match prepared {
+            true => c.extract(rec, None, hits, &drop),
+            false => c.classify_with(rec, hits, &drop),
+        }
     }
     if hits.is_empty() {
-        return 0;
+        return;
     }
-    let mut lower: Option<String> = None;
-    // Hits come out marker by marker; the store and the per-minute counts take the events of
-    // one row (line and account) as one record only when they come one after another, so they
-    // go in by (line, account), in marker order within that.
-    let mut evs: Vec<crate::model::LogEvent> = Vec::with_capacity(hits.len());
-    for h in hits.drain(..) {
-        let mut ev = h.into_event(rec, path, opts.profile.as_ref());
-        if ev.marker.is_empty() {
-            // A count-only hit (its kind is over the cap).
-            *out.counts.entry(ev.kind).or_default() += 1;
-            out.not_kept += 1;
-            continue;
-        }
-        ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
-        evs.push(ev);
-    }
-    if evs
-        .windows(2)
-        .any(|w| (w[0].line, w[0].account) > (w[1].line, w[1].account))
-    {
-        evs.sort_by_key(|e| (e.line, e.account));
-    }
+    let mut evs: Vec<LogEvent> = Vec::with_capacity(hits.len());
+    events_of(hits, rec, path, opts, &mut evs, &mut |k| {
+        out.count_only_hit(k)
+    });
     for ev in evs {
         if let Some(k) = out.push_event(ev) {
             c.count_only.push(k);
         }
     }
-    0
+}
+
+/// A record's hits as its events, in the order the output takes them; count-only hits go to
+/// `counted`. Hits come out marker by marker; the store and the per-minute counts take the
+/// events of one row (line and account) as one record only when they come one after another,
+/// so they go in by (line, account), in marker order within that.
+fn events_of(
+    hits: &mut Vec<Hit>,
+    rec: &Record,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    evs: &mut Vec<LogEvent>,
+    counted: &mut dyn FnMut(EventKind),
+) {
+    let first = evs.len();
+    let mut lower: Option<String> = None;
+    for h in hits.drain(..) {
+        if h.marker.is_empty() {
+            // A count-only hit (its kind is over the cap).
+            counted(h.kind);
+            continue;
+        }
+        let mut ev = h.into_event(rec, path, opts.profile.as_ref());
+        ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
+        evs.push(ev);
+    }
+    let mine = &mut evs[first..];
+    if mine
+        .windows(2)
+        .any(|w| (w[0].line, w[0].account) > (w[1].line, w[1].account))
+    {
+        mine.sort_by_key(|e| (e.line, e.account));
+    }
+}
+
+/// What classifying one record on a worker thread gave, in order, for [`LogOutput::apply`]:
+/// the record's start (and its lines past the record cap), then its counted hits and events.
+#[derive(Debug)]
+// Nearly every item is an event: boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+pub enum Classified {
+    Record { dropped_lines: u64 },
+    Counted(EventKind),
+    Event(LogEvent),
+}
+
+/// What decides, on a worker thread, that a routine hit will only be counted: a copy of the
+/// output's state ([`LogOutput::drop_view`]). Everything it holds only grows while a log is
+/// read, so an old copy can only say "keep" where the output would drop: the worker then
+/// builds an event that [`LogOutput::apply`] drops, and the counts are the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DropView {
+    full: Vec<EventKind>,
+    versions: std::collections::BTreeSet<(String, String)>,
+    /// Kinds found only as counts (the classifier's `count_only`).
+    pub count_only: Vec<EventKind>,
+}
+
+impl DropView {
+    /// As [`LogOutput::would_drop`] on the output the view was taken from.
+    pub fn would_drop(
+        &self,
+        kind: EventKind,
+        values: &std::collections::BTreeMap<String, String>,
+    ) -> bool {
+        self.full.contains(&kind) && is_routine(kind, values, &self.versions)
+    }
+}
+
+/// Classify a record given to [`Classifier::prepare`] (the per-record half of [`emit`], for
+/// a worker thread): its outcome goes to `items`, for [`LogOutput::apply`] in record order.
+pub fn classify_prepared(
+    c: &mut Classifier<'_>,
+    rec: &Record,
+    view: &DropView,
+    hits: &mut Vec<Hit>,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    items: &mut Vec<Classified>,
+) {
+    hits.clear();
+    c.extract(rec, Some(&view.count_only), hits, &|kind, values| {
+        view.would_drop(kind, values)
+    });
+    if hits.is_empty() && rec.dropped_lines == 0 {
+        return;
+    }
+    items.push(Classified::Record {
+        dropped_lines: rec.dropped_lines,
+    });
+    let mut evs = Vec::with_capacity(hits.len());
+    events_of(hits, rec, path, opts, &mut evs, &mut |k| {
+        items.push(Classified::Counted(k));
+    });
+    items.extend(evs.into_iter().map(Classified::Event));
+}
+
+impl LogOutput {
+    /// A count-only hit: counted, not kept.
+    fn count_only_hit(&mut self, kind: EventKind) {
+        *self.counts.entry(kind).or_default() += 1;
+        self.not_kept += 1;
+    }
+
+    /// Take what [`classify_prepared`] gave, record by record, as [`emit`] would have; kinds
+    /// that reach their cap go to `count_only`.
+    pub fn apply(
+        &mut self,
+        items: impl IntoIterator<Item = Classified>,
+        count_only: &mut Vec<EventKind>,
+    ) {
+        for item in items {
+            match item {
+                Classified::Record { dropped_lines } => {
+                    self.settle();
+                    self.unclassified_lines += dropped_lines;
+                }
+                Classified::Counted(k) => self.count_only_hit(k),
+                Classified::Event(e) => {
+                    if let Some(k) = self.push_event(e) {
+                        count_only.push(k);
+                    }
+                }
+            }
+        }
+    }
+
+    /// What a worker needs to tell routine hits that will only be counted (see [`DropView`]).
+    pub fn drop_view(&self, count_only: &[EventKind]) -> DropView {
+        DropView {
+            full: self
+                .kept_routine
+                .iter()
+                .filter(|(_, &n)| n >= ROUTINE_CAP)
+                .map(|(&k, _)| k)
+                .collect(),
+            versions: self.versions.clone(),
+            count_only: count_only.to_vec(),
+        }
+    }
+
+    /// Changes whenever [`LogOutput::drop_view`] would give something new (it only grows).
+    pub fn drop_stamp(&self, count_only: &[EventKind]) -> (usize, usize, usize) {
+        (
+            self.kept_routine
+                .values()
+                .filter(|&&n| n >= ROUTINE_CAP)
+                .count(),
+            self.versions.len(),
+            count_only.len(),
+        )
+    }
 }
 
 /// The account an event belongs to: the one whose address the SIP `From` names, else the one

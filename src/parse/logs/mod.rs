@@ -9,6 +9,7 @@ pub mod textlog;
 pub mod tracerpt_csv;
 pub mod tracerpt_xml;
 pub mod uccapilog;
+pub mod workers;
 
 pub use common::{
     emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,

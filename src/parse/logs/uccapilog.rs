@@ -6,6 +6,7 @@
 //! close with `End of …`; the block's direction is given to the records inside it.
 
 use super::common::{emit, naive, uccapilog_stamp, LogOutput, ParseOptions};
+use super::workers::{Put, Shape};
 use crate::parse::logstream::LineReader;
 use crate::parse::markers::{Classifier, Record};
 use std::io::Read;
@@ -154,19 +155,6 @@ impl Splitter {
     }
 }
 
-/// Records per batch handed from the reading thread to the classifying one; a batch is also
-/// closed at [`BATCH_BYTES`] of record text, so memory stays bounded whatever the records.
-const BATCH_RECORDS: usize = 256;
-const BATCH_BYTES: usize = 4 << 20;
-/// Batches in flight between the two threads.
-const BATCHES_IN_FLIGHT: usize = 2;
-
-/// What the taker of a batch answers: go on (with a used batch to refill, if any), or stop.
-enum Put {
-    Go(Option<Vec<Record>>),
-    Stop,
-}
-
 /// What the reading side counts (merged into the [`LogOutput`] at the end).
 #[derive(Debug, Default)]
 struct ReadStats {
@@ -176,17 +164,20 @@ struct ReadStats {
     times: LogOutput,
 }
 
-/// Read lines into records (header, continuation lines, SIP block direction), find the marker
-/// literals in each, and hand them over in batches: `put` takes a full batch and may give
-/// back a used one to refill.
+/// Read lines into records (header, continuation lines, SIP block direction), `prepare` each
+/// finished one (find its marker literals, and on a worker pool its context), and hand them
+/// over in batches of `shape`'s size: `put` takes a full batch and may give back a used one
+/// to refill.
 fn read_records<R: Read>(
     lines: &mut LineReader<R>,
     tz: super::common::LogTz,
-    markers: &crate::parse::markers::Markers,
+    shape: Shape,
+    prepare: &mut dyn FnMut(&mut Record),
     put: &mut dyn FnMut(Vec<Record>) -> Put,
 ) -> std::io::Result<ReadStats> {
+    let (batch_records, batch_bytes) = (shape.batch_records.max(1), shape.batch_bytes);
     let mut st = ReadStats::default();
-    let mut batch: Vec<Record> = Vec::with_capacity(BATCH_RECORDS);
+    let mut batch: Vec<Record> = Vec::with_capacity(batch_records);
     let mut spare: Vec<Record> = Vec::new();
     let mut bytes = 0usize;
     let mut rec = Record::default();
@@ -202,12 +193,12 @@ fn read_records<R: Read>(
                       last: bool| {
         if !rec.is_empty() {
             *bytes += rec.text().len();
-            markers.prescan(rec);
+            prepare(rec);
             // Spare records were emptied by `trim_capacity`.
             let next = spare.pop().unwrap_or_default();
             batch.push(std::mem::replace(rec, next));
         }
-        if !batch.is_empty() && (last || batch.len() >= BATCH_RECORDS || *bytes >= BATCH_BYTES) {
+        if !batch.is_empty() && (last || batch.len() >= batch_records || *bytes >= batch_bytes) {
             let full = std::mem::take(batch);
             *bytes = 0;
             let mut used = match put(full) {
@@ -217,7 +208,7 @@ fn read_records<R: Read>(
             };
             // Keep the records (and their buffers) for reuse, within bounds.
             for mut r in used.drain(..) {
-                if spare.len() < BATCH_RECORDS {
+                if spare.len() < batch_records {
                     r.trim_capacity();
                     spare.push(r);
                 }
@@ -265,64 +256,47 @@ fn read_records<R: Read>(
 }
 
 /// Parse a UccApilog. With two cores or more, one thread reads and splits records while this
-/// one classifies them (in order: the result is the same as reading on one thread).
+/// one classifies them, helped by the reading one when it falls behind (see
+/// [`super::workers`]: the result is the same as on one thread).
 pub fn parse<R: Read + Send>(
     lines: &mut LineReader<R>,
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
-    let two = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    parse_with(lines, path, opts, two)
+    parse_with(lines, path, opts, Shape::for_this_machine())
 }
 
-fn parse_with<R: Read + Send>(
+/// [`parse`] split as `shape` says (tests and fuzz targets compare the shapes), without the
+/// settling [`super::parse_log`] does at the end.
+pub fn parse_with<R: Read + Send>(
     lines: &mut LineReader<R>,
     path: &Path,
     opts: &ParseOptions<'_>,
-    pipelined: bool,
+    shape: Shape,
 ) -> std::io::Result<LogOutput> {
     let mut out = LogOutput::bounded(opts.bound);
-    let mut c = Classifier::new(opts.markers);
-    let mut hits = Vec::new();
-    let st = if pipelined {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Record>>(BATCHES_IN_FLIGHT);
-        let (back_tx, back_rx) = std::sync::mpsc::channel::<Vec<Record>>();
-        let (tz, markers) = (opts.tz, opts.markers);
-        // A panic on the reader is re-raised here; it stays as quiet there as it is here.
-        let quiet = crate::isolate::Inherit::current();
-        let joined = std::thread::scope(|s| {
-            let reader = s.spawn(move || {
-                let _quiet = quiet.enter();
-                read_records(lines, tz, markers, &mut |batch| {
-                    // The classifier only goes away by panicking (the scope re-raises it once
-                    // this thread ends): stop reading then.
-                    match tx.send(batch) {
-                        Ok(()) => Put::Go(back_rx.try_recv().ok()),
-                        Err(_) => Put::Stop,
-                    }
-                })
-            });
-            // Owned by this loop: if classifying panics, the receiver is dropped on unwind,
-            // so the reader's next send fails and it stops instead of blocking for ever.
-            for batch in rx {
-                for rec in &batch {
-                    emit(&mut c, rec, &mut hits, path, opts, &mut out);
-                }
-                let _ = back_tx.send(batch);
-            }
-            reader.join()
-        });
-        match joined {
-            Ok(r) => r?,
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    } else {
-        read_records(lines, opts.tz, opts.markers, &mut |batch| {
-            for rec in &batch {
-                emit(&mut c, rec, &mut hits, path, opts, &mut out);
-            }
-            Put::Go(Some(batch))
+    let tz = opts.tz;
+    let st = if shape.two_threads {
+        super::workers::run(shape, path, opts, &mut out, |c, put| {
+            read_records(lines, tz, shape, &mut |r| c.prepare(r), put)
         })?
+    } else {
+        let mut c = Classifier::new(opts.markers);
+        let mut hits = Vec::new();
+        let markers = opts.markers;
+        let out = &mut out;
+        read_records(
+            lines,
+            tz,
+            shape,
+            &mut |r| markers.prescan(r),
+            &mut |batch| {
+                for rec in &batch {
+                    emit(&mut c, rec, &mut hits, path, opts, out);
+                }
+                Put::Go(Some(batch))
+            },
+        )?
     };
     end_counts(&mut out, st.records, st.skipped, st.bad_times, &st.times);
     Ok(out)
@@ -344,6 +318,7 @@ fn end_counts(out: &mut LogOutput, records: u64, skipped: u64, bad_times: u64, t
 mod tests {
     use super::*;
     use crate::model::{EventKind, SourceKind};
+    use crate::parse::logs::workers::Share;
     use crate::parse::logs::{parse_log, LogTz};
     use crate::parse::markers::Markers;
 
@@ -536,27 +511,100 @@ CSeq: 1 INVITE\r
         )
     }
 
-    /// The two-thread parse gives exactly what the one-thread parse gives, over many batches
-    /// (a generated log with SIP blocks, EWS failures, noise and capped routine events), and
-    /// a batch closes early on big records.
-    #[test]
-    fn pipelined_parse_equals_sequential() {
+    /// The log the thread tests read: generated (SIP blocks, EWS failures, noise, capped
+    /// routine events), with records bigger than a batch's byte budget between ordinary ones,
+    /// and a per-thread context (`ews-context`) that markers on later records of its thread use.
+    fn threaded_log() -> (Vec<u8>, u64) {
         let (mut log, records) = generated(11, 3 << 20);
-        // Records bigger than a batch's byte budget, between ordinary ones.
-        for _ in 0..3 {
+        // Context carried between records of one thread: the failure names no EWS itself.
+        for i in 0..40 {
+            let t = 10 + i / 10;
+            log.extend_from_slice(format!("03/02/2026|22:00:{t:02}.000 AB:{i:X} INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\n").as_bytes());
+            log.extend_from_slice(
+                format!("03/02/2026|22:00:{t:02}.100 CD:{i:X} INFO :: unrelated\n").as_bytes(),
+            );
+            log.extend_from_slice(
+                format!(
+                    "03/02/2026|22:00:{t:02}.200 AB:{i:X} ERROR :: request failed: timed out\n"
+                )
+                .as_bytes(),
+            );
+        }
+        for i in 0..3 {
             log.extend_from_slice(b"03/02/2026|23:00:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\n");
-            log.extend(std::iter::repeat_n(b'y', 5 << 20));
+            log.extend(std::iter::repeat_n(b'y', (3 + i) << 20));
             log.push(b'\n');
         }
+        (log, records + 123)
+    }
+
+    fn shaped(log: &[u8], two_threads: bool, share: Share, batch: (usize, usize)) -> LogOutput {
         let m = Markers::builtin().expect("markers");
         let opts = crate::parse::logs::ParseOptions::utc(&m);
-        let run = |pipelined: bool| {
-            parse_with(&mut lines_of(&log), Path::new("p.log"), &opts, pipelined).expect("parse")
+        let shape = Shape {
+            two_threads,
+            reader_classifies: share,
+            batch_records: batch.0,
+            batch_bytes: batch.1,
         };
-        let (a, b) = (run(false), run(true));
-        assert_eq!(a.records, records + 3);
-        assert!(a.not_kept > 0, "routine caps must be reached");
-        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        let mut out =
+            parse_with(&mut lines_of(log), Path::new("p.log"), &opts, shape).expect("parse");
+        out.finish();
+        out
+    }
+
+    /// One thread, or two with either classifying any share of the batches: the same output to
+    /// the last field, over many batches, and with batches that close early on big records.
+    #[test]
+    fn parsed_alike_whoever_classifies() {
+        let (log, records) = threaded_log();
+        let one = shaped(&log, false, Share::Every(0), (256, 4 << 20));
+        assert_eq!(one.records, records);
+        assert!(one.not_kept > 0, "routine caps must be reached");
+        assert!(
+            one.tallies.iter().any(|t| t.hidden() > 0),
+            "groups summarised"
+        );
+        let by_context = one
+            .tallies
+            .iter()
+            .filter(|t| t.marker == "ews-connect-failed")
+            .map(|t| t.occurrences)
+            .sum::<u64>();
+        assert!(
+            by_context >= 40,
+            "context from an earlier record: {by_context}"
+        );
+        let want = format!("{one:?}");
+        for share in [
+            Share::WhenBehind,
+            Share::Every(0),
+            Share::Every(1),
+            Share::Every(2),
+        ] {
+            let two = shaped(&log, true, share, (256, 4 << 20));
+            assert!(format!("{two:?}") == want, "{share:?} differs");
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+        /// Any batch size and any share of batches classified on the reading thread (so the
+        /// routine cap is reached while that thread classifies with an older view) give what
+        /// one thread gives.
+        #[test]
+        fn parsed_alike_whatever_the_batches(
+            seed in 0u64..1000,
+            every in 0u64..5,
+            batch_records in 1usize..64,
+            batch_bytes in 1usize..200_000,
+        ) {
+            let (log, _) = generated(seed, 400 << 10);
+            let one = shaped(&log, false, Share::Every(0), (256, 4 << 20));
+            let two = shaped(&log, true, Share::Every(every), (batch_records, batch_bytes));
+            let (one, two) = (format!("{:?}", one), format!("{:?}", two));
+            proptest::prop_assert!(one == two, "every {} differs", every);
+        }
     }
 
     /// A taker that wants no more stops the reading (a classifier that panicked must not leave
@@ -567,12 +615,19 @@ CSeq: 1 INVITE\r
         let m = Markers::builtin().expect("markers");
         let mut lines = lines_of(&log);
         let mut calls = 0;
-        let st = read_records(&mut lines, LogTz::Utc, &m, &mut |_| {
-            calls += 1;
-            Put::Stop
-        })
+        let shape = Shape::for_this_machine();
+        let st = read_records(
+            &mut lines,
+            LogTz::Utc,
+            shape,
+            &mut |r| m.prescan(r),
+            &mut |_| {
+                calls += 1;
+                Put::Stop
+            },
+        )
         .expect("read");
         assert_eq!(calls, 1);
-        assert!(st.records <= BATCH_RECORDS as u64 + 1 && st.records < all);
+        assert!(st.records <= shape.batch_records as u64 + 1 && st.records < all);
     }
 }

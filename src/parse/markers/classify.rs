@@ -1,4 +1,9 @@
 //! The classifier: marker set × record → hits, with per-thread context between records.
+//!
+//! Classifying a record has two parts. [`Classifier::prepare`] is sequential: it finds the
+//! marker candidates and the context in force, which may come from an earlier record on the
+//! same thread. [`Classifier::extract`] is per record and may run on any thread: it turns the
+//! candidates into hits. [`Classifier::classify_with`] does both, one record after another.
 
 use super::sip::{derive_values, sip_headers};
 use super::{Markers, Record};
@@ -13,10 +18,8 @@ const STICKY_SECS: i64 = 5;
 pub struct Classifier<'m> {
     markers: &'m Markers,
     sticky: HashMap<String, (i64, Vec<bool>)>,
-    ctx_hits: Vec<bool>,
-    marker_hits: Vec<bool>,
-    /// Context in force for the current record (reused buffer).
-    ctx: Vec<bool>,
+    /// What `prepare` decided for the current record (reused buffer).
+    prep: Prepared,
     /// Where the prefilter found literals in the current record.
     scan: crate::parse::prefilter::Scan,
     /// Off: every record goes through the full `RegexSet` (the reference the prefilter is
@@ -24,6 +27,18 @@ pub struct Classifier<'m> {
     pub(super) use_prefilter: bool,
     /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
     pub count_only: Vec<EventKind>,
+}
+
+/// What the sequential part of classifying decided for one record: which markers are
+/// candidates and which contexts are in force (its own, or a recent one of its thread).
+#[derive(Debug, Clone, Default)]
+pub struct Prepared {
+    any: bool,
+    markers: Vec<bool>,
+    /// Contexts the record itself matches.
+    own: Vec<bool>,
+    /// Contexts in force.
+    ctx: Vec<bool>,
 }
 
 /// An event before it is tied to a file and an account.
@@ -95,9 +110,7 @@ impl<'m> Classifier<'m> {
         Classifier {
             markers,
             sticky: HashMap::new(),
-            ctx_hits: vec![false; markers.contexts.len()],
-            marker_hits: vec![false; markers.markers.len()],
-            ctx: Vec::new(),
+            prep: Prepared::default(),
             scan: Default::default(),
             use_prefilter: true,
             count_only: Vec::new(),
@@ -119,170 +132,257 @@ impl<'m> Classifier<'m> {
         out: &mut Vec<Hit>,
         drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
     ) {
-        let nm = self.markers.markers.len();
-        self.ctx_hits.iter_mut().for_each(|b| *b = false);
-        self.marker_hits.iter_mut().for_each(|b| *b = false);
-        let mut any = false;
         let text = rec.text();
-        let pf = &self.markers.prefilter;
         // The literal scan may have been done already, on the thread that read the record.
         let scan: &crate::parse::prefilter::Scan = if !self.use_prefilter {
             self.scan.set_fallback();
             &self.scan
-        } else if rec.prescanned
-            && rec.scan.cand.len() == self.marker_hits.len() + self.ctx_hits.len()
-        {
-            // (Scanned with a marker set of this size: the one this classifier uses, since
-            // `prescan` is only called with it.)
+        } else if self.prescanned(rec) {
             &rec.scan
         } else {
-            pf.scan(text, &mut self.scan);
+            self.markers.prefilter.scan(text, &mut self.scan);
             &self.scan
         };
-        if !scan.fallback {
-            // Contexts exactly; markers only as candidates: their lines are checked below.
-            for j in 0..self.ctx_hits.len() {
-                if scan.cand[nm + j] && self.markers.single[nm + j].is_match(text) {
-                    self.ctx_hits[j] = true;
+        candidates(self.markers, text, scan, &mut self.prep);
+        in_force(&mut self.sticky, rec, &mut self.prep);
+        extract(
+            self.markers,
+            &self.count_only,
+            rec,
+            scan,
+            &self.prep,
+            out,
+            drop,
+        );
+    }
+
+    /// Whether `rec` was scanned (by [`Markers::prescan`]) with this classifier's marker set.
+    fn prescanned(&self, rec: &Record) -> bool {
+        // (A scan of this size comes from this marker set: `prescan` is only called with it.)
+        rec.prescanned
+            && rec.scan.cand.len() == self.markers.markers.len() + self.markers.contexts.len()
+    }
+
+    /// The sequential part of classifying, for records classified later by [`Classifier::extract`]
+    /// (on another thread): scan `rec` for literals if needed, and note in it the marker
+    /// candidates and the context in force. Call it for every record, in order.
+    pub fn prepare(&mut self, rec: &mut Record) {
+        if !self.prescanned(rec) {
+            self.markers.prescan(rec);
+        }
+        let mut prep = std::mem::take(&mut rec.prep);
+        candidates(self.markers, rec.text(), &rec.scan, &mut prep);
+        in_force(&mut self.sticky, rec, &mut prep);
+        rec.prep = prep;
+        rec.prepared = true;
+    }
+
+    /// The per-record part of classifying a record given to [`Classifier::prepare`] (a
+    /// record that was not is classified whole, without per-thread context). `count_only`
+    /// (this classifier's own when `None`) and `drop` are as in [`Classifier::classify_with`].
+    pub fn extract(
+        &mut self,
+        rec: &Record,
+        count_only: Option<&[EventKind]>,
+        out: &mut Vec<Hit>,
+        drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
+    ) {
+        let co: &[EventKind] = match count_only {
+            Some(c) => c,
+            None => &self.count_only,
+        };
+        if rec.prepared && self.prescanned(rec) {
+            extract(self.markers, co, rec, &rec.scan, &rec.prep, out, drop);
+        } else {
+            self.markers.prefilter.scan(rec.text(), &mut self.scan);
+            candidates(self.markers, rec.text(), &self.scan, &mut self.prep);
+            in_force(&mut HashMap::new(), rec, &mut self.prep);
+            extract(self.markers, co, rec, &self.scan, &self.prep, out, drop);
+        }
+    }
+}
+
+/// The marker candidates of `text` and the contexts it matches, from its literal scan.
+fn candidates(
+    markers: &Markers,
+    text: &str,
+    scan: &crate::parse::prefilter::Scan,
+    prep: &mut Prepared,
+) {
+    let nm = markers.markers.len();
+    prep.any = false;
+    prep.markers.clear();
+    prep.markers.resize(nm, false);
+    prep.own.clear();
+    prep.own.resize(markers.contexts.len(), false);
+    if !scan.fallback {
+        // Contexts exactly; markers only as candidates: their lines are checked later.
+        for j in 0..prep.own.len() {
+            if scan.cand[nm + j] && markers.single[nm + j].is_match(text) {
+                prep.own[j] = true;
+            }
+        }
+        for i in 0..nm {
+            if scan.cand[i] {
+                prep.any = true;
+                prep.markers[i] = true;
+            }
+        }
+    } else if markers.set.is_match(text) {
+        for i in markers.set.matches(text).iter() {
+            prep.any = true;
+            if i < nm {
+                prep.markers[i] = true;
+            } else {
+                prep.own[i - nm] = true;
+            }
+        }
+    }
+}
+
+/// The contexts in force for `rec`: its own, remembered per thread; a record with none but
+/// with a marker candidate uses its thread's context of the last [`STICKY_SECS`] seconds.
+fn in_force(sticky: &mut HashMap<String, (i64, Vec<bool>)>, rec: &Record, prep: &mut Prepared) {
+    prep.ctx.clone_from(&prep.own);
+    let secs = rec.time.map(|t| t.timestamp());
+    if let (Some(th), Some(now)) = (&rec.thread, secs) {
+        if prep.ctx.iter().any(|&b| b) {
+            match sticky.get_mut(th.as_str()) {
+                Some(e) => {
+                    e.0 = now;
+                    e.1.clone_from(&prep.ctx);
+                }
+                None => {
+                    sticky.insert(th.clone(), (now, prep.ctx.clone()));
                 }
             }
-            for i in 0..nm {
-                if scan.cand[i] {
-                    any = true;
-                    self.marker_hits[i] = true;
-                }
-            }
-        } else if self.markers.set.is_match(text) {
-            for i in self.markers.set.matches(text).iter() {
-                any = true;
-                if i < nm {
-                    self.marker_hits[i] = true;
-                } else {
-                    self.ctx_hits[i - nm] = true;
+        } else if prep.any {
+            // (Only a record with a marker candidate uses the context.)
+            if let Some((t, c)) = sticky.get(th.as_str()) {
+                if (0..=STICKY_SECS).contains(&(now - t)) {
+                    prep.ctx.clone_from(c);
                 }
             }
         }
-        let secs = rec.time.map(|t| t.timestamp());
-        // Remember context per thread; use a recent one when this record has none.
-        self.ctx.clone_from(&self.ctx_hits);
-        if let (Some(th), Some(now)) = (&rec.thread, secs) {
-            if self.ctx.iter().any(|&b| b) {
-                match self.sticky.get_mut(th.as_str()) {
-                    Some(e) => {
-                        e.0 = now;
-                        e.1.clone_from(&self.ctx);
-                    }
-                    None => {
-                        self.sticky.insert(th.clone(), (now, self.ctx.clone()));
-                    }
-                }
-            } else if any {
-                // (Only a record with a marker candidate uses the context.)
-                if let Some((t, c)) = self.sticky.get(th.as_str()) {
-                    if (0..=STICKY_SECS).contains(&(now - t)) {
-                        self.ctx.clone_from(c);
-                    }
-                }
-            }
-            if self.sticky.len() > 4096 {
-                self.sticky.retain(|_, (t, _)| now - *t <= STICKY_SECS);
+        if sticky.len() > 4096 {
+            sticky.retain(|_, (t, _)| now - *t <= STICKY_SECS);
+        }
+    }
+}
+
+/// Turn the candidates `prep` found in `rec` into hits. Hits of a kind in `count_only`, and
+/// those `drop` says will only be counted, come out count-only, found exactly as the others
+/// (same lines, same matches, same `unless`), so that a count never depends on whether the
+/// event was built.
+fn extract(
+    markers: &Markers,
+    count_only: &[EventKind],
+    rec: &Record,
+    scan: &crate::parse::prefilter::Scan,
+    prep: &Prepared,
+    out: &mut Vec<Hit>,
+    drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
+) {
+    if !prep.any {
+        return;
+    }
+    let text = rec.text();
+    let pf = &markers.prefilter;
+    let ctx = &prep.ctx;
+    let mut lines: Option<Vec<(u64, &str)>> = None;
+    for (mi, m) in markers.markers.iter().enumerate() {
+        if !prep.markers[mi] {
+            continue;
+        }
+        if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
+            continue;
+        }
+        let counted = count_only.contains(&m.kind);
+        if counted && !scan.fallback && !markers.single[mi].is_match(text) {
+            // Over its cap and not in the record at all (the literal was only a candidate).
+            continue;
+        }
+        if let Some(u) = &m.unless {
+            if u.is_match(text) {
+                continue;
             }
         }
-        if !any {
-            return;
-        }
-        let ctx = &self.ctx;
-        let mut lines: Option<Vec<(u64, &str)>> = None;
-        for (mi, m) in self.markers.markers.iter().enumerate() {
-            if !self.marker_hits[mi] {
+        let lines = lines.get_or_insert_with(|| rec.lines().collect());
+        let early = !m
+            .extract
+            .iter()
+            .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
+        let always = pf.is_unfiltered(mi);
+        let per_line = if m.repeat { 16 } else { 1 };
+        'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
+            let (_, a, b) = rec.spans[k];
+            if !scan.may_match_in(always, mi, a, b) {
                 continue;
             }
-            if self.count_only.contains(&m.kind) {
-                // Over its cap: counted by the caller, not worth extracting.
-                if !scan.fallback && !self.markers.single[mi].is_match(text) {
-                    continue;
-                }
-                if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
-                    continue;
-                }
-                out.push(Hit::count_only(rec.line, m.kind));
-                continue;
-            }
-            if !m.context.is_empty() && !m.context.iter().any(|&c| ctx[c]) {
-                continue;
-            }
-            if let Some(u) = &m.unless {
-                if u.is_match(text) {
-                    continue;
-                }
-            }
-            let lines = lines.get_or_insert_with(|| rec.lines().collect());
-            let early = !m
-                .extract
-                .iter()
-                .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
-            let always = pf.is_unfiltered(mi);
-            'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
-                let (_, a, b) = rec.spans[k];
-                if !scan.may_match_in(always, mi, a, b) {
-                    continue;
-                }
-                let mut got = false;
-                for caps in m.regex.captures_iter(l).take(if m.repeat { 16 } else { 1 }) {
-                    got = true;
-                    let mut values = m.values.clone();
-                    for (gi, name) in &m.groups {
-                        if let Some(v) = caps.get(*gi) {
-                            let v = v.as_str().trim();
-                            if !v.is_empty() && !values.contains_key(name) {
-                                values.insert(name.clone(), v.to_string());
-                            }
-                        }
-                    }
-                    let sip_dir = matches!(
-                        m.kind,
-                        EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
-                    );
-                    // Derived values and the block direction, then whether the caller will
-                    // only count this hit.
-                    let dropped = |values: &mut BTreeMap<String, String>| {
-                        derive_values(values);
-                        if let (true, Some(d)) = (sip_dir, rec.direction) {
-                            values.insert("direction".into(), d.into());
-                        }
-                        drop(m.kind, values)
-                    };
-                    // Extraction cannot change what `drop` reads when `early`: decide before it.
-                    if early && dropped(&mut values) {
-                        out.push(Hit::count_only(ln, m.kind));
-                        continue;
-                    }
-                    for (k2, re) in &m.extract {
-                        if values.contains_key(k2) {
-                            continue;
-                        }
-                        if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
-                            values.insert(k2.clone(), v.as_str().trim().to_string());
-                        }
-                    }
-                    if !early && dropped(&mut values) {
-                        out.push(Hit::count_only(ln, m.kind));
-                        continue;
-                    }
-                    if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
-                        sip_headers(&lines[k + 1..], &mut values);
-                    }
-                    out.push(Hit {
-                        line: ln,
-                        kind: m.kind,
-                        marker: m.id.clone(),
-                        excerpt: crate::parse::text::squash(l, 240),
-                        values,
-                    });
-                }
-                if !m.repeat && got {
+            if counted {
+                // Over its cap: counted as the full path would find it, not extracted.
+                let n = m.regex.find_iter(l).take(per_line).count();
+                out.extend((0..n).map(|_| Hit::count_only(ln, m.kind)));
+                if !m.repeat && n > 0 {
                     break 'lines;
                 }
+                continue;
+            }
+            let mut got = false;
+            for caps in m.regex.captures_iter(l).take(per_line) {
+                got = true;
+                let mut values = m.values.clone();
+                for (gi, name) in &m.groups {
+                    if let Some(v) = caps.get(*gi) {
+                        let v = v.as_str().trim();
+                        if !v.is_empty() && !values.contains_key(name) {
+                            values.insert(name.clone(), v.to_string());
+                        }
+                    }
+                }
+                let sip_dir = matches!(
+                    m.kind,
+                    EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
+                );
+                // Derived values and the block direction, then whether the caller will
+                // only count this hit.
+                let dropped = |values: &mut BTreeMap<String, String>| {
+                    derive_values(values);
+                    if let (true, Some(d)) = (sip_dir, rec.direction) {
+                        values.insert("direction".into(), d.into());
+                    }
+                    drop(m.kind, values)
+                };
+                // Extraction cannot change what `drop` reads when `early`: decide before it.
+                if early && dropped(&mut values) {
+                    out.push(Hit::count_only(ln, m.kind));
+                    continue;
+                }
+                for (k2, re) in &m.extract {
+                    if values.contains_key(k2) {
+                        continue;
+                    }
+                    if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
+                        values.insert(k2.clone(), v.as_str().trim().to_string());
+                    }
+                }
+                if !early && dropped(&mut values) {
+                    out.push(Hit::count_only(ln, m.kind));
+                    continue;
+                }
+                if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
+                    sip_headers(&lines[k + 1..], &mut values);
+                }
+                out.push(Hit {
+                    line: ln,
+                    kind: m.kind,
+                    marker: m.id.clone(),
+                    excerpt: crate::parse::text::squash(l, 240),
+                    values,
+                });
+            }
+            if !m.repeat && got {
+                break 'lines;
             }
         }
     }

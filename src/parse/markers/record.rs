@@ -26,6 +26,9 @@ pub struct Record {
     /// The marker literals found in `text` by [`Markers::prescan`], when `prescanned`.
     pub(super) scan: crate::parse::prefilter::Scan,
     pub(super) prescanned: bool,
+    /// What [`super::Classifier::prepare`] decided for this record, when `prepared`.
+    pub(super) prep: super::classify::Prepared,
+    pub(super) prepared: bool,
 }
 
 /// Put `v` in `slot`, reusing the allocation kept in `spare` when there is one.
@@ -45,6 +48,7 @@ impl Record {
         self.line = 0;
         self.time = None;
         self.prescanned = false;
+        self.prepared = false;
         if let Some(s) = self.level.take() {
             self.spare.0 = Some(s);
         }
@@ -88,6 +92,7 @@ impl Record {
     /// Add a line (the first one is the record's message).
     pub fn push(&mut self, line: u64, s: &str) {
         self.prescanned = false;
+        self.prepared = false;
         if self.text.len() + s.len() > RECORD_CAP {
             self.dropped_lines += 1;
             return;
