@@ -25,7 +25,12 @@ use super::{EventKind, LogEvent};
 /// 0 trace/verbose, 1 info (or no level), 2 warning, 3 error: the order the log view's level
 /// filter uses.
 pub fn level_rank(e: &LogEvent) -> u8 {
-    let Some(l) = e.level.as_deref() else {
+    rank_of(e.level.as_deref())
+}
+
+/// [`level_rank`] of a level word.
+pub fn rank_of(level: Option<&str>) -> u8 {
+    let Some(l) = level else {
         return 1;
     };
     let is = |words: &[&str]| words.iter().any(|w| l.eq_ignore_ascii_case(w));
@@ -96,6 +101,18 @@ fn facet_bit(class: KindClass, problem: bool, rank: u8) -> u32 {
 fn event_bit(e: &LogEvent) -> u32 {
     let rank = level_rank(e);
     facet_bit(KindClass::of(e.kind), problem_at(e, rank), rank)
+}
+
+/// The facet of an occurrence whose values were not read (see
+/// [`super::store::Unread`]): its kind, level rank and HTTP status are all a facet needs.
+pub fn unread_bit(kind: EventKind, rank: u8, status: Option<u16>) -> u32 {
+    let problem = rank >= 3
+        || matches!(
+            kind,
+            EventKind::EwsFailure | EventKind::Error | EventKind::SoapFault
+        )
+        || (kind == EventKind::HttpStatus && status.is_some_and(|s| s >= 400));
+    facet_bit(KindClass::of(kind), problem, rank)
 }
 
 /// The records of one group that fall in one minute with one set of facets (negative when
@@ -204,8 +221,19 @@ impl Minutes {
     /// occurrence counted, in `current`, was on the same file and line), or a facet more of
     /// the current one.
     pub fn count(&mut self, e: &LogEvent, same_record: bool, current: &mut Current) {
-        let bit = event_bit(e);
-        if same_record && current.account == e.account {
+        self.count_facet(event_bit(e), e.time, e.account, same_record, current);
+    }
+
+    /// [`Minutes::count`] by parts: the occurrence's facet bit, time and account.
+    pub fn count_facet(
+        &mut self,
+        bit: u32,
+        time: Option<chrono::DateTime<chrono::FixedOffset>>,
+        account: Option<usize>,
+        same_record: bool,
+        current: &mut Current,
+    ) {
+        if same_record && current.account == account {
             if current.facets & bit == 0 {
                 let old = current.facets;
                 current.facets |= bit;
@@ -221,8 +249,8 @@ impl Minutes {
             }
             return;
         }
-        current.minute = e.time.map(|t| t.timestamp().div_euclid(60));
-        current.account = e.account;
+        current.minute = time.map(|t| t.timestamp().div_euclid(60));
+        current.account = account;
         current.facets = bit;
         if let Some(m) = current.minute {
             if !self.add(m, bit, 1, &mut current.opened, current.limit) {
@@ -525,7 +553,7 @@ mod tests {
             ),
         ) {
             let events = events_of(&records);
-            let mut store = EventStore::new(EventBound { first: 2, last: 2, spread: 2, groups });
+            let mut store = EventStore::new(EventBound { first: 2, last: 2, spread: 2, groups, ..EventBound::default() });
             store.absorb(events.iter().cloned());
             let (kept, tallies) = store.finish();
             for view in views.into_iter().chain([(None, 0, 0)]) {

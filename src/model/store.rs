@@ -24,6 +24,9 @@ pub struct Bound {
     pub spread: usize,
     /// Distinct groups before new signatures are pooled per (account, kind, marker).
     pub groups: usize,
+    /// Routine events (SIP traffic, HTTP statuses, …) kept per kind and log; past it they are
+    /// counted with their values unread ([`Unread`]; `parse::logs::ROUTINE_CAP` by default).
+    pub routine: u64,
 }
 
 impl Default for Bound {
@@ -33,6 +36,7 @@ impl Default for Bound {
             last: 8,
             spread: 16,
             groups: 1024,
+            routine: 1000,
         }
     }
 }
@@ -65,6 +69,40 @@ const FREE_TEXT: &[&str] = &["message", "text", "url", "uri", "instance", "offse
 
 /// The signature value of a pooled group (past [`Bound::groups`]).
 pub const POOLED: &str = "(more signatures)";
+
+/// The `unread` value of a group of routine occurrences counted past their kind's cap: found
+/// by their marker, their values never read (their HTTP or SIP status excepted).
+pub const UNREAD: &str = "routine, past the cap: values not read";
+
+/// A routine occurrence past its kind's cap ([`Bound::routine`]): counted, never
+/// kept. What is known of it without reading its values: enough for the exact counts per
+/// account, kind, marker, status and minute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub line: u64,
+    pub time: Option<DateTime<FixedOffset>>,
+    /// The record's level rank ([`super::minutes::rank_of`]).
+    pub rank: u8,
+    pub account: Option<usize>,
+    pub kind: EventKind,
+    pub marker: std::sync::Arc<str>,
+    pub status: Option<u16>,
+}
+
+/// A status as text without allocating.
+fn status_text(status: u16, buf: &mut [u8; 5]) -> &str {
+    let mut n = status;
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
 
 /// What identifies a group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -182,10 +220,21 @@ impl GroupKey {
 
     /// Whether this is the pooled key of `e`.
     fn is_pooled_key_of(&self, e: &LogEvent) -> bool {
-        self.account == e.account
-            && self.kind == e.kind
-            && self.marker == e.marker
-            && self.profile == e.profile
+        self.is_pooled(e.account, e.profile.as_deref(), e.kind, &e.marker)
+    }
+
+    /// Whether this is the pooled key of these parts.
+    fn is_pooled(
+        &self,
+        account: Option<usize>,
+        profile: Option<&str>,
+        kind: EventKind,
+        marker: &str,
+    ) -> bool {
+        self.account == account
+            && self.kind == kind
+            && self.marker == marker
+            && self.profile.as_deref() == profile
             && self.signature.len() == 1
             && self.signature[0].0 == "signature"
             && self.signature[0].1 == POOLED
@@ -212,6 +261,10 @@ pub struct EventTally {
     pub same_record: u64,
     /// Occurrences kept as events (first, last and a spread sample).
     pub shown: u64,
+    /// Routine occurrences past their kind's cap, counted with their values unread (see
+    /// [`UNREAD`]; the log's `not_kept` counts them too).
+    #[serde(skip)]
+    pub unread: u64,
     pub first_line: u64,
     pub last_line: u64,
     /// The line of the first occurrence that may not be kept (past the first few): the kept
@@ -227,9 +280,10 @@ pub struct EventTally {
 }
 
 impl EventTally {
-    /// Occurrences read but not kept.
+    /// Occurrences read and summarised, not kept (routine ones past the cap are not among
+    /// them: they are `unread`).
     pub fn hidden(&self) -> u64 {
-        self.occurrences - self.shown
+        self.occurrences - self.shown - self.unread
     }
 }
 
@@ -259,7 +313,7 @@ fn next_rand(state: &mut u64) -> u64 {
 }
 
 impl Group {
-    fn new(key: &GroupKey, e: &LogEvent, seed: u64) -> Group {
+    fn new(key: &GroupKey, line: u64, time: Option<DateTime<FixedOffset>>, seed: u64) -> Group {
         Group {
             tally: EventTally {
                 kind: key.kind,
@@ -270,11 +324,12 @@ impl Group {
                 occurrences: 0,
                 same_record: 0,
                 shown: 0,
-                first_line: e.line,
-                last_line: e.line,
+                unread: 0,
+                first_line: line,
+                last_line: line,
                 complete_until: None,
-                first: e.time,
-                last: e.time,
+                first: time,
+                last: time,
                 minutes: Default::default(),
             },
             first: Vec::new(),
@@ -285,12 +340,13 @@ impl Group {
         }
     }
 
-    fn push(&mut self, bound: &Bound, seq: u64, e: LogEvent, same_record: bool) {
+    /// Count an occurrence (kept or not).
+    fn see(&mut self, line: u64, time: Option<DateTime<FixedOffset>>, same_record: bool) {
         let t = &mut self.tally;
         t.occurrences += 1;
         t.same_record += u64::from(same_record);
-        t.last_line = e.line;
-        if let Some(time) = e.time {
+        t.last_line = line;
+        if let Some(time) = time {
             if t.first.is_none_or(|f| time < f) {
                 t.first = Some(time);
             }
@@ -298,6 +354,20 @@ impl Group {
                 t.last = Some(time);
             }
         }
+    }
+
+    /// An occurrence whose values were not read: counted; the kept events are not complete
+    /// past it.
+    fn see_unread(&mut self, u: &Unread) {
+        self.see(u.line, u.time, false);
+        self.tally.unread += 1;
+        if self.tally.complete_until.is_none() {
+            self.tally.complete_until = Some(u.line);
+        }
+    }
+
+    fn push(&mut self, bound: &Bound, seq: u64, e: LogEvent, same_record: bool) {
+        self.see(e.line, e.time, same_record);
         if self.first.len() < bound.first {
             self.first.push((seq, std::sync::Arc::new(e)));
             return;
@@ -340,9 +410,11 @@ pub struct EventStore {
     index: HashMap<u64, Vec<u32>, FxBuild>,
     /// Events absorbed so far (their input order).
     seq: u64,
-    /// The record of the last event absorbed (path, line) and the problems its events named:
-    /// a second marker of one problem on one record is one failure.
-    record: Option<(std::path::PathBuf, u64)>,
+    /// The record of the last occurrence counted (path of the last event, line) and the
+    /// problems its events named: a second marker of one problem on one record is one failure.
+    /// (An unread occurrence has no path: a store holds one log's.)
+    record_path: Option<std::path::PathBuf>,
+    record_line: Option<u64>,
     problems: Vec<String>,
     minute_record: super::minutes::Current,
 }
@@ -381,20 +453,21 @@ impl EventStore {
     fn absorb_one(&mut self, e: LogEvent) {
         let bound = self.bound;
         // Byte equality of the path: one source's events share one path.
-        let here = match &mut self.record {
-            Some((p, l)) if p.as_os_str() == e.path.as_os_str() => {
-                let same = *l == e.line;
-                *l = e.line;
-                same
-            }
-            _ => {
-                self.record = Some((e.path.clone(), e.line));
-                false
+        let here = match &self.record_path {
+            Some(p) if p.as_os_str() == e.path.as_os_str() => self.record_line == Some(e.line),
+            Some(_) => false,
+            None => {
+                self.record_path = Some(e.path.clone());
+                self.record_line == Some(e.line)
             }
         };
         if !here {
+            if self.record_path.as_deref() != Some(e.path.as_path()) {
+                self.record_path = Some(e.path.clone());
+            }
             self.problems.clear();
         }
+        self.record_line = Some(e.line);
         let same_record = match e.values.get("problem") {
             Some(p) if self.problems.contains(p) => true,
             Some(p) => {
@@ -441,7 +514,7 @@ impl EventStore {
                     key.signature = vec![("signature".into(), POOLED.into())];
                 }
                 let n = self.groups.len();
-                let g = Group::new(&key, &e, 0x5EED_0000_0000_0000 ^ n as u64);
+                let g = Group::new(&key, e.line, e.time, 0x5EED_0000_0000_0000 ^ n as u64);
                 self.index.entry(key.hash64()).or_default().push(n as u32);
                 self.groups.push((key, g));
                 n
@@ -450,6 +523,79 @@ impl EventStore {
         let g = &mut self.groups[at].1;
         g.tally.minutes.count(&e, here, &mut self.minute_record);
         g.push(&bound, seq, e, same_record);
+    }
+
+    /// Count a routine occurrence past its kind's cap in its group of unread values
+    /// (account, `profile`, kind, marker, status): counted per minute too, never kept.
+    pub fn count_unread(&mut self, u: &Unread, profile: Option<&str>) {
+        let here = self.record_line == Some(u.line);
+        if !here {
+            self.problems.clear();
+        }
+        self.record_line = Some(u.line);
+        self.seq += 1;
+        let mut buf = [0u8; 5];
+        let status = u.status.map(|s| status_text(s, &mut buf));
+        let parts = || {
+            status
+                .map(|s| ("status", s))
+                .into_iter()
+                .chain(std::iter::once(("unread", UNREAD)))
+        };
+        let h = key_hash(u.account, profile, u.kind, &u.marker, parts());
+        let same = |k: &GroupKey| {
+            k.account == u.account
+                && k.kind == u.kind
+                && *k.marker == *u.marker
+                && k.profile.as_deref() == profile
+                && k.signature
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .eq(parts())
+        };
+        let bound = self.bound;
+        let found = self.find(h, same).or_else(|| {
+            (self.groups.len() >= bound.groups)
+                .then(|| {
+                    let pooled = key_hash(
+                        u.account,
+                        profile,
+                        u.kind,
+                        &u.marker,
+                        std::iter::once(("signature", POOLED)),
+                    );
+                    self.find(pooled, |k| {
+                        k.is_pooled(u.account, profile, u.kind, &u.marker)
+                    })
+                })
+                .flatten()
+        });
+        let at = match found {
+            Some(i) => i,
+            None => {
+                let mut key = GroupKey {
+                    account: u.account,
+                    profile: profile.map(str::to_string),
+                    kind: u.kind,
+                    marker: u.marker.to_string(),
+                    signature: parts().map(|(k, v)| (k.into(), v.into())).collect(),
+                };
+                if self.groups.len() >= bound.groups {
+                    key.signature = vec![("signature".into(), POOLED.into())];
+                }
+                let n = self.groups.len();
+                let g = Group::new(&key, u.line, u.time, 0x5EED_0000_0000_0000 ^ n as u64);
+                self.index.entry(key.hash64()).or_default().push(n as u32);
+                self.groups.push((key, g));
+                n
+            }
+        };
+        let g = &mut self.groups[at].1;
+        let bit = super::minutes::unread_bit(u.kind, u.rank, u.status);
+        g.tally
+            .minutes
+            .count_facet(bit, u.time, u.account, here, &mut self.minute_record);
+        g.see_unread(u);
     }
 
     /// The group with key hash `h` whose key passes `eq`.
@@ -553,6 +699,7 @@ mod tests {
             last: 3,
             spread: 4,
             groups: 8,
+            ..Bound::default()
         };
         let mut s = EventStore::new(b);
         s.absorb((1..=1000).map(|l| ev(l, "401")));
@@ -584,6 +731,7 @@ mod tests {
             last: 1,
             spread: 0,
             groups: 3,
+            ..Bound::default()
         };
         let mut s = EventStore::new(b);
         s.absorb((1..=100).map(|l| ev(l, &l.to_string())));

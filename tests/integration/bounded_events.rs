@@ -35,6 +35,7 @@ fn keep_all() -> EventBound {
         last: 0,
         spread: 0,
         groups: usize::MAX / 4,
+        ..EventBound::default()
     }
 }
 
@@ -54,7 +55,7 @@ proptest! {
     ) {
         let log = failure_dense(seed, 48 << 10);
         let all = parse(&log, keep_all());
-        let b = EventBound { first, last, spread, groups };
+        let b = EventBound { first, last, spread, groups, ..EventBound::default() };
         let few = parse(&log, b);
         prop_assert_eq!(&all.counts, &few.counts);
         prop_assert_eq!(all.not_kept, few.not_kept);
@@ -97,6 +98,83 @@ proptest! {
     }
 }
 
+/// A log of either shape, generated.
+fn generated(seed: u64, bytes: u64, profile: Profile) -> Vec<u8> {
+    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
+        .and_then(|d| d.and_hms_opt(9, 0, 0))
+        .expect("date");
+    let mut log = Vec::new();
+    write_uccapilog_profile(&mut log, seed, bytes, start, profile).expect("gen");
+    log
+}
+
+/// Occurrences per (account, kind, marker, status), whether their values were read or not.
+fn by_marker_and_status(
+    o: &LogOutput,
+) -> std::collections::BTreeMap<(Option<usize>, String, String, Option<u16>), u64> {
+    let mut m = std::collections::BTreeMap::new();
+    for t in &o.tallies {
+        let status = t.values.get("status").and_then(|s| s.parse().ok());
+        *m.entry((t.account, format!("{:?}", t.kind), t.marker.clone(), status))
+            .or_default() += t.occurrences;
+    }
+    m
+}
+
+/// Records per (minute, facets) over a log's tallies: what every histogram view sums.
+fn minute_cells(o: &LogOutput) -> std::collections::BTreeMap<(i64, u32), i64> {
+    let mut m = std::collections::BTreeMap::new();
+    for t in &o.tallies {
+        for c in t.minutes.cells() {
+            *m.entry((c.minute, c.facets)).or_default() += c.count;
+        }
+    }
+    m.retain(|_, n| *n != 0);
+    m
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    /// Routine events past their kind's cap are not kept, but counted exactly: per kind, per
+    /// (account, kind, marker, status) and per minute and facet, the counts are those of a read
+    /// that keeps every routine event; and every one is in a group of unread values.
+    #[test]
+    fn routine_events_past_the_cap_are_counted_per_marker_status_and_minute(
+        seed in 0u64..1000,
+        cap in 0u64..40,
+        dense in any::<bool>(),
+        account in any::<bool>(),
+    ) {
+        let profile = if dense { Profile::FailureDense } else { Profile::Routine };
+        let log = generated(seed, 160 << 10, profile);
+        let m = Markers::builtin().expect("markers");
+        let accounts = [(0usize, "jdoe@contoso.com".to_string())];
+        let read = |routine: u64| {
+            let mut opts = ParseOptions::utc(&m);
+            opts.bound = EventBound { routine, ..EventBound::default() };
+            if account {
+                opts.accounts = &accounts;
+            }
+            parse_log(log.as_slice(), SourceKind::Uccapilog, Path::new("r.UccApilog"), &opts)
+                .expect("parse")
+        };
+        let all = read(u64::MAX);
+        let capped = read(cap);
+        prop_assert_eq!(all.not_kept, 0);
+        prop_assert!(capped.not_kept > 0, "the cap is reached");
+        prop_assert_eq!(&all.counts, &capped.counts);
+        let unread: u64 = capped.tallies.iter().map(|t| t.unread).sum();
+        prop_assert_eq!(unread, capped.not_kept);
+        prop_assert_eq!(by_marker_and_status(&all), by_marker_and_status(&capped));
+        prop_assert_eq!(minute_cells(&all), minute_cells(&capped));
+        let hidden: u64 = capped.tallies.iter().map(|t| t.hidden()).sum();
+        let shown: u64 = capped.tallies.iter().map(|t| t.shown).sum();
+        let total: u64 = capped.tallies.iter().map(|t| t.occurrences).sum();
+        prop_assert_eq!(hidden + shown + unread, total);
+    }
+}
+
 /// The failure-dense shape (small): every failure, SIP error and policy value is counted, and
 /// the events kept stay within the bound whatever the size (eight times the log keeps less than
 /// twice the events; never one event per failure).
@@ -109,7 +187,12 @@ fn failure_dense_keeps_a_bounded_number_while_counts_are_exact() {
     for o in [&small, &big] {
         let counted: u64 = o.counts.values().sum();
         let in_groups: u64 = o.tallies.iter().map(|t| t.occurrences).sum();
-        assert_eq!(in_groups + o.not_kept, counted, "every event is in a group");
+        assert_eq!(in_groups, counted, "every event is in a group");
+        let unread: u64 = o.tallies.iter().map(|t| t.unread).sum();
+        assert_eq!(
+            unread, o.not_kept,
+            "routine events past the cap are in groups"
+        );
         assert!(o.tallies.iter().all(|t| t.shown as usize <= per_group));
         assert_eq!(
             o.events.len() as u64,
@@ -260,4 +343,71 @@ fn saves_followed_by_failures_that_were_not_kept_are_not_unsent_drafts() {
         f["title"].as_str().is_some_and(|t| t.contains("401 ×300")),
         "{f:#}"
     );
+}
+
+/// Routine HTTP answers past the cap are counted unread; only groups that may hold a failure
+/// stop the drafts rule from reading on (a 2xx group never does). Drafts saved after a
+/// thousand `200 OK`s are still seen as unsent, and a `500` past the cap still counts as a
+/// failure that may be missing.
+#[test]
+fn unread_routine_answers_do_not_hide_unsent_drafts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let run = |failing_status: u16| {
+        let log = dir
+            .path()
+            .join(format!("s{failing_status}/Lync-UccApi-0.UccApilog"));
+        let mut s = String::new();
+        for i in 0..1500u64 {
+            let (m, sec) = (i / 60, i % 60);
+            // A failing answer among the routine ones, past the cap (its values unread).
+            let status = if i == 1200 { failing_status } else { 200 };
+            s.push_str(&format!(
+                "03/02/2026|09:{m:02}:{sec:02}.000 1F68:C14 INFO :: HTTP/1.1 {status} OK\r\n"
+            ));
+        }
+        for i in 0..4u64 {
+            s.push_str(&format!(
+                "03/02/2026|11:00:{i:02}.000 1F68:C14 INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r\n\
+                 <m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>\r\n"
+            ));
+        }
+        put(&log, s.as_bytes(), 0);
+        let out = bin()
+            .args(["report", "--format", "json", "--log-tz", "UTC"])
+            .arg(&log)
+            .output()
+            .expect("run");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let src = &v["sources"][0];
+        assert_eq!(src["events"]["http-status"], 1500, "{src:#}");
+        assert_eq!(src["events_not_kept"], 500, "{src:#}");
+        let unread = src["summarised"]
+            .as_array()
+            .expect("summarised")
+            .iter()
+            .filter(|g| g["kind"] == "http-status" && g["values"]["unread"].is_string())
+            .map(|g| {
+                (
+                    g["values"]["status"].clone(),
+                    g["occurrences"].clone(),
+                    g["shown"].clone(),
+                )
+            })
+            .collect::<Vec<_>>();
+        assert!(
+            unread.contains(&(
+                Value::from("200"),
+                Value::from(if failing_status == 200 { 500 } else { 499 }),
+                Value::from(0)
+            )),
+            "{unread:?}"
+        );
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .any(|f| f["rule"] == "drafts-buildup")
+    };
+    assert!(run(200), "saves after routine 200s are unsent drafts");
+    assert!(!run(500), "a 500 that was not kept may have answered them");
 }

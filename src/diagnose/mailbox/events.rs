@@ -56,10 +56,18 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
     for s in &m.sources {
         let Some(l) = &s.log else { continue };
         let failing = l.tallies.iter().filter(|t| {
-            matches!(
-                t.kind,
-                EventKind::EwsFailure | EventKind::SoapFault | EventKind::HttpStatus
-            ) && t.occurrences > t.shown
+            let may_fail = match t.kind {
+                EventKind::EwsFailure | EventKind::SoapFault => true,
+                // A group of 2xx answers holds no failure; one without a status (pooled) may.
+                EventKind::HttpStatus => t.values.get("status").is_none_or(|s| {
+                    s.trim()
+                        .get(..3)
+                        .and_then(|s| s.parse::<u16>().ok())
+                        .is_none_or(|s| s >= 400)
+                }),
+                _ => false,
+            };
+            may_fail && t.occurrences > t.shown
         });
         if let Some(line) = failing.filter_map(|t| t.complete_until).min() {
             cutoff.insert(s.path.as_path(), line);

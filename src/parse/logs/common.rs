@@ -79,11 +79,19 @@ pub struct LogOutput {
     pub etl: Option<crate::model::EtlSummary>,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
+    /// Routine occurrences past the cap, each with the number of `events` before it: they go
+    /// into the store in that order when it settles.
+    unread: Vec<(usize, Unread)>,
+    /// The profile of the unread occurrences (every event of one read shares one).
+    unread_profile: Option<String>,
 }
 
+use crate::model::Unread;
+
 /// Routine events (SIP traffic, EWS requests, HTTP statuses, repeated client versions) kept per kind and
-/// source; more are counted, not kept, so memory stays bounded on a 1 GB log. Failures,
-/// policies, SIP errors and new client versions are always kept.
+/// source by default ([`crate::model::EventBound::routine`]); more are counted, with their values
+/// unread, not kept, so memory stays bounded on a 1 GB log. Failures, policies, SIP errors and
+/// new client versions are always kept.
 pub const ROUTINE_CAP: u64 = 1000;
 
 /// Whether an event of `kind` with these values is routine (see [`LogOutput::push_event`]).
@@ -112,6 +120,22 @@ fn is_routine(
     }
 }
 
+/// Whether an event of `kind` can be routine (see [`is_routine`]).
+fn may_be_routine(kind: EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::SipRequest
+            | EventKind::HttpStatus
+            | EventKind::Other
+            | EventKind::SignIn
+            | EventKind::SignOut
+            | EventKind::Autodiscover
+            | EventKind::EwsRequest
+            | EventKind::SipResponse
+            | EventKind::ClientVersion
+    )
+}
+
 /// What makes a client-version event new: its version and direction.
 fn version_key(values: &std::collections::BTreeMap<String, String>) -> (String, String) {
     (
@@ -130,7 +154,7 @@ impl LogOutput {
     ) -> bool {
         self.kept_routine
             .get(&kind)
-            .is_some_and(|&n| n >= ROUTINE_CAP)
+            .is_some_and(|&n| n >= self.store.bound().routine)
             && is_routine(kind, values, &self.versions)
     }
 
@@ -138,7 +162,26 @@ impl LogOutput {
     /// the kind when it has just reached the cap and is always routine (so the classifier can
     /// stop extracting it).
     pub fn push_event(&mut self, e: LogEvent) -> Option<EventKind> {
-        *self.counts.entry(e.kind).or_default() += 1;
+        let unread = Unread {
+            line: e.line,
+            time: e.time,
+            rank: crate::model::minutes::level_rank(&e),
+            account: e.account,
+            kind: e.kind,
+            marker: e.marker.as_str().into(),
+            status: e.values.get("status").and_then(|s| s.parse().ok()),
+        };
+        let profile = e.profile.clone();
+        self.push_event_or(e, unread, profile.as_ref())
+    }
+
+    /// [`LogOutput::push_event`], with what the event is counted as if it is not kept.
+    fn push_event_or(
+        &mut self,
+        e: LogEvent,
+        unread: Unread,
+        profile: Option<&String>,
+    ) -> Option<EventKind> {
         let routine = is_routine(e.kind, &e.values, &self.versions);
         if e.kind == EventKind::ClientVersion && !routine {
             self.versions.insert(version_key(&e.values));
@@ -146,18 +189,31 @@ impl LogOutput {
         let mut full = None;
         if routine {
             let n = self.kept_routine.entry(e.kind).or_default();
-            if *n >= ROUTINE_CAP {
-                self.not_kept += 1;
+            let cap = self.store.bound().routine;
+            if *n >= cap {
+                self.push_unread(unread, profile);
                 return None;
             }
             *n += 1;
             let always = !matches!(e.kind, EventKind::SipResponse | EventKind::ClientVersion);
-            if *n == ROUTINE_CAP && always {
+            if *n == cap && always {
                 full = Some(e.kind);
             }
         }
+        *self.counts.entry(e.kind).or_default() += 1;
         self.events.push(e);
         full
+    }
+
+    /// A routine occurrence past the cap: counted (per kind, and in the store's unread group
+    /// when the store settles), not kept.
+    pub fn push_unread(&mut self, u: Unread, profile: Option<&String>) {
+        *self.counts.entry(u.kind).or_default() += 1;
+        self.not_kept += 1;
+        if self.unread_profile.as_ref() != profile {
+            self.unread_profile = profile.cloned();
+        }
+        self.unread.push((self.events.len(), u));
     }
 }
 
@@ -170,10 +226,25 @@ impl LogOutput {
         }
     }
 
-    /// Move the events of finished records into the bounded store.
+    /// Move the events (and unread occurrences) of finished records into the bounded store, in
+    /// the order they came.
     pub fn settle(&mut self) {
-        if !self.events.is_empty() {
-            self.store.absorb(self.events.drain(..));
+        if self.unread.is_empty() {
+            if !self.events.is_empty() {
+                self.store.absorb(self.events.drain(..));
+            }
+            return;
+        }
+        let profile = self.unread_profile.as_deref();
+        let mut unread = self.unread.drain(..).peekable();
+        for (i, e) in self.events.drain(..).enumerate() {
+            while let Some((_, u)) = unread.next_if(|(at, _)| *at <= i) {
+                self.store.count_unread(&u, profile);
+            }
+            self.store.absorb(std::iter::once(e));
+        }
+        for (_, u) in unread {
+            self.store.count_unread(&u, profile);
         }
     }
 
@@ -254,59 +325,72 @@ fn emit_with(
     if hits.is_empty() {
         return;
     }
-    let mut evs: Vec<LogEvent> = Vec::with_capacity(hits.len());
-    events_of(hits, rec, path, opts, &mut evs, &mut |k| {
-        out.count_only_hit(k)
-    });
-    for ev in evs {
-        if let Some(k) = out.push_event(ev) {
-            c.count_only.push(k);
-        }
-    }
+    let mut items = Vec::with_capacity(hits.len());
+    classified_of(hits, rec, path, opts, &mut items);
+    out.apply(items, &mut c.count_only, opts.profile.as_ref());
 }
 
-/// A record's hits as its events, in the order the output takes them; count-only hits go to
-/// `counted`. Hits come out marker by marker; the store and the per-minute counts take the
-/// events of one row (line and account) as one record only when they come one after another,
-/// so they go in by (line, account), in marker order within that.
-fn events_of(
+/// A record's hits as what the output takes (events, and occurrences only counted), in the
+/// order it takes them. Hits come out marker by marker; the store and the per-minute counts
+/// take the events of one row (line and account) as one record only when they come one after
+/// another, so they go in by (line, account), in marker order within that.
+fn classified_of(
     hits: &mut Vec<Hit>,
     rec: &Record,
     path: &Path,
     opts: &ParseOptions<'_>,
-    evs: &mut Vec<LogEvent>,
-    counted: &mut dyn FnMut(EventKind),
+    items: &mut Vec<Classified>,
 ) {
-    let first = evs.len();
+    let first = items.len();
     let mut lower: Option<String> = None;
+    let rank = crate::model::minutes::rank_of(rec.level.as_deref());
     for h in hits.drain(..) {
+        // What the hit is counted as if it is not kept: its account by what the record names
+        // (a count-only hit has no SIP `From` to go by; a built event is counted the same).
+        let routine = may_be_routine(h.kind);
+        let unread = Unread {
+            line: h.line,
+            time: rec.time,
+            rank,
+            account: match routine {
+                true => attribute(None, rec, opts.accounts, &mut lower),
+                false => None,
+            },
+            kind: h.kind,
+            marker: opts.markers.shared_id(h.index),
+            status: h.status,
+        };
         if h.marker.is_empty() {
-            // A count-only hit (its kind is over the cap).
-            counted(h.kind);
+            // A count-only hit (routine, over the cap).
+            items.push(Classified::Unread(unread));
             continue;
         }
         let mut ev = h.into_event(rec, path, opts.profile.as_ref());
-        ev.account = attribute(&ev, rec, opts.accounts, &mut lower);
-        evs.push(ev);
+        let from = ev.values.get("from_address").map(String::as_str);
+        ev.account = attribute(from, rec, opts.accounts, &mut lower);
+        items.push(Classified::Event(ev, unread));
     }
-    let mine = &mut evs[first..];
-    if mine
-        .windows(2)
-        .any(|w| (w[0].line, w[0].account) > (w[1].line, w[1].account))
-    {
-        mine.sort_by_key(|e| (e.line, e.account));
+    let mine = &mut items[first..];
+    let key = |c: &Classified| match c {
+        Classified::Event(e, _) => (e.line, e.account),
+        Classified::Unread(u) => (u.line, u.account),
+        Classified::Record { .. } => (0, None),
+    };
+    if mine.windows(2).any(|w| key(&w[0]) > key(&w[1])) {
+        mine.sort_by_key(key);
     }
 }
 
 /// What classifying one record on a worker thread gave, in order, for [`LogOutput::apply`]:
-/// the record's start (and its lines past the record cap), then its counted hits and events.
+/// the record's start (and its lines past the record cap), then its events (each with what it
+/// is counted as if not kept) and its occurrences only counted.
 #[derive(Debug)]
 // Nearly every item is an event: boxing them would cost an allocation each.
 #[allow(clippy::large_enum_variant)]
 pub enum Classified {
     Record { dropped_lines: u64 },
-    Counted(EventKind),
-    Event(LogEvent),
+    Unread(Unread),
+    Event(LogEvent, Unread),
 }
 
 /// What decides, on a worker thread, that a routine hit will only be counted: a copy of the
@@ -353,26 +437,17 @@ pub fn classify_prepared(
     items.push(Classified::Record {
         dropped_lines: rec.dropped_lines,
     });
-    let mut evs = Vec::with_capacity(hits.len());
-    events_of(hits, rec, path, opts, &mut evs, &mut |k| {
-        items.push(Classified::Counted(k));
-    });
-    items.extend(evs.into_iter().map(Classified::Event));
+    classified_of(hits, rec, path, opts, items);
 }
 
 impl LogOutput {
-    /// A count-only hit: counted, not kept.
-    fn count_only_hit(&mut self, kind: EventKind) {
-        *self.counts.entry(kind).or_default() += 1;
-        self.not_kept += 1;
-    }
-
     /// Take what [`classify_prepared`] gave, record by record, as [`emit`] would have; kinds
     /// that reach their cap go to `count_only`.
     pub fn apply(
         &mut self,
         items: impl IntoIterator<Item = Classified>,
         count_only: &mut Vec<EventKind>,
+        profile: Option<&String>,
     ) {
         for item in items {
             match item {
@@ -380,9 +455,9 @@ impl LogOutput {
                     self.settle();
                     self.unclassified_lines += dropped_lines;
                 }
-                Classified::Counted(k) => self.count_only_hit(k),
-                Classified::Event(e) => {
-                    if let Some(k) = self.push_event(e) {
+                Classified::Unread(u) => self.push_unread(u, profile),
+                Classified::Event(e, u) => {
+                    if let Some(k) = self.push_event_or(e, u, profile) {
                         count_only.push(k);
                     }
                 }
@@ -396,7 +471,7 @@ impl LogOutput {
             full: self
                 .kept_routine
                 .iter()
-                .filter(|(_, &n)| n >= ROUTINE_CAP)
+                .filter(|(_, &n)| n >= self.store.bound().routine)
                 .map(|(&k, _)| k)
                 .collect(),
             versions: self.versions.clone(),
@@ -409,7 +484,7 @@ impl LogOutput {
         (
             self.kept_routine
                 .values()
-                .filter(|&&n| n >= ROUTINE_CAP)
+                .filter(|&&n| n >= self.store.bound().routine)
                 .count(),
             self.versions.len(),
             count_only.len(),
@@ -420,7 +495,7 @@ impl LogOutput {
 /// The account an event belongs to: the one whose address the SIP `From` names, else the one
 /// the record names, else the only candidate.
 fn attribute(
-    ev: &LogEvent,
+    from: Option<&str>,
     rec: &Record,
     accounts: &[(usize, String)],
     lower: &mut Option<String>,
@@ -430,7 +505,7 @@ fn attribute(
         [(i, _)] => return Some(*i),
         _ => {}
     }
-    if let Some(f) = ev.values.get("from_address") {
+    if let Some(f) = from {
         let f = f.to_ascii_lowercase();
         if let Some((i, _)) = accounts.iter().find(|(_, a)| *a == f) {
             return Some(*i);

@@ -141,8 +141,9 @@ pub fn note_not_kept(out: &mut LogOutput) {
     }
     if out.not_kept > 0 {
         let n = out.not_kept;
+        let cap = out.store.bound().routine;
         out.note(&format!(
-            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {ROUTINE_CAP} per kind"
+            "{n} routine events (SIP traffic, HTTP statuses, repeated versions) counted but not kept: at most {cap} per kind are kept; the rest are counted per account, marker, status and minute, their other values unread"
         ));
     }
 }

@@ -154,7 +154,7 @@ pub fn run<S: Send>(
                     batch
                 }
                 Batch::Classified(batch, Ok(items)) => {
-                    out.apply(items, &mut c.count_only);
+                    out.apply(items, &mut c.count_only, opts.profile.as_ref());
                     batch
                 }
                 Batch::Classified(_, Err(p)) => {

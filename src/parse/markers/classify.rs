@@ -46,18 +46,26 @@ pub struct Prepared {
 pub struct Hit {
     pub line: u64,
     pub kind: EventKind,
+    /// The marker's id; empty for a hit that is only counted.
     pub marker: String,
+    /// The marker's place in the set ([`Markers::shared_id`]).
+    pub index: usize,
+    /// The HTTP or SIP status its captures and fixed values give, before any `extract`
+    /// (what an occurrence counted without its values is grouped by).
+    pub status: Option<u16>,
     pub excerpt: String,
     pub values: BTreeMap<String, String>,
 }
 
 impl Hit {
-    /// A hit that is only counted (its kind is over the cap): no marker, excerpt or values.
-    pub fn count_only(line: u64, kind: EventKind) -> Hit {
+    /// A hit that is only counted (its kind is over the cap): no excerpt or values.
+    pub fn count_only(line: u64, kind: EventKind, index: usize, status: Option<u16>) -> Hit {
         Hit {
             line,
             kind,
             marker: String::new(),
+            index,
+            status,
             excerpt: String::new(),
             values: BTreeMap::new(),
         }
@@ -314,15 +322,53 @@ fn extract(
             .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
         let always = pf.is_unfiltered(mi);
         let per_line = if m.repeat { 16 } else { 1 };
+        // What a counted hit's status comes from: the marker's fixed values, then its
+        // `status`/`code` groups (read only when they can matter).
+        let fixed = |k: &str| m.values.get(k).map(String::as_str);
+        let status_from: Vec<(usize, String)> = match counted && fixed("status").is_none() {
+            true => m
+                .groups
+                .iter()
+                .filter(|(_, k)| k == "status" || k == "code")
+                .cloned()
+                .collect(),
+            false => Vec::new(),
+        };
         'lines: for (k, &(ln, l)) in lines.iter().enumerate() {
             let (_, a, b) = rec.spans[k];
             if !scan.may_match_in(always, mi, a, b) {
                 continue;
             }
             if counted {
-                // Over its cap: counted as the full path would find it, not extracted.
-                let n = m.regex.find_iter(l).take(per_line).count();
-                out.extend((0..n).map(|_| Hit::count_only(ln, m.kind)));
+                // Over its cap: counted as the full path would find it, not extracted (its
+                // status read when the marker can give one).
+                let mut n = 0;
+                if status_from.is_empty() {
+                    let status = status_of(fixed("status"), fixed("code"));
+                    for _ in m.regex.find_iter(l).take(per_line) {
+                        n += 1;
+                        out.push(Hit::count_only(ln, m.kind, mi, status));
+                    }
+                } else {
+                    for caps in m.regex.captures_iter(l).take(per_line) {
+                        n += 1;
+                        // As the full path fills values: fixed ones first, then the first
+                        // non-empty group of each name.
+                        let got = |name: &str| {
+                            fixed(name).or_else(|| {
+                                status_from.iter().filter(|(_, k)| k == name).find_map(
+                                    |&(gi, _)| {
+                                        caps.get(gi)
+                                            .map(|v| v.as_str().trim())
+                                            .filter(|v| !v.is_empty())
+                                    },
+                                )
+                            })
+                        };
+                        let status = status_of(got("status"), got("code"));
+                        out.push(Hit::count_only(ln, m.kind, mi, status));
+                    }
+                }
                 if !m.repeat && n > 0 {
                     break 'lines;
                 }
@@ -353,9 +399,13 @@ fn extract(
                     }
                     drop(m.kind, values)
                 };
+                let status = status_of(
+                    values.get("status").map(String::as_str),
+                    values.get("code").map(String::as_str),
+                );
                 // Extraction cannot change what `drop` reads when `early`: decide before it.
                 if early && dropped(&mut values) {
-                    out.push(Hit::count_only(ln, m.kind));
+                    out.push(Hit::count_only(ln, m.kind, mi, status));
                     continue;
                 }
                 for (k2, re) in &m.extract {
@@ -367,7 +417,7 @@ fn extract(
                     }
                 }
                 if !early && dropped(&mut values) {
-                    out.push(Hit::count_only(ln, m.kind));
+                    out.push(Hit::count_only(ln, m.kind, mi, status));
                     continue;
                 }
                 if matches!(m.kind, EventKind::SipRequest | EventKind::SipResponse) {
@@ -377,6 +427,8 @@ fn extract(
                     line: ln,
                     kind: m.kind,
                     marker: m.id.clone(),
+                    index: mi,
+                    status,
                     excerpt: crate::parse::text::squash(l, 240),
                     values,
                 });
@@ -386,4 +438,15 @@ fn extract(
             }
         }
     }
+}
+
+/// The status of a hit from its `status` value, else from an HTTP HRESULT `code`
+/// (`0x8019xxxx`: the status is the low bits, as [`derive_values`] reads it).
+fn status_of(status: Option<&str>, code: Option<&str>) -> Option<u16> {
+    if let Some(s) = status {
+        return s.parse().ok();
+    }
+    let low = code?.to_ascii_lowercase();
+    let n = u16::from_str_radix(low.strip_prefix("0x8019")?, 16).ok()?;
+    (100..600).contains(&n).then_some(n)
 }

@@ -80,6 +80,8 @@ pub struct Markers {
     single: Vec<Regex>,
     /// Literals derived from the patterns: which ones can match a record at all.
     prefilter: super::prefilter::Prefilter,
+    /// The markers' ids, shared (an occurrence counted without its values names its marker).
+    ids: Vec<std::sync::Arc<str>>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -246,12 +248,14 @@ impl Markers {
             .collect::<Result<Vec<_>, _>>()
             .map_err(set_err)?;
         let prefilter = super::prefilter::Prefilter::new(&pats, true);
+        let ids = markers.iter().map(|m| m.id.as_str().into()).collect();
         Ok(Markers {
             markers,
             contexts: ctx,
             set,
             single,
             prefilter,
+            ids,
         })
     }
 
@@ -260,6 +264,11 @@ impl Markers {
     pub fn prescan(&self, rec: &mut Record) {
         self.prefilter.scan(&rec.text, &mut rec.scan);
         rec.prescanned = true;
+    }
+
+    /// The id of marker `i` (a [`Hit::index`]), shared.
+    pub fn shared_id(&self, i: usize) -> std::sync::Arc<str> {
+        self.ids.get(i).cloned().unwrap_or_else(|| "".into())
     }
 
     pub fn explain(&self, id: &str) -> Option<&str> {

@@ -224,8 +224,19 @@ impl State<'_, '_> {
         let classified = self.out.events.len() as u64 + self.out.not_kept > before_counts;
         if !classified && self.out.would_drop(EventKind::Other, &BTreeMap::new()) {
             // Over the cap for unclassified records: counted, nothing built.
-            *self.out.counts.entry(EventKind::Other).or_default() += 1;
-            self.out.not_kept += 1;
+            let unread = crate::model::Unread {
+                line,
+                time,
+                rank: crate::model::minutes::rank_of(self.rec.level.as_deref()),
+                account: match self.opts.accounts {
+                    [(i, _)] => Some(*i),
+                    _ => None,
+                },
+                kind: EventKind::Other,
+                marker: RECORD_MARKER.into(),
+                status: None,
+            };
+            self.out.push_unread(unread, self.opts.profile.as_ref());
             return;
         }
         if classified && self.out.events.len() == before_events {
