@@ -126,12 +126,6 @@ fn signature_parts(e: &LogEvent) -> impl Iterator<Item = (&String, &String)> + C
     })
 }
 
-fn signature(e: &LogEvent) -> Vec<(String, String)> {
-    signature_parts(e)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
-}
-
 /// FxHash (the multiply-rotate hash of rustc), fast on the short strings of a group key,
 /// started from a per-process random state: the key parts come from the log, and a log made to
 /// collide would cost comparisons (never a wrong group; at most [`Bound::groups`] per event).
@@ -205,40 +199,29 @@ impl GroupKey {
         )
     }
 
-    /// Whether this is the key of `e` (with `e`'s own signature).
-    fn is_key_of(&self, e: &LogEvent) -> bool {
-        self.account == e.account
-            && self.kind == e.kind
-            && self.marker == e.marker
-            && self.profile == e.profile
-            && self
-                .signature
-                .iter()
-                .map(|(k, v)| (k, v))
-                .eq(signature_parts(e))
+    /// Whether this key is of `who` (whatever its signature).
+    fn is(&self, who: Who<'_>) -> bool {
+        self.account == who.account
+            && self.kind == who.kind
+            && self.marker == who.marker
+            && self.profile.as_deref() == who.profile
     }
 
-    /// Whether this is the pooled key of `e`.
-    fn is_pooled_key_of(&self, e: &LogEvent) -> bool {
-        self.is_pooled(e.account, e.profile.as_deref(), e.kind, &e.marker)
-    }
-
-    /// Whether this is the pooled key of these parts.
-    fn is_pooled(
-        &self,
-        account: Option<usize>,
-        profile: Option<&str>,
-        kind: EventKind,
-        marker: &str,
-    ) -> bool {
-        self.account == account
-            && self.kind == kind
-            && self.marker == marker
-            && self.profile.as_deref() == profile
-            && self.signature.len() == 1
+    /// Whether this is a pooled key (past [`Bound::groups`]).
+    fn is_pooled(&self) -> bool {
+        self.signature.len() == 1
             && self.signature[0].0 == "signature"
             && self.signature[0].1 == POOLED
     }
+}
+
+/// What identifies an occurrence's group, short of its signature (borrowed).
+#[derive(Debug, Clone, Copy)]
+struct Who<'a> {
+    account: Option<usize>,
+    profile: Option<&'a str>,
+    kind: EventKind,
+    marker: &'a str,
 }
 
 /// The exact counts of one group, and how many of its occurrences are kept.
@@ -478,48 +461,14 @@ impl EventStore {
         };
         let seq = self.seq;
         self.seq += 1;
-        let h = key_hash(
-            e.account,
-            e.profile.as_deref(),
-            e.kind,
-            &e.marker,
-            signature_parts(&e).map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        let found = self.find(h, |k| k.is_key_of(&e)).or_else(|| {
-            // Past the group bound, a new signature goes to its pooled group.
-            (self.groups.len() >= bound.groups)
-                .then(|| {
-                    let pooled = key_hash(
-                        e.account,
-                        e.profile.as_deref(),
-                        e.kind,
-                        &e.marker,
-                        std::iter::once(("signature", POOLED)),
-                    );
-                    self.find(pooled, |k| k.is_pooled_key_of(&e))
-                })
-                .flatten()
-        });
-        let at = match found {
-            Some(i) => i,
-            None => {
-                let mut key = GroupKey {
-                    account: e.account,
-                    profile: e.profile.clone(),
-                    kind: e.kind,
-                    marker: e.marker.clone(),
-                    signature: signature(&e),
-                };
-                if self.groups.len() >= bound.groups {
-                    key.signature = vec![("signature".into(), POOLED.into())];
-                }
-                let n = self.groups.len();
-                let g = Group::new(&key, e.line, e.time, 0x5EED_0000_0000_0000 ^ n as u64);
-                self.index.entry(key.hash64()).or_default().push(n as u32);
-                self.groups.push((key, g));
-                n
-            }
+        let who = Who {
+            account: e.account,
+            profile: e.profile.as_deref(),
+            kind: e.kind,
+            marker: &e.marker,
         };
+        let sig = signature_parts(&e).map(|(k, v)| (k.as_str(), v.as_str()));
+        let at = self.place(who, sig, e.line, e.time);
         let g = &mut self.groups[at].1;
         g.tally.minutes.count(&e, here, &mut self.minute_record);
         g.push(&bound, seq, e, same_record);
@@ -536,66 +485,74 @@ impl EventStore {
         self.seq += 1;
         let mut buf = [0u8; 5];
         let status = u.status.map(|s| status_text(s, &mut buf));
-        let parts = || {
-            status
-                .map(|s| ("status", s))
-                .into_iter()
-                .chain(std::iter::once(("unread", UNREAD)))
+        let sig = status
+            .map(|s| ("status", s))
+            .into_iter()
+            .chain(std::iter::once(("unread", UNREAD)));
+        let who = Who {
+            account: u.account,
+            profile,
+            kind: u.kind,
+            marker: &u.marker,
         };
-        let h = key_hash(u.account, profile, u.kind, &u.marker, parts());
-        let same = |k: &GroupKey| {
-            k.account == u.account
-                && k.kind == u.kind
-                && *k.marker == *u.marker
-                && k.profile.as_deref() == profile
-                && k.signature
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .eq(parts())
-        };
-        let bound = self.bound;
-        let found = self.find(h, same).or_else(|| {
-            (self.groups.len() >= bound.groups)
-                .then(|| {
-                    let pooled = key_hash(
-                        u.account,
-                        profile,
-                        u.kind,
-                        &u.marker,
-                        std::iter::once(("signature", POOLED)),
-                    );
-                    self.find(pooled, |k| {
-                        k.is_pooled(u.account, profile, u.kind, &u.marker)
-                    })
-                })
-                .flatten()
-        });
-        let at = match found {
-            Some(i) => i,
-            None => {
-                let mut key = GroupKey {
-                    account: u.account,
-                    profile: profile.map(str::to_string),
-                    kind: u.kind,
-                    marker: u.marker.to_string(),
-                    signature: parts().map(|(k, v)| (k.into(), v.into())).collect(),
-                };
-                if self.groups.len() >= bound.groups {
-                    key.signature = vec![("signature".into(), POOLED.into())];
-                }
-                let n = self.groups.len();
-                let g = Group::new(&key, u.line, u.time, 0x5EED_0000_0000_0000 ^ n as u64);
-                self.index.entry(key.hash64()).or_default().push(n as u32);
-                self.groups.push((key, g));
-                n
-            }
-        };
+        let at = self.place(who, sig, u.line, u.time);
         let g = &mut self.groups[at].1;
         let bit = super::minutes::unread_bit(u.kind, u.rank, u.status);
         g.tally
             .minutes
             .count_facet(bit, u.time, u.account, here, &mut self.minute_record);
         g.see_unread(u);
+    }
+
+    /// The group of an occurrence (`who`, with signature `sig`): found by its hash, else its
+    /// pooled group past the bound, else a new one.
+    fn place<'k>(
+        &mut self,
+        who: Who<'_>,
+        sig: impl Iterator<Item = (&'k str, &'k str)> + Clone,
+        line: u64,
+        time: Option<DateTime<FixedOffset>>,
+    ) -> usize {
+        let h = key_hash(who.account, who.profile, who.kind, who.marker, sig.clone());
+        let same = |k: &GroupKey| {
+            let mut theirs = sig.clone();
+            k.is(who)
+                && k.signature
+                    .iter()
+                    .all(|(a, b)| theirs.next().is_some_and(|(c, d)| a == c && b == d))
+                && theirs.next().is_none()
+        };
+        if let Some(i) = self.find(h, same) {
+            return i;
+        }
+        let pooled = self.groups.len() >= self.bound.groups;
+        let signature: Vec<(String, String)> = if pooled {
+            let ph = key_hash(
+                who.account,
+                who.profile,
+                who.kind,
+                who.marker,
+                std::iter::once(("signature", POOLED)),
+            );
+            if let Some(i) = self.find(ph, |k| k.is(who) && k.is_pooled()) {
+                return i;
+            }
+            vec![("signature".into(), POOLED.into())]
+        } else {
+            sig.map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        };
+        let key = GroupKey {
+            account: who.account,
+            profile: who.profile.map(str::to_string),
+            kind: who.kind,
+            marker: who.marker.to_string(),
+            signature,
+        };
+        let n = self.groups.len();
+        let g = Group::new(&key, line, time, 0x5EED_0000_0000_0000 ^ n as u64);
+        self.index.entry(key.hash64()).or_default().push(n as u32);
+        self.groups.push((key, g));
+        n
     }
 
     /// The group with key hash `h` whose key passes `eq`.

@@ -13,12 +13,7 @@ use spoolscope::parse::markers::Markers;
 use std::path::Path;
 
 fn failure_dense(seed: u64, bytes: u64) -> Vec<u8> {
-    let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
-        .and_then(|d| d.and_hms_opt(9, 0, 0))
-        .expect("date");
-    let mut log = Vec::new();
-    write_uccapilog_profile(&mut log, seed, bytes, start, Profile::FailureDense).expect("gen");
-    log
+    generated(seed, bytes, Profile::FailureDense)
 }
 
 fn parse(log: &[u8], bound: EventBound) -> LogOutput {

@@ -105,13 +105,7 @@ fn is_routine(
         .and_then(|s| s.parse::<u16>().ok())
         .unwrap_or(0);
     match kind {
-        EventKind::SipRequest
-        | EventKind::HttpStatus
-        | EventKind::Other
-        | EventKind::SignIn
-        | EventKind::SignOut
-        | EventKind::Autodiscover
-        | EventKind::EwsRequest => true,
+        k if always_routine(k) => true,
         // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
         // A client version already seen (same version, same direction) is routine.
@@ -120,8 +114,8 @@ fn is_routine(
     }
 }
 
-/// Whether an event of `kind` can be routine (see [`is_routine`]).
-fn may_be_routine(kind: EventKind) -> bool {
+/// Kinds whose events are all routine.
+fn always_routine(kind: EventKind) -> bool {
     matches!(
         kind,
         EventKind::SipRequest
@@ -131,9 +125,12 @@ fn may_be_routine(kind: EventKind) -> bool {
             | EventKind::SignOut
             | EventKind::Autodiscover
             | EventKind::EwsRequest
-            | EventKind::SipResponse
-            | EventKind::ClientVersion
     )
+}
+
+/// Whether an event of `kind` can be routine (see [`is_routine`]).
+fn may_be_routine(kind: EventKind) -> bool {
+    always_routine(kind) || matches!(kind, EventKind::SipResponse | EventKind::ClientVersion)
 }
 
 /// What makes a client-version event new: its version and direction.
@@ -290,19 +287,9 @@ pub fn emit(
     0
 }
 
-/// As [`emit`], for a record given to [`Classifier::prepare`] (by the reading thread).
-pub fn emit_prepared(
-    c: &mut Classifier<'_>,
-    rec: &Record,
-    hits: &mut Vec<Hit>,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-    out: &mut LogOutput,
-) {
-    emit_with(c, rec, hits, path, opts, out, true);
-}
-
-fn emit_with(
+/// [`emit`]; `prepared`: the record was given to [`Classifier::prepare`] (by the reading
+/// thread).
+pub(super) fn emit_with(
     c: &mut Classifier<'_>,
     rec: &Record,
     hits: &mut Vec<Hit>,

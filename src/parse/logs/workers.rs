@@ -11,9 +11,7 @@
 //! thread decides with a copy of the output's state that may be behind, which costs it work,
 //! never a different count (see [`DropView`]).
 
-use super::common::{
-    classify_prepared, emit_prepared, Classified, DropView, LogOutput, ParseOptions,
-};
+use super::common::{classify_prepared, emit_with, Classified, DropView, LogOutput, ParseOptions};
 use crate::parse::markers::{Classifier, Record};
 use std::path::Path;
 use std::sync::{mpsc, Arc, Mutex, PoisonError};
@@ -149,7 +147,7 @@ pub fn run<S: Send>(
             let batch = match b {
                 Batch::Records(batch) => {
                     for rec in &batch {
-                        emit_prepared(&mut c, rec, &mut hits, path, opts, out);
+                        emit_with(&mut c, rec, &mut hits, path, opts, out, true);
                     }
                     batch
                 }
