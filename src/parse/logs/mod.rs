@@ -93,6 +93,18 @@ pub fn parse_log(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> std::io::Result<LogOutput> {
+    parse_log_shaped(r, kind, path, opts, workers::Shape::for_this_machine())
+}
+
+/// [`parse_log`], with a UccApilog split over threads as `shape` says (the output is the same
+/// whatever the shape: tests and fuzz targets compare them).
+pub fn parse_log_shaped(
+    r: impl Read + Send,
+    kind: SourceKind,
+    path: &Path,
+    opts: &ParseOptions<'_>,
+    shape: workers::Shape,
+) -> std::io::Result<LogOutput> {
     if kind == SourceKind::Etl {
         // Binary: read buffer by buffer, never as text.
         let mut out = etl::parse(r, path, opts)?;
@@ -107,7 +119,7 @@ pub fn parse_log(
         _ => {
             let mut lines = LineReader::new(stream, LINE_CAP);
             let mut out = match kind {
-                SourceKind::Uccapilog => uccapilog::parse(&mut lines, path, opts)?,
+                SourceKind::Uccapilog => uccapilog::parse_with(&mut lines, path, opts, shape)?,
                 SourceKind::TracerptCsv => tracerpt_csv::parse(&mut lines, path, opts)?,
                 SourceKind::Cls => cls::parse(&mut lines, path, opts)?,
                 _ => textlog::parse(&mut lines, kind, path, opts)?,

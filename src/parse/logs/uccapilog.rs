@@ -255,19 +255,10 @@ fn read_records<R: Read>(
     Ok(st)
 }
 
-/// Parse a UccApilog. With two cores or more, one thread reads and splits records while this
-/// one classifies them, helped by the reading one when it falls behind (see
-/// [`super::workers`]: the result is the same as on one thread).
-pub fn parse<R: Read + Send>(
-    lines: &mut LineReader<R>,
-    path: &Path,
-    opts: &ParseOptions<'_>,
-) -> std::io::Result<LogOutput> {
-    parse_with(lines, path, opts, Shape::for_this_machine())
-}
-
-/// [`parse`] split as `shape` says (tests and fuzz targets compare the shapes), without the
-/// settling [`super::parse_log`] does at the end.
+/// Parse a UccApilog, on one thread or two as `shape` says
+/// ([`super::workers::Shape::for_this_machine`]: two with two cores or more). On two, one
+/// thread reads and splits records while this one classifies them, helped by the reading one
+/// when it falls behind (see [`super::workers`]): the output is the same whatever the shape.
 pub fn parse_with<R: Read + Send>(
     lines: &mut LineReader<R>,
     path: &Path,
