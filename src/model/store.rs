@@ -400,6 +400,10 @@ pub struct EventStore {
     record_line: Option<u64>,
     problems: Vec<String>,
     minute_record: super::minutes::Current,
+    /// Groups of unread occurrences: all of them, and those with their own status (the rest
+    /// share one per account, kind and marker). They have a budget of their own
+    /// ([`Bound::groups`] / 4), so routine answers never use up the one of events read.
+    unread_groups: (usize, usize),
 }
 
 /// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
@@ -468,7 +472,7 @@ impl EventStore {
             marker: &e.marker,
         };
         let sig = signature_parts(&e).map(|(k, v)| (k.as_str(), v.as_str()));
-        let at = self.place(who, sig, e.line, e.time);
+        let at = self.place(who, sig, e.line, e.time, false);
         let g = &mut self.groups[at].1;
         g.tally.minutes.count(&e, here, &mut self.minute_record);
         g.push(&bound, seq, e, same_record);
@@ -495,7 +499,7 @@ impl EventStore {
             kind: u.kind,
             marker: &u.marker,
         };
-        let at = self.place(who, sig, u.line, u.time);
+        let at = self.place(who, sig, u.line, u.time, true);
         let g = &mut self.groups[at].1;
         let bit = super::minutes::unread_bit(u.kind, u.rank, u.status);
         g.tally
@@ -512,6 +516,7 @@ impl EventStore {
         sig: impl Iterator<Item = (&'k str, &'k str)> + Clone,
         line: u64,
         time: Option<DateTime<FixedOffset>>,
+        unread: bool,
     ) -> usize {
         let h = key_hash(who.account, who.profile, who.kind, who.marker, sig.clone());
         let same = |k: &GroupKey| {
@@ -525,7 +530,30 @@ impl EventStore {
         if let Some(i) = self.find(h, same) {
             return i;
         }
-        let pooled = self.groups.len() >= self.bound.groups;
+        let (all_unread, own_unread) = self.unread_groups;
+        if unread && own_unread >= self.bound.groups / 4 {
+            // Past their budget, unread occurrences share a group without a status.
+            let shared = std::iter::once(("unread", UNREAD));
+            let ph = key_hash(who.account, who.profile, who.kind, who.marker, shared);
+            let same = |k: &GroupKey| {
+                k.is(who)
+                    && k.signature.len() == 1
+                    && k.signature[0].0 == "unread"
+                    && k.signature[0].1 == UNREAD
+            };
+            if let Some(i) = self.find(ph, same) {
+                return i;
+            }
+            self.unread_groups.0 += 1;
+            let signature = vec![("unread".to_string(), UNREAD.to_string())];
+            return self.new_group(who, signature, line, time);
+        }
+        if unread {
+            self.unread_groups = (all_unread + 1, own_unread + 1);
+            let signature = sig.map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            return self.new_group(who, signature, line, time);
+        }
+        let pooled = self.groups.len() - all_unread >= self.bound.groups;
         let signature: Vec<(String, String)> = if pooled {
             let ph = key_hash(
                 who.account,
@@ -541,6 +569,17 @@ impl EventStore {
         } else {
             sig.map(|(k, v)| (k.to_string(), v.to_string())).collect()
         };
+        self.new_group(who, signature, line, time)
+    }
+
+    /// A new group of `who` with `signature`, first seen at `line`.
+    fn new_group(
+        &mut self,
+        who: Who<'_>,
+        signature: Vec<(String, String)>,
+        line: u64,
+        time: Option<DateTime<FixedOffset>>,
+    ) -> usize {
         let key = GroupKey {
             account: who.account,
             profile: who.profile.map(str::to_string),
@@ -701,6 +740,47 @@ mod tests {
             .expect("pooled");
         assert_eq!((pooled.occurrences, pooled.shown), (97, 2));
         assert_eq!(kept.len(), 3 + 2);
+    }
+
+    /// Unread occurrences have a group budget of their own: past it they share one group per
+    /// account, kind and marker (no status), and they never push events read into the pool.
+    #[test]
+    fn unread_groups_have_their_own_budget() {
+        let b = Bound {
+            groups: 8,
+            ..Bound::default()
+        };
+        let mut s = EventStore::new(b);
+        for (i, status) in (200u16..260).enumerate() {
+            let u = Unread {
+                line: i as u64 + 1,
+                time: None,
+                rank: 1,
+                account: Some(0),
+                kind: EventKind::HttpStatus,
+                marker: "http-status".into(),
+                status: Some(status),
+            };
+            s.count_unread(&u, None);
+        }
+        s.absorb((1000..1008).map(|l| ev(l, &l.to_string())));
+        let (kept, tallies) = s.finish();
+        let unread: Vec<&EventTally> = tallies.iter().filter(|t| t.unread > 0).collect();
+        assert_eq!(unread.len(), 2 + 1, "two with a status, then one shared");
+        assert_eq!(unread.iter().map(|t| t.occurrences).sum::<u64>(), 60);
+        let shared = unread
+            .iter()
+            .find(|t| !t.values.contains_key("status"))
+            .expect("shared");
+        assert_eq!(
+            (shared.occurrences, shared.shown, shared.hidden()),
+            (58, 0, 0)
+        );
+        assert!(
+            tallies.iter().all(|t| !t.values.contains_key("signature")),
+            "no event read was pooled: {tallies:?}"
+        );
+        assert_eq!(kept.len(), 8);
     }
 
     #[test]

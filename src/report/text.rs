@@ -267,9 +267,13 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
 
 /// Groups summarised in one log (most occurrences first, at most [`SUMMARISED_SHOWN`]):
 /// `summarised: ews-failure ews-http-denied problem=auth status=401 · 100000 occurrences, 32
-/// shown · lines 1–100000`.
+/// shown · lines 1–100000`. Groups of routine events past the cap (values unread) are left to
+/// the log line's "routine events counted, not kept" and the JSON.
 fn summarised_lines(o: &mut super::out::Out<'_>, l: &crate::model::LogSummary) -> io::Result<()> {
-    let mut groups: Vec<&crate::model::EventTally> = l.summarised().collect();
+    let mut groups: Vec<&crate::model::EventTally> = l
+        .summarised()
+        .filter(|t| t.unread < t.occurrences)
+        .collect();
     groups.sort_by_key(|t| std::cmp::Reverse(t.occurrences));
     for t in groups.iter().take(SUMMARISED_SHOWN) {
         let values: Vec<String> = t.values.iter().map(|(k, v)| format!("{k}={v}")).collect();

@@ -406,3 +406,57 @@ fn unread_routine_answers_do_not_hide_unsent_drafts() {
     assert!(run(200), "saves after routine 200s are unsent drafts");
     assert!(!run(500), "a 500 that was not kept may have answered them");
 }
+
+/// Every draft saved is sent (CreateItem, 200, SendItem, 200), more times than a group keeps:
+/// a SendItem that was not kept must not make its save look unsent (the drafts rule reads each
+/// log only up to the first send that may be missing).
+#[test]
+fn saves_whose_sends_were_not_kept_are_not_unsent_drafts() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for pairs in [60u32, 240, 700] {
+        let log = dir.path().join(format!("p{pairs}/Lync-UccApi-0.UccApilog"));
+        let mut s = String::new();
+        let mut t = 0u32;
+        let mut rec = |msg: &str, body: Option<&str>| {
+            let (h, m, sec) = (9 + t / 3600, t / 60 % 60, t % 60);
+            s.push_str(&format!(
+                "03/02/2026|{h:02}:{m:02}:{sec:02}.000 1F68:C14 INFO :: {msg}\r\n"
+            ));
+            if let Some(b) = body {
+                s.push_str(b);
+                s.push_str("\r\n");
+            }
+            t += 1;
+        };
+        for i in 0..pairs {
+            rec(
+                "EWS request POST https://mail.contoso.com/EWS/Exchange.asmx",
+                Some("<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>"),
+            );
+            rec("EWS response HTTP/1.1 200 OK", None);
+            let send = format!("<m:SendItem SaveItemToFolder=\"true\"><m:ItemIds><t:ItemId Id=\"id{i}\"/></m:ItemIds></m:SendItem>");
+            rec(
+                "EWS request POST https://mail.contoso.com/EWS/Exchange.asmx",
+                Some(&send),
+            );
+            rec("EWS response HTTP/1.1 200 OK", None);
+        }
+        put(&log, s.as_bytes(), 0);
+        let out = bin()
+            .args(["report", "--format", "json", "--log-tz", "UTC"])
+            .arg(&log)
+            .output()
+            .expect("run");
+        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let drafts: Vec<&Value> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "drafts-buildup")
+            .collect();
+        assert!(
+            drafts.is_empty(),
+            "{pairs} pairs, every save sent: {drafts:#?}"
+        );
+    }
+}

@@ -78,6 +78,61 @@ fn agree(a: &LogOutput, b: &LogOutput, how: &str) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// Accounts a generated log names (the sender of its SIP traffic first).
+fn candidates() -> Vec<(usize, String)> {
+    ["jdoe@contoso.com", "rlee@contoso.com", "mkim@contoso.com"]
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (i, a.to_string()))
+        .collect()
+}
+
+/// SIP answers whose `From` names one account while the record names two: past the cap the
+/// answer is counted under the account the record names, and one thread or two (the reading one
+/// building answers the other only counts) give the same tallies.
+#[test]
+fn routine_answers_with_two_candidate_accounts_agree_on_any_thread() {
+    let mut s = String::new();
+    for i in 0..40u32 {
+        s.push_str(&format!(
+            "03/02/2026|09:40:{i:02}.101 1F68:C14 INFO  :: Data Received - 192.0.2.10:5061 bytes:\r\n\
+             SIP/2.0 200 OK autodiscover\r\nFrom: <sip:alice@contoso.com>;tag=a1\r\n\
+             To: <sip:bob@contoso.com>;tag=b1\r\n\r\n"
+        ));
+    }
+    let m = Markers::builtin().expect("markers");
+    let accounts = [
+        (0usize, "alice@contoso.com".to_string()),
+        (1usize, "bob@contoso.com".to_string()),
+    ];
+    let mut opts = ParseOptions::utc(&m);
+    opts.accounts = &accounts;
+    opts.bound = EventBound {
+        routine: 3,
+        ..EventBound::default()
+    };
+    let read = |two_threads: bool| {
+        let shape = Shape {
+            two_threads,
+            reader_classifies: Share::Every(1),
+            batch_records: 256,
+            batch_bytes: 4 << 20,
+        };
+        let path = std::path::Path::new("r.UccApilog");
+        parse_log_shaped(s.as_bytes(), SourceKind::Uccapilog, path, &opts, shape).expect("parse")
+    };
+    let (one, two) = (read(false), read(true));
+    assert!(one.not_kept > 30, "{}", one.not_kept);
+    assert_eq!(one.tallies, two.tallies);
+    let cells = |o: &LogOutput| -> Vec<Vec<_>> {
+        o.tallies
+            .iter()
+            .map(|t| t.minutes.cells().collect())
+            .collect()
+    };
+    assert_eq!(cells(&one), cells(&two));
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 16, ..ProptestConfig::default() })]
 
@@ -91,6 +146,7 @@ proptest! {
         share in 0u64..4,
         batch in (1usize..48, 1usize..100_000),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..10),
+        accounts in 0usize..4,
     ) {
         let start = chrono::NaiveDate::from_ymd_opt(2026, 3, 2)
             .and_then(|d| d.and_hms_opt(23, 58, 0))
@@ -102,6 +158,10 @@ proptest! {
         let m = Markers::builtin().expect("markers");
         let mut opts = ParseOptions::utc(&m);
         opts.bound = EventBound { routine: cap, ..EventBound::default() };
+        // None, one, or several candidates (an event then goes to the one its SIP `From` or
+        // its record names, and a routine one past the cap to the one its record names).
+        let candidates = candidates();
+        opts.accounts = &candidates[..accounts.min(candidates.len())];
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("Lync-UccApi-0.UccApilog");
         let kind = SourceKind::Uccapilog;

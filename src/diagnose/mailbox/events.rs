@@ -49,8 +49,9 @@ pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
 /// left no draft and is not counted.
 ///
 /// The logs' events are bounded (first, last and a spread of each group are kept): a failure
-/// that was not kept would make the save before it look unsent. So in each log only the events
-/// before the first failure that may be missing are read (`EventTally::complete_until`).
+/// or a SendItem that was not kept would make the save before it look unsent. So in each log
+/// only the events before the first such event that may be missing are read
+/// (`EventTally::complete_until`).
 pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
     let mut cutoff: BTreeMap<&std::path::Path, u64> = BTreeMap::new();
     for s in &m.sources {
@@ -65,6 +66,11 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
                         .and_then(|s| s.parse::<u16>().ok())
                         .is_none_or(|s| s >= 400)
                 }),
+                // A send that was not kept would make the save before it look unsent too.
+                EventKind::EwsRequest => t.values.get("operation").map_or(
+                    t.values.contains_key("unread") || t.values.is_empty(),
+                    |o| o.eq_ignore_ascii_case("SendItem"),
+                ),
                 _ => false,
             };
             may_fail && t.occurrences > t.shown

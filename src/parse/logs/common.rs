@@ -94,6 +94,10 @@ use crate::model::Unread;
 /// new client versions are always kept.
 pub const ROUTINE_CAP: u64 = 1000;
 
+/// Distinct client versions (with their direction) remembered to tell a repeated one; a log of
+/// ever new versions must not grow the set without end.
+const VERSIONS_SEEN: usize = 4096;
+
 /// Whether an event of `kind` with these values is routine (see [`LogOutput::push_event`]).
 fn is_routine(
     kind: EventKind,
@@ -180,7 +184,8 @@ impl LogOutput {
         profile: Option<&String>,
     ) -> Option<EventKind> {
         let routine = is_routine(e.kind, &e.values, &self.versions);
-        if e.kind == EventKind::ClientVersion && !routine {
+        if e.kind == EventKind::ClientVersion && !routine && self.versions.len() < VERSIONS_SEEN {
+            // (Past the bound a new version stays "new": kept within the store's bound.)
             self.versions.insert(version_key(&e.values));
         }
         let mut full = None;
@@ -358,7 +363,11 @@ fn classified_of(
         items.push(Classified::Event(ev, unread));
     }
     let mine = &mut items[first..];
+    // The order must not depend on whether a routine hit was built (on the reading thread, with
+    // an older view, it may be; here it may only be counted): routine ones go by the account
+    // they are counted under, whichever they are.
     let key = |c: &Classified| match c {
+        Classified::Event(e, u) if may_be_routine(e.kind) => (e.line, u.account),
         Classified::Event(e, _) => (e.line, e.account),
         Classified::Unread(u) => (u.line, u.account),
         Classified::Record { .. } => (0, None),
@@ -384,10 +393,13 @@ pub enum Classified {
 /// output's state ([`LogOutput::drop_view`]). Everything it holds only grows while a log is
 /// read, so an old copy can only say "keep" where the output would drop: the worker then
 /// builds an event that [`LogOutput::apply`] drops, and the counts are the same.
+///
+/// It holds no client versions seen: a copy per change would grow with a log of ever new
+/// versions (quadratic); without them no client-version hit is dropped on the worker, and the
+/// output drops the routine ones when it takes them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DropView {
     full: Vec<EventKind>,
-    versions: std::collections::BTreeSet<(String, String)>,
     /// Kinds found only as counts (the classifier's `count_only`).
     pub count_only: Vec<EventKind>,
 }
@@ -399,7 +411,9 @@ impl DropView {
         kind: EventKind,
         values: &std::collections::BTreeMap<String, String>,
     ) -> bool {
-        self.full.contains(&kind) && is_routine(kind, values, &self.versions)
+        self.full.contains(&kind)
+            && kind != EventKind::ClientVersion
+            && is_routine(kind, values, &Default::default())
     }
 }
 
@@ -461,19 +475,17 @@ impl LogOutput {
                 .filter(|(_, &n)| n >= self.store.bound().routine)
                 .map(|(&k, _)| k)
                 .collect(),
-            versions: self.versions.clone(),
             count_only: count_only.to_vec(),
         }
     }
 
     /// Changes whenever [`LogOutput::drop_view`] would give something new (it only grows).
-    pub fn drop_stamp(&self, count_only: &[EventKind]) -> (usize, usize, usize) {
+    pub fn drop_stamp(&self, count_only: &[EventKind]) -> (usize, usize) {
         (
             self.kept_routine
                 .values()
                 .filter(|&&n| n >= self.store.bound().routine)
                 .count(),
-            self.versions.len(),
             count_only.len(),
         )
     }
@@ -634,6 +646,44 @@ mod tests {
         assert_eq!(kept(EventKind::SipResponse), n, "480s are always kept");
         assert_eq!(kept(EventKind::EwsFailure), n);
         assert_eq!(o.not_kept, 10);
+    }
+
+    /// A user marker anchored at the start of the text (`\A`) matches a continuation line on
+    /// its own but not the record's text: past its kind's cap it is still counted, as often as
+    /// before the cap.
+    #[test]
+    fn anchored_user_markers_are_counted_alike_past_the_cap() {
+        let file = r#"
+[[marker]]
+id = "answer-line"
+kind = "http-status"
+pattern = '''\AHTTP/1\.1 (?P<status>\d{3})'''
+"#;
+        let m = Markers::build(&[(file, "user")]).expect("markers");
+        let mut s = String::new();
+        for i in 0..20u32 {
+            s.push_str(&format!(
+                "03/02/2026|09:40:{i:02}.101 1F68:C14 INFO  :: EWS response\r\nHTTP/1.1 200 OK\r\n"
+            ));
+        }
+        let read = |routine: u64| {
+            let mut opts = ParseOptions::utc(&m);
+            opts.bound = crate::model::EventBound {
+                routine,
+                ..Default::default()
+            };
+            crate::parse::logs::parse_log(
+                s.as_bytes(),
+                SourceKind::Uccapilog,
+                Path::new("r.UccApilog"),
+                &opts,
+            )
+            .expect("parse")
+        };
+        let (all, capped) = (read(u64::MAX), read(3));
+        assert_eq!(all.counts.get(&EventKind::HttpStatus), Some(&20));
+        assert_eq!(all.counts, capped.counts);
+        assert_eq!(capped.not_kept, 17);
     }
 
     #[test]

@@ -306,10 +306,6 @@ fn extract(
             continue;
         }
         let counted = count_only.contains(&m.kind);
-        if counted && !scan.fallback && !markers.single[mi].is_match(text) {
-            // Over its cap and not in the record at all (the literal was only a candidate).
-            continue;
-        }
         if let Some(u) = &m.unless {
             if u.is_match(text) {
                 continue;
