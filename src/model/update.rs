@@ -58,6 +58,15 @@ pub fn insert_item(model: &mut Model, item: super::Item) {
 pub fn append_events(events: &mut Vec<LogEvent>, fresh: Vec<LogEvent>) {
     let mut fresh = fresh;
     sort_events(&mut fresh);
+    if fresh.len() <= FEW {
+        // A few (a growing log's last records): each into its place, after any equal key as
+        // the merge below puts it.
+        for e in fresh {
+            let at = events.partition_point(|x| event_key(x) <= event_key(&e));
+            events.insert(at, e);
+        }
+        return;
+    }
     // Both lists are in order: merge instead of sorting everything again.
     let old = std::mem::take(events);
     let mut merged = Vec::with_capacity(old.len() + fresh.len());
@@ -75,6 +84,10 @@ pub fn append_events(events: &mut Vec<LogEvent>, fresh: Vec<LogEvent>) {
     *events = merged;
 }
 
+/// Fresh events up to this many are put in place one by one (each costs a binary search and a
+/// shift); more are merged (one pass that moves every event).
+const FEW: usize = 32;
+
 /// Sort log events in their one order.
 pub fn sort_events(events: &mut [LogEvent]) {
     events.sort_by(|a, b| event_key(a).cmp(&event_key(b)));
@@ -85,26 +98,29 @@ pub fn sort_events(events: &mut [LogEvent]) {
 /// order, rotated files are grouped again with `key`. `is_log` tells a log source from a
 /// spooler or mailbox source at the same path.
 ///
-/// A tailed log listed in `kept_before` as `(path, line)` keeps its events before `line`
-/// (read before and unchanged); `fresh` then holds only its events from `line` on.
+/// A tailed log listed in `changed_lines` as `(path, lines)` (ascending) keeps its events on
+/// other lines (read before and unchanged); `fresh` then holds only its events on `lines`.
 pub fn replace_logs(
     model: &mut Model,
     paths: &[PathBuf],
-    kept_before: &[(PathBuf, u64)],
+    changed_lines: &[(PathBuf, Vec<u64>)],
     fresh: Model,
     is_log: impl Fn(&Source) -> bool,
     key: impl Fn(&Path) -> String,
 ) {
     let gone = |p: &Path| paths.iter().any(|x| x == p);
-    let keep_below = |p: &Path| {
-        kept_before
+    // The paths whose events all go (the others lose only some lines' events).
+    let all: Vec<&PathBuf> = paths
+        .iter()
+        .filter(|p| !changed_lines.iter().any(|(x, _)| x == *p))
+        .collect();
+    model.events.retain(|e| {
+        // Cheap tests first: most events are of other lines, many of other logs.
+        let line_goes = changed_lines
             .iter()
-            .find(|(x, _)| x == p)
-            .map_or(0, |(_, line)| *line)
-    };
-    model
-        .events
-        .retain(|e| !gone(&e.path) || e.line < keep_below(&e.path));
+            .any(|(p, lines)| lines.binary_search(&e.line).is_ok() && *p == e.path);
+        !(line_goes || all.iter().any(|p| **p == e.path))
+    });
     model.sources.retain(|s| !(is_log(s) && gone(&s.path)));
     model.errors.retain(|e| !gone(&e.path));
     append_events(&mut model.events, fresh.events);

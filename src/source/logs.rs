@@ -207,6 +207,8 @@ struct Parsed {
     client: Option<ClientGen>,
     candidates: Vec<(usize, String)>,
     out: Result<crate::parse::logs::LogOutput, ScanError>,
+    /// Which kept events `out.events` holds (all but for a tail's [`read_change`](super::tail::Tail::read_change)).
+    kept: super::tail::Kept,
 }
 
 /// The profile, client generation and candidate accounts of a log.
@@ -245,12 +247,14 @@ fn context_of(
 
 /// Read one log (no access to the model beyond its accounts: runs on a worker thread). With
 /// `tails`, a log of a tailed kind is read through its tail (whole, the first time), which
-/// leaves a checkpoint near its end: the next change is read on from there.
+/// leaves a checkpoint near its end: the next change is read on from there. With `change`
+/// too, the tail hands over only the kept events that changed since its last read.
 fn parse_one(
     f: &LogFile,
     accounts: &[crate::model::Account],
     s: &LogSettings<'_>,
     tails: Option<&super::tail::Tails>,
+    change: bool,
 ) -> Parsed {
     let (profile, client, candidates) = context_of(f, accounts);
     let opts = ParseOptions {
@@ -261,13 +265,20 @@ fn parse_one(
         accounts: &candidates,
         bound: Default::default(),
     };
+    let mut kept = super::tail::Kept::All;
     // A panic while reading is this log's error (an internal error, to be reported).
     let out = crate::isolate::per_file(&f.path, || {
         crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
         if let Some(t) = tails.filter(|_| super::tail::tailed(f.kind)) {
-            return t
-                .read(&f.path, f.kind, &opts)
-                .map(|r| r.out)
+            let r = match change {
+                true => t.read_change(&f.path, f.kind, &opts),
+                false => t.read(&f.path, f.kind, &opts),
+            };
+            return r
+                .map(|r| {
+                    kept = r.kept;
+                    r.out
+                })
                 .map_err(|e| {
                     ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
                 })
@@ -292,6 +303,7 @@ fn parse_one(
         client,
         candidates,
         out,
+        kept,
     }
 }
 
@@ -324,7 +336,7 @@ fn parse_all(
     if threads <= 1 {
         return files
             .iter()
-            .map(|f| parse_one(f, accounts, s, tails))
+            .map(|f| parse_one(f, accounts, s, tails, false))
             .collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -336,7 +348,7 @@ fn parse_all(
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                         let Some(f) = files.get(i) else { break };
-                        mine.push((i, parse_one(f, accounts, s, tails)));
+                        mine.push((i, parse_one(f, accounts, s, tails, false)));
                     }
                     mine
                 })
@@ -364,6 +376,7 @@ fn parse_all(
                     &f.path,
                     "the thread reading it stopped",
                 )),
+                kept: super::tail::Kept::All,
             })
         })
         .collect()
@@ -394,31 +407,49 @@ fn read_logs_with(
 }
 
 /// Read the tailed `files` on from where their last read stopped (see [`super::tail`]) and add
-/// their sources and events to `model`. Returns, per file read, the line from which its events
-/// are new: always 0, since a tail read gives the whole log's kept events (bounded).
+/// their sources and events to `model`. Returns the files whose events in `model` are only
+/// those of some lines: the lines whose kept events changed since the last read of the same
+/// tail, which the caller must put in place of that read's (see
+/// [`crate::model::update::replace_logs`]). The others' events in `model` are all they keep.
+///
+/// Every read must be taken in, in order: a tail tells what changed since its last read.
 pub fn tail_logs(
     files: &[LogFile],
     model: &mut Model,
     s: &LogSettings<'_>,
     tails: &super::tail::Tails,
-) -> Vec<(PathBuf, u64)> {
+) -> Vec<(PathBuf, Vec<u64>)> {
     let mut sources: Vec<Source> = Vec::new();
-    let mut from = Vec::new();
+    let mut changed = Vec::new();
+    let mut done: Vec<&Path> = Vec::new();
     for f in files {
-        // The same read as a scan's (through the tail: it gives the whole log's kept events,
-        // bounded, whatever line decoding resumed at; they replace the log's events).
-        let p = parse_one(f, &model.accounts, s, Some(tails));
+        // A path named twice is read once (the second read would tell what changed since the
+        // first, and both would land in one model).
+        if done.contains(&f.path.as_path()) {
+            continue;
+        }
+        done.push(&f.path);
+        // The same read as a scan's (through the tail, which hands over the kept events that
+        // changed since its last read, or all of them when it read from the start).
+        let p = parse_one(f, &model.accounts, s, Some(tails), true);
         if p.out.is_err() {
             tails.forget(&f.path);
         }
-        from.push((f.path.clone(), 0));
-        if let Some((src, events)) = into_source(f, p, model, s) {
-            sources.push(src);
-            model.events.extend(events);
+        let kept = p.kept.clone();
+        match into_source(f, p, model, s) {
+            Some((src, events)) => {
+                sources.push(src);
+                model.events.extend(events);
+                if let super::tail::Kept::Lines(lines) = kept {
+                    changed.push((f.path.clone(), lines));
+                }
+            }
+            // Nothing of it goes into the model: the next read must give all it keeps.
+            None => tails.forget(&f.path),
         }
     }
     finish_logs(model, sources, s);
-    from
+    changed
 }
 
 /// What one read log adds to the model: its source (with the summary) and events; its problems
@@ -435,8 +466,9 @@ fn into_source(
             client,
             candidates,
             out,
+            ..
         } = p;
-        let out = match out {
+        let mut out = match out {
             Ok(o) => o,
             Err(e) => {
                 model.errors.push(e);
@@ -458,12 +490,12 @@ fn into_source(
             ));
             return None;
         }
-        let events = out.counts.clone();
+        let events = std::mem::take(&mut out.counts);
         let account = match candidates.as_slice() {
             [(i, _)] => Some(model.accounts[*i].address.clone()),
             _ => None,
         };
-        let mut notes = out.notes.clone();
+        let mut notes = std::mem::take(&mut out.notes);
         if out.growing {
             notes.push("last line has no ending: the file was being written while read".into());
         }
@@ -487,8 +519,8 @@ fn into_source(
             time_zone: s.tz.short(),
             growing: out.growing,
             notes,
-            etl: out.etl.clone(),
-            tallies: out.tallies.clone(),
+            etl: out.etl.take(),
+            tallies: std::mem::take(&mut out.tallies),
         };
         let src = Source {
             path: f.path.clone(),

@@ -21,7 +21,7 @@
 //! writes, locks or moves anything.
 
 use super::lineindex::{LineIndex, Update};
-use crate::model::SourceKind;
+use crate::model::{LogEvent, SharedEvent, SourceKind};
 use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
@@ -99,6 +99,9 @@ pub struct Tail {
     /// Bytes the encoding was told from (less than [`SNIFF`] while the file is small).
     sniffed: usize,
     ck: Option<Checkpoint>,
+    /// The kept events the last read gave, in absorbed order (shared with the checkpoint's
+    /// store): what the next [`Tail::read_change`] tells its changes from.
+    kept: Vec<SharedEvent>,
     /// Times the file was read from its start (the first read included).
     pub whole_reads: u32,
     /// Bytes decoded by the last read.
@@ -109,10 +112,61 @@ pub struct Tail {
 /// exact tallies included (the checkpoint carries the bounded event store, so `out.events` are
 /// the whole log's kept events and replace the ones read before). `from_line` is the line
 /// decoding resumed at: 0 when the file was read from its start.
+///
+/// From [`Tail::read_change`], `out.events` are only the events of the lines in `kept` (see
+/// [`Kept`]); everything else in `out` is still the whole log's.
 #[derive(Debug)]
 pub struct TailRead {
     pub out: LogOutput,
     pub from_line: u64,
+    pub kept: Kept,
+}
+
+/// Which of a log's kept events a read hands over in `out.events`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Kept {
+    /// All of them: they replace every event kept from the log before.
+    All,
+    /// Those on these lines (ascending, no repeats): they replace the events kept from these
+    /// lines by the previous read of the same tail; the events kept from other lines are the
+    /// same as that read's. Lines whose events are gone are listed too (with no events).
+    Lines(Vec<u64>),
+}
+
+/// The lines whose kept events differ between two reads (`old`, `new`: kept events in absorbed
+/// order). An event is known by its place in the absorbed order: before the checkpoint a read
+/// went on from, both reads hold the very same (shared) event there; after it, the log was read
+/// again, and the events are compared by value.
+fn changed_lines(old: &[SharedEvent], new: &[SharedEvent]) -> Vec<u64> {
+    let mut lines = Vec::new();
+    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
+    loop {
+        match (a.peek(), b.peek()) {
+            (Some((i, x)), Some((j, y))) if i == j => {
+                if !(Arc::ptr_eq(x, y) || x == y) {
+                    lines.extend([x.line, y.line]);
+                }
+                a.next();
+                b.next();
+            }
+            (Some((i, x)), Some((j, _))) if i < j => {
+                lines.push(x.line);
+                a.next();
+            }
+            (Some((_, x)), None) => {
+                lines.push(x.line);
+                a.next();
+            }
+            (_, Some((_, y))) => {
+                lines.push(y.line);
+                b.next();
+            }
+            (None, None) => break,
+        }
+    }
+    lines.sort_unstable();
+    lines.dedup();
+    lines
 }
 
 #[cfg(unix)]
@@ -166,9 +220,20 @@ impl Tail {
             encoding,
             sniffed,
             ck: None,
+            kept: Vec::new(),
             whole_reads: 0,
             last_read_bytes: 0,
         })
+    }
+
+    /// The log this tail reads.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The kind it is read as.
+    pub fn kind(&self) -> SourceKind {
+        self.kind
     }
 
     /// Whether the next read must start over (and the line index up to date).
@@ -187,8 +252,49 @@ impl Tail {
     }
 
     /// Read what changed since the last read (the whole file the first time, or after a
-    /// truncation or rotation).
+    /// truncation or rotation). `out.events` are all the log's kept events.
     pub fn read(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
+        let (mut out, from_line, kept) = self.read_kept(opts)?;
+        out.events = kept.iter().map(|(_, e)| LogEvent::clone(e)).collect();
+        self.kept = kept;
+        Ok(TailRead {
+            out,
+            from_line,
+            kept: Kept::All,
+        })
+    }
+
+    /// [`Tail::read`], handing over only the kept events that changed since the last read of
+    /// this tail ([`Kept::Lines`]), or all of them after a read from the start ([`Kept::All`]).
+    /// A log appended to keeps most of its events: they are not copied again.
+    pub fn read_change(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
+        let (mut out, from_line, kept) = self.read_kept(opts)?;
+        let change = match from_line {
+            0 => Kept::All,
+            _ => Kept::Lines(changed_lines(&self.kept, &kept)),
+        };
+        out.events = match &change {
+            Kept::All => kept.iter().map(|(_, e)| LogEvent::clone(e)).collect(),
+            Kept::Lines(lines) => kept
+                .iter()
+                .filter(|(_, e)| lines.binary_search(&e.line).is_ok())
+                .map(|(_, e)| LogEvent::clone(e))
+                .collect(),
+        };
+        self.kept = kept;
+        Ok(TailRead {
+            out,
+            from_line,
+            kept: change,
+        })
+    }
+
+    /// Read on (see [`Tail::read`]): the output without its events, the line decoding resumed
+    /// at, and the kept events.
+    fn read_kept(
+        &mut self,
+        opts: &ParseOptions<'_>,
+    ) -> io::Result<(LogOutput, u64, Vec<SharedEvent>)> {
         let meta = super::read::regular_metadata(&self.path)
             .map_err(|e| io::Error::other(e.to_string()))?;
         let end = meta.len();
@@ -207,7 +313,7 @@ impl Tail {
         };
         let from_line = from.as_ref().map_or(0, |c| c.line);
         self.last_read_bytes = end.saturating_sub(start);
-        let (out, saved) = match from {
+        let (out, saved, kept) = match from {
             None => {
                 self.whole_reads += 1;
                 let stream = Utf8Stream::new(body)?;
@@ -218,10 +324,7 @@ impl Tail {
             }
             Some(c) => {
                 let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
-                let kept = c.clone();
-                let (out, saved) =
-                    read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?;
-                (out, saved.or(Some(kept)))
+                read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?
             }
         };
         // The checkpoint's byte offset, from the line index (which numbers lines as the reader
@@ -237,7 +340,7 @@ impl Tail {
         };
         let mut out = out;
         out.encoding = self.encoding.as_str();
-        Ok(TailRead { out, from_line })
+        Ok((out, from_line, kept))
     }
 
     /// Whether the checkpoint's record still starts with the bytes it had (it may have been
@@ -429,8 +532,10 @@ impl Resume for cls::Splitter {
 }
 
 /// Read a log of `kind` from a checkpoint (or the start) to its end: the output as a whole read
-/// gives it (the store carried in the checkpoint holds the kept events before it), and the last
-/// checkpoint saved (at a record start in the last [`WINDOW`] of the `decoded` bytes expected).
+/// gives it (the store carried in the checkpoint holds the kept events before it) but for its
+/// events, the last checkpoint saved (at a record start in the last [`WINDOW`] of the `decoded`
+/// bytes expected; the one read on from when none is saved after it), and the kept events
+/// (shared with the checkpoints' stores, not copied).
 fn read_from<R: Read>(
     stream: Utf8Stream<R>,
     kind: SourceKind,
@@ -438,7 +543,7 @@ fn read_from<R: Read>(
     decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
-) -> io::Result<(LogOutput, Option<Checkpoint>)> {
+) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     let lines = LineReader::new(stream, LINE_CAP);
     match kind {
         SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, kind, from, decoded, path, opts),
@@ -455,18 +560,28 @@ fn read_kind<S: Resume, R: Read>(
     decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
-) -> io::Result<(LogOutput, Option<Checkpoint>)> {
+) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     // A tail keeps one kind, so a checkpoint of another cannot come here; were it to, the read
     // fails (and the next one starts over) rather than going on from the middle as a fresh one.
+    let mut saved: Option<Checkpoint> = None;
+    let mut saved_at: Option<u64> = None;
     let resumed = match from {
-        Some(ck) => Some((
-            S::from_state(ck.state)
-                .ok_or_else(|| io::Error::other("tail checkpoint of another log kind"))?,
-            ck.line,
-            ck.truncated,
-            ck.memory,
-            ck.out,
-        )),
+        Some(ck) => {
+            let r = (
+                S::from_state(ck.state.clone())
+                    .ok_or_else(|| io::Error::other("tail checkpoint of another log kind"))?,
+                ck.line,
+                ck.truncated,
+                ck.memory.clone(),
+                ck.out.clone(),
+            );
+            // The read goes on from a copy: the checkpoint itself is where the next read
+            // goes on from, unless one is saved after it (it is at this read's first line,
+            // where a checkpoint would be saved again).
+            saved = Some(ck);
+            saved_at = Some(0);
+            Some(r)
+        }
         None => None,
     };
     let (mut sp, mut r) = match resumed {
@@ -501,8 +616,6 @@ fn read_kind<S: Resume, R: Read>(
             )
         }
     };
-    let mut saved: Option<Checkpoint> = None;
-    let mut saved_at: Option<u64> = None;
     let window_from = decoded.saturating_sub(WINDOW);
     loop {
         let truncated_before = lines.truncated;
@@ -541,8 +654,16 @@ fn read_kind<S: Resume, R: Read>(
     out.lines = lines.line_no;
     out.growing = lines.last_unterminated && lines.line_no > 0;
     out.kind = Some(kind);
-    crate::parse::logs::note_not_kept(&mut out);
-    Ok((out, saved))
+    // What `LogOutput::finish` does, without copying the kept events (the checkpoints share
+    // them): the caller hands over those it needs.
+    out.settle();
+    let bound = out.store.bound();
+    let store = std::mem::replace(&mut out.store, crate::model::EventStore::new(bound));
+    let (kept, tallies) = store.finish_shared();
+    out.events = Vec::new();
+    out.tallies = tallies;
+    crate::parse::logs::note_counted(&mut out);
+    Ok((out, saved, kept))
 }
 
 /// The tails of one live session, shared between the view and the thread that reads.
@@ -551,21 +672,42 @@ pub struct Tails(Arc<Mutex<BTreeMap<PathBuf, Tail>>>);
 
 impl Tails {
     /// Read `path`, a log of `kind`, on from its checkpoint (starting a tail on first use, or
-    /// when the log's kind changed). The tail is taken out of the map while it reads, so the
-    /// logs of a scan are read side by side; a read that fails (or panics) leaves it out: the
-    /// next read starts over.
+    /// when the log's kind changed), as [`Tail::read`]. The tail is taken out of the map while
+    /// it reads, so the logs of a scan are read side by side; a read that fails (or panics)
+    /// leaves it out: the next read starts over.
     pub fn read(
         &self,
         path: &Path,
         kind: SourceKind,
         opts: &ParseOptions<'_>,
     ) -> io::Result<TailRead> {
+        self.read_with(path, kind, |t| t.read(opts))
+    }
+
+    /// [`Tails::read`] as [`Tail::read_change`]: only the kept events that changed since the
+    /// last read of `path` through these tails. The caller must have taken in every earlier
+    /// read of it (or [`Tails::forget`] it, so the next read gives all).
+    pub fn read_change(
+        &self,
+        path: &Path,
+        kind: SourceKind,
+        opts: &ParseOptions<'_>,
+    ) -> io::Result<TailRead> {
+        self.read_with(path, kind, |t| t.read_change(opts))
+    }
+
+    fn read_with(
+        &self,
+        path: &Path,
+        kind: SourceKind,
+        read: impl FnOnce(&mut Tail) -> io::Result<TailRead>,
+    ) -> io::Result<TailRead> {
         let taken = self.lock().remove(path);
         let mut tail = match taken {
             Some(t) if t.kind == kind => t,
             _ => Tail::open(path, kind)?,
         };
-        let r = tail.read(opts);
+        let r = read(&mut tail);
         if r.is_ok() {
             self.lock().insert(path.to_path_buf(), tail);
         }

@@ -409,9 +409,11 @@ pub struct LogReload {
     pub part: Model,
     /// Log time-zone label from the read (when something was read).
     pub log_tz: Option<String>,
-    /// Tailed logs read on from a record: their events before that line are unchanged and
-    /// stay (a path not listed here has all its events replaced).
-    pub kept_before: Vec<(PathBuf, u64)>,
+    /// Tailed logs read on from a checkpoint: only the events of these lines changed, and
+    /// `part` holds only those (the log's events on other lines stay as they are). A path not
+    /// listed here has all its events replaced. Built for the model the tails' previous reads
+    /// went into: reloads must be merged in the order they were read.
+    pub changed_lines: Vec<(PathBuf, Vec<u64>)>,
 }
 
 fn is_log_kind(k: SourceKind) -> bool {
@@ -496,10 +498,9 @@ pub fn reload_changed_logs(
     if !whole.is_empty() {
         super::logs::read_logs(&whole, &mut part, &settings);
     }
-    let mut kept_before = Vec::new();
+    let mut changed_lines = Vec::new();
     if !tailed.is_empty() {
-        kept_before = super::logs::tail_logs(&tailed, &mut part, &settings, tails);
-        kept_before.retain(|(_, line)| *line > 0);
+        changed_lines = super::logs::tail_logs(&tailed, &mut part, &settings, tails);
     }
     let log_tz = part.log_tz.take();
     part.accounts.clear();
@@ -507,7 +508,7 @@ pub fn reload_changed_logs(
         paths,
         part,
         log_tz,
-        kept_before,
+        changed_lines,
     })
 }
 
@@ -518,7 +519,7 @@ pub fn merge_logs(model: &mut Model, r: LogReload) {
     crate::model::update::replace_logs(
         model,
         &r.paths,
-        &r.kept_before,
+        &r.changed_lines,
         r.part,
         |s| is_log_kind(s.kind),
         super::logs::timeline_key,

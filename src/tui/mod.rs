@@ -117,8 +117,10 @@ fn spawn_scan(
             done: roots.len(),
             total: roots.len(),
         }));
-        busy.store(false, Ordering::Relaxed);
+        // Sent before the flag drops: a read started after it comes after it (see
+        // `spawn_log_reload`).
         let _ = tx.send(Event::Source(SourceEvent::ScanDone(Box::new(s))));
+        busy.store(false, Ordering::Relaxed);
     });
 }
 
@@ -149,8 +151,11 @@ fn spawn_log_reload(
             Some(Refresh::Rescanned(s)) => SourceEvent::LogsReloaded(s),
             None => SourceEvent::LogsMerged(Box::default(), crate::pipeline::horizon(&config)),
         };
-        busy.store(false, Ordering::Relaxed);
+        // The result goes out before the flag drops, so the next read (which starts only then)
+        // arrives after it: a tail hands over what changed since its last read, and the
+        // model must take the reads in in order.
         let _ = tx.send(Event::Source(ev));
+        busy.store(false, Ordering::Relaxed);
     });
 }
 

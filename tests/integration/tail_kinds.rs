@@ -227,7 +227,7 @@ proptest! {
         let path = dir.path().join(name_of(kind));
         std::fs::write(&path, &bytes[..at[0]]).expect("write");
         let mut tail = Tail::open(&path, kind).expect("open");
-        let mut seen = Seen { events: Vec::new(), last: None, empty_reads: 0 };
+        let mut seen = Seen::new();
         seen.read(&mut tail, &m);
         same_here(&seen, &whole(&bytes[..at[0]], kind, &path, &m))?;
         for w in at.windows(2) {
@@ -297,11 +297,7 @@ fn caps_and_counts_carry_across_appends_for_every_kind() {
         let bytes = kind_text(kind, &picks, true, true).into_bytes();
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join(name_of(kind));
-        let mut seen = Seen {
-            events: Vec::new(),
-            last: None,
-            empty_reads: 0,
-        };
+        let mut seen = Seen::new();
         let parts = [
             bytes.len() / 3,
             bytes.len() / 3 + 17,

@@ -7,10 +7,10 @@
 //! next read equals a fresh one.
 
 use proptest::prelude::*;
-use spoolscope::model::LogEvent;
+use spoolscope::model::{LogEvent, Model};
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
 use spoolscope::parse::markers::Markers;
-use spoolscope::source::tail::Tail;
+use spoolscope::source::tail::{Kept, Tail};
 use std::io::Write;
 use std::path::Path;
 
@@ -94,23 +94,69 @@ fn whole(bytes: &[u8], path: &Path, m: &Markers) -> LogOutput {
     .expect("whole read")
 }
 
-/// What a tail's reads add up to: the events kept so far and the last read's summary.
+/// What a tail's reads add up to: the events kept so far and the last read's summary. And,
+/// from a second tail on the same log read at the same times with `read_change` (only the
+/// kept events that changed), the events of a model that took in each of those reads.
 pub struct Seen {
     pub events: Vec<LogEvent>,
     pub last: Option<LogOutput>,
     /// Reads that found no record (the next one starts from the top again).
     pub empty_reads: u32,
+    changes: Option<Tail>,
+    pub model: Model,
 }
 
 impl Seen {
+    pub fn new() -> Seen {
+        Seen {
+            events: Vec::new(),
+            last: None,
+            empty_reads: 0,
+            changes: None,
+            model: Model::default(),
+        }
+    }
+
     pub fn read(&mut self, tail: &mut Tail, m: &Markers) {
         let r = tail.read(&ParseOptions::utc(m)).expect("tail read");
-        // The model's step: the log's kept events (bounded, the whole log's) replace the old.
+        // The whole log's kept events (bounded) replace the old.
         self.events = r.out.events.clone();
         if r.out.records == 0 {
             self.empty_reads += 1;
         }
         self.last = Some(r.out);
+        // The live view's step: what changed goes into the model (the log's events on the
+        // lines named, or all of them after a read from the start).
+        let other = match &mut self.changes {
+            Some(t) => t,
+            None => self
+                .changes
+                .insert(Tail::open(tail.path(), tail.kind()).expect("open a second tail")),
+        };
+        let c = other.read_change(&ParseOptions::utc(m)).expect("tail read");
+        let path = other.path().to_path_buf();
+        let lines = match c.kept {
+            Kept::All => vec![],
+            Kept::Lines(lines) => vec![(path.clone(), lines)],
+        };
+        let fresh = Model {
+            events: c.out.events,
+            ..Model::default()
+        };
+        spoolscope::model::update::replace_logs(
+            &mut self.model,
+            &[path],
+            &lines,
+            fresh,
+            |_| true,
+            |p| p.to_string_lossy().into_owned(),
+        );
+    }
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Seen::new()
     }
 }
 
@@ -118,6 +164,10 @@ impl Seen {
 pub fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
     let t = seen.last.as_ref().expect("read");
     prop_assert_eq!(&seen.events, &w.events);
+    // The model that took in only the changes holds the whole read's events, in its order.
+    let mut ordered = w.events.clone();
+    spoolscope::model::update::sort_events(&mut ordered);
+    prop_assert_eq!(&seen.model.events, &ordered, "model fed the tail's changes");
     prop_assert_eq!(&t.counts, &w.counts);
     prop_assert_eq!(&t.tallies, &w.tallies);
     prop_assert_eq!(
@@ -181,7 +231,7 @@ proptest! {
         let path = dir.path().join("Lync-UccApi-0.UccApilog");
         std::fs::write(&path, &bytes[..at[0]]).expect("write");
         let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
-        let mut seen = Seen { events: Vec::new(), last: None, empty_reads: 0 };
+        let mut seen = Seen::new();
         seen.read(&mut tail, &m);
         same(&seen, &whole(&bytes[..at[0]], &path, &m))?;
         for w in at.windows(2) {
@@ -240,11 +290,7 @@ fn caps_and_counts_carry_across_appends() {
     let bytes = log_text(&picks, true, false).into_bytes();
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("big.UccApilog");
-    let mut seen = Seen {
-        events: Vec::new(),
-        last: None,
-        empty_reads: 0,
-    };
+    let mut seen = Seen::new();
     let parts = [
         bytes.len() / 3,
         bytes.len() / 3 + 17,
@@ -274,4 +320,74 @@ fn caps_and_counts_carry_across_appends() {
     assert!(w.not_kept > 0, "the sample passes the routine cap");
     same(&seen, &w).expect("same as a whole read");
     assert_eq!(tail.whole_reads, 1);
+}
+
+/// One record appended at a time (every fifth cut inside its line first), with far more EWS
+/// failures of one signature than a group keeps (the first 8, the last 8, 16 spread): nearly
+/// every read pushes a failure out of the last few and into or out of the spread sample. A
+/// model that takes in only what changed at each read holds what a whole read keeps.
+#[test]
+fn a_model_fed_only_the_changes_keeps_what_a_whole_read_keeps() {
+    let m = Markers::builtin().expect("markers");
+    let recs = records();
+    let mut t = chrono::DateTime::from_timestamp(1_772_460_000, 0).expect("t");
+    let mut text = String::new();
+    let mut ends = Vec::new();
+    for i in 0..260usize {
+        t += chrono::Duration::milliseconds(350);
+        let stamp = t.format("%m/%d/%Y|%H:%M:%S%.3f").to_string();
+        let mid = text.len() + stamp.len() + 12;
+        if i % 3 == 0 {
+            let (msg, cont) = &recs[i % recs.len()];
+            text.push_str(&stamp);
+            text.push_str(msg);
+            text.push_str("\r\n");
+            for c in cont {
+                text.push_str(c);
+                text.push_str("\r\n");
+            }
+        } else {
+            text.push_str(&format!(
+                "{stamp} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized ref={i}\r\n"
+            ));
+        }
+        if i % 5 == 0 {
+            ends.push(mid);
+        }
+        ends.push(text.len());
+    }
+    let bytes = text.into_bytes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("Lync-UccApi-0.UccApilog");
+    std::fs::write(&path, &bytes[..ends[0]]).expect("write");
+    let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
+    let mut seen = Seen::new();
+    seen.read(&mut tail, &m);
+    for w in ends.windows(2) {
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .expect("open");
+        f.write_all(&bytes[w[0]..w[1]]).expect("append");
+        drop(f);
+        seen.read(&mut tail, &m);
+        same(&seen, &whole(&bytes[..w[1]], &path, &m))
+            .unwrap_or_else(|e| panic!("after {} bytes: {e}", w[1]));
+    }
+    let w = whole(&bytes, &path, &m);
+    let ews = w
+        .tallies
+        .iter()
+        .filter(|t| t.kind == spoolscope::model::EventKind::EwsFailure)
+        .map(|t| t.occurrences - t.shown)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        ews > 100,
+        "failures went past the kept bound ({ews} not kept)"
+    );
+    assert_eq!(
+        tail.whole_reads, 1,
+        "every append read on from a checkpoint"
+    );
 }

@@ -53,7 +53,9 @@ pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
 /// only the events before the first such event that may be missing are read
 /// (`EventTally::complete_until`).
 pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
-    let mut cutoff: BTreeMap<&std::path::Path, u64> = BTreeMap::new();
+    // By the path's bytes (an event's path is its source's, copied): hashing them is much
+    // cheaper than ordering paths by components, once per event on every refresh.
+    let mut cutoff: std::collections::HashMap<&std::ffi::OsStr, u64> = Default::default();
     for s in &m.sources {
         let Some(l) = &s.log else { continue };
         let failing = l.tallies.iter().filter(|t| {
@@ -76,14 +78,12 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
             may_fail && t.occurrences > t.shown
         });
         if let Some(line) = failing.filter_map(|t| t.complete_until).min() {
-            cutoff.insert(s.path.as_path(), line);
+            cutoff.insert(s.path.as_os_str(), line);
         }
     }
-    unsent_drafts(
-        m.events
-            .iter()
-            .filter(|e| cutoff.get(e.path.as_path()).is_none_or(|&c| e.line < c)),
-    )
+    unsent_drafts(m.events.iter().filter(|e| {
+        cutoff.is_empty() || cutoff.get(e.path.as_os_str()).is_none_or(|&c| e.line < c)
+    }))
 }
 
 pub(super) fn unsent_drafts<'a>(

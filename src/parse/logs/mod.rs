@@ -139,6 +139,12 @@ pub fn parse_log_shaped(
 /// Settle the event store and note what was counted but not kept (once a log is read to its end).
 pub fn note_not_kept(out: &mut LogOutput) {
     out.finish();
+    note_counted(out);
+}
+
+/// The notes of [`note_not_kept`] on an output whose `tallies` are already set (a tail read
+/// takes the kept events out of the store itself).
+pub fn note_counted(out: &mut LogOutput) {
     let hidden: u64 = out
         .tallies
         .iter()
