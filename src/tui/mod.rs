@@ -136,10 +136,25 @@ fn spawn_log_reload(
     tails: crate::source::tail::Tails,
 ) {
     busy.store(true, Ordering::Relaxed);
-    // What the reader needs to know: accounts, known sources, mailbox files (not the events).
+    // What the reader needs to know: accounts, known sources (path, kind, how a log was
+    // recognised: not its summary, whose tallies are the bulk of it), mailbox files (not the
+    // events).
     let light = crate::model::Model {
         accounts: model.accounts.clone(),
-        sources: model.sources.clone(),
+        sources: model
+            .sources
+            .iter()
+            .map(|s| crate::model::Source {
+                path: s.path.clone(),
+                kind: s.kind,
+                records: s.records,
+                skipped: s.skipped,
+                log: s.log.as_ref().map(|l| crate::model::LogSummary {
+                    detected_by: l.detected_by,
+                    ..Default::default()
+                }),
+            })
+            .collect(),
         mailbox: model.mailbox.clone(),
         ..Default::default()
     };

@@ -53,9 +53,10 @@ pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
 /// only the events before the first such event that may be missing are read
 /// (`EventTally::complete_until`).
 pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
-    // By the path's bytes (an event's path is its source's, copied): hashing them is much
-    // cheaper than ordering paths by components, once per event on every refresh.
-    let mut cutoff: std::collections::HashMap<&std::ffi::OsStr, u64> = Default::default();
+    // By the path's bytes (an event's path is its source's, copied), and the last path's
+    // answer again for the next event of the same log: this runs for every event on every
+    // refresh, and ordering paths by their components was most of it.
+    let mut cutoff: BTreeMap<&std::ffi::OsStr, u64> = BTreeMap::new();
     for s in &m.sources {
         let Some(l) = &s.log else { continue };
         let failing = l.tallies.iter().filter(|t| {
@@ -81,8 +82,21 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
             cutoff.insert(s.path.as_os_str(), line);
         }
     }
-    unsent_drafts(m.events.iter().filter(|e| {
-        cutoff.is_empty() || cutoff.get(e.path.as_os_str()).is_none_or(|&c| e.line < c)
+    let mut last: Option<(&std::ffi::OsStr, Option<u64>)> = None;
+    unsent_drafts(m.events.iter().filter(move |e| {
+        if cutoff.is_empty() {
+            return true;
+        }
+        let p = e.path.as_os_str();
+        let c = match last {
+            Some((q, c)) if q == p => c,
+            _ => {
+                let c = cutoff.get(p).copied();
+                last = Some((p, c));
+                c
+            }
+        };
+        c.is_none_or(|c| e.line < c)
     }))
 }
 
