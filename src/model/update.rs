@@ -209,6 +209,114 @@ mod tests {
         assert_eq!(m.errors[0].path, PathBuf::from("/b/1"));
     }
 
+    fn ev(path: &str, line: u64, sec: i64, note: &str) -> LogEvent {
+        LogEvent {
+            path: PathBuf::from(path),
+            line,
+            time: chrono::DateTime::from_timestamp(1_772_460_000 + sec, 0)
+                .map(|t| t.fixed_offset()),
+            level: None,
+            thread: None,
+            kind: crate::model::EventKind::EwsFailure,
+            marker: "m".into(),
+            account: None,
+            profile: None,
+            excerpt: note.into(),
+            values: Default::default(),
+        }
+    }
+
+    #[test]
+    fn replace_logs_with_changed_lines_touches_only_those_lines_of_that_log() {
+        // Two logs whose records interleave in time; log b has the same line numbers.
+        let mut events: Vec<LogEvent> = (1..=6)
+            .flat_map(|l| {
+                [
+                    ev("/t/a.log", l, 10 * l as i64, "old"),
+                    ev("/t/b.log", l, 10 * l as i64 + 5, "old"),
+                ]
+            })
+            .collect();
+        // Two markers on one line of a: both go when the line changes.
+        events.push(ev("/t/a.log", 5, 50, "old, second marker"));
+        sort_events(&mut events);
+        let mut m = Model {
+            events,
+            ..Default::default()
+        };
+        // a's line 3 changed, line 5 lost its events, line 7 is new; fresh holds only those.
+        let fresh = Model {
+            events: vec![
+                ev("/t/a.log", 7, 70, "new"),
+                ev("/t/a.log", 3, 30, "changed"),
+            ],
+            ..Default::default()
+        };
+        replace_logs(
+            &mut m,
+            &[PathBuf::from("/t/a.log")],
+            &[(PathBuf::from("/t/a.log"), vec![3, 5, 7])],
+            fresh,
+            |s| s.log.is_some(),
+            key,
+        );
+        let got: Vec<(String, u64, String)> = m
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.path.to_string_lossy().into_owned(),
+                    e.line,
+                    e.excerpt.clone(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, u64, String)> = [
+            ("/t/a.log", 1, "old"),
+            ("/t/b.log", 1, "old"),
+            ("/t/a.log", 2, "old"),
+            ("/t/b.log", 2, "old"),
+            ("/t/a.log", 3, "changed"),
+            ("/t/b.log", 3, "old"),
+            ("/t/a.log", 4, "old"),
+            ("/t/b.log", 4, "old"),
+            ("/t/b.log", 5, "old"),
+            ("/t/a.log", 6, "old"),
+            ("/t/b.log", 6, "old"),
+            ("/t/a.log", 7, "new"),
+        ]
+        .into_iter()
+        .map(|(p, l, x)| (p.to_string(), l, x.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_few_fresh_events_go_where_a_merge_puts_them() {
+        let base: Vec<LogEvent> = (1..=40)
+            .map(|l| ev("/t/a.log", l, (l as i64 / 3) * 10, "old"))
+            .collect();
+        // Equal times (same second, other lines), a line already there, earlier and later.
+        let fresh = vec![
+            ev("/t/a.log", 7, 20, "fresh"),
+            ev("/t/a.log", 41, 0, "fresh"),
+            ev("/t/a.log", 3, 10, "fresh"),
+            ev("/t/a.log", 99, 500, "fresh"),
+        ];
+        let mut few = base.clone();
+        append_events(&mut few, fresh.clone());
+        // The same events through the merge (more than FEW at once).
+        let mut many = base.clone();
+        let mut padded = fresh.clone();
+        padded.extend((0..FEW).map(|i| ev("/t/z.log", i as u64, 1_000, "pad")));
+        append_events(&mut many, padded);
+        many.retain(|e| e.excerpt != "pad");
+        assert_eq!(few, many);
+        let mut sorted = [base, fresh].concat();
+        sort_events(&mut sorted);
+        assert_eq!(few, sorted);
+    }
+
     #[test]
     fn replace_logs_swaps_a_file_and_regroups() {
         let mut m = Model {
