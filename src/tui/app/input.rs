@@ -74,7 +74,11 @@ impl App {
     }
 
     fn source(&mut self, s: SourceEvent) -> Vec<Cmd> {
-        self.dirty = true;
+        // A change only names paths: what it changes is drawn when it is taken in (a spooled
+        // file at once, a log when its read is merged), so it draws no frame of its own.
+        if !matches!(s, SourceEvent::Changed(_)) {
+            self.dirty = true;
+        }
         match s {
             SourceEvent::ScanStarted { roots } => {
                 self.scan = ScanStatus::Running {

@@ -170,6 +170,50 @@ fn run(poll: Option<Duration>) {
     drop(w);
 }
 
+/// A grown log costs one frame, when its read is merged: the change that names it draws
+/// nothing (nothing on screen changed yet); a spooled file changed is drawn at once.
+#[test]
+fn a_changed_log_is_drawn_once_its_read_is_merged() {
+    let t = tree();
+    let mut a = live_app(&t);
+    let before = render(&a, 120, 30);
+    std::fs::write(
+        &t.log,
+        "11/26/2026|10:00:00.000 1 INFO :: first line\n11/26/2026|10:00:01.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\n",
+    )
+    .expect("append");
+    a.dirty = false;
+    let cmds = a.update(Event::Source(SourceEvent::Changed(vec![t.log.clone()])));
+    assert!(matches!(cmds.as_slice(), [Cmd::Apply(p)] if p == &vec![t.log.clone()]));
+    let applied = apply_changes(&mut a, std::slice::from_ref(&t.log));
+    assert_eq!(applied.logs, vec![t.log.clone()]);
+    assert!(!a.dirty, "no frame before the log is read");
+    assert_eq!(render(&a, 120, 30), before);
+    let r = watch::reload_changed_logs(
+        &a.model,
+        &Default::default(),
+        std::slice::from_ref(&t.log),
+        &Default::default(),
+    )
+    .expect("a log alone");
+    a.update(Event::Source(SourceEvent::LogsMerged(
+        Box::new(r),
+        Default::default(),
+    )));
+    assert!(a.dirty, "the merged read is drawn");
+    assert_ne!(render(&a, 120, 30), before);
+    // A new spooled file is taken in at once, and drawn.
+    a.dirty = false;
+    let f = t.spooler.join("{NEW}.xml");
+    fs::write(&f, "<m:CreateItem><t:Subject>x</t:Subject></m:CreateItem>").expect("write");
+    let cmds = a.update(Event::Source(SourceEvent::Changed(vec![f.clone()])));
+    assert!(matches!(cmds.as_slice(), [Cmd::Apply(_)]));
+    let applied = apply_changes(&mut a, std::slice::from_ref(&f));
+    assert!(applied.items_changed);
+    assert!(a.dirty);
+    assert!(render(&a, 120, 30).contains("{NEW}.xml"));
+}
+
 #[test]
 fn native_watcher_sees_new_stuck_deleted_and_log_lines() {
     run(None);
