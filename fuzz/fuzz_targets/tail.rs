@@ -4,7 +4,9 @@
 //! what is on disk then (kept events, tallies with their values and counts, per-kind counts,
 //! records, lines, first and last times, notes and problems). Between appends the file may be
 //! truncated or replaced (a new file renamed into place); the next read must start over and
-//! still equal a whole read.
+//! still equal a whole read. A second tail on the same file is read at the same times with
+//! `Tail::read_change` (only the kept events that changed), and a model that takes in each of
+//! its reads must hold the whole read's events.
 //!
 //! Input: byte 0 picks the kind (UccApilog, text log, netsh text, tracerpt CSV, CLS); byte 1
 //! gives the number of split points (0..=7), and that many bytes follow, each a split point as
@@ -13,7 +15,7 @@
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, ParseOptions};
-use spoolscope::source::tail::{tails_kind, Tail, TailRead};
+use spoolscope::source::tail::{tails_kind, Kept, Tail, TailRead};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -53,6 +55,9 @@ struct Run<'a> {
     path: PathBuf,
     kind: SourceKind,
     tail: Tail,
+    /// Read with `read_change`; `model` took in each of its reads.
+    changes: Tail,
+    model: spoolscope::model::Model,
     opts: ParseOptions<'a>,
 }
 
@@ -65,6 +70,32 @@ impl Run<'_> {
             .expect("a tail read of a regular file");
         let w = parse_log(disk, self.kind, &self.path, &self.opts).expect("a slice reads");
         common::same(&r.out, &w, what);
+        let c = self
+            .changes
+            .read_change(&self.opts)
+            .expect("a tail read of a regular file");
+        let lines = match c.kept {
+            Kept::All => vec![],
+            Kept::Lines(lines) => vec![(self.path.clone(), lines)],
+        };
+        let fresh = spoolscope::model::Model {
+            events: c.out.events,
+            ..Default::default()
+        };
+        spoolscope::model::update::replace_logs(
+            &mut self.model,
+            std::slice::from_ref(&self.path),
+            &lines,
+            fresh,
+            |_| true,
+            |p| p.to_string_lossy().into_owned(),
+        );
+        let mut want = w.events.clone();
+        spoolscope::model::update::sort_events(&mut want);
+        assert!(
+            self.model.events == want,
+            "a model fed the changes differs from a whole read: {what}"
+        );
         r
     }
 }
@@ -97,6 +128,8 @@ fuzz_target!(|data: &[u8]| {
     std::fs::write(&path, &disk).expect("write the first piece");
     let mut run = Run {
         tail: Tail::open(&path, kind).expect("open a tail"),
+        changes: Tail::open(&path, kind).expect("open a tail"),
+        model: Default::default(),
         path,
         kind,
         opts: ParseOptions::utc(common::markers()),
