@@ -22,7 +22,7 @@ pub use mailbox::{
     MailboxFileKind, PolicyRecord, EWS_ERRORS_KEPT,
 };
 pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
-pub use store::{Bound as EventBound, EventStore, EventTally, SharedEvent, Unread};
+pub use store::{Bound as EventBound, EventStore, EventTally, Seq as SharedEvent, Unread};
 
 use chrono::{DateTime, Utc};
 use std::time::Duration;

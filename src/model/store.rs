@@ -273,8 +273,7 @@ impl EventTally {
 /// One kept occurrence and its place in the input order. Shared: a store is cloned at every
 /// tail checkpoint (`source::tail`), and a clone then costs a reference count per kept event,
 /// not a copy of each event's strings and values.
-pub type SharedEvent = (u64, std::sync::Arc<LogEvent>);
-type Seq = SharedEvent;
+pub type Seq = (u64, std::sync::Arc<LogEvent>);
 
 #[derive(Debug, Clone)]
 struct Group {
@@ -628,16 +627,10 @@ impl EventStore {
     /// The kept events (in absorbed order) and every group's tally (ordered by kind, marker,
     /// values), consuming the store.
     pub fn finish(self) -> (Vec<LogEvent>, Vec<EventTally>) {
-        let (all, tallies) = self.finish_shared();
-        let all = all
-            .into_iter()
-            .map(|(_, e)| std::sync::Arc::try_unwrap(e).unwrap_or_else(|e| LogEvent::clone(&e)));
-        (all.collect(), tallies)
+        self.finish_with(|s| std::sync::Arc::unwrap_or_clone(s.1))
     }
-
-    /// [`EventStore::finish`] without copying events that a clone of the store (a tail
-    /// checkpoint) shares: each kept event with its place in the absorbed order (ascending).
-    pub fn finish_shared(self) -> (Vec<SharedEvent>, Vec<EventTally>) {
+    /// [`EventStore::finish`], each kept event (with its place in the order) passed to `f`.
+    pub fn finish_with<T>(self, f: impl FnMut(Seq) -> T) -> (Vec<T>, Vec<EventTally>) {
         let mut all: Vec<Seq> = Vec::new();
         let mut tallies = Vec::with_capacity(self.groups.len());
         for (_, g) in self.groups {
@@ -650,6 +643,7 @@ impl EventStore {
             all.extend(g.spread);
         }
         all.sort_unstable_by_key(|(s, _)| *s);
+        let all = all.into_iter().map(f);
         tallies.sort_by(|a, b| {
             (
                 a.kind,
@@ -668,7 +662,7 @@ impl EventStore {
                     b.first_line,
                 ))
         });
-        (all, tallies)
+        (all.collect(), tallies)
     }
 }
 
