@@ -394,12 +394,14 @@ pub enum Classified {
 /// read, so an old copy can only say "keep" where the output would drop: the worker then
 /// builds an event that [`LogOutput::apply`] drops, and the counts are the same.
 ///
-/// It holds no client versions seen: a copy per change would grow with a log of ever new
-/// versions (quadratic); without them no client-version hit is dropped on the worker, and the
-/// output drops the routine ones when it takes them.
+/// Its client versions are brought up to date only when their number has doubled: a copy at
+/// every new version would be quadratic on a log of ever new versions (the copies now add up to
+/// at most twice the set). A version the view lacks is built on the worker, and the output drops
+/// it if it is a repeat.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DropView {
     full: Vec<EventKind>,
+    versions: std::collections::BTreeSet<(String, String)>,
     /// Kinds found only as counts (the classifier's `count_only`).
     pub count_only: Vec<EventKind>,
 }
@@ -411,9 +413,7 @@ impl DropView {
         kind: EventKind,
         values: &std::collections::BTreeMap<String, String>,
     ) -> bool {
-        self.full.contains(&kind)
-            && kind != EventKind::ClientVersion
-            && is_routine(kind, values, &Default::default())
+        self.full.contains(&kind) && is_routine(kind, values, &self.versions)
     }
 }
 
@@ -475,18 +475,21 @@ impl LogOutput {
                 .filter(|(_, &n)| n >= self.store.bound().routine)
                 .map(|(&k, _)| k)
                 .collect(),
+            versions: self.versions.clone(),
             count_only: count_only.to_vec(),
         }
     }
 
-    /// Changes whenever [`LogOutput::drop_view`] would give something new (it only grows).
-    pub fn drop_stamp(&self, count_only: &[EventKind]) -> (usize, usize) {
+    /// Changes when [`LogOutput::drop_view`] would give something new (it only grows); client
+    /// versions count only when their number reaches a power of two (see [`DropView`]).
+    pub fn drop_stamp(&self, count_only: &[EventKind]) -> (usize, usize, u32) {
         (
             self.kept_routine
                 .values()
                 .filter(|&&n| n >= self.store.bound().routine)
                 .count(),
             count_only.len(),
+            usize::BITS - self.versions.len().leading_zeros(),
         )
     }
 }
