@@ -23,6 +23,29 @@ fn parse(log: &[u8], bound: EventBound) -> LogOutput {
     parse_log(log, SourceKind::Uccapilog, Path::new("d.UccApilog"), &opts).expect("parse")
 }
 
+/// `report --format json` on `log` (times in UTC), parsed.
+fn report_json(log: &Path) -> Value {
+    let out = bin()
+        .args(["report", "--format", "json", "--log-tz", "UTC"])
+        .arg(log)
+        .output()
+        .expect("run");
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+/// The rules of a report's findings.
+fn rules(v: &Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect()
+}
+
+/// The body of an EWS request that saves a message into Drafts.
+const DRAFT_SAVE: &str = "<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>";
+
 /// A bound large enough that nothing is summarised in these small logs.
 fn keep_all() -> EventBound {
     EventBound {
@@ -309,23 +332,13 @@ fn saves_followed_by_failures_that_were_not_kept_are_not_unsent_drafts() {
         let (m, sec) = (i / 30, i % 30 * 2);
         s.push_str(&format!(
             "03/02/2026|10:{m:02}:{sec:02}.000 1F68:C14 INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r\n\
-             <m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>\r\n\
+             {DRAFT_SAVE}\r\n\
              03/02/2026|10:{m:02}:{sec:02}.500 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n"
         ));
     }
     put(&log, s.as_bytes(), 0);
-    let out = bin()
-        .args(["report", "--format", "json", "--log-tz", "UTC"])
-        .arg(&log)
-        .output()
-        .expect("run");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let rules: Vec<&str> = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["rule"].as_str())
-        .collect();
+    let v = report_json(&log);
+    let rules = rules(&v);
     assert!(rules.contains(&"ews-auth-failed"), "{rules:?}");
     assert!(!rules.contains(&"drafts-buildup"), "{:#}", v["findings"]);
     let f = v["findings"]
@@ -363,16 +376,11 @@ fn unread_routine_answers_do_not_hide_unsent_drafts() {
         for i in 0..4u64 {
             s.push_str(&format!(
                 "03/02/2026|11:00:{i:02}.000 1F68:C14 INFO :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r\n\
-                 <m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>\r\n"
+                 {DRAFT_SAVE}\r\n"
             ));
         }
         put(&log, s.as_bytes(), 0);
-        let out = bin()
-            .args(["report", "--format", "json", "--log-tz", "UTC"])
-            .arg(&log)
-            .output()
-            .expect("run");
-        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let v = report_json(&log);
         let src = &v["sources"][0];
         assert_eq!(src["events"]["http-status"], 1500, "{src:#}");
         assert_eq!(src["events_not_kept"], 500, "{src:#}");
@@ -397,11 +405,7 @@ fn unread_routine_answers_do_not_hide_unsent_drafts() {
             )),
             "{unread:?}"
         );
-        v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .any(|f| f["rule"] == "drafts-buildup")
+        rules(&v).contains(&"drafts-buildup")
     };
     assert!(run(200), "saves after routine 200s are unsent drafts");
     assert!(!run(500), "a 500 that was not kept may have answered them");
@@ -431,7 +435,7 @@ fn saves_whose_sends_were_not_kept_are_not_unsent_drafts() {
         for i in 0..pairs {
             rec(
                 "EWS request POST https://mail.contoso.com/EWS/Exchange.asmx",
-                Some("<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>"),
+                Some(DRAFT_SAVE),
             );
             rec("EWS response HTTP/1.1 200 OK", None);
             let send = format!("<m:SendItem SaveItemToFolder=\"true\"><m:ItemIds><t:ItemId Id=\"id{i}\"/></m:ItemIds></m:SendItem>");
@@ -442,21 +446,11 @@ fn saves_whose_sends_were_not_kept_are_not_unsent_drafts() {
             rec("EWS response HTTP/1.1 200 OK", None);
         }
         put(&log, s.as_bytes(), 0);
-        let out = bin()
-            .args(["report", "--format", "json", "--log-tz", "UTC"])
-            .arg(&log)
-            .output()
-            .expect("run");
-        let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-        let drafts: Vec<&Value> = v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .filter(|f| f["rule"] == "drafts-buildup")
-            .collect();
+        let v = report_json(&log);
         assert!(
-            drafts.is_empty(),
-            "{pairs} pairs, every save sent: {drafts:#?}"
+            !rules(&v).contains(&"drafts-buildup"),
+            "{pairs} pairs, every save sent: {:#}",
+            v["findings"]
         );
     }
 }

@@ -8,7 +8,7 @@
 //! too. Generated logs of both shapes, in every encoding, with a random routine cap so that
 //! events past it (counted, their values unread) are always in play.
 
-use crate::tail_properties::{enc_strategy, encode};
+use crate::tail_properties::{append, enc_strategy, encode};
 use proptest::prelude::*;
 use spoolscope::corpus::{write_uccapilog_profile, Profile};
 use spoolscope::model::{EventBound, SourceKind};
@@ -16,7 +16,7 @@ use spoolscope::parse::logs::workers::{Shape, Share};
 use spoolscope::parse::logs::{parse_log, parse_log_shaped, LogOutput, ParseOptions};
 use spoolscope::parse::markers::Markers;
 use spoolscope::source::tail::Tail;
-use std::io::{Read, Write};
+use std::io::Read;
 
 /// A reader that hands out at most `step` bytes per call.
 struct Chunks<'a> {
@@ -192,9 +192,7 @@ proptest! {
         let mut tail = Tail::open(&path, kind).expect("open");
         let mut last = tail.read(&opts).expect("first read").out;
         for w in at.windows(2) {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
-            f.write_all(&bytes[w[0]..w[1]]).expect("append");
-            drop(f);
+            append(&path, &bytes[w[0]..w[1]]);
             last = tail.read(&opts).expect("tail read").out;
         }
         agree(&whole, &last, &format!("appended at {at:?}"))?;

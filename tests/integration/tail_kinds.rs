@@ -6,7 +6,7 @@
 //! the file is cut, rotated or replaced and the next read equals a fresh one. Events, counts,
 //! tallies, notes and problems are compared.
 
-use super::tail_properties::{enc_strategy, encode, records, same, Enc, Seen};
+use super::tail_properties::{append, enc_strategy, encode, records, same, Enc, Seen};
 use proptest::prelude::*;
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
@@ -15,7 +15,6 @@ use spoolscope::source::scan;
 use spoolscope::source::tail::{tails_kind, Tail, Tails};
 use spoolscope::source::watch::{merge_logs, reload_changed_logs};
 use spoolscope::source::ScanConfig;
-use std::io::Write;
 use std::path::Path;
 
 const CSV_HEADER: &str = "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data";
@@ -167,14 +166,6 @@ fn kind_strategy() -> impl Strategy<Value = SourceKind> {
         Just(SourceKind::TracerptCsv),
         Just(SourceKind::Cls),
     ]
-}
-
-fn append(path: &Path, bytes: &[u8]) {
-    let mut f = std::fs::OpenOptions::new()
-        .append(true)
-        .open(path)
-        .expect("open");
-    f.write_all(bytes).expect("append");
 }
 
 #[test]
@@ -371,12 +362,7 @@ fn a_growing_tracerpt_csv_is_read_on_from_its_last_row_and_merges_like_a_rescan(
     );
     let tails = Tails::default();
     for (i, w) in cuts.windows(2).enumerate() {
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&log)
-            .expect("open");
-        std::io::Write::write_all(&mut f, &whole.as_bytes()[w[0]..w[1]]).expect("append");
-        drop(f);
+        append(&log, &whole.as_bytes()[w[0]..w[1]]);
         let r = reload_changed_logs(&s.model, &cfg, std::slice::from_ref(&log), &tails)
             .expect("a log alone");
         merge_logs(&mut s.model, r);

@@ -84,6 +84,15 @@ fn log_text(picks: &[(usize, u32, bool)], crlf: bool, junk_first: bool) -> Strin
     s
 }
 
+/// Append `bytes` to the file at `path`.
+pub fn append(path: &Path, bytes: &[u8]) {
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(path)
+        .expect("open");
+    f.write_all(bytes).expect("append");
+}
+
 fn whole(bytes: &[u8], path: &Path, m: &Markers) -> LogOutput {
     parse_log(
         bytes,
@@ -235,9 +244,7 @@ proptest! {
         seen.read(&mut tail, &m);
         same(&seen, &whole(&bytes[..at[0]], &path, &m))?;
         for w in at.windows(2) {
-            let mut f = std::fs::OpenOptions::new().append(true).open(&path).expect("open");
-            f.write_all(&bytes[w[0]..w[1]]).expect("append");
-            drop(f);
+            append(&path, &bytes[w[0]..w[1]]);
             seen.read(&mut tail, &m);
             same(&seen, &whole(&bytes[..w[1]], &path, &m))?;
         }
@@ -301,12 +308,7 @@ fn caps_and_counts_carry_across_appends() {
     let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
     seen.read(&mut tail, &m);
     for w in parts.windows(2) {
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .expect("open");
-        f.write_all(&bytes[w[0]..w[1]]).expect("append");
-        drop(f);
+        append(&path, &bytes[w[0]..w[1]]);
         seen.read(&mut tail, &m);
         // Only the new part was decoded, not the file again.
         assert!(
@@ -364,12 +366,7 @@ fn a_model_fed_only_the_changes_keeps_what_a_whole_read_keeps() {
     let mut seen = Seen::new();
     seen.read(&mut tail, &m);
     for w in ends.windows(2) {
-        let mut f = std::fs::OpenOptions::new()
-            .append(true)
-            .open(&path)
-            .expect("open");
-        f.write_all(&bytes[w[0]..w[1]]).expect("append");
-        drop(f);
+        append(&path, &bytes[w[0]..w[1]]);
         seen.read(&mut tail, &m);
         same(&seen, &whole(&bytes[..w[1]], &path, &m))
             .unwrap_or_else(|e| panic!("after {} bytes: {e}", w[1]));
