@@ -226,7 +226,7 @@ fn candidates(
     if !scan.fallback {
         // Contexts exactly; markers only as candidates: their lines are checked later.
         for j in 0..prep.own.len() {
-            if scan.cand[nm + j] && markers.single[nm + j].is_match(text) {
+            if scan.cand[nm + j] && markers.contexts_ml[j].is_match(text) {
                 prep.own[j] = true;
             }
         }
@@ -236,8 +236,8 @@ fn candidates(
                 prep.markers[i] = true;
             }
         }
-    } else if markers.set.is_match(text) {
-        for i in markers.set.matches(text).iter() {
+    } else {
+        for i in markers.matching_without_prefilter(text) {
             prep.any = true;
             if i < nm {
                 prep.markers[i] = true;

@@ -4,6 +4,7 @@
 
 use crate::model::EventKind;
 use regex::{Regex, RegexSet};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -74,14 +75,51 @@ pub struct Marker {
 pub struct Markers {
     pub markers: Vec<Marker>,
     pub contexts: Vec<(String, Regex)>,
-    /// Marker patterns first, then context patterns.
-    set: RegexSet,
-    /// The same patterns one by one (multi-line, like the set), run on prefilter candidates.
-    single: Vec<Regex>,
+    /// What finds candidates in a record the prefilter cannot judge (one holding `ſ` or `K`):
+    /// built on the first such record, as few logs have one (it was a third of the start-up).
+    fallback: OnceLock<Fallback>,
+    /// The context patterns one by one (multi-line), run on prefilter candidates.
+    contexts_ml: Vec<Regex>,
     /// Literals derived from the patterns: which ones can match a record at all.
     prefilter: super::prefilter::Prefilter,
     /// The markers' ids, shared (an occurrence counted without its values names its marker).
     ids: Vec<std::sync::Arc<str>>,
+}
+
+/// The candidate finder for records the prefilter cannot judge: marker patterns first, then
+/// context patterns, all multi-line (a record's lines are searched as one text).
+#[derive(Debug, Clone)]
+enum Fallback {
+    Set(RegexSet),
+    /// The set would not build (too large a combined automaton: a large user markers file):
+    /// each pattern on its own; one that does not build is a candidate everywhere.
+    Each(Vec<Option<Regex>>),
+}
+
+impl Fallback {
+    fn build(pats: &[&str]) -> Fallback {
+        match regex::RegexSetBuilder::new(pats).multi_line(true).build() {
+            Ok(set) => Fallback::Set(set),
+            Err(_) => Fallback::Each(
+                pats.iter()
+                    .map(|p| regex::RegexBuilder::new(p).multi_line(true).build().ok())
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The patterns that match `text` (a pattern that could not be built counts as matching).
+    pub(super) fn matches(&self, text: &str) -> Vec<usize> {
+        match self {
+            Fallback::Set(set) => match set.is_match(text) {
+                true => set.matches(text).iter().collect(),
+                false => Vec::new(),
+            },
+            Fallback::Each(each) => (0..each.len())
+                .filter(|&i| each[i].as_ref().is_none_or(|r| r.is_match(text)))
+                .collect(),
+        }
+    }
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -105,8 +143,17 @@ fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex,
     })
 }
 
-/// Contexts, and markers with their compiled pattern and line, from one file.
-type ParsedFile = (Vec<(String, Regex)>, Vec<(MarkerDef, Regex, usize)>);
+/// One marker as read from a file, its patterns compiled.
+struct ParsedMarker {
+    def: MarkerDef,
+    regex: Regex,
+    line: usize,
+    unless: Option<Regex>,
+    extract: Vec<(String, Regex)>,
+}
+
+/// Contexts, and markers with their compiled patterns and line, from one file.
+type ParsedFile = (Vec<(String, Regex)>, Vec<ParsedMarker>);
 
 /// Parse one markers file. Errors name `origin` and the line.
 fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
@@ -140,13 +187,21 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
                 message: format!("marker id '{}' must be kebab-case", m.id),
             });
         }
-        if let Some(u) = &m.unless {
-            compile(text, origin, u)?;
+        let unless = match &m.unless {
+            Some(u) => Some(compile(text, origin, u)?),
+            None => None,
+        };
+        let mut extract = Vec::with_capacity(m.extract.len());
+        for (k, p) in &m.extract {
+            extract.push((k.clone(), compile(text, origin, p)?));
         }
-        for p in m.extract.values() {
-            compile(text, origin, p)?;
-        }
-        markers.push((m, re, line));
+        markers.push(ParsedMarker {
+            def: m,
+            regex: re,
+            line,
+            unless,
+            extract,
+        });
     }
     Ok((contexts, markers))
 }
@@ -172,7 +227,7 @@ impl Markers {
     /// Later files extend earlier ones; a marker or context with the same id replaces it.
     pub fn build(files: &[(&str, &str)]) -> Result<Markers, MarkerError> {
         let mut ctx: Vec<(String, Regex)> = Vec::new();
-        let mut defs: Vec<(MarkerDef, Regex, usize, String)> = Vec::new();
+        let mut defs: Vec<(ParsedMarker, String)> = Vec::new();
         for (text, origin) in files {
             let (c, m) = parse_file(text, origin)?;
             for (name, re) in c {
@@ -181,16 +236,23 @@ impl Markers {
                     None => ctx.push((name, re)),
                 }
             }
-            for (d, re, line) in m {
-                let entry = (d, re, line, origin.to_string());
-                match defs.iter_mut().find(|x| x.0.id == entry.0.id) {
+            for pm in m {
+                let entry = (pm, origin.to_string());
+                match defs.iter_mut().find(|x| x.0.def.id == entry.0.def.id) {
                     Some(slot) => *slot = entry,
                     None => defs.push(entry),
                 }
             }
         }
         let mut markers = Vec::new();
-        for (d, re, line, origin) in defs {
+        for (pm, origin) in defs {
+            let ParsedMarker {
+                def: d,
+                regex: re,
+                line,
+                unless,
+                extract,
+            } = pm;
             let mut context = Vec::new();
             for c in &d.context {
                 match ctx.iter().position(|(n, _)| n == c) {
@@ -204,12 +266,6 @@ impl Markers {
                     }
                 }
             }
-            let unless = d.unless.as_ref().and_then(|u| Regex::new(u.get_ref()).ok());
-            let extract = d
-                .extract
-                .iter()
-                .filter_map(|(k, v)| Regex::new(v.get_ref()).ok().map(|r| (k.clone(), r)))
-                .collect();
             let groups = re
                 .capture_names()
                 .enumerate()
@@ -233,27 +289,26 @@ impl Markers {
             .map(|m| m.regex.as_str())
             .chain(ctx.iter().map(|(_, r)| r.as_str()))
             .collect();
-        // The set runs once per record over all its lines, so `^`/`$` must see line breaks.
-        let set_err = |e: regex::Error| MarkerError::File {
-            origin: "markers".into(),
-            message: e.to_string().replace('\n', " "),
-        };
-        let set = regex::RegexSetBuilder::new(&pats)
-            .multi_line(true)
-            .build()
-            .map_err(set_err)?;
-        let single = pats
+        // Contexts are judged per record over all its lines, so `^`/`$` must see line breaks.
+        let contexts_ml = ctx
             .iter()
-            .map(|p| regex::RegexBuilder::new(p).multi_line(true).build())
+            .map(|(_, r)| {
+                regex::RegexBuilder::new(r.as_str())
+                    .multi_line(true)
+                    .build()
+            })
             .collect::<Result<Vec<_>, _>>()
-            .map_err(set_err)?;
+            .map_err(|e| MarkerError::File {
+                origin: "markers".into(),
+                message: e.to_string().replace('\n', " "),
+            })?;
         let prefilter = super::prefilter::Prefilter::new(&pats, true);
         let ids = markers.iter().map(|m| m.id.as_str().into()).collect();
         Ok(Markers {
             markers,
             contexts: ctx,
-            set,
-            single,
+            fallback: OnceLock::new(),
+            contexts_ml,
             prefilter,
             ids,
         })
@@ -264,6 +319,22 @@ impl Markers {
     pub fn prescan(&self, rec: &mut Record) {
         self.prefilter.scan(&rec.text, &mut rec.scan);
         rec.prescanned = true;
+    }
+
+    /// The marker and context patterns (marker `i`, context `nm + j`) that match `text`,
+    /// without the prefilter (for a record it cannot judge).
+    pub(super) fn matching_without_prefilter(&self, text: &str) -> Vec<usize> {
+        self.fallback
+            .get_or_init(|| {
+                let pats: Vec<&str> = self
+                    .markers
+                    .iter()
+                    .map(|m| m.regex.as_str())
+                    .chain(self.contexts.iter().map(|(_, r)| r.as_str()))
+                    .collect();
+                Fallback::build(&pats)
+            })
+            .matches(text)
     }
 
     /// The id of marker `i` (a [`Hit::index`]), shared.
@@ -309,6 +380,39 @@ mod tests {
 
     fn has(h: &[Hit], marker: &str) -> bool {
         h.iter().any(|x| x.marker == marker)
+    }
+
+    /// The fallback without a set (a set too large to build) finds what the set finds, and a
+    /// pattern that could not be built is a candidate everywhere.
+    #[test]
+    fn fallback_each_pattern_agrees_with_the_set() {
+        let m = Markers::builtin().expect("builtin");
+        let pats: Vec<&str> = m
+            .markers
+            .iter()
+            .map(|x| x.regex.as_str())
+            .chain(m.contexts.iter().map(|(_, r)| r.as_str()))
+            .collect();
+        let set = Fallback::build(&pats);
+        assert!(matches!(set, Fallback::Set(_)));
+        let build = |p: &&str| regex::RegexBuilder::new(p).multi_line(true).build().ok();
+        let each = Fallback::Each(pats.iter().map(build).collect());
+        let texts = [
+            "POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized",
+            "SIP/2.0 480 Temporarily Unavailable\nUser-Agent: UCCAPI/16.0.4849.1000 OC/16.0",
+            "ſign out: nothing else",
+            "",
+        ];
+        let mut any = false;
+        for t in texts {
+            let (a, b) = (set.matches(t), each.matches(t));
+            assert_eq!(a, b, "{t:?}");
+            any |= !a.is_empty();
+        }
+        assert!(any, "some text matched");
+        let mut broken: Vec<Option<regex::Regex>> = pats.iter().map(build).collect();
+        broken[0] = None;
+        assert!(Fallback::Each(broken).matches("").contains(&0));
     }
 
     #[test]
