@@ -593,15 +593,18 @@ impl EventStore {
     fn place_pooled<'k>(
         &mut self,
         who: Who<'_>,
-        sig: impl Iterator<Item = (&'k str, &'k str)> + Clone,
+        sig: impl Iterator<Item = (&'k str, &'k str)>,
         line: u64,
         time: Option<DateTime<FixedOffset>>,
     ) -> usize {
-        let problem = sig.clone().find(|(k, _)| *k == "problem").map(|(_, v)| v);
-        let status = sig
-            .clone()
-            .find(|(k, v)| *k == "status" && is_status(v))
-            .map(|(_, v)| v);
+        let (mut problem, mut status) = (None, None);
+        for (k, v) in sig {
+            match k {
+                "problem" => problem = Some(v),
+                "status" if is_status(v) => status = Some(v),
+                _ => {}
+            }
+        }
         // In key order: "problem" < "signature" < "status".
         let coarse = |problem: Option<&'k str>, status: Option<&'k str>| {
             problem
