@@ -563,15 +563,19 @@ mod tests {
     ];
     const STATUSES: [&str; 7] = ["401", "403", "404", "500", "503", "", "4010"];
 
-    /// Records of a log: (account, events as (marker, status, reason)), one line each.
-    fn records() -> impl Strategy<Value = Vec<(usize, Vec<(usize, usize, u32)>)>> {
+    /// A record of a log: its account and its events as (marker, status, reason) (indexes
+    /// into [`MARKERS`] and [`STATUSES`]).
+    type Record = (usize, Vec<(usize, usize, u32)>);
+
+    /// Records of a log, one line each.
+    fn records() -> impl Strategy<Value = Vec<Record>> {
         let event = (0..MARKERS.len(), 0..STATUSES.len(), 0u32..1_000_000);
         prop::collection::vec((0usize..2, prop::collection::vec(event, 1..4)), 1..700)
     }
 
     /// The events of `records`: each a signature of its own (its `reason`), a record's
     /// events on one line at one time.
-    fn record_events(records: &[(usize, Vec<(usize, usize, u32)>)]) -> Vec<LogEvent> {
+    fn record_events(records: &[Record]) -> Vec<LogEvent> {
         let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").expect("t");
         let mut out = Vec::new();
         for (i, (account, evs)) in records.iter().enumerate() {

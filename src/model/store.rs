@@ -73,10 +73,10 @@ const FREE_TEXT: &[&str] = &["message", "text", "url", "uri", "instance", "offse
 /// A pooled occurrence keeps a coarse signature, so the rules still count it by what they count
 /// by: its `problem` and its `status` when that is an HTTP or SIP status (three digits,
 /// 100-599), with `("signature", POOLED)`. Each tier has its own budget, [`Bound::groups`] / 4
-/// groups: (problem, status) groups while that budget lasts, then groups by problem alone
-/// while theirs lasts, then one bare group per (account, kind, marker) with only
-/// `("signature", POOLED)`. So a store holds at most [`Bound::groups`] × 7/4 groups, plus the
-/// bare pooled and shared unread ones (one per account, kind and marker each).
+/// groups: groups with a status (and the problem, if any) while that budget lasts, then groups
+/// by problem alone while theirs lasts, then one bare group per (account, kind, marker) with
+/// only `("signature", POOLED)`. So a store holds at most [`Bound::groups`] × 7/4 groups, plus
+/// the bare pooled and shared unread ones (one per account, kind and marker each).
 pub const POOLED: &str = "(more signatures)";
 
 /// Whether `v` is an HTTP or SIP status (three digits, 100-599): what a pooled group keeps.
