@@ -382,6 +382,7 @@ mod tests {
     use super::*;
     use crate::diagnose::{Context, RuleSettings};
     use crate::model::{ClientGen, Clock};
+    use proptest::prelude::*;
     use std::path::PathBuf;
 
     fn ev(kind: EventKind, line: u64, values: &[(&str, &str)]) -> LogEvent {
@@ -550,5 +551,142 @@ mod tests {
         assert_eq!(rules, ["ews-auth-failed", "ews-unreachable", "ews-error"]);
         assert!(f[0].title.contains("401 ×2"), "{}", f[0].title);
         assert_eq!(f[0].evidence.len(), 2);
+    }
+
+    /// Markers of the property below: kind, marker, problem.
+    const MARKERS: [(EventKind, &str, Option<&str>); 5] = [
+        (EventKind::EwsFailure, "ews-http-denied", Some("auth")),
+        (EventKind::EwsFailure, "ews-hresult-denied", Some("auth")),
+        (EventKind::EwsFailure, "ews-http-error", Some("unreachable")),
+        (EventKind::SoapFault, "soap-fault", Some("error")),
+        (EventKind::HttpStatus, "http-status", None),
+    ];
+    const STATUSES: [&str; 7] = ["401", "403", "404", "500", "503", "", "4010"];
+
+    /// A record of a log: its account and its events as (marker, status, reason) (indexes
+    /// into [`MARKERS`] and [`STATUSES`]).
+    type Record = (usize, Vec<(usize, usize, u32)>);
+
+    /// Records of a log, one line each.
+    fn records() -> impl Strategy<Value = Vec<Record>> {
+        let event = (0..MARKERS.len(), 0..STATUSES.len(), 0u32..1_000_000);
+        prop::collection::vec((0usize..2, prop::collection::vec(event, 1..4)), 1..700)
+    }
+
+    /// The events of `records`: each a signature of its own (its `reason`), a record's
+    /// events on one line at one time.
+    fn record_events(records: &[Record]) -> Vec<LogEvent> {
+        let start = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").expect("t");
+        let mut out = Vec::new();
+        for (i, (account, evs)) in records.iter().enumerate() {
+            let line = i as u64 + 1;
+            for &(m, st, reason) in evs {
+                let (kind, marker, problem) = MARKERS[m];
+                let mut e = ev(kind, line, &[("reason", &format!("r{reason}"))]);
+                e.time = Some(start + chrono::Duration::seconds(line as i64 * 7));
+                e.marker = marker.into();
+                e.account = Some(*account);
+                if let Some(p) = problem {
+                    e.values.insert("problem".into(), p.into());
+                }
+                if !STATUSES[st].is_empty() {
+                    e.values.insert("status".into(), STATUSES[st].into());
+                }
+                if m == 1 {
+                    e.values.insert("code".into(), "0x80190191".into());
+                }
+                out.push(e);
+            }
+        }
+        out
+    }
+
+    /// A model of one log read through a store of `groups` groups, as a scan leaves it.
+    fn stored(events: &[LogEvent], groups: usize) -> (Model, usize) {
+        let bound = crate::model::EventBound {
+            first: 1,
+            last: 1,
+            spread: 1,
+            groups,
+            ..Default::default()
+        };
+        let mut store = crate::model::EventStore::new(bound);
+        store.absorb(events.iter().cloned());
+        let (kept, tallies) = store.finish();
+        let pooled = tallies.iter().filter(|t| t.is_pooled()).count();
+        let model = Model {
+            events: kept,
+            sources: vec![crate::model::Source {
+                path: PathBuf::from("L.UccApilog"),
+                kind: SourceKind::Uccapilog,
+                records: 0,
+                skipped: 0,
+                log: Some(crate::model::LogSummary {
+                    tallies,
+                    ..Default::default()
+                }),
+            }],
+            ..Model::default()
+        };
+        (model, pooled)
+    }
+
+    /// Per owner: the failures counted, their first and last time, and the counts of those
+    /// labelled with an HTTP status (a pooled group without its status labels by what it
+    /// kept, not by code or reason).
+    type Counted = BTreeMap<Owner, (u64, Option<Time>, Option<Time>, BTreeMap<String, u64>)>;
+
+    fn counted(m: &Model, problem: &str) -> Counted {
+        problem_counts(m, problem)
+            .into_iter()
+            .map(|(o, c)| {
+                let total = c.by_label.values().sum();
+                let mut labels = c.by_label;
+                labels.retain(|l, _| l.len() == 3 && l.parse::<u16>().is_ok());
+                (o, (total, c.first, c.last, labels))
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Many signatures past a small group bound: the failures the rules count per owner
+        /// and problem, and their first and last time, are those of a store that pools
+        /// nothing; so are the counts per status while the pooled groups with a status are
+        /// within their budget.
+        #[test]
+        fn pooled_failures_are_counted_like_unpooled_ones(
+            records in records(),
+            groups in 32usize..256,
+        ) {
+            let events = record_events(&records);
+            let (small, pooled) = stored(&events, groups);
+            let (all, none) = stored(&events, usize::MAX);
+            prop_assert_eq!(none, 0);
+            let combos: std::collections::BTreeSet<_> = events
+                .iter()
+                .filter_map(|e| {
+                    let st = e.values.get("status")?;
+                    (st.len() == 3).then_some((e.account, &e.marker, st))
+                })
+                .collect();
+            let by_status = combos.len() <= groups / 4;
+            for problem in ["auth", "unreachable", "error"] {
+                let want = counted(&all, problem);
+                let got = counted(&small, problem);
+                if by_status {
+                    prop_assert_eq!(&got, &want, "{} pooled groups", pooled);
+                } else {
+                    let totals = |c: &Counted| {
+                        c.iter().map(|(o, x)| (o.clone(), (x.0, x.1, x.2))).collect::<Vec<_>>()
+                    };
+                    prop_assert_eq!(totals(&got), totals(&want), "{} pooled groups", pooled);
+                }
+            }
+            // The bound was passed whenever there were more signatures than groups.
+            let signatures = all.sources[0].log.as_ref().map_or(0, |l| l.tallies.len());
+            prop_assert_eq!(pooled > 0, signatures > groups);
+        }
     }
 }

@@ -6,7 +6,8 @@
 //! occurrence exactly and keeps the first [`Bound::first`], the last [`Bound::last`], and a
 //! spread sample of [`Bound::spread`] of those in between (a reservoir with a fixed seed, so
 //! the same input keeps the same events). The number of groups is bounded too: past
-//! [`Bound::groups`], new signatures share one group per (account, kind, marker).
+//! [`Bound::groups`], new signatures are pooled per (account, kind, marker) with a coarse
+//! signature of their own (see [`POOLED`]), so the rules still count them by problem and status.
 //!
 //! Parsers push events into a store while they read, so memory is bounded whatever the log
 //! holds; [`EventStore::absorb`] is the one way events get in (a tailer appends with it too).
@@ -67,8 +68,22 @@ const SIGNATURE_KEYS: &[&str] = &[
 /// Free text and per-record identifiers: never part of a signature.
 const FREE_TEXT: &[&str] = &["message", "text", "url", "uri", "instance", "offset"];
 
-/// The signature value of a pooled group (past [`Bound::groups`]).
+/// The `signature` value of a pooled group (past [`Bound::groups`]).
+///
+/// A pooled occurrence keeps a coarse signature, so the rules still count it by what they count
+/// by: its `problem` and its `status` when that is an HTTP or SIP status (three digits,
+/// 100-599), with `("signature", POOLED)`. Each tier has its own budget, [`Bound::groups`] / 4
+/// groups: groups with a status (and the problem, if any) while that budget lasts, then groups
+/// by problem alone while theirs lasts, then one bare group per (account, kind, marker) with
+/// only `("signature", POOLED)`. So a store holds at most [`Bound::groups`] × 7/4 groups, plus
+/// the bare pooled and shared unread ones (one per account, kind and marker each).
 pub const POOLED: &str = "(more signatures)";
+
+/// Whether `v` is an HTTP or SIP status (three digits, 100-599): what a pooled group keeps.
+fn is_status(v: &str) -> bool {
+    let b = v.as_bytes();
+    b.len() == 3 && b.iter().all(u8::is_ascii_digit) && (b'1'..=b'5').contains(&b[0])
+}
 
 /// The `unread` value of a group of routine occurrences counted past their kind's cap: found
 /// by their marker, their values never read (their HTTP or SIP status excepted).
@@ -102,6 +117,11 @@ fn status_text(status: u16, buf: &mut [u8; 5]) -> &str {
         }
     }
     std::str::from_utf8(&buf[i..]).unwrap_or_default()
+}
+
+/// A signature given by parts, owned (for a new group's key).
+fn owned<'k>(sig: impl Iterator<Item = (&'k str, &'k str)>) -> Vec<(String, String)> {
+    sig.map(|(k, v)| (k.to_string(), v.to_string())).collect()
 }
 
 /// What identifies a group.
@@ -207,11 +227,18 @@ impl GroupKey {
             && self.profile.as_deref() == who.profile
     }
 
-    /// Whether this is a pooled key (past [`Bound::groups`]).
-    fn is_pooled(&self) -> bool {
-        self.signature.len() == 1
-            && self.signature[0].0 == "signature"
-            && self.signature[0].1 == POOLED
+    /// Whether this key is of `who` with exactly the signature `sig` (in key order).
+    fn is_exactly<'k>(
+        &self,
+        who: Who<'_>,
+        mut sig: impl Iterator<Item = (&'k str, &'k str)>,
+    ) -> bool {
+        self.is(who)
+            && self
+                .signature
+                .iter()
+                .all(|(a, b)| sig.next().is_some_and(|(c, d)| a == c && b == d))
+            && sig.next().is_none()
     }
 }
 
@@ -233,7 +260,9 @@ pub struct EventTally {
     pub account: Option<usize>,
     #[serde(skip)]
     pub profile: Option<String>,
-    /// The values the group's occurrences share (empty for a pooled group).
+    /// The values the group's occurrences share. A pooled group's are its coarse signature:
+    /// `signature` = [`POOLED`], with the `problem` and the `status` its occurrences share,
+    /// when its tier keeps them (see [`POOLED`]).
     #[serde(skip_serializing_if = "BTreeMap::is_empty", default)]
     pub values: BTreeMap<String, String>,
     /// Every occurrence read.
@@ -267,6 +296,12 @@ impl EventTally {
     /// them: they are `unread`).
     pub fn hidden(&self) -> u64 {
         self.occurrences - self.shown - self.unread
+    }
+
+    /// Whether this is a pooled group (past [`Bound::groups`]): its occurrences share only
+    /// what its values say (see [`POOLED`]).
+    pub fn is_pooled(&self) -> bool {
+        self.values.get("signature").is_some_and(|v| v == POOLED)
     }
 }
 
@@ -404,6 +439,9 @@ pub struct EventStore {
     /// share one per account, kind and marker). They have a budget of their own
     /// ([`Bound::groups`] / 4), so routine answers never use up the one of events read.
     unread_groups: (usize, usize),
+    /// Pooled groups with a status, and pooled groups by problem alone: each tier has a budget
+    /// of [`Bound::groups`] / 4 (see [`POOLED`]).
+    pooled_groups: (usize, usize),
 }
 
 /// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
@@ -518,16 +556,7 @@ impl EventStore {
         time: Option<DateTime<FixedOffset>>,
         unread: bool,
     ) -> usize {
-        let h = key_hash(who.account, who.profile, who.kind, who.marker, sig.clone());
-        let same = |k: &GroupKey| {
-            let mut theirs = sig.clone();
-            k.is(who)
-                && k.signature
-                    .iter()
-                    .all(|(a, b)| theirs.next().is_some_and(|(c, d)| a == c && b == d))
-                && theirs.next().is_none()
-        };
-        if let Some(i) = self.find(h, same) {
+        if let Some(i) = self.find_exactly(who, sig.clone()) {
             return i;
         }
         let (all_unread, own_unread) = self.unread_groups;
@@ -553,23 +582,74 @@ impl EventStore {
             let signature = sig.map(|(k, v)| (k.to_string(), v.to_string())).collect();
             return self.new_group(who, signature, line, time);
         }
-        let pooled = self.groups.len() - all_unread >= self.bound.groups;
-        let signature: Vec<(String, String)> = if pooled {
-            let ph = key_hash(
-                who.account,
-                who.profile,
-                who.kind,
-                who.marker,
-                std::iter::once(("signature", POOLED)),
-            );
-            if let Some(i) = self.find(ph, |k| k.is(who) && k.is_pooled()) {
+        if self.groups.len() - all_unread >= self.bound.groups {
+            return self.place_pooled(who, sig, line, time);
+        }
+        self.new_group(who, owned(sig), line, time)
+    }
+
+    /// The pooled group of an occurrence read past [`Bound::groups`]: by (problem, status),
+    /// else by problem, else the bare one, as their budgets allow (see [`POOLED`]).
+    fn place_pooled<'k>(
+        &mut self,
+        who: Who<'_>,
+        sig: impl Iterator<Item = (&'k str, &'k str)>,
+        line: u64,
+        time: Option<DateTime<FixedOffset>>,
+    ) -> usize {
+        let (mut problem, mut status) = (None, None);
+        for (k, v) in sig {
+            match k {
+                "problem" => problem = Some(v),
+                "status" if is_status(v) => status = Some(v),
+                _ => {}
+            }
+        }
+        // In key order: "problem" < "signature" < "status".
+        let coarse = |problem: Option<&'k str>, status: Option<&'k str>| {
+            problem
+                .map(|p| ("problem", p))
+                .into_iter()
+                .chain(std::iter::once(("signature", POOLED)))
+                .chain(status.map(|s| ("status", s)))
+        };
+        let budget = self.bound.groups / 4;
+        if status.is_some() {
+            if let Some(i) = self.find_exactly(who, coarse(problem, status)) {
                 return i;
             }
-            vec![("signature".into(), POOLED.into())]
-        } else {
-            sig.map(|(k, v)| (k.to_string(), v.to_string())).collect()
-        };
+            if self.pooled_groups.0 < budget {
+                self.pooled_groups.0 += 1;
+                let signature = owned(coarse(problem, status));
+                return self.new_group(who, signature, line, time);
+            }
+        }
+        if problem.is_some() {
+            if let Some(i) = self.find_exactly(who, coarse(problem, None)) {
+                return i;
+            }
+            if self.pooled_groups.1 < budget {
+                self.pooled_groups.1 += 1;
+                let signature = owned(coarse(problem, None));
+                return self.new_group(who, signature, line, time);
+            }
+        }
+        if let Some(i) = self.find_exactly(who, coarse(None, None)) {
+            return i;
+        }
+        let signature = owned(coarse(None, None));
         self.new_group(who, signature, line, time)
+    }
+
+    /// The group of `who` whose signature is exactly `sig` (in key order), found by its hash
+    /// and compared borrowed: nothing is allocated.
+    fn find_exactly<'k>(
+        &self,
+        who: Who<'_>,
+        sig: impl Iterator<Item = (&'k str, &'k str)> + Clone,
+    ) -> Option<usize> {
+        let h = key_hash(who.account, who.profile, who.kind, who.marker, sig.clone());
+        self.find(h, |k| k.is_exactly(who, sig.clone()))
     }
 
     /// A new group of `who` with `signature`, first seen at `line`.
@@ -667,134 +747,5 @@ impl EventStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ev(line: u64, status: &str) -> LogEvent {
-        LogEvent {
-            path: "L.UccApilog".into(),
-            line,
-            time: None,
-            level: None,
-            thread: None,
-            kind: EventKind::EwsFailure,
-            marker: "ews-http-denied".into(),
-            account: Some(0),
-            profile: None,
-            excerpt: format!("line {line}"),
-            values: [
-                ("status".to_string(), status.to_string()),
-                ("url".to_string(), format!("https://x/{line}")),
-            ]
-            .into(),
-        }
-    }
-
-    #[test]
-    fn counts_all_keeps_first_last_and_spread() {
-        let b = Bound {
-            first: 2,
-            last: 3,
-            spread: 4,
-            groups: 8,
-            ..Bound::default()
-        };
-        let mut s = EventStore::new(b);
-        s.absorb((1..=1000).map(|l| ev(l, "401")));
-        s.absorb((1001..=1010).map(|l| ev(l, "503")));
-        assert_eq!(s.occurrences(), 1010);
-        assert_eq!(s.kept_len(), 9 + 9);
-        let (kept, tallies) = s.finish();
-        let lines: Vec<u64> = kept.iter().map(|e| e.line).collect();
-        assert!(lines.windows(2).all(|w| w[0] < w[1]), "input order");
-        assert_eq!(&lines[..2], [1, 2]);
-        assert!(lines.contains(&998) && lines.contains(&999) && lines.contains(&1000));
-        assert_eq!(lines.last(), Some(&1010));
-        let t401 = tallies
-            .iter()
-            .find(|t| t.values.get("status").map(String::as_str) == Some("401"))
-            .expect("401");
-        assert_eq!((t401.occurrences, t401.shown), (1000, 9));
-        assert_eq!((t401.first_line, t401.last_line), (1, 1000));
-        assert!(
-            !t401.values.contains_key("url"),
-            "free text is no signature"
-        );
-    }
-
-    #[test]
-    fn past_the_group_bound_signatures_are_pooled_and_still_counted() {
-        let b = Bound {
-            first: 1,
-            last: 1,
-            spread: 0,
-            groups: 3,
-            ..Bound::default()
-        };
-        let mut s = EventStore::new(b);
-        s.absorb((1..=100).map(|l| ev(l, &l.to_string())));
-        let (kept, tallies) = s.finish();
-        assert_eq!(tallies.len(), 4);
-        assert_eq!(tallies.iter().map(|t| t.occurrences).sum::<u64>(), 100);
-        let pooled = tallies
-            .iter()
-            .find(|t| t.values.get("signature").map(String::as_str) == Some(POOLED))
-            .expect("pooled");
-        assert_eq!((pooled.occurrences, pooled.shown), (97, 2));
-        assert_eq!(kept.len(), 3 + 2);
-    }
-
-    /// Unread occurrences have a group budget of their own: past it they share one group per
-    /// account, kind and marker (no status), and they never push events read into the pool.
-    #[test]
-    fn unread_groups_have_their_own_budget() {
-        let b = Bound {
-            groups: 8,
-            ..Bound::default()
-        };
-        let mut s = EventStore::new(b);
-        for (i, status) in (200u16..260).enumerate() {
-            let u = Unread {
-                line: i as u64 + 1,
-                time: None,
-                rank: 1,
-                account: Some(0),
-                kind: EventKind::HttpStatus,
-                marker: "http-status".into(),
-                status: Some(status),
-            };
-            s.count_unread(&u, None);
-        }
-        s.absorb((1000..1008).map(|l| ev(l, &l.to_string())));
-        let (kept, tallies) = s.finish();
-        let unread: Vec<&EventTally> = tallies.iter().filter(|t| t.unread > 0).collect();
-        assert_eq!(unread.len(), 2 + 1, "two with a status, then one shared");
-        assert_eq!(unread.iter().map(|t| t.occurrences).sum::<u64>(), 60);
-        let shared = unread
-            .iter()
-            .find(|t| !t.values.contains_key("status"))
-            .expect("shared");
-        assert_eq!(
-            (shared.occurrences, shared.shown, shared.hidden()),
-            (58, 0, 0)
-        );
-        assert!(
-            tallies.iter().all(|t| !t.values.contains_key("signature")),
-            "no event read was pooled: {tallies:?}"
-        );
-        assert_eq!(kept.len(), 8);
-    }
-
-    #[test]
-    fn a_second_marker_on_one_record_is_noted() {
-        let mut s = EventStore::new(Bound::default());
-        let mut b = ev(7, "401");
-        b.marker = "ews-hresult-denied".into();
-        b.values.insert("problem".into(), "auth".into());
-        let mut a = ev(7, "401");
-        a.values.insert("problem".into(), "auth".into());
-        s.absorb([a, b, ev(8, "401")]);
-        let (_, t) = s.finish();
-        assert_eq!(t.iter().map(|t| t.same_record).sum::<u64>(), 1);
-    }
-}
+#[path = "store_tests.rs"]
+mod tests;

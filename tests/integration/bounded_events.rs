@@ -454,3 +454,117 @@ fn saves_whose_sends_were_not_kept_are_not_unsent_drafts() {
         );
     }
 }
+
+/// `03/02/2026|HH:MM:SS.000 1F68:C14 LEVEL :: ` for second `t` after 09:00.
+fn stamp(t: u64, level: &str) -> String {
+    let t = 9 * 3600 + t;
+    let (h, m, s) = (t / 3600, t / 60 % 60, t % 60);
+    format!("03/02/2026|{h:02}:{m:02}:{s:02}.000 1F68:C14 {level} :: ")
+}
+
+/// The sum of the `×N` counts in a finding's title.
+fn title_total(title: &str) -> u64 {
+    title
+        .split('×')
+        .skip(1)
+        .filter_map(|s| {
+            let n: String = s.chars().take_while(char::is_ascii_digit).collect();
+            n.parse::<u64>().ok()
+        })
+        .sum()
+}
+
+/// Past the 1 024 groups of a log, new signatures are pooled: their problem and their status
+/// must still reach the rules. 1 198 EWS failures of distinct HRESULTs (each a signature of
+/// its own, the group bound passed), then 300 EWS 401s: `ews-auth-failed` is there and counts
+/// each 401, and `ews-unreachable` counts every HRESULT failure, pooled or not.
+#[test]
+fn failures_past_the_group_bound_are_counted_by_problem_and_status() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("Lync-UccApi-0.UccApilog");
+    let mut s = String::new();
+    // 0x80190191 and 0x80190193 are the 401 and 403 HRESULTs (`ews-hresult-denied`).
+    let codes: Vec<u32> = (0..1200u32)
+        .filter(|c| ![0x191, 0x193].contains(c))
+        .collect();
+    for (i, c) in codes.iter().enumerate() {
+        s.push_str(&stamp(i as u64, "ERROR"));
+        s.push_str(&format!("EWS request failed hr=0x8019{c:04x}\r\n"));
+    }
+    for i in 0..300u64 {
+        s.push_str(&stamp(7200 + i, "ERROR"));
+        s.push_str("EWS response HTTP/1.1 401 Unauthorized\r\n");
+    }
+    put(&log, s.as_bytes(), 0);
+    let v = report_json(&log);
+    let title = |rule: &str| {
+        v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .and_then(|f| f["title"].as_str())
+            .unwrap_or_else(|| panic!("no {rule} in {:#}", v["findings"]))
+            .to_string()
+    };
+    let auth = title("ews-auth-failed");
+    assert!(auth.contains(": 401 ×300, "), "{auth}");
+    assert_eq!(title_total(&auth), 300, "{auth}");
+    assert!(auth.contains("2026-03-02 11:00–11:04"), "{auth}");
+    let unreachable = title("ews-unreachable");
+    assert_eq!(
+        title_total(&unreachable),
+        codes.len() as u64,
+        "{unreachable}"
+    );
+    let src = &v["sources"][0];
+    assert_eq!(src["events"]["ews-failure"], codes.len() + 300, "{src:#}");
+    let pooled = src["summarised"]
+        .as_array()
+        .expect("summarised")
+        .iter()
+        .find(|g| g["values"]["signature"].is_string() && g["values"]["status"] == "401")
+        .unwrap_or_else(|| panic!("{:#}", src["summarised"]));
+    assert_eq!(pooled["values"]["problem"], "auth");
+    assert_eq!(pooled["occurrences"], 300);
+}
+
+/// The false all-clear: a log whose only EWS failures are 401s that come after more than
+/// 1 024 signatures of events no rule counts (server diagnostics of distinct codes) still has
+/// `ews-auth-failed` with every 401, and the exit code says so.
+#[test]
+fn auth_failures_after_the_group_bound_are_not_an_all_clear() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let log = dir.path().join("Lync-UccApi-0.UccApilog");
+    let mut s = String::new();
+    for i in 0..1100u64 {
+        s.push_str(&stamp(i, "INFO"));
+        s.push_str(&format!(
+            "Received\r\nms-diagnostics: {};reason=\"Diagnostic {i}\"\r\n",
+            10_000 + i
+        ));
+    }
+    for i in 0..40u64 {
+        s.push_str(&stamp(3600 + i, "ERROR"));
+        s.push_str("EWS response HTTP/1.1 401 Unauthorized\r\n");
+    }
+    put(&log, s.as_bytes(), 0);
+    let out = bin()
+        .args(["report", "--format", "json", "--log-tz", "UTC"])
+        .arg(&log)
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let src = &v["sources"][0];
+    assert_eq!(src["events"]["error"], 1100, "{src:#}");
+    let f = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "ews-auth-failed")
+        .unwrap_or_else(|| panic!("no ews-auth-failed in {:#}", v["findings"]));
+    let title = f["title"].as_str().expect("title");
+    assert!(title.contains(": 401 ×40, "), "{title}");
+    assert_eq!(title_total(title), 40, "{title}");
+    assert_eq!(out.status.code(), Some(1), "a warning fails the run");
+}

@@ -62,16 +62,18 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
         let failing = l.tallies.iter().filter(|t| {
             let may_fail = match t.kind {
                 EventKind::EwsFailure | EventKind::SoapFault => true,
-                // A group of 2xx answers holds no failure; one without a status (pooled) may.
+                // A group of 2xx answers holds no failure (a pooled group keeps its status);
+                // one without a status (pooled past its tier's budget) may.
                 EventKind::HttpStatus => t.values.get("status").is_none_or(|s| {
                     s.trim()
                         .get(..3)
                         .and_then(|s| s.parse::<u16>().ok())
                         .is_none_or(|s| s >= 400)
                 }),
-                // A send that was not kept would make the save before it look unsent too.
+                // A send that was not kept would make the save before it look unsent too (a
+                // pooled group keeps no operation: it may hold sends).
                 EventKind::EwsRequest => t.values.get("operation").map_or(
-                    t.values.contains_key("unread") || t.values.is_empty(),
+                    t.values.contains_key("unread") || t.values.is_empty() || t.is_pooled(),
                     |o| o.eq_ignore_ascii_case("SendItem"),
                 ),
                 _ => false,
@@ -141,4 +143,168 @@ pub(super) fn unsent_drafts<'a>(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EventBound, EventStore, LogSummary, Model, Source, SourceKind};
+    use std::path::PathBuf;
+
+    const LOG: &str = "L.UccApilog";
+
+    fn ev(line: u64, kind: EventKind, values: &[(&str, &str)]) -> LogEvent {
+        LogEvent {
+            path: PathBuf::from(LOG),
+            line,
+            time: None,
+            level: None,
+            thread: None,
+            kind,
+            marker: format!("{kind:?}"),
+            account: Some(0),
+            profile: None,
+            excerpt: format!("line {line}"),
+            values: values
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn save(line: u64) -> LogEvent {
+        ev(
+            line,
+            EventKind::EwsRequest,
+            &[
+                ("operation", "CreateItem"),
+                ("disposition", "SaveOnly"),
+                ("folder", "drafts"),
+            ],
+        )
+    }
+
+    /// A model of one log read through a store of `bound`, as a scan leaves it.
+    fn model(events: Vec<LogEvent>, bound: EventBound) -> Model {
+        let mut store = EventStore::new(bound);
+        store.absorb(events);
+        let (kept, tallies) = store.finish();
+        Model {
+            events: kept,
+            sources: vec![Source {
+                path: PathBuf::from(LOG),
+                kind: SourceKind::Uccapilog,
+                records: 0,
+                skipped: 0,
+                log: Some(LogSummary {
+                    tallies,
+                    ..Default::default()
+                }),
+            }],
+            ..Model::default()
+        }
+    }
+
+    /// The lines of the saves the logs show as unsent.
+    fn unsent_lines(m: &Model) -> Vec<u64> {
+        unsent_drafts_in(m)
+            .values()
+            .flatten()
+            .map(|e| e.line)
+            .collect()
+    }
+
+    /// A save, then HTTP answers of `status` each with a signature of its own (past the group
+    /// bound they are pooled), then four more saves that nothing answered.
+    fn saves_around_answers(status: &str) -> Model {
+        let mut events = vec![save(1)];
+        for l in 2..100u64 {
+            let reason = format!("r{l}");
+            events.push(ev(
+                l,
+                EventKind::HttpStatus,
+                &[("status", status), ("reason", &reason)],
+            ));
+        }
+        events.extend((100..104).map(save));
+        let bound = EventBound {
+            groups: 4,
+            ..EventBound::default()
+        };
+        let m = model(events, bound);
+        let tallies = &m.sources[0].log.as_ref().expect("log").tallies;
+        assert!(
+            tallies
+                .iter()
+                .any(|t| t.is_pooled() && t.occurrences > t.shown),
+            "the answers were pooled and summarised: {tallies:#?}"
+        );
+        m
+    }
+
+    /// A pooled group of 2xx answers holds no failure: it does not stop the rule reading on,
+    /// so the saves after it are seen unsent. A pooled group of 500s may hold a failure that
+    /// answered them, and one without a status may too: the rule reads only up to it.
+    #[test]
+    fn a_pooled_group_of_2xx_answers_holds_no_failure() {
+        assert_eq!(
+            unsent_lines(&saves_around_answers("200")),
+            [1, 100, 101, 102, 103]
+        );
+        // The first 500 answered the first save (no draft was left).
+        assert_eq!(
+            unsent_lines(&saves_around_answers("500")),
+            Vec::<u64>::new()
+        );
+        assert_eq!(unsent_lines(&saves_around_answers("")), [1], "no status");
+    }
+
+    /// Every save is sent, then a folder is read: the sends (each to a recipient of its own)
+    /// and the reads (each of a folder of its own) pooled into one group, which keeps fewer
+    /// sends than the saves' group keeps saves. A send that was not kept must not make its
+    /// save look unsent.
+    #[test]
+    fn a_pooled_group_of_requests_may_hold_sends() {
+        let mut events = Vec::new();
+        for i in 0..200u64 {
+            events.push(save(3 * i + 1));
+            let to = format!("user{i}@contoso.com");
+            events.push(ev(
+                3 * i + 2,
+                EventKind::EwsRequest,
+                &[("operation", "SendItem"), ("to", &to)],
+            ));
+            let folder = format!("folder{i}");
+            events.push(ev(
+                3 * i + 3,
+                EventKind::EwsRequest,
+                &[("operation", "GetFolder"), ("folder", &folder)],
+            ));
+        }
+        let bound = EventBound {
+            groups: 2,
+            ..EventBound::default()
+        };
+        let m = model(events, bound);
+        let kept = |op: &str| m.events.iter().filter(|e| is_op(e, op)).count();
+        assert!(
+            kept("SendItem") < kept("CreateItem"),
+            "fewer sends kept ({}) than saves ({})",
+            kept("SendItem"),
+            kept("CreateItem")
+        );
+        let tallies = &m.sources[0].log.as_ref().expect("log").tallies;
+        let sends = tallies
+            .iter()
+            .find(|t| t.is_pooled() && t.kind == EventKind::EwsRequest)
+            .unwrap_or_else(|| panic!("the sends were pooled: {tallies:#?}"));
+        let cutoff = sends.complete_until.expect("not all sends kept");
+        // The rule reads up to the first send that may be missing: only the save right before
+        // it may look unsent (its send is not read); none after it.
+        let unsent = unsent_lines(&m);
+        assert!(
+            unsent.iter().all(|&l| l + 1 == cutoff),
+            "{unsent:?}, {cutoff}"
+        );
+    }
 }
