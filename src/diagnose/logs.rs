@@ -86,6 +86,9 @@ fn label(values: &BTreeMap<String, String>) -> String {
 
 type Time = chrono::DateTime<chrono::FixedOffset>;
 
+/// Labels a failure title lists one by one (see [`Count::tally`]).
+const MAX_LABELS: usize = 8;
+
 /// Exact counts of failures by label, and their first and last time, per owner.
 #[derive(Default)]
 struct Count {
@@ -108,13 +111,19 @@ impl Count {
         }
     }
 
-    /// `401 ×7, ErrorAccessDenied ×1`
+    /// `401 ×7, ErrorAccessDenied ×1`. Past [`MAX_LABELS`] labels (a log of ever new error
+    /// codes), the most frequent ones and what the others add up to: a title stays one line.
     fn tally(&self) -> String {
-        self.by_label
-            .iter()
-            .map(|(k, n)| format!("{k} ×{n}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        let mut labels: Vec<(&String, &u64)> = self.by_label.iter().collect();
+        let mut rest = String::new();
+        if labels.len() > MAX_LABELS {
+            labels.sort_by(|a, b| b.1.cmp(a.1).then_with(|| a.0.cmp(b.0)));
+            let more = labels.split_off(MAX_LABELS - 1);
+            let n: u64 = more.iter().map(|(_, n)| **n).sum();
+            rest = format!(", {} other labels ×{n}", more.len());
+        }
+        let shown: Vec<String> = labels.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
+        shown.join(", ") + &rest
     }
 
     /// When the failures happened, in the display zone and tagged with its offset: one instant,
@@ -402,6 +411,44 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
         }
+    }
+
+    /// A title lists at most [`MAX_LABELS`] labels: the most frequent, then what the others
+    /// add up to (a log of ever new error codes once gave a title of a thousand labels).
+    #[test]
+    fn failure_titles_name_the_most_frequent_labels_and_sum_the_rest() {
+        let mut c = Count::default();
+        for (l, n) in [("401", 2), ("403", 1)] {
+            c.add(l.into(), n, None, None);
+        }
+        assert_eq!(
+            c.tally(),
+            "401 ×2, 403 ×1",
+            "few labels: all, in label order"
+        );
+        let mut c = Count::default();
+        c.add("0x80190191".into(), 50, None, None);
+        c.add("0x80190194".into(), 20, None, None);
+        for i in 0..1000u64 {
+            c.add(format!("0x8007{i:04x}"), 1 + i % 2, None, None);
+        }
+        let t = c.tally();
+        assert!(
+            t.starts_with("0x80190191 ×50, 0x80190194 ×20, 0x80070001 ×2, "),
+            "{t}"
+        );
+        assert_eq!(t.matches('×').count(), MAX_LABELS, "{t}");
+        let total: u64 = t
+            .split(", ")
+            .map(|p| {
+                p.rsplit('×')
+                    .next()
+                    .and_then(|n| n.parse::<u64>().ok())
+                    .expect(p)
+            })
+            .sum();
+        assert_eq!(total, 50 + 20 + 1500, "every failure is counted: {t}");
+        assert!(t.ends_with("995 other labels ×1490"), "{t}");
     }
 
     fn run(events: Vec<LogEvent>) -> Vec<Finding> {
