@@ -2,6 +2,7 @@
 //! and mailbox parsers) events. Plain data; nothing here reads the clock or the disk.
 
 mod account;
+pub mod drafts;
 mod event;
 mod finding;
 mod item;
@@ -14,6 +15,7 @@ pub mod store;
 pub mod update;
 
 pub use account::{Account, ClientGen};
+pub use drafts::{DraftLedger, DraftTally};
 pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Link, Severity};
 pub use item::{Encoding, Fields, Format, Item, ItemState};

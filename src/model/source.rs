@@ -152,6 +152,11 @@ pub struct LogSummary {
         skip_serializing_if = "nothing_summarised"
     )]
     pub tallies: Vec<super::EventTally>,
+    /// Drafts saved and never sent, per account, read over every event of the log as it was
+    /// read. `None` when it was not (a model loaded from a JSON report, or built by hand): the
+    /// drafts rule then reads the kept events.
+    #[serde(skip)]
+    pub drafts: Option<Vec<super::DraftTally>>,
 }
 
 impl LogSummary {

@@ -384,16 +384,16 @@ impl Group {
         }
     }
 
-    fn push(&mut self, bound: &Bound, seq: u64, e: LogEvent, same_record: bool) {
+    fn push(&mut self, bound: &Bound, seq: u64, e: std::sync::Arc<LogEvent>, same_record: bool) {
         self.see(e.line, e.time, same_record);
         if self.first.len() < bound.first {
-            self.first.push((seq, std::sync::Arc::new(e)));
+            self.first.push((seq, e));
             return;
         }
         if self.tally.complete_until.is_none() {
             self.tally.complete_until = Some(e.line);
         }
-        self.last.push_back((seq, std::sync::Arc::new(e)));
+        self.last.push_back((seq, e));
         if self.last.len() <= bound.last {
             return;
         }
@@ -442,6 +442,8 @@ pub struct EventStore {
     /// Pooled groups with a status, and pooled groups by problem alone: each tier has a budget
     /// of [`Bound::groups`] / 4 (see [`POOLED`]).
     pooled_groups: (usize, usize),
+    /// Drafts saved and never sent, read over every occurrence in order.
+    drafts: super::drafts::DraftLedger,
 }
 
 /// Deterministic (the groups are hashed): the counts and the kept events in absorbed order.
@@ -476,6 +478,9 @@ impl EventStore {
     }
 
     fn absorb_one(&mut self, e: LogEvent) {
+        // Shared from here: the drafts reading may keep it too.
+        let e = std::sync::Arc::new(e);
+        self.drafts.see(&e);
         let bound = self.bound;
         // Byte equality of the path: one source's events share one path.
         let here = match &self.record_path {
@@ -519,6 +524,7 @@ impl EventStore {
     /// Count a routine occurrence past its kind's cap in its group of unread values
     /// (account, `profile`, kind, marker, status): counted per minute too, never kept.
     pub fn count_unread(&mut self, u: &Unread, profile: Option<&str>) {
+        self.drafts.see_counted(u.account, u.kind, u.status);
         let here = self.record_line == Some(u.line);
         if !here {
             self.problems.clear();
@@ -681,6 +687,11 @@ impl EventStore {
             .iter()
             .map(|&i| i as usize)
             .find(|&i| eq(&self.groups[i].0))
+    }
+
+    /// The drafts saved and never sent among the occurrences so far, per account.
+    pub fn drafts(&self) -> Vec<super::DraftTally> {
+        self.drafts.tallies()
     }
 
     /// Every occurrence absorbed.

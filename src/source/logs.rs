@@ -521,6 +521,7 @@ fn into_source(
             notes,
             etl: out.etl.take(),
             tallies: std::mem::take(&mut out.tallies),
+            drafts: Some(std::mem::take(&mut out.drafts)),
         };
         let src = Source {
             path: f.path.clone(),

@@ -659,6 +659,7 @@ fn read_kind<S: Resume, R: Read>(
     out.settle();
     let bound = out.store.bound();
     let store = std::mem::replace(&mut out.store, crate::model::EventStore::new(bound));
+    out.drafts = store.drafts();
     let (kept, tallies) = store.finish_with(|s| s);
     out.events = Vec::new();
     out.tallies = tallies;

@@ -37,6 +37,7 @@ impl Read for Chunks<'_> {
 fn agree(a: &LogOutput, b: &LogOutput, how: &str) -> Result<(), TestCaseError> {
     prop_assert_eq!(&a.events, &b.events, "events: {}", how);
     prop_assert_eq!(&a.tallies, &b.tallies, "tallies: {}", how);
+    prop_assert_eq!(&a.drafts, &b.drafts, "drafts reading: {}", how);
     let cells = |o: &LogOutput| -> Vec<Vec<_>> {
         o.tallies
             .iter()

@@ -1,7 +1,7 @@
 //! `drafts-buildup`: offline-IM drafts piling up in the Drafts folder (listings, folder
 //! statistics, and drafts the logs show saved and never sent).
 
-use super::events::{event_evidence, is_failure, unsent_drafts_in};
+use super::events::{event_evidence, is_failure, unsent_drafts_in, Unsent};
 use super::SAMPLE;
 use crate::diagnose::{finding, Context};
 use crate::duration::human;
@@ -17,7 +17,7 @@ use std::path::PathBuf;
 struct Mailbox<'a> {
     listings: Vec<&'a MailboxFile>,
     stats: Vec<&'a MailboxFile>,
-    unsent: Vec<&'a LogEvent>,
+    unsent: Unsent<'a>,
 }
 
 /// A time in the display zone, tagged with its offset.
@@ -126,7 +126,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let by_stats = drafts_count.is_some_and(|n| {
             n >= s.drafts_folder_threshold && (mb.listings.is_empty() || covered < n)
         });
-        let by_logs = mb.unsent.len() >= s.drafts_log_threshold.max(1);
+        let by_logs = mb.unsent.count >= s.drafts_log_threshold.max(1) as u64;
         if !critical && !by_stats && !by_logs {
             continue;
         }
@@ -189,13 +189,13 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             sev = Severity::Warning;
             parts.push(format!(
                 "{} EWS CreateItem (SaveOnly into drafts) in the logs never sent: drafts are piling up",
-                mb.unsent.len()
+                mb.unsent.count
             ));
         }
         if (critical || by_stats) && by_logs {
             parts.push(format!(
                 "the logs show {} drafts saved and never sent",
-                mb.unsent.len()
+                mb.unsent.count
             ));
         }
         // The chain the stuck spooled items of this account share (as spool-stuck names it).
@@ -299,7 +299,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 excerpt: Some(ex),
             });
         }
-        for e in mb.unsent.iter().take(SAMPLE) {
+        for e in mb.unsent.evidence.iter().take(SAMPLE) {
             f.evidence
                 .push(event_evidence(e, "draft saved, never sent"));
         }

@@ -3,33 +3,7 @@
 use crate::model::{EventKind, Evidence, LogEvent};
 use std::collections::BTreeMap;
 
-pub(super) fn val<'a>(e: &'a LogEvent, key: &str) -> Option<&'a str> {
-    e.values
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| v.as_str())
-}
-
-pub(super) fn is_failure(e: &LogEvent) -> bool {
-    match e.kind {
-        EventKind::EwsFailure | EventKind::SoapFault => true,
-        EventKind::HttpStatus => val(e, "status")
-            .and_then(|s| s.trim().get(..3)?.parse::<u16>().ok())
-            .is_some_and(|s| s >= 400),
-        _ => false,
-    }
-}
-
-pub(super) fn is_op(e: &LogEvent, op: &str) -> bool {
-    e.kind == EventKind::EwsRequest
-        && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
-}
-
-pub(super) fn is_draft_save(e: &LogEvent) -> bool {
-    is_op(e, "CreateItem")
-        && val(e, "disposition").is_some_and(|d| d.eq_ignore_ascii_case("SaveOnly"))
-        && val(e, "folder").is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
-}
+pub(super) use crate::model::drafts::{is_draft_save, is_failure, is_op, val};
 
 pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
     Evidence {
@@ -44,21 +18,139 @@ pub(super) fn event_evidence(e: &LogEvent, note: &str) -> Evidence {
     }
 }
 
+/// Drafts the logs show saved and never sent, for one account: how many, and some of the saves.
+#[derive(Debug, Default)]
+pub(super) struct Unsent<'a> {
+    pub count: u64,
+    /// In log order; at most the first and last few of a log read whole.
+    pub evidence: Vec<&'a LogEvent>,
+}
+
 /// Drafts the logs show being saved and never sent (no SendItem after them, or a SendItem
 /// followed by a failure), per account index. A CreateItem directly followed by a failure
 /// left no draft and is not counted.
 ///
-/// The logs' events are bounded (first, last and a spread of each group are kept): a failure
-/// or a SendItem that was not kept would make the save before it look unsent. So in each log
-/// only the events before the first such event that may be missing are read
+/// A log read by this run was followed over every event as it was read
+/// (`LogSummary::drafts`, [`crate::model::DraftLedger`]): its counts are exact, per log. For a
+/// log without that reading (a model loaded from JSON, or built by hand) the kept events are
+/// read instead. Those are bounded (first, last and a spread of each group are kept): a failure
+/// or a SendItem that was not kept would make the save before it look unsent. So in each such
+/// log only the events before the first such event that may be missing are read
 /// (`EventTally::complete_until`).
-pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Vec<&LogEvent>> {
+pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize>, Unsent<'_>> {
+    let mut followed: std::collections::BTreeSet<&std::ffi::OsStr> = Default::default();
+    let mut logs: BTreeMap<Option<usize>, Vec<Followed<'_>>> = BTreeMap::new();
+    for s in &m.sources {
+        let Some(l) = &s.log else { continue };
+        let Some(d) = &l.drafts else { continue };
+        followed.insert(s.path.as_os_str());
+        for t in d {
+            logs.entry(t.account)
+                .or_default()
+                .push((l.first, l.last, t));
+        }
+    }
+    let mut out: BTreeMap<Option<usize>, Unsent<'_>> = BTreeMap::new();
+    for (acc, l) in logs {
+        let u = unsent_followed(l);
+        if u.count > 0 {
+            out.insert(acc, u);
+        }
+    }
+    for (acc, evs) in unsent_in_kept(m, &followed) {
+        let u = out.entry(acc).or_default();
+        u.count += evs.len() as u64;
+        u.evidence.extend(evs);
+    }
+    for u in out.values_mut() {
+        u.evidence.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    }
+    out
+}
+
+type Time = chrono::DateTime<chrono::FixedOffset>;
+
+/// One log's drafts reading for an account, with the log's first and last time.
+type Followed<'m> = (Option<Time>, Option<Time>, &'m crate::model::DraftTally);
+
+/// The unsent drafts of one account from its logs' drafts readings. Each log was read on its
+/// own; a log that starts after the previous one ended goes on from it: its first `SendItem`s
+/// that found no save waiting would have taken the saves still waiting there, oldest first
+/// ([`crate::model::DraftTally::after`]), so those that went through are sent after all (a log
+/// rotated while saves waited). Logs that overlap in time are only added up.
+fn unsent_followed(mut logs: Vec<Followed<'_>>) -> Unsent<'_> {
+    logs.sort_by_key(|l| l.0);
+    let mut u = Unsent::default();
+    // The saves still waiting at the end of the logs chained so far: how many there were, how
+    // many later logs took, and those kept as evidence with their place among them.
+    let (mut pending, mut taken) = (0u64, 0u64);
+    let mut waiting: Vec<(u64, &LogEvent)> = Vec::new();
+    let mut prev_last: Option<Time> = None;
+    let mut ends_with: Option<bool> = None;
+    for (first, last, t) in logs {
+        u.count += t.unsent();
+        u.evidence.extend(t.failed_evidence.iter());
+        let chained = matches!((prev_last, first), (Some(p), Some(f)) if f >= p);
+        if chained && t.leads_with_failure {
+            match ends_with {
+                // The last save of the previous log failed: no draft was left.
+                Some(true) if pending > taken => {
+                    u.count -= 1;
+                    pending -= 1;
+                    waiting.retain(|(at, _)| *at != pending);
+                }
+                // The last send of the previous log failed: its save was not sent.
+                Some(false) => u.count += 1,
+                _ => {}
+            }
+        }
+        if chained {
+            let (sent, _) = t.after(pending - taken);
+            u.count -= sent;
+            let takes = (pending - taken).min(t.unmatched.len() as u64);
+            let sent_at: Vec<u64> = (0..takes)
+                .filter(|&i| t.unmatched[i as usize])
+                .map(|i| taken + i)
+                .collect();
+            waiting.retain(|(at, _)| !sent_at.contains(at));
+            taken += takes;
+        } else {
+            u.evidence.extend(waiting.drain(..).map(|(_, e)| e));
+            (pending, taken) = (0, 0);
+        }
+        let back = t.waiting_evidence.len() - t.waiting_front;
+        for (i, e) in t.waiting_evidence.iter().enumerate() {
+            let at = match i < t.waiting_front {
+                true => pending + i as u64,
+                false => pending + t.waiting - back as u64 + (i - t.waiting_front) as u64,
+            };
+            waiting.push((at, e));
+        }
+        pending += t.waiting;
+        ends_with = t.ends_with;
+        prev_last = match (prev_last, last) {
+            (Some(p), Some(l)) => Some(p.max(l)),
+            (p, l) => l.or(p),
+        };
+    }
+    u.evidence.extend(waiting.into_iter().map(|(_, e)| e));
+    u
+}
+
+/// [`unsent_drafts_in`] over the kept events of the logs not in `followed`.
+fn unsent_in_kept<'m>(
+    m: &'m crate::model::Model,
+    followed: &std::collections::BTreeSet<&std::ffi::OsStr>,
+) -> BTreeMap<Option<usize>, Vec<&'m LogEvent>> {
     // By the path's bytes (an event's path is its source's, copied), and the last path's
     // answer again for the next event of the same log: this runs for every event on every
     // refresh, and ordering paths by their components was most of it.
     let mut cutoff: BTreeMap<&std::ffi::OsStr, u64> = BTreeMap::new();
     for s in &m.sources {
         let Some(l) = &s.log else { continue };
+        if followed.contains(s.path.as_os_str()) {
+            continue;
+        }
         let failing = l.tallies.iter().filter(|t| {
             let may_fail = match t.kind {
                 EventKind::EwsFailure | EventKind::SoapFault => true,
@@ -86,10 +178,13 @@ pub(super) fn unsent_drafts_in(m: &crate::model::Model) -> BTreeMap<Option<usize
     }
     let mut last: Option<(&std::ffi::OsStr, Option<u64>)> = None;
     unsent_drafts(m.events.iter().filter(move |e| {
+        let p = e.path.as_os_str();
+        if followed.contains(p) {
+            return false;
+        }
         if cutoff.is_empty() {
             return true;
         }
-        let p = e.path.as_os_str();
         let c = match last {
             Some((q, c)) if q == p => c,
             _ => {
@@ -209,7 +304,7 @@ mod tests {
     fn unsent_lines(m: &Model) -> Vec<u64> {
         unsent_drafts_in(m)
             .values()
-            .flatten()
+            .flat_map(|u| u.evidence.iter())
             .map(|e| e.line)
             .collect()
     }
@@ -306,5 +401,193 @@ mod tests {
             unsent.iter().all(|&l| l + 1 == cutoff),
             "{unsent:?}, {cutoff}"
         );
+    }
+
+    mod ledger {
+        use super::*;
+        use crate::model::Unread;
+        use proptest::prelude::*;
+
+        /// One event of a random log: (what, account, counted only).
+        /// what: 0 save, 1 send, 2 other request, 3 EWS failure, 4 HTTP 200, 5 HTTP 500,
+        /// 6 a SIP answer (nothing to the drafts).
+        fn event(line: u64, what: u8, account: usize) -> LogEvent {
+            let mut e = match what {
+                0 => save(line),
+                1 => ev(line, EventKind::EwsRequest, &[("operation", "SendItem")]),
+                2 => ev(line, EventKind::EwsRequest, &[("operation", "FindItem")]),
+                3 => ev(line, EventKind::EwsFailure, &[("problem", "auth")]),
+                4 => ev(line, EventKind::HttpStatus, &[("status", "200")]),
+                5 => ev(line, EventKind::HttpStatus, &[("status", "500")]),
+                _ => ev(line, EventKind::SipResponse, &[("status", "480")]),
+            };
+            e.account = Some(account);
+            e
+        }
+
+        /// A model of one log whose store read `log` (an occurrence counted only where the
+        /// flag says so and it can be: a routine request or answer), with its drafts reading.
+        fn read(log: &[(u8, usize, bool)]) -> (Model, Vec<LogEvent>) {
+            let bound = EventBound {
+                first: 1,
+                last: 1,
+                spread: 1,
+                groups: 4,
+                routine: 1,
+            };
+            let mut store = EventStore::new(bound);
+            let mut all = Vec::new();
+            for (i, &(what, acc, counted)) in log.iter().enumerate() {
+                let e = event(i as u64 + 1, what, acc);
+                all.push(e.clone());
+                if counted && matches!(what, 2 | 4 | 5) {
+                    let u = Unread {
+                        line: e.line,
+                        time: None,
+                        rank: 0,
+                        account: e.account,
+                        kind: e.kind,
+                        marker: e.marker.as_str().into(),
+                        status: e.values.get("status").and_then(|s| s.parse().ok()),
+                    };
+                    store.count_unread(&u, None);
+                } else {
+                    store.absorb([e]);
+                }
+            }
+            let drafts = store.drafts();
+            let (kept, tallies) = store.finish();
+            let m = Model {
+                events: kept,
+                sources: vec![Source {
+                    path: PathBuf::from(LOG),
+                    kind: SourceKind::Uccapilog,
+                    records: 0,
+                    skipped: 0,
+                    log: Some(LogSummary {
+                        tallies,
+                        drafts: Some(drafts),
+                        ..Default::default()
+                    }),
+                }],
+                ..Model::default()
+            };
+            (m, all)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            /// The reading over every event as it is read gives what the rule gives over every
+            /// event (kept or not): the same count per account, and while few enough saves
+            /// wait, the same saves.
+            #[test]
+            fn the_drafts_reading_is_the_rule_over_every_event(
+                log in proptest::collection::vec((0u8..7, 0usize..2, any::<bool>()), 0..200),
+            ) {
+                let (m, all) = read(&log);
+                let want = unsent_drafts(all.iter());
+                let got = unsent_drafts_in(&m);
+                let saves = log.iter().filter(|(w, _, _)| *w == 0).count();
+                for acc in [Some(0), Some(1)] {
+                    let w = want.get(&acc).map(Vec::as_slice).unwrap_or_default();
+                    let g = got.get(&acc);
+                    prop_assert_eq!(g.map_or(0, |u| u.count), w.len() as u64, "account {:?}", acc);
+                    if saves <= 16 {
+                        let wl: Vec<u64> = w.iter().map(|e| e.line).collect();
+                        let gl: Vec<u64> = g.map(|u| u.evidence.iter().map(|e| e.line).collect()).unwrap_or_default();
+                        prop_assert_eq!(gl, wl, "account {:?}", acc);
+                    }
+                }
+            }
+        }
+
+        /// A log rotated while saves waited: the next log's first sends take them. Read as
+        /// two logs, one after the other, the count is the rule's over every event of both.
+        fn read_two(log: &[(u8, usize, bool)], cut: usize) -> (Model, Vec<LogEvent>) {
+            let t0 = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").expect("t");
+            let mut all = Vec::new();
+            let mut sources = Vec::new();
+            let mut kept = Vec::new();
+            let parts = [&log[..cut], &log[cut..]];
+            for (n, part) in parts.iter().enumerate() {
+                let path = PathBuf::from(format!("L{n}.UccApilog"));
+                let mut store = EventStore::new(EventBound {
+                    first: 1,
+                    last: 1,
+                    spread: 1,
+                    groups: 4,
+                    routine: 1,
+                });
+                // The second log starts with another request: what a save or a send right
+                // before the cut was followed by is then the same read either way.
+                let head = (n == 1).then_some((2u8, 0usize, false));
+                let mut times = Vec::new();
+                for (i, &(what, acc, _)) in head.iter().chain(part.iter()).enumerate() {
+                    let line = i as u64 + 1;
+                    let mut e = event(line, what, acc);
+                    e.path = path.clone();
+                    e.time = Some(t0 + chrono::Duration::seconds(all.len() as i64));
+                    times.push(e.time);
+                    all.push(e.clone());
+                    store.absorb([e]);
+                }
+                let drafts = store.drafts();
+                let (k, tallies) = store.finish();
+                kept.extend(k);
+                sources.push(Source {
+                    path,
+                    kind: SourceKind::Uccapilog,
+                    records: 0,
+                    skipped: 0,
+                    log: Some(LogSummary {
+                        tallies,
+                        drafts: Some(drafts),
+                        first: times.iter().flatten().min().copied(),
+                        last: times.iter().flatten().max().copied(),
+                        ..Default::default()
+                    }),
+                });
+            }
+            let m = Model {
+                events: kept,
+                sources,
+                ..Model::default()
+            };
+            (m, all)
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+            #[test]
+            fn a_log_read_after_another_goes_on_from_its_waiting_saves(
+                log in proptest::collection::vec((0u8..7, 0usize..2, any::<bool>()), 0..120),
+                cut in 0usize..120,
+            ) {
+                let cut = cut.min(log.len());
+                let (m, all) = read_two(&log, cut);
+                let want = unsent_drafts(all.iter());
+                let got = unsent_drafts_in(&m);
+                for acc in [Some(0), Some(1)] {
+                    let w = want.get(&acc).map(Vec::as_slice).unwrap_or_default();
+                    prop_assert_eq!(got.get(&acc).map_or(0, |u| u.count), w.len() as u64, "account {:?}", acc);
+                }
+            }
+        }
+
+        /// A thousand saves never sent: counted exactly, a few of them kept (the first and the
+        /// last), memory bounded.
+        #[test]
+        fn a_thousand_unsent_saves_are_counted_and_a_few_kept() {
+            let log: Vec<(u8, usize, bool)> = (0..3000)
+                .map(|i| ([0u8, 4, 2][i % 3], 0, i % 2 == 0))
+                .collect();
+            let (m, _) = read(&log);
+            let got = unsent_drafts_in(&m);
+            let u = got.get(&Some(0)).expect("account 0");
+            assert_eq!(u.count, 1000);
+            let lines: Vec<u64> = u.evidence.iter().map(|e| e.line).collect();
+            assert_eq!(lines.len(), 32, "{lines:?}");
+            assert_eq!((lines[0], lines[31]), (1, 2998), "{lines:?}");
+        }
     }
 }

@@ -63,6 +63,9 @@ pub struct LogOutput {
     pub store: crate::model::EventStore,
     /// After [`parse_log`](super::parse_log): the exact count of every group of events.
     pub tallies: Vec<crate::model::EventTally>,
+    /// After [`parse_log`](super::parse_log): drafts saved and never sent, per account, read
+    /// over every event (see [`crate::model::DraftLedger`]).
+    pub drafts: Vec<crate::model::DraftTally>,
     /// Heuristics used, in words.
     pub notes: Vec<String>,
     /// Problems that did not stop the parse (e.g. XML that ends early).
@@ -114,6 +117,11 @@ fn is_routine(
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
         // A client version already seen (same version, same direction) is routine.
         EventKind::ClientVersion => versions.contains(&version_key(values)),
+        // Saves and sends are read whole, every one: the drafts reading needs them all
+        // (`model::drafts`).
+        EventKind::EwsRequest => !values
+            .get("operation")
+            .is_some_and(|o| crate::model::drafts::is_draft_operation(o)),
         _ => false,
     }
 }
@@ -128,13 +136,16 @@ fn always_routine(kind: EventKind) -> bool {
             | EventKind::SignIn
             | EventKind::SignOut
             | EventKind::Autodiscover
-            | EventKind::EwsRequest
     )
 }
 
 /// Whether an event of `kind` can be routine (see [`is_routine`]).
 fn may_be_routine(kind: EventKind) -> bool {
-    always_routine(kind) || matches!(kind, EventKind::SipResponse | EventKind::ClientVersion)
+    always_routine(kind)
+        || matches!(
+            kind,
+            EventKind::SipResponse | EventKind::ClientVersion | EventKind::EwsRequest
+        )
 }
 
 /// What makes a client-version event new: its version and direction.
@@ -197,7 +208,7 @@ impl LogOutput {
                 return None;
             }
             *n += 1;
-            let always = !matches!(e.kind, EventKind::SipResponse | EventKind::ClientVersion);
+            let always = always_routine(e.kind);
             if *n == cap && always {
                 full = Some(e.kind);
             }
@@ -255,6 +266,7 @@ impl LogOutput {
         self.settle();
         let bound = self.store.bound();
         let store = std::mem::replace(&mut self.store, crate::model::EventStore::new(bound));
+        self.drafts = store.drafts();
         let (events, tallies) = store.finish();
         self.events = events;
         self.tallies = tallies;

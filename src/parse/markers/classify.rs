@@ -133,7 +133,7 @@ impl<'m> Classifier<'m> {
     /// Classify one record; `drop(kind, values)` says whether the caller will only count a hit
     /// (a routine event over its cap). Such hits come out count-only (empty marker) without
     /// the costly parts (excerpt, SIP headers). `drop` must only look at `status`, `code`,
-    /// `version` and `direction`.
+    /// `version`, `direction` and `operation`.
     pub fn classify_with(
         &mut self,
         rec: &Record,
@@ -312,10 +312,12 @@ fn extract(
             }
         }
         let lines = lines.get_or_insert_with(|| rec.lines().collect());
-        let early = !m
-            .extract
-            .iter()
-            .any(|(k, _)| matches!(k.as_str(), "status" | "code" | "version" | "direction"));
+        let early = !m.extract.iter().any(|(k, _)| {
+            matches!(
+                k.as_str(),
+                "status" | "code" | "version" | "direction" | "operation"
+            )
+        });
         let always = pf.is_unfiltered(mi);
         let per_line = if m.repeat { 16 } else { 1 };
         // What a counted hit's status comes from: the marker's fixed values, then its
