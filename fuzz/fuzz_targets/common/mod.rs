@@ -108,6 +108,7 @@ pub fn same(a: &LogOutput, b: &LogOutput, what: &str) {
     assert_eq!(a.encoding, b.encoding, "encoding differs: {what}");
     assert_eq!(a.events, b.events, "events differ: {what}");
     assert_eq!(a.tallies, b.tallies, "tallies differ: {what}");
+    assert_eq!(a.drafts, b.drafts, "drafts reading differs: {what}");
     assert_eq!(
         a.unclassified_lines, b.unclassified_lines,
         "unclassified lines differ: {what}"
