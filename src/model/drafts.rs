@@ -21,8 +21,9 @@ use std::sync::Arc;
 /// Saves kept as evidence at each end of a queue (and of the unsent list).
 const KEEP: usize = 16;
 
-/// `SendItem`s that found no save waiting, remembered in order (see [`DraftTally::unmatched`]).
-const UNMATCHED_KEPT: usize = 4096;
+/// Failed `SendItem`s that found no save waiting, remembered by place (see
+/// [`DraftTally::unmatched_failed`]); past them such sends count as gone through.
+const UNMATCHED_FAILED_KEPT: usize = 4096;
 
 /// The value of `key` (ASCII case ignored).
 pub fn val<'a>(e: &'a LogEvent, key: &str) -> Option<&'a str> {
@@ -48,6 +49,12 @@ pub fn is_failure(e: &LogEvent) -> bool {
 pub fn is_op(e: &LogEvent, op: &str) -> bool {
     e.kind == EventKind::EwsRequest
         && val(e, "operation").is_some_and(|o| o.eq_ignore_ascii_case(op))
+}
+
+/// The HTTP status of an answer as an occurrence counted without its values has it (the whole
+/// `status` value as a number: what the store's unread occurrences carry).
+fn status_of(e: &LogEvent) -> Option<u16> {
+    e.values.get("status").and_then(|s| s.parse().ok())
 }
 
 /// An EWS `CreateItem` with `SaveOnly` into the drafts folder.
@@ -127,8 +134,8 @@ enum Last {
     Save,
     /// A `SendItem`, and the save it took (`None`: a save only counted).
     Send(Option<Arc<LogEvent>>),
-    /// A `SendItem` that found no save waiting (remembered in `unmatched` or not).
-    Unmatched(bool),
+    /// A `SendItem` that found no save waiting: its place among those of the log.
+    Unmatched(u64),
     Other,
 }
 
@@ -142,9 +149,10 @@ struct Reading {
     failed: u64,
     failed_first: Vec<Arc<LogEvent>>,
     failed_last: VecDeque<Arc<LogEvent>>,
-    /// `SendItem`s that found no save waiting: whether each went through (no failure right
-    /// after), the first [`UNMATCHED_KEPT`].
-    unmatched: Vec<bool>,
+    /// `SendItem`s that found no save waiting, and the places of those among them that failed
+    /// (a failure right after), the first [`UNMATCHED_FAILED_KEPT`].
+    unmatched: u64,
+    unmatched_failed: Vec<u64>,
     /// Whether a failure came before any EWS request (`None`: neither read yet).
     leads_with_failure: Option<bool>,
 }
@@ -186,16 +194,33 @@ pub struct DraftTally {
     /// oldest waiting, the rest the newest.
     pub waiting_evidence: Vec<LogEvent>,
     pub waiting_front: usize,
-    /// `SendItem`s that found no save waiting in this log, in order (the first few thousand):
-    /// whether each went through. Read after another log of the account, they would have
-    /// taken its waiting saves ([`DraftTally::after`]).
-    pub unmatched: Vec<bool>,
+    /// `SendItem`s that found no save waiting in this log. Read after another log of the
+    /// account, the first of them would have taken its waiting saves ([`DraftTally::after`]).
+    pub unmatched: u64,
+    /// The places (0-based, in order) among those of the ones that failed.
+    pub unmatched_failed: Vec<u64>,
     /// A failure of the account comes before any of its EWS requests in the log: it answers
     /// what the previous log ended with.
     pub leads_with_failure: bool,
-    /// What the log ended with: a save (`Some(true)`), a `SendItem` that took a save
-    /// (`Some(false)`), or neither.
-    pub ends_with: Option<bool>,
+    /// What the log's reading ended with (what a failure at the start of the next log answers).
+    pub ends_with: Ending,
+}
+
+/// What a log's drafts reading ended with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ending {
+    /// A save.
+    Save,
+    /// A `SendItem` that took a save.
+    Send,
+    /// A `SendItem` that found no save waiting: its place among those of the log.
+    Unmatched(u64),
+    /// Anything else.
+    #[default]
+    Other,
+    /// The log has no EWS request or failure of the account: what the previous log ended with
+    /// holds on through it.
+    Untouched,
 }
 
 impl DraftTally {
@@ -209,14 +234,14 @@ impl DraftTally {
     /// (oldest first). Returns how many of them went through (saves of the earlier log sent
     /// after all), and how many of the earlier saves are still waiting after this log.
     pub fn after(&self, pending: u64) -> (u64, u64) {
-        let takes = pending.min(self.unmatched.len() as u64);
-        let sent = self
-            .unmatched
-            .iter()
-            .take(takes as usize)
-            .filter(|&&ok| ok)
-            .count() as u64;
-        (sent, pending - takes)
+        let takes = pending.min(self.unmatched);
+        let failed = self.unmatched_failed.partition_point(|&i| i < takes) as u64;
+        (takes - failed, pending - takes)
+    }
+
+    /// Whether the unmatched `SendItem` at place `i` failed (a failure right after it).
+    pub fn unmatched_failed(&self, i: u64) -> bool {
+        self.unmatched_failed.binary_search(&i).is_ok()
     }
 }
 
@@ -245,7 +270,12 @@ impl DraftLedger {
             return;
         }
         let r = self.reading(e.account);
-        let failure = is_failure(e);
+        // A failure as an occurrence only counted would be one (its status read alike).
+        let failure = match e.kind {
+            EventKind::EwsFailure | EventKind::SoapFault => true,
+            EventKind::HttpStatus => status_of(e).is_some_and(|s| s >= 400),
+            _ => false,
+        };
         if r.leads_with_failure.is_none() && (failure || e.kind == EventKind::EwsRequest) {
             r.leads_with_failure = Some(failure);
         }
@@ -258,16 +288,13 @@ impl DraftLedger {
                 Some(Taken::Kept(e)) => Last::Send(Some(e)),
                 Some(Taken::Counted) => Last::Send(None),
                 None => {
-                    let kept = r.unmatched.len() < UNMATCHED_KEPT;
-                    if kept {
-                        r.unmatched.push(true);
-                    }
-                    Last::Unmatched(kept)
+                    r.unmatched += 1;
+                    Last::Unmatched(r.unmatched - 1)
                 }
             };
         } else if e.kind == EventKind::EwsRequest {
             r.last = Last::Other;
-        } else if is_failure(e) {
+        } else if failure {
             r.failure();
         }
     }
@@ -310,12 +337,15 @@ impl DraftLedger {
                     failed_evidence: copy(&mut r.failed_first.iter().chain(r.failed_last.iter())),
                     waiting_evidence: copy(&mut w.front.iter().chain(w.back.iter())),
                     waiting_front: w.front.len(),
-                    unmatched: r.unmatched.clone(),
+                    unmatched: r.unmatched,
+                    unmatched_failed: r.unmatched_failed.clone(),
                     leads_with_failure: r.leads_with_failure == Some(true),
                     ends_with: match r.last {
-                        Last::Save => Some(true),
-                        Last::Send(_) => Some(false),
-                        _ => None,
+                        _ if r.leads_with_failure.is_none() => Ending::Untouched,
+                        Last::Save => Ending::Save,
+                        Last::Send(_) => Ending::Send,
+                        Last::Unmatched(i) => Ending::Unmatched(i),
+                        Last::Nothing | Last::Other => Ending::Other,
                     },
                 }
             })
@@ -334,10 +364,8 @@ impl Reading {
                 self.saves -= 1;
             }
             Last::Send(save) => self.failed(save),
-            Last::Unmatched(true) => {
-                if let Some(ok) = self.unmatched.last_mut() {
-                    *ok = false;
-                }
+            Last::Unmatched(i) if self.unmatched_failed.len() < UNMATCHED_FAILED_KEPT => {
+                self.unmatched_failed.push(i);
             }
             _ => {}
         }

@@ -79,6 +79,7 @@ type Followed<'m> = (Option<Time>, Option<Time>, &'m crate::model::DraftTally);
 /// ([`crate::model::DraftTally::after`]), so those that went through are sent after all (a log
 /// rotated while saves waited). Logs that overlap in time are only added up.
 fn unsent_followed(mut logs: Vec<Followed<'_>>) -> Unsent<'_> {
+    use crate::model::drafts::Ending;
     logs.sort_by_key(|l| l.0);
     let mut u = Unsent::default();
     // The saves still waiting at the end of the logs chained so far: how many there were, how
@@ -86,37 +87,40 @@ fn unsent_followed(mut logs: Vec<Followed<'_>>) -> Unsent<'_> {
     let (mut pending, mut taken) = (0u64, 0u64);
     let mut waiting: Vec<(u64, &LogEvent)> = Vec::new();
     let mut prev_last: Option<Time> = None;
-    let mut ends_with: Option<bool> = None;
+    // The previous log, and how many waiting saves its unmatched sends took.
+    let mut prev: Option<(&crate::model::DraftTally, u64)> = None;
     for (first, last, t) in logs {
         u.count += t.unsent();
         u.evidence.extend(t.failed_evidence.iter());
         let chained = matches!((prev_last, first), (Some(p), Some(f)) if f >= p);
-        if chained && t.leads_with_failure {
-            match ends_with {
+        if let (true, true, Some((p, p_takes))) = (chained, t.leads_with_failure, prev) {
+            match p.ends_with {
                 // The last save of the previous log failed: no draft was left.
-                Some(true) if pending > taken => {
+                Ending::Save if pending > taken => {
                     u.count -= 1;
                     pending -= 1;
                     waiting.retain(|(at, _)| *at != pending);
                 }
-                // The last send of the previous log failed: its save was not sent.
-                Some(false) => u.count += 1,
+                // The last send of the previous log failed: the save it took was not sent.
+                Ending::Send => u.count += 1,
+                Ending::Unmatched(i) if i < p_takes && !p.unmatched_failed(i) => u.count += 1,
                 _ => {}
             }
         }
+        let mut takes = 0;
         if chained {
             let (sent, _) = t.after(pending - taken);
             u.count -= sent;
-            let takes = (pending - taken).min(t.unmatched.len() as u64);
-            let sent_at: Vec<u64> = (0..takes)
-                .filter(|&i| t.unmatched[i as usize])
-                .map(|i| taken + i)
-                .collect();
-            waiting.retain(|(at, _)| !sent_at.contains(at));
+            takes = (pending - taken).min(t.unmatched);
+            // The waiting saves the sends that went through took are sent after all.
+            let from = taken;
+            waiting.retain(|&(at, _)| {
+                !(from..from + takes).contains(&at) || t.unmatched_failed(at - from)
+            });
             taken += takes;
         } else {
             u.evidence.extend(waiting.drain(..).map(|(_, e)| e));
-            (pending, taken) = (0, 0);
+            (pending, taken, prev) = (0, 0, None);
         }
         let back = t.waiting_evidence.len() - t.waiting_front;
         for (i, e) in t.waiting_evidence.iter().enumerate() {
@@ -127,7 +131,9 @@ fn unsent_followed(mut logs: Vec<Followed<'_>>) -> Unsent<'_> {
             waiting.push((at, e));
         }
         pending += t.waiting;
-        ends_with = t.ends_with;
+        if t.ends_with != Ending::Untouched {
+            prev = Some((t, takes));
+        }
         prev_last = match (prev_last, last) {
             (Some(p), Some(l)) => Some(p.max(l)),
             (p, l) => l.or(p),
@@ -501,15 +507,20 @@ mod tests {
             }
         }
 
-        /// A log rotated while saves waited: the next log's first sends take them. Read as
-        /// two logs, one after the other, the count is the rule's over every event of both.
-        fn read_two(log: &[(u8, usize, bool)], cut: usize) -> (Model, Vec<LogEvent>) {
+        /// A log rotated (several times) while saves waited: each next log goes on from the
+        /// previous one. Read as logs one after the other, cut at `cuts`, the count is the
+        /// rule's over every event of all of them (occurrences counted only where the flag
+        /// says so and they can be).
+        fn read_logs(log: &[(u8, usize, bool)], cuts: &[usize]) -> (Model, Vec<LogEvent>) {
             let t0 = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z").expect("t");
             let mut all = Vec::new();
             let mut sources = Vec::new();
             let mut kept = Vec::new();
-            let parts = [&log[..cut], &log[cut..]];
-            for (n, part) in parts.iter().enumerate() {
+            let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(log.len())).collect();
+            bounds.push(0);
+            bounds.push(log.len());
+            bounds.sort_unstable();
+            for (n, w) in bounds.windows(2).enumerate() {
                 let path = PathBuf::from(format!("L{n}.UccApilog"));
                 let mut store = EventStore::new(EventBound {
                     first: 1,
@@ -518,18 +529,27 @@ mod tests {
                     groups: 4,
                     routine: 1,
                 });
-                // The second log starts with another request: what a save or a send right
-                // before the cut was followed by is then the same read either way.
-                let head = (n == 1).then_some((2u8, 0usize, false));
                 let mut times = Vec::new();
-                for (i, &(what, acc, _)) in head.iter().chain(part.iter()).enumerate() {
-                    let line = i as u64 + 1;
-                    let mut e = event(line, what, acc);
+                for (i, &(what, acc, counted)) in log[w[0]..w[1]].iter().enumerate() {
+                    let mut e = event(i as u64 + 1, what, acc);
                     e.path = path.clone();
                     e.time = Some(t0 + chrono::Duration::seconds(all.len() as i64));
                     times.push(e.time);
                     all.push(e.clone());
-                    store.absorb([e]);
+                    if counted && matches!(what, 2 | 4 | 5) {
+                        let u = Unread {
+                            line: e.line,
+                            time: e.time,
+                            rank: 0,
+                            account: e.account,
+                            kind: e.kind,
+                            marker: e.marker.as_str().into(),
+                            status: e.values.get("status").and_then(|s| s.parse().ok()),
+                        };
+                        store.count_unread(&u, None);
+                    } else {
+                        store.absorb([e]);
+                    }
                 }
                 let drafts = store.drafts();
                 let (k, tallies) = store.finish();
@@ -556,22 +576,48 @@ mod tests {
             (m, all)
         }
 
+        /// The count per account from logs cut at `cuts`, and the rule's over every event.
+        fn counts(log: &[(u8, usize, bool)], cuts: &[usize]) -> Vec<(u64, u64)> {
+            let (m, all) = read_logs(log, cuts);
+            let want = unsent_drafts(all.iter());
+            let got = unsent_drafts_in(&m);
+            [Some(0), Some(1)]
+                .iter()
+                .map(|acc| {
+                    let w = want.get(acc).map_or(0, Vec::len) as u64;
+                    (got.get(acc).map_or(0, |u| u.count), w)
+                })
+                .collect()
+        }
+
         proptest! {
-            #![proptest_config(ProptestConfig::with_cases(256))]
+            #![proptest_config(ProptestConfig::with_cases(512))]
             #[test]
-            fn a_log_read_after_another_goes_on_from_its_waiting_saves(
+            fn logs_read_one_after_another_go_on_from_their_waiting_saves(
                 log in proptest::collection::vec((0u8..7, 0usize..2, any::<bool>()), 0..120),
-                cut in 0usize..120,
+                cuts in proptest::collection::vec(0usize..120, 0..4),
             ) {
-                let cut = cut.min(log.len());
-                let (m, all) = read_two(&log, cut);
-                let want = unsent_drafts(all.iter());
-                let got = unsent_drafts_in(&m);
-                for acc in [Some(0), Some(1)] {
-                    let w = want.get(&acc).map(Vec::as_slice).unwrap_or_default();
-                    prop_assert_eq!(got.get(&acc).map_or(0, |u| u.count), w.len() as u64, "account {:?}", acc);
+                for (acc, (got, want)) in counts(&log, &cuts).into_iter().enumerate() {
+                    prop_assert_eq!(got, want, "account {}", acc);
                 }
             }
+        }
+
+        /// Cases a review found: a send in a middle log whose failure opens the next log; more
+        /// sends after a rotation than a few thousand; a failed save across a cut.
+        #[test]
+        fn chained_logs_at_their_edges() {
+            let (save, send, fail) = ((0u8, 0usize, false), (1, 0, false), (3, 0, false));
+            assert_eq!(counts(&[save, send, fail], &[1, 2])[0], (1, 1));
+            assert_eq!(counts(&[save, save, send, fail], &[2, 3])[0], (2, 2));
+            assert_eq!(counts(&[save, fail], &[1])[0], (0, 0));
+            assert_eq!(counts(&[save, send, fail], &[2])[0], (1, 1));
+            let mut many = vec![save; 5000];
+            many.extend(vec![send; 5000]);
+            assert_eq!(counts(&many, &[5000])[0], (0, 0));
+            many.push(save);
+            many.push(fail);
+            assert_eq!(counts(&many, &[5000, 10000])[0], (0, 0));
         }
 
         /// A thousand saves never sent: counted exactly, a few of them kept (the first and the

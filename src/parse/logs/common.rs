@@ -119,9 +119,9 @@ fn is_routine(
         EventKind::ClientVersion => versions.contains(&version_key(values)),
         // Saves and sends are read whole, every one: the drafts reading needs them all
         // (`model::drafts`).
-        EventKind::EwsRequest => !values
-            .get("operation")
-            .is_some_and(|o| crate::model::drafts::is_draft_operation(o)),
+        EventKind::EwsRequest => !values.iter().any(|(k, v)| {
+            k.eq_ignore_ascii_case("operation") && crate::model::drafts::is_draft_operation(v)
+        }),
         _ => false,
     }
 }

@@ -313,10 +313,8 @@ fn extract(
         }
         let lines = lines.get_or_insert_with(|| rec.lines().collect());
         let early = !m.extract.iter().any(|(k, _)| {
-            matches!(
-                k.as_str(),
-                "status" | "code" | "version" | "direction" | "operation"
-            )
+            matches!(k.as_str(), "status" | "code" | "version" | "direction")
+                || k.eq_ignore_ascii_case("operation")
         });
         let always = pf.is_unfiltered(mi);
         let per_line = if m.repeat { 16 } else { 1 };
