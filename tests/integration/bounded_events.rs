@@ -46,6 +46,15 @@ fn rules(v: &Value) -> Vec<&str> {
 /// The body of an EWS request that saves a message into Drafts.
 const DRAFT_SAVE: &str = "<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>";
 
+/// The finding of `rule` in a JSON report, if any.
+fn finding<'v>(v: &'v Value, rule: &str) -> Option<&'v Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == rule)
+}
+
 /// A bound large enough that nothing is summarised in these small logs.
 fn keep_all() -> EventBound {
     EventBound {
@@ -277,11 +286,7 @@ fn a_finding_counts_every_failure_not_the_kept_ones() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
-    let f = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["rule"] == "ews-auth-failed")
+    let f = finding(&v, "ews-auth-failed")
         .unwrap_or_else(|| panic!("no ews-auth-failed in {:#}", v["findings"]));
     let title = f["title"].as_str().expect("title");
     assert!(title.contains("401 ×100000"), "{title}");
@@ -341,12 +346,7 @@ fn saves_followed_by_failures_that_were_not_kept_are_not_unsent_drafts() {
     let rules = rules(&v);
     assert!(rules.contains(&"ews-auth-failed"), "{rules:?}");
     assert!(!rules.contains(&"drafts-buildup"), "{:#}", v["findings"]);
-    let f = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["rule"] == "ews-auth-failed")
-        .expect("auth");
+    let f = finding(&v, "ews-auth-failed").expect("auth");
     assert!(
         f["title"].as_str().is_some_and(|t| t.contains("401 ×300")),
         "{f:#}"
@@ -506,11 +506,7 @@ fn unsent_drafts_at_the_end_of_a_long_log_are_found_and_counted() {
         put(&log, s.as_bytes(), 0);
         let v = report_json(&log);
         let unsent = never + failed;
-        let f = v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .find(|f| f["rule"] == "drafts-buildup");
+        let f = finding(&v, "drafts-buildup");
         let what = format!("{pairs} sent, {never} never sent, {failed} failed");
         if unsent < 3 {
             assert!(f.is_none(), "{what}: {f:#?}");
@@ -581,11 +577,7 @@ fn saves_waiting_at_a_rotation_are_sent_by_the_next_log() {
         );
         put(&root.join("Lync-UccApi-0.UccApilog"), new.as_bytes(), 0);
         let v = report_json(&root);
-        let f = v["findings"]
-            .as_array()
-            .expect("findings")
-            .iter()
-            .find(|f| f["rule"] == "drafts-buildup");
+        let f = finding(&v, "drafts-buildup");
         if answer.starts_with("200") {
             assert!(f.is_none(), "sent after the rotation: {f:#?}");
         } else {
@@ -703,11 +695,7 @@ fn auth_failures_after_the_group_bound_are_not_an_all_clear() {
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     let src = &v["sources"][0];
     assert_eq!(src["events"]["error"], 1100, "{src:#}");
-    let f = v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .find(|f| f["rule"] == "ews-auth-failed")
+    let f = finding(&v, "ews-auth-failed")
         .unwrap_or_else(|| panic!("no ews-auth-failed in {:#}", v["findings"]));
     let title = f["title"].as_str().expect("title");
     assert!(title.contains(": 401 ×40, "), "{title}");

@@ -434,51 +434,7 @@ mod tests {
         /// A model of one log whose store read `log` (an occurrence counted only where the
         /// flag says so and it can be: a routine request or answer), with its drafts reading.
         fn read(log: &[(u8, usize, bool)]) -> (Model, Vec<LogEvent>) {
-            let bound = EventBound {
-                first: 1,
-                last: 1,
-                spread: 1,
-                groups: 4,
-                routine: 1,
-            };
-            let mut store = EventStore::new(bound);
-            let mut all = Vec::new();
-            for (i, &(what, acc, counted)) in log.iter().enumerate() {
-                let e = event(i as u64 + 1, what, acc);
-                all.push(e.clone());
-                if counted && matches!(what, 2 | 4 | 5) {
-                    let u = Unread {
-                        line: e.line,
-                        time: None,
-                        rank: 0,
-                        account: e.account,
-                        kind: e.kind,
-                        marker: e.marker.as_str().into(),
-                        status: e.values.get("status").and_then(|s| s.parse().ok()),
-                    };
-                    store.count_unread(&u, None);
-                } else {
-                    store.absorb([e]);
-                }
-            }
-            let drafts = store.drafts();
-            let (kept, tallies) = store.finish();
-            let m = Model {
-                events: kept,
-                sources: vec![Source {
-                    path: PathBuf::from(LOG),
-                    kind: SourceKind::Uccapilog,
-                    records: 0,
-                    skipped: 0,
-                    log: Some(LogSummary {
-                        tallies,
-                        drafts: Some(drafts),
-                        ..Default::default()
-                    }),
-                }],
-                ..Model::default()
-            };
-            (m, all)
+            read_logs(log, &[])
         }
 
         proptest! {
