@@ -91,10 +91,11 @@ pub struct LogOutput {
 
 use crate::model::Unread;
 
-/// Routine events (SIP traffic, EWS requests, HTTP statuses, repeated client versions) kept per kind and
-/// source by default ([`crate::model::EventBound::routine`]); more are counted, with their values
-/// unread, not kept, so memory stays bounded on a 1 GB log. Failures, policies, SIP errors and
-/// new client versions are always kept.
+/// Routine events (SIP traffic, EWS requests other than saves and sends, HTTP statuses, repeated
+/// client versions) kept per kind and source by default ([`crate::model::EventBound::routine`]);
+/// more are counted, with their values unread, not kept, so memory stays bounded on a 1 GB log.
+/// Failures, policies, SIP errors and new client versions are always kept, and saves and sends
+/// always read whole (within the store's bound, like every event).
 pub const ROUTINE_CAP: u64 = 1000;
 
 /// Distinct client versions (with their direction) remembered to tell a repeated one; a log of
