@@ -8,6 +8,7 @@
 use super::sip::{derive_values, sip_headers};
 use super::{Markers, Record};
 use crate::model::{EventKind, LogEvent};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
@@ -27,6 +28,11 @@ pub struct Classifier<'m> {
     pub(super) use_prefilter: bool,
     /// Kinds whose events are only counted from now on (set by the caller when a cap is hit).
     pub count_only: Vec<EventKind>,
+    /// What markers found on lines seen before (lines repeat: policy bodies, status lines).
+    memo: LineMemo,
+    /// Off: every candidate line runs its marker's regex (the reference the memo is tested
+    /// against).
+    pub(super) use_memo: bool,
 }
 
 /// What the sequential part of classifying decided for one record: which markers are
@@ -122,6 +128,8 @@ impl<'m> Classifier<'m> {
             scan: Default::default(),
             use_prefilter: true,
             count_only: Vec::new(),
+            memo: LineMemo::default(),
+            use_memo: true,
         }
     }
 
@@ -153,12 +161,13 @@ impl<'m> Classifier<'m> {
         };
         candidates(self.markers, text, scan, &mut self.prep);
         in_force(&mut self.sticky, rec, &mut self.prep);
+        let memo = self.use_memo.then_some(&mut self.memo);
         extract(
             self.markers,
             &self.count_only,
             rec,
-            scan,
-            &self.prep,
+            (scan, &self.prep),
+            memo,
             out,
             drop,
         );
@@ -199,13 +208,31 @@ impl<'m> Classifier<'m> {
             Some(c) => c,
             None => &self.count_only,
         };
-        if rec.prepared && self.prescanned(rec) {
-            extract(self.markers, co, rec, &rec.scan, &rec.prep, out, drop);
+        let prepared = rec.prepared && self.prescanned(rec);
+        let memo = self.use_memo.then_some(&mut self.memo);
+        if prepared {
+            extract(
+                self.markers,
+                co,
+                rec,
+                (&rec.scan, &rec.prep),
+                memo,
+                out,
+                drop,
+            );
         } else {
             self.markers.prefilter.scan(rec.text(), &mut self.scan);
             candidates(self.markers, rec.text(), &self.scan, &mut self.prep);
             in_force(&mut HashMap::new(), rec, &mut self.prep);
-            extract(self.markers, co, rec, &self.scan, &self.prep, out, drop);
+            extract(
+                self.markers,
+                co,
+                rec,
+                (&self.scan, &self.prep),
+                memo,
+                out,
+                drop,
+            );
         }
     }
 }
@@ -278,7 +305,8 @@ fn in_force(sticky: &mut HashMap<String, (i64, Vec<bool>)>, rec: &Record, prep: 
     }
 }
 
-/// Turn the candidates `prep` found in `rec` into hits. Hits of a kind in `count_only`, and
+/// Turn the candidates `prep` found in `rec` (with its literal `scan`) into hits, with `memo`
+/// for lines seen before. Hits of a kind in `count_only`, and
 /// those `drop` says will only be counted, come out count-only, found exactly as the others
 /// (same lines, same matches, same `unless`), so that a count never depends on whether the
 /// event was built.
@@ -286,8 +314,8 @@ fn extract(
     markers: &Markers,
     count_only: &[EventKind],
     rec: &Record,
-    scan: &crate::parse::prefilter::Scan,
-    prep: &Prepared,
+    (scan, prep): (&crate::parse::prefilter::Scan, &Prepared),
+    mut memo: Option<&mut LineMemo>,
     out: &mut Vec<Hit>,
     drop: &dyn Fn(EventKind, &BTreeMap<String, String>) -> bool,
 ) {
@@ -370,18 +398,17 @@ fn extract(
                 }
                 continue;
             }
-            let mut got = false;
-            for caps in m.regex.captures_iter(l).take(per_line) {
-                got = true;
-                let mut values = m.values.clone();
-                for (gi, name) in &m.groups {
-                    if let Some(v) = caps.get(*gi) {
-                        let v = v.as_str().trim();
-                        if !v.is_empty() && !values.contains_key(name) {
-                            values.insert(name.clone(), v.to_string());
-                        }
-                    }
-                }
+            let mut found = match memo.as_deref_mut() {
+                Some(memo) => memo.matches(mi, m, l),
+                None => Cow::Owned(matches(m, l)),
+            };
+            let got = !found.is_empty();
+            for i in 0..found.len() {
+                // (Taken when found now, copied when remembered.)
+                let (mut values, excerpt) = match &mut found {
+                    Cow::Owned(v) => (std::mem::take(&mut v[i].values), v[i].excerpt.take()),
+                    Cow::Borrowed(v) => (v[i].values.clone(), v[i].excerpt.clone()),
+                };
                 let sip_dir = matches!(
                     m.kind,
                     EventKind::SipRequest | EventKind::SipResponse | EventKind::ClientVersion
@@ -425,7 +452,7 @@ fn extract(
                     marker: m.id.clone(),
                     index: mi,
                     status,
-                    excerpt: crate::parse::text::squash(l, 240),
+                    excerpt: excerpt.unwrap_or_else(|| crate::parse::text::squash(l, 240)),
                     values,
                 });
             }
@@ -445,4 +472,237 @@ fn status_of(status: Option<&str>, code: Option<&str>) -> Option<u16> {
     let low = code?.to_ascii_lowercase();
     let n = u16::from_str_radix(low.strip_prefix("0x8019")?, 16).ok()?;
     (100..600).contains(&n).then_some(n)
+}
+
+/// One match of a marker on a line: the marker's fixed values with its groups' captures
+/// (the first non-empty one of each name), and the line's excerpt when it is remembered (a
+/// match found now makes its excerpt only if its event is built).
+#[derive(Debug, Clone)]
+struct Matched {
+    values: BTreeMap<String, String>,
+    excerpt: Option<String>,
+}
+
+/// The matches of marker `m` on line `l` (at most 16 when it repeats, else 1).
+fn matches(m: &super::Marker, l: &str) -> Vec<Matched> {
+    let per_line = if m.repeat { 16 } else { 1 };
+    let mut out = Vec::new();
+    for caps in m.regex.captures_iter(l).take(per_line) {
+        let mut values = m.values.clone();
+        for (gi, name) in &m.groups {
+            if let Some(v) = caps.get(*gi) {
+                let v = v.as_str().trim();
+                if !v.is_empty() && !values.contains_key(name) {
+                    values.insert(name.clone(), v.to_string());
+                }
+            }
+        }
+        out.push(Matched {
+            values,
+            excerpt: None,
+        });
+    }
+    out
+}
+
+/// Lines longer than this are not remembered.
+const MEMO_LINE: usize = 4096;
+/// Bytes the memo may hold (lines, values, excerpts, and [`MEMO_ENTRY`] for each entry and
+/// match) before it starts over.
+const MEMO_BYTES: usize = 1 << 20;
+/// What an entry or a match is counted for beyond its text (its map and vector slots, the
+/// allocations' headers): generous, so that many short lines cannot outgrow the bound.
+const MEMO_ENTRY: usize = 256;
+/// Lookups a marker makes before the memo judges whether it pays for that marker.
+const MEMO_TRIAL: u32 = 64;
+/// Lookups skipped, once the memo stopped paying for a marker, before it is tried again.
+const MEMO_REST: u32 = 4096;
+
+/// What each marker found on lines seen before. A marker's regex on the same line finds the
+/// same matches, and lines repeat in these logs (policy bodies, SIP status lines, user
+/// agents), so a repeated line is looked up instead of searched. Bounded: lines of at most
+/// [`MEMO_LINE`] bytes, about [`MEMO_BYTES`] in all (then it starts over). Keyed with the
+/// standard library's randomly seeded hash, so crafted lines cannot make lookups collide. A marker whose lines do
+/// not repeat (fewer than one lookup in four found) stops using it for a while, so lines that
+/// never repeat cost a hash now and then, not a copy each.
+#[derive(Debug, Default)]
+pub(super) struct LineMemo {
+    by_marker: Vec<MarkerMemo>,
+    bytes: usize,
+    /// Lookups answered from memory, in all.
+    answered: u64,
+}
+
+#[derive(Debug, Default)]
+struct MarkerMemo {
+    lines: HashMap<Box<str>, Vec<Matched>>,
+    hits: u32,
+    misses: u32,
+    /// Lookups still to skip (the memo did not pay for this marker).
+    resting: u32,
+}
+
+impl LineMemo {
+    /// The matches of marker `m` (number `mi`) on line `l`, remembered or found now.
+    fn matches(&mut self, mi: usize, m: &super::Marker, l: &str) -> Cow<'_, [Matched]> {
+        if self.by_marker.len() <= mi {
+            self.by_marker.resize_with(mi + 1, MarkerMemo::default);
+        }
+        if l.len() > MEMO_LINE {
+            return Cow::Owned(matches(m, l));
+        }
+        let mm = &mut self.by_marker[mi];
+        if mm.resting > 0 {
+            mm.resting -= 1;
+            return Cow::Owned(matches(m, l));
+        }
+        if mm.hits + mm.misses >= MEMO_TRIAL {
+            let pays = mm.hits >= mm.misses / 3;
+            (mm.hits, mm.misses) = (0, 0);
+            if !pays {
+                mm.resting = MEMO_REST;
+                return Cow::Owned(matches(m, l));
+            }
+        }
+        if mm.lines.contains_key(l) {
+            mm.hits += 1;
+            self.answered += 1;
+            let mm = &self.by_marker[mi];
+            return Cow::Borrowed(&mm.lines[l]);
+        }
+        mm.misses += 1;
+        let mut found = matches(m, l);
+        let mut cost = l.len() + MEMO_ENTRY;
+        if !found.is_empty() {
+            let excerpt = crate::parse::text::squash(l, 240);
+            for f in &mut found {
+                cost += excerpt.len() + MEMO_ENTRY;
+                cost += f
+                    .values
+                    .iter()
+                    .map(|(k, v)| k.len() + v.len())
+                    .sum::<usize>();
+                f.excerpt = Some(excerpt.clone());
+            }
+        }
+        if self.bytes + cost > MEMO_BYTES {
+            for x in &mut self.by_marker {
+                x.lines.clear();
+            }
+            self.bytes = 0;
+        }
+        self.bytes += cost;
+        let mm = &mut self.by_marker[mi];
+        Cow::Borrowed(mm.lines.entry(l.into()).or_insert(found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::markers::Markers;
+    use proptest::prelude::*;
+
+    /// Lines the built-in markers find things on (and some they do not), with `{}` for a
+    /// number, so that some records repeat a line and others do not.
+    const SHAPES: &[&str] = &[
+        r#"<provisionGroup name="privacy"><property name="EnableIMAutoArchiving">false</property><property name="EnableOfflineIM">{}</property></provisionGroup>"#,
+        "SIP/2.0 480 Temporarily Unavailable",
+        "SIP/2.0 4{}0 Reason",
+        "User-Agent: UCCAPI/16.0.6366.{} OC/16.0.6366.2062 (Skype for Business)",
+        "EWS response HTTP/1.1 401 Unauthorized",
+        "POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 40{} Unauthorized",
+        "EWS CreateItem failed hr=0x8019019{}",
+        "ms-diagnostics: 400{};reason=\"Destination URI either not enabled for SIP\"",
+        r#"<m:CreateItem MessageDisposition="SaveOnly"><t:DistinguishedFolderId Id="drafts"/></m:CreateItem>"#,
+        "CSIPStack::SendMessage - done refresh id={}",
+        "EWS request ſtatus=40{} for /EWS/",
+    ];
+
+    fn record(n: usize, lines: &[String]) -> Record {
+        let mut r = Record {
+            time: chrono::DateTime::parse_from_rfc3339("2026-03-02T09:00:00Z")
+                .ok()
+                .map(|t| t + chrono::Duration::seconds(n as i64)),
+            thread: Some("1F68:C14".into()),
+            ..Default::default()
+        };
+        for (i, l) in lines.iter().enumerate() {
+            r.push((n * 4 + i) as u64 + 1, l);
+        }
+        r
+    }
+
+    fn line(shape: usize, n: usize) -> String {
+        SHAPES[shape % SHAPES.len()].replace("{}", &n.to_string())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// The memo changes no hit: the same records give the same hits with it and without
+        /// it, counted-only kinds and dropped hits included.
+        #[test]
+        fn remembered_lines_give_the_same_hits(
+            recs in proptest::collection::vec(
+                proptest::collection::vec((0..SHAPES.len(), 0..3usize), 1..4),
+                1..300,
+            ),
+            capped in proptest::option::of(0..3usize),
+        ) {
+            let m = Markers::builtin_shared().expect("built-in markers");
+            let (mut a, mut b) = (Classifier::new(&m), Classifier::new(&m));
+            b.use_memo = false;
+            let kinds = [EventKind::Policy, EventKind::SipResponse, EventKind::ClientVersion];
+            if let Some(k) = capped {
+                a.count_only = vec![kinds[k]];
+                b.count_only = vec![kinds[k]];
+            }
+            let drop = |_: EventKind, v: &BTreeMap<String, String>| {
+                v.get("status").is_some_and(|s| s == "480")
+            };
+            let (mut x, mut y) = (Vec::new(), Vec::new());
+            for (n, lines) in recs.iter().enumerate() {
+                let lines: Vec<String> = lines.iter().map(|&(s, k)| line(s, k)).collect();
+                let r = record(n, &lines);
+                a.classify_with(&r, &mut x, &drop);
+                b.classify_with(&r, &mut y, &drop);
+            }
+            prop_assert_eq!(x, y);
+        }
+    }
+
+    #[test]
+    fn the_memo_is_used_on_repeated_lines_and_stays_bounded() {
+        let m = Markers::builtin_shared().expect("built-in markers");
+        let mut c = Classifier::new(&m);
+        let mut out = Vec::new();
+        // One policy body again and again: found once, then remembered.
+        for n in 0..500 {
+            c.classify(&record(n, &[line(0, 7)]), &mut out);
+        }
+        // (Three markers look at a policy body.)
+        assert!(c.memo.answered > 3 * 490, "{}", c.memo.answered);
+        let before = out.len();
+        assert!(before >= 500, "{before}");
+        // Distinct long lines, each seen twice: the memo pays, and starts over at its bound.
+        let pad = "x".repeat(2000);
+        let mut biggest = 0;
+        for n in 0..4000 {
+            let l = format!("{}{pad}", line(0, n));
+            for k in 0..2 {
+                c.classify(&record(2 * n + k, std::slice::from_ref(&l)), &mut out);
+            }
+            biggest = biggest.max(c.memo.bytes);
+        }
+        assert!(biggest <= MEMO_BYTES, "{biggest}");
+        assert!(biggest > MEMO_BYTES / 2, "{biggest}");
+        // Lines that never repeat: the memo stops paying and rests.
+        let mut c = Classifier::new(&m);
+        for n in 0..20_000 {
+            c.classify(&record(n, &[line(0, 1000 + n)]), &mut out);
+        }
+        let kept: usize = c.memo.by_marker.iter().map(|x| x.lines.len()).sum();
+        assert!(kept < 2000, "{kept}");
+        assert!(c.memo.by_marker.iter().any(|x| x.resting > 0));
+    }
 }

@@ -605,7 +605,11 @@ mod tests {
             "SIP/2.0 480 Temporarily Unavailable ms-diagnostics: 15030;reason=\"Ünknown\"",
             "Skype for Business vérsion 16.0.1234.5678 — version 16.0.4444.1000 ÿ",
             "SIP/2.0 480 Temporarily Unavailable",
-        ] {
+        ]
+        .iter()
+        .cycle()
+        .take(54)
+        {
             text.push_str("03/02/2026|10:00:00.000 1F68:C14 INFO  :: ");
             text.push_str(l);
             text.push('\n');
@@ -614,6 +618,7 @@ mod tests {
         let mut fast = Classifier::new(&m);
         let mut full = Classifier::new(&m);
         full.use_prefilter = false;
+        full.use_memo = false;
         let mut recs: Vec<Record> = Vec::new();
         for (i, l) in text.lines().enumerate() {
             match crate::parse::logs::uccapilog::header(l) {
