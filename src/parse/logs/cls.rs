@@ -157,8 +157,8 @@ impl Splitter {
             return;
         }
         let meta = &self.meta;
-        let before = emit(c, &self.rec, hits, path, opts, out);
-        for e in &mut out.events[before..] {
+        emit(c, &self.rec, hits, path, opts, out);
+        for e in out.record_events() {
             e.values.insert("trace".into(), "server".into());
             if let Some(v) = &meta.component {
                 e.values.insert("component".into(), v.clone());

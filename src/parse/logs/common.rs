@@ -242,6 +242,13 @@ impl LogOutput {
 
     /// Move the events (and unread occurrences) of finished records into the bounded store, in
     /// the order they came.
+    /// The events of the record [`emit`] classified last (before the next one settles them
+    /// into the store), for a reader to add what only it knows (the trace kind, a decoding
+    /// note).
+    pub fn record_events(&mut self) -> &mut [LogEvent] {
+        &mut self.events
+    }
+
     pub fn settle(&mut self) {
         if self.unread.is_empty() {
             if !self.events.is_empty() {
@@ -291,8 +298,8 @@ impl LogOutput {
     }
 }
 
-/// Classify a finished record and turn hits into events. The record's events are
-/// `out.events[returned..]` until the next record settles them into the store.
+/// Classify a finished record and turn hits into events: the record's events are
+/// [`LogOutput::record_events`] until the next record settles them into the store.
 pub fn emit(
     c: &mut Classifier<'_>,
     rec: &Record,
@@ -300,9 +307,8 @@ pub fn emit(
     path: &Path,
     opts: &ParseOptions<'_>,
     out: &mut LogOutput,
-) -> usize {
+) {
     emit_with(c, rec, hits, path, opts, out, false);
-    0
 }
 
 /// [`emit`]; `prepared`: the record was given to [`Classifier::prepare`] (by the reading

@@ -182,9 +182,9 @@ impl Rows {
             .or_else(|| level.and_then(|i| f.get(i)))
             .map(|s| s.to_ascii_uppercase());
         rec.push(no, l);
-        let before = emit(c, rec, hits, path, opts, out);
+        emit(c, rec, hits, path, opts, out);
         if step.is_some() {
-            for e in &mut out.events[before..] {
+            for e in out.record_events() {
                 e.values.insert("time_precision".into(), FLOAT_CLOCK.into());
             }
         }

@@ -109,10 +109,10 @@ fn finish(
             rec.push(*l, &format!("{n}={v}"));
         }
     }
-    let before = emit(c, rec, hits, path, opts, out);
+    emit(c, rec, hits, path, opts, out);
     if ev.undecoded {
         let label = super::etl::UNDECODED;
-        for e in &mut out.events[before..] {
+        for e in out.record_events() {
             e.excerpt.push_str(&format!(" · {label}"));
             e.values.insert("decoding".into(), label.into());
         }
