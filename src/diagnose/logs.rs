@@ -84,6 +84,22 @@ fn label(values: &BTreeMap<String, String>) -> String {
         .unwrap_or_else(|| "error".into())
 }
 
+/// What failures only counted in a group of many signatures are labelled when the group kept
+/// no status ([`EventTally::is_pooled`]: codes and reasons past the store's group bound).
+const UNLISTED: &str = "unlisted codes";
+
+/// [`label`] of a tally: a pooled group without a status is [`UNLISTED`], not `error`.
+fn tally_label(t: &crate::model::EventTally) -> String {
+    if t.is_pooled()
+        && !["status", "code", "reason"]
+            .iter()
+            .any(|k| t.values.contains_key(*k))
+    {
+        return UNLISTED.into();
+    }
+    label(&t.values)
+}
+
 type Time = chrono::DateTime<chrono::FixedOffset>;
 
 /// Labels a failure title lists one by one (see [`Count::tally`]).
@@ -175,7 +191,7 @@ fn problem_counts(m: &Model, problem: &str) -> BTreeMap<Owner, Count> {
             counts
                 .entry(o)
                 .or_default()
-                .add(label(&t.values), n, t.first, t.last);
+                .add(tally_label(t), n, t.first, t.last);
         }
     }
     let mut seen = std::collections::BTreeSet::new();
@@ -598,6 +614,43 @@ mod tests {
         assert_eq!(rules, ["ews-auth-failed", "ews-unreachable", "ews-error"]);
         assert!(f[0].title.contains("401 ×2"), "{}", f[0].title);
         assert_eq!(f[0].evidence.len(), 2);
+    }
+
+    /// Failures of ever new HRESULTs past the group bound are pooled without a status: their
+    /// title counts them all as "unlisted codes", not as "error".
+    #[test]
+    fn pooled_failures_without_a_status_are_unlisted_codes() {
+        let mut events = Vec::new();
+        for i in 0..40u64 {
+            let code = format!("0x8007{:04x}", 0x100 + i);
+            let mut e = ev(EventKind::EwsFailure, i + 1, &[("code", code.as_str())]);
+            e.values.insert("problem".into(), "unreachable".into());
+            e.marker = "ews-hresult".into();
+            events.push(e);
+        }
+        for i in 0..3u64 {
+            let mut e = ev(EventKind::EwsFailure, 100 + i, &[("status", "503")]);
+            e.values.insert("problem".into(), "unreachable".into());
+            e.marker = "ews-http-error".into();
+            events.push(e);
+        }
+        let (model, pooled) = stored(&events, 4);
+        assert!(pooled > 0, "nothing pooled");
+        let counts = problem_counts(&model, "unreachable");
+        let by_label: BTreeMap<String, u64> = counts
+            .values()
+            .flat_map(|c| c.by_label.iter().map(|(l, n)| (l.clone(), *n)))
+            .fold(BTreeMap::new(), |mut m, (l, n)| {
+                *m.entry(l).or_default() += n;
+                m
+            });
+        assert_eq!(by_label.values().sum::<u64>(), 43, "{by_label:?}");
+        assert!(!by_label.contains_key("error"), "{by_label:?}");
+        assert!(
+            by_label.get(UNLISTED).is_some_and(|&n| n > 0),
+            "{by_label:?}"
+        );
+        assert_eq!(by_label.get("503"), Some(&3), "{by_label:?}");
     }
 
     /// Markers of the property below: kind, marker, problem.
