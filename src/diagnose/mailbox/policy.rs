@@ -54,12 +54,13 @@ pub(super) fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
-    // Log evidence of the server switch, when a log parser extracted it.
-    let off: Vec<&LogEvent> = m
-        .events
-        .iter()
-        .filter(|e| val(e, "EnableOfflineIM").and_then(parse_bool) == Some(false))
-        .collect();
+    // Log evidence of the server switch: per account or profile, the latest value a log gave.
+    let mut off: Vec<&LogEvent> = Vec::new();
+    for (_, evs) in groups(m, |e| offline_im(e).is_some()) {
+        if evs.last().and_then(|e| offline_im(e)) == Some(false) {
+            off.extend(evs.iter().filter(|e| offline_im(e) == Some(false)));
+        }
+    }
     if !off.is_empty() {
         let mut f = finding(
             "offline-im-disabled",
@@ -74,6 +75,20 @@ pub(super) fn policies(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             .collect();
         out.push(f);
     }
+}
+
+/// The `EnableOfflineIM` switch an event tells, if any: a value of that name (a user marker's
+/// group), or the policy markers' `policy` = `EnableOfflineIM` with its `value` (a
+/// provisioning `<property>` or a `name=value` line).
+fn offline_im(e: &LogEvent) -> Option<bool> {
+    if let Some(v) = val(e, "EnableOfflineIM") {
+        return parse_bool(v);
+    }
+    let named = e.kind == EventKind::Policy
+        && e.values
+            .get("policy")
+            .is_some_and(|p| p.eq_ignore_ascii_case("EnableOfflineIM"));
+    named.then(|| e.values.get("value").and_then(|v| parse_bool(v)))?
 }
 
 /// `autoarchiving-disabled` from policy values the log parsers extracted (per account or
@@ -167,6 +182,64 @@ mod tests {
         .into_iter()
         .map(|f| f.rule)
         .collect()
+    }
+
+    fn log_rules(values: &[(&str, &str)]) -> Vec<String> {
+        let mut m = Model::default();
+        for (i, (p, v)) in values.iter().enumerate() {
+            m.events.push(crate::model::LogEvent {
+                path: "/t/Lync-UccApi-0.UccApilog".into(),
+                line: i as u64 + 1,
+                time: None,
+                level: None,
+                thread: None,
+                kind: crate::model::EventKind::Policy,
+                marker: "policy-property".into(),
+                account: Some(0),
+                profile: None,
+                excerpt: format!("<property name=\"{p}\">{v}</property>"),
+                values: [
+                    ("policy".to_string(), p.to_string()),
+                    ("value".into(), v.to_string()),
+                ]
+                .into(),
+            });
+        }
+        let clock = Clock {
+            now: chrono::DateTime::UNIX_EPOCH,
+            stuck_after: Duration::from_secs(120),
+        };
+        diagnose(&Context {
+            model: &m,
+            clock,
+            settings: &RuleSettings::default(),
+        })
+        .into_iter()
+        .map(|f| f.rule)
+        .filter(|r| r == "offline-im-disabled")
+        .collect()
+    }
+
+    /// The policy markers give `{policy: EnableOfflineIM, value: false}`: that is the switch
+    /// off (it once went unseen: the rule looked only for a value named `EnableOfflineIM`).
+    /// The latest value of the log wins.
+    #[test]
+    fn offline_im_off_in_provisioned_policy_values() {
+        assert_eq!(
+            log_rules(&[("EnableOfflineIM", "false")]),
+            ["offline-im-disabled"]
+        );
+        assert_eq!(
+            log_rules(&[("enableofflineim", "$False"), ("TracingLevel", "Full")]),
+            ["offline-im-disabled"]
+        );
+        assert!(log_rules(&[("EnableOfflineIM", "true")]).is_empty());
+        assert!(log_rules(&[("EnableOfflineIM", "false"), ("EnableOfflineIM", "true")]).is_empty());
+        assert_eq!(
+            log_rules(&[("EnableOfflineIM", "true"), ("EnableOfflineIM", "false")]),
+            ["offline-im-disabled"]
+        );
+        assert!(log_rules(&[("EnableIMAutoArchiving", "true")]).is_empty());
     }
 
     /// Exports and logs read booleans with one rule (`crate::text::parse_bool`): `off` and
