@@ -19,6 +19,9 @@ pub struct Header<'a> {
     pub thread: Option<&'a str>,
     pub level: Option<&'a str>,
     pub message: &'a str,
+    /// The stamp is not the fixed-width `MM/DD/YYYY|HH:MM:SS.mmm` but the looser shape
+    /// [`loose_stamp`] reads (a heuristic).
+    pub loose: bool,
 }
 
 /// The value of an ASCII digit run (the caller has checked they are digits).
@@ -30,19 +33,21 @@ fn num(s: &str) -> u32 {
 
 /// Split a record header line (`None` if the line does not start a record).
 pub fn header(l: &str) -> Option<Header<'_>> {
-    if !uccapilog_stamp(l) {
-        return None;
-    }
-    let stamp = naive(
-        num(&l[6..10]) as i32,
-        num(&l[0..2]),
-        num(&l[3..5]),
-        num(&l[11..13]),
-        num(&l[14..16]),
-        num(&l[17..19]),
-        num(&l[20..23]),
-    );
-    let rest = &l[23..];
+    let (stamp, rest, loose) = if uccapilog_stamp(l) {
+        let stamp = naive(
+            num(&l[6..10]) as i32,
+            num(&l[0..2]),
+            num(&l[3..5]),
+            num(&l[11..13]),
+            num(&l[14..16]),
+            num(&l[17..19]),
+            num(&l[20..23]),
+        );
+        (stamp, &l[23..], false)
+    } else {
+        let (stamp, n) = loose_stamp(l)?;
+        (stamp, &l[n..], true)
+    };
     // `::` ends the header tokens; a byte search (no substring searcher built per line).
     let sep = memchr::memchr_iter(b':', rest.as_bytes())
         .find(|&i| rest.as_bytes().get(i + 1) == Some(&b':'));
@@ -68,7 +73,60 @@ pub fn header(l: &str) -> Option<Header<'_>> {
         thread,
         level,
         message,
+        loose,
     })
+}
+
+/// A record stamp in a looser shape than the client's fixed-width one: month, day and hour of
+/// one or two digits, and the fraction of a second optional or of any length up to 7 digits
+/// (`3/2/2026|9:05:07`, `03/02/2026|10:00:00.1234567`): such a log (re-saved, or written by
+/// another tool) would otherwise be read as no record at all. A heuristic: the fraction is cut
+/// to milliseconds. Returns the stamp (`None` when impossible) and its length in bytes.
+fn loose_stamp(l: &str) -> Option<(Option<chrono::NaiveDateTime>, usize)> {
+    let b = l.as_bytes();
+    if !b.first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut i = 0;
+    // The digits at `i` (between `min` and `max` of them) and how many there were.
+    let digits = |i: &mut usize, min: usize, max: usize| -> Option<(u32, usize)> {
+        let start = *i;
+        while *i < b.len() && *i - start < max && b[*i].is_ascii_digit() {
+            *i += 1;
+        }
+        let n = *i - start;
+        (n >= min).then(|| (num(&l[start..*i]), n))
+    };
+    let sep = |i: &mut usize, c: u8| -> Option<()> { (b.get(*i) == Some(&c)).then(|| *i += 1) };
+    let (mo, _) = digits(&mut i, 1, 2)?;
+    sep(&mut i, b'/')?;
+    let (d, _) = digits(&mut i, 1, 2)?;
+    sep(&mut i, b'/')?;
+    let (y, _) = digits(&mut i, 4, 4)?;
+    sep(&mut i, b'|')?;
+    let (h, _) = digits(&mut i, 1, 2)?;
+    sep(&mut i, b':')?;
+    let (mi, _) = digits(&mut i, 2, 2)?;
+    sep(&mut i, b':')?;
+    let (sec, _) = digits(&mut i, 2, 2)?;
+    let mut ms = 0;
+    if b.get(i) == Some(&b'.') {
+        let start = i + 1;
+        let mut j = start;
+        while j < b.len() && j - start < 7 && b[j].is_ascii_digit() {
+            j += 1;
+        }
+        if j > start {
+            let f = &l[start..j.min(start + 3)];
+            ms = num(f) * 10u32.pow(3 - f.len() as u32);
+            i = j;
+        }
+    }
+    // A stamp is followed by a space or the end of the line, never by more digits.
+    if b.get(i).is_some_and(|c| !c.is_ascii_whitespace()) {
+        return None;
+    }
+    Some((naive(y as i32, mo, d, h, mi, sec, ms), i))
 }
 
 /// The SIP block a record opens or closes, by its message.
@@ -93,10 +151,12 @@ pub struct Splitter {
     rec: Record,
     direction: Option<&'static str>,
     closing: bool,
-    /// Records started, lines passed over before the first, impossible stamps.
+    /// Records started, lines passed over before the first, impossible stamps, stamps read
+    /// in the looser shape.
     pub records: u64,
     pub skipped: u64,
     pub bad_times: u64,
+    pub loose: u64,
     /// First and last record times (only `first`/`last` are used).
     pub times: LogOutput,
     /// The zone's offset for the last minute read (see [`crate::clock::Zone::resolve_cached`]).
@@ -131,6 +191,7 @@ impl Splitter {
         if h.stamp.is_none() {
             self.bad_times += 1;
         }
+        self.loose += u64::from(h.loose);
         self.times.see_time(self.rec.time);
         self.rec.set_level(h.level);
         self.rec.set_thread(h.thread);
@@ -140,7 +201,8 @@ impl Splitter {
 
     /// Give the output what the splitter counted (at the end of a read).
     pub fn end(&self, out: &mut LogOutput) {
-        end_counts(out, self.records, self.skipped, self.bad_times, &self.times);
+        let counts = (self.records, self.skipped, self.bad_times, self.loose);
+        end_counts(out, counts, &self.times);
     }
 
     /// A line that starts no record: part of the current one, or passed over before the first.
@@ -161,6 +223,7 @@ struct ReadStats {
     records: u64,
     skipped: u64,
     bad_times: u64,
+    loose: u64,
     times: LogOutput,
 }
 
@@ -237,6 +300,7 @@ fn read_records<R: Read>(
             if h.stamp.is_none() {
                 st.bad_times += 1;
             }
+            st.loose += u64::from(h.loose);
             st.times.see_time(rec.time);
             rec.set_level(h.level);
             rec.set_thread(h.thread);
@@ -289,12 +353,15 @@ pub fn parse_with<R: Read + Send>(
             },
         )?
     };
-    end_counts(&mut out, st.records, st.skipped, st.bad_times, &st.times);
+    let counts = (st.records, st.skipped, st.bad_times, st.loose);
+    end_counts(&mut out, counts, &st.times);
     Ok(out)
 }
 
 /// What the splitting side counted, into the output (a whole read and a tail read alike).
-fn end_counts(out: &mut LogOutput, records: u64, skipped: u64, bad_times: u64, times: &LogOutput) {
+/// `counts`: records, lines skipped, impossible stamps, stamps in the looser shape.
+fn end_counts(out: &mut LogOutput, counts: (u64, u64, u64, u64), times: &LogOutput) {
+    let (records, skipped, bad_times, loose) = counts;
     out.records = records;
     out.skipped = skipped;
     out.bad_times = bad_times;
@@ -303,7 +370,13 @@ fn end_counts(out: &mut LogOutput, records: u64, skipped: u64, bad_times: u64, t
     if out.bad_times > 0 {
         out.note("records with an impossible date or time are kept without a time");
     }
+    if loose > 0 {
+        out.note(LOOSE_NOTE);
+    }
 }
+
+/// The note of a log with stamps read by [`loose_stamp`].
+pub const LOOSE_NOTE: &str = "record stamps without the client's fixed width (MM/DD/YYYY|HH:MM:SS.mmm) read by a looser rule, fractions cut to milliseconds (heuristic)";
 
 #[cfg(test)]
 mod tests {
@@ -397,6 +470,86 @@ CSeq: 1 INVITE\r
         let counted: i64 = o.tallies.iter().map(|t| t.minutes.total()).sum();
         assert!(rows.len() > 100, "{}", rows.len());
         assert_eq!(counted, rows.len() as i64);
+    }
+
+    /// Stamps without zero padding or milliseconds, or with a longer fraction, start records
+    /// (such a log was read as no record at all), with the looser rule's note; lines that only
+    /// look like one do not.
+    #[test]
+    fn loose_stamps_start_records_and_say_so() {
+        let t = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.3f").ok();
+        // (A fixed-width stamp with a longer fraction is read by the fixed-width rule.)
+        for (line, want, loose) in [
+            (
+                "03/02/2026|10:00:00 1F68:C14 ERROR :: m",
+                "2026-03-02 10:00:00.000",
+                true,
+            ),
+            (
+                "3/2/2026|9:05:07.5 1F68:C14 ERROR :: m",
+                "2026-03-02 09:05:07.500",
+                true,
+            ),
+            (
+                "12/31/2026|23:59:59.1234567 1F68:C14 ERROR :: m",
+                "2026-12-31 23:59:59.123",
+                false,
+            ),
+            (
+                "3/2/2026|10:00:00.1234567 1F68:C14 ERROR :: m",
+                "2026-03-02 10:00:00.123",
+                true,
+            ),
+            (
+                "3/2/2026|10:00:00.12 x ERROR :: m",
+                "2026-03-02 10:00:00.120",
+                true,
+            ),
+        ] {
+            let h = header(line).unwrap_or_else(|| panic!("{line}"));
+            assert_eq!(h.loose, loose, "{line}");
+            assert_eq!(h.stamp, t(want), "{line}");
+            assert_eq!((h.level, h.message), (Some("ERROR"), "m"), "{line}");
+        }
+        let h = header("13/45/2026|9:00:00 x WARN :: m").expect("shape");
+        assert_eq!((h.stamp, h.loose), (None, true));
+        for not in [
+            "3/2/26|10:00:00 x :: m",
+            "3/2/2026 10:00:00 x :: m",
+            "3/2/2026|10:00:0012 x :: m",
+            "3/2/2026|10:0:00 x :: m",
+            "123/2/2026|10:00:00 x :: m",
+            "a=candidate:6 1 UDP 928470364",
+            "3/2/2026|10:00:00.5x :: m",
+        ] {
+            assert!(header(not).is_none(), "{not}");
+        }
+        let strict = header("03/02/2026|09:40:58.101 1F68:C14 INFO  :: m").expect("strict");
+        assert!(!strict.loose);
+        let o = run(b"3/2/2026|10:00:00 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n3/2/2026|10:00:01 1F68:C14 INFO  :: x\r\n");
+        assert_eq!((o.records, o.skipped), (2, 0));
+        assert!(o.notes.iter().any(|n| n == LOOSE_NOTE), "{:?}", o.notes);
+        assert!(o
+            .events
+            .iter()
+            .any(|e| e.values.get("status").map(String::as_str) == Some("401")));
+        let o = run(b"03/02/2026|10:00:00.000 1F68:C14 INFO  :: x\r\n");
+        assert!(!o.notes.iter().any(|n| n == LOOSE_NOTE), "{:?}", o.notes);
+    }
+
+    proptest::proptest! {
+        /// On every fixed-width stamp the looser rule reads the same time and length.
+        #[test]
+        fn the_loose_rule_agrees_on_fixed_width_stamps(
+            mo in 0u32..100, d in 0u32..100, y in 0u32..10000, h in 0u32..100,
+            mi in 0u32..100, sec in 0u32..100, ms in 0u32..1000,
+        ) {
+            let l = format!("{mo:02}/{d:02}/{y:04}|{h:02}:{mi:02}:{sec:02}.{ms:03} 1:2 INFO :: m");
+            let strict = header(&l).expect("fixed width");
+            let (stamp, n) = loose_stamp(&l).expect("loose reads it too");
+            proptest::prop_assert_eq!(stamp, strict.stamp);
+            proptest::prop_assert_eq!(n, 23);
+        }
     }
 
     #[test]
