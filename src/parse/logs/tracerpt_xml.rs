@@ -182,8 +182,10 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
         match &e {
             Event::Text(t) => pending.push_text(t),
             Event::GeneralRef(r) => pending.push_ref(r),
-            // CDATA was not read before quick-xml split text at references; keep it that way.
-            Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+            // A message in `<![CDATA[…]]>` is text as any other (a tool that wrote the XML may
+            // wrap messages holding `<` that way).
+            Event::CData(c) => pending.push_cdata(c),
+            Event::Comment(_) | Event::PI(_) => {}
             _ => {
                 if let (Some(cur), Some(t)) = (ev.as_mut(), pending.take()) {
                     take_text(cur, &stack, user_data > 0, pending_at, &t);
@@ -373,6 +375,29 @@ mod tests {
                 .count(),
             1
         );
+    }
+
+    /// Text inside CDATA is read with the text around it (it was passed over: a 401 there
+    /// went unseen).
+    #[test]
+    fn cdata_text_is_read() {
+        let xml = SAMPLE.replace(
+            "<Data Name=\"Result\">HTTP/1.1 401 Unauthorized</Data>",
+            "<Data Name=\"Result\"><![CDATA[HTTP/1.1 401]]> Unauthorized <![CDATA[<EWS>]]></Data>",
+        );
+        assert_ne!(xml, SAMPLE, "the sample changed: fix the test");
+        let o = run(xml.as_bytes());
+        let f = o
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::EwsFailure)
+            .expect("401 in CDATA");
+        assert!(
+            f.excerpt.contains("HTTP/1.1 401 Unauthorized <EWS>"),
+            "{}",
+            f.excerpt
+        );
+        assert_eq!(o.records, 3);
     }
 
     #[test]
