@@ -31,9 +31,10 @@ pub fn filetime(ticks: u64) -> Option<DateTime<FixedOffset>> {
     .map(|d| d.fixed_offset())
 }
 
-/// The fields of one row: comma-separated, each trimmed, a quoted field may hold commas and
-/// doubled quotes (a spreadsheet re-saving the file quotes fields that way).
-fn fields(l: &str) -> Vec<String> {
+/// The fields of one row, separated by `sep` (a comma, or what [`header_sep`] found), each
+/// trimmed; a quoted field may hold separators and doubled quotes (a spreadsheet re-saving
+/// the file quotes fields that way).
+fn fields_by(l: &str, sep: char) -> Vec<String> {
     let l = l.trim_start_matches('\u{feff}');
     let mut out = Vec::new();
     let mut cur = String::new();
@@ -50,7 +51,7 @@ fn fields(l: &str) -> Vec<String> {
                 cur.clear();
                 quoted = true;
             }
-            ',' if !quoted => out.push(std::mem::take(&mut cur).trim().to_string()),
+            c if c == sep && !quoted => out.push(std::mem::take(&mut cur).trim().to_string()),
             c => cur.push(c),
         }
     }
@@ -61,9 +62,18 @@ fn fields(l: &str) -> Vec<String> {
 /// Whether a row is tracerpt's CSV header: it names both `Event Name` and `Clock-Time`, in
 /// any column (a spreadsheet may have added an `Index` column before them).
 pub fn is_header(l: &str) -> bool {
-    let f = fields(l);
-    let has = |n: &str| f.iter().any(|x| x.eq_ignore_ascii_case(n));
-    has("Event Name") && has("Clock-Time")
+    header_sep(l).is_some()
+}
+
+/// The separator a header row uses: `,` as tracerpt writes it, or `;` or a tab as a
+/// spreadsheet re-saves it where the list separator is `;` (de-DE, fr-FR) or as "Unicode
+/// Text" (tab-separated UTF-16).
+fn header_sep(l: &str) -> Option<char> {
+    [',', ';', '\t'].into_iter().find(|&sep| {
+        let f = fields_by(l, sep);
+        let has = |n: &str| f.iter().any(|x| x.eq_ignore_ascii_case(n));
+        has("Event Name") && has("Clock-Time")
+    })
 }
 
 /// The label of a `Clock-Time` read from floating-point notation.
@@ -115,6 +125,8 @@ type Cols = (
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     cols: Option<Cols>,
+    /// The separator the header row used (`None`: a comma).
+    sep: Option<char>,
     /// The row being read (kept for its buffers).
     rec: Record,
     bad_clock: bool,
@@ -135,9 +147,10 @@ impl Rows {
         if l.trim().is_empty() {
             return;
         }
-        let f = fields(l);
         let Some((name, clock, tid, level, typ)) = self.cols else {
-            if is_header(l) {
+            if let Some(sep) = header_sep(l) {
+                let f = fields_by(l, sep);
+                self.sep = Some(sep);
                 let at = |n: &str| f.iter().position(|x| x.eq_ignore_ascii_case(n));
                 self.cols = Some((
                     at("Event Name").unwrap_or(0),
@@ -151,6 +164,8 @@ impl Rows {
             }
             return;
         };
+        let sep = self.sep.unwrap_or(',');
+        let f = fields_by(l, sep);
         if f.get(name).map(String::as_str) == Some("EventTrace")
             && f.get(name + 1).map(String::as_str) == Some("Header")
         {
@@ -164,7 +179,11 @@ impl Rows {
             .and_then(|i| f.get(i))
             .map(String::as_str)
             .unwrap_or("");
-        let read = clock_time(raw);
+        // Where the list separator is not a comma, a re-saved float may have a decimal comma.
+        let read = match sep != ',' && raw.contains(',') && !raw.contains('.') {
+            true => clock_time(&raw.replace(',', ".")),
+            false => clock_time(raw),
+        };
         rec.time = read.map(|r| r.0);
         let step = read.and_then(|r| r.1);
         if let Some(s) = step {
@@ -263,5 +282,49 @@ mod tests {
             .collect();
         assert_eq!(f, [3]);
         assert!(o.notes.iter().any(|n| n.contains("not plausible")));
+    }
+
+    /// A CSV re-saved where the list separator is `;` (with a decimal comma in a float
+    /// Clock-Time) or as tab-separated text is recognised and read as the comma one is (it
+    /// was ignored as not recognised, its 401 unread).
+    #[test]
+    fn semicolon_and_tab_separated_re_saves_are_read() {
+        let ft = (1_772_444_460u64) * 10_000_000 + FT_UNIX;
+        let row = format!(
+            "Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, EWS SendItem https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"
+        );
+        let float_row = row.replace(&ft.to_string(), "1,3416926400000000e+17");
+        let m = Markers::builtin().expect("m");
+        let opts = ParseOptions::utc(&m);
+        for sep in [";", "\t"] {
+            for (r, float) in [(&row, false), (&float_row, true)] {
+                let s = format!(
+                    "{}\r\n{}\r\n",
+                    HEADER.replace(", ", sep),
+                    r.replace(", ", sep)
+                );
+                assert_eq!(
+                    crate::parse::logs::sniff_kind(&s),
+                    Some(SourceKind::TracerptCsv),
+                    "{sep:?}"
+                );
+                let o = parse_log(
+                    s.as_bytes(),
+                    SourceKind::TracerptCsv,
+                    Path::new("t.csv"),
+                    &opts,
+                )
+                .expect("parse");
+                assert_eq!((o.records, o.bad_times), (1, 0), "{sep:?} {float}");
+                assert!(o.problems.is_empty(), "{:?}", o.problems);
+                let f = o
+                    .events
+                    .iter()
+                    .find(|e| e.kind == EventKind::EwsFailure)
+                    .unwrap_or_else(|| panic!("no 401 with {sep:?}"));
+                assert_eq!(f.thread.as_deref(), Some("0x0C14"), "{sep:?}");
+                assert!(f.time.is_some(), "{sep:?} {float}");
+            }
+        }
     }
 }
