@@ -81,7 +81,7 @@ pub fn redact_markup(s: &str) -> String {
                 }
             }
             let tag = &rest[..end];
-            out.push_str(tag);
+            push_tag(&mut out, tag);
             let inner = tag.trim_start_matches('<').trim_end_matches('>');
             if let Some(name) = inner.strip_prefix('/') {
                 let name = local(name.trim());
@@ -113,14 +113,101 @@ pub fn redact_markup(s: &str) -> String {
     out
 }
 
-/// Headers whose values are content.
+/// Attributes whose values are structure or metadata, kept as they are; every other
+/// attribute value (`<Message Subject="…">`) is masked but for its addresses.
+const KEEP_ATTRIBUTES: &[&str] = &[
+    "xmlns",
+    "Id",
+    "ChangeKey",
+    "BodyType",
+    "MessageDisposition",
+    "SendMeetingInvitations",
+    "Traversal",
+    "Version",
+    "RequestServerVersion",
+    "ResponseClass",
+    "Name",
+    "Culture",
+    "encoding",
+    "standalone",
+];
+
+/// Copy a tag, masking the values of attributes not in [`KEEP_ATTRIBUTES`] (a comment, a
+/// declaration or a processing instruction is copied as it is).
+fn push_tag(out: &mut String, tag: &str) {
+    if tag.starts_with("<!") {
+        out.push_str(tag);
+        return;
+    }
+    let mut rest = tag;
+    while let Some(q) = rest.find(['"', '\'']) {
+        let quote = rest[q..].chars().next().unwrap_or('"');
+        let Some(len) = rest[q + 1..].find(quote) else {
+            break;
+        };
+        let before = &rest[..q];
+        let name = before
+            .trim_end()
+            .strip_suffix('=')
+            .map(|n| n.trim_end())
+            .and_then(|n| {
+                n.rsplit(|c: char| c.is_whitespace() || c == '<' || c == '?')
+                    .next()
+            })
+            .unwrap_or("");
+        let bare = name.rsplit(':').next().unwrap_or(name);
+        let keep = name == "xmlns"
+            || name.starts_with("xmlns:")
+            || KEEP_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(bare));
+        let value = &rest[q + 1..q + 1 + len];
+        out.push_str(&rest[..=q]);
+        if keep {
+            out.push_str(value);
+        } else {
+            out.push_str(&mask_except_addresses(value));
+        }
+        out.push(quote);
+        rest = &rest[q + 2 + len..];
+    }
+    out.push_str(rest);
+}
+
+/// Headers whose values are content, masked whole.
 const CONTENT_HEADERS: &[&str] = &["subject", "thread-topic", "comments", "keywords"];
+
+/// Headers whose values are structure or metadata, kept as they are. Any other header
+/// (`X-Preview`, a vendor's own) is masked but for its addresses: an unknown header may hold
+/// content.
+const KEEP_HEADERS: &[&str] = &[
+    "from",
+    "to",
+    "cc",
+    "bcc",
+    "sender",
+    "reply-to",
+    "return-path",
+    "date",
+    "message-id",
+    "in-reply-to",
+    "references",
+    "mime-version",
+    "content-type",
+    "content-transfer-encoding",
+    "importance",
+    "priority",
+    "x-priority",
+    "x-mailer",
+    "user-agent",
+    "received",
+    "x-ms-has-attach",
+    "x-ms-tnef-correlator",
+];
 
 /// Keep a MIME header block (masking subject-like values), mask the body.
 pub fn redact_mime(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_body = false;
-    let mut masking_header = false;
+    let mut masking_header: Option<bool> = None;
     for line in s.split_inclusive('\n') {
         if in_body {
             out.push_str(&mask_except_addresses(line));
@@ -133,23 +220,30 @@ pub fn redact_mime(s: &str) -> String {
             continue;
         }
         if line.starts_with([' ', '\t']) {
-            out.push_str(&if masking_header {
-                mask(line)
-            } else {
-                line.to_string()
+            out.push_str(&match masking_header {
+                Some(true) => mask(line),
+                Some(false) => mask_except_addresses(line),
+                None => line.to_string(),
             });
             continue;
         }
         match line.split_once(':') {
             Some((name, value)) => {
-                masking_header =
-                    CONTENT_HEADERS.contains(&name.trim().to_ascii_lowercase().as_str());
+                let lower = name.trim().to_ascii_lowercase();
+                // Some(whole): masked (whole, or but for addresses); None: kept.
+                masking_header = if CONTENT_HEADERS.contains(&lower.as_str()) {
+                    Some(true)
+                } else if KEEP_HEADERS.contains(&lower.as_str()) {
+                    None
+                } else {
+                    Some(false)
+                };
                 out.push_str(name);
                 out.push(':');
-                out.push_str(&if masking_header {
-                    mask(value)
-                } else {
-                    value.to_string()
+                out.push_str(&match masking_header {
+                    Some(true) => mask(value),
+                    Some(false) => mask_except_addresses(value),
+                    None => value.to_string(),
                 });
             }
             None => out.push_str(&mask_except_addresses(line)),
@@ -366,6 +460,46 @@ mod content_tests {
         assert!(r.contains("Date: Mon, 2 Mar 2026"));
         assert!(!r.contains("secret"));
         assert_eq!(r.len(), m.len());
+    }
+
+    /// Headers not known as structure or metadata are masked but for their addresses
+    /// (`X-Preview` was kept), folded lines included; known ones are kept.
+    #[test]
+    fn unknown_headers_are_masked_known_ones_kept() {
+        let m = "From: Jo <a@contoso.com>\r\nX-Preview: TOPSECRET b@contoso.com\r\n\tmore TOPSECRET\r\nThread-Topic: TOPSECRET\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\nDate: Mon, 2 Mar 2026\r\n\r\n--b1\r\nbody\r\n";
+        let r = redact_mime(m);
+        assert!(!r.contains("TOPSECRET"), "{r}");
+        assert!(r.contains("X-Preview:"), "{r}");
+        assert!(r.contains("b@contoso.com"), "{r}");
+        assert!(r.contains("From: Jo <a@contoso.com>"), "{r}");
+        assert!(r.contains("boundary=\"b1\""), "{r}");
+        assert!(r.contains("Date: Mon, 2 Mar 2026"), "{r}");
+        assert_eq!(r.len(), m.len());
+    }
+
+    /// Attribute values are content unless known as structure: `Subject="…"` is masked,
+    /// `Id`, `xmlns` and `BodyType` stay, addresses stay.
+    #[test]
+    fn attribute_values_are_masked_unless_structure() {
+        let x = "<?xml version=\"1.0\" encoding=\"utf-8\"?><m:Message xmlns:m=\"urn:x\" Subject=\"TOPSECRET c\" Id='AAMk=' Note='to b@contoso.com'><t:Body BodyType=\"Text\">x</t:Body><!-- kept --></m:Message>";
+        let r = redact_markup(x);
+        assert!(!r.contains("TOPSECRET"), "{r}");
+        assert!(r.contains("Subject=\"xxxxxxxxx x\""), "{r}");
+        for kept in [
+            "version=\"1.0\"",
+            "encoding=\"utf-8\"",
+            "xmlns:m=\"urn:x\"",
+            "Id='AAMk='",
+            "BodyType=\"Text\"",
+            "b@contoso.com",
+            "<!-- kept -->",
+        ] {
+            assert!(r.contains(kept), "{kept} in {r}");
+        }
+        assert_eq!(r.len(), x.len());
+        // A tag cut short (no closing quote) is copied as it is, never panics.
+        let cut = "<a Subject=\"TOP";
+        assert_eq!(redact_markup(cut).len(), cut.len());
     }
 
     #[test]
