@@ -164,6 +164,55 @@ pub fn read_prefix(path: &Path, cap: usize) -> Result<Prefix, ReadError> {
     })
 }
 
+/// The most a settings file the user names (`--config`, `--markers`) may hold: 1 MiB.
+pub const SETTINGS_FILE_CAP: usize = 1 << 20;
+
+/// Read a whole settings file the user named (config, markers). Unlike evidence, a link is
+/// followed (a config file is often one), but only a regular file is read: it is opened
+/// non-blocking and checked after the open, so a FIFO or device cannot hang the run, and a
+/// file over `cap` bytes is refused rather than read into memory. The error is one line.
+pub fn read_settings_file(path: &Path, cap: usize) -> Result<String, String> {
+    #[cfg(not(unix))]
+    {
+        let md = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+        if !md.is_file() {
+            return Err(format!(
+                "not a regular file ({})",
+                file_type_name(&md.file_type())
+            ));
+        }
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = opts.open(path).map_err(|e| describe_io(&e))?;
+    let md = file.metadata().map_err(|e| describe_io(&e))?;
+    if !md.is_file() {
+        return Err(format!(
+            "not a regular file ({})",
+            file_type_name(&md.file_type())
+        ));
+    }
+    let too_big = || format!("larger than {} KiB, not read", cap / 1024);
+    if md.len() > cap as u64 {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(md.len() as usize);
+    // One byte past the cap tells a file that grew while it was read.
+    let n = file
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| describe_io(&e))?;
+    if n > cap {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
