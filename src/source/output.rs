@@ -177,4 +177,70 @@ mod tests {
         assert!(outside_roots(&d.path().join("out.zip"), &roots).is_ok());
         assert_eq!(std::fs::read_to_string(&log).expect("read"), "x");
     }
+
+    #[test]
+    fn protected_folders_and_files_are_refused_other_files_beside_them_are_not() {
+        let d = tempfile::tempdir().expect("tmp");
+        let users = d.path().join("Users");
+        std::fs::create_dir_all(users.join("jdoe")).expect("mkdir");
+        let log = d.path().join("a.log");
+        std::fs::write(&log, "x").expect("write");
+        let protected = Protected {
+            folders: vec![users.clone()],
+            files: vec![log.clone()],
+        };
+        assert!(matches!(
+            check(&users.join("jdoe/out.zip"), &[], &protected),
+            Err(OutputError::InsideScanned(..))
+        ));
+        assert!(matches!(
+            check(&log, &[], &protected),
+            Err(OutputError::IsInput(..))
+        ));
+        // Beside the named file is fine: only the file itself is protected.
+        assert!(check(&d.path().join("b.log"), &[], &protected).is_ok());
+        assert_eq!(std::fs::read_to_string(&log).expect("read"), "x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_at_the_output_name_are_followed_for_the_check() {
+        let d = tempfile::tempdir().expect("tmp");
+        let scanned = d.path().join("scan");
+        std::fs::create_dir_all(&scanned).expect("mkdir");
+        let log = d.path().join("a.log");
+        std::fs::write(&log, "x").expect("write");
+        let protected = Protected {
+            folders: Vec::new(),
+            files: vec![log.clone()],
+        };
+        let roots = vec![scanned.clone()];
+        let into = d.path().join("into");
+        std::os::unix::fs::symlink(scanned.join("new.zip"), &into).expect("symlink");
+        let onto = d.path().join("onto");
+        std::os::unix::fs::symlink(&log, &onto).expect("symlink");
+        let hard = d.path().join("hard");
+        std::fs::hard_link(&log, &hard).expect("hard link");
+        let nowhere = d.path().join("nowhere");
+        std::os::unix::fs::symlink(d.path().join("gone/x"), &nowhere).expect("symlink");
+        // A dangling link into the scanned folder would create a file there.
+        assert!(matches!(
+            check(&into, &roots, &protected),
+            Err(OutputError::Io(..))
+        ));
+        std::fs::write(scanned.join("new.zip"), "z").expect("write");
+        assert!(matches!(
+            check(&into, &roots, &protected),
+            Err(OutputError::InsideScanned(..))
+        ));
+        for p in [&onto, &hard] {
+            assert!(
+                matches!(check(p, &roots, &protected), Err(OutputError::IsInput(..))),
+                "{}",
+                p.display()
+            );
+        }
+        assert!(check(&nowhere, &roots, &protected).is_err());
+        assert!(check(&d.path().join("plain"), &roots, &protected).is_ok());
+    }
 }

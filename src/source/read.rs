@@ -265,4 +265,43 @@ mod tests {
         std::os::unix::fs::symlink(&target, &link).expect("symlink");
         assert!(matches!(read_prefix(&link, 10), Err(ReadError::Symlink)));
     }
+
+    #[cfg(unix)]
+    #[test]
+    fn settings_files_refuse_fifos_and_devices_at_once_and_follow_links() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("pipe");
+        let st = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .output()
+            .expect("mkfifo");
+        assert!(st.status.success());
+        // No writer: a blocking open would never return.
+        let e = read_settings_file(&p, 1024).expect_err("fifo");
+        assert!(e.contains("not a regular file (fifo)"), "{e}");
+        if Path::new("/dev/zero").exists() {
+            let e = read_settings_file(Path::new("/dev/zero"), 1024).expect_err("device");
+            assert!(e.contains("character device"), "{e}");
+        }
+        let real = dir.path().join("real.toml");
+        std::fs::write(&real, "a = 1\n").expect("write");
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        assert_eq!(read_settings_file(&link, 1024).expect("link"), "a = 1\n");
+    }
+
+    #[test]
+    fn settings_files_over_the_cap_or_not_utf8_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, vec![b'#'; 2048]).expect("write");
+        let e = read_settings_file(&p, 1024).expect_err("too big");
+        assert!(e.contains("larger than 1 KiB"), "{e}");
+        assert_eq!(
+            read_settings_file(&p, 2048).expect("at the cap").len(),
+            2048
+        );
+        std::fs::write(&p, b"a = \"\xff\"").expect("write");
+        assert!(read_settings_file(&p, 1024).is_err());
+    }
 }
