@@ -33,6 +33,8 @@ pub enum BundleError {
     Exists(PathBuf),
     #[error("{0}: is inside a scanned folder ({1}); spoolscope never writes there")]
     InsideScanned(PathBuf, PathBuf),
+    #[error("{0}: is a file this run reads ({1}); spoolscope never writes there")]
+    IsInput(PathBuf, PathBuf),
     #[error("{0}: the folder for the output does not exist")]
     NoParent(PathBuf),
     #[error("{0}: {1}")]
@@ -75,14 +77,19 @@ pub struct BundleSummary {
 }
 
 /// Check the output location before any scanning work is wasted.
-pub fn check_output(opts: &BundleOptions, roots: &[PathBuf]) -> Result<PathBuf, BundleError> {
+pub fn check_output(
+    opts: &BundleOptions,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+) -> Result<PathBuf, BundleError> {
     let out = std::path::absolute(&opts.output)
         .map_err(|e| BundleError::Io(opts.output.clone(), read::describe_io(&e)))?;
     if !out.parent().is_some_and(|p| p.is_dir()) {
         return Err(BundleError::NoParent(out));
     }
-    crate::source::output::outside_roots(&out, roots).map_err(|e| match e {
+    crate::source::output::check(&out, roots, protected).map_err(|e| match e {
         crate::source::output::OutputError::InsideScanned(p, r) => BundleError::InsideScanned(p, r),
+        crate::source::output::OutputError::IsInput(p, f) => BundleError::IsInput(p, f),
         other => BundleError::Io(out.clone(), other.to_string()),
     })?;
     if !opts.force && std::fs::symlink_metadata(&out).is_ok() {

@@ -164,10 +164,12 @@ pub enum ConfigError {
 
 /// Read and parse a config file. Errors name the file (and the line, when TOML gives one).
 pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
-        path: path.to_path_buf(),
-        reason: crate::source::read::describe_io(&e),
-    })?;
+    let text =
+        crate::source::read::read_settings_file(path, crate::source::read::SETTINGS_FILE_CAP)
+            .map_err(|reason| ConfigError::Read {
+                path: path.to_path_buf(),
+                reason,
+            })?;
     parse_text(&text).map_err(|ConfigMessage(message)| ConfigError::InFile {
         path: path.to_path_buf(),
         message,

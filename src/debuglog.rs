@@ -41,7 +41,7 @@ impl log::Log for FileLogger {
 /// Why `--debug-log FILE` cannot be started (each message starts with the flag).
 #[derive(Debug, thiserror::Error)]
 pub enum DebugLogError {
-    /// The file is inside a scanned root (or its folder cannot be resolved).
+    /// The file is inside a scanned root, is an input (or its folder cannot be resolved).
     #[error("--debug-log: {0}")]
     Refused(#[from] crate::source::output::OutputError),
     /// The file cannot be opened for appending.
@@ -52,10 +52,14 @@ pub enum DebugLogError {
     LoggerInstalled,
 }
 
-/// Open `path` for appending (refused inside a scanned root, as every output is) and send
+/// Open `path` for appending (refused inside a scanned root or onto an input, as every output is) and send
 /// every `log` record of this process to it from now on. Returns the file's absolute path.
-pub fn start(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, DebugLogError> {
-    let target = crate::source::output::outside_roots(path, roots)?;
+pub fn start(
+    path: &Path,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+) -> Result<PathBuf, DebugLogError> {
+    let target = crate::source::output::check(path, roots, protected)?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)

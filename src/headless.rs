@@ -48,14 +48,18 @@ impl Sink {
     }
 }
 
-fn open_sink(output: &Option<PathBuf>, roots: &[PathBuf]) -> Result<Sink, Fatal> {
+fn open_sink(
+    output: &Option<PathBuf>,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+) -> Result<Sink, Fatal> {
     let Some(p) = output else {
         return Ok(Sink {
             w: Box::new(std::io::stdout()),
         });
     };
-    let abs =
-        crate::source::output::outside_roots(p, roots).map_err(|e| Fatal::Usage(e.to_string()))?;
+    let abs = crate::source::output::check(p, roots, protected)
+        .map_err(|e| Fatal::Usage(e.to_string()))?;
     let f = std::fs::OpenOptions::new()
         .create(true)
         .append(true)
@@ -73,7 +77,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
         // ends the process the default way.
         let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
     }
-    let mut sink = open_sink(&opts.output, &roots)?;
+    let mut sink = open_sink(&opts.output, &roots, &settings.protected)?;
     let origin = pipeline::origin();
     let now = || {
         if settings.frozen {

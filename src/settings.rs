@@ -32,6 +32,9 @@ pub struct Settings {
     /// The zone times are printed in (`--time-zone`, config `time_zone`), when one was given.
     /// Unset, reports print UTC and the interactive view the workstation's local zone.
     pub time_zone: Option<Zone>,
+    /// What an output may not touch besides the roots: files named as inputs and folders
+    /// scanned without being roots (see `source::output`).
+    pub protected: crate::source::output::Protected,
 }
 
 impl Settings {

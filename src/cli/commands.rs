@@ -86,9 +86,9 @@ pub(super) fn print_report(
 
 pub(super) fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
-    let settings = super::resolve::settings(opts, real_now)?;
-    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
-    start_debug_log(opts, &roots)?;
+    let mut settings = super::resolve::settings(opts, real_now)?;
+    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    start_debug_log(opts, &roots, &settings.protected)?;
     let (mut s, mut findings) = analyse(&roots, &settings);
     if s.roots_ok == 0 {
         for e in &s.model.errors {
@@ -116,11 +116,11 @@ pub(super) fn bundle_cmd(
     bopts: crate::bundle::BundleOptions,
 ) -> Result<i32, Fatal> {
     let real_now = Utc::now();
-    let settings = super::resolve::settings(opts, real_now)?;
-    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
-    let out =
-        crate::bundle::check_output(&bopts, &roots).map_err(|e| Fatal::Usage(e.to_string()))?;
-    start_debug_log(opts, &roots)?;
+    let mut settings = super::resolve::settings(opts, real_now)?;
+    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    let out = crate::bundle::check_output(&bopts, &roots, &settings.protected)
+        .map_err(|e| Fatal::Usage(e.to_string()))?;
+    start_debug_log(opts, &roots, &settings.protected)?;
     let (mut s, findings) = analyse(&roots, &settings);
     if s.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
@@ -209,9 +209,9 @@ pub(super) fn watch_cmd(
     if opts.format.is_some_and(|f| f != ReportFormat::Ndjson) {
         return Err(Fatal::Usage("watch writes --format ndjson only".into()));
     }
-    let settings = super::resolve::settings(opts, Utc::now())?;
-    let (roots, _) = resolve_roots(targets, &settings)?;
-    start_debug_log(opts, &roots)?;
+    let mut settings = super::resolve::settings(opts, Utc::now())?;
+    let (roots, _) = resolve_roots(targets, &mut settings)?;
+    start_debug_log(opts, &roots, &settings.protected)?;
     crate::headless::run(
         roots,
         &settings,
@@ -221,9 +221,9 @@ pub(super) fn watch_cmd(
 
 /// `spoolscope [PATH]...` on a terminal: the live view.
 pub(super) fn tui_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
-    let settings = super::resolve::settings(opts, Utc::now())?;
-    let (roots, pre_errors) = resolve_roots(targets, &settings)?;
-    start_debug_log(opts, &roots)?;
+    let mut settings = super::resolve::settings(opts, Utc::now())?;
+    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    start_debug_log(opts, &roots, &settings.protected)?;
     crate::tui::run(roots, &settings, pre_errors)
 }
 
@@ -233,7 +233,7 @@ pub(super) fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     let dir = crate::demo::build(settings.clock.now)
         .map_err(|e| Fatal::Runtime(format!("cannot build the demo workstation: {e}")))?;
     let roots = vec![dir.path().to_path_buf()];
-    start_debug_log(opts, &roots)?;
+    start_debug_log(opts, &roots, &settings.protected)?;
     if !report && std::io::stdout().is_terminal() {
         // The temporary folder lives until the UI returns.
         let code = crate::tui::run(roots, &settings, Vec::new());

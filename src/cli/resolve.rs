@@ -97,8 +97,9 @@ fn named_file(flag: &str, arg: &str, path: &std::path::Path) -> Result<(), Fatal
 /// Resolve the settings for a run from the flags and the config file.
 pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Settings, Fatal> {
     {
-        let file = match opts.config.clone().or_else(config::default_path) {
-            Some(p) => config::load(&p)?,
+        let config_path = opts.config.clone().or_else(config::default_path);
+        let file = match &config_path {
+            Some(p) => config::load(p)?,
             None => FileConfig::default(),
         };
         let stuck_after = layer(
@@ -150,6 +151,11 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
         )?
         .map(|d| d.max(Duration::from_millis(100)));
         let scan_cfg = scan_config(opts, &file)?;
+        // Every file read as an input; an output may not be one of them.
+        let mut inputs: Vec<PathBuf> = config_path.into_iter().collect();
+        inputs.extend(opts.markers.clone().or_else(|| file.markers.clone()));
+        inputs.extend(scan_cfg.logs.iter().cloned());
+        inputs.extend(mailbox_files.iter().cloned());
         Ok(Settings {
             clock: Clock {
                 now: opts.now.unwrap_or(real_now),
@@ -171,14 +177,19 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
             mouse: opts.mouse || file.mouse.unwrap_or(false),
             keys: file.keys.clone().unwrap_or_default(),
             time_zone,
+            protected: crate::source::output::Protected {
+                folders: Vec::new(),
+                files: inputs,
+            },
         })
     }
 }
 
-/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped.
+/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped. The
+/// profiles folder of `--all-users` is added to the folders no output may be written in.
 pub(crate) fn resolve_roots(
     t: &Targets,
-    settings: &Settings,
+    settings: &mut Settings,
 ) -> Result<(Vec<PathBuf>, Vec<crate::model::ScanError>), Fatal> {
     let mut roots = Vec::new();
     let mut errors = Vec::new();
@@ -200,6 +211,7 @@ pub(crate) fn resolve_roots(
                 "--all-users needs --profiles-root DIR on this system (no Windows Users folder here)".into(),
             ));
         };
+        settings.protected.folders.push(root.clone());
         let (r, e) = source::all_users_roots(&root);
         if r.is_empty() && e.is_empty() {
             errors.push(crate::model::ScanError::new(
@@ -226,10 +238,15 @@ pub(crate) fn resolve_roots(
     Ok((roots, errors))
 }
 
-/// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one).
-pub(crate) fn start_debug_log(opts: &ScanOpts, roots: &[PathBuf]) -> Result<(), Fatal> {
+/// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one, nor
+/// be a file the run reads).
+pub(crate) fn start_debug_log(
+    opts: &ScanOpts,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+) -> Result<(), Fatal> {
     if let Some(p) = &opts.debug_log {
-        crate::debuglog::start(p, roots).map_err(|e| Fatal::Usage(e.to_string()))?;
+        crate::debuglog::start(p, roots, protected).map_err(|e| Fatal::Usage(e.to_string()))?;
     }
     Ok(())
 }

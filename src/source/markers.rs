@@ -5,10 +5,13 @@ use std::path::Path;
 
 /// The built-in markers extended by a user file.
 pub fn with_user_file(path: &Path) -> Result<Markers, MarkerError> {
-    let text = std::fs::read_to_string(path).map_err(|e| MarkerError::File {
-        origin: path.display().to_string(),
-        message: format!("cannot read markers: {}", super::read::describe_io(&e)),
-    })?;
+    let text =
+        super::read::read_settings_file(path, super::read::SETTINGS_FILE_CAP).map_err(|e| {
+            MarkerError::File {
+                origin: path.display().to_string(),
+                message: format!("cannot read markers: {e}"),
+            }
+        })?;
     let origin = path.display().to_string();
     Markers::build(&[
         (BUILTIN, "assets/markers.toml (built in)"),

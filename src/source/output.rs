@@ -1,6 +1,7 @@
-//! The one output guard: spoolscope never writes inside a scanned folder. Every output (a
-//! bundle, a `watch --output` file, a `--debug-log`, an export from the live view) goes
-//! through [`outside_roots`].
+//! The one output guard: spoolscope never writes inside a scanned folder, nor onto a file it
+//! was told to read. Every output (a bundle, a `watch --output` file, a `--debug-log`, an
+//! export from the live view) goes through [`check`] (or [`outside_roots`], which knows only
+//! the roots).
 
 use std::path::{Path, PathBuf};
 
@@ -13,8 +14,21 @@ pub enum OutputError {
     Io(PathBuf, String),
     #[error("{0}: is inside a scanned folder ({1}); spoolscope never writes there")]
     InsideScanned(PathBuf, PathBuf),
+    #[error("{0}: is a file this run reads ({1}); spoolscope never writes there")]
+    IsInput(PathBuf, PathBuf),
     #[error("{0}: is a folder")]
     IsFolder(PathBuf),
+}
+
+/// What an output may not touch besides the roots being scanned.
+#[derive(Debug, Clone, Default)]
+pub struct Protected {
+    /// Folders the run scans that are not roots themselves (the `--all-users` profiles folder,
+    /// whose profiles are the roots).
+    pub folders: Vec<PathBuf>,
+    /// Files named as inputs (`--log`, `--mailbox`, the config and markers files): an output
+    /// may not be one of them, by name or through a link.
+    pub files: Vec<PathBuf>,
 }
 
 /// The folder a root stands for: itself, or (a root that is a file) the folder holding it.
@@ -27,10 +41,50 @@ fn root_folder(root: &Path) -> PathBuf {
     }
 }
 
-/// Where `path` would be written: absolute, its folder resolved (symlinks, `..`). An error
-/// when that folder lies inside a scanned root (or is the folder of a root that is a file),
-/// when the folder cannot be resolved, or when `path` is a folder.
+/// `p` with its links and `..` resolved: the whole path when it exists, else its folder
+/// resolved and its name kept; `None` when neither resolves.
+fn resolved(p: &Path) -> Option<PathBuf> {
+    if let Ok(r) = std::fs::canonicalize(p) {
+        return Some(r);
+    }
+    let abs = std::path::absolute(p).ok()?;
+    let parent = std::fs::canonicalize(abs.parent()?).ok()?;
+    Some(parent.join(abs.file_name()?))
+}
+
+/// Whether `a` and `b` are one file: the same resolved path, or (Unix) the same device and
+/// inode, which also catches a hard link.
+fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let (Ok(ma), Ok(mb)) = (std::fs::metadata(a), std::fs::metadata(b)) {
+            if ma.dev() == mb.dev() && ma.ino() == mb.ino() {
+                return true;
+            }
+        }
+    }
+    match (resolved(a), resolved(b)) {
+        (Some(x), Some(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// [`check`] with only the roots guarded.
 pub fn outside_roots(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, OutputError> {
+    check(path, roots, &Protected::default())
+}
+
+/// Where `path` would be written: absolute, its folder resolved (symlinks, `..`). An error
+/// when that folder lies inside a scanned root (or is the folder of a root that is a file) or
+/// a protected folder, when the file is (or links to) a protected file, when an existing link
+/// at `path` leads into a refused place or nowhere, when the folder cannot be resolved, or
+/// when `path` is a folder.
+pub fn check(
+    path: &Path,
+    roots: &[PathBuf],
+    protected: &Protected,
+) -> Result<PathBuf, OutputError> {
     let abs = std::path::absolute(path)
         .map_err(|e| OutputError::Io(path.to_path_buf(), super::read::describe_io(&e)))?;
     let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
@@ -38,12 +92,35 @@ pub fn outside_roots(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, OutputEr
     };
     let parent = std::fs::canonicalize(parent)
         .map_err(|e| OutputError::Io(parent.to_path_buf(), super::read::describe_io(&e)))?;
-    for r in roots {
-        if parent.starts_with(root_folder(r)) {
-            return Err(OutputError::InsideScanned(abs, r.clone()));
+    let target = parent.join(name);
+    // A link at the name is followed by the write: the place it leads to is checked as well.
+    let mut places = vec![parent];
+    if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
+        let real = std::fs::canonicalize(&target).map_err(|_| {
+            OutputError::Io(target.clone(), "a symbolic link that leads nowhere".into())
+        })?;
+        if let Some(p) = real.parent() {
+            places.push(p.to_path_buf());
         }
     }
-    let target = parent.join(name);
+    for place in &places {
+        for r in roots {
+            if place.starts_with(root_folder(r)) {
+                return Err(OutputError::InsideScanned(abs, r.clone()));
+            }
+        }
+        for f in &protected.folders {
+            let folder = std::fs::canonicalize(f).unwrap_or_else(|_| f.clone());
+            if place.starts_with(&folder) {
+                return Err(OutputError::InsideScanned(abs, f.clone()));
+            }
+        }
+    }
+    for f in &protected.files {
+        if same_file(&target, f) {
+            return Err(OutputError::IsInput(abs, f.clone()));
+        }
+    }
     if target.is_dir() {
         return Err(OutputError::IsFolder(target));
     }
@@ -99,5 +176,71 @@ mod tests {
         }
         assert!(outside_roots(&d.path().join("out.zip"), &roots).is_ok());
         assert_eq!(std::fs::read_to_string(&log).expect("read"), "x");
+    }
+
+    #[test]
+    fn protected_folders_and_files_are_refused_other_files_beside_them_are_not() {
+        let d = tempfile::tempdir().expect("tmp");
+        let users = d.path().join("Users");
+        std::fs::create_dir_all(users.join("jdoe")).expect("mkdir");
+        let log = d.path().join("a.log");
+        std::fs::write(&log, "x").expect("write");
+        let protected = Protected {
+            folders: vec![users.clone()],
+            files: vec![log.clone()],
+        };
+        assert!(matches!(
+            check(&users.join("jdoe/out.zip"), &[], &protected),
+            Err(OutputError::InsideScanned(..))
+        ));
+        assert!(matches!(
+            check(&log, &[], &protected),
+            Err(OutputError::IsInput(..))
+        ));
+        // Beside the named file is fine: only the file itself is protected.
+        assert!(check(&d.path().join("b.log"), &[], &protected).is_ok());
+        assert_eq!(std::fs::read_to_string(&log).expect("read"), "x");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_at_the_output_name_are_followed_for_the_check() {
+        let d = tempfile::tempdir().expect("tmp");
+        let scanned = d.path().join("scan");
+        std::fs::create_dir_all(&scanned).expect("mkdir");
+        let log = d.path().join("a.log");
+        std::fs::write(&log, "x").expect("write");
+        let protected = Protected {
+            folders: Vec::new(),
+            files: vec![log.clone()],
+        };
+        let roots = vec![scanned.clone()];
+        let into = d.path().join("into");
+        std::os::unix::fs::symlink(scanned.join("new.zip"), &into).expect("symlink");
+        let onto = d.path().join("onto");
+        std::os::unix::fs::symlink(&log, &onto).expect("symlink");
+        let hard = d.path().join("hard");
+        std::fs::hard_link(&log, &hard).expect("hard link");
+        let nowhere = d.path().join("nowhere");
+        std::os::unix::fs::symlink(d.path().join("gone/x"), &nowhere).expect("symlink");
+        // A dangling link into the scanned folder would create a file there.
+        assert!(matches!(
+            check(&into, &roots, &protected),
+            Err(OutputError::Io(..))
+        ));
+        std::fs::write(scanned.join("new.zip"), "z").expect("write");
+        assert!(matches!(
+            check(&into, &roots, &protected),
+            Err(OutputError::InsideScanned(..))
+        ));
+        for p in [&onto, &hard] {
+            assert!(
+                matches!(check(p, &roots, &protected), Err(OutputError::IsInput(..))),
+                "{}",
+                p.display()
+            );
+        }
+        assert!(check(&nowhere, &roots, &protected).is_err());
+        assert!(check(&d.path().join("plain"), &roots, &protected).is_ok());
     }
 }

@@ -164,6 +164,55 @@ pub fn read_prefix(path: &Path, cap: usize) -> Result<Prefix, ReadError> {
     })
 }
 
+/// The most a settings file the user names (`--config`, `--markers`) may hold: 1 MiB.
+pub const SETTINGS_FILE_CAP: usize = 1 << 20;
+
+/// Read a whole settings file the user named (config, markers). Unlike evidence, a link is
+/// followed (a config file is often one), but only a regular file is read: it is opened
+/// non-blocking and checked after the open, so a FIFO or device cannot hang the run, and a
+/// file over `cap` bytes is refused rather than read into memory. The error is one line.
+pub fn read_settings_file(path: &Path, cap: usize) -> Result<String, String> {
+    #[cfg(not(unix))]
+    {
+        let md = std::fs::metadata(path).map_err(|e| describe_io(&e))?;
+        if !md.is_file() {
+            return Err(format!(
+                "not a regular file ({})",
+                file_type_name(&md.file_type())
+            ));
+        }
+    }
+    let mut opts = OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let file = opts.open(path).map_err(|e| describe_io(&e))?;
+    let md = file.metadata().map_err(|e| describe_io(&e))?;
+    if !md.is_file() {
+        return Err(format!(
+            "not a regular file ({})",
+            file_type_name(&md.file_type())
+        ));
+    }
+    let too_big = || format!("larger than {} KiB, not read", cap / 1024);
+    if md.len() > cap as u64 {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::with_capacity(md.len() as usize);
+    // One byte past the cap tells a file that grew while it was read.
+    let n = file
+        .take(cap as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| describe_io(&e))?;
+    if n > cap {
+        return Err(too_big());
+    }
+    String::from_utf8(bytes).map_err(|_| "stream did not contain valid UTF-8".to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,5 +264,44 @@ mod tests {
         let link = dir.path().join("l");
         std::os::unix::fs::symlink(&target, &link).expect("symlink");
         assert!(matches!(read_prefix(&link, 10), Err(ReadError::Symlink)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn settings_files_refuse_fifos_and_devices_at_once_and_follow_links() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("pipe");
+        let st = std::process::Command::new("mkfifo")
+            .arg(&p)
+            .output()
+            .expect("mkfifo");
+        assert!(st.status.success());
+        // No writer: a blocking open would never return.
+        let e = read_settings_file(&p, 1024).expect_err("fifo");
+        assert!(e.contains("not a regular file (fifo)"), "{e}");
+        if Path::new("/dev/zero").exists() {
+            let e = read_settings_file(Path::new("/dev/zero"), 1024).expect_err("device");
+            assert!(e.contains("character device"), "{e}");
+        }
+        let real = dir.path().join("real.toml");
+        std::fs::write(&real, "a = 1\n").expect("write");
+        let link = dir.path().join("link.toml");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        assert_eq!(read_settings_file(&link, 1024).expect("link"), "a = 1\n");
+    }
+
+    #[test]
+    fn settings_files_over_the_cap_or_not_utf8_are_refused() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("c.toml");
+        std::fs::write(&p, vec![b'#'; 2048]).expect("write");
+        let e = read_settings_file(&p, 1024).expect_err("too big");
+        assert!(e.contains("larger than 1 KiB"), "{e}");
+        assert_eq!(
+            read_settings_file(&p, 2048).expect("at the cap").len(),
+            2048
+        );
+        std::fs::write(&p, b"a = \"\xff\"").expect("write");
+        assert!(read_settings_file(&p, 1024).is_err());
     }
 }

@@ -3,23 +3,29 @@
 
 use super::app::App;
 use crate::report::{Report, ReportFormat, ReportOptions};
+use crate::source::output::Protected;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Where `path` would be written, made absolute; an error when it lies inside a scanned root
-/// (the one guard, `source::output`).
-pub fn check_target(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, String> {
-    crate::source::output::outside_roots(path, roots).map_err(|e| e.to_string())
+/// or is a file the run reads (the one guard, `source::output`).
+pub fn check_target(
+    path: &Path,
+    roots: &[PathBuf],
+    protected: &Protected,
+) -> Result<PathBuf, String> {
+    crate::source::output::check(path, roots, protected).map_err(|e| e.to_string())
 }
 
 /// Write the app's current report to `path`.
 pub fn write(
     app: &App,
     roots: &[PathBuf],
+    protected: &Protected,
     path: &Path,
     format: ReportFormat,
 ) -> Result<PathBuf, String> {
-    let target = check_target(path, roots)?;
+    let target = check_target(path, roots, protected)?;
     let opts = ReportOptions {
         clock: app.clock,
         generated_at: chrono::Utc::now(),
@@ -114,11 +120,17 @@ mod tests {
         let scanned = d.path().join("case");
         std::fs::create_dir_all(scanned.join("sub")).expect("mkdir");
         let roots = vec![scanned.clone()];
-        assert!(check_target(&scanned.join("r.md"), &roots).is_err());
-        assert!(check_target(&scanned.join("sub/r.md"), &roots).is_err());
-        assert!(check_target(&scanned.join("sub/../r.md"), &roots).is_err());
-        let ok = check_target(&d.path().join("r.md"), &roots).expect("outside is fine");
+        assert!(check_target(&scanned.join("r.md"), &roots, &Protected::default()).is_err());
+        assert!(check_target(&scanned.join("sub/r.md"), &roots, &Protected::default()).is_err());
+        assert!(check_target(&scanned.join("sub/../r.md"), &roots, &Protected::default()).is_err());
+        let ok = check_target(&d.path().join("r.md"), &roots, &Protected::default())
+            .expect("outside is fine");
         assert!(ok.ends_with("r.md"));
-        assert!(check_target(&d.path().join("missing/r.md"), &roots).is_err());
+        assert!(check_target(
+            &d.path().join("missing/r.md"),
+            &roots,
+            &Protected::default()
+        )
+        .is_err());
     }
 }

@@ -228,6 +228,8 @@ pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
 struct Runtime {
     tx: Sender<Event>,
     roots: Vec<PathBuf>,
+    /// What an export may not be written onto besides the roots.
+    protected: crate::source::output::Protected,
     scan_config: ScanConfig,
     extra_errors: Vec<ScanError>,
     poll: Option<Duration>,
@@ -317,12 +319,14 @@ impl Runtime {
                     self.targets = targets;
                 }
                 Cmd::Export { path, format } => {
-                    app.status = Some(match export::write(app, &self.roots, &path, format) {
-                        Ok(p) => {
-                            format!("wrote {}", crate::sanitize::cell(&p.to_string_lossy(), 70))
-                        }
-                        Err(e) => format!("export failed: {}", crate::sanitize::cell(&e, 70)),
-                    });
+                    app.status = Some(
+                        match export::write(app, &self.roots, &self.protected, &path, format) {
+                            Ok(p) => {
+                                format!("wrote {}", crate::sanitize::cell(&p.to_string_lossy(), 70))
+                            }
+                            Err(e) => format!("export failed: {}", crate::sanitize::cell(&e, 70)),
+                        },
+                    );
                     app.dirty = true;
                 }
                 Cmd::Copy(text) => {
@@ -365,6 +369,7 @@ pub fn run(
     let mut rt = Runtime {
         tx: tx.clone(),
         roots,
+        protected: settings.protected.clone(),
         scan_config: settings.scan.clone(),
         extra_errors,
         poll: settings.poll,

@@ -22,6 +22,7 @@ mod log_properties;
 mod logs_cli;
 mod mailbox_cli;
 mod no_silent_loss;
+mod outputs_cli;
 mod profiles_and_paths;
 mod properties;
 mod readme_behaviours;

@@ -105,16 +105,28 @@ fn exported_report_keeps_hidden_content_hidden() {
     });
     let dir = tempfile::tempdir().expect("tempdir");
     let out = dir.path().join("r.json");
-    let p = crate::tui::export::write(&a, &[], &out, crate::report::ReportFormat::Json)
-        .expect("export");
+    let p = crate::tui::export::write(
+        &a,
+        &[],
+        &Default::default(),
+        &out,
+        crate::report::ReportFormat::Json,
+    )
+    .expect("export");
     let text = std::fs::read_to_string(p).expect("read");
     assert!(
         text.contains("t:Subject") && !text.contains("Layoffs"),
         "{text}"
     );
     a.reveal = true;
-    let p = crate::tui::export::write(&a, &[], &out, crate::report::ReportFormat::Json)
-        .expect("export");
+    let p = crate::tui::export::write(
+        &a,
+        &[],
+        &Default::default(),
+        &out,
+        crate::report::ReportFormat::Json,
+    )
+    .expect("export");
     assert!(std::fs::read_to_string(p)
         .expect("read")
         .contains("Layoffs list"));
