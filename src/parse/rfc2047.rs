@@ -182,7 +182,19 @@ fn word_at(b: &[u8], p: usize, ends: &[usize]) -> Result<Word, Reject> {
         b'B' => b_decode(payload).ok_or(Reject::Malformed)?,
         _ => return Err(Reject::Malformed),
     };
-    let charset = Encoding::for_label_no_replacement(name).ok_or(Reject::UnknownCharset)?;
+    let mut charset = Encoding::for_label_no_replacement(name).ok_or(Reject::UnknownCharset)?;
+    let mut bytes = bytes;
+    // The label `utf-16` names no byte order: RFC 2781 reads it big-endian unless a byte
+    // order mark says otherwise (the WHATWG table behind `for_label` reads it little-endian).
+    if name.eq_ignore_ascii_case(b"utf-16") {
+        charset = match bytes.get(..2) {
+            Some([0xFF, 0xFE]) => encoding_rs::UTF_16LE,
+            _ => encoding_rs::UTF_16BE,
+        };
+        if matches!(bytes.get(..2), Some([0xFF, 0xFE] | [0xFE, 0xFF])) {
+            bytes.drain(..2);
+        }
+    }
     Ok(Word {
         charset,
         bytes,
@@ -258,6 +270,10 @@ mod tests {
     fn utf16_words_and_lone_surrogates() {
         // "hé" in UTF-16LE.
         assert_eq!(d("=?utf-16le?B?aADpAA==?="), "hé");
+        // `utf-16` without a byte order mark is big-endian (RFC 2781); a mark decides.
+        assert_eq!(d("=?utf-16?B?AEEA6Q==?="), "Aé");
+        assert_eq!(d("=?UTF-16?B?/v8AQQDp?="), "Aé");
+        assert_eq!(d("=?utf-16?B?//5BAOkA?="), "Aé");
         assert_eq!(d("=?UTF-16BE?Q?=00h=00=E9?="), "hé");
         // A lone high surrogate (D800) then 'a': replaced, and said.
         let w = decode_words("=?utf-16le?Q?=00=D8a=00?=");
