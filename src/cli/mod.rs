@@ -234,19 +234,19 @@ pub struct ScanOpts {
 
     /// chrono format of the timestamp that starts a record in a --log text log
     /// (e.g. "%d.%m.%Y %H:%M:%S"). Default: common shapes.
-    #[arg(long, value_name = "FMT")]
+    #[arg(long, value_name = "FMT", value_parser = time_format)]
     pub log_time_format: Option<String>,
 
     /// Zone of log timestamps that carry none: local (this machine), UTC, an offset like
     /// +01:00, or an IANA name like Europe/Berlin (DST-correct) [default: local]. Times that
     /// carry an offset keep their instant.
-    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse)]
+    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse, allow_hyphen_values = true)]
     pub log_tz: Option<crate::clock::Zone>,
 
     /// Zone every printed time is shown in: local, UTC, an offset like -05:00, or an IANA name
     /// like Europe/Berlin [default: UTC in reports and watch, local in the interactive view].
     /// JSON times stay RFC 3339 with their own offset.
-    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse)]
+    #[arg(long, value_name = "TZ", value_parser = crate::clock::Zone::parse, allow_hyphen_values = true)]
     pub time_zone: Option<crate::clock::Zone>,
 
     /// Extra log markers (TOML, same shape as the built-in assets/markers.toml).
@@ -267,6 +267,11 @@ pub struct ScanOpts {
     /// (for support; never inside a scanned folder).
     #[arg(long, value_name = "FILE")]
     pub debug_log: Option<PathBuf>,
+}
+
+/// `--log-time-format`: refused at once when chrono cannot use it (it would match no record).
+fn time_format(s: &str) -> Result<String, String> {
+    crate::parse::logs::textlog::check_time_format(s).map(|()| s.to_string())
 }
 
 fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {

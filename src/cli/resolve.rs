@@ -66,6 +66,10 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         )),
         None => None,
     };
+    if let (None, Some(f)) = (&opts.log_time_format, &file.log_time_format) {
+        crate::parse::logs::textlog::check_time_format(f)
+            .map_err(|e| Fatal::Config(format!("config: log_time_format: {e}")))?;
+    }
     Ok(ScanConfig {
         logs,
         log_time_format: opts

@@ -543,6 +543,11 @@ fn bad_log_tz_and_missing_named_files_exit_two() {
     for (args, want) in [
         (vec!["--log-tz", "mars"], "mars"),
         (vec!["--log-tz", "+25:00"], "+25:00"),
+        (vec!["--log-time-format", "%Q"], "not a chrono time format"),
+        (
+            vec!["--log-time-format", "%d.%m.%Y %"],
+            "not a chrono time format",
+        ),
         (
             vec!["--mailbox", missing.to_str().expect("utf8")],
             "no-such-drafts.xml: no such file",
@@ -569,6 +574,26 @@ fn bad_log_tz_and_missing_named_files_exit_two() {
             assert!(err.contains(want), "{args:?}: {err}");
             assert!(!err.contains("vanished"), "{args:?}: {err}");
         }
+    }
+}
+
+/// A negative offset after a space is the flag's value, not a flag (`--log-tz -05:00`).
+#[test]
+fn negative_offsets_are_taken_after_a_space() {
+    let t = tempfile::tempdir().expect("tempdir");
+    stuck_tree(t.path());
+    for flag in ["--log-tz", "--time-zone"] {
+        let out = bin()
+            .args(["report", "--now", NOW, flag, "-05:00"])
+            .arg(t.path())
+            .output()
+            .expect("run");
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{flag}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 

@@ -222,6 +222,21 @@ pub fn parse<R: Read>(
     Ok(out)
 }
 
+/// Whether `fmt` is a `--log-time-format` chrono can use: not empty, and every `%` starts a
+/// specifier chrono knows (`%Q`, a lone `%` are refused: they would match no record).
+pub fn check_time_format(fmt: &str) -> Result<(), String> {
+    use chrono::format::{Item, StrftimeItems};
+    if fmt.trim().is_empty() {
+        return Err("an empty time format".into());
+    }
+    if StrftimeItems::new(fmt).any(|i| matches!(i, Item::Error)) {
+        return Err(
+            "not a chrono time format: each % must start a specifier such as %Y, %m, %d, %H, %M, %S (%% for a % sign)".into(),
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +267,16 @@ mod tests {
             .find(|e| e.kind == EventKind::EwsFailure)
             .expect("401");
         assert_eq!(f.line, 3);
+    }
+
+    #[test]
+    fn bad_time_formats_are_refused() {
+        for ok in ["%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.3f", "%%%Y"] {
+            assert!(check_time_format(ok).is_ok(), "{ok}");
+        }
+        for bad in ["%Q", "%", "%Y-%m-%d %", "", "  "] {
+            assert!(check_time_format(bad).is_err(), "{bad:?}");
+        }
     }
 
     #[test]
