@@ -81,9 +81,10 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
     let mut reports = 0;
     for f in files {
         match parse_file(f) {
-            Ok(d) => {
+            Ok((d, problems)) => {
                 reports += d.len();
                 docs.extend(d);
+                errors.extend(problems.into_iter().map(|p| ScanError::new(f, p)));
             }
             Err(e) => errors.push(ScanError::new(f, e)),
         }
