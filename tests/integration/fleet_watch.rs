@@ -5,6 +5,7 @@ use crate::common::*;
 use serde_json::Value;
 use std::fs;
 use std::path::Path;
+use std::time::SystemTime;
 
 /// One `watch --output FILE` run over `tree`, ended by SIGTERM once `done` holds for the file.
 fn watch_into(tree: &Path, out: &Path, done: impl Fn(&[Value]) -> bool) {
@@ -57,6 +58,10 @@ fn fleet_reads_a_real_watch_stream() {
     let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
     put(&sp.join("old.xml"), b"<a/>", 30 * 86_400);
     let out = logs.path().join("ws.ndjson");
+    let mtime = fs::metadata(sp.join("old.xml"))
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    let started = SystemTime::now();
     watch_into(t.path(), &out, |v| {
         v.iter().any(|l| {
             l["type"] == "finding-opened"
@@ -89,9 +94,20 @@ fn fleet_reads_a_real_watch_stream() {
     );
     assert_eq!(r["rules"]["spool-stuck"], 1, "{v}");
     assert!(r["critical"].as_u64().unwrap_or(0) + r["warning"].as_u64().unwrap_or(0) >= 1);
-    // About 30 days old when the stream ended (not before it was written).
+    // The item's age when the stream ended: between its age when watch started and now
+    // (whole seconds, as the lines carry them).
     let oldest = r["oldest_age_secs"].as_i64().expect("oldest age");
-    assert!((30 * 86_400..31 * 86_400).contains(&oldest), "{oldest}");
+    let age = |at: SystemTime| {
+        at.duration_since(mtime)
+            .expect("mtime in the past")
+            .as_secs() as i64
+    };
+    assert!(
+        (age(started) - 1..=age(SystemTime::now()) + 1).contains(&oldest),
+        "{oldest} not in {}..={}",
+        age(started),
+        age(SystemTime::now())
+    );
     assert!(
         v["notes"].as_array().is_none_or(Vec::is_empty),
         "nothing skipped or superseded: {v}"
