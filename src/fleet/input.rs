@@ -111,84 +111,152 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
     })
 }
 
-/// Fold a `watch --format ndjson` stream into the state it ends in.
+/// Seconds since the epoch of an RFC 3339 time, as `watch` writes it.
+fn unix_of(t: Option<&str>) -> Option<i64> {
+    t.and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|d| d.timestamp())
+}
+
+/// Fold a `watch --format ndjson` stream into the state it ends in: one document per host,
+/// with one row per account. Lines without an account (`scan-started`, `heartbeat`, errors)
+/// only move the host's time on; they never make a row of their own, so they cannot hide the
+/// account rows. A `scan-started` begins a new run (an `--output` file is appended to): the
+/// run writes every present item and open finding again, so what the earlier run left open
+/// is dropped there.
 pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
     #[derive(Default)]
-    struct State {
+    struct Acct {
         profile: Option<String>,
+        /// Path → when the item was last modified (line time minus its `age_secs`).
+        items: BTreeMap<String, Option<i64>>,
         stuck: BTreeSet<String>,
-        findings: BTreeMap<(String, String), String>,
-        last: Option<String>,
+        /// `(rule, profile, severity)`: what `watch` tells findings apart by, with the account.
+        findings: BTreeSet<(String, Option<String>, String)>,
     }
-    let mut by: BTreeMap<(String, Option<String>), State> = BTreeMap::new();
+    #[derive(Default)]
+    struct Host {
+        last: Option<String>,
+        accounts: BTreeMap<Option<String>, Acct>,
+    }
+    let mut hosts: BTreeMap<String, Host> = BTreeMap::new();
     for e in lines {
-        let host = str_of(e, "host").unwrap_or_else(|| "unknown".into());
-        let account = str_of(e, "account");
-        let st = by.entry((host, account)).or_default();
+        let h = hosts
+            .entry(str_of(e, "host").unwrap_or_else(|| "unknown".into()))
+            .or_default();
+        let time = str_of(e, "time");
+        if time > h.last {
+            h.last = time.clone();
+        }
+        let Some(kind) = e
+            .get("type")
+            .and_then(Value::as_str)
+            .and_then(LineType::from_name)
+        else {
+            continue;
+        };
+        if kind == LineType::ScanStarted {
+            h.accounts.clear();
+            continue;
+        }
+        if !matches!(
+            kind,
+            LineType::ItemAdded
+                | LineType::ItemStuck
+                | LineType::ItemRemoved
+                | LineType::FindingOpened
+                | LineType::FindingResolved
+        ) {
+            continue;
+        }
+        let st = h.accounts.entry(str_of(e, "account")).or_default();
         st.profile = str_of(e, "profile").or(st.profile.take());
-        st.last = str_of(e, "time").or(st.last.take());
         let path = e
             .pointer("/item/path")
             .and_then(Value::as_str)
             .map(str::to_string);
-        let finding = e.get("finding");
-        match e
-            .get("type")
-            .and_then(Value::as_str)
-            .and_then(LineType::from_name)
-        {
-            Some(LineType::ItemStuck) => {
-                st.stuck.extend(path);
+        let born = unix_of(time.as_deref()).and_then(|t| {
+            e.pointer("/item/age_secs")
+                .and_then(Value::as_i64)
+                .map(|a| t - a)
+        });
+        let finding = e.get("finding").map(|f| {
+            (
+                str_of(f, "rule").unwrap_or_default(),
+                str_of(f, "profile"),
+                str_of(f, "severity").unwrap_or_default(),
+            )
+        });
+        match (kind, path, finding) {
+            (LineType::ItemAdded, Some(p), _) => {
+                st.items.insert(p, born);
             }
-            Some(LineType::ItemRemoved) => {
-                if let Some(p) = path {
-                    st.stuck.remove(&p);
-                }
+            (LineType::ItemStuck, Some(p), _) => {
+                st.items.insert(p.clone(), born);
+                st.stuck.insert(p);
             }
-            Some(LineType::FindingOpened) => {
-                if let Some(f) = finding {
-                    let key = (
-                        str_of(f, "rule").unwrap_or_default(),
-                        str_of(f, "title").unwrap_or_default(),
-                    );
-                    st.findings
-                        .insert(key, str_of(f, "severity").unwrap_or_default());
-                }
+            (LineType::ItemRemoved, Some(p), _) => {
+                st.items.remove(&p);
+                st.stuck.remove(&p);
             }
-            Some(LineType::FindingResolved) => {
-                if let Some(f) = finding {
-                    let rule = str_of(f, "rule").unwrap_or_default();
-                    st.findings.retain(|(r, _), _| *r != rule);
-                }
+            (LineType::FindingOpened, _, Some(k)) => {
+                st.findings.insert(k);
+            }
+            (LineType::FindingResolved, _, Some(k)) => {
+                st.findings.remove(&k);
             }
             _ => {}
         }
     }
-    by.into_iter()
-        .map(|((host, account), st)| {
-            let mut row = Row {
-                host: host.clone(),
-                profile: st.profile,
-                account,
-                stuck: st.stuck.len() as u64,
-                items: st.stuck.len() as u64,
-                report_time: st.last.clone(),
-                source: source.to_string(),
-                ..Row::default()
-            };
-            for ((rule, _), sev) in &st.findings {
-                match sev.as_str() {
-                    "critical" => row.critical += 1,
-                    "warning" => row.warning += 1,
-                    _ => row.info += 1,
-                }
-                *row.rules.entry(rule.clone()).or_default() += 1;
+    hosts
+        .into_iter()
+        .map(|(host, h)| {
+            let last_unix = unix_of(h.last.as_deref());
+            let mut rows: Vec<Row> = h
+                .accounts
+                .into_iter()
+                // A host-level finding that was resolved leaves nothing to show.
+                .filter(|(a, st)| a.is_some() || !st.items.is_empty() || !st.findings.is_empty())
+                .map(|(account, st)| {
+                    let oldest = st
+                        .stuck
+                        .iter()
+                        .filter_map(|p| st.items.get(p).copied().flatten())
+                        .min();
+                    let mut row = Row {
+                        host: host.clone(),
+                        profile: st.profile,
+                        account,
+                        stuck: st.stuck.len() as u64,
+                        items: st.items.len() as u64,
+                        oldest_age_secs: last_unix.zip(oldest).map(|(l, b)| (l - b).max(0)),
+                        report_time: h.last.clone(),
+                        source: source.to_string(),
+                        ..Row::default()
+                    };
+                    for (rule, _, sev) in &st.findings {
+                        match sev.as_str() {
+                            "critical" => row.critical += 1,
+                            "warning" => row.warning += 1,
+                            _ => row.info += 1,
+                        }
+                        *row.rules.entry(rule.clone()).or_default() += 1;
+                    }
+                    row
+                })
+                .collect();
+            if rows.is_empty() {
+                rows.push(Row {
+                    host: host.clone(),
+                    report_time: h.last.clone(),
+                    source: source.to_string(),
+                    ..Row::default()
+                });
             }
             Doc {
                 source: source.to_string(),
-                rows: vec![row],
+                rows,
                 host,
-                now: st.last,
+                now: h.last,
                 generated_at: None,
             }
         })
@@ -196,7 +264,8 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
 }
 
 /// Parse one input file: a JSON report, or NDJSON (reports or watch events), any encoding.
-pub(super) fn parse_file(path: &Path) -> Result<Vec<Doc>, String> {
+/// Besides the documents, the problems that did not stop the read (a cut last line).
+pub(super) fn parse_file(path: &Path) -> Result<(Vec<Doc>, Vec<String>), String> {
     let pre = crate::source::read::read_prefix(path, READ_CAP).map_err(|e| e.to_string())?;
     if pre.truncated {
         return Err(format!("larger than {} MiB", READ_CAP >> 20));
@@ -205,23 +274,45 @@ pub(super) fn parse_file(path: &Path) -> Result<Vec<Doc>, String> {
         .map(|d| d.text)
         .ok_or("not text (binary content)")?;
     let source = path.to_string_lossy().into_owned();
+    parse_text(&text, &source)
+}
+
+/// [`parse_file`] on decoded text.
+pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<String>), String> {
     let t = text.trim_start_matches('\u{feff}').trim();
     if t.is_empty() {
         return Err("empty file".into());
     }
     if let Ok(v) = serde_json::from_str::<Value>(t) {
-        return report_rows(&v, &source).map(|d| vec![d]);
+        // A stream of one watch line is read as a stream, not as a report.
+        if v.get("schema_version").is_some() || v.get("type").is_none() {
+            return report_rows(&v, source).map(|d| (vec![d], Vec::new()));
+        }
     }
+    // A stream copied while it was written ends inside its last line: no line end after it.
+    let ends_whole = text.trim_end_matches([' ', '\t']).ends_with('\n');
+    let last = t.lines().count();
     let mut reports = Vec::new();
     let mut events = Vec::new();
+    let mut notes = Vec::new();
     for (i, line) in t.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
-        let v: Value =
-            serde_json::from_str(line).map_err(|e| format!("line {}: not JSON ({e})", i + 1))?;
+        let v: Value = match serde_json::from_str(line) {
+            Ok(v) => v,
+            Err(_) if i + 1 == last && !ends_whole && i > 0 => {
+                notes.push(format!(
+                    "line {}: cut off (the file ends inside it), left out; lines 1 to {} were read",
+                    i + 1,
+                    i
+                ));
+                break;
+            }
+            Err(e) => return Err(format!("line {}: not JSON ({e})", i + 1)),
+        };
         if v.get("schema_version").is_some() {
-            reports.push(report_rows(&v, &source).map_err(|e| format!("line {}: {e}", i + 1))?);
+            reports.push(report_rows(&v, source).map_err(|e| format!("line {}: {e}", i + 1))?);
         } else if v.get("type").is_some() {
             events.push(v);
         } else {
@@ -231,8 +322,8 @@ pub(super) fn parse_file(path: &Path) -> Result<Vec<Doc>, String> {
             ));
         }
     }
-    reports.extend(events_rows(&events, &source));
-    Ok(reports)
+    reports.extend(events_rows(&events, source));
+    Ok((reports, notes))
 }
 
 /// Expand folders (recursively: *.json, *.ndjson, *.jsonl) and simple `*`/`?` file-name globs.

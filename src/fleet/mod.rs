@@ -81,9 +81,10 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
     let mut reports = 0;
     for f in files {
         match parse_file(f) {
-            Ok(d) => {
+            Ok((d, problems)) => {
                 reports += d.len();
                 docs.extend(d);
+                errors.extend(problems.into_iter().map(|p| ScanError::new(f, p)));
             }
             Err(e) => errors.push(ScanError::new(f, e)),
         }
@@ -176,7 +177,7 @@ impl Fleet {
 
 #[cfg(test)]
 mod tests {
-    use super::input::{events_rows, glob_match, report_rows};
+    use super::input::{events_rows, glob_match, parse_text, report_rows};
     use serde_json::Value;
 
     #[test]
@@ -220,5 +221,121 @@ mod tests {
         let d = events_rows(&lines, "s.ndjson");
         assert_eq!(d.len(), 1);
         assert_eq!((d[0].rows[0].stuck, d[0].rows[0].warning), (1, 1));
+    }
+
+    fn lines(text: &[&str]) -> Vec<Value> {
+        text.iter()
+            .map(|l| serde_json::from_str(l).expect("json"))
+            .collect()
+    }
+
+    /// The lines a real `watch` writes for one stuck item: the host-level `scan-started` and
+    /// `heartbeat` (no account) must not make a second, empty report that hides the account.
+    #[test]
+    fn host_level_lines_never_erase_account_rows() {
+        let l = lines(&[
+            r#"{"type":"scan-started","time":"2026-03-02T14:00:00Z","host":"h","user":null,"message":"tree"}"#,
+            r#"{"type":"heartbeat","time":"2026-03-02T14:00:00Z","host":"h","user":null,"message":"watching"}"#,
+            r#"{"type":"item-added","time":"2026-03-02T14:00:00Z","host":"h","profile":"a","account":"a@c.com","item":{"path":"/p/1","age_secs":100}}"#,
+            r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","profile":"a","account":"a@c.com","item":{"path":"/p/1","age_secs":100}}"#,
+            r#"{"type":"finding-opened","time":"2026-03-02T14:00:00Z","host":"h","profile":"a","account":"a@c.com","finding":{"rule":"spool-stuck","severity":"critical","profile":"a","title":"t"}}"#,
+            r#"{"type":"heartbeat","time":"2026-03-02T14:00:50Z","host":"h","user":null,"message":"counts"}"#,
+        ]);
+        let d = events_rows(&l, "s.ndjson");
+        assert_eq!(d.len(), 1, "one document per host");
+        assert_eq!(d[0].now.as_deref(), Some("2026-03-02T14:00:50Z"));
+        assert_eq!(d[0].rows.len(), 1);
+        let r = &d[0].rows[0];
+        assert_eq!(r.account.as_deref(), Some("a@c.com"));
+        assert_eq!(r.profile.as_deref(), Some("a"));
+        assert_eq!((r.stuck, r.items, r.critical), (1, 1, 1));
+        // 100 s old at its line, 50 s later at the stream's last line.
+        assert_eq!(r.oldest_age_secs, Some(150));
+        // A host with only host-level lines is still listed, with nothing open.
+        let d = events_rows(&l[..2], "s.ndjson");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].rows.len(), 1);
+        assert_eq!(
+            (d[0].rows[0].account.clone(), d[0].rows[0].stuck),
+            (None, 0)
+        );
+    }
+
+    /// `watch` tells findings apart by rule, account, profile and severity; a change of
+    /// severity is a new finding and the old one resolved, in either order.
+    #[test]
+    fn a_severity_change_keeps_the_new_finding_open() {
+        let f = |kind: &str, sev: &str| {
+            format!(
+                r#"{{"type":"{kind}","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","finding":{{"rule":"spool-stuck","severity":"{sev}"}}}}"#
+            )
+        };
+        let base = f("finding-opened", "warning");
+        for order in [
+            [
+                f("finding-resolved", "warning"),
+                f("finding-opened", "critical"),
+            ],
+            [
+                f("finding-opened", "critical"),
+                f("finding-resolved", "warning"),
+            ],
+        ] {
+            let text = [base.as_str(), order[0].as_str(), order[1].as_str()];
+            let d = events_rows(&lines(&text), "s.ndjson");
+            let r = &d[0].rows[0];
+            assert_eq!((r.critical, r.warning), (1, 0), "{order:?}");
+        }
+        // A host-level finding (no account) is a row of its own; once resolved, it is gone.
+        let host = r#"{"type":"finding-opened","time":"2026-03-02T14:00:00Z","host":"h","finding":{"rule":"tracing-missing","severity":"info"}}"#;
+        let d = events_rows(&lines(&[host]), "s.ndjson");
+        assert_eq!((d[0].rows[0].account.clone(), d[0].rows[0].info), (None, 1));
+        let gone = host.replace("finding-opened", "finding-resolved");
+        let d = events_rows(&lines(&[host, &gone, &base]), "s.ndjson");
+        assert_eq!(d[0].rows.len(), 1);
+        assert_eq!(d[0].rows[0].account.as_deref(), Some("a@c.com"));
+    }
+
+    /// An `--output` file is appended to: a `scan-started` begins a new run, which writes
+    /// every present item and open finding again, so the earlier run's leftovers are dropped.
+    #[test]
+    fn a_new_run_in_the_same_stream_starts_over() {
+        let l = lines(&[
+            r#"{"type":"scan-started","time":"2026-03-02T14:00:00Z","host":"h"}"#,
+            r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#,
+            r#"{"type":"finding-opened","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","finding":{"rule":"spool-stuck","severity":"critical"}}"#,
+            r#"{"type":"scan-started","time":"2026-03-02T15:00:00Z","host":"h"}"#,
+            r#"{"type":"item-stuck","time":"2026-03-02T15:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/2"}}"#,
+            r#"{"type":"item-added","time":"2026-03-02T15:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/3"}}"#,
+            r#"{"type":"finding-opened","time":"2026-03-02T15:00:00Z","host":"h","account":"a@c.com","finding":{"rule":"spool-stuck","severity":"warning"}}"#,
+        ]);
+        let d = events_rows(&l, "s.ndjson");
+        let r = &d[0].rows[0];
+        assert_eq!((r.stuck, r.items, r.critical, r.warning), (1, 2, 0, 1));
+    }
+
+    /// A stream copied while it was written: the complete lines are used and the cut one is
+    /// named; anything else that is not JSON still rejects the file.
+    #[test]
+    fn a_cut_last_line_is_left_out_and_named() {
+        let good = r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#;
+        let text = format!("{good}\n{good}\n{{\"type\":\"heartbeat\",\"ti");
+        let (docs, notes) = parse_text(&text, "w.ndjson").expect("read");
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0].rows[0].stuck, 1);
+        assert_eq!(notes.len(), 1);
+        assert!(notes[0].starts_with("line 3: cut off"), "{}", notes[0]);
+        assert!(!notes[0].contains('\n'));
+        // Ended by a line end, the bad line was written whole: an error.
+        let e = parse_text(&format!("{text}\n"), "w.ndjson").expect_err("bad line");
+        assert!(e.starts_with("line 3: not JSON"), "{e}");
+        // A bad line in the middle is not a cut.
+        let e = parse_text(&format!("{good}\n{{x\n{good}"), "w.ndjson").expect_err("bad");
+        assert!(e.starts_with("line 2: not JSON"), "{e}");
+        // Nothing complete at all: nothing to use.
+        assert!(parse_text("{\"type\":\"heart", "w.ndjson").is_err());
+        // A stream of one whole line is read as a stream.
+        let (docs, notes) = parse_text(good, "w.ndjson").expect("one line");
+        assert_eq!((docs[0].rows[0].stuck, notes.len()), (1, 0));
     }
 }

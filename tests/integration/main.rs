@@ -13,6 +13,7 @@ mod chain_cli;
 mod conventions_cli;
 mod discovery_properties;
 mod etl_cli;
+mod fleet_watch;
 mod four_reads;
 mod fuzz_regressions;
 mod hang_guards;
