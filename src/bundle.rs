@@ -98,8 +98,18 @@ pub fn check_output(
     Ok(out)
 }
 
-/// The archive path for a scanned file: `files/<root name>/<path under the root>`.
+/// The archive path for a scanned file: `files/<root name>/<path under the root>`, with
+/// control and bidi characters (which `unzip -l` would send to a terminal, and no Windows
+/// extractor can create) as `_`.
 fn archive_path(path: &Path, roots: &[PathBuf]) -> String {
+    let safe = |s: String| -> String {
+        s.chars()
+            .map(|c| match crate::sanitize::is_unsafe(c) {
+                true => '_',
+                false => c,
+            })
+            .collect()
+    };
     for (i, r) in roots.iter().enumerate() {
         if let Ok(rel) = path.strip_prefix(r) {
             let name = r
@@ -107,11 +117,39 @@ fn archive_path(path: &Path, roots: &[PathBuf]) -> String {
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| format!("root{i}"));
             let rel = rel.to_string_lossy().replace('\\', "/");
-            return format!("files/{name}/{rel}");
+            return safe(format!("files/{name}/{rel}"));
         }
     }
     let flat = path.to_string_lossy().replace(['\\', ':'], "/");
-    format!("files/other/{}", flat.trim_start_matches('/'))
+    safe(format!("files/other/{}", flat.trim_start_matches('/')))
+}
+
+/// Entry names given out so far. A file whose name is taken (two roots of one name, two
+/// names that differ only in bytes that are not UTF-8) gets `~2`, `~3`… before its extension,
+/// instead of failing the whole bundle on a duplicate entry.
+#[derive(Default)]
+struct Names(std::collections::HashSet<String>);
+
+impl Names {
+    fn claim(&mut self, name: String) -> String {
+        if self.0.insert(name.clone()) {
+            return name;
+        }
+        let base = name.rfind('/').map_or(0, |i| i + 1);
+        let dot = name[base..]
+            .rfind('.')
+            .filter(|&d| d > 0)
+            .map_or(name.len(), |d| base + d);
+        let (stem, ext) = name.split_at(dot);
+        let mut n = 2u64;
+        loop {
+            let c = format!("{stem}~{n}{ext}");
+            if self.0.insert(c.clone()) {
+                return c;
+            }
+            n += 1;
+        }
+    }
 }
 
 fn sha256_of(path: &Path, size: u64) -> (Option<String>, Option<String>) {
@@ -223,6 +261,7 @@ pub fn write(
     }
 
     let clock = ropts.clock;
+    let mut names = Names::default();
     let mut entries = Vec::new();
     let mut copies = 0;
     for it in &model.items {
@@ -237,7 +276,7 @@ pub fn write(
                     } else {
                         redact::redact_item(&pre.bytes, it.format)
                     };
-                    let name = archive_path(&it.path, roots);
+                    let name = names.claim(archive_path(&it.path, roots));
                     zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
                     zip.write_all(&bytes).map_err(io_err)?;
                     archived = Some(name);
@@ -302,7 +341,7 @@ pub fn write(
                 .any(|s| &s.path == path && s.kind == crate::model::SourceKind::Etl);
             match excerpt(path, &lines, opts.include_content, etl) {
                 Ok(text) => {
-                    let name = format!("{}.excerpt.txt", archive_path(path, roots));
+                    let name = names.claim(format!("{}.excerpt.txt", archive_path(path, roots)));
                     zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
                     zip.write_all(text.as_bytes()).map_err(io_err)?;
                     archived = Some(name);
@@ -345,6 +384,8 @@ pub fn write(
     let n = manifest.files.len();
     let json = serde_json::to_string_pretty(&manifest)
         .map_err(|e| BundleError::Io(out.to_path_buf(), e.to_string()))?;
+    // Escaped as the reports are: `cat manifest.json` is safe on a terminal.
+    let json = crate::report::json::terminal_safe(&json);
     zip.start_file("manifest.json", fopts)
         .map_err(zip_err(out))?;
     zip.write_all(json.as_bytes()).map_err(io_err)?;
@@ -417,4 +458,34 @@ fn excerpt(path: &Path, lines: &[u64], content: bool, etl: bool) -> Result<Strin
         last = n;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A taken name gets `~2`, `~3`… before its extension (a second root of the same name no
+    /// longer fails the bundle); names without an extension or with a dot folder too.
+    #[test]
+    fn taken_entry_names_get_a_number() {
+        let mut n = Names::default();
+        assert_eq!(n.claim("files/case/a.eml".into()), "files/case/a.eml");
+        assert_eq!(n.claim("files/case/a.eml".into()), "files/case/a~2.eml");
+        assert_eq!(n.claim("files/case/a.eml".into()), "files/case/a~3.eml");
+        assert_eq!(n.claim("files/c.d/item".into()), "files/c.d/item");
+        assert_eq!(n.claim("files/c.d/item".into()), "files/c.d/item~2");
+        assert_eq!(n.claim("files/x/.hidden".into()), "files/x/.hidden");
+        assert_eq!(n.claim("files/x/.hidden".into()), "files/x/.hidden~2");
+        assert_eq!(n.claim("files/x/a~2.eml".into()), "files/x/a~2.eml");
+    }
+
+    /// Control and bidi characters in a file or root name do not reach an entry name.
+    #[test]
+    fn entry_names_carry_no_control_characters() {
+        let root = PathBuf::from("/t/ca\u{1b}[31mse");
+        let p = root.join("sip_a\u{7}@b\u{202e}.com/x\n\u{9b}y.eml");
+        let name = archive_path(&p, std::slice::from_ref(&root));
+        assert!(!name.chars().any(crate::sanitize::is_unsafe), "{name:?}");
+        assert_eq!(name, "files/ca_[31mse/sip_a_@b_.com/x__y.eml");
+    }
 }

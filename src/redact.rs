@@ -333,7 +333,14 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
         Format::Binary | Format::Unreadable => return redact_binary(bytes),
         Format::Text | Format::Empty => mask_except_addresses(&decoded.text),
     };
-    encode(&red, decoded.encoding)
+    let out = encode(&red, decoded.encoding);
+    // A decoding that did not round-trip (bytes that were no text in the guessed encoding,
+    // an odd byte of UTF-16) would shift the copy: such an item is redacted byte by byte, so
+    // the copy keeps the original's length and layout.
+    if out.len() != bytes.len() {
+        return redact_binary(bytes);
+    }
+    out
 }
 
 /// Redact one log line for a bundle: the text of `Subject`/`Body`-like elements and a
@@ -516,6 +523,22 @@ mod content_tests {
         assert!(s.contains("a@contoso.com"));
         assert!(!text::binary_strings(&r, 4).contains("secret"));
         assert_eq!(r.len(), b.len());
+    }
+
+    /// A binary item guessed as UTF-16 (an odd byte at the end) keeps its length: it is
+    /// redacted byte by byte (its copy was one byte longer, shifted).
+    #[test]
+    fn an_item_that_does_not_round_trip_keeps_its_length() {
+        let mut b = vec![0u8, 1, 2];
+        for u in "SECRET b@contoso.com".encode_utf16() {
+            b.extend_from_slice(&u.to_le_bytes());
+        }
+        b.extend_from_slice(&[0xFF; 10]);
+        for f in [Format::Text, Format::Xml, Format::Mime, Format::Html] {
+            let r = redact_item(&b, f);
+            assert_eq!(r.len(), b.len(), "{f:?}");
+            assert!(!text::binary_strings(&r, 4).contains("SECRET"), "{f:?}");
+        }
     }
 
     #[test]
