@@ -81,28 +81,26 @@ impl RuleFamily for SpoolRules {
                 .filter(|i| i.format == Format::Unreadable)
                 .map(|i| Evidence::file(&i.path))
                 .collect();
-            if let Some(sp) = &acc.spooler {
-                for e in m
-                    .errors
-                    .iter()
-                    .filter(|e| e.path.starts_with(sp) && &e.path != sp)
-                {
-                    match unreadable.iter_mut().find(|ev| ev.path == e.path) {
-                        Some(ev) => ev.excerpt = Some(e.message.clone()),
-                        None => unreadable.push(Evidence {
-                            link: None,
-                            excerpt: Some(e.message.clone()),
-                            ..Evidence::file(&e.path)
-                        }),
-                    }
+            for e in m.spooler_errors(idx) {
+                match unreadable.iter_mut().find(|ev| ev.path == e.path) {
+                    Some(ev) => ev.excerpt = Some(e.message.clone()),
+                    None => unreadable.push(Evidence {
+                        link: None,
+                        excerpt: Some(e.message.clone()),
+                        ..Evidence::file(&e.path)
+                    }),
                 }
             }
             if !unreadable.is_empty() {
                 let n = unreadable.len();
-                let title = format!(
-                    "{n} entr{} in the History Spooler could not be analysed",
-                    if n == 1 { "y" } else { "ies" }
-                );
+                let title = if m.spooler_unlisted(idx) {
+                    "the History Spooler could not be listed: what it holds is unknown".to_string()
+                } else {
+                    format!(
+                        "{n} entr{} in the History Spooler could not be analysed",
+                        if n == 1 { "y" } else { "ies" }
+                    )
+                };
                 let mut f = finding("spool-unreadable", Severity::Warning, Some(acc), title);
                 f.evidence = unreadable;
                 out.push(f);
@@ -235,5 +233,40 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule, "spool-unreadable");
         assert_eq!(f[0].evidence.len(), 1);
+    }
+
+    #[test]
+    fn a_spooler_that_could_not_be_listed_is_unreadable_not_empty() {
+        for (hidden, spooler) in [
+            // The spooler folder itself (access denied).
+            ("/p/sip_jdoe@contoso.com/History Spooler", true),
+            // The account folder, so the spooler was never seen.
+            ("/p/sip_jdoe@contoso.com", false),
+            // A spooler that is a link, not followed.
+            ("/p/sip_jdoe@contoso.com/history spooler", false),
+        ] {
+            let (mut m, c) = model_with_ages(&[]);
+            if !spooler {
+                m.accounts[0].spooler = None;
+            }
+            m.errors.push(ScanError::new(hidden, "cannot read: denied"));
+            assert!(m.spooler_unlisted(0), "{hidden}");
+            assert_eq!(m.unanalysed_entries(0), 1, "{hidden}");
+            let f = run(&m, c);
+            assert_eq!(f.len(), 1, "{hidden}: {f:?}");
+            assert_eq!(f[0].rule, "spool-unreadable");
+            assert_eq!(f[0].severity, Severity::Warning);
+            assert!(f[0].title.contains("could not be listed"), "{}", f[0].title);
+            assert_eq!(f[0].evidence[0].path.to_string_lossy(), hidden);
+        }
+        // A sibling folder or the parent of the account folder does not hide this spooler.
+        let (mut m, c) = model_with_ages(&[]);
+        m.errors.push(ScanError::new(
+            "/p/sip_other@contoso.com",
+            "cannot read: denied",
+        ));
+        m.errors.push(ScanError::new("/p", "cannot read: denied"));
+        assert!(!m.spooler_unlisted(0));
+        assert!(run(&m, c).is_empty());
     }
 }

@@ -98,6 +98,17 @@ impl Discovery {
                         self.errors
                             .push(ScanError::new(path, "symbolic link, not followed"));
                     }
+                    None if is_spooler_name(&name_of(path)) => {
+                        // A spooler that is a link (a redirected or junctioned folder) is not
+                        // followed either; its account is listed with the spooler unknown.
+                        if let Some(parent) = path.parent() {
+                            self.account(parent);
+                        }
+                        self.errors.push(ScanError::new(
+                            path,
+                            "symbolic link, not followed: the History Spooler it points to was not analysed",
+                        ));
+                    }
                     None => {
                         let n = name_of(path);
                         if !super::profile::LEGACY_JUNCTIONS
