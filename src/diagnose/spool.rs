@@ -34,7 +34,12 @@ fn item_evidence(item: &Item) -> Evidence {
 
 impl RuleFamily for SpoolRules {
     fn rules(&self) -> &'static [&'static str] {
-        &["spool-stuck", "spool-unreadable", "clock-skew"]
+        &[
+            "spool-stuck",
+            "spool-unreadable",
+            "clock-skew",
+            "scan-incomplete",
+        ]
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -129,7 +134,39 @@ impl RuleFamily for SpoolRules {
                 out.push(f);
             }
         }
+        scan_incomplete(m, out);
     }
+}
+
+/// `scan-incomplete`: inputs that were named and not read, and folders the walk could not
+/// list, other than those `spool-unreadable` already names for an account.
+fn scan_incomplete(m: &crate::model::Model, out: &mut Vec<Finding>) {
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for e in m
+        .errors
+        .iter()
+        .filter(|e| m.unreached.contains(&e.path) && !m.about_a_spooler(&e.path))
+    {
+        if evidence.iter().all(|ev| ev.path != e.path) {
+            evidence.push(Evidence {
+                link: None,
+                excerpt: Some(e.message.clone()),
+                ..Evidence::file(&e.path)
+            });
+        }
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    let n = evidence.len();
+    let title = format!(
+        "{n} input{} or folder{} could not be read: the scan is incomplete",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" }
+    );
+    let mut f = finding("scan-incomplete", Severity::Warning, None, title);
+    f.evidence = evidence;
+    out.push(f);
 }
 
 #[cfg(test)]
@@ -268,5 +305,47 @@ mod tests {
         m.errors.push(ScanError::new("/p", "cannot read: denied"));
         assert!(!m.spooler_unlisted(0));
         assert!(run(&m, c).is_empty());
+    }
+
+    #[test]
+    fn unreached_inputs_outside_spoolers_make_the_scan_incomplete() {
+        let (mut m, c) = model_with_ages(&[]);
+        // An error that is not an unreached input: no finding.
+        m.errors
+            .push(ScanError::new("/logs/odd.txt", "log not read: bad"));
+        assert!(run(&m, c).is_empty());
+        // A folder not listed and a named FIFO: one warning naming both.
+        m.errors
+            .push(ScanError::new("/p/Lync", "cannot read: Permission denied"));
+        m.errors.push(ScanError::new(
+            "/in/fifo",
+            "not a regular file (fifo), skipped",
+        ));
+        m.unreached = vec!["/p/Lync".into(), "/in/fifo".into()];
+        let f = run(&m, c);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity, f[0].account.as_deref()),
+            ("scan-incomplete", Severity::Warning, None)
+        );
+        assert!(
+            f[0].title.starts_with("2 inputs or folders"),
+            "{}",
+            f[0].title
+        );
+        let paths: Vec<_> = f[0].evidence.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(
+            paths,
+            [std::path::PathBuf::from("/p/Lync"), "/in/fifo".into()]
+        );
+        // One that hides an account's spooler is `spool-unreadable`'s alone.
+        let (mut m, c) = model_with_ages(&[]);
+        m.errors.push(ScanError::new(
+            "/p/sip_jdoe@contoso.com",
+            "cannot read: Permission denied",
+        ));
+        m.unreached = vec!["/p/sip_jdoe@contoso.com".into()];
+        let rules: Vec<String> = run(&m, c).into_iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["spool-unreadable"]);
     }
 }

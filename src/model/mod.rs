@@ -51,6 +51,10 @@ pub struct Model {
     pub logs_scanned: bool,
     /// Files found that were not recognised as any evidence (the reports' inventory).
     pub ignored: Vec<Ignored>,
+    /// Paths (each also under `errors`) where part of the input was not read: a named input
+    /// (PATH, `--log`, `--mailbox`) that could not be read, or a folder the walk could not list
+    /// or did not descend into.
+    pub unreached: Vec<std::path::PathBuf>,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

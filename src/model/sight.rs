@@ -50,6 +50,12 @@ impl Model {
         self.errors.iter().any(|e| hides_spooler(acc, &e.path))
     }
 
+    /// Whether an error at `path` is about some account's spooler (so `spool-unreadable`
+    /// already names it).
+    pub fn about_a_spooler(&self, path: &Path) -> bool {
+        self.accounts.iter().any(|a| concerns_spooler(a, path))
+    }
+
     /// After a rescan: the items `prev` knew in a spooler this model could not list are kept
     /// (their account re-indexed), since losing sight of a file is not the client processing
     /// it. Returns how many were kept. A spooler listed again drops this carry-over: the next
