@@ -104,7 +104,15 @@ pub fn refresh(
     };
     Some(match merged {
         Some(r) => Refresh::Merged(Box::new(r)),
-        None => Refresh::Rescanned(Box::new(scan_live(roots, config, tails))),
+        None => {
+            let mut s = scan_live(roots, config, tails);
+            // A spooler that could no longer be listed keeps the items it had: losing sight of
+            // them is not the client processing them.
+            if s.model.keep_items_out_of_sight(model) > 0 {
+                correlate(&mut s.model, horizon(config));
+            }
+            Refresh::Rescanned(Box::new(s))
+        }
     })
 }
 

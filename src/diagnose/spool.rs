@@ -34,7 +34,12 @@ fn item_evidence(item: &Item) -> Evidence {
 
 impl RuleFamily for SpoolRules {
     fn rules(&self) -> &'static [&'static str] {
-        &["spool-stuck", "spool-unreadable", "clock-skew"]
+        &[
+            "spool-stuck",
+            "spool-unreadable",
+            "clock-skew",
+            "scan-incomplete",
+        ]
     }
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -81,28 +86,26 @@ impl RuleFamily for SpoolRules {
                 .filter(|i| i.format == Format::Unreadable)
                 .map(|i| Evidence::file(&i.path))
                 .collect();
-            if let Some(sp) = &acc.spooler {
-                for e in m
-                    .errors
-                    .iter()
-                    .filter(|e| e.path.starts_with(sp) && &e.path != sp)
-                {
-                    match unreadable.iter_mut().find(|ev| ev.path == e.path) {
-                        Some(ev) => ev.excerpt = Some(e.message.clone()),
-                        None => unreadable.push(Evidence {
-                            link: None,
-                            excerpt: Some(e.message.clone()),
-                            ..Evidence::file(&e.path)
-                        }),
-                    }
+            for e in m.spooler_errors(idx) {
+                match unreadable.iter_mut().find(|ev| ev.path == e.path) {
+                    Some(ev) => ev.excerpt = Some(e.message.clone()),
+                    None => unreadable.push(Evidence {
+                        link: None,
+                        excerpt: Some(e.message.clone()),
+                        ..Evidence::file(&e.path)
+                    }),
                 }
             }
             if !unreadable.is_empty() {
                 let n = unreadable.len();
-                let title = format!(
-                    "{n} entr{} in the History Spooler could not be analysed",
-                    if n == 1 { "y" } else { "ies" }
-                );
+                let title = if m.spooler_unlisted(idx) {
+                    "the History Spooler could not be listed: what it holds is unknown".to_string()
+                } else {
+                    format!(
+                        "{n} entr{} in the History Spooler could not be analysed",
+                        if n == 1 { "y" } else { "ies" }
+                    )
+                };
                 let mut f = finding("spool-unreadable", Severity::Warning, Some(acc), title);
                 f.evidence = unreadable;
                 out.push(f);
@@ -131,7 +134,39 @@ impl RuleFamily for SpoolRules {
                 out.push(f);
             }
         }
+        scan_incomplete(m, out);
     }
+}
+
+/// `scan-incomplete`: inputs that were named and not read, and folders the walk could not
+/// list, other than those `spool-unreadable` already names for an account.
+fn scan_incomplete(m: &crate::model::Model, out: &mut Vec<Finding>) {
+    let mut evidence: Vec<Evidence> = Vec::new();
+    for e in m
+        .errors
+        .iter()
+        .filter(|e| m.unreached.contains(&e.path) && !m.about_a_spooler(&e.path))
+    {
+        if evidence.iter().all(|ev| ev.path != e.path) {
+            evidence.push(Evidence {
+                link: None,
+                excerpt: Some(e.message.clone()),
+                ..Evidence::file(&e.path)
+            });
+        }
+    }
+    if evidence.is_empty() {
+        return;
+    }
+    let n = evidence.len();
+    let title = format!(
+        "{n} input{} or folder{} could not be read: the scan is incomplete",
+        if n == 1 { "" } else { "s" },
+        if n == 1 { "" } else { "s" }
+    );
+    let mut f = finding("scan-incomplete", Severity::Warning, None, title);
+    f.evidence = evidence;
+    out.push(f);
 }
 
 #[cfg(test)]
@@ -235,5 +270,82 @@ mod tests {
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].rule, "spool-unreadable");
         assert_eq!(f[0].evidence.len(), 1);
+    }
+
+    #[test]
+    fn a_spooler_that_could_not_be_listed_is_unreadable_not_empty() {
+        for (hidden, spooler) in [
+            // The spooler folder itself (access denied).
+            ("/p/sip_jdoe@contoso.com/History Spooler", true),
+            // The account folder, so the spooler was never seen.
+            ("/p/sip_jdoe@contoso.com", false),
+            // A spooler that is a link, not followed.
+            ("/p/sip_jdoe@contoso.com/history spooler", false),
+        ] {
+            let (mut m, c) = model_with_ages(&[]);
+            if !spooler {
+                m.accounts[0].spooler = None;
+            }
+            m.errors.push(ScanError::new(hidden, "cannot read: denied"));
+            assert!(m.spooler_unlisted(0), "{hidden}");
+            assert_eq!(m.unanalysed_entries(0), 1, "{hidden}");
+            let f = run(&m, c);
+            assert_eq!(f.len(), 1, "{hidden}: {f:?}");
+            assert_eq!(f[0].rule, "spool-unreadable");
+            assert_eq!(f[0].severity, Severity::Warning);
+            assert!(f[0].title.contains("could not be listed"), "{}", f[0].title);
+            assert_eq!(f[0].evidence[0].path.to_string_lossy(), hidden);
+        }
+        // A sibling folder or the parent of the account folder does not hide this spooler.
+        let (mut m, c) = model_with_ages(&[]);
+        m.errors.push(ScanError::new(
+            "/p/sip_other@contoso.com",
+            "cannot read: denied",
+        ));
+        m.errors.push(ScanError::new("/p", "cannot read: denied"));
+        assert!(!m.spooler_unlisted(0));
+        assert!(run(&m, c).is_empty());
+    }
+
+    #[test]
+    fn unreached_inputs_outside_spoolers_make_the_scan_incomplete() {
+        let (mut m, c) = model_with_ages(&[]);
+        // An error that is not an unreached input: no finding.
+        m.errors
+            .push(ScanError::new("/logs/odd.txt", "log not read: bad"));
+        assert!(run(&m, c).is_empty());
+        // A folder not listed and a named FIFO: one warning naming both.
+        m.errors
+            .push(ScanError::new("/p/Lync", "cannot read: Permission denied"));
+        m.errors.push(ScanError::new(
+            "/in/fifo",
+            "not a regular file (fifo), skipped",
+        ));
+        m.unreached = vec!["/p/Lync".into(), "/in/fifo".into()];
+        let f = run(&m, c);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(
+            (f[0].rule.as_str(), f[0].severity, f[0].account.as_deref()),
+            ("scan-incomplete", Severity::Warning, None)
+        );
+        assert!(
+            f[0].title.starts_with("2 inputs or folders"),
+            "{}",
+            f[0].title
+        );
+        let paths: Vec<_> = f[0].evidence.iter().map(|e| e.path.clone()).collect();
+        assert_eq!(
+            paths,
+            [std::path::PathBuf::from("/p/Lync"), "/in/fifo".into()]
+        );
+        // One that hides an account's spooler is `spool-unreadable`'s alone.
+        let (mut m, c) = model_with_ages(&[]);
+        m.errors.push(ScanError::new(
+            "/p/sip_jdoe@contoso.com",
+            "cannot read: Permission denied",
+        ));
+        m.unreached = vec!["/p/sip_jdoe@contoso.com".into()];
+        let rules: Vec<String> = run(&m, c).into_iter().map(|f| f.rule).collect();
+        assert_eq!(rules, ["spool-unreadable"]);
     }
 }

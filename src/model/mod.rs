@@ -10,6 +10,7 @@ mod mailbox;
 pub mod minutes;
 pub mod pathser;
 pub mod scope;
+mod sight;
 mod source;
 pub mod store;
 pub mod update;
@@ -23,6 +24,7 @@ pub use mailbox::{
     parse_bool, EwsError, EwsErrorTally, ExportFormat, FolderStat, MailItem, MailboxFile,
     MailboxFileKind, PolicyRecord, EWS_ERRORS_KEPT,
 };
+pub use sight::SPOOLER_DIR;
 pub use source::{DetectedBy, EtlSummary, Ignored, LogSummary, ScanError, Source, SourceKind};
 pub use store::{Bound as EventBound, EventStore, EventTally, Seq as SharedEvent, Unread};
 
@@ -49,6 +51,10 @@ pub struct Model {
     pub logs_scanned: bool,
     /// Files found that were not recognised as any evidence (the reports' inventory).
     pub ignored: Vec<Ignored>,
+    /// Paths (each also under `errors`) where part of the input was not read: a named input
+    /// (PATH, `--log`, `--mailbox`) that could not be read, or a folder the walk could not list
+    /// or did not descend into.
+    pub unreached: Vec<std::path::PathBuf>,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.
@@ -161,22 +167,15 @@ impl Model {
     }
 
     /// Entries of account `idx`'s spooler that could not be analysed: unreadable items and
-    /// per-file errors inside the spooler, each path once. An account with any is never
-    /// "healthy".
+    /// errors about the spooler (see [`Model::spooler_errors`]; a spooler that could not be
+    /// listed counts as one), each path once. An account with any is never "healthy".
     pub fn unanalysed_entries(&self, idx: usize) -> usize {
         let mut paths: std::collections::BTreeSet<&std::path::Path> = self
             .items_of(idx)
             .filter(|i| i.format == Format::Unreadable)
             .map(|i| i.path.as_path())
             .collect();
-        if let Some(sp) = self.accounts.get(idx).and_then(|a| a.spooler.as_ref()) {
-            paths.extend(
-                self.errors
-                    .iter()
-                    .filter(|e| e.path.starts_with(sp) && &e.path != sp)
-                    .map(|e| e.path.as_path()),
-            );
-        }
+        paths.extend(self.spooler_errors(idx).map(|e| e.path.as_path()));
         paths.len()
     }
 

@@ -118,6 +118,10 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         writeln!(w)?;
         match &acc.spooler {
             Some(sp) => writeln!(w, "Spooler: {}", code(&sp.to_string_lossy()))?,
+            None if m.spooler_unlisted(idx) => writeln!(
+                w,
+                "History Spooler not listed (see Errors): what it holds is unknown."
+            )?,
             None => writeln!(w, "No History Spooler folder.")?,
         }
         writeln!(w)?;

@@ -170,6 +170,9 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 o.styled(Style::Dim, "  spooler  ")?;
                 o.line(&sp.to_string_lossy())?;
             }
+            None if m.spooler_unlisted(idx) => {
+                o.line("  History Spooler not listed (see errors): what it holds is unknown")?
+            }
             None => o.line("  no History Spooler folder")?,
         }
         let unanalysed = m.unanalysed_entries(idx);

@@ -43,6 +43,9 @@ pub struct Discovery {
     pub spool_skipped: HashMap<usize, u64>,
     pub other_files: Vec<OtherFile>,
     pub errors: Vec<ScanError>,
+    /// Folders the walk could not list or did not descend into (access denied, a name too
+    /// long, the depth limit): what they hold is unknown.
+    pub unlisted: Vec<PathBuf>,
     /// Roots that could be walked at all.
     pub roots_ok: usize,
     /// Roots that could not (missing, unreadable), with the reason.
@@ -83,6 +86,7 @@ impl Discovery {
                         .io_error()
                         .map(super::read::describe_io)
                         .unwrap_or_else(|| e.to_string());
+                    self.unlisted.push(path.clone());
                     self.errors
                         .push(ScanError::new(path, format!("cannot read: {msg}")));
                     continue;
@@ -97,6 +101,17 @@ impl Discovery {
                         *self.spool_skipped.entry(acc).or_default() += 1;
                         self.errors
                             .push(ScanError::new(path, "symbolic link, not followed"));
+                    }
+                    None if is_spooler_name(&name_of(path)) => {
+                        // A spooler that is a link (a redirected or junctioned folder) is not
+                        // followed either; its account is listed with the spooler unknown.
+                        if let Some(parent) = path.parent() {
+                            self.account(parent);
+                        }
+                        self.errors.push(ScanError::new(
+                            path,
+                            "symbolic link, not followed: the History Spooler it points to was not analysed",
+                        ));
                     }
                     None => {
                         let n = name_of(path);
@@ -120,6 +135,7 @@ impl Discovery {
                 }
                 // The walk lists folders down to MAX_DEPTH but does not open those at it.
                 if entry.depth() == MAX_DEPTH {
+                    self.unlisted.push(path.to_path_buf());
                     self.errors.push(ScanError::new(
                         path,
                         format!("deeper than {MAX_DEPTH} levels, not descended"),

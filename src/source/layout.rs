@@ -16,9 +16,7 @@
 use crate::model::ClientGen;
 use std::path::{Path, PathBuf};
 
-/// The folder a client spools its offline IMs and conversation history into, inside an
-/// account's `sip_*` folder.
-pub const SPOOLER_DIR: &str = "History Spooler";
+pub use crate::model::SPOOLER_DIR;
 /// The start of an account folder's name: `sip_<address>`.
 pub const SIP_PREFIX: &str = "sip_";
 /// The parent of the `sip_*` folders of Lync 2013 and later (`Office\<version>\Lync`).

@@ -46,6 +46,10 @@ pub fn scan_tailed(
             .map(|e| ScanError::new(&e.path, format!("cannot scan: {}", e.message))),
     );
     model.errors.extend(d.errors);
+    model.unreached.extend(d.unlisted);
+    model
+        .unreached
+        .extend(d.roots_failed.iter().map(|e| e.path.clone()));
     for r in items {
         model.items.extend(r.item);
         model.errors.extend(r.error);
@@ -82,6 +86,7 @@ pub fn scan_tailed(
         })
         .count();
     named_files_without_records(&mut model, roots);
+    named_inputs_not_read(&mut model, roots, config);
     model.ignored = super::inventory::ignored(&model, &d.other_files);
     log_decisions(&model, roots.len(), roots_ok);
     Scan {
@@ -105,6 +110,22 @@ fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
             ));
         }
     }
+}
+
+/// A named input (PATH, `--log`, `--mailbox`) with an error at its own path was not read (a
+/// FIFO, a link, access denied, no record in it): it joins `unreached`.
+fn named_inputs_not_read(model: &mut Model, roots: &[PathBuf], config: &ScanConfig) {
+    let named = roots
+        .iter()
+        .chain(&config.logs)
+        .chain(&config.mailbox_files);
+    let mut unread: Vec<PathBuf> = named
+        .filter(|p| model.errors.iter().any(|e| &e.path == *p))
+        .cloned()
+        .collect();
+    model.unreached.append(&mut unread);
+    model.unreached.sort();
+    model.unreached.dedup();
 }
 
 /// `--debug-log`: what the scan found and how each file was read (nothing when no log is on).

@@ -335,14 +335,20 @@ fn truncated_compressed_and_garbage_traces_give_one_line_each_and_never_a_crash(
         .expect("s")
         .iter()
         .any(|s| s["path"].as_str().is_some_and(|p| p.ends_with("text.etl"))));
-    // Alone on the command line, a garbage trace is still named with its reason (exit 0).
+    // Alone on the command line, a garbage trace is still named with its reason; a named input
+    // that was not read is `scan-incomplete` (exit 1), never a clean 0.
     let (v, code, err) = run(&[
         "report".as_ref(),
         "--log".as_ref(),
         t.join("junk.etl").as_os_str(),
     ]);
-    assert_eq!(code, 0, "{err}");
+    assert_eq!(code, 1, "{err}");
     assert_eq!(v["errors"].as_array().map(Vec::len), Some(1));
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "scan-incomplete", "{v:#}");
+    assert!(f["evidence"][0]["path"]
+        .as_str()
+        .is_some_and(|p| p.ends_with("junk.etl")));
 }
 
 #[test]

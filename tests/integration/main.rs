@@ -36,4 +36,5 @@ mod tail_watch;
 mod time_budget;
 mod time_zones_cli;
 mod unicode_names;
+mod unlisted_spooler;
 mod watch_cli;

@@ -477,3 +477,102 @@ fn native_watching_falls_back_to_polling() {
     w.stop("TERM");
     drop(holder);
 }
+
+/// A watched spooler that becomes unreadable (access denied) does not "process" its items:
+/// no `item-removed`, `spool-stuck` stays open and `spool-unreadable` opens. Readable again,
+/// the spooler is read as it is: the item that went away then is `item-removed`, and both
+/// findings resolve. Runs unprivileged (as root, through `setpriv`) so the permission bites.
+#[cfg(unix)]
+#[test]
+fn a_spooler_that_becomes_unreadable_keeps_its_items_until_it_is_listed_again() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = shared_tempdir();
+    let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
+    std::fs::create_dir_all(&sp).expect("mkdir");
+    let f = sp.join("old.xml");
+    std::fs::write(&f, b"<a/>").expect("write");
+    set_mtime(&f, Duration::from_secs(600));
+    let mut c = if running_as_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            format!("--reuid={UNPRIVILEGED_UID}"),
+            format!("--regid={UNPRIVILEGED_UID}"),
+            "--clear-groups".into(),
+            "--inh-caps=-all".into(),
+            "--".into(),
+        ])
+        .arg(bin_path());
+        c
+    } else {
+        std::process::Command::new(bin_path())
+    };
+    c.args([
+        "watch",
+        "--format",
+        "ndjson",
+        "--poll=1s",
+        "--heartbeat",
+        "1s",
+    ])
+    .arg(t.path())
+    .stdin(std::process::Stdio::null())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    test_env(&mut c);
+    let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    let mut w = Watch {
+        child,
+        rx,
+        seen: Vec::new(),
+    };
+    w.wait("spool-stuck opened", |v| {
+        is(v, "finding-opened", "spool-stuck")
+    });
+    std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o000)).expect("chmod");
+    assert_unreadable_for_unprivileged(&f, UNPRIVILEGED_UID);
+    w.wait("spool-unreadable opened", |v| {
+        is(v, "finding-opened", "spool-unreadable")
+    });
+    // Some heartbeats later, still nothing removed or resolved.
+    let beats = w
+        .values()
+        .iter()
+        .filter(|v| v["type"] == "heartbeat")
+        .count();
+    std::thread::sleep(Duration::from_secs(3));
+    while let Ok(l) = w.rx.try_recv() {
+        w.seen.push(l);
+    }
+    assert!(
+        w.values()
+            .iter()
+            .filter(|v| v["type"] == "heartbeat")
+            .count()
+            >= beats + 2,
+        "heartbeats counted"
+    );
+    assert_eq!(
+        w.pos("item-removed", "old.xml"),
+        usize::MAX,
+        "{:#?}",
+        w.seen
+    );
+    assert_eq!(
+        w.pos("finding-resolved", "spool-stuck"),
+        usize::MAX,
+        "{:#?}",
+        w.seen
+    );
+    // Readable again, with the item gone: now it was processed.
+    std::fs::set_permissions(&sp, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::remove_file(&f).expect("rm");
+    w.wait("the item removed", |v| is(v, "item-removed", "old.xml"));
+    w.wait("spool-stuck resolved", |v| {
+        is(v, "finding-resolved", "spool-stuck")
+    });
+    w.wait("spool-unreadable resolved", |v| {
+        is(v, "finding-resolved", "spool-unreadable")
+    });
+    w.stop("TERM");
+}
