@@ -1,6 +1,6 @@
 //! One scan: walk the roots, read and sniff every spooled file, assemble the model.
 
-use super::discover::{Discovery, OtherFile};
+use super::discover::{Discovery, OtherFile, MAX_DEPTH};
 use super::read::{self, ReadError};
 pub use super::ScanConfig;
 use crate::model::{Format, Item, Model, ScanError, Source, SourceKind};
@@ -250,8 +250,12 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
             .collect();
         let mut d = Discovery::default();
         d.sink = Some(tx);
-        for r in roots {
-            d.walk(r);
+        let inside = nested_roots(roots);
+        for (r, skip) in roots.iter().zip(inside) {
+            // (A root inside another one is walked with it: its files once, not twice.)
+            if !skip {
+                d.walk(r);
+            }
         }
         d.flush();
         // Closing the channel ends the readers once they have drained it.
@@ -380,9 +384,61 @@ fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
     }
 }
 
+/// Which roots are the same folder as an earlier root, or inside another root (`Users` and
+/// `Users/jdoe`): walking them too would count their items twice. Compared as the file
+/// system resolves them (links, `..`); a root that cannot be resolved is walked (the walk
+/// reports why it failed).
+fn nested_roots(roots: &[PathBuf]) -> Vec<bool> {
+    let real: Vec<Option<PathBuf>> = roots
+        .iter()
+        .map(|r| std::fs::canonicalize(r).ok())
+        .collect();
+    real.iter()
+        .enumerate()
+        .map(|(i, ri)| {
+            let Some(ri) = ri else { return false };
+            real.iter().enumerate().any(|(j, rj)| {
+                rj.as_ref().is_some_and(|rj| {
+                    // (Only where the other root's walk reaches: within its depth limit.)
+                    let deeper = ri
+                        .components()
+                        .count()
+                        .saturating_sub(rj.components().count());
+                    j != i && ri.starts_with(rj) && (ri != rj || j < i) && deeper < MAX_DEPTH
+                })
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Users Users/jdoe` (or a root twice, or through `..`) walks `Users` once: the inner
+    /// and repeated roots are skipped; roots side by side or missing are all walked.
+    #[test]
+    fn nested_and_repeated_roots_are_walked_once() {
+        let t = tempfile::tempdir().expect("tempdir");
+        let users = t.path().join("Users");
+        let jdoe = users.join("jdoe");
+        let other = t.path().join("Other");
+        std::fs::create_dir_all(&jdoe).expect("mkdir");
+        std::fs::create_dir_all(&other).expect("mkdir");
+        let missing = t.path().join("missing");
+        let roots = vec![
+            jdoe.clone(),
+            users.clone(),
+            users.join("jdoe/../jdoe"),
+            other.clone(),
+            users.clone(),
+            missing,
+        ];
+        assert_eq!(
+            nested_roots(&roots),
+            [true, false, true, false, true, false]
+        );
+    }
 
     /// Many batches, read on several threads while the walk goes on: every file is read once,
     /// lands in its own account, and the counts per spooler are right.
