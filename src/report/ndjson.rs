@@ -122,7 +122,9 @@ pub struct Snapshot {
     items: BTreeMap<PathBuf, (ItemState, Value, Option<String>, String)>,
     findings: BTreeMap<(String, Option<String>, Option<String>, Severity), Finding>,
     errors: BTreeSet<ScanError>,
-    events: BTreeSet<(PathBuf, u64)>,
+    /// (file, line, marker) of every event: a record whose rest arrived later (the writer cut
+    /// it in two) and gave a new marker is new, the markers already seen on it are not.
+    events: BTreeSet<(PathBuf, u64, String)>,
 }
 
 impl Snapshot {
@@ -157,8 +159,12 @@ impl Snapshot {
             );
         }
         s.errors.extend(model.errors.iter().cloned());
-        s.events
-            .extend(model.events.iter().map(|e| (e.path.clone(), e.line)));
+        s.events.extend(
+            model
+                .events
+                .iter()
+                .map(|e| (e.path.clone(), e.line, e.marker.clone())),
+        );
         s
     }
 }
@@ -225,10 +231,11 @@ pub fn diff(
         l.error = Some(e.clone());
         out.push(l);
     }
-    // One line per log record, even when several markers classified it.
+    // One line per log record and snapshot, even when several markers classified it; a
+    // record's line again only for a marker not seen on it before.
     let mut emitted: BTreeSet<(&PathBuf, u64)> = BTreeSet::new();
     for ev in model.events.iter().filter(|e| notable(e)) {
-        let key = (ev.path.clone(), ev.line);
+        let key = (ev.path.clone(), ev.line, ev.marker.clone());
         if next.events.contains(&key)
             && !prev.events.contains(&key)
             && emitted.insert((&ev.path, ev.line))
@@ -349,6 +356,33 @@ mod tests {
         assert_eq!(kinds(&lines), vec!["log-event"]);
         assert_eq!(lines[0].account.as_deref(), Some("a@contoso.com"));
         assert!(diff(&s, &s, &m, t0, &Origin::default()).is_empty());
+        // A record written in two pieces: its first piece gave only an EWS request (not a
+        // log-event); its rest gives the failure, which comes out then (it used to be taken
+        // for the record already seen).
+        let mut first = m.clone();
+        first.events = vec![ev(EventKind::EwsRequest, "ews-post")];
+        let s1 = Snapshot::take(&first, &[], clock, false);
+        assert!(kinds(&diff(
+            &Snapshot::default(),
+            &s1,
+            &first,
+            t0,
+            &Origin::default()
+        ))
+        .is_empty());
+        let mut whole = m.clone();
+        whole.events = vec![
+            ev(EventKind::EwsRequest, "ews-post"),
+            ev(EventKind::EwsFailure, "ews-401"),
+        ];
+        let s2 = Snapshot::take(&whole, &[], clock, false);
+        let lines = diff(&s1, &s2, &whole, t0, &Origin::default());
+        assert_eq!(kinds(&lines), vec!["log-event"]);
+        assert_eq!(
+            lines[0].event.as_ref().map(|e| e.marker.as_str()),
+            Some("ews-401")
+        );
+        assert!(diff(&s2, &s2, &whole, t0, &Origin::default()).is_empty());
     }
 
     #[test]
