@@ -70,6 +70,13 @@ pub fn targets(s: &Scan) -> Vec<PathBuf> {
         if let Some(sp) = &a.spooler {
             out.push(sp.clone());
         }
+        // The client's own log folder beside its accounts, watched even while it holds no log
+        // (its log renamed away, not written yet): a new log there is seen when it comes.
+        if let Some(tracing) = a.dir.parent().map(|l| l.join("Tracing")) {
+            if tracing.is_dir() {
+                out.push(tracing);
+            }
+        }
     }
     for src in &s.model.sources {
         if src.kind != SourceKind::Spooler {
@@ -541,6 +548,27 @@ mod tests {
         assert!(is_log_name(Path::new("/x/Tracing/whatever.log")));
         assert!(!is_log_name(Path::new("/x/notes/whatever.log")));
         assert!(!is_log_name(Path::new("/x/GalContacts.db")));
+    }
+
+    /// An account's `Tracing` folder is watched even when it holds no log (its log renamed
+    /// away): a log created there later was never seen.
+    #[test]
+    fn an_empty_tracing_folder_is_watched() {
+        let t = tempfile::tempdir().expect("tmp");
+        let lync = t
+            .path()
+            .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
+        std::fs::create_dir_all(lync.join("sip_jdoe@contoso.com/History Spooler")).expect("mkdir");
+        std::fs::create_dir_all(lync.join("Tracing")).expect("mkdir");
+        std::fs::write(lync.join("Tracing/x"), "not a log by name or content\n").expect("write");
+        let s = scan::scan(&[t.path().to_path_buf()], &ScanConfig::default());
+        assert!(!s
+            .model
+            .sources
+            .iter()
+            .any(|s| s.kind == SourceKind::Uccapilog));
+        let targets = targets(&s);
+        assert!(targets.contains(&lync.join("Tracing")), "{targets:?}");
     }
 
     fn demo() -> (tempfile::TempDir, Vec<PathBuf>, Scan) {
