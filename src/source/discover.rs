@@ -57,6 +57,33 @@ pub struct Discovery {
     last_parent: Option<(PathBuf, Option<usize>)>,
 }
 
+/// Whether a folder the walk could not list may hold a spooler, so that not listing it makes
+/// the scan incomplete. Inside a profile's `AppData`, the client keeps its spoolers under
+/// `Local\Microsoft\Office` and `Local\Microsoft\Communicator` (or `Roaming\Microsoft\…`
+/// for old clients' copies): a locked folder elsewhere in `AppData` (an app container, another
+/// program's cache) cannot hide one and is only an error line. Anywhere else (a folder of
+/// collected files) it may.
+fn may_hold_a_spooler(path: &Path) -> bool {
+    let parts: Vec<String> = path
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
+        .collect();
+    let Some(at) = parts.iter().rposition(|c| c == "appdata") else {
+        return true;
+    };
+    // The route below AppData, as far as the locked folder goes.
+    let below = &parts[at + 1..];
+    let routes: [&[&str]; 4] = [
+        &["local", "microsoft", "office"],
+        &["local", "microsoft", "communicator"],
+        &["roaming", "microsoft", "office"],
+        &["roaming", "microsoft", "communicator"],
+    ];
+    routes
+        .iter()
+        .any(|r| below.iter().zip(r.iter()).all(|(a, b)| a == b))
+}
+
 impl Discovery {
     /// Walk one root and add what it holds.
     pub fn walk(&mut self, root: &Path) {
@@ -86,7 +113,9 @@ impl Discovery {
                         .io_error()
                         .map(super::read::describe_io)
                         .unwrap_or_else(|| e.to_string());
-                    self.unlisted.push(path.clone());
+                    if may_hold_a_spooler(&path) {
+                        self.unlisted.push(path.clone());
+                    }
                     self.errors
                         .push(ScanError::new(path, format!("cannot read: {msg}")));
                     continue;
@@ -135,7 +164,9 @@ impl Discovery {
                 }
                 // The walk lists folders down to MAX_DEPTH but does not open those at it.
                 if entry.depth() == MAX_DEPTH {
-                    self.unlisted.push(path.to_path_buf());
+                    if may_hold_a_spooler(path) {
+                        self.unlisted.push(path.to_path_buf());
+                    }
                     self.errors.push(ScanError::new(
                         path,
                         format!("deeper than {MAX_DEPTH} levels, not descended"),
@@ -241,6 +272,36 @@ impl Discovery {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A locked folder inside `AppData` but off the client's routes cannot hide a spooler;
+    /// one on a route, or outside any profile, may.
+    #[test]
+    fn which_locked_folders_may_hold_a_spooler() {
+        for (p, may) in [
+            ("/c/Users/jdoe/AppData/Local/Packages/App_1/AC", false),
+            ("/c/Users/jdoe/AppData/Local/Temp/x", false),
+            ("/c/Users/jdoe/AppData/Roaming/Other", false),
+            ("/c/Users/jdoe/AppData", true),
+            ("/c/Users/jdoe/AppData/Local", true),
+            ("/c/Users/jdoe/AppData/Local/Microsoft", true),
+            (
+                "/c/Users/jdoe/appdata/local/Microsoft/Office/16.0/Lync",
+                true,
+            ),
+            (
+                "/c/Users/jdoe/AppData/Local/Microsoft/Communicator/sip_a",
+                true,
+            ),
+            (
+                "/c/Users/jdoe/AppData/Local/Microsoft/Windows/INetCache",
+                false,
+            ),
+            ("/c/Users/jdoe/Documents/locked", true),
+            ("/cases/4711/collected", true),
+        ] {
+            assert_eq!(may_hold_a_spooler(Path::new(p)), may, "{p}");
+        }
+    }
     use crate::model::ClientGen;
     use std::fs;
 

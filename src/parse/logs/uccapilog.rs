@@ -20,7 +20,7 @@ pub struct Header<'a> {
     pub level: Option<&'a str>,
     pub message: &'a str,
     /// The stamp is not the fixed-width `MM/DD/YYYY|HH:MM:SS.mmm` but the looser shape
-    /// [`loose_stamp`] reads (a heuristic).
+    /// `loose_stamp` reads (a heuristic).
     pub loose: bool,
 }
 
@@ -375,7 +375,7 @@ fn end_counts(out: &mut LogOutput, counts: (u64, u64, u64, u64), times: &LogOutp
     }
 }
 
-/// The note of a log with stamps read by [`loose_stamp`].
+/// The note of a log with stamps read by the looser rule (`loose_stamp`).
 pub const LOOSE_NOTE: &str = "record stamps without the client's fixed width (MM/DD/YYYY|HH:MM:SS.mmm) read by a looser rule, fractions cut to milliseconds (heuristic)";
 
 #[cfg(test)]
