@@ -4,6 +4,7 @@
 //! (as root, through `setpriv`).
 
 use crate::common::*;
+#[cfg(unix)]
 use std::fs;
 use std::path::Path;
 
@@ -17,6 +18,7 @@ fn tree(root: &Path) -> std::path::PathBuf {
 }
 
 /// Assert the report (text and JSON) says the spooler is not analysed and exits 1.
+#[cfg(unix)]
 fn assert_not_healthy(mut text: assert_cmd::Command, mut json: assert_cmd::Command) {
     let out = text.output().expect("run");
     let stdout = String::from_utf8_lossy(&out.stdout);
