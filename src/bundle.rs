@@ -128,11 +128,16 @@ fn archive_path(path: &Path, roots: &[PathBuf]) -> String {
 /// names that differ only in bytes that are not UTF-8) gets `~2`, `~3`… before its extension,
 /// instead of failing the whole bundle on a duplicate entry.
 #[derive(Default)]
-struct Names(std::collections::HashSet<String>);
+struct Names {
+    used: std::collections::HashSet<String>,
+    /// Per taken name, the number its next copy tries first (many copies of one name cost
+    /// one try each, not a count from 2 every time).
+    next: std::collections::HashMap<String, u64>,
+}
 
 impl Names {
     fn claim(&mut self, name: String) -> String {
-        if self.0.insert(name.clone()) {
+        if self.used.insert(name.clone()) {
             return name;
         }
         let base = name.rfind('/').map_or(0, |i| i + 1);
@@ -141,13 +146,13 @@ impl Names {
             .filter(|&d| d > 0)
             .map_or(name.len(), |d| base + d);
         let (stem, ext) = name.split_at(dot);
-        let mut n = 2u64;
+        let n = self.next.entry(name.clone()).or_insert(2);
         loop {
             let c = format!("{stem}~{n}{ext}");
-            if self.0.insert(c.clone()) {
+            *n += 1;
+            if self.used.insert(c.clone()) {
                 return c;
             }
-            n += 1;
         }
     }
 }
@@ -477,6 +482,17 @@ mod tests {
         assert_eq!(n.claim("files/x/.hidden".into()), "files/x/.hidden");
         assert_eq!(n.claim("files/x/.hidden".into()), "files/x/.hidden~2");
         assert_eq!(n.claim("files/x/a~2.eml".into()), "files/x/a~2.eml");
+        // Many copies of one name: each gets its own number, in order.
+        let mut n = Names::default();
+        let got: Vec<String> = (0..1000)
+            .map(|_| n.claim("files/r/\u{fffd}.eml".into()))
+            .collect();
+        assert_eq!(got[0], "files/r/\u{fffd}.eml");
+        assert_eq!(got[999], "files/r/\u{fffd}~1000.eml");
+        assert_eq!(
+            got.iter().collect::<std::collections::HashSet<_>>().len(),
+            1000
+        );
     }
 
     /// Control and bidi characters in a file or root name do not reach an entry name.

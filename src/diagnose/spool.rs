@@ -86,14 +86,23 @@ impl RuleFamily for SpoolRules {
                 .filter(|i| i.format == Format::Unreadable)
                 .map(|i| Evidence::file(&i.path))
                 .collect();
+            // Each path once (a spooler of many unreadable entries: an index, not a search).
+            let mut at: std::collections::HashMap<std::path::PathBuf, usize> = unreadable
+                .iter()
+                .enumerate()
+                .map(|(i, ev)| (ev.path.clone(), i))
+                .collect();
             for e in m.spooler_errors(idx) {
-                match unreadable.iter_mut().find(|ev| ev.path == e.path) {
-                    Some(ev) => ev.excerpt = Some(e.message.clone()),
-                    None => unreadable.push(Evidence {
-                        link: None,
-                        excerpt: Some(e.message.clone()),
-                        ..Evidence::file(&e.path)
-                    }),
+                match at.get(&e.path) {
+                    Some(&i) => unreadable[i].excerpt = Some(e.message.clone()),
+                    None => {
+                        at.insert(e.path.clone(), unreadable.len());
+                        unreadable.push(Evidence {
+                            link: None,
+                            excerpt: Some(e.message.clone()),
+                            ..Evidence::file(&e.path)
+                        });
+                    }
                 }
             }
             if !unreadable.is_empty() {
@@ -141,13 +150,16 @@ impl RuleFamily for SpoolRules {
 /// `scan-incomplete`: inputs that were named and not read, and folders the walk could not
 /// list, other than those `spool-unreadable` already names for an account.
 fn scan_incomplete(m: &crate::model::Model, out: &mut Vec<Finding>) {
+    let unreached: std::collections::HashSet<&std::path::Path> =
+        m.unreached.iter().map(|p| p.as_path()).collect();
+    let mut seen: std::collections::HashSet<&std::path::Path> = Default::default();
     let mut evidence: Vec<Evidence> = Vec::new();
     for e in m
         .errors
         .iter()
-        .filter(|e| m.unreached.contains(&e.path) && !m.about_a_spooler(&e.path))
+        .filter(|e| unreached.contains(e.path.as_path()) && !m.about_a_spooler(&e.path))
     {
-        if evidence.iter().all(|ev| ev.path != e.path) {
+        if seen.insert(e.path.as_path()) {
             evidence.push(Evidence {
                 link: None,
                 excerpt: Some(e.message.clone()),

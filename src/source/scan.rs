@@ -393,22 +393,30 @@ fn nested_roots(roots: &[PathBuf]) -> Vec<bool> {
         .iter()
         .map(|r| std::fs::canonicalize(r).ok())
         .collect();
-    real.iter()
-        .enumerate()
-        .map(|(i, ri)| {
-            let Some(ri) = ri else { return false };
-            real.iter().enumerate().any(|(j, rj)| {
-                rj.as_ref().is_some_and(|rj| {
-                    // (Only where the other root's walk reaches: within its depth limit.)
-                    let deeper = ri
-                        .components()
-                        .count()
-                        .saturating_sub(rj.components().count());
-                    j != i && ri.starts_with(rj) && (ri != rj || j < i) && deeper < MAX_DEPTH
-                })
-            })
-        })
-        .collect()
+    // In path order a folder comes right before what is inside it, so one pass with the chain
+    // of walked roots above the current one decides (not every pair of roots).
+    let mut order: Vec<usize> = (0..roots.len()).filter(|&i| real[i].is_some()).collect();
+    order.sort_by(|&a, &b| real[a].cmp(&real[b]).then(a.cmp(&b)));
+    let mut skip = vec![false; roots.len()];
+    let mut walked: Vec<&Path> = Vec::new();
+    for i in order {
+        let Some(ri) = real[i].as_deref() else {
+            continue;
+        };
+        while walked.last().is_some_and(|top| !ri.starts_with(top)) {
+            walked.pop();
+        }
+        // (Only where the other root's walk reaches: within its depth limit.)
+        let reached = walked
+            .last()
+            .is_some_and(|top| ri.components().count() - top.components().count() < MAX_DEPTH);
+        if reached {
+            skip[i] = true;
+        } else {
+            walked.push(ri);
+        }
+    }
+    skip
 }
 
 #[cfg(test)]
@@ -437,6 +445,18 @@ mod tests {
         assert_eq!(
             nested_roots(&roots),
             [true, false, true, false, true, false]
+        );
+        // Past the outer root's depth limit its walk does not reach: the inner root is walked,
+        // and what lies inside that one is walked with it.
+        let mut deep = other.clone();
+        for i in 0..MAX_DEPTH + 1 {
+            deep.push(format!("l{i}"));
+        }
+        let inner = deep.join("x");
+        std::fs::create_dir_all(&inner).expect("mkdir");
+        assert_eq!(
+            nested_roots(&[inner, other.clone(), deep]),
+            [true, false, false]
         );
     }
 
