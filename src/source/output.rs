@@ -1,7 +1,6 @@
 //! The one output guard: spoolscope never writes inside a scanned folder, nor onto a file it
 //! was told to read. Every output (a bundle, a `watch --output` file, a `--debug-log`, an
-//! export from the live view) goes through [`check`] (or [`outside_roots`], which knows only
-//! the roots).
+//! export from the live view) goes through [`check`].
 
 use std::path::{Path, PathBuf};
 
@@ -70,11 +69,6 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-/// [`check`] with only the roots guarded.
-pub fn outside_roots(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, OutputError> {
-    check(path, roots, &Protected::default())
-}
-
 /// Where `path` would be written: absolute, its folder resolved (symlinks, `..`). An error
 /// when that folder lies inside a scanned root (or is the folder of a root that is a file) or
 /// a protected folder, when the file is (or links to) a protected file, when an existing link
@@ -130,6 +124,11 @@ pub fn check(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`check`] with only the roots guarded.
+    fn outside_roots(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, OutputError> {
+        check(path, roots, &Protected::default())
+    }
 
     #[test]
     fn inside_a_scanned_folder_is_refused_outside_is_fine() {

@@ -343,18 +343,30 @@ pub fn unprivileged_bin(uid: u32) -> Command {
     if !running_as_root() {
         return bin();
     }
-    let mut std = std::process::Command::new("setpriv");
-    std.args([
-        format!("--reuid={uid}"),
-        format!("--regid={uid}"),
-        "--clear-groups".into(),
-        "--inh-caps=-all".into(),
-        "--".into(),
-    ])
-    .arg(bin_path());
-    test_env(&mut std);
-    let mut c = Command::from_std(std);
+    let mut c = Command::from_std(unprivileged_std(uid));
     c.timeout(RUN_LIMIT);
+    c
+}
+
+/// [`unprivileged_bin`] as a plain process command (for a run that is spawned and read while
+/// it goes on, such as `watch`), with the test environment set.
+#[cfg(unix)]
+pub fn unprivileged_std(uid: u32) -> std::process::Command {
+    let mut c = if running_as_root() {
+        let mut c = std::process::Command::new("setpriv");
+        c.args([
+            format!("--reuid={uid}"),
+            format!("--regid={uid}"),
+            "--clear-groups".into(),
+            "--inh-caps=-all".into(),
+            "--".into(),
+        ])
+        .arg(bin_path());
+        c
+    } else {
+        std::process::Command::new(bin_path())
+    };
+    test_env(&mut c);
     c
 }
 

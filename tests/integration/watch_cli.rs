@@ -492,20 +492,7 @@ fn a_spooler_that_becomes_unreadable_keeps_its_items_until_it_is_listed_again() 
     let f = sp.join("old.xml");
     std::fs::write(&f, b"<a/>").expect("write");
     set_mtime(&f, Duration::from_secs(600));
-    let mut c = if running_as_root() {
-        let mut c = std::process::Command::new("setpriv");
-        c.args([
-            format!("--reuid={UNPRIVILEGED_UID}"),
-            format!("--regid={UNPRIVILEGED_UID}"),
-            "--clear-groups".into(),
-            "--inh-caps=-all".into(),
-            "--".into(),
-        ])
-        .arg(bin_path());
-        c
-    } else {
-        std::process::Command::new(bin_path())
-    };
+    let mut c = unprivileged_std(UNPRIVILEGED_UID);
     c.args([
         "watch",
         "--format",
@@ -518,7 +505,6 @@ fn a_spooler_that_becomes_unreadable_keeps_its_items_until_it_is_listed_again() 
     .stdin(std::process::Stdio::null())
     .stdout(std::process::Stdio::piped())
     .stderr(std::process::Stdio::piped());
-    test_env(&mut c);
     let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
     let rx = lines_of(child.stdout.take().expect("stdout"));
     let mut w = Watch {

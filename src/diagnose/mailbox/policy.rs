@@ -170,12 +170,17 @@ mod tests {
             line: Some(1),
         });
         m.mailbox.push(p);
+        rules_of(&m)
+    }
+
+    /// The rules that fire on `m`.
+    fn rules_of(m: &Model) -> Vec<String> {
         let clock = Clock {
             now: chrono::DateTime::UNIX_EPOCH,
             stuck_after: Duration::from_secs(120),
         };
         diagnose(&Context {
-            model: &m,
+            model: m,
             clock,
             settings: &RuleSettings::default(),
         })
@@ -205,19 +210,9 @@ mod tests {
                 .into(),
             });
         }
-        let clock = Clock {
-            now: chrono::DateTime::UNIX_EPOCH,
-            stuck_after: Duration::from_secs(120),
-        };
-        diagnose(&Context {
-            model: &m,
-            clock,
-            settings: &RuleSettings::default(),
-        })
-        .into_iter()
-        .map(|f| f.rule)
-        .filter(|r| r == "offline-im-disabled")
-        .collect()
+        let mut rules = rules_of(&m);
+        rules.retain(|r| r == "offline-im-disabled");
+        rules
     }
 
     /// The policy markers give `{policy: EnableOfflineIM, value: false}`: that is the switch

@@ -251,6 +251,18 @@ mod tests {
     use crate::parse::logs::{parse_log, ParseOptions};
     use crate::parse::markers::Markers;
 
+    fn run(s: &str) -> crate::parse::logs::LogOutput {
+        let m = Markers::builtin().expect("m");
+        let opts = ParseOptions::utc(&m);
+        parse_log(
+            s.as_bytes(),
+            SourceKind::TracerptCsv,
+            Path::new("t.csv"),
+            &opts,
+        )
+        .expect("parse")
+    }
+
     pub const HEADER: &str = "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data";
 
     #[test]
@@ -260,15 +272,7 @@ mod tests {
         let s = format!(
             "{HEADER}\r\nEventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , {ft}, 0, 0, 65536\r\nLync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, \"EWS SendItem https://mail.contoso.com/EWS/Exchange.asmx\", \"status=401\"\r\nLync, Info, 11, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 42, 10, 20, lost 401 packets\r\n"
         );
-        let m = Markers::builtin().expect("m");
-        let opts = ParseOptions::utc(&m);
-        let o = parse_log(
-            s.as_bytes(),
-            SourceKind::TracerptCsv,
-            Path::new("t.csv"),
-            &opts,
-        )
-        .expect("parse");
+        let o = run(&s);
         assert_eq!((o.records, o.skipped), (2, 1));
         assert_eq!(
             o.first.map(|t| t.to_rfc3339()).as_deref(),
@@ -294,8 +298,6 @@ mod tests {
             "Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, EWS SendItem https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"
         );
         let float_row = row.replace(&ft.to_string(), "1,3416926400000000e+17");
-        let m = Markers::builtin().expect("m");
-        let opts = ParseOptions::utc(&m);
         for sep in [";", "\t"] {
             for (r, float) in [(&row, false), (&float_row, true)] {
                 let s = format!(
@@ -308,13 +310,7 @@ mod tests {
                     Some(SourceKind::TracerptCsv),
                     "{sep:?}"
                 );
-                let o = parse_log(
-                    s.as_bytes(),
-                    SourceKind::TracerptCsv,
-                    Path::new("t.csv"),
-                    &opts,
-                )
-                .expect("parse");
+                let o = run(&s);
                 assert_eq!((o.records, o.bad_times), (1, 0), "{sep:?} {float}");
                 assert!(o.problems.is_empty(), "{:?}", o.problems);
                 let f = o
