@@ -59,6 +59,8 @@ mod tests {
             severity: sev,
             account: None,
             profile: None,
+            client: None,
+            account_dir: None,
             title: String::new(),
             evidence: vec![],
             remediation: String::new(),

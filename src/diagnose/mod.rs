@@ -67,6 +67,7 @@ pub fn diagnose(ctx: &Context<'_>) -> Vec<Finding> {
         b.severity
             .cmp(&a.severity)
             .then_with(|| a.account.cmp(&b.account))
+            .then_with(|| a.account_dir.cmp(&b.account_dir))
             .then_with(|| a.rule.cmp(&b.rule))
     });
     out
@@ -84,6 +85,8 @@ pub fn finding(
         severity,
         account: account.map(|a| a.address.clone()),
         profile: account.and_then(|a| a.profile.clone()),
+        client: account.map(|a| a.client),
+        account_dir: account.map(|a| a.dir.clone()),
         title,
         evidence: Vec::new(),
         remediation: remediation(rule).to_string(),

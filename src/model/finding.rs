@@ -1,3 +1,4 @@
+use super::ClientGen;
 use chrono::{DateTime, FixedOffset};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -102,6 +103,19 @@ pub struct Finding {
     pub account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// The client generation of the account concerned (as items and accounts give it), when
+    /// the finding is about one account folder.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientGen>,
+    /// The account folder concerned (`accounts[].dir`), when the finding is about one: one
+    /// profile can hold the same address twice (an `Office\15.0` and an `Office\16.0` folder
+    /// after an upgrade), and this says which.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::pathser::lossy_opt_buf"
+    )]
+    pub account_dir: Option<PathBuf>,
     pub title: String,
     pub evidence: Vec<Evidence>,
     pub remediation: String,

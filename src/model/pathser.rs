@@ -14,3 +14,7 @@ pub fn lossy_opt<S: Serializer>(p: &Option<&PathBuf>, s: S) -> Result<S::Ok, S::
         None => s.serialize_none(),
     }
 }
+
+pub fn lossy_opt_buf<S: Serializer>(p: &Option<PathBuf>, s: S) -> Result<S::Ok, S::Error> {
+    lossy_opt(&p.as_ref(), s)
+}

@@ -8,7 +8,9 @@
 //! — typically mailbox-side evidence (an EWS response, a PowerShell export), which knows the
 //! mailbox but not the Windows profile — so it belongs to every account with that address,
 //! and a report lists it under each of them rather than under "other findings". A finding
-//! with no address belongs to no account.
+//! with no address belongs to no account. A finding about one account folder names that
+//! folder too (`account_dir`), and then belongs to that account only: one profile can hold
+//! the same address in an `Office\15.0` and an `Office\16.0` folder.
 
 use super::{Account, Finding};
 
@@ -21,6 +23,7 @@ pub fn profile_fits(finding_profile: Option<&str>, account_profile: Option<&str>
 pub fn belongs(f: &Finding, a: &Account) -> bool {
     f.account.as_deref() == Some(a.address.as_str())
         && profile_fits(f.profile.as_deref(), a.profile.as_deref())
+        && f.account_dir.as_ref().is_none_or(|d| *d == a.dir)
 }
 
 /// Whether finding `f` belongs to none of `accounts` (what reports list as "other findings").
@@ -49,6 +52,8 @@ mod tests {
             severity: Severity::Warning,
             account: address.map(str::to_string),
             profile: profile.map(str::to_string),
+            client: None,
+            account_dir: None,
             title: "t".into(),
             evidence: Vec::new(),
             remediation: String::new(),
@@ -101,5 +106,22 @@ mod tests {
         let accounts = [account("rlee@contoso.com", None)];
         assert!(!belongs(&f, &accounts[0]));
         assert!(unattached(&f, &accounts));
+    }
+
+    /// Two accounts with one address and one profile (a 15.0 and a 16.0 folder): a finding
+    /// that names its folder belongs to that account only; one that names none to both.
+    #[test]
+    fn a_finding_naming_its_folder_belongs_to_that_account_only() {
+        let mut a15 = account("jdoe@contoso.com", Some("jdoe"));
+        a15.dir = "/p/15.0/Lync/sip_jdoe@contoso.com".into();
+        let mut a16 = account("jdoe@contoso.com", Some("jdoe"));
+        a16.dir = "/p/16.0/Lync/sip_jdoe@contoso.com".into();
+        let mut f = finding(Some("jdoe@contoso.com"), Some("jdoe"));
+        assert!(belongs(&f, &a15) && belongs(&f, &a16));
+        f.account_dir = Some(a16.dir.clone());
+        assert!(belongs(&f, &a16));
+        assert!(!belongs(&f, &a15));
+        assert!(!unattached(&f, &[a15.clone(), a16]));
+        assert!(unattached(&f, &[a15]));
     }
 }

@@ -349,6 +349,8 @@ mod tests {
             severity: Severity::Warning,
             account: Some("rlee@contoso.com".into()),
             profile: profile.map(str::to_string),
+            client: None,
+            account_dir: None,
             title: format!("title of {rule}"),
             evidence: Vec::new(),
             remediation: String::new(),

@@ -116,11 +116,20 @@ impl Line {
     }
 }
 
+type FindingId = (
+    String,
+    Option<String>,
+    Option<String>,
+    Option<PathBuf>,
+    Severity,
+);
+
 /// What the lines are computed from: items by path, open findings, errors seen, events seen.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
     items: BTreeMap<PathBuf, (ItemState, Value, Option<String>, String)>,
-    findings: BTreeMap<(String, Option<String>, Option<String>, Severity), Finding>,
+    /// Open findings by (rule, account, profile, account folder, severity).
+    findings: BTreeMap<FindingId, Finding>,
     errors: BTreeSet<ScanError>,
     /// (file, line, marker) of every event: a record whose rest arrived later (the writer cut
     /// it in two) and gave a new marker is new, the markers already seen on it are not.
@@ -153,6 +162,7 @@ impl Snapshot {
                     f.rule.clone(),
                     f.account.clone(),
                     f.profile.clone(),
+                    f.account_dir.clone(),
                     f.severity,
                 ),
                 f.clone(),

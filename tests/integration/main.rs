@@ -37,4 +37,5 @@ mod time_budget;
 mod time_zones_cli;
 mod unicode_names;
 mod unlisted_spooler;
+mod upgraded_client;
 mod watch_cli;

@@ -69,6 +69,7 @@ pub struct FindingKey {
     pub rule: String,
     pub account: Option<String>,
     pub profile: Option<String>,
+    pub account_dir: Option<std::path::PathBuf>,
 }
 
 impl FindingKey {
@@ -77,10 +78,14 @@ impl FindingKey {
             rule: f.rule.clone(),
             account: f.account.clone(),
             profile: f.profile.clone(),
+            account_dir: f.account_dir.clone(),
         }
     }
-    fn is(&self, f: &Finding) -> bool {
-        self.rule == f.rule && self.account == f.account && self.profile == f.profile
+    pub(crate) fn is(&self, f: &Finding) -> bool {
+        self.rule == f.rule
+            && self.account == f.account
+            && self.profile == f.profile
+            && self.account_dir == f.account_dir
     }
 }
 

@@ -11,11 +11,7 @@ use ratatui::Frame;
 pub fn render(f: &mut Frame, area: Rect, app: &App, key: &FindingKey, sel: usize) {
     let t = &app.theme;
     let r = detail_area(area);
-    let Some(fd) = app
-        .findings
-        .iter()
-        .find(|x| x.rule == key.rule && x.account == key.account && x.profile == key.profile)
-    else {
+    let Some(fd) = app.findings.iter().find(|x| key.is(x)) else {
         return;
     };
     let inner = popup_frame(
