@@ -277,6 +277,40 @@ impl Scan {
     }
 }
 
+/// How unusual a byte is in log text, for choosing where a literal's search starts: the
+/// letters by their frequency in English, then digits, then punctuation. A guess about text in
+/// general, not a fact about any log: it only decides speed, never which patterns match.
+fn rarity(b: u8) -> u32 {
+    const LETTERS: &[u8; 26] = b"etaoinsrhldcumfpgwybvkxjqz";
+    match b {
+        b'a'..=b'z' => LETTERS.iter().position(|&x| x == b).unwrap_or(0) as u32,
+        b'0'..=b'9' => 8,
+        b' ' => 0,
+        _ => 12,
+    }
+}
+
+/// The tail of `lit` that starts at its most unusual three bytes (the earliest of equals).
+///
+/// A text holding `lit` holds every tail of it at a place inside it, so searching for the tail
+/// finds every place `lit` is, and more: safe for a prefilter, where a candidate too many is
+/// only work. The SIMD searcher tells literals apart by their first three bytes, and a literal
+/// starting with common letters (`sta`tus, `con`nection, `sip`/2.0 inside `CSIPStack`) makes
+/// it verify candidates all over ordinary text.
+fn distinctive_tail(lit: &[u8]) -> &[u8] {
+    if lit.len() <= 3 {
+        return lit;
+    }
+    let score = |i: usize| lit[i..i + 3].iter().map(|&b| rarity(b)).sum::<u32>();
+    let mut best = 0;
+    for i in 1..=lit.len() - 3 {
+        if score(i) > score(best) {
+            best = i;
+        }
+    }
+    &lit[best..]
+}
+
 impl Prefilter {
     pub fn new(patterns: &[&str], multi_line: bool) -> Prefilter {
         let mut lits: Vec<Vec<u8>> = Vec::new();
@@ -286,6 +320,7 @@ impl Prefilter {
             match required_literals(p, multi_line) {
                 Some(v) => {
                     for l in v {
+                        let l = distinctive_tail(&l).to_vec();
                         match lits.iter().position(|x| *x == l) {
                             Some(k) => owners[k].push(i),
                             None => {
@@ -491,6 +526,55 @@ mod tests {
                 assert!(s.may_match_in(false, 0, 0, 8) && s.may_match_in(false, 1, 0, 8));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tail_tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_is_searched_from_its_most_unusual_bytes() {
+        assert_eq!(distinctive_tail(b"sip/2.0"), b"p/2.0");
+        assert_eq!(distinctive_tail(b"user-agent:"), b"-agent:");
+        assert_eq!(distinctive_tail(b"ews"), b"ews");
+        // Common letters first, a rarer run later.
+        assert_eq!(distinctive_tail(b"status"), b"tus");
+        // Every tail is a suffix: a text with the literal holds it.
+        for l in [
+            &b"tls handshake failed"[..],
+            b"0x80190191",
+            b"im.note.missedconversation",
+        ] {
+            assert!(l.ends_with(distinctive_tail(l)));
+            assert!(distinctive_tail(l).len() >= 3);
+        }
+    }
+
+    /// The prefilter still finds every pattern whose literal is in the text when the search
+    /// starts inside the literal, at the start of a line and at the end of the text.
+    #[test]
+    fn tails_still_find_every_literal() {
+        let pats = [
+            r"(?i)^\s*SIP/2\.0\s+\d{3}",
+            r"(?i)\bstatus\s*=\s*\d+",
+            r"(?i)user-agent:",
+        ];
+        let p = Prefilter::new(&pats, true);
+        let mut s = Scan::default();
+        let text = "x\nSIP/2.0 480 gone\nStatus = 401\nUser-Agent: UCCAPI";
+        p.scan(text, &mut s);
+        assert_eq!(s.cand, [true, true, true]);
+        let line = |n: &str| {
+            let a = text.find(n).unwrap_or(0);
+            (a, a + n.len())
+        };
+        let (a, b) = line("SIP/2.0 480 gone");
+        assert!(s.may_match_in(false, 0, a, b) && !s.may_match_in(false, 1, a, b));
+        let (a, b) = line("Status = 401");
+        assert!(s.may_match_in(false, 1, a, b) && !s.may_match_in(false, 0, a, b));
+        p.scan("CSIPStack::Send state", &mut s);
+        assert_eq!(s.cand, [false, false, false]);
     }
 }
 
