@@ -24,6 +24,7 @@ mod logs_cli;
 mod mailbox_cli;
 mod no_silent_loss;
 mod outputs_cli;
+mod policy_values;
 mod profiles_and_paths;
 mod properties;
 mod readme_behaviours;
