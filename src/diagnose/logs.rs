@@ -292,7 +292,7 @@ fn client_build(m: &Model, out: &mut Vec<Finding>) {
         matches!(e.kind, EventKind::EwsRequest | EventKind::EwsFailure)
     });
     for (o, evs) in g {
-        let Some(last) = evs.iter().max_by_key(|e| e.time) else {
+        let Some(last) = last_written(&evs) else {
             continue;
         };
         let vs = last.values["version"].clone();
@@ -320,6 +320,23 @@ fn client_build(m: &Model, out: &mut Vec<Finding>) {
         f.evidence.push(evidence(last));
         out.push(f);
     }
+}
+
+/// The event written last: in the newest file (files ranked by the latest time they hold),
+/// its last line. A log is written in order, so a record whose time could not be read still
+/// stands after the records above it; ranking events by time alone put it first.
+fn last_written<'a>(evs: &[&'a LogEvent]) -> Option<&'a LogEvent> {
+    let mut newest: BTreeMap<&std::path::Path, Option<chrono::DateTime<chrono::FixedOffset>>> =
+        BTreeMap::new();
+    for e in evs {
+        let t = newest.entry(e.path.as_path()).or_default();
+        *t = (*t).max(e.time);
+    }
+    let (file, _) = newest.into_iter().max_by_key(|&(_, t)| t)?;
+    evs.iter()
+        .copied()
+        .filter(|e| e.path.as_path() == file)
+        .max_by_key(|e| e.line)
 }
 
 fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -558,6 +575,39 @@ mod tests {
             &[("version", "4.0.7577.4051")],
         )]);
         assert!(f[0].title.contains("cannot send Offline IM at all"));
+    }
+
+    /// The build the log names last counts, even when that record's time could not be read;
+    /// across files, the newest file's last one.
+    #[test]
+    fn the_last_written_version_counts_even_undated() {
+        let v = |line, version: &str, dated: bool| {
+            let mut e = ev(EventKind::ClientVersion, line, &[("version", version)]);
+            if !dated {
+                e.time = None;
+            }
+            e
+        };
+        // An upgrade: old build first, the new one last but undated.
+        assert!(run(vec![
+            v(1, "16.0.6366.2062", true),
+            v(9, "16.0.7000.1000", false)
+        ])
+        .is_empty());
+        // A downgrade the other way round raises it, citing the last line.
+        let f = run(vec![
+            v(1, "16.0.7000.1000", true),
+            v(9, "16.0.6366.2062", false),
+        ]);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].evidence[0].line, Some(9));
+        // Two files: the one with the later times is the newer, whatever its line numbers.
+        let mut old = v(50, "16.0.6366.2062", true);
+        old.path = PathBuf::from("L.UccApilog.bak");
+        old.time = chrono::DateTime::parse_from_rfc3339("2026-03-01T09:00:00Z").ok();
+        assert!(run(vec![old.clone(), v(2, "16.0.7000.1000", true)]).is_empty());
+        let f = run(vec![old, v(2, "16.0.6366.2062", true)]);
+        assert_eq!(f[0].evidence[0].line, Some(2));
     }
 
     #[test]
