@@ -580,6 +580,95 @@ mod tail_tests {
 
 #[cfg(test)]
 mod builtin_tests {
+    use proptest::prelude::*;
+
+    /// Pieces the texts are built from: whole and cut literals of the built-in markers, mixed
+    /// case, separators and line breaks, so matches start and end anywhere in a line.
+    const PIECES: &[&str] = &[
+        "SIP/2.0 ",
+        "sip/2.0",
+        "480 Temporarily",
+        "User-Agent: UCCAPI/16.0.6366.2062",
+        "user-ag",
+        "HTTP/1.1 401 Unauthorized",
+        "http/1.",
+        "status=503",
+        "Status Code: 403",
+        "Forbidden",
+        "EnableOfflineIM=0",
+        "enableimautoarchiving: \"False\"",
+        "<property name='TracingLevel'>",
+        "0x80190191",
+        "0x8019",
+        "/EWS/",
+        "Exchange.asmx",
+        "CreateItem",
+        "senditem",
+        "autodiscover",
+        "could not resolve",
+        "timed out",
+        "TLS handshake failed",
+        "WININET_E_TIMEOUT",
+        "ms-diagnostics: 4005;reason=\"x\"",
+        "Result-Code: 0x1 a",
+        "Start-Line: SIP/2.0 200 OK",
+        "TL_ERROR(TF_X)",
+        "History Spooler",
+        "retrying",
+        "offline message",
+        "signed out",
+        "sign-in completed",
+        "IPM.IM.Note.MissedConversation",
+        "Skype for Business version 16.0.1.2",
+        "ResponseClass=\"Error\"",
+        "<s:Fault>",
+        "<faultcode>",
+        "EWS is not deployed",
+        " ",
+        "  ",
+        "\n",
+        ":",
+        "=",
+        "x",
+        "CSIPStack",
+        "state",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// Every pattern that matches a text is a candidate, and its literal lies on the line
+        /// of the match (the literals' tails, not their starts, are searched for).
+        #[test]
+        fn every_match_is_a_candidate_on_its_line(
+            parts in proptest::collection::vec(0..PIECES.len(), 1..40),
+            packed in any::<bool>(),
+        ) {
+            let text: String = parts.iter().map(|&i| PIECES[i]).collect();
+            let m = crate::parse::markers::Markers::builtin().expect("builtin");
+            let pats: Vec<&str> = m.markers.iter().map(|x| x.regex.as_str()).collect();
+            let mut p = super::Prefilter::new(&pats, true);
+            if !packed {
+                p = p.without_packed();
+            }
+            let mut s = super::Scan::default();
+            p.scan(&text, &mut s);
+            let mut start = 0;
+            for line in text.split('\n') {
+                let end = start + line.len();
+                for (i, mk) in m.markers.iter().enumerate() {
+                    if mk.regex.is_match(line) {
+                        prop_assert!(s.cand[i], "{} on {:?}", mk.regex.as_str(), line);
+                        prop_assert!(
+                            s.may_match_in(p.is_unfiltered(i), i, start, end),
+                            "{} on {:?}", mk.regex.as_str(), line
+                        );
+                    }
+                }
+                start = end + 1;
+            }
+        }
+    }
+
     #[test]
     fn every_builtin_pattern_gets_literals() {
         let m = crate::parse::markers::Markers::builtin().expect("builtin");
