@@ -24,6 +24,11 @@ pub struct LogFile {
 /// Bytes looked at to recognise a log by content.
 const SNIFF: usize = 16 * 1024;
 
+/// Bytes looked at in a file whose name gives no hint (`Lync-UccApi-0.etl.copy`, `trace.bin`, no
+/// extension): enough for an ETL's first buffer header and logfile header, or the first lines
+/// of a text log. Every kind is recognised by a signature, so a look costs one small read.
+const SNIFF_UNNAMED: usize = 4 * 1024;
+
 /// Extensions worth a look by content (collected logs get renamed, but rarely to `.dll`).
 const SNIFF_EXT: &[&str] = &[
     "uccapilog",
@@ -48,8 +53,8 @@ fn ext_of(p: &Path) -> String {
 
 /// The kind of a log from its first bytes: a binary ETL by its buffer header's shape, else a
 /// text kind from the decoded text.
-fn kind_by_content(path: &Path) -> Result<Option<SourceKind>, ReadError> {
-    let pre = read::read_prefix(path, SNIFF)?;
+fn kind_by_content(path: &Path, cap: usize) -> Result<Option<SourceKind>, ReadError> {
+    let pre = read::read_prefix(path, cap)?;
     if crate::parse::etl::sniff(&pre.bytes) {
         return Ok(Some(SourceKind::Etl));
     }
@@ -73,14 +78,17 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
             .unwrap_or_default();
         let ext = ext_of(&f.path);
         let by_name = kind_by_name(&name);
-        let sniff = by_name.is_some() || (f.size > 0 && SNIFF_EXT.contains(&ext.as_str()));
-        if !sniff {
+        // A renamed copy is still a log: every non-empty file gets a look, a short one when
+        // neither its name nor its extension suggests a log.
+        let hinted = by_name.is_some() || SNIFF_EXT.contains(&ext.as_str());
+        if by_name.is_none() && f.size == 0 {
             continue;
         }
+        let cap = if hinted { SNIFF } else { SNIFF_UNNAMED };
         let by_content = if f.size > 0 {
             let sniffed = crate::isolate::per_file(&f.path, || {
                 crate::isolate::fault_point(&f.path, crate::isolate::Fault::PanicInRead);
-                kind_by_content(&f.path)
+                kind_by_content(&f.path, cap)
             });
             match sniffed {
                 Ok(Ok(kind)) => kind,
@@ -121,7 +129,7 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
         .unwrap_or_default();
     let kind = crate::isolate::per_file(path, || {
         crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
-        kind_by_content(path)
+        kind_by_content(path, SNIFF)
     })?
     .map_err(|e| ScanError::new(path, format!("log not read: {e}")))?
     .or_else(|| kind_by_name(&name))

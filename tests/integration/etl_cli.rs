@@ -231,16 +231,60 @@ fn a_folder_scan_reads_the_etl_in_tracing_and_its_strings_become_evidence() {
 
 #[test]
 fn a_renamed_trace_is_recognised_by_its_buffer_header() {
+    // Whatever the copy is called: an extension we guess at, one we do not, or none.
+    for name in [
+        "Lync-UccApi-0.etl.bak",
+        "Lync-UccApi-0.etl.copy",
+        "trace.bin",
+        "Lync-UccApi-0",
+    ] {
+        let dir = tempfile::tempdir().expect("tmp");
+        build(dir.path(), name);
+        let (v, code, err) = run(&["report".as_ref(), dir.path().as_os_str()]);
+        let s = source(&v, name);
+        assert_eq!(
+            (s["kind"].as_str(), s["detected_by"].as_str()),
+            (Some("etl"), Some("content")),
+            "{name}: {err}"
+        );
+        assert_eq!(s["records"], 3, "{name}");
+        assert_eq!(code, 1, "{name}: the 401 in it is read");
+        assert!(
+            v["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .any(|f| f["rule"] == "ews-auth-failed"),
+            "{name}"
+        );
+    }
+}
+
+/// A renamed text log is recognised by its records too, and a file that is no log, whatever
+/// its name, stays listed as ignored.
+#[test]
+fn a_renamed_text_log_is_recognised_and_other_files_stay_ignored() {
     let dir = tempfile::tempdir().expect("tmp");
-    build(dir.path(), "Lync-UccApi-0.etl.bak");
-    let (v, _, err) = run(&["report".as_ref(), dir.path().as_os_str()]);
-    let s = source(&v, "Lync-UccApi-0.etl.bak");
+    let t = tracing(dir.path());
+    put(
+        &t.join("Lync-UccApi-0.UccApilog.copy"),
+        b"03/02/2026|13:50:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n",
+        60,
+    );
+    put(
+        &t.join("notes.bin"),
+        &[0x7f, b'E', b'L', b'F', 2, 1, 1, 0],
+        60,
+    );
+    let (v, code, err) = run(&["report".as_ref(), dir.path().as_os_str()]);
+    assert_eq!(code, 1, "{err}");
+    let s = source(&v, "Lync-UccApi-0.UccApilog.copy");
     assert_eq!(
         (s["kind"].as_str(), s["detected_by"].as_str()),
-        (Some("etl"), Some("content")),
-        "{err}"
+        (Some("uccapilog"), Some("content"))
     );
-    assert_eq!(s["records"], 3);
+    let ignored = v["ignored"].to_string();
+    assert!(ignored.contains("notes.bin"), "{ignored}");
 }
 
 #[test]
