@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 /// At most this much of a spooled file is read. Enough for any message; a 4 GB file costs 1 MiB.
 pub const SPOOL_READ_CAP: usize = 1 << 20;
 
+/// The note on a root where names holding `\` were read as paths.
+pub const BACKSLASH_NOTE: &str = "file names holding \\ were read as the Windows paths they \
+    spell (account, profile, History Spooler); each file was read where it is";
+
 /// File names that are Explorer noise, not spooled messages.
 const NOISE: &[&str] = &["desktop.ini", "thumbs.db", ".ds_store"];
 
@@ -47,6 +51,9 @@ pub fn scan_tailed(
     );
     model.errors.extend(d.errors);
     model.unreached.extend(d.unlisted);
+    model
+        .notes
+        .extend(d.backslash_roots.iter().map(|r| ScanError::new(r, BACKSLASH_NOTE)));
     model
         .unreached
         .extend(d.roots_failed.iter().map(|e| e.path.clone()));

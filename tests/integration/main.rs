@@ -38,3 +38,4 @@ mod time_zones_cli;
 mod unicode_names;
 mod unlisted_spooler;
 mod watch_cli;
+mod wild_paths;

@@ -1,0 +1,134 @@
+//! Paths and layouts from collected cases: Windows zips unpacked with backslashes kept in the
+//! names, nested spoolers, a file root spelled differently inside a folder root, a profile
+//! skipped for permissions, and outputs that would share one file.
+
+use crate::common::*;
+use std::fs;
+use std::path::Path;
+
+const MIME: &[u8] = b"From: jdoe@contoso.com\r\nTo: b@contoso.com\r\n\r\nx";
+
+/// A flat folder of names holding `\` (what bsdtar or Python's zipfile make of a Windows zip):
+/// the spooled file is an item of the account its name spells, the run says so once, and the
+/// file is read at its real path.
+#[cfg(unix)]
+#[test]
+fn backslash_names_are_read_as_the_layout_they_spell() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let flat = t.path().join("flat");
+    let lync = r"Users\jdoe\AppData\Local\Microsoft\Office\16.0\Lync";
+    let item = flat.join(format!(
+        r"{lync}\sip_jdoe@contoso.com\History Spooler\{{A1}}.eml"
+    ));
+    put(&item, MIME, 4 * 3600);
+    // A file of the account folder that is not spooled: the account, no item.
+    put(
+        &flat.join(format!(r"{lync}\sip_other@contoso.com\GalContacts.db")),
+        b"x",
+        60,
+    );
+    let (v, code, stderr) = report_json(&[&flat], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let accounts = v["accounts"].as_array().expect("accounts");
+    let jdoe = accounts
+        .iter()
+        .find(|a| a["address"] == "jdoe@contoso.com")
+        .unwrap_or_else(|| panic!("{accounts:#?}"));
+    assert_eq!(jdoe["profile"], "jdoe");
+    assert_eq!(jdoe["client"], "16.0");
+    assert!(
+        accounts.iter().any(|a| a["address"] == "other@contoso.com"),
+        "{accounts:#?}"
+    );
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 1, "{items:#?}");
+    assert_eq!(items[0]["path"], item.to_str().expect("utf8"), "real path");
+    assert_eq!(items[0]["state"], "stuck");
+    assert!(v["ignored"]
+        .as_array()
+        .expect("ignored")
+        .iter()
+        .all(|i| i["path"] != item.to_str().expect("utf8")));
+    let notes = v["notes"].as_array().expect("notes");
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert_eq!(notes[0]["path"], flat.to_str().expect("utf8"));
+    assert!(notes[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("read as the Windows paths")));
+    assert!(v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .any(|f| f["rule"] == "spool-stuck" && f["account"] == "jdoe@contoso.com"));
+}
+
+/// A folder whose name spells `sip_…\History Spooler` is that account's spooler; a tree with
+/// no such name has no note.
+#[cfg(unix)]
+#[test]
+fn a_folder_named_with_backslashes_is_the_spooler_it_spells() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = t
+        .path()
+        .join(r"Users\mkim\AppData\Local\Microsoft\Office\15.0\Lync\sip_mkim@contoso.com\History Spooler");
+    put(&sp.join("a.eml"), MIME, 4 * 3600);
+    let (v, _, stderr) = report_json(&[t.path()], &[]);
+    let accounts = v["accounts"].as_array().expect("accounts");
+    assert_eq!(accounts.len(), 1, "{accounts:#?} {stderr}");
+    assert_eq!(accounts[0]["address"], "mkim@contoso.com");
+    assert_eq!(accounts[0]["profile"], "mkim");
+    assert_eq!(accounts[0]["client"], "15.0");
+    assert_eq!(accounts[0]["items"], 1);
+    assert_eq!(v["notes"].as_array().map(Vec::len), Some(1));
+
+    let plain = tempfile::tempdir().expect("tempdir");
+    put(
+        &sip_dir(plain.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler/a.eml"),
+        MIME,
+        60,
+    );
+    let (v, _, _) = report_json(&[plain.path()], &[]);
+    assert!(v.get("notes").is_none(), "no note without such names");
+}
+
+/// `History Spooler/History Spooler`: the inner folder is content of the outer spooler; its
+/// files are the account's items and no `unknown (History Spooler)` account appears, whether
+/// the walk starts above the account or at the inner folder.
+#[test]
+fn a_spooler_inside_a_spooler_is_content_of_the_outer_one() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sp = sip_dir(t.path(), "k", "16.0", "k@contoso.com").join("History Spooler");
+    put(&sp.join("History Spooler/i.eml"), MIME, 4 * 3600);
+    put(&sp.join("top.eml"), MIME, 4 * 3600);
+    for root in [t.path().to_path_buf(), sp.join("History Spooler")] {
+        let (v, _, stderr) = report_json(&[&root], &[]);
+        let accounts = v["accounts"].as_array().expect("accounts");
+        assert_eq!(accounts.len(), 1, "{root:?}: {accounts:#?} {stderr}");
+        assert_eq!(accounts[0]["address"], "k@contoso.com");
+        assert_eq!(
+            accounts[0]["spooler"],
+            sp.to_str().expect("utf8"),
+            "{root:?}"
+        );
+        let paths: Vec<&str> = v["items"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .filter_map(|i| i["path"].as_str())
+            .collect();
+        assert!(
+            paths.iter().any(|p| p.ends_with("History Spooler/i.eml")),
+            "{root:?}: {paths:?}"
+        );
+        assert!(
+            v["sources"]
+                .as_array()
+                .expect("sources")
+                .iter()
+                .filter(|s| s["kind"] == "spooler")
+                .count()
+                == 1,
+            "one spooler source"
+        );
+    }
+}
