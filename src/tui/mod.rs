@@ -15,7 +15,6 @@ pub mod ui;
 mod tests;
 
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::ScanError;
 use crate::pipeline::{self, Refresh};
 use crate::settings::Settings;
 use crate::source::watch::{self, Applied, Watcher};
@@ -101,7 +100,7 @@ fn spawn_scan(
     tx: Sender<Event>,
     roots: Vec<PathBuf>,
     config: ScanConfig,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
     busy: Arc<AtomicBool>,
     tails: crate::source::tail::Tails,
 ) {
@@ -111,8 +110,7 @@ fn spawn_scan(
     }));
     std::thread::spawn(move || {
         let mut s = pipeline::scan_live(&roots, &config, &tails);
-        s.model.errors.extend(extra_errors);
-        s.model.errors.sort();
+        pre.apply(&mut s.model);
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
             done: roots.len(),
             total: roots.len(),
@@ -132,6 +130,7 @@ fn spawn_log_reload(
     roots: Vec<PathBuf>,
     config: ScanConfig,
     changed: Vec<PathBuf>,
+    pre: crate::pipeline::PreScan,
     busy: Arc<AtomicBool>,
     tails: crate::source::tail::Tails,
 ) {
@@ -163,7 +162,10 @@ fn spawn_log_reload(
             Some(Refresh::Merged(r)) => {
                 SourceEvent::LogsMerged(r, crate::pipeline::horizon(&config))
             }
-            Some(Refresh::Rescanned(s)) => SourceEvent::LogsReloaded(s),
+            Some(Refresh::Rescanned(mut s)) => {
+                pre.apply(&mut s.model);
+                SourceEvent::LogsReloaded(s)
+            }
             None => SourceEvent::LogsMerged(Box::default(), crate::pipeline::horizon(&config)),
         };
         // The result goes out before the flag drops, so the next read (which starts only then)
@@ -231,7 +233,7 @@ struct Runtime {
     /// What an export may not be written onto besides the roots.
     protected: crate::source::output::Protected,
     scan_config: ScanConfig,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
     poll: Option<Duration>,
     scanning: Arc<AtomicBool>,
     /// Changed log files waiting for the running read to finish.
@@ -255,6 +257,7 @@ impl Runtime {
             self.roots.clone(),
             self.scan_config.clone(),
             std::mem::take(&mut self.pending_logs),
+            self.pre.clone(),
             self.scanning.clone(),
             self.tails.clone(),
         );
@@ -270,7 +273,7 @@ impl Runtime {
                             self.tx.clone(),
                             self.roots.clone(),
                             self.scan_config.clone(),
-                            self.extra_errors.clone(),
+                            self.pre.clone(),
                             self.scanning.clone(),
                             self.tails.clone(),
                         );
@@ -343,7 +346,7 @@ impl Runtime {
 pub fn run(
     roots: Vec<PathBuf>,
     settings: &Settings,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
 ) -> Result<i32, Fatal> {
     let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal::Config)?;
     let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
@@ -371,7 +374,7 @@ pub fn run(
         roots,
         protected: settings.protected.clone(),
         scan_config: settings.scan.clone(),
-        extra_errors,
+        pre,
         poll: settings.poll,
         scanning: scanning.clone(),
         pending_logs: Vec::new(),
@@ -385,7 +388,7 @@ pub fn run(
         tx.clone(),
         rt.roots.clone(),
         rt.scan_config.clone(),
-        rt.extra_errors.clone(),
+        rt.pre.clone(),
         scanning.clone(),
         rt.tails.clone(),
     );

@@ -132,3 +132,49 @@ fn a_spooler_inside_a_spooler_is_content_of_the_outer_one() {
         );
     }
 }
+
+/// `--all-users` as a user who may not read one profile: the profile may hold a spooler, so
+/// the report is not an all-clear: `scan-incomplete` names it (before, only an error line).
+#[cfg(unix)]
+#[test]
+fn a_profile_skipped_for_permissions_makes_the_scan_incomplete() {
+    use std::os::unix::fs::PermissionsExt;
+    let t = shared_tempdir();
+    let users = t.path().join("Users");
+    // jdoe's spooler is empty (healthy); the locked profile is the only unknown.
+    fs::create_dir_all(sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler"))
+        .expect("mkdir");
+    let locked = users.join("locked");
+    put(
+        &sip_dir(t.path(), "locked", "16.0", "locked@contoso.com").join("History Spooler/a.eml"),
+        MIME,
+        4 * 3600,
+    );
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
+    assert_unreadable_for_unprivileged(
+        &locked.join("AppData/Local/Microsoft/Office/16.0/Lync/sip_locked@contoso.com/History Spooler/a.eml"),
+        UNPRIVILEGED_UID,
+    );
+    let (v, code, stderr) = json_of(
+        unprivileged_bin(UNPRIVILEGED_UID)
+            .args(["report", "--format", "json", "--now", NOW, "--all-users", "--profiles-root"])
+            .arg(&users),
+    );
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod");
+    let findings = v["findings"].as_array().expect("findings");
+    let inc = findings
+        .iter()
+        .find(|f| f["rule"] == "scan-incomplete")
+        .unwrap_or_else(|| panic!("no scan-incomplete: {findings:#?} {stderr}"));
+    assert_eq!(inc["severity"], "warning");
+    let ev = inc["evidence"].as_array().expect("evidence");
+    assert!(
+        ev.iter().any(|e| e["path"] == locked.to_str().expect("utf8")
+            && e["excerpt"]
+                .as_str()
+                .is_some_and(|x| x.contains("profile skipped: permission denied"))),
+        "{ev:#?}"
+    );
+    assert_eq!(code, 1, "a warning is exit 1: {stderr}");
+    assert_eq!(v["summary"]["errors"], 1, "{stderr}");
+}
