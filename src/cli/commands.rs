@@ -1,6 +1,6 @@
 //! The subcommands: each resolves its settings, runs the pipeline and writes its output.
 
-use super::resolve::{resolve_roots, start_debug_log};
+use super::resolve::{resolve_roots, start_debug_log, start_debug_log_beside};
 use super::{Cli, ScanOpts, Targets};
 use crate::config::{ColorChoice, FailOn};
 use crate::exit::{exit_code_for, Fatal, EXIT_FINDINGS, EXIT_OK};
@@ -118,7 +118,12 @@ pub(super) fn bundle_cmd(
     let (roots, pre) = resolve_roots(targets, &mut settings)?;
     let out = crate::bundle::check_output(&bopts, &roots, &settings.protected)
         .map_err(|e| Fatal::Usage(e.to_string()))?;
-    start_debug_log(opts, &roots, &settings.protected)?;
+    start_debug_log_beside(
+        opts,
+        &roots,
+        &settings.protected,
+        Some((&out, "bundle (-o)")),
+    )?;
     let (s, findings) = analyse(&roots, &settings, &pre);
     if s.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
@@ -208,7 +213,12 @@ pub(super) fn watch_cmd(
     }
     let mut settings = super::resolve::settings(opts, Utc::now())?;
     let (roots, pre) = resolve_roots(targets, &mut settings)?;
-    start_debug_log(opts, &roots, &settings.protected)?;
+    start_debug_log_beside(
+        opts,
+        &roots,
+        &settings.protected,
+        output.as_deref().map(|o| (o, "watch output (--output)")),
+    )?;
     crate::headless::run(
         roots,
         &settings,

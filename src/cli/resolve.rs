@@ -253,6 +253,20 @@ pub(crate) fn start_debug_log(
     roots: &[PathBuf],
     protected: &crate::source::output::Protected,
 ) -> Result<(), Fatal> {
+    start_debug_log_beside(opts, roots, protected, None)
+}
+
+/// [`start_debug_log`] for a command with another output (`bundle -o`, `watch --output`):
+/// the two may not be one file.
+pub(crate) fn start_debug_log_beside(
+    opts: &ScanOpts,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+    other: Option<(&std::path::Path, &'static str)>,
+) -> Result<(), Fatal> {
+    if let (Some(p), Some((o, what))) = (&opts.debug_log, other) {
+        crate::source::output::distinct(p, o, what).map_err(|e| Fatal::Usage(e.to_string()))?;
+    }
     if let Some(p) = &opts.debug_log {
         crate::debuglog::start(p, roots, protected).map_err(|e| Fatal::Usage(e.to_string()))?;
     }

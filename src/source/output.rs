@@ -17,6 +17,8 @@ pub enum OutputError {
     IsInput(PathBuf, PathBuf),
     #[error("{0}: is a folder")]
     IsFolder(PathBuf),
+    #[error("{0}: is also the {1} ({2}); two outputs may not share one file")]
+    SharedOutput(PathBuf, &'static str, PathBuf),
 }
 
 /// What an output may not touch besides the roots being scanned.
@@ -67,6 +69,32 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }
+}
+
+/// Two outputs of one run (`bundle -o` and `--debug-log`, `watch --output` and `--debug-log`)
+/// must be two files: refused when they are one by name (resolved through links and `..`) or,
+/// on Unix, by identity (a hard link).
+pub fn distinct(
+    path: &Path,
+    other: &Path,
+    other_is: &'static str,
+) -> Result<(), OutputError> {
+    // A link at a name that leads to a file not written yet is read as where it leads (the
+    // write would create that file).
+    let lead = |p: &Path| -> PathBuf {
+        let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        match std::fs::read_link(p) {
+            Ok(t) if is_link && std::fs::metadata(p).is_err() => {
+                p.parent().map(|d| d.join(&t)).unwrap_or(t)
+            }
+            _ => p.to_path_buf(),
+        }
+    };
+    if same_file(&lead(path), &lead(other)) {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        return Err(OutputError::SharedOutput(abs, other_is, other.to_path_buf()));
+    }
+    Ok(())
 }
 
 /// Where `path` would be written: absolute, its folder resolved (symlinks, `..`). An error

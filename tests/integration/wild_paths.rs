@@ -178,3 +178,81 @@ fn a_profile_skipped_for_permissions_makes_the_scan_incomplete() {
     assert_eq!(code, 1, "a warning is exit 1: {stderr}");
     assert_eq!(v["summary"]["errors"], 1, "{stderr}");
 }
+
+/// Two outputs of one run may not be one file: `bundle -o X --debug-log X` and `watch --output
+/// X --debug-log X` are refused at once (exit 2, one line), also through a symbolic link and a
+/// hard link, and nothing is written.
+#[cfg(unix)]
+#[test]
+fn two_outputs_onto_one_file_are_refused() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let case = t.path().join("case");
+    put(
+        &sip_dir(&case, "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler/a.eml"),
+        MIME,
+        600,
+    );
+    let out = t.path().join("out");
+    fs::create_dir_all(&out).expect("mkdir");
+    let x = out.join("x.zip");
+    let link = out.join("link.zip");
+    std::os::unix::fs::symlink(&x, &link).expect("symlink");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let o = bin()
+            .args(args)
+            .timeout(std::time::Duration::from_secs(30))
+            .output()
+            .expect("run");
+        (
+            o.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    for (what, second) in [("same name", &x), ("symbolic link", &link)] {
+        for cmd in ["bundle", "watch"] {
+            let flag = if cmd == "bundle" { "-o" } else { "--output" };
+            let (code, stderr) = run(&[
+                cmd.as_ref(),
+                case.as_os_str(),
+                flag.as_ref(),
+                x.as_os_str(),
+                "--debug-log".as_ref(),
+                second.as_os_str(),
+            ]);
+            assert_eq!(code, 2, "{cmd} {what}: {stderr}");
+            assert_eq!(stderr.lines().count(), 1, "{cmd} {what}: {stderr}");
+            assert!(stderr.contains("two outputs"), "{cmd} {what}: {stderr}");
+            assert!(!x.exists(), "{cmd} {what}: nothing written");
+        }
+    }
+    // A hard link of an existing output file (bundle --force would replace it).
+    fs::write(&x, b"old").expect("write");
+    let hard = out.join("hard.log");
+    fs::hard_link(&x, &hard).expect("hard link");
+    let (code, stderr) = run(&[
+        "bundle".as_ref(),
+        case.as_os_str(),
+        "-o".as_ref(),
+        x.as_os_str(),
+        "--force".as_ref(),
+        "--debug-log".as_ref(),
+        hard.as_os_str(),
+    ]);
+    assert_eq!(code, 2, "hard link: {stderr}");
+    assert!(stderr.contains("two outputs"), "{stderr}");
+    assert_eq!(fs::read(&x).expect("read"), b"old", "untouched");
+    // Two different files are fine.
+    fs::remove_file(&x).expect("rm");
+    let (code, stderr) = run(&[
+        "bundle".as_ref(),
+        case.as_os_str(),
+        "-o".as_ref(),
+        x.as_os_str(),
+        "--debug-log".as_ref(),
+        out.join("debug.log").as_os_str(),
+        "--now".as_ref(),
+        NOW.as_ref(),
+    ]);
+    assert!(code == 0 || code == 1, "{stderr}");
+    assert!(x.exists() && out.join("debug.log").exists());
+}
