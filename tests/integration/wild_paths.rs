@@ -256,3 +256,131 @@ fn two_outputs_onto_one_file_are_refused() {
     assert!(code == 0 || code == 1, "{stderr}");
     assert!(x.exists() && out.join("debug.log").exists());
 }
+
+/// `report --format json` as `user` on host `ws1`, over a tree where `addr` has a stuck item in
+/// `profile`'s spooler; the report is written to `out`.
+fn report_as(tree: &Path, profile: &str, user: &str, addr: &str, now: &str, out: &Path) {
+    put(
+        &sip_dir(tree, profile, "16.0", addr).join("History Spooler/a.eml"),
+        MIME,
+        3600,
+    );
+    let o = bin()
+        .env("COMPUTERNAME", "ws1")
+        .env("USERNAME", user)
+        .args(["report", "--format", "json", "--now", now])
+        .arg(tree)
+        .output()
+        .expect("run");
+    assert!(!o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    fs::write(out, &o.stdout).expect("write");
+}
+
+fn fleet_of(inputs: &[&Path]) -> serde_json::Value {
+    let o = bin()
+        .args(["fleet", "--format", "json"])
+        .args(inputs)
+        .output()
+        .expect("run");
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&o.stderr)))
+}
+
+fn rows_of(v: &serde_json::Value) -> Vec<(String, String, String, u64)> {
+    let mut rows: Vec<(String, String, String, u64)> = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["host"].as_str().unwrap_or("-").to_string(),
+                r["profile"].as_str().unwrap_or("-").to_string(),
+                r["account"].as_str().unwrap_or("-").to_string(),
+                r["stuck"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// Two users of one host, each reporting on their own profile where one shared address is
+/// signed in: both reports are kept (newest per host and user), one row per profile.
+#[test]
+fn fleet_keeps_two_users_of_one_host_apart() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (t.path().join("a"), t.path().join("b"));
+    let (ra, rb) = (t.path().join("alice.json"), t.path().join("bob.json"));
+    report_as(&a, "alice", "alice", "shared@contoso.com", NOW, &ra);
+    report_as(&b, "bob", "bob", "shared@contoso.com", "2026-03-02T14:05:00Z", &rb);
+    let v = fleet_of(&[&ra, &rb]);
+    assert_eq!(
+        rows_of(&v),
+        [
+            ("ws1".into(), "alice".into(), "shared@contoso.com".into(), 1),
+            ("ws1".into(), "bob".into(), "shared@contoso.com".into(), 1),
+        ],
+        "{v:#}"
+    );
+    assert_eq!(v["hosts"], 1);
+    let users: Vec<&str> = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["user"].as_str())
+        .collect();
+    assert_eq!(users.len(), 2, "{users:?}");
+
+    // One user's two reports: the newer still supersedes the older.
+    let ra2 = t.path().join("alice2.json");
+    report_as(&a, "alice", "alice", "shared@contoso.com", "2026-03-02T15:00:00Z", &ra2);
+    let v = fleet_of(&[&ra, &ra2, &rb]);
+    assert_eq!(rows_of(&v).len(), 2, "{v:#}");
+    assert!(v["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .any(|n| n.as_str().is_some_and(|n| n.contains("alice.json") && n.contains("superseded"))));
+}
+
+/// One `watch` stream file holding two users' streams from one host (and in each the same
+/// address in another profile): one row per user's profile and account, none dropped.
+#[test]
+fn fleet_keeps_two_users_streams_from_one_host_apart() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let line = |user: &str, kind: &str, time: &str, extra: &str| {
+        format!(
+            r#"{{"type":"{kind}","time":"{time}","host":"ws1","user":"{user}","profile":"{user}","account":"shared@contoso.com"{extra}}}"#
+        )
+    };
+    let item = |user: &str| {
+        format!(
+            r#","item":{{"account":"shared@contoso.com","path":"/c/Users/{user}/AppData/Local/Microsoft/Office/16.0/Lync/sip_shared@contoso.com/History Spooler/a.eml","age_secs":600}}"#
+        )
+    };
+    let finding = r#","finding":{"rule":"spool-stuck","severity":"warning","account":"shared@contoso.com"}"#;
+    let mut text = String::new();
+    for (user, t0) in [("alice", "2026-03-02T14:00:00Z"), ("bob", "2026-03-02T14:01:00Z")] {
+        text.push_str(&format!(
+            "{{\"type\":\"scan-started\",\"time\":\"{t0}\",\"host\":\"ws1\",\"user\":\"{user}\"}}\n"
+        ));
+        text.push_str(&line(user, "item-stuck", t0, &item(user)));
+        text.push('\n');
+        text.push_str(&line(user, "finding-opened", t0, finding));
+        text.push('\n');
+    }
+    let f = t.path().join("ws1.ndjson");
+    fs::write(&f, text).expect("write");
+    let v = fleet_of(&[&f]);
+    assert_eq!(
+        rows_of(&v),
+        [
+            ("ws1".into(), "alice".into(), "shared@contoso.com".into(), 1),
+            ("ws1".into(), "bob".into(), "shared@contoso.com".into(), 1),
+        ],
+        "{v:#}"
+    );
+    for r in v["rows"].as_array().expect("rows") {
+        assert_eq!(r["rules"]["spool-stuck"], 1, "{r}");
+    }
+}
