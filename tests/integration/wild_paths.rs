@@ -384,3 +384,82 @@ fn fleet_keeps_two_users_streams_from_one_host_apart() {
         assert_eq!(r["rules"]["spool-stuck"], 1, "{r}");
     }
 }
+
+const UCCAPI: &[u8] = b"03/02/2026|10:00:00.000 1F68:C14 ERROR :: POST https://mail.contoso.com/EWS/Exchange.asmx\r\nHTTP/1.1 401 Unauthorized\r\n";
+
+/// A file root inside a folder root, spelled another way (`./D/x`, `D/../D/x`, absolute beside
+/// relative, `D/./x`, `D//x`): read once with the folder, and no false "no record was read"
+/// error nor `scan-incomplete` comes of the spelling.
+#[test]
+fn a_file_root_spelled_differently_inside_a_folder_root_is_no_error() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path().join("D");
+    put(&d.join("x.UccApilog"), UCCAPI, 3600);
+    let abs = d.join("x.UccApilog");
+    for named in [
+        "./D/x.UccApilog",
+        "D/../D/x.UccApilog",
+        "D/./x.UccApilog",
+        "D//x.UccApilog",
+        abs.to_str().expect("utf8"),
+    ] {
+        let (v, _, stderr) = json_of(
+            bin()
+                .current_dir(t.path())
+                .args(["report", "D", named, "--format", "json", "--now", NOW]),
+        );
+        assert_eq!(v["summary"]["errors"], 0, "{named}: {stderr}");
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert!(!rules.contains(&"scan-incomplete"), "{named}: {rules:?}");
+        assert!(rules.contains(&"ews-auth-failed"), "{named}: {rules:?}");
+        let logs = v["sources"]
+            .as_array()
+            .expect("sources")
+            .iter()
+            .filter(|s| s["kind"] == "uccapilog")
+            .count();
+        assert_eq!(logs, 1, "{named}: read once");
+    }
+}
+
+/// The other way round: a named input that could not be read, named with another spelling than
+/// the folder root's walk found it under, still makes the scan incomplete.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_with_another_spelling_still_makes_the_scan_incomplete() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let d = t.path().join("D");
+    fs::create_dir_all(&d).expect("mkdir");
+    let ok = std::process::Command::new("mkfifo")
+        .arg(d.join("pipe.UccApilog"))
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mkfifo");
+    let (v, code, stderr) = json_of(bin().current_dir(t.path()).args([
+        "report",
+        "D",
+        "./D/pipe.UccApilog",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+    ]));
+    assert_eq!(code, 1, "{stderr}");
+    let inc = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .find(|f| f["rule"] == "scan-incomplete")
+        .unwrap_or_else(|| panic!("no scan-incomplete: {v:#}"))
+        .clone();
+    assert!(inc["evidence"]
+        .as_array()
+        .expect("evidence")
+        .iter()
+        .any(|e| e["path"].as_str().is_some_and(|p| p.ends_with("pipe.UccApilog"))));
+}
