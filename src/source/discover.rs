@@ -4,7 +4,9 @@
 //! or any folder of collected files: the walk looks at every level, never follows a link (so it
 //! cannot loop) and stops at a fixed depth.
 
-use super::layout::{is_sip_dir, is_spooler_name, layout_name, name_of, spelled_parts, spells_a_path};
+use super::layout::{
+    is_sip_dir, is_spooler_name, layout_name, name_of, spelled_parts, spells_a_path,
+};
 use super::read::file_type_name;
 use crate::model::{Account, ScanError};
 use std::collections::HashMap;
@@ -280,12 +282,16 @@ impl Discovery {
         // The outermost spooler named: a folder inside a spooler is content of that spooler
         // (the same rule as for real folders in `walk`).
         if let Some(k) = folders.iter().position(|p| is_spooler_name(p)) {
-            let dir: PathBuf = folders[..=k].iter().fold(base.to_path_buf(), |d, p| d.join(p));
+            let dir: PathBuf = folders[..=k]
+                .iter()
+                .fold(base.to_path_buf(), |d, p| d.join(p));
             return Some(self.spooler(&dir));
         }
         // Not spooled, but an account folder named on the way still shows an account.
         if let Some(k) = folders.iter().rposition(|p| is_sip_dir(p)) {
-            let dir: PathBuf = folders[..=k].iter().fold(base.to_path_buf(), |d, p| d.join(p));
+            let dir: PathBuf = folders[..=k]
+                .iter()
+                .fold(base.to_path_buf(), |d, p| d.join(p));
             self.account(&dir);
         }
         None

@@ -178,6 +178,39 @@ mod tests {
         assert_eq!(sip_address("GalContacts.db"), None);
     }
 
+    /// Off Windows a name holding `\` spells the path it names (empty, `.` and `..` parts
+    /// dropped); elsewhere, and for plain names, the name is one part.
+    #[test]
+    fn names_holding_backslashes_spell_paths_off_windows() {
+        let name = r"Users\jdoe\..\.\AppData\\Local\sip_a@b.c\History Spooler\x.eml";
+        if BACKSLASH_NAMES {
+            assert_eq!(
+                spelled_parts(name),
+                [
+                    "Users",
+                    "jdoe",
+                    "AppData",
+                    "Local",
+                    "sip_a@b.c",
+                    "History Spooler",
+                    "x.eml"
+                ]
+            );
+            assert_eq!(layout_name(r"sip_a@b.c\History Spooler"), "History Spooler");
+            assert!(spells_a_path(r"a\b"));
+            assert_eq!(
+                spelled(Path::new(r"/case/flat/Users\jdoe\AppData/x")),
+                Path::new("/case/flat/Users/jdoe/AppData/x")
+            );
+        } else {
+            assert_eq!(spelled_parts(name), [name]);
+            assert!(!spells_a_path(r"a\b"));
+        }
+        assert_eq!(spelled_parts("History Spooler"), ["History Spooler"]);
+        assert_eq!(layout_name("plain"), "plain");
+        assert_eq!(spelled(Path::new("/a/b")), Path::new("/a/b"));
+    }
+
     #[test]
     fn profile_folders() {
         let p = Path::new("/c/Users/jdoe");

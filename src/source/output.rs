@@ -74,11 +74,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
 /// Two outputs of one run (`bundle -o` and `--debug-log`, `watch --output` and `--debug-log`)
 /// must be two files: refused when they are one by name (resolved through links and `..`) or,
 /// on Unix, by identity (a hard link).
-pub fn distinct(
-    path: &Path,
-    other: &Path,
-    other_is: &'static str,
-) -> Result<(), OutputError> {
+pub fn distinct(path: &Path, other: &Path, other_is: &'static str) -> Result<(), OutputError> {
     // A link at a name that leads to a file not written yet is read as where it leads (the
     // write would create that file).
     let lead = |p: &Path| -> PathBuf {
@@ -92,7 +88,11 @@ pub fn distinct(
     };
     if same_file(&lead(path), &lead(other)) {
         let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        return Err(OutputError::SharedOutput(abs, other_is, other.to_path_buf()));
+        return Err(OutputError::SharedOutput(
+            abs,
+            other_is,
+            other.to_path_buf(),
+        ));
     }
     Ok(())
 }

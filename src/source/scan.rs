@@ -51,9 +51,11 @@ pub fn scan_tailed(
     );
     model.errors.extend(d.errors);
     model.unreached.extend(d.unlisted);
-    model
-        .notes
-        .extend(d.backslash_roots.iter().map(|r| ScanError::new(r, BACKSLASH_NOTE)));
+    model.notes.extend(
+        d.backslash_roots
+            .iter()
+            .map(|r| ScanError::new(r, BACKSLASH_NOTE)),
+    );
     model
         .unreached
         .extend(d.roots_failed.iter().map(|e| e.path.clone()));

@@ -122,18 +122,24 @@ fn spawn_scan(
     });
 }
 
+/// What a scan of the session reads: its roots and settings, and the profiles skipped before it.
+struct ScanInputs {
+    roots: Vec<PathBuf>,
+    config: ScanConfig,
+    pre: crate::pipeline::PreScan,
+}
+
 /// Re-read only the changed log files in a background thread; the result arrives as
 /// `LogsMerged`, or (when some path is not a log) a full reload arrives as `LogsReloaded`.
 fn spawn_log_reload(
     tx: Sender<Event>,
     model: &crate::model::Model,
-    roots: Vec<PathBuf>,
-    config: ScanConfig,
+    inputs: ScanInputs,
     changed: Vec<PathBuf>,
-    pre: crate::pipeline::PreScan,
     busy: Arc<AtomicBool>,
     tails: crate::source::tail::Tails,
 ) {
+    let ScanInputs { roots, config, pre } = inputs;
     busy.store(true, Ordering::Relaxed);
     // What the reader needs to know: accounts, known sources (path, kind, how a log was
     // recognised: not its summary, whose tallies are the bulk of it), mailbox files (not the
@@ -254,10 +260,12 @@ impl Runtime {
         spawn_log_reload(
             self.tx.clone(),
             &app.model,
-            self.roots.clone(),
-            self.scan_config.clone(),
+            ScanInputs {
+                roots: self.roots.clone(),
+                config: self.scan_config.clone(),
+                pre: self.pre.clone(),
+            },
             std::mem::take(&mut self.pending_logs),
-            self.pre.clone(),
             self.scanning.clone(),
             self.tails.clone(),
         );

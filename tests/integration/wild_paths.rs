@@ -68,9 +68,9 @@ fn backslash_names_are_read_as_the_layout_they_spell() {
 #[test]
 fn a_folder_named_with_backslashes_is_the_spooler_it_spells() {
     let t = tempfile::tempdir().expect("tempdir");
-    let sp = t
-        .path()
-        .join(r"Users\mkim\AppData\Local\Microsoft\Office\15.0\Lync\sip_mkim@contoso.com\History Spooler");
+    let sp = t.path().join(
+        r"Users\mkim\AppData\Local\Microsoft\Office\15.0\Lync\sip_mkim@contoso.com\History Spooler",
+    );
     put(&sp.join("a.eml"), MIME, 4 * 3600);
     let (v, _, stderr) = report_json(&[t.path()], &[]);
     let accounts = v["accounts"].as_array().expect("accounts");
@@ -142,8 +142,10 @@ fn a_profile_skipped_for_permissions_makes_the_scan_incomplete() {
     let t = shared_tempdir();
     let users = t.path().join("Users");
     // jdoe's spooler is empty (healthy); the locked profile is the only unknown.
-    fs::create_dir_all(sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler"))
-        .expect("mkdir");
+    fs::create_dir_all(
+        sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler"),
+    )
+    .expect("mkdir");
     let locked = users.join("locked");
     put(
         &sip_dir(t.path(), "locked", "16.0", "locked@contoso.com").join("History Spooler/a.eml"),
@@ -152,12 +154,22 @@ fn a_profile_skipped_for_permissions_makes_the_scan_incomplete() {
     );
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).expect("chmod");
     assert_unreadable_for_unprivileged(
-        &locked.join("AppData/Local/Microsoft/Office/16.0/Lync/sip_locked@contoso.com/History Spooler/a.eml"),
+        &locked.join(
+            "AppData/Local/Microsoft/Office/16.0/Lync/sip_locked@contoso.com/History Spooler/a.eml",
+        ),
         UNPRIVILEGED_UID,
     );
     let (v, code, stderr) = json_of(
         unprivileged_bin(UNPRIVILEGED_UID)
-            .args(["report", "--format", "json", "--now", NOW, "--all-users", "--profiles-root"])
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--now",
+                NOW,
+                "--all-users",
+                "--profiles-root",
+            ])
             .arg(&users),
     );
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).expect("chmod");
@@ -169,10 +181,11 @@ fn a_profile_skipped_for_permissions_makes_the_scan_incomplete() {
     assert_eq!(inc["severity"], "warning");
     let ev = inc["evidence"].as_array().expect("evidence");
     assert!(
-        ev.iter().any(|e| e["path"] == locked.to_str().expect("utf8")
-            && e["excerpt"]
-                .as_str()
-                .is_some_and(|x| x.contains("profile skipped: permission denied"))),
+        ev.iter()
+            .any(|e| e["path"] == locked.to_str().expect("utf8")
+                && e["excerpt"]
+                    .as_str()
+                    .is_some_and(|x| x.contains("profile skipped: permission denied"))),
         "{ev:#?}"
     );
     assert_eq!(code, 1, "a warning is exit 1: {stderr}");
@@ -272,7 +285,11 @@ fn report_as(tree: &Path, profile: &str, user: &str, addr: &str, now: &str, out:
         .arg(tree)
         .output()
         .expect("run");
-    assert!(!o.stdout.is_empty(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        !o.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     fs::write(out, &o.stdout).expect("write");
 }
 
@@ -312,7 +329,14 @@ fn fleet_keeps_two_users_of_one_host_apart() {
     let (a, b) = (t.path().join("a"), t.path().join("b"));
     let (ra, rb) = (t.path().join("alice.json"), t.path().join("bob.json"));
     report_as(&a, "alice", "alice", "shared@contoso.com", NOW, &ra);
-    report_as(&b, "bob", "bob", "shared@contoso.com", "2026-03-02T14:05:00Z", &rb);
+    report_as(
+        &b,
+        "bob",
+        "bob",
+        "shared@contoso.com",
+        "2026-03-02T14:05:00Z",
+        &rb,
+    );
     let v = fleet_of(&[&ra, &rb]);
     assert_eq!(
         rows_of(&v),
@@ -333,14 +357,19 @@ fn fleet_keeps_two_users_of_one_host_apart() {
 
     // One user's two reports: the newer still supersedes the older.
     let ra2 = t.path().join("alice2.json");
-    report_as(&a, "alice", "alice", "shared@contoso.com", "2026-03-02T15:00:00Z", &ra2);
+    report_as(
+        &a,
+        "alice",
+        "alice",
+        "shared@contoso.com",
+        "2026-03-02T15:00:00Z",
+        &ra2,
+    );
     let v = fleet_of(&[&ra, &ra2, &rb]);
     assert_eq!(rows_of(&v).len(), 2, "{v:#}");
-    assert!(v["notes"]
-        .as_array()
-        .expect("notes")
-        .iter()
-        .any(|n| n.as_str().is_some_and(|n| n.contains("alice.json") && n.contains("superseded"))));
+    assert!(v["notes"].as_array().expect("notes").iter().any(|n| n
+        .as_str()
+        .is_some_and(|n| n.contains("alice.json") && n.contains("superseded"))));
 }
 
 /// One `watch` stream file holding two users' streams from one host (and in each the same
@@ -358,9 +387,13 @@ fn fleet_keeps_two_users_streams_from_one_host_apart() {
             r#","item":{{"account":"shared@contoso.com","path":"/c/Users/{user}/AppData/Local/Microsoft/Office/16.0/Lync/sip_shared@contoso.com/History Spooler/a.eml","age_secs":600}}"#
         )
     };
-    let finding = r#","finding":{"rule":"spool-stuck","severity":"warning","account":"shared@contoso.com"}"#;
+    let finding =
+        r#","finding":{"rule":"spool-stuck","severity":"warning","account":"shared@contoso.com"}"#;
     let mut text = String::new();
-    for (user, t0) in [("alice", "2026-03-02T14:00:00Z"), ("bob", "2026-03-02T14:01:00Z")] {
+    for (user, t0) in [
+        ("alice", "2026-03-02T14:00:00Z"),
+        ("bob", "2026-03-02T14:01:00Z"),
+    ] {
         text.push_str(&format!(
             "{{\"type\":\"scan-started\",\"time\":\"{t0}\",\"host\":\"ws1\",\"user\":\"{user}\"}}\n"
         ));
@@ -461,5 +494,7 @@ fn a_fifo_named_with_another_spelling_still_makes_the_scan_incomplete() {
         .as_array()
         .expect("evidence")
         .iter()
-        .any(|e| e["path"].as_str().is_some_and(|p| p.ends_with("pipe.UccApilog"))));
+        .any(|e| e["path"]
+            .as_str()
+            .is_some_and(|p| p.ends_with("pipe.UccApilog"))));
 }
