@@ -147,7 +147,8 @@ impl Discovery {
             };
             let path = entry.path();
             let ft = entry.file_type();
-            if entry.depth() > 0 && spells_a_path(&name_of(path)) {
+            // (A root folder's own name is as the user typed it; a root file's name counts.)
+            if (entry.depth() > 0 || ft.is_file()) && spells_a_path(&name_of(path)) {
                 self.spelled_name_seen(root);
             }
             let in_spooler = self.spooler_of(path);

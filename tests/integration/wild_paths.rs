@@ -60,6 +60,13 @@ fn backslash_names_are_read_as_the_layout_they_spell() {
         .expect("findings")
         .iter()
         .any(|f| f["rule"] == "spool-stuck" && f["account"] == "jdoe@contoso.com"));
+
+    // The file named alone as a PATH: the same reading, and the note names it.
+    let (v, code, stderr) = report_json(&[&item], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(v["accounts"][0]["address"], "jdoe@contoso.com", "{v:#}");
+    assert_eq!(v["summary"]["stuck"], 1);
+    assert_eq!(v["notes"][0]["path"], item.to_str().expect("utf8"));
 }
 
 /// A folder whose name spells `sip_…\History Spooler` is that account's spooler; a tree with
