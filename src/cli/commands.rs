@@ -235,6 +235,13 @@ pub(super) fn tui_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> 
     let mut settings = super::resolve::settings(opts, Utc::now())?;
     let (roots, pre) = resolve_roots(targets, &mut settings)?;
     start_debug_log(opts, &roots, &settings.protected)?;
+    // An export from the live view may not land on the debug log.
+    if let Some(d) = &opts.debug_log {
+        settings
+            .protected
+            .outputs
+            .push((d.clone(), "debug log (--debug-log)"));
+    }
     crate::tui::run(roots, &settings, pre)
 }
 

@@ -184,6 +184,7 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
             protected: crate::source::output::Protected {
                 folders: Vec::new(),
                 files: inputs,
+                outputs: Vec::new(),
             },
         })
     }
