@@ -97,6 +97,16 @@ pub fn scan_tailed(
     named_files_without_records(&mut model, roots);
     named_inputs_not_read(&mut model, roots, config);
     model.ignored = super::inventory::ignored(&model, &d.other_files);
+    // A file PATH the walk found under another spelling already has its error line.
+    let said: Vec<&PathBuf> = roots
+        .iter()
+        .filter(|r| model.errors.iter().any(|e| &e.path == *r))
+        .collect();
+    if !said.is_empty() {
+        model
+            .ignored
+            .retain(|i| !said.iter().any(|r| same_input(r, &i.path)));
+    }
     log_decisions(&model, roots.len(), roots_ok);
     Scan {
         model,

@@ -467,6 +467,30 @@ fn a_file_root_spelled_differently_inside_a_folder_root_is_no_error() {
     }
 }
 
+/// A file PATH inside a folder PATH that holds nothing recognisable, named with another
+/// spelling: one error line naming it, not also an `ignored` entry under the walk's spelling.
+#[test]
+fn an_unrecognised_file_root_spelled_differently_is_listed_once() {
+    let t = tempfile::tempdir().expect("tempdir");
+    put(&t.path().join("D/notes.txt"), b"meeting notes", 60);
+    let (v, _, stderr) = json_of(bin().current_dir(t.path()).args([
+        "report",
+        "D",
+        "./D/notes.txt",
+        "--format",
+        "json",
+        "--now",
+        NOW,
+    ]));
+    let errors = v["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{errors:?} {stderr}");
+    assert_eq!(errors[0]["path"], "./D/notes.txt");
+    assert!(errors[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("no record was read")));
+    assert_eq!(v["ignored"].as_array().map(Vec::len), Some(0), "{v:#}");
+}
+
 /// The other way round: a named input that could not be read, named with another spelling than
 /// the folder root's walk found it under, still makes the scan incomplete.
 #[cfg(unix)]
