@@ -89,6 +89,12 @@ fn may_hold_a_spooler(path: &Path) -> bool {
         .any(|r| below.iter().zip(r.iter()).all(|(a, b)| a == b))
 }
 
+/// [`spells_a_path`] on a name as the walk lists it, without making text of it (most names
+/// hold no `\`).
+fn spells_a_path_os(name: &std::ffi::OsStr) -> bool {
+    super::layout::BACKSLASH_NAMES && name.as_encoded_bytes().contains(&b'\\')
+}
+
 /// The account folder of a spooler folder: its parent, or, for a folder whose name spells a
 /// path (`sip_a@b.c\History Spooler`), the folder that name spells before the last part.
 fn account_dir_of(spooler: &Path) -> PathBuf {
@@ -148,7 +154,7 @@ impl Discovery {
             let path = entry.path();
             let ft = entry.file_type();
             // (A root folder's own name is as the user typed it; a root file's name counts.)
-            if (entry.depth() > 0 || ft.is_file()) && spells_a_path(&name_of(path)) {
+            if (entry.depth() > 0 || ft.is_file()) && spells_a_path_os(entry.file_name()) {
                 self.spelled_name_seen(root);
             }
             let in_spooler = self.spooler_of(path);
@@ -273,10 +279,10 @@ impl Discovery {
     /// Spooler` (`…\sip_a@b.c\History Spooler\x.eml`): the account of the spooler it
     /// spells. The spooler is registered at the path it spells, beside the file.
     fn spooler_in_name(&mut self, path: &Path) -> Option<usize> {
-        let name = name_of(path);
-        if !spells_a_path(&name) {
+        if !path.file_name().is_some_and(spells_a_path_os) {
             return None;
         }
+        let name = name_of(path);
         let parts = spelled_parts(&name);
         let folders = &parts[..parts.len().saturating_sub(1)];
         let base = path.parent()?;
