@@ -25,6 +25,8 @@ pub struct WatchOptions {
     pub output: Option<PathBuf>,
     /// A `heartbeat` line at this interval.
     pub heartbeat: Duration,
+    /// Profiles `--all-users` could not read: in every scan's model.
+    pub pre: pipeline::PreScan,
 }
 
 /// Where lines go: stdout or an appended file, flushed per line.
@@ -102,6 +104,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     // scan leaves the first checkpoints).
     let tails = crate::source::tail::Tails::default();
     let mut scan = pipeline::scan_live(&roots, &settings.scan, &tails);
+    opts.pre.apply(&mut scan.model);
     if scan.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
     }
@@ -200,6 +203,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                 }
                 Some(Refresh::Rescanned(s)) => {
                     scan = *s;
+                    opts.pre.apply(&mut scan.model);
                     live.watcher = start_watch(&scan, settings, tx.clone());
                 }
             }

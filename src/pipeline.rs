@@ -64,9 +64,35 @@ pub fn findings_at(model: &Model, settings: &Settings, now: DateTime<Utc>) -> Ve
     })
 }
 
-/// Scan → model → diagnose, at the settings' clock.
-pub fn analyse(roots: &[PathBuf], settings: &Settings) -> (Scan, Vec<Finding>) {
-    let s = scan(roots, &settings.scan);
+/// What was settled before the scan: profiles `--all-users` could not read. They join every
+/// model the run builds (its first scan and each rescan), before the rules run.
+#[derive(Debug, Clone, Default)]
+pub struct PreScan {
+    /// One line each (`profile skipped: permission denied`).
+    pub errors: Vec<crate::model::ScanError>,
+    /// Of those, the paths that were not read and may hold a spooler: they join `unreached`,
+    /// so `scan-incomplete` names them.
+    pub unread: Vec<PathBuf>,
+}
+
+impl PreScan {
+    /// Add these errors (and unread paths) to `model`.
+    pub fn apply(&self, model: &mut Model) {
+        if self.errors.is_empty() && self.unread.is_empty() {
+            return;
+        }
+        model.errors.extend(self.errors.iter().cloned());
+        model.errors.sort();
+        model.unreached.extend(self.unread.iter().cloned());
+        model.unreached.sort();
+        model.unreached.dedup();
+    }
+}
+
+/// Scan → model → diagnose, at the settings' clock (with what `pre` settled first).
+pub fn analyse(roots: &[PathBuf], settings: &Settings, pre: &PreScan) -> (Scan, Vec<Finding>) {
+    let mut s = scan(roots, &settings.scan);
+    pre.apply(&mut s.model);
     let findings = findings_at(&s.model, settings, settings.clock.now);
     (s, findings)
 }

@@ -1,6 +1,6 @@
 //! The subcommands: each resolves its settings, runs the pipeline and writes its output.
 
-use super::resolve::{resolve_roots, start_debug_log};
+use super::resolve::{resolve_roots, start_debug_log, start_debug_log_beside};
 use super::{Cli, ScanOpts, Targets};
 use crate::config::{ColorChoice, FailOn};
 use crate::exit::{exit_code_for, Fatal, EXIT_FINDINGS, EXIT_OK};
@@ -87,17 +87,15 @@ pub(super) fn print_report(
 pub(super) fn report_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let mut settings = super::resolve::settings(opts, real_now)?;
-    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    let (roots, pre) = resolve_roots(targets, &mut settings)?;
     start_debug_log(opts, &roots, &settings.protected)?;
-    let (mut s, mut findings) = analyse(&roots, &settings);
+    let (mut s, mut findings) = analyse(&roots, &settings, &pre);
     if s.roots_ok == 0 {
         for e in &s.model.errors {
             super::warn(&format!("{}: {}", e.path.display(), e.message));
         }
         return Err(Fatal::NothingScanned);
     }
-    s.model.errors.extend(pre_errors);
-    s.model.errors.sort();
     if settings.format != ReportFormat::Text {
         for e in &s.model.errors {
             super::warn(&format!("{}: {}", e.path.display(), e.message));
@@ -117,15 +115,19 @@ pub(super) fn bundle_cmd(
 ) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let mut settings = super::resolve::settings(opts, real_now)?;
-    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    let (roots, pre) = resolve_roots(targets, &mut settings)?;
     let out = crate::bundle::check_output(&bopts, &roots, &settings.protected)
         .map_err(|e| Fatal::Usage(e.to_string()))?;
-    start_debug_log(opts, &roots, &settings.protected)?;
-    let (mut s, findings) = analyse(&roots, &settings);
+    start_debug_log_beside(
+        opts,
+        &roots,
+        &settings.protected,
+        Some((&out, "bundle (-o)")),
+    )?;
+    let (s, findings) = analyse(&roots, &settings, &pre);
     if s.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
     }
-    s.model.errors.extend(pre_errors);
     for e in &s.model.errors {
         super::warn(&format!("{}: {}", e.path.display(), e.message));
     }
@@ -210,21 +212,37 @@ pub(super) fn watch_cmd(
         return Err(Fatal::Usage("watch writes --format ndjson only".into()));
     }
     let mut settings = super::resolve::settings(opts, Utc::now())?;
-    let (roots, _) = resolve_roots(targets, &mut settings)?;
-    start_debug_log(opts, &roots, &settings.protected)?;
+    let (roots, pre) = resolve_roots(targets, &mut settings)?;
+    start_debug_log_beside(
+        opts,
+        &roots,
+        &settings.protected,
+        output.as_deref().map(|o| (o, "watch output (--output)")),
+    )?;
     crate::headless::run(
         roots,
         &settings,
-        &crate::headless::WatchOptions { output, heartbeat },
+        &crate::headless::WatchOptions {
+            output,
+            heartbeat,
+            pre,
+        },
     )
 }
 
 /// `spoolscope [PATH]...` on a terminal: the live view.
 pub(super) fn tui_cmd(targets: &Targets, opts: &ScanOpts) -> Result<i32, Fatal> {
     let mut settings = super::resolve::settings(opts, Utc::now())?;
-    let (roots, pre_errors) = resolve_roots(targets, &mut settings)?;
+    let (roots, pre) = resolve_roots(targets, &mut settings)?;
     start_debug_log(opts, &roots, &settings.protected)?;
-    crate::tui::run(roots, &settings, pre_errors)
+    // An export from the live view may not land on the debug log.
+    if let Some(d) = &opts.debug_log {
+        settings
+            .protected
+            .outputs
+            .push((d.clone(), "debug log (--debug-log)"));
+    }
+    crate::tui::run(roots, &settings, pre)
 }
 
 pub(super) fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
@@ -236,11 +254,11 @@ pub(super) fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     start_debug_log(opts, &roots, &settings.protected)?;
     if !report && std::io::stdout().is_terminal() {
         // The temporary folder lives until the UI returns.
-        let code = crate::tui::run(roots, &settings, Vec::new());
+        let code = crate::tui::run(roots, &settings, Default::default());
         drop(dir);
         return code;
     }
-    let (mut s, mut findings) = analyse(&roots, &settings);
+    let (mut s, mut findings) = analyse(&roots, &settings, &Default::default());
     if !settings.show_content {
         crate::redact::hide_content(&mut s.model, &mut findings);
     }

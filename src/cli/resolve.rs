@@ -184,19 +184,22 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
             protected: crate::source::output::Protected {
                 folders: Vec::new(),
                 files: inputs,
+                outputs: Vec::new(),
             },
         })
     }
 }
 
-/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped. The
-/// profiles folder of `--all-users` is added to the folders no output may be written in.
+/// Turn `Targets` into the roots to walk, plus errors for profiles that were skipped (each
+/// also unread: it may hold a spooler). The profiles folder of `--all-users` is added to the
+/// folders no output may be written in.
 pub(crate) fn resolve_roots(
     t: &Targets,
     settings: &mut Settings,
-) -> Result<(Vec<PathBuf>, Vec<crate::model::ScanError>), Fatal> {
+) -> Result<(Vec<PathBuf>, crate::pipeline::PreScan), Fatal> {
     let mut roots = Vec::new();
     let mut errors = Vec::new();
+    let mut unread = Vec::new();
     for p in &t.paths {
         roots.push(source::paths::resolve_arg(p).map_err(|e| Fatal::Usage(format!("{p}: {e}")))?);
     }
@@ -224,6 +227,8 @@ pub(crate) fn resolve_roots(
             ));
         }
         roots.extend(r);
+        // A profile (or the profiles folder) that could not be listed may hold a spooler.
+        unread.extend(e.iter().map(|e| e.path.clone()));
         errors.extend(e);
         if roots.is_empty() {
             return Err(Fatal::Usage(format!(
@@ -239,7 +244,7 @@ pub(crate) fn resolve_roots(
     if roots.is_empty() && settings.scan.mailbox_files.is_empty() && settings.scan.logs.is_empty() {
         roots = source::default_roots().map_err(|e| Fatal::Usage(e.to_string()))?;
     }
-    Ok((roots, errors))
+    Ok((roots, crate::pipeline::PreScan { errors, unread }))
 }
 
 /// `--debug-log FILE`: start the log once the roots are known (it may not lie inside one, nor
@@ -249,6 +254,20 @@ pub(crate) fn start_debug_log(
     roots: &[PathBuf],
     protected: &crate::source::output::Protected,
 ) -> Result<(), Fatal> {
+    start_debug_log_beside(opts, roots, protected, None)
+}
+
+/// [`start_debug_log`] for a command with another output (`bundle -o`, `watch --output`):
+/// the two may not be one file.
+pub(crate) fn start_debug_log_beside(
+    opts: &ScanOpts,
+    roots: &[PathBuf],
+    protected: &crate::source::output::Protected,
+    other: Option<(&std::path::Path, &'static str)>,
+) -> Result<(), Fatal> {
+    if let (Some(p), Some((o, what))) = (&opts.debug_log, other) {
+        crate::source::output::distinct(p, o, what).map_err(|e| Fatal::Usage(e.to_string()))?;
+    }
     if let Some(p) = &opts.debug_log {
         crate::debuglog::start(p, roots, protected).map_err(|e| Fatal::Usage(e.to_string()))?;
     }

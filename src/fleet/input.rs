@@ -13,6 +13,8 @@ pub(super) struct Doc {
     pub(super) source: String,
     pub(super) rows: Vec<Row>,
     pub(super) host: String,
+    /// The user who ran the report or stream, when the input says.
+    pub(super) user: Option<String>,
     pub(super) now: Option<String>,
     pub(super) generated_at: Option<String>,
 }
@@ -39,6 +41,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             .unwrap_or_else(|| "unknown".into())
     });
     let now = str_of(v, "now");
+    let user = str_of(v, "user");
     let mut rows: Vec<Row> = Vec::new();
     for a in v
         .get("accounts")
@@ -48,6 +51,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
     {
         rows.push(Row {
             host: host.clone(),
+            user: user.clone(),
             profile: str_of(a, "profile"),
             account: str_of(a, "address"),
             client: str_of(a, "client"),
@@ -76,6 +80,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             .unwrap_or_else(|| {
                 rows.push(Row {
                     host: host.clone(),
+                    user: user.clone(),
                     profile: profile.clone(),
                     account: account.clone(),
                     report_time: now.clone(),
@@ -97,6 +102,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
     if rows.is_empty() {
         rows.push(Row {
             host: host.clone(),
+            user: user.clone(),
             report_time: now.clone(),
             source: source.to_string(),
             ..Row::default()
@@ -106,6 +112,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
         source: source.to_string(),
         rows,
         host,
+        user,
         now,
         generated_at: str_of(v, "generated_at"),
     })
@@ -136,12 +143,17 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
     #[derive(Default)]
     struct Host {
         last: Option<String>,
-        accounts: BTreeMap<Option<String>, Acct>,
+        /// By (account, profile): one address signed in from two profiles is two accounts.
+        accounts: BTreeMap<(Option<String>, Option<String>), Acct>,
     }
-    let mut hosts: BTreeMap<String, Host> = BTreeMap::new();
+    // By (host, user): two users watching on one host are two streams.
+    let mut hosts: BTreeMap<(String, Option<String>), Host> = BTreeMap::new();
     for e in lines {
         let h = hosts
-            .entry(str_of(e, "host").unwrap_or_else(|| "unknown".into()))
+            .entry((
+                str_of(e, "host").unwrap_or_else(|| "unknown".into()),
+                str_of(e, "user"),
+            ))
             .or_default();
         let time = str_of(e, "time");
         if time > h.last {
@@ -168,7 +180,10 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
         ) {
             continue;
         }
-        let st = h.accounts.entry(str_of(e, "account")).or_default();
+        let st = h
+            .accounts
+            .entry((str_of(e, "account"), str_of(e, "profile")))
+            .or_default();
         st.profile = str_of(e, "profile").or(st.profile.take());
         let path = e
             .pointer("/item/path")
@@ -209,14 +224,16 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
     }
     hosts
         .into_iter()
-        .map(|(host, h)| {
+        .map(|((host, user), h)| {
             let last_unix = unix_of(h.last.as_deref());
             let mut rows: Vec<Row> = h
                 .accounts
                 .into_iter()
                 // A host-level finding that was resolved leaves nothing to show.
-                .filter(|(a, st)| a.is_some() || !st.items.is_empty() || !st.findings.is_empty())
-                .map(|(account, st)| {
+                .filter(|((a, _), st)| {
+                    a.is_some() || !st.items.is_empty() || !st.findings.is_empty()
+                })
+                .map(|((account, _), st)| {
                     let oldest = st
                         .stuck
                         .iter()
@@ -224,6 +241,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                         .min();
                     let mut row = Row {
                         host: host.clone(),
+                        user: user.clone(),
                         profile: st.profile,
                         account,
                         stuck: st.stuck.len() as u64,
@@ -247,6 +265,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
             if rows.is_empty() {
                 rows.push(Row {
                     host: host.clone(),
+                    user: user.clone(),
                     report_time: h.last.clone(),
                     source: source.to_string(),
                     ..Row::default()
@@ -256,6 +275,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                 source: source.to_string(),
                 rows,
                 host,
+                user,
                 now: h.last,
                 generated_at: None,
             }

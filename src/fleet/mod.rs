@@ -20,6 +20,9 @@ const READ_CAP: usize = 256 << 20;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Row {
     pub host: String,
+    /// The user who ran the report or `watch` stream, when it says (JSON `user`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
     pub profile: Option<String>,
     pub account: Option<String>,
     pub client: Option<String>,
@@ -90,11 +93,18 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
         }
     }
     let mut notes = Vec::new();
-    let mut newest: BTreeMap<String, usize> = BTreeMap::new();
+    // The newest input per host and user: two users' reports or streams from one host are both
+    // kept (their rows then meet per profile and account below).
+    let mut newest: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
     for (i, d) in docs.iter().enumerate() {
-        match newest.get(&d.host).copied() {
+        let key = (d.host.clone(), d.user.clone());
+        let host = match &d.user {
+            Some(u) => format!("{} (user {u})", d.host),
+            None => d.host.clone(),
+        };
+        match newest.get(&key).copied() {
             None => {
-                newest.insert(d.host.clone(), i);
+                newest.insert(key, i);
             }
             Some(j) => {
                 let other = &docs[j];
@@ -105,23 +115,23 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
                     ));
                 } else if d.now > other.now {
                     notes.push(format!(
-                        "{}: superseded by newer {} for host {}",
-                        other.source, d.source, d.host
+                        "{}: superseded by newer {} for host {host}",
+                        other.source, d.source
                     ));
-                    newest.insert(d.host.clone(), i);
+                    newest.insert(key, i);
                 } else {
                     notes.push(format!(
-                        "{}: superseded by newer {} for host {}",
-                        d.source, other.source, d.host
+                        "{}: superseded by newer {} for host {host}",
+                        d.source, other.source
                     ));
                 }
             }
         }
     }
-    let mut rows: Vec<Row> = newest
-        .values()
-        .flat_map(|&i| docs[i].rows.clone())
-        .collect();
+    let rows = newest_rows(&docs, newest.values().copied(), &mut notes);
+    let hosts: BTreeSet<&str> = newest.keys().map(|(h, _)| h.as_str()).collect();
+    let hosts = hosts.len();
+    let mut rows = rows;
     match sort {
         SortBy::Severity => rows.sort_by(|a, b| {
             b.worst()
@@ -152,7 +162,7 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
         schema_version: 1,
         kind: "fleet",
         reports,
-        hosts: newest.len(),
+        hosts,
         rows,
         rules: rules
             .into_iter()
@@ -161,6 +171,53 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
         notes,
         errors,
     }
+}
+
+/// The rows of the kept inputs. Where two inputs (two users' reports from one host, an
+/// `--all-users` report beside a user's own) both have a row for one host, profile, account
+/// and client, the newer input's row is kept and the other is noted as superseded. Rows of one
+/// input are all kept.
+fn newest_rows(
+    docs: &[Doc],
+    kept: impl Iterator<Item = usize>,
+    notes: &mut Vec<String>,
+) -> Vec<Row> {
+    type Key = (String, Option<String>, Option<String>, Option<String>);
+    let mut rows: Vec<(usize, Row)> = Vec::new();
+    let mut at: BTreeMap<Key, usize> = BTreeMap::new();
+    for i in kept {
+        for r in &docs[i].rows {
+            let key = (
+                r.host.clone(),
+                r.profile.clone(),
+                r.account.clone(),
+                r.client.clone(),
+            );
+            let Some(&k) = at.get(&key).filter(|&&k| rows[k].0 != i) else {
+                at.insert(key, rows.len());
+                rows.push((i, r.clone()));
+                continue;
+            };
+            let j = rows[k].0;
+            let (newer, older) = if docs[i].now > docs[j].now {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            notes.push(format!(
+                "{}: row {} / {} / {} superseded by newer {}",
+                docs[older].source,
+                key.0,
+                key.1.as_deref().unwrap_or("-"),
+                key.2.as_deref().unwrap_or("-"),
+                docs[newer].source
+            ));
+            if newer == i {
+                rows[k] = (i, r.clone());
+            }
+        }
+    }
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 impl Fleet {

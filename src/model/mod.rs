@@ -55,6 +55,9 @@ pub struct Model {
     /// (PATH, `--log`, `--mailbox`) that could not be read, or a folder the walk could not list
     /// or did not descend into.
     pub unreached: Vec<std::path::PathBuf>,
+    /// How the scan read something in a way worth saying that is no error (a path and a
+    /// one-line note), such as file names holding `\` read as the paths they spell.
+    pub notes: Vec<ScanError>,
 }
 
 /// The two values every age-based judgement needs. Passed in, never read from the system.

@@ -38,6 +38,9 @@ pub struct JsonReport<'a> {
     pub log_time_zone: Option<&'a str>,
     /// Files found but not recognised as any evidence (`path`, `why`).
     pub ignored: &'a [crate::model::Ignored],
+    /// How the scan read something worth saying that is no error (`path`, `message`).
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub notes: &'a [ScanError],
 }
 
 #[derive(Serialize)]
@@ -200,6 +203,7 @@ pub fn build<'a>(r: &'a Report<'a>) -> JsonReport<'a> {
         mailbox: &m.mailbox,
         log_time_zone: m.log_tz.as_deref(),
         ignored: &m.ignored,
+        notes: &m.notes,
     }
 }
 

@@ -210,6 +210,19 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             )?;
         }
     }
+    if !m.notes.is_empty() {
+        writeln!(w)?;
+        writeln!(w, "## Notes ({})", m.notes.len())?;
+        writeln!(w)?;
+        for e in &m.notes {
+            writeln!(
+                w,
+                "- {}: {}",
+                code(&e.path.to_string_lossy()),
+                md(&e.message)
+            )?;
+        }
+    }
     writeln!(w)?;
     writeln!(w, "## Inventory")?;
     writeln!(w)?;

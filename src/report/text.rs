@@ -250,6 +250,14 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             o.line(&format!("  {}: {}", e.path.to_string_lossy(), e.message))?;
         }
     }
+    if !m.notes.is_empty() {
+        o.nl()?;
+        o.styled(Style::Bold, &format!("notes ({})", m.notes.len()))?;
+        o.nl()?;
+        for e in &m.notes {
+            o.line(&format!("  {}: {}", e.path.to_string_lossy(), e.message))?;
+        }
+    }
     o.nl()?;
     o.styled(Style::Bold, "inventory")?;
     o.nl()?;

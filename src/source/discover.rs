@@ -4,7 +4,9 @@
 //! or any folder of collected files: the walk looks at every level, never follows a link (so it
 //! cannot loop) and stops at a fixed depth.
 
-use super::layout::{is_sip_dir, is_spooler_name, name_of};
+use super::layout::{
+    is_sip_dir, is_spooler_name, layout_name, name_of, spelled_parts, spells_a_path,
+};
 use super::read::file_type_name;
 use crate::model::{Account, ScanError};
 use std::collections::HashMap;
@@ -50,6 +52,9 @@ pub struct Discovery {
     pub roots_ok: usize,
     /// Roots that could not (missing, unreadable), with the reason.
     pub roots_failed: Vec<ScanError>,
+    /// Roots holding a name with a `\` that was read as the path it spells (see
+    /// [`super::layout::BACKSLASH_NAMES`]), each once.
+    pub backslash_roots: Vec<PathBuf>,
     by_dir: HashMap<PathBuf, usize>,
     spoolers: HashMap<PathBuf, usize>,
     /// The last folder `spooler_of` looked up and its answer: a walk lists a folder's entries
@@ -64,7 +69,7 @@ pub struct Discovery {
 /// program's cache) cannot hide one and is only an error line. Anywhere else (a folder of
 /// collected files) it may.
 fn may_hold_a_spooler(path: &Path) -> bool {
-    let parts: Vec<String> = path
+    let parts: Vec<String> = super::layout::spelled(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy().to_ascii_lowercase())
         .collect();
@@ -84,6 +89,26 @@ fn may_hold_a_spooler(path: &Path) -> bool {
         .any(|r| below.iter().zip(r.iter()).all(|(a, b)| a == b))
 }
 
+/// [`spells_a_path`] on a name as the walk lists it, without making text of it (most names
+/// hold no `\`).
+fn spells_a_path_os(name: &std::ffi::OsStr) -> bool {
+    super::layout::BACKSLASH_NAMES && name.as_encoded_bytes().contains(&b'\\')
+}
+
+/// The account folder of a spooler folder: its parent, or, for a folder whose name spells a
+/// path (`sip_a@b.c\History Spooler`), the folder that name spells before the last part.
+fn account_dir_of(spooler: &Path) -> PathBuf {
+    let parent = spooler.parent().unwrap_or(spooler);
+    let name = name_of(spooler);
+    let parts = spelled_parts(&name);
+    match parts.split_last() {
+        Some((_, before)) if !before.is_empty() && spells_a_path(&name) => {
+            before.iter().fold(parent.to_path_buf(), |d, p| d.join(p))
+        }
+        _ => parent.to_path_buf(),
+    }
+}
+
 impl Discovery {
     /// Walk one root and add what it holds.
     pub fn walk(&mut self, root: &Path) {
@@ -95,10 +120,15 @@ impl Discovery {
                 return;
             }
         }
-        // A root inside a spooler (or the spooler itself) still belongs to its account.
-        if let Some(sp) = root.ancestors().find(|a| is_spooler_name(&name_of(a))) {
+        // A root inside a spooler (or the spooler itself) still belongs to its account; of
+        // spoolers inside spoolers, the outermost is the spooler.
+        if let Some(sp) = root
+            .ancestors()
+            .filter(|a| is_spooler_name(layout_name(&name_of(a))))
+            .last()
+        {
             self.spooler(sp);
-        } else if is_sip_dir(&name_of(root)) {
+        } else if is_sip_dir(layout_name(&name_of(root))) {
             self.account(root);
         }
         for entry in WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH) {
@@ -123,6 +153,10 @@ impl Discovery {
             };
             let path = entry.path();
             let ft = entry.file_type();
+            // (A root folder's own name is as the user typed it; a root file's name counts.)
+            if (entry.depth() > 0 || ft.is_file()) && spells_a_path_os(entry.file_name()) {
+                self.spelled_name_seen(root);
+            }
             let in_spooler = self.spooler_of(path);
             if entry.depth() > 0 && ft.is_symlink() {
                 match in_spooler {
@@ -157,9 +191,12 @@ impl Discovery {
             }
             if ft.is_dir() {
                 let n = name_of(path);
-                if is_spooler_name(&n) {
+                if in_spooler.is_some() {
+                    // A folder inside a spooler (even one named `History Spooler` or
+                    // `sip_*`) is content of that spooler: its files are that account's items.
+                } else if is_spooler_name(layout_name(&n)) {
                     self.spooler(path);
-                } else if is_sip_dir(&n) {
+                } else if is_sip_dir(layout_name(&n)) {
                     self.account(path);
                 }
                 // The walk lists folders down to MAX_DEPTH but does not open those at it.
@@ -175,6 +212,7 @@ impl Discovery {
                 continue;
             }
             if ft.is_file() {
+                let in_spooler = in_spooler.or_else(|| self.spooler_in_name(path));
                 match in_spooler {
                     Some(acc) => {
                         self.spool_files.push((acc, path.to_path_buf()));
@@ -230,17 +268,55 @@ impl Discovery {
         acc
     }
 
+    /// Note (once per root) that a name there was read as the path it spells.
+    fn spelled_name_seen(&mut self, root: &Path) {
+        if self.backslash_roots.last().is_none_or(|r| r != root) {
+            self.backslash_roots.push(root.to_path_buf());
+        }
+    }
+
+    /// A file outside any listed spooler whose name spells a path through a `History
+    /// Spooler` (`…\sip_a@b.c\History Spooler\x.eml`): the account of the spooler it
+    /// spells. The spooler is registered at the path it spells, beside the file.
+    fn spooler_in_name(&mut self, path: &Path) -> Option<usize> {
+        if !path.file_name().is_some_and(spells_a_path_os) {
+            return None;
+        }
+        let name = name_of(path);
+        let parts = spelled_parts(&name);
+        let folders = &parts[..parts.len().saturating_sub(1)];
+        let base = path.parent()?;
+        // The outermost spooler named: a folder inside a spooler is content of that spooler
+        // (the same rule as for real folders in `walk`).
+        if let Some(k) = folders.iter().position(|p| is_spooler_name(p)) {
+            let dir: PathBuf = folders[..=k]
+                .iter()
+                .fold(base.to_path_buf(), |d, p| d.join(p));
+            return Some(self.spooler(&dir));
+        }
+        // Not spooled, but an account folder named on the way still shows an account.
+        if let Some(k) = folders.iter().rposition(|p| is_sip_dir(p)) {
+            let dir: PathBuf = folders[..=k]
+                .iter()
+                .fold(base.to_path_buf(), |d, p| d.join(p));
+            self.account(&dir);
+        }
+        None
+    }
+
     /// Register (once) the account of a `sip_*` folder.
     fn account(&mut self, dir: &Path) -> usize {
         if let Some(&i) = self.by_dir.get(dir) {
             return i;
         }
         let name = name_of(dir);
-        let address = match super::layout::sip_address(&name) {
+        let name = layout_name(&name);
+        let address = match super::layout::sip_address(name) {
             Some(a) => a.to_string(),
             None => format!("unknown ({name})"),
         };
         let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
+        let abs = super::layout::spelled(&abs);
         self.accounts.push(Account {
             address,
             client: client_of(&abs),
@@ -258,8 +334,7 @@ impl Discovery {
         if let Some(&i) = self.spoolers.get(dir) {
             return i;
         }
-        let parent = dir.parent().unwrap_or(dir);
-        let i = self.account(parent);
+        let i = self.account(&account_dir_of(dir));
         if self.accounts[i].spooler.is_none() {
             self.accounts[i].spooler = Some(dir.to_path_buf());
         }

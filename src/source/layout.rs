@@ -40,6 +40,56 @@ pub fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// Whether this host reads a `\` inside a file name as a separator for layout purposes: a
+/// Windows collection unpacked here by a tool that keeps the backslashes (one flat name such as
+/// `Users\jdoe\AppData\…\History Spooler\x.eml`). On Windows `\` is a separator already.
+pub const BACKSLASH_NAMES: bool = !cfg!(windows);
+
+/// The parts a name spells: split on `\` where [`BACKSLASH_NAMES`] holds (empty, `.` and `..`
+/// parts dropped), else the name itself.
+pub fn spelled_parts(name: &str) -> Vec<&str> {
+    if BACKSLASH_NAMES && name.contains('\\') {
+        name.split('\\')
+            .filter(|s| !s.is_empty() && *s != "." && *s != "..")
+            .collect()
+    } else {
+        vec![name]
+    }
+}
+
+/// The name a folder or file has for layout purposes: the last part it spells.
+pub fn layout_name(name: &str) -> &str {
+    spelled_parts(name).pop().unwrap_or(name)
+}
+
+/// Whether a name holds a `\` that is read as a separator on this host.
+pub fn spells_a_path(name: &str) -> bool {
+    BACKSLASH_NAMES && name.contains('\\')
+}
+
+/// The path `path` spells for layout purposes: every component holding a `\` split there
+/// (see [`BACKSLASH_NAMES`]). A path with no such component comes back as it is.
+pub fn spelled(path: &Path) -> PathBuf {
+    if !BACKSLASH_NAMES {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::Normal(n) => {
+                let n = n.to_string_lossy();
+                if n.contains('\\') {
+                    out.extend(spelled_parts(&n));
+                } else {
+                    out.push(c.as_os_str());
+                }
+            }
+            _ => out.push(c.as_os_str()),
+        }
+    }
+    out
+}
+
 /// `History Spooler`, in any case.
 pub fn is_spooler_name(name: &str) -> bool {
     name.eq_ignore_ascii_case(SPOOLER_DIR)
@@ -126,6 +176,39 @@ mod tests {
             Some("김철수@contoso.kr")
         );
         assert_eq!(sip_address("GalContacts.db"), None);
+    }
+
+    /// Off Windows a name holding `\` spells the path it names (empty, `.` and `..` parts
+    /// dropped); elsewhere, and for plain names, the name is one part.
+    #[test]
+    fn names_holding_backslashes_spell_paths_off_windows() {
+        let name = r"Users\jdoe\..\.\AppData\\Local\sip_a@b.c\History Spooler\x.eml";
+        if BACKSLASH_NAMES {
+            assert_eq!(
+                spelled_parts(name),
+                [
+                    "Users",
+                    "jdoe",
+                    "AppData",
+                    "Local",
+                    "sip_a@b.c",
+                    "History Spooler",
+                    "x.eml"
+                ]
+            );
+            assert_eq!(layout_name(r"sip_a@b.c\History Spooler"), "History Spooler");
+            assert!(spells_a_path(r"a\b"));
+            assert_eq!(
+                spelled(Path::new(r"/case/flat/Users\jdoe\AppData/x")),
+                Path::new("/case/flat/Users/jdoe/AppData/x")
+            );
+        } else {
+            assert_eq!(spelled_parts(name), [name]);
+            assert!(!spells_a_path(r"a\b"));
+        }
+        assert_eq!(spelled_parts("History Spooler"), ["History Spooler"]);
+        assert_eq!(layout_name("plain"), "plain");
+        assert_eq!(spelled(Path::new("/a/b")), Path::new("/a/b"));
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum OutputError {
     IsInput(PathBuf, PathBuf),
     #[error("{0}: is a folder")]
     IsFolder(PathBuf),
+    #[error("{0}: is also the {1} ({2}); two outputs may not share one file")]
+    SharedOutput(PathBuf, &'static str, PathBuf),
 }
 
 /// What an output may not touch besides the roots being scanned.
@@ -28,6 +30,9 @@ pub struct Protected {
     /// Files named as inputs (`--log`, `--mailbox`, the config and markers files): an output
     /// may not be one of them, by name or through a link.
     pub files: Vec<PathBuf>,
+    /// Files the run already writes (the `--debug-log` file, for the live view's exports),
+    /// each with what it is: another output may not be one of them.
+    pub outputs: Vec<(PathBuf, &'static str)>,
 }
 
 /// The folder a root stands for: itself, or (a root that is a file) the folder holding it.
@@ -67,6 +72,32 @@ fn same_file(a: &Path, b: &Path) -> bool {
         (Some(x), Some(y)) => x == y,
         _ => false,
     }
+}
+
+/// Two outputs of one run (`bundle -o` and `--debug-log`, `watch --output` and `--debug-log`)
+/// must be two files: refused when they are one by name (resolved through links and `..`) or,
+/// on Unix, by identity (a hard link).
+pub fn distinct(path: &Path, other: &Path, other_is: &'static str) -> Result<(), OutputError> {
+    // A link at a name that leads to a file not written yet is read as where it leads (the
+    // write would create that file).
+    let lead = |p: &Path| -> PathBuf {
+        let is_link = std::fs::symlink_metadata(p).is_ok_and(|m| m.file_type().is_symlink());
+        match std::fs::read_link(p) {
+            Ok(t) if is_link && std::fs::metadata(p).is_err() => {
+                p.parent().map(|d| d.join(&t)).unwrap_or(t)
+            }
+            _ => p.to_path_buf(),
+        }
+    };
+    if same_file(&lead(path), &lead(other)) {
+        let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+        return Err(OutputError::SharedOutput(
+            abs,
+            other_is,
+            other.to_path_buf(),
+        ));
+    }
+    Ok(())
 }
 
 /// Where `path` would be written: absolute, its folder resolved (symlinks, `..`). An error
@@ -114,6 +145,9 @@ pub fn check(
         if same_file(&target, f) {
             return Err(OutputError::IsInput(abs, f.clone()));
         }
+    }
+    for (o, what) in &protected.outputs {
+        distinct(&target, o, what)?;
     }
     if target.is_dir() {
         return Err(OutputError::IsFolder(target));
@@ -187,6 +221,7 @@ mod tests {
         let protected = Protected {
             folders: vec![users.clone()],
             files: vec![log.clone()],
+            ..Protected::default()
         };
         assert!(matches!(
             check(&users.join("jdoe/out.zip"), &[], &protected),
@@ -201,6 +236,41 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&log).expect("read"), "x");
     }
 
+    /// An output the run already writes (the debug log) is refused as another output's
+    /// target, by name, through `..` and (Unix) through a hard link; a file beside it is fine.
+    #[test]
+    fn an_output_of_the_run_is_refused_as_another_output() {
+        let d = tempfile::tempdir().expect("tmp");
+        let dbg = d.path().join("debug.log");
+        std::fs::write(&dbg, "x").expect("write");
+        std::fs::create_dir_all(d.path().join("sub")).expect("mkdir");
+        let protected = Protected {
+            outputs: vec![(dbg.clone(), "debug log (--debug-log)")],
+            ..Protected::default()
+        };
+        for p in [dbg.clone(), d.path().join("sub/../debug.log")] {
+            let e = check(&p, &[], &protected).expect_err("refused");
+            assert!(matches!(e, OutputError::SharedOutput(..)), "{p:?}");
+            assert!(e.to_string().contains("two outputs"), "{e}");
+        }
+        #[cfg(unix)]
+        {
+            let hard = d.path().join("hard.md");
+            std::fs::hard_link(&dbg, &hard).expect("hard link");
+            assert!(matches!(
+                check(&hard, &[], &protected),
+                Err(OutputError::SharedOutput(..))
+            ));
+        }
+        assert!(check(&d.path().join("export.md"), &[], &protected).is_ok());
+        // A debug log not written yet is compared by name.
+        let later = Protected {
+            outputs: vec![(d.path().join("new.log"), "debug log (--debug-log)")],
+            ..Protected::default()
+        };
+        assert!(check(&d.path().join("new.log"), &[], &later).is_err());
+    }
+
     #[cfg(unix)]
     #[test]
     fn links_at_the_output_name_are_followed_for_the_check() {
@@ -212,6 +282,7 @@ mod tests {
         let protected = Protected {
             folders: Vec::new(),
             files: vec![log.clone()],
+            ..Protected::default()
         };
         let roots = vec![scanned.clone()];
         let into = d.path().join("into");

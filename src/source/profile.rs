@@ -44,9 +44,10 @@ pub const LEGACY_JUNCTIONS: &[&str] = &[
 ];
 
 /// The profile name a path shows: the folder after `Users` (or `Documents and Settings`), else
-/// the folder before `AppData`.
+/// the folder before `AppData`. A name holding `\\` off Windows counts as the parts it spells
+/// (see `layout::spelled`).
 pub fn profile_of(path: &Path) -> Option<String> {
-    let parts: Vec<String> = path
+    let parts: Vec<String> = super::layout::spelled(path)
         .components()
         .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();

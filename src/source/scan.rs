@@ -11,6 +11,10 @@ use std::path::{Path, PathBuf};
 /// At most this much of a spooled file is read. Enough for any message; a 4 GB file costs 1 MiB.
 pub const SPOOL_READ_CAP: usize = 1 << 20;
 
+/// The note on a root where names holding `\` were read as paths.
+pub const BACKSLASH_NOTE: &str = "file names holding \\ were read as the Windows paths they \
+    spell (account, profile, History Spooler); each file was read where it is";
+
 /// File names that are Explorer noise, not spooled messages.
 const NOISE: &[&str] = &["desktop.ini", "thumbs.db", ".ds_store"];
 
@@ -47,6 +51,11 @@ pub fn scan_tailed(
     );
     model.errors.extend(d.errors);
     model.unreached.extend(d.unlisted);
+    model.notes.extend(
+        d.backslash_roots
+            .iter()
+            .map(|r| ScanError::new(r, BACKSLASH_NOTE)),
+    );
     model
         .unreached
         .extend(d.roots_failed.iter().map(|e| e.path.clone()));
@@ -88,6 +97,16 @@ pub fn scan_tailed(
     named_files_without_records(&mut model, roots);
     named_inputs_not_read(&mut model, roots, config);
     model.ignored = super::inventory::ignored(&model, &d.other_files);
+    // A file PATH the walk found under another spelling already has its error line.
+    let said: Vec<&PathBuf> = roots
+        .iter()
+        .filter(|r| model.errors.iter().any(|e| &e.path == *r))
+        .collect();
+    if !said.is_empty() {
+        model
+            .ignored
+            .retain(|i| !said.iter().any(|r| same_input(r, &i.path)));
+    }
     log_decisions(&model, roots.len(), roots_ok);
     Scan {
         model,
@@ -96,11 +115,28 @@ pub fn scan_tailed(
     }
 }
 
+/// Whether a path the walk recorded (`seen`) is the file named as an input (`named`): the same
+/// path, or (a named file inside a folder root is walked with that root, under the root's
+/// spelling: `D ./D/x.log`, `D D/../D/x.log`, `D /abs/D/x.log`) the same file as the file
+/// system resolves both. Only paths with the same file name are resolved.
+fn same_input(named: &Path, seen: &Path) -> bool {
+    named == seen
+        || (named.file_name().is_some()
+            && named.file_name() == seen.file_name()
+            && match (std::fs::canonicalize(named), std::fs::canonicalize(seen)) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => false,
+            })
+}
+
 /// A PATH that is a file and gave no record is an error naming it (never a silent nothing).
 fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
     for r in roots.iter().filter(|r| r.is_file()) {
-        let read = model.sources.iter().any(|s| &s.path == r && s.records > 0);
-        let said = model.errors.iter().any(|e| &e.path == r);
+        let read = model
+            .sources
+            .iter()
+            .any(|s| s.records > 0 && same_input(r, &s.path));
+        let said = model.errors.iter().any(|e| same_input(r, &e.path));
         if !read && !said {
             model.errors.push(ScanError::new(
                 r,
@@ -112,16 +148,20 @@ fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
     }
 }
 
-/// A named input (PATH, `--log`, `--mailbox`) with an error at its own path was not read (a
-/// FIFO, a link, access denied, no record in it): it joins `unreached`.
+/// A named input (PATH, `--log`, `--mailbox`) with an error at its own path (however it was
+/// spelled there) was not read (a FIFO, a link, access denied, no record in it): that path
+/// joins `unreached`.
 fn named_inputs_not_read(model: &mut Model, roots: &[PathBuf], config: &ScanConfig) {
-    let named = roots
+    let named: Vec<&PathBuf> = roots
         .iter()
         .chain(&config.logs)
-        .chain(&config.mailbox_files);
-    let mut unread: Vec<PathBuf> = named
-        .filter(|p| model.errors.iter().any(|e| &e.path == *p))
-        .cloned()
+        .chain(&config.mailbox_files)
+        .collect();
+    let mut unread: Vec<PathBuf> = model
+        .errors
+        .iter()
+        .filter(|e| named.iter().any(|p| same_input(p, &e.path)))
+        .map(|e| e.path.clone())
         .collect();
     model.unreached.append(&mut unread);
     model.unreached.sort();

@@ -97,8 +97,10 @@ pub fn targets(s: &Scan) -> Vec<PathBuf> {
     out
 }
 
-/// A file that looks like a client trace log (or a rotated one).
+/// A file that looks like a client trace log (or a rotated one). A name holding `\` off
+/// Windows counts as the path it spells (`…\Tracing\x.log` is in a `Tracing` folder).
 pub fn is_log_name(p: &Path) -> bool {
+    let p = &super::layout::spelled(p);
     let name = p
         .file_name()
         .map(|n| n.to_string_lossy().to_ascii_lowercase())
@@ -547,6 +549,11 @@ mod tests {
         assert!(is_log_name(Path::new("/x/Lync-UccApi-0.UccApilog.bak")));
         assert!(is_log_name(Path::new("/x/Tracing/whatever.log")));
         assert!(!is_log_name(Path::new("/x/notes/whatever.log")));
+        // A flat name from a zip unpacked with its backslashes kept.
+        assert_eq!(
+            is_log_name(Path::new(r"/x/Users\jdoe\Tracing\whatever.log")),
+            crate::source::layout::BACKSLASH_NAMES
+        );
         assert!(!is_log_name(Path::new("/x/GalContacts.db")));
     }
 

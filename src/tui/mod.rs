@@ -15,7 +15,6 @@ pub mod ui;
 mod tests;
 
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::ScanError;
 use crate::pipeline::{self, Refresh};
 use crate::settings::Settings;
 use crate::source::watch::{self, Applied, Watcher};
@@ -101,7 +100,7 @@ fn spawn_scan(
     tx: Sender<Event>,
     roots: Vec<PathBuf>,
     config: ScanConfig,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
     busy: Arc<AtomicBool>,
     tails: crate::source::tail::Tails,
 ) {
@@ -111,8 +110,7 @@ fn spawn_scan(
     }));
     std::thread::spawn(move || {
         let mut s = pipeline::scan_live(&roots, &config, &tails);
-        s.model.errors.extend(extra_errors);
-        s.model.errors.sort();
+        pre.apply(&mut s.model);
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
             done: roots.len(),
             total: roots.len(),
@@ -124,17 +122,24 @@ fn spawn_scan(
     });
 }
 
+/// What a scan of the session reads: its roots and settings, and the profiles skipped before it.
+struct ScanInputs {
+    roots: Vec<PathBuf>,
+    config: ScanConfig,
+    pre: crate::pipeline::PreScan,
+}
+
 /// Re-read only the changed log files in a background thread; the result arrives as
 /// `LogsMerged`, or (when some path is not a log) a full reload arrives as `LogsReloaded`.
 fn spawn_log_reload(
     tx: Sender<Event>,
     model: &crate::model::Model,
-    roots: Vec<PathBuf>,
-    config: ScanConfig,
+    inputs: ScanInputs,
     changed: Vec<PathBuf>,
     busy: Arc<AtomicBool>,
     tails: crate::source::tail::Tails,
 ) {
+    let ScanInputs { roots, config, pre } = inputs;
     busy.store(true, Ordering::Relaxed);
     // What the reader needs to know: accounts, known sources (path, kind, how a log was
     // recognised: not its summary, whose tallies are the bulk of it), mailbox files (not the
@@ -163,7 +168,10 @@ fn spawn_log_reload(
             Some(Refresh::Merged(r)) => {
                 SourceEvent::LogsMerged(r, crate::pipeline::horizon(&config))
             }
-            Some(Refresh::Rescanned(s)) => SourceEvent::LogsReloaded(s),
+            Some(Refresh::Rescanned(mut s)) => {
+                pre.apply(&mut s.model);
+                SourceEvent::LogsReloaded(s)
+            }
             None => SourceEvent::LogsMerged(Box::default(), crate::pipeline::horizon(&config)),
         };
         // The result goes out before the flag drops, so the next read (which starts only then)
@@ -231,7 +239,7 @@ struct Runtime {
     /// What an export may not be written onto besides the roots.
     protected: crate::source::output::Protected,
     scan_config: ScanConfig,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
     poll: Option<Duration>,
     scanning: Arc<AtomicBool>,
     /// Changed log files waiting for the running read to finish.
@@ -252,8 +260,11 @@ impl Runtime {
         spawn_log_reload(
             self.tx.clone(),
             &app.model,
-            self.roots.clone(),
-            self.scan_config.clone(),
+            ScanInputs {
+                roots: self.roots.clone(),
+                config: self.scan_config.clone(),
+                pre: self.pre.clone(),
+            },
             std::mem::take(&mut self.pending_logs),
             self.scanning.clone(),
             self.tails.clone(),
@@ -270,7 +281,7 @@ impl Runtime {
                             self.tx.clone(),
                             self.roots.clone(),
                             self.scan_config.clone(),
-                            self.extra_errors.clone(),
+                            self.pre.clone(),
                             self.scanning.clone(),
                             self.tails.clone(),
                         );
@@ -343,7 +354,7 @@ impl Runtime {
 pub fn run(
     roots: Vec<PathBuf>,
     settings: &Settings,
-    extra_errors: Vec<ScanError>,
+    pre: crate::pipeline::PreScan,
 ) -> Result<i32, Fatal> {
     let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal::Config)?;
     let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
@@ -371,7 +382,7 @@ pub fn run(
         roots,
         protected: settings.protected.clone(),
         scan_config: settings.scan.clone(),
-        extra_errors,
+        pre,
         poll: settings.poll,
         scanning: scanning.clone(),
         pending_logs: Vec::new(),
@@ -385,7 +396,7 @@ pub fn run(
         tx.clone(),
         rt.roots.clone(),
         rt.scan_config.clone(),
-        rt.extra_errors.clone(),
+        rt.pre.clone(),
         scanning.clone(),
         rt.tails.clone(),
     );

@@ -40,3 +40,4 @@ mod unicode_names;
 mod unlisted_spooler;
 mod upgraded_client;
 mod watch_cli;
+mod wild_paths;

@@ -123,8 +123,25 @@ impl App {
         }
     }
 
-    fn install_scan(&mut self, scan: Scan) -> Vec<Cmd> {
+    fn install_scan(&mut self, mut scan: Scan) -> Vec<Cmd> {
         let targets = watch::targets(&scan);
+        // A spooler that could no longer be listed keeps the items it had (as `watch` does):
+        // losing sight of a file is not the client processing it. Their log evidence comes
+        // with them.
+        if scan.model.keep_items_out_of_sight(&self.model) > 0 {
+            let kept: Vec<std::path::PathBuf> = scan
+                .model
+                .items
+                .iter()
+                .filter(|i| !scan.model.related.contains_key(&i.path))
+                .map(|i| i.path.clone())
+                .collect();
+            for p in kept {
+                if let Some(ev) = self.model.related.get(&p) {
+                    scan.model.related.insert(p, ev.clone());
+                }
+            }
+        }
         self.set_model(scan.model);
         vec![Cmd::Watch(targets)]
     }

@@ -368,3 +368,54 @@ fn scan_events_show_progress_then_the_model() {
     assert!(!s.contains("scanning"), "{s}");
     assert!(s.contains("✖ 3 stuck"), "{s}");
 }
+
+/// A rescan after jdoe's spooler became unreadable keeps its items on screen (as `watch` does)
+/// and `spool-unreadable` opens beside `spool-stuck`; a rescan that lists it again reads what
+/// is there.
+#[test]
+fn a_spooler_gone_unreadable_keeps_its_items_in_the_live_view() {
+    let mut a = app();
+    let before = render(&a, 120, 40);
+    assert!(before.contains("{A1}.xml"), "{before}");
+    let jdoe = a.model.accounts[0].clone();
+    let mut next = model();
+    next.items.retain(|i| i.account != 0);
+    next.related.clear();
+    next.errors.push(crate::model::ScanError::new(
+        jdoe.spooler.clone().expect("spooler"),
+        "cannot read: Permission denied",
+    ));
+    let scan = crate::source::scan::Scan {
+        model: next.clone(),
+        ..Default::default()
+    };
+    a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    assert_eq!(
+        a.model.items.iter().filter(|i| i.account == 0).count(),
+        4,
+        "jdoe's items kept"
+    );
+    assert!(
+        a.model.related.keys().any(|p| p.ends_with("{A1}.xml")),
+        "their log evidence kept"
+    );
+    let s = render(&a, 120, 40);
+    assert!(s.contains("{A1}.xml"), "{s}");
+    assert!(s.contains("{A2}.xml"), "{s}");
+    let rules: Vec<&str> = a.findings.iter().map(|f| f.rule.as_str()).collect();
+    assert!(rules.contains(&"spool-stuck"), "{rules:?}");
+    assert!(rules.contains(&"spool-unreadable"), "{rules:?}");
+    key(&mut a, '2');
+    let s = render(&a, 120, 40);
+    assert!(s.contains("spool-unreadable"), "{s}");
+    assert!(s.contains("spool-stuck"), "{s}");
+
+    // Listed again and empty: the client took the files; nothing is carried over.
+    next.errors.clear();
+    let scan = crate::source::scan::Scan {
+        model: next,
+        ..Default::default()
+    };
+    a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    assert_eq!(a.model.items.iter().filter(|i| i.account == 0).count(), 0);
+}
