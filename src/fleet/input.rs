@@ -55,6 +55,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             profile: str_of(a, "profile"),
             account: str_of(a, "address"),
             client: str_of(a, "client"),
+            dir: str_of(a, "dir"),
             items: a.get("items").and_then(Value::as_u64).unwrap_or(0),
             stuck: a.get("stuck").and_then(Value::as_u64).unwrap_or(0),
             oldest_age_secs: a.get("oldest_age_secs").and_then(Value::as_i64),
@@ -71,12 +72,20 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
     {
         let account = str_of(f, "account");
         let profile = str_of(f, "profile");
-        let idx = rows
-            .iter()
-            .position(|r| {
-                r.account == account
-                    && crate::model::scope::profile_fits(profile.as_deref(), r.profile.as_deref())
+        // A finding naming its account folder goes to that account's row; one naming only
+        // the address (and maybe the profile) to the first row it fits.
+        let dir = str_of(f, "account_dir");
+        let fits = |r: &Row| {
+            r.account == account
+                && crate::model::scope::profile_fits(profile.as_deref(), r.profile.as_deref())
+        };
+        let idx = dir
+            .as_ref()
+            .and_then(|d| {
+                rows.iter()
+                    .position(|r| fits(r) && r.dir.as_ref() == Some(d))
             })
+            .or_else(|| rows.iter().position(fits))
             .unwrap_or_else(|| {
                 rows.push(Row {
                     host: host.clone(),

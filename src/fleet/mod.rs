@@ -26,6 +26,10 @@ pub struct Row {
     pub profile: Option<String>,
     pub account: Option<String>,
     pub client: Option<String>,
+    /// The account folder (the report's `accounts[].dir`): which row a finding naming its
+    /// `account_dir` belongs to, when one profile holds the address twice (15.0 and 16.0).
+    #[serde(skip)]
+    pub dir: Option<String>,
     pub items: u64,
     pub stuck: u64,
     pub oldest_age_secs: Option<i64>,

@@ -134,3 +134,41 @@ fn watch_opens_one_finding_per_client_folder() {
     clients.sort();
     assert_eq!(clients, ["15.0", "16.0"]);
 }
+
+/// `fleet` on that report: one row per client folder, each with its own finding.
+#[test]
+fn fleet_gives_each_client_folder_its_own_row_and_findings() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let tree = t.path().join("tree");
+    upgraded(&tree);
+    let out = bin()
+        .arg("report")
+        .arg(&tree)
+        .args(["--format", "json", "--now", NOW])
+        .output()
+        .expect("run");
+    let report = t.path().join("ws1.json");
+    std::fs::write(&report, &out.stdout).expect("write");
+    let (v, code, stderr) = json_of(bin().args(["fleet", "--format", "json"]).arg(&report));
+    assert_eq!(code, 1, "{stderr}");
+    let mut rows: Vec<(String, u64, u64, u64)> = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .map(|r| {
+            (
+                r["client"].as_str().unwrap_or("-").to_string(),
+                r["stuck"].as_u64().unwrap_or(0),
+                r["warning"].as_u64().unwrap_or(0),
+                r["rules"]["spool-stuck"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    rows.sort();
+    assert_eq!(
+        rows,
+        [("15.0".to_string(), 1, 1, 1), ("16.0".to_string(), 1, 1, 1)],
+        "{:#}",
+        v["rows"]
+    );
+}
