@@ -14,7 +14,8 @@
 //! Tailed kinds ([`tails_kind`]): UccApilog, text logs and netsh text dumps, tracerpt CSV and
 //! CLS / OCSLogger text traces. Each has a record splitter that is a value (the UccApilog
 //! `Splitter` with its open SIP block; `textlog::Splitter`; `tracerpt_csv::Rows` with the header
-//! row's column map, where every row is a record and any line start a place to go on from;
+//! row's column map, where every row is a record and any line that does not go on with a row
+//! (a quoted field holding a line break) a place to go on from;
 //! `cls::Splitter`), kept in the checkpoint as a `State`; the restart rules are the same for
 //! every kind. A tracerpt XML file (one document: no record start to go on from without the
 //! XML reader's state) and a binary `.etl` are read again whole when they change. Reading never
@@ -472,7 +473,8 @@ impl Resume for textlog::Splitter {
     fn end(self, _: &mut LogOutput) {}
 }
 
-/// Every row is a record of its own, classified as it is read: any line start will do.
+/// Every row is a record of its own, classified once it is whole: any line that does not go on
+/// with a row (a quoted field holding a line break) will do.
 impl Resume for Rows {
     type Start<'l> = ();
     fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
@@ -488,13 +490,17 @@ impl Resume for Rows {
         State::TracerptCsv(self)
     }
     fn start_of(&self, _: &str, _: &ParseOptions<'_>) -> Option<()> {
-        Some(())
+        (!self.in_row()).then_some(())
     }
-    fn flush(&mut self, _: &mut Run<'_, '_>) {}
+    fn flush(&mut self, r: &mut Run<'_, '_>) {
+        Rows::flush(self, &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
     fn start(&mut self, no: u64, l: &str, _: (), r: &mut Run<'_, '_>) {
         self.row((no, l), &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
     }
-    fn other(&mut self, _: u64, _: &str, _: &mut Run<'_, '_>) {}
+    fn other(&mut self, no: u64, l: &str, r: &mut Run<'_, '_>) {
+        self.row((no, l), &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
     fn end(self, out: &mut LogOutput) {
         Rows::end(&self, out);
     }

@@ -77,11 +77,14 @@ fn tracerpt_csv() -> String {
          EventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , {}, 0, 0, 65536\n\
          Lync, Info, 20, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"EnableOfflineIM=false\"\n\
          Lync, Error, 21, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"EWS response HTTP/1.1 401 Unauthorized\"\n\
-         Lync, Info, 22, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"queue 401 of 500\"\n",
+         Lync, Info, 22, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"queue 401 of 500\"\n\
+         Lync, Error, 23, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C15, 1, , , , , {}, 10, 20, \"POST https://mail.contoso.com/EWS/Exchange.asmx\n\
+         EWS SendItem HTTP/1.1 401 Unauthorized, said \"\"the server\"\"\nlast\", 7\n",
         ft(600),
         ft(595),
         ft(594),
-        ft(590)
+        ft(590),
+        ft(580)
     )
 }
 
@@ -223,11 +226,18 @@ fn each_sample_gives_its_evidence() {
             }
             SourceKind::TracerptCsv => {
                 assert_eq!(
-                    (o.records, o.skipped),
-                    (3, 1),
-                    "three data rows, the header row skipped"
+                    (o.records, o.skipped, o.lines),
+                    (4, 1, 8),
+                    "four data rows (one over three lines), the header row skipped"
                 );
                 assert!(kinds.contains(&EventKind::EwsFailure), "{kinds:?}");
+                // The 401 in a quoted field's second line has its row's time and thread.
+                let cont = o
+                    .events
+                    .iter()
+                    .find(|e| e.kind == EventKind::EwsFailure && e.line == 7)
+                    .expect("the 401 on line 7");
+                assert!(cont.time.is_some() && cont.thread.as_deref() == Some("0x0C15"));
                 assert!(
                     o.events.iter().all(|e| !e.excerpt.contains("queue 401")),
                     "a bare 401 is no evidence"
