@@ -51,6 +51,51 @@ impl LogEncoding {
 /// Bytes read to sniff the encoding.
 const HEAD: usize = 4096;
 
+/// How many of the last bytes of a text in `enc` that is `len` bytes long (from the start of
+/// the file, BOM included) make a character the writer has not finished: a UTF-16 code unit cut
+/// in two, a high surrogate without its low half, a UTF-8 sequence cut short. `last` is the
+/// text's last bytes (up to 4). A reader of a file that is still growing holds them back until
+/// the rest is there, so they are not read as U+FFFD (a whole read of the file as it is shows
+/// them so).
+pub fn unfinished(enc: LogEncoding, last: &[u8], len: u64) -> usize {
+    let le = match enc {
+        LogEncoding::Utf16Le { .. } => true,
+        LogEncoding::Utf16Be { .. } => false,
+        LogEncoding::Utf8 | LogEncoding::Utf8Bom => {
+            // The last lead byte among the last 3, and whether its sequence is complete.
+            for back in 1..=last.len().min(3) {
+                let b = last[last.len() - back];
+                if b & 0xC0 == 0x80 {
+                    continue;
+                }
+                let need = match b {
+                    0xC2..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF4 => 4,
+                    _ => return 0,
+                };
+                return if need > back { back } else { 0 };
+            }
+            return 0;
+        }
+    };
+    // Code units start at even offsets (a BOM is one unit).
+    let odd = usize::from(len % 2 == 1);
+    let whole = &last[..last.len() - odd.min(last.len())];
+    let high = match whole {
+        [.., a, b] => {
+            let u = if le {
+                u16::from_le_bytes([*a, *b])
+            } else {
+                u16::from_be_bytes([*a, *b])
+            };
+            (0xD800..=0xDBFF).contains(&u)
+        }
+        _ => false,
+    };
+    odd + if high { 2 } else { 0 }
+}
+
 /// A reader that yields UTF-8 whatever the source encoding (UTF-16 is transcoded on the fly;
 /// bad units become U+FFFD).
 pub struct Utf8Stream<R: Read> {
@@ -379,5 +424,34 @@ mod tests {
         b.extend_from_slice(&0xD800u16.to_le_bytes());
         b.extend_from_slice(&(b'z' as u16).to_le_bytes());
         assert_eq!(lines(&b, 100).0, ["\u{FFFD}z"]);
+    }
+
+    /// What a reader of a growing file holds back: a UTF-16 unit cut in two, a high surrogate
+    /// alone at the end, a UTF-8 sequence cut short; nothing when the text ends on a whole
+    /// character.
+    #[test]
+    fn unfinished_characters_at_the_end() {
+        let le = LogEncoding::Utf16Le { bom: true };
+        let be = LogEncoding::Utf16Be { bom: false };
+        let u8 = LogEncoding::Utf8;
+        // "ab" in UTF-16LE after a BOM: whole, then cut inside the "b".
+        assert_eq!(unfinished(le, b"a\0b\0", 6), 0);
+        assert_eq!(unfinished(le, b"\0a\0b", 5), 1);
+        // U+1F4AC (D83D DCAC): the high half alone, and the high half and one byte more.
+        assert_eq!(unfinished(le, &[b'a', 0, 0x3D, 0xD8], 6), 2);
+        assert_eq!(unfinished(le, &[0, 0x3D, 0xD8, 0xAC], 7), 3);
+        assert_eq!(unfinished(le, &[0x3D, 0xD8, 0xAC, 0xDC], 8), 0);
+        assert_eq!(unfinished(be, &[0xD8, 0x3D], 2), 2);
+        assert_eq!(unfinished(be, &[0xD8], 1), 1);
+        // "é" (C3 A9), "日" (E6 97 A5), "💬" (F0 9F 92 AC): whole and cut.
+        assert_eq!(unfinished(u8, "xé".as_bytes(), 3), 0);
+        assert_eq!(unfinished(u8, b"x\xC3", 2), 1);
+        assert_eq!(unfinished(u8, b"x\xE6\x97", 3), 2);
+        assert_eq!(unfinished(u8, b"\xF0\x9F\x92", 3), 3);
+        assert_eq!(unfinished(u8, "x💬".as_bytes(), 5), 0);
+        assert_eq!(unfinished(u8, b"ab\n", 3), 0);
+        // Bytes that cannot start a sequence are not held (they are not coming right).
+        assert_eq!(unfinished(u8, b"a\xFF", 2), 0);
+        assert_eq!(unfinished(u8, b"", 0), 0);
     }
 }

@@ -27,7 +27,7 @@ use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
 use crate::parse::logs::{cls, textlog};
-use crate::parse::logstream::{LineReader, LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::logstream::{unfinished, LineReader, LogEncoding, Utf8Stream, LINE_CAP};
 use crate::parse::markers::{Classifier, Hit, Memory};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -183,12 +183,29 @@ fn identity(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
 }
 
 fn sniff(path: &Path) -> io::Result<(LogEncoding, usize)> {
+    sniff_upto(path, SNIFF as u64)
+}
+
+/// [`sniff`] on at most the first `len` bytes.
+fn sniff_upto(path: &Path, len: u64) -> io::Result<(LogEncoding, usize)> {
     let mut head = Vec::with_capacity(SNIFF);
     super::read::open_regular(path)
         .map_err(|e| io::Error::other(e.to_string()))?
-        .take(SNIFF as u64)
+        .take(len.min(SNIFF as u64))
         .read_to_end(&mut head)?;
     Ok((LogEncoding::sniff(&head).0, head.len()))
+}
+
+/// The end of the text of `path`, `len` bytes long, less a last character the writer has not
+/// finished ([`unfinished`]): it is read once its rest is there, not as U+FFFD now.
+fn complete_end(path: &Path, enc: LogEncoding, len: u64) -> io::Result<u64> {
+    let from = len.saturating_sub(4);
+    let mut f = super::read::open_regular(path).map_err(|e| io::Error::other(e.to_string()))?;
+    f.seek(SeekFrom::Start(from))?;
+    let mut last = Vec::with_capacity(4);
+    f.take(len - from).read_to_end(&mut last)?;
+    let end = from + last.len() as u64;
+    Ok(end - unfinished(enc, &last, end) as u64)
 }
 
 /// The bytes that make the stream reader take `enc` for text that starts mid-file.
@@ -298,11 +315,16 @@ impl Tail {
     ) -> io::Result<(LogOutput, u64, Vec<SharedEvent>)> {
         let meta = super::read::regular_metadata(&self.path)
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let end = meta.len();
         if self.must_restart(&meta)? || !self.checkpoint_holds() {
             self.ck = None;
         }
         let from = self.ck.take();
+        if from.is_none() {
+            // The encoding of what is there now (as the stream reader will tell it).
+            (self.encoding, _) = sniff_upto(&self.path, meta.len())?;
+        }
+        // A last character the writer has not finished is left for the next read.
+        let end = complete_end(&self.path, self.encoding, meta.len())?;
         let start = from.as_ref().map_or(0, |c| c.offset);
         let mut file =
             super::read::open_regular(&self.path).map_err(|e| io::Error::other(e.to_string()))?;

@@ -77,3 +77,180 @@ fn csv_quoted_fields_with_line_breaks_are_one_row() {
         );
     }
 }
+
+/// `watch --format ndjson` on `root`, its output lines, and the lines seen so far.
+#[cfg(unix)]
+fn watch(root: &Path) -> (Guarded, std::sync::mpsc::Receiver<String>) {
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "watch".as_ref(),
+        "--format".as_ref(),
+        "ndjson".as_ref(),
+        "--heartbeat".as_ref(),
+        "1h".as_ref(),
+        "--log-tz".as_ref(),
+        "UTC".as_ref(),
+        root.as_os_str(),
+    ];
+    let mut child = Guarded::bin(&args, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    (child, rx)
+}
+
+/// The `log-event` lines whose excerpt holds `needle`.
+#[cfg(unix)]
+fn log_events<'a>(seen: &'a [String], needle: &'a str) -> impl Iterator<Item = Value> + 'a {
+    seen.iter()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(move |v| {
+            v["type"] == "log-event"
+                && v["event"]["excerpt"]
+                    .as_str()
+                    .is_some_and(|x| x.contains(needle))
+        })
+}
+
+#[cfg(unix)]
+fn append(p: &Path, b: &[u8]) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p)
+        .expect("open log");
+    f.write_all(b).expect("append");
+}
+
+/// Stop the watcher and collect what it printed.
+#[cfg(unix)]
+fn stop(mut child: Guarded, rx: std::sync::mpsc::Receiver<String>, seen: &mut Vec<String>) {
+    child.signal("TERM");
+    assert_eq!(child.wait(WAIT_LIMIT).code(), Some(0));
+    while let Ok(l) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        seen.push(l);
+    }
+}
+
+fn utf16le(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+fn stamp() -> String {
+    chrono::Utc::now()
+        .format("%m/%d/%Y|%H:%M:%S%.3f")
+        .to_string()
+}
+
+/// Defect 8 (UTF-16 half): `watch` on a UTF-16LE UccApilog appended in pieces that end inside
+/// a code unit, and between the two halves of a surrogate pair: the unfinished character waits
+/// for its rest, so no `log-event` excerpt ends in U+FFFD (it did: "403 For\u{fffd}").
+#[cfg(unix)]
+#[test]
+fn watch_holds_back_a_cut_utf16_character() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = tracing(dir.path()).join("Lync-UccApi-0.UccApilog");
+    let first = format!(
+        "{} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized ref=0\r\n",
+        stamp()
+    );
+    std::fs::write(&log, [vec![0xFF, 0xFE], utf16le(&first)].concat()).expect("write");
+    let (child, rx) = watch(dir.path());
+    let mut seen = Vec::new();
+    let has =
+        |needle: &'static str| move |l: &str| log_events(&[l.to_string()], needle).next().is_some();
+    wait_line(
+        &rx,
+        &mut seen,
+        WAIT_LIMIT,
+        "the first failure",
+        has("ref=0"),
+    );
+    // Cut inside the "b" of "Forbidden" (an odd number of bytes).
+    let a = utf16le(&format!(
+        "{} 1F68:C14 ERROR :: POST https://mail.contoso.com/EWS/Exchange.asmx\r\nHTTP/1.1 403 Forb",
+        stamp()
+    ));
+    append(&log, &a[..a.len() - 1]);
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the 403", has("HTTP/1.1 403"));
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    append(
+        &log,
+        &[&a[a.len() - 1..], &utf16le("idden ref=1\r\n")[..]].concat(),
+    );
+    // Cut after the high half of U+1F4AC.
+    let b = utf16le(&format!(
+        "{} 1F68:C14 ERROR :: EWS response HTTP/1.1 503 Service Unavailable 💬 ref=2\r\n",
+        stamp()
+    ));
+    // Before the low half (2 bytes) and what follows it.
+    let cut = b.len() - 2 - utf16le(" ref=2\r\n").len();
+    append(&log, &b[..cut]);
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the 503", has("HTTP/1.1 503"));
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    append(&log, &b[cut..]);
+    let last = format!(
+        "{} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized ref=3\r\n",
+        stamp()
+    );
+    append(&log, &utf16le(&last));
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the last failure", has("ref=3"));
+    stop(child, rx, &mut seen);
+    let bad: Vec<Value> = log_events(&seen, "\u{fffd}").collect();
+    assert!(bad.is_empty(), "excerpts with U+FFFD: {bad:#?}");
+    assert!(log_events(&seen, "HTTP/1.1 503").count() >= 1);
+}
+
+/// Defect 13 under `watch`: a CSV row whose quoted field holds a line break, appended in two
+/// pieces (the first ends inside the quotes), is one row: its 401 comes out once, with the
+/// row's time (it came out as a row of its own, without a time).
+#[cfg(unix)]
+#[test]
+fn watch_reads_a_csv_row_appended_inside_its_quotes_as_one_row() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = tracing(dir.path()).join("client-trace.csv");
+    let ft = || {
+        let now = chrono::Utc::now();
+        now.timestamp() as u64 * 10_000_000
+            + u64::from(now.timestamp_subsec_nanos()) / 100
+            + 116_444_736_000_000_000
+    };
+    let row = |msg: &str| {
+        format!(
+            "Lync,Error,10,0,0,2,0,0,0x0,0x1F68,0x0C14,1,,,,,{},10,20,{msg}\r\n",
+            ft()
+        )
+    };
+    std::fs::write(
+        &log,
+        format!(
+            "{CSV_HEADER}\r\n{}",
+            row("EWS response HTTP/1.1 401 Unauthorized ref=0")
+        ),
+    )
+    .expect("write");
+    let (child, rx) = watch(dir.path());
+    let mut seen = Vec::new();
+    let has =
+        |needle: &'static str| move |l: &str| log_events(&[l.to_string()], needle).next().is_some();
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the first row", has("ref=0"));
+    let two = row("\"POST https://mail.contoso.com/EWS/Exchange.asmx\r\nEWS SendItem HTTP/1.1 401 Unauthorized ref=1\r\nlast\"");
+    let (a, b) = two.split_at(two.find("\r\n").expect("break") + 2);
+    append(&log, a.as_bytes());
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    append(&log, b.as_bytes());
+    wait_line(
+        &rx,
+        &mut seen,
+        WAIT_LIMIT,
+        "the 401 in the quoted field",
+        has("ref=1"),
+    );
+    append(
+        &log,
+        row("EWS response HTTP/1.1 401 Unauthorized ref=2").as_bytes(),
+    );
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the next row", has("ref=2"));
+    stop(child, rx, &mut seen);
+    let r: Vec<Value> = log_events(&seen, "ref=1").collect();
+    assert_eq!(r.len(), 1, "{r:#?}");
+    assert_eq!(r[0]["event"]["line"].as_u64(), Some(4), "{r:#?}");
+    assert!(r[0]["event"]["time"].is_string(), "{r:#?}");
+}

@@ -6,7 +6,7 @@
 //! the file is cut, rotated or replaced and the next read equals a fresh one. Events, counts,
 //! tallies, notes and problems are compared.
 
-use super::tail_properties::{append, enc_strategy, encode, records, same, Enc, Seen};
+use super::tail_properties::{append, enc_strategy, encode, finished, records, same, Enc, Seen};
 use proptest::prelude::*;
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
@@ -145,8 +145,9 @@ pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk:
     s
 }
 
+/// A whole read of what a tail reads of a file holding `bytes` (its finished characters).
 fn whole(bytes: &[u8], kind: SourceKind, path: &Path, m: &Markers) -> LogOutput {
-    parse_log(bytes, kind, path, &ParseOptions::utc(m)).expect("whole read")
+    parse_log(finished(bytes), kind, path, &ParseOptions::utc(m)).expect("whole read")
 }
 
 /// [`same`], and what only these kinds set: problems (a CSV without its header) and the kind.
