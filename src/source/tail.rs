@@ -27,7 +27,7 @@ use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
 use crate::parse::logs::{cls, textlog};
-use crate::parse::logstream::{unfinished, LineReader, LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::logstream::{lone_cr, unfinished, LineReader, LogEncoding, Utf8Stream, LINE_CAP};
 use crate::parse::markers::{Classifier, Hit, Memory};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -97,6 +97,8 @@ pub struct Tail {
     index: LineIndex,
     identity: Option<(u64, u64)>,
     encoding: LogEncoding,
+    /// Lines end with a lone CR (told from the first bytes, as the encoding is).
+    lone_cr: bool,
     /// Bytes the encoding was told from (less than [`SNIFF`] while the file is small).
     sniffed: usize,
     ck: Option<Checkpoint>,
@@ -182,18 +184,21 @@ fn identity(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-fn sniff(path: &Path) -> io::Result<(LogEncoding, usize)> {
+/// The encoding and line ends of `path` (lone CR or not) as the stream reader tells them, and
+/// the bytes they were told from.
+fn sniff(path: &Path) -> io::Result<(LogEncoding, bool, usize)> {
     sniff_upto(path, SNIFF as u64)
 }
 
 /// [`sniff`] on at most the first `len` bytes.
-fn sniff_upto(path: &Path, len: u64) -> io::Result<(LogEncoding, usize)> {
+fn sniff_upto(path: &Path, len: u64) -> io::Result<(LogEncoding, bool, usize)> {
     let mut head = Vec::with_capacity(SNIFF);
     super::read::open_regular(path)
         .map_err(|e| io::Error::other(e.to_string()))?
         .take(len.min(SNIFF as u64))
         .read_to_end(&mut head)?;
-    Ok((LogEncoding::sniff(&head).0, head.len()))
+    let (enc, skip) = LogEncoding::sniff(&head);
+    Ok((enc, lone_cr(&head[skip..], enc), head.len()))
 }
 
 /// The end of the text of `path`, `len` bytes long, less a last character the writer has not
@@ -229,13 +234,14 @@ impl Tail {
         }
         let meta =
             super::read::regular_metadata(path).map_err(|e| io::Error::other(e.to_string()))?;
-        let (encoding, sniffed) = sniff(path)?;
+        let (encoding, lone_cr, sniffed) = sniff(path)?;
         Ok(Tail {
             path: path.to_path_buf(),
             kind,
             index: LineIndex::build(path)?,
             identity: identity(&meta),
             encoding,
+            lone_cr,
             sniffed,
             ck: None,
             kept: Vec::new(),
@@ -258,8 +264,11 @@ impl Tail {
     fn must_restart(&mut self, meta: &std::fs::Metadata) -> io::Result<bool> {
         let mut restart = self.ck.is_none() || identity(meta) != self.identity;
         if !restart && self.sniffed < SNIFF && meta.len() as usize > self.sniffed {
-            // More of a small file is there: its encoding may read differently now.
-            restart = sniff(&self.path)?.0 != self.encoding;
+            // More of a small file is there: its encoding or line ends may read differently now.
+            // (Up to a last character not finished, as a read takes it.)
+            let end = complete_end(&self.path, self.encoding, meta.len())?;
+            let (enc, cr, _) = sniff_upto(&self.path, end)?;
+            restart = enc != self.encoding || cr != self.lone_cr;
         }
         if restart {
             self.identity = identity(meta);
@@ -321,7 +330,8 @@ impl Tail {
         let from = self.ck.take();
         if from.is_none() {
             // The encoding of what is there now (as the stream reader will tell it).
-            (self.encoding, _) = sniff_upto(&self.path, meta.len())?;
+            // (Its line ends are told by the stream, from what it reads.)
+            (self.encoding, _, _) = sniff_upto(&self.path, meta.len())?;
         }
         // A last character the writer has not finished is left for the next read.
         let end = complete_end(&self.path, self.encoding, meta.len())?;
@@ -340,27 +350,33 @@ impl Tail {
             None => {
                 self.whole_reads += 1;
                 let stream = Utf8Stream::new(body)?;
-                // The encoding the checkpoints were read in, told from what was there.
+                // The encoding and line ends the checkpoints were read in, told from what was
+                // there.
                 self.encoding = stream.encoding;
+                self.lone_cr = stream.lone_cr;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
                 read_from(stream, self.kind, None, decoded, &self.path, opts)?
             }
             Some(c) => {
-                let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
+                let stream = Utf8Stream::with_line_ends(
+                    io::Cursor::new(bom(self.encoding)).chain(body),
+                    Some(self.lone_cr),
+                )?;
                 read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?
             }
         };
         // The checkpoint's byte offset, from the line index (which numbers lines as the reader
         // does), and its first bytes (to see that it is still there next time).
-        self.ck = match self.index.encoding() == self.encoding {
-            true => saved.and_then(|mut c| {
-                let i = usize::try_from(c.line.checked_sub(1)?).ok()?;
-                c.offset = self.index.range(i)?.0;
-                c.head = bytes_at(&self.path, c.offset).ok()?;
-                Some(c)
-            }),
-            false => None,
-        };
+        self.ck =
+            match self.index.encoding() == self.encoding && self.index.lone_cr() == self.lone_cr {
+                true => saved.and_then(|mut c| {
+                    let i = usize::try_from(c.line.checked_sub(1)?).ok()?;
+                    c.offset = self.index.range(i)?.0;
+                    c.head = bytes_at(&self.path, c.offset).ok()?;
+                    Some(c)
+                }),
+                false => None,
+            };
         let mut out = out;
         out.encoding = self.encoding.as_str();
         Ok((out, from_line, kept))
@@ -572,18 +588,21 @@ fn read_from<R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
+    let lone_cr = stream.lone_cr;
     let lines = LineReader::new(stream, LINE_CAP);
+    let read = (kind, lone_cr);
     match kind {
-        SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, kind, from, decoded, path, opts),
-        SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, kind, from, decoded, path, opts),
-        SourceKind::Cls => read_kind::<cls::Splitter, R>(lines, kind, from, decoded, path, opts),
-        _ => read_kind::<textlog::Splitter, R>(lines, kind, from, decoded, path, opts),
+        SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),
+        SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, read, from, decoded, path, opts),
+        SourceKind::Cls => read_kind::<cls::Splitter, R>(lines, read, from, decoded, path, opts),
+        _ => read_kind::<textlog::Splitter, R>(lines, read, from, decoded, path, opts),
     }
 }
 
+/// `(kind, lone_cr)`: the log's kind, and whether its lines end with a lone CR (noted).
 fn read_kind<S: Resume, R: Read>(
     mut lines: LineReader<Utf8Stream<R>>,
-    kind: SourceKind,
+    (kind, lone_cr): (SourceKind, bool),
     from: Option<Checkpoint>,
     decoded: u64,
     path: &Path,
@@ -682,6 +701,9 @@ fn read_kind<S: Resume, R: Read>(
     out.lines = lines.line_no;
     out.growing = lines.last_unterminated && lines.line_no > 0;
     out.kind = Some(kind);
+    if lone_cr {
+        out.note(crate::parse::logstream::LONE_CR_NOTE);
+    }
     // What `LogOutput::finish` does, without copying the kept events (the checkpoints share
     // them): the caller hands over those it needs.
     out.settle();

@@ -254,3 +254,69 @@ fn watch_reads_a_csv_row_appended_inside_its_quotes_as_one_row() {
     assert_eq!(r[0]["event"]["line"].as_u64(), Some(4), "{r:#?}");
     assert!(r[0]["event"]["time"].is_string(), "{r:#?}");
 }
+
+/// Defect 22 (lone CR): a UccApilog whose lines end with a lone CR (old Mac style) is read line
+/// by line, with a note saying so (it was one line, noted as "last line has no ending"); the
+/// same log with CRLF ends reads the same, without the note.
+#[test]
+fn lone_cr_line_ends_are_lines() {
+    let lines = [
+        "03/02/2026|13:50:00.000 1F68:C14 INFO  :: start",
+        "03/02/2026|13:50:01.000 1F68:C14 ERROR :: POST https://mail.contoso.com/EWS/Exchange.asmx failed, reply HTTP/1.1 401 Unauthorized",
+        "03/02/2026|13:50:02.000 1F68:C14 INFO  :: done",
+    ];
+    let read = |end: &str| {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let t = tracing(dir.path());
+        let mut text = lines.join(end);
+        text.push_str(end);
+        std::fs::write(t.join("Lync-UccApi-0.UccApilog"), text).expect("write");
+        let (v, code, err) = report_json(&[dir.path()], &["--log-tz", "UTC"]);
+        assert_eq!(code, 1, "the 401 is a finding; stderr: {err}");
+        let s = source(&v, "uccapilog").clone();
+        let ev: Vec<(Option<u64>, Option<String>)> = evidence(&v)
+            .iter()
+            .map(|e| (e["line"].as_u64(), e["time"].as_str().map(String::from)))
+            .collect();
+        (s, ev)
+    };
+    let (cr, cr_ev) = read("\r");
+    let (crlf, crlf_ev) = read("\r\n");
+    let notes = |s: &Value| -> Vec<String> {
+        s["notes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|n| n.as_str().map(String::from))
+            .collect()
+    };
+    assert_eq!(
+        (cr["records"].as_u64(), cr["lines"].as_u64()),
+        (Some(3), Some(3)),
+        "{cr:#}"
+    );
+    assert!(
+        notes(&cr)
+            .iter()
+            .any(|n| n.starts_with("lone CR line ends") && n.contains("heuristic")),
+        "{cr:#}"
+    );
+    assert!(
+        !notes(&cr).iter().any(|n| n.contains("no ending")),
+        "{cr:#}"
+    );
+    assert_eq!(cr["growing"], false);
+    assert_eq!(cr_ev, crlf_ev);
+    assert!(
+        cr_ev.contains(&(Some(2), Some("2026-03-02T13:50:01Z".into()))),
+        "{cr_ev:?}"
+    );
+    assert_eq!(
+        (crlf["records"].as_u64(), crlf["lines"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert!(
+        !notes(&crlf).iter().any(|n| n.starts_with("lone CR")),
+        "{crlf:#}"
+    );
+}

@@ -2,7 +2,7 @@
 //! server traces) gives what a whole read gives, after every append: random logs of each kind
 //! built from the demo's records (zoned and zone-less stamps, ETW prefixes with left-to-right
 //! marks, quoted CSV fields (some holding line breaks), FILETIME / float / implausible Clock-Time values, CLS multi-line
-//! records with impossible dates), CRLF or LF, every encoding, written in random pieces. Then
+//! records with impossible dates), CRLF, LF or lone CR, every encoding, written in random pieces. Then
 //! the file is cut, rotated or replaced and the next read equals a fresh one. Events, counts,
 //! tallies, notes and problems are compared.
 
@@ -146,6 +146,11 @@ pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk:
 }
 
 /// A whole read of what a tail reads of a file holding `bytes` (its finished characters).
+/// `text` with lone-CR line ends.
+fn lone_cr(text: &str) -> String {
+    text.replace("\r\n", "\r").replace('\n', "\r")
+}
+
 fn whole(bytes: &[u8], kind: SourceKind, path: &Path, m: &Markers) -> LogOutput {
     parse_log(finished(bytes), kind, path, &ParseOptions::utc(m)).expect("whole read")
 }
@@ -210,6 +215,7 @@ proptest! {
         kind in kind_strategy(),
         picks in prop::collection::vec((0usize..64, 0u32..4000, 0u8..32), 1..30),
         crlf in any::<bool>(),
+        cr in prop::bool::weighted(0.25),
         junk in any::<bool>(),
         enc in enc_strategy(),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
@@ -218,7 +224,21 @@ proptest! {
         cut_to in any::<prop::sample::Index>(),
     ) {
         let m = Markers::builtin().expect("markers");
-        let bytes = encode(&kind_text(kind, &picks, crlf, junk), enc);
+        let text = kind_text(kind, &picks, crlf, junk);
+        // Lone-CR line ends (old Mac style) read as the same text with LF ones does.
+        let text = match cr {
+            true => lone_cr(&text),
+            false => text,
+        };
+        let bytes = encode(&text, enc);
+        if cr {
+            let as_cr = whole(&bytes, kind, Path::new("x"), &m);
+            let as_lf = whole(&encode(&kind_text(kind, &picks, false, junk), enc), kind, Path::new("x"), &m);
+            prop_assert_eq!(&as_cr.events, &as_lf.events);
+            prop_assert_eq!((as_cr.records, as_cr.lines, as_cr.skipped, as_cr.growing), (as_lf.records, as_lf.lines, as_lf.skipped, as_lf.growing));
+            prop_assert!(as_cr.notes.iter().any(|n| n.starts_with("lone CR line ends")), "{:?}", as_cr.notes);
+            prop_assert!(!as_lf.notes.iter().any(|n| n.starts_with("lone CR line ends")));
+        }
         let mut at: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len())).collect();
         at.push(bytes.len());
         at.sort_unstable();
@@ -257,7 +277,8 @@ proptest! {
             }
             1 => {
                 std::fs::rename(&path, path.with_extension("bak")).expect("rotate");
-                let b = encode(&kind_text(kind, &other, crlf, false), enc);
+                let t = kind_text(kind, &other, crlf, false);
+                let b = encode(&if cr { lone_cr(&t) } else { t }, enc);
                 std::fs::write(&path, &b).expect("new log");
                 b
             }

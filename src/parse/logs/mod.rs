@@ -114,6 +114,7 @@ pub fn parse_log_shaped(
     }
     let stream = Utf8Stream::new(r)?;
     let encoding = stream.encoding.as_str();
+    let lone_cr = stream.lone_cr;
     let mut out = match kind {
         SourceKind::TracerptXml => tracerpt_xml::parse(stream, path, opts),
         _ => {
@@ -132,6 +133,9 @@ pub fn parse_log_shaped(
     };
     out.kind = Some(kind);
     out.encoding = encoding;
+    if lone_cr {
+        out.note(crate::parse::logstream::LONE_CR_NOTE);
+    }
     note_not_kept(&mut out);
     Ok(out)
 }
