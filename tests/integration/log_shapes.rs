@@ -320,3 +320,39 @@ fn lone_cr_line_ends_are_lines() {
         "{crlf:#}"
     );
 }
+
+/// Defect 22 (tracerpt XML with namespace prefixes): `<e:Events><e:Event>…<e:Data Name=…>` is
+/// recognised as tracerpt XML and its 401 read (it was listed under `ignored` as not
+/// recognised, exit 0).
+#[test]
+fn tracerpt_xml_with_namespace_prefixes_is_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracing(dir.path());
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<e:Events xmlns:e="http://schemas.microsoft.com/win/2004/08/events/event">
+<e:Event><e:System><e:Provider Name="Lync"/><e:EventID>10</e:EventID><e:Level>2</e:Level><e:TimeCreated SystemTime="2026-03-02T13:50:00.000000000Z"/><e:Execution ProcessID="8040" ThreadID="3092"/></e:System>
+<e:EventData><e:Data Name="Url">https://mail.contoso.com/EWS/Exchange.asmx</e:Data><e:Data Name="Result">HTTP/1.1 401 Unauthorized</e:Data></e:EventData></e:Event>
+</e:Events>
+"#;
+    std::fs::write(t.join("dumpfile.xml"), xml).expect("write");
+    let (v, code, err) = report_json(&[dir.path()], &["--log-tz", "UTC"]);
+    assert_eq!(code, 1, "the 401 is a finding; stderr: {err}");
+    let s = source(&v, "tracerpt-xml");
+    assert_eq!(s["records"].as_u64(), Some(1), "{s:#}");
+    let ignored = v["ignored"].to_string();
+    assert!(!ignored.contains("dumpfile.xml"), "{ignored}");
+    let e: Vec<&Value> = evidence(&v)
+        .into_iter()
+        .filter(|e| {
+            e["path"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("dumpfile.xml"))
+        })
+        .collect();
+    assert!(!e.is_empty(), "{:#}", v["findings"]);
+    assert!(
+        e.iter()
+            .all(|e| e["time"].as_str() == Some("2026-03-02T13:50:00Z")),
+        "{e:#?}"
+    );
+}

@@ -33,6 +33,10 @@ pub fn sniff_kind(head: &str) -> Option<SourceKind> {
     if t.starts_with("<Event ") && t.contains("schemas.microsoft.com/win/2004/08/events/event") {
         return Some(SourceKind::TracerptXml);
     }
+    // Elements with a namespace prefix (`<e:Events><e:Event>`), told by local name.
+    if t.starts_with('<') && tracerpt_xml::sniff_prefixed(t) {
+        return Some(SourceKind::TracerptXml);
+    }
     let mut lines = t.lines().filter(|l| !l.trim().is_empty());
     if let Some(first) = lines.clone().next() {
         if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
