@@ -356,3 +356,40 @@ fn tracerpt_xml_with_namespace_prefixes_is_read() {
         "{e:#?}"
     );
 }
+
+/// Defect 22 (year 9999): a stamp of 9999-12-31 23:56 read in New York is past year 9999 in
+/// UTC; titles, evidence and the log list print it as the last four-digit second marked `>`
+/// (they printed `+10000-01-01 04:56`), in text and JSON titles alike, and the run ends
+/// normally.
+#[test]
+fn times_past_year_9999_print_as_marked_four_digit_years() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracing(dir.path());
+    std::fs::write(
+        t.join("Lync-UccApi-0.UccApilog"),
+        "12/31/9999|23:56:00.000 1F68:C14 ERROR :: POST https://mail.contoso.com/EWS/Exchange.asmx failed, reply HTTP/1.1 401 Unauthorized\r\n",
+    )
+    .expect("write");
+    let out = bin()
+        .arg("report")
+        .arg(dir.path())
+        .args(["--log-tz", "America/New_York", "--now", NOW])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(!text.contains("+10000"), "{text}");
+    assert!(text.contains("at >9999-12-31 23:59 UTC"), "{text}");
+    assert!(text.contains(">9999-12-31 23:59:59"), "{text}");
+    let (v, code, _) = report_json(&[dir.path()], &["--log-tz", "America/New_York"]);
+    assert_eq!(code, 1);
+    let titles = v["findings"].to_string();
+    assert!(!titles.contains("+10000"), "{titles}");
+    // The JSON time itself is exact, in the offset the log was read in.
+    let s = source(&v, "uccapilog");
+    assert_eq!(
+        s["first"].as_str(),
+        Some("9999-12-31T23:56:00-05:00"),
+        "{s:#}"
+    );
+}
