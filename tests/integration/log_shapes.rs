@@ -129,10 +129,12 @@ fn stop(mut child: Guarded, rx: std::sync::mpsc::Receiver<String>, seen: &mut Ve
     }
 }
 
+#[cfg(unix)]
 fn utf16le(s: &str) -> Vec<u8> {
     s.encode_utf16().flat_map(u16::to_le_bytes).collect()
 }
 
+#[cfg(unix)]
 fn stamp() -> String {
     chrono::Utc::now()
         .format("%m/%d/%Y|%H:%M:%S%.3f")
