@@ -428,3 +428,61 @@ fn a_growing_tracerpt_csv_is_read_on_from_its_last_row_and_merges_like_a_rescan(
         Some(&67)
     );
 }
+
+/// A CSV quoted field that never closes, tailed: while the file is shorter than the row cap
+/// the open row runs to the end, then one problem names its line and the lines after it are
+/// rows again. After every append (cut anywhere, inside the field too) the tail reads what a
+/// whole read gives, and the rows after the cap are read on without the file's start.
+#[test]
+fn a_csv_quote_that_never_closes_tails_like_a_whole_read() {
+    let m = Markers::builtin().expect("markers");
+    let row = |n: usize, msg: &str| {
+        format!(
+            "Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, {msg}\n",
+            134_169_264_000_000_000u64 + n as u64
+        )
+    };
+    let mut text = format!("{CSV_HEADER}\n{}", row(0, "\"never closed"));
+    let mut n = 1;
+    while text.len() < 100 << 10 {
+        text.push_str(&row(
+            n,
+            &format!("EWS response HTTP/1.1 401 Unauthorized ref={n}"),
+        ));
+        n += 1;
+    }
+    let bytes = text.into_bytes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("trace.csv");
+    let cuts = [
+        100,
+        bytes.len() / 5,
+        bytes.len() / 2 + 3,
+        bytes.len() * 3 / 4,
+        bytes.len() - 7,
+        bytes.len(),
+    ];
+    std::fs::write(&path, &bytes[..cuts[0]]).expect("write");
+    let mut tail = Tail::open(&path, SourceKind::TracerptCsv).expect("open");
+    let mut seen = Seen::new();
+    seen.read(&mut tail, &m);
+    for w in cuts.windows(2) {
+        append(&path, &bytes[w[0]..w[1]]);
+        seen.read(&mut tail, &m);
+        let whole = whole(&bytes[..w[1]], SourceKind::TracerptCsv, &path, &m);
+        same_here(&seen, &whole).unwrap_or_else(|e| panic!("after {}: {e}", w[1]));
+    }
+    let last = seen.last.as_ref().expect("read");
+    assert_eq!(last.records as usize, n, "every row once");
+    assert_eq!(last.problems.len(), 1, "{:?}", last.problems);
+    assert!(
+        last.problems[0].starts_with("line 2: a quoted field"),
+        "{:?}",
+        last.problems
+    );
+    assert!(
+        tail.last_read_bytes < (cuts[5] - cuts[4]) as u64 + 16 * 1024,
+        "read {} bytes for the last append",
+        tail.last_read_bytes
+    );
+}
