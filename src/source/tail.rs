@@ -341,8 +341,10 @@ impl Tail {
         file.seek(SeekFrom::Start(start))?;
         let body = file.take(end.saturating_sub(start));
         let decoded = match self.encoding {
-            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => (end - start) / 2,
-            _ => end - start,
+            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => {
+                end.saturating_sub(start) / 2
+            }
+            _ => end.saturating_sub(start),
         };
         let from_line = from.as_ref().map_or(0, |c| c.line);
         self.last_read_bytes = end.saturating_sub(start);
