@@ -45,6 +45,10 @@ ms-diagnostics: 15030;reason="Failed to route"
 13/45/2026|25:61:99.000 1F68:C14 INFO  :: impossible date
 EOF
 
+# Lone-CR line ends (old Mac style).
+printf '03/02/2026|13:50:00.000 1F68:C14 INFO  :: start\r03/02/2026|13:50:00.981 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r' \
+    > "$c/uccapilog/lone-cr"
+
 # tracerpt XML.
 put tracerpt_xml events.xml <<'EOF'
 <?xml version="1.0" encoding="UTF-8"?>
@@ -71,12 +75,32 @@ EOF
 printf '<?xml version="1.0"?>\n<!DOCTYPE e [<!ENTITY a "aaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>\n<Events><Event><System></System><EventData><Data>&b;</Data></EventData></Event></Events>\n' \
     > "$c/tracerpt_xml/entities.xml"
 
+# Elements with a namespace prefix.
+put tracerpt_xml prefixed.xml <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<e:Events xmlns:e="http://schemas.microsoft.com/win/2004/08/events/event">
+<e:Event><e:System><e:Provider Name="Lync"/><e:EventID>10</e:EventID><e:Level>2</e:Level><e:TimeCreated SystemTime="2026-03-02T13:50:00.000000000Z"/></e:System>
+<e:EventData><e:Data Name="Result">HTTP/1.1 401 Unauthorized</e:Data></e:EventData></e:Event>
+</e:Events>
+EOF
+
 # tracerpt CSV.
 put tracerpt_csv events.csv <<'EOF'
 Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data
 EventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , 134168508000000000, 0, 0, 65536
 Lync, Info, 20, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 134168508000000000, 10, 20, "EnableOfflineIM=true"
 Lync, Error, 21, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 999999999999999999999, 10, 20, "SIP/2.0 480 Temporarily Unavailable, ""quoted"""
+EOF
+
+# A re-saved CSV: quoted fields holding line breaks (the row spans them), and one that never
+# closes.
+put tracerpt_csv multiline.csv <<'EOF'
+Event Name,Type,Event ID,Version,Channel,Level,Opcode,Task,Keyword,PID,TID,Processor Number,Instance ID,Parent Instance ID,Activity ID,Related Activity ID,Clock-Time,Kernel(ms),User(ms),User Data
+Lync,Info,10,0,0,2,0,0,0x0,0x1F68,0x0C14,1,,,,,134169264000000000,10,20,"POST https://mail.contoso.com/EWS/Exchange.asmx
+EWS SendItem HTTP/1.1 401 Unauthorized, said ""no""
+last",7
+Lync,Info,11,0,0,2,0,0,0x0,0x1F68,0x0C14,1,,,,,134169264000000010,10,20,"never closed
+Lync,Info,12,0,0,2,0,0,0x0,0x1F68,0x0C14,1,,,,,134169264000000020,10,20,EWS response HTTP/1.1 503
 EOF
 
 # netsh and other text logs; a leading `%` line is the time format (see textlog.rs).

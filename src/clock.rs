@@ -217,9 +217,13 @@ impl Zone {
         self.format(t, "%H:%M:%S")
     }
 
-    /// Instant `t` formatted in this zone with a chrono format.
+    /// Instant `t` formatted in this zone with a chrono format. A time whose year in this zone
+    /// has more than four digits (a stamp near 9999 shifted by the log's zone) is shown as
+    /// the last four-digit second with `>` before it (`>9999-12-31 23:59:59`), one before
+    /// year 0 as the first with `<` (see [`four_digits`]).
     pub fn format<T: TimeZone>(self, t: &DateTime<T>, fmt: &str) -> String {
-        self.show(t.clone()).format(fmt).to_string()
+        let (d, mark) = four_digits(self.show(t.clone()));
+        format!("{mark}{}", d.format(fmt))
     }
 
     /// A range, earliest first whatever order `a` and `b` come in. `date_fmt` and `time_fmt`
@@ -234,24 +238,43 @@ impl Zone {
     ) -> String {
         let (a, b) = (self.show(a.clone()), self.show(b.clone()));
         let (a, b) = if b < a { (b, a) } else { (a, b) };
+        // Beyond four-digit years: the last (first) four-digit second, marked (see `format`).
+        let ((a, ma), (b, mb)) = (four_digits(a), four_digits(b));
         if a.offset() != b.offset() {
             // The zone changed its offset between the two (a DST change): a bare wall clock
             // could run backwards, so both ends carry their offset.
             let full = format!("{date_fmt} {time_fmt} UTC%:z");
-            return format!("{}–{}", a.format(&full), b.format(&full));
+            return format!("{ma}{}–{mb}{}", a.format(&full), b.format(&full));
         }
         let full = format!("{date_fmt} {time_fmt}");
-        let first = a.format(&full).to_string();
-        let last_full = b.format(&full).to_string();
+        let first = format!("{ma}{}", a.format(&full));
+        let last_full = format!("{mb}{}", b.format(&full));
         if first == last_full {
             return first;
         }
-        let last = if a.date_naive() == b.date_naive() {
-            b.format(time_fmt).to_string()
+        let last = if a.date_naive() == b.date_naive() && ma == mb {
+            format!("{mb}{}", b.format(time_fmt))
         } else {
             last_full
         };
         format!("{first}–{last}")
+    }
+}
+
+/// `d` when its year has at most four digits (0 to 9999), with no mark; else the last second of
+/// 9999 (`>`) or the first of year 0 (`<`), in the same offset. Chrono writes other years with
+/// a sign and more digits (`+10000-01-01`), which reads as a broken date in a title.
+pub fn four_digits(d: DateTime<FixedOffset>) -> (DateTime<FixedOffset>, &'static str) {
+    use chrono::Datelike;
+    let edge = |y: i32, mo: u32, day: u32, h: u32, mi: u32, s: u32| {
+        chrono::NaiveDate::from_ymd_opt(y, mo, day)
+            .and_then(|x| x.and_hms_opt(h, mi, s))
+            .and_then(|x| d.offset().from_local_datetime(&x).single())
+    };
+    match d.year() {
+        0..=9999 => (d, ""),
+        y if y > 9999 => edge(9999, 12, 31, 23, 59, 59).map_or((d, ""), |e| (e, ">")),
+        _ => edge(0, 1, 1, 0, 0, 0).map_or((d, ""), |e| (e, "<")),
     }
 }
 
@@ -453,5 +476,36 @@ mod tests {
             let t = z.resolve(wall).expect("resolves");
             prop_assert_eq!(z.show(t).naive_local(), wall);
         }
+    }
+
+    /// A stamp near 9999 that a zone shifts past year 9999 prints as the last four-digit
+    /// second, marked `>` (it printed `+10000-01-01 04:56`); one before year 0 as the first,
+    /// marked `<`; four-digit years print as they are. No width or panic surprises.
+    #[test]
+    fn times_past_four_digit_years_are_marked_and_clamped() {
+        let ny = Zone::parse("America/New_York").expect("zone");
+        let local = chrono::NaiveDate::from_ymd_opt(9999, 12, 31)
+            .and_then(|d| d.and_hms_opt(23, 56, 0))
+            .expect("t");
+        let t = ny.resolve(local).expect("resolved");
+        assert_eq!(Zone::Utc.format(&t, "%Y-%m-%d %H:%M"), ">9999-12-31 23:59");
+        assert_eq!(ny.format(&t, "%Y-%m-%d %H:%M"), "9999-12-31 23:56");
+        assert_eq!(Zone::Utc.datetime(&t), ">9999-12-31 23:59:59");
+        let early = t - chrono::Duration::hours(6);
+        assert_eq!(
+            Zone::Utc.range(&early, &t, "%Y-%m-%d", "%H:%M"),
+            "9999-12-31 22:56–>9999-12-31 23:59"
+        );
+        assert_eq!(
+            Zone::Utc.range(&t, &t, "%Y-%m-%d", "%H:%M"),
+            ">9999-12-31 23:59"
+        );
+        let old = chrono::DateTime::parse_from_rfc3339("0000-01-01T00:30:00+00:00").expect("t");
+        assert_eq!(
+            Zone::parse("-05:00").expect("zone").datetime(&old),
+            "<0000-01-01 00:00:00"
+        );
+        let plain = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:41:00Z").expect("t");
+        assert_eq!(Zone::Utc.datetime(&plain), "2026-03-02 09:41:00");
     }
 }

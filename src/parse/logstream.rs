@@ -1,5 +1,6 @@
 //! Reading a log as a stream of text lines with bounded memory: encoding detection (UTF-8,
-//! UTF-16LE/BE with or without BOM), UTF-16 → UTF-8 transcoding on the fly, CRLF or LF, invalid
+//! UTF-16LE/BE with or without BOM), UTF-16 → UTF-8 transcoding on the fly, CRLF, LF or (told
+//! from the first bytes) lone CR, invalid
 //! bytes replaced, and a cap on line length (longer lines are cut and counted, never dropped).
 //!
 //! Works on any `Read`, so the parsers can be tested on byte slices.
@@ -51,6 +52,83 @@ impl LogEncoding {
 /// Bytes read to sniff the encoding.
 const HEAD: usize = 4096;
 
+/// What the note on a log read with lone-CR line ends says.
+pub const LONE_CR_NOTE: &str = "lone CR line ends (old Mac style): each CR read as a line end (heuristic: no LF in the first 4 KiB, and a CR followed by more text)";
+
+/// Whether text in `enc` whose first bytes (after any BOM) are `head` ends its lines with a
+/// lone CR, old Mac style (a heuristic): no LF in `head`, and a CR followed by something (a CR
+/// at the very end may be the first half of a CRLF still being written).
+pub fn lone_cr(head: &[u8], enc: LogEncoding) -> bool {
+    let be = match enc {
+        LogEncoding::Utf16Le { .. } => false,
+        LogEncoding::Utf16Be { .. } => true,
+        LogEncoding::Utf8 | LogEncoding::Utf8Bom => {
+            return memchr::memchr(b'\n', head).is_none()
+                && head
+                    .split_last()
+                    .is_some_and(|(_, rest)| memchr::memchr(b'\r', rest).is_some());
+        }
+    };
+    let mut units = head.chunks_exact(2).map(|p| match be {
+        true => u16::from_be_bytes([p[0], p[1]]),
+        false => u16::from_le_bytes([p[0], p[1]]),
+    });
+    let (mut prev_cr, mut found) = (false, false);
+    for u in &mut units {
+        if u == 0x0A {
+            return false;
+        }
+        found |= prev_cr;
+        prev_cr = u == 0x0D;
+    }
+    found
+}
+
+/// How many of the last bytes of a text in `enc` that is `len` bytes long (from the start of
+/// the file, BOM included) make a character the writer has not finished: a UTF-16 code unit cut
+/// in two, a high surrogate without its low half, a UTF-8 sequence cut short. `last` is the
+/// text's last bytes (up to 4). A reader of a file that is still growing holds them back until
+/// the rest is there, so they are not read as U+FFFD (a whole read of the file as it is shows
+/// them so).
+pub fn unfinished(enc: LogEncoding, last: &[u8], len: u64) -> usize {
+    let le = match enc {
+        LogEncoding::Utf16Le { .. } => true,
+        LogEncoding::Utf16Be { .. } => false,
+        LogEncoding::Utf8 | LogEncoding::Utf8Bom => {
+            // The last lead byte among the last 3, and whether its sequence is complete.
+            for back in 1..=last.len().min(3) {
+                let b = last[last.len() - back];
+                if b & 0xC0 == 0x80 {
+                    continue;
+                }
+                let need = match b {
+                    0xC2..=0xDF => 2,
+                    0xE0..=0xEF => 3,
+                    0xF0..=0xF4 => 4,
+                    _ => return 0,
+                };
+                return if need > back { back } else { 0 };
+            }
+            return 0;
+        }
+    };
+    // Code units start at even offsets (a BOM is one unit).
+    let odd = usize::from(len % 2 == 1);
+    let whole = &last[..last.len() - odd.min(last.len())];
+    let high = match whole {
+        [.., a, b] => {
+            let u = if le {
+                u16::from_le_bytes([*a, *b])
+            } else {
+                u16::from_be_bytes([*a, *b])
+            };
+            (0xD800..=0xDBFF).contains(&u)
+        }
+        _ => false,
+    };
+    odd + if high { 2 } else { 0 }
+}
+
 /// A reader that yields UTF-8 whatever the source encoding (UTF-16 is transcoded on the fly;
 /// bad units become U+FFFD).
 pub struct Utf8Stream<R: Read> {
@@ -63,15 +141,25 @@ pub struct Utf8Stream<R: Read> {
     pos: usize,
     eof: bool,
     pub encoding: LogEncoding,
+    /// Lines end with a lone CR: each CR is handed out as an LF (byte for byte, so offsets
+    /// stay those of the file).
+    pub lone_cr: bool,
 }
 
 impl<R: Read> Utf8Stream<R> {
-    /// Sniff the encoding from the first bytes and set up the stream.
-    pub fn new(mut inner: R) -> io::Result<Self> {
+    /// Sniff the encoding and the line ends from the first bytes and set up the stream.
+    pub fn new(inner: R) -> io::Result<Self> {
+        Self::with_line_ends(inner, None)
+    }
+
+    /// [`Utf8Stream::new`]; `lone_cr` says whether lines end with a lone CR (`None`: tell it
+    /// from the first bytes, see [`lone_cr`]), for text that starts mid-file.
+    pub fn with_line_ends(mut inner: R, lone_cr: Option<bool>) -> io::Result<Self> {
         let mut head = Vec::with_capacity(HEAD);
         (&mut inner).take(HEAD as u64).read_to_end(&mut head)?;
         let (encoding, skip) = LogEncoding::sniff(&head);
         head.drain(..skip);
+        let lone_cr = lone_cr.unwrap_or_else(|| self::lone_cr(&head, encoding));
         let utf16 = match encoding {
             LogEncoding::Utf16Le { .. } => Some(true),
             LogEncoding::Utf16Be { .. } => Some(false),
@@ -87,6 +175,7 @@ impl<R: Read> Utf8Stream<R> {
             pos: 0,
             eof: false,
             encoding,
+            lone_cr,
         })
     }
 
@@ -168,6 +257,20 @@ fn read_retry(r: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
 
 impl<R: Read> Read for Utf8Stream<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.read_text(buf)?;
+        if self.lone_cr {
+            for b in &mut buf[..n] {
+                if *b == b'\r' {
+                    *b = b'\n';
+                }
+            }
+        }
+        Ok(n)
+    }
+}
+
+impl<R: Read> Utf8Stream<R> {
+    fn read_text(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let Some(le) = self.utf16 else {
             return self.inner.read(buf);
         };
@@ -379,5 +482,59 @@ mod tests {
         b.extend_from_slice(&0xD800u16.to_le_bytes());
         b.extend_from_slice(&(b'z' as u16).to_le_bytes());
         assert_eq!(lines(&b, 100).0, ["\u{FFFD}z"]);
+    }
+
+    /// What a reader of a growing file holds back: a UTF-16 unit cut in two, a high surrogate
+    /// alone at the end, a UTF-8 sequence cut short; nothing when the text ends on a whole
+    /// character.
+    #[test]
+    fn unfinished_characters_at_the_end() {
+        let le = LogEncoding::Utf16Le { bom: true };
+        let be = LogEncoding::Utf16Be { bom: false };
+        let u8 = LogEncoding::Utf8;
+        // "ab" in UTF-16LE after a BOM: whole, then cut inside the "b".
+        assert_eq!(unfinished(le, b"a\0b\0", 6), 0);
+        assert_eq!(unfinished(le, b"\0a\0b", 5), 1);
+        // U+1F4AC (D83D DCAC): the high half alone, and the high half and one byte more.
+        assert_eq!(unfinished(le, &[b'a', 0, 0x3D, 0xD8], 6), 2);
+        assert_eq!(unfinished(le, &[0, 0x3D, 0xD8, 0xAC], 7), 3);
+        assert_eq!(unfinished(le, &[0x3D, 0xD8, 0xAC, 0xDC], 8), 0);
+        assert_eq!(unfinished(be, &[0xD8, 0x3D], 2), 2);
+        assert_eq!(unfinished(be, &[0xD8], 1), 1);
+        // "é" (C3 A9), "日" (E6 97 A5), "💬" (F0 9F 92 AC): whole and cut.
+        assert_eq!(unfinished(u8, "xé".as_bytes(), 3), 0);
+        assert_eq!(unfinished(u8, b"x\xC3", 2), 1);
+        assert_eq!(unfinished(u8, b"x\xE6\x97", 3), 2);
+        assert_eq!(unfinished(u8, b"\xF0\x9F\x92", 3), 3);
+        assert_eq!(unfinished(u8, "x💬".as_bytes(), 5), 0);
+        assert_eq!(unfinished(u8, b"ab\n", 3), 0);
+        // Bytes that cannot start a sequence are not held (they are not coming right).
+        assert_eq!(unfinished(u8, b"a\xFF", 2), 0);
+        assert_eq!(unfinished(u8, b"", 0), 0);
+    }
+
+    /// Lone-CR line ends are told from the first bytes and read as line ends, in UTF-8 and
+    /// UTF-16; CRLF and LF text, and a CR at the very end (half a CRLF), are not taken for them.
+    #[test]
+    fn lone_cr_line_ends() {
+        let (v, _, _) = lines(b"a\rb\r\rc\r", 100);
+        assert_eq!(v, ["a", "b", "", "c"]);
+        let (v, _, _) = lines(&utf16le("x\ry\r", true), 100);
+        assert_eq!(v, ["x", "y"]);
+        let mut be = vec![0xFE, 0xFF];
+        be.extend("x\ry".encode_utf16().flat_map(u16::to_be_bytes));
+        assert_eq!(lines(&be, 100).0, ["x", "y"]);
+        for text in ["a\r\nb\r\n", "a\nb\r", "a\r", "a\r\n\rb", "ab"] {
+            let s = Utf8Stream::new(text.as_bytes()).expect("stream");
+            assert!(!s.lone_cr, "{text:?}");
+            let wide = utf16le(text, true);
+            let s = Utf8Stream::new(wide.as_slice()).expect("stream");
+            assert!(!s.lone_cr, "{text:?} in UTF-16");
+        }
+        // CRLF reads as before: no empty lines, no CR left.
+        assert_eq!(lines(b"a\r\nb\r\n", 100).0, ["a", "b"]);
+        // A stream that starts mid-file is told what the file's start said.
+        let s = Utf8Stream::with_line_ends(&b"p\nq"[..], Some(true)).expect("stream");
+        assert!(s.lone_cr);
     }
 }

@@ -7,7 +7,7 @@
 //! shrank or whose first bytes changed (truncated, rotated, replaced) is indexed again.
 
 use crate::parse::etl::container::{self as etl_container, Item, Skip};
-use crate::parse::logstream::{LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::logstream::{lone_cr, LogEncoding, Utf8Stream, LINE_CAP};
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
@@ -44,6 +44,8 @@ pub struct LineIndex {
     /// The file's first bytes when it was indexed.
     head: [u8; HEAD],
     head_len: usize,
+    /// Lines end with a lone CR (told from the first bytes as the parser tells it).
+    lone_cr: bool,
     /// How many times the index was built from the start (1 after `build`).
     pub rebuilds: u32,
     /// A binary `.etl`: one line per record (or span passed over) instead of text lines.
@@ -128,6 +130,7 @@ impl LineIndex {
             scanned: 0,
             head: [0; HEAD],
             head_len: 0,
+            lone_cr: false,
             rebuilds: 0,
             etl: None,
         };
@@ -153,6 +156,7 @@ impl LineIndex {
         self.etl = None;
         let (enc, skip) = LogEncoding::sniff(&sniff);
         self.encoding = enc;
+        self.lone_cr = lone_cr(&sniff[skip..], enc);
         self.starts = vec![skip as u64];
         self.scanned = skip as u64;
         self.rebuilds += 1;
@@ -176,10 +180,11 @@ impl LineIndex {
             }
             let chunk = &buf[..usable];
             let base = self.scanned;
-            for p in memchr::memchr_iter(b'\n', chunk) {
+            let end = if self.lone_cr { b'\r' } else { b'\n' };
+            for p in memchr::memchr_iter(end, chunk) {
                 let next = match self.encoding {
                     LogEncoding::Utf16Le { .. } => {
-                        // The unit 0x000A: 0A at an even offset, 00 after it.
+                        // The unit 0x000A (0x000D): 0A at an even offset, 00 after it.
                         if p % 2 != 0 || chunk.get(p + 1) != Some(&0) {
                             continue;
                         }
@@ -208,6 +213,15 @@ impl LineIndex {
             self.head_len = k;
         }
         Ok(self.scanned - begin)
+    }
+
+    /// Whether the file's first bytes still give the encoding and line ends indexed by.
+    fn reads_the_same(&self, f: &mut File) -> io::Result<bool> {
+        let mut head = Vec::new();
+        f.seek(SeekFrom::Start(0))?;
+        f.take(SNIFF).read_to_end(&mut head)?;
+        let (enc, skip) = LogEncoding::sniff(&head);
+        Ok(enc == self.encoding && lone_cr(&head[skip..], enc) == self.lone_cr)
     }
 
     /// Bring the index up to date with the file: index appended bytes only, or start again
@@ -240,6 +254,11 @@ impl LineIndex {
             }
             return Ok(Update::Rebuilt);
         }
+        if self.scanned < SNIFF && len > self.scanned && !self.reads_the_same(&mut f)? {
+            // A small file that grew: its encoding or line ends read differently now.
+            self.rebuild()?;
+            return Ok(Update::Rebuilt);
+        }
         if len < self.scanned || !same_head || self.scanned == 0 {
             if len == 0 && self.scanned == 0 {
                 return Ok(Update::Unchanged);
@@ -264,6 +283,11 @@ impl LineIndex {
 
     pub fn encoding(&self) -> LogEncoding {
         self.encoding
+    }
+
+    /// Whether lines end with a lone CR (see [`crate::parse::logstream::lone_cr`]).
+    pub fn lone_cr(&self) -> bool {
+        self.lone_cr
     }
 
     /// Whether the file is a binary `.etl` shown one record per line.
@@ -420,6 +444,43 @@ mod tests {
             ["one", "two", "", "four"]
         );
         assert_eq!(idx.read_lines(3, 1).expect("read"), ["four"]);
+    }
+
+    /// Lone-CR line ends are indexed at each CR, in UTF-8 and UTF-16, as the parser numbers the
+    /// lines; a small file that turns out to have them once it grows is indexed again; CRLF
+    /// is indexed at each LF as before.
+    #[test]
+    fn lone_cr_lines() {
+        let d = tempfile::tempdir().expect("tmp");
+        let p = d.path().join("a.log");
+        std::fs::write(&p, b"one\rtwo\r\rfour").expect("write");
+        let idx = LineIndex::build(&p).expect("index");
+        assert!(idx.lone_cr());
+        assert_eq!(idx.len(), 4);
+        assert_eq!(idx.range(1), Some((4, 8)));
+        assert_eq!(
+            idx.read_lines(0, 10).expect("read"),
+            ["one", "two", "", "four"]
+        );
+        std::fs::write(&p, utf16le("one\rtwo")).expect("write");
+        let idx = LineIndex::build(&p).expect("index");
+        assert_eq!(idx.read_lines(0, 10).expect("read"), ["one", "two"]);
+        assert_eq!(idx.range(1), Some((10, 16)));
+        // "one" alone says nothing; "\rtwo\r" after it does.
+        std::fs::write(&p, b"one").expect("write");
+        let mut idx = LineIndex::build(&p).expect("index");
+        assert!(!idx.lone_cr());
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&p)
+            .and_then(|mut f| f.write_all(b"\rtwo\r"))
+            .expect("append");
+        assert_eq!(idx.update().expect("update"), Update::Rebuilt);
+        assert_eq!(idx.read_lines(0, 10).expect("read"), ["one", "two"]);
+        std::fs::write(&p, b"one\r\ntwo\r\n").expect("write");
+        let idx = LineIndex::build(&p).expect("index");
+        assert!(!idx.lone_cr());
+        assert_eq!(idx.range(1), Some((5, 10)));
     }
 
     #[test]

@@ -14,7 +14,8 @@
 //! Tailed kinds ([`tails_kind`]): UccApilog, text logs and netsh text dumps, tracerpt CSV and
 //! CLS / OCSLogger text traces. Each has a record splitter that is a value (the UccApilog
 //! `Splitter` with its open SIP block; `textlog::Splitter`; `tracerpt_csv::Rows` with the header
-//! row's column map, where every row is a record and any line start a place to go on from;
+//! row's column map, where every row is a record and any line that does not go on with a row
+//! (a quoted field holding a line break) a place to go on from;
 //! `cls::Splitter`), kept in the checkpoint as a `State`; the restart rules are the same for
 //! every kind. A tracerpt XML file (one document: no record start to go on from without the
 //! XML reader's state) and a binary `.etl` are read again whole when they change. Reading never
@@ -26,7 +27,7 @@ use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
 use crate::parse::logs::{cls, textlog};
-use crate::parse::logstream::{LineReader, LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::logstream::{lone_cr, unfinished, LineReader, LogEncoding, Utf8Stream, LINE_CAP};
 use crate::parse::markers::{Classifier, Hit, Memory};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -96,6 +97,8 @@ pub struct Tail {
     index: LineIndex,
     identity: Option<(u64, u64)>,
     encoding: LogEncoding,
+    /// Lines end with a lone CR (told from the first bytes, as the encoding is).
+    lone_cr: bool,
     /// Bytes the encoding was told from (less than [`SNIFF`] while the file is small).
     sniffed: usize,
     ck: Option<Checkpoint>,
@@ -181,13 +184,33 @@ fn identity(_m: &std::fs::Metadata) -> Option<(u64, u64)> {
     None
 }
 
-fn sniff(path: &Path) -> io::Result<(LogEncoding, usize)> {
+/// The encoding and line ends of `path` (lone CR or not) as the stream reader tells them, and
+/// the bytes they were told from.
+fn sniff(path: &Path) -> io::Result<(LogEncoding, bool, usize)> {
+    sniff_upto(path, SNIFF as u64)
+}
+
+/// [`sniff`] on at most the first `len` bytes.
+fn sniff_upto(path: &Path, len: u64) -> io::Result<(LogEncoding, bool, usize)> {
     let mut head = Vec::with_capacity(SNIFF);
     super::read::open_regular(path)
         .map_err(|e| io::Error::other(e.to_string()))?
-        .take(SNIFF as u64)
+        .take(len.min(SNIFF as u64))
         .read_to_end(&mut head)?;
-    Ok((LogEncoding::sniff(&head).0, head.len()))
+    let (enc, skip) = LogEncoding::sniff(&head);
+    Ok((enc, lone_cr(&head[skip..], enc), head.len()))
+}
+
+/// The end of the text of `path`, `len` bytes long, less a last character the writer has not
+/// finished ([`unfinished`]): it is read once its rest is there, not as U+FFFD now.
+fn complete_end(path: &Path, enc: LogEncoding, len: u64) -> io::Result<u64> {
+    let from = len.saturating_sub(4);
+    let mut f = super::read::open_regular(path).map_err(|e| io::Error::other(e.to_string()))?;
+    f.seek(SeekFrom::Start(from))?;
+    let mut last = Vec::with_capacity(4);
+    f.take(len - from).read_to_end(&mut last)?;
+    let end = from + last.len() as u64;
+    Ok(end - unfinished(enc, &last, end) as u64)
 }
 
 /// The bytes that make the stream reader take `enc` for text that starts mid-file.
@@ -211,13 +234,14 @@ impl Tail {
         }
         let meta =
             super::read::regular_metadata(path).map_err(|e| io::Error::other(e.to_string()))?;
-        let (encoding, sniffed) = sniff(path)?;
+        let (encoding, lone_cr, sniffed) = sniff(path)?;
         Ok(Tail {
             path: path.to_path_buf(),
             kind,
             index: LineIndex::build(path)?,
             identity: identity(&meta),
             encoding,
+            lone_cr,
             sniffed,
             ck: None,
             kept: Vec::new(),
@@ -240,8 +264,11 @@ impl Tail {
     fn must_restart(&mut self, meta: &std::fs::Metadata) -> io::Result<bool> {
         let mut restart = self.ck.is_none() || identity(meta) != self.identity;
         if !restart && self.sniffed < SNIFF && meta.len() as usize > self.sniffed {
-            // More of a small file is there: its encoding may read differently now.
-            restart = sniff(&self.path)?.0 != self.encoding;
+            // More of a small file is there: its encoding or line ends may read differently now.
+            // (Up to a last character not finished, as a read takes it.)
+            let end = complete_end(&self.path, self.encoding, meta.len())?;
+            let (enc, cr, _) = sniff_upto(&self.path, end)?;
+            restart = enc != self.encoding || cr != self.lone_cr;
         }
         if restart {
             self.identity = identity(meta);
@@ -297,19 +324,27 @@ impl Tail {
     ) -> io::Result<(LogOutput, u64, Vec<SharedEvent>)> {
         let meta = super::read::regular_metadata(&self.path)
             .map_err(|e| io::Error::other(e.to_string()))?;
-        let end = meta.len();
         if self.must_restart(&meta)? || !self.checkpoint_holds() {
             self.ck = None;
         }
         let from = self.ck.take();
+        if from.is_none() {
+            // The encoding of what is there now (as the stream reader will tell it).
+            // (Its line ends are told by the stream, from what it reads.)
+            (self.encoding, _, _) = sniff_upto(&self.path, meta.len())?;
+        }
+        // A last character the writer has not finished is left for the next read.
+        let end = complete_end(&self.path, self.encoding, meta.len())?;
         let start = from.as_ref().map_or(0, |c| c.offset);
         let mut file =
             super::read::open_regular(&self.path).map_err(|e| io::Error::other(e.to_string()))?;
         file.seek(SeekFrom::Start(start))?;
         let body = file.take(end.saturating_sub(start));
         let decoded = match self.encoding {
-            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => (end - start) / 2,
-            _ => end - start,
+            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => {
+                end.saturating_sub(start) / 2
+            }
+            _ => end.saturating_sub(start),
         };
         let from_line = from.as_ref().map_or(0, |c| c.line);
         self.last_read_bytes = end.saturating_sub(start);
@@ -317,27 +352,33 @@ impl Tail {
             None => {
                 self.whole_reads += 1;
                 let stream = Utf8Stream::new(body)?;
-                // The encoding the checkpoints were read in, told from what was there.
+                // The encoding and line ends the checkpoints were read in, told from what was
+                // there.
                 self.encoding = stream.encoding;
+                self.lone_cr = stream.lone_cr;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
                 read_from(stream, self.kind, None, decoded, &self.path, opts)?
             }
             Some(c) => {
-                let stream = Utf8Stream::new(io::Cursor::new(bom(self.encoding)).chain(body))?;
+                let stream = Utf8Stream::with_line_ends(
+                    io::Cursor::new(bom(self.encoding)).chain(body),
+                    Some(self.lone_cr),
+                )?;
                 read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?
             }
         };
         // The checkpoint's byte offset, from the line index (which numbers lines as the reader
         // does), and its first bytes (to see that it is still there next time).
-        self.ck = match self.index.encoding() == self.encoding {
-            true => saved.and_then(|mut c| {
-                let i = usize::try_from(c.line.checked_sub(1)?).ok()?;
-                c.offset = self.index.range(i)?.0;
-                c.head = bytes_at(&self.path, c.offset).ok()?;
-                Some(c)
-            }),
-            false => None,
-        };
+        self.ck =
+            match self.index.encoding() == self.encoding && self.index.lone_cr() == self.lone_cr {
+                true => saved.and_then(|mut c| {
+                    let i = usize::try_from(c.line.checked_sub(1)?).ok()?;
+                    c.offset = self.index.range(i)?.0;
+                    c.head = bytes_at(&self.path, c.offset).ok()?;
+                    Some(c)
+                }),
+                false => None,
+            };
         let mut out = out;
         out.encoding = self.encoding.as_str();
         Ok((out, from_line, kept))
@@ -472,7 +513,8 @@ impl Resume for textlog::Splitter {
     fn end(self, _: &mut LogOutput) {}
 }
 
-/// Every row is a record of its own, classified as it is read: any line start will do.
+/// Every row is a record of its own, classified once it is whole: any line that does not go on
+/// with a row (a quoted field holding a line break) will do.
 impl Resume for Rows {
     type Start<'l> = ();
     fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
@@ -488,13 +530,17 @@ impl Resume for Rows {
         State::TracerptCsv(self)
     }
     fn start_of(&self, _: &str, _: &ParseOptions<'_>) -> Option<()> {
-        Some(())
+        (!self.in_row()).then_some(())
     }
-    fn flush(&mut self, _: &mut Run<'_, '_>) {}
+    fn flush(&mut self, r: &mut Run<'_, '_>) {
+        Rows::flush(self, &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
     fn start(&mut self, no: u64, l: &str, _: (), r: &mut Run<'_, '_>) {
         self.row((no, l), &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
     }
-    fn other(&mut self, _: u64, _: &str, _: &mut Run<'_, '_>) {}
+    fn other(&mut self, no: u64, l: &str, r: &mut Run<'_, '_>) {
+        self.row((no, l), &mut r.c, &mut r.hits, r.path, r.opts, &mut r.out);
+    }
     fn end(self, out: &mut LogOutput) {
         Rows::end(&self, out);
     }
@@ -544,18 +590,21 @@ fn read_from<R: Read>(
     path: &Path,
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
+    let lone_cr = stream.lone_cr;
     let lines = LineReader::new(stream, LINE_CAP);
+    let read = (kind, lone_cr);
     match kind {
-        SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, kind, from, decoded, path, opts),
-        SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, kind, from, decoded, path, opts),
-        SourceKind::Cls => read_kind::<cls::Splitter, R>(lines, kind, from, decoded, path, opts),
-        _ => read_kind::<textlog::Splitter, R>(lines, kind, from, decoded, path, opts),
+        SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),
+        SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, read, from, decoded, path, opts),
+        SourceKind::Cls => read_kind::<cls::Splitter, R>(lines, read, from, decoded, path, opts),
+        _ => read_kind::<textlog::Splitter, R>(lines, read, from, decoded, path, opts),
     }
 }
 
+/// `(kind, lone_cr)`: the log's kind, and whether its lines end with a lone CR (noted).
 fn read_kind<S: Resume, R: Read>(
     mut lines: LineReader<Utf8Stream<R>>,
-    kind: SourceKind,
+    (kind, lone_cr): (SourceKind, bool),
     from: Option<Checkpoint>,
     decoded: u64,
     path: &Path,
@@ -654,6 +703,9 @@ fn read_kind<S: Resume, R: Read>(
     out.lines = lines.line_no;
     out.growing = lines.last_unterminated && lines.line_no > 0;
     out.kind = Some(kind);
+    if lone_cr {
+        out.note(crate::parse::logstream::LONE_CR_NOTE);
+    }
     // What `LogOutput::finish` does, without copying the kept events (the checkpoints share
     // them): the caller hands over those it needs.
     out.settle();
@@ -740,40 +792,5 @@ impl Tails {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Checkpoints saved over record starts every `step` bytes up to `end` (and past it, when the
-    /// estimate of the end was short by `over`): how many, and how far the last is from the end.
-    fn saves(step: u64, end: u64, over: u64) -> (u32, u64) {
-        let (mut at, mut n) = (None, 0);
-        let last = end + over;
-        let mut b = end.saturating_sub(WINDOW);
-        while b < last {
-            if checkpoint_due(at, b, end) {
-                at = Some(b);
-                n += 1;
-            }
-            b += step;
-        }
-        (n, last - at.unwrap_or(0))
-    }
-
-    #[test]
-    fn checkpoints_are_few_and_the_last_is_near_the_end() {
-        // 200-byte records over the last 256 KiB: ~1300 record starts.
-        let (n, gap) = saves(200, 50 << 20, 0);
-        assert!(n <= 20, "{n} checkpoints (a store clone each)");
-        assert!(
-            gap <= 3 * 200,
-            "the last checkpoint is {gap} bytes from the end"
-        );
-        // A small log: a checkpoint at its last records, so the next read decodes little.
-        let (n, gap) = saves(100, 2_400, 0);
-        assert!(n <= 12, "{n}");
-        assert!(gap <= CK_MIN_STEP + 100, "{gap}");
-        // Text longer than the estimate (UTF-16 decoding to more bytes): still logarithmic.
-        let (n, _) = saves(200, 50 << 20, 25 << 20);
-        assert!(n <= 40, "{n} checkpoints past the estimate");
-    }
-}
+#[path = "tail_tests.rs"]
+mod tests;

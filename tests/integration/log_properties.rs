@@ -6,7 +6,7 @@
 //!
 //! - whole vs in 1..40-byte pieces vs a second run: the same events (not only the same counts);
 //! - a clean sample gives the same events in UTF-8, UTF-8 with BOM and UTF-16LE/BE (with or
-//!   without BOM), with CRLF or LF, and it does give events (the CSV leg parses rows).
+//!   without BOM), with CRLF, LF or lone-CR line ends, and it does give events (the CSV leg parses rows).
 
 #[path = "../../fuzz/fuzz_targets/common/mod.rs"]
 pub(crate) mod fuzz_common;
@@ -77,11 +77,14 @@ fn tracerpt_csv() -> String {
          EventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , {}, 0, 0, 65536\n\
          Lync, Info, 20, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"EnableOfflineIM=false\"\n\
          Lync, Error, 21, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"EWS response HTTP/1.1 401 Unauthorized\"\n\
-         Lync, Info, 22, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"queue 401 of 500\"\n",
+         Lync, Info, 22, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, \"queue 401 of 500\"\n\
+         Lync, Error, 23, 0, 0, 2, 0, 0, 0x0, 0x1F68, 0x0C15, 1, , , , , {}, 10, 20, \"POST https://mail.contoso.com/EWS/Exchange.asmx\n\
+         EWS SendItem HTTP/1.1 401 Unauthorized, said \"\"the server\"\"\nlast\", 7\n",
         ft(600),
         ft(595),
         ft(594),
-        ft(590)
+        ft(590),
+        ft(580)
     )
 }
 
@@ -169,12 +172,19 @@ proptest! {
     fn every_log_kind_reads_the_same_whatever_the_encoding_and_read_size(
         which in 0usize..5,
         enc in enc(),
-        crlf in any::<bool>(),
+        ends in 0u8..3,
         dmg in damage(),
         step in 1usize..40,
     ) {
         let (kind, text, fmt) = samples().swap_remove(which);
-        let text = if crlf { text.replace('\n', "\r\n") } else { text };
+        // LF, CRLF, or lone CR (old Mac style: told from the first bytes, read as LF).
+        let crlf = ends == 1;
+        let lf = text.clone();
+        let text = match ends {
+            1 => text.replace('\n', "\r\n"),
+            2 => text.replace('\n', "\r"),
+            _ => text,
+        };
         let clean = encode(&text, enc);
         let data = match &dmg {
             Damage::None => clean.clone(),
@@ -191,13 +201,15 @@ proptest! {
 
         if matches!(dmg, Damage::None) {
             // The sample in plain UTF-8 with LF endings is the reference.
-            let base = fuzz_common::check_log_tz(text.replace("\r\n", "\n").as_bytes(), kind, fmt, LogTz::Utc, Some(7));
+            let base = fuzz_common::check_log_tz(lf.as_bytes(), kind, fmt, LogTz::Utc, Some(7));
             prop_assert!(base.records >= 2, "{:?}: {} records", kind, base.records);
             prop_assert!(!base.events.is_empty(), "{:?} gave no event", kind);
             prop_assert!(base.first.is_some(), "{:?} gave no time", kind);
             prop_assert_eq!(out.records, base.records, "{:?} {:?}", kind, enc);
             prop_assert_eq!(out.lines, base.lines);
-            prop_assert_eq!(events(&out), events(&base), "{:?} in {:?} crlf={}", kind, enc, crlf);
+            prop_assert_eq!(events(&out), events(&base), "{:?} in {:?} crlf={} ends={}", kind, enc, crlf, ends);
+            prop_assert_eq!(out.growing, base.growing);
+            prop_assert_eq!(ends == 2, out.notes.iter().any(|n| n.starts_with("lone CR line ends")), "{:?}", out.notes);
         }
     }
 }
@@ -223,11 +235,18 @@ fn each_sample_gives_its_evidence() {
             }
             SourceKind::TracerptCsv => {
                 assert_eq!(
-                    (o.records, o.skipped),
-                    (3, 1),
-                    "three data rows, the header row skipped"
+                    (o.records, o.skipped, o.lines),
+                    (4, 1, 8),
+                    "four data rows (one over three lines), the header row skipped"
                 );
                 assert!(kinds.contains(&EventKind::EwsFailure), "{kinds:?}");
+                // The 401 in a quoted field's second line has its row's time and thread.
+                let cont = o
+                    .events
+                    .iter()
+                    .find(|e| e.kind == EventKind::EwsFailure && e.line == 7)
+                    .expect("the 401 on line 7");
+                assert!(cont.time.is_some() && cont.thread.as_deref() == Some("0x0C15"));
                 assert!(
                     o.events.iter().all(|e| !e.excerpt.contains("queue 401")),
                     "a bare 401 is no evidence"

@@ -20,6 +20,7 @@ mod hang_guards;
 mod hostile;
 mod hostile_logs;
 mod log_properties;
+mod log_shapes;
 mod logs_cli;
 mod mailbox_cli;
 mod no_silent_loss;

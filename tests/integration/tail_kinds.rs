@@ -1,12 +1,12 @@
 //! Incremental tailing of the other text kinds (text logs, netsh text dumps, tracerpt CSV, CLS
 //! server traces) gives what a whole read gives, after every append: random logs of each kind
 //! built from the demo's records (zoned and zone-less stamps, ETW prefixes with left-to-right
-//! marks, quoted CSV fields, FILETIME / float / implausible Clock-Time values, CLS multi-line
-//! records with impossible dates), CRLF or LF, every encoding, written in random pieces. Then
+//! marks, quoted CSV fields (some holding line breaks), FILETIME / float / implausible Clock-Time values, CLS multi-line
+//! records with impossible dates), CRLF, LF or lone CR, every encoding, written in random pieces. Then
 //! the file is cut, rotated or replaced and the next read equals a fresh one. Events, counts,
 //! tallies, notes and problems are compared.
 
-use super::tail_properties::{append, enc_strategy, encode, records, same, Enc, Seen};
+use super::tail_properties::{append, enc_strategy, encode, finished, records, same, Enc, Seen};
 use proptest::prelude::*;
 use spoolscope::model::SourceKind;
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
@@ -35,7 +35,8 @@ fn quoted(s: &str) -> String {
 }
 
 /// A log of `kind` from `picks` (demo record, milliseconds after the previous one, variant bits:
-/// 1 non-ASCII text, 2 and 4 kind-specific shapes, 8 a blank line after the record).
+/// 1 non-ASCII text, 2 and 4 kind-specific shapes, 8 a blank line after the record, 16 for a
+/// CSV: the continuation lines in one quoted field, line breaks and all).
 pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk: bool) -> String {
     let recs = records();
     let nl = if crlf { "\r\n" } else { "\n" };
@@ -77,9 +78,16 @@ pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk:
                     "Lync, {typ}, 10, 0, 0, 4, 0, 0, 0x0, 0x{pid}, 0x{tid}, 1, , , , , {clock}, 10, 20, {}",
                     quoted(&text)
                 );
-                for c in cont {
+                if v & 16 != 0 && !cont.is_empty() {
+                    // One quoted field holding line breaks (a spreadsheet re-save): the row
+                    // spans several lines.
                     row.push_str(", ");
-                    row.push_str(&quoted(c));
+                    row.push_str(&quoted(&cont.join(nl)));
+                } else {
+                    for c in cont {
+                        row.push_str(", ");
+                        row.push_str(&quoted(c));
+                    }
                 }
                 line(&mut s, &row);
             }
@@ -137,8 +145,14 @@ pub fn kind_text(kind: SourceKind, picks: &[(usize, u32, u8)], crlf: bool, junk:
     s
 }
 
+/// A whole read of what a tail reads of a file holding `bytes` (its finished characters).
+/// `text` with lone-CR line ends.
+fn lone_cr(text: &str) -> String {
+    text.replace("\r\n", "\r").replace('\n', "\r")
+}
+
 fn whole(bytes: &[u8], kind: SourceKind, path: &Path, m: &Markers) -> LogOutput {
-    parse_log(bytes, kind, path, &ParseOptions::utc(m)).expect("whole read")
+    parse_log(finished(bytes), kind, path, &ParseOptions::utc(m)).expect("whole read")
 }
 
 /// [`same`], and what only these kinds set: problems (a CSV without its header) and the kind.
@@ -199,17 +213,32 @@ proptest! {
     #[test]
     fn every_tailed_kind_reads_like_the_whole_after_random_appends(
         kind in kind_strategy(),
-        picks in prop::collection::vec((0usize..64, 0u32..4000, 0u8..16), 1..30),
+        picks in prop::collection::vec((0usize..64, 0u32..4000, 0u8..32), 1..30),
         crlf in any::<bool>(),
+        cr in prop::bool::weighted(0.25),
         junk in any::<bool>(),
         enc in enc_strategy(),
         cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..12),
         end in 0u8..4,
-        other in prop::collection::vec((0usize..64, 0u32..4000, 0u8..16), 1..8),
+        other in prop::collection::vec((0usize..64, 0u32..4000, 0u8..32), 1..8),
         cut_to in any::<prop::sample::Index>(),
     ) {
         let m = Markers::builtin().expect("markers");
-        let bytes = encode(&kind_text(kind, &picks, crlf, junk), enc);
+        let text = kind_text(kind, &picks, crlf, junk);
+        // Lone-CR line ends (old Mac style) read as the same text with LF ones does.
+        let text = match cr {
+            true => lone_cr(&text),
+            false => text,
+        };
+        let bytes = encode(&text, enc);
+        if cr {
+            let as_cr = whole(&bytes, kind, Path::new("x"), &m);
+            let as_lf = whole(&encode(&kind_text(kind, &picks, false, junk), enc), kind, Path::new("x"), &m);
+            prop_assert_eq!(&as_cr.events, &as_lf.events);
+            prop_assert_eq!((as_cr.records, as_cr.lines, as_cr.skipped, as_cr.growing), (as_lf.records, as_lf.lines, as_lf.skipped, as_lf.growing));
+            prop_assert!(as_cr.notes.iter().any(|n| n.starts_with("lone CR line ends")), "{:?}", as_cr.notes);
+            prop_assert!(!as_lf.notes.iter().any(|n| n.starts_with("lone CR line ends")));
+        }
         let mut at: Vec<usize> = cuts.iter().map(|i| i.index(bytes.len())).collect();
         at.push(bytes.len());
         at.sort_unstable();
@@ -225,6 +254,10 @@ proptest! {
             append(&path, &bytes[w[0]..w[1]]);
             seen.read(&mut tail, &m);
             same_here(&seen, &whole(&bytes[..w[1]], kind, &path, &m))?;
+        }
+        if kind == SourceKind::TracerptCsv {
+            // Every generated row is one record, whatever lines its quoted fields span.
+            prop_assert_eq!(whole(&bytes, kind, &path, &m).records, picks.len() as u64);
         }
         // Read whole only while nothing could be gone on from (no record yet: a CSV row of any
         // kind will do); a BOM cut in two may be told differently as the file grows.
@@ -244,7 +277,8 @@ proptest! {
             }
             1 => {
                 std::fs::rename(&path, path.with_extension("bak")).expect("rotate");
-                let b = encode(&kind_text(kind, &other, crlf, false), enc);
+                let t = kind_text(kind, &other, crlf, false);
+                let b = encode(&if cr { lone_cr(&t) } else { t }, enc);
                 std::fs::write(&path, &b).expect("new log");
                 b
             }
@@ -392,5 +426,63 @@ fn a_growing_tracerpt_csv_is_read_on_from_its_last_row_and_merges_like_a_rescan(
     assert_eq!(
         counts.get(&spoolscope::model::EventKind::EwsFailure),
         Some(&67)
+    );
+}
+
+/// A CSV quoted field that never closes, tailed: while the file is shorter than the row cap
+/// the open row runs to the end, then one problem names its line and the lines after it are
+/// rows again. After every append (cut anywhere, inside the field too) the tail reads what a
+/// whole read gives, and the rows after the cap are read on without the file's start.
+#[test]
+fn a_csv_quote_that_never_closes_tails_like_a_whole_read() {
+    let m = Markers::builtin().expect("markers");
+    let row = |n: usize, msg: &str| {
+        format!(
+            "Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {}, 10, 20, {msg}\n",
+            134_169_264_000_000_000u64 + n as u64
+        )
+    };
+    let mut text = format!("{CSV_HEADER}\n{}", row(0, "\"never closed"));
+    let mut n = 1;
+    while text.len() < 100 << 10 {
+        text.push_str(&row(
+            n,
+            &format!("EWS response HTTP/1.1 401 Unauthorized ref={n}"),
+        ));
+        n += 1;
+    }
+    let bytes = text.into_bytes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("trace.csv");
+    let cuts = [
+        100,
+        bytes.len() / 5,
+        bytes.len() / 2 + 3,
+        bytes.len() * 3 / 4,
+        bytes.len() - 7,
+        bytes.len(),
+    ];
+    std::fs::write(&path, &bytes[..cuts[0]]).expect("write");
+    let mut tail = Tail::open(&path, SourceKind::TracerptCsv).expect("open");
+    let mut seen = Seen::new();
+    seen.read(&mut tail, &m);
+    for w in cuts.windows(2) {
+        append(&path, &bytes[w[0]..w[1]]);
+        seen.read(&mut tail, &m);
+        let whole = whole(&bytes[..w[1]], SourceKind::TracerptCsv, &path, &m);
+        same_here(&seen, &whole).unwrap_or_else(|e| panic!("after {}: {e}", w[1]));
+    }
+    let last = seen.last.as_ref().expect("read");
+    assert_eq!(last.records as usize, n, "every row once");
+    assert_eq!(last.problems.len(), 1, "{:?}", last.problems);
+    assert!(
+        last.problems[0].starts_with("line 2: a quoted field"),
+        "{:?}",
+        last.problems
+    );
+    assert!(
+        tail.last_read_bytes < (cuts[5] - cuts[4]) as u64 + 16 * 1024,
+        "read {} bytes for the last append",
+        tail.last_read_bytes
     );
 }

@@ -2,13 +2,16 @@
 //! random UccApilogs (records of the demo log shuffled, so SIP blocks open and close anywhere,
 //! threads interleave, per-thread context comes and goes; non-ASCII text; CRLF or LF; UTF-8,
 //! UTF-8 with BOM, UTF-16LE/BE with or without BOM) written in random pieces (so a piece may end
-//! inside a record, a line, a multi-byte character, a UTF-16 code unit or a CRLF). Then the file
+//! inside a record, a line, a multi-byte character, a UTF-16 code unit or a CRLF; a character cut
+//! short is left for the next read, so each read equals a whole read of the finished
+//! characters). Then the file
 //! is truncated, rotated (renamed away, a new one created) or replaced by a rename, and the
 //! next read equals a fresh one.
 
 use proptest::prelude::*;
 use spoolscope::model::{LogEvent, Model};
 use spoolscope::parse::logs::{parse_log, LogOutput, ParseOptions};
+use spoolscope::parse::logstream::{unfinished, LogEncoding};
 use spoolscope::parse::markers::Markers;
 use spoolscope::source::tail::{Kept, Tail};
 use std::io::Write;
@@ -93,9 +96,19 @@ pub fn append(path: &Path, bytes: &[u8]) {
     f.write_all(bytes).expect("append");
 }
 
+/// What a tail reads of a file holding `bytes`: all but a last character the writer has not
+/// finished (a UTF-16 unit cut in two, a lone high surrogate, a cut UTF-8 sequence), which it
+/// leaves for the next read rather than read as U+FFFD.
+pub fn finished(bytes: &[u8]) -> &[u8] {
+    let enc = LogEncoding::sniff(&bytes[..bytes.len().min(4096)]).0;
+    let n = bytes.len();
+    &bytes[..n - unfinished(enc, &bytes[n.saturating_sub(4)..], n as u64)]
+}
+
+/// A whole read of what a tail reads of a file holding `bytes` ([`finished`]).
 fn whole(bytes: &[u8], path: &Path, m: &Markers) -> LogOutput {
     parse_log(
-        bytes,
+        finished(bytes),
         spoolscope::model::SourceKind::Uccapilog,
         path,
         &ParseOptions::utc(m),

@@ -118,10 +118,11 @@ pub fn same(a: &LogOutput, b: &LogOutput, what: &str) {
     assert_eq!(a.problems, b.problems, "problems differ: {what}");
 }
 
-/// Lines `data` can hold at most: each one ends at a `\n` byte (in UTF-16 too: U+000A has a
-/// 0x0A byte), plus a last one without an ending.
+/// Lines `data` can hold at most: each one ends at a `\n` byte, or a `\r` one in a log with
+/// lone-CR line ends (in UTF-16 too: U+000A has a 0x0A byte, U+000D a 0x0D one), plus a last
+/// one without an ending.
 fn max_lines(data: &[u8]) -> u64 {
-    data.iter().filter(|&&b| b == b'\n').count() as u64 + 1
+    data.iter().filter(|&&b| b == b'\n' || b == b'\r').count() as u64 + 1
 }
 
 pub fn invariants(out: &LogOutput, data: &[u8], kind: SourceKind) {

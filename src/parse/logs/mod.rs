@@ -33,6 +33,10 @@ pub fn sniff_kind(head: &str) -> Option<SourceKind> {
     if t.starts_with("<Event ") && t.contains("schemas.microsoft.com/win/2004/08/events/event") {
         return Some(SourceKind::TracerptXml);
     }
+    // Elements with a namespace prefix (`<e:Events><e:Event>`), told by local name.
+    if t.starts_with('<') && tracerpt_xml::sniff_prefixed(t) {
+        return Some(SourceKind::TracerptXml);
+    }
     let mut lines = t.lines().filter(|l| !l.trim().is_empty());
     if let Some(first) = lines.clone().next() {
         if first.trim_start().starts_with("Event Name,") && first.contains("Clock-Time") {
@@ -114,6 +118,7 @@ pub fn parse_log_shaped(
     }
     let stream = Utf8Stream::new(r)?;
     let encoding = stream.encoding.as_str();
+    let lone_cr = stream.lone_cr;
     let mut out = match kind {
         SourceKind::TracerptXml => tracerpt_xml::parse(stream, path, opts),
         _ => {
@@ -132,6 +137,9 @@ pub fn parse_log_shaped(
     };
     out.kind = Some(kind);
     out.encoding = encoding;
+    if lone_cr {
+        out.note(crate::parse::logstream::LONE_CR_NOTE);
+    }
     note_not_kept(&mut out);
     Ok(out)
 }

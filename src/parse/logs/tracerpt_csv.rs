@@ -1,13 +1,15 @@
 //! `tracerpt file.etl -of CSV` output: a header row (`Event Name, Type, …, Clock-Time, …, User
 //! Data`), comma + space separators, payload fields as extra columns (row lengths vary), hex
 //! PID/TID, and an `EventTrace, Header` row first. `-en Unicode` output is UTF-16 (handled by
-//! the stream). Each data row is one record; the whole row is classified.
+//! the stream). Each data row is one record; the whole row is classified. A row is read as the CSV
+//! rules say: a quoted field may hold line breaks (a spreadsheet re-saving the file writes them
+//! so), and the row then spans those lines, up to [`ROW_CAP`].
 //!
 //! `Clock-Time` is read as a FILETIME (100 ns ticks since 1601, UTC) only when the value falls
 //! in a plausible range; that reading is a heuristic and is noted on the source.
 
 use super::common::{emit, LogOutput, ParseOptions};
-use crate::parse::logstream::LineReader;
+use crate::parse::logstream::{LineReader, LINE_CAP};
 use crate::parse::markers::{Classifier, Hit, Record};
 use chrono::{DateTime, FixedOffset};
 use std::io::Read;
@@ -31,32 +33,75 @@ pub fn filetime(ticks: u64) -> Option<DateTime<FixedOffset>> {
     .map(|d| d.fixed_offset())
 }
 
+/// Where the CSV field reader stands between two characters: inside a quoted field or not, and
+/// whether the field so far is only white space (a quote there opens a quoted field; elsewhere
+/// it is an ordinary character).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Quote {
+    quoted: bool,
+    blank: bool,
+}
+
+impl Quote {
+    const START: Quote = Quote {
+        quoted: false,
+        blank: true,
+    };
+
+    /// Read `text` on from this state, the characters of the current field going to `cur`; each
+    /// field a separator ends is handed to `field` (which takes its characters). In a quoted
+    /// field `""` is one quote and a line break is part of the field.
+    fn read(
+        mut self,
+        text: &str,
+        sep: char,
+        cur: &mut String,
+        mut field: impl FnMut(&mut String),
+    ) -> Quote {
+        let mut chars = text.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '"' if self.quoted && chars.peek() == Some(&'"') => {
+                    cur.push('"');
+                    self.blank = false;
+                    chars.next();
+                }
+                '"' if self.quoted => self.quoted = false,
+                '"' if self.blank => {
+                    cur.clear();
+                    self.quoted = true;
+                }
+                c if c == sep && !self.quoted => {
+                    field(cur);
+                    cur.clear();
+                    self.blank = true;
+                }
+                c => {
+                    cur.push(c);
+                    self.blank &= c.is_whitespace();
+                }
+            }
+        }
+        self
+    }
+}
+
 /// The fields of one row, separated by `sep` (a comma, or what [`header_sep`] found), each
-/// trimmed; a quoted field may hold separators and doubled quotes (a spreadsheet re-saving
-/// the file quotes fields that way).
-fn fields_by(l: &str, sep: char) -> Vec<String> {
+/// trimmed; a quoted field may hold separators, doubled quotes and line breaks (a spreadsheet
+/// re-saving the file quotes fields that way). Also whether a quoted field is still open at
+/// the end of `l` (the row goes on in the next line): the state there.
+fn fields_open(l: &str, sep: char) -> (Vec<String>, Quote) {
     let l = l.trim_start_matches('\u{feff}');
     let mut out = Vec::new();
     let mut cur = String::new();
-    let mut quoted = false;
-    let mut chars = l.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if quoted && chars.peek() == Some(&'"') => {
-                cur.push('"');
-                chars.next();
-            }
-            '"' if quoted => quoted = false,
-            '"' if cur.trim().is_empty() => {
-                cur.clear();
-                quoted = true;
-            }
-            c if c == sep && !quoted => out.push(std::mem::take(&mut cur).trim().to_string()),
-            c => cur.push(c),
-        }
-    }
+    let q = Quote::START.read(l, sep, &mut cur, |f| out.push(f.trim().to_string()));
     out.push(cur.trim().to_string());
-    out
+    (out, q)
+}
+
+/// [`fields_open`] without the open quote.
+fn fields_by(l: &str, sep: char) -> Vec<String> {
+    fields_open(l, sep).0
 }
 
 /// Whether a row is tracerpt's CSV header: it names both `Event Name` and `Clock-Time`, in
@@ -118,23 +163,55 @@ type Cols = (
     Option<usize>,
 );
 
+/// Most bytes one row may span (its lines and their line ends). A quoted field still open past
+/// this is taken to be one that never closes: the row's lines are read again one row each (as
+/// if each line ended its fields), with one problem naming the line the field opened on.
+pub const ROW_CAP: usize = LINE_CAP;
+
+/// A row whose quoted field is open at the end of its last line so far.
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    quote: Quote,
+    bytes: usize,
+}
+
+/// What reading a row needs besides the row reader.
+struct Sink<'a, 'c, 'm> {
+    c: &'a mut Classifier<'c>,
+    hits: &'a mut Vec<Hit>,
+    path: &'a Path,
+    opts: &'a ParseOptions<'m>,
+    out: &'a mut LogOutput,
+}
+
 /// The row reader as a value that can be saved between rows and resumed (a CSV that grows is
-/// read on from its last row: `source::tail`): the header's column map and what the end notes
-/// need. Each line is one row (a quoted field does not run over a line end here), so any line
-/// start is a place to resume at. [`parse`] reads through it too.
+/// read on from its last row: `source::tail`): the header's column map, the row being read,
+/// and what the end notes need. A row is one line, or more when a quoted field holds line
+/// breaks; any line that does not continue a row ([`Rows::in_row`] false before it) is a
+/// place to resume at. [`parse`] reads through it too.
 #[derive(Debug, Clone, Default)]
 pub struct Rows {
     cols: Option<Cols>,
     /// The separator the header row used (`None`: a comma).
     sep: Option<char>,
-    /// The row being read (kept for its buffers).
+    /// The row being read (its lines so far while a quoted field is open).
     rec: Record,
+    /// Set while the row in `rec` has a quoted field open at the end of its last line.
+    open: Option<Open>,
     bad_clock: bool,
     float_step: Option<u64>,
+    /// The last row ended inside a quoted field (the file ends there).
+    cut_row: bool,
 }
 
 impl Rows {
-    /// Read line `no`: the header row (before it, lines are passed over), else one record.
+    /// Whether the next line goes on with a row begun before it (a quoted field is open).
+    pub fn in_row(&self) -> bool {
+        self.open.is_some()
+    }
+
+    /// Read line `no`: the header row (before it, lines are passed over), a row, or the next
+    /// line of a row whose quoted field holds a line break.
     pub fn row(
         &mut self,
         (no, l): (u64, &str),
@@ -144,10 +221,26 @@ impl Rows {
         opts: &ParseOptions<'_>,
         out: &mut LogOutput,
     ) {
+        let mut s = Sink {
+            c,
+            hits,
+            path,
+            opts,
+            out,
+        };
+        match self.open {
+            Some(open) => self.more(no, l, open, &mut s),
+            None => self.first(no, l, true, &mut s),
+        }
+    }
+
+    /// A line that begins a row; with `multi`, a quoted field open at its end goes on into the
+    /// next lines.
+    fn first(&mut self, no: u64, l: &str, multi: bool, s: &mut Sink<'_, '_, '_>) {
         if l.trim().is_empty() {
             return;
         }
-        let Some((name, clock, tid, level, typ)) = self.cols else {
+        if self.cols.is_none() {
             if let Some(sep) = header_sep(l) {
                 let f = fields_by(l, sep);
                 self.sep = Some(sep);
@@ -160,12 +253,91 @@ impl Rows {
                     at("Type"),
                 ));
             } else {
-                out.skipped += 1;
+                s.out.skipped += 1;
             }
+            return;
+        }
+        let sep = self.sep.unwrap_or(',');
+        self.rec.clear();
+        self.rec.push(no, l);
+        let (f, quote) = fields_open(l, sep);
+        if quote.quoted && multi {
+            self.open = Some(Open {
+                quote,
+                bytes: l.len() + 1,
+            });
+            return;
+        }
+        self.finish(f, s);
+    }
+
+    /// The next line of a row whose quoted field is open.
+    fn more(&mut self, no: u64, l: &str, open: Open, s: &mut Sink<'_, '_, '_>) {
+        let bytes = open.bytes + l.len() + 1;
+        if bytes > ROW_CAP {
+            return self.give_up(no, l, s);
+        }
+        let sep = self.sep.unwrap_or(',');
+        let mut cur = String::new();
+        let quote = open.quote.read(l, sep, &mut cur, |_| {});
+        self.rec.push(no, l);
+        if quote.quoted {
+            self.open = Some(Open { quote, bytes });
+            return;
+        }
+        self.open = None;
+        let f = fields_by(self.rec.text(), sep);
+        self.finish(f, s);
+    }
+
+    /// A quoted field still open past [`ROW_CAP`]: its row's lines and this one are read one
+    /// row per line, and reading goes on from the next line.
+    fn give_up(&mut self, no: u64, l: &str, s: &mut Sink<'_, '_, '_>) {
+        self.open = None;
+        let lines: Vec<(u64, String)> = self.rec.lines().map(|(n, t)| (n, t.to_string())).collect();
+        let from = lines.first().map_or(no, |x| x.0);
+        s.out.problems.push(format!(
+            "line {from}: a quoted field opens here and does not close within {} KiB: lines {from}-{no} are read one row per line",
+            ROW_CAP / 1024
+        ));
+        for (n, t) in &lines {
+            self.first(*n, t, false, s);
+        }
+        self.first(no, l, false, s);
+    }
+
+    /// The end of the text: a row still open (its quoted field never closed) is read as it is.
+    pub fn flush(
+        &mut self,
+        c: &mut Classifier<'_>,
+        hits: &mut Vec<Hit>,
+        path: &Path,
+        opts: &ParseOptions<'_>,
+        out: &mut LogOutput,
+    ) {
+        if self.open.take().is_some() {
+            self.cut_row = true;
+            let f = fields_by(self.rec.text(), self.sep.unwrap_or(','));
+            self.finish(
+                f,
+                &mut Sink {
+                    c,
+                    hits,
+                    path,
+                    opts,
+                    out,
+                },
+            );
+        }
+    }
+
+    /// One whole row (its lines in `rec`), its fields `f`: a record, or the header event.
+    fn finish(&mut self, f: Vec<String>, s: &mut Sink<'_, '_, '_>) {
+        let Some((name, clock, tid, level, typ)) = self.cols else {
             return;
         };
         let sep = self.sep.unwrap_or(',');
-        let f = fields_by(l, sep);
+        let out = &mut *s.out;
         if f.get(name).map(String::as_str) == Some("EventTrace")
             && f.get(name + 1).map(String::as_str) == Some("Header")
         {
@@ -173,7 +345,6 @@ impl Rows {
             return;
         }
         let rec = &mut self.rec;
-        rec.clear();
         out.records += 1;
         let raw = clock
             .and_then(|i| f.get(i))
@@ -200,8 +371,7 @@ impl Rows {
             .filter(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphabetic()))
             .or_else(|| level.and_then(|i| f.get(i)))
             .map(|s| s.to_ascii_uppercase());
-        rec.push(no, l);
-        emit(c, rec, hits, path, opts, out);
+        emit(s.c, rec, s.hits, s.path, s.opts, out);
         if step.is_some() {
             for e in out.record_events() {
                 e.values.insert("time_precision".into(), FLOAT_CLOCK.into());
@@ -220,6 +390,9 @@ impl Rows {
         }
         if self.bad_clock {
             out.note("some Clock-Time values are not plausible FILETIMEs: those rows have no time (counted in bad_times)");
+        }
+        if self.cut_row {
+            out.note("the file ends inside a quoted field: its last row is read as far as it goes");
         }
         if self.cols.is_none() {
             out.problems
@@ -240,6 +413,7 @@ pub fn parse<R: Read>(
     while let Some((no, l)) = lines.next_line()? {
         rows.row((no, l), &mut c, &mut hits, path, opts, &mut out);
     }
+    rows.flush(&mut c, &mut hits, path, opts, &mut out);
     rows.end(&mut out);
     Ok(out)
 }
@@ -322,5 +496,86 @@ mod tests {
                 assert!(f.time.is_some(), "{sep:?} {float}");
             }
         }
+    }
+
+    /// A quoted field holding line breaks (a spreadsheet re-save) keeps its row whole: two rows
+    /// over five lines are two records, and a 401 on a continuation line has its row's time
+    /// and thread (each physical line was a record of its own, the 401 one without a time).
+    #[test]
+    fn quoted_fields_with_line_breaks_keep_their_row() {
+        let ft = (1_772_444_460u64) * 10_000_000 + FT_UNIX;
+        let s = format!(
+            "{HEADER}\r\nLync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, \"POST https://mail.contoso.com/EWS/Exchange.asmx\r\nline2\"\r\nLync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C15, 1, , , , , {ft}, 10, 20, \"say \"\"hi\"\",\r\nEWS SendItem HTTP/1.1 401 Unauthorized\r\nlast\", tail\r\n"
+        );
+        let o = run(&s);
+        assert_eq!((o.records, o.skipped, o.lines), (2, 0, 6));
+        assert!(o.problems.is_empty(), "{:?}", o.problems);
+        let f = o
+            .events
+            .iter()
+            .find(|e| e.kind == EventKind::EwsFailure)
+            .expect("the 401");
+        assert_eq!(f.line, 5);
+        assert!(f.time.is_some());
+        assert_eq!(f.thread.as_deref(), Some("0x0C15"));
+        // `""` is a quote, and the separator inside the quotes is no field end.
+        let (fields, q) = fields_open("a, \"x \"\"y\"\", z\nw\", b", ',');
+        assert_eq!(fields, ["a", "x \"y\", z\nw", "b"]);
+        assert!(!q.quoted);
+        assert!(fields_open("a, \"open", ',').1.quoted);
+        assert!(
+            !fields_open("a, b\"c, d", ',').1.quoted,
+            "a quote inside a field is a character"
+        );
+    }
+
+    /// A quoted field that never closes holds its row open for at most [`ROW_CAP`] bytes: then
+    /// one problem names its line, those lines are read one row each, and the rows after them
+    /// as usual. Every row is counted once.
+    #[test]
+    fn a_quoted_field_that_never_closes_is_bounded() {
+        let ft = (1_772_444_460u64) * 10_000_000 + FT_UNIX;
+        let row = |msg: &str| {
+            format!("Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , {ft}, 10, 20, {msg}\n")
+        };
+        let mut s = format!("{HEADER}\n{}", row("\"never closed"));
+        let n = ROW_CAP / row("x").len() + 50;
+        for _ in 0..n {
+            s.push_str(&row("routine"));
+        }
+        s.push_str(&row("EWS SendItem HTTP/1.1 401 Unauthorized"));
+        let o = run(&s);
+        assert_eq!(o.records as usize, n + 2);
+        assert_eq!(o.problems.len(), 1, "{:?}", o.problems);
+        assert!(
+            o.problems[0].starts_with("line 2: a quoted field"),
+            "{}",
+            o.problems[0]
+        );
+        let f: Vec<_> = o
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::EwsFailure)
+            .collect();
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].line as usize, n + 3);
+        assert!(f[0].time.is_some());
+        // Cut inside the quoted field: the last row is read as far as it goes, and said so.
+        let o = run(&format!(
+            "{HEADER}\n{}",
+            row("\"EWS SendItem HTTP/1.1 401\nmore")
+        ));
+        assert_eq!(o.records, 1);
+        assert!(o
+            .notes
+            .iter()
+            .any(|n| n.contains("ends inside a quoted field")));
+        assert_eq!(
+            o.events
+                .iter()
+                .filter(|e| e.kind == EventKind::EwsFailure)
+                .count(),
+            1
+        );
     }
 }

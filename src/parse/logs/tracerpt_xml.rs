@@ -1,5 +1,7 @@
 //! `tracerpt file.etl -of XML` output, read as a stream (quick-xml, no DTD, no entity expansion
 //! beyond the XML built-ins): `<Events><Event><System>…</System><EventData><Data Name=…>…`.
+//! Elements and attributes are matched by local name, so a copy whose elements carry a
+//! namespace prefix (`<e:Events><e:Event>…`) reads the same.
 //! Each `<Event>` is one record; one with `<ProcessingErrorData>` is counted as undecoded.
 //! A file cut short keeps every event read before the cut and says where it ended.
 
@@ -9,6 +11,41 @@ use chrono::{DateTime, FixedOffset};
 use quick_xml::events::{BytesStart, Event};
 use std::io::{BufReader, Read};
 use std::path::Path;
+
+/// The namespace of tracerpt's `<Event>` elements.
+pub const EVENT_NS: &str = "schemas.microsoft.com/win/2004/08/events/event";
+
+/// Whether `head` (the first decoded text of a file) starts tracerpt XML whose elements carry
+/// a namespace prefix (`<e:Events xmlns:e="…"><e:Event><e:System>…`), matched by local name:
+/// the first element is `Events` or `Event` with a prefix, an `Event` element is there (it may
+/// be the first), and so is a `System` element or the events namespace.
+pub fn sniff_prefixed(head: &str) -> bool {
+    let mut r = quick_xml::Reader::from_str(head);
+    let (mut root, mut event, mut system) = (false, false, false);
+    // The first elements are enough (the head is a few KiB; a cut at its end is an error).
+    for _ in 0..512 {
+        match r.read_event() {
+            Ok(Event::Start(b)) | Ok(Event::Empty(b)) => {
+                let local = b.local_name();
+                let l = local.as_ref();
+                if !root {
+                    if b.name().prefix().is_none() || !(l == b"Events" || l == b"Event") {
+                        return false;
+                    }
+                    root = true;
+                }
+                event |= l == b"Event";
+                system |= l == b"System";
+                if event && system {
+                    break;
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    root && event && (system || head.contains(EVENT_NS))
+}
 
 /// One `<Event>` being read.
 #[derive(Default)]
@@ -454,5 +491,60 @@ mod tests {
         let o = run(&b);
         assert_eq!(o.records, 3);
         assert_eq!(o.events, a.events);
+    }
+
+    /// `s` with every element in the `e:` prefix (the namespace declared as `xmlns:e`).
+    fn prefixed(s: &str) -> String {
+        let mut out = String::new();
+        let mut chars = s.chars().peekable();
+        while let Some(c) = chars.next() {
+            out.push(c);
+            if c == '<' {
+                if chars.peek() == Some(&'/') {
+                    out.push('/');
+                    chars.next();
+                }
+                if chars.peek().is_some_and(|c| c.is_ascii_alphabetic()) {
+                    out.push_str("e:");
+                }
+            }
+        }
+        out.replace(" xmlns=", " xmlns:e=").replacen(
+            "<e:Events>",
+            &format!("<e:Events xmlns:e=\"http://{EVENT_NS}\">"),
+            1,
+        )
+    }
+
+    /// Tracerpt XML whose elements carry a namespace prefix is recognised and read as the
+    /// default-namespace form is, event for event (it was listed as not recognised); the
+    /// default-namespace form is still recognised, and a prefixed document of another kind
+    /// is not taken for it.
+    #[test]
+    fn namespace_prefixes_are_read_by_local_name() {
+        let p = prefixed(SAMPLE);
+        assert!(
+            p.contains("<e:Event xmlns:e=") && p.contains("</e:Data>"),
+            "{p}"
+        );
+        let kind = crate::parse::logs::sniff_kind;
+        assert_eq!(kind(&p), Some(SourceKind::TracerptXml));
+        assert_eq!(kind(SAMPLE), Some(SourceKind::TracerptXml));
+        assert!(!sniff_prefixed(SAMPLE));
+        // The head of a big file: cut inside an element.
+        assert!(sniff_prefixed(
+            &p[..p.find("<e:Level>").expect("level") + 4]
+        ));
+        let soap = r#"<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:Event xmlns:m="urn:x"><m:System/></m:Event></s:Body></s:Envelope>"#;
+        assert_eq!(kind(soap), None);
+        assert_eq!(
+            kind("<e:Events xmlns:e=\"urn:other\"><e:Item/></e:Events>"),
+            None
+        );
+        let (a, b) = (run(p.as_bytes()), run(SAMPLE.as_bytes()));
+        assert_eq!((a.records, a.undecoded), (b.records, b.undecoded));
+        assert!(a.problems.is_empty(), "{:?}", a.problems);
+        assert_eq!(a.events, b.events);
+        assert!(a.events.iter().any(|e| e.kind == EventKind::EwsFailure));
     }
 }
