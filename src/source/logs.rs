@@ -143,6 +143,9 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
 
 /// The client generation a log's folder shows (`…\Office\16.0\Lync\Tracing`, `%UserProfile%\Tracing`).
 pub fn client_of_log(path: &Path) -> Option<ClientGen> {
+    // A flat name holding backslashes (a Windows collection unpacked here) spells its folders.
+    let spelled = super::layout::spelled(path);
+    let path = spelled.as_path();
     let names: Vec<String> = path
         .ancestors()
         .skip(1)
@@ -621,5 +624,13 @@ mod tests {
             Some(ClientGen::Lync2010)
         );
         assert_eq!(c("/case/logs/x.UccApilog"), None);
+        // A flat name that spells the folders (a Windows zip unpacked with its backslashes).
+        #[cfg(not(windows))]
+        assert_eq!(
+            c(
+                r"/case/Users\j\AppData\Local\Microsoft\Office\15.0\Lync\Tracing\Lync-UccApi-0.UccApilog"
+            ),
+            Some(ClientGen::Office15)
+        );
     }
 }
