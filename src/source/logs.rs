@@ -8,7 +8,6 @@ use super::discover::OtherFile;
 use super::read::{self, ReadError};
 use crate::model::{ClientGen, DetectedBy, LogSummary, Model, ScanError, Source, SourceKind};
 use crate::parse::logs::{kind_by_name, parse_log, sniff_kind, LogTz, ParseOptions};
-use crate::parse::logstream::Utf8Stream;
 use crate::parse::markers::Markers;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -58,12 +57,49 @@ fn kind_by_content(path: &Path, cap: usize) -> Result<Option<SourceKind>, ReadEr
     if crate::parse::etl::sniff(&pre.bytes) {
         return Ok(Some(SourceKind::Etl));
     }
-    let mut s = String::new();
-    let _ = Utf8Stream::new(pre.bytes.as_slice()).and_then(|mut r| r.read_to_string(&mut s));
-    if s.is_empty() {
-        s = String::from_utf8_lossy(&pre.bytes).into_owned();
+    // A file whose name gives no hint and whose first bytes are binary (a NUL, and not
+    // UTF-16) is no text log: no decoding (most files in a collected tree are such).
+    if cap == SNIFF_UNNAMED
+        && matches!(
+            crate::parse::logstream::LogEncoding::sniff(&pre.bytes).0,
+            crate::parse::logstream::LogEncoding::Utf8
+        )
+        && memchr::memchr(0, &pre.bytes).is_some()
+    {
+        return Ok(None);
     }
-    Ok(sniff_kind(&s))
+    Ok(sniff_kind(&decode_head(&pre.bytes)))
+}
+
+/// The first bytes of a file as text, decoded as a log stream would decode them (BOM or
+/// guessed UTF-16, else UTF-8 with U+FFFD for what is not; lone-CR line ends as line ends),
+/// without a stream's buffers: sniffing looks at every file found.
+fn decode_head(bytes: &[u8]) -> String {
+    use crate::parse::logstream::{lone_cr, LogEncoding};
+    let (enc, skip) = LogEncoding::sniff(bytes);
+    let body = bytes.get(skip..).unwrap_or_default();
+    let text = match enc {
+        LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. } => {
+            let le = matches!(enc, LogEncoding::Utf16Le { .. });
+            let units = body.chunks_exact(2).map(|c| {
+                let pair = [c[0], c[1]];
+                if le {
+                    u16::from_le_bytes(pair)
+                } else {
+                    u16::from_be_bytes(pair)
+                }
+            });
+            char::decode_utf16(units)
+                .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+                .collect()
+        }
+        LogEncoding::Utf8 | LogEncoding::Utf8Bom => String::from_utf8_lossy(body).into_owned(),
+    };
+    if lone_cr(body, enc) {
+        text.replace('\r', "\n")
+    } else {
+        text
+    }
 }
 
 /// Which of the files found outside spoolers are logs, and of what kind.
@@ -632,5 +668,30 @@ mod tests {
             ),
             Some(ClientGen::Office15)
         );
+    }
+
+    /// The sniffing decode reads a head as the log stream does, for the encodings a log is
+    /// written in: UTF-8 (with or without BOM), UTF-16 LE/BE with BOM, and lone-CR text.
+    #[test]
+    fn the_sniffing_decode_reads_heads_as_the_stream_does() {
+        use crate::parse::logstream::Utf8Stream;
+        let text = "03/02/2026|10:00:00.000 1F68:C14 INFO  :: Jürgen 日本 🙂\r\nnext line\r\n";
+        let mut shapes: Vec<Vec<u8>> = vec![text.as_bytes().to_vec()];
+        shapes.push([&b"\xEF\xBB\xBF"[..], text.as_bytes()].concat());
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        shapes.push([&b"\xFF\xFE"[..], &le].concat());
+        shapes.push([&b"\xFE\xFF"[..], &be].concat());
+        shapes.push(le);
+        shapes.push(b"first\rsecond\rthird\r".to_vec());
+        for bytes in shapes {
+            let mut want = String::new();
+            Utf8Stream::new(bytes.as_slice())
+                .and_then(|mut r| r.read_to_string(&mut want))
+                .expect("stream");
+            assert_eq!(decode_head(&bytes), want, "{bytes:?}");
+        }
+        // Bytes that are not UTF-8 come out as U+FFFD, not as nothing.
+        assert_eq!(decode_head(b"a\xFFb"), "a\u{FFFD}b");
     }
 }

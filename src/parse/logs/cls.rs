@@ -79,6 +79,10 @@ fn origin(s: &str) -> Option<(&str, &str)> {
 
 /// A CLS / OCSLogger record header, if `l` is one.
 pub fn header(l: &str) -> Option<Header<'_>> {
+    // What the anchored pattern starts with, checked first: most lines are not headers.
+    if !l.starts_with("TL_") {
+        return None;
+    }
     let c = header_re()?.captures(l)?;
     let g = |n: &str| c.name(n).map_or("", |m| m.as_str());
     let num = |n: &str| g(n).parse::<u32>().ok();

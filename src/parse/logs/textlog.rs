@@ -42,6 +42,10 @@ fn prefix_re() -> Option<&'static Regex> {
 
 /// `(level, thread, rest)` when a line starts with an ETW text prefix (`[0]0E2C.1A1C::`).
 pub fn netsh_prefix(l: &str) -> Option<(Option<&str>, String, &str)> {
+    // What the anchored pattern starts with, checked first: most lines have no prefix.
+    if !(l.starts_with('[') || l.starts_with("TL_")) {
+        return None;
+    }
     let c = prefix_re()?.captures(l)?;
     let all = c.get(0)?;
     Some((
