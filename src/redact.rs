@@ -393,16 +393,15 @@ struct XmlState {
     soap: std::collections::HashMap<String, bool>,
 }
 
-/// Whether a `Body` start tag (element `name`, ending at byte `end` of `line`) wraps elements
+/// Whether a `Body` start tag (element `name`, followed by `rest` on its line) wraps elements
 /// (a SOAP envelope's `<s:Body>`) rather than holding message text. The namespace its prefix
-/// is declared with (on this line before the tag, else on an earlier line) decides. Without a
+/// was declared with (in `soap`: up to the tag, this line included) decides. Without a
 /// declaration, a prefixed `Body` that opens onto a prefixed element
 /// (`<s:Body><m:FindItemResponse …>`) wraps elements; `None`: nothing follows the tag on this
 /// line, so the next line decides.
 fn body_is_container(
-    line: &str,
     name: &str,
-    end: usize,
+    rest: &str,
     soap: &std::collections::HashMap<String, bool>,
 ) -> Option<bool> {
     let (prefix, local_name) = match name.split_once(':') {
@@ -412,22 +411,26 @@ fn body_is_container(
     if !local_name.eq_ignore_ascii_case("body") {
         return Some(false);
     }
-    let declared = xmlns_re()
-        .captures_iter(&line[..end])
-        .filter(|c| c.get(1).map_or("", |p| p.as_str()) == prefix)
-        .last()
-        .map(|c| SOAP_ENVELOPE_NS.contains(&c.get(2).map_or("", |u| u.as_str())));
-    if let Some(d) = declared.or_else(|| soap.get(prefix).copied()) {
+    if let Some(&d) = soap.get(prefix) {
         return Some(d);
     }
     if prefix.is_empty() {
         return Some(false);
     }
-    let rest = line[end..].trim_start();
+    let rest = rest.trim_start();
     if rest.is_empty() {
         return None;
     }
     Some(opens_prefixed_element(rest))
+}
+
+/// Where the closing tag of element `name` (`</name`, any case) starts in `s`.
+fn find_close(s: &str, name: &str) -> Option<usize> {
+    s.match_indices("</").map(|(i, _)| i).find(|&i| {
+        s.as_bytes()
+            .get(i + 2..i + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    })
 }
 
 /// Whether `s` starts with the start tag of a prefixed element (`<m:FindItemResponse`).
@@ -465,8 +468,7 @@ fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> 
         }
     }
     if let Some(name) = st.open.take() {
-        let close = format!("</{}", name.to_ascii_lowercase());
-        match line.to_ascii_lowercase().find(&close) {
+        match find_close(line, &name) {
             Some(end) => {
                 out.push_str(&mask(&line[..end]));
                 pos = end;
@@ -481,22 +483,25 @@ fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> 
         learn_namespaces(line, st);
         return std::borrow::Cow::Borrowed(line);
     }
+    // Namespace declarations are learnt up to each tag looked at (each part of the line once).
+    let mut learnt = 0;
     while let Some(c) = re.captures_at(line, pos) {
         let Some(m) = c.get(0) else { break };
         out.push_str(&line[pos..m.end()]);
+        learn_namespaces(&line[learnt.max(pos)..m.end()], st);
+        learnt = m.end();
         let rest = &line[m.end()..];
         let end = match c.get(1) {
             // A self-closing tag has no text; a SOAP body's children are looked at in turn.
             Some(_) if m.as_str().ends_with("/>") => 0,
-            Some(name) => match body_is_container(line, name.as_str(), m.end(), &st.soap) {
+            Some(name) => match body_is_container(name.as_str(), rest, &st.soap) {
                 Some(true) => 0,
                 None => {
                     st.undecided = Some(name.as_str().to_string());
                     rest.len()
                 }
                 Some(false) => {
-                    let close = format!("</{}", name.as_str());
-                    match rest.to_ascii_lowercase().find(&close.to_ascii_lowercase()) {
+                    match find_close(rest, name.as_str()) {
                         Some(e) => e,
                         // The text runs on to the next line.
                         None => {
@@ -516,11 +521,11 @@ fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> 
         }
     }
     out.push_str(&line[pos.min(line.len())..]);
-    learn_namespaces(line, st);
+    learn_namespaces(&line[learnt.max(pos).min(line.len())..], st);
     std::borrow::Cow::Owned(out)
 }
 
-/// Note the namespace declarations of `line` for the lines after it.
+/// Note the namespace declarations in `line` (or a part of one) for what comes after.
 fn learn_namespaces(line: &str, st: &mut XmlState) {
     if !line.contains("xmlns") {
         return;

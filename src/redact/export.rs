@@ -199,6 +199,8 @@ fn redact_csv(text: &str, items: bool) -> Option<String> {
     let mut col = 0usize;
     let mut field = 0usize;
     let mut quoted = false;
+    // Nothing but white space in the field so far: a quote here opens a quoted value.
+    let mut blank = true;
     let push_field = |out: &mut String, col: usize, f: &str| {
         if masked.get(col).copied().unwrap_or(items) {
             out.push_str(&mask_except_addresses(f));
@@ -218,13 +220,17 @@ fn redact_csv(text: &str, items: bool) -> Option<String> {
             }
             continue;
         }
-        if c == '"' && body[field..i].trim().is_empty() {
+        if c == '"' && blank {
             quoted = true;
+            blank = false;
         } else if c == delim || c == '\n' {
             push_field(&mut out, col, &body[field..i]);
             out.push(c);
             field = i + c.len_utf8();
             col = if c == '\n' { 0 } else { col + 1 };
+            blank = true;
+        } else if !c.is_whitespace() {
+            blank = false;
         }
     }
     push_field(&mut out, col, &body[field..]);
