@@ -324,4 +324,69 @@ mod evidence_tests {
         );
         assert_eq!(r.len(), x.len());
     }
+
+    /// `r` is `s` with some letters and digits replaced by `x`, nothing else changed.
+    fn same_shape(s: &str, r: &str) -> bool {
+        s.chars().count() == r.chars().count()
+            && s.chars()
+                .zip(r.chars())
+                .all(|(a, b)| a == b || (a.is_alphanumeric() && b == 'x'))
+    }
+
+    const PIECES: &[&str] = &[
+        "\"",
+        ",",
+        ";",
+        "\t",
+        "\n",
+        "\r\n",
+        " ",
+        " : ",
+        ":",
+        "{",
+        "[",
+        "]",
+        "}",
+        "\\",
+        "\\u00e9",
+        "\\u1",
+        "<s:Body>",
+        "<t:Body BodyType=\"Text\">",
+        "</t:Body>",
+        "</s:Body>",
+        "<t:Subject>",
+        "<Body/>",
+        "<m:R>",
+        "xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"",
+        "xmlns=\"u\"",
+        "Subject",
+        "ItemClass",
+        "Subject: ",
+        "#TYPE x",
+        "SECRET",
+        "a@contoso.com",
+        "é",
+        "\u{202e}",
+        "山田",
+        "\u{1b}[2J",
+    ];
+
+    proptest::proptest! {
+        /// Whatever the text, every redaction of an evidence file changes letters and digits
+        /// only (so lines stay where they were) and never panics.
+        #[test]
+        fn evidence_redaction_only_masks(picks in proptest::collection::vec(0..PIECES.len(), 0..60)) {
+            let s: String = picks.iter().map(|&i| PIECES[i]).collect();
+            for what in [
+                EvidenceText::Log,
+                EvidenceText::Mailbox { items: true },
+                EvidenceText::Mailbox { items: false },
+            ] {
+                let r = redact_evidence(&s, what);
+                proptest::prop_assert!(same_shape(&s, &r), "{what:?}: {s:?} became {r:?}");
+            }
+            let r = redact_xml_lines(&s);
+            proptest::prop_assert!(same_shape(&s, &r), "{s:?} became {r:?}");
+        }
+    }
 }
