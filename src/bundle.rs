@@ -340,11 +340,22 @@ pub fn write(
         lines.dedup();
         let mut archived = None;
         if !lines.is_empty() {
-            let etl = model
+            use crate::model::SourceKind;
+            let kind = model
                 .sources
                 .iter()
-                .any(|s| &s.path == path && s.kind == crate::model::SourceKind::Etl);
-            match excerpt(path, &lines, opts.include_content, etl) {
+                .find(|s| &s.path == path)
+                .map(|s| s.kind);
+            let etl = kind == Some(SourceKind::Etl);
+            let what = match kind {
+                Some(SourceKind::MailboxItems) => redact::EvidenceText::Mailbox { items: true },
+                Some(SourceKind::MailboxFolderStats | SourceKind::CsPolicy) => {
+                    redact::EvidenceText::Mailbox { items: false }
+                }
+                _ => redact::EvidenceText::Log,
+            };
+            let redaction = (!opts.include_content).then_some(what);
+            match excerpt(path, &lines, redaction, etl) {
                 Ok(text) => {
                     let name = names.claim(format!("{}.excerpt.txt", archive_path(path, roots)));
                     zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
@@ -407,9 +418,16 @@ pub fn write(
     })
 }
 
-/// Lines around each evidence line (1-based), redacted unless `content`. A binary `.etl` gives
-/// its records as the raw view shows them (offset, kind, strings, hex), numbered as its events.
-fn excerpt(path: &Path, lines: &[u64], content: bool, etl: bool) -> Result<String, String> {
+/// Lines around each evidence line (1-based), redacted as `redaction` says (`None`: content
+/// kept). A binary `.etl` gives its records as the raw view shows them (offset, kind, strings,
+/// hex), numbered as its events. Every line is sanitised as the text report sanitises it: an
+/// excerpt is text to read, and control characters from the file are shown escaped.
+fn excerpt(
+    path: &Path,
+    lines: &[u64],
+    redaction: Option<redact::EvidenceText>,
+    etl: bool,
+) -> Result<String, String> {
     let wanted = |n: u64| {
         lines
             .iter()
@@ -439,6 +457,12 @@ fn excerpt(path: &Path, lines: &[u64], content: bool, etl: bool) -> Result<Strin
         let text = crate::parse::text::decode(&pre.bytes, pre.truncated)
             .map(|d| d.text)
             .ok_or("not a text file")?;
+        // The whole file is redacted first: a CSV column or an element's text that runs over
+        // lines is only known from what comes before the excerpt.
+        let text = match redaction {
+            Some(what) => redact::redact_evidence(&text, what),
+            None => text,
+        };
         text.lines()
             .enumerate()
             .map(|(i, l)| (i as u64 + 1, l))
@@ -453,11 +477,11 @@ fn excerpt(path: &Path, lines: &[u64], content: bool, etl: bool) -> Result<Strin
         if last != 0 && n != last + 1 {
             out.push_str("…\n");
         }
-        let body = if content {
-            line.to_string()
-        } else {
-            redact::redact_log_line(line)
+        let body = match (redaction, etl) {
+            (Some(_), true) => redact::redact_log_line(line),
+            _ => line.to_string(),
         };
+        let body = crate::sanitize::line(&body);
         let mark = if lines.contains(&n) { '>' } else { ' ' };
         out.push_str(&format!("{mark}{n:>7}: {body}\n"));
         last = n;

@@ -5,6 +5,9 @@
 use crate::model::{Encoding, Format};
 use crate::parse::text;
 
+mod export;
+pub use export::{redact_evidence, EvidenceText};
+
 /// Replace every letter and digit with `x` (white space and punctuation stay, so the shape shows).
 pub fn mask(s: &str) -> String {
     s.chars()
@@ -365,27 +368,149 @@ fn content_tag_re() -> &'static regex::Regex {
     })
 }
 
+/// Namespaces of the SOAP 1.1 and SOAP 1.2 envelope (W3C): a `Body` in one of them is the
+/// envelope's body, which wraps the answer, not a message body.
+const SOAP_ENVELOPE_NS: &[&str] = &[
+    "http://schemas.xmlsoap.org/soap/envelope/",
+    "http://www.w3.org/2003/05/soap-envelope",
+];
+
+fn xmlns_re() -> &'static regex::Regex {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    RE.get_or_init(|| {
+        #[allow(clippy::unwrap_used)] // a literal pattern, exercised by the tests
+        regex::Regex::new(r#"\bxmlns(?::([A-Za-z0-9_.-]+))?\s*=\s*["']([^"']*)["']"#).unwrap()
+    })
+}
+
+/// What a document told so far, for masking it line by line: a content element left open by
+/// an earlier line, a `Body` whose kind the next line decides, and which namespace prefixes
+/// (`""`: the default namespace) were declared as the SOAP envelope's.
+#[derive(Debug, Default)]
+struct XmlState {
+    open: Option<String>,
+    undecided: Option<String>,
+    soap: std::collections::HashMap<String, bool>,
+}
+
+/// Whether a `Body` start tag (element `name`, followed by `rest` on its line) wraps elements
+/// (a SOAP envelope's `<s:Body>`) rather than holding message text. The namespace its prefix
+/// was declared with (in `soap`: up to the tag, this line included) decides. Without a
+/// declaration, a prefixed `Body` that opens onto a prefixed element
+/// (`<s:Body><m:FindItemResponse …>`) wraps elements; `None`: nothing follows the tag on this
+/// line, so the next line decides.
+fn body_is_container(
+    name: &str,
+    rest: &str,
+    soap: &std::collections::HashMap<String, bool>,
+) -> Option<bool> {
+    let (prefix, local_name) = match name.split_once(':') {
+        Some((p, l)) => (p, l),
+        None => ("", name),
+    };
+    if !local_name.eq_ignore_ascii_case("body") {
+        return Some(false);
+    }
+    if let Some(&d) = soap.get(prefix) {
+        return Some(d);
+    }
+    if prefix.is_empty() {
+        return Some(false);
+    }
+    let rest = rest.trim_start();
+    if rest.is_empty() {
+        return None;
+    }
+    Some(opens_prefixed_element(rest))
+}
+
+/// Where the closing tag of element `name` (`</name`, any case) starts in `s`.
+fn find_close(s: &str, name: &str) -> Option<usize> {
+    s.match_indices("</").map(|(i, _)| i).find(|&i| {
+        s.as_bytes()
+            .get(i + 2..i + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+    })
+}
+
+/// Whether `s` starts with the start tag of a prefixed element (`<m:FindItemResponse`).
+fn opens_prefixed_element(s: &str) -> bool {
+    let Some(child) = s.strip_prefix('<') else {
+        return false;
+    };
+    let child = child
+        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+        .next()
+        .unwrap_or("");
+    child.contains(':') && !child.starts_with(['!', '?'])
+}
+
 /// Mask only message content in a log excerpt: the text of `Subject`/`Body`-like elements (up to
 /// their closing tag or the end of the line) and a `Subject:` value. Everything else (policy
-/// values, status codes, addresses) stays, so the excerpt still proves what it proves.
+/// values, status codes, addresses) stays, so the excerpt still proves what it proves. A SOAP
+/// envelope's `Body` is not message content: only what it wraps is looked at.
 pub fn mask_content(line: &str) -> std::borrow::Cow<'_, str> {
+    mask_line(line, &mut XmlState::default())
+}
+
+/// [`mask_content`] for one line of a document, with what earlier lines told in `st` (updated
+/// for the next line).
+fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> {
     let re = content_tag_re();
-    if !re.is_match(line) {
+    let mut out = String::new();
+    let mut pos = 0;
+    if let Some(name) = st.undecided.take() {
+        let t = line.trim_start();
+        if t.is_empty() {
+            st.undecided = Some(name);
+        } else if !opens_prefixed_element(t) {
+            st.open = Some(name);
+        }
+    }
+    if let Some(name) = st.open.take() {
+        match find_close(line, &name) {
+            Some(end) => {
+                out.push_str(&mask(&line[..end]));
+                pos = end;
+            }
+            None => {
+                st.open = Some(name);
+                return std::borrow::Cow::Owned(mask(line));
+            }
+        }
+    }
+    if pos == 0 && !re.is_match(line) {
+        learn_namespaces(line, st);
         return std::borrow::Cow::Borrowed(line);
     }
-    let mut out = String::with_capacity(line.len());
-    let mut pos = 0;
+    // Namespace declarations are learnt up to each tag looked at (each part of the line once).
+    let mut learnt = 0;
     while let Some(c) = re.captures_at(line, pos) {
         let Some(m) = c.get(0) else { break };
         out.push_str(&line[pos..m.end()]);
+        learn_namespaces(&line[learnt.max(pos)..m.end()], st);
+        learnt = m.end();
         let rest = &line[m.end()..];
         let end = match c.get(1) {
-            Some(name) => {
-                let close = format!("</{}", name.as_str());
-                rest.to_ascii_lowercase()
-                    .find(&close.to_ascii_lowercase())
-                    .unwrap_or(rest.len())
-            }
+            // A self-closing tag has no text; a SOAP body's children are looked at in turn.
+            Some(_) if m.as_str().ends_with("/>") => 0,
+            Some(name) => match body_is_container(name.as_str(), rest, &st.soap) {
+                Some(true) => 0,
+                None => {
+                    st.undecided = Some(name.as_str().to_string());
+                    rest.len()
+                }
+                Some(false) => {
+                    match find_close(rest, name.as_str()) {
+                        Some(e) => e,
+                        // The text runs on to the next line.
+                        None => {
+                            st.open = Some(name.as_str().to_string());
+                            rest.len()
+                        }
+                    }
+                }
+            },
             // `Subject: …` runs to the end of the line or the next tag.
             None => rest.find('<').unwrap_or(rest.len()),
         };
@@ -396,7 +521,34 @@ pub fn mask_content(line: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     out.push_str(&line[pos.min(line.len())..]);
+    learn_namespaces(&line[learnt.max(pos).min(line.len())..], st);
     std::borrow::Cow::Owned(out)
+}
+
+/// Note the namespace declarations in `line` (or a part of one) for what comes after.
+fn learn_namespaces(line: &str, st: &mut XmlState) {
+    if !line.contains("xmlns") {
+        return;
+    }
+    for c in xmlns_re().captures_iter(line) {
+        let uri = c.get(2).map_or("", |u| u.as_str());
+        let prefix = c.get(1).map_or("", |p| p.as_str());
+        st.soap
+            .insert(prefix.to_string(), SOAP_ENVELOPE_NS.contains(&uri));
+    }
+}
+
+/// Redact a whole XML document line by line, as [`mask_content`] does, but with the text of a
+/// content element that runs on over several lines masked on all of them, and namespace
+/// declarations of earlier lines known (a pretty-printed `<s:Body>` alone on its line is the
+/// SOAP envelope's when an earlier line says so).
+pub fn redact_xml_lines(text: &str) -> String {
+    let mut st = XmlState::default();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        out.push_str(&mask_line(line, &mut st));
+    }
+    out
 }
 
 /// Hide message content from what a report prints without `--show-content`: evidence excerpts
@@ -422,147 +574,4 @@ pub fn hide_content(model: &mut crate::model::Model, findings: &mut [crate::mode
 }
 
 #[cfg(test)]
-mod content_tests {
-    #[test]
-    fn content_masking_keeps_evidence() {
-        let l = r#"<m:CreateItem MessageDisposition="SaveOnly"><t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Budget 2026</t:Subject><t:Body BodyType="Text">cut short"#;
-        let r = super::mask_content(l);
-        assert!(!r.contains("Budget") && !r.contains("cut short"), "{r}");
-        assert!(r.contains("MessageDisposition=\"SaveOnly\"") && r.contains("IPM.Note"));
-        let p = r#"<property name="EnableIMAutoArchiving">false</property>"#;
-        assert_eq!(super::mask_content(p), p);
-        assert_eq!(
-            super::mask_content("Subject: lunch plans"),
-            "Subject: xxxxx xxxxx"
-        );
-        assert_eq!(
-            super::mask_content("HTTP/1.1 401 Unauthorized"),
-            "HTTP/1.1 401 Unauthorized"
-        );
-    }
-
-    use super::*;
-
-    #[test]
-    fn markup_keeps_structure_and_metadata() {
-        let x = "<t:Message><t:ItemClass>IPM.Note</t:ItemClass><t:Subject>Top secret plan</t:Subject>\
-                 <t:Body BodyType=\"Text\">meet at 3</t:Body><t:EmailAddress>a@contoso.com</t:EmailAddress></t:Message>";
-        let r = redact_markup(x);
-        assert!(r.contains("<t:ItemClass>IPM.Note</t:ItemClass>"));
-        assert!(r.contains("<t:Subject>xxx xxxxxx xxxx</t:Subject>"), "{r}");
-        assert!(
-            r.contains("<t:Body BodyType=\"Text\">xxxx xx x</t:Body>"),
-            "{r}"
-        );
-        assert!(r.contains("a@contoso.com"));
-        assert_eq!(r.len(), x.len());
-    }
-
-    #[test]
-    fn mime_masks_subject_and_body_only() {
-        let m = "From: a@contoso.com\r\nSubject: Hello there\r\nDate: Mon, 2 Mar 2026\r\n\r\nsecret words\r\n";
-        let r = redact_mime(m);
-        assert!(r.contains("From: a@contoso.com"));
-        assert!(r.contains("Subject: xxxxx xxxxx"));
-        assert!(r.contains("Date: Mon, 2 Mar 2026"));
-        assert!(!r.contains("secret"));
-        assert_eq!(r.len(), m.len());
-    }
-
-    /// Headers not known as structure or metadata are masked but for their addresses
-    /// (`X-Preview` was kept), folded lines included; known ones are kept.
-    #[test]
-    fn unknown_headers_are_masked_known_ones_kept() {
-        let m = "From: Jo <a@contoso.com>\r\nX-Preview: TOPSECRET b@contoso.com\r\n\tmore TOPSECRET\r\nThread-Topic: TOPSECRET\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\nDate: Mon, 2 Mar 2026\r\n\r\n--b1\r\nbody\r\n";
-        let r = redact_mime(m);
-        assert!(!r.contains("TOPSECRET"), "{r}");
-        assert!(r.contains("X-Preview:"), "{r}");
-        assert!(r.contains("b@contoso.com"), "{r}");
-        assert!(r.contains("From: Jo <a@contoso.com>"), "{r}");
-        assert!(r.contains("boundary=\"b1\""), "{r}");
-        assert!(r.contains("Date: Mon, 2 Mar 2026"), "{r}");
-        assert_eq!(r.len(), m.len());
-    }
-
-    /// Attribute values are content unless known as structure: `Subject="…"` is masked,
-    /// `Id`, `xmlns` and `BodyType` stay, addresses stay.
-    #[test]
-    fn attribute_values_are_masked_unless_structure() {
-        let x = "<?xml version=\"1.0\" encoding=\"utf-8\"?><m:Message xmlns:m=\"urn:x\" Subject=\"TOPSECRET c\" Id='AAMk=' Note='to b@contoso.com'><t:Body BodyType=\"Text\">x</t:Body><!-- kept --></m:Message>";
-        let r = redact_markup(x);
-        assert!(!r.contains("TOPSECRET"), "{r}");
-        assert!(r.contains("Subject=\"xxxxxxxxx x\""), "{r}");
-        for kept in [
-            "version=\"1.0\"",
-            "encoding=\"utf-8\"",
-            "xmlns:m=\"urn:x\"",
-            "Id='AAMk='",
-            "BodyType=\"Text\"",
-            "b@contoso.com",
-            "<!-- kept -->",
-        ] {
-            assert!(r.contains(kept), "{kept} in {r}");
-        }
-        assert_eq!(r.len(), x.len());
-        // A tag cut short (no closing quote) is copied as it is, never panics.
-        let cut = "<a Subject=\"TOP";
-        assert_eq!(redact_markup(cut).len(), cut.len());
-    }
-
-    #[test]
-    fn binary_strings_are_masked_but_addresses_kept() {
-        let mut b = vec![0u8, 1];
-        b.extend_from_slice(b"hello world sip:a@contoso.com");
-        b.push(0);
-        for u in "secret words".encode_utf16() {
-            b.extend_from_slice(&u.to_le_bytes());
-        }
-        let r = redact_binary(&b);
-        let s = String::from_utf8_lossy(&r);
-        assert!(!s.contains("hello"));
-        assert!(s.contains("a@contoso.com"));
-        assert!(!text::binary_strings(&r, 4).contains("secret"));
-        assert_eq!(r.len(), b.len());
-    }
-
-    /// A binary item guessed as UTF-16 (an odd byte at the end) keeps its length: it is
-    /// redacted byte by byte (its copy was one byte longer, shifted).
-    #[test]
-    fn an_item_that_does_not_round_trip_keeps_its_length() {
-        let mut b = vec![0u8, 1, 2];
-        for u in "SECRET b@contoso.com".encode_utf16() {
-            b.extend_from_slice(&u.to_le_bytes());
-        }
-        b.extend_from_slice(&[0xFF; 10]);
-        for f in [Format::Text, Format::Xml, Format::Mime, Format::Html] {
-            let r = redact_item(&b, f);
-            assert_eq!(r.len(), b.len(), "{f:?}");
-            assert!(!text::binary_strings(&r, 4).contains("SECRET"), "{f:?}");
-        }
-    }
-
-    #[test]
-    fn items_keep_their_encoding() {
-        let mut v = vec![0xFF, 0xFE];
-        for u in "<a><Subject>private</Subject></a>".encode_utf16() {
-            v.extend_from_slice(&u.to_le_bytes());
-        }
-        let r = redact_item(&v, Format::Xml);
-        assert_eq!(&r[..2], &[0xFF, 0xFE]);
-        let d = text::decode(&r, false).expect("text");
-        assert_eq!(d.text, "<a><Subject>xxxxxxx</Subject></a>");
-    }
-
-    #[test]
-    fn log_lines_lose_subjects_and_bodies_and_keep_the_evidence() {
-        let l = "<t:Subject>Budget</t:Subject> Subject: Budget talk";
-        let r = redact_log_line(l);
-        assert!(!r.contains("Budget"), "{r}");
-        let l = "03/02/2026|13:45:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized <t:Subject>Merger</t:Subject><t:Body BodyType=\"Text\">the plan</t:Body>";
-        let r = redact_log_line(l);
-        assert_eq!(
-            r,
-            "03/02/2026|13:45:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized <t:Subject>xxxxxx</t:Subject><t:Body BodyType=\"Text\">xxx xxxx</t:Body>"
-        );
-    }
-}
+mod tests;

@@ -1,13 +1,14 @@
 #![no_main]
 //! Redaction, from any bytes: a binary item keeps its length and its non-printable bytes; text
-//! redaction (markup, MIME, log lines, plain text) keeps the length in characters and every
-//! character that is not a letter or digit (tags, attributes, punctuation, line breaks), and
-//! turns letters and digits into `x` or keeps them; masking twice is masking once.
+//! redaction (markup, MIME, log lines, evidence files, plain text) keeps the length in
+//! characters and every character that is not a letter or digit (tags, attributes,
+//! punctuation, line breaks), and turns letters and digits into `x` or keeps them; masking twice
+//! is masking once.
 use libfuzzer_sys::fuzz_target;
 use spoolscope::model::Format;
 use spoolscope::redact::{
-    mask, mask_except_addresses, redact_binary, redact_item, redact_log_line, redact_markup,
-    redact_mime,
+    mask, mask_except_addresses, redact_binary, redact_evidence, redact_item, redact_log_line,
+    redact_markup, redact_mime, redact_xml_lines, EvidenceText,
 };
 
 /// `r` is `s` with some letters and digits replaced by `x`, nothing else changed.
@@ -40,4 +41,12 @@ fuzz_target!(|data: &[u8]| {
     same_shape(&s, &rmi, "redact_mime");
     assert_eq!(redact_mime(&rmi), rmi, "MIME redaction is not idempotent");
     same_shape(&s, &redact_log_line(&s), "redact_log_line");
+    same_shape(&s, &redact_xml_lines(&s), "redact_xml_lines");
+    for what in [
+        EvidenceText::Log,
+        EvidenceText::Mailbox { items: true },
+        EvidenceText::Mailbox { items: false },
+    ] {
+        same_shape(&s, &redact_evidence(&s, what), "redact_evidence");
+    }
 });

@@ -1,0 +1,172 @@
+//! End-to-end: what a default (redacted) bundle's excerpts of mailbox evidence keep and hide.
+
+use crate::common::*;
+use serde_json::Value;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+/// Bundle `root` (redacted unless `content`), return the zip's entries by name.
+fn bundle(root: &Path, content: bool) -> Vec<(String, Vec<u8>)> {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out = out_dir.path().join("case.zip");
+    let mut cmd = bin();
+    cmd.args(["bundle", "--now", NOW, "-o"]).arg(&out).arg(root);
+    if content {
+        cmd.arg("--include-content");
+    }
+    let run = cmd.output().expect("run");
+    assert!(
+        out.exists(),
+        "no bundle: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut z = zip::ZipArchive::new(fs::File::open(&out).expect("open zip")).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("read");
+            (f.name().to_string(), b)
+        })
+        .collect()
+}
+
+/// The text of the one excerpt whose name ends with `suffix`.
+fn excerpt(entries: &[(String, Vec<u8>)], suffix: &str) -> String {
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let (_, b) = entries
+        .iter()
+        .find(|(n, _)| n.ends_with(suffix))
+        .unwrap_or_else(|| panic!("no {suffix} in {names:?}"));
+    String::from_utf8(b.clone()).expect("utf-8 excerpt")
+}
+
+fn manifest(entries: &[(String, Vec<u8>)]) -> Value {
+    let (_, b) = entries
+        .iter()
+        .find(|(n, _)| n == "manifest.json")
+        .expect("manifest");
+    serde_json::from_slice(b).expect("json")
+}
+
+fn item_rows() -> Vec<[String; 5]> {
+    (0..6)
+        .map(|i| {
+            [
+                format!("SECRET{i} Jane Doe sent you a message in Skype for Business"),
+                "IM.Note.MissedConversation".into(),
+                format!("3/1/2026 10:0{i}:00 AM"),
+                "jdoe@contoso.com".into(),
+                "Drafts".into(),
+            ]
+        })
+        .collect()
+}
+
+/// A CSV item list of offline-IM drafts: the excerpt (which the manifest calls redacted) had
+/// every subject verbatim. Now the subjects are `x`s of the same length, and item class, time,
+/// address and folder stay; `--include-content` keeps the subjects.
+#[test]
+fn a_csv_item_list_excerpt_loses_its_subjects() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let mut csv =
+        String::from("\"Subject\",\"ItemClass\",\"DateTimeCreated\",\"From\",\"Folder\"\n");
+    for r in item_rows() {
+        let q: Vec<String> = r.iter().map(|v| format!("\"{v}\"")).collect();
+        csv.push_str(&q.join(","));
+        csv.push('\n');
+    }
+    put(&t.path().join("drafts_items.csv"), csv.as_bytes(), 60);
+    let entries = bundle(t.path(), false);
+    let x = excerpt(&entries, "drafts_items.csv.excerpt.txt");
+    assert!(!x.contains("SECRET") && !x.contains("Jane"), "{x}");
+    assert!(
+        x.contains("\"xxxxxxx xxxx xxx xxxx xxx x xxxxxxx xx xxxxx xxx xxxxxxxx\",\"IM.Note.MissedConversation\",\"3/1/2026 10:00:00 AM\",\"jdoe@contoso.com\",\"Drafts\""),
+        "{x}"
+    );
+    let m = manifest(&entries);
+    let f = m["files"]
+        .as_array()
+        .expect("files")
+        .iter()
+        .find(|f| {
+            f["archived_as"]
+                .as_str()
+                .is_some_and(|a| a.ends_with(".csv.excerpt.txt"))
+        })
+        .expect("the CSV's entry");
+    assert_eq!(f["redacted"], true);
+    for (name, b) in &entries {
+        assert!(
+            !String::from_utf8_lossy(b).contains("SECRET"),
+            "{name} holds a subject"
+        );
+    }
+    let kept = excerpt(&bundle(t.path(), true), "drafts_items.csv.excerpt.txt");
+    assert!(kept.contains("SECRET0 Jane Doe"), "{kept}");
+}
+
+const FIND_ITEM_ERROR: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n\
+<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\n<s:Body>\n\
+<m:FindItemResponse xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\" xmlns:t=\"http://schemas.microsoft.com/exchange/services/2006/types\">\n\
+<m:ResponseMessages>\n<m:FindItemResponseMessage ResponseClass=\"Error\">\n\
+<m:MessageText>Access is denied. Check credentials and try again.</m:MessageText>\n\
+<m:ResponseCode>ErrorAccessDenied</m:ResponseCode>\n</m:FindItemResponseMessage>\n\
+</m:ResponseMessages>\n</m:FindItemResponse>\n</s:Body>\n</s:Envelope>\n";
+
+/// A FindItem error answer saved on one line (everything after `<s:Body>` became `x`s) and
+/// pretty-printed: both excerpts keep the response class and code, and say the same.
+#[test]
+fn a_one_line_ews_answer_keeps_its_response_code() {
+    let mut got = Vec::new();
+    for one_line in [false, true] {
+        let t = tempfile::tempdir().expect("tempdir");
+        let text = if one_line {
+            FIND_ITEM_ERROR.replace('\n', "") + "\n"
+        } else {
+            FIND_ITEM_ERROR.to_string()
+        };
+        put(&t.path().join("ews_answer.xml"), text.as_bytes(), 60);
+        let x = excerpt(&bundle(t.path(), false), "ews_answer.xml.excerpt.txt");
+        for kept in [
+            "<m:ResponseCode>ErrorAccessDenied</m:ResponseCode>",
+            "<m:FindItemResponseMessage ResponseClass=\"Error\">",
+            "<m:FindItemResponse xmlns:m=\"http://schemas.microsoft.com/exchange/services/2006/messages\"",
+        ] {
+            assert!(x.contains(kept), "one line: {one_line}: {kept} in {x}");
+        }
+        // The excerpt's text with line numbers and marks taken off.
+        let body: String = x
+            .lines()
+            .filter_map(|l| l.get(1..).and_then(|l| l.split_once(": ")).map(|(_, b)| b))
+            .collect();
+        got.push(body);
+    }
+    assert_eq!(got[0], got[1], "one line and pretty-printed differ");
+}
+
+/// Control characters in a saved EWS fault reached the excerpt raw (`unzip -p` sent them to
+/// the terminal); now they are escaped as the text report escapes them, with or without
+/// `--include-content`.
+#[test]
+fn excerpts_carry_no_raw_control_characters() {
+    let t = tempfile::tempdir().expect("tempdir");
+    put(
+        &t.path().join("fault.xml"),
+        "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault><faultcode>a:ErrorServerBusy\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}\u{202e}\u{8}\u{7f}</faultcode><faultstring>busy</faultstring></s:Fault></s:Body></s:Envelope>\n".as_bytes(),
+        60,
+    );
+    for content in [false, true] {
+        let x = excerpt(&bundle(t.path(), content), "fault.xml.excerpt.txt");
+        let raw: Vec<char> = x
+            .chars()
+            .filter(|&c| c != '\n' && spoolscope::sanitize::is_unsafe(c))
+            .collect();
+        assert!(raw.is_empty(), "content {content}: raw {raw:?} in {x:?}");
+        assert!(
+            x.contains("ErrorServerBusy\\x1b]0;owned\\x07\\x1b[2J\\x9b\\u{202e}\\x08\\x7f"),
+            "content {content}: {x}"
+        );
+    }
+}
