@@ -206,8 +206,12 @@ pub fn client_of_log(path: &Path) -> Option<ClientGen> {
     if fname.starts_with("communicator-uccapi") {
         return Some(ClientGen::Lync2010);
     }
-    // %UserProfile%\Tracing (not under AppData) is where Lync 2010 writes.
-    if names.first().is_some_and(|n| n == "tracing") && !names.iter().any(|n| n == "appdata") {
+    // %UserProfile%\Tracing (not under AppData) is where Lync 2010 writes; a `Lync\Tracing`
+    // (a collected copy of the Lync folder of 2013 or later) is not that.
+    if names.first().is_some_and(|n| n == "tracing")
+        && names.get(1).is_none_or(|n| n != "lync")
+        && !names.iter().any(|n| n == "appdata")
+    {
         if let Some(parent) = path.parent().and_then(Path::parent) {
             if super::profile::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
                 return Some(ClientGen::Lync2010);
@@ -660,6 +664,11 @@ mod tests {
             Some(ClientGen::Lync2010)
         );
         assert_eq!(c("/case/logs/x.UccApilog"), None);
+        // A Lync folder collected alone keeps Tracing inside it: 2013 or later, not 2010.
+        assert_eq!(
+            c("/case/jdoe-pc/Lync/Tracing/Lync-UccApi-0.UccApilog"),
+            None
+        );
         // A flat name that spells the folders (a Windows zip unpacked with its backslashes).
         #[cfg(not(windows))]
         assert_eq!(
