@@ -143,17 +143,20 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
     #[derive(Default)]
     struct Acct {
         profile: Option<String>,
+        client: Option<String>,
         /// Path → when the item was last modified (line time minus its `age_secs`).
         items: BTreeMap<String, Option<i64>>,
         stuck: BTreeSet<String>,
-        /// `(rule, profile, severity)`: what `watch` tells findings apart by, with the account.
-        findings: BTreeSet<(String, Option<String>, String)>,
+        /// `(rule, profile, severity, account folder)`: what `watch` tells findings apart by,
+        /// with the account.
+        findings: BTreeSet<(String, Option<String>, String, Option<String>)>,
     }
     #[derive(Default)]
     struct Host {
         last: Option<String>,
-        /// By (account, profile): one address signed in from two profiles is two accounts.
-        accounts: BTreeMap<(Option<String>, Option<String>), Acct>,
+        /// By (account, profile, client): one address signed in from two profiles, or in a
+        /// 15.0 and a 16.0 folder of one profile, is two accounts.
+        accounts: BTreeMap<(Option<String>, Option<String>, Option<String>), Acct>,
     }
     // By (host, user): two users watching on one host are two streams.
     let mut hosts: BTreeMap<(String, Option<String>), Host> = BTreeMap::new();
@@ -189,11 +192,18 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
         ) {
             continue;
         }
+        // Items and findings about one account folder say its client.
+        let client = e
+            .pointer("/item/client")
+            .or_else(|| e.pointer("/finding/client"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
         let st = h
             .accounts
-            .entry((str_of(e, "account"), str_of(e, "profile")))
+            .entry((str_of(e, "account"), str_of(e, "profile"), client.clone()))
             .or_default();
         st.profile = str_of(e, "profile").or(st.profile.take());
+        st.client = client;
         let path = e
             .pointer("/item/path")
             .and_then(Value::as_str)
@@ -208,6 +218,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                 str_of(f, "rule").unwrap_or_default(),
                 str_of(f, "profile"),
                 str_of(f, "severity").unwrap_or_default(),
+                str_of(f, "account_dir"),
             )
         });
         match (kind, path, finding) {
@@ -231,6 +242,39 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
             _ => {}
         }
     }
+    // A finding that names no client (mailbox evidence knows the address only) joins the
+    // first account folder of its address and profile, as in a report.
+    let fits = |p: &Option<String>, into: &Option<String>| {
+        crate::model::scope::profile_fits(p.as_deref(), into.as_deref())
+    };
+    for h in hosts.values_mut() {
+        let loose: Vec<_> = h
+            .accounts
+            .keys()
+            .filter(|(a, p, c)| {
+                c.is_none()
+                    && h.accounts
+                        .keys()
+                        .any(|(a2, p2, c2)| a2 == a && a.is_some() && fits(p, p2) && c2.is_some())
+            })
+            .cloned()
+            .collect();
+        for k in loose {
+            let Some(st) = h.accounts.remove(&k) else {
+                continue;
+            };
+            if let Some(into) = h
+                .accounts
+                .iter_mut()
+                .find(|((a, p, c), _)| *a == k.0 && fits(&k.1, p) && c.is_some())
+                .map(|(_, v)| v)
+            {
+                into.items.extend(st.items);
+                into.stuck.extend(st.stuck);
+                into.findings.extend(st.findings);
+            }
+        }
+    }
     hosts
         .into_iter()
         .map(|((host, user), h)| {
@@ -239,10 +283,10 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                 .accounts
                 .into_iter()
                 // A host-level finding that was resolved leaves nothing to show.
-                .filter(|((a, _), st)| {
+                .filter(|((a, _, _), st)| {
                     a.is_some() || !st.items.is_empty() || !st.findings.is_empty()
                 })
-                .map(|((account, _), st)| {
+                .map(|((account, _, _), st)| {
                     let oldest = st
                         .stuck
                         .iter()
@@ -253,6 +297,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                         user: user.clone(),
                         profile: st.profile,
                         account,
+                        client: st.client,
                         stuck: st.stuck.len() as u64,
                         items: st.items.len() as u64,
                         oldest_age_secs: last_unix.zip(oldest).map(|(l, b)| (l - b).max(0)),
@@ -260,7 +305,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                         source: source.to_string(),
                         ..Row::default()
                     };
-                    for (rule, _, sev) in &st.findings {
+                    for (rule, _, sev, _) in &st.findings {
                         match sev.as_str() {
                             "critical" => row.critical += 1,
                             "warning" => row.warning += 1,

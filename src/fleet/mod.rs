@@ -322,6 +322,50 @@ mod tests {
         );
     }
 
+    /// One profile with the address in a 15.0 and a 16.0 folder: two rows of one stream, each
+    /// with its item and finding; resolving one leaves the other open; a mailbox finding (no
+    /// client) joins the first of them, not a row of its own.
+    #[test]
+    fn a_stream_keeps_two_client_folders_of_one_address_apart() {
+        let item = |v: &str, kind: &str| {
+            format!(
+                r#"{{"type":"{kind}","time":"2026-03-02T14:00:00Z","host":"h","profile":"a","account":"a@c.com","item":{{"path":"/p/{v}/1","age_secs":900,"client":"{v}"}}}}"#
+            )
+        };
+        let finding = |v: &str, kind: &str| {
+            format!(
+                r#"{{"type":"{kind}","time":"2026-03-02T14:00:00Z","host":"h","profile":"a","account":"a@c.com","finding":{{"rule":"spool-stuck","severity":"warning","profile":"a","client":"{v}","account_dir":"/p/{v}","title":"t"}}}}"#
+            )
+        };
+        let mailbox = r#"{"type":"finding-opened","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","finding":{"rule":"drafts-buildup","severity":"warning","title":"t"}}"#;
+        let mut text = Vec::new();
+        for v in ["15.0", "16.0"] {
+            text.push(item(v, "item-added"));
+            text.push(item(v, "item-stuck"));
+            text.push(finding(v, "finding-opened"));
+        }
+        let rows = |text: &[String]| {
+            let l: Vec<Value> = text
+                .iter()
+                .map(|l| serde_json::from_str(l).expect("json"))
+                .collect();
+            let mut r: Vec<(Option<String>, u64, u64)> = events_rows(&l, "s.ndjson")[0]
+                .rows
+                .iter()
+                .map(|r| (r.client.clone(), r.stuck, r.warning))
+                .collect();
+            r.sort();
+            r
+        };
+        let c = |v: &str| Some(v.to_string());
+        assert_eq!(rows(&text), [(c("15.0"), 1, 1), (c("16.0"), 1, 1)]);
+        text.push(item("16.0", "item-removed"));
+        text.push(finding("16.0", "finding-resolved"));
+        assert_eq!(rows(&text), [(c("15.0"), 1, 1), (c("16.0"), 0, 0)]);
+        text.push(mailbox.to_string());
+        assert_eq!(rows(&text), [(c("15.0"), 1, 2), (c("16.0"), 0, 0)]);
+    }
+
     /// `watch` tells findings apart by rule, account, profile and severity; a change of
     /// severity is a new finding and the old one resolved, in either order.
     #[test]
