@@ -525,3 +525,86 @@ pub fn identity_mailbox(identity: &str) -> Option<String> {
         .to_lowercase();
     (!mb.is_empty()).then_some(mb)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(identity: &str, items: u64) -> FolderStat {
+        FolderStat {
+            folder_type: Some("Drafts".into()),
+            items: Some(items),
+            identity: Some(identity.into()),
+            ..FolderStat::default()
+        }
+    }
+
+    #[test]
+    fn statistics_of_several_mailboxes_are_one_entry_each() {
+        let mut f = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        f.skipped = 2;
+        f.folders = vec![
+            stat("jdoe@contoso.com\\Drafts", 3),
+            stat("rlee\\Drafts", 412),
+            FolderStat {
+                folder_type: Some("Inbox".into()),
+                ..stat("JDOE@contoso.com\\Inbox", 9)
+            },
+            stat("no mailbox", 1),
+        ];
+        let parts = f.split_by_mailbox();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(parts[0].folders.len(), 2);
+        assert_eq!(parts[0].drafts_stat().and_then(|d| d.items), Some(3));
+        assert_eq!(parts[1].owner, None);
+        assert_eq!(parts[1].named_mailbox.as_deref(), Some("rlee"));
+        assert_eq!(parts[1].drafts_stat().and_then(|d| d.items), Some(412));
+        assert_eq!(
+            (parts[2].owner.clone(), parts[2].named_mailbox.clone()),
+            (None, None)
+        );
+        // Skipped records are counted once.
+        assert_eq!(parts.iter().map(|p| p.skipped).sum::<u64>(), 2);
+        // A part splits no further.
+        assert_eq!(parts[1].clone().split_by_mailbox(), vec![parts[1].clone()]);
+
+        // One mailbox: the file as it is.
+        let mut one = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        one.folders = vec![stat("jdoe\\Drafts", 3), stat("jdoe\\Inbox", 4)];
+        assert_eq!(one.clone().split_by_mailbox(), vec![one]);
+    }
+
+    #[test]
+    fn a_drafts_list_of_several_senders_is_one_entry_each() {
+        let item = |from: &str| MailItem {
+            from: Some(from.into()),
+            class: Some("IM.Note.MissedConversation".into()),
+            ..MailItem::default()
+        };
+        let mut f = MailboxFile::new("l.csv", MailboxFileKind::ItemList, ExportFormat::Csv);
+        f.folder = Some("drafts".into());
+        f.items = vec![
+            item("jdoe@contoso.com"),
+            item("rlee@contoso.com"),
+            item("JDoe@contoso.com"),
+        ];
+        let parts = f.clone().split_by_mailbox();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(parts[0].items.len(), 2);
+        assert!(parts[1]
+            .heuristics
+            .contains(&"item-list-split-by-sender".into()));
+        // A list of the Inbox holds other people's mail: not split.
+        f.folder = Some("Inbox".into());
+        assert_eq!(f.clone().split_by_mailbox(), vec![f]);
+    }
+
+    #[test]
+    fn the_larger_drafts_count_of_one_mailbox_is_taken() {
+        let mut f = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        f.folders = vec![stat("jdoe\\Drafts", 3), stat("jdoe\\Drafts", 412)];
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
+    }
+}

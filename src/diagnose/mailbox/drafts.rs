@@ -622,4 +622,65 @@ mod tests {
         assert!(by("autoarchiving-disabled").title.contains("Tag:NoArchive"));
         assert!(f.iter().all(|x| x.severity == Severity::Critical));
     }
+
+    /// A paged listing (3 of 412) next to statistics of 412 keeps the warning, and alone it
+    /// warns too: its TotalItemsInView is the folder's size, not what it listed.
+    #[test]
+    fn a_paged_listing_never_removes_the_statistics_warning() {
+        let mut page = drafts_listing(3, 0);
+        page.total_in_view = Some(412);
+        let mut st = MailboxFile::new("/c/s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        st.owner = Some("jdoe@contoso.com".into());
+        st.folders.push(FolderStat {
+            folder_type: Some("Drafts".into()),
+            items: Some(412),
+            ..FolderStat::default()
+        });
+        for files in [vec![st.clone()], vec![st, page.clone()], vec![page]] {
+            let mut m = Model::default();
+            m.mailbox = files;
+            let f = run(&m, &RuleSettings::default());
+            assert_eq!(f.len(), 1, "{f:#?}");
+            assert_eq!(f[0].severity, Severity::Warning);
+            assert!(
+                f[0].title.starts_with("Drafts holds 412 items"),
+                "{}",
+                f[0].title
+            );
+        }
+        // A whole listing of all 412 (none offline IM) covers them: no warning.
+        let mut whole = drafts_listing(0, 412);
+        whole.total_in_view = Some(412);
+        let mut m = Model::default();
+        m.mailbox = vec![whole];
+        assert!(run(&m, &RuleSettings::default()).is_empty());
+    }
+
+    /// Entries naming different mailboxes without an address are not one mailbox.
+    #[test]
+    fn named_mailboxes_are_one_finding_each() {
+        let mut m = Model::default();
+        for (name, n) in [("rlee", 412), ("amy", 77)] {
+            let mut st = MailboxFile::new(
+                "/c/all.csv",
+                MailboxFileKind::FolderStats,
+                ExportFormat::Csv,
+            );
+            st.named_mailbox = Some(name.into());
+            st.folders.push(FolderStat {
+                folder_type: Some("Drafts".into()),
+                items: Some(n),
+                ..FolderStat::default()
+            });
+            m.mailbox.push(st);
+        }
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(f
+            .iter()
+            .any(|x| x.title.contains("412") && x.title.contains("mailbox rlee")));
+        assert!(f
+            .iter()
+            .any(|x| x.title.contains("77") && x.title.contains("mailbox amy")));
+    }
 }
