@@ -28,6 +28,7 @@ fn worth_reading(head: &str) -> bool {
         .unwrap_or_default();
     first_data_line.contains("subject")
         || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
+        || psexport::format_list_item_list(head)
 }
 
 /// Read and parse one file. `None`: not mailbox evidence (or an error, in `errors`). A panic

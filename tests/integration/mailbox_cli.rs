@@ -697,3 +697,22 @@ fn drafts_counts_are_read_or_said() {
         }
     }
 }
+
+/// An item list in `Format-List` form (UTF-16, as `fl > file` writes it) is read under a PATH.
+#[test]
+fn a_format_list_item_list_is_read() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let mut fl = String::from("\r\n\r\n");
+    for i in 0..6 {
+        fl.push_str(&format!("Subject         : Jane Doe sent you a message in Skype for Business\r\nItemClass       : IM.Note.MissedConversation\r\nDateTimeCreated : 3/1/2026 10:0{i}:00 AM\r\nFrom            : jdoe@contoso.com\r\nFolder          : Drafts\r\n\r\n"));
+    }
+    fs::write(t.path().join("drafts_items.txt"), utf16le(&fl)).expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["severity"], "critical");
+    assert_eq!(f[0]["account"], "jdoe@contoso.com");
+    assert_eq!(v["mailbox"][0]["format"], "format-list");
+    assert_eq!(source(&v, "drafts_items.txt")["records"], 6);
+}
