@@ -637,8 +637,10 @@ mod tests {
             ..FolderStat::default()
         });
         for files in [vec![st.clone()], vec![st, page.clone()], vec![page]] {
-            let mut m = Model::default();
-            m.mailbox = files;
+            let m = Model {
+                mailbox: files,
+                ..Model::default()
+            };
             let f = run(&m, &RuleSettings::default());
             assert_eq!(f.len(), 1, "{f:#?}");
             assert_eq!(f[0].severity, Severity::Warning);
@@ -651,8 +653,10 @@ mod tests {
         // A whole listing of all 412 (none offline IM) covers them: no warning.
         let mut whole = drafts_listing(0, 412);
         whole.total_in_view = Some(412);
-        let mut m = Model::default();
-        m.mailbox = vec![whole];
+        let m = Model {
+            mailbox: vec![whole],
+            ..Model::default()
+        };
         assert!(run(&m, &RuleSettings::default()).is_empty());
     }
 
