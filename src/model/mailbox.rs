@@ -494,15 +494,16 @@ impl MailboxFile {
 /// key last.
 fn group_by<T>(v: &[T], key: impl Fn(&T) -> Option<String>) -> Vec<(Option<String>, Vec<usize>)> {
     let mut out: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = Default::default();
     let mut none: Vec<usize> = Vec::new();
     for (i, x) in v.iter().enumerate() {
         match key(x) {
-            Some(k) => match out
-                .iter_mut()
-                .find(|(g, _)| g.as_deref() == Some(k.as_str()))
-            {
-                Some((_, idx)) => idx.push(i),
-                None => out.push((Some(k), vec![i])),
+            Some(k) => match at.get(&k) {
+                Some(&g) => out[g].1.push(i),
+                None => {
+                    at.insert(k.clone(), out.len());
+                    out.push((Some(k), vec![i]));
+                }
             },
             None => none.push(i),
         }

@@ -113,7 +113,7 @@ pub struct CsvRead {
 
 /// `Export-Csv -UseQuotes Never` (PowerShell 7) leaves a size such as `12.5 KB (12,800 bytes)`
 /// unquoted, so each `,` of its byte count splits it. Join such pieces back while the row has
-/// more fields than `want`. Returns whether the row now has `want` fields.
+/// more fields than `want` (one pass). Returns whether the row now has `want` fields.
 fn rejoin_sizes(row: &mut Vec<String>, want: usize) -> bool {
     let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
@@ -128,27 +128,28 @@ fn rejoin_sizes(row: &mut Vec<String>, want: usize) -> bool {
             .any(|u| size.strip_suffix(u).is_some_and(|n| n.ends_with(' ')));
         unit_ok && digits(count, 1..=3)
     };
+    let mut excess = row.len().saturating_sub(want);
+    let fields = std::mem::take(row);
     let mut i = 0;
-    while row.len() > want && i < row.len() {
-        if !starts(&row[i]) {
-            i += 1;
-            continue;
+    while i < fields.len() {
+        if excess > 0 && starts(&fields[i]) {
+            // The byte count's later groups: `097` … then `152 bytes)`.
+            let mut j = i + 1;
+            while j < fields.len() && digits(&fields[j], 3..=3) {
+                j += 1;
+            }
+            let ends = fields
+                .get(j)
+                .and_then(|f| f.strip_suffix(" bytes)"))
+                .is_some_and(|g| digits(g, 3..=3));
+            if ends && j - i <= excess {
+                row.push(fields[i..=j].join(","));
+                excess -= j - i;
+                i = j + 1;
+                continue;
+            }
         }
-        // The byte count's later groups: `800` … then `800 bytes)`.
-        let mut j = i + 1;
-        while j < row.len() && digits(&row[j], 3..=3) {
-            j += 1;
-        }
-        let ends = row
-            .get(j)
-            .and_then(|f| f.strip_suffix(" bytes)"))
-            .is_some_and(|g| digits(g, 3..=3));
-        if !ends || row.len() - (j - i) < want {
-            i += 1;
-            continue;
-        }
-        let joined = row[i..=j].join(",");
-        row.splice(i..=j, [joined]);
+        row.push(fields[i].clone());
         i += 1;
     }
     row.len() == want
