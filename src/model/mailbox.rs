@@ -275,6 +275,21 @@ pub struct MailboxFile {
     pub skipped: u64,
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub heuristics: Vec<String>,
+    /// The mailbox this entry's records name when it is not an address (the `Identity` part
+    /// before `\`), set when one file holds several mailboxes and is read as one entry each.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub named_mailbox: Option<String>,
+    /// Time values that could not be read as a time (their records are kept without it).
+    #[serde(skip_serializing_if = "is_zero", default)]
+    pub bad_times: u64,
+    /// What the reader could not take as written (a cut last record, a count it cannot read):
+    /// one line each, reported as errors naming the file. Not part of the JSON entry.
+    #[serde(skip)]
+    pub problems: Vec<String>,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl MailboxFile {
@@ -296,6 +311,9 @@ impl MailboxFile {
             ews_errors_summarised: Vec::new(),
             skipped: 0,
             heuristics: Vec::new(),
+            named_mailbox: None,
+            bad_times: 0,
+            problems: Vec::new(),
         }
     }
 
@@ -356,8 +374,238 @@ impl MailboxFile {
             .is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
     }
 
-    /// The Drafts folder's statistics, if the file has them.
+    /// The Drafts folder's statistics, if the file has them. When one mailbox's file names
+    /// Drafts twice, the larger count is the one taken.
     pub fn drafts_stat(&self) -> Option<&FolderStat> {
-        self.folders.iter().find(|f| f.is_drafts())
+        self.folders
+            .iter()
+            .filter(|f| f.is_drafts())
+            .reduce(|a, b| if b.items > a.items { b } else { a })
+    }
+
+    /// An empty copy of this file's identity (path, format, encoding, labels) of `kind`.
+    fn part(&self, kind: MailboxFileKind) -> MailboxFile {
+        let mut p = MailboxFile::new(self.path.clone(), kind, self.format);
+        p.encoding = self.encoding;
+        p.heuristics = self.heuristics.clone();
+        p.folder = self.folder.clone();
+        p.folder_source = self.folder_source.clone();
+        p
+    }
+
+    /// A file holding both policy records and folder statistics (a transcript, two outputs
+    /// appended to one file) as one entry per kind; any other file as it is. Skipped records,
+    /// time counts and problems stay with the first entry, so they are counted once.
+    pub fn split_by_kind(mut self) -> Vec<MailboxFile> {
+        if self.policies.is_empty() || self.folders.is_empty() {
+            return vec![self];
+        }
+        let mut stats = self.part(MailboxFileKind::FolderStats);
+        stats.folders = std::mem::take(&mut self.folders);
+        self.kind = MailboxFileKind::CsPolicy;
+        vec![self, stats]
+    }
+
+    /// A PowerShell export naming several mailboxes as one entry per mailbox: folder
+    /// statistics by the mailbox part of `Identity` (`jdoe@contoso.com\Drafts` →
+    /// `jdoe@contoso.com`), an item list of the Drafts folder (or of no named folder) by the
+    /// sender of its items. An entry whose mailbox is an address has it as `owner`; otherwise
+    /// the name is kept in `named_mailbox`. Records that name no mailbox stay in a last entry
+    /// without one. A file naming one mailbox or none comes back as it is.
+    pub fn split_by_mailbox(self) -> Vec<MailboxFile> {
+        if self.owner.is_some() || self.named_mailbox.is_some() {
+            return vec![self];
+        }
+        match self.kind {
+            MailboxFileKind::FolderStats => {
+                let groups = group_by(&self.folders, |s| {
+                    s.identity.as_deref().and_then(identity_mailbox)
+                });
+                if groups.iter().filter(|(k, _)| k.is_some()).count() < 2 {
+                    return vec![self];
+                }
+                let mut out = Vec::new();
+                for (i, (key, idx)) in groups.into_iter().enumerate() {
+                    let mut p = self.part(self.kind);
+                    if i == 0 {
+                        p.skipped = self.skipped;
+                        p.bad_times = self.bad_times;
+                        p.problems = self.problems.clone();
+                    }
+                    p.folders = idx.iter().map(|&j| self.folders[j].clone()).collect();
+                    p.set_named(
+                        key,
+                        "Identity column (one of several mailboxes in the file)",
+                    );
+                    out.push(p);
+                }
+                out
+            }
+            MailboxFileKind::ItemList => {
+                let own = self.folder.as_deref().is_none_or(|d| {
+                    ["drafts", "sentitems", "outbox"].contains(&d.to_ascii_lowercase().as_str())
+                });
+                let groups = group_by(&self.items, |it| {
+                    it.from
+                        .as_deref()
+                        .filter(|a| a.contains('@'))
+                        .map(str::to_ascii_lowercase)
+                });
+                if !own || groups.iter().filter(|(k, _)| k.is_some()).count() < 2 {
+                    return vec![self];
+                }
+                let mut out = Vec::new();
+                for (i, (key, idx)) in groups.into_iter().enumerate() {
+                    let mut p = self.part(self.kind);
+                    if i == 0 {
+                        p.skipped = self.skipped;
+                        p.bad_times = self.bad_times;
+                        p.problems = self.problems.clone();
+                    }
+                    p.items = idx.iter().map(|&j| self.items[j].clone()).collect();
+                    if key.is_some() {
+                        p.heuristics.push("item-list-split-by-sender".into());
+                    }
+                    p.set_named(
+                        key,
+                        "heuristic: sender of these items (the list holds several senders)",
+                    );
+                    out.push(p);
+                }
+                out
+            }
+            _ => vec![self],
+        }
+    }
+
+    fn set_named(&mut self, key: Option<String>, how: &str) {
+        match key {
+            Some(k) if k.contains('@') => {
+                self.owner = Some(k);
+                self.attribution = how.into();
+            }
+            Some(k) => self.named_mailbox = Some(k),
+            None => {}
+        }
+    }
+}
+
+/// Indexes of `v` grouped by `key`, groups in order of first appearance, the group without a
+/// key last.
+fn group_by<T>(v: &[T], key: impl Fn(&T) -> Option<String>) -> Vec<(Option<String>, Vec<usize>)> {
+    let mut out: Vec<(Option<String>, Vec<usize>)> = Vec::new();
+    let mut at: std::collections::HashMap<String, usize> = Default::default();
+    let mut none: Vec<usize> = Vec::new();
+    for (i, x) in v.iter().enumerate() {
+        match key(x) {
+            Some(k) => match at.get(&k) {
+                Some(&g) => out[g].1.push(i),
+                None => {
+                    at.insert(k.clone(), out.len());
+                    out.push((Some(k), vec![i]));
+                }
+            },
+            None => none.push(i),
+        }
+    }
+    if !none.is_empty() {
+        out.push((None, none));
+    }
+    out
+}
+
+/// The mailbox part of an `Identity` such as `jdoe\Drafts`, `jdoe@contoso.com\Drafts` or
+/// `contoso.com/Users/J Doe\Drafts`, lower-cased; `None` without a `\`.
+pub fn identity_mailbox(identity: &str) -> Option<String> {
+    let (mb, _) = identity.split_once('\\')?;
+    let mb = mb
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_lowercase();
+    (!mb.is_empty()).then_some(mb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stat(identity: &str, items: u64) -> FolderStat {
+        FolderStat {
+            folder_type: Some("Drafts".into()),
+            items: Some(items),
+            identity: Some(identity.into()),
+            ..FolderStat::default()
+        }
+    }
+
+    #[test]
+    fn statistics_of_several_mailboxes_are_one_entry_each() {
+        let mut f = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        f.skipped = 2;
+        f.folders = vec![
+            stat("jdoe@contoso.com\\Drafts", 3),
+            stat("rlee\\Drafts", 412),
+            FolderStat {
+                folder_type: Some("Inbox".into()),
+                ..stat("JDOE@contoso.com\\Inbox", 9)
+            },
+            stat("no mailbox", 1),
+        ];
+        let parts = f.split_by_mailbox();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(parts[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(parts[0].folders.len(), 2);
+        assert_eq!(parts[0].drafts_stat().and_then(|d| d.items), Some(3));
+        assert_eq!(parts[1].owner, None);
+        assert_eq!(parts[1].named_mailbox.as_deref(), Some("rlee"));
+        assert_eq!(parts[1].drafts_stat().and_then(|d| d.items), Some(412));
+        assert_eq!(
+            (parts[2].owner.clone(), parts[2].named_mailbox.clone()),
+            (None, None)
+        );
+        // Skipped records are counted once.
+        assert_eq!(parts.iter().map(|p| p.skipped).sum::<u64>(), 2);
+        // A part splits no further.
+        assert_eq!(parts[1].clone().split_by_mailbox(), vec![parts[1].clone()]);
+
+        // One mailbox: the file as it is.
+        let mut one = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        one.folders = vec![stat("jdoe\\Drafts", 3), stat("jdoe\\Inbox", 4)];
+        assert_eq!(one.clone().split_by_mailbox(), vec![one]);
+    }
+
+    #[test]
+    fn a_drafts_list_of_several_senders_is_one_entry_each() {
+        let item = |from: &str| MailItem {
+            from: Some(from.into()),
+            class: Some("IM.Note.MissedConversation".into()),
+            ..MailItem::default()
+        };
+        let mut f = MailboxFile::new("l.csv", MailboxFileKind::ItemList, ExportFormat::Csv);
+        f.folder = Some("drafts".into());
+        f.items = vec![
+            item("jdoe@contoso.com"),
+            item("rlee@contoso.com"),
+            item("JDoe@contoso.com"),
+        ];
+        let parts = f.clone().split_by_mailbox();
+        assert_eq!(parts.len(), 2);
+        assert_eq!(parts[0].owner.as_deref(), Some("jdoe@contoso.com"));
+        assert_eq!(parts[0].items.len(), 2);
+        assert!(parts[1]
+            .heuristics
+            .contains(&"item-list-split-by-sender".into()));
+        // A list of the Inbox holds other people's mail: not split.
+        f.folder = Some("Inbox".into());
+        assert_eq!(f.clone().split_by_mailbox(), vec![f]);
+    }
+
+    #[test]
+    fn the_larger_drafts_count_of_one_mailbox_is_taken() {
+        let mut f = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        f.folders = vec![stat("jdoe\\Drafts", 3), stat("jdoe\\Drafts", 412)];
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
     }
 }

@@ -378,7 +378,8 @@ fn take_text(
         }
         match name {
             "DisplayName" => fo.name = Some(v.to_string()),
-            "TotalCount" => fo.items = v.parse().ok(),
+            // The same count rule as the exports (a re-saved answer may group digits).
+            "TotalCount" => fo.items = super::psexport::parse_count(v),
             _ => {}
         }
     }
@@ -486,13 +487,13 @@ mod tests {
     #[test]
     fn folder_from_getfolder_in_the_same_file() {
         let x = r#"<Envelope><Body>
-<GetFolderResponse><ResponseMessages><GetFolderResponseMessage><Folders><Folder><FolderId Id="F1"/><DisplayName>Drafts</DisplayName><TotalCount>412</TotalCount></Folder></Folders></GetFolderResponseMessage></ResponseMessages></GetFolderResponse>
+<GetFolderResponse><ResponseMessages><GetFolderResponseMessage><Folders><Folder><FolderId Id="F1"/><DisplayName>Drafts</DisplayName><TotalCount>1,412</TotalCount></Folder></Folders></GetFolderResponseMessage></ResponseMessages></GetFolderResponse>
 <FindItemResponse><ResponseMessages><FindItemResponseMessage><RootFolder><Items>
 <Message><ItemId Id="A"/><ParentFolderId Id="F1"/><ItemClass>IPM.Note</ItemClass></Message>
 </Items></RootFolder></FindItemResponseMessage></ResponseMessages></FindItemResponse></Body></Envelope>"#;
         let f = parse_ews(Path::new("x"), x).expect("ok").expect("ews").file;
         assert!(f.lists_drafts(), "{:?}", f.folder);
-        assert_eq!(f.folders[0].items, Some(412));
+        assert_eq!(f.folders[0].items, Some(1412));
         assert!(f.drafts_stat().is_some());
     }
 

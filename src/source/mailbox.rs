@@ -28,6 +28,7 @@ fn worth_reading(head: &str) -> bool {
         .unwrap_or_default();
     first_data_line.contains("subject")
         || (t.starts_with('[') || t.starts_with('{')) && t.contains("\"subject\"")
+        || psexport::format_list_item_list(head)
 }
 
 /// Read and parse one file. `None`: not mailbox evidence (or an error, in `errors`). A panic
@@ -106,6 +107,11 @@ fn read_one_unguarded(
     } else {
         psexport::parse_export(path, &decoded.text).map_err(|e| e.to_string())
     };
+    if let Ok(Some(f)) = &parsed {
+        for p in &f.problems {
+            errors.push(ScanError::new(path, format!("{}: {p}", f.kind.label())));
+        }
+    }
     match parsed {
         Ok(Some(f)) if explicit && f.records() == 0 => {
             errors.push(ScanError::new(
@@ -177,6 +183,11 @@ pub fn collect(model: &mut Model, others: &[OtherFile], explicit: &[PathBuf]) {
         }
         files.extend(read_one(&o.path, false, &mut errors));
     }
+    // A file holding two kinds of records is one source and one entry per kind.
+    let files: Vec<MailboxFile> = files
+        .into_iter()
+        .flat_map(MailboxFile::split_by_kind)
+        .collect();
     for f in &files {
         let kind = match f.kind {
             MailboxFileKind::FindItem | MailboxFileKind::ItemList | MailboxFileKind::EwsError => {
@@ -269,6 +280,18 @@ pub fn attribute(model: &mut Model) {
         .iter()
         .map(|a| a.address.to_ascii_lowercase())
         .collect();
+    // Pass 0: an export naming several mailboxes is one entry per mailbox (same path).
+    if model.mailbox.iter().any(|f| {
+        matches!(
+            f.kind,
+            MailboxFileKind::FolderStats | MailboxFileKind::ItemList
+        )
+    }) {
+        model.mailbox = std::mem::take(&mut model.mailbox)
+            .into_iter()
+            .flat_map(MailboxFile::split_by_mailbox)
+            .collect();
+    }
     // Pass 1: what each file says about itself.
     for f in model.mailbox.iter_mut() {
         if f.kind == MailboxFileKind::CsPolicy {
@@ -282,6 +305,10 @@ pub fn attribute(model: &mut Model) {
         let listing_of_own_items = f.folder.as_deref().is_none_or(|d| {
             ["drafts", "sentitems", "outbox"].contains(&d.to_ascii_lowercase().as_str())
         });
+        if f.named_mailbox.is_some() {
+            // One of several mailboxes in its file: the file's name is not about this one.
+            continue;
+        }
         let found = if let Some(s) = sole_sender(f).filter(|_| listing_of_own_items) {
             Some((s, "sender of every item"))
         } else if let Some(a) = unique_address(f.folders.iter().filter_map(|s| s.identity.clone()))
@@ -336,7 +363,7 @@ pub fn attribute(model: &mut Model) {
             f.owner = Some(by_alias[0].clone());
             f.attribution = "heuristic: Identity alias matches this address".into();
             f.heuristics.push("owner-by-identity-alias".into());
-        } else if candidates.len() == 1 {
+        } else if candidates.len() == 1 && f.named_mailbox.is_none() {
             f.owner = Some(candidates[0].clone());
             f.attribution = "heuristic: the only mailbox in this scan".into();
             f.heuristics.push("owner-is-only-mailbox-in-scan".into());

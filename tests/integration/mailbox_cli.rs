@@ -427,3 +427,292 @@ fn malformed_exports_are_clear_errors_and_the_run_goes_on() {
         .to_string()
         .contains("not recognised as mailbox evidence"));
 }
+
+/// The `message` of every error whose path ends with `name`.
+fn errors_of(v: &Value, name: &str) -> Vec<String> {
+    v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .filter(|e| e["path"].as_str().is_some_and(|p| p.ends_with(name)))
+        .map(|e| e["message"].as_str().expect("message").to_string())
+        .collect()
+}
+
+/// `Get-Mailbox | Get-MailboxFolderStatistics -FolderScope Drafts | Export-Csv`: one Drafts row
+/// per mailbox. Each row counts for its own mailbox, whatever the order.
+#[test]
+fn a_statistics_export_of_several_mailboxes_is_one_finding_per_mailbox() {
+    let t = tempfile::tempdir().expect("tempdir");
+    for (dir, rows) in [
+        ("a", [("jdoe", 3), ("rlee", 412), ("amy", 77)]),
+        ("b", [("rlee", 412), ("amy", 77), ("jdoe", 3)]),
+    ] {
+        let d = t.path().join(dir);
+        fs::create_dir_all(&d).expect("mkdir");
+        let mut csv = String::from("\"Identity\",\"Name\",\"FolderType\",\"ItemsInFolder\"\r\n");
+        for (who, n) in rows {
+            csv.push_str(&format!(
+                "\"{who}@contoso.com\\Drafts\",\"Drafts\",\"Drafts\",\"{n}\"\r\n"
+            ));
+        }
+        fs::write(d.join("all_drafts.csv"), csv).expect("write");
+        let (v, code, _) = report_json(&[&d], &[]);
+        assert_eq!(code, 1, "{v:#}");
+        let mut got: Vec<(String, String)> = findings(&v, "drafts-buildup")
+            .iter()
+            .map(|f| {
+                (
+                    f["account"].as_str().expect("account").to_string(),
+                    f["title"].as_str().expect("title").to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].0, "amy@contoso.com");
+        assert!(got[0].1.starts_with("Drafts holds 77 items"), "{got:?}");
+        assert_eq!(got[1].0, "rlee@contoso.com");
+        assert!(got[1].1.starts_with("Drafts holds 412 items"), "{got:?}");
+        // One source for the file, one mailbox entry per mailbox.
+        assert_eq!(source(&v, "all_drafts.csv")["records"], 3);
+        let owners: Vec<&str> = v["mailbox"]
+            .as_array()
+            .expect("mailbox")
+            .iter()
+            .filter_map(|m| m["owner"].as_str())
+            .collect();
+        assert_eq!(owners.len(), 3, "{owners:?}");
+    }
+
+    // An item list of two senders' Drafts, 3 offline IMs each: neither mailbox reaches 5.
+    let d = t.path().join("items");
+    fs::create_dir_all(&d).expect("mkdir");
+    let mut csv =
+        String::from("\"Subject\",\"ItemClass\",\"DateTimeCreated\",\"From\",\"Folder\"\r\n");
+    for (i, who) in ["jdoe", "jdoe", "jdoe", "rlee", "rlee", "rlee"]
+        .iter()
+        .enumerate()
+    {
+        csv.push_str(&format!("\"x\",\"IM.Note.MissedConversation\",\"3/1/2026 10:0{i}:00 AM\",\"{who}@contoso.com\",\"Drafts\"\r\n"));
+    }
+    fs::write(d.join("two_senders.csv"), &csv).expect("write");
+    let (v, code, _) = report_json(&[&d], &[]);
+    assert!(findings(&v, "drafts-buildup").is_empty(), "{v:#}");
+    assert_eq!(code, 0);
+    // At the threshold of 3, each mailbox is its own critical finding.
+    let (v, _, _) = report_json(&[&d], &["--drafts-threshold", "3"]);
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 2, "{v:#}");
+    assert!(f.iter().all(|f| f["severity"] == "critical"
+        && f["title"]
+            .as_str()
+            .expect("t")
+            .starts_with("3 offline-IM drafts")));
+}
+
+/// A FindItem page (3 of `TotalItemsInView="412"`) next to statistics of 412 keeps the warning.
+#[test]
+fn a_paged_listing_keeps_the_statistics_warning() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let page = finditem(true, 3, 0, true).replace(
+        "TotalItemsInView=\"3\" IncludesLastItemInRange=\"true\"",
+        "IndexedPagingOffset=\"3\" TotalItemsInView=\"412\" IncludesLastItemInRange=\"false\"",
+    );
+    assert!(page.contains("\"412\""));
+    fs::write(t.path().join("drafts_page1.xml"), page).expect("write");
+    fs::write(
+        t.path().join("folderstats.csv"),
+        folder_stats_csv(412, "jdoe@contoso.com"),
+    )
+    .expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["severity"], "warning");
+    let title = f[0]["title"].as_str().expect("title");
+    assert!(
+        title.contains("Drafts holds 412 items; the listing covers only 3"),
+        "{title}"
+    );
+}
+
+/// A transcript with a policy and folder statistics: both are read, as two sources.
+#[test]
+fn a_transcript_with_a_policy_and_statistics_reads_both() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let text = "**********************\r\nWindows PowerShell transcript start\r\nUsername: CONTOSO\\admin\r\n**********************\r\n\
+PS C:\\> Get-CsClientPolicy -Identity Global\r\n\r\n\r\nIdentity                    : Global\r\nEnableIMAutoArchiving       : False\r\n\r\n\r\n\
+PS C:\\> Get-MailboxFolderStatistics jdoe -FolderScope Drafts | fl\r\n\r\n\r\nName          : Drafts\r\nFolderType    : Drafts\r\nItemsInFolder : 412\r\nIdentity      : jdoe@contoso.com\\Drafts\r\n\r\n\r\n";
+    fs::write(t.path().join("transcript.txt"), text).expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1);
+    assert_eq!(findings(&v, "drafts-buildup").len(), 1, "{v:#}");
+    assert_eq!(findings(&v, "autoarchiving-disabled").len(), 1, "{v:#}");
+    let kinds: Vec<&str> = v["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"cs-policy") && kinds.contains(&"mailbox-folder-stats"),
+        "{kinds:?}"
+    );
+}
+
+/// An export cut inside its last value is never read as a clean, smaller number.
+#[test]
+fn a_cut_export_is_said_not_read_as_a_smaller_count() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let fl = "\r\n\r\nName                       : Drafts\r\nFolderType                 : Drafts\r\nIdentity                   : jdoe@contoso.com\\Drafts\r\nItemsInFolder              : 4";
+    fs::write(t.path().join("drafts_fl_cut.txt"), utf16le(fl)).expect("write");
+    let csv = "#TYPE Selected.Microsoft.Exchange.Management.Tasks.MailboxFolderConfiguration\r\n\"Name\",\"FolderType\",\"ItemsInFolder\"\r\n\"Inbox\",\"Inbox\",\"1024\"\r\n\"Drafts\",\"Drafts\",\"41";
+    fs::write(t.path().join("stats_cut.csv"), csv).expect("write");
+    for name in ["drafts_fl_cut.txt", "stats_cut.csv"] {
+        let p = t.path().join(name);
+        let (v, code, _) = report_json(&[], &["--mailbox", p.to_str().expect("utf8")]);
+        assert_eq!(code, 1, "{v:#}");
+        let e = errors_of(&v, name);
+        assert!(e.iter().any(|m| m.contains("cut short")), "{e:?}");
+        // No Drafts count was read from the cut record.
+        let drafts: Vec<Value> = v["mailbox"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .flat_map(|m| m["folders"].as_array().cloned().unwrap_or_default())
+            .filter(|f| f["name"] == "Drafts")
+            .collect();
+        assert!(drafts.is_empty(), "{v:#}");
+    }
+}
+
+/// PowerShell 7 `Export-Csv -UseQuotes Never`: sizes with commas are joined again; a file no
+/// row of which can be read is an error naming it, not "not recognised".
+#[test]
+fn unquoted_csv_sizes_are_read_and_unreadable_rows_are_an_error() {
+    let t = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        t.path().join("stats.csv"),
+        "Name,FolderPath,FolderType,ItemsInFolder,FolderSize,Identity\r\nInbox,/Inbox,Inbox,1024,2 MB (2,097,152 bytes),jdoe@contoso.com\\Inbox\r\nDrafts,/Drafts,Drafts,412,12.5 KB (12,800 bytes),jdoe@contoso.com\\Drafts\r\n",
+    )
+    .expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(findings(&v, "drafts-buildup").len(), 1);
+    assert_eq!(source(&v, "stats.csv")["records"], 2);
+    let h = &v["mailbox"][0]["heuristics"];
+    assert!(
+        h.as_array()
+            .expect("h")
+            .iter()
+            .any(|x| x == "csv-unquoted-size-rejoined"),
+        "{h}"
+    );
+
+    let d = t.path().join("odd");
+    fs::create_dir_all(&d).expect("mkdir");
+    fs::write(
+        d.join("stats.csv"),
+        "Name,ItemsInFolder,FolderSize\r\nInbox,1024,2 MB (2;097)\r\nDrafts,412,x,y\r\n"
+            .replace(";", ","),
+    )
+    .expect("write");
+    // Under a PATH: an error line naming the file (as for invalid JSON), not "ignored".
+    let (v, _, _) = report_json(&[&d], &[]);
+    let e = errors_of(&v, "stats.csv");
+    assert!(
+        e.iter().any(|m| m.contains("none of its 2 row(s)")),
+        "{e:?}"
+    );
+    assert!(v["ignored"]
+        .as_array()
+        .expect("ignored")
+        .iter()
+        .all(|i| !i["path"].as_str().unwrap_or("").ends_with("stats.csv")));
+    // Named with --mailbox, the same file fails the run.
+    let p = d.join("stats.csv");
+    let (v, code, _) = report_json(&[], &["--mailbox", p.to_str().expect("utf8")]);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(findings(&v, "scan-incomplete").len(), 1, "{v:#}");
+}
+
+/// en-GB dates are read day first when the file itself says so, and labelled.
+#[test]
+fn en_gb_dates_are_read_day_first() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let mut csv =
+        String::from("\"Subject\",\"ItemClass\",\"DateTimeCreated\",\"From\",\"Folder\"\r\n");
+    for d in 1..=13 {
+        csv.push_str(&format!("\"x\",\"IM.Note.MissedConversation\",\"{d:02}/03/2026 10:00:00\",\"jdoe@contoso.com\",\"Drafts\"\r\n"));
+    }
+    fs::write(t.path().join("engb.csv"), csv).expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1);
+    let f = findings(&v, "drafts-buildup");
+    let title = f[0]["title"].as_str().expect("title");
+    assert!(
+        title.contains("2026-03-01 10:00 UTC to 2026-03-13 10:00 UTC"),
+        "{title}"
+    );
+    let h = &v["mailbox"][0]["heuristics"];
+    assert!(
+        h.as_array()
+            .expect("h")
+            .iter()
+            .any(|x| x == "date-order-day-month-from-file"),
+        "{h}"
+    );
+}
+
+/// A Drafts count in a shape that is not read is said, never silently no count; one that
+/// is grouped is read.
+#[test]
+fn drafts_counts_are_read_or_said() {
+    let t = tempfile::tempdir().expect("tempdir");
+    for (name, v) in [
+        ("a.csv", "1.412"),
+        ("b.csv", "1'412"),
+        ("c.csv", "1\u{202f}412"),
+        ("d.csv", "412,0"),
+    ] {
+        let d = t.path().join(name);
+        fs::write(
+            &d,
+            format!("\"Name\";\"FolderType\";\"ItemsInFolder\";\"Identity\"\r\n\"Drafts\";\"Drafts\";\"{v}\";\"jdoe@contoso.com\\Drafts\"\r\n"),
+        )
+        .expect("write");
+        let (j, code, _) = report_json(&[], &["--mailbox", d.to_str().expect("utf8")]);
+        assert_eq!(code, 1, "{v}: {j:#}");
+        if v == "412,0" {
+            assert!(j["mailbox"][0]["folders"][0]["items"].is_null());
+            let e = errors_of(&j, name);
+            assert!(e.iter().any(|m| m.contains("\"412,0\"")), "{e:?}");
+            assert!(findings(&j, "drafts-buildup").is_empty());
+        } else {
+            assert_eq!(j["mailbox"][0]["folders"][0]["items"], 1412, "{v}");
+            assert_eq!(findings(&j, "drafts-buildup").len(), 1, "{v}");
+        }
+    }
+}
+
+/// An item list in `Format-List` form (UTF-16, as `fl > file` writes it) is read under a PATH.
+#[test]
+fn a_format_list_item_list_is_read() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let mut fl = String::from("\r\n\r\n");
+    for i in 0..6 {
+        fl.push_str(&format!("Subject         : Jane Doe sent you a message in Skype for Business\r\nItemClass       : IM.Note.MissedConversation\r\nDateTimeCreated : 3/1/2026 10:0{i}:00 AM\r\nFrom            : jdoe@contoso.com\r\nFolder          : Drafts\r\n\r\n"));
+    }
+    fs::write(t.path().join("drafts_items.txt"), utf16le(&fl)).expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["severity"], "critical");
+    assert_eq!(f[0]["account"], "jdoe@contoso.com");
+    assert_eq!(v["mailbox"][0]["format"], "format-list");
+    assert_eq!(source(&v, "drafts_items.txt")["records"], 6);
+}

@@ -343,6 +343,26 @@ fn psexport_folded_lines_and_many_rows() {
             s
         },
         |t| {
+            // One entry per mailbox: grouping the rows stays linear too.
+            let f = psexport::parse_export(Path::new("stats.csv"), t)
+                .expect("ok")
+                .expect("stats");
+            let n = f.folders.len();
+            assert_eq!(f.split_by_mailbox().len(), n);
+        },
+    );
+    budget(
+        "psexport, one unquoted row of many split sizes",
+        20_000,
+        |n| {
+            let mut s = String::from("Name,ItemsInFolder,FolderSize\r\nDrafts,412");
+            for _ in 0..n {
+                s.push_str(",1 KB (1,024 bytes)");
+            }
+            s.push_str("\r\n");
+            s
+        },
+        |t| {
             let _ = psexport::parse_export(Path::new("stats.csv"), t);
         },
     );

@@ -67,10 +67,13 @@ fn new_finding(
 pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let m = ctx.model;
     let s = &ctx.settings.mailbox;
-    // Group by mailbox owner (lower-cased address; None = unattributed).
-    let mut boxes: BTreeMap<Option<String>, Mailbox<'_>> = BTreeMap::new();
+    // Group by mailbox owner (lower-cased address), else by the mailbox a file names without
+    // an address (one of several in its file); (None, None) = unattributed.
+    let mut boxes: BTreeMap<(Option<String>, Option<String>), Mailbox<'_>> = BTreeMap::new();
     for f in &m.mailbox {
-        let key = f.owner.as_ref().map(|o| o.to_ascii_lowercase());
+        let owner = f.owner.as_ref().map(|o| o.to_ascii_lowercase());
+        let named = owner.is_none().then(|| f.named_mailbox.clone()).flatten();
+        let key = (owner, named);
         let listing = matches!(
             f.kind,
             MailboxFileKind::FindItem | MailboxFileKind::ItemList
@@ -87,10 +90,10 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let key = acc
             .and_then(|i| m.accounts.get(i))
             .map(|a| a.address.to_ascii_lowercase());
-        boxes.entry(key).or_default().unsent = evs;
+        boxes.entry((key, None)).or_default().unsent = evs;
     }
 
-    for (owner, mb) in boxes {
+    for ((owner, named), mb) in boxes {
         let owner = owner.as_deref();
         // Offline-IM drafts in every listing, each item once.
         let mut seen_ids = std::collections::BTreeSet::new();
@@ -109,15 +112,23 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                 }
             }
         }
+        // A paged listing's TotalItemsInView is the folder's size, not what was listed: it
+        // counts as the folder's statistics, and only the items in the files as covered.
+        let paged_total = mb
+            .listings
+            .iter()
+            .filter_map(|f| f.total_in_view.filter(|&t| t > f.items.len() as u64))
+            .max();
         let drafts_count = mb
             .stats
             .iter()
             .filter_map(|f| f.drafts_stat().and_then(|d| d.items))
+            .chain(paged_total)
             .max();
         let covered = mb
             .listings
             .iter()
-            .map(|f| f.total_in_view.unwrap_or(f.items.len() as u64))
+            .map(|f| f.items.len() as u64)
             .max()
             .unwrap_or(0)
             .max(listed as u64);
@@ -126,6 +137,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
         let by_stats = drafts_count.is_some_and(|n| {
             n >= s.drafts_folder_threshold && (mb.listings.is_empty() || covered < n)
         });
+        let listed_only_part = drafts_count.is_some_and(|n| !mb.listings.is_empty() && covered < n);
         let by_logs = mb.unsent.count >= s.drafts_log_threshold.max(1) as u64;
         if !critical && !by_stats && !by_logs {
             continue;
@@ -170,7 +182,13 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
             parts.push(t);
             if let Some(c) = drafts_count {
-                parts.push(format!("Drafts holds {c} items"));
+                if listed_only_part {
+                    parts.push(format!(
+                        "Drafts holds {c} items, the listing covers {covered} of them"
+                    ));
+                } else {
+                    parts.push(format!("Drafts holds {c} items"));
+                }
             }
         } else if by_stats {
             sev = Severity::Warning;
@@ -216,7 +234,12 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             ));
         }
         match owner {
-            None => parts.push("mailbox owner unknown: no file names it".into()),
+            None => match &named {
+                Some(n) => parts.push(format!(
+                    "mailbox {n} (as its file's Identity names it; no address known)"
+                )),
+                None => parts.push("mailbox owner unknown: no file names it".into()),
+            },
             // No sip_* folder for this mailbox: the views cannot group it, so the title names it.
             Some(o) if account_of(m, Some(o)).is_none() => parts.push(format!("mailbox {o}")),
             Some(_) => {}
@@ -598,5 +621,70 @@ mod tests {
         assert!(by("offline-im-disabled").title.contains("Global"));
         assert!(by("autoarchiving-disabled").title.contains("Tag:NoArchive"));
         assert!(f.iter().all(|x| x.severity == Severity::Critical));
+    }
+
+    /// A paged listing (3 of 412) next to statistics of 412 keeps the warning, and alone it
+    /// warns too: its TotalItemsInView is the folder's size, not what it listed.
+    #[test]
+    fn a_paged_listing_never_removes_the_statistics_warning() {
+        let mut page = drafts_listing(3, 0);
+        page.total_in_view = Some(412);
+        let mut st = MailboxFile::new("/c/s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        st.owner = Some("jdoe@contoso.com".into());
+        st.folders.push(FolderStat {
+            folder_type: Some("Drafts".into()),
+            items: Some(412),
+            ..FolderStat::default()
+        });
+        for files in [vec![st.clone()], vec![st, page.clone()], vec![page]] {
+            let m = Model {
+                mailbox: files,
+                ..Model::default()
+            };
+            let f = run(&m, &RuleSettings::default());
+            assert_eq!(f.len(), 1, "{f:#?}");
+            assert_eq!(f[0].severity, Severity::Warning);
+            assert!(
+                f[0].title.starts_with("Drafts holds 412 items"),
+                "{}",
+                f[0].title
+            );
+        }
+        // A whole listing of all 412 (none offline IM) covers them: no warning.
+        let mut whole = drafts_listing(0, 412);
+        whole.total_in_view = Some(412);
+        let m = Model {
+            mailbox: vec![whole],
+            ..Model::default()
+        };
+        assert!(run(&m, &RuleSettings::default()).is_empty());
+    }
+
+    /// Entries naming different mailboxes without an address are not one mailbox.
+    #[test]
+    fn named_mailboxes_are_one_finding_each() {
+        let mut m = Model::default();
+        for (name, n) in [("rlee", 412), ("amy", 77)] {
+            let mut st = MailboxFile::new(
+                "/c/all.csv",
+                MailboxFileKind::FolderStats,
+                ExportFormat::Csv,
+            );
+            st.named_mailbox = Some(name.into());
+            st.folders.push(FolderStat {
+                folder_type: Some("Drafts".into()),
+                items: Some(n),
+                ..FolderStat::default()
+            });
+            m.mailbox.push(st);
+        }
+        let f = run(&m, &RuleSettings::default());
+        assert_eq!(f.len(), 2, "{f:#?}");
+        assert!(f
+            .iter()
+            .any(|x| x.title.contains("412") && x.title.contains("mailbox rlee")));
+        assert!(f
+            .iter()
+            .any(|x| x.title.contains("77") && x.title.contains("mailbox amy")));
     }
 }

@@ -5,6 +5,12 @@ use super::*;
 /// Split CSV text into rows of fields, with the 1-based line each row starts on.
 /// RFC 4180 quoting (`""` inside quotes), newlines inside quotes, any single-char delimiter.
 pub fn csv_rows(text: &str, delim: char) -> Vec<(u64, Vec<String>)> {
+    csv_rows_cut(text, delim).0
+}
+
+/// [`csv_rows`], and whether the text ends inside its last row: inside an open quote, or
+/// without a line ending after the last row.
+fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
     let mut rows = Vec::new();
     let mut row: Vec<String> = Vec::new();
     let mut field = String::new();
@@ -55,11 +61,12 @@ pub fn csv_rows(text: &str, delim: char) -> Vec<(u64, Vec<String>)> {
             }
         }
     }
+    let cut = quoted || any || !field.is_empty();
     if any || !field.is_empty() {
         row.push(field);
         rows.push((start, row));
     }
-    rows
+    (rows, cut)
 }
 
 /// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
@@ -84,9 +91,72 @@ pub(super) fn delimiter(header: &str) -> Option<char> {
         .map(|(d, _)| *d)
 }
 
-/// CSV text → records, or `None` when the first line is not a header with a delimiter.
-/// Returns the records and the number of rows whose field count did not match the header.
-pub fn csv_records(text: &str) -> Option<(Vec<Record>, u64, bool)> {
+/// What [`csv_records`] read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CsvRead {
+    pub records: Vec<Record>,
+    /// Rows whose field count did not match the header.
+    pub bad: u64,
+    /// The `#TYPE` line `Export-Csv` writes without `-NoTypeInformation` was there.
+    pub type_line: bool,
+    /// The text ended inside its last row (an open quote, or no line ending): that row is not
+    /// among `records` and not counted in `bad`.
+    pub cut: bool,
+    /// The 1-based line the cut row starts on, when `cut`.
+    pub cut_line: u64,
+    /// Rows whose unquoted size value (`12.5 KB (12,800 bytes)`) had been split at its commas
+    /// and were joined again (a heuristic).
+    pub rejoined: u64,
+    /// The header's names.
+    pub header: Vec<String>,
+}
+
+/// `Export-Csv -UseQuotes Never` (PowerShell 7) leaves a size such as `12.5 KB (12,800 bytes)`
+/// unquoted, so each `,` of its byte count splits it. Join such pieces back while the row has
+/// more fields than `want` (one pass). Returns whether the row now has `want` fields.
+fn rejoin_sizes(row: &mut Vec<String>, want: usize) -> bool {
+    let digits = |s: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    let starts = |f: &str| {
+        let Some((size, count)) = f.rsplit_once(" (") else {
+            return false;
+        };
+        let size = size.trim();
+        let unit_ok = ["B", "KB", "MB", "GB", "TB"]
+            .iter()
+            .any(|u| size.strip_suffix(u).is_some_and(|n| n.ends_with(' ')));
+        unit_ok && digits(count, 1..=3)
+    };
+    let mut excess = row.len().saturating_sub(want);
+    let fields = std::mem::take(row);
+    let mut i = 0;
+    while i < fields.len() {
+        if excess > 0 && starts(&fields[i]) {
+            // The byte count's later groups: `097` … then `152 bytes)`.
+            let mut j = i + 1;
+            while j < fields.len() && digits(&fields[j], 3..=3) {
+                j += 1;
+            }
+            let ends = fields
+                .get(j)
+                .and_then(|f| f.strip_suffix(" bytes)"))
+                .is_some_and(|g| digits(g, 3..=3));
+            if ends && j - i <= excess {
+                row.push(fields[i..=j].join(","));
+                excess -= j - i;
+                i = j + 1;
+                continue;
+            }
+        }
+        row.push(fields[i].clone());
+        i += 1;
+    }
+    row.len() == want
+}
+
+/// CSV text → what it holds, or `None` when the first line is not a header with a delimiter.
+pub fn csv_records(text: &str) -> Option<CsvRead> {
     // Skip leading blank lines and the `#TYPE …` line `Export-Csv` writes without -NoTypeInformation.
     let mut offset = 0usize;
     let mut skipped_lines = 0u64;
@@ -104,24 +174,37 @@ pub fn csv_records(text: &str) -> Option<(Vec<Record>, u64, bool)> {
     let body = &text[offset..];
     let header_line = body.lines().next()?;
     let delim = delimiter(header_line)?;
-    let rows = csv_rows(body, delim);
+    let (mut rows, cut) = csv_rows_cut(body, delim);
+    // A cut last row is not read (its last value may be a wrong number); the header is.
+    let mut cut_line = 0;
+    if cut && rows.len() > 1 {
+        cut_line = rows.pop().map_or(0, |(l, _)| l + skipped_lines);
+    }
     let mut it = rows.into_iter();
     let (_, header) = it.next()?;
     let header: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
-    let mut out = Vec::new();
-    let mut bad = 0u64;
-    for (line, row) in it {
+    let mut read = CsvRead {
+        type_line,
+        cut,
+        cut_line,
+        ..CsvRead::default()
+    };
+    for (line, mut row) in it {
         if row.len() == 1 && row[0].trim().is_empty() {
             continue;
         }
+        if row.len() > header.len() && delim == ',' && rejoin_sizes(&mut row, header.len()) {
+            read.rejoined += 1;
+        }
         if row.len() != header.len() {
-            bad += 1;
+            read.bad += 1;
             continue;
         }
-        out.push(Record {
+        read.records.push(Record {
             line: Some(line + skipped_lines),
             fields: header.iter().cloned().zip(row).collect(),
         });
     }
-    Some((out, bad, type_line))
+    read.header = header;
+    Some(read)
 }

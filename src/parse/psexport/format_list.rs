@@ -44,6 +44,12 @@ pub fn format_list_records(text: &str) -> Vec<Record> {
     out
 }
 
+/// Whether `Format-List` text ends inside its last record: its last line has no line ending
+/// (the value on it may be cut).
+pub fn format_list_cut(text: &str) -> bool {
+    !text.ends_with(['\n', '\r']) && text.lines().last().is_some_and(|l| !l.trim().is_empty())
+}
+
 /// `Name   : Value` with a name of letters, digits, `_`, `-`, `.` and no leading space.
 pub(super) fn key_value(l: &str) -> Option<(&str, &str)> {
     let (k, v) = l.split_once(':')?;

@@ -17,8 +17,8 @@ mod csv;
 mod format_list;
 mod json;
 
-pub use csv::{csv_records, csv_rows};
-pub use format_list::format_list_records;
+pub use csv::{csv_records, csv_rows, CsvRead};
+pub use format_list::{format_list_cut, format_list_records};
 pub use json::{json_records, JsonError};
 
 /// One record: its 1-based line (when the syntax gives one) and its properties in order.
@@ -109,6 +109,14 @@ const MAILISH_KEYS: &[&str] = &[
 /// RFC 3339 (EWS), `ConvertTo-Json`'s `/Date(ms)/`, and `Export-Csv`'s culture-dependent forms
 /// (`3/1/2026 10:00:00 AM`, `2026-03-01 10:00:00`, `01.03.2026 10:00:00`), the last read as UTC.
 pub fn parse_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<&'static str>)> {
+    parse_time_in(v, false)
+}
+
+/// [`parse_time`], reading `a/b/yyyy` as day/month when `day_first` (see [`slash_date_order`]).
+pub fn parse_time_in(
+    v: &str,
+    day_first: bool,
+) -> Option<(DateTime<FixedOffset>, Option<&'static str>)> {
     let v = v.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(v) {
         return Some((t, None));
@@ -139,7 +147,15 @@ pub fn parse_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<&'static str
         "%d.%m.%Y %H:%M:%S",
         "%d.%m.%Y %H:%M",
     ];
-    for f in FORMATS {
+    const DAY_FIRST: &[&str] = &[
+        "%d/%m/%Y %H:%M:%S",
+        "%d/%m/%Y %I:%M:%S %p",
+        "%d/%m/%Y %H:%M",
+        "%d/%m/%Y %I:%M %p",
+    ];
+    let slashed = if day_first { DAY_FIRST } else { &FORMATS[2..6] };
+    let formats = FORMATS[..2].iter().chain(slashed).chain(&FORMATS[6..]);
+    for f in formats {
         if let Ok(n) = NaiveDateTime::parse_from_str(v, f) {
             return Some((
                 utc.from_utc_datetime(&n),
@@ -148,6 +164,57 @@ pub fn parse_time(v: &str) -> Option<(DateTime<FixedOffset>, Option<&'static str
         }
     }
     None
+}
+
+/// The order of `a/b/yyyy` dates in one file, decided from the file itself: a first number
+/// over 12 means day/month, a second number over 12 month/day. `None`: no such date.
+/// Returns (day first, label).
+pub fn slash_date_order<'a>(values: impl Iterator<Item = &'a str>) -> Option<(bool, &'static str)> {
+    let (mut any, mut dm, mut md) = (false, false, false);
+    for v in values {
+        let mut parts = v.trim().splitn(3, '/');
+        let (Some(a), Some(b), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+            continue;
+        };
+        let num = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
+        if !num(a) || !num(b) || !rest.bytes().take(4).all(|c| c.is_ascii_digit()) {
+            continue;
+        }
+        any = true;
+        let (a, b): (u32, u32) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
+        dm |= a > 12;
+        md |= b > 12;
+    }
+    match (any, dm, md) {
+        (false, _, _) => None,
+        (true, true, false) => Some((true, "date-order-day-month-from-file")),
+        (true, false, true) => Some((false, "date-order-month-day-from-file")),
+        (true, false, false) => Some((false, "date-order-ambiguous-read-as-month-day")),
+        (true, true, true) => Some((false, "date-order-conflicting-read-as-month-day")),
+    }
+}
+
+/// An item count as exports write it: digits, or digits grouped in threes by one of `,` `.`
+/// `'`, a space, U+00A0 or U+202F (as a culture or a spreadsheet formats it: `1,412`,
+/// `1.412`, `1'412`). `None` for anything else (a decimal such as `412,0` or `412.0`, a
+/// value over `u64`).
+pub fn parse_count(v: &str) -> Option<u64> {
+    let v = v.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        return v.parse().ok();
+    }
+    let sep = v.chars().find(|c| !c.is_ascii_digit())?;
+    if !matches!(sep, ',' | '.' | '\'' | ' ' | '\u{a0}' | '\u{202f}') {
+        return None;
+    }
+    let groups: Vec<&str> = v.split(sep).collect();
+    let digits = |g: &str| g.bytes().all(|b| b.is_ascii_digit());
+    let first_ok = (1..=3).contains(&groups[0].len()) && digits(groups[0]);
+    let rest_ok = groups[1..].iter().all(|g| g.len() == 3 && digits(g));
+    if !first_ok || !rest_ok {
+        return None;
+    }
+    groups.concat().parse().ok()
 }
 
 // Syntaxes → records: `csv.rs`, `format_list.rs`, `json.rs`.
@@ -169,6 +236,18 @@ pub enum ExportError {
     /// It names mailbox properties but is not valid JSON.
     #[error("looks like a PowerShell ConvertTo-Json export but is {0}")]
     Json(JsonError),
+    /// An `Export-Csv` export whose header names mailbox properties but none of whose rows
+    /// could be read (the columns it has, squashed to one line).
+    #[error(
+        "looks like a PowerShell Export-Csv export of mailbox evidence, but none of its {rows} row(s) has as many fields as its header (columns: {columns})"
+    )]
+    RowsUnreadable { rows: u64, columns: String },
+    /// An export of mailbox evidence whose only record is cut short (no line ending after it,
+    /// or an open quote at the end).
+    #[error(
+        "looks like a PowerShell {syntax} export of mailbox evidence, but it ends inside its only record (line {line}; cut short?), so nothing was read"
+    )]
+    CutShort { syntax: &'static str, line: u64 },
     /// A list of mail items without the column a rule needs (the columns it has, squashed to
     /// one line).
     #[error(
@@ -200,21 +279,87 @@ pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, Expo
     // Format-List: a known property at the start of a line, followed by " : ".
     // Line numbers count from the real start of the text.
     let whole = text.trim_start_matches('\u{feff}');
-    let fl = format_list_records(whole);
-    if fl.iter().any(|r| r.has(POLICY_KEYS) || r.has(STATS_KEYS)) {
-        return classify(path, ExportFormat::FormatList, fl, 0);
+    let mut fl = format_list_records(whole);
+    if fl.iter().any(|r| r.has(POLICY_KEYS) || r.has(STATS_KEYS)) || format_list_item_list(whole) {
+        // The last line has no line ending: its value may be cut, so its record is not read.
+        let cut = format_list_cut(whole).then(|| fl.pop()).flatten();
+        let mut f = classify(path, ExportFormat::FormatList, fl, 0)?;
+        if let (None, Some(r)) = (&f, &cut) {
+            return Err(ExportError::CutShort {
+                syntax: "Format-List",
+                line: r.line.unwrap_or(0),
+            });
+        }
+        if let (Some(f), Some(r)) = (f.as_mut(), cut) {
+            f.heuristics.push("last-record-cut-not-read".into());
+            f.problems.push(format!(
+                "ends inside its last record (line {}) without a line ending (cut short?); that record was not read",
+                r.line.unwrap_or(0)
+            ));
+        }
+        return Ok(f);
     }
-    if let Some((recs, bad, type_line)) = csv_records(whole) {
-        let mut f = match classify(path, ExportFormat::Csv, recs, bad) {
+    if let Some(read) = csv_records(whole) {
+        let known = |keys: &[&str]| read.header.iter().any(|h| keys.contains(&norm(h).as_str()));
+        let mailbox_header = known(POLICY_KEYS) || known(STATS_KEYS) || known(SUBJECT_KEYS);
+        let (bad, rejoined, cut) = (read.bad, read.rejoined, read.cut);
+        let mut f = match classify(path, ExportFormat::Csv, read.records, bad) {
             Ok(Some(f)) => f,
+            Ok(None) if mailbox_header && cut && bad == 0 => {
+                return Err(ExportError::CutShort {
+                    syntax: "Export-Csv",
+                    line: read.cut_line,
+                })
+            }
+            Ok(None) if mailbox_header && bad > 0 => {
+                return Err(ExportError::RowsUnreadable {
+                    rows: bad,
+                    columns: super::text::squash(&read.header.join(", "), 300),
+                })
+            }
             other => return other,
         };
-        if type_line {
+        if read.type_line {
             f.heuristics.push("export-csv-type-line".into());
+        }
+        if rejoined > 0 {
+            f.heuristics.push("csv-unquoted-size-rejoined".into());
+        }
+        if cut {
+            f.heuristics.push("last-record-cut-not-read".into());
+            f.problems.push(
+                "ends inside its last row (an open quote, or no line ending: cut short?); that row was not read"
+                    .into(),
+            );
         }
         return Ok(Some(f));
     }
     Ok(None)
+}
+
+/// Whether text is a `Format-List` list of items: a subject property written the way
+/// `Format-List` writes it, the name padded and followed by ` : ` (a mail header such as
+/// `Subject: x` is not), and an item-class or date property in the same way.
+pub fn format_list_item_list(text: &str) -> bool {
+    let fl_key = |l: &str, keys: &[&str]| {
+        let Some((k, _)) = l.split_once(" :") else {
+            return false;
+        };
+        !k.starts_with([' ', '\t'])
+            && keys.contains(&norm(k).as_str())
+            && norm(k).len() == k.trim().len()
+    };
+    let mut lines = text.lines().take(200);
+    let mut subject = false;
+    let mut other = false;
+    for l in lines.by_ref() {
+        subject |= fl_key(l, SUBJECT_KEYS);
+        other |= fl_key(l, CLASS_KEYS) || fl_key(l, DATE_KEYS);
+        if subject && other {
+            return true;
+        }
+    }
+    false
 }
 
 fn json_item_like(t: &str) -> bool {
@@ -244,33 +389,36 @@ fn classify(
         // A quoted header may hold line breaks: the error stays one line (found by fuzzing).
         super::text::squash(&s, 300)
     };
-    if recs.iter().any(|r| r.has(POLICY_KEYS)) {
-        let mut f = MailboxFile::new(path, MailboxFileKind::CsPolicy, format);
+    let policy = recs.iter().any(|r| r.has(POLICY_KEYS));
+    if policy || recs.iter().any(|r| r.has(STATS_KEYS)) {
+        // Each record is read by its own kind: a transcript can hold a policy and folder
+        // statistics (the caller splits such a file into one entry per kind).
+        let kind = if policy {
+            MailboxFileKind::CsPolicy
+        } else {
+            MailboxFileKind::FolderStats
+        };
+        let mut f = MailboxFile::new(path, kind, format);
         f.skipped = bad;
+        let mut uncounted: Vec<(String, Option<u64>)> = Vec::new();
         for r in recs {
-            if !r.has(POLICY_KEYS) {
-                f.skipped += 1;
+            if r.has(POLICY_KEYS) {
+                f.policies.push(PolicyRecord {
+                    identity: r.get(&["identity"]).map(str::to_string),
+                    values: r.fields.iter().cloned().collect(),
+                    line: r.line,
+                });
                 continue;
             }
-            f.policies.push(PolicyRecord {
-                identity: r.get(&["identity"]).map(str::to_string),
-                values: r.fields.iter().cloned().collect(),
-                line: r.line,
-            });
-        }
-        return Ok(Some(f));
-    }
-    if recs.iter().any(|r| r.has(STATS_KEYS)) {
-        let mut f = MailboxFile::new(path, MailboxFileKind::FolderStats, format);
-        f.skipped = bad;
-        for r in recs {
             if !r.has(STATS_KEYS) {
                 f.skipped += 1;
                 continue;
             }
-            let items = r
-                .get(&["itemsinfolder"])
-                .and_then(|v| v.replace([',', ' ', '\u{a0}'], "").parse().ok());
+            let raw = r.get(&["itemsinfolder"]);
+            let items = raw.and_then(parse_count);
+            if let (Some(v), None) = (raw, items) {
+                uncounted.push((v.to_string(), r.line));
+            }
             f.folders.push(FolderStat {
                 id: r.get(&["folderid"]).map(str::to_string),
                 name: r.get(&["name"]).map(str::to_string),
@@ -282,6 +430,15 @@ fn classify(
                 line: r.line,
             });
         }
+        if let Some((v, line)) = uncounted.first() {
+            f.heuristics.push("item-count-unreadable".into());
+            f.problems.push(format!(
+                "{} ItemsInFolder value(s) are not a count read here (first: \"{}\"{}); those folders have no count",
+                uncounted.len(),
+                super::text::squash(v, 40),
+                line.map(|l| format!(", line {l}")).unwrap_or_default()
+            ));
+        }
         return Ok(Some(f));
     }
     let subject = recs.iter().any(|r| r.has(SUBJECT_KEYS));
@@ -290,12 +447,28 @@ fn classify(
         let mut f = MailboxFile::new(path, MailboxFileKind::ItemList, format);
         f.skipped = bad;
         let mut guessed_zone = false;
+        let order = slash_date_order(
+            recs.iter()
+                .flat_map(|r| DATE_KEYS.iter().filter_map(|k| r.get(&[k]))),
+        );
+        let day_first = order.is_some_and(|(d, _)| d);
+        if let Some((_, label)) = order {
+            f.heuristics.push(label.into());
+        }
+        let mut bad_times = 0u64;
         for r in recs {
-            let time = |keys: &[&str], guessed: &mut bool| {
-                r.get(keys).and_then(parse_time).map(|(t, h)| {
-                    *guessed |= h.is_some();
-                    t
-                })
+            let time = |keys: &[&str], guessed: &mut bool, bad: &mut u64| {
+                let v = r.get(keys)?;
+                match parse_time_in(v, day_first) {
+                    Some((t, h)) => {
+                        *guessed |= h.is_some();
+                        Some(t)
+                    }
+                    None => {
+                        *bad += 1;
+                        None
+                    }
+                }
             };
             let created = time(
                 &[
@@ -310,8 +483,13 @@ fn classify(
                     "date",
                 ],
                 &mut guessed_zone,
+                &mut bad_times,
             );
-            let sent = time(&["datetimesent", "senton", "sent"], &mut guessed_zone);
+            let sent = time(
+                &["datetimesent", "senton", "sent"],
+                &mut guessed_zone,
+                &mut bad_times,
+            );
             let from = r
                 .get(FROM_KEYS)
                 .map(|v| super::text::first_address(v).unwrap_or_else(|| v.to_string()));
@@ -335,6 +513,12 @@ fn classify(
         }
         if guessed_zone {
             f.heuristics.push("time-without-zone-read-as-utc".into());
+        }
+        if bad_times > 0 {
+            f.bad_times = bad_times;
+            f.problems.push(format!(
+                "{bad_times} time value(s) could not be read as a time; those items have no time"
+            ));
         }
         // A list of items from one folder names it in every row.
         if let Some(first) = f.items.first().and_then(|i| i.folder.clone()) {
@@ -367,108 +551,4 @@ fn classify(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_with_type_line_quotes_and_newlines() {
-        let t = "#TYPE Microsoft.Exchange.Management.Tasks.MailboxFolderConfiguration\r\n\"Name\",\"FolderPath\",\"FolderType\",\"ItemsInFolder\",\"FolderSize\",\"Identity\"\r\n\"Inbox\",\"/Inbox\",\"Inbox\",\"1,024\",\"2 MB (2,097,152 bytes)\",\"jdoe@contoso.com\\Inbox\"\r\n\"Drafts\",\"/Drafts\",\"Drafts\",\"412\",\"1.1 MB\",\"jdoe@contoso.com\\Drafts\"\r\n\"Odd \"\"one\"\"\nsplit\",\"/x\",\"User\",\"1\",\"1 KB\",\"x\"\r\n";
-        let f = parse_export(Path::new("s.csv"), t)
-            .expect("ok")
-            .expect("stats");
-        assert_eq!(f.kind, MailboxFileKind::FolderStats);
-        assert_eq!(f.format, ExportFormat::Csv);
-        assert_eq!(f.folders.len(), 3);
-        assert_eq!(f.folders[0].items, Some(1024));
-        let d = f.drafts_stat().expect("drafts");
-        assert_eq!((d.items, d.line), (Some(412), Some(4)));
-        assert_eq!(f.folders[2].name.as_deref(), Some("Odd \"one\"\nsplit"));
-        assert!(f.heuristics.contains(&"export-csv-type-line".to_string()));
-    }
-
-    #[test]
-    fn semicolon_csv_without_type_line() {
-        let t = "Name;FolderPath;ItemsInFolder\nDrafts;/Drafts;60\n";
-        let f = parse_export(Path::new("s.csv"), t)
-            .expect("ok")
-            .expect("stats");
-        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(60));
-    }
-
-    #[test]
-    fn format_list_blocks_and_wrapped_values() {
-        let t = "\r\n\r\nIdentity                  : Global\r\nEnableOfflineIm           : False\r\nEnableFileTransfer        : True\r\n\r\nIdentity                  : Site:Redmond\r\nEnableOfflineIm           : True\r\nSomeLongValue             : {first, second,\r\n                            third}\r\n";
-        let f = parse_export(Path::new("im.txt"), t)
-            .expect("ok")
-            .expect("policy");
-        assert_eq!(f.kind, MailboxFileKind::CsPolicy);
-        assert_eq!(f.format, ExportFormat::FormatList);
-        assert_eq!(f.policies.len(), 2);
-        assert_eq!(f.policies[0].name(), "Global");
-        assert_eq!(f.policies[0].flag("EnableOfflineIM"), Some(false));
-        assert_eq!(f.policies[0].line, Some(3));
-        assert_eq!(
-            f.policies[1].get("somelongvalue"),
-            Some("{first, second, third}")
-        );
-    }
-
-    #[test]
-    fn json_policy_and_stats() {
-        let t = r#"[{"Identity":"Tag:NoArchive","EnableIMAutoArchiving":false,"TracingLevel":"Light"},{"Identity":"Global","EnableIMAutoArchiving":true}]"#;
-        let f = parse_export(Path::new("p.json"), t)
-            .expect("ok")
-            .expect("policy");
-        assert_eq!(f.policies[0].flag("EnableIMAutoArchiving"), Some(false));
-        assert_eq!(f.policies[1].flag("EnableIMAutoArchiving"), Some(true));
-        let t = r#"{"Name":"Drafts","FolderPath":"/Drafts","FolderType":"Drafts","ItemsInFolder":412,"FolderSize":"1 MB","Identity":"jdoe\\Drafts"}"#;
-        let f = parse_export(Path::new("s.json"), t)
-            .expect("ok")
-            .expect("stats");
-        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
-        let e = parse_export(Path::new("s.json"), "[{\"ItemsInFolder\": 4,").expect_err("bad");
-        assert!(matches!(e, ExportError::Json(_)), "{e}");
-        assert!(
-            e.to_string().starts_with(
-                "looks like a PowerShell ConvertTo-Json export but is not valid JSON ("
-            ),
-            "{e}"
-        );
-        assert!(parse_export(Path::new("x.json"), "{\"a\": 1}")
-            .expect("ok")
-            .is_none());
-    }
-
-    #[test]
-    fn item_lists_and_unreadable_item_lists() {
-        let t = "Subject,From,To,MessageClass,Received,Folder\n\"Missed conversation with Jane\",jdoe@contoso.com,rlee@contoso.com,IPM.Note,3/1/2026 10:00:00 AM,Drafts\n";
-        let f = parse_export(Path::new("l.csv"), t)
-            .expect("ok")
-            .expect("list");
-        assert_eq!(f.kind, MailboxFileKind::ItemList);
-        assert!(f.lists_drafts());
-        let it = &f.items[0];
-        assert_eq!(it.from.as_deref(), Some("jdoe@contoso.com"));
-        assert_eq!(
-            it.created.map(|t| t.to_rfc3339()),
-            Some("2026-03-01T10:00:00+00:00".into())
-        );
-        let e = parse_export(Path::new("l.csv"), "Subject,From,To\na,b,c\n").expect_err("no class");
-        assert!(
-            e.to_string().contains("no item class or date column"),
-            "{e}"
-        );
-        assert!(parse_export(Path::new("x.csv"), "a,b\n1,2\n")
-            .expect("ok")
-            .is_none());
-    }
-
-    #[test]
-    fn times() {
-        assert!(parse_time("2026-03-01T10:00:00Z").expect("t").1.is_none());
-        let (t, _) = parse_time("/Date(1772359200000)/").expect("json date");
-        assert_eq!(t.to_rfc3339(), "2026-03-01T10:00:00+00:00");
-        assert!(parse_time("01.03.2026 10:00:00").is_some());
-        assert!(parse_time("soon").is_none());
-    }
-}
+mod tests;
