@@ -140,6 +140,8 @@ fn unix_of(t: Option<&str>) -> Option<i64> {
 /// run writes every present item and open finding again, so what the earlier run left open
 /// is dropped there.
 pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
+    /// (account, profile, client).
+    type AcctKey = (Option<String>, Option<String>, Option<String>);
     #[derive(Default)]
     struct Acct {
         profile: Option<String>,
@@ -156,7 +158,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
         last: Option<String>,
         /// By (account, profile, client): one address signed in from two profiles, or in a
         /// 15.0 and a 16.0 folder of one profile, is two accounts.
-        accounts: BTreeMap<(Option<String>, Option<String>, Option<String>), Acct>,
+        accounts: BTreeMap<AcctKey, Acct>,
     }
     // By (host, user): two users watching on one host are two streams.
     let mut hosts: BTreeMap<(String, Option<String>), Host> = BTreeMap::new();
