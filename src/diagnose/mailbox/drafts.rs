@@ -171,8 +171,7 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
                     fmt_time(*last, ctx.settings.zone)
                 ));
                 if span > 0 {
-                    let rate = times.len() as f64 / (span as f64 / 3600.0);
-                    t.push_str(&format!(", about {rate:.1} per hour"));
+                    t.push_str(&rate_text(times.len(), span));
                 } else {
                     t.push_str(", all at once");
                 }
@@ -330,6 +329,19 @@ pub(super) fn drafts_buildup(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             f.evidence.push(event_evidence(e, "EWS failure"));
         }
         out.push(f);
+    }
+}
+
+/// How fast `n` drafts piled up over `span_secs`: per hour, per day when that would round to
+/// 0.0 ("about 0.0 per hour" said nothing), nothing when even that would.
+fn rate_text(n: usize, span_secs: i64) -> String {
+    let per_hour = n as f64 / (span_secs.max(1) as f64 / 3600.0);
+    if per_hour >= 0.05 {
+        format!(", about {per_hour:.1} per hour")
+    } else if per_hour * 24.0 >= 0.05 {
+        format!(", about {:.1} per day", per_hour * 24.0)
+    } else {
+        String::new()
     }
 }
 
@@ -686,5 +698,13 @@ mod tests {
         assert!(f
             .iter()
             .any(|x| x.title.contains("77") && x.title.contains("mailbox amy")));
+    }
+
+    #[test]
+    fn a_slow_pile_up_is_told_per_day() {
+        assert_eq!(rate_text(13, 12 * 86_400), ", about 1.1 per day");
+        assert_eq!(rate_text(10, 3_600), ", about 10.0 per hour");
+        assert_eq!(rate_text(1, 20 * 3_600), ", about 0.1 per hour");
+        assert_eq!(rate_text(2, 400 * 86_400), "");
     }
 }
