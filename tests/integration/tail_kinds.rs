@@ -231,7 +231,14 @@ proptest! {
             false => text,
         };
         let bytes = encode(&text, enc);
-        if cr {
+        // Lone-CR ends are told by a CR followed by more text: a text whose only CR ends it
+        // may be the first half of a CRLF still being written, so it is read as growing.
+        let told = text.trim_end_matches('\r').contains('\r');
+        if cr && !told {
+            let as_cr = whole(&bytes, kind, Path::new("x"), &m);
+            prop_assert!(as_cr.growing, "a lone trailing CR is not a line end yet");
+        }
+        if cr && told {
             let as_cr = whole(&bytes, kind, Path::new("x"), &m);
             let as_lf = whole(&encode(&kind_text(kind, &picks, false, junk), enc), kind, Path::new("x"), &m);
             prop_assert_eq!(&as_cr.events, &as_lf.events);
@@ -261,7 +268,9 @@ proptest! {
         }
         // Read whole only while nothing could be gone on from (no record yet: a CSV row of any
         // kind will do); a BOM cut in two may be told differently as the file grows.
-        let expected = 1 + seen.empty_reads;
+        // Lone-CR ends may be told only once a CR with more text after it has arrived: the
+        // tail then starts over once (the line ends read so far were read the other way).
+        let expected = 1 + seen.empty_reads + u32::from(cr);
         match enc {
             Enc::Utf8 => prop_assert!(tail.whole_reads <= expected, "{} whole reads", tail.whole_reads),
             Enc::Utf8Bom | Enc::Le(true) | Enc::Be(true) => prop_assert!(tail.whole_reads <= expected + 1),
