@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// One parsed input document.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Doc {
     pub(super) source: String,
     pub(super) rows: Vec<Row>,

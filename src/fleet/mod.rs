@@ -117,7 +117,7 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
                         "{}: duplicate of {}, skipped",
                         d.source, other.source
                     ));
-                } else if d.now > other.now {
+                } else if newer_than(d, other) {
                     notes.push(format!(
                         "{}: superseded by newer {} for host {host}",
                         other.source, d.source
@@ -181,6 +181,12 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
 /// `--all-users` report beside a user's own) both have a row for one host, profile, account
 /// and client, the newer input's row is kept and the other is noted as superseded. Rows of one
 /// input are all kept.
+/// Whether input `a` is newer than `b`: by the report's `now`, then, when those are equal
+/// (`--now` given alike, or the same second), by when it was made (`generated_at`).
+fn newer_than(a: &Doc, b: &Doc) -> bool {
+    (&a.now, &a.generated_at) > (&b.now, &b.generated_at)
+}
+
 fn newest_rows(
     docs: &[Doc],
     kept: impl Iterator<Item = usize>,
@@ -203,7 +209,7 @@ fn newest_rows(
                 continue;
             };
             let j = rows[k].0;
-            let (newer, older) = if docs[i].now > docs[j].now {
+            let (newer, older) = if newer_than(&docs[i], &docs[j]) {
                 (i, j)
             } else {
                 (j, i)
@@ -320,6 +326,33 @@ mod tests {
             (d[0].rows[0].account.clone(), d[0].rows[0].stuck),
             (None, 0)
         );
+    }
+
+    /// Two reports with the same `now` (`--now` given alike): the one made later wins the
+    /// row, in either order of the inputs.
+    #[test]
+    fn a_tie_on_now_is_broken_by_when_the_report_was_made() {
+        let doc = |user: &str, made: &str, stuck: u64| {
+            let v: Value = serde_json::from_str(&format!(
+                r#"{{"schema_version": 1, "host": "vm", "user": "{user}", "now": "2026-03-02T14:00:00Z",
+                    "generated_at": "{made}",
+                    "accounts": [{{"address": "j@c.com", "profile": "jdoe", "client": "16.0", "items": {stuck}, "stuck": {stuck}}}]}}"#
+            ))
+            .expect("json");
+            report_rows(&v, user).expect("doc")
+        };
+        let clean = doc("admin", "2026-03-02T10:00:00Z", 0);
+        let stuck = doc("jdoe", "2026-03-02T12:00:00Z", 1);
+        for docs in [
+            [clean.clone(), stuck.clone()],
+            [stuck.clone(), clean.clone()],
+        ] {
+            let mut notes = Vec::new();
+            let rows = super::newest_rows(&docs, 0..2, &mut notes);
+            assert_eq!(rows.len(), 1);
+            assert_eq!(rows[0].stuck, 1, "{notes:?}");
+            assert!(notes[0].starts_with("admin: row"), "{notes:?}");
+        }
     }
 
     /// One profile with the address in a 15.0 and a 16.0 folder: two rows of one stream, each
