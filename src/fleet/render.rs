@@ -33,11 +33,27 @@ pub fn write_text(f: &Fleet, w: &mut dyn Write, color: bool) -> io::Result<()> {
         f.errors.len()
     ))?;
     o.nl()?;
+    // A USER column only when an input says who ran it (two users of one host are two rows).
+    let users = f.rows.iter().any(|r| r.user.is_some());
+    let user_head = if users {
+        format!("{:<14} ", "USER")
+    } else {
+        String::new()
+    };
     o.styled(
         Style::Bold,
         &format!(
-            "{:<18} {:<12} {:<28} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  RULES",
-            "HOST", "PROFILE", "ACCOUNT", "STUCK", "ITEMS", "OLDEST", "CRIT", "WARN", "INFO"
+            "{:<18} {user_head}{:<12} {:<28} {:<7} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  RULES",
+            "HOST",
+            "PROFILE",
+            "ACCOUNT",
+            "CLIENT",
+            "STUCK",
+            "ITEMS",
+            "OLDEST",
+            "CRIT",
+            "WARN",
+            "INFO"
         ),
     )?;
     o.nl()?;
@@ -52,10 +68,16 @@ pub fn write_text(f: &Fleet, w: &mut dyn Write, color: bool) -> io::Result<()> {
             // Text columns padded by terminal width (CJK and emoji take two columns), so the
             // numbers line up whatever the host, profile or account is called.
             &format!(
-                "{} {} {} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  {}",
+                "{} {}{} {} {} {:>5} {:>5} {:>8} {:>4} {:>4} {:>4}  {}",
                 sanitize::fit(&r.host, 18),
+                if users {
+                    format!("{} ", sanitize::fit(r.user.as_deref().unwrap_or("-"), 14))
+                } else {
+                    String::new()
+                },
                 sanitize::fit(r.profile.as_deref().unwrap_or("-"), 12),
                 sanitize::fit(r.account.as_deref().unwrap_or("-"), 28),
+                sanitize::fit(r.client.as_deref().unwrap_or("-"), 7),
                 r.stuck,
                 r.items,
                 age(r.oldest_age_secs),
@@ -96,18 +118,29 @@ pub fn write_markdown(f: &Fleet, w: &mut dyn Write) -> io::Result<()> {
         f.errors.len()
     )?;
     writeln!(w)?;
+    let users = f.rows.iter().any(|r| r.user.is_some());
+    let (user_head, user_rule) = if users { (" User |", "---|") } else { ("", "") };
     writeln!(
         w,
-        "| Host | Profile | Account | Stuck | Items | Oldest | Critical | Warning | Info | Rules |"
+        "| Host |{user_head} Profile | Account | Client | Stuck | Items | Oldest | Critical | Warning | Info | Rules |"
     )?;
-    writeln!(w, "|---|---|---|---:|---:|---:|---:|---:|---:|---|")?;
+    writeln!(
+        w,
+        "|---|{user_rule}---|---|---|---:|---:|---:|---:|---:|---:|---|"
+    )?;
     for r in &f.rows {
+        let user = if users {
+            format!(" {} |", md(r.user.as_deref().unwrap_or("-")))
+        } else {
+            String::new()
+        };
         writeln!(
             w,
-            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {} |{user} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             md(&r.host),
             md(r.profile.as_deref().unwrap_or("-")),
             md(r.account.as_deref().unwrap_or("-")),
+            md(r.client.as_deref().unwrap_or("-")),
             r.stuck,
             r.items,
             age(r.oldest_age_secs),

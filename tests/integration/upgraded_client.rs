@@ -171,4 +171,31 @@ fn fleet_gives_each_client_folder_its_own_row_and_findings() {
         "{:#}",
         v["rows"]
     );
+    // The text and Markdown tables tell the two rows apart by their client.
+    let text = bin()
+        .args(["fleet", "--color", "never"])
+        .arg(&report)
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&text.stdout);
+    let header = text
+        .lines()
+        .find(|l| l.starts_with("HOST"))
+        .expect("header");
+    assert!(header.contains("CLIENT"), "{text}");
+    let mut clients: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains(ADDR))
+        .filter_map(|l| l.split_whitespace().find(|w| w.ends_with(".0")))
+        .collect();
+    clients.sort();
+    assert_eq!(clients, ["15.0", "16.0"], "{text}");
+    let md = bin()
+        .args(["fleet", "--format", "markdown"])
+        .arg(&report)
+        .output()
+        .expect("run");
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("| Client |"), "{md}");
+    assert!(md.contains("| 15.0 |") && md.contains("| 16.0 |"), "{md}");
 }
