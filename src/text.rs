@@ -5,11 +5,18 @@
 
 /// A boolean as PowerShell and the logs write it, or `None` when the text is not one.
 ///
-/// The rule: case is ignored, surrounding blanks and a leading `$` are dropped; `true`/`1` and
+/// The rule: case is ignored, surrounding blanks, one pair of surrounding quotes and a leading
+/// `$` are dropped; `true`/`1` and
 /// `false`/`0` are what PowerShell prints (`True`/`False` in `Format-List` and CSV, `$true`
 /// in scripts, `1`/`0` in some exports). `yes`/`no` and `on`/`off` are accepted too, as a
 /// heuristic for values extracted from logs (no Microsoft document lists what a log writes).
 pub fn parse_bool(v: &str) -> Option<bool> {
+    let v = v.trim();
+    // One pair of quotes around the value (`"False"` in a logged XML value) is not part of it.
+    let v = ['"', '\'']
+        .iter()
+        .find_map(|&q| v.strip_prefix(q).and_then(|x| x.strip_suffix(q)))
+        .unwrap_or(v);
     match v
         .trim()
         .trim_start_matches('$')
@@ -63,10 +70,21 @@ mod tests {
         for t in ["True", " $true ", "1", "YES", "on"] {
             assert_eq!(parse_bool(t), Some(true), "{t}");
         }
-        for f in ["False", "$FALSE", "0", "no", " Off "] {
+        for f in [
+            "False",
+            "$FALSE",
+            "0",
+            "no",
+            " Off ",
+            "\"False\"",
+            "'0'",
+            " \" false \" ",
+        ] {
             assert_eq!(parse_bool(f), Some(false), "{f}");
         }
-        for x in ["", "maybe", "2", "truey", "$null"] {
+        for x in [
+            "", "maybe", "2", "truey", "$null", "\"False", "'1\"", "\"\"",
+        ] {
             assert_eq!(parse_bool(x), None, "{x}");
         }
     }

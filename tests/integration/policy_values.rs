@@ -36,6 +36,19 @@ fn zero_and_quoted_false_values_raise_the_policy_findings() {
             "<property name='EnableOfflineIM'>false</property>",
             "offline-im-disabled",
         ),
+        (
+            "<property name='EnableIMAutoArchiving'>\"False\"</property>",
+            "autoarchiving-disabled",
+        ),
+        (
+            "<imAutoArchiving>0</imAutoArchiving>",
+            "autoarchiving-disabled",
+        ),
+        ("EnableOfflineIM=&quot;False&quot;", "offline-im-disabled"),
+        (
+            "{\\\"EnableOfflineIM\\\":\\\"False\\\"}",
+            "offline-im-disabled",
+        ),
     ] {
         let rules = rules_for(line);
         assert!(rules.iter().any(|r| r == rule), "{line}: {rules:?}");
