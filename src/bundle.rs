@@ -98,30 +98,49 @@ pub fn check_output(
     Ok(out)
 }
 
-/// The archive path for a scanned file: `files/<root name>/<path under the root>`, with
+/// The archive path for a scanned file: `files/<root name>/<path under the root>` (a file not
+/// under any root: `files/other/<its whole path>`). The name is made safe to unpack anywhere:
+/// both `/` and `\` separate parts (a name holding `\` spells a path on Windows, and
+/// extractors treat `\` as a separator), and empty, `.` and `..` parts (any part made of dots
+/// and spaces only) are dropped, so no entry can leave the folder it is unpacked into; `:` (a
+/// drive prefix such as `C:`, or a Windows alternate data stream) becomes `_`, and so do
 /// control and bidi characters (which `unzip -l` would send to a terminal, and no Windows
-/// extractor can create) as `_`.
+/// extractor can create).
 fn archive_path(path: &Path, roots: &[PathBuf]) -> String {
-    let safe = |s: String| -> String {
-        s.chars()
-            .map(|c| match crate::sanitize::is_unsafe(c) {
-                true => '_',
-                false => c,
-            })
-            .collect()
-    };
     for (i, r) in roots.iter().enumerate() {
         if let Ok(rel) = path.strip_prefix(r) {
             let name = r
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_else(|| format!("root{i}"));
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            return safe(format!("files/{name}/{rel}"));
+            return safe_entry_name(&name, &rel.to_string_lossy());
         }
     }
-    let flat = path.to_string_lossy().replace(['\\', ':'], "/");
-    safe(format!("files/other/{}", flat.trim_start_matches('/')))
+    safe_entry_name("other", &path.to_string_lossy())
+}
+
+/// `files/<top>/<rest>` with every part of `top` and `rest` made safe (see [`archive_path`]).
+/// When no part is left, the name is `files/_`.
+fn safe_entry_name(top: &str, rest: &str) -> String {
+    let part = |p: &str| -> String {
+        p.chars()
+            .map(|c| match c == ':' || crate::sanitize::is_unsafe(c) {
+                true => '_',
+                false => c,
+            })
+            .collect()
+    };
+    let parts: Vec<String> = top
+        .split(['/', '\\'])
+        .chain(rest.split(['/', '\\']))
+        // Windows drops trailing dots and spaces from a part, so `.. ` and `...` go too.
+        .filter(|p| !p.chars().all(|c| c == '.' || c == ' '))
+        .map(part)
+        .collect();
+    match parts.is_empty() {
+        true => "files/_".to_string(),
+        false => format!("files/{}", parts.join("/")),
+    }
 }
 
 /// Entry names given out so far. A file whose name is taken (two roots of one name, two
@@ -184,8 +203,10 @@ fn sha256_of(path: &Path, size: u64) -> (Option<String>, Option<String>) {
     )
 }
 
-/// A copy of the model with private content removed (subjects masked, bodies dropped, evidence
-/// excerpts redacted).
+/// A copy of the model with private content removed (subjects masked, bodies dropped), and
+/// every excerpt the plain report masks without `--show-content` masked the same way
+/// ([`redact::hide_content`]: evidence of findings, items' related evidence, log events), so
+/// the bundle's reports are never less redacted than `report`.
 pub fn redacted_model(m: &Model, findings: &[Finding]) -> (Model, Vec<Finding>) {
     let mut m = m.clone();
     for it in &mut m.items {
@@ -195,21 +216,8 @@ pub fn redacted_model(m: &Model, findings: &[Finding]) -> (Model, Vec<Finding>) 
         it.body = None;
         it.preview = None;
     }
-    for ev in &mut m.events {
-        ev.excerpt = redact::redact_log_line(&ev.excerpt);
-    }
-    let findings = findings
-        .iter()
-        .cloned()
-        .map(|mut f| {
-            for e in &mut f.evidence {
-                if let Some(x) = &e.excerpt {
-                    e.excerpt = Some(redact::redact_log_line(x));
-                }
-            }
-            f
-        })
-        .collect();
+    let mut findings = findings.to_vec();
+    redact::hide_content(&mut m, &mut findings);
     (m, findings)
 }
 
@@ -527,5 +535,115 @@ mod tests {
         let name = archive_path(&p, std::slice::from_ref(&root));
         assert!(!name.chars().any(crate::sanitize::is_unsafe), "{name:?}");
         assert_eq!(name, "files/ca_[31mse/sip_a_@b_.com/x__y.eml");
+    }
+
+    /// Review defect 2: an item's related evidence (a logged EWS CreateItem tied to a stuck
+    /// item) is masked in the bundle's model as the plain report masks it.
+    #[test]
+    fn related_excerpts_are_masked_as_the_report_masks_them() {
+        let line = "POST /EWS/Exchange.asmx CreateItem <t:Subject>QUUXSUBJ hello</t:Subject>\
+                    <t:Body BodyType=\"HTML\">QUUXBODY plans</t:Body>";
+        let mut m = Model::default();
+        m.related.insert(
+            PathBuf::from("/t/a.xml"),
+            vec![crate::model::Evidence {
+                path: PathBuf::from("/t/x.UccApilog"),
+                line: Some(1),
+                time: None,
+                excerpt: Some(line.to_string()),
+                link: None,
+            }],
+        );
+        let (red, _) = redacted_model(&m, &[]);
+        let got = red.related[Path::new("/t/a.xml")][0].excerpt.clone();
+        let mut plain = m.clone();
+        redact::hide_content(&mut plain, &mut []);
+        let want = plain.related[Path::new("/t/a.xml")][0].excerpt.clone();
+        assert_eq!(got, want);
+        let got = got.unwrap_or_default();
+        assert!(!got.contains("QUUX"), "{got}");
+        assert!(
+            got.contains("<t:Subject>xxxxxxxx xxxxx</t:Subject>"),
+            "{got}"
+        );
+    }
+
+    /// What an entry name must be: under `files/`, relative, `/`-separated, with no `\`, no
+    /// `:`, no empty, `.` or `..` part (nor one of dots and spaces only), no control or bidi
+    /// character.
+    fn assert_safe(name: &str) {
+        assert!(name.starts_with("files/"), "{name:?}");
+        assert!(!name.contains(['\\', ':']), "{name:?}");
+        assert!(!name.chars().any(crate::sanitize::is_unsafe), "{name:?}");
+        for part in name.split('/') {
+            assert!(
+                !part.chars().all(|c| c == '.' || c == ' '),
+                "{name:?} has the part {part:?}"
+            );
+        }
+    }
+
+    /// The names of review defect 5: spelled `..` parts and a drive part from backslash
+    /// names do not reach an entry name; the rest of the path is kept.
+    #[test]
+    fn backslash_names_give_no_dotdot_or_drive_part() {
+        let root = PathBuf::from("/t/z");
+        let spool = "Users\\jdoe\\AppData\\Local\\Microsoft\\Office\\16.0\\Lync\\sip_jdoe@contoso.com\\History Spooler";
+        let cases = [
+            (
+                "..\\..\\..\\..\\evil.UccApilog".to_string(),
+                "files/z/evil.UccApilog",
+            ),
+            (
+                format!("{spool}\\..\\..\\..\\evil.xml"),
+                "files/z/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History Spooler/evil.xml",
+            ),
+            (
+                format!("{spool}\\C:\\Windows\\evil2.xml"),
+                "files/z/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History Spooler/C_/Windows/evil2.xml",
+            ),
+            ("a/./b\\.\\ .. \\...\\c.xml".to_string(), "files/z/a/b/c.xml"),
+        ];
+        for (rel, want) in cases {
+            let name = archive_path(&root.join(&rel), std::slice::from_ref(&root));
+            assert_eq!(name, want, "{rel:?}");
+            assert_safe(&name);
+        }
+        // A file given as the root itself, and one under no root.
+        let f = PathBuf::from("/t/x.UccApilog");
+        assert_eq!(
+            archive_path(&f, std::slice::from_ref(&f)),
+            "files/x.UccApilog"
+        );
+        assert_eq!(
+            archive_path(Path::new("C:\\logs\\..\\a.log"), &[]),
+            "files/other/C_/logs/a.log"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any root and file name, and any number of copies of one: every entry name is safe
+        /// to unpack, and all names given out are distinct.
+        #[test]
+        fn every_entry_name_is_safe(
+            root in "[a./\\\\: \u{1b}\u{202e}C]{0,8}",
+            rels in proptest::collection::vec("[a./\\\\: \u{1b}\u{202e}\u{0}C]{0,24}", 1..8),
+        ) {
+            let root_path = PathBuf::from("/t").join(&root);
+            let roots = [root_path.clone()];
+            let mut names = Names::default();
+            let mut seen = std::collections::HashSet::new();
+            for rel in rels.iter().chain(rels.iter()) {
+                let p = PathBuf::from(format!("{}/{rel}", root_path.to_string_lossy()));
+                for name in [archive_path(&p, &roots), archive_path(Path::new(rel), &[])] {
+                    assert_safe(&name);
+                    let excerpt = format!("{name}.excerpt.txt");
+                    assert_safe(&excerpt);
+                    let claimed = names.claim(name);
+                    assert_safe(&claimed);
+                    proptest::prop_assert!(seen.insert(claimed));
+                }
+            }
+        }
     }
 }

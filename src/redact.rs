@@ -6,6 +6,7 @@ use crate::model::{Encoding, Format};
 use crate::parse::text;
 
 mod export;
+mod sip;
 pub use export::{redact_evidence, EvidenceText};
 
 /// Replace every letter and digit with `x` (white space and punctuation stay, so the shape shows).

@@ -7,7 +7,8 @@ use super::{mask, mask_content, mask_except_addresses, redact_xml_lines};
 /// What an evidence file is, for [`redact_evidence`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EvidenceText {
-    /// A log or trace: each line is masked as [`mask_content`] masks it.
+    /// A log or trace: each line is masked as [`mask_content`] masks it, and the body of a
+    /// logged SIP message of a text type is masked whole (`redact::sip`).
     Log,
     /// Mailbox evidence (a PowerShell export or a saved EWS answer). `items`: a list of mail
     /// items, whose columns are masked unless known as metadata; otherwise (a policy or
@@ -27,7 +28,9 @@ pub fn redact_evidence(text: &str, what: EvidenceText) -> String {
             .collect()
     };
     let EvidenceText::Mailbox { items } = what else {
-        return lines(text);
+        return super::sip::redact_log(text, |l| {
+            crate::parse::logs::uccapilog::header(l).map(|h| h.message)
+        });
     };
     let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let lead = &text[..text.len() - t.len()];

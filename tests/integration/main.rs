@@ -9,6 +9,7 @@ mod common;
 
 mod bounded_events;
 mod bundle_fleet;
+mod bundle_privacy;
 mod bundle_redaction;
 mod chain_cli;
 mod conventions_cli;

@@ -1,0 +1,186 @@
+//! SIP message bodies in a logged client trace: the text after the blank line that ends a SIP
+//! message's headers is the message itself (an instant message for `MESSAGE`), so a bundle's
+//! log excerpt masks it, while the start line, the headers, addresses and codes stay.
+
+use super::{mask_content, mask_except_addresses};
+
+/// Where a line sits in a SIP message, reading a log from its start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    /// Not inside a SIP message.
+    Outside,
+    /// In the headers of a SIP message; `content_type`: its `Content-Type` so far says the body is
+    /// text to hide (see [`body_is_text`]), or no `Content-Type` was seen.
+    Headers { content_type: Option<bool> },
+    /// In the body; `mask`: its lines are masked.
+    Body { mask: bool },
+}
+
+/// Whether a line is a SIP start line: a request (`MESSAGE sip:bob@… SIP/2.0`) or a response
+/// (`SIP/2.0 200 OK`).
+fn is_start_line(l: &str) -> bool {
+    let l = l.trim();
+    if let Some(rest) = l.strip_prefix("SIP/2.0 ") {
+        return rest.len() >= 3 && rest.as_bytes()[..3].iter().all(u8::is_ascii_digit);
+    }
+    let mut parts = l.split(' ');
+    let (Some(method), Some(uri), Some(version), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    !method.is_empty()
+        && method.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')
+        && !uri.is_empty()
+        && version == "SIP/2.0"
+}
+
+/// Whether a body of this `Content-Type` value is masked: `text/*` (`text/plain`,
+/// `text/html`, `text/rtf`…), `message/*` and `multipart/*` (whose parts can be text) are.
+/// Other types (`application/sdp`, `application/…+xml`) are structure and stay, masked only as
+/// any log line is ([`mask_content`]).
+fn body_is_text(value: &str) -> bool {
+    let t = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    ["text/", "message/", "multipart/"]
+        .iter()
+        .any(|p| t.starts_with(p))
+}
+
+/// Redact a log for a bundle excerpt: each line as [`mask_content`] masks it, and the body of
+/// every SIP message whose `Content-Type` is a text, message or multipart type (or that has
+/// no `Content-Type`) masked but for its addresses. A SIP message starts at its start line
+/// (on a record line, after the record's header, or on a line of its own); its headers run to
+/// the first blank line, its body from there to the next record line of the log (`record`
+/// says which lines start a record) or an `End of …` line. Only letters and digits change, so
+/// the lines stay where they were.
+pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut st = State::Outside;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches(['\r', '\n']);
+        // The part of the line that could be a SIP start line or an `End of …` line.
+        let message = match record(bare) {
+            Some(m) => {
+                st = State::Outside;
+                m
+            }
+            None => bare,
+        };
+        if message.trim_start().starts_with("End of ") {
+            st = State::Outside;
+        } else if is_start_line(message) {
+            st = State::Headers { content_type: None };
+        } else {
+            match st {
+                State::Body { mask: true } => {
+                    out.push_str(&mask_except_addresses(line));
+                    continue;
+                }
+                State::Headers { content_type } if bare.trim().is_empty() => {
+                    st = State::Body {
+                        mask: content_type.unwrap_or(true),
+                    };
+                }
+                State::Headers { .. } => {
+                    if let Some((name, value)) = bare.split_once(':') {
+                        let name = name.trim();
+                        if name.eq_ignore_ascii_case("content-type")
+                            || name.eq_ignore_ascii_case("c")
+                        {
+                            st = State::Headers {
+                                content_type: Some(body_is_text(value)),
+                            };
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push_str(&mask_content(line));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record line: `…INFO  :: <message>` (the test's own simple shape).
+    fn record(l: &str) -> Option<&str> {
+        l.starts_with("03/02/2026|")
+            .then(|| l.split_once(":: ").map_or("", |(_, m)| m))
+    }
+
+    const LOG: &str = "\
+03/02/2026|13:50:01.000 1F68:C14 INFO  :: Sending Packet - 10.0.0.1:5061 (From Local Address: 10.0.0.2:5062) 300 bytes:\r
+MESSAGE sip:rlee@contoso.com SIP/2.0\r
+From: <sip:jdoe@contoso.com>;tag=1\r
+To: <sip:rlee@contoso.com>\r
+Call-ID: abc\r
+CSeq: 1 MESSAGE\r
+Content-Type: text/plain; charset=UTF-8\r
+\r
+QUUXSECRET the merger closes friday, ask rlee@contoso.com\r
+second line 42\r
+End of Sending Packet\r
+03/02/2026|13:50:02.000 1F68:C14 INFO  :: after the block 42\r
+";
+
+    /// Review defect 6: the text of a logged SIP MESSAGE is masked (addresses kept); the
+    /// record lines, the start line and the headers stay as they were.
+    #[test]
+    fn a_text_body_is_masked_and_the_rest_stays() {
+        let got = redact_log(LOG, record);
+        assert_eq!(got.len(), LOG.len());
+        let lines: Vec<&str> = got.lines().collect();
+        let want: Vec<&str> = LOG.lines().collect();
+        assert_eq!(
+            lines[8],
+            "xxxxxxxxxx xxx xxxxxx xxxxxx xxxxxx, xxx rlee@contoso.com"
+        );
+        assert_eq!(lines[9], "xxxxxx xxxx xx");
+        for i in (0..8).chain(10..12) {
+            assert_eq!(lines[i], want[i], "line {i}");
+        }
+    }
+
+    /// The body ends at the next record line when no `End of` line comes; a second message
+    /// in the log is read afresh.
+    #[test]
+    fn a_body_ends_at_the_next_record() {
+        let log = "03/02/2026|x INFO  :: MESSAGE sip:a@b.c SIP/2.0\nContent-Type: text/html\n\n\
+                   <p>lunch?</p>\n03/02/2026|x INFO  :: kept words\nnot a body\n";
+        let got = redact_log(log, record);
+        assert!(got.contains("<x>xxxxx?</x>\n"), "{got}");
+        assert!(got.contains("kept words\nnot a body\n"), "{got}");
+    }
+
+    /// SDP and other application bodies keep their structure; a body with no Content-Type is
+    /// masked (it may be text); `c:` is the compact form of Content-Type.
+    #[test]
+    fn content_types_decide() {
+        let sdp = "INVITE sip:a@b.c SIP/2.0\nContent-Type: application/sdp\n\nv=0\nm=audio 5062 RTP/AVP 0\n";
+        assert_eq!(redact_log(sdp, |_| None), sdp);
+        let none = "SIP/2.0 200 OK\nCSeq: 1 MESSAGE\n\nhello there\n";
+        assert!(redact_log(none, |_| None).ends_with("\nxxxxx xxxxx\n"));
+        let compact = "MESSAGE sip:a@b.c SIP/2.0\nc: message/cpim\n\nhi\n";
+        assert!(redact_log(compact, |_| None).ends_with("\n\nxx\n"));
+        let multi = "MESSAGE sip:a@b.c SIP/2.0\nContent-Type: multipart/alternative;boundary=x\n\n--x\nhi\n";
+        assert!(redact_log(multi, |_| None).ends_with("\n\n--x\nxx\n"));
+    }
+
+    /// Lines that only look a bit like a start line do not open a message.
+    #[test]
+    fn start_lines() {
+        assert!(is_start_line("MESSAGE sip:rlee@contoso.com SIP/2.0"));
+        assert!(is_start_line("SIP/2.0 480 Temporarily Unavailable"));
+        assert!(!is_start_line("SIP/2.0 OK"));
+        assert!(!is_start_line("message sip:a SIP/2.0"));
+        assert!(!is_start_line("POST https://x/EWS/Exchange.asmx HTTP/1.1"));
+    }
+}

@@ -1,0 +1,177 @@
+//! End-to-end: a default (redacted) bundle is safe to unpack and as private as the plain
+//! report (review defects 2, 5 and 6).
+
+use crate::common::*;
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+
+/// Bundle `root` with `--log-tz UTC` (redacted), return the zip's entries by name.
+fn bundle(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let out_dir = tempfile::tempdir().expect("tempdir");
+    let out = out_dir.path().join("case.zip");
+    let run = bin()
+        .args(["bundle", "--now", NOW, "--log-tz", "UTC", "-o"])
+        .arg(&out)
+        .arg(root)
+        .output()
+        .expect("run");
+    assert!(
+        out.exists(),
+        "no bundle: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let mut z = zip::ZipArchive::new(fs::File::open(&out).expect("open zip")).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("read");
+            (f.name().to_string(), b)
+        })
+        .collect()
+}
+
+fn text_of(entries: &[(String, Vec<u8>)], pred: impl Fn(&str) -> bool) -> String {
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    let (_, b) = entries
+        .iter()
+        .find(|(n, _)| pred(n))
+        .unwrap_or_else(|| panic!("no such entry in {names:?}"));
+    String::from_utf8(b.clone()).expect("utf-8 entry")
+}
+
+/// A client log line at 13:50:`sec` (UTC).
+fn line(sec: u32, msg: &str) -> String {
+    format!("03/02/2026|13:50:{sec:02}.000 1F68:C14 INFO  :: {msg}\r\n")
+}
+
+/// A stuck item of jdoe (16.0) and a client log beside it with `log` as its text.
+fn tree(root: &Path, log: &str) {
+    let sip = sip_dir(root, "jdoe", "16.0", "jdoe@contoso.com");
+    let item = create_item("rlee@contoso.com", "secret subject", "IPM.Note");
+    put(&sip.join("History Spooler/a.xml"), item.as_bytes(), 570);
+    let tracing = sip.parent().expect("Lync").join("Tracing");
+    put(&tracing.join("Lync-UccApi-0.UccApilog"), log.as_bytes(), 60);
+}
+
+/// Defect 5 (zip slip): file names holding `..\` parts and a `C:\` part (a Windows zip
+/// unpacked with literal backslashes) gave entries such as `files/z/../../../../evil…`. Every
+/// entry name now stays inside the folder it is unpacked into: no `..` or `.` part, no `\`,
+/// no `:`, nothing absolute; the files are still all in the bundle.
+#[cfg(unix)]
+#[test]
+fn entry_names_never_leave_the_unpack_folder() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let z = t.path().join("z");
+    let spool = "Users\\jdoe\\AppData\\Local\\Microsoft\\Office\\16.0\\Lync\\sip_jdoe@contoso.com\\History Spooler";
+    let item = create_item("rlee@contoso.com", "secret subject", "IPM.Note");
+    let up = "..\\".repeat(14);
+    for name in [
+        format!("{spool}\\{{A1}}.xml"),
+        format!("{spool}\\{up}evil.xml"),
+        format!("{spool}\\C:\\Windows\\evil2.xml"),
+    ] {
+        put(&z.join(name), item.as_bytes(), 7200);
+    }
+    let log = line(1, "POST https://mail.contoso.com/EWS/Exchange.asmx")
+        + &line(2, "HTTP/1.1 401 Unauthorized");
+    put(
+        &z.join("..\\..\\..\\..\\evil.UccApilog"),
+        log.as_bytes(),
+        60,
+    );
+    let entries = bundle(&z);
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    for n in &names {
+        assert!(!n.starts_with('/') && !n.contains(['\\', ':']), "{n:?}");
+        assert!(
+            n.split('/').all(|p| !matches!(p, "" | "." | "..")),
+            "{n:?} in {names:?}"
+        );
+    }
+    assert!(
+        names.contains(&"files/z/evil.UccApilog.excerpt.txt"),
+        "{names:?}"
+    );
+    let spooled = names
+        .iter()
+        .filter(|n| n.contains("/History Spooler/"))
+        .count();
+    assert_eq!(spooled, 3, "{names:?}");
+    assert!(
+        names
+            .iter()
+            .any(|n| n.ends_with("History Spooler/C_/Windows/evil2.xml")),
+        "{names:?}"
+    );
+}
+
+/// Defect 2: a logged EWS CreateItem tied to a stuck item (`related[]`) kept its subject and
+/// body in the bundle's report.json and report.md, which `report` masks. Both reports now
+/// mask them as `report` does.
+#[test]
+fn bundle_reports_mask_related_excerpts() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let log = line(
+        40,
+        "POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem <t:Subject>QUUXSUBJ hello</t:Subject><t:Body BodyType=\"HTML\">&lt;p&gt;QUUXBODY plans&lt;/p&gt;</t:Body>",
+    ) + &line(41, "HTTP/1.1 401 Unauthorized");
+    tree(t.path(), &log);
+    let entries = bundle(&t.path().join("Users"));
+    let json = text_of(&entries, |n| n == "report.json");
+    let md = text_of(&entries, |n| n == "report.md");
+    let v: serde_json::Value = serde_json::from_str(&json).expect("json");
+    let related: Vec<&str> = v["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|i| i["related"].as_array().into_iter().flatten())
+        .filter_map(|r| r["excerpt"].as_str())
+        .filter(|x| x.contains("CreateItem"))
+        .collect();
+    assert!(
+        !related.is_empty(),
+        "the CreateItem line is related: {json}"
+    );
+    for x in related {
+        assert!(x.contains("<t:Subject>xxxxxxxx xxxxx</t:Subject>"), "{x}");
+    }
+    assert!(!json.contains("QUUX"), "{json}");
+    assert!(!md.contains("QUUX"), "{md}");
+}
+
+/// Defect 6: the text of a logged SIP MESSAGE (its body after the blank line that ends the
+/// headers, `Content-Type: text/plain`) was copied into a default bundle's log excerpt. It is
+/// masked now, while the record stamps, the start line, the headers and addresses stay.
+#[test]
+fn log_excerpts_mask_sip_message_text() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let log = line(
+        1,
+        "Sending Packet - 10.0.0.1:5061 (From Local Address: 10.0.0.2:5062) 300 bytes:",
+    ) + "MESSAGE sip:rlee@contoso.com SIP/2.0\r\nFrom: <sip:jdoe@contoso.com>;tag=1\r\n\
+           To: <sip:rlee@contoso.com>\r\nCall-ID: abc\r\nCSeq: 1 MESSAGE\r\n\
+           Content-Type: text/plain; charset=UTF-8\r\n\r\nQUUXSECRET the merger closes friday\r\n\
+           End of Sending Packet\r\n"
+        + &line(
+            40,
+            "POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem",
+        )
+        + &line(41, "HTTP/1.1 401 Unauthorized");
+    tree(t.path(), &log);
+    let entries = bundle(&t.path().join("Users"));
+    let x = text_of(&entries, |n| n.ends_with("UccApilog.excerpt.txt"));
+    assert!(!x.contains("QUUX") && !x.contains("merger"), "{x}");
+    assert!(x.contains("xxxxxxxxxx xxx xxxxxx xxxxxx xxxxxx"), "{x}");
+    for kept in [
+        "03/02/2026|13:50:01.000 1F68:C14 INFO  :: Sending Packet",
+        "MESSAGE sip:rlee@contoso.com SIP/2.0",
+        "From: <sip:jdoe@contoso.com>;tag=1",
+        "Content-Type: text/plain; charset=UTF-8",
+        "End of Sending Packet",
+        "HTTP/1.1 401 Unauthorized",
+    ] {
+        assert!(x.contains(kept), "{kept:?} kept in {x}");
+    }
+}
