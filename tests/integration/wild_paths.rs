@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const MIME: &[u8] = b"From: jdoe@contoso.com\r\nTo: b@contoso.com\r\n\r\nx";
 
@@ -525,4 +525,84 @@ fn a_fifo_named_with_another_spelling_still_makes_the_scan_incomplete() {
         .any(|e| e["path"]
             .as_str()
             .is_some_and(|p| p.ends_with("pipe.UccApilog"))));
+}
+
+/// Folders (not files) whose names spell a place inside a spooler: `…\History Spooler\sub`
+/// and `…\History Spooler\History Spooler`, and the mixed form (a real `sip_*` folder holding
+/// a folder named `History Spooler\History Spooler`). Each one's file is a stuck item of the
+/// address the name spells; no `unknown (…)` account appears and nothing is ignored.
+#[cfg(unix)]
+#[test]
+fn a_folder_named_inside_a_spooler_holds_that_accounts_items() {
+    let lync = r"Users\a\AppData\Local\Microsoft\Office\16.0\Lync";
+    for (n, folder) in [
+        (0, format!(r"{lync}\sip_a@c.com\History Spooler\sub")),
+        (
+            1,
+            format!(r"{lync}\sip_a@c.com\History Spooler\History Spooler"),
+        ),
+        (2, r"History Spooler\History Spooler".to_string()),
+    ] {
+        let t = tempfile::tempdir().expect("tempdir");
+        let dir = if n == 2 {
+            sip_dir(t.path(), "a", "16.0", "a@c.com").join(&folder)
+        } else {
+            t.path().join(&folder)
+        };
+        put(&dir.join("a1.eml"), MIME, 4 * 3600);
+        let (v, code, stderr) = report_json(&[t.path()], &[]);
+        assert_eq!(code, 1, "{folder}: {stderr}");
+        let accounts = v["accounts"].as_array().expect("accounts");
+        assert_eq!(accounts.len(), 1, "{folder}: {accounts:#?}");
+        assert_eq!(accounts[0]["address"], "a@c.com", "{folder}");
+        assert_eq!(accounts[0]["client"], "16.0", "{folder}");
+        assert_eq!(accounts[0]["profile"], "a", "{folder}");
+        assert_eq!(accounts[0]["items"], 1, "{folder}");
+        let items = v["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "{folder}: {items:#?}");
+        assert_eq!(items[0]["state"], "stuck", "{folder}");
+        assert_eq!(v["ignored"].as_array().map(Vec::len), Some(0), "{folder}");
+    }
+}
+
+/// A spooled item named as a file PATH beside its folder (and a flat backslash-named item
+/// named alone) is read as an item, and is not also "named as a PATH but no record was read":
+/// a pending item gives no error, no `spool-unreadable` or `scan-incomplete`, and exit 0.
+#[test]
+fn a_spooled_item_named_as_a_path_is_not_reported_unread() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let users = t.path().join("Users");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let fresh = sp.join("fresh.eml");
+    put(&fresh, MIME, 30);
+    let mut cases = vec![vec![users.clone(), fresh.clone()], vec![fresh.clone()]];
+    #[cfg(unix)]
+    {
+        let flat = t.path().join("z").join(
+            r"Users\jdoe\AppData\Local\Microsoft\Office\16.0\Lync\sip_jdoe@contoso.com\History Spooler\{A1}.eml",
+        );
+        put(&flat, MIME, 30);
+        cases.push(vec![flat]);
+    }
+    for roots in cases {
+        let refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+        let (v, code, stderr) = report_json(&refs, &[]);
+        assert_eq!(
+            v["errors"].as_array().map(Vec::len),
+            Some(0),
+            "{roots:?}: {stderr}"
+        );
+        let items = v["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "{roots:?}: {items:#?}");
+        assert_eq!(items[0]["state"], "pending", "{roots:?}");
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert!(!rules.contains(&"spool-unreadable"), "{roots:?}: {rules:?}");
+        assert!(!rules.contains(&"scan-incomplete"), "{roots:?}: {rules:?}");
+        assert_eq!(code, 0, "{roots:?}: {rules:?} {stderr}");
+    }
 }
