@@ -606,3 +606,77 @@ fn a_spooled_item_named_as_a_path_is_not_reported_unread() {
         assert_eq!(code, 0, "{roots:?}: {rules:?} {stderr}");
     }
 }
+
+/// Two machines' copies of one profile (`hostA/Users/jdoe`, `hostB/Users/jdoe`, one address):
+/// the log in hostA's own `16.0\Lync\Tracing` is hostA's account's (source account set, the
+/// 401 finding names hostA's account folder), and only hostB's account lacks a trace log.
+#[test]
+fn two_hosts_copies_of_one_profile_keep_their_own_logs() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (t.path().join("hostA"), t.path().join("hostB"));
+    let sip_a = sip_dir(&a, "jdoe", "16.0", "jdoe@contoso.com");
+    let sip_b = sip_dir(&b, "jdoe", "16.0", "jdoe@contoso.com");
+    for s in [&sip_a, &sip_b] {
+        put(&s.join("History Spooler/x.eml"), MIME, 4 * 3600);
+    }
+    let log = sip_a
+        .parent()
+        .expect("Lync")
+        .join("Tracing/Lync-UccApi-0.UccApilog");
+    put(&log, UCCAPI, 3600);
+    let (v, _, stderr) = report_json(&[&a, &b], &[]);
+    let src = v["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .find(|s| s["kind"] == "uccapilog")
+        .unwrap_or_else(|| panic!("{v:#} {stderr}"))
+        .clone();
+    assert_eq!(src["account"], "jdoe@contoso.com", "{src:#}");
+    let findings = v["findings"].as_array().expect("findings");
+    let dir_of = |rule: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["account_dir"].as_str().unwrap_or("none").to_string())
+            .collect()
+    };
+    assert_eq!(
+        dir_of("ews-auth-failed"),
+        [sip_a.to_str().expect("utf8")],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        dir_of("tracing-missing"),
+        [sip_b.to_str().expect("utf8")],
+        "{findings:#?}"
+    );
+}
+
+/// `tracing-missing` is decided per account: one address's 15.0 and 16.0 folders, a log only in
+/// 16.0's `Tracing`: the 15.0 account (and only it) has no trace log.
+#[test]
+fn tracing_missing_is_decided_per_account_not_per_address() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let s15 = sip_dir(t.path(), "jdoe", "15.0", "jdoe@contoso.com");
+    let s16 = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    for s in [&s15, &s16] {
+        put(&s.join("History Spooler/x.eml"), MIME, 4 * 3600);
+    }
+    put(
+        &s16.parent()
+            .expect("Lync")
+            .join("Tracing/Lync-UccApi-0.UccApilog"),
+        UCCAPI,
+        3600,
+    );
+    let (v, _, stderr) = report_json(&[t.path()], &[]);
+    let missing: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "tracing-missing")
+        .filter_map(|f| f["account_dir"].as_str())
+        .collect();
+    assert_eq!(missing, [s15.to_str().expect("utf8")], "{stderr}");
+}
