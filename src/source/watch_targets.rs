@@ -27,11 +27,10 @@ pub fn targets(s: &Scan) -> Vec<PathBuf> {
     // here: the real folders holding its items are watched instead.
     for it in &s.model.items {
         if let Some(p) = it.path.parent() {
-            if !s
-                .model
+            if s.model
                 .accounts
                 .get(it.account)
-                .is_some_and(|a| a.spooler.as_deref() == Some(p))
+                .is_none_or(|a| a.spooler.as_deref() != Some(p))
             {
                 out.push(p.to_path_buf());
             }
