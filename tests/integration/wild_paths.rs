@@ -575,15 +575,16 @@ fn a_spooled_item_named_as_a_path_is_not_reported_unread() {
     let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
     let fresh = sp.join("fresh.eml");
     put(&fresh, MIME, 30);
-    let mut cases = vec![vec![users.clone(), fresh.clone()], vec![fresh.clone()]];
-    #[cfg(unix)]
-    {
-        let flat = t.path().join("z").join(
-            r"Users\jdoe\AppData\Local\Microsoft\Office\16.0\Lync\sip_jdoe@contoso.com\History Spooler\{A1}.eml",
-        );
-        put(&flat, MIME, 30);
-        cases.push(vec![flat]);
-    }
+    // (On Windows the flat name is a real nested path: the same item.)
+    let flat = t.path().join("z").join(
+        r"Users\jdoe\AppData\Local\Microsoft\Office\16.0\Lync\sip_jdoe@contoso.com\History Spooler\{A1}.eml",
+    );
+    put(&flat, MIME, 30);
+    let cases = [
+        vec![users.clone(), fresh.clone()],
+        vec![fresh.clone()],
+        vec![flat],
+    ];
     for roots in cases {
         let refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
         let (v, code, stderr) = report_json(&refs, &[]);
