@@ -6,7 +6,7 @@
 
 use super::{finding, Context, RuleFamily};
 use crate::model::{
-    Account, EventKind, Evidence, Finding, ItemState, LogEvent, Model, Severity, SourceKind,
+    EventKind, Evidence, Finding, ItemState, LogEvent, Model, Severity, SourceKind,
 };
 use std::collections::BTreeMap;
 
@@ -339,23 +339,55 @@ fn last_written<'a>(evs: &[&'a LogEvent]) -> Option<&'a LogEvent> {
         .max_by_key(|e| e.line)
 }
 
+/// How many leading components two paths share.
+fn shared_lead(a: &std::path::Path, b: &std::path::Path) -> usize {
+    a.components()
+        .zip(b.components())
+        .take_while(|(x, y)| x == y)
+        .count()
+}
+
 fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     let m = ctx.model;
     if !m.logs_scanned {
         return;
     }
-    let has_log = |a: &Account| {
-        m.sources.iter().any(|s| {
-            s.kind != SourceKind::Spooler
-                && s.kind != SourceKind::MailboxItems
-                && s.kind != SourceKind::MailboxFolderStats
-                && s.log.as_ref().is_some_and(|l| {
-                    l.profile == a.profile
-                        && (l.client.is_none_or(|c| c == a.client)
-                            || l.account.as_deref() == Some(&a.address))
-                })
-        })
-    };
+    // Which accounts have a log, decided per account (not per address): a log counts for
+    // the accounts of its profile and client; failing those, for its profile's account of the
+    // address it was given to. Of several, those whose folder shares the longest leading path
+    // with the log (two machines' copies of one profile each keep their own logs).
+    let mut has_log = vec![false; m.accounts.len()];
+    for l in m.sources.iter().filter(|s| {
+        s.kind != SourceKind::Spooler
+            && s.kind != SourceKind::MailboxItems
+            && s.kind != SourceKind::MailboxFolderStats
+    }) {
+        let Some(log) = &l.log else { continue };
+        let of_profile = || {
+            m.accounts
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| a.profile == log.profile)
+        };
+        let mut owners: Vec<usize> = of_profile()
+            .filter(|(_, a)| log.client.is_none_or(|c| c == a.client))
+            .map(|(i, _)| i)
+            .collect();
+        if owners.is_empty() {
+            owners = of_profile()
+                .filter(|(_, a)| log.account.as_deref() == Some(&a.address))
+                .map(|(i, _)| i)
+                .collect();
+        }
+        if log.profile.is_some() {
+            let shared = |i: &usize| shared_lead(&l.path, &m.accounts[*i].dir);
+            let best = owners.iter().map(shared).max().unwrap_or(0);
+            owners.retain(|i| shared(i) == best);
+        }
+        for i in owners {
+            has_log[i] = true;
+        }
+    }
     // Stuck items per account, counted in one pass.
     let mut stuck_by = vec![0usize; m.accounts.len()];
     for it in &m.items {
@@ -368,7 +400,7 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     for (i, a) in m.accounts.iter().enumerate() {
         let Some(sp) = &a.spooler else { continue };
         let stuck = stuck_by[i];
-        if has_log(a) {
+        if has_log[i] {
             continue;
         }
         let title = if stuck == 0 {

@@ -1,7 +1,7 @@
 //! Tests of the log rules (`super` is `diagnose::logs`).
 use super::*;
 use crate::diagnose::{Context, RuleSettings};
-use crate::model::{ClientGen, Clock};
+use crate::model::{Account, ClientGen, Clock};
 use proptest::prelude::*;
 use std::path::PathBuf;
 

@@ -95,6 +95,11 @@ fn spells_a_path_os(name: &std::ffi::OsStr) -> bool {
     super::layout::BACKSLASH_NAMES && name.as_encoded_bytes().contains(&b'\\')
 }
 
+/// Where the outermost `History Spooler` is among the parts a name spells, if it names one.
+fn spooler_part(name: &str) -> Option<usize> {
+    spelled_parts(name).iter().position(|p| is_spooler_name(p))
+}
+
 /// The account folder of a spooler folder: its parent, or, for a folder whose name spells a
 /// path (`sip_a@b.c\History Spooler`), the folder that name spells before the last part.
 fn account_dir_of(spooler: &Path) -> PathBuf {
@@ -124,10 +129,10 @@ impl Discovery {
         // spoolers inside spoolers, the outermost is the spooler.
         if let Some(sp) = root
             .ancestors()
-            .filter(|a| is_spooler_name(layout_name(&name_of(a))))
+            .filter(|a| spooler_part(&name_of(a)).is_some())
             .last()
         {
-            self.spooler(sp);
+            self.spooler_folder(sp);
         } else if is_sip_dir(layout_name(&name_of(root))) {
             self.account(root);
         }
@@ -194,8 +199,8 @@ impl Discovery {
                 if in_spooler.is_some() {
                     // A folder inside a spooler (even one named `History Spooler` or
                     // `sip_*`) is content of that spooler: its files are that account's items.
-                } else if is_spooler_name(layout_name(&n)) {
-                    self.spooler(path);
+                } else if spooler_part(&n).is_some() {
+                    self.spooler_folder(path);
                 } else if is_sip_dir(layout_name(&n)) {
                     self.account(path);
                 }
@@ -302,6 +307,29 @@ impl Discovery {
             self.account(&dir);
         }
         None
+    }
+
+    /// A real folder whose name is, or spells a path through, a `History Spooler`: the
+    /// spooler it names (the outermost one spelled) and its account. A folder whose name goes
+    /// on past the spooler (`…\History Spooler\sub`) is content of the spooler it spells,
+    /// registered at that spelled path as a flat file name would be; what the folder holds is
+    /// that account's items.
+    fn spooler_folder(&mut self, dir: &Path) -> usize {
+        let name = name_of(dir);
+        let parts = spelled_parts(&name);
+        match spooler_part(&name) {
+            Some(k) if k + 1 < parts.len() => {
+                let base = dir.parent().unwrap_or(dir);
+                let sp: PathBuf = parts[..=k]
+                    .iter()
+                    .fold(base.to_path_buf(), |d, p| d.join(p));
+                let i = self.spooler(&sp);
+                self.spoolers.insert(dir.to_path_buf(), i);
+                self.last_parent = None;
+                i
+            }
+            _ => self.spooler(dir),
+        }
     }
 
     /// Register (once) the account of a `sip_*` folder.

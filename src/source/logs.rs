@@ -262,6 +262,35 @@ struct Parsed {
     kept: super::tail::Kept,
 }
 
+/// Of accounts of the log's own profile, those whose folder shares the longest leading part
+/// with the log's path: two machines' copies of one profile (`hostA/Users/jdoe`,
+/// `hostB/Users/jdoe`) each keep their own logs. Paths are compared absolute and as spelled.
+fn nearest<'a>(
+    log: &Path,
+    accounts: Vec<(usize, &'a crate::model::Account)>,
+) -> Vec<(usize, &'a crate::model::Account)> {
+    let full = |p: &Path| {
+        super::layout::spelled(&std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+    };
+    let log = full(log);
+    let shared = |a: &crate::model::Account| {
+        log.components()
+            .zip(full(&a.dir).components())
+            .take_while(|(x, y)| x == y)
+            .count()
+    };
+    let scored: Vec<(usize, usize, &crate::model::Account)> = accounts
+        .into_iter()
+        .map(|(i, a)| (shared(a), i, a))
+        .collect();
+    let best = scored.iter().map(|(n, _, _)| *n).max().unwrap_or(0);
+    scored
+        .into_iter()
+        .filter(|(n, _, _)| *n == best)
+        .map(|(_, i, a)| (i, a))
+        .collect()
+}
+
 /// The profile, client generation and candidate accounts of a log.
 fn context_of(
     f: &LogFile,
@@ -283,9 +312,9 @@ fn context_of(
         // A log outside any known profile (a collected folder, --log FILE) may belong to
         // any account scanned: the one it names, else the only one.
         let pick = if !same_client.is_empty() {
-            same_client
+            nearest(&f.path, same_client)
         } else if !same_profile.is_empty() {
-            same_profile
+            nearest(&f.path, same_profile)
         } else {
             accounts.iter().enumerate().collect()
         };

@@ -129,13 +129,16 @@ fn same_input(named: &Path, seen: &Path) -> bool {
             })
 }
 
-/// A PATH that is a file and gave no record is an error naming it (never a silent nothing).
+/// A PATH that is a file and gave no record (nor a spooled item) is an error naming it (never
+/// a silent nothing).
 fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
     for r in roots.iter().filter(|r| r.is_file()) {
         let read = model
             .sources
             .iter()
-            .any(|s| s.records > 0 && same_input(r, &s.path));
+            .any(|s| s.records > 0 && same_input(r, &s.path))
+            // A spooled file is read as an item of its account, not as a source.
+            || model.items.iter().any(|i| same_input(r, &i.path));
         let said = model.errors.iter().any(|e| same_input(r, &e.path));
         if !read && !said {
             model.errors.push(ScanError::new(

@@ -13,6 +13,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+pub use super::watch_targets::targets;
+
 /// Default polling interval when `--poll` is given without one, or native watching fails.
 pub const DEFAULT_POLL: Duration = Duration::from_secs(2);
 /// How long the debouncer gathers events before it reports them.
@@ -59,42 +61,6 @@ pub struct Watcher {
     /// Why native watching was not used, when it failed.
     pub fallback_reason: Option<String>,
     _inner: Inner,
-}
-
-/// The folders worth watching after a scan: every spooler, every `sip_*` folder (a spooler may
-/// appear), and every folder holding a log source or a trace log.
-pub fn targets(s: &Scan) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = Vec::new();
-    for a in &s.model.accounts {
-        out.push(a.dir.clone());
-        if let Some(sp) = &a.spooler {
-            out.push(sp.clone());
-        }
-        // The client's own log folder beside its accounts, watched even while it holds no log
-        // (its log renamed away, not written yet): a new log there is seen when it comes.
-        if let Some(tracing) = a.dir.parent().map(|l| l.join("Tracing")) {
-            if tracing.is_dir() {
-                out.push(tracing);
-            }
-        }
-    }
-    for src in &s.model.sources {
-        if src.kind != SourceKind::Spooler {
-            if let Some(p) = src.path.parent() {
-                out.push(p.to_path_buf());
-            }
-        }
-    }
-    for f in &s.other_files {
-        if is_log_name(&f.path) {
-            if let Some(p) = f.path.parent() {
-                out.push(p.to_path_buf());
-            }
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
 }
 
 /// A file that looks like a client trace log (or a rotated one). A name holding `\` off
@@ -312,6 +278,9 @@ pub fn classify(model: &Model, path: &Path) -> Change {
         {
             return Change::Structure(path.to_path_buf());
         }
+    }
+    if let Some(c) = super::watch_targets::spelled_item(model, path) {
+        return c;
     }
     // Slow path: the watcher may report a different spelling of the same folder.
     if let Some(parent) = path.parent() {

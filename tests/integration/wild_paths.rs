@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const MIME: &[u8] = b"From: jdoe@contoso.com\r\nTo: b@contoso.com\r\n\r\nx";
 
@@ -525,4 +525,159 @@ fn a_fifo_named_with_another_spelling_still_makes_the_scan_incomplete() {
         .any(|e| e["path"]
             .as_str()
             .is_some_and(|p| p.ends_with("pipe.UccApilog"))));
+}
+
+/// Folders (not files) whose names spell a place inside a spooler: `…\History Spooler\sub`
+/// and `…\History Spooler\History Spooler`, and the mixed form (a real `sip_*` folder holding
+/// a folder named `History Spooler\History Spooler`). Each one's file is a stuck item of the
+/// address the name spells; no `unknown (…)` account appears and nothing is ignored.
+#[cfg(unix)]
+#[test]
+fn a_folder_named_inside_a_spooler_holds_that_accounts_items() {
+    let lync = r"Users\a\AppData\Local\Microsoft\Office\16.0\Lync";
+    for (n, folder) in [
+        (0, format!(r"{lync}\sip_a@c.com\History Spooler\sub")),
+        (
+            1,
+            format!(r"{lync}\sip_a@c.com\History Spooler\History Spooler"),
+        ),
+        (2, r"History Spooler\History Spooler".to_string()),
+    ] {
+        let t = tempfile::tempdir().expect("tempdir");
+        let dir = if n == 2 {
+            sip_dir(t.path(), "a", "16.0", "a@c.com").join(&folder)
+        } else {
+            t.path().join(&folder)
+        };
+        put(&dir.join("a1.eml"), MIME, 4 * 3600);
+        let (v, code, stderr) = report_json(&[t.path()], &[]);
+        assert_eq!(code, 1, "{folder}: {stderr}");
+        let accounts = v["accounts"].as_array().expect("accounts");
+        assert_eq!(accounts.len(), 1, "{folder}: {accounts:#?}");
+        assert_eq!(accounts[0]["address"], "a@c.com", "{folder}");
+        assert_eq!(accounts[0]["client"], "16.0", "{folder}");
+        assert_eq!(accounts[0]["profile"], "a", "{folder}");
+        assert_eq!(accounts[0]["items"], 1, "{folder}");
+        let items = v["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "{folder}: {items:#?}");
+        assert_eq!(items[0]["state"], "stuck", "{folder}");
+        assert_eq!(v["ignored"].as_array().map(Vec::len), Some(0), "{folder}");
+    }
+}
+
+/// A spooled item named as a file PATH beside its folder (and a flat backslash-named item
+/// named alone) is read as an item, and is not also "named as a PATH but no record was read":
+/// a pending item gives no error, no `spool-unreadable` or `scan-incomplete`, and exit 0.
+#[test]
+fn a_spooled_item_named_as_a_path_is_not_reported_unread() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let users = t.path().join("Users");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let fresh = sp.join("fresh.eml");
+    put(&fresh, MIME, 30);
+    // (On Windows the flat name is a real nested path: the same item.)
+    let flat = t.path().join("z").join(
+        r"Users\jdoe\AppData\Local\Microsoft\Office\16.0\Lync\sip_jdoe@contoso.com\History Spooler\{A1}.eml",
+    );
+    put(&flat, MIME, 30);
+    let cases = [
+        vec![users.clone(), fresh.clone()],
+        vec![fresh.clone()],
+        vec![flat],
+    ];
+    for roots in cases {
+        let refs: Vec<&Path> = roots.iter().map(PathBuf::as_path).collect();
+        let (v, code, stderr) = report_json(&refs, &[]);
+        assert_eq!(
+            v["errors"].as_array().map(Vec::len),
+            Some(0),
+            "{roots:?}: {stderr}"
+        );
+        let items = v["items"].as_array().expect("items");
+        assert_eq!(items.len(), 1, "{roots:?}: {items:#?}");
+        assert_eq!(items[0]["state"], "pending", "{roots:?}");
+        let rules: Vec<&str> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter_map(|f| f["rule"].as_str())
+            .collect();
+        assert!(!rules.contains(&"spool-unreadable"), "{roots:?}: {rules:?}");
+        assert!(!rules.contains(&"scan-incomplete"), "{roots:?}: {rules:?}");
+        assert_eq!(code, 0, "{roots:?}: {rules:?} {stderr}");
+    }
+}
+
+/// Two machines' copies of one profile (`hostA/Users/jdoe`, `hostB/Users/jdoe`, one address):
+/// the log in hostA's own `16.0\Lync\Tracing` is hostA's account's (source account set, the
+/// 401 finding names hostA's account folder), and only hostB's account lacks a trace log.
+#[test]
+fn two_hosts_copies_of_one_profile_keep_their_own_logs() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let (a, b) = (t.path().join("hostA"), t.path().join("hostB"));
+    let sip_a = sip_dir(&a, "jdoe", "16.0", "jdoe@contoso.com");
+    let sip_b = sip_dir(&b, "jdoe", "16.0", "jdoe@contoso.com");
+    for s in [&sip_a, &sip_b] {
+        put(&s.join("History Spooler/x.eml"), MIME, 4 * 3600);
+    }
+    let log = sip_a
+        .parent()
+        .expect("Lync")
+        .join("Tracing/Lync-UccApi-0.UccApilog");
+    put(&log, UCCAPI, 3600);
+    let (v, _, stderr) = report_json(&[&a, &b], &[]);
+    let src = v["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .find(|s| s["kind"] == "uccapilog")
+        .unwrap_or_else(|| panic!("{v:#} {stderr}"))
+        .clone();
+    assert_eq!(src["account"], "jdoe@contoso.com", "{src:#}");
+    let findings = v["findings"].as_array().expect("findings");
+    let dir_of = |rule: &str| -> Vec<String> {
+        findings
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["account_dir"].as_str().unwrap_or("none").to_string())
+            .collect()
+    };
+    assert_eq!(
+        dir_of("ews-auth-failed"),
+        [sip_a.to_str().expect("utf8")],
+        "{findings:#?}"
+    );
+    assert_eq!(
+        dir_of("tracing-missing"),
+        [sip_b.to_str().expect("utf8")],
+        "{findings:#?}"
+    );
+}
+
+/// `tracing-missing` is decided per account: one address's 15.0 and 16.0 folders, a log only in
+/// 16.0's `Tracing`: the 15.0 account (and only it) has no trace log.
+#[test]
+fn tracing_missing_is_decided_per_account_not_per_address() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let s15 = sip_dir(t.path(), "jdoe", "15.0", "jdoe@contoso.com");
+    let s16 = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    for s in [&s15, &s16] {
+        put(&s.join("History Spooler/x.eml"), MIME, 4 * 3600);
+    }
+    put(
+        &s16.parent()
+            .expect("Lync")
+            .join("Tracing/Lync-UccApi-0.UccApilog"),
+        UCCAPI,
+        3600,
+    );
+    let (v, _, stderr) = report_json(&[t.path()], &[]);
+    let missing: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "tracing-missing")
+        .filter_map(|f| f["account_dir"].as_str())
+        .collect();
+    assert_eq!(missing, [s15.to_str().expect("utf8")], "{stderr}");
 }
