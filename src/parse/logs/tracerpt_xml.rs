@@ -22,6 +22,8 @@ pub const EVENT_NS: &str = "schemas.microsoft.com/win/2004/08/events/event";
 pub fn sniff_prefixed(head: &str) -> bool {
     let mut r = quick_xml::Reader::from_str(head);
     let (mut root, mut event, mut system) = (false, false, false);
+    // A plain `<Events>` root counts only around a prefixed `Event`.
+    let (mut plain_root, mut prefixed_event) = (false, false);
     // The first elements are enough (the head is a few KiB; a cut at its end is an error).
     for _ in 0..512 {
         match r.read_event() {
@@ -29,14 +31,19 @@ pub fn sniff_prefixed(head: &str) -> bool {
                 let local = b.local_name();
                 let l = local.as_ref();
                 if !root {
-                    if b.name().prefix().is_none() || !(l == b"Events" || l == b"Event") {
+                    // A prefixed `Events` or `Event`, or a plain `<Events>` wrapper around
+                    // prefixed events.
+                    let plain = b.name().prefix().is_none();
+                    if !(l == b"Events" || l == b"Event") || (plain && l != b"Events") {
                         return false;
                     }
                     root = true;
+                    plain_root = plain;
                 }
                 event |= l == b"Event";
+                prefixed_event |= l == b"Event" && b.name().prefix().is_some();
                 system |= l == b"System";
-                if event && system {
+                if event && system && (prefixed_event || !plain_root) {
                     break;
                 }
             }
@@ -44,7 +51,7 @@ pub fn sniff_prefixed(head: &str) -> bool {
             Ok(_) => {}
         }
     }
-    root && event && (system || head.contains(EVENT_NS))
+    root && event && (system || head.contains(EVENT_NS)) && (prefixed_event || !plain_root)
 }
 
 /// One `<Event>` being read.
@@ -535,6 +542,19 @@ mod tests {
         assert!(sniff_prefixed(
             &p[..p.find("<e:Level>").expect("level") + 4]
         ));
+        // A plain `<Events>` wrapper around prefixed events (each declaring the prefix).
+        let wrapped = p
+            .replace(
+                &format!("<e:Events xmlns:e=\"http://{EVENT_NS}\">"),
+                "<Events>",
+            )
+            .replace("</e:Events>", "</Events>");
+        assert!(wrapped.contains("<Events>\n<e:Event xmlns:e="), "{wrapped}");
+        assert_eq!(kind(&wrapped), Some(SourceKind::TracerptXml), "{wrapped}");
+        assert_eq!(
+            run(wrapped.as_bytes()).events,
+            run(SAMPLE.as_bytes()).events
+        );
         let soap = r#"<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:Event xmlns:m="urn:x"><m:System/></m:Event></s:Body></s:Envelope>"#;
         assert_eq!(kind(soap), None);
         assert_eq!(
