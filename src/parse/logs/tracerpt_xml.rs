@@ -34,7 +34,12 @@ pub fn sniff_prefixed(head: &str) -> bool {
                     // A prefixed `Events` or `Event`, or a plain `<Events>` wrapper around
                     // prefixed events.
                     let plain = b.name().prefix().is_none();
-                    if !(l == b"Events" || l == b"Event") || (plain && l != b"Events") {
+                    let fits = if plain {
+                        l == b"Events"
+                    } else {
+                        l == b"Events" || l == b"Event"
+                    };
+                    if !fits {
                         return false;
                     }
                     root = true;
