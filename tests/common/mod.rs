@@ -683,3 +683,17 @@ pub fn visible(s: &[u8]) -> String {
     .expect("regex");
     String::from_utf8_lossy(&re.replace_all(s, &b""[..])).into_owned()
 }
+
+/// Every entry of the zip at `path`, by name, with its bytes (bundles are read back whole).
+pub fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut z = zip::ZipArchive::new(fs::File::open(path).expect("open zip")).expect("zip");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).expect("entry");
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).expect("read");
+            (f.name().to_string(), b)
+        })
+        .collect()
+}

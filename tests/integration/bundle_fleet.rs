@@ -4,7 +4,6 @@ use crate::common::*;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::fs;
-use std::io::Read;
 
 fn case(root: &std::path::Path) {
     let sp = sip_dir(root, "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
@@ -23,18 +22,6 @@ fn case(root: &std::path::Path) {
         create_item("a@contoso.com", "Fresh subject", "IPM.Note").as_bytes(),
         10,
     );
-}
-
-fn read_zip(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(fs::File::open(path).expect("open zip")).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().to_string(), b)
-        })
-        .collect()
 }
 
 #[test]
@@ -58,7 +45,7 @@ fn bundle_hashes_redacts_and_changes_nothing() {
     );
     assert_eq!(before, snapshot(t.path()), "the scanned tree changed");
 
-    let entries = read_zip(&out);
+    let entries = zip_entries(&out);
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
     for n in ["report.json", "report.md", "manifest.json"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
@@ -142,7 +129,7 @@ fn bundle_hashes_redacts_and_changes_nothing() {
         .output()
         .expect("run");
     assert_eq!(forced.status.code(), Some(1));
-    let all: String = read_zip(&out)
+    let all: String = zip_entries(&out)
         .iter()
         .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
         .collect();

@@ -2,8 +2,6 @@
 //! report (review defects 2, 5 and 6).
 
 use crate::common::*;
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 /// Bundle `root` with `--log-tz UTC` (redacted), return the zip's entries by name.
@@ -21,15 +19,7 @@ fn bundle(root: &Path) -> Vec<(String, Vec<u8>)> {
         "no bundle: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let mut z = zip::ZipArchive::new(fs::File::open(&out).expect("open zip")).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().to_string(), b)
-        })
-        .collect()
+    zip_entries(&out)
 }
 
 fn text_of(entries: &[(String, Vec<u8>)], pred: impl Fn(&str) -> bool) -> String {

@@ -2,8 +2,6 @@
 
 use crate::common::*;
 use serde_json::Value;
-use std::fs;
-use std::io::Read;
 use std::path::Path;
 
 /// Bundle `root` (redacted unless `content`), return the zip's entries by name.
@@ -21,15 +19,7 @@ fn bundle(root: &Path, content: bool) -> Vec<(String, Vec<u8>)> {
         "no bundle: {}",
         String::from_utf8_lossy(&run.stderr)
     );
-    let mut z = zip::ZipArchive::new(fs::File::open(&out).expect("open zip")).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().to_string(), b)
-        })
-        .collect()
+    zip_entries(&out)
 }
 
 /// The text of the one excerpt whose name ends with `suffix`.

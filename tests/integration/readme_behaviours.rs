@@ -5,7 +5,6 @@
 use crate::common::*;
 use serde_json::Value;
 use std::fs;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -104,18 +103,6 @@ fn fleet_keeps_the_newest_report_per_host() {
 }
 
 // ------------------------------------------------------------------ bundle
-
-fn zip_entries(path: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut z = zip::ZipArchive::new(fs::File::open(path).expect("open zip")).expect("zip");
-    (0..z.len())
-        .map(|i| {
-            let mut f = z.by_index(i).expect("entry");
-            let mut b = Vec::new();
-            f.read_to_end(&mut b).expect("read");
-            (f.name().to_string(), b)
-        })
-        .collect()
-}
 
 /// README: `files/<root>/<log path>.excerpt.txt` holds "20 lines around every piece of log
 /// evidence, the evidence line marked `>`", and the manifest says "whether it was redacted".
