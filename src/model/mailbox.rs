@@ -424,22 +424,12 @@ impl MailboxFile {
                 if groups.iter().filter(|(k, _)| k.is_some()).count() < 2 {
                     return vec![self];
                 }
-                let mut out = Vec::new();
-                for (i, (key, idx)) in groups.into_iter().enumerate() {
-                    let mut p = self.part(self.kind);
-                    if i == 0 {
-                        p.skipped = self.skipped;
-                        p.bad_times = self.bad_times;
-                        p.problems = self.problems.clone();
-                    }
-                    p.folders = idx.iter().map(|&j| self.folders[j].clone()).collect();
-                    p.set_named(
-                        key,
-                        "Identity column (one of several mailboxes in the file)",
-                    );
-                    out.push(p);
-                }
-                out
+                self.parts(
+                    groups,
+                    "Identity column (one of several mailboxes in the file)",
+                    None,
+                    |p, idx| p.folders = idx.iter().map(|&j| self.folders[j].clone()).collect(),
+                )
             }
             MailboxFileKind::ItemList => {
                 let own = self.folder.as_deref().is_none_or(|d| {
@@ -454,28 +444,43 @@ impl MailboxFile {
                 if !own || groups.iter().filter(|(k, _)| k.is_some()).count() < 2 {
                     return vec![self];
                 }
-                let mut out = Vec::new();
-                for (i, (key, idx)) in groups.into_iter().enumerate() {
-                    let mut p = self.part(self.kind);
-                    if i == 0 {
-                        p.skipped = self.skipped;
-                        p.bad_times = self.bad_times;
-                        p.problems = self.problems.clone();
-                    }
-                    p.items = idx.iter().map(|&j| self.items[j].clone()).collect();
-                    if key.is_some() {
-                        p.heuristics.push("item-list-split-by-sender".into());
-                    }
-                    p.set_named(
-                        key,
-                        "heuristic: sender of these items (the list holds several senders)",
-                    );
-                    out.push(p);
-                }
-                out
+                self.parts(
+                    groups,
+                    "heuristic: sender of these items (the list holds several senders)",
+                    Some("item-list-split-by-sender"),
+                    |p, idx| p.items = idx.iter().map(|&j| self.items[j].clone()).collect(),
+                )
             }
             _ => vec![self],
         }
+    }
+
+    /// One part per group (the first keeps the file's skipped count, bad times and
+    /// problems, so they are counted once), filled by `fill`, owned as its key says (`how`),
+    /// with `heuristic` on every part that has a key.
+    fn parts(
+        &self,
+        groups: Vec<(Option<String>, Vec<usize>)>,
+        how: &str,
+        heuristic: Option<&str>,
+        fill: impl Fn(&mut MailboxFile, &[usize]),
+    ) -> Vec<MailboxFile> {
+        let mut out = Vec::with_capacity(groups.len());
+        for (i, (key, idx)) in groups.into_iter().enumerate() {
+            let mut p = self.part(self.kind);
+            if i == 0 {
+                p.skipped = self.skipped;
+                p.bad_times = self.bad_times;
+                p.problems = self.problems.clone();
+            }
+            fill(&mut p, &idx);
+            if let (Some(_), Some(h)) = (&key, heuristic) {
+                p.heuristics.push(h.into());
+            }
+            p.set_named(key, how);
+            out.push(p);
+        }
+        out
     }
 
     fn set_named(&mut self, key: Option<String>, how: &str) {
