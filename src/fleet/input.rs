@@ -245,32 +245,39 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
         }
     }
     // A finding that names no client (mailbox evidence knows the address only) joins the
-    // first account folder of its address and profile, as in a report.
-    let fits = |p: &Option<String>, into: &Option<String>| {
-        crate::model::scope::profile_fits(p.as_deref(), into.as_deref())
-    };
+    // first account folder of its address and profile (of its address alone when it names no
+    // profile), as in a report. One pass to find those folders, one to move: linear.
     for h in hosts.values_mut() {
-        let loose: Vec<_> = h
+        let mut first: BTreeMap<(String, Option<String>), AcctKey> = BTreeMap::new();
+        let mut first_of_address: BTreeMap<String, AcctKey> = BTreeMap::new();
+        for k in h.accounts.keys() {
+            if let (Some(a), Some(_)) = (&k.0, &k.2) {
+                first
+                    .entry((a.clone(), k.1.clone()))
+                    .or_insert_with(|| k.clone());
+                first_of_address
+                    .entry(a.clone())
+                    .or_insert_with(|| k.clone());
+            }
+        }
+        let loose: Vec<(AcctKey, AcctKey)> = h
             .accounts
             .keys()
-            .filter(|(a, p, c)| {
-                c.is_none()
-                    && h.accounts
-                        .keys()
-                        .any(|(a2, p2, c2)| a2 == a && a.is_some() && fits(p, p2) && c2.is_some())
+            .filter(|k| k.2.is_none())
+            .filter_map(|k| {
+                let a = k.0.clone()?;
+                let into = match &k.1 {
+                    None => first_of_address.get(&a),
+                    Some(_) => first.get(&(a, k.1.clone())),
+                };
+                into.map(|into| (k.clone(), into.clone()))
             })
-            .cloned()
             .collect();
-        for k in loose {
+        for (k, into) in loose {
             let Some(st) = h.accounts.remove(&k) else {
                 continue;
             };
-            if let Some(into) = h
-                .accounts
-                .iter_mut()
-                .find(|((a, p, c), _)| *a == k.0 && fits(&k.1, p) && c.is_some())
-                .map(|(_, v)| v)
-            {
+            if let Some(into) = h.accounts.get_mut(&into) {
                 into.items.extend(st.items);
                 into.stuck.extend(st.stuck);
                 into.findings.extend(st.findings);
