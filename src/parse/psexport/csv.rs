@@ -8,9 +8,10 @@ pub fn csv_rows(text: &str, delim: char) -> Vec<(u64, Vec<String>)> {
     csv_rows_cut(text, delim).0
 }
 
-/// [`csv_rows`], and whether the text ends inside its last row: inside an open quote, or
-/// without a line ending after the last row.
-fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
+/// [`csv_rows`], and how the text ends: inside its last row (an open quote, or no line ending
+/// after a last value that is not quoted, so may be cut inside), and whether the last row has
+/// no line ending at all (a row ending in a closed quote is whole but for its line ending).
+fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, Ending) {
     let mut rows = Vec::new();
     let mut row: Vec<String> = Vec::new();
     let mut field = String::new();
@@ -19,6 +20,8 @@ fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
     let mut start = 1u64;
     let mut chars = text.chars().peekable();
     let mut any = false;
+    // The last character read closed a quoted field (a carriage return after it aside).
+    let mut closed = false;
     while let Some(c) = chars.next() {
         if quoted {
             match c {
@@ -26,7 +29,10 @@ fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
                     chars.next();
                     field.push('"');
                 }
-                '"' => quoted = false,
+                '"' => {
+                    quoted = false;
+                    closed = true;
+                }
                 '\n' => {
                     line += 1;
                     field.push('\n');
@@ -34,6 +40,9 @@ fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
                 _ => field.push(c),
             }
             continue;
+        }
+        if c != '\r' {
+            closed = false;
         }
         match c {
             '"' if field.trim().is_empty() => {
@@ -61,12 +70,25 @@ fn csv_rows_cut(text: &str, delim: char) -> (Vec<(u64, Vec<String>)>, bool) {
             }
         }
     }
-    let cut = quoted || any || !field.is_empty();
-    if any || !field.is_empty() {
+    let open = any || !field.is_empty();
+    let ending = Ending {
+        cut: quoted || (open && !closed),
+        unterminated: open,
+    };
+    if open {
         row.push(field);
         rows.push((start, row));
     }
-    (rows, cut)
+    (rows, ending)
+}
+
+/// How CSV text ends (see [`csv_rows_cut`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Ending {
+    /// Inside its last row: that row's last value may be cut.
+    cut: bool,
+    /// The last row has no line ending.
+    unterminated: bool,
 }
 
 /// The delimiter of a header line: the most frequent of `,` `;` tab outside quotes.
@@ -174,7 +196,14 @@ pub fn csv_records(text: &str) -> Option<CsvRead> {
     let body = &text[offset..];
     let header_line = body.lines().next()?;
     let delim = delimiter(header_line)?;
-    let (mut rows, cut) = csv_rows_cut(body, delim);
+    let (mut rows, ending) = csv_rows_cut(body, delim);
+    // A last row without its line ending that ends in a closed quote is whole if it has every
+    // column; with fewer, the text was cut between two of its values.
+    let short = |rows: &Vec<(u64, Vec<String>)>| {
+        let header_len = rows.first().map_or(0, |(_, h)| h.len());
+        rows.len() > 1 && rows.last().is_some_and(|(_, r)| r.len() < header_len)
+    };
+    let cut = ending.cut || (ending.unterminated && short(&rows));
     // A cut last row is not read (its last value may be a wrong number); the header is.
     let mut cut_line = 0;
     if cut && rows.len() > 1 {

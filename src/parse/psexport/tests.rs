@@ -191,13 +191,28 @@ fn a_cut_last_record_is_not_read_and_is_said() {
     assert!(f.problems.is_empty());
 
     let csv = "\"Name\",\"FolderType\",\"ItemsInFolder\"\r\n\"Inbox\",\"Inbox\",\"1024\"\r\n\"Drafts\",\"Drafts\",\"4";
-    for cut in [csv, &csv[..csv.len() - 1], &format!("{csv}1\"")] {
+    // Cut inside the last value, inside its quote, or between two values of the last row.
+    let between = "\"Name\",\"FolderType\",\"ItemsInFolder\"\r\n\"Inbox\",\"Inbox\",\"1024\"\r\n\"Drafts\",\"Drafts\"";
+    for cut in [csv, &csv[..csv.len() - 1], between] {
         let f = parse_export(Path::new("s.csv"), cut)
             .expect("ok")
             .expect("stats");
         assert_eq!(f.folders.len(), 1, "{cut}");
         assert!(f.drafts_stat().is_none(), "{cut}");
         assert_eq!(f.problems.len(), 1, "{cut}");
+        assert!(f.problems[0].contains("cut short"), "{:?}", f.problems);
+    }
+    // A last row whose every value is there and whose last value's quote is closed is whole:
+    // only its line ending is missing (a hand-saved file), so it is read.
+    for whole in [format!("{csv}12\""), format!("{csv}12\"\r")] {
+        let f = parse_export(Path::new("s.csv"), &whole)
+            .expect("ok")
+            .expect("stats");
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412), "{whole}");
+        assert!(f.problems.is_empty(), "{:?}", f.problems);
+        assert!(!f
+            .heuristics
+            .contains(&"last-record-cut-not-read".to_string()));
     }
     // A cut only record is an error, not "not mailbox evidence".
     let e = parse_export(
