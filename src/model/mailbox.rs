@@ -174,10 +174,17 @@ pub struct FolderStat {
 
 impl FolderStat {
     /// Whether this is the Drafts folder: `FolderType` (language-neutral) says `Drafts`, else
-    /// the name or path is `Drafts` (English: a heuristic for other languages).
+    /// the name or path is `Drafts` (English: a heuristic for other languages). A `FolderType`
+    /// that is empty or a bare number (an enumeration written as its value, whose meaning is
+    /// not documented here) says nothing, so the name decides.
     pub fn is_drafts(&self) -> bool {
-        if let Some(t) = &self.folder_type {
-            return t.trim().eq_ignore_ascii_case("drafts");
+        let named_type = self
+            .folder_type
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && !t.bytes().all(|b| b.is_ascii_digit()));
+        if let Some(t) = named_type {
+            return t.eq_ignore_ascii_case("drafts");
         }
         let name_is = |s: &Option<String>| {
             s.as_deref().is_some_and(|v| {
@@ -543,6 +550,22 @@ mod tests {
             identity: Some(identity.into()),
             ..FolderStat::default()
         }
+    }
+
+    /// A `FolderType` written as a number or left empty does not hide a folder named Drafts;
+    /// a named type still decides over the name.
+    #[test]
+    fn an_unnamed_folder_type_leaves_the_decision_to_the_name() {
+        let named = |t: &str, name: &str| FolderStat {
+            folder_type: Some(t.into()),
+            name: Some(name.into()),
+            ..FolderStat::default()
+        };
+        assert!(named("16", "Drafts").is_drafts());
+        assert!(named(" ", "/Drafts").is_drafts());
+        assert!(!named("16", "Inbox").is_drafts());
+        assert!(!named("Inbox", "Drafts").is_drafts());
+        assert!(named("drafts", "Entwürfe").is_drafts());
     }
 
     #[test]
