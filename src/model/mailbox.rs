@@ -61,6 +61,8 @@ pub enum ExportFormat {
     Json,
     /// PowerShell `Format-List` text: `Name : Value` blocks.
     FormatList,
+    /// PowerShell `Format-Table` text: a header, a line of dashes, rows by column position.
+    FormatTable,
 }
 
 impl ExportFormat {
@@ -70,6 +72,7 @@ impl ExportFormat {
             ExportFormat::Csv => "csv",
             ExportFormat::Json => "json",
             ExportFormat::FormatList => "format-list",
+            ExportFormat::FormatTable => "format-table",
         }
     }
 }

@@ -716,3 +716,41 @@ fn a_format_list_item_list_is_read() {
     assert_eq!(v["mailbox"][0]["format"], "format-list");
     assert_eq!(source(&v, "drafts_items.txt")["records"], 6);
 }
+
+/// A `Format-Table` capture of folder statistics (UTF-16LE, as `>` writes it in Windows
+/// PowerShell) is evidence: its Drafts count raises `drafts-buildup`, labelled as read by
+/// column position. It used to be listed as ignored.
+#[test]
+fn a_format_table_capture_is_read() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let ft = "\u{feff}\r\nName    FolderType ItemsInFolder Identity\r\n----    ---------- ------------- --------\r\nInbox   Inbox               1024 jdoe@contoso.com\\Inbox\r\nDrafts  Drafts               412 jdoe@contoso.com\\Drafts\r\n\r\n\r\n";
+    fs::write(t.path().join("drafts_ft.txt"), utf16le(ft)).expect("write");
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert!(
+        f[0]["title"].as_str().expect("title").contains("412"),
+        "{:#}",
+        f[0]
+    );
+    let s = source(&v, "drafts_ft.txt");
+    assert_eq!(s["kind"], "mailbox-folder-stats", "{s:#}");
+    let file = v["mailbox"]
+        .as_array()
+        .and_then(|a| {
+            a.iter().find(|x| {
+                x["path"]
+                    .as_str()
+                    .is_some_and(|p| p.ends_with("drafts_ft.txt"))
+            })
+        })
+        .expect("mailbox file");
+    assert_eq!(file["format"], "format-table", "{file:#}");
+    assert!(
+        file["heuristics"]
+            .to_string()
+            .contains("format-table-columns-by-position"),
+        "{file:#}"
+    );
+}

@@ -15,10 +15,12 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, TimeZone, Utc};
 use std::path::Path;
 mod csv;
 mod format_list;
+mod format_table;
 mod json;
 
 pub use csv::{csv_records, csv_rows, CsvRead};
 pub use format_list::{format_list_cut, format_list_records};
+pub use format_table::format_table_records;
 pub use json::{json_records, JsonError};
 
 /// One record: its 1-based line (when the syntax gives one) and its properties in order.
@@ -296,6 +298,34 @@ pub fn parse_export(path: &Path, text: &str) -> Result<Option<MailboxFile>, Expo
                 "ends inside its last record (line {}) without a line ending (cut short?); that record was not read",
                 r.line.unwrap_or(0)
             ));
+        }
+        return Ok(f);
+    }
+    // Format-Table: a header naming mailbox properties over a line of dash runs.
+    let ft = format_table_records(whole);
+    if ft.iter().any(|r| r.has(POLICY_KEYS) || r.has(STATS_KEYS)) {
+        let mut ft = ft;
+        // A last row without its line ending may be cut inside its last value.
+        let last_line = whole.lines().count() as u64;
+        let cut = (format_list_cut(whole) && ft.last().and_then(|r| r.line) == Some(last_line))
+            .then(|| ft.pop())
+            .flatten();
+        let mut f = classify(path, ExportFormat::FormatTable, ft, 0)?;
+        if let (None, Some(r)) = (&f, &cut) {
+            return Err(ExportError::CutShort {
+                syntax: "Format-Table",
+                line: r.line.unwrap_or(0),
+            });
+        }
+        if let Some(f) = f.as_mut() {
+            f.heuristics.push("format-table-columns-by-position".into());
+            if let Some(r) = cut {
+                f.heuristics.push("last-record-cut-not-read".into());
+                f.problems.push(format!(
+                    "ends inside its last row (line {}) without a line ending (cut short?); that row was not read",
+                    r.line.unwrap_or(0)
+                ));
+            }
         }
         return Ok(f);
     }

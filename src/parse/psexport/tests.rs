@@ -373,3 +373,70 @@ fn format_list_item_lists_are_read() {
         .expect("ok")
         .is_none());
 }
+
+/// `Format-Table` text (`| ft`): columns by the dash runs under the header, numbers right
+/// aligned, several tables in one transcript, a cut or truncated value said, a dash line under
+/// other text not taken for evidence.
+#[test]
+fn format_table_captures_are_read_by_column() {
+    let t = "\r\nPS C:\\> Get-MailboxFolderStatistics jdoe | ft Name,FolderType,ItemsInFolder,FolderSize,Identity\r\n\r\nName    FolderType ItemsInFolder FolderSize               Identity\r\n----    ---------- ------------- ----------               --------\r\nInbox   Inbox               1024 2 MB (2,097,152 bytes)   jdoe@contoso.com\\Inbox\r\nDrafts  Drafts               412 1.1 MB (1,153,434 bytes) jdoe@contoso.com\\Drafts\r\n\r\n\r\nPS C:\\> Get-CsClientPolicy | ft Identity,EnableIMAutoArchiving\r\n\r\nIdentity EnableIMAutoArchiving\r\n-------- ---------------------\r\nGlobal                   False\r\n\r\n";
+    let f = parse_export(Path::new("ft.txt"), t)
+        .expect("ok")
+        .expect("read");
+    assert_eq!(f.format, ExportFormat::FormatTable);
+    assert!(f
+        .heuristics
+        .contains(&"format-table-columns-by-position".to_string()));
+    let parts = f.split_by_kind();
+    let stats = parts
+        .iter()
+        .find(|p| p.kind == MailboxFileKind::FolderStats)
+        .expect("stats");
+    let d = stats.drafts_stat().expect("drafts");
+    assert_eq!(d.items, Some(412));
+    assert_eq!(d.identity.as_deref(), Some("jdoe@contoso.com\\Drafts"));
+    assert_eq!(d.size.as_deref(), Some("1.1 MB (1,153,434 bytes)"));
+    assert_eq!(d.line, Some(7));
+    let policy = parts
+        .iter()
+        .find(|p| p.kind == MailboxFileKind::CsPolicy)
+        .expect("policy");
+    assert_eq!(
+        policy.policies[0].values.get("EnableIMAutoArchiving"),
+        Some(&"False".to_string())
+    );
+    assert_eq!(policy.policies[0].identity.as_deref(), Some("Global"));
+
+    // A count PowerShell cut to fit its column is said, not read.
+    let narrow = "Name   ItemsInFolder\r\n----   -------------\r\nDrafts 41234567890...\r\n";
+    let f = parse_export(Path::new("ft.txt"), narrow)
+        .expect("ok")
+        .expect("read");
+    assert_eq!(f.drafts_stat().and_then(|d| d.items), None);
+    assert!(f.problems[0].contains("not a count"), "{:?}", f.problems);
+
+    // A last row without its line ending is not read; with it, it is.
+    let cut =
+        "Name   ItemsInFolder\r\n----   -------------\r\nInbox             7\r\nDrafts          41";
+    let f = parse_export(Path::new("ft.txt"), cut)
+        .expect("ok")
+        .expect("read");
+    assert!(f.drafts_stat().is_none());
+    assert!(f.problems[0].contains("cut short"), "{:?}", f.problems);
+    let f = parse_export(Path::new("ft.txt"), &format!("{cut}2\r\n"))
+        .expect("ok")
+        .expect("read");
+    assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(412));
+    let e = parse_export(
+        Path::new("ft.txt"),
+        "Name   ItemsInFolder\r\n----   -------------\r\nDrafts          41",
+    )
+    .expect_err("cut");
+    assert!(e.to_string().contains("Format-Table"), "{e}");
+
+    // Dashes under other text are not mailbox evidence.
+    let other = "Release notes\r\n-------------\r\nNothing here.\r\n";
+    assert!(parse_export(Path::new("notes.txt"), other)
+        .expect("ok")
+        .is_none());
+}
