@@ -88,7 +88,8 @@ pub struct JsonItem<'a> {
     pub stuck: bool,
     pub format: &'static str,
     pub encoding: Option<&'static str>,
-    pub fields: &'a Fields,
+    /// The item's fields; `subject` only with `show_content` (private content).
+    pub fields: std::borrow::Cow<'a, Fields>,
     pub heuristics: &'a [String],
     pub truncated: bool,
     pub ignorable: bool,
@@ -102,7 +103,8 @@ pub struct JsonItem<'a> {
 }
 
 impl<'a> JsonItem<'a> {
-    /// The JSON view of one item at `clock`; body and preview only with `show_content`.
+    /// The JSON view of one item at `clock`; subject, body and preview only with
+    /// `show_content`.
     pub fn of(it: &'a Item, acc: &'a Account, clock: Clock, show_content: bool) -> JsonItem<'a> {
         let state = it.state(clock);
         JsonItem {
@@ -117,7 +119,13 @@ impl<'a> JsonItem<'a> {
             stuck: state == ItemState::Stuck,
             format: it.format.as_str(),
             encoding: it.encoding.map(|e| e.as_str()),
-            fields: &it.fields,
+            fields: match (&it.fields.subject, show_content) {
+                (Some(_), false) => std::borrow::Cow::Owned(Fields {
+                    subject: None,
+                    ..it.fields.clone()
+                }),
+                _ => std::borrow::Cow::Borrowed(&it.fields),
+            },
             heuristics: &it.heuristics,
             truncated: it.truncated,
             ignorable: it.ignorable,

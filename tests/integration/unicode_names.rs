@@ -56,7 +56,8 @@ fn report_over_users_in_many_scripts_finds_every_account_and_aligns() {
     let users = t.path().join("Users");
 
     // JSON, through the Users folder as a PATH and through --all-users.
-    let (v, code, stderr) = report_json(&[&users], &[]);
+    // (Subjects are private content: shown so each user's can be checked.)
+    let (v, code, stderr) = report_json(&[&users], &["--show-content"]);
     assert_eq!(code, 1, "stuck items exit 1; stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(addresses(&v), expected_addresses());
