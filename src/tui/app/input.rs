@@ -96,6 +96,7 @@ impl App {
                 self.install_scan(*scan)
             }
             SourceEvent::LogsMerged(r, window) => {
+                self.anchor_log_selection();
                 crate::pipeline::merge_logs(&mut self.model, *r, window);
                 self.refresh();
                 vec![]

@@ -140,9 +140,24 @@ pub struct LogState {
     pub minutes_outside: u64,
     /// The raw lines of one log file, when open (Enter or `v` on an event).
     pub raw: Option<crate::tui::rawlog::RawView>,
+    /// The selected row's log line, taken before the model's events changed (indices into
+    /// the old events mean nothing in the new ones): where the selection goes back to.
+    pub anchor: Option<(std::path::PathBuf, u64)>,
 }
 
 impl App {
+    /// Remember the selected log row's line before the model's events change (a new scan, a
+    /// merge of re-read logs): their indices are then stale.
+    pub(super) fn anchor_log_selection(&mut self) {
+        let e = self
+            .log
+            .order
+            .get(self.log.sel)
+            .and_then(|&i| self.model.events.get(i));
+        self.log.anchor = e.map(|e| (e.path.clone(), e.line));
+        self.log.order.clear();
+    }
+
     /// Recompute the log rows (scope, filters, order) and the search matches.
     pub fn recompute_log(&mut self) {
         let acc = if self.all_accounts {
@@ -216,20 +231,21 @@ impl App {
         self.log.minutes_exact = exact;
         self.log.minutes_outside = outside;
         self.log.minutes = minutes;
-        let old_event = self.log.order.get(self.log.sel).copied();
+        // The selected row's line: remembered before the events changed, else read now (the
+        // events are the same ones).
+        let old_line = self.log.anchor.take().or_else(|| {
+            let e = self.model.events.get(*self.log.order.get(self.log.sel)?)?;
+            Some((e.path.clone(), e.line))
+        });
         self.log.order = order;
-        if let Some(e) = old_event {
-            // The same event, or (when it was folded into another of its line) its line.
-            let same_line = |i: usize| {
-                let (a, b) = (&self.model.events[i], &self.model.events[e]);
-                (&a.path, a.line) == (&b.path, b.line)
-            };
+        if let Some((path, line)) = old_line {
+            // Its line (one row per line: events of one line are folded into one row).
+            let ev = &self.model.events;
             if let Some(p) = self
                 .log
                 .order
                 .iter()
-                .position(|&i| i == e)
-                .or_else(|| self.log.order.iter().position(|&i| same_line(i)))
+                .position(|&i| ev.get(i).is_some_and(|e| e.line == line && e.path == path))
             {
                 self.log.sel = p;
             }

@@ -218,6 +218,7 @@ impl App {
                 minutes_exact: false,
                 minutes_outside: 0,
                 raw: None,
+                anchor: None,
             },
             scan: ScanStatus::Idle,
             spinner: 0,
@@ -236,6 +237,7 @@ impl App {
         let selected = self
             .selected_account()
             .map(|a| (a.address.clone(), a.dir.clone()));
+        self.anchor_log_selection();
         self.model = model;
         if let Some((addr, dir)) = selected {
             if let Some(i) = self

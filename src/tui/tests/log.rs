@@ -195,3 +195,42 @@ fn follow_sticks_to_the_end() {
     key(&mut a, 'k');
     assert!(!a.log.follow);
 }
+
+/// A new model with fewer events (a log truncated or rotated away) while a late row is
+/// selected: no panic (an index into the old events was used on the new ones), and the
+/// selection goes back to the same log line when it is still there.
+#[test]
+fn a_shrinking_model_keeps_the_selected_line_without_panicking() {
+    let mut a = app();
+    key(&mut a, '3');
+    key(&mut a, 'G');
+    let n = a.log.order.len();
+    assert!(n > 3, "{n}");
+    // Select the third row from the end; remember its line.
+    key(&mut a, 'k');
+    key(&mut a, 'k');
+    let e = &a.model.events[a.log.order[a.log.sel]];
+    let (path, line) = (e.path.clone(), e.line);
+    // The new model: the selected event kept, the events before it dropped (their indices
+    // shift), the last one gone too.
+    let mut m = a.model.clone();
+    let keep = a.log.order[a.log.sel];
+    let last = *a.log.order.last().expect("rows");
+    m.events = m
+        .events
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| i == keep || (i > keep && i != last))
+        .map(|(_, e)| e.clone())
+        .collect();
+    a.set_model(m);
+    let e = &a.model.events[a.log.order[a.log.sel]];
+    assert_eq!((&e.path, e.line), (&path, line));
+    let _ = render(&a, 100, 30);
+    // Shrunk to a single event: the selection stays in range.
+    let mut m = a.model.clone();
+    m.events.truncate(1);
+    a.set_model(m);
+    assert!(a.log.sel < a.log.order.len().max(1));
+    let _ = render(&a, 100, 30);
+}
