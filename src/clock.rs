@@ -34,8 +34,12 @@ pub struct ZoneError(pub String);
 /// The instant a wall-clock time names in `tz`, by the rule in the module docs.
 fn wall_to_instant<T: TimeZone>(tz: &T, t: NaiveDateTime) -> Option<DateTime<FixedOffset>> {
     match tz.from_local_datetime(&t) {
-        LocalResult::Single(d) | LocalResult::Ambiguous(d, _) => {
-            Some(in_zone(d.with_timezone(&Utc), tz))
+        LocalResult::Single(d) => Some(in_zone(d.with_timezone(&Utc), tz)),
+        // A time that happens twice: the earlier instant. The pair's order is the zone's own
+        // (chrono's `Local` on Unix orders it by offset, chrono-tz by time), so compare.
+        LocalResult::Ambiguous(a, b) => {
+            let (a, b) = (a.with_timezone(&Utc), b.with_timezone(&Utc));
+            Some(in_zone(a.min(b), tz))
         }
         LocalResult::None => {
             // In a gap: the offset in force before it (gaps are at most a day; look back in
@@ -43,7 +47,15 @@ fn wall_to_instant<T: TimeZone>(tz: &T, t: NaiveDateTime) -> Option<DateTime<Fix
             let before = (1..=50).find_map(|k| {
                 let p = t.checked_sub_signed(Duration::minutes(30 * k))?;
                 match tz.from_local_datetime(&p) {
-                    LocalResult::Single(d) | LocalResult::Ambiguous(_, d) => Some(d.offset().fix()),
+                    LocalResult::Single(d) => Some(d.offset().fix()),
+                    // The later instant's offset: the one in force nearest the gap.
+                    LocalResult::Ambiguous(a, b) => {
+                        let later = match a.with_timezone(&Utc) > b.with_timezone(&Utc) {
+                            true => a,
+                            false => b,
+                        };
+                        Some(later.offset().fix())
+                    }
                     LocalResult::None => None,
                 }
             })?;

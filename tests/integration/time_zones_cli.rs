@@ -294,3 +294,36 @@ fn bad_zone_names_are_one_line_and_exit_2() {
     assert!(help.contains("--time-zone"), "{help}");
     assert!(help.contains("Europe/Berlin"), "{help}");
 }
+
+/// A wall-clock time that happens twice (1 November 2026, 01:30 in New York) is the earlier
+/// instant (EDT, -04:00) whether the zone is named or is this machine's own (`--log-tz local`
+/// with TZ set): the machine's zone used to give the later one.
+#[cfg(unix)]
+#[test]
+fn a_repeated_hour_is_the_earlier_instant_in_the_local_zone_too() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("Lync-UccApi-0.UccApilog");
+    std::fs::write(
+        &log,
+        "11/01/2026|01:30:00.000 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n",
+    )
+    .expect("write");
+    for zone in ["local", "America/New_York"] {
+        let out = bin()
+            .env("TZ", "America/New_York")
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--now",
+                "2026-11-02T00:00:00Z",
+            ])
+            .args(["--log-tz", zone, "--log"])
+            .arg(&log)
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let first = v["sources"][0]["first"].as_str().unwrap_or("").to_string();
+        assert_eq!(first, "2026-11-01T01:30:00-04:00", "{zone}: {v:#}");
+    }
+}
