@@ -15,6 +15,9 @@ use crate::tui::keys::Action;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseEventKind};
 use std::path::PathBuf;
 
+/// The status line while a rescan asked for with `r` runs.
+const RESCANNING: &str = "rescanning…";
+
 impl App {
     /// Apply one event. Returns the side effects the runtime must carry out.
     pub fn update(&mut self, ev: Event) -> Vec<Cmd> {
@@ -93,7 +96,16 @@ impl App {
             }
             SourceEvent::ScanDone(scan) | SourceEvent::LogsReloaded(scan) => {
                 self.scan = ScanStatus::Idle;
-                self.install_scan(*scan)
+                let cmds = self.install_scan(*scan);
+                // `r` said "rescanning…": say it is done (it stayed until the next key).
+                if self.status.as_deref() == Some(RESCANNING) {
+                    self.status = Some(format!(
+                        "rescan done: {} account(s), {} item(s)",
+                        self.model.accounts.len(),
+                        self.model.items.len()
+                    ));
+                }
+                cmds
             }
             SourceEvent::LogsMerged(r, window) => {
                 self.anchor_log_selection();
@@ -472,7 +484,7 @@ impl App {
                 self.recompute_matches();
             }
             Action::Rescan => {
-                self.status = Some("rescanning…".into());
+                self.status = Some(RESCANNING.into());
                 return vec![Cmd::Rescan];
             }
             Action::Export => self.popup = Popup::Export(ExportStage::Format),

@@ -419,3 +419,21 @@ fn a_spooler_gone_unreadable_keeps_its_items_in_the_live_view() {
     a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
     assert_eq!(a.model.items.iter().filter(|i| i.account == 0).count(), 0);
 }
+
+/// `r` says "rescanning…" until the rescan is installed, then says it is done (it used to stay
+/// until the next key).
+#[test]
+fn the_rescan_status_clears_when_the_rescan_is_done() {
+    let mut a = app();
+    let cmds = key(&mut a, 'r');
+    assert!(matches!(cmds.as_slice(), [Cmd::Rescan]), "{cmds:?}");
+    assert!(render(&a, 100, 30).contains("rescanning"));
+    let scan = crate::source::scan::Scan {
+        model: model(),
+        ..Default::default()
+    };
+    a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    let s = render(&a, 100, 30);
+    assert!(!s.contains("rescanning"), "{s}");
+    assert!(s.contains("rescan done"), "{s}");
+}
