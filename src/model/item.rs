@@ -214,24 +214,26 @@ impl Item {
         }
     }
 
-    /// now − modification time, in whole seconds (negative for a time in the future).
+    /// now − modification time, in whole seconds rounded down (negative for a time in the
+    /// future). The state is decided on this same number, so `age_secs` and `state` never
+    /// disagree (2.9 s in the future is −3, beyond the 2 s tolerance).
     pub fn age_secs(&self, now: DateTime<Utc>) -> Option<i64> {
-        self.modified.map(|m| (now - m).num_seconds())
+        self.modified
+            .map(|m| (now - m).num_milliseconds().div_euclid(1000))
     }
 
     pub fn state(&self, clock: Clock) -> ItemState {
         if self.ignorable {
             return ItemState::Ignored;
         }
-        let Some(m) = self.modified else {
+        let Some(age) = self.age_secs(clock.now) else {
             return ItemState::Unknown;
         };
-        let age = clock.now - m;
-        if age.num_seconds() < -FUTURE_TOLERANCE_SECS {
+        if age < -FUTURE_TOLERANCE_SECS {
             return ItemState::ClockSkew;
         }
-        let limit = chrono::Duration::from_std(clock.stuck_after).unwrap_or(chrono::Duration::MAX);
-        if age > limit {
+        // Older than the stuck timer, in whole seconds (`age_secs` > `stuck_after_secs`).
+        if u64::try_from(age).is_ok_and(|a| a > clock.stuck_after.as_secs()) {
             ItemState::Stuck
         } else {
             ItemState::Pending
@@ -315,6 +317,30 @@ mod tests {
             item_at(now + chrono::Duration::seconds(1)).state(c),
             ItemState::Pending
         );
+    }
+
+    /// The state follows `age_secs` (whole seconds, rounded down) at both thresholds, so a
+    /// reader of the JSON can tell the state from the age: 2.9 s ahead is beyond the 2 s
+    /// tolerance; 120.5 s old is 120 whole seconds, not past a 120 s timer; 121 s is.
+    #[test]
+    fn the_state_is_decided_on_the_whole_seconds_it_reports() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("valid");
+        let c = clock(now, 120);
+        let ms = chrono::Duration::milliseconds;
+        for (offset, age, state) in [
+            (ms(2_900), -3, ItemState::ClockSkew),
+            (ms(2_000), -2, ItemState::Pending),
+            (ms(-120_500), 120, ItemState::Pending),
+            (ms(-120_999), 120, ItemState::Pending),
+            (ms(-121_000), 121, ItemState::Stuck),
+        ] {
+            let it = item_at(now + offset);
+            assert_eq!(it.age_secs(now), Some(age), "{offset}");
+            assert_eq!(it.state(c), state, "{offset}");
+        }
     }
 
     #[test]
