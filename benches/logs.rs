@@ -8,6 +8,9 @@
 //! file from `shared/peers/` in `~/.lnav/formats/installed/`), `lnav -n -c ';SELECT count(*) FROM
 //! uccapilog' FILE` on the same file, each under `/usr/bin/time` (wall time and the child's peak
 //! RSS, which GNU time takes from `wait4`/getrusage), and prints the ratio.
+//! Beside them it times the marker literal search alone over the same file on one core (the
+//! part of the work no search-first design can skip, since the markers are found by their
+//! literals), as a floor to read the lnav target against.
 //! SPOOLSCOPE_BENCH_SKIP_INPROC=1 skips (1) and (2).
 
 use spoolscope::corpus::{self, Profile};
@@ -71,6 +74,29 @@ fn generate(
     Ok(s)
 }
 
+/// The marker literal search alone over `path` on this thread, in line-aligned pieces of at
+/// most 512 KiB: seconds.
+fn literal_search_secs(path: &std::path::Path) -> Result<f64, Box<dyn std::error::Error>> {
+    let data = std::fs::read(path)?;
+    let markers = Markers::builtin()?;
+    let mut rec = spoolscope::parse::markers::Record::default();
+    let start = Instant::now();
+    let mut pos = 0;
+    while pos < data.len() {
+        let mut end = (pos + (512 << 10)).min(data.len());
+        if let Some(nl) = data[end..].iter().position(|&b| b == b'\n') {
+            end += nl + 1;
+        } else {
+            end = data.len();
+        }
+        rec.clear();
+        rec.push(0, &String::from_utf8_lossy(&data[pos..end]));
+        markers.prescan(&mut rec);
+        pos = end;
+    }
+    Ok(start.elapsed().as_secs_f64())
+}
+
 /// `report --format json` against lnav, per profile, on the same file in the same run.
 fn versus_lnav(mb: u64) -> Result<(), Box<dyn std::error::Error>> {
     let bin = env!("CARGO_BIN_EXE_spoolscope");
@@ -132,6 +158,14 @@ fn versus_lnav(mb: u64) -> Result<(), Box<dyn std::error::Error>> {
                             lw / sw.max(0.01),
                             srss as f64 / lrss.max(1) as f64
                         );
+                        if let Ok(ls) = literal_search_secs(&path) {
+                            println!(
+                                "  literal search alone, one core: {ls:6.2} s = {:.2}x lnav's time ({:.2}x of the 4x budget, {:.2} s)",
+                                ls / lw.max(0.01),
+                                ls / (lw / 4.0).max(0.01),
+                                lw / 4.0
+                            );
+                        }
                     }
                     None => println!("  lnav could not be timed"),
                 }
