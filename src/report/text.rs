@@ -215,6 +215,13 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 item_summary(it, r.opts.show_content)
             ))?;
             o.nl()?;
+            if let Some(sent) = it.sent_long_before_file_time(clock) {
+                o.line(&format!(
+                    "        sent {} {} by the time written in it (file time may have been reset)",
+                    zone.datetime(&sent),
+                    zone.tag_at(&sent)
+                ))?;
+            }
             if r.opts.show_content {
                 if let Some(p) = &it.preview {
                     o.block("        │ ", p)?;

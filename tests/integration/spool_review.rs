@@ -1,0 +1,91 @@
+//! Spooler readings from a review with inputs nobody on the team wrote: file times reset by a
+//! copy, a spooler folder whose name was altered in transit, folders inside a spooler, MIME in
+//! other writers' shapes and names that are not UTF-8. Each test runs the binary on real files.
+
+use crate::common::*;
+use serde_json::Value;
+
+fn findings<'a>(v: &'a Value, rule: &str) -> Vec<&'a Value> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == rule)
+        .collect()
+}
+
+fn text_report(root: &std::path::Path) -> (String, i32) {
+    let out = bin()
+        .arg("report")
+        .arg(root)
+        .args(["--now", NOW, "--color", "never"])
+        .output()
+        .expect("run");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Items copied without their modification times (30 s old by file time) whose embedded send
+/// times are 3 days old: not an all-clear. The run exits 1 with `spool-times-disagree`, and the
+/// text report shows each such item's embedded time. Items whose send time agrees with the
+/// file time raise nothing.
+#[test]
+fn file_times_reset_by_a_copy_are_no_all_clear() {
+    let t = tempfile::tempdir().expect("tmp");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let mime = |date: &str| {
+        format!(
+            "From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nDate: {date}\r\nSubject: s\r\n\r\nb\r\n"
+        )
+    };
+    put(
+        &sp.join("m1.eml"),
+        mime("Fri, 27 Feb 2026 10:00:00 +0000").as_bytes(),
+        30,
+    );
+    put(
+        &sp.join("x.xml"),
+        b"<m:CreateItem MessageDisposition=\"SaveOnly\" xmlns:m=\"m\" xmlns:t=\"t\"><m:Items>\
+          <t:Message><t:DateTimeSent>2026-02-27T10:00:00Z</t:DateTimeSent></t:Message>\
+          </m:Items></m:CreateItem>",
+        30,
+    );
+    let (v, code, stderr) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(v["summary"]["stuck"], 0, "{v:#}");
+    let f = findings(&v, "spool-times-disagree");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["severity"], "warning");
+    assert_eq!(f[0]["account"], "jdoe@contoso.com");
+    assert_eq!(f[0]["evidence"].as_array().expect("evidence").len(), 2);
+    assert!(
+        f[0]["title"].as_str().expect("title").contains("3d 4h"),
+        "{}",
+        f[0]["title"]
+    );
+    let (text, code) = text_report(t.path());
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("spool-times-disagree"), "{text}");
+    assert_eq!(
+        text.matches("sent 2026-02-27 10:00:00 UTC by the time written in it")
+            .count(),
+        2,
+        "{text}"
+    );
+
+    // Send times that agree with the file times: nothing raised, exit 0.
+    let ok = tempfile::tempdir().expect("tmp");
+    let sp = sip_dir(ok.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    put(
+        &sp.join("m1.eml"),
+        mime("Mon, 02 Mar 2026 13:59:20 +0000").as_bytes(),
+        30,
+    );
+    let (v, code, stderr) = report_json(&[ok.path()], &[]);
+    assert_eq!(code, 0, "{stderr} {v:#}");
+    assert!(findings(&v, "spool-times-disagree").is_empty(), "{v:#}");
+    let (text, _) = text_report(ok.path());
+    assert!(!text.contains("by the time written in it"), "{text}");
+}
