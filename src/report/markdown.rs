@@ -135,7 +135,7 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w)?;
         }
         if st.items == 0 {
-            if unanalysed == 0 {
+            if unanalysed == 0 && acc.spooler.is_some() {
                 writeln!(w, "Spooler empty: healthy.")?;
             }
         } else {

@@ -183,7 +183,8 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             ))?;
         }
         if st.items == 0 {
-            if unanalysed == 0 {
+            // (An account without a spooler folder has no spooler to call healthy.)
+            if unanalysed == 0 && acc.spooler.is_some() {
                 o.line("  spooler empty: healthy")?;
             }
         } else if st.stuck == 0 {

@@ -56,6 +56,11 @@ pub fn scan_tailed(
             .iter()
             .map(|r| ScanError::new(r, BACKSLASH_NOTE)),
     );
+    model.notes.extend(
+        d.altered_spoolers
+            .iter()
+            .map(|p| ScanError::new(p, super::discover::ALTERED_SPOOLER_NOTE)),
+    );
     model
         .unreached
         .extend(d.roots_failed.iter().map(|e| e.path.clone()));

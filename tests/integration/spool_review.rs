@@ -89,3 +89,77 @@ fn file_times_reset_by_a_copy_are_no_all_clear() {
     let (text, _) = text_report(ok.path());
     assert!(!text.contains("by the time written in it"), "{text}");
 }
+
+/// A spooler folder whose name arrived as `History%20Spooler` or `History_Spooler` holds a
+/// 4-hour-old message: it is read as the spooler (the item is stuck, exit 1, a note names the
+/// folder), never "no History Spooler folder" then "spooler empty: healthy".
+#[test]
+fn altered_spooler_folder_name_is_read_as_the_spooler() {
+    for name in ["History%20Spooler", "History_Spooler"] {
+        let t = tempfile::tempdir().expect("tmp");
+        let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join(name);
+        put(
+            &sp.join("{A1}.eml"),
+            b"From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: s\r\n\r\nb\r\n",
+            4 * 3600,
+        );
+        let (v, code, stderr) = report_json(&[t.path()], &[]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert_eq!(v["summary"]["stuck"], 1, "{name}: {v:#}");
+        assert!(
+            v["ignored"].as_array().expect("ignored").is_empty(),
+            "{v:#}"
+        );
+        assert!(
+            v["accounts"][0]["spooler"]
+                .as_str()
+                .expect("spooler")
+                .ends_with(name),
+            "{v:#}"
+        );
+        let notes = v["notes"].as_array().expect("notes");
+        assert!(
+            notes
+                .iter()
+                .any(|n| n["path"].as_str().is_some_and(|p| p.ends_with(name))
+                    && n["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("heuristic"))),
+            "{v:#}"
+        );
+        assert_eq!(findings(&v, "spool-stuck").len(), 1, "{v:#}");
+        let (text, _) = text_report(t.path());
+        assert!(!text.contains("no History Spooler folder"), "{text}");
+        assert!(!text.contains("healthy"), "{text}");
+    }
+}
+
+/// A `sip_*` folder without any spooler says so, and does not also call its (absent) spooler
+/// healthy; an empty real spooler still reads "spooler empty: healthy".
+#[test]
+fn an_account_without_a_spooler_is_not_called_healthy() {
+    let t = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(sip_dir(t.path(), "amy", "16.0", "amy@contoso.com")).expect("mkdir");
+    let (text, code) = text_report(t.path());
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("no History Spooler folder"), "{text}");
+    assert!(!text.contains("healthy"), "{text}");
+    let md = bin()
+        .arg("report")
+        .arg(t.path())
+        .args(["--now", NOW, "--format", "markdown"])
+        .output()
+        .expect("run");
+    let md = String::from_utf8_lossy(&md.stdout);
+    assert!(md.contains("No History Spooler folder"), "{md}");
+    assert!(!md.contains("healthy"), "{md}");
+
+    let e = tempfile::tempdir().expect("tmp");
+    std::fs::create_dir_all(
+        sip_dir(e.path(), "amy", "16.0", "amy@contoso.com").join("History Spooler"),
+    )
+    .expect("mkdir");
+    let (text, code) = text_report(e.path());
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("spooler empty: healthy"), "{text}");
+}
