@@ -184,7 +184,16 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
         }
         if st.items == 0 {
             // (An account without a spooler folder has no spooler to call healthy.)
-            if unanalysed == 0 && acc.spooler.is_some() {
+            let folders = acc
+                .spooler
+                .as_deref()
+                .map_or(0, |sp| super::inventory::empty_folders_in(m, sp));
+            if folders > 0 {
+                o.line(&format!(
+                    "  no items; {folders} empty folder(s) in the spooler (listed at the end): \
+                     no message found in them"
+                ))?;
+            } else if unanalysed == 0 && acc.spooler.is_some() {
                 o.line("  spooler empty: healthy")?;
             }
         } else if st.stuck == 0 {

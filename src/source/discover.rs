@@ -55,6 +55,9 @@ pub struct Discovery {
     /// Roots holding a name with a `\` that was read as the path it spells (see
     /// [`super::layout::BACKSLASH_NAMES`]), each once.
     pub backslash_roots: Vec<PathBuf>,
+    /// (account index, folder) for every folder inside a spooler that holds no entry at all:
+    /// neither an item nor an error, so listed under `ignored[]`.
+    pub spool_empty_dirs: Vec<(usize, PathBuf)>,
     /// Folders read as spoolers by an altered spelling of their name
     /// ([`is_altered_spooler_name`]), each once.
     pub altered_spoolers: Vec<PathBuf>,
@@ -229,9 +232,13 @@ impl Discovery {
             }
             if ft.is_dir() {
                 let n = name_of(path);
-                if in_spooler.is_some() {
+                if let Some(acc) = in_spooler {
                     // A folder inside a spooler (even one named `History Spooler` or
                     // `sip_*`) is content of that spooler: its files are that account's items.
+                    // One with no entry at all is listed, so that no entry goes unsaid.
+                    if std::fs::read_dir(path).is_ok_and(|mut r| r.next().is_none()) {
+                        self.spool_empty_dirs.push((acc, path.to_path_buf()));
+                    }
                 } else if names_a_spooler(path) {
                     self.spooler_folder(path);
                 } else if is_sip_dir(layout_name(&n)) {

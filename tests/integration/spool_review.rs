@@ -163,3 +163,44 @@ fn an_account_without_a_spooler_is_not_called_healthy() {
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("spooler empty: healthy"), "{text}");
 }
+
+/// Empty folders inside a spooler are each an `ignored[]` entry with its reason; a spooler
+/// holding only such folders says so instead of "spooler empty: healthy". A folder with a file
+/// in it is not listed: its file is the item.
+#[test]
+fn empty_folders_in_a_spooler_are_listed_not_healthy() {
+    let t = tempfile::tempdir().expect("tmp");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    for d in ["{5F2C0A11-0000}", "{5F2C0A12-0000}"] {
+        std::fs::create_dir_all(sp.join(d)).expect("mkdir");
+    }
+    let (v, code, stderr) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let ignored = v["ignored"].as_array().expect("ignored");
+    assert_eq!(ignored.len(), 2, "{v:#}");
+    for (i, d) in ignored.iter().zip(["{5F2C0A11-0000}", "{5F2C0A12-0000}"]) {
+        assert!(i["path"].as_str().expect("path").ends_with(d), "{v:#}");
+        assert!(
+            i["why"].as_str().expect("why").contains("empty folder"),
+            "{v:#}"
+        );
+    }
+    let (text, _) = text_report(t.path());
+    assert!(!text.contains("healthy"), "{text}");
+    assert!(text.contains("2 empty folder(s) in the spooler"), "{text}");
+
+    // A folder holding a file: the file is an item, the folder is not listed.
+    std::fs::remove_dir(sp.join("{5F2C0A12-0000}")).expect("rmdir");
+    put(
+        &sp.join("{5F2C0A11-0000}/m.eml"),
+        b"From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: s\r\n\r\nb\r\n",
+        4 * 3600,
+    );
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{v:#}");
+    assert!(
+        v["ignored"].as_array().expect("ignored").is_empty(),
+        "{v:#}"
+    );
+    assert_eq!(v["summary"]["items"], 1, "{v:#}");
+}
