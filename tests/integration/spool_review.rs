@@ -204,3 +204,49 @@ fn empty_folders_in_a_spooler_are_listed_not_healthy() {
     );
     assert_eq!(v["summary"]["items"], 1, "{v:#}");
 }
+
+/// MIME items in four other writers' shapes (lone-CR line ends, no blank line before the body,
+/// `Subject :`, an mbox `From ` line first) are read as MIME: their federated recipient raises
+/// `federated-recipient` for each, as for the usual shape.
+#[test]
+fn other_writers_mime_shapes_keep_their_headers() {
+    let t = tempfile::tempdir().expect("tmp");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let h = "From: jdoe@contoso.com\r\nTo: zed@fabrikam.com\r\nDate: Mon, 02 Mar 2026 10:00:00 +0000\r\nSubject: hello\r\n";
+    let files = [
+        ("cr_only.eml", format!("{}\rbody\r", h.replace("\r\n", "\r"))),
+        ("no_blank_line.eml", format!("{h}body line one\r\n")),
+        (
+            "space_colon.eml",
+            "From: jdoe@contoso.com\r\nTo: zed@fabrikam.com\r\nSubject : hello\r\n\r\nbody\r\n"
+                .to_string(),
+        ),
+        (
+            "mbox_from.eml",
+            format!("From jdoe@contoso.com Mon Mar  2 10:00:00 2026\r\n{h}\r\nbody\r\n"),
+        ),
+        ("control.eml", format!("{h}\r\nbody\r\n")),
+    ];
+    for (name, body) in &files {
+        put(&sp.join(name), body.as_bytes(), 4 * 3600);
+    }
+    let (v, _, stderr) = report_json(&[t.path()], &[]);
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), files.len(), "{stderr}");
+    for it in items {
+        assert_eq!(it["format"], "mime", "{it:#}");
+        assert_eq!(it["fields"]["from"], "jdoe@contoso.com", "{it:#}");
+        assert_eq!(it["fields"]["to"][0], "zed@fabrikam.com", "{it:#}");
+    }
+    let fed = findings(&v, "federated-recipient");
+    let evidence: usize = fed
+        .iter()
+        .map(|f| f["evidence"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(!fed.is_empty(), "{v:#}");
+    let text = serde_json::to_string(&fed).expect("json");
+    for (name, _) in &files {
+        assert!(text.contains(name), "{name} not in {text}");
+    }
+    assert!(evidence >= files.len(), "{text}");
+}
