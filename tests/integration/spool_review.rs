@@ -250,3 +250,43 @@ fn other_writers_mime_shapes_keep_their_headers() {
     }
     assert!(evidence >= files.len(), "{text}");
 }
+
+/// Two spooled files whose names differ only in bytes that are not UTF-8 share a lossy
+/// `items[].path` but have different `path_escaped`; a valid name has no `path_escaped`.
+#[cfg(unix)]
+#[test]
+fn non_utf8_item_names_stay_apart_in_json() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().expect("tmp");
+    let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let mime = b"From: a@contoso.com\r\nTo: b@contoso.com\r\nSubject: s\r\n\r\nb\r\n";
+    for n in [&b"\xff.eml"[..], b"\xfe.eml", b"ok.eml"] {
+        put(&sp.join(OsStr::from_bytes(n)), mime, 4 * 3600);
+    }
+    let (v, _, stderr) = report_json(&[t.path()], &[]);
+    let items = v["items"].as_array().expect("items");
+    assert_eq!(items.len(), 3, "{stderr}");
+    let mut escaped: Vec<String> = items
+        .iter()
+        .filter_map(|i| i["path_escaped"].as_str().map(str::to_string))
+        .collect();
+    escaped.sort();
+    assert_eq!(escaped.len(), 2, "{v:#}");
+    assert!(escaped[0].ends_with("History Spooler/\\xfe.eml"), "{escaped:?}");
+    assert!(escaped[1].ends_with("History Spooler/\\xff.eml"), "{escaped:?}");
+    let ok = items
+        .iter()
+        .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with("ok.eml")))
+        .expect("ok.eml");
+    assert!(ok.get("path_escaped").is_none(), "{ok:#}");
+    // NDJSON items carry the same field.
+    let out = bin()
+        .arg("report")
+        .arg(t.path())
+        .args(["--now", NOW, "--format", "ndjson"])
+        .output()
+        .expect("run");
+    let nd = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(nd.matches("\"path_escaped\"").count(), 2, "{nd}");
+}
