@@ -167,6 +167,10 @@ fn role_of(stack: &[String]) -> Option<(Role, usize)> {
 
 use super::xml::{attr, local};
 
+/// Label of an XML item with more than one `Body` element holding text: their texts are joined,
+/// each from a new line.
+pub const XML_BODIES_JOINED: &str = "xml-several-body-elements-joined-by-newline";
+
 /// Read an XML item. Streaming, no DTD, no entity expansion, bounded depth. Returns false when
 /// the text is not XML at all (no element could be read).
 fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
@@ -179,6 +183,8 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
     let mut f = Fields::default();
     let (mut sender, mut created) = (None::<String>, None::<String>);
     let mut body: Option<String> = None;
+    // A second `Body` element opened after text of an earlier one: its text starts a new line.
+    let mut body_break = false;
     let mut ews = false;
     loop {
         let ev = match reader.read_event() {
@@ -202,6 +208,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
             Event::Comment(_) | Event::PI(_) => {}
             _ => {
                 if let Some(v) = pending.take() {
+                    if body_break && stack.last().is_some_and(|n| n == "Body") {
+                        if let Some(b) = body.as_mut() {
+                            b.push('\n');
+                        }
+                        body_break = false;
+                    }
                     take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
                 }
             }
@@ -249,6 +261,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
                 if !opens {
                     continue;
                 }
+                if name == "Body" && body.as_deref().is_some_and(|b| !b.is_empty()) {
+                    body_break = true;
+                    if !out.heuristics.iter().any(|h| h == XML_BODIES_JOINED) {
+                        out.heuristics.push(XML_BODIES_JOINED.into());
+                    }
+                }
                 stack.push(name);
                 if stack.len() > MAX_XML_DEPTH {
                     out.heuristics
@@ -286,7 +304,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
     if ews {
         out.heuristics.push("ews-createitem-payload".into());
     }
-    if !stack.is_empty() && !out.heuristics.iter().any(|h| h.starts_with("xml-")) {
+    if !stack.is_empty()
+        && !out
+            .heuristics
+            .iter()
+            .any(|h| h.starts_with("xml-") && h != XML_BODIES_JOINED)
+    {
         out.heuristics.push("xml-cut-short".into());
     }
     out.preview = body
@@ -507,6 +530,19 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
         }
     }
     out.heuristics.extend(labels.iter().map(|l| l.to_string()));
+    // A header given twice keeps its first value (a heuristic: which one the writer meant is
+    // unknown); say so for the fields taken.
+    for single in ["from", "subject", "date"] {
+        if headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(single))
+            .nth(1)
+            .is_some()
+        {
+            out.heuristics
+                .push(format!("mime-repeated-{single}-first-kept"));
+        }
+    }
     let f = &mut out.fields;
     for (name, value) in &headers {
         let l = name.to_ascii_lowercase();
@@ -674,6 +710,58 @@ mod tests {
             let s = sniff(text.as_bytes(), false);
             assert_eq!(s.format, Format::Text, "{text:?}: {s:?}");
         }
+    }
+
+    /// Repeated From/Subject/Date headers keep the first value and say so; one of each does
+    /// not.
+    #[test]
+    fn repeated_mime_headers_are_labelled() {
+        let s = sniff(
+            b"From: a@contoso.com\r\nTo: b@contoso.com\r\nSubject: first\r\nSubject: second\r\n\
+              Date: Mon, 02 Mar 2026 10:00:00 +0000\r\nDate: Tue, 03 Mar 2026 10:00:00 +0000\r\n\r\nb\r\n",
+            false,
+        );
+        assert_eq!(s.fields.subject.as_deref(), Some("first"));
+        assert_eq!(s.fields.sent.as_deref(), Some("2026-03-02T10:00:00+00:00"));
+        assert!(s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-subject-first-kept"));
+        assert!(s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-date-first-kept"));
+        assert!(!s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-from-first-kept"));
+        let s = mime("once");
+        assert!(
+            !s.heuristics.iter().any(|h| h.starts_with("mime-repeated-")),
+            "{s:?}"
+        );
+    }
+
+    /// Two `Body` elements give two lines, labelled; one `Body` split by a child element is
+    /// joined as before, unlabelled.
+    #[test]
+    fn two_xml_body_elements_are_separated() {
+        let s = sniff(
+            b"<Message><Subject>s</Subject><Body>first</Body><Body>second</Body></Message>",
+            false,
+        );
+        assert_eq!(s.format, Format::Xml);
+        assert_eq!(s.body.as_deref(), Some("first\nsecond"));
+        assert!(s.heuristics.iter().any(|h| h == XML_BODIES_JOINED), "{s:?}");
+        // Cut short after the second body: still said.
+        let s = sniff(b"<Message><Body>first</Body><Body>second", false);
+        assert!(s.heuristics.iter().any(|h| h == "xml-cut-short"), "{s:?}");
+        let s = sniff(b"<Message><Body>one<br/>two</Body></Message>", false);
+        assert_eq!(s.body.as_deref(), Some("onetwo"));
+        assert!(
+            !s.heuristics.iter().any(|h| h == XML_BODIES_JOINED),
+            "{s:?}"
+        );
     }
 
     #[test]

@@ -214,7 +214,10 @@ fn other_writers_mime_shapes_keep_their_headers() {
     let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
     let h = "From: jdoe@contoso.com\r\nTo: zed@fabrikam.com\r\nDate: Mon, 02 Mar 2026 10:00:00 +0000\r\nSubject: hello\r\n";
     let files = [
-        ("cr_only.eml", format!("{}\rbody\r", h.replace("\r\n", "\r"))),
+        (
+            "cr_only.eml",
+            format!("{}\rbody\r", h.replace("\r\n", "\r")),
+        ),
         ("no_blank_line.eml", format!("{h}body line one\r\n")),
         (
             "space_colon.eml",
@@ -273,8 +276,14 @@ fn non_utf8_item_names_stay_apart_in_json() {
         .collect();
     escaped.sort();
     assert_eq!(escaped.len(), 2, "{v:#}");
-    assert!(escaped[0].ends_with("History Spooler/\\xfe.eml"), "{escaped:?}");
-    assert!(escaped[1].ends_with("History Spooler/\\xff.eml"), "{escaped:?}");
+    assert!(
+        escaped[0].ends_with("History Spooler/\\xfe.eml"),
+        "{escaped:?}"
+    );
+    assert!(
+        escaped[1].ends_with("History Spooler/\\xff.eml"),
+        "{escaped:?}"
+    );
     let ok = items
         .iter()
         .find(|i| i["path"].as_str().is_some_and(|p| p.ends_with("ok.eml")))
