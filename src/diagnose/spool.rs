@@ -38,6 +38,7 @@ impl RuleFamily for SpoolRules {
             "spool-stuck",
             "spool-unreadable",
             "clock-skew",
+            "spool-times-disagree",
             "scan-incomplete",
         ]
     }
@@ -142,9 +143,55 @@ impl RuleFamily for SpoolRules {
                 f.evidence = skewed.iter().map(|i| item_evidence(i)).collect();
                 out.push(f);
             }
+            times_disagree(ctx, acc, &items, out);
         }
         scan_incomplete(m, out);
     }
+}
+
+/// `spool-times-disagree`: items that their file times call pending although their embedded
+/// send times are older than the timer and well before those file times (see
+/// [`Item::sent_long_before_file_time`]). Without it a copy that reset the file times reads as
+/// "none stuck".
+fn times_disagree(
+    ctx: &Context<'_>,
+    acc: &crate::model::Account,
+    items: &[&Item],
+    out: &mut Vec<Finding>,
+) {
+    let mut odd: Vec<(&Item, chrono::DateTime<chrono::Utc>)> = items
+        .iter()
+        .filter_map(|i| i.sent_long_before_file_time(ctx.clock).map(|s| (*i, s)))
+        .collect();
+    if odd.is_empty() {
+        return;
+    }
+    odd.sort_by_key(|(_, s)| *s);
+    let n = odd.len();
+    let oldest = (ctx.clock.now - odd[0].1).num_seconds();
+    let title = format!(
+        "{n} item{} pending by file time, but sent up to {} ago by the time written in {}: \
+         file times reset by a copy? (heuristic)",
+        if n == 1 { "" } else { "s" },
+        human(oldest),
+        if n == 1 { "it" } else { "them" }
+    );
+    let mut f = finding("spool-times-disagree", Severity::Warning, Some(acc), title);
+    f.evidence = odd
+        .iter()
+        .map(|(i, s)| Evidence {
+            excerpt: Some(format!(
+                "{} · sent {} (embedded), file time {}",
+                item_excerpt(i),
+                s.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+                i.modified
+                    .map(|m| m.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                    .unwrap_or_default()
+            )),
+            ..item_evidence(i)
+        })
+        .collect();
+    out.push(f);
 }
 
 /// `scan-incomplete`: inputs that were named and not read, and folders the walk could not

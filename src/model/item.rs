@@ -164,6 +164,18 @@ impl ItemState {
 /// granularity and small clock steps should not raise an alarm).
 pub const FUTURE_TOLERANCE_SECS: i64 = 2;
 
+/// The least gap between an embedded send time and an older-looking file time that counts as
+/// a disagreement.
+pub const MIN_TIMES_MARGIN_SECS: i64 = 600;
+
+/// How far an embedded send time must lie before the file time to disagree with it: the stuck
+/// timer, but at least [`MIN_TIMES_MARGIN_SECS`] so that small clock differences between the
+/// writer and the file system do not count.
+pub fn times_margin(clock: Clock) -> chrono::Duration {
+    let limit = chrono::Duration::from_std(clock.stuck_after).unwrap_or(chrono::Duration::MAX);
+    limit.max(chrono::Duration::seconds(MIN_TIMES_MARGIN_SECS))
+}
+
 /// One file in a History Spooler.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Item {
@@ -240,6 +252,24 @@ impl Item {
         }
     }
 
+    /// The embedded send time (`fields.sent`, when it is an RFC 3339 time) of an item that its
+    /// file time does not call stuck, when that send time is older than the stuck timer and
+    /// more than [`times_margin`] before the file time. Such an item may be an old message
+    /// whose file time was reset by a copy (`cp`/`scp` without `-p`, a sync tool). A heuristic:
+    /// the send time is not known to be the write time.
+    pub fn sent_long_before_file_time(&self, clock: Clock) -> Option<DateTime<Utc>> {
+        if self.state(clock) != ItemState::Pending {
+            return None;
+        }
+        let modified = self.modified?;
+        let sent = DateTime::parse_from_rfc3339(self.fields.sent.as_deref()?)
+            .ok()?
+            .with_timezone(&Utc);
+        let limit = chrono::Duration::from_std(clock.stuck_after).unwrap_or(chrono::Duration::MAX);
+        let margin = times_margin(clock);
+        (clock.now - sent > limit && modified - sent > margin).then_some(sent)
+    }
+
     /// The file name, lossily, for tables.
     pub fn name(&self) -> String {
         self.path
@@ -288,6 +318,57 @@ mod tests {
         assert_eq!(
             item_at(now - chrono::Duration::hours(5)).state(c),
             ItemState::Stuck
+        );
+    }
+
+    #[test]
+    fn embedded_send_time_far_before_a_fresh_file_time_is_flagged() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("valid");
+        let c = clock(now, 120);
+        let with_sent = |modified: DateTime<Utc>, sent: &str| {
+            let mut it = item_at(modified);
+            it.fields.sent = Some(sent.to_string());
+            it
+        };
+        let fresh = now - chrono::Duration::seconds(30);
+        // Three days before a file time of 30 s ago: flagged, with the embedded time.
+        let old = with_sent(fresh, "2026-02-27T10:00:00Z");
+        assert_eq!(old.state(c), ItemState::Pending);
+        assert_eq!(
+            old.sent_long_before_file_time(c),
+            Some(
+                Utc.with_ymd_and_hms(2026, 2, 27, 10, 0, 0)
+                    .single()
+                    .expect("valid")
+            )
+        );
+        // Five minutes before the file time: older than the timer, inside the margin.
+        assert_eq!(
+            with_sent(fresh, "2026-03-02T13:54:30Z").sent_long_before_file_time(c),
+            None
+        );
+        // Just past the margin (10 min): flagged.
+        assert!(with_sent(fresh, "2026-03-02T13:49:29Z")
+            .sent_long_before_file_time(c)
+            .is_some());
+        // An unparsed send time, or an item already stuck by its file time: not flagged.
+        assert_eq!(
+            with_sent(fresh, "Fri, 27 Feb 2026").sent_long_before_file_time(c),
+            None
+        );
+        assert_eq!(
+            with_sent(now - chrono::Duration::hours(1), "2026-02-27T10:00:00Z")
+                .sent_long_before_file_time(c),
+            None
+        );
+        // The margin follows a longer timer: 3 h apart is not enough under a 4 h timer.
+        let long = clock(now, 4 * 3600);
+        assert_eq!(
+            with_sent(fresh, "2026-03-02T10:59:00Z").sent_long_before_file_time(long),
+            None
         );
     }
 

@@ -167,6 +167,10 @@ fn role_of(stack: &[String]) -> Option<(Role, usize)> {
 
 use super::xml::{attr, local};
 
+/// Label of an XML item with more than one `Body` element holding text: their texts are joined,
+/// each from a new line.
+pub const XML_BODIES_JOINED: &str = "xml-several-body-elements-joined-by-newline";
+
 /// Read an XML item. Streaming, no DTD, no entity expansion, bounded depth. Returns false when
 /// the text is not XML at all (no element could be read).
 fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
@@ -179,6 +183,8 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
     let mut f = Fields::default();
     let (mut sender, mut created) = (None::<String>, None::<String>);
     let mut body: Option<String> = None;
+    // A second `Body` element opened after text of an earlier one: its text starts a new line.
+    let mut body_break = false;
     let mut ews = false;
     loop {
         let ev = match reader.read_event() {
@@ -202,6 +208,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
             Event::Comment(_) | Event::PI(_) => {}
             _ => {
                 if let Some(v) = pending.take() {
+                    if body_break && stack.last().is_some_and(|n| n == "Body") {
+                        if let Some(b) = body.as_mut() {
+                            b.push('\n');
+                        }
+                        body_break = false;
+                    }
                     take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
                 }
             }
@@ -249,6 +261,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
                 if !opens {
                     continue;
                 }
+                if name == "Body" && body.as_deref().is_some_and(|b| !b.is_empty()) {
+                    body_break = true;
+                    if !out.heuristics.iter().any(|h| h == XML_BODIES_JOINED) {
+                        out.heuristics.push(XML_BODIES_JOINED.into());
+                    }
+                }
                 stack.push(name);
                 if stack.len() > MAX_XML_DEPTH {
                     out.heuristics
@@ -286,7 +304,12 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
     if ews {
         out.heuristics.push("ews-createitem-payload".into());
     }
-    if !stack.is_empty() && !out.heuristics.iter().any(|h| h.starts_with("xml-")) {
+    if !stack.is_empty()
+        && !out
+            .heuristics
+            .iter()
+            .any(|h| h.starts_with("xml-") && h != XML_BODIES_JOINED)
+    {
         out.heuristics.push("xml-cut-short".into());
     }
     out.preview = body
@@ -380,13 +403,80 @@ const MAIL_HEADERS: &[&str] = &[
     "x-mailer",
 ];
 
+/// Labels of the MIME shapes other writers produce that the sniffer accepts (heuristics: which
+/// shapes the client writes, if any, is unknown).
+pub const MIME_LONE_CR: &str = "mime-lone-cr-line-ends";
+pub const MIME_MBOX_FROM: &str = "mime-mbox-from-line-skipped";
+pub const MIME_SPACE_BEFORE_COLON: &str = "mime-space-before-colon";
+pub const MIME_NO_BLANK_LINE: &str = "mime-body-without-blank-line";
+
+/// Whether the first line end in `t` is a lone CR (classic Mac OS line ends).
+fn lone_cr_line_ends(t: &str) -> bool {
+    let b = t.as_bytes();
+    match b.iter().position(|&c| c == b'\r' || c == b'\n') {
+        Some(i) => b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'),
+        None => false,
+    }
+}
+
+/// What follows `From ` on an mbox separator line: the envelope sender, then an asctime date
+/// (`jdoe@contoso.com Mon Mar  2 10:00:00 2026`). Required: a sender and a word that is a time
+/// (`10:00` or `10:00:00`), so that a sentence starting with "From " is not one.
+fn mbox_from_line(rest: &str) -> bool {
+    let mut words = rest.split_whitespace();
+    let is_time = |w: &str| {
+        let parts: Vec<&str> = w.split(':').collect();
+        (2..=3).contains(&parts.len())
+            && parts
+                .iter()
+                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    words.next().is_some() && words.any(is_time)
+}
+
+/// A header line `Name: value`: the name and the value, and whether one space or tab stood
+/// before the colon (`Subject : x`, allowed by RFC 822's obsolete syntax). More white space
+/// than that is a padded column (PowerShell's `Format-List`), not a header.
+fn header_line(line: &str) -> Option<(&str, &str, bool)> {
+    let (name, value) = line.split_once(':')?;
+    let (name, spaced) = match name.strip_suffix([' ', '\t']) {
+        Some(n) => (n, true),
+        None => (name, false),
+    };
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .then_some((name, value, spaced))
+}
+
 /// Read an RFC 822 / MIME header block. Returns false when `t` does not start with one.
+///
+/// Besides the usual shape, four others are accepted, each labelled: lone-CR line ends
+/// ([`MIME_LONE_CR`]), an mbox `From ` line before the headers ([`MIME_MBOX_FROM`]), one space
+/// before a header's colon ([`MIME_SPACE_BEFORE_COLON`]) and a body that follows the headers
+/// without a blank line ([`MIME_NO_BLANK_LINE`]; only when at least two mail headers, one of
+/// them an address header holding an address, came first, so a line or two of ordinary text
+/// with a colon is not taken for a message).
 fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
+    let mut labels: Vec<&'static str> = Vec::new();
+    let unified;
+    let mut t = t;
+    if lone_cr_line_ends(t) {
+        unified = t.replace("\r\n", "\n").replace('\r', "\n");
+        t = &unified;
+        labels.push(MIME_LONE_CR);
+    }
+    if let Some(rest) = t.strip_prefix("From ") {
+        let first = rest.split('\n').next().unwrap_or_default();
+        if header_line(&t[..5 + first.len()]).is_none() && mbox_from_line(first) {
+            t = rest.get(first.len() + 1..).unwrap_or_default();
+            labels.push(MIME_MBOX_FROM);
+        }
+    }
     let mut headers: Vec<(String, String)> = Vec::new();
     let mut body_start = None;
     let mut offset = 0usize;
     for raw in t.split_inclusive('\n') {
         let line = raw.trim_end_matches(['\r', '\n']);
+        let at = offset;
         offset += raw.len();
         if line.is_empty() {
             body_start = Some(offset);
@@ -402,26 +492,56 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
                 None => return false,
             }
         }
-        let Some((name, value)) = line.split_once(':') else {
-            return false;
-        };
-        if name.is_empty()
-            || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-            || headers.len() > 500
-        {
+        if headers.len() > 500 {
             return false;
         }
-        headers.push((name.to_string(), value.trim().to_string()));
+        match header_line(line) {
+            Some((name, value, spaced)) => {
+                if spaced && !labels.contains(&MIME_SPACE_BEFORE_COLON) {
+                    labels.push(MIME_SPACE_BEFORE_COLON);
+                }
+                headers.push((name.to_string(), value.trim().to_string()));
+            }
+            None if !headers.is_empty() => {
+                body_start = Some(at);
+                labels.push(MIME_NO_BLANK_LINE);
+                break;
+            }
+            None => return false,
+        }
     }
-    let known = headers
-        .iter()
-        .filter(|(n, _)| {
-            let l = n.to_ascii_lowercase();
-            MAIL_HEADERS.contains(&l.as_str()) || l.starts_with("x-ms-")
-        })
-        .count();
+    let is_known = |n: &str| {
+        let l = n.to_ascii_lowercase();
+        MAIL_HEADERS.contains(&l.as_str()) || l.starts_with("x-ms-")
+    };
+    let known = headers.iter().filter(|(n, _)| is_known(n)).count();
     if headers.len() < 2 || known < 1 {
         return false;
+    }
+    if labels.contains(&MIME_NO_BLANK_LINE) {
+        let addressed = headers.iter().any(|(n, v)| {
+            ["from", "to", "cc"]
+                .iter()
+                .any(|h| n.eq_ignore_ascii_case(h))
+                && text::first_address(v).is_some()
+        });
+        if known < 2 || !addressed {
+            return false;
+        }
+    }
+    out.heuristics.extend(labels.iter().map(|l| l.to_string()));
+    // A header given twice keeps its first value (a heuristic: which one the writer meant is
+    // unknown); say so for the fields taken.
+    for single in ["from", "subject", "date"] {
+        if headers
+            .iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(single))
+            .nth(1)
+            .is_some()
+        {
+            out.heuristics
+                .push(format!("mime-repeated-{single}-first-kept"));
+        }
     }
     let f = &mut out.fields;
     for (name, value) in &headers {
@@ -514,6 +634,134 @@ mod tests {
             .iter()
             .any(|h| h == super::super::rfc2047::MALFORMED));
         assert_eq!(s.body.as_deref(), Some("body\r\n"));
+    }
+
+    /// The four shapes other writers produce are read as MIME, each with its label, and keep
+    /// From, To, Subject and Date.
+    #[test]
+    fn other_writers_mime_shapes_are_read_with_labels() {
+        let h = "From: jdoe@contoso.com\r\nTo: zed@fabrikam.com\r\nDate: Mon, 02 Mar 2026 10:00:00 +0000\r\nSubject: hello\r\n";
+        let cases = [
+            (format!("{}\rbody\r", h.replace("\r\n", "\r")), MIME_LONE_CR),
+            (format!("{h}body line one\r\n"), MIME_NO_BLANK_LINE),
+            (
+                format!("From jdoe@contoso.com Mon Mar  2 10:00:00 2026\r\n{h}\r\nbody\r\n"),
+                MIME_MBOX_FROM,
+            ),
+            (
+                h.replace("Subject:", "Subject :") + "\r\nbody\r\n",
+                MIME_SPACE_BEFORE_COLON,
+            ),
+        ];
+        for (text, label) in cases {
+            let s = sniff(text.as_bytes(), false);
+            assert_eq!(s.format, Format::Mime, "{label}: {text:?}");
+            assert!(s.heuristics.iter().any(|x| x == label), "{label}: {s:?}");
+            assert_eq!(
+                s.fields.from.as_deref(),
+                Some("jdoe@contoso.com"),
+                "{label}"
+            );
+            assert_eq!(s.fields.to, vec!["zed@fabrikam.com".to_string()], "{label}");
+            assert_eq!(s.fields.subject.as_deref(), Some("hello"), "{label}");
+            assert_eq!(
+                s.fields.sent.as_deref(),
+                Some("2026-03-02T10:00:00+00:00"),
+                "{label}"
+            );
+            assert!(
+                s.body.as_deref().is_some_and(|b| b.starts_with("body")),
+                "{label}: {:?}",
+                s.body
+            );
+        }
+        // The usual shape carries none of those labels.
+        let s = sniff(format!("{h}\r\nbody\r\n").as_bytes(), false);
+        assert_eq!(s.format, Format::Mime);
+        for l in [
+            MIME_LONE_CR,
+            MIME_NO_BLANK_LINE,
+            MIME_MBOX_FROM,
+            MIME_SPACE_BEFORE_COLON,
+        ] {
+            assert!(!s.heuristics.iter().any(|x| x == l), "{l}: {s:?}");
+        }
+    }
+
+    /// Ordinary text that resembles those shapes stays text.
+    #[test]
+    fn ordinary_text_is_not_taken_for_mime() {
+        for text in [
+            // One header-like line, then prose.
+            "Subject: lunch\nsee you at noon, jdoe@contoso.com\n",
+            // Two header-like lines without an address header, then prose.
+            "Subject: lunch\nDate: tomorrow\nsee you at noon\n",
+            // An address header and a name that is no mail header, then prose.
+            "To: jdoe@contoso.com\nNote: call back\nthanks\n",
+            // A sentence starting with "From ", then header-like lines.
+            "From the desk of J. Doe\nTo: rlee@contoso.com\nSubject: hi\n\nbody\n",
+            // PowerShell Format-List: names padded before the colon.
+            "Subject   : hello\nFrom      : jdoe@contoso.com\nItemClass : IPM.Note\n",
+            // Lone-CR prose.
+            "hello there\rhow are you: fine\rbye\r",
+            // Prose first, header-like lines later.
+            "Meeting notes\nFrom: jdoe@contoso.com\nTo: rlee@contoso.com\n",
+        ] {
+            let s = sniff(text.as_bytes(), false);
+            assert_eq!(s.format, Format::Text, "{text:?}: {s:?}");
+        }
+    }
+
+    /// Repeated From/Subject/Date headers keep the first value and say so; one of each does
+    /// not.
+    #[test]
+    fn repeated_mime_headers_are_labelled() {
+        let s = sniff(
+            b"From: a@contoso.com\r\nTo: b@contoso.com\r\nSubject: first\r\nSubject: second\r\n\
+              Date: Mon, 02 Mar 2026 10:00:00 +0000\r\nDate: Tue, 03 Mar 2026 10:00:00 +0000\r\n\r\nb\r\n",
+            false,
+        );
+        assert_eq!(s.fields.subject.as_deref(), Some("first"));
+        assert_eq!(s.fields.sent.as_deref(), Some("2026-03-02T10:00:00+00:00"));
+        assert!(s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-subject-first-kept"));
+        assert!(s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-date-first-kept"));
+        assert!(!s
+            .heuristics
+            .iter()
+            .any(|h| h == "mime-repeated-from-first-kept"));
+        let s = mime("once");
+        assert!(
+            !s.heuristics.iter().any(|h| h.starts_with("mime-repeated-")),
+            "{s:?}"
+        );
+    }
+
+    /// Two `Body` elements give two lines, labelled; one `Body` split by a child element is
+    /// joined as before, unlabelled.
+    #[test]
+    fn two_xml_body_elements_are_separated() {
+        let s = sniff(
+            b"<Message><Subject>s</Subject><Body>first</Body><Body>second</Body></Message>",
+            false,
+        );
+        assert_eq!(s.format, Format::Xml);
+        assert_eq!(s.body.as_deref(), Some("first\nsecond"));
+        assert!(s.heuristics.iter().any(|h| h == XML_BODIES_JOINED), "{s:?}");
+        // Cut short after the second body: still said.
+        let s = sniff(b"<Message><Body>first</Body><Body>second", false);
+        assert!(s.heuristics.iter().any(|h| h == "xml-cut-short"), "{s:?}");
+        let s = sniff(b"<Message><Body>one<br/>two</Body></Message>", false);
+        assert_eq!(s.body.as_deref(), Some("onetwo"));
+        assert!(
+            !s.heuristics.iter().any(|h| h == XML_BODIES_JOINED),
+            "{s:?}"
+        );
     }
 
     #[test]

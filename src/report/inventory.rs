@@ -46,3 +46,11 @@ pub fn ignored_line(m: &Model, name: impl Fn(&str) -> String) -> Option<String> 
         }
     ))
 }
+
+/// How many `ignored[]` entries are empty folders inside the spooler `spooler`.
+pub fn empty_folders_in(m: &Model, spooler: &std::path::Path) -> usize {
+    m.ignored
+        .iter()
+        .filter(|i| i.why == crate::source::scan::EMPTY_FOLDER_WHY && i.path.starts_with(spooler))
+        .count()
+}

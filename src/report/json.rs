@@ -78,6 +78,10 @@ pub struct JsonAccount<'a> {
 pub struct JsonItem<'a> {
     #[serde(serialize_with = "crate::model::pathser::lossy")]
     pub path: &'a PathBuf,
+    /// The path with its bytes that are not valid Unicode escaped (`\xNN`, `\` as `\\`),
+    /// only when there are any: `path` then holds U+FFFD, which two names may share.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_escaped: Option<String>,
     pub account: &'a str,
     pub profile: Option<&'a str>,
     pub client: ClientGen,
@@ -109,6 +113,7 @@ impl<'a> JsonItem<'a> {
         let state = it.state(clock);
         JsonItem {
             path: &it.path,
+            path_escaped: crate::model::pathser::escaped(&it.path),
             account: &acc.address,
             profile: acc.profile.as_deref(),
             client: acc.client,

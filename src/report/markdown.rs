@@ -135,7 +135,16 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             writeln!(w)?;
         }
         if st.items == 0 {
-            if unanalysed == 0 {
+            let folders = acc
+                .spooler
+                .as_deref()
+                .map_or(0, |sp| super::inventory::empty_folders_in(m, sp));
+            if folders > 0 {
+                writeln!(
+                    w,
+                    "No items; {folders} empty folder(s) in the spooler (listed at the end): no message found in them."
+                )?;
+            } else if unanalysed == 0 && acc.spooler.is_some() {
                 writeln!(w, "Spooler empty: healthy.")?;
             }
         } else {

@@ -183,7 +183,17 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
             ))?;
         }
         if st.items == 0 {
-            if unanalysed == 0 {
+            // (An account without a spooler folder has no spooler to call healthy.)
+            let folders = acc
+                .spooler
+                .as_deref()
+                .map_or(0, |sp| super::inventory::empty_folders_in(m, sp));
+            if folders > 0 {
+                o.line(&format!(
+                    "  no items; {folders} empty folder(s) in the spooler (listed at the end): \
+                     no message found in them"
+                ))?;
+            } else if unanalysed == 0 && acc.spooler.is_some() {
                 o.line("  spooler empty: healthy")?;
             }
         } else if st.stuck == 0 {
@@ -215,6 +225,13 @@ pub fn write(r: &Report<'_>, w: &mut dyn Write) -> io::Result<()> {
                 item_summary(it, r.opts.show_content)
             ))?;
             o.nl()?;
+            if let Some(sent) = it.sent_long_before_file_time(clock) {
+                o.line(&format!(
+                    "        sent {} {} by the time written in it (file time may have been reset)",
+                    zone.datetime(&sent),
+                    zone.tag_at(&sent)
+                ))?;
+            }
             if r.opts.show_content {
                 if let Some(p) = &it.preview {
                     o.block("        │ ", p)?;

@@ -55,6 +55,12 @@ pub struct Discovery {
     /// Roots holding a name with a `\` that was read as the path it spells (see
     /// [`super::layout::BACKSLASH_NAMES`]), each once.
     pub backslash_roots: Vec<PathBuf>,
+    /// (account index, folder) for every folder inside a spooler that holds no entry at all:
+    /// neither an item nor an error, so listed under `ignored[]`.
+    pub spool_empty_dirs: Vec<(usize, PathBuf)>,
+    /// Folders read as spoolers by an altered spelling of their name
+    /// ([`is_altered_spooler_name`]), each once.
+    pub altered_spoolers: Vec<PathBuf>,
     by_dir: HashMap<PathBuf, usize>,
     spoolers: HashMap<PathBuf, usize>,
     /// The last folder `spooler_of` looked up and its answer: a walk lists a folder's entries
@@ -100,6 +106,40 @@ fn spooler_part(name: &str) -> Option<usize> {
     spelled_parts(name).iter().position(|p| is_spooler_name(p))
 }
 
+/// How a folder named `History Spooler` may reach the engineer after an upload or a collection
+/// tool altered the space: as `%20`, `_` or `+`, or dropped. Compared without case.
+const ALTERED_SPOOLER_NAMES: &[&str] = &[
+    "history%20spooler",
+    "history_spooler",
+    "history+spooler",
+    "historyspooler",
+];
+
+/// Whether a folder name is `History Spooler` with its space altered (see
+/// [`ALTERED_SPOOLER_NAMES`]). Such a folder inside a `sip_*` folder is read as a spooler: a
+/// heuristic, said in a note.
+pub fn is_altered_spooler_name(name: &str) -> bool {
+    ALTERED_SPOOLER_NAMES
+        .iter()
+        .any(|a| a.eq_ignore_ascii_case(name))
+}
+
+/// The note on a folder read as a spooler by [`is_altered_spooler_name`].
+pub const ALTERED_SPOOLER_NOTE: &str = "read as a History Spooler: its name is `History Spooler` \
+    with the space altered (as an upload or a collection tool may do; heuristic)";
+
+/// Whether a folder is a spooler by its name: `History Spooler` (also as a part of a name that
+/// spells a path), or an altered spelling of it directly inside a `sip_*` folder (only there,
+/// so a folder of collected files so named is not taken for one).
+fn names_a_spooler(dir: &Path) -> bool {
+    let name = name_of(dir);
+    spooler_part(&name).is_some()
+        || (is_altered_spooler_name(&name)
+            && dir
+                .parent()
+                .is_some_and(|p| is_sip_dir(layout_name(&name_of(p)))))
+}
+
 /// The account folder of a spooler folder: its parent, or, for a folder whose name spells a
 /// path (`sip_a@b.c\History Spooler`), the folder that name spells before the last part.
 fn account_dir_of(spooler: &Path) -> PathBuf {
@@ -127,11 +167,7 @@ impl Discovery {
         }
         // A root inside a spooler (or the spooler itself) still belongs to its account; of
         // spoolers inside spoolers, the outermost is the spooler.
-        if let Some(sp) = root
-            .ancestors()
-            .filter(|a| spooler_part(&name_of(a)).is_some())
-            .last()
-        {
+        if let Some(sp) = root.ancestors().filter(|a| names_a_spooler(a)).last() {
             self.spooler_folder(sp);
         } else if is_sip_dir(layout_name(&name_of(root))) {
             self.account(root);
@@ -170,7 +206,7 @@ impl Discovery {
                         self.errors
                             .push(ScanError::new(path, "symbolic link, not followed"));
                     }
-                    None if is_spooler_name(&name_of(path)) => {
+                    None if is_spooler_name(&name_of(path)) || names_a_spooler(path) => {
                         // A spooler that is a link (a redirected or junctioned folder) is not
                         // followed either; its account is listed with the spooler unknown.
                         if let Some(parent) = path.parent() {
@@ -196,10 +232,14 @@ impl Discovery {
             }
             if ft.is_dir() {
                 let n = name_of(path);
-                if in_spooler.is_some() {
+                if let Some(acc) = in_spooler {
                     // A folder inside a spooler (even one named `History Spooler` or
                     // `sip_*`) is content of that spooler: its files are that account's items.
-                } else if spooler_part(&n).is_some() {
+                    // One with no entry at all is listed, so that no entry goes unsaid.
+                    if std::fs::read_dir(path).is_ok_and(|mut r| r.next().is_none()) {
+                        self.spool_empty_dirs.push((acc, path.to_path_buf()));
+                    }
+                } else if names_a_spooler(path) {
                     self.spooler_folder(path);
                 } else if is_sip_dir(layout_name(&n)) {
                     self.account(path);
@@ -362,6 +402,9 @@ impl Discovery {
         if let Some(&i) = self.spoolers.get(dir) {
             return i;
         }
+        if is_altered_spooler_name(&name_of(dir)) {
+            self.altered_spoolers.push(dir.to_path_buf());
+        }
         let i = self.account(&account_dir_of(dir));
         if self.accounts[i].spooler.is_none() {
             self.accounts[i].spooler = Some(dir.to_path_buf());
@@ -460,6 +503,70 @@ mod tests {
         d.walk(t.path());
         assert_eq!(d.accounts.len(), 2);
         assert_eq!(d.other_files.len(), 1);
+    }
+
+    /// A spooler folder whose space was altered in transit is read as the spooler (from any
+    /// root at or above it) and noted; names that only resemble it are not.
+    #[test]
+    fn altered_spooler_names_are_spoolers_and_noted() {
+        for name in [
+            "History%20Spooler",
+            "History_Spooler",
+            "HistorySpooler",
+            "history+spooler",
+            "HISTORY_SPOOLER",
+        ] {
+            let t = tempfile::tempdir().expect("tempdir");
+            let sip = t
+                .path()
+                .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com");
+            let sp = sip.join(name);
+            fs::create_dir_all(&sp).expect("mkdir");
+            fs::write(sp.join("a.eml"), "x").expect("write");
+            for root in [t.path().to_path_buf(), sip.clone(), sp.clone()] {
+                let mut d = Discovery::default();
+                d.walk(&root);
+                assert_eq!(d.accounts.len(), 1, "{name} from {root:?}");
+                assert_eq!(d.accounts[0].address, "jdoe@contoso.com");
+                assert_eq!(d.accounts[0].spooler.as_deref(), Some(sp.as_path()));
+                assert_eq!(d.spool_files.len(), 1, "{name} from {root:?}");
+                assert!(d.other_files.is_empty(), "{name}");
+                assert_eq!(d.altered_spoolers, vec![sp.clone()], "{name}");
+            }
+        }
+        for name in [
+            "History Spoolers",
+            "History-Spooler-old",
+            "Spooler",
+            "History",
+        ] {
+            assert!(!is_altered_spooler_name(name), "{name}");
+        }
+        // Outside a `sip_*` folder an altered name is an ordinary folder, also as a root's
+        // ancestor: the real spooler below it is the spooler.
+        let t = tempfile::tempdir().expect("tempdir");
+        let outer = t.path().join("History_Spooler");
+        let sp = outer.join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History_Spooler");
+        fs::create_dir_all(&sp).expect("mkdir");
+        fs::write(sp.join("a.eml"), "x").expect("write");
+        fs::write(outer.join("notes.txt"), "x").expect("write");
+        for root in [outer.clone(), outer.join("Users")] {
+            let mut d = Discovery::default();
+            d.walk(&root);
+            assert_eq!(d.accounts.len(), 1, "{root:?}");
+            assert_eq!(d.accounts[0].spooler.as_deref(), Some(sp.as_path()));
+            assert_eq!(d.spool_files.len(), 1);
+            assert_eq!(d.altered_spoolers, vec![sp.clone()]);
+        }
+        // The real name is a spooler without a note.
+        let t = tempfile::tempdir().expect("tempdir");
+        let sp = t.path().join("sip_jdoe@contoso.com/History Spooler");
+        fs::create_dir_all(&sp).expect("mkdir");
+        fs::write(sp.join("a.eml"), "x").expect("write");
+        let mut d = Discovery::default();
+        d.walk(t.path());
+        assert_eq!(d.spool_files.len(), 1);
+        assert!(d.altered_spoolers.is_empty());
     }
 
     #[test]

@@ -15,6 +15,9 @@ pub const SPOOL_READ_CAP: usize = 1 << 20;
 pub const BACKSLASH_NOTE: &str = "file names holding \\ were read as the Windows paths they \
     spell (account, profile, History Spooler); each file was read where it is";
 
+/// Why an empty folder inside a spooler is listed under `ignored[]`.
+pub const EMPTY_FOLDER_WHY: &str = "empty folder inside a History Spooler: it holds no item";
+
 /// File names that are Explorer noise, not spooled messages.
 const NOISE: &[&str] = &["desktop.ini", "thumbs.db", ".ds_store"];
 
@@ -55,6 +58,11 @@ pub fn scan_tailed(
         d.backslash_roots
             .iter()
             .map(|r| ScanError::new(r, BACKSLASH_NOTE)),
+    );
+    model.notes.extend(
+        d.altered_spoolers
+            .iter()
+            .map(|p| ScanError::new(p, super::discover::ALTERED_SPOOLER_NOTE)),
     );
     model
         .unreached
@@ -97,6 +105,17 @@ pub fn scan_tailed(
     named_files_without_records(&mut model, roots);
     named_inputs_not_read(&mut model, roots, config);
     model.ignored = super::inventory::ignored(&model, &d.other_files);
+    if !d.spool_empty_dirs.is_empty() {
+        model.ignored.extend(
+            d.spool_empty_dirs
+                .iter()
+                .map(|(_, p)| crate::model::Ignored {
+                    path: p.clone(),
+                    why: EMPTY_FOLDER_WHY.into(),
+                }),
+        );
+        model.ignored.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     // A file PATH the walk found under another spelling already has its error line.
     let said: Vec<&PathBuf> = roots
         .iter()

@@ -34,6 +34,7 @@ mod readme_behaviours;
 mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
+mod spool_review;
 mod tail_kinds;
 mod tail_properties;
 mod tail_watch;
