@@ -9,11 +9,26 @@ mod export;
 mod sip;
 pub use export::{redact_evidence, EvidenceText};
 
-/// Replace every letter and digit with `x` (white space and punctuation stay, so the shape shows).
+/// Whether [`mask`] replaces `c`: a letter or digit of any script, and any other character
+/// outside ASCII but white space and controls (a combining mark, an emoji, a CJK punctuation
+/// mark), so no text survives because of its script.
+pub fn masked_char(c: char) -> bool {
+    c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+}
+
+/// Replace every letter and digit (and every other character [`masked_char`] names) with `x`s,
+/// one per byte of its UTF-8 form, so the text keeps its byte length; ASCII white space and
+/// punctuation stay, so the shape shows.
 pub fn mask(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() { 'x' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if masked_char(c) {
+            out.extend(std::iter::repeat_n('x', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Mask everything but the addresses in `s`.
@@ -256,45 +271,163 @@ pub fn redact_mime(s: &str) -> String {
     out
 }
 
-/// Mask printable runs of 4+ bytes (ASCII and UTF-16LE) except the addresses in them.
+/// One UTF-8 character at the start of `b` (strictly: no overlong form, no surrogate) and its
+/// length in bytes.
+fn utf8_char(b: &[u8]) -> Option<(char, usize)> {
+    let n = match *b.first()? {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(b.get(..n)?).ok()?.chars().next()?;
+    Some((c, n))
+}
+
+/// A character that can be part of a text run in a binary item: a tab, printable ASCII, or a
+/// character of any script that is no control, no private-use character and no noncharacter.
+fn run_char(c: char) -> bool {
+    let u = c as u32;
+    if c == '\t' || (0x20..0x7f).contains(&u) {
+        return true;
+    }
+    !c.is_ascii()
+        && !c.is_control()
+        && !(0xE000..=0xF8FF).contains(&u)
+        && !(0xFDD0..=0xFDEF).contains(&u)
+        && (u & 0xFFFE) != 0xFFFE
+        && u < 0xF0000
+}
+
+/// A character that can be part of a text run in UTF-16 in a binary item. Almost any two bytes
+/// are a character there, so outside ASCII only letters and digits, white space, and a
+/// character of the same block of 128 as the one before it (a virama after a Devanagari
+/// letter) are: a sign or symbol alone is taken for binary data.
+fn utf16_run_char(c: char, prev: Option<char>) -> bool {
+    run_char(c)
+        && (c.is_ascii()
+            || c.is_alphanumeric()
+            || c.is_whitespace()
+            || prev.is_some_and(|p| !p.is_ascii() && (p as u32) >> 7 == (c as u32) >> 7))
+}
+
+/// Whether a run of `chars` UTF-8 characters in `bytes` bytes (`wide`: some of them outside
+/// ASCII) is text to mask: 4 characters or more, or 4 bytes or more with a character outside
+/// ASCII (a two-letter Cyrillic word, a two-character Japanese one).
+fn run_is_text(chars: usize, bytes: usize, wide: bool) -> bool {
+    chars >= 4 || (wide && bytes >= 4)
+}
+
+/// Mask the runs of UTF-8 text in `bytes` (into `out`, same offsets) and mark them in `taken`,
+/// so the UTF-16 passes leave them alone.
+fn mask_utf8_runs(bytes: &[u8], out: &mut [u8], taken: &mut [bool]) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let (mut chars, mut wide) = (0, false);
+        while let Some((_, n)) = utf8_char(&bytes[i..]).filter(|(c, _)| run_char(*c)) {
+            i += n;
+            chars += 1;
+            wide |= n > 1;
+        }
+        if i == start {
+            i += 1;
+            continue;
+        }
+        if run_is_text(chars, i - start, wide) {
+            if let Ok(run) = std::str::from_utf8(&bytes[start..i]) {
+                let masked = mask_except_addresses(run);
+                if masked.len() == run.len() {
+                    out[start..i].copy_from_slice(masked.as_bytes());
+                }
+            }
+            taken[start..i].iter_mut().for_each(|t| *t = true);
+        }
+    }
+}
+
+/// The UTF-16 character at byte `i` of `b` (`le`: little-endian), with its length in bytes;
+/// `None` past the end, on an unpaired surrogate, or on a byte in `taken`.
+fn utf16_char(b: &[u8], i: usize, le: bool, taken: &[bool]) -> Option<(char, usize)> {
+    let unit = |k: usize| -> Option<u16> {
+        let p = b.get(k..k + 2)?;
+        if taken[k] || taken[k + 1] {
+            return None;
+        }
+        Some(if le {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        })
+    };
+    let u = unit(i)?;
+    if (0xD800..0xDC00).contains(&u) {
+        let lo = unit(i + 2)?;
+        let c = char::decode_utf16([u, lo]).next()?.ok()?;
+        return Some((c, 4));
+    }
+    let c = char::from_u32(u32::from(u))?;
+    Some((c, 2))
+}
+
+/// Mask the runs of UTF-16 text (little- or big-endian, at even or odd offsets) in `out` that no
+/// earlier pass took, and mark them in `taken`.
+fn mask_utf16_runs(out: &mut [u8], taken: &mut [bool]) {
+    for le in [true, false] {
+        for offset in [0usize, 1] {
+            let mut i = offset;
+            while i + 1 < out.len() {
+                let start = i;
+                let mut run = String::new();
+                let mut prev: Option<char> = None;
+                while let Some((c, n)) =
+                    utf16_char(out, i, le, taken).filter(|&(c, _)| utf16_run_char(c, prev))
+                {
+                    run.push(c);
+                    prev = Some(c);
+                    i += n;
+                }
+                if i == start {
+                    i += 2;
+                    continue;
+                }
+                // 4 characters or more: fewer, in any script, could be two bytes of data.
+                if run.chars().count() < 4 {
+                    continue;
+                }
+                let masked = mask_except_addresses(&run);
+                let mut at = start;
+                let mut m = 0;
+                for c in run.chars() {
+                    let n = c.len_utf8();
+                    let units = c.len_utf16();
+                    if masked.get(m..m + n) != run.get(m..m + n) {
+                        for k in 0..units {
+                            let x: [u8; 2] = if le { [b'x', 0] } else { [0, b'x'] };
+                            out[at + 2 * k..at + 2 * k + 2].copy_from_slice(&x);
+                        }
+                    }
+                    m += n;
+                    at += 2 * units;
+                }
+                taken[start..i].iter_mut().for_each(|t| *t = true);
+            }
+        }
+    }
+}
+
+/// Mask the text in a binary item, except the addresses in it: runs of 4 characters or more
+/// (or of 4 bytes or more with a character outside ASCII) in UTF-8, ASCII included, and runs
+/// of 4 characters or more in UTF-16 (little- and big-endian, at either byte offset), letters
+/// of every script. Bytes that
+/// are no such text stay, so the copy keeps its length and layout; binary data that happens to
+/// read as such text is masked too.
 pub fn redact_binary(bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    let mask_run = |start: usize, len: usize, stride: usize, out: &mut Vec<u8>| {
-        let s: String = (0..len).map(|k| out[start + k * stride] as char).collect();
-        let masked = mask_except_addresses(&s);
-        for (k, b) in masked.bytes().enumerate().take(len) {
-            out[start + k * stride] = b;
-        }
-    };
-    let printable = |b: u8| (0x20..0x7f).contains(&b);
-    let mut in_ascii = vec![false; out.len()];
-    let mut i = 0;
-    while i < out.len() {
-        let start = i;
-        while i < out.len() && printable(out[i]) {
-            i += 1;
-        }
-        if i - start >= 4 {
-            mask_run(start, i - start, 1, &mut out);
-            in_ascii[start..i].iter_mut().for_each(|b| *b = true);
-        }
-        i += 1;
-    }
-    for offset in [0usize, 1] {
-        let mut i = offset;
-        while i + 1 < out.len() {
-            let start = i;
-            let mut n = 0;
-            while i + 1 < out.len() && printable(out[i]) && out[i + 1] == 0 && !in_ascii[i] {
-                i += 2;
-                n += 1;
-            }
-            if n >= 4 {
-                mask_run(start, n, 2, &mut out);
-            }
-            i += 2;
-        }
-    }
+    let mut taken = vec![false; out.len()];
+    mask_utf8_runs(bytes, &mut out, &mut taken);
+    mask_utf16_runs(&mut out, &mut taken);
     out
 }
 
@@ -323,6 +456,36 @@ fn encode(s: &str, enc: Encoding) -> Vec<u8> {
     }
 }
 
+/// `red` is `text` as the functions above redact it: every character kept or replaced by `x`s,
+/// one per byte of its UTF-8 form. The same redaction with one `x` per unit of `enc` (a UTF-16
+/// code unit, a byte of a legacy code page), so the encoded copy keeps the original's length;
+/// `None` if `red` is not such a redaction of `text`.
+fn realign(text: &str, red: &str, enc: Encoding) -> Option<String> {
+    if red.len() != text.len() {
+        return None;
+    }
+    if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
+        return Some(red.to_string());
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let n = c.len_utf8();
+        let r = red.get(i..i + n)?;
+        if r == &text[i..i + n] {
+            out.push(c);
+        } else if r.bytes().all(|b| b == b'x') {
+            let units = match enc {
+                Encoding::Legacy8bit => 1,
+                _ => c.len_utf16(),
+            };
+            out.extend(std::iter::repeat_n('x', units));
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// A redacted copy of a spooled item's bytes, in its original encoding.
 pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
     if bytes.is_empty() {
@@ -334,8 +497,12 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
     let red = match format {
         Format::Xml | Format::Html => redact_markup(&decoded.text),
         Format::Mime => redact_mime(&decoded.text),
-        Format::Binary | Format::Unreadable => return redact_binary(bytes),
-        Format::Text | Format::Empty => mask_except_addresses(&decoded.text),
+        Format::Binary => return redact_binary(bytes),
+        // Unread at the scan (locked) but text now: masked whole but for its addresses.
+        Format::Text | Format::Empty | Format::Unreadable => mask_except_addresses(&decoded.text),
+    };
+    let Some(red) = realign(&decoded.text, &red, decoded.encoding) else {
+        return redact_binary(bytes);
     };
     let out = encode(&red, decoded.encoding);
     // A decoding that did not round-trip (bytes that were no text in the guessed encoding,

@@ -325,12 +325,15 @@ mod evidence_tests {
         assert_eq!(r.len(), x.len());
     }
 
-    /// `r` is `s` with some letters and digits replaced by `x`, nothing else changed.
+    /// `r` is `s` with some characters (letters, digits, other text outside ASCII) replaced by
+    /// one `x` per byte, nothing else changed.
     fn same_shape(s: &str, r: &str) -> bool {
-        s.chars().count() == r.chars().count()
-            && s.chars()
-                .zip(r.chars())
-                .all(|(a, b)| a == b || (a.is_alphanumeric() && b == 'x'))
+        s.len() == r.len()
+            && s.char_indices().all(|(i, a)| {
+                let b = &r.as_bytes()[i..i + a.len_utf8()];
+                b == a.encode_utf8(&mut [0; 4]).as_bytes()
+                    || (masked_char(a) && b.iter().all(|&x| x == b'x'))
+            })
     }
 
     const PIECES: &[&str] = &[
@@ -387,6 +390,159 @@ mod evidence_tests {
             }
             let r = redact_xml_lines(&s);
             proptest::prop_assert!(same_shape(&s, &r), "{s:?} became {r:?}");
+        }
+    }
+}
+
+/// Review wild4s defect 1: text in any script is masked in every item copy.
+mod script_tests {
+    use crate::model::Format;
+    use crate::parse::text;
+    use crate::redact::*;
+
+    const RU: &str = "Привет, встреча перенесена на пятницу";
+    const JP: &str = "会議は金曜日に変更されました";
+
+    fn utf16(s: &str, le: bool) -> Vec<u8> {
+        s.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    }
+
+    /// A UTF-8 letter of 2 or 3 bytes became one `x`: the copy's length changed and the item
+    /// fell back to the byte redactor, which kept the Cyrillic and Japanese text and masked
+    /// the header names. Now the structure-aware path keeps the headers and masks the text.
+    #[test]
+    fn a_utf8_mime_item_in_cyrillic_keeps_its_headers_and_loses_its_text() {
+        let m = format!("From: \"Jürgen Müller\" <jdoe@contoso.com>\r\nTo: rlee@contoso.com\r\nSubject: {RU}\r\n\r\n{RU} {JP}\r\nyes\r\n5pm\r\n");
+        let r = String::from_utf8(redact_item(m.as_bytes(), Format::Mime)).expect("utf-8");
+        assert_eq!(r.len(), m.len());
+        for w in ["Привет", "пятницу", "会議", "yes", "5pm"] {
+            assert!(!r.contains(w), "{w} kept: {r}");
+        }
+        assert!(
+            r.contains("<jdoe@contoso.com>\r\nTo: rlee@contoso.com\r\nSubject: xxxxxxxxxxxx, "),
+            "{r}"
+        );
+        assert!(r.ends_with("\r\nxxx\r\nxxx\r\n"), "{r}");
+    }
+
+    /// A UTF-16 item keeps its encoding and length with one `x` per code unit (a character
+    /// outside the BMP is two); a UTF-8 XML item keeps its tags.
+    #[test]
+    fn utf16_and_xml_items_keep_their_structure() {
+        let x = format!("<Message><Subject>{RU}</Subject><Body>{JP} 🙂</Body></Message>");
+        let r = String::from_utf8(redact_item(x.as_bytes(), Format::Xml)).expect("utf-8");
+        assert_eq!(r.len(), x.len());
+        assert!(r.starts_with("<Message><Subject>xxxxxxxxxxxx, "), "{r}");
+        assert!(r.ends_with(" xxxx</Body></Message>"), "{r}");
+        assert!(r.is_ascii(), "{r}");
+        let mut b = vec![0xFF, 0xFE];
+        b.extend(utf16(&format!("<a><Subject>{RU} 🙂</Subject></a>"), true));
+        let r = redact_item(&b, Format::Xml);
+        assert_eq!(r.len(), b.len());
+        let d = text::decode(&r, false).expect("text");
+        let ru_mask: String = RU
+            .chars()
+            .map(|c| if c.is_alphanumeric() { 'x' } else { c })
+            .collect();
+        assert_eq!(d.text, format!("<a><Subject>{ru_mask} xx</Subject></a>"));
+    }
+
+    /// The byte redactor (binary items) masked only ASCII runs: Cyrillic and Japanese in
+    /// UTF-8, UTF-16LE and UTF-16BE were kept. Now no such text survives, at either byte
+    /// offset; the OLE magic, an address and the length stay.
+    #[test]
+    fn binary_items_lose_text_of_every_script() {
+        let magic = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let mut b = magic.to_vec();
+        b.extend([0u8; 7]);
+        b.extend(utf16(&format!("{RU} {JP}"), true));
+        b.extend([0u8, 0, 0]);
+        b.extend(utf16(&format!("{JP} Ελληνικά"), false));
+        b.extend([0u8, 1]);
+        b.extend(format!("{RU} rlee@contoso.com да 東京").as_bytes());
+        b.extend([0u8; 3]);
+        let r = redact_binary(&b);
+        assert_eq!(r.len(), b.len());
+        assert_eq!(&r[..8], &magic);
+        for (enc, off) in [("le", 0), ("le", 1), ("be", 0), ("be", 1), ("u8", 0)] {
+            let s = match enc {
+                "u8" => String::from_utf8_lossy(&r[off..]).into_owned(),
+                e => {
+                    let units: Vec<u16> = r[off..]
+                        .chunks_exact(2)
+                        .map(|p| {
+                            if e == "le" {
+                                u16::from_le_bytes([p[0], p[1]])
+                            } else {
+                                u16::from_be_bytes([p[0], p[1]])
+                            }
+                        })
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                }
+            };
+            for w in [
+                "Привет",
+                "пятницу",
+                "会議",
+                "金曜日",
+                "Ελληνικά",
+                "да",
+                "東京",
+            ] {
+                assert!(!s.contains(w), "{w} kept ({enc} {off})");
+            }
+        }
+        assert!(String::from_utf8_lossy(&r).contains("rlee@contoso.com"));
+    }
+
+    /// An item unread at the scan (locked) and text at the bundle is masked whole but for its
+    /// addresses (it went to the byte redactor).
+    #[test]
+    fn an_unreadable_item_that_is_text_now_is_masked_whole() {
+        let m = format!("Subject: {RU}\r\n\r\nda {JP} a@contoso.com\r\n");
+        let r = String::from_utf8(redact_item(m.as_bytes(), Format::Unreadable)).expect("utf-8");
+        assert_eq!(r.len(), m.len());
+        assert!(r.starts_with("xxxxxxx: xxxx"), "{r}");
+        assert!(r.ends_with(" a@contoso.com\r\n"), "{r}");
+        assert!(r.is_ascii(), "{r}");
+    }
+
+    proptest::proptest! {
+        /// For any text (any script; no `<`, `&`, `@` or controls, which would be markup, an
+        /// entity, an address or a line end) as the subject and body of a MIME or XML item in
+        /// UTF-8 or UTF-16, no letter, digit or other non-ASCII character of it survives in the
+        /// redacted copy, and the copy keeps its length.
+        #[test]
+        fn no_letter_of_any_script_survives(t in "[^<>&@\\x00-\\x1f\\x7f-\\x9f]{1,40}", enc in 0..3usize) {
+            let items = [
+                (Format::Mime, format!("From: a@contoso.com\r\nSubject: {t}\r\n\r\n{t}\r\n")),
+                (Format::Xml, format!("<m><t:Subject>{t}</t:Subject><t:Body>{t}</t:Body></m>")),
+            ];
+            for (format, s) in items {
+                let bytes = match enc {
+                    0 => s.as_bytes().to_vec(),
+                    1 => [&[0xFF, 0xFE][..], &utf16(&s, true)].concat(),
+                    _ => [&[0xFE, 0xFF][..], &utf16(&s, false)].concat(),
+                };
+                let r = redact_item(&bytes, format);
+                proptest::prop_assert_eq!(r.len(), bytes.len());
+                let d = text::decode(&r, false).expect("text");
+                // The template is ASCII: any character outside it that is text came from `t`.
+                proptest::prop_assert!(!d.text.chars().any(|c| !c.is_ascii() && masked_char(c)), "{:?} kept in {:?}", t, d.text);
+                let subject = match format {
+                    Format::Mime => d.text.lines().nth(1).and_then(|l| l.strip_prefix("Subject:")).unwrap_or("?").to_string(),
+                    _ => d.text.split("<t:Subject>").nth(1).and_then(|x| x.split("</t:Subject>").next()).unwrap_or("?").to_string(),
+                };
+                proptest::prop_assert!(!subject.chars().any(|c| c.is_alphanumeric() && c != 'x'), "{:?} became {:?}", t, subject);
+                let body = match format {
+                    Format::Mime => d.text.split("\r\n\r\n").nth(1).unwrap_or("?").to_string(),
+                    _ => d.text.split("<t:Body>").nth(1).and_then(|x| x.split("</t:Body>").next()).unwrap_or("?").to_string(),
+                };
+                proptest::prop_assert!(!body.chars().any(|c| c.is_alphanumeric() && c != 'x'), "{:?} became {:?}", t, body);
+            }
         }
     }
 }

@@ -160,3 +160,71 @@ fn excerpts_carry_no_raw_control_characters() {
         );
     }
 }
+
+/// The words of `words` that `b` holds, read as UTF-8 and as UTF-16 (either byte order, either
+/// byte offset).
+fn kept_words<'a>(b: &[u8], words: &[&'a str]) -> Vec<&'a str> {
+    let mut views = vec![String::from_utf8_lossy(b).into_owned()];
+    for off in [0, 1] {
+        for le in [true, false] {
+            let units: Vec<u16> = b[off.min(b.len())..]
+                .chunks_exact(2)
+                .map(|p| {
+                    if le {
+                        u16::from_le_bytes([p[0], p[1]])
+                    } else {
+                        u16::from_be_bytes([p[0], p[1]])
+                    }
+                })
+                .collect();
+            views.push(String::from_utf16_lossy(&units));
+        }
+    }
+    words
+        .iter()
+        .copied()
+        .filter(|w| views.iter().any(|v| v.contains(w)))
+        .collect()
+}
+
+/// Review wild4s defect 1: a default bundle copied UTF-8 items with Cyrillic or Japanese text
+/// (and binary items with UTF-16 text) verbatim. Every copy now hides that text, keeps its
+/// size, and a MIME copy keeps its header names and addresses.
+#[test]
+fn item_copies_hide_text_of_every_script() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sip = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    let spool = sip.join("History Spooler");
+    let ru = "Привет, встреча перенесена на пятницу";
+    let jp = "会議は金曜日に変更されました";
+    let head = "From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nDate: Mon, 02 Mar 2026 10:00:00 +0000\r\n";
+    let eml = format!("{head}Subject: {ru}\r\n\r\n{ru} {jp}\r\n");
+    put(&spool.join("ru.eml"), eml.as_bytes(), 14_400);
+    let xml = format!("<Message><Subject>{ru}</Subject><Body>{jp}</Body></Message>");
+    put(&spool.join("ru.xml"), xml.as_bytes(), 14_400);
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend([0u8; 56]);
+    for u in format!("{ru} {jp}").encode_utf16() {
+        ole.extend(u.to_le_bytes());
+    }
+    ole.extend([0u8; 64]);
+    put(&spool.join("ole_msg.bin"), &ole, 14_400);
+    let entries = bundle(t.path(), false);
+    let words = ["Привет", "пятницу", "встреча", "会議", "金曜日", "変更"];
+    let mut copies = 0;
+    for (name, b) in entries.iter().filter(|(n, _)| n.starts_with("files/")) {
+        copies += 1;
+        assert_eq!(kept_words(b, &words), Vec::<&str>::new(), "{name}");
+        if name.ends_with("ru.eml") {
+            let s = String::from_utf8(b.clone()).expect("utf-8 copy");
+            assert_eq!(s.len(), eml.len());
+            assert!(s.starts_with(head), "{s}");
+            assert!(s.contains("\r\nSubject: xxxxxxxxxxxx, "), "{s}");
+        }
+        if name.ends_with("ole_msg.bin") {
+            assert_eq!(b.len(), ole.len());
+            assert_eq!(&b[..8], &ole[..8]);
+        }
+    }
+    assert_eq!(copies, 3);
+}
