@@ -8,6 +8,7 @@ use crate::parse::text;
 mod export;
 mod sip;
 pub use export::{redact_evidence, EvidenceText};
+pub use sip::redact_log_lines;
 
 /// Whether [`mask`] replaces `c`: a letter or digit of any script, and any other character
 /// outside ASCII but white space and controls (a combining mark, an emoji, a CJK punctuation
