@@ -546,3 +546,46 @@ mod script_tests {
         }
     }
 }
+
+/// Review wild4s defect 3: entity-escaped and JSON payloads in log lines.
+mod escaped_tests {
+    use crate::redact::*;
+
+    /// An escaped payload's subject and body were kept; they are masked as the literal form
+    /// is, attributes and the rest of the line kept.
+    #[test]
+    fn escaped_subjects_and_bodies_are_masked() {
+        let l = "CreateItem &lt;t:Subject&gt;ESCSUBJ merger&lt;/t:Subject&gt;&lt;t:Body BodyType=&quot;Text&quot;&gt;ESCBODY friday&lt;/t:Body&gt;&lt;t:ItemClass&gt;IPM.Note&lt;/t:ItemClass&gt; 401";
+        let r = mask_content(l);
+        assert_eq!(
+            r,
+            "CreateItem &lt;t:Subject&gt;xxxxxxx xxxxxx&lt;/t:Subject&gt;&lt;t:Body BodyType=&quot;Text&quot;&gt;xxxxxxx xxxxxx&lt;/t:Body&gt;&lt;t:ItemClass&gt;IPM.Note&lt;/t:ItemClass&gt; 401"
+        );
+        // Self-closing, and an escaped SOAP envelope's body wraps the answer (kept).
+        assert_eq!(mask_content("&lt;t:Body/&gt; kept"), "&lt;t:Body/&gt; kept");
+        let soap = "&lt;s:Envelope xmlns:s=&quot;http://schemas.xmlsoap.org/soap/envelope/&quot;&gt;&lt;s:Body&gt;&lt;m:CreateItemResponse&gt;&lt;m:ResponseCode&gt;NoError&lt;/m:ResponseCode&gt;";
+        assert_eq!(mask_content(soap), soap);
+        // Over lines in a document (a tracerpt `<Data>` pretty-printed).
+        let doc = "<Data>&lt;Body&gt;first SECRET\nsecond SECRET&lt;/Body&gt; kept</Data>\n";
+        assert_eq!(
+            redact_xml_lines(doc),
+            "<Data>&lt;Body&gt;xxxxx xxxxxx\nxxxxxx xxxxxx&lt;/Body&gt; kept</Data>\n"
+        );
+    }
+
+    /// A JSON payload's `Subject`, `Body`, `Content` and `BodyPreview` strings were kept; they
+    /// are masked (an escaped quote inside included), other keys and values kept.
+    #[test]
+    fn json_subjects_and_bodies_are_masked() {
+        let l = r#"{"Subject":"JSONSUBJ \"q\" merger","Body":{"ContentType":"Text","Content":"JSONBODY friday"},"BodyPreview": "PREV","ItemClass":"IPM.Note","Sub":"kept"}"#;
+        assert_eq!(
+            mask_content(l),
+            r#"{"Subject":"xxxxxxxx \"x\" xxxxxx","Body":{"ContentType":"Text","Content":"xxxxxxxx xxxxxx"},"BodyPreview": "xxxx","ItemClass":"IPM.Note","Sub":"kept"}"#
+        );
+        // A string cut at the end of the line is masked to the end.
+        assert_eq!(
+            mask_content(r#"{"subject":"cut off"#),
+            r#"{"subject":"xxx xxx"#
+        );
+    }
+}

@@ -228,3 +228,73 @@ fn item_copies_hide_text_of_every_script() {
     }
     assert_eq!(copies, 3);
 }
+
+/// Review wild4s defect 3: subjects and bodies logged entity-escaped or as JSON (heuristic
+/// shapes), and an escaped payload in a tracerpt XML `<Data>`, were shown in the text and JSON
+/// reports and kept in a default bundle's reports and excerpts. They are masked everywhere the
+/// literal form is; the evidence (the 401) stays.
+#[test]
+fn escaped_and_json_payloads_are_masked_in_reports_and_bundles() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sip = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    put(
+        &sip.join("History Spooler/a.eml"),
+        b"From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: s\r\n\r\nb\r\n",
+        14_400,
+    );
+    let tracing = sip.parent().expect("Lync").join("Tracing");
+    let ews = "EWS POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem";
+    let log = format!(
+        "03/02/2026|09:59:50.100 1F68:C14 INFO  :: {ews} &lt;t:Subject&gt;ESCSUBJ merger&lt;/t:Subject&gt;&lt;t:Body BodyType=\"Text\"&gt;ESCBODY friday&lt;/t:Body&gt;\n\
+         03/02/2026|09:59:50.200 1F68:C14 INFO  :: {ews} {{\"Subject\":\"JSONSUBJ merger\",\"Body\":{{\"ContentType\":\"Text\",\"Content\":\"JSONBODY friday\"}}}}\n\
+         03/02/2026|09:59:51.000 1F68:C14 ERROR :: EWS POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized\n"
+    );
+    put(
+        &tracing.join("Lync-UccApi-0.UccApilog"),
+        log.as_bytes(),
+        14_400,
+    );
+    let ev = |time: &str, m: &str| {
+        format!("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Lync\"/><EventID>0</EventID><Level>4</Level><TimeCreated SystemTime=\"2026-03-02T{time}Z\"/><Execution ProcessID=\"8040\" ThreadID=\"3092\"/></System><EventData><Data Name=\"Message\">{m}</Data></EventData></Event>")
+    };
+    let xml = format!(
+        "<Events>\n{}\n{}\n</Events>\n",
+        ev(
+            "09:59:50.400",
+            &format!("{ews} &lt;t:Subject&gt;TRSUBJ merger&lt;/t:Subject&gt;")
+        ),
+        ev(
+            "09:59:51.100",
+            "EWS POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized"
+        )
+    );
+    put(&tracing.join("trace.xml"), xml.as_bytes(), 14_400);
+    let secret = regex::Regex::new("(ESC|JSON|TR)(SUBJ|BODY)|merger|friday").expect("re");
+    for format in ["text", "json"] {
+        let run = bin()
+            .args(["report", "--now", NOW, "--format", format])
+            .arg(t.path())
+            .output()
+            .expect("run");
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert!(out.contains("401"), "{format}: {out}");
+        assert!(!secret.is_match(&out), "{format}: {out}");
+    }
+    let entries = bundle(t.path(), false);
+    let mut excerpts = 0;
+    for (name, b) in &entries {
+        let s = String::from_utf8_lossy(b);
+        assert!(!secret.is_match(&s), "{name}: {s}");
+        if name.ends_with(".excerpt.txt") {
+            excerpts += 1;
+            assert!(s.contains("401 Unauthorized"), "{name}: {s}");
+        }
+    }
+    assert_eq!(excerpts, 2);
+    let x = excerpt(&entries, "Lync-UccApi-0.UccApilog.excerpt.txt");
+    assert!(
+        x.contains("&lt;t:Subject&gt;xxxxxxx xxxxxx&lt;/t:Subject&gt;"),
+        "{x}"
+    );
+    assert!(x.contains("\"Content\":\"xxxxxxxx xxxxxx\""), "{x}");
+}
