@@ -68,40 +68,131 @@ fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
 }
 
-/// Mask the text between tags, except inside metadata elements. Tags, attributes and
-/// comments-as-tags are copied as they are; text inside `<![CDATA[…]]>` is masked.
+/// Whether `c`, after a `<`, starts a tag: a name start (a letter, `_`, `:`), or `/`, `!`, `?`.
+/// After anything else (`<3`, `< 5`) the `<` is text.
+fn starts_tag(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, '_' | ':' | '/' | '!' | '?')
+}
+
+/// `s` (starting with `<`) cut where a tag that honours quoted attribute values closes: its
+/// length, or `None` when no `>` closes it (a file cut inside a tag or a quoted value).
+fn tag_len(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' => return Some(i + 1),
+            None => {}
+        }
+    }
+    None
+}
+
+/// Copy `open`, mask what `rest` holds up to `close` (or to the end if it never comes), copy
+/// `close`; the part of `rest` after it is returned.
+fn push_masked_until<'a>(out: &mut String, open: &str, rest: &'a str, close: &str) -> &'a str {
+    out.push_str(open);
+    let end = rest.find(close).unwrap_or(rest.len());
+    out.push_str(&mask(&rest[..end]));
+    let rest = &rest[end..];
+    match rest.strip_prefix(close) {
+        Some(r) => {
+            out.push_str(close);
+            r
+        }
+        None => rest,
+    }
+}
+
+/// The leading run of letters of `s` (a declaration's keyword, a PI's target).
+fn keyword(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Copy a declaration (`<!DOCTYPE …>`, `<!ENTITY …>`, `<![if …]>`) with its keyword kept and
+/// the rest masked, up to its closing `>` outside quotes and brackets (a DOCTYPE's internal
+/// subset, its entity values included, is masked); to the end if it never closes.
+fn push_declaration<'a>(out: &mut String, s: &'a str) -> &'a str {
+    let body = &s[2..];
+    let kw = keyword(body);
+    let mut end = s.len();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    for (i, c) in body.char_indices().skip(kw.len()) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '[' => depth += 1,
+            None if c == ']' => depth = depth.saturating_sub(1),
+            None if c == '>' && depth == 0 => {
+                end = 2 + i;
+                break;
+            }
+            None => {}
+        }
+    }
+    out.push_str("<!");
+    out.push_str(kw);
+    out.push_str(&mask(&s[2 + kw.len()..end]));
+    let rest = &s[end..];
+    match rest.strip_prefix('>') {
+        Some(r) => {
+            out.push('>');
+            r
+        }
+        None => rest,
+    }
+}
+
+/// Mask the text between tags, except inside metadata elements. Tags and attributes are copied
+/// (attribute values masked unless known as structure, [`push_tag`]); the text of comments,
+/// processing instructions, `<![CDATA[…]]>` sections and declarations (`<!DOCTYPE …>`, entity
+/// values) is masked, their delimiters kept. A `<` that starts no tag (`<3`, `< 5`) is text; a
+/// tag, comment or quoted value that the end of the input cuts masks everything to the end.
 pub fn redact_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut stack: Vec<String> = Vec::new();
     let mut rest = s;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").unwrap_or(after.len());
-            out.push_str("<![CDATA[");
-            out.push_str(&mask(&after[..end]));
-            rest = &after[end..];
-            if let Some(r) = rest.strip_prefix("]]>") {
-                out.push_str("]]>");
-                rest = r;
-            }
+            rest = push_masked_until(&mut out, "<![CDATA[", after, "]]>");
             continue;
         }
-        if rest.starts_with('<') {
-            // Copy the tag up to its closing '>', honouring quoted attribute values.
-            let mut end = rest.len();
-            let mut quote: Option<char> = None;
-            for (i, c) in rest.char_indices().skip(1) {
-                match quote {
-                    Some(q) if c == q => quote = None,
-                    Some(_) => {}
-                    None if c == '"' || c == '\'' => quote = Some(c),
-                    None if c == '>' => {
-                        end = i + 1;
-                        break;
-                    }
-                    None => {}
-                }
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = push_masked_until(&mut out, "<!--", after, "-->");
+            continue;
+        }
+        if rest.starts_with("<!") {
+            rest = push_declaration(&mut out, rest);
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("<?") {
+            let target = keyword(after);
+            // The XML declaration is a tag of attributes (`version`, `encoding`, kept).
+            if !target.eq_ignore_ascii_case("xml") {
+                out.push_str("<?");
+                out.push_str(target);
+                rest = push_masked_until(&mut out, "", &after[target.len()..], "?>");
+                continue;
             }
+        }
+        let tag_start = rest.starts_with('<') && rest[1..].chars().next().is_some_and(starts_tag);
+        if tag_start {
+            let Some(end) = tag_len(rest) else {
+                // Cut inside the tag: its name stays, the rest is masked.
+                let name = keyword(&rest[1..]);
+                let name = if rest[1..].starts_with('/') { "" } else { name };
+                out.push('<');
+                out.push_str(name);
+                out.push_str(&mask_except_addresses(&rest[1 + name.len()..]));
+                break;
+            };
             let tag = &rest[..end];
             push_tag(&mut out, tag);
             let inner = tag.trim_start_matches('<').trim_end_matches('>');
@@ -110,7 +201,7 @@ pub fn redact_markup(s: &str) -> String {
                 if let Some(pos) = stack.iter().rposition(|n| n == name) {
                     stack.truncate(pos);
                 }
-            } else if !inner.starts_with('?') && !inner.starts_with('!') && !inner.ends_with('/') {
+            } else if !inner.starts_with('?') && !inner.ends_with('/') {
                 let name = inner
                     .split(|c: char| c.is_whitespace() || c == '/')
                     .next()
@@ -120,7 +211,9 @@ pub fn redact_markup(s: &str) -> String {
             rest = &rest[end..];
             continue;
         }
-        let end = rest.find('<').unwrap_or(rest.len());
+        // Text, up to the next `<` (a `<` that starts no tag is part of it).
+        let skip = usize::from(rest.starts_with('<'));
+        let end = rest[skip..].find('<').map_or(rest.len(), |e| e + skip);
         let chunk = &rest[..end];
         let keep = stack
             .last()
@@ -154,18 +247,16 @@ const KEEP_ATTRIBUTES: &[&str] = &[
     "standalone",
 ];
 
-/// Copy a tag, masking the values of attributes not in [`KEEP_ATTRIBUTES`] (a comment, a
-/// declaration or a processing instruction is copied as it is).
+/// Copy a tag (or the XML declaration), masking the values of attributes not in
+/// [`KEEP_ATTRIBUTES`]; a quote that does not close masks the rest.
 fn push_tag(out: &mut String, tag: &str) {
-    if tag.starts_with("<!") {
-        out.push_str(tag);
-        return;
-    }
     let mut rest = tag;
     while let Some(q) = rest.find(['"', '\'']) {
         let quote = rest[q..].chars().next().unwrap_or('"');
         let Some(len) = rest[q + 1..].find(quote) else {
-            break;
+            out.push_str(&rest[..=q]);
+            out.push_str(&mask_except_addresses(&rest[q + 1..]));
+            return;
         };
         let before = &rest[..q];
         let name = before

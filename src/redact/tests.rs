@@ -77,14 +77,14 @@ mod content_tests {
             "Id='AAMk='",
             "BodyType=\"Text\"",
             "b@contoso.com",
-            "<!-- kept -->",
         ] {
             assert!(r.contains(kept), "{kept} in {r}");
         }
+        assert!(r.contains("<!-- xxxx -->"), "{r}");
         assert_eq!(r.len(), x.len());
-        // A tag cut short (no closing quote) is copied as it is, never panics.
+        // A tag cut short (no closing quote) masks the rest, never panics.
         let cut = "<a Subject=\"TOP";
-        assert_eq!(redact_markup(cut).len(), cut.len());
+        assert_eq!(redact_markup(cut), "<a xxxxxxx=\"xxx");
     }
 
     #[test]
@@ -587,5 +587,85 @@ mod escaped_tests {
             mask_content(r#"{"subject":"cut off"#),
             r#"{"subject":"xxx xxx"#
         );
+    }
+}
+
+/// Review wild4s defect 4: markup redaction kept text after a bare `<`, in comments, PIs and
+/// DTDs, and after a cut inside a tag or a quoted value.
+mod markup_tests {
+    use crate::redact::*;
+
+    #[test]
+    fn every_place_text_can_hide_in_markup_is_masked() {
+        let cases = [
+            ("<p>i <3 you SECRETA</p>", "<p>x <x xxx xxxxxxx</p>"),
+            (
+                "<p>we agreed < 5 SECRETB</p>",
+                "<p>xx xxxxxx < x xxxxxxx</p>",
+            ),
+            ("<!-- > quoted SECRETC -->", "<!-- > xxxxxx xxxxxxx -->"),
+            ("<?pi SECRETD?>x", "<?pi xxxxxxx?>x"),
+            (
+                "<!DOCTYPE m [<!ENTITY e \"SECRETE\">]><m/>",
+                "<!DOCTYPE x [<!xxxxxx x \"xxxxxxx\">]><m/>",
+            ),
+            ("<m Note='SECRETF", "<m xxxx='xxxxxxx"),
+            ("<m SECRETG", "<m xxxxxxx"),
+            ("<!-- SECRETH", "<!-- xxxxxxx"),
+            ("<![CDATA[SECRETI", "<![CDATA[xxxxxxx"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(redact_markup(x), want, "{x}");
+        }
+        // The XML declaration and a stylesheet PI's target stay; tags stay.
+        let d = "<?xml version=\"1.0\" encoding=\"utf-8\"?><a>t</a>";
+        assert_eq!(
+            redact_markup(d),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><a>x</a>"
+        );
+    }
+
+    /// A piece of markup holding `w` where text can sit (element text, attribute values,
+    /// comments, PIs, DOCTYPE entity values, CDATA, after a bare `<`).
+    fn piece(kind: usize, w: &str) -> String {
+        match kind {
+            0 => format!("<p class=\"{w}\">{w}</p>"),
+            1 => format!("<!-- {w} -->"),
+            2 => format!("<?pi {w}?>"),
+            3 => format!("<!DOCTYPE x [<!ENTITY e \"{w}\">]>"),
+            4 => format!("<![CDATA[{w}]]>"),
+            5 => format!("i <3 {w}"),
+            6 => format!("a < 5 {w} <7{w}"),
+            7 => format!("<div title='{w}'><b>{w}</b></div>"),
+            _ => format!("{w}<br/>"),
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever markup is made of these pieces, and wherever the file is cut, no letter
+        /// of the private words survives, the length is kept, and redacting again only masks
+        /// (a masked `<3` reads as a tag cut at the end, `<x`, whose rest is then masked).
+        #[test]
+        fn no_text_survives_in_generated_markup(
+            parts in proptest::collection::vec((0..9usize, 0..3usize), 1..12),
+            cut in 0.0..1.0f64,
+        ) {
+            let words = ["QZQ", "Z Q", "ЖЗQ"];
+            let s: String = parts.iter().map(|&(k, w)| piece(k, words[w])).collect();
+            let mut at = (s.len() as f64 * cut) as usize;
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            let s = &s[..at];
+            let r = redact_markup(s);
+            proptest::prop_assert_eq!(r.len(), s.len());
+            proptest::prop_assert!(!r.contains(['Q', 'Z', 'Ж', 'З']), "{:?} became {:?}", s, r);
+            let again = redact_markup(&r);
+            proptest::prop_assert_eq!(again.len(), r.len());
+            proptest::prop_assert!(
+                r.bytes().zip(again.bytes()).all(|(a, b)| a == b || b == b'x'),
+                "{:?} became {:?}", r, again
+            );
+        }
     }
 }
