@@ -298,3 +298,40 @@ fn escaped_and_json_payloads_are_masked_in_reports_and_bundles() {
     );
     assert!(x.contains("\"Content\":\"xxxxxxxx xxxxxx\""), "{x}");
 }
+
+/// Review wild4s defect 10: an item over 1 MiB was copied as its first 1 MiB with no sign in
+/// the manifest. Its entry now says `truncated_at` (the bytes copied, the copy's length); a
+/// whole copy has no such field.
+#[test]
+fn a_copy_cut_at_1_mib_says_so_in_the_manifest() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let spool = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
+    let mut big = b"From: jdoe@contoso.com\r\nSubject: big\r\n\r\n".to_vec();
+    big.resize(3_000_000, b'a');
+    put(&spool.join("big.eml"), &big, 14_400);
+    put(
+        &spool.join("small.eml"),
+        b"From: jdoe@contoso.com\r\nSubject: s\r\n\r\nb\r\n",
+        14_400,
+    );
+    for content in [false, true] {
+        let entries = bundle(t.path(), content);
+        let m = manifest(&entries);
+        let files = m["files"].as_array().expect("files");
+        let entry = |name: &str| {
+            files
+                .iter()
+                .find(|f| f["source"].as_str().is_some_and(|s| s.ends_with(name)))
+                .unwrap_or_else(|| panic!("{name} in {m}"))
+        };
+        let b = entry("big.eml");
+        assert_eq!(b["truncated_at"], 1_048_576, "{b}");
+        assert_eq!(b["size"], 3_000_000, "{b}");
+        let copy = entries
+            .iter()
+            .find(|(n, _)| n.ends_with("big.eml"))
+            .expect("copy");
+        assert_eq!(copy.1.len(), 1_048_576);
+        assert!(entry("small.eml").get("truncated_at").is_none());
+    }
+}
