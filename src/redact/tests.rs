@@ -372,6 +372,14 @@ mod evidence_tests {
         "\u{202e}",
         "山田",
         "\u{1b}[2J",
+        "&lt;t:Subject&gt;",
+        "&lt;/t:Subject&gt;",
+        "&lt;s:Body&gt;",
+        "&lt;Body/&gt;",
+        "&quot;",
+        "\"Subject\":\"",
+        "\"Content\": \"",
+        "\\\"",
     ];
 
     proptest::proptest! {
