@@ -53,6 +53,10 @@ pub struct ManifestEntry {
     pub modified: Option<String>,
     pub sha256: Option<String>,
     pub redacted: bool,
+    /// The copy holds only the file's first this many bytes (a spooled item larger than the
+    /// copy limit); absent when the copy is whole or there is none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub truncated_at: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -281,9 +285,13 @@ pub fn write(
         let (sha, note) = sha256_of(&it.path, it.size);
         let stuck = it.state(clock) == ItemState::Stuck;
         let mut archived = None;
+        let mut truncated_at = None;
         if stuck {
             match read::read_prefix(&it.path, crate::source::scan::SPOOL_READ_CAP) {
                 Ok(pre) => {
+                    if pre.truncated {
+                        truncated_at = Some(pre.bytes.len() as u64);
+                    }
                     let bytes = if opts.include_content {
                         pre.bytes
                     } else {
@@ -304,6 +312,7 @@ pub fn write(
                         modified: it.modified.map(rfc3339),
                         sha256: sha.clone(),
                         redacted: false,
+                        truncated_at: None,
                         note: Some(e.to_string()),
                     });
                     continue;
@@ -318,6 +327,7 @@ pub fn write(
             modified: it.modified.map(rfc3339),
             sha256: sha,
             redacted: stuck && !opts.include_content,
+            truncated_at,
             note,
         });
     }
@@ -389,6 +399,7 @@ pub fn write(
                 .map(|t| rfc3339(DateTime::<Utc>::from(t))),
             sha256: sha,
             redacted: !opts.include_content && !lines.is_empty(),
+            truncated_at: None,
             note,
         });
     }

@@ -5,15 +5,33 @@
 use crate::model::{Encoding, Format};
 use crate::parse::text;
 
+mod content;
 mod export;
 mod sip;
+pub use content::{hide_content, mask_content, redact_log_line, redact_xml_lines};
 pub use export::{redact_evidence, EvidenceText};
+pub use sip::redact_log_lines;
 
-/// Replace every letter and digit with `x` (white space and punctuation stay, so the shape shows).
+/// Whether [`mask`] replaces `c`: a letter or digit of any script, and any other character
+/// outside ASCII but white space and controls (a combining mark, an emoji, a CJK punctuation
+/// mark), so no text survives because of its script.
+pub fn masked_char(c: char) -> bool {
+    c.is_alphanumeric() || (!c.is_ascii() && !c.is_whitespace() && !c.is_control())
+}
+
+/// Replace every letter and digit (and every other character [`masked_char`] names) with `x`s,
+/// one per byte of its UTF-8 form, so the text keeps its byte length; ASCII white space and
+/// punctuation stay, so the shape shows.
 pub fn mask(s: &str) -> String {
-    s.chars()
-        .map(|c| if c.is_alphanumeric() { 'x' } else { c })
-        .collect()
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if masked_char(c) {
+            out.extend(std::iter::repeat_n('x', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// Mask everything but the addresses in `s`.
@@ -50,40 +68,131 @@ fn local(name: &str) -> &str {
     name.rsplit(':').next().unwrap_or(name)
 }
 
-/// Mask the text between tags, except inside metadata elements. Tags, attributes and
-/// comments-as-tags are copied as they are; text inside `<![CDATA[…]]>` is masked.
+/// Whether `c`, after a `<`, starts a tag: a name start (a letter, `_`, `:`), or `/`, `!`, `?`.
+/// After anything else (`<3`, `< 5`) the `<` is text.
+fn starts_tag(c: char) -> bool {
+    c.is_alphabetic() || matches!(c, '_' | ':' | '/' | '!' | '?')
+}
+
+/// `s` (starting with `<`) cut where a tag that honours quoted attribute values closes: its
+/// length, or `None` when no `>` closes it (a file cut inside a tag or a quoted value).
+fn tag_len(s: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    for (i, c) in s.char_indices().skip(1) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '>' => return Some(i + 1),
+            None => {}
+        }
+    }
+    None
+}
+
+/// Copy `open`, mask what `rest` holds up to `close` (or to the end if it never comes), copy
+/// `close`; the part of `rest` after it is returned.
+fn push_masked_until<'a>(out: &mut String, open: &str, rest: &'a str, close: &str) -> &'a str {
+    out.push_str(open);
+    let end = rest.find(close).unwrap_or(rest.len());
+    out.push_str(&mask(&rest[..end]));
+    let rest = &rest[end..];
+    match rest.strip_prefix(close) {
+        Some(r) => {
+            out.push_str(close);
+            r
+        }
+        None => rest,
+    }
+}
+
+/// The leading run of letters of `s` (a declaration's keyword, a PI's target).
+fn keyword(s: &str) -> &str {
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ':' | '.')))
+        .unwrap_or(s.len());
+    &s[..end]
+}
+
+/// Copy a declaration (`<!DOCTYPE …>`, `<!ENTITY …>`, `<![if …]>`) with its keyword kept and
+/// the rest masked, up to its closing `>` outside quotes and brackets (a DOCTYPE's internal
+/// subset, its entity values included, is masked); to the end if it never closes.
+fn push_declaration<'a>(out: &mut String, s: &'a str) -> &'a str {
+    let body = &s[2..];
+    let kw = keyword(body);
+    let mut end = s.len();
+    let mut quote: Option<char> = None;
+    let mut depth = 0usize;
+    for (i, c) in body.char_indices().skip(kw.len()) {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '[' => depth += 1,
+            None if c == ']' => depth = depth.saturating_sub(1),
+            None if c == '>' && depth == 0 => {
+                end = 2 + i;
+                break;
+            }
+            None => {}
+        }
+    }
+    out.push_str("<!");
+    out.push_str(kw);
+    out.push_str(&mask(&s[2 + kw.len()..end]));
+    let rest = &s[end..];
+    match rest.strip_prefix('>') {
+        Some(r) => {
+            out.push('>');
+            r
+        }
+        None => rest,
+    }
+}
+
+/// Mask the text between tags, except inside metadata elements. Tags and attributes are copied
+/// (attribute values masked unless known as structure, [`push_tag`]); the text of comments,
+/// processing instructions, `<![CDATA[…]]>` sections and declarations (`<!DOCTYPE …>`, entity
+/// values) is masked, their delimiters kept. A `<` that starts no tag (`<3`, `< 5`) is text; a
+/// tag, comment or quoted value that the end of the input cuts masks everything to the end.
 pub fn redact_markup(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut stack: Vec<String> = Vec::new();
     let mut rest = s;
     while !rest.is_empty() {
         if let Some(after) = rest.strip_prefix("<![CDATA[") {
-            let end = after.find("]]>").unwrap_or(after.len());
-            out.push_str("<![CDATA[");
-            out.push_str(&mask(&after[..end]));
-            rest = &after[end..];
-            if let Some(r) = rest.strip_prefix("]]>") {
-                out.push_str("]]>");
-                rest = r;
-            }
+            rest = push_masked_until(&mut out, "<![CDATA[", after, "]]>");
             continue;
         }
-        if rest.starts_with('<') {
-            // Copy the tag up to its closing '>', honouring quoted attribute values.
-            let mut end = rest.len();
-            let mut quote: Option<char> = None;
-            for (i, c) in rest.char_indices().skip(1) {
-                match quote {
-                    Some(q) if c == q => quote = None,
-                    Some(_) => {}
-                    None if c == '"' || c == '\'' => quote = Some(c),
-                    None if c == '>' => {
-                        end = i + 1;
-                        break;
-                    }
-                    None => {}
-                }
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = push_masked_until(&mut out, "<!--", after, "-->");
+            continue;
+        }
+        if rest.starts_with("<!") {
+            rest = push_declaration(&mut out, rest);
+            continue;
+        }
+        if let Some(after) = rest.strip_prefix("<?") {
+            let target = keyword(after);
+            // The XML declaration is a tag of attributes (`version`, `encoding`, kept).
+            if !target.eq_ignore_ascii_case("xml") {
+                out.push_str("<?");
+                out.push_str(target);
+                rest = push_masked_until(&mut out, "", &after[target.len()..], "?>");
+                continue;
             }
+        }
+        let tag_start = rest.starts_with('<') && rest[1..].chars().next().is_some_and(starts_tag);
+        if tag_start {
+            let Some(end) = tag_len(rest) else {
+                // Cut inside the tag: its name stays, the rest is masked.
+                let name = keyword(&rest[1..]);
+                let name = if rest[1..].starts_with('/') { "" } else { name };
+                out.push('<');
+                out.push_str(name);
+                out.push_str(&mask_except_addresses(&rest[1 + name.len()..]));
+                break;
+            };
             let tag = &rest[..end];
             push_tag(&mut out, tag);
             let inner = tag.trim_start_matches('<').trim_end_matches('>');
@@ -92,7 +201,7 @@ pub fn redact_markup(s: &str) -> String {
                 if let Some(pos) = stack.iter().rposition(|n| n == name) {
                     stack.truncate(pos);
                 }
-            } else if !inner.starts_with('?') && !inner.starts_with('!') && !inner.ends_with('/') {
+            } else if !inner.starts_with('?') && !inner.ends_with('/') {
                 let name = inner
                     .split(|c: char| c.is_whitespace() || c == '/')
                     .next()
@@ -102,7 +211,9 @@ pub fn redact_markup(s: &str) -> String {
             rest = &rest[end..];
             continue;
         }
-        let end = rest.find('<').unwrap_or(rest.len());
+        // Text, up to the next `<` (a `<` that starts no tag is part of it).
+        let skip = usize::from(rest.starts_with('<'));
+        let end = rest[skip..].find('<').map_or(rest.len(), |e| e + skip);
         let chunk = &rest[..end];
         let keep = stack
             .last()
@@ -136,18 +247,16 @@ const KEEP_ATTRIBUTES: &[&str] = &[
     "standalone",
 ];
 
-/// Copy a tag, masking the values of attributes not in [`KEEP_ATTRIBUTES`] (a comment, a
-/// declaration or a processing instruction is copied as it is).
+/// Copy a tag (or the XML declaration), masking the values of attributes not in
+/// [`KEEP_ATTRIBUTES`]; a quote that does not close masks the rest.
 fn push_tag(out: &mut String, tag: &str) {
-    if tag.starts_with("<!") {
-        out.push_str(tag);
-        return;
-    }
     let mut rest = tag;
     while let Some(q) = rest.find(['"', '\'']) {
         let quote = rest[q..].chars().next().unwrap_or('"');
         let Some(len) = rest[q + 1..].find(quote) else {
-            break;
+            out.push_str(&rest[..=q]);
+            out.push_str(&mask_except_addresses(&rest[q + 1..]));
+            return;
         };
         let before = &rest[..q];
         let name = before
@@ -256,45 +365,163 @@ pub fn redact_mime(s: &str) -> String {
     out
 }
 
-/// Mask printable runs of 4+ bytes (ASCII and UTF-16LE) except the addresses in them.
+/// One UTF-8 character at the start of `b` (strictly: no overlong form, no surrogate) and its
+/// length in bytes.
+fn utf8_char(b: &[u8]) -> Option<(char, usize)> {
+    let n = match *b.first()? {
+        0x00..=0x7F => 1,
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(b.get(..n)?).ok()?.chars().next()?;
+    Some((c, n))
+}
+
+/// A character that can be part of a text run in a binary item: a tab, printable ASCII, or a
+/// character of any script that is no control, no private-use character and no noncharacter.
+fn run_char(c: char) -> bool {
+    let u = c as u32;
+    if c == '\t' || (0x20..0x7f).contains(&u) {
+        return true;
+    }
+    !c.is_ascii()
+        && !c.is_control()
+        && !(0xE000..=0xF8FF).contains(&u)
+        && !(0xFDD0..=0xFDEF).contains(&u)
+        && (u & 0xFFFE) != 0xFFFE
+        && u < 0xF0000
+}
+
+/// A character that can be part of a text run in UTF-16 in a binary item. Almost any two bytes
+/// are a character there, so outside ASCII only letters and digits, white space, and a
+/// character of the same block of 128 as the one before it (a virama after a Devanagari
+/// letter) are: a sign or symbol alone is taken for binary data.
+fn utf16_run_char(c: char, prev: Option<char>) -> bool {
+    run_char(c)
+        && (c.is_ascii()
+            || c.is_alphanumeric()
+            || c.is_whitespace()
+            || prev.is_some_and(|p| !p.is_ascii() && (p as u32) >> 7 == (c as u32) >> 7))
+}
+
+/// Whether a run of `chars` UTF-8 characters in `bytes` bytes (`wide`: some of them outside
+/// ASCII) is text to mask: 4 characters or more, or 4 bytes or more with a character outside
+/// ASCII (a two-letter Cyrillic word, a two-character Japanese one).
+fn run_is_text(chars: usize, bytes: usize, wide: bool) -> bool {
+    chars >= 4 || (wide && bytes >= 4)
+}
+
+/// Mask the runs of UTF-8 text in `bytes` (into `out`, same offsets) and mark them in `taken`,
+/// so the UTF-16 passes leave them alone.
+fn mask_utf8_runs(bytes: &[u8], out: &mut [u8], taken: &mut [bool]) {
+    let mut i = 0;
+    while i < bytes.len() {
+        let start = i;
+        let (mut chars, mut wide) = (0, false);
+        while let Some((_, n)) = utf8_char(&bytes[i..]).filter(|(c, _)| run_char(*c)) {
+            i += n;
+            chars += 1;
+            wide |= n > 1;
+        }
+        if i == start {
+            i += 1;
+            continue;
+        }
+        if run_is_text(chars, i - start, wide) {
+            if let Ok(run) = std::str::from_utf8(&bytes[start..i]) {
+                let masked = mask_except_addresses(run);
+                if masked.len() == run.len() {
+                    out[start..i].copy_from_slice(masked.as_bytes());
+                }
+            }
+            taken[start..i].iter_mut().for_each(|t| *t = true);
+        }
+    }
+}
+
+/// The UTF-16 character at byte `i` of `b` (`le`: little-endian), with its length in bytes;
+/// `None` past the end, on an unpaired surrogate, or on a byte in `taken`.
+fn utf16_char(b: &[u8], i: usize, le: bool, taken: &[bool]) -> Option<(char, usize)> {
+    let unit = |k: usize| -> Option<u16> {
+        let p = b.get(k..k + 2)?;
+        if taken[k] || taken[k + 1] {
+            return None;
+        }
+        Some(if le {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        })
+    };
+    let u = unit(i)?;
+    if (0xD800..0xDC00).contains(&u) {
+        let lo = unit(i + 2)?;
+        let c = char::decode_utf16([u, lo]).next()?.ok()?;
+        return Some((c, 4));
+    }
+    let c = char::from_u32(u32::from(u))?;
+    Some((c, 2))
+}
+
+/// Mask the runs of UTF-16 text (little- or big-endian, at even or odd offsets) in `out` that no
+/// earlier pass took, and mark them in `taken`.
+fn mask_utf16_runs(out: &mut [u8], taken: &mut [bool]) {
+    for le in [true, false] {
+        for offset in [0usize, 1] {
+            let mut i = offset;
+            while i + 1 < out.len() {
+                let start = i;
+                let mut run = String::new();
+                let mut prev: Option<char> = None;
+                while let Some((c, n)) =
+                    utf16_char(out, i, le, taken).filter(|&(c, _)| utf16_run_char(c, prev))
+                {
+                    run.push(c);
+                    prev = Some(c);
+                    i += n;
+                }
+                if i == start {
+                    i += 2;
+                    continue;
+                }
+                // 4 characters or more: fewer, in any script, could be two bytes of data.
+                if run.chars().count() < 4 {
+                    continue;
+                }
+                let masked = mask_except_addresses(&run);
+                let mut at = start;
+                let mut m = 0;
+                for c in run.chars() {
+                    let n = c.len_utf8();
+                    let units = c.len_utf16();
+                    if masked.get(m..m + n) != run.get(m..m + n) {
+                        for k in 0..units {
+                            let x: [u8; 2] = if le { [b'x', 0] } else { [0, b'x'] };
+                            out[at + 2 * k..at + 2 * k + 2].copy_from_slice(&x);
+                        }
+                    }
+                    m += n;
+                    at += 2 * units;
+                }
+                taken[start..i].iter_mut().for_each(|t| *t = true);
+            }
+        }
+    }
+}
+
+/// Mask the text in a binary item, except the addresses in it: runs of 4 characters or more
+/// (or of 4 bytes or more with a character outside ASCII) in UTF-8, ASCII included, and runs
+/// of 4 characters or more in UTF-16 (little- and big-endian, at either byte offset), letters
+/// of every script. Bytes that
+/// are no such text stay, so the copy keeps its length and layout; binary data that happens to
+/// read as such text is masked too.
 pub fn redact_binary(bytes: &[u8]) -> Vec<u8> {
     let mut out = bytes.to_vec();
-    let mask_run = |start: usize, len: usize, stride: usize, out: &mut Vec<u8>| {
-        let s: String = (0..len).map(|k| out[start + k * stride] as char).collect();
-        let masked = mask_except_addresses(&s);
-        for (k, b) in masked.bytes().enumerate().take(len) {
-            out[start + k * stride] = b;
-        }
-    };
-    let printable = |b: u8| (0x20..0x7f).contains(&b);
-    let mut in_ascii = vec![false; out.len()];
-    let mut i = 0;
-    while i < out.len() {
-        let start = i;
-        while i < out.len() && printable(out[i]) {
-            i += 1;
-        }
-        if i - start >= 4 {
-            mask_run(start, i - start, 1, &mut out);
-            in_ascii[start..i].iter_mut().for_each(|b| *b = true);
-        }
-        i += 1;
-    }
-    for offset in [0usize, 1] {
-        let mut i = offset;
-        while i + 1 < out.len() {
-            let start = i;
-            let mut n = 0;
-            while i + 1 < out.len() && printable(out[i]) && out[i + 1] == 0 && !in_ascii[i] {
-                i += 2;
-                n += 1;
-            }
-            if n >= 4 {
-                mask_run(start, n, 2, &mut out);
-            }
-            i += 2;
-        }
-    }
+    let mut taken = vec![false; out.len()];
+    mask_utf8_runs(bytes, &mut out, &mut taken);
+    mask_utf16_runs(&mut out, &mut taken);
     out
 }
 
@@ -323,6 +550,36 @@ fn encode(s: &str, enc: Encoding) -> Vec<u8> {
     }
 }
 
+/// `red` is `text` as the functions above redact it: every character kept or replaced by `x`s,
+/// one per byte of its UTF-8 form. The same redaction with one `x` per unit of `enc` (a UTF-16
+/// code unit, a byte of a legacy code page), so the encoded copy keeps the original's length;
+/// `None` if `red` is not such a redaction of `text`.
+fn realign(text: &str, red: &str, enc: Encoding) -> Option<String> {
+    if red.len() != text.len() {
+        return None;
+    }
+    if matches!(enc, Encoding::Utf8 | Encoding::Utf8Bom) {
+        return Some(red.to_string());
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let n = c.len_utf8();
+        let r = red.get(i..i + n)?;
+        if r == &text[i..i + n] {
+            out.push(c);
+        } else if r.bytes().all(|b| b == b'x') {
+            let units = match enc {
+                Encoding::Legacy8bit => 1,
+                _ => c.len_utf16(),
+            };
+            out.extend(std::iter::repeat_n('x', units));
+        } else {
+            return None;
+        }
+    }
+    Some(out)
+}
+
 /// A redacted copy of a spooled item's bytes, in its original encoding.
 pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
     if bytes.is_empty() {
@@ -334,8 +591,12 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
     let red = match format {
         Format::Xml | Format::Html => redact_markup(&decoded.text),
         Format::Mime => redact_mime(&decoded.text),
-        Format::Binary | Format::Unreadable => return redact_binary(bytes),
-        Format::Text | Format::Empty => mask_except_addresses(&decoded.text),
+        Format::Binary => return redact_binary(bytes),
+        // Unread at the scan (locked) but text now: masked whole but for its addresses.
+        Format::Text | Format::Empty | Format::Unreadable => mask_except_addresses(&decoded.text),
+    };
+    let Some(red) = realign(&decoded.text, &red, decoded.encoding) else {
+        return redact_binary(bytes);
     };
     let out = encode(&red, decoded.encoding);
     // A decoding that did not round-trip (bytes that were no text in the guessed encoding,
@@ -345,233 +606,6 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
         return redact_binary(bytes);
     }
     out
-}
-
-/// Redact one log line for a bundle: the text of `Subject`/`Body`-like elements and a
-/// `Subject:` value become `x`s (as [`mask_content`] does for reports); everything else stays,
-/// timestamps, status codes, URLs and addresses included, so the line still proves what it
-/// proves.
-pub fn redact_log_line(line: &str) -> String {
-    mask_content(line).into_owned()
-}
-
-/// Elements whose text is message content.
-const CONTENT_ELEMENTS: &str = "Subject|Body|UniqueBody|TextBody|Preview|ConversationTopic";
-
-fn content_tag_re() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::unwrap_used)] // a literal pattern, exercised by the tests
-        regex::Regex::new(&format!(
-            r"(?i)<((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b[^>]*>|\bsubject\s*[:=]\s*"
-        ))
-        .unwrap()
-    })
-}
-
-/// Namespaces of the SOAP 1.1 and SOAP 1.2 envelope (W3C): a `Body` in one of them is the
-/// envelope's body, which wraps the answer, not a message body.
-const SOAP_ENVELOPE_NS: &[&str] = &[
-    "http://schemas.xmlsoap.org/soap/envelope/",
-    "http://www.w3.org/2003/05/soap-envelope",
-];
-
-fn xmlns_re() -> &'static regex::Regex {
-    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
-    RE.get_or_init(|| {
-        #[allow(clippy::unwrap_used)] // a literal pattern, exercised by the tests
-        regex::Regex::new(r#"\bxmlns(?::([A-Za-z0-9_.-]+))?\s*=\s*["']([^"']*)["']"#).unwrap()
-    })
-}
-
-/// What a document told so far, for masking it line by line: a content element left open by
-/// an earlier line, a `Body` whose kind the next line decides, and which namespace prefixes
-/// (`""`: the default namespace) were declared as the SOAP envelope's.
-#[derive(Debug, Default)]
-struct XmlState {
-    open: Option<String>,
-    undecided: Option<String>,
-    soap: std::collections::HashMap<String, bool>,
-}
-
-/// Whether a `Body` start tag (element `name`, followed by `rest` on its line) wraps elements
-/// (a SOAP envelope's `<s:Body>`) rather than holding message text. The namespace its prefix
-/// was declared with (in `soap`: up to the tag, this line included) decides. Without a
-/// declaration, a prefixed `Body` that opens onto a prefixed element
-/// (`<s:Body><m:FindItemResponse …>`) wraps elements; `None`: nothing follows the tag on this
-/// line, so the next line decides.
-fn body_is_container(
-    name: &str,
-    rest: &str,
-    soap: &std::collections::HashMap<String, bool>,
-) -> Option<bool> {
-    let (prefix, local_name) = match name.split_once(':') {
-        Some((p, l)) => (p, l),
-        None => ("", name),
-    };
-    if !local_name.eq_ignore_ascii_case("body") {
-        return Some(false);
-    }
-    if let Some(&d) = soap.get(prefix) {
-        return Some(d);
-    }
-    if prefix.is_empty() {
-        return Some(false);
-    }
-    let rest = rest.trim_start();
-    if rest.is_empty() {
-        return None;
-    }
-    Some(opens_prefixed_element(rest))
-}
-
-/// Where the closing tag of element `name` (`</name`, any case) starts in `s`.
-fn find_close(s: &str, name: &str) -> Option<usize> {
-    s.match_indices("</").map(|(i, _)| i).find(|&i| {
-        s.as_bytes()
-            .get(i + 2..i + 2 + name.len())
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
-    })
-}
-
-/// Whether `s` starts with the start tag of a prefixed element (`<m:FindItemResponse`).
-fn opens_prefixed_element(s: &str) -> bool {
-    let Some(child) = s.strip_prefix('<') else {
-        return false;
-    };
-    let child = child
-        .split(|c: char| c.is_whitespace() || c == '>' || c == '/')
-        .next()
-        .unwrap_or("");
-    child.contains(':') && !child.starts_with(['!', '?'])
-}
-
-/// Mask only message content in a log excerpt: the text of `Subject`/`Body`-like elements (up to
-/// their closing tag or the end of the line) and a `Subject:` value. Everything else (policy
-/// values, status codes, addresses) stays, so the excerpt still proves what it proves. A SOAP
-/// envelope's `Body` is not message content: only what it wraps is looked at.
-pub fn mask_content(line: &str) -> std::borrow::Cow<'_, str> {
-    mask_line(line, &mut XmlState::default())
-}
-
-/// [`mask_content`] for one line of a document, with what earlier lines told in `st` (updated
-/// for the next line).
-fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> {
-    let re = content_tag_re();
-    let mut out = String::new();
-    let mut pos = 0;
-    if let Some(name) = st.undecided.take() {
-        let t = line.trim_start();
-        if t.is_empty() {
-            st.undecided = Some(name);
-        } else if !opens_prefixed_element(t) {
-            st.open = Some(name);
-        }
-    }
-    if let Some(name) = st.open.take() {
-        match find_close(line, &name) {
-            Some(end) => {
-                out.push_str(&mask(&line[..end]));
-                pos = end;
-            }
-            None => {
-                st.open = Some(name);
-                return std::borrow::Cow::Owned(mask(line));
-            }
-        }
-    }
-    if pos == 0 && !re.is_match(line) {
-        learn_namespaces(line, st);
-        return std::borrow::Cow::Borrowed(line);
-    }
-    // Namespace declarations are learnt up to each tag looked at (each part of the line once).
-    let mut learnt = 0;
-    while let Some(c) = re.captures_at(line, pos) {
-        let Some(m) = c.get(0) else { break };
-        out.push_str(&line[pos..m.end()]);
-        learn_namespaces(&line[learnt.max(pos)..m.end()], st);
-        learnt = m.end();
-        let rest = &line[m.end()..];
-        let end = match c.get(1) {
-            // A self-closing tag has no text; a SOAP body's children are looked at in turn.
-            Some(_) if m.as_str().ends_with("/>") => 0,
-            Some(name) => match body_is_container(name.as_str(), rest, &st.soap) {
-                Some(true) => 0,
-                None => {
-                    st.undecided = Some(name.as_str().to_string());
-                    rest.len()
-                }
-                Some(false) => {
-                    match find_close(rest, name.as_str()) {
-                        Some(e) => e,
-                        // The text runs on to the next line.
-                        None => {
-                            st.open = Some(name.as_str().to_string());
-                            rest.len()
-                        }
-                    }
-                }
-            },
-            // `Subject: …` runs to the end of the line or the next tag.
-            None => rest.find('<').unwrap_or(rest.len()),
-        };
-        out.push_str(&mask(&rest[..end]));
-        pos = m.end() + end;
-        if end == 0 && pos >= line.len() {
-            break;
-        }
-    }
-    out.push_str(&line[pos.min(line.len())..]);
-    learn_namespaces(&line[learnt.max(pos).min(line.len())..], st);
-    std::borrow::Cow::Owned(out)
-}
-
-/// Note the namespace declarations in `line` (or a part of one) for what comes after.
-fn learn_namespaces(line: &str, st: &mut XmlState) {
-    if !line.contains("xmlns") {
-        return;
-    }
-    for c in xmlns_re().captures_iter(line) {
-        let uri = c.get(2).map_or("", |u| u.as_str());
-        let prefix = c.get(1).map_or("", |p| p.as_str());
-        st.soap
-            .insert(prefix.to_string(), SOAP_ENVELOPE_NS.contains(&uri));
-    }
-}
-
-/// Redact a whole XML document line by line, as [`mask_content`] does, but with the text of a
-/// content element that runs on over several lines masked on all of them, and namespace
-/// declarations of earlier lines known (a pretty-printed `<s:Body>` alone on its line is the
-/// SOAP envelope's when an earlier line says so).
-pub fn redact_xml_lines(text: &str) -> String {
-    let mut st = XmlState::default();
-    let mut out = String::with_capacity(text.len());
-    for line in text.split_inclusive('\n') {
-        out.push_str(&mask_line(line, &mut st));
-    }
-    out
-}
-
-/// Hide message content from what a report prints without `--show-content`: evidence excerpts
-/// of findings, related evidence of items, and log event excerpts.
-pub fn hide_content(model: &mut crate::model::Model, findings: &mut [crate::model::Finding]) {
-    let fix = |e: &mut crate::model::Evidence| {
-        if let Some(x) = &e.excerpt {
-            if let std::borrow::Cow::Owned(m) = mask_content(x) {
-                e.excerpt = Some(m);
-            }
-        }
-    };
-    findings
-        .iter_mut()
-        .flat_map(|f| f.evidence.iter_mut())
-        .for_each(fix);
-    model.related.values_mut().flatten().for_each(fix);
-    for ev in &mut model.events {
-        if let std::borrow::Cow::Owned(m) = mask_content(&ev.excerpt) {
-            ev.excerpt = m;
-        }
-    }
 }
 
 #[cfg(test)]

@@ -59,9 +59,18 @@ fn body_is_text(value: &str) -> bool {
 /// says which lines start a record) or an `End of …` line. Only letters and digits change, so
 /// the lines stay where they were.
 pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut st = State::Outside;
-    for line in text.split_inclusive('\n') {
+    redact_lines(text.split_inclusive('\n'), State::Outside, record).concat()
+}
+
+/// [`redact_log`] for a log's lines (a line may keep its line end or not), read in order from
+/// `st`; one redacted line for each.
+fn redact_lines<'a>(
+    lines: impl IntoIterator<Item = &'a str>,
+    mut st: State,
+    record: impl Fn(&str) -> Option<&str>,
+) -> Vec<String> {
+    let mut all = Vec::new();
+    for line in lines {
         let bare = line.trim_end_matches(['\r', '\n']);
         // The part of the line that could be a SIP start line or an `End of …` line.
         let message = match record(bare) {
@@ -78,7 +87,7 @@ pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
         } else {
             match st {
                 State::Body { mask: true } => {
-                    out.push_str(&mask_except_addresses(line));
+                    all.push(mask_except_addresses(line));
                     continue;
                 }
                 State::Headers { content_type } if bare.trim().is_empty() => {
@@ -101,9 +110,27 @@ pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
                 _ => {}
             }
         }
-        out.push_str(&mask_content(line));
+        all.push(mask_content(line).into_owned());
     }
-    out
+    all
+}
+
+/// [`redact_log`] for consecutive lines of a client log (a UccApilog record line starts a
+/// record), one redacted line for each. `from_start`: the first line is the file's first. If
+/// not, and a record line comes later, the lines before it belong to a record whose start was
+/// not read: they could be the body of a SIP message, so they are masked but for their
+/// addresses. Lines of a file with no record line among them are masked as any log line is.
+pub fn redact_log_lines(lines: &[&str], from_start: bool) -> Vec<String> {
+    fn record(l: &str) -> Option<&str> {
+        crate::parse::logs::uccapilog::header(l).map(|h| h.message)
+    }
+    let unknown = !from_start && lines.iter().any(|l| record(l).is_some());
+    let st = if unknown {
+        State::Body { mask: true }
+    } else {
+        State::Outside
+    };
+    redact_lines(lines.iter().copied(), st, record)
 }
 
 #[cfg(test)]
@@ -172,6 +199,23 @@ End of Sending Packet\r
         assert!(redact_log(compact, |_| None).ends_with("\n\nxx\n"));
         let multi = "MESSAGE sip:a@b.c SIP/2.0\nContent-Type: multipart/alternative;boundary=x\n\n--x\nhi\n";
         assert!(redact_log(multi, |_| None).ends_with("\n\n--x\nxx\n"));
+    }
+
+    /// Lines read from the middle of a client log: those before the first record line may be
+    /// a SIP body whose start line was not read, so they are masked but for addresses; read
+    /// from the start, or in a file with no record line, they are masked as log lines are.
+    #[test]
+    fn lines_from_the_middle_of_a_log() {
+        let lines = [
+            "IMSECRET friday a@contoso.com",
+            "03/02/2026|13:50:02.000 1F68:C14 INFO  :: kept words",
+            "kept too",
+        ];
+        let got = redact_log_lines(&lines, false);
+        assert_eq!(got[0], "xxxxxxxx xxxxxx a@contoso.com");
+        assert_eq!(got[1..], lines[1..]);
+        assert_eq!(redact_log_lines(&lines, true), lines);
+        assert_eq!(redact_log_lines(&lines[..1], false), lines[..1]);
     }
 
     /// Lines that only look a bit like a start line do not open a message.

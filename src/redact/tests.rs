@@ -77,14 +77,14 @@ mod content_tests {
             "Id='AAMk='",
             "BodyType=\"Text\"",
             "b@contoso.com",
-            "<!-- kept -->",
         ] {
             assert!(r.contains(kept), "{kept} in {r}");
         }
+        assert!(r.contains("<!-- xxxx -->"), "{r}");
         assert_eq!(r.len(), x.len());
-        // A tag cut short (no closing quote) is copied as it is, never panics.
+        // A tag cut short (no closing quote) masks the rest, never panics.
         let cut = "<a Subject=\"TOP";
-        assert_eq!(redact_markup(cut).len(), cut.len());
+        assert_eq!(redact_markup(cut), "<a xxxxxxx=\"xxx");
     }
 
     #[test]
@@ -325,12 +325,15 @@ mod evidence_tests {
         assert_eq!(r.len(), x.len());
     }
 
-    /// `r` is `s` with some letters and digits replaced by `x`, nothing else changed.
+    /// `r` is `s` with some characters (letters, digits, other text outside ASCII) replaced by
+    /// one `x` per byte, nothing else changed.
     fn same_shape(s: &str, r: &str) -> bool {
-        s.chars().count() == r.chars().count()
-            && s.chars()
-                .zip(r.chars())
-                .all(|(a, b)| a == b || (a.is_alphanumeric() && b == 'x'))
+        s.len() == r.len()
+            && s.char_indices().all(|(i, a)| {
+                let b = &r.as_bytes()[i..i + a.len_utf8()];
+                b == a.encode_utf8(&mut [0; 4]).as_bytes()
+                    || (masked_char(a) && b.iter().all(|&x| x == b'x'))
+            })
     }
 
     const PIECES: &[&str] = &[
@@ -369,6 +372,14 @@ mod evidence_tests {
         "\u{202e}",
         "山田",
         "\u{1b}[2J",
+        "&lt;t:Subject&gt;",
+        "&lt;/t:Subject&gt;",
+        "&lt;s:Body&gt;",
+        "&lt;Body/&gt;",
+        "&quot;",
+        "\"Subject\":\"",
+        "\"Content\": \"",
+        "\\\"",
     ];
 
     proptest::proptest! {
@@ -387,6 +398,282 @@ mod evidence_tests {
             }
             let r = redact_xml_lines(&s);
             proptest::prop_assert!(same_shape(&s, &r), "{s:?} became {r:?}");
+        }
+    }
+}
+
+/// Review wild4s defect 1: text in any script is masked in every item copy.
+mod script_tests {
+    use crate::model::Format;
+    use crate::parse::text;
+    use crate::redact::*;
+
+    const RU: &str = "Привет, встреча перенесена на пятницу";
+    const JP: &str = "会議は金曜日に変更されました";
+
+    fn utf16(s: &str, le: bool) -> Vec<u8> {
+        s.encode_utf16()
+            .flat_map(|u| if le { u.to_le_bytes() } else { u.to_be_bytes() })
+            .collect()
+    }
+
+    /// A UTF-8 letter of 2 or 3 bytes became one `x`: the copy's length changed and the item
+    /// fell back to the byte redactor, which kept the Cyrillic and Japanese text and masked
+    /// the header names. Now the structure-aware path keeps the headers and masks the text.
+    #[test]
+    fn a_utf8_mime_item_in_cyrillic_keeps_its_headers_and_loses_its_text() {
+        let m = format!("From: \"Jürgen Müller\" <jdoe@contoso.com>\r\nTo: rlee@contoso.com\r\nSubject: {RU}\r\n\r\n{RU} {JP}\r\nyes\r\n5pm\r\n");
+        let r = String::from_utf8(redact_item(m.as_bytes(), Format::Mime)).expect("utf-8");
+        assert_eq!(r.len(), m.len());
+        for w in ["Привет", "пятницу", "会議", "yes", "5pm"] {
+            assert!(!r.contains(w), "{w} kept: {r}");
+        }
+        assert!(
+            r.contains("<jdoe@contoso.com>\r\nTo: rlee@contoso.com\r\nSubject: xxxxxxxxxxxx, "),
+            "{r}"
+        );
+        assert!(r.ends_with("\r\nxxx\r\nxxx\r\n"), "{r}");
+    }
+
+    /// A UTF-16 item keeps its encoding and length with one `x` per code unit (a character
+    /// outside the BMP is two); a UTF-8 XML item keeps its tags.
+    #[test]
+    fn utf16_and_xml_items_keep_their_structure() {
+        let x = format!("<Message><Subject>{RU}</Subject><Body>{JP} 🙂</Body></Message>");
+        let r = String::from_utf8(redact_item(x.as_bytes(), Format::Xml)).expect("utf-8");
+        assert_eq!(r.len(), x.len());
+        assert!(r.starts_with("<Message><Subject>xxxxxxxxxxxx, "), "{r}");
+        assert!(r.ends_with(" xxxx</Body></Message>"), "{r}");
+        assert!(r.is_ascii(), "{r}");
+        let mut b = vec![0xFF, 0xFE];
+        b.extend(utf16(&format!("<a><Subject>{RU} 🙂</Subject></a>"), true));
+        let r = redact_item(&b, Format::Xml);
+        assert_eq!(r.len(), b.len());
+        let d = text::decode(&r, false).expect("text");
+        let ru_mask: String = RU
+            .chars()
+            .map(|c| if c.is_alphanumeric() { 'x' } else { c })
+            .collect();
+        assert_eq!(d.text, format!("<a><Subject>{ru_mask} xx</Subject></a>"));
+    }
+
+    /// The byte redactor (binary items) masked only ASCII runs: Cyrillic and Japanese in
+    /// UTF-8, UTF-16LE and UTF-16BE were kept. Now no such text survives, at either byte
+    /// offset; the OLE magic, an address and the length stay.
+    #[test]
+    fn binary_items_lose_text_of_every_script() {
+        let magic = [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+        let mut b = magic.to_vec();
+        b.extend([0u8; 7]);
+        b.extend(utf16(&format!("{RU} {JP}"), true));
+        b.extend([0u8, 0, 0]);
+        b.extend(utf16(&format!("{JP} Ελληνικά"), false));
+        b.extend([0u8, 1]);
+        b.extend(format!("{RU} rlee@contoso.com да 東京").as_bytes());
+        b.extend([0u8; 3]);
+        let r = redact_binary(&b);
+        assert_eq!(r.len(), b.len());
+        assert_eq!(&r[..8], &magic);
+        for (enc, off) in [("le", 0), ("le", 1), ("be", 0), ("be", 1), ("u8", 0)] {
+            let s = match enc {
+                "u8" => String::from_utf8_lossy(&r[off..]).into_owned(),
+                e => {
+                    let units: Vec<u16> = r[off..]
+                        .chunks_exact(2)
+                        .map(|p| {
+                            if e == "le" {
+                                u16::from_le_bytes([p[0], p[1]])
+                            } else {
+                                u16::from_be_bytes([p[0], p[1]])
+                            }
+                        })
+                        .collect();
+                    String::from_utf16_lossy(&units)
+                }
+            };
+            for w in [
+                "Привет",
+                "пятницу",
+                "会議",
+                "金曜日",
+                "Ελληνικά",
+                "да",
+                "東京",
+            ] {
+                assert!(!s.contains(w), "{w} kept ({enc} {off})");
+            }
+        }
+        assert!(String::from_utf8_lossy(&r).contains("rlee@contoso.com"));
+    }
+
+    /// An item unread at the scan (locked) and text at the bundle is masked whole but for its
+    /// addresses (it went to the byte redactor).
+    #[test]
+    fn an_unreadable_item_that_is_text_now_is_masked_whole() {
+        let m = format!("Subject: {RU}\r\n\r\nda {JP} a@contoso.com\r\n");
+        let r = String::from_utf8(redact_item(m.as_bytes(), Format::Unreadable)).expect("utf-8");
+        assert_eq!(r.len(), m.len());
+        assert!(r.starts_with("xxxxxxx: xxxx"), "{r}");
+        assert!(r.ends_with(" a@contoso.com\r\n"), "{r}");
+        assert!(r.is_ascii(), "{r}");
+    }
+
+    proptest::proptest! {
+        /// For any text (any script; no `<`, `&`, `@` or controls, which would be markup, an
+        /// entity, an address or a line end) as the subject and body of a MIME or XML item in
+        /// UTF-8 or UTF-16, no letter, digit or other non-ASCII character of it survives in the
+        /// redacted copy, and the copy keeps its length.
+        #[test]
+        fn no_letter_of_any_script_survives(t in "[^<>&@\\x00-\\x1f\\x7f-\\x9f]{1,40}", enc in 0..3usize) {
+            let items = [
+                (Format::Mime, format!("From: a@contoso.com\r\nSubject: {t}\r\n\r\n{t}\r\n")),
+                (Format::Xml, format!("<m><t:Subject>{t}</t:Subject><t:Body>{t}</t:Body></m>")),
+            ];
+            for (format, s) in items {
+                let bytes = match enc {
+                    0 => s.as_bytes().to_vec(),
+                    1 => [&[0xFF, 0xFE][..], &utf16(&s, true)].concat(),
+                    _ => [&[0xFE, 0xFF][..], &utf16(&s, false)].concat(),
+                };
+                let r = redact_item(&bytes, format);
+                proptest::prop_assert_eq!(r.len(), bytes.len());
+                let d = text::decode(&r, false).expect("text");
+                // The template is ASCII: any character outside it that is text came from `t`.
+                proptest::prop_assert!(!d.text.chars().any(|c| !c.is_ascii() && masked_char(c)), "{:?} kept in {:?}", t, d.text);
+                let subject = match format {
+                    Format::Mime => d.text.lines().nth(1).and_then(|l| l.strip_prefix("Subject:")).unwrap_or("?").to_string(),
+                    _ => d.text.split("<t:Subject>").nth(1).and_then(|x| x.split("</t:Subject>").next()).unwrap_or("?").to_string(),
+                };
+                proptest::prop_assert!(!subject.chars().any(|c| c.is_alphanumeric() && c != 'x'), "{:?} became {:?}", t, subject);
+                let body = match format {
+                    Format::Mime => d.text.split("\r\n\r\n").nth(1).unwrap_or("?").to_string(),
+                    _ => d.text.split("<t:Body>").nth(1).and_then(|x| x.split("</t:Body>").next()).unwrap_or("?").to_string(),
+                };
+                proptest::prop_assert!(!body.chars().any(|c| c.is_alphanumeric() && c != 'x'), "{:?} became {:?}", t, body);
+            }
+        }
+    }
+}
+
+/// Review wild4s defect 3: entity-escaped and JSON payloads in log lines.
+mod escaped_tests {
+    use crate::redact::*;
+
+    /// An escaped payload's subject and body were kept; they are masked as the literal form
+    /// is, attributes and the rest of the line kept.
+    #[test]
+    fn escaped_subjects_and_bodies_are_masked() {
+        let l = "CreateItem &lt;t:Subject&gt;ESCSUBJ merger&lt;/t:Subject&gt;&lt;t:Body BodyType=&quot;Text&quot;&gt;ESCBODY friday&lt;/t:Body&gt;&lt;t:ItemClass&gt;IPM.Note&lt;/t:ItemClass&gt; 401";
+        let r = mask_content(l);
+        assert_eq!(
+            r,
+            "CreateItem &lt;t:Subject&gt;xxxxxxx xxxxxx&lt;/t:Subject&gt;&lt;t:Body BodyType=&quot;Text&quot;&gt;xxxxxxx xxxxxx&lt;/t:Body&gt;&lt;t:ItemClass&gt;IPM.Note&lt;/t:ItemClass&gt; 401"
+        );
+        // Self-closing, and an escaped SOAP envelope's body wraps the answer (kept).
+        assert_eq!(mask_content("&lt;t:Body/&gt; kept"), "&lt;t:Body/&gt; kept");
+        let soap = "&lt;s:Envelope xmlns:s=&quot;http://schemas.xmlsoap.org/soap/envelope/&quot;&gt;&lt;s:Body&gt;&lt;m:CreateItemResponse&gt;&lt;m:ResponseCode&gt;NoError&lt;/m:ResponseCode&gt;";
+        assert_eq!(mask_content(soap), soap);
+        // Over lines in a document (a tracerpt `<Data>` pretty-printed).
+        let doc = "<Data>&lt;Body&gt;first SECRET\nsecond SECRET&lt;/Body&gt; kept</Data>\n";
+        assert_eq!(
+            redact_xml_lines(doc),
+            "<Data>&lt;Body&gt;xxxxx xxxxxx\nxxxxxx xxxxxx&lt;/Body&gt; kept</Data>\n"
+        );
+    }
+
+    /// A JSON payload's `Subject`, `Body`, `Content` and `BodyPreview` strings were kept; they
+    /// are masked (an escaped quote inside included), other keys and values kept.
+    #[test]
+    fn json_subjects_and_bodies_are_masked() {
+        let l = r#"{"Subject":"JSONSUBJ \"q\" merger","Body":{"ContentType":"Text","Content":"JSONBODY friday"},"BodyPreview": "PREV","ItemClass":"IPM.Note","Sub":"kept"}"#;
+        assert_eq!(
+            mask_content(l),
+            r#"{"Subject":"xxxxxxxx \"x\" xxxxxx","Body":{"ContentType":"Text","Content":"xxxxxxxx xxxxxx"},"BodyPreview": "xxxx","ItemClass":"IPM.Note","Sub":"kept"}"#
+        );
+        // A string cut at the end of the line is masked to the end.
+        assert_eq!(
+            mask_content(r#"{"subject":"cut off"#),
+            r#"{"subject":"xxx xxx"#
+        );
+    }
+}
+
+/// Review wild4s defect 4: markup redaction kept text after a bare `<`, in comments, PIs and
+/// DTDs, and after a cut inside a tag or a quoted value.
+mod markup_tests {
+    use crate::redact::*;
+
+    #[test]
+    fn every_place_text_can_hide_in_markup_is_masked() {
+        let cases = [
+            ("<p>i <3 you SECRETA</p>", "<p>x <x xxx xxxxxxx</p>"),
+            (
+                "<p>we agreed < 5 SECRETB</p>",
+                "<p>xx xxxxxx < x xxxxxxx</p>",
+            ),
+            ("<!-- > quoted SECRETC -->", "<!-- > xxxxxx xxxxxxx -->"),
+            ("<?pi SECRETD?>x", "<?pi xxxxxxx?>x"),
+            (
+                "<!DOCTYPE m [<!ENTITY e \"SECRETE\">]><m/>",
+                "<!DOCTYPE x [<!xxxxxx x \"xxxxxxx\">]><m/>",
+            ),
+            ("<m Note='SECRETF", "<m xxxx='xxxxxxx"),
+            ("<m SECRETG", "<m xxxxxxx"),
+            ("<!-- SECRETH", "<!-- xxxxxxx"),
+            ("<![CDATA[SECRETI", "<![CDATA[xxxxxxx"),
+        ];
+        for (x, want) in cases {
+            assert_eq!(redact_markup(x), want, "{x}");
+        }
+        // The XML declaration and a stylesheet PI's target stay; tags stay.
+        let d = "<?xml version=\"1.0\" encoding=\"utf-8\"?><a>t</a>";
+        assert_eq!(
+            redact_markup(d),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><a>x</a>"
+        );
+    }
+
+    /// A piece of markup holding `w` where text can sit (element text, attribute values,
+    /// comments, PIs, DOCTYPE entity values, CDATA, after a bare `<`).
+    fn piece(kind: usize, w: &str) -> String {
+        match kind {
+            0 => format!("<p class=\"{w}\">{w}</p>"),
+            1 => format!("<!-- {w} -->"),
+            2 => format!("<?pi {w}?>"),
+            3 => format!("<!DOCTYPE x [<!ENTITY e \"{w}\">]>"),
+            4 => format!("<![CDATA[{w}]]>"),
+            5 => format!("i <3 {w}"),
+            6 => format!("a < 5 {w} <7{w}"),
+            7 => format!("<div title='{w}'><b>{w}</b></div>"),
+            _ => format!("{w}<br/>"),
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever markup is made of these pieces, and wherever the file is cut, no letter
+        /// of the private words survives, the length is kept, and redacting again only masks
+        /// (a masked `<3` reads as a tag cut at the end, `<x`, whose rest is then masked).
+        #[test]
+        fn no_text_survives_in_generated_markup(
+            parts in proptest::collection::vec((0..9usize, 0..3usize), 1..12),
+            cut in 0.0..1.0f64,
+        ) {
+            let words = ["QZQ", "Z Q", "ЖЗQ"];
+            let s: String = parts.iter().map(|&(k, w)| piece(k, words[w])).collect();
+            let mut at = (s.len() as f64 * cut) as usize;
+            while !s.is_char_boundary(at) {
+                at -= 1;
+            }
+            let s = &s[..at];
+            let r = redact_markup(s);
+            proptest::prop_assert_eq!(r.len(), s.len());
+            proptest::prop_assert!(!r.contains(['Q', 'Z', 'Ж', 'З']), "{:?} became {:?}", s, r);
+            let again = redact_markup(&r);
+            proptest::prop_assert_eq!(again.len(), r.len());
+            proptest::prop_assert!(
+                r.bytes().zip(again.bytes()).all(|(a, b)| a == b || b == b'x'),
+                "{:?} became {:?}", r, again
+            );
         }
     }
 }

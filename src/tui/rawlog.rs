@@ -10,6 +10,9 @@ use std::path::Path;
 pub struct Window {
     pub first: usize,
     pub lines: Vec<String>,
+    /// `lines` as shown while content is hidden: the body of a logged SIP message of a text
+    /// type masked, as a bundle's log excerpt masks it (`redact::redact_log_lines`).
+    pub hidden: Vec<String>,
     /// Index generation the lines were read at.
     generation: u64,
 }
@@ -33,6 +36,9 @@ pub struct RawView {
     /// Long lines wrap instead of being cut at the right edge (`w`).
     pub wrap: bool,
 }
+
+/// Lines read before the window so that a SIP message body at its top is known as one.
+pub const SIP_LOOKBACK: usize = 64;
 
 /// Columns one `←`/`→` moves the raw lines.
 pub const HSCROLL_STEP: usize = 8;
@@ -106,11 +112,20 @@ impl RawView {
         if covered {
             return;
         }
-        match self.index.read_lines(first, end.saturating_sub(first)) {
-            Ok(lines) => {
+        // A SIP message's body is known from its start line and headers: up to
+        // [`SIP_LOOKBACK`] lines before the window are read too, for the masking.
+        let from = first.saturating_sub(SIP_LOOKBACK);
+        match self.index.read_lines(from, end.saturating_sub(from)) {
+            Ok(mut lines) => {
+                let skip = (first - from).min(lines.len());
+                let all: Vec<&str> = lines.iter().map(String::as_str).collect();
+                let mut hidden = crate::redact::redact_log_lines(&all, from == 0);
+                hidden.drain(..skip);
+                lines.drain(..skip);
                 self.window = Window {
                     first,
                     lines,
+                    hidden,
                     generation: self.generation,
                 };
                 self.error = None;
@@ -123,6 +138,19 @@ impl RawView {
     pub fn line(&self, i: usize) -> Option<&str> {
         i.checked_sub(self.window.first)
             .and_then(|k| self.window.lines.get(k))
+            .map(String::as_str)
+    }
+
+    /// Line `i` as the screen may show it if it was read for this frame: as it is if `reveal`,
+    /// else with the body of a logged SIP message of a text type masked.
+    pub fn shown_line(&self, i: usize, reveal: bool) -> Option<&str> {
+        let lines = if reveal {
+            &self.window.lines
+        } else {
+            &self.window.hidden
+        };
+        i.checked_sub(self.window.first)
+            .and_then(|k| lines.get(k))
             .map(String::as_str)
     }
 }

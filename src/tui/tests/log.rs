@@ -233,4 +233,48 @@ fn a_shrinking_model_keeps_the_selected_line_without_panicking() {
     a.set_model(m);
     assert!(a.log.sel < a.log.order.len().max(1));
     let _ = render(&a, 100, 30);
+
+/// Review wild4s defect 2: the raw view showed the text of a logged SIP MESSAGE (an instant
+/// message) before `c`. It is masked (addresses kept) as a bundle's excerpt masks it, also
+/// when the window starts in the middle of the message; `c` reveals it.
+#[test]
+fn the_raw_view_hides_a_sip_message_body_until_revealed() {
+    let d = tempfile::tempdir().expect("tmp");
+    let log = d.path().join("Lync-UccApi-0.UccApilog");
+    let rec = |m: &str| format!("03/02/2026|09:59:40.000 1F68:C14 INFO  :: {m}\r\n");
+    let mut text = rec(
+        "Sending Packet - 192.0.2.10:5061 (From Local Address: 198.51.100.35:20323) 612 bytes:",
+    ) + &rec("MESSAGE sip:rlee@contoso.com SIP/2.0")
+        + "From: <sip:jdoe@contoso.com>;tag=1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n";
+    for k in 0..100 {
+        text.push_str(&format!(
+            "IMSECRET{k} the merger closes friday ask rlee@contoso.com\r\n"
+        ));
+    }
+    text += &rec("End of Sending Packet - 192.0.2.10:5061");
+    text += &rec("EWS POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized");
+    std::fs::write(&log, &text).expect("log");
+    let mut a = app();
+    for line in [7u64, 100] {
+        crate::tui::open_raw(&mut a, &log, line);
+        crate::tui::prepare_frame(&mut a, 30);
+        let s = render(&a, 160, 30);
+        assert!(!s.contains("IMSECRET"), "line {line}: {s}");
+        assert!(!s.contains("merger"), "line {line}: {s}");
+        assert!(
+            s.contains("xxxxxxxxxx xxx xxxxxx xxxxxx xxxxxx xxx rlee@contoso.com"),
+            "line {line}: {s}"
+        );
+        if line == 7 {
+            assert!(s.contains("MESSAGE sip:rlee@contoso.com SIP/2.0"), "{s}");
+            assert!(s.contains("Content-Type: text/plain; charset=UTF-8"), "{s}");
+        } else {
+            // The window starts 90 lines into the body: its start line was not read.
+            assert!(s.contains("line 100/107"), "{s}");
+            assert!(!s.contains("MESSAGE sip:"), "{s}");
+        }
+    }
+    key(&mut a, 'c');
+    let s = render(&a, 160, 30);
+    assert!(s.contains("the merger closes friday"), "{s}");
 }

@@ -139,7 +139,7 @@ fn render_raw(f: &mut Frame, area: Rect, app: &App, raw: &RawView) {
     // its wrapped text needs.
     let rows_of = |i: usize| -> Vec<Line> {
         let style = |l: Line<'static>| if i == raw.sel { l.style(t.selected) } else { l };
-        let pieces: Vec<String> = match raw.line(i) {
+        let pieces: Vec<String> = match raw.shown_line(i, app.reveal) {
             Some(text) => {
                 // Only what can show is sanitised: a 64 KiB line is cut first (two chars a
                 // column leaves room for wide characters).
