@@ -233,6 +233,7 @@ fn a_shrinking_model_keeps_the_selected_line_without_panicking() {
     a.set_model(m);
     assert!(a.log.sel < a.log.order.len().max(1));
     let _ = render(&a, 100, 30);
+}
 
 /// Review wild4s defect 2: the raw view showed the text of a logged SIP MESSAGE (an instant
 /// message) before `c`. It is masked (addresses kept) as a bundle's excerpt masks it, also
