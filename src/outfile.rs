@@ -35,31 +35,33 @@ mod tests {
 
     #[test]
     fn only_a_missing_path_or_a_regular_file_may_be_replaced() {
-        let d = tempfile::tempdir().unwrap();
+        let d = tempfile::tempdir().expect("io");
         let missing = d.path().join("new.zip");
         assert_eq!(refuse_replacing(&missing), None);
         let file = d.path().join("old.zip");
-        std::fs::write(&file, b"x").unwrap();
+        std::fs::write(&file, b"x").expect("io");
         assert_eq!(refuse_replacing(&file), None);
         assert_eq!(refuse_replacing(d.path()), Some("is a folder"));
         #[cfg(unix)]
         {
             let link = d.path().join("link.zip");
-            std::os::unix::fs::symlink(&file, &link).unwrap();
-            assert!(refuse_replacing(&link).unwrap().contains("symbolic link"));
+            std::os::unix::fs::symlink(&file, &link).expect("io");
+            assert!(refuse_replacing(&link)
+                .expect("io")
+                .contains("symbolic link"));
             let dangling = d.path().join("dangling.zip");
-            std::os::unix::fs::symlink(d.path().join("nowhere"), &dangling).unwrap();
+            std::os::unix::fs::symlink(d.path().join("nowhere"), &dangling).expect("io");
             assert!(refuse_replacing(&dangling)
-                .unwrap()
+                .expect("io")
                 .contains("symbolic link"));
             let fifo = d.path().join("fifo.zip");
             let st = std::process::Command::new("mkfifo")
                 .arg(&fifo)
                 .status()
-                .unwrap();
+                .expect("io");
             assert!(st.success());
             assert!(refuse_replacing(&fifo)
-                .unwrap()
+                .expect("io")
                 .contains("not a regular file"));
         }
     }

@@ -1,22 +1,66 @@
 //! Make untrusted text (file names, message fields, log lines) safe to print on a terminal.
 //!
 //! Every string that came from disk passes through here before it reaches a terminal, a text
-//! report or a Markdown report. Control characters (C0, DEL, C1) and the Unicode bidi controls are
-//! replaced by visible escapes such as `\x1b` or `\u{202e}`, so an `ESC ] 52` clipboard write, an
-//! `ESC [ 2 J` screen clear or an RLO trick shows up as text instead of acting on the terminal.
+//! report or a Markdown report. Control characters (C0, DEL, C1), the Unicode format characters
+//! (general category Cf: the bidi controls, zero-width space, joiners, soft hyphen, word joiner,
+//! BOM, tag characters) and the line and paragraph separators are replaced by visible escapes
+//! such as `\x1b` or `\u{200b}`. So an `ESC ] 52` clipboard write, an `ESC [ 2 J` screen clear or
+//! an RLO trick shows up as text instead of acting on the terminal, and two names that differ
+//! only by an invisible character never print the same. A zero-width joiner is escaped inside
+//! an emoji sequence too (the family emoji prints as its parts joined by `\u{200d}`).
+//!
+//! The escapes are unambiguous: a literal backslash that a reader could take for the start of
+//! one (`\` followed by `x` and two hex digits, or by `u{`) is itself escaped as `\x5c`. Any
+//! other backslash, such as a Windows path separator, is printed as it is.
 
 use std::borrow::Cow;
 
 /// True for a character that must never reach a terminal raw.
 pub fn is_unsafe(c: char) -> bool {
     let u = c as u32;
-    u < 0x20
-        || u == 0x7f
-        || (0x80..=0x9f).contains(&u)
-        || matches!(
-            u,
-            0x061c | 0x200e | 0x200f | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff | 0xfff9..=0xfffb
-        )
+    u < 0x20 || u == 0x7f || (0x80..=0x9f).contains(&u) || is_format(u)
+}
+
+/// Unicode general category Cf (format characters, invisible or acting on their neighbours;
+/// Unicode 15), plus U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR.
+fn is_format(u: u32) -> bool {
+    matches!(
+        u,
+        0x00ad
+            | 0x0600..=0x0605
+            | 0x061c
+            | 0x06dd
+            | 0x070f
+            | 0x0890..=0x0891
+            | 0x08e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x2028..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+    )
+}
+
+/// True when a backslash followed by `rest` would read as one of [`escape_into`]'s escapes
+/// (`\x` and two hex digits, or `\u{`), so it must be escaped itself.
+fn backslash_reads_as_escape(rest: &str) -> bool {
+    let b = rest.as_bytes();
+    (b.len() >= 3 && b[0] == b'x' && b[1].is_ascii_hexdigit() && b[2].is_ascii_hexdigit())
+        || rest.starts_with("u{")
+}
+
+/// True when the character at byte `i` of `s` is printed as an escape.
+fn escaped_at(s: &str, i: usize, c: char) -> bool {
+    is_unsafe(c) || (c == '\\' && backslash_reads_as_escape(&s[i + 1..]))
 }
 
 fn escape_into(out: &mut String, c: char) {
@@ -31,12 +75,12 @@ fn escape_into(out: &mut String, c: char) {
 
 /// One line of output: every control character, newlines and tabs included, is escaped.
 pub fn line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    if !s.char_indices().any(|(i, c)| escaped_at(s, i, c)) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        if is_unsafe(c) {
+    for (i, c) in s.char_indices() {
+        if escaped_at(s, i, c) {
             escape_into(&mut out, c);
         } else {
             out.push(c);
@@ -48,18 +92,21 @@ pub fn line(s: &str) -> Cow<'_, str> {
 /// A block of text: newlines are kept, `\r\n` becomes `\n`, a tab becomes four spaces, everything
 /// else unsafe is escaped.
 pub fn block(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| is_unsafe(c) && c != '\n') {
+    if !s
+        .char_indices()
+        .any(|(i, c)| c != '\n' && escaped_at(s, i, c))
+    {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\r' && chars.peek() == Some(&'\n') {
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if c == '\r' && chars.peek().map(|p| p.1) == Some('\n') {
             continue;
         }
         if c == '\t' {
             out.push_str("    ");
-        } else if c == '\n' || !is_unsafe(c) {
+        } else if c == '\n' || !escaped_at(s, i, c) {
             out.push(c);
         } else {
             escape_into(&mut out, c);
@@ -207,6 +254,108 @@ mod tests {
     fn line_escapes_newlines_block_keeps_them() {
         assert_eq!(line("a\nb\tc"), "a\\x0ab\\x09c");
         assert_eq!(block("a\r\nb\tc\x1b"), "a\nb    c\\x1b");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_escaped() {
+        for (c, esc) in [
+            ('\u{200b}', "\\u{200b}"),
+            ('\u{200c}', "\\u{200c}"),
+            ('\u{200d}', "\\u{200d}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{00ad}', "\\xad"),
+            ('\u{feff}', "\\u{feff}"),
+            ('\u{2028}', "\\u{2028}"),
+            ('\u{2029}', "\\u{2029}"),
+            ('\u{e0001}', "\\u{e0001}"),
+            ('\u{e0068}', "\\u{e0068}"),
+            ('\u{e007f}', "\\u{e007f}"),
+        ] {
+            assert_eq!(line(&format!("a{c}b")), format!("a{esc}b"), "{c:?}");
+            assert_eq!(block(&format!("a{c}b")), format!("a{esc}b"), "{c:?}");
+        }
+        // Two addresses that differ by a zero-width space print differently.
+        assert_ne!(line("jdoe@contoso.com"), line("jdoe\u{200b}@contoso.com"));
+        assert_eq!(line("jdoe\u{200b}@x"), "jdoe\\u{200b}@x");
+        // A joiner inside an emoji sequence is escaped too; the emoji themselves stay.
+        assert_eq!(line("👨\u{200d}👩"), "👨\\u{200d}👩");
+        // Visible text, combining marks and variation selectors are untouched.
+        for ok in ["山田太郎", "e\u{301}", "☺\u{fe0f}", "Ölçüm", "עברית"] {
+            assert!(matches!(line(ok), Cow::Borrowed(_)), "{ok}");
+        }
+    }
+
+    #[test]
+    fn a_backslash_that_reads_as_an_escape_is_escaped() {
+        // A control character and the literal text of its escape print differently.
+        assert_eq!(line("nl\nx.xml"), "nl\\x0ax.xml");
+        assert_eq!(line("nl\\x0ax.xml"), "nl\\x5cx0ax.xml");
+        assert_ne!(line("nl\nx.xml"), line("nl\\x0ax.xml"));
+        assert_eq!(line("e\u{202e}gnp.xml"), "e\\u{202e}gnp.xml");
+        assert_eq!(line("e\\u{202e}gnp.xml"), "e\\x5cu{202e}gnp.xml");
+        assert_ne!(block("e\u{202e}gnp"), block("e\\u{202e}gnp"));
+        // A backslash then a control character: both readable, and distinct from the above.
+        assert_eq!(line("a\\\nb"), "a\\\\x0ab");
+        // Windows paths keep their separators as they are (borrowed, not copied).
+        for p in [
+            "C:\\Users\\jdoe\\AppData\\Local\\x.xml",
+            "C:\\Users\\u\\xml\\x1\\xg1",
+            "a\\",
+            "\\\\server\\share",
+        ] {
+            assert!(matches!(line(p), Cow::Borrowed(_)), "{p}");
+            assert!(matches!(block(p), Cow::Borrowed(_)), "{p}");
+        }
+    }
+
+    /// Reading the output back (an escape is `\xHH` or `\u{H…}`, any other backslash is
+    /// itself) gives the input: no two inputs print the same.
+    #[test]
+    fn escapes_read_back_to_the_input() {
+        fn unescape(s: &str) -> String {
+            let mut out = String::new();
+            let mut rest = s;
+            while let Some(c) = rest.chars().next() {
+                let after = &rest[c.len_utf8()..];
+                if c == '\\' && super::backslash_reads_as_escape(after) {
+                    if let Some(hex) = after.strip_prefix('x') {
+                        let n = u32::from_str_radix(&hex[..2], 16).expect("escape");
+                        out.push(char::from_u32(n).expect("escape"));
+                        rest = &hex[2..];
+                    } else {
+                        let end = after.find('}').expect("escape");
+                        let n = u32::from_str_radix(&after[2..end], 16).expect("escape");
+                        out.push(char::from_u32(n).expect("escape"));
+                        rest = &after[end + 1..];
+                    }
+                } else {
+                    out.push(c);
+                    rest = &rest[c.len_utf8()..];
+                }
+            }
+            out
+        }
+        let parts = [
+            "\\", "x", "0", "a", "u", "{", "}", "\n", "\u{202e}", "\u{200b}", "é", "\x1b",
+        ];
+        // Every string of up to four parts.
+        let mut inputs = vec![String::new()];
+        for _ in 0..4 {
+            let mut next = Vec::new();
+            for s in &inputs {
+                for p in parts {
+                    next.push(format!("{s}{p}"));
+                }
+            }
+            inputs.extend(next);
+            inputs.sort();
+            inputs.dedup();
+        }
+        for s in &inputs {
+            let out = line(s);
+            assert!(!out.chars().any(is_unsafe), "{s:?} -> {out:?}");
+            assert_eq!(&unescape(&out), s, "{s:?} -> {out:?}");
+        }
     }
 
     #[test]
