@@ -158,7 +158,7 @@ pub(super) fn bundle_cmd(
 }
 
 pub(super) fn fleet_cmd(
-    inputs: &[String],
+    inputs: &[std::ffi::OsString],
     format: Option<ReportFormat>,
     color: ColorChoice,
     fail_on: FailOn,

@@ -333,13 +333,13 @@ fn bundle_refuses_to_replace_a_fifo_a_device_or_a_link() {
     let t = tempfile::tempdir().expect("tempdir");
     let users = profiles(t.path());
     let out = t.path().join("out");
-    fs::create_dir(&out).unwrap();
+    fs::create_dir(&out).expect("io");
     let fifo = out.join("fifo.zip");
     assert!(tool(&["mkfifo".as_ref(), fifo.as_os_str()]), "mkfifo");
     let target = out.join("target.zip");
-    fs::write(&target, b"keep").unwrap();
+    fs::write(&target, b"keep").expect("io");
     let link = out.join("link.zip");
-    std::os::unix::fs::symlink("target.zip", &link).unwrap();
+    std::os::unix::fs::symlink("target.zip", &link).expect("io");
     let mut cases = vec![
         (fifo.clone(), "not a regular file"),
         (link.clone(), "symbolic link"),
@@ -376,22 +376,25 @@ fn bundle_refuses_to_replace_a_fifo_a_device_or_a_link() {
             assert_eq!(err.trim().lines().count(), 1, "{err}");
         }
     }
-    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert!(fs::symlink_metadata(&fifo)
+        .expect("io")
+        .file_type()
+        .is_fifo());
     assert!(fs::symlink_metadata(&link)
-        .unwrap()
+        .expect("io")
         .file_type()
         .is_symlink());
-    assert_eq!(fs::read(&target).unwrap(), b"keep");
+    assert_eq!(fs::read(&target).expect("io"), b"keep");
     if cases.len() == 3 {
         assert!(fs::symlink_metadata(&dev)
-            .unwrap()
+            .expect("io")
             .file_type()
             .is_char_device());
     }
     // No temporary file is left behind.
     let left: Vec<_> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .expect("io")
+        .map(|e| e.expect("io").file_name())
         .filter(|n| n.to_string_lossy().starts_with(".spoolscope"))
         .collect();
     assert!(left.is_empty(), "{left:?}");
@@ -407,7 +410,7 @@ fn bundle_refuses_to_replace_a_fifo_a_device_or_a_link() {
             "-".as_ref(),
         ])
         .output()
-        .unwrap();
+        .expect("io");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not write to stdout"));
     assert!(!t.path().join("-").exists());
@@ -419,5 +422,5 @@ fn bundle_refuses_to_replace_a_fifo_a_device_or_a_link() {
         "--force".as_ref(),
     ]);
     assert!(code == 0 || code == 1, "{err}");
-    assert_eq!(&fs::read(&target).unwrap()[..2], b"PK");
+    assert_eq!(&fs::read(&target).expect("io")[..2], b"PK");
 }
