@@ -280,6 +280,14 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("'{s}' is not an RFC 3339 time like 2026-03-02T14:02:31Z ({e})"))
 }
 
+/// `TERM=dumb` (Emacs `M-x shell`, some CI consoles): a terminal without cursor addressing, where
+/// the full-screen live view cannot be drawn; the text report is printed instead.
+pub(crate) fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+const DUMB_TERMINAL: &str = "TERM=dumb: this terminal cannot show the live view; printing the text report instead (`spoolscope report` does so on any terminal)";
+
 /// Print one sanitised line to stderr.
 pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr(), "spoolscope: {}", sanitize::line(msg));
@@ -384,8 +392,15 @@ fn run(cli: Cli) -> i32 {
             fail_on,
             sort,
         }) => fleet_cmd(inputs, *format, *color, *fail_on, *sort),
-        None if std::io::stdout().is_terminal() => tui_cmd(&cli.targets, &cli.opts),
-        None => report_cmd(&cli.targets, &cli.opts),
+        None if std::io::stdout().is_terminal() && !dumb_terminal() => {
+            tui_cmd(&cli.targets, &cli.opts)
+        }
+        None => {
+            if std::io::stdout().is_terminal() {
+                warn(DUMB_TERMINAL);
+            }
+            report_cmd(&cli.targets, &cli.opts)
+        }
     };
     match res {
         Ok(code) => code,

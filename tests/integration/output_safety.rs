@@ -172,23 +172,34 @@ fn argument_errors_escape_the_arguments() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: spoolscope"));
 }
 
+/// Run the binary with one argument and `stdout` (closed at once when `close` is set, as a
+/// reader that has gone): its exit code and stderr.
+fn run_with_stdout(arg: &str, stdout: std::process::Stdio, close: bool) -> (Option<i32>, String) {
+    let mut c = std::process::Command::new(bin_path());
+    test_env(&mut c);
+    c.arg(arg)
+        .stdin(std::process::Stdio::null())
+        .stdout(stdout)
+        .stderr(std::process::Stdio::piped());
+    let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
+    if close {
+        drop(child.stdout.take());
+    }
+    let status = child.wait(RUN_LIMIT);
+    let mut err = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        std::io::Read::read_to_string(&mut e, &mut err).expect("stderr");
+    }
+    (status.code(), err)
+}
+
 /// `--print-config-template`, `--help` and `--version` into a closed pipe end quietly (exit 0)
 /// instead of panicking with exit 101.
 #[test]
 fn generated_text_into_a_closed_pipe_is_quiet() {
     for arg in ["--print-config-template", "--help", "--version"] {
-        let mut c = std::process::Command::new(bin_path());
-        test_env(&mut c);
-        let mut child = c
-            .arg(arg)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .expect("spawn");
-        drop(child.stdout.take());
-        let out = child.wait_with_output().expect("wait");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(0), "{arg}: {err}");
+        let (code, err) = run_with_stdout(arg, std::process::Stdio::piped(), true);
+        assert_eq!(code, Some(0), "{arg}: {err}");
         assert!(!err.contains("panicked"), "{arg}: {err}");
     }
 }
@@ -218,13 +229,8 @@ fn write_errors_on_stdout_and_the_debug_log_are_one_line() {
             .write(true)
             .open(&full)
             .expect("open");
-        let out = std::process::Command::new(bin_path())
-            .arg(arg)
-            .stdout(f)
-            .output()
-            .expect("run");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{arg}: {err}");
+        let (code, err) = run_with_stdout(arg, f.into(), false);
+        assert_eq!(code, Some(2), "{arg}: {err}");
         assert_eq!(err.lines().count(), 1, "{arg}: {err}");
         assert!(err.contains("No space left on device"), "{arg}: {err}");
     }
@@ -245,4 +251,30 @@ fn write_errors_on_stdout_and_the_debug_log_are_one_line() {
         "{err}"
     );
     assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// On a terminal that says `TERM=dumb` (Emacs `M-x shell`) the bare command prints the text
+/// report with a note, instead of drawing the full-screen view with cursor addressing.
+#[cfg(unix)]
+#[test]
+fn a_dumb_terminal_gets_the_report_not_the_live_view() {
+    if !have_script() {
+        return;
+    }
+    let t = tempfile::tempdir().expect("tempdir");
+    stuck(
+        &sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com"),
+        "a.xml",
+    );
+    let cmd = format!(
+        "{} {} --now {NOW}",
+        sh_quote(&bin_path().to_string_lossy()),
+        sh_quote(&t.path().join("Users").to_string_lossy())
+    );
+    let pty = Pty::spawn(&cmd, &[("TERM", "dumb")]);
+    let seen = pty.finish(RUN_LIMIT);
+    let text = String::from_utf8_lossy(&seen);
+    assert!(find(&seen, ENTER_ALT).is_none(), "{text}");
+    assert!(text.contains("TERM=dumb"), "{text}");
+    assert!(text.contains("jdoe@contoso.com"), "{text}");
 }
