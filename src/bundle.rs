@@ -86,6 +86,13 @@ pub fn check_output(
     roots: &[PathBuf],
     protected: &crate::source::output::Protected,
 ) -> Result<PathBuf, BundleError> {
+    if crate::outfile::is_dash(&opts.output) {
+        return Err(BundleError::Io(
+            opts.output.clone(),
+            "bundle does not write to stdout: name a .zip file (`-o ./-` for a file named -)"
+                .into(),
+        ));
+    }
     let out = std::path::absolute(&opts.output)
         .map_err(|e| BundleError::Io(opts.output.clone(), read::describe_io(&e)))?;
     if !out.parent().is_some_and(|p| p.is_dir()) {
@@ -96,6 +103,9 @@ pub fn check_output(
         crate::source::output::OutputError::IsInput(p, f) => BundleError::IsInput(p, f),
         other => BundleError::Io(out.clone(), other.to_string()),
     })?;
+    if let Some(why) = crate::outfile::refuse_replacing(&out) {
+        return Err(BundleError::Io(out, why.into()));
+    }
     if !opts.force && std::fs::symlink_metadata(&out).is_ok() {
         return Err(BundleError::Exists(out));
     }
@@ -425,6 +435,10 @@ pub fn write(
         .map_err(zip_err(out))?;
     zip.write_all(json.as_bytes()).map_err(io_err)?;
     zip.finish().map_err(zip_err(out))?;
+    // Checked again: the path may have changed while the bundle was written.
+    if let Some(why) = crate::outfile::refuse_replacing(out) {
+        return Err(BundleError::Io(out.to_path_buf(), why.into()));
+    }
     if opts.force {
         tmp.persist(out).map_err(|e| io_err(e.error))?;
     } else {

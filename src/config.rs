@@ -435,6 +435,24 @@ mod tests {
     }
 
     #[test]
+    fn quit_without_a_key_or_ctrl_c_elsewhere_is_refused_at_load() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let f = d.path().join("k.toml");
+        std::fs::write(&f, "[keys]\nquit = []\n").expect("write");
+        let e = load(&f).expect_err("empty quit").to_string();
+        assert!(
+            e.starts_with(&format!("{}: line 2: keys.quit: ", f.display())),
+            "{e}"
+        );
+        assert_eq!(e.lines().count(), 1);
+        std::fs::write(&f, "[keys]\nback = [\"ctrl-c\"]\n").expect("write");
+        let e = load(&f).expect_err("ctrl-c elsewhere").to_string();
+        assert!(e.contains("line 2: keys.back: ctrl-c always quits"), "{e}");
+        std::fs::write(&f, "[keys]\nquit = [\"x\"]\n").expect("write");
+        assert!(load(&f).is_ok());
+    }
+
+    #[test]
     fn errors_name_the_line() {
         let e = parse("stuck_after = \"2m\"\nstuck_aftr = \"3m\"\n")
             .expect_err("typo")

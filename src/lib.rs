@@ -48,6 +48,7 @@ pub(crate) mod fleet;
 pub(crate) mod headless;
 pub(crate) mod isolate;
 pub mod model;
+pub(crate) mod outfile;
 pub mod parse;
 pub(crate) mod pipeline;
 pub mod redact;

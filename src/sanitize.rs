@@ -1,22 +1,54 @@
 //! Make untrusted text (file names, message fields, log lines) safe to print on a terminal.
 //!
 //! Every string that came from disk passes through here before it reaches a terminal, a text
-//! report or a Markdown report. Control characters (C0, DEL, C1) and the Unicode bidi controls are
-//! replaced by visible escapes such as `\x1b` or `\u{202e}`, so an `ESC ] 52` clipboard write, an
-//! `ESC [ 2 J` screen clear or an RLO trick shows up as text instead of acting on the terminal.
+//! report or a Markdown report. Control characters (C0, DEL, C1), the Unicode format characters
+//! (general category Cf: the bidi controls, zero-width space, joiners, soft hyphen, word joiner,
+//! BOM, tag characters) and the line and paragraph separators are replaced by visible escapes
+//! such as `\x1b` or `\u{200b}`. So an `ESC ] 52` clipboard write, an `ESC [ 2 J` screen clear or
+//! an RLO trick shows up as text instead of acting on the terminal, and two names that differ
+//! only by an invisible character never print the same. A zero-width joiner is escaped inside
+//! an emoji sequence too (the family emoji prints as its parts joined by `\u{200d}`).
+//!
+//! A literal backslash is left as it is, so a name holding the text `\x0a` prints like one
+//! holding a line feed. Escaping it would make the sanitiser give a different result when run
+//! twice, and several outputs run it twice (a `fit` cell written through the text writer, a
+//! status line drawn by the view); see `sanitising_twice_changes_nothing`.
 
 use std::borrow::Cow;
 
 /// True for a character that must never reach a terminal raw.
 pub fn is_unsafe(c: char) -> bool {
     let u = c as u32;
-    u < 0x20
-        || u == 0x7f
-        || (0x80..=0x9f).contains(&u)
-        || matches!(
-            u,
-            0x061c | 0x200e | 0x200f | 0x202a..=0x202e | 0x2066..=0x2069 | 0xfeff | 0xfff9..=0xfffb
-        )
+    u < 0x20 || u == 0x7f || (0x80..=0x9f).contains(&u) || is_format(u)
+}
+
+/// Unicode general category Cf (format characters, invisible or acting on their neighbours;
+/// Unicode 15), plus U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR.
+fn is_format(u: u32) -> bool {
+    matches!(
+        u,
+        0x00ad
+            | 0x0600..=0x0605
+            | 0x061c
+            | 0x06dd
+            | 0x070f
+            | 0x0890..=0x0891
+            | 0x08e2
+            | 0x180e
+            | 0x200b..=0x200f
+            | 0x2028..=0x202e
+            | 0x2060..=0x2064
+            | 0x2066..=0x206f
+            | 0xfeff
+            | 0xfff9..=0xfffb
+            | 0x110bd
+            | 0x110cd
+            | 0x13430..=0x1343f
+            | 0x1bca0..=0x1bca3
+            | 0x1d173..=0x1d17a
+            | 0xe0001
+            | 0xe0020..=0xe007f
+    )
 }
 
 fn escape_into(out: &mut String, c: char) {
@@ -207,6 +239,53 @@ mod tests {
     fn line_escapes_newlines_block_keeps_them() {
         assert_eq!(line("a\nb\tc"), "a\\x0ab\\x09c");
         assert_eq!(block("a\r\nb\tc\x1b"), "a\nb    c\\x1b");
+    }
+
+    #[test]
+    fn invisible_format_characters_are_escaped() {
+        for (c, esc) in [
+            ('\u{200b}', "\\u{200b}"),
+            ('\u{200c}', "\\u{200c}"),
+            ('\u{200d}', "\\u{200d}"),
+            ('\u{2060}', "\\u{2060}"),
+            ('\u{00ad}', "\\xad"),
+            ('\u{feff}', "\\u{feff}"),
+            ('\u{2028}', "\\u{2028}"),
+            ('\u{2029}', "\\u{2029}"),
+            ('\u{e0001}', "\\u{e0001}"),
+            ('\u{e0068}', "\\u{e0068}"),
+            ('\u{e007f}', "\\u{e007f}"),
+        ] {
+            assert_eq!(line(&format!("a{c}b")), format!("a{esc}b"), "{c:?}");
+            assert_eq!(block(&format!("a{c}b")), format!("a{esc}b"), "{c:?}");
+        }
+        // Two addresses that differ by a zero-width space print differently.
+        assert_ne!(line("jdoe@contoso.com"), line("jdoe\u{200b}@contoso.com"));
+        assert_eq!(line("jdoe\u{200b}@x"), "jdoe\\u{200b}@x");
+        // A joiner inside an emoji sequence is escaped too; the emoji themselves stay.
+        assert_eq!(line("👨\u{200d}👩"), "👨\\u{200d}👩");
+        // Visible text, combining marks and variation selectors are untouched.
+        for ok in ["山田太郎", "e\u{301}", "☺\u{fe0f}", "Ölçüm", "עברית"] {
+            assert!(matches!(line(ok), Cow::Borrowed(_)), "{ok}");
+        }
+    }
+
+    /// Text that went through the sanitiser twice (a cell written through the text writer,
+    /// a status line drawn by the view) reads the same as once: the escapes are plain ASCII.
+    #[test]
+    fn sanitising_twice_changes_nothing() {
+        for s in [
+            "jdoe\u{200b}@x",
+            "nl\nx.xml",
+            "e\u{202e}gnp",
+            "a\x1b[2J\u{e0068}",
+            "C:\\Users\\x",
+        ] {
+            let once = line(s).into_owned();
+            assert_eq!(line(&once), once, "{s:?}");
+            let once = block(s).into_owned();
+            assert_eq!(block(&once), once, "{s:?}");
+        }
     }
 
     #[test]

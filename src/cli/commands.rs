@@ -158,7 +158,7 @@ pub(super) fn bundle_cmd(
 }
 
 pub(super) fn fleet_cmd(
-    inputs: &[String],
+    inputs: &[std::ffi::OsString],
     format: Option<ReportFormat>,
     color: ColorChoice,
     fail_on: FailOn,
@@ -253,15 +253,27 @@ pub(super) fn demo_cmd(report: bool, opts: &ScanOpts) -> Result<i32, Fatal> {
     let roots = vec![dir.path().to_path_buf()];
     start_debug_log(opts, &roots, &settings.protected)?;
     if !report && std::io::stdout().is_terminal() {
+        if super::dumb_terminal() {
+            super::warn(super::DUMB_TERMINAL);
+            return demo_report(&roots, &settings, real_now);
+        }
         // The temporary folder lives until the UI returns.
         let code = crate::tui::run(roots, &settings, Default::default());
         drop(dir);
         return code;
     }
-    let (mut s, mut findings) = analyse(&roots, &settings, &Default::default());
+    demo_report(&roots, &settings, real_now)
+}
+
+fn demo_report(
+    roots: &[std::path::PathBuf],
+    settings: &crate::settings::Settings,
+    real_now: chrono::DateTime<Utc>,
+) -> Result<i32, Fatal> {
+    let (mut s, mut findings) = analyse(roots, settings, &Default::default());
     if !settings.show_content {
         crate::redact::hide_content(&mut s.model, &mut findings);
     }
-    print_report(&s.model, &findings, &settings, real_now)?;
+    print_report(&s.model, &findings, settings, real_now)?;
     Ok(exit_code_for(&findings, settings.fail_on))
 }

@@ -9,7 +9,7 @@ mod resolve;
 mod values;
 
 use crate::config::{self, ColorChoice, FailOn};
-use crate::exit::{EXIT_ERROR, EXIT_OK};
+use crate::exit::EXIT_ERROR;
 use crate::report::ReportFormat;
 use crate::sanitize;
 use chrono::{DateTime, Utc};
@@ -93,7 +93,7 @@ pub enum Command {
     Fleet {
         /// Report files, folders or `*` globs.
         #[arg(value_name = "REPORT", required = true)]
-        inputs: Vec<String>,
+        inputs: Vec<std::ffi::OsString>,
         /// Output format [default: text].
         #[arg(long, value_enum, value_name = "FORMAT")]
         format: Option<ReportFormat>,
@@ -151,7 +151,7 @@ pub struct Targets {
     /// Users folder or any folder of collected files. Windows-style paths and %VARIABLES% work.
     /// Default (Windows): the current user's %LOCALAPPDATA%.
     #[arg(value_name = "PATH")]
-    pub paths: Vec<String>,
+    pub paths: Vec<std::ffi::OsString>,
 
     /// Scan every user profile (Windows: the system's Users folder; elsewhere with --profiles-root).
     #[arg(long)]
@@ -159,7 +159,7 @@ pub struct Targets {
 
     /// The folder holding the profiles, for --all-users.
     #[arg(long, value_name = "DIR")]
-    pub profiles_root: Option<String>,
+    pub profiles_root: Option<std::ffi::OsString>,
 }
 
 /// Options that shape a scan; they mean the same in every subcommand.
@@ -201,7 +201,7 @@ pub struct ScanOpts {
     /// Get-CsImConfiguration or Get-CsClientPolicy export, item list); repeatable. Files under a
     /// PATH are found by content without it.
     #[arg(long, value_name = "FILE")]
-    pub mailbox: Vec<String>,
+    pub mailbox: Vec<std::ffi::OsString>,
 
     /// Offline-IM drafts in a Drafts listing that make drafts-buildup critical [default: 5].
     #[arg(long, value_name = "N")]
@@ -230,7 +230,7 @@ pub struct ScanOpts {
     pub mouse: bool,
     /// Read FILE as a trace log too, whatever its name or place (repeatable).
     #[arg(long = "log", value_name = "FILE")]
-    pub logs: Vec<String>,
+    pub logs: Vec<std::ffi::OsString>,
 
     /// chrono format of the timestamp that starts a record in a --log text log
     /// (e.g. "%d.%m.%Y %H:%M:%S"). Default: common shapes.
@@ -280,6 +280,14 @@ fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|e| format!("'{s}' is not an RFC 3339 time like 2026-03-02T14:02:31Z ({e})"))
 }
 
+/// `TERM=dumb` (Emacs `M-x shell`, some CI consoles): a terminal without cursor addressing, where
+/// the full-screen live view cannot be drawn; the text report is printed instead.
+pub(crate) fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
+}
+
+const DUMB_TERMINAL: &str = "TERM=dumb: this terminal cannot show the live view; printing the text report instead (`spoolscope report` does so on any terminal)";
+
 /// Print one sanitised line to stderr.
 pub fn warn(msg: &str) {
     let _ = writeln!(std::io::stderr(), "spoolscope: {}", sanitize::line(msg));
@@ -289,12 +297,54 @@ pub fn warn(msg: &str) {
 pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
-        Err(e) => {
-            let code = if e.use_stderr() { EXIT_ERROR } else { EXIT_OK };
-            let _ = e.print();
-            return code;
-        }
+        Err(e) => return clap_exit(e),
     };
+    let code = run(cli);
+    if let Some(msg) = crate::debuglog::failure() {
+        warn(msg);
+    }
+    code
+}
+
+/// What clap stopped on: an argument error goes to stderr (exit 2) with the arguments' text
+/// sanitised; `--help` and `--version` go to stdout (exit 0), and a write error there is one
+/// line and exit 2 (a closed pipe is quiet).
+fn clap_exit(e: clap::Error) -> i32 {
+    use clap::CommandFactory;
+    if e.use_stderr() {
+        // Parsed again with clap's styling off, so the only escape sequences in the text are
+        // those of the arguments themselves, and the sanitiser shows them as text.
+        let plain = Cli::command()
+            .styles(clap::builder::Styles::plain())
+            .try_get_matches_from(std::env::args_os())
+            .err()
+            .unwrap_or(e);
+        let text = plain.render().ansi().to_string();
+        let _ = std::io::stderr().write_all(sanitize::block(&text).as_bytes());
+        return EXIT_ERROR;
+    }
+    let styled = crate::settings::color_enabled(ColorChoice::Auto, std::io::stdout().is_terminal())
+        && crate::console::ansi_ready();
+    let text = if styled {
+        e.render().ansi().to_string()
+    } else {
+        e.render().to_string()
+    };
+    stdout_or_warn(text.as_bytes())
+}
+
+/// Write generated text to stdout: its exit code, or one warning line and exit 2.
+fn stdout_or_warn(buf: &[u8]) -> i32 {
+    match commands::write_stdout(buf) {
+        Ok(code) => code,
+        Err(e) => {
+            warn(&e.to_string());
+            EXIT_ERROR
+        }
+    }
+}
+
+fn run(cli: Cli) -> i32 {
     let default_opts = ScanOpts::default();
     let opts = match &cli.command {
         Some(Command::Report { opts, .. })
@@ -307,8 +357,7 @@ pub fn main() -> i32 {
         None => &cli.opts,
     };
     if opts.print_config_template {
-        print!("{}", config::TEMPLATE);
-        return EXIT_OK;
+        return stdout_or_warn(config::TEMPLATE.as_bytes());
     }
     let res = match &cli.command {
         Some(Command::Report { targets, opts }) => report_cmd(targets, opts),
@@ -343,8 +392,15 @@ pub fn main() -> i32 {
             fail_on,
             sort,
         }) => fleet_cmd(inputs, *format, *color, *fail_on, *sort),
-        None if std::io::stdout().is_terminal() => tui_cmd(&cli.targets, &cli.opts),
-        None => report_cmd(&cli.targets, &cli.opts),
+        None if std::io::stdout().is_terminal() && !dumb_terminal() => {
+            tui_cmd(&cli.targets, &cli.opts)
+        }
+        None => {
+            if std::io::stdout().is_terminal() {
+                warn(DUMB_TERMINAL);
+            }
+            report_cmd(&cli.targets, &cli.opts)
+        }
     };
     match res {
         Ok(code) => code,

@@ -34,9 +34,9 @@ pub(crate) fn layer<T, E: std::fmt::Display>(
 fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> {
     let mut logs = Vec::new();
     for l in &opts.logs {
-        let path =
-            source::paths::resolve_arg(l).map_err(|e| Fatal::Usage(format!("--log {l}: {e}")))?;
-        named_file("--log", l, &path)?;
+        let l_text = l.to_string_lossy();
+        let path = path_arg(l).map_err(|e| Fatal::Usage(format!("--log {l_text}: {e}")))?;
+        named_file("--log", &l_text, &path)?;
         logs.push(path);
     }
     if logs.is_empty() {
@@ -86,6 +86,16 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
 
 /// A file the user named on the command line must be there: a typo is a usage error (exit 2),
 /// not a line among the per-file errors. (One that exists but cannot be read is such a line.)
+/// A path argument as a path on this host ([`source::paths::resolve_arg`]: variables expanded,
+/// Windows separators read). An argument whose bytes are not UTF-8 (a Shift-JIS folder name
+/// from a zip unpacked on Linux) is taken as the path it names, as it is.
+fn path_arg(arg: &std::ffi::OsStr) -> Result<PathBuf, source::paths::PathError> {
+    match arg.to_str() {
+        Some(s) => source::paths::resolve_arg(s),
+        None => Ok(PathBuf::from(arg)),
+    }
+}
+
 fn named_file(flag: &str, arg: &str, path: &std::path::Path) -> Result<(), Fatal> {
     match std::fs::metadata(path) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -115,9 +125,9 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
         .unwrap_or(Duration::from_secs(120));
         let mut mailbox_files = Vec::new();
         for p in &opts.mailbox {
-            let path = source::paths::resolve_arg(p)
-                .map_err(|e| Fatal::Usage(format!("--mailbox {p}: {e}")))?;
-            named_file("--mailbox", p, &path)?;
+            let p_text = p.to_string_lossy();
+            let path = path_arg(p).map_err(|e| Fatal::Usage(format!("--mailbox {p_text}: {e}")))?;
+            named_file("--mailbox", &p_text, &path)?;
             mailbox_files.push(path);
         }
         let show_content = opts.show_content || file.show_content.unwrap_or(false);
@@ -201,13 +211,13 @@ pub(crate) fn resolve_roots(
     let mut errors = Vec::new();
     let mut unread = Vec::new();
     for p in &t.paths {
-        roots.push(source::paths::resolve_arg(p).map_err(|e| Fatal::Usage(format!("{p}: {e}")))?);
+        roots.push(path_arg(p).map_err(|e| Fatal::Usage(format!("{}: {e}", p.to_string_lossy())))?);
     }
     if t.all_users || t.profiles_root.is_some() {
         let root = match &t.profiles_root {
-            Some(r) => {
-                Some(source::paths::resolve_arg(r).map_err(|e| Fatal::Usage(format!("{r}: {e}")))?)
-            }
+            Some(r) => Some(
+                path_arg(r).map_err(|e| Fatal::Usage(format!("{}: {e}", r.to_string_lossy())))?,
+            ),
             None => settings
                 .profiles_root
                 .clone()

@@ -410,11 +410,15 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<Stri
 }
 
 /// Expand folders (recursively: *.json, *.ndjson, *.jsonl) and simple `*`/`?` file-name globs.
-pub fn expand_inputs(args: &[String]) -> (Vec<PathBuf>, Vec<ScanError>) {
+/// An argument whose bytes are not UTF-8 is taken as the path it names.
+pub fn expand_inputs(args: &[std::ffi::OsString]) -> (Vec<PathBuf>, Vec<ScanError>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for a in args {
-        let p = crate::source::paths::resolve_arg(a).unwrap_or_else(|_| PathBuf::from(a));
+        let p = a
+            .to_str()
+            .and_then(|s| crate::source::paths::resolve_arg(s).ok())
+            .unwrap_or_else(|| PathBuf::from(a));
         let name = p
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())

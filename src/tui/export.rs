@@ -17,7 +17,37 @@ pub fn check_target(
     crate::source::output::check(path, roots, protected).map_err(|e| e.to_string())
 }
 
-/// Write the app's current report to `path`.
+/// `~/…` (and `~\…` on Windows) under the user's home folder, as a shell would read it: the
+/// export prompt is not a shell. Anything else, a lone `~` or `~user/…` included, is returned
+/// as it is.
+pub fn expand_home(path: &Path, home: Option<&std::ffi::OsStr>) -> PathBuf {
+    let Some(home) = home.filter(|h| !h.is_empty()) else {
+        return path.to_path_buf();
+    };
+    let Some(s) = path.to_str() else {
+        return path.to_path_buf();
+    };
+    let rest = s
+        .strip_prefix("~/")
+        .or_else(|| s.strip_prefix("~\\").filter(|_| cfg!(windows)));
+    match rest {
+        Some(rest) => Path::new(home).join(rest),
+        None => path.to_path_buf(),
+    }
+}
+
+/// The home folder: `HOME`, or on Windows `USERPROFILE` when `HOME` is unset.
+fn home_dir() -> Option<std::ffi::OsString> {
+    std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .or_else(|| {
+            cfg!(windows)
+                .then(|| std::env::var_os("USERPROFILE"))
+                .flatten()
+        })
+}
+
+/// Write the app's current report to `path` (a leading `~/` is the home folder).
 pub fn write(
     app: &App,
     roots: &[PathBuf],
@@ -25,7 +55,8 @@ pub fn write(
     path: &Path,
     format: ReportFormat,
 ) -> Result<PathBuf, String> {
-    let target = check_target(path, roots, protected)?;
+    let path = expand_home(path, home_dir().as_deref());
+    let target = check_target(&path, roots, protected)?;
     let opts = ReportOptions {
         clock: app.clock,
         generated_at: chrono::Utc::now(),
@@ -112,6 +143,26 @@ mod tests {
         assert_eq!(base64(b"foo"), "Zm9v");
         assert_eq!(base64(b"foobar"), "Zm9vYmFy");
         assert_eq!(osc52("hi\x1b"), "\x1b]52;c;aGkb\x07");
+    }
+
+    #[test]
+    fn a_leading_tilde_is_the_home_folder() {
+        let home = std::ffi::OsStr::new("/home/u");
+        assert_eq!(
+            expand_home(Path::new("~/case.md"), Some(home)),
+            Path::new("/home/u/case.md")
+        );
+        assert_eq!(
+            expand_home(Path::new("~/a/b.json"), Some(home)),
+            Path::new("/home/u/a/b.json")
+        );
+        for same in ["~", "~user/x.md", "a/~/x.md", "x~/y.md", "case.md"] {
+            assert_eq!(expand_home(Path::new(same), Some(home)), Path::new(same));
+        }
+        assert_eq!(
+            expand_home(Path::new("~/case.md"), None),
+            Path::new("~/case.md")
+        );
     }
 
     #[test]

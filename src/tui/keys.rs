@@ -439,6 +439,22 @@ pub struct KeyMap {
     bindings: Vec<(Action, Vec<KeySpec>)>,
 }
 
+/// Ctrl-C: always `quit`, whatever `[keys]` says.
+const CTRL_C: KeySpec = KeySpec {
+    code: KeyCode::Char('c'),
+    mods: KeyModifiers::CONTROL,
+};
+
+/// True for Ctrl-C, which quits the live view (closing a popup first) from anywhere, text entry
+/// included, and cannot be rebound.
+pub fn is_ctrl_c(ev: &KeyEvent) -> bool {
+    let code = match ev.code {
+        KeyCode::Char('C') => KeyCode::Char('c'),
+        c => c,
+    };
+    CTRL_C.matches(&KeyEvent::new(code, ev.modifiers))
+}
+
 impl Default for KeyMap {
     fn default() -> Self {
         let bindings = ACTIONS
@@ -466,10 +482,26 @@ impl KeyMap {
             let Some(wanted) = ACTIONS.iter().find(|i| i.name == name) else {
                 return Err(format!("keys: unknown action '{name}'"));
             };
-            let specs = keys
+            let mut specs = keys
                 .iter()
                 .map(|k| KeySpec::parse(k).map_err(|e| format!("keys.{name}: {e}")))
                 .collect::<Result<Vec<_>, _>>()?;
+            // Ctrl-C always quits (the terminal is in raw mode, so it sends no signal): it is
+            // never given to another action, and `quit` keeps it whatever else it is given.
+            if wanted.action == Action::Quit {
+                if specs.is_empty() {
+                    return Err(
+                        "keys.quit: needs at least one key (ctrl-c always quits as well)".into(),
+                    );
+                }
+                if !specs.contains(&CTRL_C) {
+                    specs.push(CTRL_C);
+                }
+            } else if specs.contains(&CTRL_C) {
+                return Err(format!(
+                    "keys.{name}: ctrl-c always quits and cannot be given to another action"
+                ));
+            }
             // A key given to this action is taken away from any other of the same scope.
             for (a, ks) in map.bindings.iter_mut() {
                 if info(*a).scope == wanted.scope {
@@ -660,7 +692,39 @@ mod tests {
         assert!(m
             .help_rows()
             .iter()
-            .any(|(k, h)| k == "x" && h.starts_with("quit")));
+            .any(|(k, h)| k == "x/^C" && h.starts_with("quit")));
+    }
+
+    #[test]
+    fn ctrl_c_always_quits_and_quit_keeps_a_key() {
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(is_ctrl_c(&ctrl_c));
+        assert!(is_ctrl_c(&key(
+            KeyCode::Char('C'),
+            KeyModifiers::CONTROL | KeyModifiers::SHIFT
+        )));
+        assert!(!is_ctrl_c(&key(KeyCode::Char('c'), KeyModifiers::NONE)));
+        // Rebinding quit keeps Ctrl-C on it.
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), vec!["x".to_string()]);
+        let m = KeyMap::with_overrides(&o).expect("valid");
+        assert_eq!(m.action(&ctrl_c), Some(Action::Quit));
+        assert_eq!(m.keys_label(Action::Quit), "x/^C");
+        // quit with no key at all is refused.
+        let mut o = BTreeMap::new();
+        o.insert("quit".to_string(), vec![]);
+        let e = KeyMap::with_overrides(&o).expect_err("empty quit");
+        assert!(e.starts_with("keys.quit: "), "{e}");
+        // Ctrl-C cannot be given to another action.
+        let mut o = BTreeMap::new();
+        o.insert("down".to_string(), vec!["ctrl-c".to_string()]);
+        let e = KeyMap::with_overrides(&o).expect_err("ctrl-c elsewhere");
+        assert!(e.contains("ctrl-c always quits"), "{e}");
+        // Taking q from quit leaves Ctrl-C.
+        let mut o = BTreeMap::new();
+        o.insert("down".to_string(), vec!["q".to_string()]);
+        let m = KeyMap::with_overrides(&o).expect("valid");
+        assert_eq!(m.action(&ctrl_c), Some(Action::Quit));
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod log_shapes;
 mod logs_cli;
 mod mailbox_cli;
 mod no_silent_loss;
+mod output_safety;
 mod outputs_cli;
 mod policy_values;
 mod profiles_and_paths;

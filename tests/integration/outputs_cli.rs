@@ -323,3 +323,104 @@ fn a_config_file_reached_through_a_symlink_is_still_read() {
         serde_json::from_slice(&out.stdout).expect("the config's json format");
     assert!(v.is_object());
 }
+
+/// `bundle -o X --force` renames a temporary file over X. A FIFO, a device node or a symbolic
+/// link at X must be refused (exit 2, one line) and left as it was, `--force` or not; `-o -`
+/// must not create a file named `-`.
+#[test]
+fn bundle_refuses_to_replace_a_fifo_a_device_or_a_link() {
+    use std::os::unix::fs::FileTypeExt;
+    let t = tempfile::tempdir().expect("tempdir");
+    let users = profiles(t.path());
+    let out = t.path().join("out");
+    fs::create_dir(&out).expect("io");
+    let fifo = out.join("fifo.zip");
+    assert!(tool(&["mkfifo".as_ref(), fifo.as_os_str()]), "mkfifo");
+    let target = out.join("target.zip");
+    fs::write(&target, b"keep").expect("io");
+    let link = out.join("link.zip");
+    std::os::unix::fs::symlink("target.zip", &link).expect("io");
+    let mut cases = vec![
+        (fifo.clone(), "not a regular file"),
+        (link.clone(), "symbolic link"),
+    ];
+    // A character device like /dev/null, made in the temp folder (root only).
+    let dev = out.join("null.zip");
+    if running_as_root()
+        && tool(&[
+            "mknod".as_ref(),
+            dev.as_os_str(),
+            "c".as_ref(),
+            "1".as_ref(),
+            "3".as_ref(),
+        ])
+    {
+        cases.push((dev.clone(), "not a regular file"));
+    } else {
+        skip("a device node needs root and mknod");
+    }
+    for (path, why) in &cases {
+        for force in [false, true] {
+            let mut args: Vec<&std::ffi::OsStr> = vec![
+                "bundle".as_ref(),
+                users.as_os_str(),
+                "-o".as_ref(),
+                path.as_os_str(),
+            ];
+            if force {
+                args.push("--force".as_ref());
+            }
+            let (code, err) = run(&args);
+            assert_eq!(code, 2, "{path:?} force={force}: {err}");
+            assert!(err.contains(why), "{path:?} force={force}: {err}");
+            assert_eq!(err.trim().lines().count(), 1, "{err}");
+        }
+    }
+    assert!(fs::symlink_metadata(&fifo)
+        .expect("io")
+        .file_type()
+        .is_fifo());
+    assert!(fs::symlink_metadata(&link)
+        .expect("io")
+        .file_type()
+        .is_symlink());
+    assert_eq!(fs::read(&target).expect("io"), b"keep");
+    if cases.len() == 3 {
+        assert!(fs::symlink_metadata(&dev)
+            .expect("io")
+            .file_type()
+            .is_char_device());
+    }
+    // No temporary file is left behind.
+    let left: Vec<_> = fs::read_dir(&out)
+        .expect("io")
+        .map(|e| e.expect("io").file_name())
+        .filter(|n| n.to_string_lossy().starts_with(".spoolscope"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+
+    // `-o -` is refused and writes no file named `-`; a regular file with --force is replaced.
+    let out = bin()
+        .timeout(QUICK)
+        .current_dir(t.path())
+        .args([
+            "bundle".as_ref(),
+            users.as_os_str(),
+            "-o".as_ref(),
+            "-".as_ref(),
+        ])
+        .output()
+        .expect("io");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not write to stdout"));
+    assert!(!t.path().join("-").exists());
+    let (code, err) = run(&[
+        "bundle".as_ref(),
+        users.as_os_str(),
+        "-o".as_ref(),
+        target.as_os_str(),
+        "--force".as_ref(),
+    ]);
+    assert!(code == 0 || code == 1, "{err}");
+    assert_eq!(&fs::read(&target).expect("io")[..2], b"PK");
+}

@@ -160,6 +160,12 @@ impl App {
     }
 
     fn key(&mut self, k: KeyEvent) -> Vec<Cmd> {
+        // Ctrl-C quits (closing a popup first) whatever the key map or a text entry says.
+        if crate::tui::keys::is_ctrl_c(&k) {
+            self.log.search.editing = false;
+            self.status = None;
+            return self.act(Action::Quit);
+        }
         // Text entry first: the search line and the export path take every printable key.
         if self.log.search.editing {
             self.search_key(k);

@@ -79,3 +79,35 @@ fn mono_screen_has_no_colour() {
         assert_eq!(c.bg, ratatui::style::Color::Reset);
     }
 }
+
+#[test]
+fn ctrl_c_quits_whatever_the_keys_table_says() {
+    let ctrl_c = || Event::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("quit".to_string(), vec!["x".to_string()]);
+    let mut a = app();
+    a.keymap = KeyMap::with_overrides(&o).expect("valid");
+    key(&mut a, 'q');
+    assert!(!a.quit, "q is no longer quit");
+    a.update(ctrl_c());
+    assert!(a.quit, "Ctrl-C quits with quit rebound");
+
+    // From a popup: the first Ctrl-C closes it, the second quits.
+    let mut a = app();
+    a.keymap = KeyMap::with_overrides(&o).expect("valid");
+    key(&mut a, '?');
+    assert!(render(&a, 80, 24).contains("Help"));
+    a.update(ctrl_c());
+    assert!(!a.quit);
+    assert!(!render(&a, 80, 24).contains("Help"));
+    a.update(ctrl_c());
+    assert!(a.quit);
+
+    // From the export path prompt, where keys are typed as text.
+    let mut a = app();
+    key(&mut a, 'w');
+    assert!(matches!(a.popup, Popup::Export(_)));
+    a.update(ctrl_c());
+    a.update(ctrl_c());
+    assert!(a.quit, "Ctrl-C leaves the export prompt");
+}

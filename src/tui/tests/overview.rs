@@ -437,3 +437,27 @@ fn the_rescan_status_clears_when_the_rescan_is_done() {
     assert!(!s.contains("rescanning"), "{s}");
     assert!(s.contains("rescan done"), "{s}");
 }
+
+/// Two accounts whose addresses differ only by a zero-width space are told apart in the
+/// account list: the invisible character shows as `\u{200b}`, and no cell holds it raw.
+#[test]
+fn an_invisible_character_in_an_address_shows_in_the_account_list() {
+    let mut m = model();
+    m.accounts[1].address = "jdoe\u{200b}@contoso.com".into();
+    m.accounts[1].profile = Some("jdoe".into());
+    let mut a = app();
+    a.set_model(m);
+    let t = terminal(&a, 120, 40);
+    let s = screen(&t);
+    assert!(s.contains("jdoe@contoso.com"), "{s}");
+    assert!(s.contains("jdoe\\u{200b}@contoso.com"), "{s}");
+    let raw: Vec<_> = t
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .filter(|c| c.symbol().chars().any(crate::sanitize::is_unsafe))
+        .map(|c| c.symbol().to_string())
+        .collect();
+    assert!(raw.is_empty(), "{raw:?}");
+}
