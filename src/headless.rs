@@ -272,7 +272,11 @@ fn start_watch(
     tx: mpsc::Sender<WatchMsg>,
 ) -> Live {
     let targets = watch::targets(scan);
-    let levels = watch_levels::levels(roots, &scan.model, profiles);
+    let mut levels = watch_levels::levels(roots, &scan.model, profiles);
+    levels.known = targets.iter().cloned().collect();
+    levels
+        .known
+        .extend(scan.model.accounts.iter().map(|a| a.dir.clone()));
     let mut dirs: Vec<PathBuf> = targets.iter().chain(levels.dirs.iter()).cloned().collect();
     dirs.sort();
     dirs.dedup();

@@ -392,6 +392,23 @@ pub struct LogReload {
     /// listed here has all its events replaced. Built for the model the tails' previous reads
     /// went into: reloads must be merged in the order they were read.
     pub changed_lines: Vec<(PathBuf, Vec<u64>)>,
+    /// Known logs (or folders holding them) that could not be read this time (access denied,
+    /// a sharing violation): what was last read from them stays, and each gets this error and
+    /// joins `unreached` (so `scan-incomplete` says it) until it can be read again.
+    pub unreadable: Vec<crate::model::ScanError>,
+}
+
+/// Why `p` cannot be opened or listed now, when it exists but cannot be (`None` when it can,
+/// or when it is gone).
+fn unreadable_now(p: &Path, dir: bool) -> Option<String> {
+    let r = match dir {
+        true => std::fs::read_dir(p).map(|_| ()),
+        false => std::fs::File::open(p).map(|_| ()),
+    };
+    match r {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Some(super::read::describe_io(&e)),
+        _ => None,
+    }
 }
 
 fn is_log_kind(k: SourceKind) -> bool {
@@ -420,14 +437,59 @@ pub fn reload_changed_logs(
 ) -> Option<LogReload> {
     let mut files: Vec<super::logs::LogFile> = Vec::new();
     let mut paths: Vec<PathBuf> = Vec::new();
+    let mut unreadable = Vec::new();
+    // A folder holding known logs that changed (its permissions): when it cannot be listed,
+    // say so; when it can again, its logs are read again.
+    let mut changed: Vec<PathBuf> = changed.to_vec();
+    let mut extra = Vec::new();
+    for p in &changed {
+        let logs_in: Vec<&PathBuf> = model
+            .sources
+            .iter()
+            .filter(|s| is_log_kind(s.kind) && s.path.parent() == Some(p.as_path()))
+            .map(|s| &s.path)
+            .collect();
+        if logs_in.is_empty() || !std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        match unreadable_now(p, true) {
+            Some(why) => unreadable.push(crate::model::ScanError::new(
+                p,
+                format!("log folder not listed: {why}; what was last read from its logs is kept"),
+            )),
+            None => {
+                paths.push(p.clone());
+                extra.extend(logs_in.into_iter().cloned());
+            }
+        }
+    }
+    for e in extra {
+        if !changed.contains(&e) {
+            changed.push(e);
+        }
+    }
+    let changed = &changed;
     for p in changed {
         if model.mailbox.iter().any(|m| &m.path == p) {
             return None;
+        }
+        if unreadable.iter().any(|e| &e.path == p) {
+            continue;
         }
         let known = model
             .sources
             .iter()
             .find(|s| &s.path == p && is_log_kind(s.kind));
+        if known.is_some() {
+            if let Some(why) = unreadable_now(p, false) {
+                // Not gone, only unreadable: keep what was read (and the tail's checkpoint).
+                unreadable.push(crate::model::ScanError::new(
+                    p,
+                    format!("log not read: {why}; what was last read from it is kept"),
+                ));
+                continue;
+            }
+        }
         let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
         match (known, meta) {
             (Some(src), Some(_)) => {
@@ -487,6 +549,7 @@ pub fn reload_changed_logs(
         part,
         log_tz,
         changed_lines,
+        unreadable,
     })
 }
 
@@ -494,6 +557,15 @@ pub fn reload_changed_logs(
 /// come in (events kept in time order) and rotated files are grouped into timelines again.
 /// (The correlation with spooled items is the pipeline's: `pipeline::merge_logs`.)
 pub fn merge_logs(model: &mut Model, r: LogReload) {
+    // Read again (or gone): no longer unreached. Unreadable: unreached, with its error.
+    model.unreached.retain(|u| !r.paths.contains(u));
+    for e in &r.unreadable {
+        if !model.unreached.contains(&e.path) {
+            model.unreached.push(e.path.clone());
+        }
+    }
+    model.unreached.sort();
+    let kept = r.unreadable.clone();
     crate::model::update::replace_logs(
         model,
         &r.paths,
@@ -502,6 +574,14 @@ pub fn merge_logs(model: &mut Model, r: LogReload) {
         |s| is_log_kind(s.kind),
         super::logs::timeline_key,
     );
+    if !kept.is_empty() {
+        for e in kept {
+            if !model.errors.contains(&e) {
+                model.errors.push(e);
+            }
+        }
+        model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if r.log_tz.is_some() {
         model.log_tz = r.log_tz;
     }

@@ -34,6 +34,13 @@ pub struct Levels {
     open: BTreeSet<PathBuf>,
     /// The profiles folder (`--all-users`), whose real profiles are folders to scan.
     profiles: Option<PathBuf>,
+    /// Folders already watched for what they hold (spoolers, `sip_*` and log folders): a change
+    /// of their own (permissions) is not a new folder; only their removal is structural.
+    pub known: BTreeSet<PathBuf>,
+}
+
+fn gone(p: &Path) -> bool {
+    std::fs::symlink_metadata(p).is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound)
 }
 
 fn is_layout_name(name: &str) -> bool {
@@ -73,8 +80,8 @@ impl Levels {
     /// removed in a level folder (one that may lead to an account or a log folder), or a level
     /// folder itself gone.
     pub fn is_structural(&self, path: &Path) -> bool {
-        if self.dirs.contains(path) && !is_dir(path) {
-            return true;
+        if self.dirs.contains(path) || self.known.contains(path) {
+            return gone(path);
         }
         let Some(parent) = path.parent() else {
             return false;
@@ -231,6 +238,14 @@ mod tests {
         // A level removed.
         std::fs::remove_dir_all(lync(&root, "rlee")).expect("rm");
         assert!(l.is_structural(&lync(&root, "rlee")));
+        // A folder already watched that changes (its permissions): not a new folder.
+        let mut l = l;
+        let jtr = lync(&root, "jdoe").join("Tracing");
+        std::fs::create_dir_all(&jtr).expect("mkdir");
+        l.known.insert(jtr.clone());
+        assert!(!l.is_structural(&jtr));
+        std::fs::remove_dir(&jtr).expect("rm");
+        assert!(l.is_structural(&jtr));
     }
 
     #[test]

@@ -194,3 +194,107 @@ fn a_profile_created_later_is_reported_with_all_users() {
     w.added("rlee@contoso.com", "r.eml");
     w.stop();
 }
+
+fn log_line(n: u32) -> String {
+    let stamp = chrono::Local::now().format("%m/%d/%Y|%H:%M:%S%.3f");
+    format!("{stamp} 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized ref={n}\r\n")
+}
+
+fn append(p: &Path, s: &str) {
+    use std::io::Write;
+    let mut f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(p)
+        .expect("open log");
+    f.write_all(s.as_bytes()).expect("append");
+}
+
+fn chmod(p: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(p, std::fs::Permissions::from_mode(mode)).expect("chmod");
+}
+
+/// A log (or its `Tracing` folder) that can no longer be read keeps what was read from it: the
+/// findings it proved stay open, one `error` line says it, `scan-incomplete` opens, and all of
+/// that clears once it can be read again (the records written meanwhile then come out).
+fn unreadable_log_keeps_its_findings(folder: bool) {
+    let t = shared_tempdir();
+    let sp = spooler(t.path(), "jdoe", "jdoe@contoso.com");
+    stuck_item(&sp, "old.eml");
+    let tracing = sp
+        .parent()
+        .and_then(Path::parent)
+        .expect("Lync")
+        .join("Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    let log = tracing.join("Lync-UccApi-0.UccApilog");
+    std::fs::write(&log, log_line(1)).expect("write log");
+    let mut c = unprivileged_std(UNPRIVILEGED_UID);
+    c.args(["watch", "--format", "ndjson", "--heartbeat", "1h"])
+        .arg(t.path())
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null());
+    let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    let mut w = Watch {
+        child,
+        rx,
+        seen: Vec::new(),
+    };
+    w.wait("ews-auth-failed", |v| {
+        v["type"] == "finding-opened" && v["finding"]["rule"] == "ews-auth-failed"
+    });
+    w.wait("the first heartbeat", |v| v["type"] == "heartbeat");
+    let blocked = if folder { &tracing } else { &log };
+    chmod(blocked, 0o000);
+    assert_unreadable_for_unprivileged(&log, UNPRIVILEGED_UID);
+    // The client goes on writing.
+    append(&log, &log_line(2));
+    let err = w.wait("the error line", |v| v["type"] == "error");
+    assert!(
+        err["error"]["path"].as_str() == blocked.to_str(),
+        "the error names what cannot be read: {err}"
+    );
+    w.wait("scan-incomplete", |v| {
+        v["type"] == "finding-opened" && v["finding"]["rule"] == "scan-incomplete"
+    });
+    chmod(blocked, if folder { 0o755 } else { 0o644 });
+    append(&log, &log_line(3));
+    w.wait("the record written last", |v| {
+        v["type"] == "log-event"
+            && v["event"]["excerpt"]
+                .as_str()
+                .is_some_and(|x| x.contains("ref=3"))
+    });
+    w.wait("scan-incomplete resolved", |v| {
+        v["type"] == "finding-resolved" && v["finding"]["rule"] == "scan-incomplete"
+    });
+    let lines = w.stop();
+    for v in &lines {
+        let rule = v["finding"]["rule"].as_str().unwrap_or("");
+        assert!(
+            !(v["type"] == "finding-resolved" && rule == "ews-auth-failed"),
+            "an unreadable log is no all-clear: {v}"
+        );
+        assert!(
+            !(v["type"] == "finding-opened" && rule == "tracing-missing"),
+            "the log is there: {v}"
+        );
+    }
+    assert_eq!(
+        lines.iter().filter(|v| v["type"] == "error").count(),
+        if folder { 2 } else { 1 },
+        "{lines:#?}"
+    );
+}
+
+#[test]
+fn a_log_that_cannot_be_read_keeps_its_findings_and_says_so() {
+    unreadable_log_keeps_its_findings(false);
+}
+
+#[test]
+fn a_tracing_folder_that_cannot_be_listed_keeps_its_findings_and_says_so() {
+    unreadable_log_keeps_its_findings(true);
+}
