@@ -6,9 +6,10 @@
 //! due. Watching never writes anything.
 
 use super::scan::{self, Scan, ScanConfig};
+use super::watch_cache::PathIds;
 use crate::model::{Model, SourceKind};
 use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,7 +50,7 @@ pub enum WatchMsg {
 /// Held only to keep the watcher running (dropping it stops the watch).
 #[allow(dead_code)]
 enum Inner {
-    Native(Debouncer<RecommendedWatcher, FileIdMap>),
+    Native(Debouncer<RecommendedWatcher, PathIds>),
     Poll(std::sync::mpsc::Sender<()>),
 }
 
@@ -105,7 +106,7 @@ fn handler(on: impl Fn(WatchMsg) + Send + 'static) -> impl FnMut(DebounceEventRe
 }
 
 fn watch_all<W: notify::Watcher>(
-    d: &mut Debouncer<W, FileIdMap>,
+    d: &mut Debouncer<W, PathIds>,
     dirs: &[PathBuf],
 ) -> Result<usize, String> {
     let mut n = 0;
@@ -200,11 +201,11 @@ where
             _inner: Inner::Poll(d),
         });
     }
-    let native = new_debouncer_opt::<_, RecommendedWatcher, FileIdMap>(
+    let native = new_debouncer_opt::<_, RecommendedWatcher, PathIds>(
         DEBOUNCE,
         Some(DEBOUNCE_TICK),
         handler(on.clone()),
-        FileIdMap::new(),
+        PathIds::default(),
         notify::Config::default(),
     )
     .map_err(|e| e.to_string())
@@ -309,8 +310,13 @@ pub struct Applied {
 
 /// Apply changed paths: spooled files are re-read (or dropped when gone) at once; log changes
 /// and layout changes are returned for the caller to act on.
+///
+/// A burst (a backlog drained at once) is applied as one: every changed item leaves the model
+/// in one pass over the items and errors, the files still there are read and put back, and
+/// each touched spooler's count is taken once. (One pass per path made N removals cost N².)
 pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
     let mut out = Applied::default();
+    let mut items: Vec<(usize, PathBuf)> = Vec::new();
     for p in paths {
         let change = classify(model, p);
         log::debug!("watch: {} changed: {change:?}", p.display());
@@ -322,7 +328,7 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
                     out.rescan = true;
                     continue;
                 }
-                apply_item(model, account, &path);
+                items.push((account, path));
                 out.items_changed = true;
             }
             Change::Log(p) => {
@@ -333,40 +339,53 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
             Change::Structure(_) => out.rescan = true,
         }
     }
+    apply_items(model, items);
     out
 }
 
-fn apply_item(model: &mut Model, account: usize, path: &Path) {
-    // The item and errors about this file are replaced by what this read finds.
-    crate::model::update::remove_item(model, path);
-    let is_file = match super::read::regular_metadata(path) {
-        Ok(_) => true,
-        // Gone: the client processed it (or it was renamed away).
-        Err(super::read::ReadError::Vanished) => false,
-        // A link, a FIFO, a socket…: never opened, but reported, as the scan does.
-        Err(e) => {
-            model
-                .errors
-                .push(crate::model::ScanError::new(path, e.to_string()));
-            false
-        }
-    };
-    if is_file {
-        let r = scan::read_item(account, path);
-        if let Some(item) = r.item {
-            crate::model::update::insert_item(model, item);
-        }
-        model.errors.extend(r.error);
+fn apply_items(model: &mut Model, mut items: Vec<(usize, PathBuf)>) {
+    if items.is_empty() {
+        return;
     }
-    let n = model
-        .items
-        .iter()
-        .filter(|it| it.account == account)
-        .count() as u64;
-    if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
-        for s in model.sources.iter_mut() {
-            if s.kind == SourceKind::Spooler && s.path == sp {
-                s.records = n;
+    items.sort_by(|a, b| a.1.cmp(&b.1));
+    items.dedup_by(|a, b| a.1 == b.1);
+    // The items and errors about these files are replaced by what this read finds.
+    {
+        let gone: std::collections::HashSet<&Path> =
+            items.iter().map(|(_, p)| p.as_path()).collect();
+        crate::model::update::remove_items(model, &gone);
+    }
+    let mut fresh = Vec::new();
+    for (account, path) in &items {
+        let is_file = match super::read::regular_metadata(path) {
+            Ok(_) => true,
+            // Gone: the client processed it (or it was renamed away).
+            Err(super::read::ReadError::Vanished) => false,
+            // A link, a FIFO, a socket…: never opened, but reported, as the scan does.
+            Err(e) => {
+                model
+                    .errors
+                    .push(crate::model::ScanError::new(path, e.to_string()));
+                false
+            }
+        };
+        if is_file {
+            let r = scan::read_item(*account, path);
+            fresh.extend(r.item);
+            model.errors.extend(r.error);
+        }
+    }
+    crate::model::update::insert_items(model, fresh);
+    let mut accounts: Vec<usize> = items.iter().map(|(a, _)| *a).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    for account in accounts {
+        let n = model.items_of(account).count() as u64;
+        if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
+            for s in model.sources.iter_mut() {
+                if s.kind == SourceKind::Spooler && s.path == sp {
+                    s.records = n;
+                }
             }
         }
     }
@@ -814,6 +833,64 @@ mod tests {
             )
             .is_none());
         }
+    }
+
+    /// A spooler drained at once (and refilled at once) is applied in one pass over the items,
+    /// however many files changed, and ends as a fresh scan of the tree ends.
+    #[test]
+    fn a_burst_of_changes_is_one_pass_over_the_items() {
+        let t = tempfile::tempdir().expect("tmp");
+        let sp = t
+            .path()
+            .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History Spooler");
+        std::fs::create_dir_all(&sp).expect("mkdir");
+        let item = "From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: s\r\n\r\nx\r\n";
+        let names: Vec<PathBuf> = (0..300).map(|i| sp.join(format!("{i:04}.eml"))).collect();
+        for p in &names {
+            std::fs::write(p, item).expect("write");
+        }
+        let roots = vec![t.path().to_path_buf()];
+        let mut s = scan::scan(&roots, &ScanConfig::default());
+        assert_eq!(s.model.items.len(), 300);
+        // 200 processed by the client, 50 new ones written, in one burst.
+        let mut changed: Vec<PathBuf> = names[..200].to_vec();
+        for p in &changed {
+            std::fs::remove_file(p).expect("rm");
+        }
+        for i in 300..350 {
+            let p = sp.join(format!("{i:04}.eml"));
+            std::fs::write(&p, item).expect("write");
+            changed.push(p);
+        }
+        crate::model::update::PASSES.with(|c| c.set(0));
+        let a = apply(&mut s.model, &changed);
+        assert!(a.items_changed && !a.rescan);
+        assert_eq!(
+            crate::model::update::PASSES.with(|c| c.get()),
+            2,
+            "one pass to take the 250 out, one to put the 50 in"
+        );
+        let fresh = scan::scan(&roots, &ScanConfig::default()).model;
+        assert_eq!(s.model.items, fresh.items);
+        assert_eq!(s.model.sources, fresh.sources);
+        assert_eq!(s.model.errors, fresh.errors);
+        // The rest drained: still one pass.
+        let rest: Vec<PathBuf> = s.model.items.iter().map(|i| i.path.clone()).collect();
+        for p in &rest {
+            std::fs::remove_file(p).expect("rm");
+        }
+        crate::model::update::PASSES.with(|c| c.set(0));
+        apply(&mut s.model, &rest);
+        assert_eq!(crate::model::update::PASSES.with(|c| c.get()), 1);
+        assert!(s.model.items.is_empty());
+        assert_eq!(
+            s.model
+                .sources
+                .iter()
+                .find(|x| x.kind == SourceKind::Spooler)
+                .map(|x| x.records),
+            Some(0)
+        );
     }
 
     #[test]
