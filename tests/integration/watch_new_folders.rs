@@ -157,8 +157,7 @@ fn a_sip_folder_deleted_and_created_again_is_read_again() {
     let lines = w.stop();
     let last_spool = lines
         .iter()
-        .filter(|v| v["finding"]["rule"] == "spool-stuck")
-        .last()
+        .rfind(|v| v["finding"]["rule"] == "spool-stuck")
         .expect("spool-stuck lines");
     assert_eq!(last_spool["type"], "finding-opened", "{last_spool}");
 }
