@@ -237,12 +237,11 @@ fn reconcile(model: &mut Model) {
         model.items.iter().map(|i| i.path.clone()).collect();
     let mut changed: Vec<PathBuf> = Vec::new();
     for sp in model.accounts.iter().filter_map(|a| a.spooler.as_ref()) {
-        let now: std::collections::BTreeSet<PathBuf> = std::fs::read_dir(sp)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
+        // A spooler that cannot be listed keeps what it had (the scan said why).
+        let Ok(rd) = std::fs::read_dir(sp) else {
+            continue;
+        };
+        let now: std::collections::BTreeSet<PathBuf> = rd.flatten().map(|e| e.path()).collect();
         changed.extend(now.difference(&known).cloned());
         changed.extend(
             known
