@@ -9,6 +9,9 @@
 //! the baseline in the same run is the same binary with `SPOOLSCOPE_NO_TAIL=1` (every change
 //! re-reads the log whole, as before tailing). Ratios are baseline / tailing.
 //!
+//! And a drained spooler: `apply` on N items removed at once, and on 4N (SPOOLSCOPE_BENCH_DRAIN_N,
+//! default 2000; SPOOLSCOPE_BENCH_DRAIN_ONLY=1 runs only that part).
+//!
 //! `cargo bench --bench watch_latency` (SPOOLSCOPE_BENCH_WATCH_N, _POLL_MS change the run;
 //! SPOOLSCOPE_BENCH_TAIL_MB the log size, SPOOLSCOPE_BENCH_TAIL_ONLY=1 runs only the log part).
 
@@ -333,7 +336,43 @@ fn tail_bench() {
     }
 }
 
+/// A spooler of `n` items drained at once: the time `apply` takes for the whole burst (the
+/// files already gone). Grows about linearly with `n` (it was quadratic: one pass over every
+/// item per removed file).
+fn drain(n: usize) -> f64 {
+    let t = tree();
+    let paths: Vec<PathBuf> = (0..n).map(|i| t.spooler.join(name(i))).collect();
+    for p in &paths {
+        std::fs::write(p, ITEM).expect("write");
+    }
+    let mut m = model(&t);
+    assert_eq!(m.items.len(), n);
+    for p in &paths {
+        std::fs::remove_file(p).expect("rm");
+    }
+    let t0 = Instant::now();
+    watch::apply(&mut m, &paths);
+    let took = t0.elapsed().as_secs_f64() * 1e3;
+    assert!(m.items.is_empty());
+    took
+}
+
+fn drain_bench() {
+    let small = env("SPOOLSCOPE_BENCH_DRAIN_N", 2000) as usize;
+    let (a, b) = (drain(small), drain(small * 4));
+    println!(
+        "drain     {small} items removed at once: {a:.1} ms · {} items: {b:.1} ms ({:.1}× for 4× the items)",
+        small * 4,
+        b / a.max(1e-6)
+    );
+}
+
 fn main() {
+    if std::env::var_os("SPOOLSCOPE_BENCH_DRAIN_ONLY").is_some_and(|v| v == "1") {
+        drain_bench();
+        return;
+    }
+    drain_bench();
     if std::env::var_os("SPOOLSCOPE_BENCH_TAIL_ONLY").is_some_and(|v| v == "1") {
         tail_bench();
         return;

@@ -8,6 +8,7 @@ use crate::report::ndjson::{diff, Line, LineType, Snapshot};
 use crate::settings::Settings;
 use crate::source::scan::Scan;
 use crate::source::watch::{self, WatchMsg};
+use crate::source::watch_levels;
 use chrono::Utc;
 use std::io::Write;
 use std::path::PathBuf;
@@ -110,11 +111,13 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     }
     let mut prev = Snapshot::default();
 
+    // With `--all-users`, the profiles folder: a profile created later is scanned too.
+    let base_roots = roots.clone();
+    let profiles = watch_levels::profiles_root(&roots, &settings.protected.folders);
+    let mut roots = roots;
     let (tx, rx) = mpsc::channel::<WatchMsg>();
     // Kept alive for as long as the loop runs; dropping it stops watching.
-    let mut live = Live {
-        watcher: start_watch(&scan, settings, tx.clone()),
-    };
+    let mut live = start_watch(&scan, &roots, profiles.as_deref(), settings, tx.clone());
     // Anything that appeared or went between the scan and the watcher's start.
     reconcile(&mut scan.model);
     let watcher = &live.watcher;
@@ -187,13 +190,25 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             return Ok(EXIT_OK);
         }
         if !changed.is_empty() {
+            // A folder created or removed above the accounts (an account, a profile, a
+            // `Tracing` folder): discovery again. Other changes in those folders are not ours.
+            let structural = changed.iter().any(|p| live.levels.is_structural(p));
+            changed.retain(|p| {
+                !live.levels.holds(p)
+                    || live.targets.contains(p)
+                    || p.parent().is_some_and(|d| live.targets.contains(d))
+            });
             let applied = watch::apply(&mut scan.model, &changed);
+            let rescan = applied.rescan || structural;
+            if rescan {
+                roots = live.levels.roots(&base_roots);
+            }
             // Changed logs alone are re-read alone; anything else is a rescan.
             match pipeline::refresh(
                 &scan.model,
                 &roots,
                 &settings.scan,
-                applied.rescan,
+                rescan,
                 &applied.logs,
                 &tails,
             ) {
@@ -204,7 +219,11 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                 Some(Refresh::Rescanned(s)) => {
                     scan = *s;
                     opts.pre.apply(&mut scan.model);
-                    live.watcher = start_watch(&scan, settings, tx.clone());
+                    // The old watcher stops before the new one starts.
+                    live.watcher = None;
+                    live = start_watch(&scan, &roots, profiles.as_deref(), settings, tx.clone());
+                    // Items written while the new watcher was starting.
+                    reconcile(&mut scan.model);
                 }
             }
         }
@@ -218,12 +237,11 @@ fn reconcile(model: &mut Model) {
         model.items.iter().map(|i| i.path.clone()).collect();
     let mut changed: Vec<PathBuf> = Vec::new();
     for sp in model.accounts.iter().filter_map(|a| a.spooler.as_ref()) {
-        let now: std::collections::BTreeSet<PathBuf> = std::fs::read_dir(sp)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .collect();
+        // A spooler that cannot be listed keeps what it had (the scan said why).
+        let Ok(rd) = std::fs::read_dir(sp) else {
+            continue;
+        };
+        let now: std::collections::BTreeSet<PathBuf> = rd.flatten().map(|e| e.path()).collect();
         changed.extend(now.difference(&known).cloned());
         changed.extend(
             known
@@ -237,19 +255,37 @@ fn reconcile(model: &mut Model) {
     }
 }
 
-/// The running watcher (replaced after a rescan; dropping it stops watching).
+/// The running watcher (replaced after a rescan; dropping it stops watching), what it watches
+/// for what they hold, and the level folders it watches for new accounts.
 struct Live {
     watcher: Option<watch::Watcher>,
+    targets: std::collections::BTreeSet<PathBuf>,
+    levels: watch_levels::Levels,
 }
 
 fn start_watch(
     scan: &Scan,
+    roots: &[PathBuf],
+    profiles: Option<&std::path::Path>,
     settings: &Settings,
     tx: mpsc::Sender<WatchMsg>,
-) -> Option<watch::Watcher> {
-    let dirs = watch::targets(scan);
-    watch::start(&dirs, settings.poll, move |m| {
+) -> Live {
+    let targets = watch::targets(scan);
+    let mut levels = watch_levels::levels(roots, &scan.model, profiles);
+    levels.known = targets.iter().cloned().collect();
+    levels
+        .known
+        .extend(scan.model.accounts.iter().map(|a| a.dir.clone()));
+    let mut dirs: Vec<PathBuf> = targets.iter().chain(levels.dirs.iter()).cloned().collect();
+    dirs.sort();
+    dirs.dedup();
+    let watcher = watch::start(&dirs, settings.poll, move |m| {
         let _ = tx.send(m);
     })
-    .ok()
+    .ok();
+    Live {
+        watcher,
+        targets: targets.into_iter().collect(),
+        levels,
+    }
 }

@@ -45,6 +45,42 @@ pub fn remove_item(model: &mut Model, path: &Path) {
     model.errors.retain(|e| e.path != path);
 }
 
+/// Take out the items read from `paths` and the errors about those files: one pass over the
+/// items and one over the errors, however many paths (a spooler drained at once).
+pub fn remove_items(model: &mut Model, paths: &std::collections::HashSet<&Path>) {
+    if paths.is_empty() {
+        return;
+    }
+    #[cfg(test)]
+    PASSES.with(|c| c.set(c.get() + 1));
+    model.items.retain(|it| !paths.contains(it.path.as_path()));
+    model.errors.retain(|e| !paths.contains(e.path.as_path()));
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Passes over the items by [`remove_items`] and [`insert_items`] (this thread), for
+    /// tests that count work instead of timing it.
+    pub static PASSES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Put `items` in their places: a few one by one (a binary search and a shift each), more in
+/// one sort of the whole list.
+pub fn insert_items(model: &mut Model, items: Vec<super::Item>) {
+    if items.len() <= FEW {
+        for it in items {
+            insert_item(model, it);
+        }
+        return;
+    }
+    #[cfg(test)]
+    PASSES.with(|c| c.set(c.get() + 1));
+    model.items.extend(items);
+    model
+        .items
+        .sort_by(|a, b| super::item_order(a.account, &a.path, b.account, &b.path));
+}
+
 /// Put `item` in its place (items stay in account, then path order).
 pub fn insert_item(model: &mut Model, item: super::Item) {
     let pos = model.items.partition_point(|it| {

@@ -14,6 +14,8 @@ pub mod read;
 pub mod scan;
 pub mod tail;
 pub mod watch;
+pub mod watch_cache;
+pub mod watch_levels;
 pub mod watch_targets;
 pub mod winpath;
 

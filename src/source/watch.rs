@@ -6,9 +6,10 @@
 //! due. Watching never writes anything.
 
 use super::scan::{self, Scan, ScanConfig};
+use super::watch_cache::PathIds;
 use crate::model::{Model, SourceKind};
 use notify::{RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer, FileIdMap};
+use notify_debouncer_full::{new_debouncer_opt, DebounceEventResult, Debouncer};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -49,7 +50,7 @@ pub enum WatchMsg {
 /// Held only to keep the watcher running (dropping it stops the watch).
 #[allow(dead_code)]
 enum Inner {
-    Native(Debouncer<RecommendedWatcher, FileIdMap>),
+    Native(Debouncer<RecommendedWatcher, PathIds>),
     Poll(std::sync::mpsc::Sender<()>),
 }
 
@@ -105,7 +106,7 @@ fn handler(on: impl Fn(WatchMsg) + Send + 'static) -> impl FnMut(DebounceEventRe
 }
 
 fn watch_all<W: notify::Watcher>(
-    d: &mut Debouncer<W, FileIdMap>,
+    d: &mut Debouncer<W, PathIds>,
     dirs: &[PathBuf],
 ) -> Result<usize, String> {
     let mut n = 0;
@@ -200,11 +201,11 @@ where
             _inner: Inner::Poll(d),
         });
     }
-    let native = new_debouncer_opt::<_, RecommendedWatcher, FileIdMap>(
+    let native = new_debouncer_opt::<_, RecommendedWatcher, PathIds>(
         DEBOUNCE,
         Some(DEBOUNCE_TICK),
         handler(on.clone()),
-        FileIdMap::new(),
+        PathIds::default(),
         notify::Config::default(),
     )
     .map_err(|e| e.to_string())
@@ -309,8 +310,13 @@ pub struct Applied {
 
 /// Apply changed paths: spooled files are re-read (or dropped when gone) at once; log changes
 /// and layout changes are returned for the caller to act on.
+///
+/// A burst (a backlog drained at once) is applied as one: every changed item leaves the model
+/// in one pass over the items and errors, the files still there are read and put back, and
+/// each touched spooler's count is taken once. (One pass per path made N removals cost N².)
 pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
     let mut out = Applied::default();
+    let mut items: Vec<(usize, PathBuf)> = Vec::new();
     for p in paths {
         let change = classify(model, p);
         log::debug!("watch: {} changed: {change:?}", p.display());
@@ -322,7 +328,7 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
                     out.rescan = true;
                     continue;
                 }
-                apply_item(model, account, &path);
+                items.push((account, path));
                 out.items_changed = true;
             }
             Change::Log(p) => {
@@ -333,40 +339,53 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
             Change::Structure(_) => out.rescan = true,
         }
     }
+    apply_items(model, items);
     out
 }
 
-fn apply_item(model: &mut Model, account: usize, path: &Path) {
-    // The item and errors about this file are replaced by what this read finds.
-    crate::model::update::remove_item(model, path);
-    let is_file = match super::read::regular_metadata(path) {
-        Ok(_) => true,
-        // Gone: the client processed it (or it was renamed away).
-        Err(super::read::ReadError::Vanished) => false,
-        // A link, a FIFO, a socket…: never opened, but reported, as the scan does.
-        Err(e) => {
-            model
-                .errors
-                .push(crate::model::ScanError::new(path, e.to_string()));
-            false
-        }
-    };
-    if is_file {
-        let r = scan::read_item(account, path);
-        if let Some(item) = r.item {
-            crate::model::update::insert_item(model, item);
-        }
-        model.errors.extend(r.error);
+fn apply_items(model: &mut Model, mut items: Vec<(usize, PathBuf)>) {
+    if items.is_empty() {
+        return;
     }
-    let n = model
-        .items
-        .iter()
-        .filter(|it| it.account == account)
-        .count() as u64;
-    if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
-        for s in model.sources.iter_mut() {
-            if s.kind == SourceKind::Spooler && s.path == sp {
-                s.records = n;
+    items.sort_by(|a, b| a.1.cmp(&b.1));
+    items.dedup_by(|a, b| a.1 == b.1);
+    // The items and errors about these files are replaced by what this read finds.
+    {
+        let gone: std::collections::HashSet<&Path> =
+            items.iter().map(|(_, p)| p.as_path()).collect();
+        crate::model::update::remove_items(model, &gone);
+    }
+    let mut fresh = Vec::new();
+    for (account, path) in &items {
+        let is_file = match super::read::regular_metadata(path) {
+            Ok(_) => true,
+            // Gone: the client processed it (or it was renamed away).
+            Err(super::read::ReadError::Vanished) => false,
+            // A link, a FIFO, a socket…: never opened, but reported, as the scan does.
+            Err(e) => {
+                model
+                    .errors
+                    .push(crate::model::ScanError::new(path, e.to_string()));
+                false
+            }
+        };
+        if is_file {
+            let r = scan::read_item(*account, path);
+            fresh.extend(r.item);
+            model.errors.extend(r.error);
+        }
+    }
+    crate::model::update::insert_items(model, fresh);
+    let mut accounts: Vec<usize> = items.iter().map(|(a, _)| *a).collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    for account in accounts {
+        let n = model.items_of(account).count() as u64;
+        if let Some(sp) = model.accounts.get(account).and_then(|a| a.spooler.clone()) {
+            for s in model.sources.iter_mut() {
+                if s.kind == SourceKind::Spooler && s.path == sp {
+                    s.records = n;
+                }
             }
         }
     }
@@ -392,6 +411,23 @@ pub struct LogReload {
     /// listed here has all its events replaced. Built for the model the tails' previous reads
     /// went into: reloads must be merged in the order they were read.
     pub changed_lines: Vec<(PathBuf, Vec<u64>)>,
+    /// Known logs (or folders holding them) that could not be read this time (access denied,
+    /// a sharing violation): what was last read from them stays, and each gets this error and
+    /// joins `unreached` (so `scan-incomplete` says it) until it can be read again.
+    pub unreadable: Vec<crate::model::ScanError>,
+}
+
+/// Why `p` cannot be opened or listed now, when it exists but cannot be (`None` when it can,
+/// or when it is gone).
+fn unreadable_now(p: &Path, dir: bool) -> Option<String> {
+    let r = match dir {
+        true => std::fs::read_dir(p).map(|_| ()),
+        false => std::fs::File::open(p).map(|_| ()),
+    };
+    match r {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Some(super::read::describe_io(&e)),
+        _ => None,
+    }
 }
 
 fn is_log_kind(k: SourceKind) -> bool {
@@ -420,14 +456,59 @@ pub fn reload_changed_logs(
 ) -> Option<LogReload> {
     let mut files: Vec<super::logs::LogFile> = Vec::new();
     let mut paths: Vec<PathBuf> = Vec::new();
+    let mut unreadable = Vec::new();
+    // A folder holding known logs that changed (its permissions): when it cannot be listed,
+    // say so; when it can again, its logs are read again.
+    let mut changed: Vec<PathBuf> = changed.to_vec();
+    let mut extra = Vec::new();
+    for p in &changed {
+        let logs_in: Vec<&PathBuf> = model
+            .sources
+            .iter()
+            .filter(|s| is_log_kind(s.kind) && s.path.parent() == Some(p.as_path()))
+            .map(|s| &s.path)
+            .collect();
+        if logs_in.is_empty() || !std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()) {
+            continue;
+        }
+        match unreadable_now(p, true) {
+            Some(why) => unreadable.push(crate::model::ScanError::new(
+                p,
+                format!("log folder not listed: {why}; what was last read from its logs is kept"),
+            )),
+            None => {
+                paths.push(p.clone());
+                extra.extend(logs_in.into_iter().cloned());
+            }
+        }
+    }
+    for e in extra {
+        if !changed.contains(&e) {
+            changed.push(e);
+        }
+    }
+    let changed = &changed;
     for p in changed {
         if model.mailbox.iter().any(|m| &m.path == p) {
             return None;
+        }
+        if unreadable.iter().any(|e| &e.path == p) {
+            continue;
         }
         let known = model
             .sources
             .iter()
             .find(|s| &s.path == p && is_log_kind(s.kind));
+        if known.is_some() {
+            if let Some(why) = unreadable_now(p, false) {
+                // Not gone, only unreadable: keep what was read (and the tail's checkpoint).
+                unreadable.push(crate::model::ScanError::new(
+                    p,
+                    format!("log not read: {why}; what was last read from it is kept"),
+                ));
+                continue;
+            }
+        }
         let meta = std::fs::metadata(p).ok().filter(|m| m.is_file());
         match (known, meta) {
             (Some(src), Some(_)) => {
@@ -487,6 +568,7 @@ pub fn reload_changed_logs(
         part,
         log_tz,
         changed_lines,
+        unreadable,
     })
 }
 
@@ -494,6 +576,15 @@ pub fn reload_changed_logs(
 /// come in (events kept in time order) and rotated files are grouped into timelines again.
 /// (The correlation with spooled items is the pipeline's: `pipeline::merge_logs`.)
 pub fn merge_logs(model: &mut Model, r: LogReload) {
+    // Read again (or gone): no longer unreached. Unreadable: unreached, with its error.
+    model.unreached.retain(|u| !r.paths.contains(u));
+    for e in &r.unreadable {
+        if !model.unreached.contains(&e.path) {
+            model.unreached.push(e.path.clone());
+        }
+    }
+    model.unreached.sort();
+    let kept = r.unreadable.clone();
     crate::model::update::replace_logs(
         model,
         &r.paths,
@@ -502,6 +593,14 @@ pub fn merge_logs(model: &mut Model, r: LogReload) {
         |s| is_log_kind(s.kind),
         super::logs::timeline_key,
     );
+    if !kept.is_empty() {
+        for e in kept {
+            if !model.errors.contains(&e) {
+                model.errors.push(e);
+            }
+        }
+        model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    }
     if r.log_tz.is_some() {
         model.log_tz = r.log_tz;
     }
@@ -509,239 +608,5 @@ pub fn merge_logs(model: &mut Model, r: LogReload) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn log_names() {
-        assert!(is_log_name(Path::new("/x/Tracing/Lync-UccApi-0.UccApilog")));
-        assert!(is_log_name(Path::new("/x/Lync-UccApi-0.UccApilog.bak")));
-        assert!(is_log_name(Path::new("/x/Tracing/whatever.log")));
-        assert!(!is_log_name(Path::new("/x/notes/whatever.log")));
-        // A flat name from a zip unpacked with its backslashes kept.
-        assert_eq!(
-            is_log_name(Path::new(r"/x/Users\jdoe\Tracing\whatever.log")),
-            crate::source::layout::BACKSLASH_NAMES
-        );
-        assert!(!is_log_name(Path::new("/x/GalContacts.db")));
-    }
-
-    /// An account's `Tracing` folder is watched even when it holds no log (its log renamed
-    /// away): a log created there later was never seen.
-    #[test]
-    fn an_empty_tracing_folder_is_watched() {
-        let t = tempfile::tempdir().expect("tmp");
-        let lync = t
-            .path()
-            .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
-        std::fs::create_dir_all(lync.join("sip_jdoe@contoso.com/History Spooler")).expect("mkdir");
-        std::fs::create_dir_all(lync.join("Tracing")).expect("mkdir");
-        std::fs::write(lync.join("Tracing/x"), "not a log by name or content\n").expect("write");
-        let s = scan::scan(&[t.path().to_path_buf()], &ScanConfig::default());
-        assert!(!s
-            .model
-            .sources
-            .iter()
-            .any(|s| s.kind == SourceKind::Uccapilog));
-        let targets = targets(&s);
-        assert!(targets.contains(&lync.join("Tracing")), "{targets:?}");
-    }
-
-    fn demo() -> (tempfile::TempDir, Vec<PathBuf>, Scan) {
-        let dir = crate::demo::build(chrono::Utc::now()).expect("demo");
-        let roots = vec![dir.path().to_path_buf()];
-        let s = scan::scan(&roots, &ScanConfig::default());
-        (dir, roots, s)
-    }
-
-    fn main_log(m: &Model) -> PathBuf {
-        m.sources
-            .iter()
-            .find(|s| {
-                s.kind == SourceKind::Uccapilog
-                    && s.path.to_string_lossy().ends_with("-0.UccApilog")
-            })
-            .map(|s| s.path.clone())
-            .expect("a demo UccApilog")
-    }
-
-    /// After a log changes, re-reading just that file gives the model a full rescan gives.
-    fn assert_same_as_rescan(model: &Model, roots: &[PathBuf]) {
-        let full = scan::scan(roots, &ScanConfig::default()).model;
-        assert_eq!(model.events, full.events);
-        assert_eq!(model.sources, full.sources);
-        assert_eq!(model.errors, full.errors);
-        assert_eq!(model.related, full.related);
-    }
-
-    #[test]
-    fn a_grown_log_is_reread_alone_and_merged() {
-        let (_dir, roots, mut s) = demo();
-        let log = main_log(&s.model);
-        let before = s.model.events.len();
-        let text = std::fs::read_to_string(&log).expect("read");
-        // Append a copy of the last classified record (a line the markers know).
-        let last = s
-            .model
-            .events
-            .iter()
-            .filter(|e| e.path == log)
-            .max_by_key(|e| e.line)
-            .map(|e| e.line)
-            .expect("events");
-        let line = text
-            .lines()
-            .nth(last as usize - 1)
-            .expect("line")
-            .to_string();
-        std::fs::write(&log, format!("{text}{line}\r\n")).expect("append");
-        let applied = apply(&mut s.model, std::slice::from_ref(&log));
-        assert_eq!(applied.logs, vec![log.clone()]);
-        let r = reload_changed_logs(
-            &s.model,
-            &ScanConfig::default(),
-            &applied.logs,
-            &Default::default(),
-        )
-        .expect("a log alone can be re-read");
-        assert_eq!(r.paths, vec![log.clone()]);
-        assert!(
-            r.part.sources.iter().all(|x| x.path == log),
-            "only the changed file was read"
-        );
-        merge_logs(&mut s.model, r);
-        assert_eq!(s.model.events.len(), before + 1);
-        assert_same_as_rescan(&s.model, &roots);
-    }
-
-    #[test]
-    fn a_log_that_keeps_growing_is_read_on_from_its_last_record() {
-        let (_dir, roots, mut s) = demo();
-        let log = main_log(&s.model);
-        let text = std::fs::read_to_string(&log).expect("read");
-        let tails = super::super::tail::Tails::default();
-        let whole: String = text.lines().map(|l| format!("{l}\r\n")).collect();
-        // Grow the log three times (once cut inside a line), merging each time.
-        let n = whole.len();
-        let cuts = [
-            n / 3,
-            (n * 2 / 3..n)
-                .find(|&i| whole.is_char_boundary(i) && whole.as_bytes()[i - 1] != b'\n')
-                .unwrap_or(n),
-            n,
-        ];
-        let mut prev = 0;
-        std::fs::write(&log, "").expect("empty");
-        for (i, &c) in cuts.iter().enumerate() {
-            let mut f = std::fs::OpenOptions::new()
-                .append(true)
-                .open(&log)
-                .expect("open");
-            std::io::Write::write_all(&mut f, &whole.as_bytes()[prev..c]).expect("append");
-            drop(f);
-            prev = c;
-            let r = reload_changed_logs(
-                &s.model,
-                &ScanConfig::default(),
-                std::slice::from_ref(&log),
-                &tails,
-            )
-            .expect("a log alone");
-            merge_logs(&mut s.model, r);
-            if i > 0 {
-                let (_, read) = tails.stats(&log).expect("tailed");
-                assert!(read < c as u64, "read on ({read} of {c} bytes), not whole");
-            }
-            let full = scan::scan(&roots, &ScanConfig::default()).model;
-            assert_eq!(s.model.events, full.events, "after append {i}");
-            assert_eq!(s.model.sources, full.sources, "after append {i}");
-        }
-        assert_eq!(tails.stats(&log).map(|s| s.0), Some(1), "read whole once");
-    }
-
-    #[test]
-    fn a_truncated_or_deleted_log_is_reread_or_dropped() {
-        let (_dir, roots, mut s) = demo();
-        let log = main_log(&s.model);
-        let text = std::fs::read_to_string(&log).expect("read");
-        let half: String =
-            text.lines()
-                .take(text.lines().count() / 2)
-                .fold(String::new(), |mut acc, l| {
-                    acc.push_str(l);
-                    acc.push_str("\r\n");
-                    acc
-                });
-        std::fs::write(&log, half).expect("truncate");
-        let r = reload_changed_logs(
-            &s.model,
-            &ScanConfig::default(),
-            std::slice::from_ref(&log),
-            &Default::default(),
-        )
-        .expect("re-read");
-        merge_logs(&mut s.model, r);
-        assert_same_as_rescan(&s.model, &roots);
-        std::fs::remove_file(&log).expect("rm");
-        let r = reload_changed_logs(
-            &s.model,
-            &ScanConfig::default(),
-            std::slice::from_ref(&log),
-            &Default::default(),
-        )
-        .expect("dropped");
-        merge_logs(&mut s.model, r);
-        assert!(s.model.events.iter().all(|e| e.path != log));
-        assert_same_as_rescan(&s.model, &roots);
-    }
-
-    #[test]
-    fn a_new_log_is_read_and_other_files_fall_back_to_a_rescan() {
-        let (_dir, roots, mut s) = demo();
-        let log = main_log(&s.model);
-        let copy = log.with_file_name("Lync-UccApi-1.UccApilog");
-        // A rotated file that starts later than the current one (first records differ, so the
-        // timeline order is defined).
-        let text = std::fs::read_to_string(&log).expect("read");
-        let n = text.lines().count();
-        let tail: Vec<&str> = text.lines().skip(n / 2).collect();
-        std::fs::write(&copy, tail.join("\r\n") + "\r\n").expect("copy");
-        let r = reload_changed_logs(
-            &s.model,
-            &ScanConfig::default(),
-            std::slice::from_ref(&copy),
-            &Default::default(),
-        )
-        .expect("a new log");
-        merge_logs(&mut s.model, r);
-        assert_same_as_rescan(&s.model, &roots);
-        let other = log.with_file_name("notes.bin");
-        std::fs::write(&other, [0u8, 1, 2, 3]).expect("write");
-        assert!(reload_changed_logs(
-            &s.model,
-            &ScanConfig::default(),
-            &[other],
-            &Default::default()
-        )
-        .is_none());
-        if let Some(mb) = s.model.mailbox.first() {
-            let p = mb.path.clone();
-            assert!(reload_changed_logs(
-                &s.model,
-                &ScanConfig::default(),
-                &[p],
-                &Default::default()
-            )
-            .is_none());
-        }
-    }
-
-    #[test]
-    fn modes_display() {
-        assert_eq!(WatchMode::Native.to_string(), "native");
-        assert_eq!(
-            WatchMode::Poll(Duration::from_secs(2)).to_string(),
-            "poll 2s"
-        );
-    }
-}
+#[path = "watch_tests.rs"]
+mod tests;

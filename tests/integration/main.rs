@@ -45,4 +45,5 @@ mod unicode_names;
 mod unlisted_spooler;
 mod upgraded_client;
 mod watch_cli;
+mod watch_new_folders;
 mod wild_paths;
