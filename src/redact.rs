@@ -151,7 +151,7 @@ fn push_declaration<'a>(out: &mut String, s: &'a str) -> &'a str {
 }
 
 /// Mask the text between tags, except inside metadata elements. Tags and attributes are copied
-/// (attribute values masked unless known as structure, [`push_tag`]); the text of comments,
+/// (attribute values masked unless known as structure, `push_tag`); the text of comments,
 /// processing instructions, `<![CDATA[…]]>` sections and declarations (`<!DOCTYPE …>`, entity
 /// values) is masked, their delimiters kept. A `<` that starts no tag (`<3`, `< 5`) is text; a
 /// tag, comment or quoted value that the end of the input cuts masks everything to the end.

@@ -254,7 +254,7 @@ impl Item {
 
     /// The embedded send time (`fields.sent`, when it is an RFC 3339 time) of an item that its
     /// file time does not call stuck, when that send time is older than the stuck timer and
-    /// more than [`times_margin`] before the file time. Such an item may be an old message
+    /// more than `times_margin` before the file time. Such an item may be an old message
     /// whose file time was reset by a copy (`cp`/`scp` without `-p`, a sync tool). A heuristic:
     /// the send time is not known to be the write time.
     pub fn sent_long_before_file_time(&self, clock: Clock) -> Option<DateTime<Utc>> {

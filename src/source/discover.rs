@@ -116,7 +116,7 @@ const ALTERED_SPOOLER_NAMES: &[&str] = &[
 ];
 
 /// Whether a folder name is `History Spooler` with its space altered (see
-/// [`ALTERED_SPOOLER_NAMES`]). Such a folder inside a `sip_*` folder is read as a spooler: a
+/// `ALTERED_SPOOLER_NAMES`). Such a folder inside a `sip_*` folder is read as a spooler: a
 /// heuristic, said in a note.
 pub fn is_altered_spooler_name(name: &str) -> bool {
     ALTERED_SPOOLER_NAMES
