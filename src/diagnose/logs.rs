@@ -397,10 +397,33 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+    // A trace log found but not read under an account's client folder (its `Tracing` beside
+    // the `sip_*` folder): the account has a log, unread, not none.
+    let unread_log = |a: &crate::model::Account| {
+        let client_dir = a.dir.parent()?;
+        m.errors
+            .iter()
+            .find(|e| e.is_unread_log() && e.path.starts_with(client_dir))
+    };
     for (i, a) in m.accounts.iter().enumerate() {
         let Some(sp) = &a.spooler else { continue };
         let stuck = stuck_by[i];
         if has_log[i] {
+            continue;
+        }
+        if let Some(e) = unread_log(a) {
+            let title = format!(
+                "{}a trace log of this account was found but could not be read (see errors): make it readable and run again",
+                match stuck {
+                    0 => String::new(),
+                    1 => "1 stuck item; ".to_string(),
+                    n => format!("{n} stuck items; "),
+                }
+            );
+            let mut f = finding("tracing-missing", Severity::Info, Some(a), title);
+            f.evidence.push(Evidence::file(&e.path));
+            f.evidence.push(Evidence::file(sp));
+            out.push(f);
             continue;
         }
         let title = if stuck == 0 {

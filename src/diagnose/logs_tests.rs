@@ -417,3 +417,56 @@ proptest! {
         prop_assert_eq!(pooled > 0, signatures > groups);
     }
 }
+
+/// `tracing-missing` for an account whose trace log was found but could not be read says so
+/// and names the log (it said "no trace log found"); an unread log under another account's
+/// client folder does not count for this one.
+#[test]
+fn an_unread_trace_log_is_not_called_missing() {
+    let lync = PathBuf::from("/c/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
+    let other = PathBuf::from("/c/Users/rlee/AppData/Local/Microsoft/Office/16.0/Lync");
+    let account = |base: &PathBuf, who: &str| Account {
+        address: format!("{who}@contoso.com"),
+        client: ClientGen::Office16,
+        profile: Some(who.into()),
+        dir: base.join(format!("sip_{who}@contoso.com")),
+        spooler: Some(
+            base.join(format!("sip_{who}@contoso.com"))
+                .join("History Spooler"),
+        ),
+    };
+    let log = lync.join("Tracing").join("Lync-UccApi-0.UccApilog");
+    let model = Model {
+        accounts: vec![account(&lync, "jdoe"), account(&other, "rlee")],
+        logs_scanned: true,
+        errors: vec![crate::model::ScanError::log_not_read(
+            &log,
+            "permission denied",
+        )],
+        ..Model::default()
+    };
+    let settings = RuleSettings::default();
+    let ctx = Context {
+        model: &model,
+        clock: Clock {
+            now: chrono::Utc::now(),
+            stuck_after: std::time::Duration::from_secs(120),
+        },
+        settings: &settings,
+    };
+    let mut out = Vec::new();
+    LogRules.evaluate(&ctx, &mut out);
+    let missing: Vec<&Finding> = out.iter().filter(|f| f.rule == "tracing-missing").collect();
+    assert_eq!(missing.len(), 2, "{missing:#?}");
+    let of = |who: &str| {
+        missing
+            .iter()
+            .find(|f| f.account.as_deref() == Some(&format!("{who}@contoso.com")))
+            .expect(who)
+    };
+    let jdoe = of("jdoe");
+    assert!(jdoe.title.contains("could not be read"), "{}", jdoe.title);
+    assert!(jdoe.evidence.iter().any(|e| e.path == log), "{jdoe:#?}");
+    let rlee = of("rlee");
+    assert!(rlee.title.contains("no trace log found"), "{}", rlee.title);
+}

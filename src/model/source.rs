@@ -287,6 +287,19 @@ pub struct ScanError {
 }
 
 impl ScanError {
+    /// How the message of a trace log that was found but not read starts.
+    pub const LOG_NOT_READ: &'static str = "log not read";
+
+    /// A trace log found but not read, and why.
+    pub fn log_not_read(path: impl Into<PathBuf>, why: impl std::fmt::Display) -> Self {
+        ScanError::new(path, format!("{}: {why}", Self::LOG_NOT_READ))
+    }
+
+    /// Whether this error is a trace log that was found but not read.
+    pub fn is_unread_log(&self) -> bool {
+        self.message.starts_with(Self::LOG_NOT_READ)
+    }
+
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         ScanError {
             path: path.into(),

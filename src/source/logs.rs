@@ -130,7 +130,7 @@ pub fn discover(files: &[OtherFile]) -> (Vec<LogFile>, Vec<ScanError>) {
                 Ok(Ok(kind)) => kind,
                 Ok(Err(e)) => {
                     if by_name.is_some() {
-                        errors.push(ScanError::new(&f.path, format!("log not read: {e}")));
+                        errors.push(ScanError::log_not_read(&f.path, e));
                     }
                     continue;
                 }
@@ -167,7 +167,7 @@ pub fn explicit(path: &Path) -> Result<LogFile, ScanError> {
         crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
         kind_by_content(path, SNIFF)
     })?
-    .map_err(|e| ScanError::new(path, format!("log not read: {e}")))?
+    .map_err(|e| ScanError::log_not_read(path, e))?
     .or_else(|| kind_by_name(&name))
     .unwrap_or(SourceKind::TextLog);
     Ok(LogFile {
@@ -359,9 +359,7 @@ fn parse_one(
                     kept = r.kept;
                     r.out
                 })
-                .map_err(|e| {
-                    ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-                })
+                .map_err(|e| ScanError::log_not_read(&f.path, read::describe_io(&e)))
                 .and_then(|o| not_a_trace(&f.path, o));
         }
         match read::open_regular(&f.path) {
@@ -369,12 +367,10 @@ fn parse_one(
                 // Read up to the size at open time: a log being written keeps growing behind us.
                 let len = file.metadata().map(|m| m.len()).unwrap_or(u64::MAX);
                 parse_log(file.take(len), f.kind, &f.path, &opts)
-                    .map_err(|e| {
-                        ScanError::new(&f.path, format!("log not read: {}", read::describe_io(&e)))
-                    })
+                    .map_err(|e| ScanError::log_not_read(&f.path, read::describe_io(&e)))
                     .and_then(|o| not_a_trace(&f.path, o))
             }
-            Err(e) => Err(ScanError::new(&f.path, format!("log not read: {e}"))),
+            Err(e) => Err(ScanError::log_not_read(&f.path, e)),
         }
     })
     .and_then(|r| r);
@@ -394,9 +390,7 @@ fn not_a_trace(
     o: crate::parse::logs::LogOutput,
 ) -> Result<crate::parse::logs::LogOutput, ScanError> {
     match (&o.etl, o.problems.first()) {
-        (Some(e), Some(p)) if e.buffers == 0 => {
-            Err(ScanError::new(path, format!("log not read: {p}")))
-        }
+        (Some(e), Some(p)) if e.buffers == 0 => Err(ScanError::log_not_read(path, p)),
         _ => Ok(o),
     }
 }
