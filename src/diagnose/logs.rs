@@ -441,6 +441,48 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
+/// How far past `now` a log's last record may be dated before it is said: clocks of two
+/// machines differ by seconds; a log read in the wrong zone is off by whole hours.
+const AHEAD_TOLERANCE_MINUTES: i64 = 15;
+
+/// `log-clock-ahead`: a log whose records are dated later than now (a zone-less log read in
+/// the wrong `--log-tz`, or a clock that was wrong): its times, and what they are compared
+/// with, cannot be trusted. One finding per log file.
+fn clock_ahead(ctx: &Context<'_>, out: &mut Vec<Finding>) {
+    let m = ctx.model;
+    let now = ctx.clock.now;
+    for s in &m.sources {
+        let Some(log) = &s.log else { continue };
+        let Some(last) = log.last else { continue };
+        let ahead = last.with_timezone(&chrono::Utc) - now;
+        if ahead <= chrono::Duration::minutes(AHEAD_TOLERANCE_MINUTES) {
+            continue;
+        }
+        let account = m.accounts.iter().find(|a| {
+            log.account.as_deref() == Some(a.address.as_str())
+                && a.profile == log.profile
+                && log.client.is_none_or(|c| c == a.client)
+        });
+        let mins = ahead.num_minutes();
+        let name = s
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let title = format!(
+            "{name}: records dated up to {}h {:02}m after now (zone-less stamps read as {}): a wrong --log-tz, or a wrong clock",
+            mins / 60,
+            mins % 60,
+            log.time_zone
+        );
+        let mut f = finding("log-clock-ahead", Severity::Info, account, title);
+        let mut e = Evidence::file(&s.path);
+        e.time = Some(last);
+        f.evidence.push(e);
+        out.push(f);
+    }
+}
+
 impl RuleFamily for LogRules {
     fn rules(&self) -> &'static [&'static str] {
         &[
@@ -449,6 +491,7 @@ impl RuleFamily for LogRules {
             "ews-error",
             "client-build-unsupported",
             "tracing-missing",
+            "log-clock-ahead",
         ]
     }
 
@@ -471,6 +514,7 @@ impl RuleFamily for LogRules {
         problem_rule(ctx, "error", "ews-error", "EWS answered with errors", out);
         client_build(m, out);
         tracing_missing(ctx, out);
+        clock_ahead(ctx, out);
     }
 }
 
