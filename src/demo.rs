@@ -173,11 +173,21 @@ fn shift_times(text: &str, now: DateTime<Utc>) -> String {
     let Ok(re) = regex::Regex::new(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z") else {
         return text.to_string();
     };
-    re.replace_all(text, |c: &regex::Captures<'_>| {
+    let text = re.replace_all(text, |c: &regex::Captures<'_>| {
         DateTime::parse_from_rfc3339(&c[0])
             .map(|t| {
                 (t.with_timezone(&Utc) + delta).to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
             })
+            .unwrap_or_else(|_| c[0].to_string())
+    });
+    // A mail's `Date:` header (RFC 2822) moves the same way, so a spooled message's written
+    // send time agrees with its file time.
+    let Ok(date) = regex::Regex::new(r"(?m)^Date: (.+?)\r?$") else {
+        return text.into_owned();
+    };
+    date.replace_all(&text, |c: &regex::Captures<'_>| {
+        DateTime::parse_from_rfc2822(c[1].trim())
+            .map(|t| format!("Date: {}", (t.with_timezone(&Utc) + delta).to_rfc2822()))
             .unwrap_or_else(|_| c[0].to_string())
     })
     .into_owned()
@@ -205,8 +215,8 @@ pub fn write_into(root: &Path, now: DateTime<Utc>) -> std::io::Result<()> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)?;
         }
-        let bytes = match f.enc {
-            Enc::Utf8 => shift_times(&String::from_utf8_lossy(f.content), now).into_bytes(),
+        let bytes = match (f.enc, std::str::from_utf8(f.content)) {
+            (Enc::Utf8 | Enc::Raw, Ok(text)) => shift_times(text, now).into_bytes(),
             _ => f.content.to_vec(),
         };
         fs::write(&path, encode(&bytes, f.enc))?;

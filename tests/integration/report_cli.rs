@@ -313,6 +313,17 @@ fn demo_report_runs_anywhere() {
         .expect("run");
     let v: Value = serde_json::from_slice(&out.stdout).expect("json");
     assert!(v["summary"]["stuck"].as_u64().expect("stuck") >= 4);
+    // The demo's written times agree with its file times and its logs are not from the
+    // future: the rules that say otherwise stay quiet on it.
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    for quiet in ["spool-times-disagree", "log-clock-ahead"] {
+        assert!(!rules.contains(&quiet), "{quiet}: {rules:?}");
+    }
 }
 
 #[test]

@@ -327,3 +327,53 @@ fn a_repeated_hour_is_the_earlier_instant_in_the_local_zone_too() {
         assert_eq!(first, "2026-11-01T01:30:00-04:00", "{zone}: {v:#}");
     }
 }
+
+/// A log whose records are dated hours after now (a Tokyo workstation's log read in UTC, or a
+/// wrong clock) says so in an info finding naming the log, its zone and how far ahead; a log
+/// within minutes of now does not. Info: the exit code is not changed by it.
+#[test]
+fn a_log_dated_after_now_says_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("Lync-UccApi-0.UccApilog");
+    let write = |stamp: &str| {
+        std::fs::write(
+            &log,
+            format!("{stamp} 1F68:C14 INFO  :: CUccEndpoint::ProcessEvent - done\r\n"),
+        )
+        .expect("write")
+    };
+    let run = || {
+        let out = bin()
+            .args([
+                "report",
+                "--format",
+                "json",
+                "--now",
+                "2026-03-02T06:00:00Z",
+            ])
+            .args(["--log-tz", "UTC", "--log"])
+            .arg(&log)
+            .output()
+            .expect("run");
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+        let ahead: Vec<serde_json::Value> = v["findings"]
+            .as_array()
+            .expect("findings")
+            .iter()
+            .filter(|f| f["rule"] == "log-clock-ahead")
+            .cloned()
+            .collect();
+        (ahead, out.status.code())
+    };
+    write("03/02/2026|18:59:00.000");
+    let (ahead, code) = run();
+    assert_eq!(ahead.len(), 1, "{ahead:#?}");
+    let title = ahead[0]["title"].as_str().expect("title");
+    assert!(title.contains("12h 59m after now"), "{title}");
+    assert!(title.contains("UTC"), "{title}");
+    assert_eq!(ahead[0]["severity"], "info");
+    assert_eq!(code, Some(0));
+    write("03/02/2026|06:10:00.000");
+    let (ahead, _) = run();
+    assert!(ahead.is_empty(), "{ahead:#?}");
+}
