@@ -216,6 +216,42 @@ fn parse_text(text: &str) -> Result<FileConfig, ConfigMessage> {
             crate::clock::Zone::parse(v).map_err(|e| at_key(text, key, &e.to_string()))?;
         }
     }
+    // The mailbox settings the rules take: a bad domain or a zero threshold names its line.
+    let one = |o: crate::diagnose::mailbox::MailboxOptions, key: &str| {
+        let mut s = crate::diagnose::mailbox::MailboxSettings::default();
+        crate::diagnose::mailbox::apply_settings(&mut s, &o)
+            .map_err(|e| at_key(text, key, &e.to_string()))
+    };
+    use crate::diagnose::mailbox::MailboxOptions as Opts;
+    let d = Opts::default();
+    one(
+        Opts {
+            org_domains: c.org_domains.clone().unwrap_or_default(),
+            ..d.clone()
+        },
+        "org_domains",
+    )?;
+    one(
+        Opts {
+            drafts_threshold: c.drafts_threshold,
+            ..d.clone()
+        },
+        "drafts_threshold",
+    )?;
+    one(
+        Opts {
+            drafts_folder_threshold: c.drafts_folder_threshold,
+            ..d.clone()
+        },
+        "drafts_folder_threshold",
+    )?;
+    one(
+        Opts {
+            drafts_log_threshold: c.drafts_log_threshold,
+            ..d
+        },
+        "drafts_log_threshold",
+    )?;
     // Key bindings are checked here too, so a misspelt action or key is a config error naming
     // the file and line when the file is loaded, not a surprise when the live view starts.
     if let Some(keys) = &c.keys {
@@ -293,7 +329,8 @@ fn at_key(text: &str, key: &str, msg: &str) -> String {
 
 /// The default config path, if such a file exists.
 pub fn default_path() -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("SPOOLSCOPE_CONFIG") {
+    // Set but empty is unset (as an empty XDG_CONFIG_HOME is).
+    if let Some(p) = std::env::var_os("SPOOLSCOPE_CONFIG").filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
     let p = user_config_file(|k| std::env::var_os(k), cfg!(windows))?;
@@ -450,6 +487,39 @@ mod tests {
         assert!(e.contains("line 2: keys.back: ctrl-c always quits"), "{e}");
         std::fs::write(&f, "[keys]\nquit = [\"x\"]\n").expect("write");
         assert!(load(&f).is_ok());
+    }
+
+    #[test]
+    fn mailbox_settings_errors_name_the_line() {
+        let e = parse("color = \"never\"\norg_domains = [\"\"]\n")
+            .expect_err("empty domain")
+            .to_string();
+        assert!(e.starts_with("line 2: org_domains:"), "{e}");
+        let e = parse("drafts_threshold = 0\n")
+            .expect_err("zero")
+            .to_string();
+        assert!(e.starts_with("line 1: drafts_threshold:"), "{e}");
+        assert!(parse("org_domains = [\"@contoso.com\"]\ndrafts_threshold = 3\n").is_ok());
+    }
+
+    /// A config saved by Windows PowerShell 5 (`>`, `Out-File`: UTF-16LE with its BOM) is read.
+    #[test]
+    fn a_utf16_config_file_is_read() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("spoolscope.toml");
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "stuck_after = \"30s\"\r\n".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        std::fs::write(&p, &bytes).expect("write");
+        assert_eq!(
+            load(&p).expect("utf-16").stuck_after.as_deref(),
+            Some("30s")
+        );
+        bytes.push(0x41);
+        std::fs::write(&p, &bytes).expect("write");
+        let e = load(&p).expect_err("odd").to_string();
+        assert!(e.contains("odd number of bytes"), "{e}");
     }
 
     #[test]

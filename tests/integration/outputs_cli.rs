@@ -292,6 +292,18 @@ fn settings_files_that_are_fifos_devices_or_too_big_are_refused_at_once() {
         err.contains("fifo") && err.contains("cannot read config"),
         "{err}"
     );
+    // Set but empty is unset, as an empty XDG_CONFIG_HOME is (it was ": cannot read config").
+    let out = bin()
+        .timeout(QUICK)
+        .env("SPOOLSCOPE_CONFIG", "")
+        .env("HOME", t.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .args(["report".as_ref(), empty.as_os_str()])
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("cannot read config"), "{err}");
+    assert_ne!(out.status.code(), Some(2), "{err}");
 }
 
 #[test]
