@@ -110,6 +110,7 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # Extra offline-IM item classes and subjects (`*` and `?` wildcards, case ignored), e.g. other languages.
 # offline_im_classes = ["IPM.Note.Custom.Missed*"]
 # offline_im_subjects = ["Unterhaltung verpasst mit *"]
+
 # Interactive view: watch by polling every interval (network shares, WSL) instead of native
 # notifications. Polling is also chosen automatically when native watching fails.
 # poll = "2s"
@@ -125,6 +126,7 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # [keys]
 # quit = ["q", "ctrl-c"]
 # next-error = ["e", "f8"]
+
 # Extra trace logs to read whatever their name (like --log FILE).
 # logs = ['C:\case\client.log']
 
