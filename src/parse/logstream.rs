@@ -303,6 +303,73 @@ pub struct LineReader<R: Read> {
     pub bytes: u64,
     /// The last line had no line ending (the file may still be being written).
     pub last_unterminated: bool,
+    /// Lines that started with U+FEFF (a byte order mark left where two logs were joined byte
+    /// for byte): the mark is dropped from the line.
+    pub inner_boms: u64,
+    /// Set by the caller when the stream is transcoded from UTF-16: then a line is checked
+    /// for UTF-8 text read as UTF-16 ([`utf8_as_utf16`]).
+    pub from_utf16: bool,
+    /// The first line of a UTF-16 stream that reads as UTF-8 text taken for UTF-16: UTF-8
+    /// text joined after UTF-16 text.
+    pub utf8_after_utf16: Option<u64>,
+}
+
+/// What a [`LineReader`] has counted, to go on from (a tail's checkpoint).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Marks {
+    pub truncated: u64,
+    pub inner_boms: u64,
+    pub utf8_after_utf16: Option<u64>,
+}
+
+/// Whether a line read as UTF-16 starts with UTF-8 text: the bytes of a UTF-8 BOM (`EF BB BF`:
+/// U+BBEF then a unit ending in 0xBF, or U+EFBB then one starting with it), or 12 units whose
+/// two bytes are both printable ASCII (`03/02/2026|09:…` read as UTF-16 is U+3330 U+302F …;
+/// a log line written in UTF-16 starts with ASCII characters, each with a zero byte).
+pub fn utf8_as_utf16(l: &str) -> bool {
+    let mut c = l.chars();
+    match (c.next(), c.next()) {
+        (Some('\u{BBEF}'), Some(n)) if (n as u32) & 0xFF == 0xBF => return true,
+        (Some('\u{EFBB}'), Some(n)) if (n as u32) >> 8 == 0xBF => return true,
+        _ => {}
+    }
+    let ascii = |b: u32| (0x20..=0x7E).contains(&b);
+    let mut n = 0;
+    for ch in l.chars().take(12) {
+        let u = ch as u32;
+        if u > 0xFFFF || !ascii(u >> 8) || !ascii(u & 0xFF) {
+            return false;
+        }
+        n += 1;
+    }
+    n == 12
+}
+
+/// The problem said on a log where UTF-8 text follows UTF-16 text (at line `line`).
+pub fn utf8_after_utf16_problem(line: u64) -> String {
+    format!("{UTF8_AFTER_UTF16} at line {line}: logs joined byte for byte in two encodings; the lines from there on are not read as text")
+}
+
+/// The start of [`utf8_after_utf16_problem`].
+pub const UTF8_AFTER_UTF16: &str = "UTF-8 text follows UTF-16 text";
+
+/// Said on a log with lines that started with a byte order mark.
+pub const INNER_BOM_NOTE: &str = "byte order marks (U+FEFF) at the start of lines dropped: logs joined byte for byte (copy /b, cat) leave one where each began";
+
+/// U+FEFF in UTF-8.
+const BOM8: &[u8] = b"\xEF\xBB\xBF";
+
+impl<R: Read> LineReader<Utf8Stream<R>> {
+    /// A reader of `stream`'s text (checked for UTF-8 text after UTF-16 when it is UTF-16).
+    pub fn for_stream(stream: Utf8Stream<R>, cap: usize) -> Self {
+        let utf16 = matches!(
+            stream.encoding,
+            LogEncoding::Utf16Le { .. } | LogEncoding::Utf16Be { .. }
+        );
+        let mut r = LineReader::new(stream, cap);
+        r.from_utf16 = utf16;
+        r
+    }
 }
 
 impl<R: Read> LineReader<R> {
@@ -320,7 +387,26 @@ impl<R: Read> LineReader<R> {
             truncated: 0,
             bytes: 0,
             last_unterminated: false,
+            inner_boms: 0,
+            from_utf16: false,
+            utf8_after_utf16: None,
         }
+    }
+
+    /// What it has counted so far.
+    pub fn marks(&self) -> Marks {
+        Marks {
+            truncated: self.truncated,
+            inner_boms: self.inner_boms,
+            utf8_after_utf16: self.utf8_after_utf16,
+        }
+    }
+
+    /// Go on from `m` (what an earlier read had counted up to where this one starts).
+    pub fn set_marks(&mut self, m: Marks) {
+        self.truncated = m.truncated;
+        self.inner_boms = m.inner_boms;
+        self.utf8_after_utf16 = m.utf8_after_utf16;
     }
 
     fn take(&mut self, upto: usize, over: &mut bool) {
@@ -353,6 +439,12 @@ impl<R: Read> LineReader<R> {
                     b -= 1;
                 }
                 if std::str::from_utf8(&self.buf[a..b]).is_ok() {
+                    let a = if self.buf[a..b].starts_with(BOM8) {
+                        self.inner_boms += 1;
+                        a + BOM8.len()
+                    } else {
+                        a
+                    };
                     self.start = nl + 1;
                     self.last_unterminated = false;
                     self.line_no += 1;
@@ -360,6 +452,9 @@ impl<R: Read> LineReader<R> {
                         self.truncated += 1;
                     }
                     let line = std::str::from_utf8(&self.buf[a..b]).unwrap_or_default();
+                    if self.from_utf16 && self.utf8_after_utf16.is_none() && utf8_as_utf16(line) {
+                        self.utf8_after_utf16 = Some(self.line_no);
+                    }
                     return Ok(Some((self.line_no, line)));
                 }
             }
@@ -398,6 +493,10 @@ impl<R: Read> LineReader<R> {
         if self.line.last() == Some(&b'\r') {
             self.line.pop();
         }
+        if self.line.starts_with(BOM8) {
+            self.inner_boms += 1;
+            self.line.drain(..BOM8.len());
+        }
         self.line_no += 1;
         if over {
             self.truncated += 1;
@@ -406,6 +505,9 @@ impl<R: Read> LineReader<R> {
         match std::str::from_utf8(&self.line) {
             Ok(s) => self.text.push_str(s),
             Err(_) => self.text.push_str(&String::from_utf8_lossy(&self.line)),
+        }
+        if self.from_utf16 && self.utf8_after_utf16.is_none() && utf8_as_utf16(&self.text) {
+            self.utf8_after_utf16 = Some(self.line_no);
         }
         Ok(Some((self.line_no, &self.text)))
     }
@@ -536,5 +638,56 @@ mod tests {
         // A stream that starts mid-file is told what the file's start said.
         let s = Utf8Stream::with_line_ends(&b"p\nq"[..], Some(true)).expect("stream");
         assert!(s.lone_cr);
+    }
+
+    #[test]
+    fn a_bom_at_a_line_start_is_dropped_and_counted() {
+        // UTF-8 joined to UTF-8, and UTF-16LE to UTF-16LE; lines past the buffer's fast path too.
+        let long = "x".repeat(70 * 1024);
+        let text = format!("\u{feff}a\r\n\u{feff}b\nc \u{feff}d\n\u{feff}{long}\n");
+        for bytes in [text.clone().into_bytes(), utf16le(&text, false)] {
+            let s = Utf8Stream::new(&bytes[..]).expect("stream");
+            let mut r = LineReader::new(s, 128 * 1024);
+            let mut v = Vec::new();
+            while let Some((_, l)) = r.next_line().expect("line") {
+                v.push(l.to_string());
+            }
+            // The stream's own BOM is not an inner one; one inside a line is content.
+            assert_eq!(v[..3], ["a", "b", "c \u{feff}d"]);
+            assert_eq!(v[3], long);
+            assert_eq!(r.inner_boms, 2);
+        }
+    }
+
+    #[test]
+    fn utf8_after_utf16_is_told_only_in_a_utf16_stream() {
+        let mut bytes = utf16le("03/02/2026|09:00:00.000 a\r\n", true);
+        bytes.extend_from_slice(b"03/02/2026|09:59:51.000 b\r\n");
+        let s = Utf8Stream::new(&bytes[..]).expect("stream");
+        let mut r = LineReader::new(s, 1024);
+        r.from_utf16 = true;
+        while r.next_line().expect("line").is_some() {}
+        assert_eq!(r.utf8_after_utf16, Some(2));
+        // With its BOM too.
+        let mut bytes = utf16le("a\n", true);
+        bytes.extend_from_slice(b"\xEF\xBB\xBFok\n");
+        let s = Utf8Stream::new(&bytes[..]).expect("stream");
+        let mut r = LineReader::new(s, 1024);
+        r.from_utf16 = true;
+        while r.next_line().expect("line").is_some() {}
+        assert_eq!(r.utf8_after_utf16, Some(2));
+        // A UTF-16 log of ASCII lines, and CJK text in a UTF-8 log, are not taken for it.
+        assert!(!utf8_as_utf16("03/02/2026|09:00:00.000 a"));
+        let plain = utf16le("03/02/2026|09:00:00.000 a\n", true);
+        let s = Utf8Stream::new(&plain[..]).expect("s");
+        let mut r = LineReader::new(s, 1024);
+        r.from_utf16 = true;
+        while r.next_line().expect("line").is_some() {}
+        assert_eq!(r.utf8_after_utf16, None);
+        let cjk = "\u{3330}\u{302F}".repeat(8) + "\n";
+        let mut r = LineReader::new(Utf8Stream::new(cjk.as_bytes()).expect("s"), 1024);
+        while r.next_line().expect("line").is_some() {}
+        assert_eq!(r.utf8_after_utf16, None);
+        assert!(utf8_as_utf16(cjk.trim_end()));
     }
 }

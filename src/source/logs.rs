@@ -551,6 +551,10 @@ fn into_source(
         };
         for p in &out.problems {
             model.errors.push(ScanError::new(&f.path, p.clone()));
+            if p.starts_with(crate::parse::logstream::UTF8_AFTER_UTF16) {
+                // Part of the log is unread: not an all-clear.
+                model.unreached.push(f.path.clone());
+            }
         }
         if f.detected_by == crate::model::DetectedBy::Flag && out.records == 0 {
             // Named by the engineer: an empty result is an error, never a silent nothing.
@@ -562,6 +566,27 @@ fn into_source(
                     crate::parse::logs::expected_records(f.kind)
                 ),
             ));
+            return None;
+        }
+        let by_content = matches!(
+            f.detected_by,
+            crate::model::DetectedBy::Content | crate::model::DetectedBy::NameAndContent
+        );
+        if by_content && out.records == 0 && out.skipped > 0 {
+            // Found by the walk and recognised by its content, yet no line started a record
+            // (a date shape not read, say): the same error as for a named file, and the path
+            // joins `unreached` so the run is not an all-clear.
+            model.errors.push(ScanError::new(
+                &f.path,
+                format!(
+                    "no record read as {} ({} line{} skipped): expected {}",
+                    f.kind.as_str(),
+                    out.skipped,
+                    if out.skipped == 1 { "" } else { "s" },
+                    crate::parse::logs::expected_records(f.kind)
+                ),
+            ));
+            model.unreached.push(f.path.clone());
             return None;
         }
         let events = std::mem::take(&mut out.counts);
@@ -660,6 +685,8 @@ pub fn scan_logs(
         .sources
         .sort_by(|a, b| (&a.path, a.kind).cmp(&(&b.path, b.kind)));
     model.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    model.unreached.sort();
+    model.unreached.dedup();
 }
 
 #[cfg(test)]

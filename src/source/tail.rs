@@ -27,7 +27,9 @@ use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
 use crate::parse::logs::{cls, textlog};
-use crate::parse::logstream::{lone_cr, unfinished, LineReader, LogEncoding, Utf8Stream, LINE_CAP};
+use crate::parse::logstream::{
+    lone_cr, unfinished, LineReader, LogEncoding, Marks, Utf8Stream, LINE_CAP,
+};
 use crate::parse::markers::{Classifier, Hit, Memory};
 use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -70,7 +72,7 @@ struct Checkpoint {
     offset: u64,
     /// The first bytes of the record there.
     head: Vec<u8>,
-    truncated: u64,
+    marks: Marks,
     /// The kind's record splitter there (between records: none is open).
     state: State,
     memory: Memory,
@@ -591,7 +593,7 @@ fn read_from<R: Read>(
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     let lone_cr = stream.lone_cr;
-    let lines = LineReader::new(stream, LINE_CAP);
+    let lines = LineReader::for_stream(stream, LINE_CAP);
     let read = (kind, lone_cr);
     match kind {
         SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),
@@ -620,7 +622,7 @@ fn read_kind<S: Resume, R: Read>(
                 S::from_state(ck.state.clone())
                     .ok_or_else(|| io::Error::other("tail checkpoint of another log kind"))?,
                 ck.line,
-                ck.truncated,
+                ck.marks,
                 ck.memory.clone(),
                 ck.out.clone(),
             );
@@ -634,9 +636,9 @@ fn read_kind<S: Resume, R: Read>(
         None => None,
     };
     let (mut sp, mut r) = match resumed {
-        Some((sp, line, truncated, memory, out)) => {
+        Some((sp, line, marks, memory, out)) => {
             lines.line_no = line - 1;
-            lines.truncated = truncated;
+            lines.set_marks(marks);
             let c = Classifier::resume(opts.markers, memory);
             (
                 sp,
@@ -667,7 +669,7 @@ fn read_kind<S: Resume, R: Read>(
     };
     let window_from = decoded.saturating_sub(WINDOW);
     loop {
-        let truncated_before = lines.truncated;
+        let marks_before = lines.marks();
         // Where this line starts in the decoded text (not what was read ahead of it).
         let bytes = lines.consumed();
         let Some((no, l)) = lines.next_line()? else {
@@ -685,7 +687,7 @@ fn read_kind<S: Resume, R: Read>(
                         line: no,
                         offset: 0,
                         head: Vec::new(),
-                        truncated: truncated_before,
+                        marks: marks_before,
                         state: sp.clone().into_state(),
                         memory: r.c.memory(),
                         out: r.out.clone(),
@@ -699,9 +701,7 @@ fn read_kind<S: Resume, R: Read>(
     sp.flush(&mut r);
     let mut out = r.out;
     sp.end(&mut out);
-    out.truncated_lines = lines.truncated;
-    out.lines = lines.line_no;
-    out.growing = lines.last_unterminated && lines.line_no > 0;
+    crate::parse::logs::end_of_lines(&mut out, &lines);
     out.kind = Some(kind);
     if lone_cr {
         out.note(crate::parse::logstream::LONE_CR_NOTE);

@@ -21,6 +21,7 @@ mod fuzz_regressions;
 mod hang_guards;
 mod hostile;
 mod hostile_logs;
+mod locale_logs;
 mod log_properties;
 mod log_shapes;
 mod logs_cli;

@@ -122,16 +122,14 @@ pub fn parse_log_shaped(
     let mut out = match kind {
         SourceKind::TracerptXml => tracerpt_xml::parse(stream, path, opts),
         _ => {
-            let mut lines = LineReader::new(stream, LINE_CAP);
+            let mut lines = LineReader::for_stream(stream, LINE_CAP);
             let mut out = match kind {
                 SourceKind::Uccapilog => uccapilog::parse_with(&mut lines, path, opts, shape)?,
                 SourceKind::TracerptCsv => tracerpt_csv::parse(&mut lines, path, opts)?,
                 SourceKind::Cls => cls::parse(&mut lines, path, opts)?,
                 _ => textlog::parse(&mut lines, kind, path, opts)?,
             };
-            out.truncated_lines = lines.truncated;
-            out.lines = lines.line_no;
-            out.growing = lines.last_unterminated && lines.line_no > 0;
+            end_of_lines(&mut out, &lines);
             out
         }
     };
@@ -142,6 +140,23 @@ pub fn parse_log_shaped(
     }
     note_not_kept(&mut out);
     Ok(out)
+}
+
+/// What the line reader of a whole read (or a tail's) counted, into `out`, and noted: byte
+/// order marks dropped at line starts, UTF-8 text after UTF-16 text (a problem).
+pub fn end_of_lines<R: Read>(out: &mut LogOutput, lines: &LineReader<R>) {
+    out.truncated_lines = lines.truncated;
+    out.lines = lines.line_no;
+    out.growing = lines.last_unterminated && lines.line_no > 0;
+    if lines.inner_boms > 0 {
+        out.note(crate::parse::logstream::INNER_BOM_NOTE);
+    }
+    if let Some(at) = lines.utf8_after_utf16 {
+        // Its last line "has no ending" only because its line ends are UTF-8.
+        out.growing = false;
+        out.problems
+            .push(crate::parse::logstream::utf8_after_utf16_problem(at));
+    }
 }
 
 /// Settle the event store and note what was counted but not kept (once a log is read to its end).
