@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 pub const HASH_CAP: u64 = 1 << 30;
 /// Lines of context on each side of a piece of log evidence.
 pub const EXCERPT_CONTEXT: u64 = 20;
-/// Logs larger than this are not excerpted (the manifest still lists them).
+/// Only this much of a text log is read for its excerpt; evidence lines past it are named in
+/// the excerpt file and the manifest entry's note instead of being excerpted.
 const EXCERPT_READ_CAP: usize = 64 << 20;
 
 #[derive(Debug, Clone)]
@@ -383,8 +384,14 @@ pub fn write(
                 _ => redact::EvidenceText::Log,
             };
             let redaction = (!opts.include_content).then_some(what);
-            match excerpt(path, &lines, redaction, etl) {
-                Ok(text) => {
+            match excerpt(path, &lines, redaction, etl, EXCERPT_READ_CAP) {
+                Ok((text, past_cap)) => {
+                    if let Some(why) = past_cap {
+                        note = Some(match note {
+                            Some(n) => format!("{n}; {why}"),
+                            None => why,
+                        });
+                    }
                     let name = names.claim(format!("{}.excerpt.txt", archive_path(path, roots)));
                     zip.start_file(name.as_str(), fopts).map_err(zip_err(out))?;
                     zip.write_all(text.as_bytes()).map_err(io_err)?;
@@ -451,7 +458,8 @@ pub fn write(
     })
 }
 
-/// Lines around each evidence line (1-based), redacted as `redaction` says (`None`: content
+/// Lines around each evidence line (1-based), from the first `cap` bytes of a text log
+/// (evidence past them is named in a note, returned and written at the top), redacted as `redaction` says (`None`: content
 /// kept). A binary `.etl` gives its records as the raw view shows them (offset, kind, strings,
 /// hex), numbered as its events. Every line is sanitised as the text report sanitises it: an
 /// excerpt is text to read, and control characters from the file are shown escaped.
@@ -460,7 +468,9 @@ fn excerpt(
     lines: &[u64],
     redaction: Option<redact::EvidenceText>,
     etl: bool,
-) -> Result<String, String> {
+    cap: usize,
+) -> Result<(String, Option<String>), String> {
+    let mut past_cap = None;
     let wanted = |n: u64| {
         lines
             .iter()
@@ -486,10 +496,30 @@ fn excerpt(
         }
         v
     } else {
-        let pre = read::read_prefix(path, EXCERPT_READ_CAP).map_err(|e| e.to_string())?;
+        let pre = read::read_prefix(path, cap).map_err(|e| e.to_string())?;
         let text = crate::parse::text::decode(&pre.bytes, pre.truncated)
             .map(|d| d.text)
             .ok_or("not a text file")?;
+        if pre.truncated {
+            // The last line read may be cut at the cap: only the lines before it are whole.
+            let whole = text.lines().count().saturating_sub(1) as u64;
+            let missed: Vec<String> = lines
+                .iter()
+                .filter(|&&l| l > whole)
+                .map(u64::to_string)
+                .collect();
+            if !missed.is_empty() {
+                past_cap = Some(format!(
+                    "evidence line(s) {} past the first {} of the log read for excerpts: not excerpted",
+                    missed.join(", "),
+                    if cap >= 1 << 20 {
+                        format!("{} MiB", cap >> 20)
+                    } else {
+                        format!("{cap} bytes")
+                    }
+                ));
+            }
+        }
         // The whole file is redacted first: a CSV column or an element's text that runs over
         // lines is only known from what comes before the excerpt.
         let text = match redaction {
@@ -504,6 +534,9 @@ fn excerpt(
             .collect()
     };
     let mut out = String::new();
+    if let Some(why) = &past_cap {
+        out.push_str(&format!("note: {why}\n"));
+    }
     let mut last = 0u64;
     for (n, line) in &numbered {
         let (n, line) = (*n, line.as_str());
@@ -519,12 +552,35 @@ fn excerpt(
         out.push_str(&format!("{mark}{n:>7}: {body}\n"));
         last = n;
     }
-    Ok(out)
+    Ok((out, past_cap))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Evidence past the bytes read for excerpts is never an empty excerpt said as done: the
+    /// note names the line, in the returned note and at the top of the excerpt text; evidence
+    /// inside them is excerpted as before.
+    #[test]
+    fn evidence_past_the_read_cap_is_named() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let p = d.path().join("Lync-UccApi-0.UccApilog");
+        let text: String = (1..=200).map(|n| format!("line {n} filler\r\n")).collect();
+        std::fs::write(&p, &text).expect("write");
+        let cap = 1000; // about 70 lines
+        let (out, note) = excerpt(&p, &[10, 150], None, false, cap).expect("excerpt");
+        let note = note.expect("a note for line 150");
+        assert!(note.contains("150") && !note.contains(" 10,"), "{note}");
+        assert!(note.contains("1000 bytes"), "{note}");
+        assert!(out.starts_with(&format!("note: {note}\n")), "{out}");
+        assert!(out.contains(">     10: line 10 filler"), "{out}");
+        assert!(!out.contains("line 150"), "{out}");
+        // Within the cap: no note.
+        let (out, note) = excerpt(&p, &[150], None, false, 1 << 20).expect("excerpt");
+        assert_eq!(note, None);
+        assert!(out.contains(">    150: line 150 filler"), "{out}");
+    }
 
     /// A taken name gets `~2`, `~3`… before its extension (a second root of the same name no
     /// longer fails the bundle); names without an extension or with a dot folder too.

@@ -34,6 +34,34 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             "schema_version {ver} is older than the supported version {SUPPORTED_SCHEMA}; re-run that machine's report with this spoolscope"
         ));
     }
+    if ver > SUPPORTED_SCHEMA {
+        return Err(format!(
+            "schema_version {ver} is newer than this build reads ({SUPPORTED_SCHEMA}): not read; merge it with a newer spoolscope"
+        ));
+    }
+    let findings = match v.get("findings") {
+        Some(Value::Array(a)) => a.as_slice(),
+        other => {
+            // The report's own count: a report that says it has findings but whose findings
+            // cannot be read must not look healthy.
+            let counted: u64 = v
+                .pointer("/summary/findings")
+                .and_then(Value::as_object)
+                .map(|m| m.values().filter_map(Value::as_u64).sum())
+                .unwrap_or(0);
+            if counted > 0 {
+                let what = if other.is_some() {
+                    "`findings` is not a list"
+                } else {
+                    "no `findings`"
+                };
+                return Err(format!(
+                    "{what}, but its summary counts {counted} finding(s): not read"
+                ));
+            }
+            &[]
+        }
+    };
     let host = str_of(v, "host").unwrap_or_else(|| {
         Path::new(source)
             .file_stem()
@@ -64,12 +92,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             ..Row::default()
         });
     }
-    for f in v
-        .get("findings")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for f in findings {
         let account = str_of(f, "account");
         let profile = str_of(f, "profile");
         // A finding naming its account folder goes to that account's row; one naming only
@@ -99,11 +122,7 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
                 rows.len() - 1
             });
         let r = &mut rows[idx];
-        match f.get("severity").and_then(Value::as_str) {
-            Some("critical") => r.critical += 1,
-            Some("warning") => r.warning += 1,
-            _ => r.info += 1,
-        }
+        count_severity(r, f.get("severity").and_then(Value::as_str));
         if let Some(rule) = str_of(f, "rule") {
             *r.rules.entry(rule).or_default() += 1;
         }
@@ -125,6 +144,21 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
         now,
         generated_at: str_of(v, "generated_at"),
     })
+}
+
+/// Count one finding by its severity: `critical`, `warning` or `info` in any case; any other
+/// value, or none, is counted as unknown (never as info), with the names kept for the notes.
+fn count_severity(r: &mut Row, sev: Option<&str>) {
+    match sev.map(str::to_ascii_lowercase).as_deref() {
+        Some("critical") => r.critical += 1,
+        Some("warning") => r.warning += 1,
+        Some("info") => r.info += 1,
+        _ => {
+            r.unknown_severity += 1;
+            let name = sev.map_or_else(|| "(none)".to_string(), |s| format!("{s:?}"));
+            r.unknown_names.insert(name);
+        }
+    }
 }
 
 /// Seconds since the epoch of an RFC 3339 time, as `watch` writes it.
@@ -315,11 +349,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
                         ..Row::default()
                     };
                     for (rule, _, sev, _) in &st.findings {
-                        match sev.as_str() {
-                            "critical" => row.critical += 1,
-                            "warning" => row.warning += 1,
-                            _ => row.info += 1,
-                        }
+                        count_severity(&mut row, Some(sev));
                         *row.rules.entry(rule.clone()).or_default() += 1;
                     }
                     row
@@ -346,9 +376,17 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
         .collect()
 }
 
+/// What one input file gave: its documents, the problems that did not stop the read (a cut
+/// last line: errors) and plain notes (an earlier run's cut line before a new run).
+#[derive(Debug, Default)]
+pub(super) struct Parsed {
+    pub(super) docs: Vec<Doc>,
+    pub(super) problems: Vec<String>,
+    pub(super) notes: Vec<String>,
+}
+
 /// Parse one input file: a JSON report, or NDJSON (reports or watch events), any encoding.
-/// Besides the documents, the problems that did not stop the read (a cut last line).
-pub(super) fn parse_file(path: &Path) -> Result<(Vec<Doc>, Vec<String>), String> {
+pub(super) fn parse_file(path: &Path) -> Result<Parsed, String> {
     let pre = crate::source::read::read_prefix(path, READ_CAP).map_err(|e| e.to_string())?;
     if pre.truncated {
         return Err(format!("larger than {} MiB", READ_CAP >> 20));
@@ -360,8 +398,20 @@ pub(super) fn parse_file(path: &Path) -> Result<(Vec<Doc>, Vec<String>), String>
     parse_text(&text, &source)
 }
 
+/// How `watch` starts a run's first line.
+const SCAN_STARTED: &str = r#"{"type":"scan-started""#;
+
+/// A line that is not JSON but holds a whole `scan-started` line after other text: an earlier
+/// `watch` run was cut inside its last line and the next run appended to the same file. The
+/// `scan-started` line and the length of the cut text before it.
+fn glued_scan_started(line: &str) -> Option<(Value, usize)> {
+    let at = line.rfind(SCAN_STARTED).filter(|&at| at > 0)?;
+    let v: Value = serde_json::from_str(&line[at..]).ok()?;
+    Some((v, at))
+}
+
 /// [`parse_file`] on decoded text.
-pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<String>), String> {
+pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
     let t = text.trim_start_matches('\u{feff}').trim();
     if t.is_empty() {
         return Err("empty file".into());
@@ -369,7 +419,10 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<Stri
     if let Ok(v) = serde_json::from_str::<Value>(t) {
         // A stream of one watch line is read as a stream, not as a report.
         if v.get("schema_version").is_some() || v.get("type").is_none() {
-            return report_rows(&v, source).map(|d| (vec![d], Vec::new()));
+            return report_rows(&v, source).map(|d| Parsed {
+                docs: vec![d],
+                ..Parsed::default()
+            });
         }
     }
     // A stream copied while it was written ends inside its last line: no line end after it.
@@ -377,7 +430,7 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<Stri
     let last = t.lines().count();
     let mut reports = Vec::new();
     let mut events = Vec::new();
-    let mut notes = Vec::new();
+    let mut out = Parsed::default();
     for (i, line) in t.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -385,14 +438,24 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<Stri
         let v: Value = match serde_json::from_str(line) {
             Ok(v) => v,
             Err(_) if i + 1 == last && !ends_whole && i > 0 => {
-                notes.push(format!(
+                out.problems.push(format!(
                     "line {}: cut off (the file ends inside it), left out; lines 1 to {} were read",
                     i + 1,
                     i
                 ));
                 break;
             }
-            Err(e) => return Err(format!("line {}: not JSON ({e})", i + 1)),
+            Err(e) => match glued_scan_started(line) {
+                // What came before the new run's start is dropped at that start anyway.
+                Some((v, at)) => {
+                    out.notes.push(format!(
+                        "{source}: line {}: {at} byte(s) of a cut line (a run stopped while writing) before a new run's scan-started, left out; read from that scan-started",
+                        i + 1
+                    ));
+                    v
+                }
+                None => return Err(format!("line {}: not JSON ({e})", i + 1)),
+            },
         };
         if v.get("schema_version").is_some() {
             reports.push(report_rows(&v, source).map_err(|e| format!("line {}: {e}", i + 1))?);
@@ -406,7 +469,8 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<(Vec<Doc>, Vec<Stri
         }
     }
     reports.extend(events_rows(&events, source));
-    Ok((reports, notes))
+    out.docs = reports;
+    Ok(out)
 }
 
 /// Expand folders (recursively: *.json, *.ndjson, *.jsonl) and simple `*`/`?` file-name globs.
@@ -446,7 +510,9 @@ pub fn expand_inputs(args: &[std::ffi::OsString]) -> (Vec<PathBuf>, Vec<ScanErro
                 .max_depth(8)
                 .into_iter()
                 .flatten()
-                .filter(|e| e.file_type().is_file())
+                // Links and other non-files (a FIFO) with a report's name are kept, so reading
+                // them says why they were not read, as for a file named on the command line.
+                .filter(|e| !e.file_type().is_dir())
                 .filter(|e| {
                     let n = e.file_name().to_string_lossy().to_ascii_lowercase();
                     n.ends_with(".json") || n.ends_with(".ndjson") || n.ends_with(".jsonl")

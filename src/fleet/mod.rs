@@ -36,6 +36,13 @@ pub struct Row {
     pub critical: u64,
     pub warning: u64,
     pub info: u64,
+    /// Findings whose severity is none of `critical`, `warning`, `info` (a newer or edited
+    /// report): counted as problems at any `--fail-on`, never as info.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub unknown_severity: u64,
+    /// The severities counted in `unknown_severity`, as written (for the problem line).
+    #[serde(skip)]
+    pub unknown_names: BTreeSet<String>,
     /// Rule id → number of findings.
     pub rules: BTreeMap<String, u64>,
     /// The report's `now`.
@@ -43,9 +50,13 @@ pub struct Row {
     pub source: String,
 }
 
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
 impl Row {
     fn worst(&self) -> u8 {
-        if self.critical > 0 {
+        if self.critical > 0 || self.unknown_severity > 0 {
             3
         } else if self.warning > 0 {
             2
@@ -69,6 +80,11 @@ pub struct Fleet {
     pub rules: BTreeMap<String, u64>,
     /// Reports left out as duplicates or superseded by a newer one from the same host.
     pub notes: Vec<String>,
+    /// Inputs (files, folder entries, globs) with an error: not read, or not read in full.
+    /// Any makes the run not an all-clear (exit 1 at `--fail-on warning` or `info`).
+    pub unread_inputs: usize,
+    /// Fleet-level problems, one line each: inputs not read, findings of an unknown severity.
+    pub problems: Vec<String>,
     pub errors: Vec<ScanError>,
 }
 
@@ -86,17 +102,18 @@ pub enum SortBy {
 pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fleet {
     let mut docs: Vec<Doc> = Vec::new();
     let mut reports = 0;
+    let mut notes = Vec::new();
     for f in files {
         match parse_file(f) {
-            Ok((d, problems)) => {
-                reports += d.len();
-                docs.extend(d);
-                errors.extend(problems.into_iter().map(|p| ScanError::new(f, p)));
+            Ok(p) => {
+                reports += p.docs.len();
+                docs.extend(p.docs);
+                errors.extend(p.problems.into_iter().map(|e| ScanError::new(f, e)));
+                notes.extend(p.notes);
             }
             Err(e) => errors.push(ScanError::new(f, e)),
         }
     }
-    let mut notes = Vec::new();
     // The newest input per host and user: two users' reports or streams from one host are both
     // kept (their rows then meet per profile and account below).
     let mut newest: BTreeMap<(String, Option<String>), usize> = BTreeMap::new();
@@ -162,6 +179,27 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
         }
     }
     errors.sort();
+    let unread_inputs = errors
+        .iter()
+        .map(|e| &e.path)
+        .collect::<BTreeSet<_>>()
+        .len();
+    let mut problems = Vec::new();
+    if unread_inputs > 0 {
+        problems.push(format!(
+            "{unread_inputs} input(s) not read, or not read in full (listed under errors): what they hold is unknown, so this is not an all-clear"
+        ));
+    }
+    for r in rows.iter().filter(|r| r.unknown_severity > 0) {
+        let names: Vec<&str> = r.unknown_names.iter().map(String::as_str).collect();
+        problems.push(format!(
+            "{} / {}: {} finding(s) of a severity this build does not know ({}), counted as problems, not as info",
+            r.host,
+            r.account.as_deref().unwrap_or("-"),
+            r.unknown_severity,
+            names.join(", ")
+        ));
+    }
     Fleet {
         schema_version: 1,
         kind: "fleet",
@@ -173,6 +211,8 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
             .map(|(k, v)| (k, v.len() as u64))
             .collect(),
         notes,
+        unread_inputs,
+        problems,
         errors,
     }
 }
@@ -231,14 +271,21 @@ fn newest_rows(
 }
 
 impl Fleet {
-    /// The worst severity over all rows, as the exit-code rule needs it.
+    /// The worst severity over all rows, as the exit-code rule needs it. A finding of an
+    /// unknown severity meets any level; an input not read (in full) counts as a warning, as
+    /// `scan-incomplete` does in `report`.
     pub fn has_at_or_above(&self, level: crate::model::Severity) -> bool {
         use crate::model::Severity;
-        self.rows.iter().any(|r| match level {
-            Severity::Info => r.critical + r.warning + r.info > 0,
-            Severity::Warning => r.critical + r.warning > 0,
-            Severity::Critical => r.critical > 0,
-        })
+        let unread = self.unread_inputs > 0 && level != Severity::Critical;
+        unread
+            || self.rows.iter().any(|r| {
+                r.unknown_severity > 0
+                    || match level {
+                        Severity::Info => r.critical + r.warning + r.info > 0,
+                        Severity::Warning => r.critical + r.warning > 0,
+                        Severity::Critical => r.critical > 0,
+                    }
+            })
     }
 }
 
@@ -458,7 +505,8 @@ mod tests {
     fn a_cut_last_line_is_left_out_and_named() {
         let good = r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#;
         let text = format!("{good}\n{good}\n{{\"type\":\"heartbeat\",\"ti");
-        let (docs, notes) = parse_text(&text, "w.ndjson").expect("read");
+        let p = parse_text(&text, "w.ndjson").expect("read");
+        let (docs, notes) = (p.docs, p.problems);
         assert_eq!(docs.len(), 1);
         assert_eq!(docs[0].rows[0].stuck, 1);
         assert_eq!(notes.len(), 1);
@@ -473,7 +521,8 @@ mod tests {
         // Nothing complete at all: nothing to use.
         assert!(parse_text("{\"type\":\"heart", "w.ndjson").is_err());
         // A stream of one whole line is read as a stream.
-        let (docs, notes) = parse_text(good, "w.ndjson").expect("one line");
+        let p = parse_text(good, "w.ndjson").expect("one line");
+        let (docs, notes) = (p.docs, p.problems);
         assert_eq!((docs[0].rows[0].stuck, notes.len()), (1, 0));
     }
 }

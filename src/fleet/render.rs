@@ -33,6 +33,10 @@ pub fn write_text(f: &Fleet, w: &mut dyn Write, color: bool) -> io::Result<()> {
         f.errors.len()
     ))?;
     o.nl()?;
+    for p in &f.problems {
+        o.styled(Style::Warning, &format!("problem: {}", p))?;
+        o.nl()?;
+    }
     // A USER column only when an input says who ran it (two users of one host are two rows).
     let users = f.rows.iter().any(|r| r.user.is_some());
     let user_head = if users {
@@ -118,6 +122,10 @@ pub fn write_markdown(f: &Fleet, w: &mut dyn Write) -> io::Result<()> {
         f.errors.len()
     )?;
     writeln!(w)?;
+    for p in &f.problems {
+        writeln!(w, "**Problem:** {}", md(p))?;
+        writeln!(w)?;
+    }
     let users = f.rows.iter().any(|r| r.user.is_some());
     let (user_head, user_rule) = if users { (" User |", "---|") } else { ("", "") };
     writeln!(

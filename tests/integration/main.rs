@@ -15,6 +15,7 @@ mod chain_cli;
 mod conventions_cli;
 mod discovery_properties;
 mod etl_cli;
+mod fleet_unread;
 mod fleet_watch;
 mod four_reads;
 mod fuzz_regressions;
