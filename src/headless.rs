@@ -68,7 +68,25 @@ fn open_sink(
         .append(true)
         .open(&abs)
         .map_err(|e| Fatal::Runtime(format!("{}: cannot open for appending: {e}", p.display())))?;
+    // An earlier run killed mid-line left the file without its last line ending: start on a
+    // line of our own, so this run's `scan-started` is not glued onto the cut line.
+    let mut f = f;
+    if ends_inside_a_line(&abs) {
+        use std::io::Write;
+        f.write_all(b"\n")
+            .map_err(|e| Fatal::Runtime(format!("{}: cannot append: {e}", p.display())))?;
+    }
     Ok(Sink { w: Box::new(f) })
+}
+
+/// Whether the file at `p` is non-empty and its last byte is not a line feed.
+fn ends_inside_a_line(p: &std::path::Path) -> bool {
+    use std::io::{Read, Seek, SeekFrom};
+    let Ok(mut r) = std::fs::File::open(p) else {
+        return false;
+    };
+    let mut last = [0u8; 1];
+    r.seek(SeekFrom::End(-1)).is_ok() && r.read_exact(&mut last).is_ok() && last[0] != b'\n'
 }
 
 /// Run until a termination signal. Exit code 0 on a clean stop.

@@ -431,6 +431,14 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
     let mut reports = Vec::new();
     let mut events = Vec::new();
     let mut out = Parsed::default();
+    // The last line that starts a run: what comes before it is dropped at that start anyway,
+    // so a cut line there (a run killed mid-line, then another appended) costs nothing.
+    let last_start = t
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("\"type\":\"scan-started\""))
+        .map(|(i, _)| i)
+        .last();
     for (i, line) in t.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
@@ -453,6 +461,13 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
                         i + 1
                     ));
                     v
+                }
+                None if last_start.is_some_and(|s| s > i) => {
+                    out.notes.push(format!(
+                        "{source}: line {}: not JSON (a cut line of an earlier run?), before a later run's scan-started: left out",
+                        i + 1
+                    ));
+                    continue;
                 }
                 None => return Err(format!("line {}: not JSON ({e})", i + 1)),
             },

@@ -159,3 +159,28 @@ fn fleet_reads_a_real_watch_stream() {
     assert_eq!(rows[0]["critical"], 0, "{v}");
     assert_eq!(rows[0]["warning"], 0, "{v}");
 }
+
+/// A run killed mid-line leaves the stream without its last line ending; the next `watch
+/// --output` onto it starts on a line of its own, so its `scan-started` is a whole line (it
+/// used to be glued onto the cut one) and `fleet` reads the new run.
+#[test]
+fn a_watch_appended_after_a_cut_line_starts_its_own_line() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let logs = tempfile::tempdir().expect("tempdir");
+    let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
+    put(&sp.join("old.xml"), b"<a/>", 30 * 86_400);
+    let out = logs.path().join("ws.ndjson");
+    let cut = "{\"type\":\"heartbeat\",\"time\":\"2026-03-0";
+    fs::write(&out, cut).expect("write");
+    watch_into(t.path(), &out, |v| {
+        v.iter().any(|l| l["type"] == "finding-opened")
+    });
+    let text = fs::read_to_string(&out).expect("read");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some(cut));
+    let second: Value = serde_json::from_str(lines.next().expect("second")).expect("json");
+    assert_eq!(second["type"], "scan-started", "{text}");
+    let (v, code) = fleet_json(&out);
+    assert_eq!(code, 1, "{v:#}");
+    assert_eq!(v["rows"][0]["stuck"], 1, "{v:#}");
+}
