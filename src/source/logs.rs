@@ -572,7 +572,11 @@ fn into_source(
             f.detected_by,
             crate::model::DetectedBy::Content | crate::model::DetectedBy::NameAndContent
         );
-        if by_content && out.records == 0 && out.skipped > 0 {
+        // tracerpt's CSV of a trace with no event: its column header and the `EventTrace,
+        // Header` row (the one line skipped), nothing else. Empty, not unread.
+        let empty_trace =
+            f.kind == crate::model::SourceKind::TracerptCsv && out.skipped == 1 && out.lines <= 2;
+        if by_content && out.records == 0 && out.skipped > 0 && !empty_trace {
             // Found by the walk and recognised by its content, yet no line started a record
             // (a date shape not read, say): the same error as for a named file, and the path
             // joins `unreached` so the run is not an all-clear.

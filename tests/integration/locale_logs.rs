@@ -75,6 +75,20 @@ fn a_log_found_by_the_walk_that_reads_as_no_record_is_an_error() {
         "{errors}"
     );
     assert!(rules(&j).iter().any(|r| r == "scan-incomplete"), "{j}");
+
+    // tracerpt's CSV of a trace with no event (its header and the `EventTrace, Header` row) is
+    // an empty log, not an unread one.
+    let csv = dir.path().join("c/Lync-UccApi-0.csv");
+    std::fs::create_dir_all(csv.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &csv,
+        "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data\r\nEventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , 0, 0, 0, 65536\r\n",
+    )
+    .expect("write");
+    let (code, j) = report(&dir.path().join("c"));
+    assert_eq!(code, Some(0), "{j}");
+    assert_eq!(j["errors"], serde_json::json!([]), "{j}");
+    assert_eq!(source(&j, "Lync-UccApi-0.csv")["records"], 0, "{j}");
 }
 
 #[test]
