@@ -578,6 +578,12 @@ pub fn reload_changed_logs(
 pub fn merge_logs(model: &mut Model, r: LogReload) {
     // Read again (or gone): no longer unreached. Unreadable: unreached, with its error.
     model.unreached.retain(|u| !r.paths.contains(u));
+    // Read again but not whole (no record read, UTF-8 after UTF-16…): unreached, as a scan says.
+    for u in r.part.unreached.iter().filter(|u| r.paths.contains(u)) {
+        if !model.unreached.contains(u) {
+            model.unreached.push(u.clone());
+        }
+    }
     for e in &r.unreadable {
         if !model.unreached.contains(&e.path) {
             model.unreached.push(e.path.clone());

@@ -287,3 +287,33 @@ fn modes_display() {
         "poll 2s"
     );
 }
+
+/// A log re-read as no record (its stamps unreadable now) joins `unreached`, so
+/// `scan-incomplete` says it in `watch` as a scan would; read whole again, it leaves.
+#[test]
+fn a_log_reread_as_no_record_is_unreached() {
+    let (_dir, _roots, mut s) = demo();
+    let log = main_log(&s.model);
+    let good = std::fs::read(&log).expect("read");
+    std::fs::write(
+        &log,
+        "Mar 2 2026 09:00:00 no stamp this reader knows\r\n".repeat(3),
+    )
+    .expect("rewrite");
+    let reload = |s: &Scan| {
+        reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            std::slice::from_ref(&log),
+            &Default::default(),
+        )
+        .expect("re-read")
+    };
+    let r = reload(&s);
+    merge_logs(&mut s.model, r);
+    assert!(s.model.unreached.contains(&log), "{:?}", s.model.unreached);
+    std::fs::write(&log, good).expect("restore");
+    let r = reload(&s);
+    merge_logs(&mut s.model, r);
+    assert!(!s.model.unreached.contains(&log), "{:?}", s.model.unreached);
+}
