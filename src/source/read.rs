@@ -210,19 +210,11 @@ pub fn read_settings_file(path: &Path, cap: usize) -> Result<String, String> {
     if n > cap {
         return Err(too_big());
     }
-    // UTF-16 with its BOM is what Windows PowerShell 5's `>` and `Out-File` write.
-    let utf16 = |le: bool| -> Result<String, String> {
-        let body = &bytes[2..];
-        if body.len() % 2 != 0 {
-            return Err("UTF-16 text with an odd number of bytes".to_string());
-        }
-        let units = body.chunks_exact(2).map(|c| match le {
-            true => u16::from_le_bytes([c[0], c[1]]),
-            false => u16::from_be_bytes([c[0], c[1]]),
-        });
-        char::decode_utf16(units)
-            .collect::<Result<String, _>>()
-            .map_err(|_| "stream did not contain valid UTF-16".to_string())
+    // UTF-16 with its BOM is what Windows PowerShell 5's `>` and `Out-File` write (decoded as
+    // everywhere else: an unpaired unit becomes U+FFFD).
+    let utf16 = |le: bool| match crate::parse::text::utf16(&bytes[2..], le) {
+        (_, true) => Err("UTF-16 text with an odd number of bytes".to_string()),
+        (text, false) => Ok(text),
     };
     match bytes.get(..2) {
         Some([0xFF, 0xFE]) => utf16(true),
