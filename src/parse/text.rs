@@ -30,6 +30,20 @@ fn cp1252(bytes: &[u8]) -> String {
         .collect()
 }
 
+/// The two numbers of an `a/b/yyyy…` date at the start of `s` (each of one or two digits, a
+/// four-digit year after them) and what follows the year. Which of `a` and `b` is the day is
+/// for the caller to decide (`a` over 12: day first; `b` over 12: month first).
+pub fn slash_date_numbers(s: &str) -> Option<(u32, u32, &str)> {
+    let mut parts = s.splitn(3, '/');
+    let (a, b, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    let num = |x: &str| (1..=2).contains(&x.len()) && x.bytes().all(|c| c.is_ascii_digit());
+    let year_ok = rest.len() >= 4 && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit);
+    if !num(a) || !num(b) || !year_ok {
+        return None;
+    }
+    Some((a.parse().ok()?, b.parse().ok()?, &rest[4..]))
+}
+
 /// Decode UTF-16 code units from bytes; an odd trailing byte becomes U+FFFD.
 pub fn utf16(bytes: &[u8], little_endian: bool) -> (String, bool) {
     let units = bytes.chunks_exact(2).map(|p| {

@@ -86,19 +86,10 @@ enum Slash {
 fn slash_date(body: &str) -> Option<Slash> {
     let head: String = body.chars().take(16).filter(|&c| c != '\u{200e}').collect();
     let head = head.trim_start_matches('[');
-    let mut parts = head.splitn(3, '/');
-    let (a, b, rest) = (parts.next()?, parts.next()?, parts.next()?);
-    let num = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
-    let year = rest.as_bytes();
-    if !num(a)
-        || !num(b)
-        || year.len() < 5
-        || !year[..4].iter().all(u8::is_ascii_digit)
-        || year[4] != b' '
-    {
+    let (a, b, after_year) = crate::parse::text::slash_date_numbers(head)?;
+    if !after_year.starts_with(' ') {
         return None;
     }
-    let (a, b): (u32, u32) = (a.parse().ok()?, b.parse().ok()?);
     Some(match (a > 12, b > 12) {
         (true, false) => Slash::DayFirst,
         (false, true) => Slash::MonthFirst,

@@ -174,16 +174,10 @@ pub fn parse_time_in(
 pub fn slash_date_order<'a>(values: impl Iterator<Item = &'a str>) -> Option<(bool, &'static str)> {
     let (mut any, mut dm, mut md) = (false, false, false);
     for v in values {
-        let mut parts = v.trim().splitn(3, '/');
-        let (Some(a), Some(b), Some(rest)) = (parts.next(), parts.next(), parts.next()) else {
+        let Some((a, b, _)) = super::text::slash_date_numbers(v.trim()) else {
             continue;
         };
-        let num = |s: &str| (1..=2).contains(&s.len()) && s.bytes().all(|c| c.is_ascii_digit());
-        if !num(a) || !num(b) || !rest.bytes().take(4).all(|c| c.is_ascii_digit()) {
-            continue;
-        }
         any = true;
-        let (a, b): (u32, u32) = (a.parse().unwrap_or(0), b.parse().unwrap_or(0));
         dm |= a > 12;
         md |= b > 12;
     }
