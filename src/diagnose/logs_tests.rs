@@ -74,9 +74,14 @@ fn run(events: Vec<LogEvent>) -> Vec<Finding> {
         events,
         ..Model::default()
     };
+    evaluate(&model)
+}
+
+/// The log rules' findings on `model`, now, with the default settings.
+fn evaluate(model: &Model) -> Vec<Finding> {
     let settings = RuleSettings::default();
     let ctx = Context {
-        model: &model,
+        model,
         clock: Clock {
             now: chrono::Utc::now(),
             stuck_after: std::time::Duration::from_secs(120),
@@ -445,17 +450,7 @@ fn an_unread_trace_log_is_not_called_missing() {
         )],
         ..Model::default()
     };
-    let settings = RuleSettings::default();
-    let ctx = Context {
-        model: &model,
-        clock: Clock {
-            now: chrono::Utc::now(),
-            stuck_after: std::time::Duration::from_secs(120),
-        },
-        settings: &settings,
-    };
-    let mut out = Vec::new();
-    LogRules.evaluate(&ctx, &mut out);
+    let out = evaluate(&model);
     let missing: Vec<&Finding> = out.iter().filter(|f| f.rule == "tracing-missing").collect();
     assert_eq!(missing.len(), 2, "{missing:#?}");
     let of = |who: &str| {
