@@ -399,12 +399,16 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     // A trace log found but not read under an account's client folder (its `Tracing` beside
     // the `sip_*` folder): the account has a log, unread, not none.
-    let unread_log = |a: &crate::model::Account| {
-        let client_dir = a.dir.parent()?;
-        m.errors
-            .iter()
-            .find(|e| e.is_unread_log() && e.path.starts_with(client_dir))
-    };
+    // Each folder above an unread log, to the first unread log under it (one pass over the
+    // errors; an account then looks its client folder up).
+    let mut unread_under: std::collections::HashMap<&std::path::Path, &crate::model::ScanError> =
+        std::collections::HashMap::new();
+    for e in m.errors.iter().filter(|e| e.is_unread_log()) {
+        for dir in e.path.ancestors().skip(1) {
+            unread_under.entry(dir).or_insert(e);
+        }
+    }
+    let unread_log = |a: &crate::model::Account| unread_under.get(a.dir.parent()?).copied();
     for (i, a) in m.accounts.iter().enumerate() {
         let Some(sp) = &a.spooler else { continue };
         let stuck = stuck_by[i];
