@@ -127,7 +127,8 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # quit = ["q", "ctrl-c"]
 # next-error = ["e", "f8"]
 
-# Extra trace logs to read whatever their name (like --log FILE).
+# Extra trace logs to read whatever their name (like --log FILE); a relative path is taken from
+# this file's folder.
 # logs = ['C:\case\client.log']
 
 # chrono format of the timestamp that starts a record in such a text log.
@@ -140,7 +141,8 @@ pub const TEMPLATE: &str = r#"# spoolscope configuration (TOML). Command-line fl
 # Zone printed times are shown in (same values). Unset: UTC in reports, local in the live view.
 # time_zone = "UTC"
 
-# Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones.
+# Extra log markers (TOML, same shape as the built-in markers), extending the built-in ones; a
+# relative path is taken from this file's folder.
 # markers = 'C:\spoolscope\my-markers.toml'
 
 # Window around the write time of an item without recipients in which log events count as related.
@@ -172,10 +174,28 @@ pub fn load(path: &Path) -> Result<FileConfig, ConfigError> {
                 path: path.to_path_buf(),
                 reason,
             })?;
-    parse_text(&text).map_err(|ConfigMessage(message)| ConfigError::InFile {
+    let mut c = parse_text(&text).map_err(|ConfigMessage(message)| ConfigError::InFile {
         path: path.to_path_buf(),
         message,
-    })
+    })?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        c.rebase(dir);
+    }
+    Ok(c)
+}
+
+impl FileConfig {
+    /// Take relative `logs` and `markers` paths from `dir`, the config file's folder (the file
+    /// names them; the working folder of whoever runs the tool has nothing to do with it).
+    fn rebase(&mut self, dir: &Path) {
+        let at = |p: &mut PathBuf| {
+            if p.is_relative() && !p.as_os_str().is_empty() {
+                *p = dir.join(&*p);
+            }
+        };
+        self.logs.iter_mut().flatten().for_each(at);
+        self.markers.iter_mut().for_each(at);
+    }
 }
 
 /// Parse config text; the error is one line with the line number.
@@ -361,6 +381,31 @@ fn user_config_file(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn relative_paths_in_a_config_file_are_taken_from_its_folder() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join("config.toml");
+        let abs = dir.path().join("abs.log");
+        let text = format!(
+            "logs = ['client.log', 'sub/other.log', {:?}]\nmarkers = 'my-markers.toml'\n",
+            abs.to_string_lossy()
+        );
+        std::fs::write(&file, text).expect("write");
+        let c = load(&file).expect("load");
+        assert_eq!(
+            c.logs,
+            Some(vec![
+                dir.path().join("client.log"),
+                dir.path().join("sub").join("other.log"),
+                abs,
+            ])
+        );
+        assert_eq!(c.markers, Some(dir.path().join("my-markers.toml")));
+        // Text parsed without a file keeps its paths as written.
+        let c = parse("markers = 'm.toml'").expect("parse");
+        assert_eq!(c.markers, Some(PathBuf::from("m.toml")));
+    }
 
     #[test]
     fn an_empty_or_relative_xdg_config_home_is_ignored() {
