@@ -312,6 +312,31 @@ pub struct LineReader<R: Read> {
     /// The first line of a UTF-16 stream that reads as UTF-8 text taken for UTF-16: UTF-8
     /// text joined after UTF-16 text.
     pub utf8_after_utf16: Option<u64>,
+    /// Asked about the part of a line past the cap (which is not kept): whether it holds text a
+    /// marker looks for. Unset: nothing is asked.
+    pub probe: Option<CutProbe>,
+    /// The first line whose part past the cap holds text the probe looks for: evidence that
+    /// was not read.
+    pub cut_unread: Option<u64>,
+    /// The last bytes given to the probe in the line being read (a literal may straddle two
+    /// pieces), and whether the probe found something in this line.
+    carry: Vec<u8>,
+    cut_hit: bool,
+}
+
+/// See [`LineReader::probe`].
+pub type CutProbe = std::sync::Arc<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
+/// Bytes of the line before a piece that the probe sees again with it: longer than any marker
+/// literal worth finding across the cut (a longer one straddling two pieces is missed).
+const PROBE_OVERLAP: usize = 256;
+
+/// The problem said on a log where the part of line `line` past the cap holds marker text.
+pub fn cut_unread_problem(line: u64) -> String {
+    format!(
+        "line {line}: the part of this line past its first {} KiB holds text a marker looks for; that part is not read",
+        LINE_CAP / 1024
+    )
 }
 
 /// What a [`LineReader`] has counted, to go on from (a tail's checkpoint).
@@ -320,6 +345,7 @@ pub struct Marks {
     pub truncated: u64,
     pub inner_boms: u64,
     pub utf8_after_utf16: Option<u64>,
+    pub cut_unread: Option<u64>,
 }
 
 /// Whether a line read as UTF-16 starts with UTF-8 text: the bytes of a UTF-8 BOM (`EF BB BF`:
@@ -390,6 +416,10 @@ impl<R: Read> LineReader<R> {
             inner_boms: 0,
             from_utf16: false,
             utf8_after_utf16: None,
+            probe: None,
+            cut_unread: None,
+            carry: Vec::new(),
+            cut_hit: false,
         }
     }
 
@@ -399,6 +429,7 @@ impl<R: Read> LineReader<R> {
             truncated: self.truncated,
             inner_boms: self.inner_boms,
             utf8_after_utf16: self.utf8_after_utf16,
+            cut_unread: self.cut_unread,
         }
     }
 
@@ -407,17 +438,40 @@ impl<R: Read> LineReader<R> {
         self.truncated = m.truncated;
         self.inner_boms = m.inner_boms;
         self.utf8_after_utf16 = m.utf8_after_utf16;
+        self.cut_unread = m.cut_unread;
     }
 
     fn take(&mut self, upto: usize, over: &mut bool) {
         let room = self.cap.saturating_sub(self.line.len());
-        let chunk = &self.buf[self.start..upto];
-        if chunk.len() > room {
+        let (a, b) = (self.start, upto);
+        if b - a > room {
+            if !*over {
+                // The first piece past the cap: the probe sees the kept line's end with it.
+                let from = self.line.len().saturating_sub(PROBE_OVERLAP);
+                self.carry.clear();
+                self.carry.extend_from_slice(&self.line[from..]);
+                self.carry.extend_from_slice(&self.buf[a..a + room]);
+            }
             *over = true;
-            self.line.extend_from_slice(&chunk[..room]);
+            self.line.extend_from_slice(&self.buf[a..a + room]);
+            self.probe_cut(a + room, b);
         } else {
-            self.line.extend_from_slice(chunk);
+            self.line.extend_from_slice(&self.buf[a..b]);
         }
+    }
+
+    /// Show the probe `buf[a..b]`, a piece of the line past the cap (with the bytes before it).
+    fn probe_cut(&mut self, a: usize, b: usize) {
+        let Some(probe) = &self.probe else { return };
+        if self.cut_hit || self.cut_unread.is_some() {
+            return;
+        }
+        let keep = self.carry.len().min(PROBE_OVERLAP);
+        self.carry.drain(..self.carry.len() - keep);
+        self.carry.extend_from_slice(&self.buf[a..b]);
+        self.cut_hit = probe(&self.carry);
+        let keep = self.carry.len().min(PROBE_OVERLAP);
+        self.carry.drain(..self.carry.len() - keep);
     }
 
     /// Bytes of the UTF-8 stream before the next line (read and not yet split into lines is not
@@ -450,6 +504,11 @@ impl<R: Read> LineReader<R> {
                     self.line_no += 1;
                     if over {
                         self.truncated += 1;
+                        let seen = (a + self.cap).saturating_sub(PROBE_OVERLAP).max(a);
+                        let hit = self.probe.as_ref().is_some_and(|p| p(&self.buf[seen..nl]));
+                        if hit && self.cut_unread.is_none() {
+                            self.cut_unread = Some(self.line_no);
+                        }
                     }
                     let line = std::str::from_utf8(&self.buf[a..b]).unwrap_or_default();
                     if self.from_utf16 && self.utf8_after_utf16.is_none() && utf8_as_utf16(line) {
@@ -460,6 +519,8 @@ impl<R: Read> LineReader<R> {
             }
         }
         self.line.clear();
+        self.carry.clear();
+        self.cut_hit = false;
         let mut over = false;
         let mut got_any = false;
         loop {
@@ -500,6 +561,9 @@ impl<R: Read> LineReader<R> {
         self.line_no += 1;
         if over {
             self.truncated += 1;
+            if self.cut_hit && self.cut_unread.is_none() {
+                self.cut_unread = Some(self.line_no);
+            }
         }
         self.text.clear();
         match std::str::from_utf8(&self.line) {
@@ -568,6 +632,50 @@ mod tests {
         assert_eq!(v[0].len(), 1000);
         assert_eq!(v[1], "short");
         assert_eq!(t, 1);
+    }
+
+    /// The first line (if any) whose part past `cap` holds "needle", as the reader says.
+    fn cut_unread(bytes: &[u8], cap: usize) -> Option<u64> {
+        let mut r = LineReader::new(Utf8Stream::new(bytes).expect("stream"), cap);
+        r.probe = Some(std::sync::Arc::new(|t: &[u8]| {
+            memchr::memmem::find(t, b"needle").is_some()
+        }));
+        while r.next_line().expect("line").is_some() {}
+        r.cut_unread
+    }
+
+    #[test]
+    fn text_a_marker_needs_past_the_cap_is_said_unread() {
+        // A line of `n` bytes with "needle" starting at `at`, after a short first line.
+        let line = |n: usize, at: usize| {
+            let mut b = b"first\n".to_vec();
+            let mut l = vec![b'x'; n];
+            l[at..at + 6].copy_from_slice(b"needle");
+            b.extend_from_slice(&l);
+            b.extend_from_slice(b"\nlast needle\n");
+            b
+        };
+        // Far past the cap, in a line longer than the reader's buffer (several reads).
+        assert_eq!(cut_unread(&line(300_000, 250_000), 1000), Some(2));
+        // Straddling two reads of the buffer, and straddling the cap itself.
+        let buf = 64 * 1024;
+        assert_eq!(cut_unread(&line(300_000, 2 * buf - 3), 1000), Some(2));
+        assert_eq!(cut_unread(&line(300_000, 997), 1000), Some(2));
+        // A line that fits in the buffer (the fast path), past a small cap.
+        assert_eq!(cut_unread(&line(5_000, 4_000), 1000), Some(2));
+        // In the kept part only, or nowhere: nothing unread; short lines are never asked.
+        assert_eq!(cut_unread(&line(300_000, 10), 1000), None);
+        let mut none = line(300_000, 250_000);
+        while let Some(i) = memchr::memmem::find(&none, b"needle") {
+            none[i] = b'N';
+        }
+        assert_eq!(cut_unread(&none, 1000), None);
+        assert_eq!(cut_unread(b"needle\nneedle needle\n", 1000), None);
+        // Without a probe nothing is asked.
+        let b = line(300_000, 250_000);
+        let mut r = LineReader::new(Utf8Stream::new(&b[..]).expect("s"), 1000);
+        while r.next_line().expect("line").is_some() {}
+        assert_eq!((r.cut_unread, r.truncated), (None, 1));
     }
 
     #[test]

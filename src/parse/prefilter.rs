@@ -400,6 +400,23 @@ impl Prefilter {
         self.packed.is_some()
     }
 
+    /// Whether a text may hold a match of some pattern: it holds one of their literals (ASCII
+    /// case ignored), or a pattern has none. For text that is not classified (the part of a line
+    /// past its cap), to say that something may have been missed.
+    pub fn probe(&self) -> crate::parse::logstream::CutProbe {
+        let ac = self.ac.clone();
+        let any = self.always.iter().any(|&a| a);
+        // `ſ` and the Kelvin sign match `s` and `k` ignoring case: such text is not judged.
+        let folds = |t: &[u8]| {
+            ["\u{17F}", "\u{212A}"]
+                .iter()
+                .any(|f| memchr::memmem::find(t, f.as_bytes()).is_some())
+        };
+        std::sync::Arc::new(move |text: &[u8]| {
+            any || folds(text) || ac.as_ref().is_some_and(|ac| ac.is_match(text))
+        })
+    }
+
     /// Whether pattern `i` has no literals (always a candidate).
     pub fn is_unfiltered(&self, i: usize) -> bool {
         self.always[i]

@@ -593,7 +593,8 @@ fn read_from<R: Read>(
     opts: &ParseOptions<'_>,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     let lone_cr = stream.lone_cr;
-    let lines = LineReader::for_stream(stream, LINE_CAP);
+    let mut lines = LineReader::for_stream(stream, LINE_CAP);
+    lines.probe = Some(opts.markers.cut_probe());
     let read = (kind, lone_cr);
     match kind {
         SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),

@@ -324,3 +324,49 @@ fn measure_combined_hostile_tree() {
     assert!(kib < 300 * 1024, "{kib} KiB");
     assert_eq!(before, snapshot(t.path()), "the scanned tree changed");
 }
+
+/// A failure written past the 64 KiB cut of one long line is not read: the run must say so and
+/// not exit 0. The same line holding nothing a marker looks for stays an ordinary cut line.
+#[test]
+fn marker_text_past_a_line_cut_is_an_error_not_an_all_clear() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let head = "12/01/2026|03:51:13.783 1F68:C1C INFO  :: ";
+    let write = |name: &str, tail: &str| {
+        let mut s = format!("{head}CSIPStack::SendMessage - done\n{head}Provisioning body\n");
+        s.push_str(&"x".repeat(100 * 1024));
+        s.push_str(tail);
+        s.push_str(&format!("\n{head}done\n"));
+        let p = t.path().join(name);
+        fs::write(&p, s).expect("write");
+        p
+    };
+    let hit = write("hit.UccApilog", " HTTP/1.1 401 Unauthorized");
+    let miss = write("miss.UccApilog", " nothing to see here");
+    let run = |p: &Path| {
+        let out = bin()
+            .args(["report", "--now", NOW, "--color", "never", "--log"])
+            .arg(p)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&hit);
+    assert_eq!(code, Some(1), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.contains("hit.UccApilog: line 3:"))
+        .unwrap_or_else(|| panic!("no error line naming the file and line: {text}"));
+    assert!(
+        line.contains("past its first 64 KiB") && line.contains("not read"),
+        "{line}"
+    );
+    let (code, text) = run(&miss);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("1 cut long lines") && !text.contains("not read"),
+        "{text}"
+    );
+}

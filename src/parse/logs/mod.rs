@@ -123,6 +123,7 @@ pub fn parse_log_shaped(
         SourceKind::TracerptXml => tracerpt_xml::parse(stream, path, opts),
         _ => {
             let mut lines = LineReader::for_stream(stream, LINE_CAP);
+            lines.probe = Some(opts.markers.cut_probe());
             let mut out = match kind {
                 SourceKind::Uccapilog => uccapilog::parse_with(&mut lines, path, opts, shape)?,
                 SourceKind::TracerptCsv => tracerpt_csv::parse(&mut lines, path, opts)?,
@@ -150,6 +151,10 @@ pub fn end_of_lines<R: Read>(out: &mut LogOutput, lines: &LineReader<R>) {
     out.growing = lines.last_unterminated && lines.line_no > 0;
     if lines.inner_boms > 0 {
         out.note(crate::parse::logstream::INNER_BOM_NOTE);
+    }
+    if let Some(at) = lines.cut_unread {
+        out.problems
+            .push(crate::parse::logstream::cut_unread_problem(at));
     }
     if let Some(at) = lines.utf8_after_utf16 {
         // Its last line "has no ending" only because its line ends are UTF-8.

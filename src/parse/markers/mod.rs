@@ -321,6 +321,12 @@ impl Markers {
         rec.prescanned = true;
     }
 
+    /// A test for text past a line's cap (not read): whether it holds a literal one of the
+    /// markers needs, or there is a marker without literals (it could match anything).
+    pub fn cut_probe(&self) -> crate::parse::logstream::CutProbe {
+        self.prefilter.probe()
+    }
+
     /// The marker and context patterns (marker `i`, context `nm + j`) that match `text`,
     /// without the prefilter (for a record it cannot judge).
     pub(super) fn matching_without_prefilter(&self, text: &str) -> Vec<usize> {
