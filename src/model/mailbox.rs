@@ -177,9 +177,11 @@ pub struct FolderStat {
 
 impl FolderStat {
     /// Whether this is the Drafts folder: `FolderType` (language-neutral) says `Drafts`, else
-    /// the name or path is `Drafts` (English: a heuristic for other languages). A `FolderType`
-    /// that is empty or a bare number (an enumeration written as its value, whose meaning is
-    /// not documented here) says nothing, so the name decides.
+    /// the path is the top-level `/Drafts` (one segment), else, only when there is no
+    /// `FolderPath`, the name is `Drafts` (English: a heuristic for other languages). A folder
+    /// named `Drafts` under another one (`/Inbox/Drafts`, an imported PST's) is not it. A
+    /// `FolderType` that is empty or a bare number (an enumeration written as its value, whose
+    /// meaning is not documented here) says nothing, so the path or name decides.
     pub fn is_drafts(&self) -> bool {
         let named_type = self
             .folder_type
@@ -189,14 +191,15 @@ impl FolderStat {
         if let Some(t) = named_type {
             return t.eq_ignore_ascii_case("drafts");
         }
-        let name_is = |s: &Option<String>| {
-            s.as_deref().is_some_and(|v| {
-                v.trim()
-                    .trim_start_matches(['/', '\\'])
-                    .eq_ignore_ascii_case("drafts")
-            })
+        let is_drafts = |v: &str| {
+            v.trim()
+                .trim_start_matches(['/', '\\'])
+                .eq_ignore_ascii_case("drafts")
         };
-        name_is(&self.name) || name_is(&self.folder_path)
+        match self.folder_path.as_deref().filter(|p| !p.trim().is_empty()) {
+            Some(path) => is_drafts(path),
+            None => self.name.as_deref().is_some_and(is_drafts),
+        }
     }
 }
 
@@ -384,6 +387,12 @@ impl MailboxFile {
             .is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
     }
 
+    /// Whether an item of the listing says it is not a draft (`IsDraft` false). Such items
+    /// are not Drafts items, so the file is not taken as a Drafts listing by its name.
+    pub fn has_items_not_drafts(&self) -> bool {
+        self.items.iter().any(|i| i.is_draft == Some(false))
+    }
+
     /// The Drafts folder's statistics, if the file has them. When one mailbox's file names
     /// Drafts twice, the larger count is the one taken.
     pub fn drafts_stat(&self) -> Option<&FolderStat> {
@@ -569,6 +578,47 @@ mod tests {
         assert!(!named("16", "Inbox").is_drafts());
         assert!(!named("Inbox", "Drafts").is_drafts());
         assert!(named("drafts", "Entwürfe").is_drafts());
+    }
+
+    /// Without `FolderType`, a `FolderPath` decides: only the top-level `/Drafts` is Drafts, a
+    /// nested folder of that name is not; the name decides only when there is no path.
+    #[test]
+    fn only_the_top_level_drafts_path_is_drafts() {
+        let row = |name: &str, path: Option<&str>| FolderStat {
+            name: Some(name.into()),
+            folder_path: path.map(str::to_string),
+            ..FolderStat::default()
+        };
+        assert!(row("Drafts", Some("/Drafts")).is_drafts());
+        assert!(row("Drafts", Some("\\Drafts")).is_drafts());
+        assert!(!row("Drafts", Some("/Inbox/Drafts")).is_drafts());
+        assert!(!row("Drafts", Some("/Projects/Drafts")).is_drafts());
+        assert!(row("Drafts", None).is_drafts());
+        assert!(row("Drafts", Some(" ")).is_drafts());
+        assert!(!row("Inbox", None).is_drafts());
+        // A named FolderType still decides over a nested path.
+        let mut typed = row("Drafts", Some("/Inbox/Drafts"));
+        typed.folder_type = Some("Drafts".into());
+        assert!(typed.is_drafts());
+
+        // The nested 4000 no longer wins over the top-level 3.
+        let mut f = MailboxFile::new("s.csv", MailboxFileKind::FolderStats, ExportFormat::Csv);
+        f.folders = vec![
+            FolderStat {
+                items: Some(4000),
+                ..row("Drafts", Some("/Inbox/Drafts"))
+            },
+            FolderStat {
+                items: Some(3),
+                ..row("Drafts", Some("/Drafts"))
+            },
+        ];
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(3));
+        // Without FolderPath the name alone decides (the larger count, as before).
+        for d in &mut f.folders {
+            d.folder_path = None;
+        }
+        assert_eq!(f.drafts_stat().and_then(|d| d.items), Some(4000));
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod log_properties;
 mod log_shapes;
 mod logs_cli;
 mod mailbox_cli;
+mod mailbox_drafts_cli;
 mod no_silent_loss;
 mod output_safety;
 mod outputs_cli;

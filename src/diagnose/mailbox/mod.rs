@@ -1,4 +1,5 @@
-//! Mailbox-side symptoms of Offline IM: `drafts-buildup`, `federated-recipient`,
+//! Mailbox-side symptoms of Offline IM: `drafts-buildup` (and `drafts-not-identified` when
+//! folder statistics name no Drafts row), `federated-recipient`,
 //! `offline-im-disabled` and (from policy exports) `autoarchiving-disabled`.
 //!
 //! The Drafts buildup is documented (offline messages failed to send and Drafts filled up;
@@ -6,6 +7,7 @@
 //! `CreateItem SaveOnly` + `SendItem` sequence is what leaves the drafts behind is inferred.
 
 mod drafts;
+mod drafts_unidentified;
 mod events;
 mod federated;
 mod offline_im;
@@ -28,6 +30,7 @@ impl RuleFamily for MailboxRules {
     fn rules(&self) -> &'static [&'static str] {
         &[
             "drafts-buildup",
+            "drafts-not-identified",
             "federated-recipient",
             "offline-im-disabled",
             "autoarchiving-disabled",
@@ -36,6 +39,7 @@ impl RuleFamily for MailboxRules {
 
     fn evaluate(&self, ctx: &Context<'_>, out: &mut Vec<Finding>) {
         drafts::drafts_buildup(ctx, out);
+        drafts_unidentified::drafts_not_identified(ctx, out);
         federated::federated(ctx, out);
         policy::policies(ctx, out);
         policy::log_autoarchiving(ctx.model, out);
