@@ -8,9 +8,9 @@
 //! file from `shared/peers/` in `~/.lnav/formats/installed/`), `lnav -n -c ';SELECT count(*) FROM
 //! uccapilog' FILE` on the same file, each under `/usr/bin/time` (wall time and the child's peak
 //! RSS, which GNU time takes from `wait4`/getrusage), and prints the ratio.
-//! Beside them it times the marker literal search alone over the same file on one core (the
-//! part of the work no search-first design can skip, since the markers are found by their
-//! literals), as a floor to read the lnav target against.
+//! Beside them it times the least work a search-first reader could do over the same file on
+//! one core (the markers' literal search over large blocks, then the markers' regexes on only
+//! the lines holding a literal; nothing stored), as a floor to read the lnav target against.
 //! SPOOLSCOPE_BENCH_SKIP_INPROC=1 skips (1) and (2).
 
 use spoolscope::corpus::{self, Profile};
@@ -74,27 +74,104 @@ fn generate(
     Ok(s)
 }
 
-/// The marker literal search alone over `path` on this thread, in line-aligned pieces of at
-/// most 512 KiB: seconds.
-fn literal_search_secs(path: &std::path::Path) -> Result<f64, Box<dyn std::error::Error>> {
+/// The least work a search-first reader could do over `path`, on this thread: seconds for (a)
+/// the marker literal search alone, over line-aligned blocks of at most 1 MiB (ASCII case
+/// ignored), and (b) all of it: record starts counted per minute from the fixed-width stamp,
+/// that search, and each line holding a literal run through the regexes of the markers that
+/// need that literal (captures taken). Nothing is stored, no SIP block or thread context is
+/// followed and contexts are not checked: a floor, not a reader.
+fn least_work_secs(path: &std::path::Path) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    use aho_corasick::packed::{Config, MatchKind};
     let data = std::fs::read(path)?;
     let markers = Markers::builtin()?;
-    let mut rec = spoolscope::parse::markers::Record::default();
+    let mut lits: Vec<Vec<u8>> = Vec::new();
+    let mut owners: Vec<Vec<usize>> = Vec::new();
+    for (i, m) in markers.markers.iter().enumerate() {
+        let req = spoolscope::parse::prefilter::required_literals(m.regex.as_str(), true);
+        for l in req.ok_or("a built-in marker without literals")? {
+            match lits.iter().position(|x| *x == l) {
+                Some(k) => owners[k].push(i),
+                None => {
+                    lits.push(l);
+                    owners.push(vec![i]);
+                }
+            }
+        }
+    }
+    // A literal inside another one (found at the same place, the searcher reporting the
+    // longer) stands for both.
+    let mut ext = owners.clone();
+    for (m, ml) in lits.iter().enumerate() {
+        for (l, ll) in lits.iter().enumerate() {
+            if l != m && ll.len() > ml.len() && ll.windows(ml.len()).any(|w| w == ml.as_slice()) {
+                let add = owners[m].clone();
+                ext[l].extend(add);
+            }
+        }
+    }
+    let searcher = Config::new()
+        .match_kind(MatchKind::LeftmostLongest)
+        .heuristic_pattern_limits(false)
+        .builder()
+        .extend(&lits)
+        .build()
+        .ok_or("no SIMD searcher on this CPU")?;
     let start = Instant::now();
+    let mut search = 0.0;
+    let stamp = |d: &[u8], i: usize| {
+        d.len() >= i + 17 && d[i + 2] == b'/' && d[i + 5] == b'/' && d[i + 10] == b'|'
+    };
+    let mut minutes: std::collections::HashMap<&[u8], u64> = std::collections::HashMap::new();
+    if stamp(&data, 0) {
+        *minutes.entry(&data[..16]).or_default() += 1;
+    }
+    for nl in memchr::memchr_iter(b'\n', &data) {
+        if stamp(&data, nl + 1) {
+            *minutes.entry(&data[nl + 1..nl + 17]).or_default() += 1;
+        }
+    }
+    let (mut lower, mut hits, mut cand) =
+        (Vec::new(), Vec::new(), vec![false; markers.markers.len()]);
+    let mut matched = 0u64;
     let mut pos = 0;
     while pos < data.len() {
-        let mut end = (pos + (512 << 10)).min(data.len());
-        if let Some(nl) = data[end..].iter().position(|&b| b == b'\n') {
-            end += nl + 1;
-        } else {
-            end = data.len();
+        let end = match memchr::memchr(b'\n', &data[(pos + (1 << 20)).min(data.len())..]) {
+            Some(nl) => (pos + (1 << 20)).min(data.len()) + nl + 1,
+            None => data.len(),
+        };
+        let block = &data[pos..end];
+        let t = Instant::now();
+        lower.clear();
+        lower.extend_from_slice(block);
+        lower.make_ascii_lowercase();
+        hits.clear();
+        let mut at = 0;
+        while let Some(m) = searcher.find_in(&lower, aho_corasick::Span::from(at..lower.len())) {
+            hits.push((m.start(), m.pattern().as_usize()));
+            at = m.start() + 1;
         }
-        rec.clear();
-        rec.push(0, &String::from_utf8_lossy(&data[pos..end]));
-        markers.prescan(&mut rec);
+        search += t.elapsed().as_secs_f64();
+        let mut i = 0;
+        while let Some(&(off, _)) = hits.get(i) {
+            let a = memchr::memrchr(b'\n', &block[..off]).map_or(0, |x| x + 1);
+            let b = memchr::memchr(b'\n', &block[off..]).map_or(block.len(), |x| off + x);
+            cand.iter_mut().for_each(|c| *c = false);
+            while let Some(&(_, lit)) = hits.get(i).filter(|h| h.0 < b) {
+                ext[lit].iter().for_each(|&k| cand[k] = true);
+                i += 1;
+            }
+            let line = String::from_utf8_lossy(&block[a..b]);
+            for (k, _) in cand.iter().enumerate().filter(|c| *c.1) {
+                if markers.markers[k].regex.captures(&line).is_some() {
+                    matched += 1;
+                }
+            }
+        }
         pos = end;
     }
-    Ok(start.elapsed().as_secs_f64())
+    let all = start.elapsed().as_secs_f64();
+    std::hint::black_box((minutes.len(), matched));
+    Ok((search, all))
 }
 
 /// `report --format json` against lnav, per profile, on the same file in the same run.
@@ -158,12 +235,15 @@ fn versus_lnav(mb: u64) -> Result<(), Box<dyn std::error::Error>> {
                             lw / sw.max(0.01),
                             srss as f64 / lrss.max(1) as f64
                         );
-                        if let Ok(ls) = literal_search_secs(&path) {
+                        if let Ok((ls, all)) = least_work_secs(&path) {
+                            let budget = lw / 4.0;
                             println!(
-                                "  literal search alone, one core: {ls:6.2} s = {:.2}x lnav's time ({:.2}x of the 4x budget, {:.2} s)",
-                                ls / lw.max(0.01),
-                                ls / (lw / 4.0).max(0.01),
-                                lw / 4.0
+                                "  least work, one core: literal search {ls:5.2} s, with the marker regexes on lines holding a literal {all:5.2} s"
+                            );
+                            println!(
+                                "  = {:.2}x of the 4x budget ({budget:.2} s) on one core, {:.2}x split perfectly over 2",
+                                all / budget.max(0.01),
+                                all / 2.0 / budget.max(0.01)
                             );
                         }
                     }
