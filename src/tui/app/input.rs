@@ -17,6 +17,9 @@ use std::path::PathBuf;
 
 /// The status line while a rescan asked for with `r` runs.
 const RESCANNING: &str = "rescanning…";
+/// The status line when `w` is pressed before the first scan has finished.
+pub const NOT_LOADED: &str =
+    "the first scan is still running: nothing to export yet (w works once it is done)";
 
 impl App {
     /// Apply one event. Returns the side effects the runtime must carry out.
@@ -492,6 +495,9 @@ impl App {
             Action::Rescan => {
                 self.status = Some(RESCANNING.into());
                 return vec![Cmd::Rescan];
+            }
+            Action::Export if !self.loaded => {
+                self.status = Some(NOT_LOADED.into());
             }
             Action::Export => self.popup = Popup::Export(ExportStage::Format),
             Action::ScrollLeft | Action::ScrollRight | Action::ColumnZero | Action::Wrap => {

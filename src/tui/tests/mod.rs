@@ -13,6 +13,7 @@ mod findings;
 mod log;
 mod minutes;
 mod overview;
+mod startup;
 mod watching;
 
 use super::app::{App, Cmd, KindFilter, LevelFilter, Pane, Popup, SortKey, View};
