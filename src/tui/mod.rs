@@ -4,6 +4,7 @@
 //! effects the app asks for (scan, watch, export, clipboard).
 
 pub mod app;
+pub mod catchup;
 pub mod event;
 pub mod export;
 pub mod keys;
@@ -33,6 +34,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// File times are compared with this much slack (coarse file system clocks).
+const CATCH_UP_MARGIN: Duration = Duration::from_secs(2);
 
 /// At most this often a frame is drawn (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);
@@ -232,6 +236,14 @@ pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
     }
 }
 
+/// The changes made in `targets` since a scan began at `since`, as a command to apply them.
+fn catch_up(app: &App, targets: &[PathBuf], since: Option<std::time::SystemTime>) -> Option<Cmd> {
+    let since = since?;
+    let since = since.checked_sub(CATCH_UP_MARGIN).unwrap_or(since);
+    let changed = catchup::changed_since(&app.model, targets, since);
+    (!changed.is_empty()).then_some(Cmd::Apply(changed))
+}
+
 /// The runtime state around the app: watcher, channel, background work.
 struct Runtime {
     tx: Sender<Event>,
@@ -248,6 +260,9 @@ struct Runtime {
     targets: Vec<PathBuf>,
     /// Where each growing log's last read stopped (logs are read on from there).
     tails: crate::source::tail::Tails,
+    /// When the running scan started: what changed in the watched folders since then is
+    /// applied once the watcher is up (see `catchup`).
+    scan_started: Option<std::time::SystemTime>,
 }
 
 impl Runtime {
@@ -277,6 +292,7 @@ impl Runtime {
             match c {
                 Cmd::Rescan => {
                     if !self.scanning.load(Ordering::Relaxed) {
+                        self.scan_started = Some(std::time::SystemTime::now());
                         spawn_scan(
                             self.tx.clone(),
                             self.roots.clone(),
@@ -303,7 +319,11 @@ impl Runtime {
                     }
                 }
                 Cmd::Watch(targets) => {
+                    // A scan just ended: what changed in its folders while it ran is looked
+                    // for once the watcher is up (it reports what changes after that).
+                    let since = self.scan_started.take();
                     if self.watcher.is_some() && targets == self.targets {
+                        queue.extend(catch_up(app, &targets, since));
                         continue;
                     }
                     self.watcher = None;
@@ -327,6 +347,7 @@ impl Runtime {
                                 Some(format!("cannot watch: {}", crate::sanitize::cell(&e, 60)));
                         }
                     }
+                    queue.extend(catch_up(app, &targets, since));
                     self.targets = targets;
                 }
                 Cmd::Export { path, format } => {
@@ -389,6 +410,7 @@ pub fn run(
         watcher: None,
         targets: Vec::new(),
         tails: Default::default(),
+        scan_started: Some(std::time::SystemTime::now()),
     };
     let mut term = TerminalGuard::enter(settings.mouse)
         .map_err(|e| Fatal::Runtime(format!("cannot set up the terminal: {e}")))?;

@@ -77,3 +77,73 @@ fn export_is_refused_while_the_first_scan_runs() {
     let cmds = code(&mut a, KeyCode::Enter);
     assert!(matches!(cmds.as_slice(), [Cmd::Export { .. }]), "{cmds:?}");
 }
+
+/// The watcher starts once the first scan is done; what changed in the scanned folders
+/// after the walk (an item spooled, one sent, each with any file time) is found then and
+/// applied, without `r`.
+#[test]
+fn changes_made_while_the_first_scan_ran_are_applied_after_it() {
+    use std::fs;
+    use std::time::SystemTime;
+    let dir = tempfile::tempdir().expect("tmp");
+    let root = fs::canonicalize(dir.path()).expect("canon");
+    let spooler = root.join(
+        "Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History Spooler",
+    );
+    fs::create_dir_all(&spooler).expect("mkdir");
+    let body = "<m:CreateItem><t:Subject>x</t:Subject></m:CreateItem>";
+    for name in ["{KEEP}.xml", "{SENT}.xml"] {
+        fs::write(spooler.join(name), body).expect("write");
+    }
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    let started = SystemTime::now();
+    let clock = Clock {
+        now: Utc::now(),
+        stuck_after: Duration::from_secs(120),
+    };
+    let mut a = App::new(
+        clock,
+        false,
+        vec![root.clone()],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
+    a.update(Event::Source(SourceEvent::ScanStarted { roots: 1 }));
+    let scan = crate::source::scan::scan(std::slice::from_ref(&root), &Default::default());
+    // After the walk, before the scan is handed over: one item spooled (its modification
+    // time twenty minutes back, as a copied file keeps its own), one sent.
+    let new = spooler.join("{NEW}.xml");
+    fs::write(&new, body).expect("write");
+    fs::File::options()
+        .write(true)
+        .open(&new)
+        .and_then(|h| h.set_modified(SystemTime::now() - Duration::from_secs(1200)))
+        .expect("mtime");
+    fs::remove_file(spooler.join("{SENT}.xml")).expect("rm");
+    let cmds = a.update(Event::Source(SourceEvent::ScanDone(Box::new(scan))));
+    let Some(Cmd::Watch(targets)) = cmds.first() else {
+        panic!("no watch asked for: {cmds:?}");
+    };
+    let names = |a: &App| -> Vec<String> {
+        a.model
+            .items
+            .iter()
+            .filter_map(|i| i.path.file_name())
+            .map(|n| n.to_string_lossy().into_owned())
+            .collect()
+    };
+    assert_eq!(names(&a), ["{KEEP}.xml", "{SENT}.xml"], "the scan's view");
+    let changed = crate::tui::catchup::changed_since(&a.model, targets, started);
+    assert!(changed.contains(&new), "{changed:?}");
+    assert!(changed.contains(&spooler.join("{SENT}.xml")), "{changed:?}");
+    assert!(
+        !changed.contains(&spooler.join("{KEEP}.xml")),
+        "{changed:?}"
+    );
+    crate::tui::apply_changes(&mut a, &changed);
+    let mut got = names(&a);
+    got.sort();
+    assert_eq!(got, ["{KEEP}.xml", "{NEW}.xml"]);
+    let s = render(&a, 120, 40);
+    assert!(s.contains("{NEW}.xml") && s.contains("STUCK"), "{s}");
+}
