@@ -14,6 +14,7 @@ mod log;
 mod minutes;
 mod overview;
 mod startup;
+mod unsafe_paths;
 mod watching;
 
 use super::app::{App, Cmd, KindFilter, LevelFilter, Pane, Popup, SortKey, View};
