@@ -296,7 +296,7 @@ impl App {
             }
         }
         match &mut self.popup {
-            Popup::Help { scroll } | Popup::Item { scroll, .. } => {
+            Popup::Help { scroll } | Popup::Item { scroll, .. } | Popup::Errors { scroll } => {
                 *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
                 return;
             }
@@ -496,6 +496,12 @@ impl App {
                 self.status = Some(RESCANNING.into());
                 return vec![Cmd::Rescan];
             }
+            Action::Errors => {
+                self.popup = match self.popup {
+                    Popup::Errors { .. } => Popup::None,
+                    _ => Popup::Errors { scroll: 0 },
+                }
+            }
             Action::Export if !self.loaded => {
                 self.status = Some(NOT_LOADED.into());
             }
@@ -559,7 +565,7 @@ impl App {
                 }
                 return vec![];
             }
-            Popup::Export(_) => return vec![],
+            Popup::Export(_) | Popup::Errors { .. } => return vec![],
             Popup::None => {}
         }
         match self.view {
@@ -646,7 +652,15 @@ impl App {
                 self.log.follow = false;
             }
             None => {
-                self.status = Some("that evidence is not in the loaded logs".into());
+                // A file the scan could not read (`tracing-missing`'s evidence): say why.
+                self.status = Some(match self.model.errors.iter().find(|x| x.path == e.path) {
+                    Some(err) => format!(
+                        "not read: {}: {} (i lists the files not read)",
+                        self.display_path(&err.path),
+                        sanitize::cell(&err.message, 60)
+                    ),
+                    None => "that evidence is not in the loaded logs".into(),
+                });
             }
         }
     }

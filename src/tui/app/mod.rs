@@ -112,6 +112,10 @@ pub enum Popup {
         sel: usize,
     },
     Export(ExportStage),
+    /// The files the scan could not read (errors) and those it did not recognise (ignored).
+    Errors {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

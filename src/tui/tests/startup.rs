@@ -149,3 +149,65 @@ fn changes_made_while_the_first_scan_ran_are_applied_after_it() {
     let s = render(&a, 120, 40);
     assert!(s.contains("{NEW}.xml") && s.contains("STUCK"), "{s}");
 }
+
+/// Per-file errors and ignored files: counted in the header, listed (sanitised) by `i`, and
+/// `⏎` on evidence naming a file that was not read says why.
+#[test]
+fn files_not_read_are_counted_and_listed() {
+    let mut a = app();
+    let s = render(&a, 160, 40);
+    let header = s.lines().next().unwrap_or_default();
+    assert!(
+        !header.contains("error"),
+        "no count without errors: {header}"
+    );
+    let log = PathBuf::from(format!(
+        "{ROOT}/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/Tracing/Lync-UccApi-1.UccApilog"
+    ));
+    let mut m = model();
+    m.errors.push(crate::model::ScanError::log_not_read(
+        &log,
+        "permission denied",
+    ));
+    m.errors.push(crate::model::ScanError::new(
+        format!("{ROOT}/Users/jdoe/pipe\x1b[2J.UccApilog"),
+        "not a regular file (fifo), skipped",
+    ));
+    m.ignored.push(crate::model::Ignored {
+        path: PathBuf::from(format!("{ROOT}/Users/jdoe/readme.txt")),
+        why: "not a spooled item, log or mailbox file".into(),
+    });
+    a.set_model(m);
+    let s = render(&a, 160, 40);
+    assert!(s.contains("2 errors · 1 ignored"), "{s}");
+    key(&mut a, 'i');
+    assert_eq!(a.popup, Popup::Errors { scroll: 0 });
+    let s = render(&a, 160, 40);
+    assert!(s.contains("errors (2)"), "{s}");
+    assert!(
+        s.contains("Lync-UccApi-1.UccApilog  log not read: permission denied"),
+        "{s}"
+    );
+    assert!(s.contains("not a regular file (fifo), skipped"), "{s}");
+    assert!(s.contains("ignored (1)") && s.contains("readme.txt"), "{s}");
+    assert!(!s.contains('\x1b'), "control characters escaped: {s}");
+    assert!(s.contains("pipe\\"), "the escape is shown escaped: {s}");
+    key(&mut a, 'i');
+    assert_eq!(a.popup, Popup::None);
+    // `?` lists the key.
+    key(&mut a, '?');
+    let s = render(&a, 120, 40);
+    assert!(s.contains("errors and ignored files"), "{s}");
+    key(&mut a, '?');
+    // Evidence naming the unread log: its reason, not "not in the loaded logs".
+    a.jump_to_evidence(&crate::model::Evidence {
+        path: log.clone(),
+        line: None,
+        time: None,
+        excerpt: None,
+        link: None,
+    });
+    let status = a.status.clone().expect("status");
+    assert!(status.contains("permission denied"), "{status}");
+    assert!(!status.contains("not in the loaded logs"), "{status}");
+}

@@ -3,6 +3,7 @@
 //! (or earlier) before it reaches a cell.
 
 mod accounts;
+mod errors;
 mod finding_popup;
 mod findings;
 mod header;
@@ -55,6 +56,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Popup::Item { path, scroll, sel } => item_popup::render(f, area, app, path, *scroll, *sel),
         Popup::Finding { key, sel } => finding_popup::render(f, area, app, key, *sel),
         Popup::Export(stage) => prompt::render_export(f, area, app, stage),
+        Popup::Errors { scroll } => errors::render(f, area, app, *scroll),
     }
 }
 
