@@ -23,7 +23,9 @@ use crate::source::ScanConfig;
 use app::{App, Cmd};
 use event::{Event, SourceEvent};
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -41,12 +43,14 @@ const CATCH_UP_MARGIN: Duration = Duration::from_secs(2);
 /// At most this often a frame is drawn (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);
 
-/// Put the terminal back: cooked mode, main screen, cursor, no mouse capture.
+/// Put the terminal back: cooked mode, main screen, cursor, no mouse capture, no bracketed
+/// paste.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
@@ -73,7 +77,9 @@ impl TerminalGuard {
         let res = ratatui::crossterm::execute!(
             out,
             EnterAlternateScreen,
-            ratatui::crossterm::cursor::Hide
+            ratatui::crossterm::cursor::Hide,
+            // A paste arrives as one event (text for a prompt), not as keys that run commands.
+            EnableBracketedPaste
         )
         .and_then(|_| {
             if mouse {

@@ -75,6 +75,10 @@ impl App {
                 self.dirty = true;
                 self.key(k)
             }
+            Event::Paste(text) => {
+                self.paste(&text);
+                vec![]
+            }
             Event::Source(s) => self.source(s),
         }
     }
@@ -188,6 +192,32 @@ impl App {
                 self.act(a)
             }
             None => vec![],
+        }
+    }
+
+    /// Pasted text goes into the search line or the export path being typed, as one line
+    /// (line breaks and tabs become spaces, other control characters are dropped); anywhere
+    /// else it does nothing: pasted letters never run commands.
+    fn paste(&mut self, text: &str) {
+        let clean = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect::<String>();
+        let put = |input: &mut String, cap: usize| {
+            let room = cap.saturating_sub(input.chars().count());
+            input.extend(clean.chars().take(room));
+        };
+        if self.log.search.editing {
+            put(&mut self.log.search.input, 200);
+            self.compile_search();
+            self.dirty = true;
+        } else if let Popup::Export(ExportStage::Path { input, .. }) = &mut self.popup {
+            put(input, 1024);
+            self.dirty = true;
         }
     }
 

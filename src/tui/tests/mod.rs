@@ -13,6 +13,7 @@ mod findings;
 mod log;
 mod minutes;
 mod overview;
+mod paste;
 mod startup;
 mod unsafe_paths;
 mod watching;
