@@ -384,7 +384,11 @@ pub fn run(
     pre: crate::pipeline::PreScan,
 ) -> Result<i32, Fatal> {
     let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal::Config)?;
-    let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
+    // `--color always` keeps colour; otherwise a terminal whose type has none gets `mono`.
+    let color = settings.use_color(true)
+        && (settings.color == crate::config::ColorChoice::Always
+            || theme::Theme::term_has_color(std::env::var("TERM").ok().as_deref()));
+    let theme = theme::Theme::resolve(settings.theme, color);
     let roots: Vec<PathBuf> = roots
         .into_iter()
         .map(|r| std::path::absolute(&r).unwrap_or(r))
@@ -440,11 +444,28 @@ pub fn run(
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
         if app.dirty && since >= FRAME {
-            let h = term.terminal.size().map(|s| s.height).unwrap_or(24);
-            prepare_frame(&mut app, h);
-            term.terminal
-                .draw(|f| ui::draw(f, &app))
-                .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
+            let size = term
+                .terminal
+                .size()
+                .unwrap_or(ratatui::layout::Size::new(80, 24));
+            if size.width == 0 || size.height == 0 {
+                // A terminal that reports no size (0×0) has no cells to draw in: say so
+                // where the cursor is, rather than leave the screen blank.
+                let w = term.terminal.backend_mut();
+                let _ = ratatui::crossterm::execute!(
+                    w,
+                    ratatui::crossterm::terminal::Clear(
+                        ratatui::crossterm::terminal::ClearType::All
+                    ),
+                    ratatui::crossterm::cursor::MoveTo(0, 0),
+                    ratatui::crossterm::style::Print(ui::too_small_message())
+                );
+            } else {
+                prepare_frame(&mut app, size.height);
+                term.terminal
+                    .draw(|f| ui::draw(f, &app))
+                    .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
+            }
             app.dirty = false;
             last_draw = Some(Instant::now());
             match fault {
