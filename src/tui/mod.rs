@@ -441,6 +441,8 @@ pub fn run(
     // the terminal.
     let fault = crate::isolate::ui_fault();
     let mut last_draw: Option<Instant> = None;
+    // The "too small" message of a 0×0 terminal is written once, not on every frame.
+    let mut zero_shown = false;
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
         if app.dirty && since >= FRAME {
@@ -452,15 +454,18 @@ pub fn run(
                 // A terminal that reports no size (0×0) has no cells to draw in: say so
                 // where the cursor is, rather than leave the screen blank.
                 let w = term.terminal.backend_mut();
-                let _ = ratatui::crossterm::execute!(
-                    w,
-                    ratatui::crossterm::terminal::Clear(
-                        ratatui::crossterm::terminal::ClearType::All
-                    ),
-                    ratatui::crossterm::cursor::MoveTo(0, 0),
-                    ratatui::crossterm::style::Print(ui::too_small_message())
-                );
+                if !std::mem::replace(&mut zero_shown, true) {
+                    let _ = ratatui::crossterm::execute!(
+                        w,
+                        ratatui::crossterm::terminal::Clear(
+                            ratatui::crossterm::terminal::ClearType::All
+                        ),
+                        ratatui::crossterm::cursor::MoveTo(0, 0),
+                        ratatui::crossterm::style::Print(ui::too_small_message())
+                    );
+                }
             } else {
+                zero_shown = false;
                 prepare_frame(&mut app, size.height);
                 term.terminal
                     .draw(|f| ui::draw(f, &app))
