@@ -19,6 +19,8 @@ pub enum Event {
     Key(KeyEvent),
     Mouse(MouseEvent),
     Resize(u16, u16),
+    /// Text pasted into the terminal (bracketed paste): never read as keys.
+    Paste(String),
     Source(SourceEvent),
     /// SIGTERM, SIGHUP or SIGINT.
     Quit,
@@ -78,6 +80,7 @@ pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
             }
             ratatui::crossterm::event::Event::Mouse(m) if mouse => Event::Mouse(m),
             ratatui::crossterm::event::Event::Resize(w, h) => Event::Resize(w, h),
+            ratatui::crossterm::event::Event::Paste(s) => Event::Paste(s),
             _ => continue,
         };
         if tx.send(out).is_err() {

@@ -56,7 +56,19 @@ pub fn write(
     format: ReportFormat,
 ) -> Result<PathBuf, String> {
     let path = expand_home(path, home_dir().as_deref());
+    if crate::outfile::is_dash(&path) {
+        return Err("`-` is not a file name here: name the file to write".into());
+    }
     let target = check_target(&path, roots, protected)?;
+    // What `bundle -o` refuses: a link, a folder, a FIFO, a device. The named path is never
+    // opened (a FIFO would block the view until a reader came): the report is written to a
+    // new file beside it and renamed over it.
+    let refused = |target: &Path| {
+        crate::outfile::refuse_replacing(target).map(|why| format!("{}: {why}", target.display()))
+    };
+    if let Some(e) = refused(&target) {
+        return Err(e);
+    }
     let opts = ReportOptions {
         clock: app.clock,
         generated_at: chrono::Utc::now(),
@@ -85,16 +97,28 @@ pub fn write(
     report
         .write(format, &mut buf)
         .map_err(|e| format!("cannot render: {e}"))?;
-    let mut f = std::fs::File::create(&target).map_err(|e| {
+    let io_err = |e: std::io::Error| {
         format!(
             "{}: {}",
             target.display(),
             crate::source::read::describe_io(&e)
         )
-    })?;
-    f.write_all(&buf)
-        .and_then(|_| f.flush())
-        .map_err(|e| format!("{}: {e}", target.display()))?;
+    };
+    let dir = target
+        .parent()
+        .ok_or_else(|| format!("{}: no folder to write in", target.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".spoolscope-report-")
+        .tempfile_in(dir)
+        .map_err(io_err)?;
+    tmp.write_all(&buf)
+        .and_then(|_| tmp.flush())
+        .map_err(io_err)?;
+    // Checked again: the path may have changed while the report was written.
+    if let Some(e) = refused(&target) {
+        return Err(e);
+    }
+    tmp.persist(&target).map_err(|e| io_err(e.error))?;
     Ok(target)
 }
 

@@ -40,6 +40,7 @@ pub enum Action {
     Rescan,
     Export,
     Copy,
+    Errors,
     ScrollLeft,
     ScrollRight,
     ColumnZero,
@@ -283,6 +284,13 @@ pub const ACTIONS: &[ActionInfo] = &[
         &["y"],
         "copy finding (OSC 52)",
         "copy",
+    ),
+    a(
+        Action::Errors,
+        "errors",
+        &["i"],
+        "errors and ignored files",
+        "errors",
     ),
     raw(
         Action::ScrollLeft,

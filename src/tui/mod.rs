@@ -4,6 +4,7 @@
 //! effects the app asks for (scan, watch, export, clipboard).
 
 pub mod app;
+pub mod catchup;
 pub mod event;
 pub mod export;
 pub mod keys;
@@ -22,7 +23,9 @@ use crate::source::ScanConfig;
 use app::{App, Cmd};
 use event::{Event, SourceEvent};
 use ratatui::backend::CrosstermBackend;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -34,15 +37,20 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+/// File times are compared with this much slack (coarse file system clocks).
+const CATCH_UP_MARGIN: Duration = Duration::from_secs(2);
+
 /// At most this often a frame is drawn (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);
 
-/// Put the terminal back: cooked mode, main screen, cursor, no mouse capture.
+/// Put the terminal back: cooked mode, main screen, cursor, no mouse capture, no bracketed
+/// paste.
 pub fn restore_terminal() {
     let _ = disable_raw_mode();
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         ratatui::crossterm::cursor::Show
     );
@@ -69,7 +77,9 @@ impl TerminalGuard {
         let res = ratatui::crossterm::execute!(
             out,
             EnterAlternateScreen,
-            ratatui::crossterm::cursor::Hide
+            ratatui::crossterm::cursor::Hide,
+            // A paste arrives as one event (text for a prompt), not as keys that run commands.
+            EnableBracketedPaste
         )
         .and_then(|_| {
             if mouse {
@@ -232,6 +242,14 @@ pub fn poll_raw(app: &mut App, paths: &[PathBuf]) {
     }
 }
 
+/// The changes made in `targets` since a scan began at `since`, as a command to apply them.
+fn catch_up(app: &App, targets: &[PathBuf], since: Option<std::time::SystemTime>) -> Option<Cmd> {
+    let since = since?;
+    let since = since.checked_sub(CATCH_UP_MARGIN).unwrap_or(since);
+    let changed = catchup::changed_since(&app.model, targets, since);
+    (!changed.is_empty()).then_some(Cmd::Apply(changed))
+}
+
 /// The runtime state around the app: watcher, channel, background work.
 struct Runtime {
     tx: Sender<Event>,
@@ -248,6 +266,9 @@ struct Runtime {
     targets: Vec<PathBuf>,
     /// Where each growing log's last read stopped (logs are read on from there).
     tails: crate::source::tail::Tails,
+    /// When the running scan started: what changed in the watched folders since then is
+    /// applied once the watcher is up (see `catchup`).
+    scan_started: Option<std::time::SystemTime>,
 }
 
 impl Runtime {
@@ -277,6 +298,7 @@ impl Runtime {
             match c {
                 Cmd::Rescan => {
                     if !self.scanning.load(Ordering::Relaxed) {
+                        self.scan_started = Some(std::time::SystemTime::now());
                         spawn_scan(
                             self.tx.clone(),
                             self.roots.clone(),
@@ -303,7 +325,11 @@ impl Runtime {
                     }
                 }
                 Cmd::Watch(targets) => {
+                    // A scan just ended: what changed in its folders while it ran is looked
+                    // for once the watcher is up (it reports what changes after that).
+                    let since = self.scan_started.take();
                     if self.watcher.is_some() && targets == self.targets {
+                        queue.extend(catch_up(app, &targets, since));
                         continue;
                     }
                     self.watcher = None;
@@ -327,6 +353,7 @@ impl Runtime {
                                 Some(format!("cannot watch: {}", crate::sanitize::cell(&e, 60)));
                         }
                     }
+                    queue.extend(catch_up(app, &targets, since));
                     self.targets = targets;
                 }
                 Cmd::Export { path, format } => {
@@ -357,7 +384,11 @@ pub fn run(
     pre: crate::pipeline::PreScan,
 ) -> Result<i32, Fatal> {
     let keymap = keys::KeyMap::with_overrides(&settings.keys).map_err(Fatal::Config)?;
-    let theme = theme::Theme::resolve(settings.theme, settings.use_color(true));
+    // `--color always` keeps colour; otherwise a terminal whose type has none gets `mono`.
+    let color = settings.use_color(true)
+        && (settings.color == crate::config::ColorChoice::Always
+            || theme::Theme::term_has_color(std::env::var("TERM").ok().as_deref()));
+    let theme = theme::Theme::resolve(settings.theme, color);
     let roots: Vec<PathBuf> = roots
         .into_iter()
         .map(|r| std::path::absolute(&r).unwrap_or(r))
@@ -389,6 +420,7 @@ pub fn run(
         watcher: None,
         targets: Vec::new(),
         tails: Default::default(),
+        scan_started: Some(std::time::SystemTime::now()),
     };
     let mut term = TerminalGuard::enter(settings.mouse)
         .map_err(|e| Fatal::Runtime(format!("cannot set up the terminal: {e}")))?;
@@ -409,14 +441,36 @@ pub fn run(
     // the terminal.
     let fault = crate::isolate::ui_fault();
     let mut last_draw: Option<Instant> = None;
+    // The "too small" message of a 0×0 terminal is written once, not on every frame.
+    let mut zero_shown = false;
     loop {
         let since = last_draw.map(|t| t.elapsed()).unwrap_or(FRAME);
         if app.dirty && since >= FRAME {
-            let h = term.terminal.size().map(|s| s.height).unwrap_or(24);
-            prepare_frame(&mut app, h);
-            term.terminal
-                .draw(|f| ui::draw(f, &app))
-                .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
+            let size = term
+                .terminal
+                .size()
+                .unwrap_or(ratatui::layout::Size::new(80, 24));
+            if size.width == 0 || size.height == 0 {
+                // A terminal that reports no size (0×0) has no cells to draw in: say so
+                // where the cursor is, rather than leave the screen blank.
+                let w = term.terminal.backend_mut();
+                if !std::mem::replace(&mut zero_shown, true) {
+                    let _ = ratatui::crossterm::execute!(
+                        w,
+                        ratatui::crossterm::terminal::Clear(
+                            ratatui::crossterm::terminal::ClearType::All
+                        ),
+                        ratatui::crossterm::cursor::MoveTo(0, 0),
+                        ratatui::crossterm::style::Print(ui::too_small_message())
+                    );
+                }
+            } else {
+                zero_shown = false;
+                prepare_frame(&mut app, size.height);
+                term.terminal
+                    .draw(|f| ui::draw(f, &app))
+                    .map_err(|e| Fatal::Runtime(format!("cannot draw: {e}")))?;
+            }
             app.dirty = false;
             last_draw = Some(Instant::now());
             match fault {

@@ -45,9 +45,20 @@ pub const HSCROLL_STEP: usize = 8;
 /// The furthest the raw lines scroll right: past the longest line a log reader keeps.
 pub const HSCROLL_MAX: usize = 64 * 1024;
 
+/// The scan's own test before the index opens `path`: a regular file, not reached through a
+/// link, opened without blocking (`source::read::open_regular`). A link (to a file outside the
+/// tree, to `/dev/zero`), a FIFO or a device put in a log's place is an error line, never read
+/// and never waited on.
+fn safe_to_read(path: &Path) -> std::io::Result<()> {
+    crate::source::read::open_regular(path)
+        .map(drop)
+        .map_err(|e| std::io::Error::other(e.to_string()))
+}
+
 impl RawView {
     /// Index `path` and put the cursor on `line` (1-based, as events count).
     pub fn open(path: &Path, line: u64) -> std::io::Result<RawView> {
+        safe_to_read(path)?;
         let index = LineIndex::build(path)?;
         let sel = (line.saturating_sub(1) as usize).min(index.len().saturating_sub(1));
         Ok(RawView {
@@ -73,7 +84,7 @@ impl RawView {
 
     /// Re-index after the file changed (appended bytes only, unless truncated or rotated).
     pub fn poll(&mut self) -> Update {
-        match self.index.update() {
+        match safe_to_read(self.index.path()).and_then(|_| self.index.update()) {
             Ok(u) => {
                 if u != Update::Unchanged {
                     self.generation += 1;
@@ -115,7 +126,9 @@ impl RawView {
         // A SIP message's body is known from its start line and headers: up to
         // [`SIP_LOOKBACK`] lines before the window are read too, for the masking.
         let from = first.saturating_sub(SIP_LOOKBACK);
-        match self.index.read_lines(from, end.saturating_sub(from)) {
+        let read = safe_to_read(self.index.path())
+            .and_then(|_| self.index.read_lines(from, end.saturating_sub(from)));
+        match read {
             Ok(mut lines) => {
                 let skip = (first - from).min(lines.len());
                 let all: Vec<&str> = lines.iter().map(String::as_str).collect();

@@ -101,6 +101,20 @@ impl Theme {
     }
 
     /// The theme to use: monochrome whenever colour is off (`NO_COLOR`, `--color never`).
+    /// Whether a terminal of type `term` (`TERM`) shows colour, as far as its name says: not
+    /// when unset or empty, `dumb`, a `…-mono` entry or a DEC VT without colour (`vt52`,
+    /// `vt100`, `vt102`, `vt220`, `vt320` and their variants). Anything else is taken to.
+    pub fn term_has_color(term: Option<&str>) -> bool {
+        let Some(t) = term.map(str::trim).filter(|t| !t.is_empty()) else {
+            return false;
+        };
+        let t = t.to_ascii_lowercase();
+        let vt = ["vt52", "vt100", "vt102", "vt220", "vt320"]
+            .iter()
+            .any(|v| t == *v || t.starts_with(&format!("{v}-")));
+        !(t == "dumb" || t.ends_with("-mono") || vt)
+    }
+
     pub fn resolve(name: ThemeName, color: bool) -> Theme {
         Theme::new(if color { name } else { ThemeName::Mono })
     }

@@ -17,6 +17,9 @@ use std::path::PathBuf;
 
 /// The status line while a rescan asked for with `r` runs.
 const RESCANNING: &str = "rescanning…";
+/// The status line when `w` is pressed before the first scan has finished.
+pub const NOT_LOADED: &str =
+    "the first scan is still running: nothing to export yet (w works once it is done)";
 
 impl App {
     /// Apply one event. Returns the side effects the runtime must carry out.
@@ -71,6 +74,10 @@ impl App {
             Event::Key(k) => {
                 self.dirty = true;
                 self.key(k)
+            }
+            Event::Paste(text) => {
+                self.paste(&text);
+                vec![]
             }
             Event::Source(s) => self.source(s),
         }
@@ -188,6 +195,32 @@ impl App {
         }
     }
 
+    /// Pasted text goes into the search line or the export path being typed, as one line
+    /// (line breaks and tabs become spaces, other control characters are dropped); anywhere
+    /// else it does nothing: pasted letters never run commands.
+    fn paste(&mut self, text: &str) {
+        let clean = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' | '\r' | '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect::<String>();
+        let put = |input: &mut String, cap: usize| {
+            let room = cap.saturating_sub(input.chars().count());
+            input.extend(clean.chars().take(room));
+        };
+        if self.log.search.editing {
+            put(&mut self.log.search.input, 200);
+            self.compile_search();
+            self.dirty = true;
+        } else if let Popup::Export(ExportStage::Path { input, .. }) = &mut self.popup {
+            put(input, 1024);
+            self.dirty = true;
+        }
+    }
+
     fn search_key(&mut self, k: KeyEvent) {
         match k.code {
             KeyCode::Esc => {
@@ -293,7 +326,7 @@ impl App {
             }
         }
         match &mut self.popup {
-            Popup::Help { scroll } | Popup::Item { scroll, .. } => {
+            Popup::Help { scroll } | Popup::Item { scroll, .. } | Popup::Errors { scroll } => {
                 *scroll = (*scroll as isize + delta).clamp(0, u16::MAX as isize) as u16;
                 return;
             }
@@ -493,6 +526,15 @@ impl App {
                 self.status = Some(RESCANNING.into());
                 return vec![Cmd::Rescan];
             }
+            Action::Errors => {
+                self.popup = match self.popup {
+                    Popup::Errors { .. } => Popup::None,
+                    _ => Popup::Errors { scroll: 0 },
+                }
+            }
+            Action::Export if !self.loaded => {
+                self.status = Some(NOT_LOADED.into());
+            }
             Action::Export => self.popup = Popup::Export(ExportStage::Format),
             Action::ScrollLeft | Action::ScrollRight | Action::ColumnZero | Action::Wrap => {
                 if let Some(raw) = &mut self.log.raw {
@@ -553,7 +595,7 @@ impl App {
                 }
                 return vec![];
             }
-            Popup::Export(_) => return vec![],
+            Popup::Export(_) | Popup::Errors { .. } => return vec![],
             Popup::None => {}
         }
         match self.view {
@@ -640,7 +682,15 @@ impl App {
                 self.log.follow = false;
             }
             None => {
-                self.status = Some("that evidence is not in the loaded logs".into());
+                // A file the scan could not read (`tracing-missing`'s evidence): say why.
+                self.status = Some(match self.model.errors.iter().find(|x| x.path == e.path) {
+                    Some(err) => format!(
+                        "not read: {}: {} (i lists the files not read)",
+                        self.display_path(&err.path),
+                        sanitize::cell(&err.message, 60)
+                    ),
+                    None => "that evidence is not in the loaded logs".into(),
+                });
             }
         }
     }

@@ -112,6 +112,10 @@ pub enum Popup {
         sel: usize,
     },
     Export(ExportStage),
+    /// The files the scan could not read (errors) and those it did not recognise (ignored).
+    Errors {
+        scroll: u16,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,6 +170,9 @@ pub struct App {
     pub reveal: bool,
     pub log: LogState,
     pub scan: ScanStatus,
+    /// A scan's model has been installed. Until then the panes say "scanning…" and `w` writes
+    /// nothing: an empty model read as a report would be a false all-clear.
+    pub loaded: bool,
     pub spinner: usize,
     /// "native", "poll 2s", "starting…".
     pub watch_label: String,
@@ -221,6 +228,7 @@ impl App {
                 anchor: None,
             },
             scan: ScanStatus::Idle,
+            loaded: false,
             spinner: 0,
             watch_label: "starting…".into(),
             watched_folders: 0,
@@ -239,6 +247,7 @@ impl App {
             .map(|a| (a.address.clone(), a.dir.clone()));
         self.anchor_log_selection();
         self.model = model;
+        self.loaded = true;
         if let Some((addr, dir)) = selected {
             if let Some(i) = self
                 .model

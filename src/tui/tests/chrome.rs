@@ -111,3 +111,31 @@ fn ctrl_c_quits_whatever_the_keys_table_says() {
     a.update(ctrl_c());
     assert!(a.quit, "Ctrl-C leaves the export prompt");
 }
+
+#[test]
+fn terminal_types_without_colour_get_none() {
+    for mono in [
+        None,
+        Some(""),
+        Some("dumb"),
+        Some("xterm-mono"),
+        Some("vt100"),
+        Some("VT220"),
+        Some("vt102-nsgr"),
+    ] {
+        assert!(!Theme::term_has_color(mono), "{mono:?}");
+    }
+    for colour in [
+        "xterm-256color",
+        "screen",
+        "tmux-256color",
+        "linux",
+        "vt100ish",
+    ] {
+        assert!(Theme::term_has_color(Some(colour)), "{colour}");
+    }
+    assert_eq!(
+        super::super::ui::too_small_message(),
+        "terminal too small (need 30×8)"
+    );
+}

@@ -13,6 +13,9 @@ mod findings;
 mod log;
 mod minutes;
 mod overview;
+mod paste;
+mod startup;
+mod unsafe_paths;
 mod watching;
 
 use super::app::{App, Cmd, KindFilter, LevelFilter, Pane, Popup, SortKey, View};

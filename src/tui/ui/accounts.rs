@@ -82,7 +82,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             height: area.height.saturating_sub(2).min(1),
         };
         f.render_widget(
-            ratatui::widgets::Paragraph::new(Span::styled("no sip_* account found", t.dim)),
+            ratatui::widgets::Paragraph::new(Span::styled(
+                if app.loaded {
+                    "no sip_* account found"
+                } else {
+                    "scanning…"
+                },
+                t.dim,
+            )),
             inner,
         );
     }

@@ -82,7 +82,14 @@ pub fn render_why(f: &mut Frame, area: Rect, app: &App) {
         let inner = block.inner(area);
         f.render_widget(block, area);
         f.render_widget(
-            Paragraph::new(Span::styled("no findings: nothing looks wrong here", t.dim)),
+            Paragraph::new(Span::styled(
+                if app.loaded {
+                    "no findings: nothing looks wrong here"
+                } else {
+                    "scanning…"
+                },
+                t.dim,
+            )),
             inner,
         );
         return;
@@ -110,7 +117,12 @@ pub fn render_all(f: &mut Frame, area: Rect, app: &App) {
     if idx.is_empty() {
         let inner = block.inner(area);
         f.render_widget(block, area);
-        f.render_widget(Paragraph::new(Span::styled("no findings", t.dim)), inner);
+        let msg = if app.loaded {
+            "no findings"
+        } else {
+            "scanning…"
+        };
+        f.render_widget(Paragraph::new(Span::styled(msg, t.dim)), inner);
         return;
     }
     let tbl = table(app, &idx, true)

@@ -50,6 +50,22 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         app.watch_label.clone()
     };
     parts.push((4, vec![Span::raw(watch)]));
+    // Files not read: counted here, listed with `i`.
+    let (errors, ignored) = (app.model.errors.len(), app.model.ignored.len());
+    if errors + ignored > 0 {
+        let mut s = Vec::new();
+        if errors > 0 {
+            let e = format!("{errors} error{}", if errors == 1 { "" } else { "s" });
+            s.push(Span::styled(e, t.warning));
+        }
+        if ignored > 0 {
+            if !s.is_empty() {
+                s.push(Span::raw(" · "));
+            }
+            s.push(Span::styled(format!("{ignored} ignored"), t.dim));
+        }
+        parts.push((5, s));
+    }
     parts.push((
         6,
         vec![Span::raw(format!(

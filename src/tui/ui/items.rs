@@ -119,7 +119,14 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
             height: 1,
         };
         f.render_widget(
-            Paragraph::new(Span::styled("no spooled items: nothing is waiting", t.dim)),
+            Paragraph::new(Span::styled(
+                if app.loaded {
+                    "no spooled items: nothing is waiting"
+                } else {
+                    "scanning…"
+                },
+                t.dim,
+            )),
             r,
         );
     }

@@ -282,7 +282,9 @@ pub fn render(f: &mut Frame, area: Rect, app: &App) {
         f.render_widget(Paragraph::new(lines), etl_area);
     }
     if app.log.order.is_empty() {
-        let msg = if app.model.events.is_empty() {
+        let msg = if !app.loaded {
+            "scanning…"
+        } else if app.model.events.is_empty() {
             "no log events loaded (trace logs appear here as they are read)"
         } else {
             "no event matches the filters (l level, t kind, a all accounts)"

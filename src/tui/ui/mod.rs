@@ -3,6 +3,7 @@
 //! (or earlier) before it reaches a cell.
 
 mod accounts;
+mod errors;
 mod finding_popup;
 mod findings;
 mod header;
@@ -30,6 +31,7 @@ pub const WIDE: u16 = 70;
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     if area.width == 0 || area.height == 0 {
+        // Nothing can be drawn in no cells: the runtime writes the message instead.
         return;
     }
     if area.width < MIN_W || area.height < MIN_H {
@@ -55,11 +57,17 @@ pub fn draw(f: &mut Frame, app: &App) {
         Popup::Item { path, scroll, sel } => item_popup::render(f, area, app, path, *scroll, *sel),
         Popup::Finding { key, sel } => finding_popup::render(f, area, app, key, *sel),
         Popup::Export(stage) => prompt::render_export(f, area, app, stage),
+        Popup::Errors { scroll } => errors::render(f, area, app, *scroll),
     }
 }
 
+/// What a terminal below the minimum size shows.
+pub fn too_small_message() -> String {
+    format!("terminal too small (need {MIN_W}×{MIN_H})")
+}
+
 fn too_small(f: &mut Frame, area: Rect) {
-    let msg = format!("terminal too small (need {MIN_W}×{MIN_H})");
+    let msg = too_small_message();
     let p = Paragraph::new(msg).wrap(Wrap { trim: true });
     f.render_widget(p, area);
 }
