@@ -107,6 +107,12 @@ fn bom(e: LogEncoding) -> &'static [u8] {
     }
 }
 
+/// Open a log as the scan does: a regular file only, never through a link, never waiting on a
+/// FIFO (the raw view checks before it builds; this holds when the file is swapped after).
+fn open(path: &Path) -> io::Result<File> {
+    crate::source::read::open_regular(path).map_err(|e| io::Error::other(e.to_string()))
+}
+
 fn read_full(f: &mut File, buf: &mut [u8]) -> io::Result<usize> {
     let mut n = 0;
     while n < buf.len() {
@@ -139,7 +145,7 @@ impl LineIndex {
     }
 
     fn rebuild(&mut self) -> io::Result<()> {
-        let mut f = File::open(&self.path)?;
+        let mut f = open(&self.path)?;
         let mut sniff = Vec::new();
         (&mut f).take(SNIFF).read_to_end(&mut sniff)?;
         self.head_len = sniff.len().min(HEAD);
@@ -227,7 +233,7 @@ impl LineIndex {
     /// Bring the index up to date with the file: index appended bytes only, or start again
     /// when the file shrank or its first bytes changed (truncated, rotated, replaced).
     pub fn update(&mut self) -> io::Result<Update> {
-        let mut f = File::open(&self.path)?;
+        let mut f = open(&self.path)?;
         let len = f.metadata()?.len();
         let mut h = [0u8; HEAD];
         let k = read_full(&mut f, &mut h[..self.head_len])?;
@@ -353,7 +359,7 @@ impl LineIndex {
         if n == 0 || first >= self.len() {
             return Ok(out);
         }
-        let mut f = File::open(&self.path)?;
+        let mut f = open(&self.path)?;
         if let Some(e) = &self.etl {
             return etl_lines(&mut f, &e.lines[first..(first + n).min(e.lines.len())]);
         }
@@ -417,6 +423,29 @@ fn etl_lines(f: &mut File, lines: &[EtlLine]) -> io::Result<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
+    /// The index opens only a regular file: never through a link (a log swapped for a link
+    /// to a file outside the tree after the raw view checked it) and never a FIFO.
+    #[cfg(unix)]
+    #[test]
+    fn links_and_fifos_are_not_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "secret\n").expect("write");
+        let log = dir.path().join("Lync-UccApi-0.UccApilog");
+        std::os::unix::fs::symlink(&outside, &log).expect("link");
+        assert!(super::LineIndex::build(&log).is_err());
+        let fifo = dir.path().join("Lync-UccApi-1.UccApilog");
+        let st = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo");
+        assert!(st.success());
+        // Would block for ever on a plain open; the test finishing is the check.
+        assert!(super::LineIndex::build(&fifo).is_err());
+        std::fs::write(dir.path().join("ok.log"), "a\nb\n").expect("write");
+        assert!(super::LineIndex::build(&dir.path().join("ok.log")).is_ok());
+    }
+
     use super::*;
     use std::io::Write;
 
