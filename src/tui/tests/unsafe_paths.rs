@@ -4,7 +4,9 @@
 use super::*;
 use crate::report::ReportFormat;
 use crate::source::output::Protected;
-use crate::tui::{export, open_raw, rawlog::RawView};
+use crate::tui::export;
+#[cfg(unix)]
+use crate::tui::{open_raw, rawlog::RawView};
 use std::fs;
 use std::sync::mpsc;
 
