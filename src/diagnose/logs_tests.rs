@@ -249,6 +249,78 @@ fn ews_problems_map_to_their_rules() {
     assert_eq!(f[0].evidence.len(), 2);
 }
 
+/// An `ews-failure` whose `problem` is missing or unknown is an EWS failure of unknown cause:
+/// it raises `ews-error` and its label says so; a problem in another ASCII case counts as its
+/// own. No EWS failure is counted and raises nothing.
+#[test]
+fn ews_failures_of_unknown_cause_raise_ews_error() {
+    for values in [
+        vec![],
+        vec![("problem", "denied")],
+        vec![("problem", "")],
+        vec![("reason", "quota")],
+    ] {
+        let f = run(vec![ev(EventKind::EwsFailure, 3, &values)]);
+        let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
+        assert_eq!(rules, ["ews-error"], "{values:?}");
+        assert!(f[0].title.contains(UNKNOWN_CAUSE), "{}", f[0].title);
+        assert_eq!(f[0].evidence[0].line, Some(3));
+    }
+    let f = run(vec![ev(EventKind::EwsFailure, 3, &[("reason", "quota")])]);
+    assert!(
+        f[0].title.contains("quota (cause unknown) ×1"),
+        "{}",
+        f[0].title
+    );
+    for (p, rule) in [
+        ("AUTH", "ews-auth-failed"),
+        ("Unreachable", "ews-unreachable"),
+        ("Error", "ews-error"),
+    ] {
+        let f = run(vec![ev(EventKind::EwsFailure, 3, &[("problem", p)])]);
+        let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
+        assert_eq!(rules, [rule], "{p}");
+        assert!(!f[0].title.contains(UNKNOWN_CAUSE), "{}", f[0].title);
+    }
+    // A SOAP fault without a known problem stays out of the EWS rules, as before.
+    assert!(run(vec![ev(EventKind::SoapFault, 3, &[])]).is_empty());
+    // Counted through a store (tallies) the same way.
+    let events: Vec<LogEvent> = (1..=5)
+        .map(|i| ev(EventKind::EwsFailure, i, &[("problem", "Denied")]))
+        .collect();
+    let (model, _) = stored(&events, 1024);
+    let c = problem_counts(&model, "error");
+    let total: u64 = c.values().flat_map(|c| c.by_label.values()).sum();
+    assert_eq!(total, 5);
+    assert!(c
+        .values()
+        .all(|c| c.by_label.keys().all(|l| l == UNKNOWN_CAUSE)));
+}
+
+/// A failure without a status, code or reason is labelled by its problem, not "error".
+#[test]
+fn a_failure_without_status_is_labelled_by_its_problem() {
+    let f = run(vec![ev(EventKind::EwsFailure, 3, &[("problem", "auth")])]);
+    assert_eq!(f[0].rule, "ews-auth-failed");
+    assert!(
+        f[0].title.starts_with("EWS refused the client: auth ×1"),
+        "{}",
+        f[0].title
+    );
+    let f = run(vec![ev(
+        EventKind::EwsFailure,
+        3,
+        &[("problem", "unreachable")],
+    )]);
+    assert!(f[0].title.contains(": unreachable ×1"), "{}", f[0].title);
+    let f = run(vec![ev(
+        EventKind::EwsFailure,
+        3,
+        &[("problem", "auth"), ("status", "401")],
+    )]);
+    assert!(f[0].title.contains(": 401 ×1"), "{}", f[0].title);
+}
+
 /// Failures of ever new HRESULTs past the group bound are pooled without a status: their
 /// title counts them all as "unlisted codes", not as "error".
 #[test]
