@@ -75,24 +75,16 @@ pub(super) fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> 
 }
 
 /// What a failure is counted as in a title: its status, else its code, else its reason, else
-/// its problem. An EWS failure of unknown cause ([`problem_of`]) says so.
+/// its problem.
 fn label(kind: EventKind, values: &BTreeMap<String, String>) -> String {
-    let base = values
+    values
         .get("status")
         .or_else(|| values.get("code"))
         .or_else(|| values.get("reason"))
-        .cloned();
-    match (problem_of(kind, values), base) {
-        (Some((_, true)), Some(b)) => format!("{b} ({UNKNOWN_CAUSE})"),
-        (Some((_, true)), None) => UNKNOWN_CAUSE.into(),
-        (_, Some(b)) => b,
-        (Some((p, false)), None) => p.into(),
-        (None, None) => "error".into(),
-    }
+        .cloned()
+        .or_else(|| problem_of(kind, values).map(str::to_string))
+        .unwrap_or_else(|| "error".into())
 }
-
-/// How a failure whose marker gave no known `problem` is labelled (it counts as `error`).
-const UNKNOWN_CAUSE: &str = "cause unknown";
 
 /// What failures only counted in a group of many signatures are labelled when the group kept
 /// no status ([`EventTally::is_pooled`]: codes and reasons past the store's group bound).
@@ -105,10 +97,7 @@ fn tally_label(t: &crate::model::EventTally) -> String {
             .iter()
             .any(|k| t.values.contains_key(*k))
     {
-        return match problem_of(t.kind, &t.values) {
-            Some((_, true)) => format!("{UNLISTED} ({UNKNOWN_CAUSE})"),
-            _ => UNLISTED.into(),
-        };
+        return UNLISTED.into();
     }
     label(t.kind, &t.values)
 }
@@ -174,27 +163,21 @@ impl Count {
     }
 }
 
-/// The rule problem of a failure (`auth`, `unreachable` or `error`, compared without ASCII
-/// case), and whether it was unknown: an `ews-failure` whose `problem` is missing or none of
-/// the three is an EWS failure of unknown cause, counted as `error` (no EWS failure may be
-/// counted and raise nothing). A `soap-fault` counts only with a known problem.
-fn problem_of(kind: EventKind, values: &BTreeMap<String, String>) -> Option<(&'static str, bool)> {
+/// The rule problem of a failure: `auth`, `unreachable` or `error`, compared without ASCII
+/// case (a model built by hand may hold `Auth`; the classifier lower-cases what it reads).
+fn problem_of(kind: EventKind, values: &BTreeMap<String, String>) -> Option<&'static str> {
     if !matches!(kind, EventKind::EwsFailure | EventKind::SoapFault) {
         return None;
     }
-    let given = values.get("problem").map(String::as_str).unwrap_or("");
-    match crate::parse::markers::PROBLEMS
+    let given = values.get("problem")?;
+    crate::parse::markers::PROBLEMS
         .iter()
         .find(|p| p.eq_ignore_ascii_case(given))
-    {
-        Some(p) => Some((p, false)),
-        None if kind == EventKind::EwsFailure => Some(("error", true)),
-        None => None,
-    }
+        .copied()
 }
 
 fn is_problem(kind: EventKind, values: &BTreeMap<String, String>, problem: &str) -> bool {
-    problem_of(kind, values).is_some_and(|(p, _)| p == problem)
+    problem_of(kind, values) == Some(problem)
 }
 
 /// Exact failure counts per owner: from the logs' tallies (every occurrence, kept or not), and

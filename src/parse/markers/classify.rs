@@ -441,6 +441,9 @@ fn extract(
                         values.insert(k2.clone(), v);
                     }
                 }
+                if m.kind == EventKind::EwsFailure {
+                    super::settle_problem(&mut values);
+                }
                 if !early && dropped(&mut values) {
                     out.push(Hit::count_only(ln, m.kind, mi, status));
                     continue;

@@ -152,6 +152,25 @@ pub fn normal_value(name: &str, v: &str) -> Option<String> {
     (name == "problem" && v.bytes().any(|b| b.is_ascii_uppercase())).then(|| v.to_ascii_lowercase())
 }
 
+/// What an `ews-failure` whose `problem` is missing or unknown (a user marker without one, or
+/// a `problem` group that took other text) is counted as: `problem = error`, with `cause
+/// unknown` added to its `reason` (a value the rules keep and label by), so that no EWS
+/// failure is counted and raises nothing.
+pub fn settle_problem(values: &mut BTreeMap<String, String>) {
+    if values
+        .get("problem")
+        .is_some_and(|p| PROBLEMS.contains(&p.as_str()))
+    {
+        return;
+    }
+    values.insert("problem".into(), "error".into());
+    let reason = match values.get("reason") {
+        Some(r) => format!("{r} (cause unknown)"),
+        None => "cause unknown".into(),
+    };
+    values.insert("reason".into(), reason);
+}
+
 /// One marker as read from a file, its patterns compiled.
 struct ParsedMarker {
     def: MarkerDef,
