@@ -15,8 +15,9 @@ pub enum ColorChoice {
     Never,
 }
 
-/// The lowest severity that makes the exit code 1.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+/// The lowest severity that makes the exit code 1. Read from a config file in any ASCII case
+/// (`"Warning"` is `warning`), as booleans and policy values are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
 #[serde(rename_all = "kebab-case")]
 pub enum FailOn {
     Info,
@@ -24,6 +25,24 @@ pub enum FailOn {
     Warning,
     Critical,
     Never,
+}
+
+impl<'de> Deserialize<'de> for FailOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        const NAMES: [&str; 4] = ["info", "warning", "critical", "never"];
+        let s = String::deserialize(d)?;
+        let all = [
+            FailOn::Info,
+            FailOn::Warning,
+            FailOn::Critical,
+            FailOn::Never,
+        ];
+        NAMES
+            .iter()
+            .position(|n| n.eq_ignore_ascii_case(&s))
+            .map(|i| all[i])
+            .ok_or_else(|| serde::de::Error::unknown_variant(&s, &NAMES))
+    }
 }
 
 impl FailOn {
@@ -579,5 +598,24 @@ mod tests {
             .expect_err("bad value")
             .to_string();
         assert!(e.starts_with("line 1:"), "{e}");
+        assert!(e.contains("`warning`"), "names the valid values: {e}");
+        let e = parse("\nfail_on = \"Warnings\"")
+            .expect_err("bad value")
+            .to_string();
+        assert!(e.starts_with("line 2:"), "{e}");
+    }
+
+    /// `fail_on` is read in any ASCII case, like booleans and policy values.
+    #[test]
+    fn fail_on_ignores_ascii_case() {
+        for (v, want) in [
+            ("Warning", FailOn::Warning),
+            ("CRITICAL", FailOn::Critical),
+            ("info", FailOn::Info),
+            ("nEVER", FailOn::Never),
+        ] {
+            let c = parse(&format!("fail_on = \"{v}\"")).expect(v);
+            assert_eq!(c.fail_on, Some(want), "{v}");
+        }
     }
 }

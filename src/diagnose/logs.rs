@@ -74,13 +74,15 @@ pub(super) fn groups(m: &Model, keep: impl Fn(&LogEvent) -> bool) -> Groups<'_> 
     g
 }
 
-/// What a failure is counted as in a title: its status, else its code, else its reason.
-fn label(values: &BTreeMap<String, String>) -> String {
+/// What a failure is counted as in a title: its status, else its code, else its reason, else
+/// its problem.
+fn label(kind: EventKind, values: &BTreeMap<String, String>) -> String {
     values
         .get("status")
         .or_else(|| values.get("code"))
         .or_else(|| values.get("reason"))
         .cloned()
+        .or_else(|| problem_of(kind, values).map(str::to_string))
         .unwrap_or_else(|| "error".into())
 }
 
@@ -97,7 +99,7 @@ fn tally_label(t: &crate::model::EventTally) -> String {
     {
         return UNLISTED.into();
     }
-    label(&t.values)
+    label(t.kind, &t.values)
 }
 
 type Time = chrono::DateTime<chrono::FixedOffset>;
@@ -161,9 +163,21 @@ impl Count {
     }
 }
 
+/// The rule problem of a failure: `auth`, `unreachable` or `error`, compared without ASCII
+/// case (a model built by hand may hold `Auth`; the classifier lower-cases what it reads).
+fn problem_of(kind: EventKind, values: &BTreeMap<String, String>) -> Option<&'static str> {
+    if !matches!(kind, EventKind::EwsFailure | EventKind::SoapFault) {
+        return None;
+    }
+    let given = values.get("problem")?;
+    crate::parse::markers::PROBLEMS
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(given))
+        .copied()
+}
+
 fn is_problem(kind: EventKind, values: &BTreeMap<String, String>, problem: &str) -> bool {
-    matches!(kind, EventKind::EwsFailure | EventKind::SoapFault)
-        && values.get("problem").map(String::as_str) == Some(problem)
+    problem_of(kind, values) == Some(problem)
 }
 
 /// Exact failure counts per owner: from the logs' tallies (every occurrence, kept or not), and
@@ -204,7 +218,7 @@ fn problem_counts(m: &Model, problem: &str) -> BTreeMap<Owner, Count> {
             counts
                 .entry(owner(e))
                 .or_default()
-                .add(label(&e.values), 1, e.time, e.time);
+                .add(label(e.kind, &e.values), 1, e.time, e.time);
         }
     }
     counts

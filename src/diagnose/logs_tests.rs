@@ -249,6 +249,63 @@ fn ews_problems_map_to_their_rules() {
     assert_eq!(f[0].evidence.len(), 2);
 }
 
+/// A `problem` in another ASCII case counts as its own (the classifier lower-cases what it
+/// reads; a model may come from elsewhere). An unknown problem feeds none of the three rules
+/// here: the classifier settles it to `error` (`parse::markers::settle_problem`).
+#[test]
+fn problems_in_any_ascii_case_map_to_their_rules() {
+    for (p, rule) in [
+        ("AUTH", "ews-auth-failed"),
+        ("Unreachable", "ews-unreachable"),
+        ("Error", "ews-error"),
+    ] {
+        let f = run(vec![ev(EventKind::EwsFailure, 3, &[("problem", p)])]);
+        let rules: Vec<&str> = f.iter().map(|x| x.rule.as_str()).collect();
+        assert_eq!(rules, [rule], "{p}");
+        assert_eq!(f[0].evidence[0].line, Some(3));
+    }
+    // What the classifier makes of an ews-failure without a known problem raises ews-error,
+    // labelled by the reason it adds.
+    let mut values: BTreeMap<String, String> = [("reason".to_string(), "quota".to_string())].into();
+    crate::parse::markers::settle_problem(&mut values);
+    let pairs: Vec<(&str, &str)> = values
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let f = run(vec![ev(EventKind::EwsFailure, 3, &pairs)]);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].rule, "ews-error");
+    assert!(
+        f[0].title.contains("quota (cause unknown) ×1"),
+        "{}",
+        f[0].title
+    );
+}
+
+/// A failure without a status, code or reason is labelled by its problem, not "error".
+#[test]
+fn a_failure_without_status_is_labelled_by_its_problem() {
+    let f = run(vec![ev(EventKind::EwsFailure, 3, &[("problem", "auth")])]);
+    assert_eq!(f[0].rule, "ews-auth-failed");
+    assert!(
+        f[0].title.starts_with("EWS refused the client: auth ×1"),
+        "{}",
+        f[0].title
+    );
+    let f = run(vec![ev(
+        EventKind::EwsFailure,
+        3,
+        &[("problem", "unreachable")],
+    )]);
+    assert!(f[0].title.contains(": unreachable ×1"), "{}", f[0].title);
+    let f = run(vec![ev(
+        EventKind::EwsFailure,
+        3,
+        &[("problem", "auth"), ("status", "401")],
+    )]);
+    assert!(f[0].title.contains(": 401 ×1"), "{}", f[0].title);
+}
+
 /// Failures of ever new HRESULTs past the group bound are pooled without a status: their
 /// title counts them all as "unlisted codes", not as "error".
 #[test]

@@ -47,6 +47,7 @@ mod time_zones_cli;
 mod unicode_names;
 mod unlisted_spooler;
 mod upgraded_client;
+mod user_markers;
 mod watch_cli;
 mod watch_new_folders;
 mod wild_paths;

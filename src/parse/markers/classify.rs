@@ -436,8 +436,13 @@ fn extract(
                         continue;
                     }
                     if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
-                        values.insert(k2.clone(), v.as_str().trim().to_string());
+                        let v = v.as_str().trim();
+                        let v = super::normal_value(k2, v).unwrap_or_else(|| v.to_string());
+                        values.insert(k2.clone(), v);
                     }
+                }
+                if m.kind == EventKind::EwsFailure {
+                    super::settle_problem(&mut values);
                 }
                 if !early && dropped(&mut values) {
                     out.push(Hit::count_only(ln, m.kind, mi, status));
@@ -493,7 +498,9 @@ fn matches(m: &super::Marker, l: &str) -> Vec<Matched> {
             if let Some(v) = caps.get(*gi) {
                 let v = v.as_str().trim();
                 if !v.is_empty() && !values.contains_key(name) {
-                    values.insert(name.clone(), v.to_string());
+                    // (`problem` taken from the log text is compared without ASCII case.)
+                    let v = super::normal_value(name, v).unwrap_or_else(|| v.to_string());
+                    values.insert(name.clone(), v);
                 }
             }
         }

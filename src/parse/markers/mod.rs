@@ -46,7 +46,7 @@ struct MarkerDef {
     #[serde(default)]
     extract: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
-    values: BTreeMap<String, String>,
+    values: BTreeMap<String, toml::Spanned<String>>,
     #[serde(default)]
     repeat: bool,
     #[serde(default)]
@@ -143,9 +143,39 @@ fn compile(text: &str, origin: &str, s: &toml::Spanned<String>) -> Result<Regex,
     })
 }
 
+/// The `problem` values the rules know (`ews-auth-failed`, `ews-unreachable`, `ews-error`).
+pub const PROBLEMS: [&str; 3] = ["auth", "unreachable", "error"];
+
+/// A `problem` value as the rules compare it: ASCII lower case, so `Auth` and `AUTH` are `auth`.
+/// Other values are left as they are.
+pub fn normal_value(name: &str, v: &str) -> Option<String> {
+    (name == "problem" && v.bytes().any(|b| b.is_ascii_uppercase())).then(|| v.to_ascii_lowercase())
+}
+
+/// What an `ews-failure` whose `problem` is missing or unknown (a user marker without one, or
+/// a `problem` group that took other text) is counted as: `problem = error`, with `cause
+/// unknown` added to its `reason` (a value the rules keep and label by), so that no EWS
+/// failure is counted and raises nothing.
+pub fn settle_problem(values: &mut BTreeMap<String, String>) {
+    if values
+        .get("problem")
+        .is_some_and(|p| PROBLEMS.contains(&p.as_str()))
+    {
+        return;
+    }
+    values.insert("problem".into(), "error".into());
+    let reason = match values.get("reason") {
+        Some(r) => format!("{r} (cause unknown)"),
+        None => "cause unknown".into(),
+    };
+    values.insert("reason".into(), reason);
+}
+
 /// One marker as read from a file, its patterns compiled.
 struct ParsedMarker {
     def: MarkerDef,
+    /// Its fixed values, `problem` normalised ([`normal_value`]) and checked.
+    values: BTreeMap<String, String>,
     regex: Regex,
     line: usize,
     unless: Option<Regex>,
@@ -175,7 +205,7 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
     for (name, pat) in &def.context {
         contexts.push((name.clone(), compile(text, origin, pat)?));
     }
-    let mut markers = Vec::new();
+    let mut markers: Vec<ParsedMarker> = Vec::new();
     for m in def.marker {
         let line = line_of(text, m.span().start);
         let m = m.into_inner();
@@ -187,6 +217,19 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
                 message: format!("marker id '{}' must be kebab-case", m.id),
             });
         }
+        // Within one file a repeated id is a copy whose id was not changed: the first one
+        // would be dropped without a word. (A later file may replace an id on purpose.)
+        if let Some(first) = markers.iter().find(|x| x.def.id == m.id) {
+            return Err(MarkerError::At {
+                origin: origin.to_string(),
+                line,
+                message: format!(
+                    "marker id '{}' is used twice in this file (first at line {})",
+                    m.id, first.line
+                ),
+            });
+        }
+        let values = fixed_values(text, origin, &m.values)?;
         let unless = match &m.unless {
             Some(u) => Some(compile(text, origin, u)?),
             None => None,
@@ -197,6 +240,7 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
         }
         markers.push(ParsedMarker {
             def: m,
+            values,
             regex: re,
             line,
             unless,
@@ -204,6 +248,35 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
         });
     }
     Ok((contexts, markers))
+}
+
+/// A marker's fixed values as the classifier uses them: a `problem` in any ASCII case is
+/// lower-cased, and one the rules do not know is refused with its line.
+fn fixed_values(
+    text: &str,
+    origin: &str,
+    values: &BTreeMap<String, toml::Spanned<String>>,
+) -> Result<BTreeMap<String, String>, MarkerError> {
+    let mut out = BTreeMap::new();
+    for (k, v) in values {
+        let mut val = v.get_ref().clone();
+        if let Some(n) = normal_value(k, &val) {
+            val = n;
+        }
+        if k == "problem" && !PROBLEMS.contains(&val.as_str()) {
+            return Err(MarkerError::At {
+                origin: origin.to_string(),
+                line: line_of(text, v.span().start),
+                message: format!(
+                    "unknown problem '{}' (valid: {})",
+                    v.get_ref().escape_debug(),
+                    PROBLEMS.join(", ")
+                ),
+            });
+        }
+        out.insert(k.clone(), val);
+    }
+    Ok(out)
 }
 
 impl Markers {
@@ -248,6 +321,7 @@ impl Markers {
         for (pm, origin) in defs {
             let ParsedMarker {
                 def: d,
+                values,
                 regex: re,
                 line,
                 unless,
@@ -279,7 +353,7 @@ impl Markers {
                 context,
                 unless,
                 extract,
-                values: d.values,
+                values,
                 repeat: d.repeat,
                 explain: d.explain,
             });
@@ -362,6 +436,9 @@ mod sip;
 
 pub use classify::{Classifier, Hit, Memory};
 pub use record::{Record, RECORD_CAP};
+
+#[cfg(test)]
+mod user_tests;
 
 #[cfg(test)]
 mod tests {
