@@ -268,3 +268,47 @@ fn pooled_tiers_are_bounded_whatever_the_input() {
         }
     }
 }
+
+/// Past the first quarter of the group bound, a group keeps a quarter of the full bound
+/// (rounded up), still with its first and last occurrence and its exact count: a log of ever
+/// new signatures keeps far fewer events.
+#[test]
+fn later_groups_keep_a_quarter_of_the_bound() {
+    let b = Bound::default();
+    let quarter = b.groups / 4;
+    let mut s = EventStore::new(b);
+    // `quarter + 10` signatures, 100 occurrences each, interleaved.
+    let n = quarter + 10;
+    let mut line = 0;
+    for _ in 0..100 {
+        s.absorb((0..n).map(|g| {
+            line += 1;
+            ev(line, &format!("code-{g}"))
+        }));
+    }
+    let (kept, tallies) = s.finish();
+    let tally = |g: usize| {
+        let code = format!("code-{g}");
+        tallies
+            .iter()
+            .find(|t| t.values.get("status") == Some(&code))
+            .unwrap_or_else(|| panic!("no group {code}"))
+    };
+    let full = b.first + b.last + b.spread;
+    let small = b.first.div_ceil(4) + b.last.div_ceil(4) + b.spread.div_ceil(4);
+    assert!(small < full);
+    for g in [0, quarter - 1] {
+        assert_eq!((tally(g).occurrences, tally(g).shown), (100, full as u64));
+    }
+    for g in [quarter, n - 1] {
+        let t = tally(g);
+        assert_eq!((t.occurrences, t.shown), (100, small as u64));
+        for l in [t.first_line, t.last_line] {
+            assert!(
+                kept.iter().any(|e| e.line == l),
+                "line {l} of group {g} kept"
+            );
+        }
+    }
+    assert_eq!(kept.len(), quarter * full + 10 * small);
+}
