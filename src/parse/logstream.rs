@@ -324,8 +324,29 @@ pub struct LineReader<R: Read> {
     cut_hit: bool,
 }
 
-/// See [`LineReader::probe`].
-pub type CutProbe = std::sync::Arc<dyn Fn(&[u8]) -> bool + Send + Sync>;
+/// A test for text that is not read (the part of a line past its cap, the lines of a record
+/// past its cap): whether it holds text a marker looks for. Shared, cheap to clone.
+#[derive(Clone)]
+pub struct CutProbe(std::sync::Arc<ProbeFn>);
+
+type ProbeFn = dyn Fn(&[u8]) -> bool + Send + Sync;
+
+impl CutProbe {
+    pub fn new(f: impl Fn(&[u8]) -> bool + Send + Sync + 'static) -> CutProbe {
+        CutProbe(std::sync::Arc::new(f))
+    }
+
+    /// Whether `text` holds something a marker looks for.
+    pub fn test(&self, text: &[u8]) -> bool {
+        (self.0)(text)
+    }
+}
+
+impl std::fmt::Debug for CutProbe {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CutProbe")
+    }
+}
 
 /// Bytes of the line before a piece that the probe sees again with it: longer than any marker
 /// literal worth finding across the cut (a longer one straddling two pieces is missed).
@@ -469,7 +490,7 @@ impl<R: Read> LineReader<R> {
         let keep = self.carry.len().min(PROBE_OVERLAP);
         self.carry.drain(..self.carry.len() - keep);
         self.carry.extend_from_slice(&self.buf[a..b]);
-        self.cut_hit = probe(&self.carry);
+        self.cut_hit = probe.test(&self.carry);
         let keep = self.carry.len().min(PROBE_OVERLAP);
         self.carry.drain(..self.carry.len() - keep);
     }
@@ -505,7 +526,10 @@ impl<R: Read> LineReader<R> {
                     if over {
                         self.truncated += 1;
                         let seen = (a + self.cap).saturating_sub(PROBE_OVERLAP).max(a);
-                        let hit = self.probe.as_ref().is_some_and(|p| p(&self.buf[seen..nl]));
+                        let hit = self
+                            .probe
+                            .as_ref()
+                            .is_some_and(|p| p.test(&self.buf[seen..nl]));
                         if hit && self.cut_unread.is_none() {
                             self.cut_unread = Some(self.line_no);
                         }

@@ -57,7 +57,7 @@ fn long_lines_are_cut_and_counted() {
 /// The first line (if any) whose part past `cap` holds "needle", as the reader says.
 fn cut_unread(bytes: &[u8], cap: usize) -> Option<u64> {
     let mut r = LineReader::new(Utf8Stream::new(bytes).expect("stream"), cap);
-    r.probe = Some(std::sync::Arc::new(|t: &[u8]| {
+    r.probe = Some(CutProbe::new(|t: &[u8]| {
         memchr::memmem::find(t, b"needle").is_some()
     }));
     while r.next_line().expect("line").is_some() {}

@@ -412,7 +412,7 @@ impl Prefilter {
                 .iter()
                 .any(|f| memchr::memmem::find(t, f.as_bytes()).is_some())
         };
-        std::sync::Arc::new(move |text: &[u8]| {
+        crate::parse::logstream::CutProbe::new(move |text: &[u8]| {
             any || folds(text) || ac.as_ref().is_some_and(|ac| ac.is_match(text))
         })
     }

@@ -455,8 +455,8 @@ struct Run<'a, 'm> {
 
 impl Resume for Splitter {
     type Start<'l> = uccapilog::Header<'l>;
-    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
-        Splitter::default()
+    fn fresh(_: SourceKind, opts: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        Splitter::armed(opts.markers.cut_probe())
     }
     fn from_state(s: State) -> Option<Self> {
         match s {
@@ -519,8 +519,8 @@ impl Resume for textlog::Splitter {
 /// with a row (a quoted field holding a line break) will do.
 impl Resume for Rows {
     type Start<'l> = ();
-    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
-        Rows::default()
+    fn fresh(_: SourceKind, opts: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        Rows::armed(opts.markers.cut_probe())
     }
     fn from_state(s: State) -> Option<Self> {
         match s {
@@ -550,8 +550,8 @@ impl Resume for Rows {
 
 impl Resume for cls::Splitter {
     type Start<'l> = cls::Header<'l>;
-    fn fresh(_: SourceKind, _: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
-        cls::Splitter::default()
+    fn fresh(_: SourceKind, opts: &ParseOptions<'_>, _: &mut LogOutput) -> Self {
+        cls::Splitter::armed(opts.markers.cut_probe())
     }
     fn from_state(s: State) -> Option<Self> {
         match s {

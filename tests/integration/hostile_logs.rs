@@ -370,3 +370,49 @@ fn marker_text_past_a_line_cut_is_an_error_not_an_all_clear() {
         "{text}"
     );
 }
+
+/// A failure in a record's lines past its 1 MiB cap is not classified: the run must say so and
+/// not exit 0 (a whole read and `watch`'s tail read alike). Lines past the cap that hold
+/// nothing a marker looks for stay counted as before.
+#[test]
+fn marker_text_past_a_record_cap_is_an_error_not_an_all_clear() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let write = |name: &str, last: &str| {
+        let mut s = String::from("03/02/2026|09:00:00.000 1F68:C10 INFO  :: Data Received:\r\n");
+        for _ in 0..30_000 {
+            s.push_str("<contact uri=\"someone@contoso.com\" />\r\n");
+        }
+        s.push_str(last);
+        s.push_str("\r\n03/02/2026|09:00:05.000 1F68:C10 INFO  :: done\r\n");
+        let p = t.path().join(name);
+        fs::write(&p, s).expect("write");
+        p
+    };
+    let hit = write("hit.UccApilog", "EWS response HTTP/1.1 401 Unauthorized");
+    let miss = write("miss.UccApilog", "<contact uri=\"last@contoso.com\" />");
+    let run = |p: &Path| {
+        let out = bin()
+            .args(["report", "--now", NOW, "--color", "never", "--log"])
+            .arg(p)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, text) = run(&hit);
+    assert_eq!(code, Some(1), "{text}");
+    assert!(
+        text.lines()
+            .any(|l| l.contains("hit.UccApilog: line 30002: past the first 1 MiB of its record")),
+        "{text}"
+    );
+    let (code, text) = run(&miss);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(
+        text.contains("past the record cap, not classified"),
+        "{text}"
+    );
+    assert!(!text.contains("past the first 1 MiB"), "{text}");
+}

@@ -211,9 +211,10 @@ pub fn same(seen: &Seen, w: &LogOutput) -> Result<(), TestCaseError> {
     );
     prop_assert_eq!((t.first, t.last, t.growing), (w.first, w.last, w.growing));
     prop_assert_eq!(
-        (t.not_kept, t.unclassified_lines),
-        (w.not_kept, w.unclassified_lines)
+        (t.not_kept, t.unclassified_lines, t.unclassified_hit),
+        (w.not_kept, w.unclassified_lines, w.unclassified_hit)
     );
+    prop_assert_eq!(&t.problems, &w.problems);
     prop_assert_eq!(t.encoding, w.encoding);
     prop_assert_eq!(&t.notes, &w.notes);
     Ok(())
@@ -301,6 +302,41 @@ proptest! {
             prop_assert_eq!(tail.whole_reads, before + 1, "a cut, rotated or replaced file is read again whole");
         }
     }
+}
+
+/// A failure in a record's lines past its 1 MiB cap, and one past the 64 KiB cut of a line:
+/// a tail that read the log in pieces (cut inside the long record and inside the long line)
+/// says what a whole read says: both are problems (not read), at the same lines.
+#[test]
+fn unread_marker_text_past_the_caps_is_said_by_a_tail_too() {
+    let m = Markers::builtin().expect("markers");
+    let mut text = String::from("03/02/2026|09:00:00.000 1F68:C10 INFO  :: Data Received:\r\n");
+    for _ in 0..30_000 {
+        text.push_str("<contact uri=\"someone@contoso.com\" />\r\n");
+    }
+    text.push_str("EWS response HTTP/1.1 401 Unauthorized\r\n");
+    text.push_str("03/02/2026|09:00:05.000 1F68:C10 INFO  :: body\r\n");
+    text.push_str(&"x".repeat(100 << 10));
+    text.push_str(
+        " HTTP/1.1 401 Unauthorized\r\n03/02/2026|09:00:06.000 1F68:C10 INFO  :: done\r\n",
+    );
+    let bytes = text.into_bytes();
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("caps.UccApilog");
+    let n = bytes.len();
+    let parts = [n / 4, n / 2, n - (50 << 10), n];
+    std::fs::write(&path, &bytes[..parts[0]]).expect("write");
+    let mut tail = Tail::open(&path, spoolscope::model::SourceKind::Uccapilog).expect("open");
+    let mut seen = Seen::new();
+    seen.read(&mut tail, &m);
+    for w in parts.windows(2) {
+        append(&path, &bytes[w[0]..w[1]]);
+        seen.read(&mut tail, &m);
+    }
+    let w = whole(&bytes, &path, &m);
+    assert_eq!(w.unclassified_hit, Some(30_002));
+    assert_eq!(w.problems.len(), 2, "{:?}", w.problems);
+    same(&seen, &w).expect("same as a whole read");
 }
 
 /// Past the routine cap: the counts, caps and kept events go on from the checkpoint exactly.

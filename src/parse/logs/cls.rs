@@ -147,6 +147,14 @@ pub struct Splitter {
 }
 
 impl Splitter {
+    /// A splitter at a log's start whose records ask `probe` about their lines past the cap
+    /// (see [`Record::probe`]).
+    pub fn armed(probe: crate::parse::logstream::CutProbe) -> Self {
+        let mut s = Self::default();
+        s.rec.probe = Some(probe);
+        s
+    }
+
     /// Classify the record read so far, if any, and give its events the server values (before
     /// a new record starts, and at the end).
     pub fn flush(
@@ -242,7 +250,7 @@ pub fn parse<R: Read>(
 ) -> std::io::Result<LogOutput> {
     let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
-    let mut sp = Splitter::default();
+    let mut sp = Splitter::armed(opts.markers.cut_probe());
     let mut hits = Vec::new();
     while let Some((no, l)) = lines.next_line()? {
         match header(l) {

@@ -78,6 +78,8 @@ pub struct LogOutput {
     pub not_kept: u64,
     /// Lines of over-long records (past [`crate::parse::markers::RECORD_CAP`]) counted, not classified.
     pub unclassified_lines: u64,
+    /// The first of those lines that holds text a marker looks for (see [`Record::probe`]).
+    pub unclassified_hit: Option<u64>,
     /// For a binary `.etl`: its logfile header and buffer counts.
     pub etl: Option<crate::model::EtlSummary>,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
@@ -325,6 +327,7 @@ pub(super) fn emit_with(
     out.settle();
     hits.clear();
     out.unclassified_lines += rec.dropped_lines;
+    out.unclassified_hit = out.unclassified_hit.or(rec.dropped_hit);
     {
         let seen: &LogOutput = out;
         let drop = |kind, values: &_| seen.would_drop(kind, values);
@@ -403,7 +406,10 @@ fn classified_of(
 // Nearly every item is an event: boxing them would cost an allocation each.
 #[allow(clippy::large_enum_variant)]
 pub enum Classified {
-    Record { dropped_lines: u64 },
+    Record {
+        dropped_lines: u64,
+        dropped_hit: Option<u64>,
+    },
     Unread(Unread),
     Event(LogEvent, Unread),
 }
@@ -456,6 +462,7 @@ pub fn classify_prepared(
     }
     items.push(Classified::Record {
         dropped_lines: rec.dropped_lines,
+        dropped_hit: rec.dropped_hit,
     });
     classified_of(hits, rec, path, opts, items);
 }
@@ -471,9 +478,13 @@ impl LogOutput {
     ) {
         for item in items {
             match item {
-                Classified::Record { dropped_lines } => {
+                Classified::Record {
+                    dropped_lines,
+                    dropped_hit,
+                } => {
                     self.settle();
                     self.unclassified_lines += dropped_lines;
+                    self.unclassified_hit = self.unclassified_hit.or(dropped_hit);
                 }
                 Classified::Unread(u) => self.push_unread(u, profile),
                 Classified::Event(e, u) => {

@@ -152,6 +152,10 @@ pub fn end_of_lines<R: Read>(out: &mut LogOutput, lines: &LineReader<R>) {
     if lines.inner_boms > 0 {
         out.note(crate::parse::logstream::INNER_BOM_NOTE);
     }
+    if let Some(at) = out.unclassified_hit {
+        out.problems
+            .push(crate::parse::markers::record_cut_problem(at));
+    }
     if let Some(at) = lines.cut_unread {
         out.problems
             .push(crate::parse::logstream::cut_unread_problem(at));

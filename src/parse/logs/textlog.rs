@@ -254,7 +254,7 @@ impl Splitter {
         }
         Splitter {
             kind,
-            rec: Record::default(),
+            rec: Record::with_probe(Some(opts.markers.cut_probe())),
             order: SlashOrder::Unknown,
         }
     }

@@ -205,6 +205,14 @@ pub struct Rows {
 }
 
 impl Rows {
+    /// A splitter at a log's start whose records ask `probe` about their lines past the cap
+    /// (see [`Record::probe`]).
+    pub fn armed(probe: crate::parse::logstream::CutProbe) -> Self {
+        let mut s = Self::default();
+        s.rec.probe = Some(probe);
+        s
+    }
+
     /// Whether the next line goes on with a row begun before it (a quoted field is open).
     pub fn in_row(&self) -> bool {
         self.open.is_some()
@@ -409,7 +417,7 @@ pub fn parse<R: Read>(
     let mut out = LogOutput::bounded(opts.bound);
     let mut c = Classifier::new(opts.markers);
     let mut hits = Vec::new();
-    let mut rows = Rows::default();
+    let mut rows = Rows::armed(opts.markers.cut_probe());
     while let Some((no, l)) = lines.next_line()? {
         rows.row((no, l), &mut c, &mut hits, path, opts, &mut out);
     }

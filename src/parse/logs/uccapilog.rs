@@ -7,7 +7,7 @@
 
 use super::common::{emit, naive, uccapilog_stamp, LogOutput, ParseOptions};
 use super::workers::{Put, Shape};
-use crate::parse::logstream::LineReader;
+use crate::parse::logstream::{CutProbe, LineReader};
 use crate::parse::markers::{Classifier, Record};
 use std::io::Read;
 use std::path::Path;
@@ -164,11 +164,22 @@ pub struct Splitter {
 }
 
 impl Splitter {
+    /// A splitter at a log's start whose records ask `probe` about their lines past the cap
+    /// (see [`Record::probe`]).
+    pub fn armed(probe: crate::parse::logstream::CutProbe) -> Self {
+        let mut s = Self::default();
+        s.rec.probe = Some(probe);
+        s
+    }
+
     /// The record read so far, finished (when a new one starts or the input ends).
     pub fn take(&mut self) -> Option<Record> {
         match self.rec.is_empty() {
             true => None,
-            false => Some(std::mem::take(&mut self.rec)),
+            false => {
+                let next = self.rec.fresh();
+                Some(std::mem::replace(&mut self.rec, next))
+            }
         }
     }
 
@@ -233,7 +244,7 @@ struct ReadStats {
 /// to refill.
 fn read_records<R: Read>(
     lines: &mut LineReader<R>,
-    tz: super::common::LogTz,
+    (tz, probe): (super::common::LogTz, Option<CutProbe>),
     shape: Shape,
     prepare: &mut dyn FnMut(&mut Record),
     put: &mut dyn FnMut(Vec<Record>) -> Put,
@@ -243,7 +254,7 @@ fn read_records<R: Read>(
     let mut batch: Vec<Record> = Vec::with_capacity(batch_records);
     let mut spare: Vec<Record> = Vec::new();
     let mut bytes = 0usize;
-    let mut rec = Record::default();
+    let mut rec = Record::with_probe(probe);
     let mut direction: Option<&'static str> = None;
     let mut closing = false;
     let mut tz_cache = None;
@@ -258,7 +269,7 @@ fn read_records<R: Read>(
             *bytes += rec.text().len();
             prepare(rec);
             // Spare records were emptied by `trim_capacity`.
-            let next = spare.pop().unwrap_or_default();
+            let next = spare.pop().unwrap_or_else(|| rec.fresh());
             batch.push(std::mem::replace(rec, next));
         }
         if !batch.is_empty() && (last || batch.len() >= batch_records || *bytes >= batch_bytes) {
@@ -331,9 +342,10 @@ pub fn parse_with<R: Read + Send>(
 ) -> std::io::Result<LogOutput> {
     let mut out = LogOutput::bounded(opts.bound);
     let tz = opts.tz;
+    let probe = Some(opts.markers.cut_probe());
     let st = if shape.two_threads {
         super::workers::run(shape, path, opts, &mut out, |c, put| {
-            read_records(lines, tz, shape, &mut |r| c.prepare(r), put)
+            read_records(lines, (tz, probe), shape, &mut |r| c.prepare(r), put)
         })?
     } else {
         let mut c = Classifier::new(opts.markers);
@@ -342,7 +354,7 @@ pub fn parse_with<R: Read + Send>(
         let out = &mut out;
         read_records(
             lines,
-            tz,
+            (tz, probe),
             shape,
             &mut |r| markers.prescan(r),
             &mut |batch| {
@@ -762,7 +774,7 @@ CSeq: 1 INVITE\r
         let shape = Shape::for_this_machine();
         let st = read_records(
             &mut lines,
-            LogTz::Utc,
+            (LogTz::Utc, None),
             shape,
             &mut |r| m.prescan(r),
             &mut |_| {

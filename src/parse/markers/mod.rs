@@ -435,7 +435,7 @@ mod record;
 mod sip;
 
 pub use classify::{Classifier, Hit, Memory};
-pub use record::{Record, RECORD_CAP};
+pub use record::{record_cut_problem, Record, RECORD_CAP};
 
 #[cfg(test)]
 mod user_tests;

@@ -6,6 +6,14 @@ use chrono::{DateTime, FixedOffset};
 /// Largest record text kept for classification; further lines are counted but not classified.
 pub const RECORD_CAP: usize = 1 << 20;
 
+/// The problem said on a log where line `line`, past its record's cap, holds marker text.
+pub fn record_cut_problem(line: u64) -> String {
+    format!(
+        "line {line}: past the first {} MiB of its record, this line holds text a marker looks for; the record's lines from there on are not classified",
+        RECORD_CAP >> 20
+    )
+}
+
 /// One log record, reused between records to spare allocations: a start line, continuation
 /// lines, and what the record header said.
 #[derive(Debug, Default, Clone)]
@@ -21,6 +29,11 @@ pub struct Record {
     pub(super) spans: Vec<(u64, usize, usize)>,
     /// Lines not kept because the record passed [`RECORD_CAP`].
     pub dropped_lines: u64,
+    /// Asked about each line not kept: whether it holds text a marker looks for (kept across
+    /// [`Record::clear`]; a record made with [`Default`] asks nothing).
+    pub probe: Option<crate::parse::logstream::CutProbe>,
+    /// The first line not kept that holds such text: evidence that was not classified.
+    pub dropped_hit: Option<u64>,
     /// Level and thread strings of the previous record, reused by `set_level`/`set_thread`.
     pub(super) spare: (Option<String>, Option<String>),
     /// The marker literals found in `text` by [`Markers::prescan`], when `prescanned`.
@@ -59,6 +72,20 @@ impl Record {
         self.text.clear();
         self.spans.clear();
         self.dropped_lines = 0;
+        self.dropped_hit = None;
+    }
+
+    /// An empty record that asks `probe` about the lines it does not keep.
+    pub fn with_probe(probe: Option<crate::parse::logstream::CutProbe>) -> Record {
+        Record {
+            probe,
+            ..Record::default()
+        }
+    }
+
+    /// An empty record asking what this one asks.
+    pub fn fresh(&self) -> Record {
+        Record::with_probe(self.probe.clone())
     }
 
     pub fn is_empty(&self) -> bool {
@@ -95,6 +122,11 @@ impl Record {
         self.prepared = false;
         if self.text.len() + s.len() > RECORD_CAP {
             self.dropped_lines += 1;
+            if self.dropped_hit.is_none()
+                && self.probe.as_ref().is_some_and(|p| p.test(s.as_bytes()))
+            {
+                self.dropped_hit = Some(line);
+            }
             return;
         }
         if self.spans.is_empty() {
