@@ -341,7 +341,11 @@ fn marker_text_past_a_line_cut_is_an_error_not_an_all_clear() {
         p
     };
     let hit = write("hit.UccApilog", " HTTP/1.1 401 Unauthorized");
-    let miss = write("miss.UccApilog", " nothing to see here");
+    // Words a marker's literal is made of, but no marker's pattern: not evidence.
+    let miss = write(
+        "miss.UccApilog",
+        " the version of this error status is fine",
+    );
     let run = |p: &Path| {
         let out = bin()
             .args(["report", "--now", NOW, "--color", "never", "--log"])

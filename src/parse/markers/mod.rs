@@ -395,10 +395,20 @@ impl Markers {
         rec.prescanned = true;
     }
 
-    /// A test for text past a line's cap (not read): whether it holds a literal one of the
-    /// markers needs, or there is a marker without literals (it could match anything).
+    /// A test for text that is not read (past a line's or a record's cap): whether a marker's
+    /// pattern matches in it. The literal search rules out nearly all such text at once; the
+    /// patterns then decide, so a long line that only holds a word like `version` or `error`
+    /// is not taken for evidence. (Text cut out of a line is tried as if it started a line: a
+    /// pattern anchored at a line start may then match where it would not; never the reverse.)
     pub fn cut_probe(&self) -> crate::parse::logstream::CutProbe {
-        self.prefilter.probe()
+        let literal = self.prefilter.probe();
+        let patterns: Vec<Regex> = self.markers.iter().map(|m| m.regex.clone()).collect();
+        crate::parse::logstream::CutProbe::new(move |text: &[u8]| {
+            literal.test(text) && {
+                let text = String::from_utf8_lossy(text);
+                patterns.iter().any(|r| r.is_match(&text))
+            }
+        })
     }
 
     /// The marker and context patterns (marker `i`, context `nm + j`) that match `text`,
