@@ -251,8 +251,8 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
 /// [`next_change`] named (or [`JUDGE_AT_LEAST_EVERY`] passed): between those moments every
 /// result would be the same, so the lines are the ones judging at every turn would give.
 ///
-/// Those lines also carry what the snapshot of the turn before held (a removed item's age, a
-/// resolved finding's title): before each judging the snapshot is brought up to that turn
+/// Some lines carry what the snapshot of the turn before held (a removed item's age, a
+/// resolved finding's title): for those the snapshot is brought up to that turn first
 /// ([`Judge::catch_up`]), so they read as before too.
 #[derive(Default)]
 struct Judge {
@@ -294,12 +294,19 @@ impl Judge {
             self.turn = Some(t);
             return Vec::new();
         }
-        if !self.changed {
-            // Unchanged since the last turn: the snapshot of that turn is taken from it.
-            self.catch_up(model, settings);
-        }
         let (next, findings) = self.take(model, settings, t);
-        let lines = diff(&self.prev, &next, model, t, origin);
+        let mut lines = diff(&self.prev, &next, model, t, origin);
+        // Of the lines, removed items and resolved findings are written as the snapshot of the
+        // turn before holds them (ages, titles); the others read the new snapshot alone, and
+        // which lines there are does not change (nothing could change in between). An
+        // unchanged model gives that snapshot here; a changed one was caught up before it
+        // changed.
+        let from_prev =
+            |l: &Line| matches!(l.kind, LineType::ItemRemoved | LineType::FindingResolved);
+        if !self.changed && lines.iter().any(from_prev) {
+            self.catch_up(model, settings);
+            lines = diff(&self.prev, &next, model, t, origin);
+        }
         self.prev = next;
         self.findings = findings;
         self.changed = false;
@@ -316,8 +323,8 @@ impl Judge {
     }
 
     /// Make the snapshot the one of the last turn, as judging at every turn would have left
-    /// it. Called before the model changes (and before judging an unchanged model); nothing
-    /// to do when the last turn judged.
+    /// it. Called before the model changes (and when judging an unchanged model resolves a
+    /// finding); nothing to do when the last turn judged.
     fn catch_up(&mut self, model: &mut Model, settings: &Settings) {
         let Some(tp) = self.turn.filter(|tp| self.last != Some(*tp)) else {
             return;
