@@ -2,14 +2,14 @@
 //! One JSON object per line (see `report::ndjson`), until SIGINT/SIGTERM/SIGHUP (exit 0).
 
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::Model;
+use crate::model::{Clock, Finding, Model};
 use crate::pipeline::{self, Refresh};
-use crate::report::ndjson::{diff, Line, LineType, Snapshot};
+use crate::report::ndjson::{diff, Line, LineType, Origin, Snapshot};
 use crate::settings::Settings;
 use crate::source::scan::Scan;
 use crate::source::watch::{self, WatchMsg};
 use crate::source::watch_levels;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -17,7 +17,9 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-/// How often states are re-judged against the clock (a newly stuck item shows within this).
+/// How often the loop looks at the clock: a newly stuck item shows within this. The rules run
+/// again only when something changed or the clock reached a moment where a result can change
+/// ([`Judge`]), so an idle `watch` costs little whatever the number of items.
 pub const EVALUATE_EVERY: Duration = Duration::from_millis(250);
 
 #[derive(Debug, Clone)]
@@ -127,7 +129,6 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     if scan.roots_ok == 0 {
         return Err(Fatal::NothingScanned);
     }
-    let mut prev = Snapshot::default();
 
     // With `--all-users`, the profiles folder: a profile created later is scanned too.
     let base_roots = roots.clone();
@@ -156,27 +157,20 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     ));
     let mut lines = vec![hb];
     let mut last_beat = Instant::now();
+    let mut judge = Judge::default();
     loop {
         let t = now();
-        let mut findings = pipeline::findings_at(&scan.model, settings, t);
-        if !settings.show_content {
-            // Log excerpts in `log-event` lines and in evidence: subjects and bodies masked,
-            // as in `report`.
-            crate::redact::hide_content(&mut scan.model, &mut findings);
-        }
-        let mut c = settings.clock;
-        c.now = t;
-        let next = Snapshot::take(&scan.model, &findings, c, settings.show_content);
-        lines.extend(diff(&prev, &next, &scan.model, t, &origin));
-        prev = next;
+        lines.extend(judge.judge(&mut scan.model, settings, t, &origin));
         if last_beat.elapsed() >= opts.heartbeat {
+            let mut c = settings.clock;
+            c.now = t;
             let mut hb = Line::new(LineType::Heartbeat, t, &origin);
             hb.message = Some(format!(
                 "{} account(s), {} item(s), {} stuck, {} finding(s)",
                 scan.model.accounts.len(),
                 scan.model.items.len(),
                 scan.model.stuck_count(c),
-                findings.len()
+                judge.findings.len()
             ));
             lines.push(hb);
             last_beat = Instant::now();
@@ -186,7 +180,8 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                 return Ok(EXIT_OK);
             }
         }
-        // Wait for changes, re-judging ages every EVALUATE_EVERY.
+        // Wait for changes; every EVALUATE_EVERY the loop comes round to see whether the clock
+        // reached a moment where a result can change (`Judge::is_due`).
         let deadline = Instant::now() + EVALUATE_EVERY;
         let mut changed: Vec<PathBuf> = Vec::new();
         while let Some(left) = deadline.checked_duration_since(Instant::now()) {
@@ -208,6 +203,9 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             return Ok(EXIT_OK);
         }
         if !changed.is_empty() {
+            // The model may change below: judge it again, from the snapshot of this turn.
+            judge.catch_up(&mut scan.model, settings);
+            judge.changed = true;
             // A folder created or removed above the accounts (an account, a profile, a
             // `Tracing` folder): discovery again. Other changes in those folders are not ours.
             let structural = changed.iter().any(|p| live.levels.is_structural(p));
@@ -246,6 +244,217 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             }
         }
     }
+}
+
+/// The judging half of the loop: the rules, the snapshot and the lines that differ from the
+/// last one. They run again only when the model changed or the clock reached the moment
+/// [`next_change`] named (or [`JUDGE_AT_LEAST_EVERY`] passed): between those moments every
+/// result would be the same, so the lines are the ones judging at every turn would give.
+///
+/// Some lines carry what the snapshot of the turn before held (a removed item's age, a
+/// resolved finding's title): for those the snapshot is brought up to that turn first
+/// ([`Judge::catch_up`]), so they read as before too.
+#[derive(Default)]
+struct Judge {
+    prev: Snapshot,
+    /// The findings of the last judging (the heartbeat counts them).
+    findings: Vec<Finding>,
+    /// The model changed since the last judging (a watcher message, a rescan, merged logs).
+    changed: bool,
+    /// The clock of `prev` (`None` before the first judging).
+    last: Option<DateTime<Utc>>,
+    /// The clock of the loop's last turn.
+    turn: Option<DateTime<Utc>>,
+    /// Judge again from this moment on even without a change.
+    due: Option<DateTime<Utc>>,
+    /// How many times the rules ran (the tests count them).
+    #[cfg(test)]
+    runs: u64,
+}
+
+impl Judge {
+    /// Whether the results at `t` may differ from those of the last judging.
+    fn is_due(&self, t: DateTime<Utc>) -> bool {
+        self.changed
+            // The first judging, or a clock set back (states can go back too).
+            || self.last.is_none_or(|l| t < l)
+            || self.due.is_some_and(|d| t >= d)
+    }
+
+    /// One turn of the loop at `t`: when due, judge `model` and return the lines since the
+    /// last judging (none otherwise).
+    fn judge(
+        &mut self,
+        model: &mut Model,
+        settings: &Settings,
+        t: DateTime<Utc>,
+        origin: &Origin,
+    ) -> Vec<Line> {
+        if !self.is_due(t) {
+            self.turn = Some(t);
+            return Vec::new();
+        }
+        let (next, findings) = self.take(model, settings, t);
+        let mut lines = diff(&self.prev, &next, model, t, origin);
+        // Of the lines, removed items and resolved findings are written as the snapshot of the
+        // turn before holds them (ages, titles); the others read the new snapshot alone, and
+        // which lines there are does not change (nothing could change in between). An
+        // unchanged model gives that snapshot here; a changed one was caught up before it
+        // changed.
+        let from_prev =
+            |l: &Line| matches!(l.kind, LineType::ItemRemoved | LineType::FindingResolved);
+        if !self.changed && lines.iter().any(from_prev) {
+            self.catch_up(model, settings);
+            lines = diff(&self.prev, &next, model, t, origin);
+        }
+        self.prev = next;
+        self.findings = findings;
+        self.changed = false;
+        self.last = Some(t);
+        self.turn = Some(t);
+        let mut c = settings.clock;
+        c.now = t;
+        let net = t.checked_add_signed(JUDGE_AT_LEAST_EVERY);
+        self.due = match (next_change(model, c), net) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        lines
+    }
+
+    /// Make the snapshot the one of the last turn, as judging at every turn would have left
+    /// it. Called before the model changes (and when judging an unchanged model resolves a
+    /// finding); nothing to do when the last turn judged.
+    fn catch_up(&mut self, model: &mut Model, settings: &Settings) {
+        let Some(tp) = self.turn.filter(|tp| self.last != Some(*tp)) else {
+            return;
+        };
+        let (snap, findings) = self.take(model, settings, tp);
+        self.prev = snap;
+        self.findings = findings;
+        self.last = Some(tp);
+    }
+
+    /// The findings for `model` at `t` and its snapshot.
+    fn take(
+        &mut self,
+        model: &mut Model,
+        settings: &Settings,
+        t: DateTime<Utc>,
+    ) -> (Snapshot, Vec<Finding>) {
+        #[cfg(test)]
+        {
+            self.runs += 1;
+        }
+        let mut findings = pipeline::findings_at(model, settings, t);
+        if !settings.show_content {
+            // Log excerpts in `log-event` lines and in evidence: subjects and bodies masked,
+            // as in `report`.
+            crate::redact::hide_content(model, &mut findings);
+        }
+        let mut c = settings.clock;
+        c.now = t;
+        (
+            Snapshot::take(model, &findings, c, settings.show_content),
+            findings,
+        )
+    }
+}
+
+/// The most time `watch` lets pass without judging the model again when nothing changed and
+/// [`next_change`] names no earlier moment. A safety net, not a known boundary: a rule that
+/// comes to depend on the clock in a way `next_change` does not know of is still judged this
+/// often (its lines then come up to this much late).
+pub const JUDGE_AT_LEAST_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
+
+/// Copies of constants the rules and the model keep private (`diagnose` and `model::item`
+/// are not to be imported from for them); a test pins each one to the behaviour it copies.
+/// An item more than this many seconds in the future is `ClockSkew` (`FUTURE_TOLERANCE_SECS`).
+const FUTURE_TOLERANCE_SECS: i64 = 2;
+/// `spool-stuck` is critical once its oldest item is older than this (`CRITICAL_AGE_SECS`).
+const CRITICAL_AGE_SECS: i64 = 3600;
+/// `log-clock-ahead` holds while a log's last record is more than this after now
+/// (`AHEAD_TOLERANCE_MINUTES`).
+const AHEAD_TOLERANCE_MINUTES: i64 = 15;
+
+/// The earliest moment after `clock.now` at which the item states or the findings of an
+/// unchanged `model` can differ from those at `clock.now`; `None` when none of them depends on
+/// the clock any more. The moments are those where the rules read the clock:
+/// - an item's state: a future date coming within the tolerance (`clock-skew` ends), a
+///   pending item crossing the stuck timer (`item-stuck`, `spool-stuck` and the rules that
+///   count stuck items);
+/// - the oldest stuck item crossing the age that makes `spool-stuck` critical;
+/// - an embedded send time becoming older than the timer (`spool-times-disagree`);
+/// - a log's last record coming within the tolerance of now (`log-clock-ahead` resolves).
+///
+/// A moment may come early (an extra judging that finds nothing new), never late.
+pub fn next_change(model: &Model, clock: Clock) -> Option<DateTime<Utc>> {
+    use crate::model::ItemState;
+    use chrono::TimeDelta;
+    let now = clock.now;
+    let ns = TimeDelta::nanoseconds(1);
+    let limit = TimeDelta::from_std(clock.stuck_after).ok();
+    // Stuck once `age_secs` (whole seconds, rounded down) is over the timer's whole seconds.
+    let stuck_at = i64::try_from(clock.stuck_after.as_secs())
+        .ok()
+        .and_then(|s| s.checked_add(1))
+        .and_then(TimeDelta::try_seconds);
+    let mut next: Option<DateTime<Utc>> = None;
+    let mut at = |t: Option<DateTime<Utc>>| {
+        if let Some(t) = t.filter(|t| *t > now) {
+            next = Some(next.map_or(t, |n| n.min(t)));
+        }
+    };
+    for it in &model.items {
+        let Some(m) = it.modified else { continue };
+        match it.state(clock) {
+            ItemState::ClockSkew => {
+                // Skewed while `age_secs` < −tolerance, that is while now − m is at most
+                // −(tolerance + 1 ms) in whole milliseconds (rounded toward zero): pending
+                // from 1 ns after that. Never before now + 1 ns: the item is skewed now.
+                let end = TimeDelta::try_milliseconds(-(FUTURE_TOLERANCE_SECS * 1000 + 1))
+                    .and_then(|d| m.checked_add_signed(d))
+                    .and_then(|t| t.checked_add_signed(ns));
+                at(end.map(|t| t.max(now + ns)));
+                at(sent_boundary(it, limit));
+            }
+            ItemState::Pending => {
+                at(stuck_at.and_then(|d| m.checked_add_signed(d)));
+                at(sent_boundary(it, limit));
+            }
+            ItemState::Stuck => {
+                at(TimeDelta::try_seconds(CRITICAL_AGE_SECS + 1)
+                    .and_then(|d| m.checked_add_signed(d)));
+            }
+            ItemState::Ignored | ItemState::Unknown => {}
+        }
+    }
+    for log in model.sources.iter().filter_map(|s| s.log.as_ref()) {
+        if let Some(last) = log.last {
+            at(TimeDelta::try_minutes(AHEAD_TOLERANCE_MINUTES)
+                .and_then(|d| last.with_timezone(&Utc).checked_sub_signed(d)));
+        }
+    }
+    next
+}
+
+/// When an item's embedded send time becomes older than the timer (`limit`): from then on
+/// `Item::sent_long_before_file_time` can name it (the first instant where now − sent >
+/// limit). Only for a send time more than `limit` before the file time: that method names no
+/// other (its margin is at least the timer), so an ordinary item adds no moment.
+fn sent_boundary(
+    it: &crate::model::Item,
+    limit: Option<chrono::TimeDelta>,
+) -> Option<DateTime<Utc>> {
+    let limit = limit?;
+    let sent = DateTime::parse_from_rfc3339(it.fields.sent.as_deref()?)
+        .ok()?
+        .with_timezone(&Utc);
+    if it.modified? - sent <= limit {
+        return None;
+    }
+    sent.checked_add_signed(limit)?
+        .checked_add_signed(chrono::TimeDelta::nanoseconds(1))
 }
 
 /// List every spooler again and apply what differs from the model (files created or removed
@@ -307,3 +516,7 @@ fn start_watch(
         levels,
     }
 }
+
+#[cfg(test)]
+#[path = "headless_tests.rs"]
+mod tests;
