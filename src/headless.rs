@@ -1,8 +1,10 @@
 //! `spoolscope watch`: headless watching for scripts, services and SSH sessions without a TTY.
 //! One JSON object per line (see `report::ndjson`), until SIGINT/SIGTERM/SIGHUP (exit 0).
 
+// The moments item states and findings change at come from where they are decided.
+use crate::diagnose::{AHEAD_TOLERANCE_MINUTES, CRITICAL_AGE_SECS};
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::{Clock, Finding, Model};
+use crate::model::{Clock, Finding, Model, FUTURE_TOLERANCE_SECS};
 use crate::pipeline::{self, Refresh};
 use crate::report::ndjson::{diff, Line, LineType, Origin, Snapshot};
 use crate::settings::Settings;
@@ -366,16 +368,6 @@ impl Judge {
 /// comes to depend on the clock in a way `next_change` does not know of is still judged this
 /// often (its lines then come up to this much late).
 pub const JUDGE_AT_LEAST_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
-
-/// Copies of constants the rules and the model keep private (`diagnose` and `model::item`
-/// are not to be imported from for them); a test pins each one to the behaviour it copies.
-/// An item more than this many seconds in the future is `ClockSkew` (`FUTURE_TOLERANCE_SECS`).
-const FUTURE_TOLERANCE_SECS: i64 = 2;
-/// `spool-stuck` is critical once its oldest item is older than this (`CRITICAL_AGE_SECS`).
-const CRITICAL_AGE_SECS: i64 = 3600;
-/// `log-clock-ahead` holds while a log's last record is more than this after now
-/// (`AHEAD_TOLERANCE_MINUTES`).
-const AHEAD_TOLERANCE_MINUTES: i64 = 15;
 
 /// The earliest moment after `clock.now` at which the item states or the findings of an
 /// unchanged `model` can differ from those at `clock.now`; `None` when none of them depends on

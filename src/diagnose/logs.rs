@@ -461,7 +461,7 @@ fn tracing_missing(ctx: &Context<'_>, out: &mut Vec<Finding>) {
 
 /// How far past `now` a log's last record may be dated before it is said: clocks of two
 /// machines differ by seconds; a log read in the wrong zone is off by whole hours.
-const AHEAD_TOLERANCE_MINUTES: i64 = 15;
+pub const AHEAD_TOLERANCE_MINUTES: i64 = 15;
 
 /// `log-clock-ahead`: a log whose records are dated later than now (a zone-less log read in
 /// the wrong `--log-tz`, or a clock that was wrong): its times, and what they are compared

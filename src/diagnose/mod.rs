@@ -12,7 +12,9 @@ mod remediation;
 mod server_trace;
 mod spool;
 
+pub use logs::AHEAD_TOLERANCE_MINUTES;
 pub use remediation::{explanation, remediation, RULE_TEXTS};
+pub use spool::CRITICAL_AGE_SECS;
 
 use crate::model::{Clock, Finding, Model, Severity};
 

@@ -7,7 +7,7 @@ use crate::model::{Evidence, Finding, Format, Item, ItemState, Severity};
 pub struct SpoolRules;
 
 /// Oldest stuck item above this age makes `spool-stuck` critical.
-const CRITICAL_AGE_SECS: i64 = 3600;
+pub const CRITICAL_AGE_SECS: i64 = 3600;
 /// More stuck items than this makes `spool-stuck` critical.
 const CRITICAL_COUNT: usize = 10;
 

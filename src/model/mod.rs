@@ -19,7 +19,7 @@ pub use account::{Account, ClientGen};
 pub use drafts::{DraftLedger, DraftTally};
 pub use event::{EventKind, LogEvent};
 pub use finding::{Evidence, Finding, Link, Severity};
-pub use item::{Encoding, Fields, Format, Item, ItemState};
+pub use item::{Encoding, Fields, Format, Item, ItemState, FUTURE_TOLERANCE_SECS};
 pub use mailbox::{
     parse_bool, EwsError, EwsErrorTally, ExportFormat, FolderStat, MailItem, MailboxFile,
     MailboxFileKind, PolicyRecord, EWS_ERRORS_KEPT,
