@@ -1,10 +1,9 @@
 //! `spoolscope watch`: headless watching for scripts, services and SSH sessions without a TTY.
 //! One JSON object per line (see `report::ndjson`), until SIGINT/SIGTERM/SIGHUP (exit 0).
 
-// The moments item states and findings change at come from where they are decided.
-use crate::diagnose::{AHEAD_TOLERANCE_MINUTES, CRITICAL_AGE_SECS};
+use crate::diagnose::judge_again_at;
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::{Clock, Finding, Model, FUTURE_TOLERANCE_SECS};
+use crate::model::{Finding, Model};
 use crate::pipeline::{self, Refresh};
 use crate::report::ndjson::{diff, Line, LineType, Origin, Snapshot};
 use crate::settings::Settings;
@@ -250,7 +249,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
 
 /// The judging half of the loop: the rules, the snapshot and the lines that differ from the
 /// last one. They run again only when the model changed or the clock reached the moment
-/// [`next_change`] named (or [`JUDGE_AT_LEAST_EVERY`] passed): between those moments every
+/// [`crate::diagnose::next_change`] named (or [`crate::diagnose::JUDGE_AT_LEAST_EVERY`] passed): between those moments every
 /// result would be the same, so the lines are the ones judging at every turn would give.
 ///
 /// Some lines carry what the snapshot of the turn before held (a removed item's age, a
@@ -316,11 +315,7 @@ impl Judge {
         self.turn = Some(t);
         let mut c = settings.clock;
         c.now = t;
-        let net = t.checked_add_signed(JUDGE_AT_LEAST_EVERY);
-        self.due = match (next_change(model, c), net) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        self.due = judge_again_at(model, c);
         lines
     }
 
@@ -361,92 +356,6 @@ impl Judge {
             findings,
         )
     }
-}
-
-/// The most time `watch` lets pass without judging the model again when nothing changed and
-/// [`next_change`] names no earlier moment. A safety net, not a known boundary: a rule that
-/// comes to depend on the clock in a way `next_change` does not know of is still judged this
-/// often (its lines then come up to this much late).
-pub const JUDGE_AT_LEAST_EVERY: chrono::TimeDelta = chrono::TimeDelta::seconds(30);
-
-/// The earliest moment after `clock.now` at which the item states or the findings of an
-/// unchanged `model` can differ from those at `clock.now`; `None` when none of them depends on
-/// the clock any more. The moments are those where the rules read the clock:
-/// - an item's state: a future date coming within the tolerance (`clock-skew` ends), a
-///   pending item crossing the stuck timer (`item-stuck`, `spool-stuck` and the rules that
-///   count stuck items);
-/// - the oldest stuck item crossing the age that makes `spool-stuck` critical;
-/// - an embedded send time becoming older than the timer (`spool-times-disagree`);
-/// - a log's last record coming within the tolerance of now (`log-clock-ahead` resolves).
-///
-/// A moment may come early (an extra judging that finds nothing new), never late.
-pub fn next_change(model: &Model, clock: Clock) -> Option<DateTime<Utc>> {
-    use crate::model::ItemState;
-    use chrono::TimeDelta;
-    let now = clock.now;
-    let ns = TimeDelta::nanoseconds(1);
-    let limit = TimeDelta::from_std(clock.stuck_after).ok();
-    // Stuck once `age_secs` (whole seconds, rounded down) is over the timer's whole seconds.
-    let stuck_at = i64::try_from(clock.stuck_after.as_secs())
-        .ok()
-        .and_then(|s| s.checked_add(1))
-        .and_then(TimeDelta::try_seconds);
-    let mut next: Option<DateTime<Utc>> = None;
-    let mut at = |t: Option<DateTime<Utc>>| {
-        if let Some(t) = t.filter(|t| *t > now) {
-            next = Some(next.map_or(t, |n| n.min(t)));
-        }
-    };
-    for it in &model.items {
-        let Some(m) = it.modified else { continue };
-        match it.state(clock) {
-            ItemState::ClockSkew => {
-                // Skewed while `age_secs` < −tolerance, that is while now − m is at most
-                // −(tolerance + 1 ms) in whole milliseconds (rounded toward zero): pending
-                // from 1 ns after that. Never before now + 1 ns: the item is skewed now.
-                let end = TimeDelta::try_milliseconds(-(FUTURE_TOLERANCE_SECS * 1000 + 1))
-                    .and_then(|d| m.checked_add_signed(d))
-                    .and_then(|t| t.checked_add_signed(ns));
-                at(end.map(|t| t.max(now + ns)));
-                at(sent_boundary(it, limit));
-            }
-            ItemState::Pending => {
-                at(stuck_at.and_then(|d| m.checked_add_signed(d)));
-                at(sent_boundary(it, limit));
-            }
-            ItemState::Stuck => {
-                at(TimeDelta::try_seconds(CRITICAL_AGE_SECS + 1)
-                    .and_then(|d| m.checked_add_signed(d)));
-            }
-            ItemState::Ignored | ItemState::Unknown => {}
-        }
-    }
-    for log in model.sources.iter().filter_map(|s| s.log.as_ref()) {
-        if let Some(last) = log.last {
-            at(TimeDelta::try_minutes(AHEAD_TOLERANCE_MINUTES)
-                .and_then(|d| last.with_timezone(&Utc).checked_sub_signed(d)));
-        }
-    }
-    next
-}
-
-/// When an item's embedded send time becomes older than the timer (`limit`): from then on
-/// `Item::sent_long_before_file_time` can name it (the first instant where now − sent >
-/// limit). Only for a send time more than `limit` before the file time: that method names no
-/// other (its margin is at least the timer), so an ordinary item adds no moment.
-fn sent_boundary(
-    it: &crate::model::Item,
-    limit: Option<chrono::TimeDelta>,
-) -> Option<DateTime<Utc>> {
-    let limit = limit?;
-    let sent = DateTime::parse_from_rfc3339(it.fields.sent.as_deref()?)
-        .ok()?
-        .with_timezone(&Utc);
-    if it.modified? - sent <= limit {
-        return None;
-    }
-    sent.checked_add_signed(limit)?
-        .checked_add_signed(chrono::TimeDelta::nanoseconds(1))
 }
 
 /// List every spooler again and apply what differs from the model (files created or removed

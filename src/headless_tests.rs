@@ -2,6 +2,8 @@
 //! judging only then gives the lines judging at every turn of the loop gives.
 
 use super::*;
+use crate::diagnose::{next_change, JUDGE_AT_LEAST_EVERY};
+use crate::model::Clock;
 use crate::model::{Account, ClientGen, Format, Item, ItemState, LogSummary, Source, SourceKind};
 use chrono::{TimeDelta, TimeZone};
 

@@ -8,11 +8,13 @@ pub mod correlate;
 mod ews_answer;
 mod logs;
 pub mod mailbox;
+mod moments;
 mod remediation;
 mod server_trace;
 mod spool;
 
 pub use logs::AHEAD_TOLERANCE_MINUTES;
+pub use moments::{judge_again_at, next_change, JUDGE_AT_LEAST_EVERY};
 pub use remediation::{explanation, remediation, RULE_TEXTS};
 pub use spool::CRITICAL_AGE_SECS;
 

@@ -5,7 +5,6 @@ use super::{
     App, Cmd, ExportStage, FindingKey, KindFilter, LevelFilter, Pane, Popup, ScanStatus, Search,
     SortKey, View, PAGE,
 };
-use crate::diagnose::{self, Context};
 use crate::report::ReportFormat;
 use crate::sanitize;
 use crate::source::scan::Scan;
@@ -34,16 +33,14 @@ impl App {
                     let before = self.clock.now.timestamp();
                     self.clock.now = now;
                     if now.timestamp() != before {
-                        // States can flip (pending → stuck): re-run the rules.
+                        // States can flip (pending → stuck) and findings change with the
+                        // clock (spool-stuck turns critical, clock-skew ends): re-run the rules
+                        // when the stuck count moved or a moment where a result can change came.
                         let stuck_before = self.cache.stuck;
                         self.recompute_counts();
                         self.sample_stuck();
-                        if self.cache.stuck != stuck_before {
-                            self.findings = diagnose::diagnose(&Context {
-                                model: &self.model,
-                                clock: self.clock,
-                                settings: &self.rules,
-                            });
+                        if self.cache.stuck != stuck_before || self.judge_is_due() {
+                            self.judge();
                             self.recompute_views();
                             self.clamp();
                         }

@@ -149,6 +149,11 @@ pub struct App {
     pub model: Model,
     pub findings: Vec<Finding>,
     pub clock: Clock,
+    /// The clock the rules last ran at, and when their results can next change on an
+    /// unchanged model ([`diagnose::judge_again_at`]): a tick reaching it runs them again, so a
+    /// stuck item turns `spool-stuck` critical, or a skewed clock's finding resolves, on time.
+    judged_at: Option<DateTime<Utc>>,
+    judge_due: Option<DateTime<Utc>>,
     /// `--now`: the clock never moves.
     pub frozen: bool,
     pub rules: RuleSettings,
@@ -198,6 +203,8 @@ impl App {
             model: Model::default(),
             findings: Vec::new(),
             clock,
+            judged_at: None,
+            judge_due: None,
             frozen,
             rules: RuleSettings::default(),
             roots,
@@ -266,11 +273,7 @@ impl App {
         // The model may have changed in any way: group the events again.
         self.cache
             .index_events(&self.model.events, self.model.accounts.len());
-        self.findings = diagnose::diagnose(&Context {
-            model: &self.model,
-            clock: self.clock,
-            settings: &self.rules,
-        });
+        self.judge();
         self.recompute_log();
         self.recompute_counts();
         self.recompute_views();
@@ -282,6 +285,25 @@ impl App {
             }
         }
         self.dirty = true;
+    }
+
+    /// Run the rules on the model at the current clock.
+    fn judge(&mut self) {
+        self.findings = diagnose::diagnose(&Context {
+            model: &self.model,
+            clock: self.clock,
+            settings: &self.rules,
+        });
+        self.judged_at = Some(self.clock.now);
+        self.judge_due = diagnose::judge_again_at(&self.model, self.clock);
+    }
+
+    /// Whether the findings at the current clock may differ from those of the last run of the
+    /// rules on an unchanged model: a moment [`diagnose::judge_again_at`] named was reached,
+    /// or the clock went back.
+    fn judge_is_due(&self) -> bool {
+        let now = self.clock.now;
+        self.judged_at.is_none_or(|t| now < t) || self.judge_due.is_some_and(|d| now >= d)
     }
 
     fn sample_stuck(&mut self) {

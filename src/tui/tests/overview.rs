@@ -461,3 +461,96 @@ fn an_invisible_character_in_an_address_shows_in_the_account_list() {
         .collect();
     assert!(raw.is_empty(), "{raw:?}");
 }
+
+/// One account whose spooler holds one item of each given age in seconds (negative: dated
+/// ahead of the clock), in a live (not frozen) app at [`now`].
+fn live_one_account(ages: &[i64]) -> App {
+    let dir = sip("jdoe", "jdoe@contoso.com", "16.0");
+    let mut m = Model {
+        accounts: vec![Account {
+            address: "jdoe@contoso.com".into(),
+            client: ClientGen::Office16,
+            profile: Some("jdoe".into()),
+            dir: dir.clone(),
+            spooler: Some(dir.join("History Spooler")),
+        }],
+        items: ages
+            .iter()
+            .enumerate()
+            .map(|(i, age)| {
+                item(
+                    0,
+                    &dir,
+                    &format!("{{C{i}}}.xml"),
+                    *age,
+                    900,
+                    "rlee@contoso.com",
+                )
+            })
+            .collect(),
+        ..Model::default()
+    };
+    m.sources.push(Source {
+        path: dir.join("History Spooler"),
+        kind: SourceKind::Spooler,
+        records: 0,
+        skipped: 0,
+        log: None,
+    });
+    let clock = Clock {
+        now: now(),
+        stuck_after: Duration::from_secs(120),
+    };
+    let mut a = App::new(
+        clock,
+        false,
+        vec![PathBuf::from(ROOT)],
+        KeyMap::default(),
+        Theme::new(ThemeName::Mono),
+    );
+    a.set_model(m);
+    a
+}
+
+fn severity_of(a: &App, rule: &str) -> Option<crate::model::Severity> {
+    a.findings
+        .iter()
+        .find(|f| f.rule == rule)
+        .map(|f| f.severity)
+}
+
+#[test]
+fn a_stuck_item_turns_spool_stuck_critical_on_time_without_any_other_change() {
+    use crate::diagnose::CRITICAL_AGE_SECS;
+    use crate::model::Severity;
+    // Stuck already, ten seconds short of the age that makes spool-stuck critical: the stuck
+    // count never changes while the clock runs, so only the moment itself can re-run the rules.
+    let mut a = live_one_account(&[CRITICAL_AGE_SECS - 10]);
+    assert_eq!(severity_of(&a, "spool-stuck"), Some(Severity::Warning));
+    for s in 1..=10 {
+        a.update(Event::Tick(now() + CDuration::seconds(s)));
+        assert_eq!(
+            severity_of(&a, "spool-stuck"),
+            Some(Severity::Warning),
+            "{s} s later the oldest item is {} s old, not over the critical age",
+            CRITICAL_AGE_SECS - 10 + s
+        );
+    }
+    a.update(Event::Tick(now() + CDuration::seconds(11)));
+    assert_eq!(severity_of(&a, "spool-stuck"), Some(Severity::Critical));
+    let s = render(&a, 100, 30);
+    assert!(s.contains("▲ CRIT"), "{s}");
+}
+
+#[test]
+fn a_clock_skew_finding_resolves_when_the_item_comes_within_the_tolerance() {
+    // Dated 20 s ahead of the clock: clock-skew now, an ordinary pending item once the clock
+    // catches up (the pending count moves, the stuck count does not).
+    let mut a = live_one_account(&[-20]);
+    assert!(severity_of(&a, "clock-skew").is_some(), "{:?}", a.findings);
+    a.update(Event::Tick(now() + CDuration::seconds(30)));
+    assert_eq!(severity_of(&a, "clock-skew"), None, "{:?}", a.findings);
+    // Set back, the clock makes it skewed again.
+    a.update(Event::Tick(now()));
+    assert!(severity_of(&a, "clock-skew").is_some(), "{:?}", a.findings);
+}
