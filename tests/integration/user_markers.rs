@@ -1,6 +1,6 @@
 //! End-to-end: a user markers file of `ews-failure` markers. A fixed `problem` is read in any
-//! ASCII case, an unknown one is refused with its line, a marker without one still raises
-//! `ews-error` (cause unknown), and a repeated id in one file is refused.
+//! ASCII case, an unknown one is refused with its line, a marker without one (or a `soap-fault`
+//! marker without one) still raises `ews-error` (cause unknown), and a repeated id in one file is refused.
 
 use crate::common::*;
 use std::fs;
@@ -79,6 +79,8 @@ fn an_ews_failure_without_a_known_problem_raises_ews_error() {
         failure(""),
         "[[marker]]\nid = \"cap\"\nkind = \"ews-failure\"\npattern = 'MYCORP-FAIL: (?P<problem>\\w+)'\n"
             .to_string(),
+        // A SOAP fault is an EWS error too: a user marker of that kind without a `problem`.
+        "[[marker]]\nid = \"fault\"\nkind = \"soap-fault\"\npattern = 'MYCORP-FAIL'\n".to_string(),
     ] {
         let m = markers(t.path(), &m);
         let (f, code) = findings(&root, &m);

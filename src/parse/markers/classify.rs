@@ -441,7 +441,7 @@ fn extract(
                         values.insert(k2.clone(), v);
                     }
                 }
-                if m.kind == EventKind::EwsFailure {
+                if matches!(m.kind, EventKind::EwsFailure | EventKind::SoapFault) {
                     super::settle_problem(&mut values);
                 }
                 if !early && dropped(&mut values) {

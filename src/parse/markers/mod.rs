@@ -152,7 +152,8 @@ pub fn normal_value(name: &str, v: &str) -> Option<String> {
     (name == "problem" && v.bytes().any(|b| b.is_ascii_uppercase())).then(|| v.to_ascii_lowercase())
 }
 
-/// What an `ews-failure` whose `problem` is missing or unknown (a user marker without one, or
+/// What an `ews-failure` or `soap-fault` whose `problem` is missing or unknown (a user marker
+/// without one, or
 /// a `problem` group that took other text) is counted as: `problem = error`, with `cause
 /// unknown` added to its `reason` (a value the rules keep and label by), so that no EWS
 /// failure is counted and raises nothing.

@@ -105,11 +105,12 @@ fn a_repeated_id_in_one_file_is_refused_at_its_second_line() {
     assert_eq!(r.kind, EventKind::Other);
 }
 
-/// An `ews-failure` whose `problem` is missing, or a group that took other text, is settled to
-/// `error` with `cause unknown` in its reason; a known one is kept; other kinds are untouched.
+/// An `ews-failure` or `soap-fault` whose `problem` is missing, or a group that took other text,
+/// is settled to `error` with `cause unknown` in its reason; a known one is kept; other kinds
+/// are untouched.
 #[test]
 fn ews_failures_without_a_known_problem_count_as_errors_of_unknown_cause() {
-    let file = "[[marker]]\nid = \"none\"\nkind = \"ews-failure\"\npattern = 'NONE-FAIL'\n\n[[marker]]\nid = \"cap\"\nkind = \"ews-failure\"\npattern = 'CAP-FAIL: (?P<problem>\\w+) (?P<reason>\\w+)'\n\n[[marker]]\nid = \"other\"\nkind = \"error\"\npattern = 'OTHER'\n";
+    let file = "[[marker]]\nid = \"none\"\nkind = \"ews-failure\"\npattern = 'NONE-FAIL'\n\n[[marker]]\nid = \"cap\"\nkind = \"ews-failure\"\npattern = 'CAP-FAIL: (?P<problem>\\w+) (?P<reason>\\w+)'\n\n[[marker]]\nid = \"other\"\nkind = \"error\"\npattern = 'OTHER'\n\n[[marker]]\nid = \"fault\"\nkind = \"soap-fault\"\npattern = 'MY-FAULT'\n";
     let m = Markers::build(&[(file, "mine.toml")]).expect("loads");
     let mut c = Classifier::new(&m);
     let mut out = Vec::new();
@@ -118,6 +119,7 @@ fn ews_failures_without_a_known_problem_count_as_errors_of_unknown_cause() {
         "CAP-FAIL: Denied quota",
         "CAP-FAIL: Auth quota",
         "OTHER",
+        "MY-FAULT",
     ] {
         c.classify(&rec(&[l]), &mut out);
     }
@@ -138,6 +140,7 @@ fn ews_failures_without_a_known_problem_count_as_errors_of_unknown_cause() {
             ("cap", Some("error"), Some("quota (cause unknown)")),
             ("cap", Some("auth"), Some("quota")),
             ("other", None, None),
+            ("fault", Some("error"), Some("cause unknown")),
         ]
     );
 }
