@@ -463,6 +463,12 @@ pub fn is_ctrl_c(ev: &KeyEvent) -> bool {
     CTRL_C.matches(&KeyEvent::new(code, ev.modifiers))
 }
 
+/// True for Ctrl-Z, which suspends the live view (see `Cmd::Suspend`) unless `[keys]` gives it
+/// to an action.
+pub fn is_ctrl_z(ev: &KeyEvent) -> bool {
+    matches!(ev.code, KeyCode::Char('z' | 'Z')) && ev.modifiers == KeyModifiers::CONTROL
+}
+
 impl Default for KeyMap {
     fn default() -> Self {
         let bindings = ACTIONS

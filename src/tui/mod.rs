@@ -56,9 +56,27 @@ pub fn restore_terminal() {
     );
 }
 
+/// Raw mode, the alternate screen, no cursor, bracketed paste and (`mouse`) mouse capture.
+fn take_terminal(mouse: bool) -> std::io::Result<()> {
+    enable_raw_mode()?;
+    let mut out = std::io::stdout();
+    ratatui::crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        ratatui::crossterm::cursor::Hide,
+        // A paste arrives as one event (text for a prompt), not as keys that run commands.
+        EnableBracketedPaste
+    )?;
+    if mouse {
+        ratatui::crossterm::execute!(out, EnableMouseCapture)?;
+    }
+    Ok(())
+}
+
 /// Owns the terminal while the UI runs; restores it when dropped (quit, error, unwinding).
 struct TerminalGuard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
+    mouse: bool,
 }
 
 impl TerminalGuard {
@@ -72,30 +90,42 @@ impl TerminalGuard {
             }
             prev(info);
         }));
-        enable_raw_mode()?;
-        let mut out = std::io::stdout();
-        let res = ratatui::crossterm::execute!(
-            out,
-            EnterAlternateScreen,
-            ratatui::crossterm::cursor::Hide,
-            // A paste arrives as one event (text for a prompt), not as keys that run commands.
-            EnableBracketedPaste
-        )
-        .and_then(|_| {
-            if mouse {
-                ratatui::crossterm::execute!(out, EnableMouseCapture)
-            } else {
-                Ok(())
-            }
-        })
-        .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
+        let res = take_terminal(mouse)
+            .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
         match res {
-            Ok(terminal) => Ok(TerminalGuard { terminal }),
+            Ok(terminal) => Ok(TerminalGuard { terminal, mouse }),
             Err(e) => {
                 restore_terminal();
                 Err(e)
             }
         }
+    }
+
+    /// Ctrl-Z: give the terminal back and stop as a shell's job does (SIGTSTP, its default
+    /// action); once continued (`fg`), take the terminal again and redraw everything. Where
+    /// the shell has no job control (the process group is orphaned, as under `sh -c` or some
+    /// `ssh host cmd` sessions) the kernel discards the signal and the view comes straight
+    /// back, rather than stop with no one to continue it.
+    #[cfg(unix)]
+    fn suspend(&mut self) -> std::io::Result<()> {
+        restore_terminal();
+        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        take_terminal(self.mouse)?;
+        // A blank screen, and no frame to diff against, so the next draw paints every cell.
+        // (`Terminal::clear` asks the terminal where its cursor is, and the input thread
+        // takes the answer.)
+        ratatui::crossterm::execute!(
+            std::io::stdout(),
+            ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
+        )?;
+        self.terminal.swap_buffers();
+        Ok(())
+    }
+
+    /// No job control to stop for: the view stays.
+    #[cfg(not(unix))]
+    fn suspend(&mut self) -> std::io::Result<()> {
+        Ok(())
     }
 }
 
@@ -365,6 +395,15 @@ impl Runtime {
                             Err(e) => format!("export failed: {}", crate::sanitize::cell(&e, 70)),
                         },
                     );
+                    app.dirty = true;
+                }
+                Cmd::Suspend => {
+                    if let Err(e) = term.suspend() {
+                        app.status = Some(format!(
+                            "back from Ctrl-Z: {}",
+                            crate::sanitize::cell(&e.to_string(), 60)
+                        ));
+                    }
                     app.dirty = true;
                 }
                 Cmd::Copy(text) => {

@@ -39,6 +39,7 @@ mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
 mod spool_review;
+mod suspend;
 mod tail_kinds;
 mod tail_properties;
 mod tail_watch;

@@ -170,6 +170,16 @@ impl App {
             self.status = None;
             return self.act(Action::Quit);
         }
+        let scope = if self.view == View::Log && self.log.raw.is_some() {
+            crate::tui::keys::Scope::Raw
+        } else {
+            crate::tui::keys::Scope::Everywhere
+        };
+        // Ctrl-Z suspends as in any terminal program (raw mode turns it into a key), unless
+        // `[keys]` gave it to an action.
+        if crate::tui::keys::is_ctrl_z(&k) && self.keymap.action_in(&k, scope).is_none() {
+            return vec![Cmd::Suspend];
+        }
         // Text entry first: the search line and the export path take every printable key.
         if self.log.search.editing {
             self.search_key(k);
@@ -178,11 +188,6 @@ impl App {
         if let Popup::Export(stage) = &self.popup {
             return self.export_key(stage.clone(), k);
         }
-        let scope = if self.view == View::Log && self.log.raw.is_some() {
-            crate::tui::keys::Scope::Raw
-        } else {
-            crate::tui::keys::Scope::Everywhere
-        };
         match self.keymap.action_in(&k, scope) {
             Some(a) => {
                 self.status = None;

@@ -128,6 +128,8 @@ pub enum ScanStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
     Rescan,
+    /// Ctrl-Z: give the terminal back and stop until the shell continues the view (Unix).
+    Suspend,
     /// Re-read these changed paths (spooled files at once; logs through `reload_logs`).
     Apply(Vec<PathBuf>),
     /// Watch these folders (replacing the current watcher).

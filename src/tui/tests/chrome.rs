@@ -139,3 +139,36 @@ fn terminal_types_without_colour_get_none() {
         "terminal too small (need 30×8)"
     );
 }
+
+/// Ctrl-Z suspends (the runtime gives the terminal back and stops), from any view and from the
+/// search line, unless `[keys]` gave Ctrl-Z to an action; nothing else changes in the app.
+#[test]
+fn ctrl_z_suspends_unless_the_key_map_gives_it_to_an_action() {
+    let ctrl_z = || Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+    let mut a = app();
+    let before = render(&a, 120, 40);
+    let cmds = a.update(ctrl_z());
+    assert!(matches!(cmds.as_slice(), [Cmd::Suspend]), "{cmds:?}");
+    assert!(!a.quit);
+    assert_eq!(render(&a, 120, 40), before);
+    // Plain z is not Ctrl-Z.
+    let cmds = a.update(Event::Key(KeyEvent::new(
+        KeyCode::Char('z'),
+        KeyModifiers::NONE,
+    )));
+    assert!(cmds.is_empty(), "{cmds:?}");
+    // While typing a search too.
+    key(&mut a, '3');
+    key(&mut a, '/');
+    assert!(a.log.search.editing);
+    let cmds = a.update(ctrl_z());
+    assert!(matches!(cmds.as_slice(), [Cmd::Suspend]), "{cmds:?}");
+    assert_eq!(a.log.search.input, "", "Ctrl-Z typed nothing");
+    // Bound to an action, Ctrl-Z does that instead.
+    let mut o = std::collections::BTreeMap::new();
+    o.insert("rescan".to_string(), vec!["ctrl-z".to_string()]);
+    let mut b = app();
+    b.keymap = KeyMap::with_overrides(&o).expect("valid");
+    let cmds = b.update(ctrl_z());
+    assert!(matches!(cmds.as_slice(), [Cmd::Rescan]), "{cmds:?}");
+}

@@ -1,0 +1,88 @@
+//! Ctrl-Z in the live view (README, "Keys"): the terminal is given back before the view stops
+//! as a shell job, `fg` brings it back drawn whole, and where no shell could continue a stopped
+//! job the view comes straight back instead of stopping for good.
+
+use crate::common::*;
+
+/// Where the screen has been drawn again since `from`: a pane title that only a full redraw
+/// paints (it never changes while the view runs).
+fn wait_whole_frame(pty: &mut Pty, from: usize) {
+    pty.wait_from(from, WAIT_LIMIT, "the view entered again", |s| {
+        find(s, ENTER_ALT).is_some()
+    });
+    pty.wait_text(from, "Accounts ·");
+}
+
+/// Between `from` and `to` the view left the alternate screen and showed the cursor.
+fn gave_back(out: &[u8], from: usize, to: usize, label: &str) {
+    let seg = &out[from..to];
+    let text = visible(seg);
+    assert!(
+        find(seg, LEAVE_ALT).is_some(),
+        "{label}: alternate screen not left: {text:?}"
+    );
+    assert!(
+        find(seg, SHOW_CURSOR).is_some(),
+        "{label}: cursor not shown: {text:?}"
+    );
+}
+
+#[test]
+fn ctrl_z_stops_the_view_as_a_job_and_fg_brings_it_back_whole() {
+    if !have_script() {
+        return;
+    }
+    // A shell with job control (`set -m`): the view runs as its own job, in the foreground. When
+    // it stops, the shell goes on: it says so, then continues the job with `fg`.
+    let script = format!(
+        "set -m; {}; echo STOPPED-AND-BACK-IN-THE-SHELL; fg; echo THE-VIEW-ENDED",
+        spoolscope_cmd(&["demo"])
+    );
+    let mut pty = Pty::spawn(&format!("bash -c {}", sh_quote(&script)), &[]);
+    pty.wait_for_frame();
+    let mark = pty.send(b"\x1a");
+    pty.wait_text(mark, "STOPPED-AND-BACK-IN-THE-SHELL");
+    let back = find(&pty.seen[mark..], b"STOPPED-AND-BACK").expect("seen") + mark;
+    gave_back(&pty.seen, mark, back, "before stopping");
+    assert!(
+        find(&pty.seen[mark..back], ENTER_ALT).is_none(),
+        "the view came back before the shell continued it: {:?}",
+        visible(&pty.seen[mark..back])
+    );
+    // `fg` continued it: the whole screen again, and keys work (`q` ends it).
+    wait_whole_frame(&mut pty, back);
+    pty.send(b"q");
+    let out = pty.finish(WAIT_LIMIT);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("THE-VIEW-ENDED"), "{text:?}");
+    let last = rfind(&out, ENTER_ALT).expect("entered");
+    gave_back(&out, last, out.len(), "at the end");
+}
+
+#[test]
+fn without_job_control_ctrl_z_leaves_the_view_running() {
+    if !have_script() {
+        return;
+    }
+    // `sh -c` without job control: the view's process group has no shell to continue it, so
+    // the stop signal is dropped and the view takes the terminal back at once.
+    let mut pty = Pty::spawn(&spoolscope_cmd(&["demo"]), &[]);
+    pty.wait_for_frame();
+    let mark = pty.send(b"\x1a");
+    wait_whole_frame(&mut pty, mark);
+    let again = rfind(&pty.seen, ENTER_ALT).expect("entered again");
+    gave_back(&pty.seen, mark, again, "before taking it back");
+    pty.send(b"q");
+    let out = pty.finish(WAIT_LIMIT);
+    let last = rfind(&out, ENTER_ALT).expect("entered");
+    gave_back(&out, last, out.len(), "at the end");
+}
+
+fn spoolscope_cmd(args: &[&str]) -> String {
+    let mut s = sh_quote(&bin_path().to_string_lossy());
+    for a in args {
+        s.push(' ');
+        s.push_str(&sh_quote(a));
+    }
+    s
+}
