@@ -76,6 +76,8 @@ fn take_terminal(mouse: bool) -> std::io::Result<()> {
 /// Owns the terminal while the UI runs; restores it when dropped (quit, error, unwinding).
 struct TerminalGuard {
     terminal: Terminal<CrosstermBackend<Stdout>>,
+    /// Mouse capture was asked for (taken again after a suspend, which Windows has none of).
+    #[cfg_attr(not(unix), allow(dead_code))]
     mouse: bool,
 }
 
