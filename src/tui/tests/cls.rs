@@ -1,17 +1,14 @@
 //! The live view on a server CLS trace: its error and warning records are problems in the log
 //! view (marked ✖, with their level), next to the SIP traffic the trace holds.
 
-use crate::model::Clock;
+use super::new_app;
 use crate::tui::app::App;
 use crate::tui::event::{Event, SourceEvent};
-use crate::tui::keys::KeyMap;
-use crate::tui::theme::{Theme, ThemeName};
 use crate::tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use std::fs;
-use std::time::Duration;
 
 const TRACE: &str = "TL_ERROR(TF_DIAG) [sfvedge\\sfvedge]0B60.0D6C::03/02/2017-06:30:40.025.00005602 (SIPStack,SIPAdminLog::WriteDiagnosticEvent:SIPAdminLog.cpp(833)) [3634190282] $$begin_record
 Severity: error
@@ -44,17 +41,7 @@ fn the_log_view_shows_cls_errors_and_warnings_as_problems() {
     let dir = tempfile::tempdir().expect("tmp");
     let root = fs::canonicalize(dir.path()).expect("canon");
     fs::write(root.join("fe-trace.log"), TRACE).expect("write");
-    let clock = Clock {
-        now: chrono::Utc::now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        false,
-        vec![root.clone()],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(chrono::Utc::now(), false, vec![root.clone()]);
     let config = crate::source::scan::ScanConfig {
         log_tz: crate::parse::logs::LogTz::Utc,
         ..Default::default()

@@ -1,19 +1,16 @@
 //! The live view on a binary `.etl`: its logfile header in the log view, its records in the raw
 //! view (offset, kind, strings, hex), the raw view following a trace that grows.
 
-use crate::model::Clock;
+use super::new_app;
 use crate::parse::etl::synth::{self, Header, START_FT};
 use crate::tui::app::{App, View};
 use crate::tui::event::{Event, SourceEvent};
-use crate::tui::keys::KeyMap;
-use crate::tui::theme::{Theme, ThemeName};
 use crate::tui::ui;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui::Terminal;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 const G: [u8; 16] = [
     0x08, 0xef, 0x18, 0x28, 0x54, 0x6a, 0x6f, 0x39, 0x22, 0x44, 0x5a, 0x6e, 0xa4, 0xa9, 0x8c, 0xf0,
@@ -50,17 +47,7 @@ fn tree(groups: &[Vec<Vec<u8>>]) -> (tempfile::TempDir, PathBuf, PathBuf) {
 }
 
 fn app(root: &Path) -> App {
-    let clock = Clock {
-        now: chrono::Utc::now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        false,
-        vec![root.to_path_buf()],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(chrono::Utc::now(), false, vec![root.to_path_buf()]);
     let s = crate::source::scan::scan(&[root.to_path_buf()], &Default::default());
     a.update(Event::Source(SourceEvent::ScanDone(Box::new(s))));
     a

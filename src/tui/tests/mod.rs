@@ -231,18 +231,24 @@ fn model() -> Model {
     m
 }
 
-fn app() -> App {
+/// An app before any scan, as the live view starts one: the two-minute timer, the mono theme,
+/// the clock at `now`, frozen (`--now`) or not, over `roots`.
+fn new_app(now: DateTime<Utc>, frozen: bool, roots: Vec<PathBuf>) -> App {
     let clock = Clock {
-        now: now(),
+        now,
         stuck_after: Duration::from_secs(120),
     };
-    let mut a = App::new(
+    App::new(
         clock,
-        true,
-        vec![PathBuf::from(ROOT)],
+        frozen,
+        roots,
         KeyMap::default(),
         Theme::new(ThemeName::Mono),
-    );
+    )
+}
+
+fn app() -> App {
+    let mut a = new_app(now(), true, vec![PathBuf::from(ROOT)]);
     a.watch_label = "watching (native)".into();
     a.set_model(model());
     a

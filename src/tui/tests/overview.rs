@@ -344,17 +344,7 @@ fn the_clock_ages_items_live_unless_frozen() {
 
 #[test]
 fn scan_events_show_progress_then_the_model() {
-    let clock = Clock {
-        now: now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        true,
-        vec![],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(now(), true, vec![]);
     a.update(Event::Source(SourceEvent::ScanStarted { roots: 2 }));
     let s = render(&a, 80, 24);
     assert!(s.contains("scanning 0/2 roots"), "{s}");
@@ -497,17 +487,7 @@ fn live_one_account(ages: &[i64]) -> App {
         skipped: 0,
         log: None,
     });
-    let clock = Clock {
-        now: now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        false,
-        vec![PathBuf::from(ROOT)],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(now(), false, vec![PathBuf::from(ROOT)]);
     a.set_model(m);
     a
 }

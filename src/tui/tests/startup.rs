@@ -3,17 +3,7 @@
 use super::*;
 
 fn scanning_app() -> App {
-    let clock = Clock {
-        now: now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        true,
-        vec![PathBuf::from(ROOT)],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(now(), true, vec![PathBuf::from(ROOT)]);
     a.update(Event::Source(SourceEvent::ScanStarted { roots: 1 }));
     a
 }
@@ -97,17 +87,7 @@ fn changes_made_while_the_first_scan_ran_are_applied_after_it() {
     }
     std::thread::sleep(std::time::Duration::from_millis(50));
     let started = SystemTime::now();
-    let clock = Clock {
-        now: Utc::now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        false,
-        vec![root.clone()],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(Utc::now(), false, vec![root.clone()]);
     a.update(Event::Source(SourceEvent::ScanStarted { roots: 1 }));
     let scan = crate::source::scan::scan(std::slice::from_ref(&root), &Default::default());
     // (File times may come from a clock a few milliseconds coarse.)

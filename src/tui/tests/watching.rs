@@ -32,17 +32,7 @@ fn tree() -> Tree {
 }
 
 fn live_app(t: &Tree) -> App {
-    let clock = Clock {
-        now: Utc::now(),
-        stuck_after: Duration::from_secs(120),
-    };
-    let mut a = App::new(
-        clock,
-        false,
-        vec![t.root.clone()],
-        KeyMap::default(),
-        Theme::new(ThemeName::Mono),
-    );
+    let mut a = new_app(Utc::now(), false, vec![t.root.clone()]);
     let s = crate::source::scan::scan(std::slice::from_ref(&t.root), &Default::default());
     a.update(Event::Source(SourceEvent::ScanDone(Box::new(s))));
     a
