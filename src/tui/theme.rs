@@ -100,14 +100,24 @@ impl Theme {
         }
     }
 
-    /// The theme to use: monochrome whenever colour is off (`NO_COLOR`, `--color never`).
     /// Whether a terminal of type `term` (`TERM`) shows colour, as far as its name says: not
-    /// when unset or empty, `dumb`, a `…-mono` entry or a DEC VT without colour (`vt52`,
-    /// `vt100`, `vt102`, `vt220`, `vt320` and their variants). Anything else is taken to.
+    /// when empty, `dumb`, a `…-mono` entry or a DEC VT without colour (`vt52`, `vt100`,
+    /// `vt102`, `vt220`, `vt320` and their variants). Anything else is taken to. Unset, it
+    /// does not on Unix (no terminal type was given), but does on Windows, whose consoles
+    /// (Windows Terminal, conhost) show colour and set no `TERM`.
     pub fn term_has_color(term: Option<&str>) -> bool {
-        let Some(t) = term.map(str::trim).filter(|t| !t.is_empty()) else {
-            return false;
+        Theme::term_has_color_on(term, cfg!(windows))
+    }
+
+    /// [`Theme::term_has_color`] on Windows (`windows`) or Unix.
+    pub fn term_has_color_on(term: Option<&str>, windows: bool) -> bool {
+        let Some(t) = term else {
+            return windows;
         };
+        let t = t.trim();
+        if t.is_empty() {
+            return false;
+        }
         let t = t.to_ascii_lowercase();
         let vt = ["vt52", "vt100", "vt102", "vt220", "vt320"]
             .iter()
@@ -115,6 +125,7 @@ impl Theme {
         !(t == "dumb" || t.ends_with("-mono") || vt)
     }
 
+    /// The theme to use: monochrome whenever colour is off (`NO_COLOR`, `--color never`).
     pub fn resolve(name: ThemeName, color: bool) -> Theme {
         Theme::new(if color { name } else { ThemeName::Mono })
     }

@@ -115,7 +115,6 @@ fn ctrl_c_quits_whatever_the_keys_table_says() {
 #[test]
 fn terminal_types_without_colour_get_none() {
     for mono in [
-        None,
         Some(""),
         Some("dumb"),
         Some("xterm-mono"),
@@ -124,7 +123,12 @@ fn terminal_types_without_colour_get_none() {
         Some("vt102-nsgr"),
     ] {
         assert!(!Theme::term_has_color(mono), "{mono:?}");
+        assert!(!Theme::term_has_color_on(mono, true), "{mono:?}");
     }
+    // No TERM: no colour on Unix, colour on Windows, whose consoles set none.
+    assert!(!Theme::term_has_color_on(None, false));
+    assert!(Theme::term_has_color_on(None, true));
+    assert_eq!(Theme::term_has_color(None), cfg!(windows));
     for colour in [
         "xterm-256color",
         "screen",
