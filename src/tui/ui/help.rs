@@ -33,6 +33,10 @@ pub fn render(f: &mut Frame, area: Rect, app: &App, scroll: u16) {
             " ▲ CRIT · ● WARN · · INFO   Rebind keys in the config file: [keys]",
             t.dim,
         )),
+        Line::from(Span::styled(
+            " ^Z suspends the view (Unix; fg brings it back)",
+            t.dim,
+        )),
     ];
     let two = area.width >= 78;
     let per_col = if two {
