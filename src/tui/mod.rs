@@ -111,7 +111,8 @@ impl TerminalGuard {
     #[cfg(unix)]
     fn suspend(&mut self) -> std::io::Result<()> {
         restore_terminal();
-        signal_hook::low_level::raise(signal_hook::consts::SIGTSTP)?;
+        // Whether or not the stop worked, the view takes the terminal back.
+        let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
         take_terminal(self.mouse)?;
         // A blank screen, and no frame to diff against, so the next draw paints every cell.
         // (`Terminal::clear` asks the terminal where its cursor is, and the input thread
@@ -121,7 +122,7 @@ impl TerminalGuard {
             ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
         )?;
         self.terminal.swap_buffers();
-        Ok(())
+        stopped
     }
 
     /// No job control to stop for: the view stays.
