@@ -321,6 +321,8 @@ pub struct LineReader<R: Read> {
     /// The last bytes given to the probe in the line being read (a literal may straddle two
     /// pieces), and whether the probe found something in this line.
     carry: Vec<u8>,
+    /// How many bytes at the start of `carry` come before the cut (those were read).
+    carry_cut: usize,
     cut_hit: bool,
 }
 
@@ -329,16 +331,25 @@ pub struct LineReader<R: Read> {
 #[derive(Clone)]
 pub struct CutProbe(std::sync::Arc<ProbeFn>);
 
-type ProbeFn = dyn Fn(&[u8]) -> bool + Send + Sync;
+type ProbeFn = dyn Fn(&[u8], usize) -> bool + Send + Sync;
 
 impl CutProbe {
-    pub fn new(f: impl Fn(&[u8]) -> bool + Send + Sync + 'static) -> CutProbe {
+    /// `f(text, from)`: whether `text` holds something a marker looks for that ends past its
+    /// first `from` bytes (those were read: they are given only so that text straddling the
+    /// cut is seen whole).
+    pub fn new(f: impl Fn(&[u8], usize) -> bool + Send + Sync + 'static) -> CutProbe {
         CutProbe(std::sync::Arc::new(f))
     }
 
-    /// Whether `text` holds something a marker looks for.
+    /// Whether `text`, none of which was read, holds something a marker looks for.
     pub fn test(&self, text: &[u8]) -> bool {
-        (self.0)(text)
+        (self.0)(text, 0)
+    }
+
+    /// Whether `text` holds something a marker looks for that ends past its first `from`
+    /// bytes (the read part before a cut): a match wholly inside those was read.
+    pub fn test_past(&self, text: &[u8], from: usize) -> bool {
+        (self.0)(text, from.min(text.len()))
     }
 }
 
@@ -440,6 +451,7 @@ impl<R: Read> LineReader<R> {
             probe: None,
             cut_unread: None,
             carry: Vec::new(),
+            carry_cut: 0,
             cut_hit: false,
         }
     }
@@ -472,6 +484,7 @@ impl<R: Read> LineReader<R> {
                 self.carry.clear();
                 self.carry.extend_from_slice(&self.line[from..]);
                 self.carry.extend_from_slice(&self.buf[a..a + room]);
+                self.carry_cut = self.carry.len();
             }
             *over = true;
             self.line.extend_from_slice(&self.buf[a..a + room]);
@@ -483,16 +496,24 @@ impl<R: Read> LineReader<R> {
 
     /// Show the probe `buf[a..b]`, a piece of the line past the cap (with the bytes before it).
     fn probe_cut(&mut self, a: usize, b: usize) {
-        let Some(probe) = &self.probe else { return };
+        let Some(probe) = self.probe.clone() else {
+            return;
+        };
         if self.cut_hit || self.cut_unread.is_some() {
             return;
         }
-        let keep = self.carry.len().min(PROBE_OVERLAP);
-        self.carry.drain(..self.carry.len() - keep);
+        self.keep_carry_tail();
         self.carry.extend_from_slice(&self.buf[a..b]);
-        self.cut_hit = probe.test(&self.carry);
-        let keep = self.carry.len().min(PROBE_OVERLAP);
-        self.carry.drain(..self.carry.len() - keep);
+        self.cut_hit = probe.test_past(&self.carry, self.carry_cut);
+        self.keep_carry_tail();
+    }
+
+    /// Keep the last [`PROBE_OVERLAP`] bytes of `carry` (and count how many of those were
+    /// before the cut).
+    fn keep_carry_tail(&mut self) {
+        let drop = self.carry.len().saturating_sub(PROBE_OVERLAP);
+        self.carry.drain(..drop);
+        self.carry_cut = self.carry_cut.saturating_sub(drop);
     }
 
     /// Bytes of the UTF-8 stream before the next line (read and not yet split into lines is not
@@ -529,7 +550,7 @@ impl<R: Read> LineReader<R> {
                         let hit = self
                             .probe
                             .as_ref()
-                            .is_some_and(|p| p.test(&self.buf[seen..nl]));
+                            .is_some_and(|p| p.test_past(&self.buf[seen..nl], a + self.cap - seen));
                         if hit && self.cut_unread.is_none() {
                             self.cut_unread = Some(self.line_no);
                         }
@@ -544,6 +565,7 @@ impl<R: Read> LineReader<R> {
         }
         self.line.clear();
         self.carry.clear();
+        self.carry_cut = 0;
         self.cut_hit = false;
         let mut over = false;
         let mut got_any = false;

@@ -57,8 +57,8 @@ fn long_lines_are_cut_and_counted() {
 /// The first line (if any) whose part past `cap` holds "needle", as the reader says.
 fn cut_unread(bytes: &[u8], cap: usize) -> Option<u64> {
     let mut r = LineReader::new(Utf8Stream::new(bytes).expect("stream"), cap);
-    r.probe = Some(CutProbe::new(|t: &[u8]| {
-        memchr::memmem::find(t, b"needle").is_some()
+    r.probe = Some(CutProbe::new(|t: &[u8], from: usize| {
+        memchr::memmem::find_iter(t, b"needle").any(|i| i + 6 > from)
     }));
     while r.next_line().expect("line").is_some() {}
     r.cut_unread
@@ -83,6 +83,19 @@ fn text_a_marker_needs_past_the_cap_is_said_unread() {
     assert_eq!(cut_unread(&line(300_000, 997), 1000), Some(2));
     // A line that fits in the buffer (the fast path), past a small cap.
     assert_eq!(cut_unread(&line(5_000, 4_000), 1000), Some(2));
+    // Ending just before the cap, or a little before it (in the bytes the probe is given with
+    // the cut part so that text straddling the cut is seen): read, so nothing unread. On both
+    // paths (a line longer than the reader's buffer, and one that fits).
+    assert_eq!(cut_unread(&line(300_000, 994), 1000), None);
+    assert_eq!(cut_unread(&line(300_000, 900), 1000), None);
+    assert_eq!(cut_unread(&line(5_000, 994), 1000), None);
+    assert_eq!(cut_unread(&line(5_000, 900), 1000), None);
+    // The first piece past the cap (the rest of the reader's buffer) shorter than the bytes
+    // kept for the probe: a needle before the cut is still read when the next piece is probed
+    // with those bytes.
+    let cap = buf - b"first\n".len() - 50;
+    assert_eq!(cut_unread(&line(300_000, cap - 10), cap), None);
+    assert_eq!(cut_unread(&line(300_000, cap + 60), cap), Some(2));
     // In the kept part only, or nowhere: nothing unread; short lines are never asked.
     assert_eq!(cut_unread(&line(300_000, 10), 1000), None);
     let mut none = line(300_000, 250_000);

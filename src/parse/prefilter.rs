@@ -412,7 +412,7 @@ impl Prefilter {
                 .iter()
                 .any(|f| memchr::memmem::find(t, f.as_bytes()).is_some())
         };
-        crate::parse::logstream::CutProbe::new(move |text: &[u8]| {
+        crate::parse::logstream::CutProbe::new(move |text: &[u8], _from: usize| {
             any || folds(text) || ac.as_ref().is_some_and(|ac| ac.is_match(text))
         })
     }

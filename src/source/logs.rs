@@ -551,10 +551,10 @@ fn into_source(
         };
         for p in &out.problems {
             model.errors.push(ScanError::new(&f.path, p.clone()));
-            if p.starts_with(crate::parse::logstream::UTF8_AFTER_UTF16) {
-                // Part of the log is unread: not an all-clear.
-                model.unreached.push(f.path.clone());
-            }
+        }
+        if out.part_unread {
+            // Part of the log is unread and may hold evidence: not an all-clear.
+            model.unreached.push(f.path.clone());
         }
         if f.detected_by == crate::model::DetectedBy::Flag && out.records == 0 {
             // Named by the engineer: an empty result is an error, never a silent nothing.

@@ -317,3 +317,48 @@ fn a_log_reread_as_no_record_is_unreached() {
     merge_logs(&mut s.model, r);
     assert!(!s.model.unreached.contains(&log), "{:?}", s.model.unreached);
 }
+
+/// A log that grows a line whose part past the 64 KiB cut holds a 401 joins `unreached` when
+/// read on from where the last read stopped, and stays there as clean lines follow: the 401 is
+/// still unread (`scan-incomplete` must not resolve).
+#[test]
+fn a_cut_failure_read_on_a_tail_stays_unreached_as_the_log_grows() {
+    let (_dir, _roots, mut s) = demo();
+    let log = main_log(&s.model);
+    let tails = crate::source::tail::Tails::default();
+    let reload = |s: &Scan| {
+        reload_changed_logs(
+            &s.model,
+            &ScanConfig::default(),
+            std::slice::from_ref(&log),
+            &tails,
+        )
+        .expect("re-read")
+    };
+    // The tail starts on the log as it is: nothing unread.
+    let r = reload(&s);
+    merge_logs(&mut s.model, r);
+    assert!(!s.model.unreached.contains(&log), "{:?}", s.model.unreached);
+    let append = |text: &str| {
+        use std::io::Write;
+        let mut f = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&log)
+            .expect("open");
+        f.write_all(text.as_bytes()).expect("append");
+    };
+    let head = "12/01/2026|22:23:01.000 1F68:C10";
+    append(&format!(
+        "{head} ERROR :: EWS response {} HTTP/1.1 401 Unauthorized\r\n",
+        "x".repeat(70_000)
+    ));
+    let r = reload(&s);
+    merge_logs(&mut s.model, r);
+    assert!(s.model.unreached.contains(&log), "{:?}", s.model.unreached);
+    for _ in 0..2 {
+        append(&format!("{head} INFO  :: done\r\n"));
+        let r = reload(&s);
+        merge_logs(&mut s.model, r);
+        assert!(s.model.unreached.contains(&log), "{:?}", s.model.unreached);
+    }
+}

@@ -325,8 +325,35 @@ fn measure_combined_hostile_tree() {
     assert_eq!(before, snapshot(t.path()), "the scanned tree changed");
 }
 
+/// `report` on the log `p` named with `--log`, and on a profile tree holding a copy of it as
+/// a client trace log (found by the walk, as on a real machine): exit code and text, each.
+fn named_and_walked(p: &Path) -> [(Option<i32>, String); 2] {
+    let tree = p.with_extension("tree");
+    let lync = tree.join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
+    fs::create_dir_all(lync.join("Tracing")).expect("mkdir");
+    fs::create_dir_all(lync.join("sip_jdoe@contoso.com/History Spooler")).expect("mkdir");
+    fs::copy(p, lync.join("Tracing/Lync-UccApi-0.UccApilog")).expect("copy");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let out = bin()
+            .args(["report", "--now", NOW, "--color", "never"])
+            .args(args)
+            .output()
+            .expect("run");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    [
+        run(&["--log".as_ref(), p.as_os_str()]),
+        run(&[tree.as_os_str()]),
+    ]
+}
+
 /// A failure written past the 64 KiB cut of one long line is not read: the run must say so and
-/// not exit 0. The same line holding nothing a marker looks for stays an ordinary cut line.
+/// not exit 0, whether the log was named or found by the walk. The same line holding nothing a
+/// marker looks for, or a marker's text that ends before the cut (read), stays an ordinary cut
+/// line; a failure whose context (the EWS URL) is only past the cut was not read either.
 #[test]
 fn marker_text_past_a_line_cut_is_an_error_not_an_all_clear() {
     let t = tempfile::tempdir().expect("tempdir");
@@ -346,33 +373,50 @@ fn marker_text_past_a_line_cut_is_an_error_not_an_all_clear() {
         "miss.UccApilog",
         " the version of this error status is fine",
     );
-    let run = |p: &Path| {
-        let out = bin()
-            .args(["report", "--now", NOW, "--color", "never", "--log"])
-            .arg(p)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
-    let (code, text) = run(&hit);
-    assert_eq!(code, Some(1), "{text}");
-    let line = text
-        .lines()
-        .find(|l| l.contains("hit.UccApilog: line 3:"))
-        .unwrap_or_else(|| panic!("no error line naming the file and line: {text}"));
-    assert!(
-        line.contains("past its first 64 KiB") && line.contains("not read"),
-        "{line}"
-    );
-    let (code, text) = run(&miss);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(
-        text.contains("1 cut long lines") && !text.contains("not read"),
-        "{text}"
-    );
+    for (code, text) in named_and_walked(&hit) {
+        assert_eq!(code, Some(1), "{text}");
+        let line = text
+            .lines()
+            .find(|l| l.contains("UccApilog: line 3:"))
+            .unwrap_or_else(|| panic!("no error line naming the file and line: {text}"));
+        assert!(
+            line.contains("past its first 64 KiB") && line.contains("not read"),
+            "{line}"
+        );
+        assert!(text.contains("scan-incomplete"), "{text}");
+    }
+    for (code, text) in named_and_walked(&miss) {
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("1 cut long lines") && !text.contains("not read"),
+            "{text}"
+        );
+    }
+    // A status line ending just before the cut: read (an http-status event), nothing unread.
+    let mut before = format!("{head}Provisioning body\n{head}");
+    let pad = 64 * 1024 - before.lines().last().map_or(0, str::len) - " HTTP/1.1 200".len();
+    before.push_str(&"x".repeat(pad));
+    before.push_str(" HTTP/1.1 200");
+    before.push_str(&"y".repeat(1000));
+    before.push_str(&format!("\n{head}done\n"));
+    let p = t.path().join("before.UccApilog");
+    fs::write(&p, before).expect("write");
+    for (code, text) in named_and_walked(&p) {
+        assert_eq!(code, Some(0), "{text}");
+        assert!(!text.contains("not read"), "{text}");
+    }
+    // A 401 read before the cut whose EWS URL is only past it: what made it an EWS failure was
+    // not read, so the run says so.
+    let mut ctx = format!("{head}Provisioning body\n{head}response HTTP/1.1 401 Unauthorized ");
+    ctx.push_str(&"x".repeat(100 * 1024));
+    ctx.push_str(" https://mail.contoso.com/EWS/Exchange.asmx");
+    ctx.push_str(&format!("\n{head}done\n"));
+    let p = t.path().join("context.UccApilog");
+    fs::write(&p, ctx).expect("write");
+    for (code, text) in named_and_walked(&p) {
+        assert_eq!(code, Some(1), "{text}");
+        assert!(text.contains("past its first 64 KiB"), "{text}");
+    }
 }
 
 /// A failure in a record's lines past its 1 MiB cap is not classified: the run must say so and
@@ -394,29 +438,21 @@ fn marker_text_past_a_record_cap_is_an_error_not_an_all_clear() {
     };
     let hit = write("hit.UccApilog", "EWS response HTTP/1.1 401 Unauthorized");
     let miss = write("miss.UccApilog", "<contact uri=\"last@contoso.com\" />");
-    let run = |p: &Path| {
-        let out = bin()
-            .args(["report", "--now", NOW, "--color", "never", "--log"])
-            .arg(p)
-            .output()
-            .expect("run");
-        (
-            out.status.code(),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-        )
-    };
-    let (code, text) = run(&hit);
-    assert_eq!(code, Some(1), "{text}");
-    assert!(
-        text.lines()
-            .any(|l| l.contains("hit.UccApilog: line 30002: past the first 1 MiB of its record")),
-        "{text}"
-    );
-    let (code, text) = run(&miss);
-    assert_eq!(code, Some(0), "{text}");
-    assert!(
-        text.contains("past the record cap, not classified"),
-        "{text}"
-    );
-    assert!(!text.contains("past the first 1 MiB"), "{text}");
+    for (code, text) in named_and_walked(&hit) {
+        assert_eq!(code, Some(1), "{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.contains("UccApilog: line 30002: past the first 1 MiB of its record")),
+            "{text}"
+        );
+        assert!(text.contains("scan-incomplete"), "{text}");
+    }
+    for (code, text) in named_and_walked(&miss) {
+        assert_eq!(code, Some(0), "{text}");
+        assert!(
+            text.contains("past the record cap, not classified"),
+            "{text}"
+        );
+        assert!(!text.contains("past the first 1 MiB"), "{text}");
+    }
 }

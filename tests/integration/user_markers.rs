@@ -1,6 +1,7 @@
 //! End-to-end: a user markers file of `ews-failure` markers. A fixed `problem` is read in any
 //! ASCII case, an unknown one is refused with its line, a marker without one (or a `soap-fault`
-//! marker without one) still raises `ews-error` (cause unknown), and a repeated id in one file is refused.
+//! marker without one) still raises `ews-error` (cause unknown), and a repeated id in one file,
+//! an id in capitals and a `problem` on a marker of another kind are refused.
 
 use crate::common::*;
 use std::fs;
@@ -144,4 +145,36 @@ fn a_repeated_marker_id_in_one_file_is_refused() {
     let (f, code) = findings(&root, &m);
     assert!(title_of(&f, "ews-auth-failed").is_some(), "{f:?}");
     assert_eq!(code, 1);
+}
+
+/// A `problem` on a marker of another kind would raise nothing (the rules read it on EWS
+/// failures and SOAP faults only): refused with its line, as an unknown value is.
+#[test]
+fn a_problem_on_a_marker_of_another_kind_is_refused() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let root = log_dir(t.path());
+    let text = "[[marker]]\nid = \"mycorp-quota\"\nkind = \"error\"\npattern = 'MYCORP-FAIL'\nvalues = { problem = \"Auth\" }\n";
+    let line = refusal(&root, &markers(t.path(), text));
+    assert!(
+        line.contains("mine.toml") && line.contains("line 5"),
+        "{line}"
+    );
+    assert!(
+        line.contains("ews-failure and soap-fault") && line.contains("this one is error"),
+        "{line}"
+    );
+}
+
+/// Ids are matched exactly, so one in capitals would be a second marker beside its
+/// lower-case twin (or fail to replace a built-in one): refused.
+#[test]
+fn a_marker_id_with_capitals_is_refused() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let root = log_dir(t.path());
+    let text = failure("values = { problem = \"auth\" }").replace("mycorp-quota", "MyCorp-Quota");
+    let line = refusal(&root, &markers(t.path(), &text));
+    assert!(
+        line.contains("mine.toml") && line.contains("MyCorp-Quota") && line.contains("kebab-case"),
+        "{line}"
+    );
 }

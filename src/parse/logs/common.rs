@@ -70,6 +70,10 @@ pub struct LogOutput {
     pub notes: Vec<String>,
     /// Problems that did not stop the parse (e.g. XML that ends early).
     pub problems: Vec<String>,
+    /// Part of the log was not read and may hold evidence (a line or record past its cap
+    /// holding marker text, UTF-8 text after UTF-16 text): one of `problems` says which, and
+    /// the run is not an all-clear (`scan-incomplete`).
+    pub part_unread: bool,
     /// The last line had no ending: the file is probably still being written.
     pub growing: bool,
     /// Events seen, by kind (kept or not).

@@ -155,16 +155,19 @@ pub fn end_of_lines<R: Read>(out: &mut LogOutput, lines: &LineReader<R>) {
     if let Some(at) = out.unclassified_hit {
         out.problems
             .push(crate::parse::markers::record_cut_problem(at));
+        out.part_unread = true;
     }
     if let Some(at) = lines.cut_unread {
         out.problems
             .push(crate::parse::logstream::cut_unread_problem(at));
+        out.part_unread = true;
     }
     if let Some(at) = lines.utf8_after_utf16 {
         // Its last line "has no ending" only because its line ends are UTF-8.
         out.growing = false;
         out.problems
             .push(crate::parse::logstream::utf8_after_utf16_problem(at));
+        out.part_unread = true;
     }
 }
 

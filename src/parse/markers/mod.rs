@@ -211,11 +211,21 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
         let line = line_of(text, m.span().start);
         let m = m.into_inner();
         let re = compile(text, origin, &m.pattern)?;
-        if m.id.is_empty() || !m.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+        // Lower case: ids are matched exactly, so `My-Fail` beside `my-fail` (or a user file's
+        // `EWS-HTTP-DENIED` meant to replace `ews-http-denied`) would be a second marker.
+        if m.id.is_empty()
+            || !m
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             return Err(MarkerError::At {
                 origin: origin.to_string(),
                 line,
-                message: format!("marker id '{}' must be kebab-case", m.id),
+                message: format!(
+                    "marker id '{}' must be kebab-case (lower-case letters, digits, -)",
+                    m.id.escape_debug()
+                ),
             });
         }
         // Within one file a repeated id is a copy whose id was not changed: the first one
@@ -230,7 +240,7 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
                 ),
             });
         }
-        let values = fixed_values(text, origin, &m.values)?;
+        let values = fixed_values(text, origin, &m.values, m.kind)?;
         let unless = match &m.unless {
             Some(u) => Some(compile(text, origin, u)?),
             None => None,
@@ -252,17 +262,31 @@ fn parse_file(text: &str, origin: &str) -> Result<ParsedFile, MarkerError> {
 }
 
 /// A marker's fixed values as the classifier uses them: a `problem` in any ASCII case is
-/// lower-cased, and one the rules do not know is refused with its line.
+/// lower-cased, and one the rules do not know is refused with its line, as is a `problem` on
+/// a marker of a kind the rules do not read it on (it would raise nothing).
 fn fixed_values(
     text: &str,
     origin: &str,
     values: &BTreeMap<String, toml::Spanned<String>>,
+    kind: EventKind,
 ) -> Result<BTreeMap<String, String>, MarkerError> {
     let mut out = BTreeMap::new();
     for (k, v) in values {
         let mut val = v.get_ref().clone();
         if let Some(n) = normal_value(k, &val) {
             val = n;
+        }
+        if k == "problem" && !matches!(kind, EventKind::EwsFailure | EventKind::SoapFault) {
+            return Err(MarkerError::At {
+                origin: origin.to_string(),
+                line: line_of(text, v.span().start),
+                message: format!(
+                    "a problem is read only on ews-failure and soap-fault markers; this one is {}",
+                    serde_json::to_string(&kind)
+                        .unwrap_or_default()
+                        .trim_matches('"')
+                ),
+            });
         }
         if k == "problem" && !PROBLEMS.contains(&val.as_str()) {
             return Err(MarkerError::At {
@@ -396,22 +420,6 @@ impl Markers {
         rec.prescanned = true;
     }
 
-    /// A test for text that is not read (past a line's or a record's cap): whether a marker's
-    /// pattern matches in it. The literal search rules out nearly all such text at once; the
-    /// patterns then decide, so a long line that only holds a word like `version` or `error`
-    /// is not taken for evidence. (Text cut out of a line is tried as if it started a line: a
-    /// pattern anchored at a line start may then match where it would not; never the reverse.)
-    pub fn cut_probe(&self) -> crate::parse::logstream::CutProbe {
-        let literal = self.prefilter.probe();
-        let patterns: Vec<Regex> = self.markers.iter().map(|m| m.regex.clone()).collect();
-        crate::parse::logstream::CutProbe::new(move |text: &[u8]| {
-            literal.test(text) && {
-                let text = String::from_utf8_lossy(text);
-                patterns.iter().any(|r| r.is_match(&text))
-            }
-        })
-    }
-
     /// The marker and context patterns (marker `i`, context `nm + j`) that match `text`,
     /// without the prefilter (for a record it cannot judge).
     pub(super) fn matching_without_prefilter(&self, text: &str) -> Vec<usize> {
@@ -442,6 +450,7 @@ impl Markers {
 }
 
 mod classify;
+mod probe;
 mod record;
 mod sip;
 
