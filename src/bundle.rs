@@ -6,7 +6,6 @@ use crate::model::{Finding, ItemState, Model};
 use crate::redact;
 use crate::report::{json::rfc3339, Report, ReportFormat, ReportOptions};
 use crate::source::read;
-use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
@@ -413,7 +412,8 @@ pub fn write(
             size,
             modified: md
                 .and_then(|m| m.modified().ok())
-                .map(|t| rfc3339(DateTime::<Utc>::from(t))),
+                .and_then(crate::clock::file_time)
+                .map(rfc3339),
             sha256: sha,
             redacted: !opts.include_content && !lines.is_empty(),
             truncated_at: None,

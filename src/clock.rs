@@ -290,6 +290,30 @@ pub fn four_digits(d: DateTime<FixedOffset>) -> (DateTime<FixedOffset>, &'static
     }
 }
 
+/// A file time as a UTC instant, or `None` outside the years chrono can hold (about ±262 000):
+/// a corrupt or crafted time on a file system that keeps 64-bit times (tmpfs, btrfs, XFS).
+/// `DateTime::<Utc>::from(SystemTime)` panics there.
+pub fn file_time(t: std::time::SystemTime) -> Option<DateTime<Utc>> {
+    match t.duration_since(std::time::UNIX_EPOCH) {
+        Ok(d) => DateTime::from_timestamp(i64::try_from(d.as_secs()).ok()?, d.subsec_nanos()),
+        Err(e) => {
+            // Before 1970: `d` back from the epoch.
+            let d = e.duration();
+            let secs = i64::try_from(d.as_secs()).ok()?;
+            match d.subsec_nanos() {
+                0 => DateTime::from_timestamp(secs.checked_neg()?, 0),
+                n => {
+                    DateTime::from_timestamp(secs.checked_neg()?.checked_sub(1)?, 1_000_000_000 - n)
+                }
+            }
+        }
+    }
+}
+
+/// The message for a spooled file whose time [`file_time`] cannot hold.
+pub const FILE_TIME_OUT_OF_RANGE: &str =
+    "its modification time is outside the years this tool can read (a corrupt or crafted time): its age is unknown";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -519,5 +543,25 @@ mod tests {
         );
         let plain = chrono::DateTime::parse_from_rfc3339("2026-03-02T09:41:00Z").expect("t");
         assert_eq!(Zone::Utc.datetime(&plain), "2026-03-02 09:41:00");
+    }
+
+    #[test]
+    fn file_times_outside_chrono_are_none_and_others_exact() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let at = |secs: i64, nanos: u32| DateTime::from_timestamp(secs, nanos);
+        assert_eq!(file_time(UNIX_EPOCH), at(0, 0));
+        let t = UNIX_EPOCH + Duration::new(1_772_460_000, 5);
+        assert_eq!(file_time(t), at(1_772_460_000, 5));
+        // Before 1970, with and without a part of a second.
+        let t = UNIX_EPOCH - Duration::new(10, 0);
+        assert_eq!(file_time(t), at(-10, 0));
+        let t = UNIX_EPOCH - Duration::new(10, 250_000_000);
+        assert_eq!(file_time(t), at(-11, 750_000_000));
+        // Past chrono's years either way: none (`DateTime::from` panics there).
+        let far = Duration::from_secs(10_000_000_000_000);
+        assert_eq!(file_time(UNIX_EPOCH + far), None);
+        if let Some(t) = UNIX_EPOCH.checked_sub(far) {
+            assert_eq!(file_time(t), None);
+        }
     }
 }

@@ -5,7 +5,6 @@ use super::read::{self, ReadError};
 pub use super::ScanConfig;
 use crate::model::{Format, Item, Model, ScanError, Source, SourceKind};
 use crate::parse::spool;
-use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 
 /// At most this much of a spooled file is read. Enough for any message; a 4 GB file costs 1 MiB.
@@ -385,7 +384,7 @@ fn unanalysed(account: usize, path: &Path, error: ScanError) -> ItemRead {
                 path,
                 account,
                 md.len(),
-                md.modified().ok().map(DateTime::<Utc>::from),
+                md.modified().ok().and_then(crate::clock::file_time),
                 Format::Unreadable,
             )
         });
@@ -412,7 +411,12 @@ fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
     match read::read_prefix(path, SPOOL_READ_CAP) {
         Ok(pre) => {
             let sn = spool::sniff(&pre.bytes, pre.truncated);
-            let modified = pre.metadata.modified().ok().map(DateTime::<Utc>::from);
+            let mtime = pre.metadata.modified().ok();
+            let modified = mtime.and_then(crate::clock::file_time);
+            // A time there that cannot be held: the item is counted, its age unknown, and
+            // one error line says why.
+            let error = (mtime.is_some() && modified.is_none())
+                .then(|| ScanError::new(path, crate::clock::FILE_TIME_OUT_OF_RANGE));
             let item = Item {
                 path: path.to_path_buf(),
                 account,
@@ -429,7 +433,7 @@ fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
             };
             ItemRead {
                 item: Some(item),
-                error: None,
+                error,
             }
         }
         Err(e) => {

@@ -307,3 +307,42 @@ fn sockets_and_devices_are_never_opened() {
     }
     assert_eq!(v["items"].as_array().expect("items").len(), 0);
 }
+
+/// A spooled file whose modification time is past the years chrono holds (a corrupt or crafted
+/// evidence copy on a file system that keeps 64-bit times, such as tmpfs): the run does not
+/// panic; the file is an item of unknown age, one error line names it, and the run is not an
+/// all-clear. Needs such a file system: /dev/shm where it is tmpfs (CI's is); elsewhere the
+/// time is clamped when set, which the test checks and then says so.
+#[test]
+fn a_spooled_file_dated_past_what_chrono_holds_is_an_item_of_unknown_age() {
+    let Ok(t) = tempfile::tempdir_in("/dev/shm") else {
+        eprintln!("no /dev/shm: the out-of-range time is covered by clock::tests only");
+        return;
+    };
+    let sp = sip_dir(t.path(), "u", "16.0", "u@contoso.com").join("History Spooler");
+    fs::create_dir_all(&sp).expect("mkdir");
+    let item = sp.join("{1}.xml");
+    fs::write(&item, "<Message/>").expect("write");
+    let far = std::time::UNIX_EPOCH + std::time::Duration::from_secs(10_000_000_000_000);
+    let f = fs::File::options().write(true).open(&item).expect("open");
+    f.set_modified(far).expect("set the time");
+    drop(f);
+    if fs::metadata(&item).and_then(|m| m.modified()).ok() != Some(far) {
+        eprintln!("/dev/shm clamps file times: covered by clock::tests only");
+        return;
+    }
+    let (v, code, err) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(v["summary"]["items"], 1, "{v:#}");
+    let errors = v["errors"].as_array().expect("errors");
+    assert!(
+        errors.iter().any(
+            |e| e["path"].as_str().is_some_and(|p| p.ends_with("{1}.xml"))
+                && e["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("modification time is outside"))
+        ),
+        "{v:#}"
+    );
+}
