@@ -387,10 +387,13 @@ impl MailboxFile {
             .is_some_and(|f| f.eq_ignore_ascii_case("drafts"))
     }
 
-    /// Whether an item of the listing says it is not a draft (`IsDraft` false). Such items
-    /// are not Drafts items, so the file is not taken as a Drafts listing by its name.
-    pub fn has_items_not_drafts(&self) -> bool {
-        self.items.iter().any(|i| i.is_draft == Some(false))
+    /// Whether the items of the listing that say whether they are drafts all say they are not
+    /// (`IsDraft` false), and some do: then the file is not taken as a Drafts listing by its
+    /// name. One such item among drafts does not count (a mail dragged into Drafts keeps
+    /// `IsDraft` false).
+    pub fn items_say_not_drafts(&self) -> bool {
+        let mut said = self.items.iter().filter_map(|i| i.is_draft).peekable();
+        said.peek().is_some() && said.all(|d| !d)
     }
 
     /// The Drafts folder's statistics, if the file has them. When one mailbox's file names

@@ -401,7 +401,7 @@ pub fn attribute(model: &mut Model) {
             .file_name()
             .map(|n| n.to_string_lossy().to_ascii_lowercase())
             .unwrap_or_default();
-        if listing && unknown && name.contains("draft") && !f.has_items_not_drafts() {
+        if listing && unknown && name.contains("draft") && !f.items_say_not_drafts() {
             f.folder = Some("drafts".into());
             f.folder_source = Some("heuristic: the file name says drafts".into());
             f.heuristics.push("folder-from-file-name".into());

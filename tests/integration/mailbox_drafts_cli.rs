@@ -153,7 +153,8 @@ fn a_nested_folder_named_drafts_is_not_drafts() {
 
 /// A listing whose items say `IsDraft = false` is not taken as Drafts because its file name
 /// holds "draft": its folder stays unknown, so its 10 offline-IM items raise nothing; the same
-/// items with `IsDraft = true` are Drafts and critical.
+/// items with `IsDraft = true` are Drafts and critical, and so are they beside one item that
+/// says `IsDraft = false` (a mail dragged into Drafts keeps it) in a file named for drafts.
 #[test]
 fn items_that_are_not_drafts_stop_the_file_name_rule() {
     let t = tempfile::tempdir().expect("tempdir");
@@ -179,6 +180,23 @@ fn items_that_are_not_drafts_stop_the_file_name_rule() {
     let f = findings(&v, "drafts-buildup");
     assert_eq!(f.len(), 1, "{v:#}");
     assert_eq!(f[0]["severity"], "critical");
+
+    let moved = listing(1, "IPM.Note", false);
+    let at = moved.find("<t:Message>").expect("an item");
+    let end = moved.find("</t:Items>").expect("the items' end");
+    let mixed = listing(10, "IM.Note.MissedConversation", true)
+        .replacen("</t:Items>", &format!("{}</t:Items>", &moved[at..end]), 1)
+        .replace(
+            "AAMk0\" ChangeKey=\"x\"/><t:ItemClass>IPM.Note",
+            "AAMk99\" ChangeKey=\"x\"/><t:ItemClass>IPM.Note",
+        );
+    let mixed = write(t.path(), "drafts-mixed.xml", &mixed);
+    let (v, code) = report(&[&mixed]);
+    assert_eq!(code, 1, "{v:#}");
+    let f = findings(&v, "drafts-buildup");
+    assert_eq!(f.len(), 1, "{v:#}");
+    assert_eq!(f[0]["severity"], "critical");
+    assert_eq!(v["mailbox"][0]["folder"], "drafts", "{v:#}");
 }
 
 /// Unattributed folder statistics: the evidence line says "owner not known".
