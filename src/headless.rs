@@ -94,6 +94,12 @@ fn ends_inside_a_line(p: &std::path::Path) -> bool {
 
 /// Run until a termination signal. Exit code 0 on a clean stop.
 pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Result<i32, Fatal> {
+    // Absolute, as the watcher reports paths: a folder created under a root given as `Users`
+    // or `.` is then known for a new account, not taken for a log that changed.
+    let roots: Vec<PathBuf> = roots
+        .into_iter()
+        .map(|r| std::path::absolute(&r).unwrap_or(r))
+        .collect();
     let stop = Arc::new(AtomicBool::new(false));
     {
         let stop = stop.clone();

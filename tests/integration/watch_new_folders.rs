@@ -18,6 +18,11 @@ struct Watch {
 
 impl Watch {
     fn start(args: &[&OsStr]) -> Watch {
+        Watch::start_in(None, args)
+    }
+
+    /// `watch` run in the folder `dir` (the working folder of the test run when `None`).
+    fn start_in(dir: Option<&Path>, args: &[&OsStr]) -> Watch {
         let mut full: Vec<&OsStr> = vec![
             "watch".as_ref(),
             "--format".as_ref(),
@@ -26,7 +31,16 @@ impl Watch {
             "1h".as_ref(),
         ];
         full.extend_from_slice(args);
-        let mut child = Guarded::bin(&full, RUN_LIMIT);
+        let mut c = std::process::Command::new(bin_path());
+        test_env(&mut c);
+        c.args(&full)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        if let Some(d) = dir {
+            c.current_dir(d);
+        }
+        let mut child = Guarded::spawn(&mut c, RUN_LIMIT);
         let rx = lines_of(child.stdout.take().expect("stdout"));
         let mut w = Watch {
             child,
@@ -171,6 +185,21 @@ fn a_tree_created_under_an_empty_folder_is_reported() {
     stuck_item(&spooler(root, "jdoe", "jdoe@contoso.com"), "a.eml");
     let v = w.added("jdoe@contoso.com", "a.eml");
     assert_eq!(v["item"]["state"], "stuck");
+    w.stop();
+}
+
+/// The folder given as typed, relative to the working folder (`watch Users`, `watch .`): an
+/// account created later is found as with an absolute path (the watcher reports absolute
+/// paths; the new folder was taken for a changed log).
+#[test]
+fn an_account_created_later_is_reported_under_a_relative_path() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let root = t.path().join("case");
+    stuck_item(&spooler(&root, "jdoe", "jdoe@contoso.com"), "old.eml");
+    let mut w = Watch::start_in(Some(t.path()), &["case".as_ref()]);
+    w.added("jdoe@contoso.com", "old.eml");
+    stuck_item(&spooler(&root, "jdoe", "amy@contoso.com"), "a.eml");
+    w.added("amy@contoso.com", "a.eml");
     w.stop();
 }
 
