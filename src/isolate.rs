@@ -231,7 +231,7 @@ pub fn fault_point(path: &Path, fault: Fault) {
 pub fn fault_point(_path: &Path, _fault: Fault) {}
 
 /// How the live view fails on purpose after its first frame (the test hook
-/// `SPOOLSCOPE_TEST_UI_FAULT=panic|error`), to prove the terminal is restored either way.
+/// `SPOOLSCOPE_TEST_UI_FAULT=panic|error|worker-panic`), to prove the terminal is restored either way.
 /// (Without `fault-injection` nothing makes one.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[cfg_attr(not(any(test, feature = "fault-injection")), allow(dead_code))]
@@ -240,6 +240,8 @@ pub enum UiFault {
     Panic,
     /// Return an error from the UI loop.
     Error,
+    /// Panic in the thread of the first scan (a worker, not the UI thread).
+    WorkerPanic,
 }
 
 /// The live view's test fault, read from `SPOOLSCOPE_TEST_UI_FAULT` (`fault-injection` builds
@@ -249,6 +251,7 @@ pub fn ui_fault() -> Option<UiFault> {
     match std::env::var("SPOOLSCOPE_TEST_UI_FAULT").as_deref() {
         Ok("panic") => Some(UiFault::Panic),
         Ok("error") => Some(UiFault::Error),
+        Ok("worker-panic") => Some(UiFault::WorkerPanic),
         _ => None,
     }
 }

@@ -24,6 +24,8 @@ pub enum Event {
     Source(SourceEvent),
     /// SIGTERM, SIGHUP or SIGINT.
     Quit,
+    /// A worker thread failed (a bug): the view ends and this is printed.
+    Fatal(String),
 }
 
 /// What the scanner and the watcher report.

@@ -43,6 +43,11 @@ const CATCH_UP_MARGIN: Duration = Duration::from_secs(2);
 /// At most this often a frame is drawn (~30 fps).
 const FRAME: Duration = Duration::from_millis(33);
 
+/// A terminal size the view does not draw in (see [`ui::MAX_CELLS`]).
+fn too_large(size: ratatui::layout::Size) -> bool {
+    usize::from(size.width) * usize::from(size.height) > ui::MAX_CELLS
+}
+
 /// Put the terminal back: cooked mode, main screen, cursor, no mouse capture, no bracketed
 /// paste.
 pub fn restore_terminal() {
@@ -83,15 +88,33 @@ struct TerminalGuard {
 
 impl TerminalGuard {
     fn enter(mouse: bool) -> std::io::Result<TerminalGuard> {
-        // A panic restores the terminal before the message is printed.
+        // A panic on the UI thread restores the terminal before the message is printed. One
+        // on a worker thread leaves the view running: the worker sends its message as
+        // `Event::Fatal` (see `spawn_worker`), the view ends and the message is printed after
+        // the terminal is restored, not drawn over by the view.
         let prev = std::panic::take_hook();
+        let ui = std::thread::current().id();
         std::panic::set_hook(Box::new(move |info| {
             // A per-file panic that will be caught (one error line) leaves the screen alone.
-            if !crate::isolate::quiet_here() {
+            if crate::isolate::quiet_here() {
+                prev(info);
+            } else if std::thread::current().id() == ui {
                 restore_terminal();
+                prev(info);
+            } else if let Ok(mut last) = WORKER_PANIC.lock() {
+                *last = Some(info.to_string());
             }
-            prev(info);
         }));
+        // `Terminal::new` allocates the cells of the whole screen: a terminal that reports an
+        // absurd size is refused before anything changes (it would abort on the allocation).
+        if let Ok((w, h)) = ratatui::crossterm::terminal::size() {
+            if too_large(ratatui::layout::Size::new(w, h)) {
+                return Err(std::io::Error::other(format!(
+                    "it reports {w}×{h} cells; {}",
+                    ui::too_large_message()
+                )));
+            }
+        }
         let res = take_terminal(mouse)
             .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
         match res {
@@ -138,6 +161,23 @@ impl Drop for TerminalGuard {
     }
 }
 
+/// What the last panic on a worker thread said (where and what), for its `Event::Fatal`.
+static WORKER_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Run `work` on a thread of its own; a panic there (a bug) becomes `Event::Fatal`, which ends
+/// the view with the message once the terminal is restored.
+fn spawn_worker(tx: Sender<Event>, work: impl FnOnce() + Send + 'static) {
+    std::thread::spawn(move || {
+        if std::panic::catch_unwind(std::panic::AssertUnwindSafe(work)).is_err() {
+            let said = WORKER_PANIC.lock().ok().and_then(|mut m| m.take());
+            let _ = tx.send(Event::Fatal(format!(
+                "internal error in a background read (please report it): {}",
+                said.unwrap_or_else(|| "a panic".into())
+            )));
+        }
+    });
+}
+
 /// Scan `roots` in a background thread; the result arrives as `ScanDone`.
 fn spawn_scan(
     tx: Sender<Event>,
@@ -151,7 +191,10 @@ fn spawn_scan(
     let _ = tx.send(Event::Source(SourceEvent::ScanStarted {
         roots: roots.len(),
     }));
-    std::thread::spawn(move || {
+    spawn_worker(tx.clone(), move || {
+        if crate::isolate::ui_fault() == Some(crate::isolate::UiFault::WorkerPanic) {
+            panic!("test fault in the scan thread");
+        }
         let mut s = pipeline::scan_live(&roots, &config, &tails);
         pre.apply(&mut s.model);
         let _ = tx.send(Event::Source(SourceEvent::ScanProgress {
@@ -206,7 +249,7 @@ fn spawn_log_reload(
         mailbox: model.mailbox.clone(),
         ..Default::default()
     };
-    std::thread::spawn(move || {
+    spawn_worker(tx.clone(), move || {
         let ev = match pipeline::refresh(&light, &roots, &config, false, &changed, &tails) {
             Some(Refresh::Merged(r)) => {
                 SourceEvent::LogsMerged(r, crate::pipeline::horizon(&config))
@@ -492,9 +535,11 @@ pub fn run(
                 .terminal
                 .size()
                 .unwrap_or(ratatui::layout::Size::new(80, 24));
-            if size.width == 0 || size.height == 0 {
-                // A terminal that reports no size (0×0) has no cells to draw in: say so
-                // where the cursor is, rather than leave the screen blank.
+            if size.width == 0 || size.height == 0 || too_large(size) {
+                // A terminal that reports no size (0×0) has no cells to draw in, and one that
+                // reports an absurd size (65535×65535 from a broken pty) would need gigabytes
+                // of cells: say so where the cursor is, rather than leave the screen blank or
+                // abort on the allocation with the terminal raw.
                 let w = term.terminal.backend_mut();
                 if !std::mem::replace(&mut zero_shown, true) {
                     let _ = ratatui::crossterm::execute!(
@@ -503,7 +548,11 @@ pub fn run(
                             ratatui::crossterm::terminal::ClearType::All
                         ),
                         ratatui::crossterm::cursor::MoveTo(0, 0),
-                        ratatui::crossterm::style::Print(ui::too_small_message())
+                        ratatui::crossterm::style::Print(if too_large(size) {
+                            ui::too_large_message()
+                        } else {
+                            ui::too_small_message()
+                        })
                     );
                 }
             } else {
@@ -520,7 +569,7 @@ pub fn run(
                 Some(crate::isolate::UiFault::Error) => {
                     return Err(Fatal::Runtime("test fault inside the UI loop".into()))
                 }
-                None => {}
+                Some(crate::isolate::UiFault::WorkerPanic) | None => {}
             }
         }
         let timeout = if app.dirty {
@@ -541,8 +590,16 @@ pub fn run(
             }
         }
         for ev in batch {
-            if let Event::Resize(..) = ev {
-                let _ = term.terminal.autoresize();
+            if let Event::Fatal(msg) = ev {
+                drop(term);
+                return Err(Fatal::Runtime(msg));
+            }
+            if let Event::Resize(w, h) = ev {
+                // `autoresize` allocates the cells of the new size: not for an absurd one
+                // (the frame then says it is too large).
+                if !too_large(ratatui::layout::Size::new(w, h)) {
+                    let _ = term.terminal.autoresize();
+                }
             }
             let cmds = app.update(ev);
             rt.run_cmds(&mut app, cmds, &mut term);

@@ -57,6 +57,11 @@ impl App {
                 self.quit = true;
                 vec![]
             }
+            // The runtime ends the view on this before the app sees it; quit if it gets here.
+            Event::Fatal(_) => {
+                self.quit = true;
+                vec![]
+            }
             Event::Mouse(m) => {
                 let act = match m.kind {
                     MouseEventKind::ScrollUp => Some(Action::Up),

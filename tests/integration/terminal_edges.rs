@@ -1,6 +1,8 @@
-//! Ctrl-Z in the live view (README, "Keys"): the terminal is given back before the view stops
-//! as a shell job, `fg` brings it back drawn whole, and where no shell could continue a stopped
-//! job the view comes straight back instead of stopping for good.
+//! The live view at the edges of its terminal: Ctrl-Z (README, "Keys": the terminal is given
+//! back before the view stops as a shell job, `fg` brings it back drawn whole, and where no
+//! shell could continue a stopped job the view comes straight back), a terminal reporting an
+//! absurd size, and a panic on a worker thread (the view ends with the message on a restored
+//! terminal, never keeps drawing on one given back).
 
 use crate::common::*;
 
@@ -85,4 +87,53 @@ fn spoolscope_cmd(args: &[&str]) -> String {
         s.push_str(&sh_quote(a));
     }
     s
+}
+
+/// The pty is back in cooked mode with echo (from the `stty -a` after the run).
+fn cooked(out: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(out);
+    let stty = text.rsplit("STTY-AFTER").next().unwrap_or("");
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    words.contains(&"icanon") && words.contains(&"echo")
+}
+
+#[test]
+fn a_panic_on_a_worker_thread_ends_the_view_with_its_message() {
+    if !have_script() {
+        return;
+    }
+    let pty = Pty::spawn(
+        &spoolscope_cmd(&["demo"]),
+        &[("SPOOLSCOPE_TEST_UI_FAULT", "worker-panic")],
+    );
+    let out = pty.finish(WAIT_LIMIT);
+    let text = String::from_utf8_lossy(&out);
+    let msg = find(&out, b"internal error in a background read")
+        .unwrap_or_else(|| panic!("no message: {text:?}"));
+    assert!(
+        text.contains("test fault in the scan thread"),
+        "the panic's own words: {text:?}"
+    );
+    let last = rfind(&out, ENTER_ALT).expect("entered");
+    let left = last + find(&out[last..], LEAVE_ALT).expect("left the alternate screen");
+    assert!(msg > left, "the message was printed on the view: {text:?}");
+    assert!(cooked(&out), "{text:?}");
+}
+
+#[test]
+fn a_terminal_reporting_an_absurd_size_is_refused_and_left_as_it_was() {
+    if !have_script() {
+        return;
+    }
+    let inner = format!(
+        "stty rows 65535 cols 65535; exec {}",
+        spoolscope_cmd(&["demo"])
+    );
+    let pty = Pty::spawn(&format!("sh -c {}", sh_quote(&inner)), &[]);
+    let out = pty.finish(WAIT_LIMIT);
+    let text = String::from_utf8_lossy(&out);
+    assert!(text.contains("terminal too large"), "{text:?}");
+    assert!(!text.contains("memory allocation"), "{text:?}");
+    assert!(find(&out, ENTER_ALT).is_none(), "{text:?}");
+    assert!(cooked(&out), "{text:?}");
 }
