@@ -436,9 +436,7 @@ fn extract(
                         continue;
                     }
                     if let Some(v) = re.captures(text).and_then(|c| c.get(1)) {
-                        let v = v.as_str().trim();
-                        let v = super::normal_value(k2, v).unwrap_or_else(|| v.to_string());
-                        values.insert(k2.clone(), v);
+                        values.insert(k2.clone(), super::captured_value(k2, v.as_str()));
                     }
                 }
                 if matches!(m.kind, EventKind::EwsFailure | EventKind::SoapFault) {
@@ -496,11 +494,9 @@ fn matches(m: &super::Marker, l: &str) -> Vec<Matched> {
         let mut values = m.values.clone();
         for (gi, name) in &m.groups {
             if let Some(v) = caps.get(*gi) {
-                let v = v.as_str().trim();
-                if !v.is_empty() && !values.contains_key(name) {
+                if !v.as_str().trim().is_empty() && !values.contains_key(name) {
                     // (`problem` taken from the log text is compared without ASCII case.)
-                    let v = super::normal_value(name, v).unwrap_or_else(|| v.to_string());
-                    values.insert(name.clone(), v);
+                    values.insert(name.clone(), super::captured_value(name, v.as_str()));
                 }
             }
         }

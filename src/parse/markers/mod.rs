@@ -152,6 +152,33 @@ pub fn normal_value(name: &str, v: &str) -> Option<String> {
     (name == "problem" && v.bytes().any(|b| b.is_ascii_uppercase())).then(|| v.to_ascii_lowercase())
 }
 
+/// At most this many bytes of a value taken from the log text (a group's capture, an
+/// `extract`) are kept: a kept event is bounded in size as the store bounds their number (a
+/// 64 KiB SIP reason on every kept event made memory follow the log's size).
+pub const VALUE_CAP: usize = 512;
+
+/// A value named `name` taken from the log text, as events hold it: trimmed, a `problem`
+/// normalised ([`normal_value`]), cut at [`VALUE_CAP`] bytes on a character boundary with `…`
+/// after it.
+pub fn captured_value(name: &str, v: &str) -> String {
+    let v = v.trim();
+    // Cut before copying: a `String` cut after keeps the capacity of the whole.
+    let (v, cut) = if v.len() > VALUE_CAP {
+        let mut at = VALUE_CAP;
+        while !v.is_char_boundary(at) {
+            at -= 1;
+        }
+        (&v[..at], true)
+    } else {
+        (v, false)
+    };
+    let mut v = normal_value(name, v).unwrap_or_else(|| v.to_string());
+    if cut {
+        v.push('…');
+    }
+    v
+}
+
 /// What an `ews-failure` or `soap-fault` whose `problem` is missing or unknown (a user marker
 /// without one, or
 /// a `problem` group that took other text) is counted as: `problem = error`, with `cause

@@ -144,3 +144,40 @@ fn ews_failures_without_a_known_problem_count_as_errors_of_unknown_cause() {
         ]
     );
 }
+
+/// Values taken from the log text are cut at `VALUE_CAP` bytes on a character boundary (a
+/// kept event's size is bounded as their number is); short ones are kept as they are.
+#[test]
+fn captured_values_are_cut_at_the_cap() {
+    let file = "[[marker]]\nid = \"long\"\nkind = \"error\"\npattern = 'LONG: (?P<reason>.*)'\nextract = { detail = 'DETAIL=(.*)' }\n";
+    let m = Markers::build(&[(file, "mine.toml")]).expect("loads");
+    let mut c = Classifier::new(&m);
+    let mut out = Vec::new();
+    let long = format!("LONG: {} DETAIL={}", "ä".repeat(5000), "x".repeat(5000));
+    c.classify(&rec(&[long.as_str()]), &mut out);
+    c.classify(&rec(&["LONG: short DETAIL=small"]), &mut out);
+    let reason = out[0].values.get("reason").expect("reason");
+    assert!(reason.ends_with('…'), "{reason}");
+    assert!(
+        reason.len() <= super::VALUE_CAP + '…'.len_utf8(),
+        "{}",
+        reason.len()
+    );
+    assert!(reason.len() > super::VALUE_CAP - 4, "{}", reason.len());
+    // Held in memory at about that size too (not the capacity of the whole capture).
+    assert!(
+        reason.capacity() < 4 * super::VALUE_CAP,
+        "{}",
+        reason.capacity()
+    );
+    let detail = out[0].values.get("detail").expect("detail");
+    assert_eq!(detail.len(), super::VALUE_CAP + '…'.len_utf8());
+    assert_eq!(
+        out[1].values.get("reason").map(String::as_str),
+        Some("short DETAIL=small")
+    );
+    assert_eq!(
+        out[1].values.get("detail").map(String::as_str),
+        Some("small")
+    );
+}
