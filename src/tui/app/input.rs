@@ -114,6 +114,10 @@ impl App {
                         self.model.items.len()
                     ));
                 }
+                // `w` pressed during the first scan said it was still running: no longer so.
+                if self.status.as_deref() == Some(NOT_LOADED) {
+                    self.status = None;
+                }
                 cmds
             }
             SourceEvent::LogsMerged(r, window) => {

@@ -68,6 +68,19 @@ fn export_is_refused_while_the_first_scan_runs() {
     assert!(matches!(cmds.as_slice(), [Cmd::Export { .. }]), "{cmds:?}");
 }
 
+/// The "still running" line of a `w` pressed during the first scan goes once the scan is in
+/// (it stayed until the next key, contradicting the header).
+#[test]
+fn the_still_running_line_goes_when_the_first_scan_is_done() {
+    let mut a = scanning_app();
+    key(&mut a, 'w');
+    assert!(render(&a, 120, 40).contains("first scan is still running"));
+    a.update(Event::Source(SourceEvent::ScanDone(empty_scan())));
+    assert_eq!(a.status, None);
+    let s = render(&a, 120, 40);
+    assert!(!s.contains("still running"), "{s}");
+}
+
 /// The watcher starts once the first scan is done; what changed in the scanned folders
 /// after the walk (an item spooled, one sent, each with any file time) is found then and
 /// applied, without `r`.
