@@ -316,6 +316,13 @@ pub struct Applied {
 /// each touched spooler's count is taken once. (One pass per path made N removals cost N².)
 pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
     let mut out = Applied::default();
+    // A file listed as ignored (not recognised) and now gone leaves the list.
+    if !model.ignored.is_empty() {
+        let changed: std::collections::HashSet<&Path> = paths.iter().map(|p| p.as_path()).collect();
+        model.ignored.retain(|g| {
+            !changed.contains(g.path.as_path()) || std::fs::symlink_metadata(&g.path).is_ok()
+        });
+    }
     let mut items: Vec<(usize, PathBuf)> = Vec::new();
     for p in paths {
         let change = classify(model, p);

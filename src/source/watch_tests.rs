@@ -362,3 +362,28 @@ fn a_cut_failure_read_on_a_tail_stays_unreached_as_the_log_grows() {
         assert!(s.model.unreached.contains(&log), "{:?}", s.model.unreached);
     }
 }
+
+/// A file listed as ignored (not recognised) and then deleted leaves the list (the header
+/// count, `i` and the export's inventory named it still); one that changed and is still there
+/// stays listed.
+#[test]
+fn an_ignored_file_deleted_leaves_the_list() {
+    let (dir, _roots, mut s) = demo();
+    let tracing = main_log(&s.model).parent().expect("Tracing").to_path_buf();
+    let gone = tracing.join("notes.bin");
+    let kept = tracing.join("other.bin");
+    for p in [&gone, &kept] {
+        std::fs::write(p, [0u8, 1, 2, 3, 0xff]).expect("write");
+    }
+    s = scan::scan(&[dir.path().to_path_buf()], &ScanConfig::default());
+    let listed = |m: &Model, p: &Path| m.ignored.iter().any(|g| g.path == p);
+    assert!(
+        listed(&s.model, &gone) && listed(&s.model, &kept),
+        "{:?}",
+        s.model.ignored
+    );
+    std::fs::remove_file(&gone).expect("rm");
+    apply(&mut s.model, &[gone.clone(), kept.clone()]);
+    assert!(!listed(&s.model, &gone), "{:?}", s.model.ignored);
+    assert!(listed(&s.model, &kept), "{:?}", s.model.ignored);
+}
