@@ -395,3 +395,72 @@ fn times_past_year_9999_print_as_marked_four_digit_years() {
         "{s:#}"
     );
 }
+
+/// tracerpt XML with one huge text node: read with the node kept to 64 KiB (memory does not
+/// follow the node's size), the lines of later events still those of the file, and a 401
+/// past the cut said unread (`scan-incomplete`, exit 1) rather than lost.
+#[test]
+fn tracerpt_xml_with_a_huge_text_node_is_read_capped_and_says_what_it_did_not_read() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = tracing(dir.path());
+    let event = |body: &str| {
+        format!(
+            "<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Lync\"/><EventID>10</EventID><Level>2</Level><TimeCreated SystemTime=\"2026-03-02T13:50:00.000000000Z\"/></System>\n<EventData><Data Name=\"Message\">{body}</Data></EventData></Event>\n"
+        )
+    };
+    let huge = |tail: &str| {
+        let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Events>\n");
+        s.push_str(&event(
+            &format!("{}{tail}", "y".repeat(99) + "\n").repeat(3000),
+        ));
+        // Line 3 + 1 + 3000 + 1: the next event starts on line 3006, its Data on 3007.
+        s.push_str(&event(
+            "https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized ref=after",
+        ));
+        s.push_str("</Events>\n");
+        s
+    };
+    // The unread part holds nothing a marker looks for: read, the later 401 on its own line.
+    std::fs::write(t.join("dumpfile.xml"), huge("")).expect("write");
+    let (v, code, err) = report_json(&[dir.path()], &["--log-tz", "UTC"]);
+    assert_eq!(code, 1, "the later 401 is a finding; stderr: {err}");
+    assert!(!err.contains("not read"), "{err}");
+    let s = source(&v, "tracerpt-xml");
+    assert_eq!(s["records"].as_u64(), Some(2), "{s:#}");
+    let lines: Vec<u64> = evidence(&v)
+        .into_iter()
+        .filter(|e| {
+            e["excerpt"]
+                .as_str()
+                .is_some_and(|x| x.contains("ref=after"))
+        })
+        .filter_map(|e| e["line"].as_u64())
+        .collect();
+    assert!(
+        lines.iter().all(|&l| l == 3006 || l == 3007) && !lines.is_empty(),
+        "{lines:?}"
+    );
+    // A 401 in the unread part: an error line and scan-incomplete.
+    std::fs::write(
+        t.join("dumpfile.xml"),
+        huge("").replacen(
+            &"y".repeat(99),
+            "HTTP/1.1 401 Unauthorized https://mail.contoso.com/EWS/Exchange.asmx ref=lost",
+            2000,
+        ),
+    )
+    .expect("write");
+    let (v, code, err) = report_json(&[dir.path()], &["--log-tz", "UTC"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("XML text node past its first 64 KiB holds text a marker looks for"),
+        "{err}"
+    );
+    let rules: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"scan-incomplete"), "{rules:?}");
+}

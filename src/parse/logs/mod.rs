@@ -10,6 +10,7 @@ pub mod tracerpt_csv;
 pub mod tracerpt_xml;
 pub mod uccapilog;
 pub mod workers;
+mod xmlcap;
 
 pub use common::{
     emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,

@@ -197,7 +197,9 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut c = Classifier::new(opts.markers);
     let mut rec = Record::default();
     let mut hits = Vec::new();
-    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, r));
+    // Each text node kept to 64 KiB: quick-xml reads one whole (see `xmlcap`).
+    let capped = super::xmlcap::CapText::new(r, Some(opts.markers.cut_probe()));
+    let mut reader = quick_xml::Reader::from_reader(BufReader::with_capacity(64 * 1024, capped));
     reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
     let mut line: u64 = 1;
@@ -208,9 +210,14 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
     let mut ev: Option<Ev> = None;
     let mut pending = crate::parse::xml::TextBuf::default();
     let mut pending_at = line;
+    // The line a cut node's unread marker text was in (see below).
+    let mut hit_line: Option<u64> = None;
     loop {
         buf.clear();
-        let at = line;
+        // Lines as in the file: with the newlines of the text dropped before this point.
+        let pos = reader.buffer_position();
+        let cap = reader.get_ref().get_ref();
+        let at = line + cap.newlines_dropped_before(pos);
         let e = match reader.read_event_into(&mut buf) {
             Ok(e) => e,
             Err(err) => {
@@ -222,6 +229,12 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             }
         };
         line += memchr::memchr_iter(b'\n', raw(&e)).count() as u64;
+        if hit_line.is_none() {
+            let cap = reader.get_ref().get_ref();
+            if cap.hit_at.is_some_and(|h| h <= reader.buffer_position()) {
+                hit_line = Some(at);
+            }
+        }
         match &e {
             Event::Text(_) | Event::GeneralRef(_) | Event::CData(_) if pending.is_empty() => {
                 pending_at = at;
@@ -336,7 +349,24 @@ pub fn parse<R: Read>(r: R, path: &Path, opts: &ParseOptions<'_>) -> LogOutput {
             shown.join("/")
         ));
     }
-    out.lines = line;
+    let cap = reader.get_ref().get_ref();
+    out.lines = line + cap.newlines_dropped_before(u64::MAX);
+    if cap.cut_nodes > 0 {
+        out.truncated_lines += cap.cut_nodes;
+        out.note(&format!(
+            "{} XML text node{} longer than {} KiB: the rest of each not read",
+            cap.cut_nodes,
+            if cap.cut_nodes == 1 { "" } else { "s" },
+            super::xmlcap::TEXT_CAP / 1024
+        ));
+    }
+    if let Some(at) = hit_line.or(cap.hit_at.map(|_| line)) {
+        out.problems.push(format!(
+            "line {at}: the part of an XML text node past its first {} KiB holds text a marker looks for; that part is not read",
+            super::xmlcap::TEXT_CAP / 1024
+        ));
+        out.part_unread = true;
+    }
     out
 }
 
