@@ -439,6 +439,16 @@ pub fn cols(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
+/// The rules of a JSON report's findings, in its order.
+pub fn rules(v: &serde_json::Value) -> Vec<&str> {
+    v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect()
+}
+
 /// Run `report ... --format json --now NOW` and parse stdout.
 pub fn report_json(paths: &[&Path], extra: &[&str]) -> (serde_json::Value, i32, String) {
     let mut c = bin();

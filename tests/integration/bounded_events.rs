@@ -33,16 +33,6 @@ fn report_json(log: &Path) -> Value {
     serde_json::from_slice(&out.stdout).expect("json")
 }
 
-/// The rules of a report's findings.
-fn rules(v: &Value) -> Vec<&str> {
-    v["findings"]
-        .as_array()
-        .expect("findings")
-        .iter()
-        .filter_map(|f| f["rule"].as_str())
-        .collect()
-}
-
 /// The body of an EWS request that saves a message into Drafts.
 const DRAFT_SAVE: &str = "<m:CreateItem MessageDisposition=\"SaveOnly\"><m:SavedItemFolderId><t:DistinguishedFolderId Id=\"drafts\"/></m:SavedItemFolderId><m:Items><t:Message/></m:Items></m:CreateItem>";
 
