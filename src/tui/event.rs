@@ -24,6 +24,8 @@ pub enum Event {
     Source(SourceEvent),
     /// SIGTERM, SIGHUP or SIGINT.
     Quit,
+    /// SIGTSTP sent from outside (Linux): suspend as Ctrl-Z does.
+    Stop,
     /// A worker thread failed (a bug): the view ends and this is printed.
     Fatal(String),
 }
@@ -106,14 +108,28 @@ pub fn spawn_ticker(tx: Sender<Event>, fast: Arc<AtomicBool>) {
     });
 }
 
-/// Turn SIGTERM, SIGHUP and SIGINT into a clean quit, so the terminal is restored.
+/// Turn SIGTERM, SIGHUP and SIGINT into a clean quit, so the terminal is restored, and (Linux)
+/// SIGTSTP into a suspend that gives the terminal back before stopping (a `kill -TSTP` would
+/// otherwise stop the view with the terminal raw; see `jobctl` for why only Linux).
 #[cfg(unix)]
 pub fn spawn_signals(tx: Sender<Event>) {
     use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT]) {
+    let mut wanted = vec![SIGTERM, SIGHUP, SIGINT];
+    if cfg!(target_os = "linux") {
+        wanted.push(signal_hook::consts::SIGTSTP);
+    }
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new(wanted) {
         std::thread::spawn(move || {
-            if signals.forever().next().is_some() {
-                let _ = tx.send(Event::Quit);
+            for sig in signals.forever() {
+                let ev = if sig == signal_hook::consts::SIGTSTP {
+                    Event::Stop
+                } else {
+                    Event::Quit
+                };
+                let quit = matches!(ev, Event::Quit);
+                if tx.send(ev).is_err() || quit {
+                    return;
+                }
             }
         });
     }

@@ -7,6 +7,8 @@ pub mod app;
 pub mod catchup;
 pub mod event;
 pub mod export;
+#[cfg(target_os = "linux")]
+mod jobctl;
 pub mod keys;
 pub mod rawlog;
 pub mod theme;
@@ -126,16 +128,15 @@ impl TerminalGuard {
         }
     }
 
-    /// Ctrl-Z: give the terminal back and stop as a shell's job does (SIGTSTP, its default
-    /// action); once continued (`fg`), take the terminal again and redraw everything. Where
-    /// the shell has no job control (the process group is orphaned, as under `sh -c` or some
-    /// `ssh host cmd` sessions) the kernel discards the signal and the view comes straight
-    /// back, rather than stop with no one to continue it.
+    /// Ctrl-Z or a SIGTSTP: give the terminal back and stop as a shell's job does; once
+    /// continued (`fg`), take the terminal again and redraw everything. Where the shell has no
+    /// job control (the process group is orphaned, as under `sh -c` or some `ssh host cmd`
+    /// sessions) the view comes straight back, rather than stop with no one to continue it.
     #[cfg(unix)]
     fn suspend(&mut self) -> std::io::Result<()> {
         restore_terminal();
         // Whether or not the stop worked, the view takes the terminal back.
-        let stopped = signal_hook::low_level::raise(signal_hook::consts::SIGTSTP);
+        let stopped = stop_as_a_job();
         take_terminal(self.mouse)?;
         // A blank screen, and no frame to diff against, so the next draw paints every cell.
         // (`Terminal::clear` asks the terminal where its cursor is, and the input thread
@@ -153,6 +154,27 @@ impl TerminalGuard {
     fn suspend(&mut self) -> std::io::Result<()> {
         Ok(())
     }
+}
+
+/// Stop until a shell continues this job: the whole process group, as the terminal's Ctrl-Z
+/// would (a script that started the view stops with it, so its shell gets the prompt back). On
+/// Linux SIGTSTP is caught (a `kill -TSTP` gives the terminal back first, see
+/// `event::spawn_signals`), and a caught signal is never discarded, so the kernel's rule for a
+/// group no shell watches is applied here (`jobctl`) before stopping with SIGSTOP. Elsewhere
+/// SIGTSTP keeps its default action, which the kernel discards in such a group.
+#[cfg(target_os = "linux")]
+fn stop_as_a_job() -> std::io::Result<()> {
+    if jobctl::here() {
+        rustix::process::kill_current_process_group(rustix::process::Signal::STOP)?;
+    }
+    Ok(())
+}
+
+#[cfg(all(unix, not(target_os = "linux")))]
+fn stop_as_a_job() -> std::io::Result<()> {
+    Ok(rustix::process::kill_current_process_group(
+        rustix::process::Signal::TSTP,
+    )?)
 }
 
 impl Drop for TerminalGuard {

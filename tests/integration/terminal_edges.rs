@@ -29,20 +29,16 @@ fn gave_back(out: &[u8], from: usize, to: usize, label: &str) {
     );
 }
 
-#[test]
-fn ctrl_z_stops_the_view_as_a_job_and_fg_brings_it_back_whole() {
-    if !have_script() {
-        return;
-    }
-    // A shell with job control (`set -m`): the view runs as its own job, in the foreground. When
-    // it stops, the shell goes on: it says so, then continues the job with `fg`.
-    let script = format!(
-        "set -m; {}; echo STOPPED-AND-BACK-IN-THE-SHELL; fg; echo THE-VIEW-ENDED",
-        spoolscope_cmd(&["demo"])
-    );
+/// Run `view` (a command starting the view) as a job of a shell with job control (`set -m`),
+/// stop it with `stop` (which returns where the output stood), and check: the terminal was given
+/// back before the shell went on (the shell says so), the view did not take it again until the
+/// shell continued it with `fg`, then the whole screen is drawn and keys work (`q` ends it).
+fn stops_as_a_job_and_fg_brings_it_back_whole(view: &str, stop: impl Fn(&mut Pty) -> usize) {
+    let script =
+        format!("set -m; {view}; echo STOPPED-AND-BACK-IN-THE-SHELL; fg; echo THE-VIEW-ENDED");
     let mut pty = Pty::spawn(&format!("bash -c {}", sh_quote(&script)), &[]);
     pty.wait_for_frame();
-    let mark = pty.send(b"\x1a");
+    let mark = stop(&mut pty);
     pty.wait_text(mark, "STOPPED-AND-BACK-IN-THE-SHELL");
     let back = find(&pty.seen[mark..], b"STOPPED-AND-BACK").expect("seen") + mark;
     gave_back(&pty.seen, mark, back, "before stopping");
@@ -51,7 +47,6 @@ fn ctrl_z_stops_the_view_as_a_job_and_fg_brings_it_back_whole() {
         "the view came back before the shell continued it: {:?}",
         visible(&pty.seen[mark..back])
     );
-    // `fg` continued it: the whole screen again, and keys work (`q` ends it).
     wait_whole_frame(&mut pty, back);
     pty.send(b"q");
     let out = pty.finish(WAIT_LIMIT);
@@ -62,15 +57,75 @@ fn ctrl_z_stops_the_view_as_a_job_and_fg_brings_it_back_whole() {
 }
 
 #[test]
+fn ctrl_z_stops_the_view_as_a_job_and_fg_brings_it_back_whole() {
+    if !have_script() {
+        return;
+    }
+    stops_as_a_job_and_fg_brings_it_back_whole(&spoolscope_cmd(&["demo"]), |pty| pty.send(b"\x1a"));
+}
+
+/// A script that started the view is in its job: Ctrl-Z stops the whole job, as the terminal's
+/// own Ctrl-Z would, so the shell gets its prompt back (stopping the view alone left the script
+/// waiting on it and the shell waiting on the script: a hung terminal).
+#[test]
+fn ctrl_z_stops_a_script_that_started_the_view_with_it() {
+    if !have_script() {
+        return;
+    }
+    let wrapper = format!(
+        "sh -c {}",
+        sh_quote(&format!(
+            "{}; echo THE-SCRIPT-WENT-ON",
+            spoolscope_cmd(&["demo"])
+        ))
+    );
+    stops_as_a_job_and_fg_brings_it_back_whole(&wrapper, |pty| pty.send(b"\x1a"));
+}
+
+/// A SIGTSTP sent from outside (`kill -TSTP`, a session tool) takes the same way as the key:
+/// the terminal is given back before the view stops (it stopped raw, with echo off, before).
+#[cfg(target_os = "linux")]
+#[test]
+fn a_sigtstp_from_outside_gives_the_terminal_back_before_stopping() {
+    if !have_script() {
+        return;
+    }
+    stops_as_a_job_and_fg_brings_it_back_whole(&spoolscope_cmd(&["demo"]), |pty| {
+        let view = the_view_under(&pty.pid());
+        signal(view, "TSTP");
+        pty.seen.len()
+    });
+}
+
+#[test]
 fn without_job_control_ctrl_z_leaves_the_view_running() {
     if !have_script() {
         return;
     }
     // `sh -c` without job control: the view's process group has no shell to continue it, so
     // the stop signal is dropped and the view takes the terminal back at once.
+    comes_straight_back(|pty| pty.send(b"\x1a"));
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn without_job_control_a_sigtstp_from_outside_leaves_the_view_running() {
+    if !have_script() {
+        return;
+    }
+    comes_straight_back(|pty| {
+        let mark = pty.seen.len();
+        signal(pty.pid().parse().expect("pid"), "TSTP");
+        mark
+    });
+}
+
+/// The view (run with `exec` under `sh -c`, no job control) is asked to stop by `stop`: it gives
+/// the terminal back, takes it again at once and still answers keys.
+fn comes_straight_back(stop: impl Fn(&mut Pty) -> usize) {
     let mut pty = Pty::spawn(&spoolscope_cmd(&["demo"]), &[]);
     pty.wait_for_frame();
-    let mark = pty.send(b"\x1a");
+    let mark = stop(&mut pty);
     wait_whole_frame(&mut pty, mark);
     let again = rfind(&pty.seen, ENTER_ALT).expect("entered again");
     gave_back(&pty.seen, mark, again, "before taking it back");
@@ -78,6 +133,51 @@ fn without_job_control_ctrl_z_leaves_the_view_running() {
     let out = pty.finish(WAIT_LIMIT);
     let last = rfind(&out, ENTER_ALT).expect("entered");
     gave_back(&out, last, out.len(), "at the end");
+}
+
+/// The spoolscope process started (directly or not) by the process `ancestor`.
+#[cfg(target_os = "linux")]
+fn the_view_under(ancestor: &str) -> u32 {
+    let ancestor: u32 = ancestor.parse().expect("pid");
+    let parent_of = |pid: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let exe = std::fs::canonicalize(bin_path()).expect("binary");
+    let start = std::time::Instant::now();
+    loop {
+        for e in std::fs::read_dir("/proc").expect("/proc").flatten() {
+            let Some(pid) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            if std::fs::read_link(e.path().join("exe")).ok().as_ref() != Some(&exe) {
+                continue;
+            }
+            let mut p = pid;
+            while let Some(up) = parent_of(p).filter(|&up| up > 1) {
+                if up == ancestor {
+                    return pid;
+                }
+                p = up;
+            }
+        }
+        assert!(start.elapsed() < WAIT_LIMIT, "no view under {ancestor}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn signal(pid: u32, sig: &str) {
+    let ok = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -{sig} {pid}")])
+        .status()
+        .expect("sh");
+    assert!(ok.success(), "kill -{sig} {pid}");
 }
 
 fn spoolscope_cmd(args: &[&str]) -> String {

@@ -57,6 +57,10 @@ impl App {
                 self.quit = true;
                 vec![]
             }
+            Event::Stop => {
+                self.dirty = true;
+                vec![Cmd::Suspend]
+            }
             // The runtime ends the view on this before the app sees it; quit if it gets here.
             Event::Fatal(_) => {
                 self.quit = true;
