@@ -19,7 +19,27 @@ use std::borrow::Cow;
 /// True for a character that must never reach a terminal raw.
 pub fn is_unsafe(c: char) -> bool {
     let u = c as u32;
-    u < 0x20 || u == 0x7f || (0x80..=0x9f).contains(&u) || is_format(u)
+    u < 0x20 || u == 0x7f || (0x80..=0x9f).contains(&u) || is_format(u) || is_default_ignorable(u)
+}
+
+/// The rest of Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties, Unicode 15) that
+/// is not Cf: drawn as nothing by a terminal, so `jdoe<U+034F>@…` would print as `jdoe@…`. The
+/// combining grapheme joiner, the Hangul fillers, the Khmer inherent vowels, the Mongolian and
+/// the standard and ideographic variation selectors (so `☺<U+FE0F>` prints as its parts, as a
+/// joined emoji does), and the unassigned ranges kept for future ones.
+fn is_default_ignorable(u: u32) -> bool {
+    matches!(
+        u,
+        0x034f
+            | 0x115f..=0x1160
+            | 0x17b4..=0x17b5
+            | 0x180b..=0x180f
+            | 0x3164
+            | 0xfe00..=0xfe0f
+            | 0xffa0
+            | 0xfff0..=0xfff8
+            | 0xe0000..=0xe0fff
+    )
 }
 
 /// Unicode general category Cf (format characters, invisible or acting on their neighbours;
@@ -264,9 +284,44 @@ mod tests {
         assert_eq!(line("jdoe\u{200b}@x"), "jdoe\\u{200b}@x");
         // A joiner inside an emoji sequence is escaped too; the emoji themselves stay.
         assert_eq!(line("👨\u{200d}👩"), "👨\\u{200d}👩");
-        // Visible text, combining marks and variation selectors are untouched.
-        for ok in ["山田太郎", "e\u{301}", "☺\u{fe0f}", "Ölçüm", "עברית"] {
+        // Visible text and combining marks are untouched.
+        for ok in ["山田太郎", "e\u{301}", "Ölçüm", "עברית", "한국어"] {
             assert!(matches!(line(ok), Cow::Borrowed(_)), "{ok}");
+        }
+    }
+
+    /// Default-ignorable characters outside Cf draw as nothing too (review wild8b d12): names
+    /// that differ only by one never print the same.
+    #[test]
+    fn default_ignorable_characters_are_escaped() {
+        for (c, esc) in [
+            ('\u{034f}', "\\u{034f}"),
+            ('\u{115f}', "\\u{115f}"),
+            ('\u{17b4}', "\\u{17b4}"),
+            ('\u{180b}', "\\u{180b}"),
+            ('\u{3164}', "\\u{3164}"),
+            ('\u{fe0f}', "\\u{fe0f}"),
+            ('\u{ffa0}', "\\u{ffa0}"),
+            ('\u{e0100}', "\\u{e0100}"),
+        ] {
+            assert_eq!(line(&format!("jdoe{c}@x")), format!("jdoe{esc}@x"), "{c:?}");
+            assert_eq!(
+                block(&format!("jdoe{c}@x")),
+                format!("jdoe{esc}@x"),
+                "{c:?}"
+            );
+        }
+        assert_eq!(line("☺\u{fe0f}"), "☺\\u{fe0f}");
+        // Neighbours of the ranges stay.
+        for ok in [
+            "\u{034e}",
+            "\u{0350}",
+            "\u{3163}",
+            "\u{3165}",
+            "\u{fe10}",
+            "\u{e1000}",
+        ] {
+            assert!(matches!(line(ok), Cow::Borrowed(_)), "{ok:?}");
         }
     }
 
