@@ -102,7 +102,7 @@ fn run(poll: Option<Duration>, n: usize, gap: Duration) -> (String, Vec<f64>) {
             .saturating_duration_since(Instant::now())
             .min(Duration::from_millis(5));
         if let Ok(WatchMsg::Changed(paths)) = rx.recv_timeout(wait) {
-            watch::apply(&mut m, &paths);
+            watch::apply(&mut m, &paths, false);
             let now = Instant::now();
             for p in &paths {
                 if let Some(t0) = created.remove(p) {
@@ -126,7 +126,7 @@ fn direct(n: usize) -> Vec<f64> {
             let p = t.spooler.join(name(i));
             let t0 = Instant::now();
             std::fs::write(&p, ITEM).expect("write");
-            watch::apply(&mut m, std::slice::from_ref(&p));
+            watch::apply(&mut m, std::slice::from_ref(&p), false);
             assert!(m.items.iter().any(|it| it.path == p));
             t0.elapsed().as_secs_f64() * 1e3
         })
@@ -351,7 +351,7 @@ fn drain(n: usize) -> f64 {
         std::fs::remove_file(p).expect("rm");
     }
     let t0 = Instant::now();
-    watch::apply(&mut m, &paths);
+    watch::apply(&mut m, &paths, false);
     let took = t0.elapsed().as_secs_f64() * 1e3;
     assert!(m.items.is_empty());
     took

@@ -336,7 +336,7 @@ proptest! {
         let prev = ndjson::Snapshot::take(&s.model, &findings(&s.model), c, false);
         let built = build(dir.path(), &t);
         let changed: Vec<PathBuf> = built.iter().flat_map(|b| b.1.clone()).collect();
-        let applied = watch::apply(&mut s.model, &changed);
+        let applied = watch::apply(&mut s.model, &changed, false);
         prop_assert!(!applied.rescan);
         let next = ndjson::Snapshot::take(&s.model, &findings(&s.model), c, false);
         let lines = ndjson::diff(&prev, &next, &s.model, c.now, &origin);
@@ -362,7 +362,7 @@ proptest! {
         for p in &gone {
             std::fs::remove_file(p).expect("rm");
         }
-        watch::apply(&mut s.model, &gone);
+        watch::apply(&mut s.model, &gone, false);
         for (sp, entries, _) in &built {
             let left: Vec<PathBuf> = entries.iter().filter(|e| !gone.contains(e)).cloned().collect();
             check_model(&s.model, sp, &left, &[], "watch after removal");

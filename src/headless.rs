@@ -145,7 +145,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
     // Kept alive for as long as the loop runs; dropping it stops watching.
     let mut live = start_watch(&scan, &roots, profiles.as_deref(), settings, tx.clone());
     // Anything that appeared or went between the scan and the watcher's start.
-    reconcile(&mut scan.model);
+    reconcile(&mut scan.model, settings.scan.keep_bodies);
     let watcher = &live.watcher;
     let mut hb = Line::new(LineType::Heartbeat, now(), &origin);
     hb.message = Some(format!(
@@ -221,7 +221,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                     || live.targets.contains(p)
                     || p.parent().is_some_and(|d| live.targets.contains(d))
             });
-            let applied = watch::apply(&mut scan.model, &changed);
+            let applied = watch::apply(&mut scan.model, &changed, settings.scan.keep_bodies);
             let rescan = applied.rescan || structural;
             if rescan {
                 roots = live.levels.roots(&base_roots);
@@ -246,7 +246,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                     live.watcher = None;
                     live = start_watch(&scan, &roots, profiles.as_deref(), settings, tx.clone());
                     // Items written while the new watcher was starting.
-                    reconcile(&mut scan.model);
+                    reconcile(&mut scan.model, settings.scan.keep_bodies);
                 }
             }
         }
@@ -366,7 +366,7 @@ impl Judge {
 
 /// List every spooler again and apply what differs from the model (files created or removed
 /// while the watcher was starting).
-fn reconcile(model: &mut Model) {
+fn reconcile(model: &mut Model, keep_bodies: bool) {
     let known: std::collections::BTreeSet<PathBuf> =
         model.items.iter().map(|i| i.path.clone()).collect();
     let mut changed: Vec<PathBuf> = Vec::new();
@@ -385,7 +385,7 @@ fn reconcile(model: &mut Model) {
         );
     }
     if !changed.is_empty() {
-        watch::apply(model, &changed);
+        watch::apply(model, &changed, keep_bodies);
     }
 }
 

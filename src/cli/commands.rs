@@ -115,6 +115,8 @@ pub(super) fn bundle_cmd(
 ) -> Result<i32, Fatal> {
     let real_now = Utc::now();
     let mut settings = super::resolve::settings(opts, real_now)?;
+    // The bundle's reports hold bodies only with `--include-content`.
+    settings.scan.keep_bodies = bopts.include_content;
     let (roots, pre) = resolve_roots(targets, &mut settings)?;
     let out = crate::bundle::check_output(&bopts, &roots, &settings.protected)
         .map_err(|e| Fatal::Usage(e.to_string()))?;

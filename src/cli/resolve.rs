@@ -81,6 +81,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         window,
         lookback,
         mailbox_files: Vec::new(),
+        keep_bodies: false,
     })
 }
 
@@ -183,6 +184,7 @@ pub(crate) fn settings(opts: &ScanOpts, real_now: DateTime<Utc>) -> Result<Setti
             frozen: opts.now.is_some(),
             scan: ScanConfig {
                 mailbox_files,
+                keep_bodies: show_content,
                 ..scan_cfg
             },
             rules,

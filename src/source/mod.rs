@@ -38,6 +38,11 @@ pub struct ScanConfig {
     pub window: Option<std::time::Duration>,
     /// How far back an item's chain is walked (`--lookback`); `None` = 30 minutes.
     pub lookback: Option<std::time::Duration>,
+    /// Keep each spooled item's recognised body (up to 1 MiB each) in the model. Only a run
+    /// that may show content needs them (`--show-content`, a bundle's `--include-content`, the
+    /// live view); otherwise they are dropped as each file is read, so memory does not follow
+    /// the spooled bytes.
+    pub keep_bodies: bool,
 }
 
 /// Why there is nothing to scan when no PATH is given.

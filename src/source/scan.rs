@@ -41,7 +41,7 @@ pub fn scan_tailed(
     config: &ScanConfig,
     tails: Option<&super::tail::Tails>,
 ) -> Scan {
-    let (d, items) = walk_and_read(roots);
+    let (d, items) = walk_and_read(roots, config.keep_bodies);
     let mut model = Model {
         accounts: d.accounts,
         ..Model::default()
@@ -274,7 +274,7 @@ pub struct ItemRead {
 /// No file is lost: each file is read under [`crate::isolate::per_file`], and a reader thread
 /// that dies anyway leaves its batch marked as taken but not done, so every file of it is
 /// reported as an internal error; batches no reader took are read here after the walk.
-fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
+fn walk_and_read(roots: &[PathBuf], keep_bodies: bool) -> (Discovery, Vec<ItemRead>) {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -302,7 +302,7 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
                         .iter()
                         .map(|(a, p)| {
                             crate::isolate::fault_point(p, crate::isolate::Fault::KillReader);
-                            read_item(*a, p)
+                            read_item(*a, p, keep_bodies)
                         })
                         .collect();
                     relock(&done).push((seq, read));
@@ -335,7 +335,10 @@ fn walk_and_read(roots: &[PathBuf]) -> (Discovery, Vec<ItemRead>) {
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     for (seq, batch) in rest.try_iter() {
-        let read = batch.iter().map(|(a, p)| read_item(*a, p)).collect();
+        let read = batch
+            .iter()
+            .map(|(a, p)| read_item(*a, p, keep_bodies))
+            .collect();
         batches.push((seq, read));
     }
     // Taken but never finished: the reader died while reading them.
@@ -395,18 +398,19 @@ fn unanalysed(account: usize, path: &Path, error: ScanError) -> ItemRead {
 }
 
 /// Read and sniff one spooled file. A panic while doing so becomes this file's error (an
-/// internal error, to be reported) and the file is still counted as an item.
-pub fn read_item(account: usize, path: &Path) -> ItemRead {
+/// internal error, to be reported) and the file is still counted as an item. Its body is kept
+/// only with `keep_body` (see [`ScanConfig::keep_bodies`]).
+pub fn read_item(account: usize, path: &Path, keep_body: bool) -> ItemRead {
     match crate::isolate::per_file(path, || {
         crate::isolate::fault_point(path, crate::isolate::Fault::PanicInRead);
-        read_item_unguarded(account, path)
+        read_item_unguarded(account, path, keep_body)
     }) {
         Ok(r) => r,
         Err(e) => unanalysed(account, path, e),
     }
 }
 
-fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
+fn read_item_unguarded(account: usize, path: &Path, keep_body: bool) -> ItemRead {
     let ignorable = is_noise(path);
     match read::read_prefix(path, SPOOL_READ_CAP) {
         Ok(pre) => {
@@ -426,7 +430,7 @@ fn read_item_unguarded(account: usize, path: &Path) -> ItemRead {
                 encoding: sn.encoding,
                 fields: sn.fields,
                 heuristics: sn.heuristics,
-                body: sn.body,
+                body: sn.body.filter(|_| keep_body),
                 preview: sn.preview,
                 truncated: pre.truncated,
                 ignorable,

@@ -314,7 +314,7 @@ pub struct Applied {
 /// A burst (a backlog drained at once) is applied as one: every changed item leaves the model
 /// in one pass over the items and errors, the files still there are read and put back, and
 /// each touched spooler's count is taken once. (One pass per path made N removals cost N².)
-pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
+pub fn apply(model: &mut Model, paths: &[PathBuf], keep_bodies: bool) -> Applied {
     let mut out = Applied::default();
     // A file listed as ignored (not recognised) and now gone leaves the list.
     if !model.ignored.is_empty() {
@@ -346,11 +346,11 @@ pub fn apply(model: &mut Model, paths: &[PathBuf]) -> Applied {
             Change::Structure(_) => out.rescan = true,
         }
     }
-    apply_items(model, items);
+    apply_items(model, items, keep_bodies);
     out
 }
 
-fn apply_items(model: &mut Model, mut items: Vec<(usize, PathBuf)>) {
+fn apply_items(model: &mut Model, mut items: Vec<(usize, PathBuf)>, keep_bodies: bool) {
     if items.is_empty() {
         return;
     }
@@ -377,7 +377,7 @@ fn apply_items(model: &mut Model, mut items: Vec<(usize, PathBuf)>) {
             }
         };
         if is_file {
-            let r = scan::read_item(*account, path);
+            let r = scan::read_item(*account, path, keep_bodies);
             fresh.extend(r.item);
             model.errors.extend(r.error);
         }

@@ -292,7 +292,8 @@ fn spawn_log_reload(
 
 /// Apply changed paths to the app's model (spooled files re-read at once) and refresh it.
 pub fn apply_changes(app: &mut App, paths: &[PathBuf]) -> Applied {
-    let a = watch::apply(&mut app.model, paths);
+    // The view may show content and export it at any moment: bodies are kept.
+    let a = watch::apply(&mut app.model, paths, true);
     if a.items_changed {
         app.refresh();
     }
@@ -519,7 +520,11 @@ pub fn run(
         tx: tx.clone(),
         roots,
         protected: settings.protected.clone(),
-        scan_config: settings.scan.clone(),
+        // The view may show content and export it at any moment: bodies are kept.
+        scan_config: crate::source::ScanConfig {
+            keep_bodies: true,
+            ..settings.scan.clone()
+        },
         pre,
         poll: settings.poll,
         scanning: scanning.clone(),

@@ -249,7 +249,7 @@ fn files_that_vanish_or_shrink_between_listing_and_reading() {
     let p = t.path().join("gone.xml");
     put(&p, b"<a/>", 600);
     fs::remove_file(&p).expect("rm");
-    let r = read_item(0, &p);
+    let r = read_item(0, &p, true);
     assert!(r.item.is_none());
     assert!(r.error.expect("error").message.contains("vanished"));
 
@@ -261,7 +261,7 @@ fn files_that_vanish_or_shrink_between_listing_and_reading() {
         .expect("open")
         .set_len(0)
         .expect("truncate");
-    let r = read_item(0, &q);
+    let r = read_item(0, &q, true);
     assert_eq!(
         r.item.expect("item").format,
         spoolscope::model::Format::Empty
