@@ -173,11 +173,8 @@ fn the_view_under(ancestor: &str) -> u32 {
 
 #[cfg(target_os = "linux")]
 fn signal(pid: u32, sig: &str) {
-    let ok = std::process::Command::new("sh")
-        .args(["-c", &format!("kill -{sig} {pid}")])
-        .status()
-        .expect("sh");
-    assert!(ok.success(), "kill -{sig} {pid}");
+    let cmd = format!("kill -{sig} {pid}");
+    assert!(tool(&["sh".as_ref(), "-c".as_ref(), cmd.as_ref()]), "{cmd}");
 }
 
 fn spoolscope_cmd(args: &[&str]) -> String {
