@@ -3,14 +3,14 @@
 
 mod input;
 mod render;
+mod walk;
 
 use crate::model::ScanError;
-pub use input::expand_inputs;
 use input::{parse_file, Doc};
 pub use render::{write_json, write_markdown, write_text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+pub use walk::{expand_inputs, Inputs};
 
 /// The report schema versions this build reads.
 pub const SUPPORTED_SCHEMA: u64 = crate::report::json::SCHEMA_VERSION as u64;
@@ -99,11 +99,15 @@ pub enum SortBy {
 }
 
 /// Read every input and merge. Per host, the newest report wins; exact duplicates are dropped.
-pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fleet {
+pub fn merge(inputs: Inputs, sort: SortBy) -> Fleet {
+    let Inputs {
+        files,
+        mut errors,
+        mut notes,
+    } = inputs;
     let mut docs: Vec<Doc> = Vec::new();
     let mut reports = 0;
-    let mut notes = Vec::new();
-    for f in files {
+    for f in &files {
         match parse_file(f) {
             Ok(p) => {
                 reports += p.docs.len();
@@ -291,7 +295,8 @@ impl Fleet {
 
 #[cfg(test)]
 mod tests {
-    use super::input::{events_rows, glob_match, parse_text, report_rows};
+    use super::input::{events_rows, parse_text, report_rows};
+    use super::walk::glob_match;
     use serde_json::Value;
 
     #[test]
