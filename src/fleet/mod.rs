@@ -223,8 +223,8 @@ pub fn merge(inputs: Inputs, sort: SortBy) -> Fleet {
 
 /// The rows of the kept inputs. Where two inputs (two users' reports from one host, an
 /// `--all-users` report beside a user's own) both have a row for one host, profile, account
-/// and client, the newer input's row is kept and the other is noted as superseded. Rows of one
-/// input are all kept.
+/// and client, the newer input's row is kept and the other is noted as superseded. Rows with
+/// no account are kept per input (user). Rows of one input are all kept.
 /// Whether input `a` is newer than `b`: by the report's `now`, then, when those are equal
 /// (`--now` given alike, or the same second), by when it was made (`generated_at`).
 fn newer_than(a: &Doc, b: &Doc) -> bool {
@@ -236,16 +236,30 @@ fn newest_rows(
     kept: impl Iterator<Item = usize>,
     notes: &mut Vec<String>,
 ) -> Vec<Row> {
-    type Key = (String, Option<String>, Option<String>, Option<String>);
+    type Key = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let mut rows: Vec<(usize, Row)> = Vec::new();
     let mut at: BTreeMap<Key, usize> = BTreeMap::new();
     for i in kept {
         for r in &docs[i].rows {
+            // A row with no account holds what its own input found (its scan-incomplete, its
+            // host-level findings), not one account seen twice: it is keyed by the input's
+            // user too, so another user's newer report never replaces it.
+            let user = match r.account {
+                None => docs[i].user.clone(),
+                Some(_) => None,
+            };
             let key = (
                 r.host.clone(),
                 r.profile.clone(),
                 r.account.clone(),
                 r.client.clone(),
+                user,
             );
             let Some(&k) = at.get(&key).filter(|&&k| rows[k].0 != i) else {
                 at.insert(key, rows.len());

@@ -1,11 +1,13 @@
 //! `fleet` reads every report in a folder it is given, or says what it did not read: a report
-//! deep in a site/date/host tree, one saved under another name, a linked folder; a mistyped
-//! path is "no such file".
+//! deep in a site/date/host tree, one saved under another name, a linked folder; two users of
+//! one host keep their own host-level rows; a mistyped path is "no such file".
 #![cfg(unix)]
 
 use super::fleet_unread::{clean_report, fleet, fleet_json, stuck_report, write};
+use crate::common::*;
 use serde_json::Value;
 use std::fs;
+use std::path::Path;
 
 fn rows_of(v: &Value) -> Vec<String> {
     v["rows"]
@@ -122,6 +124,55 @@ fn a_report_under_another_name_is_read_and_other_files_are_counted() {
     fs::remove_file(d.path().join("ws2.txt")).expect("rm");
     let (v, code) = fleet_json(&[], &[d.path()]);
     assert_eq!((code, v["unread_inputs"].as_u64()), (0, Some(0)), "{v}");
+}
+
+/// A report of `host` made by `user` at `now`, with a `--log` FIFO (alice's host-level
+/// `scan-incomplete`) when `fifo` is given.
+fn user_report(tree: &Path, user: &str, now: &str, fifo: Option<&Path>) -> (String, i32) {
+    let mut c = bin();
+    c.env("HOSTNAME", "vm")
+        .env("COMPUTERNAME", "vm")
+        .env("USER", user)
+        .env("USERNAME", user)
+        .args(["report", "--format", "json", "--now", now])
+        .arg(tree);
+    if let Some(f) = fifo {
+        c.arg("--log").arg(f);
+    }
+    let out = c.output().expect("run");
+    (
+        String::from_utf8(out.stdout).expect("utf-8"),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+/// Review wild8b d04: two users of one host. alice's report has a host-level finding (no
+/// account); bob's newer report is clean. Both account-less rows are kept, and the run exits
+/// 1 as alice's report alone does.
+#[test]
+fn another_users_newer_clean_report_keeps_a_host_level_warning() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let (e1, e2, reports) = (d.path().join("e1"), d.path().join("e2"), d.path().join("r"));
+    for p in [&e1, &e2, &reports] {
+        fs::create_dir_all(p).expect("mkdir");
+    }
+    let fifo = d.path().join("p.UccApilog");
+    assert!(tool(&["mkfifo".as_ref(), fifo.as_os_str()]), "mkfifo");
+    let (alice, a) = user_report(&e1, "alice", "2026-12-02T07:00:00Z", Some(&fifo));
+    let (bob, b) = user_report(&e2, "bob", "2026-12-02T07:05:00Z", None);
+    assert_eq!((a, b), (1, 0), "{alice}\n{bob}");
+    write(&reports, "alice.json", alice.as_bytes());
+    write(&reports, "bob.json", bob.as_bytes());
+    let (v, code) = fleet_json(&[], &[&reports]);
+    assert_eq!(code, 1, "{v}");
+    let users: Vec<&str> = v["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["user"].as_str())
+        .collect();
+    assert!(users.contains(&"alice") && users.contains(&"bob"), "{v}");
+    assert!(!v["notes"].to_string().contains("superseded"), "{v}");
 }
 
 /// Review wild8b d10: a fleet path that does not exist is "no such file", not the spooler's
