@@ -166,8 +166,7 @@ pub(super) fn fleet_cmd(
     fail_on: FailOn,
     sort: crate::fleet::SortBy,
 ) -> Result<i32, Fatal> {
-    let (files, errors) = crate::fleet::expand_inputs(inputs);
-    let fleet = crate::fleet::merge(&files, errors, sort);
+    let fleet = crate::fleet::merge(crate::fleet::expand_inputs(inputs), sort);
     if fleet.reports == 0 {
         for e in &fleet.errors {
             super::warn(&format!("{}: {}", e.path.display(), e.message));

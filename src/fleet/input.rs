@@ -1,11 +1,10 @@
 //! `fleet` input: report and NDJSON files, folders and `*` globs, read into rows.
 
 use super::{Row, READ_CAP, SUPPORTED_SCHEMA};
-use crate::model::ScanError;
 use crate::report::ndjson::LineType;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// One parsed input document.
 #[derive(Debug, Clone)]
@@ -387,7 +386,13 @@ pub(super) struct Parsed {
 
 /// Parse one input file: a JSON report, or NDJSON (reports or watch events), any encoding.
 pub(super) fn parse_file(path: &Path) -> Result<Parsed, String> {
-    let pre = crate::source::read::read_prefix(path, READ_CAP).map_err(|e| e.to_string())?;
+    use crate::source::read::ReadError;
+    // `read_prefix` names a missing file in the spooler's words ("vanished"); a fleet input
+    // that is not there was most likely mistyped.
+    let pre = crate::source::read::read_prefix(path, READ_CAP).map_err(|e| match e {
+        ReadError::Vanished => "no such file".to_string(),
+        e => e.to_string(),
+    })?;
     if pre.truncated {
         return Err(format!("larger than {} MiB", READ_CAP >> 20));
     }
@@ -486,64 +491,4 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
     reports.extend(events_rows(&events, source));
     out.docs = reports;
     Ok(out)
-}
-
-/// Expand folders (recursively: *.json, *.ndjson, *.jsonl) and simple `*`/`?` file-name globs.
-/// An argument whose bytes are not UTF-8 is taken as the path it names.
-pub fn expand_inputs(args: &[std::ffi::OsString]) -> (Vec<PathBuf>, Vec<ScanError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for a in args {
-        let p = a
-            .to_str()
-            .and_then(|s| crate::source::paths::resolve_arg(s).ok())
-            .unwrap_or_else(|| PathBuf::from(a));
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if name.contains(['*', '?']) {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
-            let mut hits: Vec<PathBuf> = std::fs::read_dir(dir)
-                .into_iter()
-                .flatten()
-                .flatten()
-                .filter(|e| glob_match(&name, &e.file_name().to_string_lossy()))
-                .map(|e| e.path())
-                .collect();
-            hits.sort();
-            if hits.is_empty() {
-                errors.push(ScanError::new(&p, "no file matches"));
-            }
-            files.extend(hits);
-        } else if p.is_dir() {
-            let mut hits: Vec<PathBuf> = walkdir::WalkDir::new(&p)
-                .follow_links(false)
-                .max_depth(8)
-                .into_iter()
-                .flatten()
-                // Links and other non-files (a FIFO) with a report's name are kept, so reading
-                // them says why they were not read, as for a file named on the command line.
-                .filter(|e| !e.file_type().is_dir())
-                .filter(|e| {
-                    let n = e.file_name().to_string_lossy().to_ascii_lowercase();
-                    n.ends_with(".json") || n.ends_with(".ndjson") || n.ends_with(".jsonl")
-                })
-                .map(|e| e.into_path())
-                .collect();
-            hits.sort();
-            files.extend(hits);
-        } else {
-            files.push(p);
-        }
-    }
-    (files, errors)
-}
-
-/// `*` and `?` wildcards, case-insensitive (as on Windows): the crate's one matcher.
-pub fn glob_match(pat: &str, name: &str) -> bool {
-    crate::text::glob(pat, name)
 }

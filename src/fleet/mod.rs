@@ -3,14 +3,14 @@
 
 mod input;
 mod render;
+mod walk;
 
 use crate::model::ScanError;
-pub use input::expand_inputs;
 use input::{parse_file, Doc};
 pub use render::{write_json, write_markdown, write_text};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+pub use walk::{expand_inputs, Inputs};
 
 /// The report schema versions this build reads.
 pub const SUPPORTED_SCHEMA: u64 = crate::report::json::SCHEMA_VERSION as u64;
@@ -99,11 +99,15 @@ pub enum SortBy {
 }
 
 /// Read every input and merge. Per host, the newest report wins; exact duplicates are dropped.
-pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fleet {
+pub fn merge(inputs: Inputs, sort: SortBy) -> Fleet {
+    let Inputs {
+        files,
+        mut errors,
+        mut notes,
+    } = inputs;
     let mut docs: Vec<Doc> = Vec::new();
     let mut reports = 0;
-    let mut notes = Vec::new();
-    for f in files {
+    for f in &files {
         match parse_file(f) {
             Ok(p) => {
                 reports += p.docs.len();
@@ -219,8 +223,8 @@ pub fn merge(files: &[PathBuf], mut errors: Vec<ScanError>, sort: SortBy) -> Fle
 
 /// The rows of the kept inputs. Where two inputs (two users' reports from one host, an
 /// `--all-users` report beside a user's own) both have a row for one host, profile, account
-/// and client, the newer input's row is kept and the other is noted as superseded. Rows of one
-/// input are all kept.
+/// and client, the newer input's row is kept and the other is noted as superseded. Rows with
+/// no account are kept per input (user). Rows of one input are all kept.
 /// Whether input `a` is newer than `b`: by the report's `now`, then, when those are equal
 /// (`--now` given alike, or the same second), by when it was made (`generated_at`).
 fn newer_than(a: &Doc, b: &Doc) -> bool {
@@ -232,16 +236,30 @@ fn newest_rows(
     kept: impl Iterator<Item = usize>,
     notes: &mut Vec<String>,
 ) -> Vec<Row> {
-    type Key = (String, Option<String>, Option<String>, Option<String>);
+    type Key = (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let mut rows: Vec<(usize, Row)> = Vec::new();
     let mut at: BTreeMap<Key, usize> = BTreeMap::new();
     for i in kept {
         for r in &docs[i].rows {
+            // A row with no account holds what its own input found (its scan-incomplete, its
+            // host-level findings), not one account seen twice: it is keyed by the input's
+            // user too, so another user's newer report never replaces it.
+            let user = match r.account {
+                None => docs[i].user.clone(),
+                Some(_) => None,
+            };
             let key = (
                 r.host.clone(),
                 r.profile.clone(),
                 r.account.clone(),
                 r.client.clone(),
+                user,
             );
             let Some(&k) = at.get(&key).filter(|&&k| rows[k].0 != i) else {
                 at.insert(key, rows.len());
@@ -291,7 +309,8 @@ impl Fleet {
 
 #[cfg(test)]
 mod tests {
-    use super::input::{events_rows, glob_match, parse_text, report_rows};
+    use super::input::{events_rows, parse_text, report_rows};
+    use super::walk::glob_match;
     use serde_json::Value;
 
     #[test]

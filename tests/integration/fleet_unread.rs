@@ -10,7 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// A report of `host` with one stuck item (a critical or warning finding), as JSON text.
-fn stuck_report(host: &str) -> String {
+pub(crate) fn stuck_report(host: &str) -> String {
     let t = tempfile::tempdir().expect("tempdir");
     let sp = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com").join("History Spooler");
     put(&sp.join("a.xml"), b"<a/>", 30 * 86_400);
@@ -18,13 +18,13 @@ fn stuck_report(host: &str) -> String {
 }
 
 /// A report of `host` with nothing in it.
-fn clean_report(host: &str) -> String {
+pub(crate) fn clean_report(host: &str) -> String {
     let t = tempfile::tempdir().expect("tempdir");
     fs::create_dir_all(t.path().join("Users/bob")).expect("mkdir");
     report_of(host, t.path())
 }
 
-fn report_of(host: &str, tree: &Path) -> String {
+pub(crate) fn report_of(host: &str, tree: &Path) -> String {
     let out = bin()
         .env("HOSTNAME", host)
         .env("COMPUTERNAME", host)
@@ -41,7 +41,7 @@ fn report_of(host: &str, tree: &Path) -> String {
     s
 }
 
-fn fleet(args: &[&str], inputs: &[&Path]) -> (String, String, i32) {
+pub(crate) fn fleet(args: &[&str], inputs: &[&Path]) -> (String, String, i32) {
     let out = bin()
         .arg("fleet")
         .args(args)
@@ -55,7 +55,7 @@ fn fleet(args: &[&str], inputs: &[&Path]) -> (String, String, i32) {
     )
 }
 
-fn fleet_json(args: &[&str], inputs: &[&Path]) -> (Value, i32) {
+pub(crate) fn fleet_json(args: &[&str], inputs: &[&Path]) -> (Value, i32) {
     let mut a = vec!["--format", "json"];
     a.extend_from_slice(args);
     let (out, err, code) = fleet(&a, inputs);
@@ -63,7 +63,7 @@ fn fleet_json(args: &[&str], inputs: &[&Path]) -> (Value, i32) {
     (v, code)
 }
 
-fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
+pub(crate) fn write(dir: &Path, name: &str, text: &[u8]) -> PathBuf {
     let p = dir.join(name);
     fs::write(&p, text).expect("write");
     p
@@ -321,11 +321,11 @@ fn links_and_fifos_in_a_folder_are_named() {
     std::os::unix::fs::symlink(&real, d.path().join("stuck-pc.json")).expect("symlink");
     let fifo = d.path().join("pipe.json");
     assert!(tool(&["mkfifo".as_ref(), fifo.as_os_str()]), "mkfifo");
-    // A link to a folder with another name is not a report's name: not listed.
+    // A link to a folder is not followed, and says so (review wild8b d14).
     std::os::unix::fs::symlink(elsewhere.path(), d.path().join("up")).expect("symlink");
     let (v, code) = fleet_json(&[], &[d.path()]);
     assert_eq!(code, 1, "{v}");
-    assert_eq!(v["unread_inputs"], 2, "{v}");
+    assert_eq!(v["unread_inputs"], 3, "{v}");
     let errors = v["errors"].as_array().expect("errors");
     let msg = |name: &str| {
         errors
@@ -337,5 +337,6 @@ fn links_and_fifos_in_a_folder_are_named() {
     };
     assert!(msg("stuck-pc.json").contains("link"), "{v}");
     assert!(msg("pipe.json").contains("fifo"), "{v}");
-    assert_eq!(errors.len(), 2, "{v}");
+    assert!(msg("up").contains("link to a folder, not followed"), "{v}");
+    assert_eq!(errors.len(), 3, "{v}");
 }

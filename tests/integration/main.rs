@@ -16,6 +16,7 @@ mod conventions_cli;
 mod discovery_properties;
 mod etl_cli;
 mod fleet_unread;
+mod fleet_walk;
 mod fleet_watch;
 mod four_reads;
 mod fuzz_regressions;
