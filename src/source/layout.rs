@@ -155,6 +155,29 @@ pub fn local_appdata_of(profile: &Path) -> PathBuf {
     profile.join(APPDATA_DIR).join(LOCAL_DIR)
 }
 
+/// The folder `name` directly inside `dir`, its name compared without ASCII case (Windows
+/// names are case-insensitive; a copy may change their case): the exact name first, else the
+/// first match in name order. `Ok(None)` when there is none; an error when `dir` cannot be
+/// listed.
+pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> {
+    let exact = dir.join(name);
+    if exact.is_dir() {
+        return Ok(Some(exact));
+    }
+    let mut found: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(r) => r
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().eq_ignore_ascii_case(name))
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    found.sort();
+    Ok(found.into_iter().next())
+}
+
 /// A profile's own `Tracing` folder, where Lync 2010 writes its trace logs.
 pub fn profile_tracing_of(profile: &Path) -> PathBuf {
     profile.join(TRACING_DIR)
