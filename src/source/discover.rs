@@ -61,7 +61,12 @@ pub struct Discovery {
     /// Folders read as spoolers by an altered spelling of their name
     /// ([`is_altered_spooler_name`]), each once.
     pub altered_spoolers: Vec<PathBuf>,
+    /// Account folders whose address was read with `%XX` decoded
+    /// ([`super::layout::percent_decoded`]), each once.
+    pub decoded_addresses: Vec<PathBuf>,
     by_dir: HashMap<PathBuf, usize>,
+    /// The root being walked, as typed and as the absolute path it resolves to.
+    root_map: Option<(PathBuf, PathBuf)>,
     spoolers: HashMap<PathBuf, usize>,
     /// The last folder `spooler_of` looked up and its answer: a walk lists a folder's entries
     /// one after another, so most lookups are this one.
@@ -101,9 +106,38 @@ fn spells_a_path_os(name: &std::ffi::OsStr) -> bool {
     super::layout::BACKSLASH_NAMES && name.as_encoded_bytes().contains(&b'\\')
 }
 
+/// A root as the file system names it: absolute, `.` parts dropped, and `..` resolved as the
+/// file system resolves it (the part up to the last `..` through links, as opening the path
+/// would), the rest kept as typed. A root that cannot be resolved comes back absolute.
+fn resolved_root(root: &Path) -> PathBuf {
+    use std::path::Component;
+    let abs = std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf());
+    let parts: Vec<Component> = abs.components().collect();
+    let Some(k) = parts
+        .iter()
+        .rposition(|c| matches!(c, Component::ParentDir))
+    else {
+        return abs;
+    };
+    let head: PathBuf = parts[..=k].iter().collect();
+    match std::fs::canonicalize(&head) {
+        Ok(h) => parts[k + 1..].iter().fold(h, |d, c| d.join(c)),
+        Err(_) => abs,
+    }
+}
+
 /// Where the outermost `History Spooler` is among the parts a name spells, if it names one.
 fn spooler_part(name: &str) -> Option<usize> {
-    spelled_parts(name).iter().position(|p| is_spooler_name(p))
+    spooler_among(&spelled_parts(name))
+}
+
+/// Where the outermost spooler is among spelled parts: `History Spooler`, or an altered
+/// spelling of it right after a `sip_*` part (the rule for real folders in
+/// [`names_a_spooler`]; review wild8s d09).
+fn spooler_among(parts: &[&str]) -> Option<usize> {
+    parts.iter().enumerate().position(|(i, p)| {
+        is_spooler_name(p) || (i > 0 && is_altered_spooler_name(p) && is_sip_dir(parts[i - 1]))
+    })
 }
 
 /// How a folder named `History Spooler` may reach the engineer after an upload or a collection
@@ -165,13 +199,7 @@ impl Discovery {
                 return;
             }
         }
-        // A root inside a spooler (or the spooler itself) still belongs to its account; of
-        // spoolers inside spoolers, the outermost is the spooler.
-        if let Some(sp) = root.ancestors().filter(|a| names_a_spooler(a)).last() {
-            self.spooler_folder(sp);
-        } else if is_sip_dir(layout_name(&name_of(root))) {
-            self.account(root);
-        }
+        self.root_layout(root);
         for entry in WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH) {
             let entry = match entry {
                 Ok(e) => e,
@@ -194,6 +222,12 @@ impl Discovery {
             };
             let path = entry.path();
             let ft = entry.file_type();
+            // A root that is a link to a folder is walked through (the walk starts from the
+            // folder it names): it is that folder, not a link skipped (review wild8s d05). A
+            // root link to anything else stays a link, never opened.
+            let root_dir_link = entry.depth() == 0
+                && ft.is_symlink()
+                && std::fs::metadata(path).is_ok_and(|m| m.is_dir());
             // (A root folder's own name is as the user typed it; a root file's name counts.)
             if (entry.depth() > 0 || ft.is_file()) && spells_a_path_os(entry.file_name()) {
                 self.spelled_name_seen(root);
@@ -223,6 +257,18 @@ impl Discovery {
                             .iter()
                             .any(|j| j.eq_ignore_ascii_case(&n))
                         {
+                            // A `sip_*` folder that is a link is that account, its spooler not
+                            // listed (`spool-unreadable`); a link to a folder that may hold a
+                            // spooler (a redirected `Lync` folder, a folder of collected files)
+                            // is a folder not entered, like a locked one (`scan-incomplete`):
+                            // never a bare error line in an exit-0 run (review wild8s d12).
+                            if is_sip_dir(layout_name(&n)) {
+                                self.account(path);
+                            } else if may_hold_a_spooler(path)
+                                && std::fs::metadata(path).is_ok_and(|m| m.is_dir())
+                            {
+                                self.unlisted.push(path.to_path_buf());
+                            }
                             self.errors
                                 .push(ScanError::new(path, "symbolic link, not followed"));
                         }
@@ -230,7 +276,7 @@ impl Discovery {
                 }
                 continue;
             }
-            if ft.is_dir() {
+            if ft.is_dir() || root_dir_link {
                 let n = name_of(path);
                 if let Some(acc) = in_spooler {
                     // A folder inside a spooler (even one named `History Spooler` or
@@ -257,7 +303,10 @@ impl Discovery {
                 continue;
             }
             if ft.is_file() {
-                let in_spooler = in_spooler.or_else(|| self.spooler_in_name(path));
+                // (A file root inside a spooler is registered under its own spelling.)
+                let in_spooler = in_spooler
+                    .or_else(|| self.spoolers.get(path).copied())
+                    .or_else(|| self.spooler_in_name(path));
                 match in_spooler {
                     Some(acc) => {
                         self.spool_files.push((acc, path.to_path_buf()));
@@ -283,6 +332,49 @@ impl Discovery {
                 path,
                 format!("not a regular file ({}), skipped", file_type_name(&ft)),
             ));
+        }
+    }
+
+    /// Decide what a root is in the client's layout before walking it. A root inside a spooler
+    /// (or the spooler itself) still belongs to its account; of spoolers inside spoolers, the
+    /// outermost is the spooler. A root that is a `sip_*` folder is that account. This is
+    /// decided on the folder the root names, not on the path as typed: `.`, `..` or a link
+    /// (`spooler-link/`) carry no folder name (review wild8s d03, d04). What the walk finds
+    /// keeps the typed spelling; the root's spelling is mapped to what it resolves to.
+    fn root_layout(&mut self, root: &Path) {
+        let named = resolved_root(root);
+        self.root_map = Some((root.to_path_buf(), named.clone()));
+        // The names as typed come first (a `sip_*` link to a folder of another name keeps its
+        // address); the folder a link leads to next.
+        let mut candidates = vec![named];
+        if let Ok(real) = std::fs::canonicalize(root) {
+            if !candidates.contains(&real) {
+                candidates.push(real);
+            }
+        }
+        let spooler = candidates.iter().find_map(|c| {
+            c.ancestors()
+                .filter(|a| names_a_spooler(a))
+                .last()
+                .map(|sp| (c.clone(), sp.to_path_buf()))
+        });
+        if let Some((at, sp)) = spooler {
+            let i = self.spooler_folder(&sp);
+            if sp.as_path() != root {
+                // What the walk lists under the root's spelling belongs to that spooler.
+                self.spoolers.insert(root.to_path_buf(), i);
+                self.last_parent = None;
+                if sp == at && self.accounts[i].spooler.as_deref() == Some(sp.as_path()) {
+                    // The root is the spooler: shown as typed, like the items in it.
+                    self.accounts[i].spooler = Some(root.to_path_buf());
+                    self.spoolers.insert(root.to_path_buf(), i);
+                }
+            }
+        } else if let Some(at) = candidates
+            .iter()
+            .find(|c| is_sip_dir(layout_name(&name_of(c))))
+        {
+            self.account_at(root, at);
         }
     }
 
@@ -333,7 +425,7 @@ impl Discovery {
         let base = path.parent()?;
         // The outermost spooler named: a folder inside a spooler is content of that spooler
         // (the same rule as for real folders in `walk`).
-        if let Some(k) = folders.iter().position(|p| is_spooler_name(p)) {
+        if let Some(k) = spooler_among(folders) {
             let dir: PathBuf = folders[..=k]
                 .iter()
                 .fold(base.to_path_buf(), |d, p| d.join(p));
@@ -374,17 +466,38 @@ impl Discovery {
 
     /// Register (once) the account of a `sip_*` folder.
     fn account(&mut self, dir: &Path) -> usize {
+        // Under the root being walked, the names are those of the folder the root resolves
+        // to (see `root_layout`): `./x/..` or `../sip_a` name no folder by themselves.
+        let named = match &self.root_map {
+            Some((typed, named)) => match dir.strip_prefix(typed) {
+                Ok(rel) if rel.as_os_str().is_empty() => named.clone(),
+                Ok(rel) => named.join(rel),
+                Err(_) => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+            },
+            None => std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf()),
+        };
+        self.account_at(dir, &named)
+    }
+
+    /// [`Self::account`] for a folder listed as `dir`, whose names (address, client, profile)
+    /// are read from `named`, the absolute path it resolves to.
+    fn account_at(&mut self, dir: &Path, named: &Path) -> usize {
         if let Some(&i) = self.by_dir.get(dir) {
             return i;
         }
-        let name = name_of(dir);
+        let name = name_of(named);
         let name = layout_name(&name);
         let address = match super::layout::sip_address(name) {
-            Some(a) => a.to_string(),
+            Some(a) => match super::layout::percent_decoded(a) {
+                Some(d) => {
+                    self.decoded_addresses.push(dir.to_path_buf());
+                    d
+                }
+                None => a.to_string(),
+            },
             None => format!("unknown ({name})"),
         };
-        let abs = std::path::absolute(dir).unwrap_or_else(|_| dir.to_path_buf());
-        let abs = super::layout::spelled(&abs);
+        let abs = super::layout::spelled(named);
         self.accounts.push(Account {
             address,
             client: client_of(&abs),

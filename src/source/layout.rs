@@ -112,6 +112,36 @@ pub fn sip_address(name: &str) -> Option<&str> {
     name.get(SIP_PREFIX.len()..).filter(|_| is_sip_dir(name))
 }
 
+/// An address with its `%XX` escapes decoded (`jdoe%40contoso.com` → `jdoe@contoso.com`), when
+/// it holds any and the decoded bytes are UTF-8 text with no control character: upload or
+/// collection tools that quote a path (as for a URL) alter `@` and other characters in a
+/// folder name the way they alter the space of `History Spooler`. A heuristic, said in a note
+/// ([`DECODED_ADDRESS_NOTE`]); `None` when nothing is decoded.
+pub fn percent_decoded(address: &str) -> Option<String> {
+    let b = address.as_bytes();
+    let hex = |c: u8| (c as char).to_digit(16).map(|d| d as u8);
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let mut decoded = false;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push(h * 16 + l);
+                decoded = true;
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    let text = String::from_utf8(out).ok()?;
+    (decoded && !text.chars().any(char::is_control)).then_some(text)
+}
+
+/// The note on an account whose address was read by [`percent_decoded`].
+pub const DECODED_ADDRESS_NOTE: &str = "account address read with its `%XX` escapes decoded     (`%40` as `@`): the folder name looks quoted by an upload or a collection tool (heuristic)";
+
 /// The generation an Office version folder names (`16.0`, `15.0`), if it is one.
 fn office_version(name: &str) -> Option<ClientGen> {
     match name {
@@ -153,6 +183,29 @@ pub fn client_of(sip_dir: &Path) -> ClientGen {
 /// A profile's `AppData\Local` (what `%LOCALAPPDATA%` points at).
 pub fn local_appdata_of(profile: &Path) -> PathBuf {
     profile.join(APPDATA_DIR).join(LOCAL_DIR)
+}
+
+/// The folder `name` directly inside `dir`, its name compared without ASCII case (Windows
+/// names are case-insensitive; a copy may change their case): the exact name first, else the
+/// first match in name order. `Ok(None)` when there is none; an error when `dir` cannot be
+/// listed.
+pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> {
+    let exact = dir.join(name);
+    if exact.is_dir() {
+        return Ok(Some(exact));
+    }
+    let mut found: Vec<PathBuf> = match std::fs::read_dir(dir) {
+        Ok(r) => r
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().eq_ignore_ascii_case(name))
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    found.sort();
+    Ok(found.into_iter().next())
 }
 
 /// A profile's own `Tracing` folder, where Lync 2010 writes its trace logs.
@@ -209,6 +262,23 @@ mod tests {
         assert_eq!(spelled_parts("History Spooler"), ["History Spooler"]);
         assert_eq!(layout_name("plain"), "plain");
         assert_eq!(spelled(Path::new("/a/b")), Path::new("/a/b"));
+    }
+
+    /// `%XX` escapes in an address are decoded (any case of hex); a bare or broken `%`, bytes
+    /// that are not UTF-8 text or decode to a control character leave the address as it is.
+    #[test]
+    fn percent_quoted_addresses() {
+        assert_eq!(
+            percent_decoded("jdoe%40contoso.com").as_deref(),
+            Some("jdoe@contoso.com")
+        );
+        assert_eq!(
+            percent_decoded("j%C3%B6rg%40b%2ec").as_deref(),
+            Some("jörg@b.c")
+        );
+        for kept in ["jdoe@contoso.com", "a%4", "a%zz@b", "a%ff@b", "a%0a@b", "%"] {
+            assert_eq!(percent_decoded(kept), None, "{kept}");
+        }
     }
 
     #[test]

@@ -87,7 +87,13 @@ pub fn system_profiles_root() -> Option<PathBuf> {
 }
 
 /// Roots for `--all-users`: each real profile's `AppData\Local` (and `Tracing`) under `root`.
-/// Profiles that cannot be listed are reported, not fatal.
+/// Profiles that cannot be listed are reported, not fatal. Names are matched without case, as
+/// Windows does (a collected copy may come out as `appdata\local`). A profile that is a link (a
+/// profile moved to another disk and linked back) is followed: it is one of the profiles to
+/// scan; one that leads to no folder is skipped with an error line. A profile with no
+/// `AppData\Local` in any case (a partial or odd copy) is walked whole, as a PATH walk of it
+/// would be, so that no spooler it holds elsewhere is passed over in silence (review wild8s
+/// d02, d11).
 pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::model::ScanError>) {
     let mut roots = Vec::new();
     let mut errors = Vec::new();
@@ -101,31 +107,59 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
             return (roots, errors);
         }
     };
-    let mut profiles: Vec<PathBuf> = entries
-        .flatten()
-        .filter(|e| e.file_type().map(|t| t.is_dir()).unwrap_or(false))
-        .filter(|e| profile::is_profile_name(&e.file_name().to_string_lossy()))
-        .map(|e| e.path())
-        .collect();
-    profiles.sort();
-    for p in profiles {
-        let local = layout::local_appdata_of(&p);
-        match std::fs::read_dir(&local) {
-            Ok(_) => roots.push(local),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => errors.push(crate::model::ScanError::new(
-                &p,
-                // The wording the README promises: `profile skipped: permission denied`.
-                match e.kind() {
-                    std::io::ErrorKind::PermissionDenied => {
-                        "profile skipped: permission denied".to_string()
-                    }
-                    _ => format!("profile skipped: {}", read::describe_io(&e)),
-                },
-            )),
+    let mut profiles: Vec<PathBuf> = Vec::new();
+    for e in entries.flatten() {
+        if !profile::is_profile_name(&e.file_name().to_string_lossy()) {
+            continue;
         }
-        let tracing = layout::profile_tracing_of(&p);
-        if tracing.is_dir() {
+        match e.file_type() {
+            Ok(t) if t.is_dir() => profiles.push(e.path()),
+            Ok(t) if t.is_symlink() => match std::fs::metadata(e.path()) {
+                Ok(m) if m.is_dir() => profiles.push(e.path()),
+                Ok(_) => errors.push(crate::model::ScanError::new(
+                    e.path(),
+                    "profile skipped: a link to something that is not a folder",
+                )),
+                Err(err) => errors.push(crate::model::ScanError::new(
+                    e.path(),
+                    format!("profile skipped: a link ({})", read::describe_io(&err)),
+                )),
+            },
+            _ => {}
+        }
+    }
+    profiles.sort();
+    let skipped = |p: &std::path::Path, e: &std::io::Error| {
+        crate::model::ScanError::new(
+            p,
+            // The wording the README promises: `profile skipped: permission denied`.
+            match e.kind() {
+                std::io::ErrorKind::PermissionDenied => {
+                    "profile skipped: permission denied".to_string()
+                }
+                _ => format!("profile skipped: {}", read::describe_io(e)),
+            },
+        )
+    };
+    for p in profiles {
+        let local = layout::child_dir_ci(&p, layout::APPDATA_DIR)
+            .and_then(|a| a.map_or(Ok(None), |a| layout::child_dir_ci(&a, layout::LOCAL_DIR)));
+        match local {
+            Ok(Some(local)) => match std::fs::read_dir(&local) {
+                Ok(_) => roots.push(local),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => errors.push(skipped(&p, &e)),
+            },
+            Ok(None) => {
+                roots.push(p);
+                continue;
+            }
+            Err(e) => {
+                errors.push(skipped(&p, &e));
+                continue;
+            }
+        }
+        if let Ok(Some(tracing)) = layout::child_dir_ci(&p, layout::TRACING_DIR) {
             roots.push(tracing);
         }
     }

@@ -63,6 +63,11 @@ pub fn scan_tailed(
             .iter()
             .map(|p| ScanError::new(p, super::discover::ALTERED_SPOOLER_NOTE)),
     );
+    model.notes.extend(
+        d.decoded_addresses
+            .iter()
+            .map(|p| ScanError::new(p, super::layout::DECODED_ADDRESS_NOTE)),
+    );
     model
         .unreached
         .extend(d.roots_failed.iter().map(|e| e.path.clone()));

@@ -136,18 +136,20 @@ impl Levels {
 
 /// The profiles folder of an `--all-users` run: a folder named in `candidates` (the run's
 /// protected folders) that holds a root of the form `<profile>\AppData\Local` or
-/// `<profile>\Tracing`.
+/// `<profile>\Tracing` (names in any case), or a whole `<profile>` (one without
+/// `AppData\Local`, see `all_users_roots`).
 pub fn profiles_root(roots: &[PathBuf], candidates: &[PathBuf]) -> Option<PathBuf> {
     candidates
         .iter()
         .find(|c| {
             roots.iter().any(|r| {
-                let local = r.ends_with(layout::local_appdata_of(Path::new("")))
-                    && r.parent().and_then(Path::parent).and_then(Path::parent)
-                        == Some(c.as_path());
-                let tracing = name_of(r).eq_ignore_ascii_case(layout::TRACING_DIR)
-                    && r.parent().and_then(Path::parent) == Some(c.as_path());
-                local || tracing
+                let up = |n: usize| r.ancestors().nth(n) == Some(c.as_path());
+                let local = name_of(r).eq_ignore_ascii_case(layout::LOCAL_DIR)
+                    && r.parent()
+                        .is_some_and(|a| name_of(a).eq_ignore_ascii_case(layout::APPDATA_DIR))
+                    && up(3);
+                let tracing = name_of(r).eq_ignore_ascii_case(layout::TRACING_DIR) && up(2);
+                local || tracing || up(1)
             })
         })
         .cloned()
