@@ -203,3 +203,35 @@ fn log_excerpts_mask_ms_body_and_whole_message_bodies() {
     assert!(x.contains("INFO  :: End of Sending Packet"), "{x}");
     assert!(x.contains("HTTP/1.1 401 Unauthorized"), "{x}");
 }
+
+/// Review wild8b d02 and d09: a MIME item with lone-CR line ends kept its subject and body in
+/// a default bundle's copy, and free text in an XML item's `EmailAddress` was printed as a
+/// recipient by `report` without `--show-content` and kept in the bundle.
+#[test]
+fn lone_cr_mime_and_free_text_recipients_stay_private() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sip = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    let spool = sip.join("History Spooler");
+    let mime =
+        "From: jdoe@contoso.com\rTo: rlee@contoso.com\rSubject: QUUXSUBJECT\r\rQUUX merger\r";
+    put(&spool.join("a.eml"), mime.as_bytes(), 570);
+    let xml = "<?xml version=\"1.0\"?><CreateItem><Items><Message><ItemClass>IPM.Note</ItemClass>\
+               <Subject>s</Subject><ToRecipients><Mailbox><EmailAddress>QUUX meet me at noon\
+               </EmailAddress></Mailbox></ToRecipients></Message></Items></CreateItem>";
+    put(&spool.join("b.xml"), xml.as_bytes(), 570);
+    let root = t.path().join("Users");
+    let report = bin()
+        .args(["report", "--now", NOW, "--format", "json"])
+        .arg(&root)
+        .output()
+        .expect("run");
+    let json = String::from_utf8_lossy(&report.stdout);
+    assert!(json.contains("xml-email-address-not-an-address"), "{json}");
+    assert!(!json.contains("QUUX"), "{json}");
+    let entries = bundle(&root);
+    assert!(entries.iter().any(|(n, _)| n.ends_with("a.eml")));
+    for (name, bytes) in &entries {
+        let x = String::from_utf8_lossy(bytes);
+        assert!(!x.contains("QUUX") && !x.contains("noon"), "{name}: {x}");
+    }
+}
