@@ -51,7 +51,6 @@ pub fn mask_except_addresses(s: &str) -> String {
 /// Element names whose text is metadata, not content, and is kept.
 const KEEP_ELEMENTS: &[&str] = &[
     "ItemClass",
-    "EmailAddress",
     "RoutingType",
     "MailboxType",
     "DateTimeSent",
@@ -215,9 +214,13 @@ pub fn redact_markup(s: &str) -> String {
         let skip = usize::from(rest.starts_with('<'));
         let end = rest[skip..].find('<').map_or(rest.len(), |e| e + skip);
         let chunk = &rest[..end];
-        let keep = stack
-            .last()
-            .is_some_and(|n| KEEP_ELEMENTS.iter().any(|k| k.eq_ignore_ascii_case(n)));
+        // An `EmailAddress` that is an address (or an X.500 DN, as reports show it) stays;
+        // any other text in one is masked but for its addresses, as reports do not take it
+        // for a recipient either.
+        let keep = stack.last().is_some_and(|n| {
+            KEEP_ELEMENTS.iter().any(|k| k.eq_ignore_ascii_case(n))
+                || (n.eq_ignore_ascii_case("EmailAddress") && address_only(chunk))
+        });
         if keep {
             out.push_str(chunk);
         } else {
@@ -226,6 +229,19 @@ pub fn redact_markup(s: &str) -> String {
         rest = &rest[end..];
     }
     out
+}
+
+/// Whether `t` (white space around it aside) is one address, with or without `sip:`, or an
+/// X.500 DN.
+fn address_only(t: &str) -> bool {
+    let t = t.trim();
+    if crate::parse::spool::is_x500_dn(t) {
+        return true;
+    }
+    match text::address_spans(t)[..] {
+        [ref r] => r.end == t.len() && (r.start == 0 || t[..r.start].eq_ignore_ascii_case("sip:")),
+        _ => false,
+    }
 }
 
 /// Attributes whose values are structure or metadata, kept as they are; every other
@@ -247,42 +263,85 @@ const KEEP_ATTRIBUTES: &[&str] = &[
     "standalone",
 ];
 
-/// Copy a tag (or the XML declaration), masking the values of attributes not in
-/// [`KEEP_ATTRIBUTES`]; a quote that does not close masks the rest.
+/// Whether the value of attribute `name` is kept ([`KEEP_ATTRIBUTES`], namespace
+/// declarations).
+fn keep_attribute(name: &str) -> bool {
+    let bare = name.rsplit(':').next().unwrap_or(name);
+    name == "xmlns"
+        || name.starts_with("xmlns:")
+        || KEEP_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(bare))
+}
+
+/// Copy a tag (or the XML declaration): its name kept, the values of attributes not in
+/// [`KEEP_ATTRIBUTES`] masked but for their addresses, quoted (`title="…"`) or not
+/// (`title=…`, as HTML allows: up to white space or `>`), and any word in it that is no
+/// `name=value` pair (an HTML attribute without a value, or text in something that only looks
+/// like a tag) masked; a quote that does not close masks the rest.
 fn push_tag(out: &mut String, tag: &str) {
-    let mut rest = tag;
-    while let Some(q) = rest.find(['"', '\'']) {
-        let quote = rest[q..].chars().next().unwrap_or('"');
-        let Some(len) = rest[q + 1..].find(quote) else {
-            out.push_str(&rest[..=q]);
-            out.push_str(&mask_except_addresses(&rest[q + 1..]));
-            return;
-        };
-        let before = &rest[..q];
-        let name = before
-            .trim_end()
-            .strip_suffix('=')
-            .map(|n| n.trim_end())
-            .and_then(|n| {
-                n.rsplit(|c: char| c.is_whitespace() || c == '<' || c == '?')
-                    .next()
-            })
-            .unwrap_or("");
-        let bare = name.rsplit(':').next().unwrap_or(name);
-        let keep = name == "xmlns"
-            || name.starts_with("xmlns:")
-            || KEEP_ATTRIBUTES.iter().any(|k| k.eq_ignore_ascii_case(bare));
-        let value = &rest[q + 1..q + 1 + len];
-        out.push_str(&rest[..=q]);
-        if keep {
-            out.push_str(value);
-        } else {
-            out.push_str(&mask_except_addresses(value));
+    // `<`, `</` or `<?`, and the element's name.
+    let after = tag[1..].trim_start_matches(['/', '?']);
+    let name_end = tag.len() - after.len()
+        + after
+            .find(|c: char| c.is_whitespace() || matches!(c, '/' | '>' | '?'))
+            .unwrap_or(after.len());
+    out.push_str(&tag[..name_end]);
+    let mut rest = &tag[name_end..];
+    while let Some(c) = rest.chars().next() {
+        if c.is_whitespace() || matches!(c, '/' | '>' | '?') {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+            continue;
         }
-        out.push(quote);
-        rest = &rest[q + 2 + len..];
+        // An attribute's name (empty before a stray quote), then `=` and its value, if any.
+        let n = rest
+            .find(|c: char| c.is_whitespace() || matches!(c, '=' | '>' | '/' | '"' | '\''))
+            .unwrap_or(rest.len());
+        let name = &rest[..n];
+        let gap = rest[n..].len() - rest[n..].trim_start().len();
+        let after_name = &rest[n + gap..];
+        let (lead, value) = if let Some(v) = after_name.strip_prefix('=') {
+            let v_trim = v.trim_start();
+            (&rest[..rest.len() - v_trim.len()], v_trim)
+        } else if name.is_empty() {
+            // A quote with no name before it: a value of no attribute.
+            ("", rest)
+        } else {
+            // A word with no value.
+            out.push_str(&mask(name));
+            rest = &rest[n..];
+            continue;
+        };
+        let keep = !name.is_empty() && keep_attribute(name);
+        out.push_str(lead);
+        let masked = |v: &str| {
+            if keep {
+                v.to_string()
+            } else {
+                mask_except_addresses(v)
+            }
+        };
+        match value.chars().next() {
+            Some(q @ ('"' | '\'')) => {
+                let inner = &value[1..];
+                let Some(len) = inner.find(q) else {
+                    out.push(q);
+                    out.push_str(&mask_except_addresses(inner));
+                    return;
+                };
+                out.push(q);
+                out.push_str(&masked(&inner[..len]));
+                out.push(q);
+                rest = &inner[len + 1..];
+            }
+            _ => {
+                let end = value
+                    .find(|c: char| c.is_whitespace() || c == '>')
+                    .unwrap_or(value.len());
+                out.push_str(&masked(&value[..end]));
+                rest = &value[end..];
+            }
+        }
     }
-    out.push_str(rest);
 }
 
 /// Headers whose values are content, masked whole.
@@ -316,32 +375,47 @@ const KEEP_HEADERS: &[&str] = &[
     "x-ms-tnef-correlator",
 ];
 
-/// Keep a MIME header block (masking subject-like values), mask the body.
+/// Keep a MIME header block (masking subject-like values), mask the body. The block is read
+/// with the sniffer's own rule (`parse::mime_head`: line ends, an mbox `From ` line, where
+/// the body starts with or without a blank line), so what the parser calls body is masked
+/// here; text that does not start with a header block is masked whole but for its addresses.
 pub fn redact_mime(s: &str) -> String {
+    use crate::parse::mime_head::{self, LineKind};
+    // The sniffer reads the text from its first character that is no BOM or white space.
+    let t = s.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    let lead = &s[..s.len() - t.len()];
+    let Some(head) = mime_head::read(t) else {
+        return mask_except_addresses(s);
+    };
     let mut out = String::with_capacity(s.len());
-    let mut in_body = false;
+    out.push_str(lead);
     let mut masking_header: Option<bool> = None;
-    for line in s.split_inclusive('\n') {
-        if in_body {
-            out.push_str(&mask_except_addresses(line));
-            continue;
-        }
-        let bare = line.trim_end_matches(['\r', '\n']);
-        if bare.is_empty() {
-            in_body = true;
-            out.push_str(line);
-            continue;
-        }
-        if line.starts_with([' ', '\t']) {
-            out.push_str(&match masking_header {
+    let mut end = 0;
+    for &(line, kind) in &head.lines {
+        end += line.len();
+        match kind {
+            LineKind::Blank => out.push_str(line),
+            LineKind::MboxFrom => {
+                // Its time stays (it makes the line one, so the copy reads as the item does);
+                // every other word is masked but for its addresses.
+                out.push_str("From ");
+                for piece in line["From ".len()..].split_inclusive(char::is_whitespace) {
+                    let word = piece.trim_end_matches(char::is_whitespace);
+                    if mime_head::is_time(word) {
+                        out.push_str(word);
+                    } else {
+                        out.push_str(&mask_except_addresses(word));
+                    }
+                    out.push_str(&piece[word.len()..]);
+                }
+            }
+            LineKind::Continuation => out.push_str(&match masking_header {
                 Some(true) => mask(line),
                 Some(false) => mask_except_addresses(line),
                 None => line.to_string(),
-            });
-            continue;
-        }
-        match line.split_once(':') {
-            Some((name, value)) => {
+            }),
+            LineKind::Header { colon, .. } => {
+                let (name, value) = (&line[..colon], &line[colon + 1..]);
                 let lower = name.trim().to_ascii_lowercase();
                 // Some(whole): masked (whole, or but for addresses); None: kept.
                 masking_header = if CONTENT_HEADERS.contains(&lower.as_str()) {
@@ -359,9 +433,10 @@ pub fn redact_mime(s: &str) -> String {
                     None => value.to_string(),
                 });
             }
-            None => out.push_str(&mask_except_addresses(line)),
         }
     }
+    let body = head.body_start.unwrap_or(end).min(t.len());
+    out.push_str(&mask_except_addresses(&t[body..]));
     out
 }
 
@@ -595,6 +670,21 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
         // Unread at the scan (locked) but text now: masked whole but for its addresses.
         Format::Text | Format::Empty | Format::Unreadable => mask_except_addresses(&decoded.text),
     };
+    // Control characters (ESC, C1 CSI…) are no content, but a copy printed on a terminal
+    // would run them: the redacted copy, which changes bytes anyway, turns each into `x`s
+    // (line ends and tabs stay).
+    let red: String = red
+        .chars()
+        .flat_map(|c| {
+            let n = if c.is_control() && !matches!(c, '\t' | '\r' | '\n') {
+                c.len_utf8()
+            } else {
+                0
+            };
+            let keep = (n == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n('x', n))
+        })
+        .collect();
     let Some(red) = realign(&decoded.text, &red, decoded.encoding) else {
         return redact_binary(bytes);
     };
@@ -610,3 +700,5 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_shapes;

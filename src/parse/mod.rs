@@ -6,6 +6,7 @@ pub use logs::etl;
 pub mod logstream;
 pub mod mailbox;
 pub mod markers;
+pub mod mime_head;
 pub mod prefilter;
 pub mod psexport;
 pub mod rfc2047;

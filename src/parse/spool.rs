@@ -3,6 +3,7 @@
 //! fields that are recognisable are taken, each labelled with where it came from. Anything else
 //! falls back to the file's metadata. Every heuristic used is named in `heuristics`.
 
+use super::mime_head;
 use super::text::{self, Decoded};
 use crate::model::{Encoding, Fields, Format};
 use quick_xml::events::Event;
@@ -214,7 +215,15 @@ fn sniff_xml(t: &str, out: &mut Sniffed) -> bool {
                         }
                         body_break = false;
                     }
-                    take_text(&stack, &v, &mut f, &mut sender, &mut created, &mut body);
+                    take_text(
+                        &stack,
+                        &v,
+                        &mut f,
+                        &mut sender,
+                        &mut created,
+                        &mut body,
+                        &mut out.heuristics,
+                    );
                 }
             }
         }
@@ -328,6 +337,7 @@ fn take_text(
     sender: &mut Option<String>,
     created: &mut Option<String>,
     body: &mut Option<String>,
+    heuristics: &mut Vec<String>,
 ) {
     let Some(name) = stack.last() else { return };
     let t = v.trim();
@@ -348,10 +358,18 @@ fn take_text(
         "DateTimeCreated" if created.is_none() => *created = Some(t.to_string()),
         "Body" => body.get_or_insert_with(String::new).push_str(v),
         "EmailAddress" => {
-            let addr = t.trim_start_matches("sip:").to_string();
-            if addr.is_empty() {
+            if t.is_empty() {
                 return;
             }
+            // Only an address (or an X.500 DN) is a recipient: other text there is content or
+            // corruption, not shown as one (reports print recipients without
+            // `--show-content`).
+            let Some(addr) = xml_address(t) else {
+                if !heuristics.iter().any(|h| h == XML_NOT_AN_ADDRESS) {
+                    heuristics.push(XML_NOT_AN_ADDRESS.into());
+                }
+                return;
+            };
             match role_of(stack) {
                 Some((Role::From, i)) if f.from.is_none() => {
                     f.from = Some(addr);
@@ -376,6 +394,25 @@ fn take_text(
         }
         _ => {}
     }
+}
+
+/// Label of an XML item whose `EmailAddress` held text that is neither an address nor an
+/// X.500 DN: it is not taken as a recipient.
+pub const XML_NOT_AN_ADDRESS: &str = "xml-email-address-not-an-address";
+
+/// Whether `t` is an X.500 distinguished name as Exchange writes a legacy address
+/// (`/o=ExchangeLabs/ou=…/cn=Recipients/cn=…`, the `EX` routing type).
+pub fn is_x500_dn(t: &str) -> bool {
+    t.get(..3).is_some_and(|p| p.eq_ignore_ascii_case("/o="))
+}
+
+/// The recipient an XML `EmailAddress` text names: an X.500 DN whole, or the address in it
+/// (`sip:` dropped); `None` when it holds neither.
+fn xml_address(t: &str) -> Option<String> {
+    if is_x500_dn(t) {
+        return Some(t.to_string());
+    }
+    text::first_address(t)
 }
 
 fn first_line(s: &str) -> String {
@@ -410,43 +447,6 @@ pub const MIME_MBOX_FROM: &str = "mime-mbox-from-line-skipped";
 pub const MIME_SPACE_BEFORE_COLON: &str = "mime-space-before-colon";
 pub const MIME_NO_BLANK_LINE: &str = "mime-body-without-blank-line";
 
-/// Whether the first line end in `t` is a lone CR (classic Mac OS line ends).
-fn lone_cr_line_ends(t: &str) -> bool {
-    let b = t.as_bytes();
-    match b.iter().position(|&c| c == b'\r' || c == b'\n') {
-        Some(i) => b[i] == b'\r' && b.get(i + 1) != Some(&b'\n'),
-        None => false,
-    }
-}
-
-/// What follows `From ` on an mbox separator line: the envelope sender, then an asctime date
-/// (`jdoe@contoso.com Mon Mar  2 10:00:00 2026`). Required: a sender and a word that is a time
-/// (`10:00` or `10:00:00`), so that a sentence starting with "From " is not one.
-fn mbox_from_line(rest: &str) -> bool {
-    let mut words = rest.split_whitespace();
-    let is_time = |w: &str| {
-        let parts: Vec<&str> = w.split(':').collect();
-        (2..=3).contains(&parts.len())
-            && parts
-                .iter()
-                .all(|p| (1..=2).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_digit()))
-    };
-    words.next().is_some() && words.any(is_time)
-}
-
-/// A header line `Name: value`: the name and the value, and whether one space or tab stood
-/// before the colon (`Subject : x`, allowed by RFC 822's obsolete syntax). More white space
-/// than that is a padded column (PowerShell's `Format-List`), not a header.
-fn header_line(line: &str) -> Option<(&str, &str, bool)> {
-    let (name, value) = line.split_once(':')?;
-    let (name, spaced) = match name.strip_suffix([' ', '\t']) {
-        Some(n) => (n, true),
-        None => (name, false),
-    };
-    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
-        .then_some((name, value, spaced))
-}
-
 /// Read an RFC 822 / MIME header block. Returns false when `t` does not start with one.
 ///
 /// Besides the usual shape, four others are accepted, each labelled: lone-CR line ends
@@ -459,57 +459,40 @@ fn sniff_mime(t: &str, out: &mut Sniffed) -> bool {
     let mut labels: Vec<&'static str> = Vec::new();
     let unified;
     let mut t = t;
-    if lone_cr_line_ends(t) {
+    if mime_head::lone_cr_line_ends(t) {
         unified = t.replace("\r\n", "\n").replace('\r', "\n");
         t = &unified;
         labels.push(MIME_LONE_CR);
     }
-    if let Some(rest) = t.strip_prefix("From ") {
-        let first = rest.split('\n').next().unwrap_or_default();
-        if header_line(&t[..5 + first.len()]).is_none() && mbox_from_line(first) {
-            t = rest.get(first.len() + 1..).unwrap_or_default();
-            labels.push(MIME_MBOX_FROM);
-        }
-    }
+    // The same rule as the bundle's redactor (`redact::redact_mime`) reads the block with.
+    let Some(head) = mime_head::read(t) else {
+        return false;
+    };
     let mut headers: Vec<(String, String)> = Vec::new();
-    let mut body_start = None;
-    let mut offset = 0usize;
-    for raw in t.split_inclusive('\n') {
+    for (raw, kind) in &head.lines {
         let line = raw.trim_end_matches(['\r', '\n']);
-        let at = offset;
-        offset += raw.len();
-        if line.is_empty() {
-            body_start = Some(offset);
-            break;
-        }
-        if line.starts_with([' ', '\t']) {
-            match headers.last_mut() {
-                Some((_, v)) => {
+        match *kind {
+            mime_head::LineKind::MboxFrom => labels.push(MIME_MBOX_FROM),
+            mime_head::LineKind::Continuation => {
+                if let Some((_, v)) = headers.last_mut() {
                     v.push(' ');
                     v.push_str(line.trim());
-                    continue;
                 }
-                None => return false,
             }
-        }
-        if headers.len() > 500 {
-            return false;
-        }
-        match header_line(line) {
-            Some((name, value, spaced)) => {
+            mime_head::LineKind::Header { colon, spaced } => {
                 if spaced && !labels.contains(&MIME_SPACE_BEFORE_COLON) {
                     labels.push(MIME_SPACE_BEFORE_COLON);
                 }
-                headers.push((name.to_string(), value.trim().to_string()));
+                let name = line[..colon].trim_end_matches([' ', '\t']);
+                headers.push((name.to_string(), line[colon + 1..].trim().to_string()));
             }
-            None if !headers.is_empty() => {
-                body_start = Some(at);
-                labels.push(MIME_NO_BLANK_LINE);
-                break;
-            }
-            None => return false,
+            mime_head::LineKind::Blank => {}
         }
     }
+    if head.no_blank {
+        labels.push(MIME_NO_BLANK_LINE);
+    }
+    let body_start = head.body_start;
     let is_known = |n: &str| {
         let l = n.to_ascii_lowercase();
         MAIL_HEADERS.contains(&l.as_str()) || l.starts_with("x-ms-")

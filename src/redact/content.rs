@@ -21,15 +21,17 @@ const CONTENT_JSON_KEYS: &str = "BodyPreview|Content";
 
 /// A content element's start tag, literal (group 1: its name) or entity-escaped (`&lt;t:Subject
 /// …&gt;`, group 2: its name); a JSON content key up to the opening quote of its string value
-/// (group 3); or `Subject:`/`Subject=`. The escaped and JSON forms are heuristics for a payload
-/// logged escaped (as inside a tracerpt XML `<Data>`) or as JSON: not shapes seen from the
-/// client.
+/// (group 3); the `ms-body=` parameter of a SIP header (group 4: `Ms-Text-Format` and
+/// `Ms-IM-Format` carry the first instant message of a conversation there, base64-encoded, in
+/// any header so as not to depend on which ones do); or `Subject:`/`Subject=`. The escaped and
+/// JSON forms are heuristics for a payload logged escaped (as inside a tracerpt XML `<Data>`)
+/// or as JSON: not shapes seen from the client.
 fn content_tag_re() -> &'static regex::Regex {
     static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
     RE.get_or_init(|| {
         #[allow(clippy::unwrap_used)] // a literal pattern, exercised by the tests
         regex::Regex::new(&format!(
-            r#"(?i)<((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b[^>]*>|&lt;((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b.*?&gt;|"((?:{CONTENT_ELEMENTS}|{CONTENT_JSON_KEYS}))"\s*:\s*"|\bsubject\s*[:=]\s*"#
+            r#"(?i)<((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b[^>]*>|&lt;((?:[a-z0-9_]+:)?(?:{CONTENT_ELEMENTS}))\b.*?&gt;|"((?:{CONTENT_ELEMENTS}|{CONTENT_JSON_KEYS}))"\s*:\s*"|\b(ms-body)\s*=\s*|\bsubject\s*[:=]\s*"#
         ))
         .unwrap()
     })
@@ -211,6 +213,11 @@ fn mask_line<'a>(line: &'a str, st: &mut XmlState) -> std::borrow::Cow<'a, str> 
             },
             // A JSON string runs to its closing quote (or the end of the line).
             None if c.get(3).is_some() => json_string_end(rest),
+            // `ms-body=…` runs to the next parameter, the end of the line, a tag or an entity
+            // (the line ends of a payload logged escaped): base64 holds none of them.
+            None if c.get(4).is_some() => {
+                rest.find([';', '<', '&', '\r', '\n']).unwrap_or(rest.len())
+            }
             // `Subject: …` runs to the end of the line or the next tag (literal or escaped).
             None => rest
                 .find('<')

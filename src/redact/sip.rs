@@ -51,38 +51,68 @@ fn body_is_text(value: &str) -> bool {
         .any(|p| t.starts_with(p))
 }
 
+/// Whether `message` (a line, or the message of a record line) starts a SIP message: a start
+/// line on its own, or written as a server CLS / OCSLogger record writes it (`Start-Line:
+/// MESSAGE sip:… SIP/2.0`).
+fn starts_message(message: &str) -> bool {
+    let t = message.trim_start();
+    match t.split_once(':') {
+        Some((name, rest)) if name.eq_ignore_ascii_case("start-line") => is_start_line(rest),
+        _ => is_start_line(t),
+    }
+}
+
+/// The line that starts a record of a log spoolscope knows, with the part of it that could be
+/// a SIP start line or an `End of …` line: a UccApilog record line (its message), a server CLS /
+/// OCSLogger record header or the `$$end_record` line that closes a multi-line record (`""`).
+pub(super) fn record_line(l: &str) -> Option<&str> {
+    if let Some(h) = crate::parse::logs::uccapilog::header(l) {
+        return Some(h.message);
+    }
+    (l.trim() == "$$end_record" || crate::parse::logs::cls::header(l).is_some()).then_some("")
+}
+
 /// Redact a log for a bundle excerpt: each line as [`mask_content`] masks it, and the body of
 /// every SIP message whose `Content-Type` is a text, message or multipart type (or that has
 /// no `Content-Type`) masked but for its addresses. A SIP message starts at its start line
-/// (on a record line, after the record's header, or on a line of its own); its headers run to
-/// the first blank line, its body from there to the next record line of the log (`record`
-/// says which lines start a record) or an `End of …` line. Only letters and digits change, so
-/// the lines stay where they were.
+/// (on a record line, after the record's header, on a line of its own, or as a CLS record's
+/// `Start-Line:`); its headers run to the first blank line (or to a CLS record's
+/// `Message-Body:` line, whose value is the body), its body from there to the next record line
+/// of the log (`record` says which lines start a record). In a log with no record line at
+/// all, a line starting with `End of ` also ends the body; in one with record lines only a
+/// record line does (an instant message's line may well start with `End of `). Only letters
+/// and digits change, so the lines stay where they were.
 pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
-    redact_lines(text.split_inclusive('\n'), State::Outside, record).concat()
+    let bare_end = !text
+        .split('\n')
+        .any(|l| record(l.trim_end_matches('\r')).is_some());
+    redact_lines(text.split_inclusive('\n'), State::Outside, bare_end, record).concat()
 }
 
 /// [`redact_log`] for a log's lines (a line may keep its line end or not), read in order from
-/// `st`; one redacted line for each.
+/// `st`; one redacted line for each. `bare_end`: a line starting with `End of ` ends a body
+/// though it is no record line.
 fn redact_lines<'a>(
     lines: impl IntoIterator<Item = &'a str>,
     mut st: State,
+    bare_end: bool,
     record: impl Fn(&str) -> Option<&str>,
 ) -> Vec<String> {
     let mut all = Vec::new();
     for line in lines {
         let bare = line.trim_end_matches(['\r', '\n']);
         // The part of the line that could be a SIP start line or an `End of …` line.
-        let message = match record(bare) {
+        let (message, is_record) = match record(bare) {
             Some(m) => {
                 st = State::Outside;
-                m
+                (m, true)
             }
-            None => bare,
+            None => (bare, false),
         };
-        if message.trim_start().starts_with("End of ") {
+        let in_body = matches!(st, State::Body { .. });
+        if message.trim_start().starts_with("End of ") && (is_record || bare_end || !in_body) {
             st = State::Outside;
-        } else if is_start_line(message) {
+        } else if starts_message(message) {
             st = State::Headers { content_type: None };
         } else {
             match st {
@@ -95,8 +125,8 @@ fn redact_lines<'a>(
                         mask: content_type.unwrap_or(true),
                     };
                 }
-                State::Headers { .. } => {
-                    if let Some((name, value)) = bare.split_once(':') {
+                State::Headers { content_type } => {
+                    if let Some((name, value)) = line.split_once(':') {
                         let name = name.trim();
                         if name.eq_ignore_ascii_case("content-type")
                             || name.eq_ignore_ascii_case("c")
@@ -104,6 +134,20 @@ fn redact_lines<'a>(
                             st = State::Headers {
                                 content_type: Some(body_is_text(value)),
                             };
+                        } else if name.eq_ignore_ascii_case("message-body") {
+                            // A CLS record writes the body on this line (and the lines after
+                            // it, up to `$$end_record`).
+                            let mask = content_type.unwrap_or(true);
+                            st = State::Body { mask };
+                            if mask {
+                                let colon = line.len() - value.len();
+                                all.push(format!(
+                                    "{}{}",
+                                    &line[..colon],
+                                    mask_except_addresses(value)
+                                ));
+                                continue;
+                            }
                         }
                     }
                 }
@@ -115,22 +159,19 @@ fn redact_lines<'a>(
     all
 }
 
-/// `redact_log` for consecutive lines of a client log (a UccApilog record line starts a
+/// `redact_log` for consecutive lines of a log ([`record_line`] says which lines start a
 /// record), one redacted line for each. `from_start`: the first line is the file's first. If
 /// not, and a record line comes later, the lines before it belong to a record whose start was
 /// not read: they could be the body of a SIP message, so they are masked but for their
 /// addresses. Lines of a file with no record line among them are masked as any log line is.
 pub fn redact_log_lines(lines: &[&str], from_start: bool) -> Vec<String> {
-    fn record(l: &str) -> Option<&str> {
-        crate::parse::logs::uccapilog::header(l).map(|h| h.message)
-    }
-    let unknown = !from_start && lines.iter().any(|l| record(l).is_some());
-    let st = if unknown {
+    let any_record = lines.iter().any(|l| record_line(l).is_some());
+    let st = if !from_start && any_record {
         State::Body { mask: true }
     } else {
         State::Outside
     };
-    redact_lines(lines.iter().copied(), st, record)
+    redact_lines(lines.iter().copied(), st, !any_record, record_line)
 }
 
 #[cfg(test)]
@@ -154,7 +195,7 @@ Content-Type: text/plain; charset=UTF-8\r
 \r
 QUUXSECRET the merger closes friday, ask rlee@contoso.com\r
 second line 42\r
-End of Sending Packet\r
+03/02/2026|13:50:01.000 1F68:C14 INFO  :: End of Sending Packet - 10.0.0.1:5061\r
 03/02/2026|13:50:02.000 1F68:C14 INFO  :: after the block 42\r
 ";
 
@@ -185,6 +226,74 @@ End of Sending Packet\r
         let got = redact_log(log, record);
         assert!(got.contains("<x>xxxxx?</x>\n"), "{got}");
         assert!(got.contains("kept words\nnot a body\n"), "{got}");
+    }
+
+    /// Review wild8b d13: a line of the body starting with `End of ` does not end it in a log
+    /// with record lines (only the record line `End of Sending Packet` does); in a log with
+    /// none, a bare `End of ` line still ends the body.
+    #[test]
+    fn an_end_of_line_in_a_body_is_body() {
+        let log = "03/02/2026|x INFO  :: MESSAGE sip:a@b.c SIP/2.0\nContent-Type: text/plain\n\n\
+                   hi\nEnd of day update: SECRETA\nSECRETB\n\
+                   03/02/2026|x INFO  :: End of Sending Packet\nafter 42\n";
+        let got = redact_log(log, record);
+        assert!(!got.contains("SECRET"), "{got}");
+        assert!(
+            got.contains("xxx xx xxx xxxxxx: xxxxxxx\nxxxxxxx\n"),
+            "{got}"
+        );
+        assert!(got.ends_with("End of Sending Packet\nafter 42\n"), "{got}");
+        let bare = "MESSAGE sip:a@b.c SIP/2.0\nContent-Type: text/plain\n\nhi\nEnd of x\nkept 42\n";
+        assert!(redact_log(bare, |_| None).ends_with("\nxx\nEnd of x\nkept 42\n"));
+    }
+
+    /// Review wild8b d05: a server CLS / OCSLogger protocol record writes the SIP message as
+    /// `Start-Line:`, headers and `Message-Body:`; a text body is masked (addresses kept) on
+    /// that line and the lines after it up to `$$end_record`; an SDP body stays.
+    #[test]
+    fn a_cls_record_body_is_masked() {
+        let head = "TL_INFO(TF_PROTOCOL) [fe01\\fe01]0B60.0D6C::03/02/2026-13:50:40.025.00005601 \
+                    (SIPStack,SIPAdminLog::TraceProtocolRecord:SIPAdminLog.cpp(125)) [1] $$begin_record\n";
+        let rec = |ct: &str| {
+            format!(
+                "{head}Direction: incoming\nStart-Line: MESSAGE sip:rlee@contoso.com SIP/2.0\n\
+                 From: <sip:jdoe@contoso.com>;tag=1\nContent-Type: {ct}\n\
+                 Message-Body: SECRETA ask rlee@contoso.com\nSECRETB\n$$end_record\n\
+                 {head}Text: kept 42\n"
+            )
+        };
+        let text = rec("text/plain; charset=UTF-8");
+        let got = redact_log(&text, record_line);
+        assert_eq!(got.len(), text.len());
+        assert!(
+            got.contains("\nMessage-Body: xxxxxxx xxx rlee@contoso.com\nxxxxxxx\n$$end_record\n"),
+            "{got}"
+        );
+        assert!(got.contains("Start-Line: MESSAGE sip:rlee@contoso.com SIP/2.0\n"));
+        assert!(got.ends_with("Text: kept 42\n"), "{got}");
+        let lines: Vec<&str> = text.lines().collect();
+        let live = redact_log_lines(&lines, true);
+        assert!(!live.concat().contains("SECRET"), "{live:?}");
+        let sdp = rec("application/sdp");
+        assert_eq!(redact_log(&sdp, record_line), sdp);
+    }
+
+    /// Review wild8b d01: the base64 `ms-body=` parameter of `Ms-Text-Format` (the first
+    /// instant message of a conversation) is masked in a header, and in any log line.
+    #[test]
+    fn ms_body_is_masked() {
+        let log = "INVITE sip:a@b.c SIP/2.0\nMs-Text-Format: text/plain; charset=UTF-8;msgr=WAAt;\
+                   ms-body=UExBTlRFRCBtZXJnZXI=\nContent-Type: application/sdp\n\nv=0\n";
+        let got = redact_log(log, |_| None);
+        assert!(
+            got.contains(";msgr=WAAt;ms-body=xxxxxxxxxxxxxxxxxxx=\n"),
+            "{got}"
+        );
+        assert!(got.ends_with("application/sdp\n\nv=0\n"), "{got}");
+        assert_eq!(
+            mask_content("x Ms-IM-Format: text/plain;MS-Body = QUJD;next=1"),
+            "x Ms-IM-Format: text/plain;MS-Body = xxxx;next=1"
+        );
     }
 
     /// SDP and other application bodies keep their structure; a body with no Content-Type is

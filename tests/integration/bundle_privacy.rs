@@ -142,8 +142,8 @@ fn log_excerpts_mask_sip_message_text() {
         "Sending Packet - 10.0.0.1:5061 (From Local Address: 10.0.0.2:5062) 300 bytes:",
     ) + "MESSAGE sip:rlee@contoso.com SIP/2.0\r\nFrom: <sip:jdoe@contoso.com>;tag=1\r\n\
            To: <sip:rlee@contoso.com>\r\nCall-ID: abc\r\nCSeq: 1 MESSAGE\r\n\
-           Content-Type: text/plain; charset=UTF-8\r\n\r\nQUUXSECRET the merger closes friday\r\n\
-           End of Sending Packet\r\n"
+           Content-Type: text/plain; charset=UTF-8\r\n\r\nQUUXSECRET the merger closes friday\r\n"
+        + &line(1, "End of Sending Packet - 10.0.0.1:5061")
         + &line(
             40,
             "POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem",
@@ -163,5 +163,75 @@ fn log_excerpts_mask_sip_message_text() {
         "HTTP/1.1 401 Unauthorized",
     ] {
         assert!(x.contains(kept), "{kept:?} kept in {x}");
+    }
+}
+
+/// Review wild8b d01 and d13: the first instant message of a conversation (base64 in an
+/// INVITE's `Ms-Text-Format: …;ms-body=`) and the lines of a logged message after one that
+/// starts with `End of ` were copied in clear into a default bundle's log excerpt and report.
+#[test]
+fn log_excerpts_mask_ms_body_and_whole_message_bodies() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let log = line(1, "Sending Packet - 10.0.0.1:5061 900 bytes:")
+        + "INVITE sip:rlee@contoso.com SIP/2.0\r\nFrom: <sip:jdoe@contoso.com>;tag=1\r\n\
+           Ms-Text-Format: text/plain; charset=UTF-8;msgr=WAAt;ms-body=UVVVWE1TQk9EWQ==\r\n\
+           Content-Type: application/sdp\r\n\r\nv=0\r\n"
+        + &line(1, "End of Sending Packet - 10.0.0.1:5061")
+        + &line(2, "MESSAGE sip:rlee@contoso.com SIP/2.0")
+        + "Content-Type: text/plain; charset=UTF-8\r\n\r\nHi team\r\n\
+           End of day update: QUUXAFTER revenue missed\r\nQUUXLAST do not tell\r\n"
+        + &line(2, "End of Sending Packet - 10.0.0.1:5061")
+        + &line(
+            40,
+            "POST https://mail.contoso.com/EWS/Exchange.asmx CreateItem",
+        )
+        + &line(41, "HTTP/1.1 401 Unauthorized");
+    tree(t.path(), &log);
+    let entries = bundle(&t.path().join("Users"));
+    for (name, bytes) in &entries {
+        let x = String::from_utf8_lossy(bytes);
+        for secret in ["UVVVWE1TQk9EWQ", "QUUX", "revenue"] {
+            assert!(!x.contains(secret), "{secret} in {name}: {x}");
+        }
+    }
+    let x = text_of(&entries, |n| n.ends_with("UccApilog.excerpt.txt"));
+    assert!(x.contains(";msgr=WAAt;ms-body=xxxxxxxxxxxxxx=="), "{x}");
+    assert!(
+        x.contains("xxx xx xxx xxxxxx: xxxxxxxxx xxxxxxx xxxxxx"),
+        "{x}"
+    );
+    assert!(x.contains("INFO  :: End of Sending Packet"), "{x}");
+    assert!(x.contains("HTTP/1.1 401 Unauthorized"), "{x}");
+}
+
+/// Review wild8b d02 and d09: a MIME item with lone-CR line ends kept its subject and body in
+/// a default bundle's copy, and free text in an XML item's `EmailAddress` was printed as a
+/// recipient by `report` without `--show-content` and kept in the bundle.
+#[test]
+fn lone_cr_mime_and_free_text_recipients_stay_private() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let sip = sip_dir(t.path(), "jdoe", "16.0", "jdoe@contoso.com");
+    let spool = sip.join("History Spooler");
+    let mime =
+        "From: jdoe@contoso.com\rTo: rlee@contoso.com\rSubject: QUUXSUBJECT\r\rQUUX merger\r";
+    put(&spool.join("a.eml"), mime.as_bytes(), 570);
+    let xml = "<?xml version=\"1.0\"?><CreateItem><Items><Message><ItemClass>IPM.Note</ItemClass>\
+               <Subject>s</Subject><ToRecipients><Mailbox><EmailAddress>QUUX meet me at noon\
+               </EmailAddress></Mailbox></ToRecipients></Message></Items></CreateItem>";
+    put(&spool.join("b.xml"), xml.as_bytes(), 570);
+    let root = t.path().join("Users");
+    let report = bin()
+        .args(["report", "--now", NOW, "--format", "json"])
+        .arg(&root)
+        .output()
+        .expect("run");
+    let json = String::from_utf8_lossy(&report.stdout);
+    assert!(json.contains("xml-email-address-not-an-address"), "{json}");
+    assert!(!json.contains("QUUX"), "{json}");
+    let entries = bundle(&root);
+    assert!(entries.iter().any(|(n, _)| n.ends_with("a.eml")));
+    for (name, bytes) in &entries {
+        let x = String::from_utf8_lossy(bytes);
+        assert!(!x.contains("QUUX") && !x.contains("noon"), "{name}: {x}");
     }
 }
