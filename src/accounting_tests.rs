@@ -339,13 +339,18 @@ proptest! {
         let applied = watch::apply(&mut s.model, &changed, false);
         prop_assert!(!applied.rescan);
         let next = ndjson::Snapshot::take(&s.model, &findings(&s.model), c, false);
-        let lines = ndjson::diff(&prev, &next, &s.model, c.now, &origin);
+        let lines = ndjson::diff(&prev, &next, &s.model, &[], c.now, &origin);
         for (sp, entries, panics) in &built {
             check_model(&s.model, sp, entries, panics, "watch");
             for e in entries {
                 let shown = lines.iter().any(|l| {
                     (l.kind == LineType::ItemAdded
-                        && l.item.as_ref().and_then(|i| i["path"].as_str())
+                        && l
+                            .item
+                            .as_ref()
+                            .and_then(|i| serde_json::from_str::<serde_json::Value>(i.get()).ok())
+                            .and_then(|i| i["path"].as_str().map(str::to_string))
+                            .as_deref()
                             == Some(&*e.to_string_lossy()))
                         || (l.kind == LineType::Error && l.error.as_ref().is_some_and(|x| &x.path == e))
                 });

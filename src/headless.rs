@@ -3,7 +3,7 @@
 
 use crate::diagnose::judge_again_at;
 use crate::exit::{Fatal, EXIT_OK};
-use crate::model::{Finding, Model};
+use crate::model::{Finding, LogEvent, Model};
 use crate::pipeline::{self, Refresh};
 use crate::report::ndjson::{diff, Line, LineType, Origin, Snapshot};
 use crate::settings::Settings;
@@ -237,7 +237,12 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
             ) {
                 None => {}
                 Some(Refresh::Merged(r)) => {
-                    pipeline::merge_logs(&mut scan.model, *r, pipeline::horizon(&settings.scan))
+                    let fresh = pipeline::merge_logs(
+                        &mut scan.model,
+                        *r,
+                        pipeline::horizon(&settings.scan),
+                    );
+                    lines.extend(judge.add_fresh(fresh, settings.show_content, now(), &origin));
                 }
                 Some(Refresh::Rescanned(s)) => {
                     scan = *s;
@@ -274,6 +279,9 @@ struct Judge {
     turn: Option<DateTime<Utc>>,
     /// Judge again from this moment on even without a change.
     due: Option<DateTime<Utc>>,
+    /// Notable events tail reads gave for the first time since the last judging (each
+    /// record's `log-event` line, kept by the bounded store or not).
+    fresh: Vec<LogEvent>,
     /// How many times the rules ran (the tests count them).
     #[cfg(test)]
     runs: u64,
@@ -302,7 +310,8 @@ impl Judge {
             return Vec::new();
         }
         let (next, findings) = self.take(model, settings, t);
-        let mut lines = diff(&self.prev, &next, model, t, origin);
+        let fresh = std::mem::take(&mut self.fresh);
+        let mut lines = diff(&self.prev, &next, model, &fresh, t, origin);
         // Of the lines, removed items and resolved findings are written as the snapshot of the
         // turn before holds them (ages, titles); the others read the new snapshot alone, and
         // which lines there are does not change (nothing could change in between). An
@@ -312,7 +321,7 @@ impl Judge {
             |l: &Line| matches!(l.kind, LineType::ItemRemoved | LineType::FindingResolved);
         if !self.changed && lines.iter().any(from_prev) {
             self.catch_up(model, settings);
-            lines = diff(&self.prev, &next, model, t, origin);
+            lines = diff(&self.prev, &next, model, &fresh, t, origin);
         }
         self.prev = next;
         self.findings = findings;
@@ -323,6 +332,43 @@ impl Judge {
         c.now = t;
         self.due = judge_again_at(model, c);
         lines
+    }
+
+    /// Take in the notable events merged logs gave for the first time (masked as the model's
+    /// are, unless content is shown); the next judging writes them. Reads that gave more than
+    /// were copied get an `error` line each, so the gap is not silent.
+    fn add_fresh(
+        &mut self,
+        fresh: watch::FreshEvents,
+        show_content: bool,
+        t: DateTime<Utc>,
+        origin: &Origin,
+    ) -> Vec<Line> {
+        let mut events = fresh.events;
+        if !show_content {
+            for ev in &mut events {
+                if let std::borrow::Cow::Owned(m) = crate::redact::mask_content(&ev.excerpt) {
+                    ev.excerpt = m;
+                }
+            }
+        }
+        self.fresh.extend(events);
+        fresh
+            .over
+            .into_iter()
+            .map(|(path, n)| {
+                let mut l = Line::new(LineType::Error, t, origin);
+                l.error = Some(crate::model::ScanError::new(
+                    &path,
+                    format!(
+                        "{n} more failure or policy records read at once than watch copies \
+                         ({}): they have no log-event line (report counts them)",
+                        crate::parse::logs::FRESH_CAP
+                    ),
+                ));
+                l
+            })
+            .collect()
     }
 
     /// Make the snapshot the one of the last turn, as judging at every turn would have left

@@ -142,10 +142,14 @@ pub fn refresh(
     })
 }
 
-/// Put re-read logs into the model and correlate again.
-pub fn merge_logs(model: &mut Model, r: LogReload, horizon: Horizon) {
+/// Put re-read logs into the model and correlate again. Returns the notable events the tailed
+/// logs gave for the first time (`watch` writes them; the live view has them in the model as
+/// far as the bounded store keeps them).
+pub fn merge_logs(model: &mut Model, mut r: LogReload, horizon: Horizon) -> watch::FreshEvents {
+    let fresh = std::mem::take(&mut r.fresh);
     watch::merge_logs(model, r);
     correlate(model, horizon);
+    fresh
 }
 
 #[cfg(test)]
@@ -227,7 +231,9 @@ mod tests {
             std::slice::from_ref(&log),
             &tails,
         ) {
-            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, horizon(&cfg)),
+            Some(Refresh::Merged(r)) => {
+                merge_logs(&mut s.model, *r, horizon(&cfg));
+            }
             other => panic!("a log alone is re-read alone, got {other:?}"),
         }
         let (whole, read) = tails.stats(&log).expect("tailed");
@@ -269,7 +275,9 @@ mod tests {
             std::slice::from_ref(&log),
             &Tails::default(),
         ) {
-            Some(Refresh::Merged(r)) => merge_logs(&mut s.model, *r, horizon(&cfg)),
+            Some(Refresh::Merged(r)) => {
+                merge_logs(&mut s.model, *r, horizon(&cfg));
+            }
             other => panic!("a log alone is re-read alone, got {other:?}"),
         }
         let fresh = scan(&roots, &cfg).model;

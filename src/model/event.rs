@@ -60,4 +60,14 @@ impl LogEvent {
     pub fn order_key(&self) -> (Option<DateTime<FixedOffset>>, &std::path::Path, u64) {
         (self.time, &self.path, self.line)
     }
+
+    /// Whether the event is worth a `watch` `log-event` line: failures and policy, not every
+    /// SIP packet.
+    pub fn notable(&self) -> bool {
+        use EventKind::*;
+        matches!(
+            self.kind,
+            EwsFailure | HttpStatus | SoapFault | Policy | ClientVersion | SpoolerRetry | Error
+        )
+    }
 }

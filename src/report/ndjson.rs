@@ -6,6 +6,8 @@ use super::json::{rfc3339, JsonItem};
 use crate::model::{Clock, Finding, ItemState, LogEvent, Model, ScanError, Severity};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
+use serde_json::value::RawValue;
+#[cfg(test)]
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -79,7 +81,8 @@ pub struct Line {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<Value>,
+    /// As the report's `items[]` writes it, keys in the same order.
+    pub item: Option<Box<RawValue>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub finding: Option<Finding>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -124,10 +127,14 @@ type FindingId = (
     Severity,
 );
 
+/// An item as a snapshot holds it: its state, its JSON (as the report writes it), profile and
+/// account address.
+type SnapItem = (ItemState, Box<RawValue>, Option<String>, String);
+
 /// What the lines are computed from: items by path, open findings, errors seen, events seen.
 #[derive(Debug, Clone, Default)]
 pub struct Snapshot {
-    items: BTreeMap<PathBuf, (ItemState, Value, Option<String>, String)>,
+    items: BTreeMap<PathBuf, SnapItem>,
     /// Open findings by (rule, account, profile, account folder, severity).
     findings: BTreeMap<FindingId, Finding>,
     errors: BTreeSet<ScanError>,
@@ -150,7 +157,9 @@ impl Snapshot {
                     .map(Vec::as_slice)
                     .unwrap_or(&[]),
             );
-            let v = serde_json::to_value(&j).unwrap_or(Value::Null);
+            // Written as the report writes it (a `Value` would sort its keys).
+            // (`null` should it fail, as before.)
+            let v = serde_json::value::to_raw_value(&j).unwrap_or_default();
             s.items.insert(
                 it.path.clone(),
                 (state, v, acc.profile.clone(), acc.address.clone()),
@@ -181,24 +190,26 @@ impl Snapshot {
 
 /// Event kinds worth a `log-event` line: failures and policy, not every SIP packet.
 pub fn notable(e: &LogEvent) -> bool {
-    use crate::model::EventKind::*;
-    matches!(
-        e.kind,
-        EwsFailure | HttpStatus | SoapFault | Policy | ClientVersion | SpoolerRetry | Error
-    )
+    e.notable()
 }
 
 /// The lines that take `prev` to `next`, in a stable order: removals, additions, stuck
 /// transitions, resolved findings, opened findings, errors, log events.
+///
+/// `fresh`: the notable events tail reads classified for the first time since `prev` (see
+/// `source::tail::Tail::read_change`), each a `log-event` line whether the bounded store kept
+/// it or not; the events `next` keeps and `prev` did not give the others (logs read whole, a
+/// rescan, the first scan).
 pub fn diff(
     prev: &Snapshot,
     next: &Snapshot,
     model: &Model,
+    fresh: &[LogEvent],
     time: DateTime<Utc>,
     origin: &Origin,
 ) -> Vec<Line> {
     let mut out = Vec::new();
-    let item_line = |kind: LineType, v: &(ItemState, Value, Option<String>, String)| {
+    let item_line = |kind: LineType, v: &SnapItem| {
         let mut l = Line::new(kind, time, origin);
         l.profile = v.2.clone();
         l.account = Some(v.3.clone());
@@ -242,14 +253,21 @@ pub fn diff(
         out.push(l);
     }
     // One line per log record and snapshot, even when several markers classified it; a
-    // record's line again only for a marker not seen on it before.
-    let mut emitted: BTreeSet<(&PathBuf, u64)> = BTreeSet::new();
-    for ev in model.events.iter().filter(|e| notable(e)) {
+    // record's line again only for a marker not seen on it before. In model order (a record's
+    // fresh events before its kept ones, in the order they were classified).
+    let kept_new = model.events.iter().filter(|ev| {
         let key = (ev.path.clone(), ev.line, ev.marker.clone());
-        if next.events.contains(&key)
-            && !prev.events.contains(&key)
-            && emitted.insert((&ev.path, ev.line))
-        {
+        notable(ev) && next.events.contains(&key) && !prev.events.contains(&key)
+    });
+    let mut new: Vec<&LogEvent> = fresh
+        .iter()
+        .filter(|e| notable(e))
+        .chain(kept_new)
+        .collect();
+    new.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut emitted: BTreeSet<(&PathBuf, u64)> = BTreeSet::new();
+    for ev in new {
+        if emitted.insert((&ev.path, ev.line)) {
             let mut l = Line::new(LineType::LogEvent, time, origin);
             l.profile = ev.profile.clone();
             l.account = ev
@@ -318,18 +336,24 @@ mod tests {
         let o = Origin::default();
         let m = model(&[("x.xml", 60)], t0);
         let s1 = Snapshot::take(&m, &[], clock(t0), false);
-        let l = diff(&Snapshot::default(), &s1, &m, t0, &o);
+        let l = diff(&Snapshot::default(), &s1, &m, &[], t0, &o);
         assert_eq!(kinds(&l), vec!["item-added"]);
         assert_eq!(l[0].account.as_deref(), Some("a@contoso.com"));
 
         let t1 = t0 + chrono::Duration::seconds(61);
         let s2 = Snapshot::take(&m, &[], clock(t1), false);
-        assert_eq!(kinds(&diff(&s1, &s2, &m, t1, &o)), vec!["item-stuck"]);
-        assert!(diff(&s2, &s2, &m, t1, &o).is_empty(), "no change, no line");
+        assert_eq!(kinds(&diff(&s1, &s2, &m, &[], t1, &o)), vec!["item-stuck"]);
+        assert!(
+            diff(&s2, &s2, &m, &[], t1, &o).is_empty(),
+            "no change, no line"
+        );
 
         let empty = model(&[], t0);
         let s3 = Snapshot::take(&empty, &[], clock(t1), false);
-        assert_eq!(kinds(&diff(&s2, &s3, &empty, t1, &o)), vec!["item-removed"]);
+        assert_eq!(
+            kinds(&diff(&s2, &s3, &empty, &[], t1, &o)),
+            vec!["item-removed"]
+        );
     }
 
     #[test]
@@ -362,10 +386,10 @@ mod tests {
             ev(EventKind::HttpStatus, "http"),
         ];
         let s = Snapshot::take(&m, &[], clock, false);
-        let lines = diff(&Snapshot::default(), &s, &m, t0, &Origin::default());
+        let lines = diff(&Snapshot::default(), &s, &m, &[], t0, &Origin::default());
         assert_eq!(kinds(&lines), vec!["log-event"]);
         assert_eq!(lines[0].account.as_deref(), Some("a@contoso.com"));
-        assert!(diff(&s, &s, &m, t0, &Origin::default()).is_empty());
+        assert!(diff(&s, &s, &m, &[], t0, &Origin::default()).is_empty());
         // A record written in two pieces: its first piece gave only an EWS request (not a
         // log-event); its rest gives the failure, which comes out then (it used to be taken
         // for the record already seen).
@@ -376,6 +400,7 @@ mod tests {
             &Snapshot::default(),
             &s1,
             &first,
+            &[],
             t0,
             &Origin::default()
         ))
@@ -386,13 +411,35 @@ mod tests {
             ev(EventKind::EwsFailure, "ews-401"),
         ];
         let s2 = Snapshot::take(&whole, &[], clock, false);
-        let lines = diff(&s1, &s2, &whole, t0, &Origin::default());
+        let lines = diff(&s1, &s2, &whole, &[], t0, &Origin::default());
         assert_eq!(kinds(&lines), vec!["log-event"]);
         assert_eq!(
             lines[0].event.as_ref().map(|e| e.marker.as_str()),
             Some("ews-401")
         );
-        assert!(diff(&s2, &s2, &whole, t0, &Origin::default()).is_empty());
+        assert!(diff(&s2, &s2, &whole, &[], t0, &Origin::default()).is_empty());
+    }
+
+    /// A line's `item` has the keys of the report's `items[]` in the same order (a `Value`
+    /// map sorted them: `account, age_secs, …`).
+    #[test]
+    fn an_item_keeps_the_key_order_of_the_report() {
+        let t0 = Utc
+            .with_ymd_and_hms(2026, 3, 2, 14, 0, 0)
+            .single()
+            .expect("t");
+        let c = Clock {
+            now: t0,
+            stuck_after: Duration::from_secs(120),
+        };
+        let m = model(&[("x.xml", 60)], t0);
+        let s = Snapshot::take(&m, &[], c, false);
+        let l = diff(&Snapshot::default(), &s, &m, &[], t0, &Origin::default());
+        let json = l[0].to_json();
+        let report = serde_json::to_string(&JsonItem::of(&m.items[0], &m.accounts[0], c, false))
+            .expect("item");
+        assert!(report.starts_with("{\"path\":"), "{report}");
+        assert!(json.contains(&format!("\"item\":{report}")), "{json}");
     }
 
     #[test]

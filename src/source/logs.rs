@@ -487,11 +487,14 @@ fn read_logs_with(
 /// [`crate::model::update::replace_logs`]). The others' events in `model` are all they keep.
 ///
 /// Every read must be taken in, in order: a tail tells what changed since its last read.
+///
+/// `fresh` gets the notable events the reads classified for the first time (kept or not).
 pub fn tail_logs(
     files: &[LogFile],
     model: &mut Model,
     s: &LogSettings<'_>,
     tails: &super::tail::Tails,
+    fresh: &mut super::watch::FreshEvents,
 ) -> Vec<(PathBuf, Vec<u64>)> {
     let mut sources: Vec<Source> = Vec::new();
     let mut changed = Vec::new();
@@ -505,7 +508,13 @@ pub fn tail_logs(
         done.push(&f.path);
         // The same read as a scan's (through the tail, which hands over the kept events that
         // changed since its last read, or all of them when it read from the start).
-        let p = parse_one(f, &model.accounts, s, Some(tails), true);
+        let mut p = parse_one(f, &model.accounts, s, Some(tails), true);
+        if let Ok(o) = &mut p.out {
+            fresh.events.extend(o.fresh.take().unwrap_or_default());
+            if o.fresh_over > 0 {
+                fresh.over.push((f.path.clone(), o.fresh_over));
+            }
+        }
         if p.out.is_err() {
             tails.forget(&f.path);
         }

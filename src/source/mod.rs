@@ -13,6 +13,7 @@ pub mod profile;
 pub mod read;
 pub mod scan;
 pub mod tail;
+mod tail_change;
 pub mod watch;
 pub mod watch_cache;
 pub mod watch_levels;

@@ -22,6 +22,7 @@
 //! writes, locks or moves anything.
 
 use super::lineindex::{LineIndex, Update};
+use super::tail_change::{changed_lines, Collect, Seen};
 use crate::model::{LogEvent, SharedEvent, SourceKind};
 use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
@@ -107,6 +108,9 @@ pub struct Tail {
     /// The kept events the last read gave, in absorbed order (shared with the checkpoint's
     /// store): what the next [`Tail::read_change`] tells its changes from.
     kept: Vec<SharedEvent>,
+    /// The notable events the last read classified past its last checkpoint (see
+    /// [`super::tail_change::Seen`]): the next read goes over them again.
+    seen: Seen,
     /// Times the file was read from its start (the first read included).
     pub whole_reads: u32,
     /// Bytes decoded by the last read.
@@ -136,42 +140,6 @@ pub enum Kept {
     /// lines by the previous read of the same tail; the events kept from other lines are the
     /// same as that read's. Lines whose events are gone are listed too (with no events).
     Lines(Vec<u64>),
-}
-
-/// The lines whose kept events differ between two reads (`old`, `new`: kept events in absorbed
-/// order). An event is known by its place in the absorbed order: before the checkpoint a read
-/// went on from, both reads hold the very same (shared) event there; after it, the log was read
-/// again, and the events are compared by value.
-fn changed_lines(old: &[SharedEvent], new: &[SharedEvent]) -> Vec<u64> {
-    let mut lines = Vec::new();
-    let (mut a, mut b) = (old.iter().peekable(), new.iter().peekable());
-    loop {
-        match (a.peek(), b.peek()) {
-            (Some((i, x)), Some((j, y))) if i == j => {
-                if !(Arc::ptr_eq(x, y) || x == y) {
-                    lines.extend([x.line, y.line]);
-                }
-                a.next();
-                b.next();
-            }
-            (Some((i, x)), Some((j, _))) if i < j => {
-                lines.push(x.line);
-                a.next();
-            }
-            (Some((_, x)), None) => {
-                lines.push(x.line);
-                a.next();
-            }
-            (_, Some((_, y))) => {
-                lines.push(y.line);
-                b.next();
-            }
-            (None, None) => break,
-        }
-    }
-    lines.sort_unstable();
-    lines.dedup();
-    lines
 }
 
 #[cfg(unix)]
@@ -247,6 +215,7 @@ impl Tail {
             sniffed,
             ck: None,
             kept: Vec::new(),
+            seen: Seen::default(),
             whole_reads: 0,
             last_read_bytes: 0,
         })
@@ -283,7 +252,9 @@ impl Tail {
     /// Read what changed since the last read (the whole file the first time, or after a
     /// truncation or rotation). `out.events` are all the log's kept events.
     pub fn read(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
-        let (mut out, from_line, kept) = self.read_kept(opts)?;
+        let (mut out, from_line, kept) = self.read_kept(opts, Collect::Window)?;
+        self.seen.fresh(&mut out, self.ck.as_ref().map(|c| c.line));
+        out.fresh = None;
         out.events = kept.iter().map(|(_, e)| LogEvent::clone(e)).collect();
         self.kept = kept;
         Ok(TailRead {
@@ -296,8 +267,12 @@ impl Tail {
     /// [`Tail::read`], handing over only the kept events that changed since the last read of
     /// this tail ([`Kept::Lines`]), or all of them after a read from the start ([`Kept::All`]).
     /// A log appended to keeps most of its events: they are not copied again.
+    ///
+    /// `out.fresh` holds every notable event this read classified that the tail's reads had
+    /// not (kept by the bounded store or not; see [`LogOutput::fresh`]).
     pub fn read_change(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
-        let (mut out, from_line, kept) = self.read_kept(opts)?;
+        let (mut out, from_line, kept) = self.read_kept(opts, Collect::All)?;
+        self.seen.fresh(&mut out, self.ck.as_ref().map(|c| c.line));
         let change = match from_line {
             0 => Kept::All,
             _ => Kept::Lines(changed_lines(&self.kept, &kept)),
@@ -323,6 +298,7 @@ impl Tail {
     fn read_kept(
         &mut self,
         opts: &ParseOptions<'_>,
+        collect: Collect,
     ) -> io::Result<(LogOutput, u64, Vec<SharedEvent>)> {
         let meta = super::read::regular_metadata(&self.path)
             .map_err(|e| io::Error::other(e.to_string()))?;
@@ -359,14 +335,22 @@ impl Tail {
                 self.encoding = stream.encoding;
                 self.lone_cr = stream.lone_cr;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
-                read_from(stream, self.kind, None, decoded, &self.path, opts)?
+                read_from(stream, self.kind, None, decoded, &self.path, opts, collect)?
             }
             Some(c) => {
                 let stream = Utf8Stream::with_line_ends(
                     io::Cursor::new(bom(self.encoding)).chain(body),
                     Some(self.lone_cr),
                 )?;
-                read_from(stream, self.kind, Some(c), decoded, &self.path, opts)?
+                read_from(
+                    stream,
+                    self.kind,
+                    Some(c),
+                    decoded,
+                    &self.path,
+                    opts,
+                    collect,
+                )?
             }
         };
         // The checkpoint's byte offset, from the line index (which numbers lines as the reader
@@ -591,11 +575,12 @@ fn read_from<R: Read>(
     decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
+    collect: Collect,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     let lone_cr = stream.lone_cr;
     let mut lines = LineReader::for_stream(stream, LINE_CAP);
     lines.probe = Some(opts.markers.cut_probe());
-    let read = (kind, lone_cr);
+    let read = (kind, lone_cr, collect);
     match kind {
         SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),
         SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, read, from, decoded, path, opts),
@@ -607,7 +592,7 @@ fn read_from<R: Read>(
 /// `(kind, lone_cr)`: the log's kind, and whether its lines end with a lone CR (noted).
 fn read_kind<S: Resume, R: Read>(
     mut lines: LineReader<Utf8Stream<R>>,
-    (kind, lone_cr): (SourceKind, bool),
+    (kind, lone_cr, collect): (SourceKind, bool, Collect),
     from: Option<Checkpoint>,
     decoded: u64,
     path: &Path,
@@ -669,6 +654,9 @@ fn read_kind<S: Resume, R: Read>(
         }
     };
     let window_from = decoded.saturating_sub(WINDOW);
+    if collect == Collect::All {
+        r.out.fresh = Some(Vec::new());
+    }
     loop {
         let marks_before = lines.marks();
         // Where this line starts in the decoded text (not what was read ahead of it).
@@ -678,12 +666,18 @@ fn read_kind<S: Resume, R: Read>(
         };
         match sp.start_of(l, opts) {
             Some(h) => {
+                if bytes >= window_from && r.out.fresh.is_none() {
+                    // (Collect::Window) What the next read may go over again.
+                    r.out.fresh = Some(Vec::new());
+                }
                 sp.flush(&mut r);
                 if bytes >= window_from && checkpoint_due(saved_at, bytes, decoded) {
                     // The records before this one are done: into the bounded store, which the
                     // checkpoint carries (so a read from it counts and keeps as a whole read).
                     r.out.settle();
                     saved_at = Some(bytes);
+                    // The copied events are this read's, not the checkpoint's.
+                    let fresh = (r.out.fresh.take(), std::mem::take(&mut r.out.fresh_over));
                     saved = Some(Checkpoint {
                         line: no,
                         offset: 0,
@@ -693,6 +687,7 @@ fn read_kind<S: Resume, R: Read>(
                         memory: r.c.memory(),
                         out: r.out.clone(),
                     });
+                    (r.out.fresh, r.out.fresh_over) = fresh;
                 }
                 sp.start(no, l, h, &mut r);
             }

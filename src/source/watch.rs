@@ -422,6 +422,18 @@ pub struct LogReload {
     /// a sharing violation): what was last read from them stays, and each gets this error and
     /// joins `unreached` (so `scan-incomplete` says it) until it can be read again.
     pub unreadable: Vec<crate::model::ScanError>,
+    /// The notable events tailed logs gave for the first time (for `watch` lines).
+    pub fresh: FreshEvents,
+}
+
+/// Notable events tail reads classified for the first time, whether the bounded store kept
+/// them or not: `watch` writes a `log-event` line for each record of them.
+#[derive(Debug, Clone, Default)]
+pub struct FreshEvents {
+    pub events: Vec<crate::model::LogEvent>,
+    /// Logs whose read gave more than [`crate::parse::logs::FRESH_CAP`] of them, and how many
+    /// more (not copied).
+    pub over: Vec<(PathBuf, u64)>,
 }
 
 /// Why `p` cannot be opened or listed now, when it exists but cannot be (`None` when it can,
@@ -565,8 +577,9 @@ pub fn reload_changed_logs(
         super::logs::read_logs(&whole, &mut part, &settings);
     }
     let mut changed_lines = Vec::new();
+    let mut fresh = FreshEvents::default();
     if !tailed.is_empty() {
-        changed_lines = super::logs::tail_logs(&tailed, &mut part, &settings, tails);
+        changed_lines = super::logs::tail_logs(&tailed, &mut part, &settings, tails, &mut fresh);
     }
     let log_tz = part.log_tz.take();
     part.accounts.clear();
@@ -576,6 +589,7 @@ pub fn reload_changed_logs(
         log_tz,
         changed_lines,
         unreadable,
+        fresh,
     })
 }
 

@@ -248,3 +248,63 @@ fn a_growing_tracerpt_csv_reports_each_new_row_once() {
         assert_eq!(r[0]["event"]["kind"], "ews-failure", "{r:?}");
     }
 }
+
+/// A log already holding more failures of one kind than the bounded store keeps per group
+/// (first 8, last 8, 16 spread) gets more in one write: each new one still comes out once, as
+/// the failure it is, at its line (the lines come from what the tail read, not from what the
+/// store kept; some used to come out as `http-status` only, or not at all).
+#[test]
+fn failures_past_what_the_store_keeps_each_come_out() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let lync = sip_dir(t.path(), "u", "16.0", "u@contoso.com");
+    std::fs::create_dir_all(lync.join("History Spooler")).expect("mkdir");
+    let tracing = lync.parent().expect("Lync").join("Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    let log = tracing.join("Lync-UccApi-0.UccApilog");
+    std::fs::write(&log, (0..40).map(failure).collect::<String>()).expect("write log");
+    let args: Vec<&OsStr> = vec![
+        "watch".as_ref(),
+        "--format".as_ref(),
+        "ndjson".as_ref(),
+        "--heartbeat".as_ref(),
+        "1h".as_ref(),
+        t.path().as_os_str(),
+    ];
+    let mut child = Guarded::bin(&args, RUN_LIMIT);
+    let rx = lines_of(child.stdout.take().expect("stdout"));
+    let mut seen: Vec<String> = Vec::new();
+    let has_ref = |n: u32| {
+        let token = format!("ref={n}");
+        move |l: &str| {
+            serde_json::from_str::<Value>(l).is_ok_and(|v| {
+                v["type"] == "log-event"
+                    && v["event"]["excerpt"]
+                        .as_str()
+                        .is_some_and(|x| x.split_whitespace().any(|w| w == token))
+            })
+        }
+    };
+    // The last of the first read is kept (the last 8 of a group are).
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the last failure", has_ref(39));
+    let before = seen.len();
+    append(&log, &(40..70).map(failure).collect::<String>());
+    wait_line(&rx, &mut seen, WAIT_LIMIT, "the last appended", has_ref(69));
+    std::thread::sleep(Duration::from_millis(1500));
+    child.signal("TERM");
+    assert_eq!(child.wait(WAIT_LIMIT).code(), Some(0));
+    while let Ok(l) = rx.recv_timeout(Duration::from_secs(5)) {
+        seen.push(l);
+    }
+    let text = std::fs::read_to_string(&log).expect("log");
+    let after = &seen[before..];
+    for n in 40..70 {
+        let r = reports_of(after, n);
+        assert_eq!(r.len(), 1, "ref={n} reported once: {r:?}");
+        assert_eq!(r[0]["event"]["kind"], "ews-failure", "{r:?}");
+        assert_eq!(r[0]["event"]["line"].as_u64(), Some(line_of(&text, n)));
+    }
+    // Nothing of the first read came out again.
+    for n in 0..40 {
+        assert!(reports_of(after, n).is_empty(), "ref={n} again");
+    }
+}

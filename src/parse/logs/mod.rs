@@ -13,7 +13,8 @@ pub mod workers;
 mod xmlcap;
 
 pub use common::{
-    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,
+    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, FRESH_CAP,
+    ROUTINE_CAP,
 };
 
 use crate::model::SourceKind;

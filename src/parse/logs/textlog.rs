@@ -9,7 +9,7 @@ use super::common::{emit, LogOutput, ParseOptions};
 use crate::model::SourceKind;
 use crate::parse::logstream::LineReader;
 use crate::parse::markers::{Classifier, Hit, Record};
-use chrono::{FixedOffset, NaiveDateTime, TimeZone};
+use chrono::{FixedOffset, NaiveDateTime, TimeZone, Timelike};
 
 /// Said on a log whose time stamps carry their own zone.
 pub const ZONED: &str =
@@ -133,24 +133,12 @@ pub fn netsh_prefix(l: &str) -> Option<(Option<&str>, String, &str)> {
     ))
 }
 
-/// Parse a timestamp at the start of `s` with one of `formats`; returns it and the rest.
-pub fn leading_time(s: &str, formats: &[&str]) -> Option<(NaiveDateTime, String)> {
-    leading_stamp(s, formats).map(|(t, _, rest)| (t, rest))
-}
-
-/// Like [`leading_time`], with the zone written right after the time (`Z`, `+01:00`, `-0700`),
-/// when there is one: such a stamp is an instant, `--log-tz` does not apply to it.
-pub fn leading_stamp(
-    s: &str,
-    formats: &[&str],
-) -> Option<(NaiveDateTime, Option<FixedOffset>, String)> {
-    leading_stamp_read(s, formats).map(|r| (r.time, r.zone, r.rest))
-}
-
 /// A stamp read by [`leading_stamp_read`], with how it was read.
 #[derive(Debug)]
 pub struct Stamp {
-    pub time: NaiveDateTime,
+    /// `None`: a stamp of the right shape whose date or time is impossible (`02/30/2026`,
+    /// `25:00:00`): the record is kept without a time (`bad_times`).
+    pub time: Option<NaiveDateTime>,
     pub zone: Option<FixedOffset>,
     pub rest: String,
     /// A 12-hour marker was applied.
@@ -159,8 +147,15 @@ pub struct Stamp {
     pub dotted: bool,
 }
 
-/// [`leading_stamp`], telling which locale shapes were applied.
-pub fn leading_stamp_read(s: &str, formats: &[&str]) -> Option<Stamp> {
+/// The time stamp at the start of `s`, read with the first of `formats` that fits, with the
+/// zone written right after the time (`Z`, `+01:00`, `-0700`) when there is one (such a stamp
+/// is an instant: `--log-tz` does not apply to it), and the rest of the line.
+///
+/// A format's own zone (`%z`, `%:z`) and epoch seconds (`%s`) are instants too. `builtin`:
+/// `formats` are the common shapes (not `--log-time-format`, which is read as written), whose
+/// fraction may follow a decimal comma as ISO 8601 allows (`09:41:00,123`: log4j, Python
+/// `logging`, log4net).
+pub fn leading_stamp_read(s: &str, formats: &[&str], builtin: bool) -> Option<Stamp> {
     // netsh writes U+200E (left-to-right marks) inside dates; a Japanese locale writes 午前/午後
     // (read as AM/PM). `ends[i]`: the byte offset in `s` just past what byte `i` of `clean`
     // stands for.
@@ -195,10 +190,115 @@ pub fn leading_stamp_read(s: &str, formats: &[&str]) -> Option<Stamp> {
         }
     }
     let head = clean.trim_start_matches('[');
+    // A format whose shape fits but whose values are impossible: used when none fits whole.
+    let mut impossible: Option<(&str, usize)> = None;
     for f in formats {
-        if let Ok((t, rest)) = NaiveDateTime::parse_and_remainder(head, f) {
-            let zone = crate::parse::stamp::zone_prefix(rest);
-            let rest = &rest[zone.map_or(0, |z| z.1)..];
+        let (t, zone, rest) = match read_one(head, f, builtin) {
+            StampRead::Time(t, zone, rest) => (Some(t), zone, rest),
+            StampRead::Impossible(used) => {
+                impossible = impossible.or(Some((f, used)));
+                continue;
+            }
+            StampRead::No => continue,
+        };
+        return Some(stamp_of(s, &clean, &ends, (t, zone, rest), f));
+    }
+    let (f, used) = impossible?;
+    let rest = &head[used..];
+    let zone = crate::parse::stamp::zone_prefix(rest);
+    let rest = &rest[zone.map_or(0, |z| z.1)..];
+    Some(stamp_of(s, &clean, &ends, (None, None, rest), f))
+}
+
+/// What one format makes of the start of a stamp.
+enum StampRead<'h> {
+    /// The time, its zone and the rest.
+    Time(NaiveDateTime, Option<FixedOffset>, &'h str),
+    /// The shape fits (the same text with every digit a `1` is read, using this many bytes),
+    /// its values do not (a 30 February, a 25th hour).
+    Impossible(usize),
+    No,
+}
+
+/// Read `head` with the chrono format `f` (see [`leading_stamp_read`]).
+fn read_one<'h>(head: &'h str, f: &str, builtin: bool) -> StampRead<'h> {
+    use chrono::format::{parse_and_remainder, ParseErrorKind, Parsed, StrftimeItems};
+    let mut p = Parsed::new();
+    let read = parse_and_remainder(&mut p, head, StrftimeItems::new(f)).and_then(|rest| {
+        // The format's offset (`%z`) gives the wall time's zone; epoch seconds (`%s`) are an
+        // instant, shown in that offset when there is one, else in UTC.
+        let off = p.offset.unwrap_or(0);
+        let zone = match (p.offset, p.timestamp) {
+            (Some(o), _) => FixedOffset::east_opt(o),
+            (None, Some(_)) => FixedOffset::east_opt(0),
+            (None, None) => None,
+        };
+        Ok((p.to_naive_datetime_with_offset(off)?, zone, rest))
+    });
+    match read {
+        Ok((mut t, zone, mut rest)) => {
+            if builtin && p.nanosecond.is_none() {
+                if let Some((nanos, used)) = comma_fraction(rest) {
+                    t = t.with_nanosecond(nanos).unwrap_or(t);
+                    rest = &rest[used..];
+                }
+            }
+            match zone {
+                Some(z) => StampRead::Time(t, Some(z), rest),
+                None => {
+                    let z = crate::parse::stamp::zone_prefix(rest);
+                    StampRead::Time(t, z.map(|z| z.0), &rest[z.map_or(0, |z| z.1)..])
+                }
+            }
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                ParseErrorKind::OutOfRange | ParseErrorKind::Impossible
+            ) =>
+        {
+            // The same text with every digit a 1 (a valid day, month, hour… of the same
+            // width): when that is read, the stamp has the shape and impossible values.
+            let ones: String = head
+                .chars()
+                .map(|c| if c.is_ascii_digit() { '1' } else { c })
+                .collect();
+            let mut p = Parsed::new();
+            match parse_and_remainder(&mut p, &ones, StrftimeItems::new(f))
+                .and_then(|rest| p.to_naive_datetime_with_offset(0).map(|_| rest))
+            {
+                Ok(rest) => StampRead::Impossible(ones.len() - rest.len()),
+                Err(_) => StampRead::No,
+            }
+        }
+        Err(_) => StampRead::No,
+    }
+}
+
+/// `,` and digits at the start of `rest`: the fraction in nanoseconds (digits past the ninth
+/// read and dropped) and the bytes used.
+fn comma_fraction(rest: &str) -> Option<(u32, usize)> {
+    let digits = rest.strip_prefix(',')?;
+    let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+    if n == 0 {
+        return None;
+    }
+    let kept = &digits[..n.min(9)];
+    let nanos = kept.parse::<u32>().ok()? * 10u32.pow(9 - kept.len() as u32);
+    Some((nanos, 1 + n))
+}
+
+/// The [`Stamp`] read from `s` (`clean` is `s` as read, `ends` maps its bytes back): `rest`
+/// is what is left of `clean` after the stamp.
+fn stamp_of(
+    s: &str,
+    clean: &str,
+    ends: &[usize],
+    (t, zone, rest): (Option<NaiveDateTime>, Option<FixedOffset>, &str),
+    f: &str,
+) -> Stamp {
+    {
+        {
             let used = clean.len() - rest.len();
             let idx = match used {
                 0 => 0,
@@ -209,16 +309,15 @@ pub fn leading_stamp_read(s: &str, formats: &[&str]) -> Option<Stamp> {
                 .trim_start_matches(['\u{200e}', ']'])
                 .trim_start()
                 .to_string();
-            return Some(Stamp {
+            Stamp {
                 time: t,
-                zone: zone.map(|z| z.0),
+                zone,
                 rest,
                 twelve_hour: f.contains("%p"),
                 dotted: f.starts_with("%d."),
-            });
+            }
         }
     }
-    None
 }
 
 /// A line that starts a record: what [`Splitter::start`] takes.
@@ -226,7 +325,8 @@ pub fn leading_stamp_read(s: &str, formats: &[&str]) -> Option<Stamp> {
 pub struct Start<'l> {
     level: Option<&'l str>,
     thread: Option<String>,
-    time: NaiveDateTime,
+    /// `None`: an impossible date or time (counted in `bad_times`).
+    time: Option<NaiveDateTime>,
     zone: Option<FixedOffset>,
     message: String,
     /// Read by a locale shape of [`DEFAULT_FORMATS`]: the note to add.
@@ -285,7 +385,7 @@ impl Splitter {
             [] => DEFAULT_FORMATS,
             user => user,
         };
-        let st = leading_stamp_read(body, formats)?;
+        let st = leading_stamp_read(body, formats, opts.time_format.is_none())?;
         let locale = match (opts.time_format.is_none(), st.twelve_hour, st.dotted) {
             (false, _, _) => None,
             (true, true, _) => Some(TWELVE_HOUR),
@@ -348,12 +448,16 @@ impl Splitter {
                 (o, Slash::Ambiguous) => o,
             };
         }
-        self.rec.time = match s.zone {
-            Some(z) => {
-                out.note(ZONED);
-                z.from_local_datetime(&s.time).single()
+        self.rec.time = match (s.time, s.zone) {
+            (None, _) => {
+                out.bad_times += 1;
+                None
             }
-            None => opts.tz.resolve(s.time),
+            (Some(t), Some(z)) => {
+                out.note(ZONED);
+                z.from_local_datetime(&t).single()
+            }
+            (Some(t), None) => opts.tz.resolve(t),
         };
         out.see_time(self.rec.time);
         self.rec.thread = s.thread;
@@ -412,246 +516,5 @@ pub fn check_time_format(fmt: &str) -> Result<(), String> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::EventKind;
-    use crate::parse::logs::{parse_log, LogTz};
-    use crate::parse::markers::Markers;
-
-    #[test]
-    fn netsh_lines_with_lrm_marks() {
-        let s = "header text\n[0]0E2C.1A1C::\u{200e}2026\u{200e}-\u{200e}03\u{200e}-\u{200e}02 09:41:00.1234567 [Microsoft-Lync]EWS CreateItem https://mail.contoso.com/EWS/Exchange.asmx\n  status=401\n[1]0E2C.1A1C::\u{200e}2026\u{200e}-\u{200e}03\u{200e}-\u{200e}02 09:41:02.0000000 [Microsoft-Lync]done\n";
-        let m = Markers::builtin().expect("m");
-        let opts = ParseOptions::utc(&m);
-        let o = parse_log(
-            s.as_bytes(),
-            SourceKind::NetshText,
-            Path::new("n.txt"),
-            &opts,
-        )
-        .expect("parse");
-        assert_eq!((o.records, o.skipped), (2, 1));
-        assert_eq!(
-            o.first.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-02T09:41:00.123456700+00:00")
-        );
-        let f = o
-            .events
-            .iter()
-            .find(|e| e.kind == EventKind::EwsFailure)
-            .expect("401");
-        assert_eq!(f.line, 3);
-    }
-
-    #[test]
-    fn bad_time_formats_are_refused() {
-        for ok in ["%d.%m.%Y %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.3f", "%%%Y"] {
-            assert!(check_time_format(ok).is_ok(), "{ok}");
-        }
-        for bad in ["%Q", "%", "%Y-%m-%d %", "", "  "] {
-            assert!(check_time_format(bad).is_err(), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn user_time_format_for_any_text_log() {
-        let s = "02.03.2026 09:41:00 EWS SendItem failed 0x80190193\nnext line\n02.03.2026 09:42:00 ok\n";
-        let m = Markers::builtin().expect("m");
-        let opts = ParseOptions {
-            markers: &m,
-            tz: LogTz::Utc,
-            time_format: Some("%d.%m.%Y %H:%M:%S"),
-            profile: None,
-            accounts: &[],
-            bound: Default::default(),
-        };
-        let o =
-            parse_log(s.as_bytes(), SourceKind::TextLog, Path::new("t.log"), &opts).expect("parse");
-        assert_eq!(o.records, 2);
-        let f = o
-            .events
-            .iter()
-            .find(|e| e.kind == EventKind::EwsFailure)
-            .expect("403");
-        assert_eq!(f.values["status"], "403");
-        assert_eq!(
-            f.time.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-02T09:41:00+00:00")
-        );
-    }
-
-    fn netsh_utc(s: &str) -> LogOutput {
-        let m = Markers::builtin().expect("m");
-        let opts = ParseOptions::utc(&m);
-        parse_log(
-            s.as_bytes(),
-            SourceKind::NetshText,
-            Path::new("n.txt"),
-            &opts,
-        )
-        .expect("parse")
-    }
-
-    const E401: &str =
-        "EWS POST https://mail.contoso.com/EWS/Exchange.asmx HTTP/1.1 401 Unauthorized";
-
-    #[test]
-    fn netsh_dotted_dates_read_day_first_and_labelled() {
-        let o = netsh_utc(&format!(
-            "[0]0E2C.1A1C::02.03.2026 09:00:00.1234567 [Microsoft-Lync]start\r\n[0]0E2C.1A1C::15.03.2026 09:59:51.1234567 [Microsoft-Lync]{E401}\r\n"
-        ));
-        assert_eq!((o.records, o.skipped), (2, 0));
-        assert_eq!(
-            o.first.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-02T09:00:00.123456700+00:00")
-        );
-        assert_eq!(
-            o.last.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-15T09:59:51.123456700+00:00")
-        );
-        assert!(
-            o.notes.iter().any(|n| n == DOTTED_DAY_FIRST),
-            "{:?}",
-            o.notes
-        );
-        let f = o
-            .events
-            .iter()
-            .find(|e| e.kind == EventKind::EwsFailure)
-            .expect("401");
-        assert_eq!(f.values["status"], "401");
-    }
-
-    #[test]
-    fn netsh_twelve_hour_markers_are_applied_and_labelled() {
-        // en-US: the marker after the time; ja-JP: 午前/午後 before it.
-        for (stamp, want) in [
-            (
-                "3/2/2026 9:59:51.1234567 PM",
-                "2026-03-02T21:59:51.123456700+00:00",
-            ),
-            ("3/2/2026 12:05:00 AM", "2026-03-02T00:05:00+00:00"),
-            (
-                "2026/03/02 午後 9:59:51.1234567",
-                "2026-03-02T21:59:51.123456700+00:00",
-            ),
-            ("2026/03/02 午前 9:59:51", "2026-03-02T09:59:51+00:00"),
-            (
-                "\u{200e}2026/\u{200e}03/\u{200e}02 午後 1:00:00",
-                "2026-03-02T13:00:00+00:00",
-            ),
-        ] {
-            let o = netsh_utc(&format!("[0]0E2C.1A1C::{stamp} [Microsoft-Lync]{E401}\n"));
-            assert_eq!(o.records, 1, "{stamp}");
-            assert_eq!(
-                o.first.map(|t| t.to_rfc3339()).as_deref(),
-                Some(want),
-                "{stamp}"
-            );
-            assert!(
-                o.notes.iter().any(|n| n == TWELVE_HOUR),
-                "{stamp}: {:?}",
-                o.notes
-            );
-            let f = o
-                .events
-                .iter()
-                .find(|e| e.kind == EventKind::EwsFailure)
-                .expect("401");
-            // The marker is not left at the start of the message.
-            assert!(
-                !f.excerpt.contains("PM") && !f.excerpt.contains('午'),
-                "{}",
-                f.excerpt
-            );
-        }
-        // A 24-hour stamp carries no such note.
-        let o = netsh_utc("[0]0E2C.1A1C::2026-03-02 21:59:51 [Microsoft-Lync]start\n");
-        assert_eq!(o.records, 1);
-        assert!(!o
-            .notes
-            .iter()
-            .any(|n| n == TWELVE_HOUR || n == DOTTED_DAY_FIRST));
-    }
-
-    #[test]
-    fn slash_date_order_from_the_log() {
-        // en-GB: 2 March, both numbers 12 or under: read month first, labelled a guess.
-        let o = netsh_utc(&format!(
-            "[0]0E2C.1A1C::02/03/2026 09:59:51.1234567 [Microsoft-Lync]{E401}\n"
-        ));
-        assert_eq!(o.records, 1);
-        assert!(o.notes.iter().any(|n| n == SLASH_GUESS), "{:?}", o.notes);
-        // A first number over 12 makes the dates day first from there on: 15 March, then
-        // 02/04 is 2 April (read month first it would be 4 February).
-        let o = netsh_utc(&format!(
-            "[0]0E2C.1A1C::15/03/2026 09:00:00 [Microsoft-Lync]start\n[0]0E2C.1A1C::02/04/2026 09:59:51 [Microsoft-Lync]{E401}\n"
-        ));
-        assert_eq!((o.records, o.skipped), (2, 0));
-        assert_eq!(
-            o.first.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-15T09:00:00+00:00")
-        );
-        assert_eq!(
-            o.last.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-04-02T09:59:51+00:00")
-        );
-        assert!(
-            o.notes.iter().any(|n| n == SLASH_DAY_FIRST),
-            "{:?}",
-            o.notes
-        );
-        assert!(!o.notes.iter().any(|n| n == SLASH_GUESS), "{:?}", o.notes);
-        // A second number over 12: month first, said so.
-        let o = netsh_utc("[0]0E2C.1A1C::03/15/2026 09:00:00 [Microsoft-Lync]start\n");
-        assert_eq!(
-            o.first.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-03-15T09:00:00+00:00")
-        );
-        assert!(
-            o.notes.iter().any(|n| n == SLASH_MONTH_FIRST),
-            "{:?}",
-            o.notes
-        );
-        // Both kinds: each read in the order it fits, the conflict said.
-        let o = netsh_utc(
-            "[0]0E2C.1A1C::15/03/2026 09:00:00 [Microsoft-Lync]a\n[0]0E2C.1A1C::03/16/2026 09:00:00 [Microsoft-Lync]b\n",
-        );
-        assert_eq!(o.records, 2);
-        assert!(o.notes.iter().any(|n| n == SLASH_CONFLICT), "{:?}", o.notes);
-        // A plain text log too, and a given --log-time-format is never second-guessed.
-        let m = Markers::builtin().expect("m");
-        let s = "15/03/2026 09:00:00 a\n02/04/2026 10:00:00 b\n";
-        let o = parse_log(
-            s.as_bytes(),
-            SourceKind::TextLog,
-            Path::new("t.log"),
-            &ParseOptions::utc(&m),
-        )
-        .expect("parse");
-        assert_eq!(
-            o.last.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-04-02T10:00:00+00:00")
-        );
-        let opts = ParseOptions {
-            time_format: Some("%m/%d/%Y %H:%M:%S"),
-            ..ParseOptions::utc(&m)
-        };
-        let o = parse_log(
-            "02/04/2026 10:00:00 b\n".as_bytes(),
-            SourceKind::TextLog,
-            Path::new("t.log"),
-            &opts,
-        )
-        .expect("parse");
-        assert_eq!(
-            o.last.map(|t| t.to_rfc3339()).as_deref(),
-            Some("2026-02-04T10:00:00+00:00")
-        );
-        assert!(
-            !o.notes.iter().any(|n| n.starts_with("slash dates")),
-            "{:?}",
-            o.notes
-        );
-    }
-}
+#[path = "textlog_tests.rs"]
+mod tests;

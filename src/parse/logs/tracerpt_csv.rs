@@ -20,6 +20,18 @@ const FT_2000: u64 = 125_911_584_000_000_000;
 const FT_2100: u64 = 157_469_184_000_000_000;
 const FT_UNIX: u64 = 116_444_736_000_000_000;
 
+/// Whether `t` lies in the range a FILETIME is taken as a time in (2000 to 2100): the range
+/// tracerpt conversions' times must fall in (a Lync or Skype client trace is younger, and
+/// further out is a zero or garbled field).
+pub fn plausible(t: DateTime<chrono::Utc>) -> bool {
+    let ticks = t
+        .timestamp()
+        .checked_mul(10_000_000)
+        .and_then(|s| s.checked_add(i64::from(t.timestamp_subsec_nanos() / 100)))
+        .and_then(|s| s.checked_add(FT_UNIX as i64));
+    ticks.is_some_and(|n| (FT_2000 as i64..FT_2100 as i64).contains(&n))
+}
+
 /// A FILETIME tick count as a UTC time, if plausible.
 pub fn filetime(ticks: u64) -> Option<DateTime<FixedOffset>> {
     if !(FT_2000..FT_2100).contains(&ticks) {

@@ -119,11 +119,19 @@ fn level_word(l: &str) -> Option<String> {
     )
 }
 
-/// `TimeCreated/@SystemTime`: with its offset when it has one, else in the log zone.
+/// `TimeCreated/@SystemTime`: with its offset when it has one, else in the log zone. `None`
+/// when it cannot be read, or when it lies outside the range a tracerpt CSV's Clock-Time is
+/// taken as a time in ([`super::tracerpt_csv::plausible`]: 2000 to 2100), so both conversions
+/// of one trace agree; a zero FILETIME is written as `1601-01-01T00:00:00…Z`.
 pub fn system_time(s: &str, opts: &ParseOptions<'_>) -> Option<DateTime<FixedOffset>> {
     // `±HHMM` (no colon) and nine fraction digits are what tracerpt writes: see `stamp`.
-    crate::parse::stamp::iso(s)?.instant(|t| opts.tz.resolve(t))
+    crate::parse::stamp::iso(s)?
+        .instant(|t| opts.tz.resolve(t))
+        .filter(|t| super::tracerpt_csv::plausible(t.with_timezone(&chrono::Utc)))
 }
+
+/// Said when a SystemTime lies outside that range.
+pub const IMPLAUSIBLE: &str = "some SystemTime values lie outside 2000-2100 (1601-01-01 is a zero FILETIME): those records have no time (counted in bad_times)";
 
 fn finish(
     ev: Ev,
@@ -142,6 +150,9 @@ fn finish(
     rec.time = system_time(&ev.time, opts);
     if rec.time.is_none() && !ev.time.is_empty() {
         out.bad_times += 1;
+        if crate::parse::stamp::iso(&ev.time).is_some() {
+            out.note(IMPLAUSIBLE);
+        }
     }
     out.see_time(rec.time);
     rec.level = level_word(&ev.level);
@@ -423,6 +434,26 @@ mod tests {
         let m = Markers::builtin().expect("m");
         let opts = ParseOptions::utc(&m);
         parse_log(s, SourceKind::TracerptXml, Path::new("t.xml"), &opts).expect("parse")
+    }
+
+    /// A zero FILETIME (1601-01-01) or a time past 2100 is no time, as in a tracerpt CSV.
+    #[test]
+    fn a_zero_system_time_is_no_time() {
+        let ev = |t: &str| {
+            format!("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Lync\"/><EventID>0</EventID><Level>4</Level><TimeCreated SystemTime=\"{t}\"/></System><EventData><Data Name=\"Message\">startup</Data></EventData></Event>\n")
+        };
+        let doc = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Events>\n{}{}{}</Events>\n",
+            ev("1601-01-01T00:00:00.000000000Z"),
+            ev("2026-03-02T09:41:00.4230000Z"),
+            ev("2150-01-01T00:00:00Z"),
+        );
+        let o = run(doc.as_bytes());
+        assert_eq!((o.records, o.bad_times), (3, 2));
+        let rfc = |t: Option<DateTime<FixedOffset>>| t.map(|t| t.to_rfc3339());
+        assert_eq!(rfc(o.first), Some("2026-03-02T09:41:00.423+00:00".into()));
+        assert_eq!(rfc(o.last), rfc(o.first));
+        assert!(o.notes.iter().any(|n| n == IMPLAUSIBLE), "{:?}", o.notes);
     }
 
     #[test]

@@ -126,7 +126,8 @@ impl App {
             }
             SourceEvent::LogsMerged(r, window) => {
                 self.anchor_log_selection();
-                crate::pipeline::merge_logs(&mut self.model, *r, window);
+                // (What was new is in the model, as far as the bounded store keeps it.)
+                let _ = crate::pipeline::merge_logs(&mut self.model, *r, window);
                 self.refresh();
                 vec![]
             }
