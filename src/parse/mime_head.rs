@@ -109,7 +109,7 @@ pub fn header_line(line: &str) -> Option<(&str, &str, bool)> {
 
 /// Read the header block at the start of `t`; `None` when `t` does not start with one (its
 /// first line, after an mbox `From ` line, is no header; a continuation line comes before any
-/// header; more than [`MAX_HEADERS`] headers).
+/// header; more than `MAX_HEADERS` headers).
 pub fn read(t: &str) -> Option<Head<'_>> {
     let lone_cr = lone_cr_line_ends(t);
     let mut head = Head {

@@ -159,7 +159,7 @@ fn redact_lines<'a>(
     all
 }
 
-/// `redact_log` for consecutive lines of a log ([`record_line`] says which lines start a
+/// `redact_log` for consecutive lines of a log (`record_line` says which lines start a
 /// record), one redacted line for each. `from_start`: the first line is the file's first. If
 /// not, and a record line comes later, the lines before it belong to a record whose start was
 /// not read: they could be the body of a SIP message, so they are masked but for their

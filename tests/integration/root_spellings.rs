@@ -4,9 +4,11 @@
 //! backslash names and account folders.
 
 use crate::common::*;
+#[cfg(unix)]
 use std::fs;
 use std::path::Path;
 
+#[cfg(unix)]
 const MIME: &[u8] = b"From: jdoe@contoso.com\r\nTo: rlee@contoso.com\r\nSubject: s\r\n\r\nx\r\n";
 
 /// `report --format json --now NOW <args>` run in `dir`.
