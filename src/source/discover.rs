@@ -485,8 +485,9 @@ impl Discovery {
         if let Some(&i) = self.by_dir.get(dir) {
             return i;
         }
-        let name = name_of(named);
-        let name = layout_name(&name);
+        // Shown as text: bytes that are not UTF-8 escaped, so such names stay apart.
+        let name = super::layout::display_layout_name(named);
+        let name = name.as_str();
         let address = match super::layout::sip_address(name) {
             Some(a) => match super::layout::percent_decoded(a) {
                 Some(d) => {

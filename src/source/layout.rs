@@ -40,6 +40,36 @@ pub fn name_of(p: &Path) -> String {
         .unwrap_or_default()
 }
 
+/// [`layout_name`] of a path's last part for display, each byte that is not UTF-8 written
+/// `\xNN` instead of U+FFFD: `sip_j<FF>@…` and `sip_j<FE>@…` (Shift-JIS names unpacked on
+/// Linux) are two accounts and must not print as one (review wild8s d06). The parts are split
+/// on the bytes before escaping, so an escape's `\` is never read as a separator.
+pub fn display_layout_name(p: &Path) -> String {
+    let Some(name) = p.file_name() else {
+        return String::new();
+    };
+    if let Some(s) = name.to_str() {
+        return layout_name(s).to_string();
+    }
+    let bytes = name.as_encoded_bytes();
+    let last = if BACKSLASH_NAMES {
+        bytes
+            .split(|&b| b == b'\\')
+            .rfind(|part| !part.is_empty() && *part != b"." && *part != b"..")
+            .unwrap_or(bytes)
+    } else {
+        bytes
+    };
+    let mut out = String::new();
+    for chunk in last.utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Whether this host reads a `\` inside a file name as a separator for layout purposes: a
 /// Windows collection unpacked here by a tool that keeps the backslashes (one flat name such as
 /// `Users\jdoe\AppData\…\History Spooler\x.eml`). On Windows `\` is a separator already.
@@ -216,6 +246,36 @@ pub fn profile_tracing_of(profile: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A name's bytes that are not UTF-8 are shown as `\xNN` (two such names stay apart); the
+    /// parts of a flat backslash name are still split on the bytes (review wild8s d06).
+    #[cfg(unix)]
+    #[test]
+    fn display_names_escape_bytes_that_are_not_utf8() {
+        use std::os::unix::ffi::OsStrExt;
+        let p = |b: &[u8]| PathBuf::from(std::ffi::OsStr::from_bytes(b));
+        assert_eq!(
+            display_layout_name(&p(b"/x/sip_j\xff@c.com")),
+            "sip_j\\xff@c.com"
+        );
+        assert_ne!(
+            display_layout_name(&p(b"/x/sip_j\xff@c.com")),
+            display_layout_name(&p(b"/x/sip_j\xfe@c.com"))
+        );
+        assert_eq!(
+            display_layout_name(&p(b"/x/Lync\\sip_j\xfe@c.com")),
+            if BACKSLASH_NAMES {
+                "sip_j\\xfe@c.com"
+            } else {
+                "Lync\\sip_j\\xfe@c.com"
+            }
+        );
+        assert_eq!(
+            display_layout_name(&p(b"/x/sip_jdoe@c.com")),
+            "sip_jdoe@c.com"
+        );
+        assert_eq!(display_layout_name(Path::new("/")), "");
+    }
 
     #[test]
     fn names_in_any_case() {

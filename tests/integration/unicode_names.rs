@@ -205,3 +205,52 @@ fn fleet_table_keeps_columns_with_wide_names() {
         assert_eq!(cols(stuck), stuck_end, "{r:?}\n{text}");
     }
 }
+
+/// Two account folders whose names differ only in bytes that are not UTF-8 (Shift-JIS names
+/// from a zip unpacked on Linux) are two accounts in every output: their addresses keep those
+/// bytes as `\xNN`, where U+FFFD made them one name in `accounts[]`, `findings[]` and the text
+/// headings (review wild8s d06).
+#[cfg(unix)]
+#[test]
+fn accounts_differing_only_in_bytes_that_are_not_utf8_stay_apart() {
+    use std::os::unix::ffi::OsStrExt;
+    let t = tempfile::tempdir().expect("tempdir");
+    for b in [b'\xff', b'\xfe'] {
+        let sip = [b"sip_j".as_slice(), &[b], b"@contoso.com"].concat();
+        let sp = t
+            .path()
+            .join("Users/u/AppData/Local/Microsoft/Office/16.0/Lync")
+            .join(std::ffi::OsStr::from_bytes(&sip))
+            .join("History Spooler");
+        put(
+            &sp.join("{A1}.eml"),
+            b"From: a@contoso.com\r\nTo: b@contoso.com\r\n\r\nx",
+            30 * 86400,
+        );
+    }
+    let (v, code, _) = report_json(&[t.path()], &[]);
+    assert_eq!(code, 1);
+    let mut got = addresses(&v);
+    got.sort();
+    assert_eq!(got, ["j\\xfe@contoso.com", "j\\xff@contoso.com"], "{v:#}");
+    let stuck: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "spool-stuck")
+        .filter_map(|f| f["account"].as_str())
+        .collect();
+    assert_eq!(stuck.len(), 2, "{stuck:?}");
+    assert_ne!(stuck[0], stuck[1]);
+    let out = bin()
+        .arg("report")
+        .arg(t.path())
+        .args(["--now", NOW])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("j\\xff@contoso.com") && text.contains("j\\xfe@contoso.com"),
+        "{text}"
+    );
+}
