@@ -221,6 +221,7 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
             kind,
             LineType::ItemAdded
                 | LineType::ItemStuck
+                | LineType::ItemChanged
                 | LineType::ItemRemoved
                 | LineType::FindingOpened
                 | LineType::FindingResolved
@@ -263,6 +264,15 @@ pub(super) fn events_rows(lines: &[Value], source: &str) -> Vec<Doc> {
             (LineType::ItemStuck, Some(p), _) => {
                 st.items.insert(p.clone(), born);
                 st.stuck.insert(p);
+            }
+            // Rewritten in place: its new age, and stuck or not as the line says.
+            (LineType::ItemChanged, Some(p), _) => {
+                st.items.insert(p.clone(), born);
+                if e.pointer("/item/stuck").and_then(Value::as_bool) == Some(true) {
+                    st.stuck.insert(p);
+                } else {
+                    st.stuck.remove(&p);
+                }
             }
             (LineType::ItemRemoved, Some(p), _) => {
                 st.items.remove(&p);

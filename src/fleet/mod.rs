@@ -518,6 +518,22 @@ mod tests {
         assert_eq!((r.stuck, r.items, r.critical, r.warning), (1, 2, 0, 1));
     }
 
+    /// A stuck item rewritten in place (`item-changed`, no longer stuck) is no longer counted
+    /// stuck; one rewritten and still stuck stays so.
+    #[test]
+    fn a_rewritten_item_takes_the_state_its_line_gives() {
+        let l = lines(&[
+            r#"{"type":"scan-started","time":"2026-03-02T14:00:00Z","host":"h"}"#,
+            r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#,
+            r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/2"}}"#,
+            r#"{"type":"item-changed","time":"2026-03-02T14:05:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1","stuck":false,"age_secs":0}}"#,
+            r#"{"type":"item-changed","time":"2026-03-02T14:05:00Z","host":"h","account":"a@c.com","item":{"path":"/p/2","stuck":true,"age_secs":900}}"#,
+        ]);
+        let d = events_rows(&l, "s.ndjson");
+        let r = &d[0].rows[0];
+        assert_eq!((r.stuck, r.items), (1, 2));
+    }
+
     /// A stream copied while it was written: the complete lines are used and the cut one is
     /// named; anything else that is not JSON still rejects the file.
     #[test]

@@ -28,6 +28,7 @@ pub enum LineType {
     ItemAdded,
     ItemRemoved,
     ItemStuck,
+    ItemChanged,
     FindingOpened,
     FindingResolved,
     Error,
@@ -35,12 +36,13 @@ pub enum LineType {
 }
 
 impl LineType {
-    pub const ALL: [LineType; 9] = [
+    pub const ALL: [LineType; 10] = [
         LineType::ScanStarted,
         LineType::Heartbeat,
         LineType::ItemAdded,
         LineType::ItemRemoved,
         LineType::ItemStuck,
+        LineType::ItemChanged,
         LineType::FindingOpened,
         LineType::FindingResolved,
         LineType::Error,
@@ -55,6 +57,7 @@ impl LineType {
             LineType::ItemAdded => "item-added",
             LineType::ItemRemoved => "item-removed",
             LineType::ItemStuck => "item-stuck",
+            LineType::ItemChanged => "item-changed",
             LineType::FindingOpened => "finding-opened",
             LineType::FindingResolved => "finding-resolved",
             LineType::Error => "error",
@@ -129,7 +132,15 @@ type FindingId = (
 
 /// An item as a snapshot holds it: its state, its JSON (as the report writes it), profile and
 /// account address.
-type SnapItem = (ItemState, Box<RawValue>, Option<String>, String);
+/// An item's state, its JSON, profile, account, and its file's (modified time, size): a file
+/// rewritten in place changes these, and its state may go back (`item-changed`).
+type SnapItem = (
+    ItemState,
+    Box<RawValue>,
+    Option<String>,
+    String,
+    (Option<DateTime<Utc>>, u64),
+);
 
 /// What the lines are computed from: items by path, open findings, errors seen, events seen.
 #[derive(Debug, Clone, Default)]
@@ -162,7 +173,13 @@ impl Snapshot {
             let v = serde_json::value::to_raw_value(&j).unwrap_or_default();
             s.items.insert(
                 it.path.clone(),
-                (state, v, acc.profile.clone(), acc.address.clone()),
+                (
+                    state,
+                    v,
+                    acc.profile.clone(),
+                    acc.address.clone(),
+                    (it.modified, it.size),
+                ),
             );
         }
         for f in findings {
@@ -193,8 +210,8 @@ pub fn notable(e: &LogEvent) -> bool {
     e.notable()
 }
 
-/// The lines that take `prev` to `next`, in a stable order: removals, additions, stuck
-/// transitions, resolved findings, opened findings, errors, log events.
+/// The lines that take `prev` to `next`, in a stable order: removals, additions and files
+/// rewritten, stuck transitions, resolved findings, opened findings, errors, log events.
 ///
 /// `fresh`: the notable events tail reads classified for the first time since `prev` (see
 /// `source::tail::Tail::read_change`), each a `log-event` line whether the bounded store kept
@@ -223,8 +240,12 @@ pub fn diff(
     }
     for (p, v) in &next.items {
         let before = prev.items.get(p);
-        if before.is_none() {
-            out.push(item_line(LineType::ItemAdded, v));
+        match before {
+            None => out.push(item_line(LineType::ItemAdded, v)),
+            // Rewritten in place (the client saved it again): its new time and state, so a
+            // stuck item that went back to pending does not stay stuck for a reader.
+            Some(b) if b.4 != v.4 => out.push(item_line(LineType::ItemChanged, v)),
+            Some(_) => {}
         }
         if v.0 == ItemState::Stuck && before.is_none_or(|b| b.0 != ItemState::Stuck) {
             out.push(item_line(LineType::ItemStuck, v));
@@ -346,6 +367,22 @@ mod tests {
         assert!(
             diff(&s2, &s2, &m, &[], t1, &o).is_empty(),
             "no change, no line"
+        );
+
+        // The file rewritten in place (a new time): `item-changed`, with its new state; stuck
+        // again later is `item-stuck` again.
+        let rewritten = model(&[("x.xml", 0)], t1);
+        let s2b = Snapshot::take(&rewritten, &[], clock(t1), false);
+        let l = diff(&s2, &s2b, &rewritten, &[], t1, &o);
+        assert_eq!(kinds(&l), vec!["item-changed"]);
+        let item: serde_json::Value =
+            serde_json::from_str(l[0].item.as_ref().expect("item").get()).expect("json");
+        assert_eq!(item["stuck"], false, "{item}");
+        let t2 = t1 + chrono::Duration::seconds(121);
+        let s2c = Snapshot::take(&rewritten, &[], clock(t2), false);
+        assert_eq!(
+            kinds(&diff(&s2b, &s2c, &rewritten, &[], t2, &o)),
+            vec!["item-stuck"]
         );
 
         let empty = model(&[], t0);
