@@ -82,6 +82,7 @@ fn scan_config(opts: &ScanOpts, file: &FileConfig) -> Result<ScanConfig, Fatal> 
         lookback,
         mailbox_files: Vec::new(),
         keep_bodies: false,
+        profiles_root: None,
     })
 }
 
@@ -231,6 +232,7 @@ pub(crate) fn resolve_roots(
             ));
         };
         settings.protected.folders.push(root.clone());
+        settings.scan.profiles_root = Some(root.clone());
         let (r, e) = source::all_users_roots(&root);
         if r.is_empty() && e.is_empty() {
             errors.push(crate::model::ScanError::new(

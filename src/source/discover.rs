@@ -64,6 +64,9 @@ pub struct Discovery {
     /// Account folders whose address was read with `%XX` decoded
     /// ([`super::layout::percent_decoded`]), each once.
     pub decoded_addresses: Vec<PathBuf>,
+    /// The profiles folder of `--all-users`, for the accounts' profile (see
+    /// `profile::profile_within`).
+    pub profiles_root: Option<PathBuf>,
     by_dir: HashMap<PathBuf, usize>,
     /// The root being walked, as typed and as the absolute path it resolves to.
     root_map: Option<(PathBuf, PathBuf)>,
@@ -502,7 +505,7 @@ impl Discovery {
         self.accounts.push(Account {
             address,
             client: client_of(&abs),
-            profile: super::profile::profile_of(&abs),
+            profile: super::profile::profile_within(&abs, self.profiles_root.as_deref()),
             dir: dir.to_path_buf(),
             spooler: None,
         });

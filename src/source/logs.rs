@@ -213,7 +213,8 @@ pub fn client_of_log(path: &Path) -> Option<ClientGen> {
         && !names.iter().any(|n| n == "appdata")
     {
         if let Some(parent) = path.parent().and_then(Path::parent) {
-            if super::profile::profile_of(&parent.join("AppData")).is_some() && names.len() >= 2 {
+            // (`Tracing` is inside a folder of the path as given, which may be the profile.)
+            if parent.components().next().is_some() && names.len() >= 2 {
                 return Some(ClientGen::Lync2010);
             }
         }
@@ -250,6 +251,8 @@ pub struct LogSettings<'a> {
     pub markers: &'a Markers,
     pub tz: LogTz,
     pub time_format: Option<&'a str>,
+    /// The profiles folder of `--all-users` (see `profile::profile_within`).
+    pub profiles_root: Option<&'a Path>,
 }
 
 /// What reading one log gave, before it goes into the model.
@@ -295,8 +298,10 @@ fn nearest<'a>(
 fn context_of(
     f: &LogFile,
     accounts: &[crate::model::Account],
+    profiles_root: Option<&Path>,
 ) -> (Option<String>, Option<ClientGen>, Vec<(usize, String)>) {
-    let profile = super::profile::profile_of(&f.path);
+    // The rule the accounts' profiles come from (`discover`), so that they agree.
+    let profile = super::profile::profile_within(&f.path, profiles_root);
     let client = client_of_log(&f.path);
     let candidates: Vec<(usize, String)> = {
         let same_profile: Vec<(usize, &crate::model::Account)> = accounts
@@ -336,7 +341,7 @@ fn parse_one(
     tails: Option<&super::tail::Tails>,
     change: bool,
 ) -> Parsed {
-    let (profile, client, candidates) = context_of(f, accounts);
+    let (profile, client, candidates) = context_of(f, accounts, s.profiles_root);
     let opts = ParseOptions {
         markers: s.markers,
         tz: s.tz,
@@ -443,7 +448,7 @@ fn parse_all(
         .zip(files)
         .map(|(p, f)| {
             p.unwrap_or_else(|| Parsed {
-                profile: super::profile::profile_of(&f.path),
+                profile: super::profile::profile_within(&f.path, s.profiles_root),
                 client: client_of_log(&f.path),
                 candidates: Vec::new(),
                 out: Err(crate::isolate::internal_error(
@@ -686,6 +691,7 @@ pub fn scan_logs(
                     markers: &markers,
                     tz: config.log_tz,
                     time_format: config.log_time_format.as_deref(),
+                    profiles_root: config.profiles_root.as_deref(),
                 },
                 tails,
             ),

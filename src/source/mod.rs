@@ -44,6 +44,9 @@ pub struct ScanConfig {
     /// live view); otherwise they are dropped as each file is read, so memory does not follow
     /// the spooled bytes.
     pub keep_bodies: bool,
+    /// The profiles folder of `--all-users`: a folder right inside it is a profile, whatever
+    /// it holds (see `profile::profile_within`).
+    pub profiles_root: Option<PathBuf>,
 }
 
 /// Why there is nothing to scan when no PATH is given.

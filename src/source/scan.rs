@@ -41,7 +41,7 @@ pub fn scan_tailed(
     config: &ScanConfig,
     tails: Option<&super::tail::Tails>,
 ) -> Scan {
-    let (d, items) = walk_and_read(roots, config.keep_bodies);
+    let (d, items) = walk_and_read(roots, config);
     let mut model = Model {
         accounts: d.accounts,
         ..Model::default()
@@ -279,7 +279,8 @@ pub struct ItemRead {
 /// No file is lost: each file is read under [`crate::isolate::per_file`], and a reader thread
 /// that dies anyway leaves its batch marked as taken but not done, so every file of it is
 /// reported as an internal error; batches no reader took are read here after the walk.
-fn walk_and_read(roots: &[PathBuf], keep_bodies: bool) -> (Discovery, Vec<ItemRead>) {
+fn walk_and_read(roots: &[PathBuf], config: &ScanConfig) -> (Discovery, Vec<ItemRead>) {
+    let keep_bodies = config.keep_bodies;
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(1)
@@ -315,6 +316,7 @@ fn walk_and_read(roots: &[PathBuf], keep_bodies: bool) -> (Discovery, Vec<ItemRe
             })
             .collect();
         let mut d = Discovery::default();
+        d.profiles_root = config.profiles_root.clone();
         d.sink = Some(tx);
         let inside = nested_roots(roots);
         for (r, skip) in roots.iter().zip(inside) {

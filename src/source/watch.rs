@@ -570,6 +570,7 @@ pub fn reload_changed_logs(
         markers: &markers,
         tz: config.log_tz,
         time_format: config.log_time_format.as_deref(),
+        profiles_root: config.profiles_root.as_deref(),
     };
     let (tailed, whole): (Vec<_>, Vec<_>) =
         files.into_iter().partition(|f| super::tail::tailed(f.kind));

@@ -1,5 +1,6 @@
 //! Profile enumeration and path shapes that Windows workstations and collected cases have:
-//! `--all-users` skipping folders that are not people, and paths far over MAX_PATH.
+//! `--all-users` skipping folders that are not people, paths far over MAX_PATH, and which
+//! folder a path shows as its profile.
 
 use crate::common::*;
 use std::fs;
@@ -117,4 +118,102 @@ fn spooler_deeper_than_max_path_is_found() {
     assert_eq!(item["stuck"], true);
     assert_eq!(item["profile"], "jdoe");
     assert_eq!(v["accounts"][0]["address"], "jdoe@contoso.com");
+}
+
+/// A Lync 2010 trace log (`%USERPROFILE%\Tracing`), naming no address.
+const LOG_2010: &str = "03/02/2026|13:50:00.417 1F68:C14 INFO  :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\r\n\
+03/02/2026|13:50:00.981 1F68:C14 ERROR :: EWS response HTTP/1.1 401 Unauthorized\r\n";
+
+fn named<'a>(
+    v: &'a serde_json::Value,
+    list: &str,
+    key: &str,
+    value: &str,
+) -> &'a serde_json::Value {
+    v[list]
+        .as_array()
+        .expect(list)
+        .iter()
+        .find(|x| x[key].as_str().is_some_and(|s| s.contains(value)))
+        .unwrap_or_else(|| panic!("no {value} in {list}: {:#}", v[list]))
+}
+
+/// Profiles unpacked where a folder named `Users` lies above them (a Mac's
+/// `/Users/<engineer>/Downloads`, a share's `Users\<engineer>`): each account's profile is the
+/// folder holding its `AppData`, not the engineer's login, and a Lync 2010 log in
+/// `<profile>\Tracing` shows the same profile, so it is matched to that profile's account.
+#[test]
+fn profiles_under_a_users_folder_of_the_engineer_keep_their_own_names() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let case = t.path().join("Users/engineer/Downloads/case-1234");
+    for user in ["jdoe", "mkim"] {
+        let sp = case
+            .join(user)
+            .join("AppData/Local/Microsoft/Communicator")
+            .join(format!("sip_{user}@contoso.com/History Spooler"));
+        put(
+            &sp.join("stuck.xml"),
+            create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(),
+            900,
+        );
+    }
+    put(
+        &case.join("jdoe/Tracing/Communicator-uccapi-0.uccapilog"),
+        LOG_2010.as_bytes(),
+        0,
+    );
+    let (v, code, stderr) = report_json(&[&case], &["--log-tz", "UTC"]);
+    assert_eq!(code, 1, "{stderr}");
+    for user in ["jdoe", "mkim"] {
+        let a = named(&v, "accounts", "address", &format!("{user}@contoso.com"));
+        assert_eq!(a["profile"], user, "{a:#}");
+        assert_eq!(a["client"], "2010", "{a:#}");
+    }
+    let s = named(&v, "sources", "path", "Communicator-uccapi-0.uccapilog");
+    assert_eq!(s["profile"], "jdoe", "{s:#}");
+    assert_eq!(s["account"], "jdoe@contoso.com", "{s:#}");
+    let missing: Vec<&str> = v["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "tracing-missing")
+        .filter_map(|f| f["account"].as_str())
+        .collect();
+    assert_eq!(missing, ["mkim@contoso.com"], "{:#}", v["findings"]);
+}
+
+/// `--all-users` with a profiles folder not named `Users`, below the engineer's own `Users`
+/// folder: a profile walked whole (no `AppData\Local`) is still that profile, for its account
+/// and for the log in its `Tracing` folder.
+#[test]
+fn all_users_profiles_are_named_by_the_profiles_folder() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let profiles = t.path().join("Users/engineer/case/profiles");
+    let jdoe = profiles.join("jdoe");
+    put(
+        &jdoe.join("Lync/sip_jdoe@contoso.com/History Spooler/stuck.xml"),
+        create_item("rlee@contoso.com", "s", "IPM.Note").as_bytes(),
+        900,
+    );
+    put(
+        &jdoe.join("Tracing/Communicator-uccapi-0.uccapilog"),
+        LOG_2010.as_bytes(),
+        0,
+    );
+    let (v, code, stderr) = report_json(
+        &[],
+        &[
+            "--log-tz",
+            "UTC",
+            "--all-users",
+            "--profiles-root",
+            profiles.to_str().expect("utf8"),
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    let a = named(&v, "accounts", "address", "jdoe@contoso.com");
+    assert_eq!(a["profile"], "jdoe", "{a:#}");
+    let s = named(&v, "sources", "path", "Communicator-uccapi-0.uccapilog");
+    assert_eq!(s["profile"], "jdoe", "{s:#}");
+    assert_eq!(s["account"], "jdoe@contoso.com", "{s:#}");
 }
