@@ -108,6 +108,14 @@ pub fn spawn_ticker(tx: Sender<Event>, fast: Arc<AtomicBool>) {
     });
 }
 
+/// A quit signal (SIGTERM, SIGHUP, SIGINT) has arrived: read by a suspended view that waits to
+/// be in the foreground again (its event loop is not running then).
+static QUIT_ASKED: AtomicBool = AtomicBool::new(false);
+
+pub fn quit_asked() -> bool {
+    QUIT_ASKED.load(Ordering::SeqCst)
+}
+
 /// Turn SIGTERM, SIGHUP and SIGINT into a clean quit, so the terminal is restored, and (Linux)
 /// SIGTSTP into a suspend that gives the terminal back before stopping (a `kill -TSTP` would
 /// otherwise stop the view with the terminal raw; see `jobctl` for why only Linux).
@@ -127,6 +135,9 @@ pub fn spawn_signals(tx: Sender<Event>) {
                     Event::Quit
                 };
                 let quit = matches!(ev, Event::Quit);
+                if quit {
+                    QUIT_ASKED.store(true, Ordering::SeqCst);
+                }
                 if tx.send(ev).is_err() || quit {
                     return;
                 }

@@ -86,6 +86,9 @@ struct TerminalGuard {
     /// Mouse capture was asked for (taken again after a suspend, which Windows has none of).
     #[cfg_attr(not(unix), allow(dead_code))]
     mouse: bool,
+    /// The view holds the terminal (false once given back by a suspend that ended in a quit:
+    /// there is nothing to restore, and from the background it could not be).
+    held: bool,
 }
 
 impl TerminalGuard {
@@ -120,7 +123,11 @@ impl TerminalGuard {
         let res = take_terminal(mouse)
             .and_then(|_| Terminal::new(CrosstermBackend::new(std::io::stdout())));
         match res {
-            Ok(terminal) => Ok(TerminalGuard { terminal, mouse }),
+            Ok(terminal) => Ok(TerminalGuard {
+                terminal,
+                mouse,
+                held: true,
+            }),
             Err(e) => {
                 restore_terminal();
                 Err(e)
@@ -132,12 +139,26 @@ impl TerminalGuard {
     /// continued (`fg`), take the terminal again and redraw everything. Where the shell has no
     /// job control (the process group is orphaned, as under `sh -c` or some `ssh host cmd`
     /// sessions) the view comes straight back, rather than stop with no one to continue it.
+    ///
+    /// Continued from the background (`kill %1` sends SIGTERM then SIGCONT; `bg`), the view
+    /// waits to be in the foreground before it takes the terminal: changing the terminal from
+    /// the background would stop it again (SIGTTOU) until someone typed `fg`, so a `kill %1`
+    /// would not end it. A quit asked for meanwhile ends the wait: `Ok(false)`, the terminal
+    /// left as it was given back.
     #[cfg(unix)]
-    fn suspend(&mut self) -> std::io::Result<()> {
+    fn suspend(&mut self) -> std::io::Result<bool> {
         restore_terminal();
-        // Whether or not the stop worked, the view takes the terminal back.
+        self.held = false;
         let stopped = stop_as_a_job();
+        while !in_foreground() {
+            if event::quit_asked() {
+                return Ok(false);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        // Whether or not the stop worked, the view takes the terminal back.
         take_terminal(self.mouse)?;
+        self.held = true;
         // A blank screen, and no frame to diff against, so the next draw paints every cell.
         // (`Terminal::clear` asks the terminal where its cursor is, and the input thread
         // takes the answer.)
@@ -146,13 +167,13 @@ impl TerminalGuard {
             ratatui::crossterm::terminal::Clear(ratatui::crossterm::terminal::ClearType::All)
         )?;
         self.terminal.swap_buffers();
-        stopped
+        stopped.map(|()| true)
     }
 
     /// No job control to stop for: the view stays.
     #[cfg(not(unix))]
-    fn suspend(&mut self) -> std::io::Result<()> {
-        Ok(())
+    fn suspend(&mut self) -> std::io::Result<bool> {
+        Ok(true)
     }
 }
 
@@ -179,8 +200,19 @@ fn stop_as_a_job() -> std::io::Result<()> {
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
-        restore_terminal();
+        if self.held {
+            restore_terminal();
+        }
     }
+}
+
+/// Whether this process's group is the terminal's foreground group (true when that cannot be
+/// told: no terminal to wait for).
+#[cfg(unix)]
+fn in_foreground() -> bool {
+    rustix::termios::tcgetpgrp(std::io::stdin())
+        .map(|fg| fg == rustix::process::getpgrp())
+        .unwrap_or(true)
 }
 
 /// What the last panic on a worker thread said (where and what), for its `Event::Fatal`.
@@ -467,11 +499,16 @@ impl Runtime {
                     app.dirty = true;
                 }
                 Cmd::Suspend => {
-                    if let Err(e) = term.suspend() {
-                        app.status = Some(format!(
-                            "back from Ctrl-Z: {}",
-                            crate::sanitize::cell(&e.to_string(), 60)
-                        ));
+                    match term.suspend() {
+                        Ok(true) => {}
+                        // Asked to quit while suspended: end without drawing again.
+                        Ok(false) => app.quit = true,
+                        Err(e) => {
+                            app.status = Some(format!(
+                                "back from Ctrl-Z: {}",
+                                crate::sanitize::cell(&e.to_string(), 60)
+                            ))
+                        }
                     }
                     app.dirty = true;
                 }

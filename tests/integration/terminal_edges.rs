@@ -234,3 +234,38 @@ fn a_terminal_reporting_an_absurd_size_is_refused_and_left_as_it_was() {
     assert!(find(&out, ENTER_ALT).is_none(), "{text:?}");
     assert!(cooked(&out), "{text:?}");
 }
+
+/// Suspended with Ctrl-Z, then `kill %1` at the shell (SIGTERM, then SIGCONT from the
+/// background): the view ends without taking the terminal from the shell. It used to take the
+/// terminal back from the background, got SIGTTOU and sat "Stopped (tty output)" until someone
+/// typed `fg` (review wild9a d05).
+#[test]
+fn a_suspended_view_killed_from_the_shell_ends_without_fg() {
+    if !have_script() {
+        return;
+    }
+    let script = format!(
+        "set -m; {}; echo STOPPED-AND-BACK-IN-THE-SHELL; p=$(jobs -p %1); kill %1; \
+         for i in $(seq 100); do kill -0 $p 2>/dev/null || break; sleep 0.1; done; \
+         if kill -0 $p 2>/dev/null; then echo THE-VIEW-IS-STILL-THERE; jobs -l; kill -9 $p; \
+         else echo THE-VIEW-IS-GONE; fi",
+        spoolscope_cmd(&["demo"])
+    );
+    let mut pty = Pty::spawn(&format!("bash -c {}", sh_quote(&script)), &[]);
+    pty.wait_for_frame();
+    let mark = pty.send(b"\x1a");
+    pty.wait_text(mark, "STOPPED-AND-BACK-IN-THE-SHELL");
+    let back = find(&pty.seen[mark..], b"STOPPED-AND-BACK").expect("seen") + mark;
+    // (Waited for before the pty's input is closed: an end of input pending on the terminal
+    // would have a view in the background read it and stop for that instead.)
+    pty.wait_from(back, WAIT_LIMIT, "the shell's verdict", |s| {
+        find(s, b"THE-VIEW-IS-").is_some()
+    });
+    let out = pty.finish(WAIT_LIMIT);
+    let text = visible(&out[back..]);
+    assert!(text.contains("THE-VIEW-IS-GONE"), "{text:?}");
+    assert!(
+        find(&out[back..], ENTER_ALT).is_none(),
+        "the view took the terminal from the shell: {text:?}"
+    );
+}
