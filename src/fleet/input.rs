@@ -38,6 +38,9 @@ pub(super) fn report_rows(v: &Value, source: &str) -> Result<Doc, String> {
             "schema_version {ver} is newer than this build reads ({SUPPORTED_SCHEMA}): not read; merge it with a newer spoolscope"
         ));
     }
+    if let Some(why) = super::shape::not_a_report_shape(v) {
+        return Err(why);
+    }
     let findings = match v.get("findings") {
         Some(Value::Array(a)) => a.as_slice(),
         other => {
@@ -439,6 +442,9 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
                 ..Parsed::default()
             });
         }
+        if let Some(why) = super::shape::not_a_watch_line(&v) {
+            return Err(format!("not a report or watch stream: {why}"));
+        }
     }
     // A stream copied while it was written ends inside its last line: no line end after it.
     let ends_whole = text.trim_end_matches([' ', '\t']).ends_with('\n');
@@ -490,7 +496,15 @@ pub(super) fn parse_text(text: &str, source: &str) -> Result<Parsed, String> {
         if v.get("schema_version").is_some() {
             reports.push(report_rows(&v, source).map_err(|e| format!("line {}: {e}", i + 1))?);
         } else if v.get("type").is_some() {
-            events.push(v);
+            match super::shape::not_a_watch_line(&v) {
+                None => events.push(v),
+                Some(why) => {
+                    return Err(format!(
+                        "line {}: {why}: not a report or watch stream",
+                        i + 1
+                    ))
+                }
+            }
         } else {
             return Err(format!(
                 "line {}: neither a report nor a watch event",

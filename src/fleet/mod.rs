@@ -3,6 +3,7 @@
 
 mod input;
 mod render;
+mod shape;
 mod walk;
 
 use crate::model::ScanError;

@@ -2,8 +2,12 @@
 //!
 //! Nothing found in a folder is left out without a word: a file is read (named like a report,
 //! or starting like one), an error (a folder that cannot be listed, one too deep to search, a
-//! link to a folder), or counted in a note of files passed over.
+//! link to a folder; a link to anything else or a FIFO is kept, and reading it is the error),
+//! or named in a note (a JSON object that starts like a report or stream and is not one, with
+//! the reason) or counted in a note of files passed over. A folder argument, a link to a folder
+//! named as an argument and a folder a glob matches are all searched alike.
 
+use super::shape::{judge_start, Start};
 use crate::model::ScanError;
 use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
@@ -29,9 +33,10 @@ pub struct Inputs {
     pub notes: Vec<String>,
 }
 
-/// Expand folders (recursively: files named `*.json`, `*.ndjson`, `*.jsonl`, and any other
-/// regular file whose text starts like a report or a `watch` line) and simple `*`/`?`
-/// file-name globs. An argument whose bytes are not UTF-8 is taken as the path it names.
+/// Expand folders (recursively: files named `*.json`, `*.ndjson`, `*.jsonl`, any other
+/// regular file whose text starts like a report or a `watch` line, and links and other
+/// non-files, whose reading says why they are not read) and simple `*`/`?` file-name globs
+/// (a folder they match is searched). An argument whose bytes are not UTF-8 is taken as the path it names.
 pub fn expand_inputs(args: &[std::ffi::OsString]) -> Inputs {
     let mut out = Inputs::default();
     for a in args {
@@ -59,7 +64,15 @@ pub fn expand_inputs(args: &[std::ffi::OsString]) -> Inputs {
             if hits.is_empty() {
                 out.errors.push(ScanError::new(&p, "no file matches"));
             }
-            out.files.extend(hits);
+            // A glob stands for the arguments it matches (what a Unix shell would pass): a
+            // folder among them is searched, as when it is named.
+            for h in hits {
+                if h.is_dir() {
+                    walk_folder(&h, &mut out);
+                } else {
+                    out.files.push(h);
+                }
+            }
         } else if p.is_dir() {
             walk_folder(&p, &mut out);
         } else {
@@ -75,29 +88,27 @@ fn named_like_a_report(name: &std::ffi::OsStr) -> bool {
     n.ends_with(".json") || n.ends_with(".ndjson") || n.ends_with(".jsonl")
 }
 
-/// Whether a regular file's first bytes (any encoding `fleet` reads) are a JSON object whose
-/// first key is `schema_version` (a report as `report --format json` writes it) or `type` (a
-/// `watch` line): a report saved under another name (`ws2.txt`, `ws2.json.bak`) is read.
-/// Links and non-regular files are never opened here.
-fn starts_like_a_report(path: &Path) -> bool {
+/// What a regular file's first bytes (any encoding `fleet` reads) are: a report or stream (or
+/// could be one: read), a JSON object that starts like one but is not (left out with the
+/// reason), or anything else (counted). A report saved under another name (`ws2.txt`,
+/// `ws2.json.bak`) is read. Links and non-regular files are never opened here.
+fn judge_file(path: &Path) -> Start {
     let Ok(pre) = crate::source::read::read_prefix(path, SNIFF) else {
-        return false;
+        // Unreadable now: reading it says why, as an error line.
+        return Start::Read;
     };
-    let Some(d) = crate::parse::text::decode(&pre.bytes, pre.truncated) else {
-        return false;
-    };
-    let t = d.text.trim_start_matches('\u{feff}').trim_start();
-    let Some(rest) = t.strip_prefix('{') else {
-        return false;
-    };
-    let rest = rest.trim_start();
-    rest.starts_with("\"schema_version\"") || rest.starts_with("\"type\"")
+    match crate::parse::text::decode(&pre.bytes, pre.truncated) {
+        Some(d) => judge_start(&d.text),
+        None => Start::Other,
+    }
 }
 
 /// Search one folder argument into `out`.
 fn walk_folder(root: &Path, out: &mut Inputs) {
     let mut hits = Vec::new();
     let mut passed: Vec<PathBuf> = Vec::new();
+    // Files that start like a report or stream and are not one, with the reason.
+    let mut refused: Vec<(PathBuf, String)> = Vec::new();
     for entry in WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH) {
         let entry = match entry {
             Ok(e) => e,
@@ -139,23 +150,34 @@ fn walk_folder(root: &Path, out: &mut Inputs) {
             }
             continue;
         }
-        if named_like_a_report(entry.file_name()) {
-            // Links and other non-files (a FIFO) with a report's name are kept, so reading
-            // them says why they were not read, as for a file named on the command line.
-            hits.push(entry.into_path());
-        } else if ft.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
+        if entry.depth() == 0 {
+            // The folder argument itself, named or through a link: it is what is searched.
+            continue;
+        }
+        if ft.is_symlink() && std::fs::metadata(path).is_ok_and(|m| m.is_dir()) {
             out.errors.push(ScanError::new(
                 path,
                 "link to a folder, not followed: name the folder it points to to search it",
             ));
-        } else if ft.is_file() && starts_like_a_report(path) {
+        } else if !ft.is_file() || named_like_a_report(entry.file_name()) {
+            // A link (whatever its name: one named ws2.txt may point to a report), another
+            // non-file (a FIFO) and a file named like a report are kept, so reading them says
+            // why they were not read, as for a file named on the command line.
             hits.push(entry.into_path());
         } else {
-            passed.push(entry.into_path());
+            match judge_file(path) {
+                Start::Read => hits.push(entry.into_path()),
+                Start::Other => passed.push(entry.into_path()),
+                Start::NotAReport(why) => refused.push((entry.into_path(), why)),
+            }
         }
     }
     hits.sort();
     out.files.extend(hits);
+    refused.sort();
+    for (p, why) in refused {
+        out.notes.push(format!("{}: not read: {why}", p.display()));
+    }
     if !passed.is_empty() {
         passed.sort();
         let names: Vec<String> = passed
@@ -165,7 +187,7 @@ fn walk_folder(root: &Path, out: &mut Inputs) {
             .collect();
         let more = if passed.len() > NAMED { ", …" } else { "" };
         out.notes.push(format!(
-            "{}: {} file(s) not read (not named *.json, *.ndjson or *.jsonl, and not a regular file starting like a report or watch stream): {}{more}",
+            "{}: {} file(s) not read (not named *.json, *.ndjson or *.jsonl, and not starting like a report or watch stream): {}{more}",
             root.display(),
             passed.len(),
             names.join(", ")

@@ -1,6 +1,8 @@
 //! `fleet` reads every report in a folder it is given, or says what it did not read: a report
 //! deep in a site/date/host tree, one saved under another name, a linked folder; two users of
-//! one host keep their own host-level rows; a mistyped path is "no such file".
+//! one host keep their own host-level rows; a mistyped path is "no such file". A link in a
+//! folder is an error whatever its name; a file that only starts like a report is no host; a
+//! folder named through a link, or matched by a glob, is searched.
 #![cfg(unix)]
 
 use super::fleet_unread::{clean_report, fleet, fleet_json, stuck_report, write};
@@ -184,4 +186,146 @@ fn a_missing_input_is_no_such_file() {
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("typo.json: no such file"), "{err}");
     assert!(!err.contains("vanished"), "{err}");
+}
+
+fn error_message<'a>(v: &'a Value, name: &str) -> &'a str {
+    v["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .find(|e| e["path"].as_str().is_some_and(|p| p.ends_with(name)))
+        .and_then(|e| e["message"].as_str())
+        .unwrap_or_else(|| panic!("no error for {name}: {v}"))
+}
+
+/// Review wild9a d02: a link found in a folder is an error line whatever its name (a link
+/// named `ws2.txt` to a report with a stuck item, one with no extension, a dangling one), so
+/// the run is not an all-clear, as for a link named `ws2.json`.
+#[test]
+fn a_link_in_a_folder_is_an_error_whatever_its_name() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let real = write(
+        elsewhere.path(),
+        "ws2.json",
+        stuck_report("stuck-pc").as_bytes(),
+    );
+    write(d.path(), "ws1.json", clean_report("clean-pc").as_bytes());
+    std::os::unix::fs::symlink(&real, d.path().join("ws2.txt")).expect("symlink");
+    std::os::unix::fs::symlink(&real, d.path().join("ws3")).expect("symlink");
+    std::os::unix::fs::symlink(d.path().join("gone"), d.path().join("ws4.log")).expect("symlink");
+    let (v, code) = fleet_json(&[], &[d.path()]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(v["unread_inputs"], 3, "{v}");
+    for name in ["ws2.txt", "ws3", "ws4.log"] {
+        assert!(error_message(&v, name).contains("link"), "{name}: {v}");
+    }
+    assert!(!v["notes"].to_string().contains("not read ("), "{v}");
+}
+
+/// Review wild9a d03: a JSON file that only starts like a report or stream (a service-account
+/// key whose first key is `type`, fleet's own JSON output saved beside the reports) is no
+/// host: under another name it is left out with its reason in a note; named `*.json` it is an
+/// error, as any file so named that is not a report. A stream line needs a `host`.
+#[test]
+fn files_that_are_not_reports_make_no_hosts() {
+    let d = tempfile::tempdir().expect("tempdir");
+    write(d.path(), "ws1.json", clean_report("clean-pc").as_bytes());
+    let (summary, _, code) = fleet(&["--format", "json"], &[d.path()]);
+    assert_eq!(code, 0, "{summary}");
+    let key = br#"{"type": "service_account", "project_id": "helpdesk", "client_email": "bot@example.iam"}
+"#;
+    write(d.path(), "gcp-key.txt", key);
+    write(d.path(), "fleet-summary.txt", summary.as_bytes());
+    let (v, code) = fleet_json(&[], &[d.path()]);
+    assert_eq!((code, v["reports"].as_u64()), (0, Some(1)), "{v}");
+    assert_eq!(rows_of(&v), ["clean-pc"], "{v}");
+    let notes = v["notes"].to_string();
+    assert!(
+        notes.contains("gcp-key.txt: not read") && notes.contains("service_account"),
+        "{v}"
+    );
+    assert!(
+        notes.contains("fleet-summary.txt: not read") && notes.contains("fleet's own output"),
+        "{v}"
+    );
+
+    // Named like reports: errors, and the run is not an all-clear.
+    let e = tempfile::tempdir().expect("tempdir");
+    write(e.path(), "ws1.json", clean_report("clean-pc").as_bytes());
+    write(e.path(), "key.json", key);
+    write(e.path(), "fleet.json", summary.as_bytes());
+    write(
+        e.path(),
+        "nohost.ndjson",
+        br#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","account":"a@c.com","item":{"path":"/p/1"}}
+"#,
+    );
+    write(
+        e.path(),
+        "manifest.json",
+        br#"{"schema_version": 1, "tool": "spoolscope", "files": []}"#,
+    );
+    let (v, code) = fleet_json(&[], &[e.path()]);
+    assert_eq!(code, 1, "{v}");
+    assert_eq!(rows_of(&v), ["clean-pc"], "{v}");
+    assert_eq!(v["unread_inputs"], 4, "{v}");
+    assert!(
+        error_message(&v, "key.json").contains("service_account"),
+        "{v}"
+    );
+    assert!(
+        error_message(&v, "fleet.json").contains("fleet's own output"),
+        "{v}"
+    );
+    assert!(
+        error_message(&v, "nohost.ndjson").contains("no \"host\""),
+        "{v}"
+    );
+    assert!(
+        error_message(&v, "manifest.json").contains("not a spoolscope report"),
+        "{v}"
+    );
+}
+
+/// Review wild9a d06: a folder named through a link is that folder: its reports are read and
+/// the run is an all-clear, as by its real path.
+#[test]
+fn a_folder_named_through_a_link_is_searched() {
+    let d = tempfile::tempdir().expect("tempdir");
+    let today = d.path().join("today");
+    fs::create_dir(&today).expect("mkdir");
+    write(&today, "ws1.json", clean_report("clean-pc").as_bytes());
+    let link = d.path().join("reports");
+    std::os::unix::fs::symlink(&today, &link).expect("symlink");
+    let (v, code) = fleet_json(&[], &[&link]);
+    assert_eq!((code, v["reports"].as_u64()), (0, Some(1)), "{v}");
+    assert_eq!(v["errors"].as_array().map(Vec::len), Some(0), "{v}");
+    assert_eq!(rows_of(&v), ["clean-pc"], "{v}");
+}
+
+/// Review wild9a d10: `fleet 'reports/*'` (Windows' shell does not expand it) matching
+/// per-host folders searches each, as a folder named among files does.
+#[test]
+fn folders_a_glob_matches_are_searched() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for (h, r) in [
+        ("ws1", clean_report("clean-pc")),
+        ("ws2", stuck_report("stuck-pc")),
+    ] {
+        let f = d.path().join("reports").join(h);
+        fs::create_dir_all(&f).expect("mkdir");
+        write(&f, "spoolscope.json", r.as_bytes());
+    }
+    let single = write(d.path(), "ws3.json", clean_report("other-pc").as_bytes());
+    let glob = d.path().join("reports").join("*");
+    let (v, code) = fleet_json(&[], &[&glob, &single]);
+    assert_eq!(code, 1, "{v}");
+    let mut hosts = rows_of(&v);
+    hosts.sort();
+    assert_eq!(hosts, ["clean-pc", "other-pc", "stuck-pc"], "{v}");
+    assert_eq!(v["unread_inputs"], 0, "{v}");
+    // A folder among files is searched too.
+    let (v, _) = fleet_json(&[], &[&single, &d.path().join("reports/ws2")]);
+    assert!(rows_of(&v).contains(&"stuck-pc".to_string()), "{v}");
 }
