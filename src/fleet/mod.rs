@@ -519,6 +519,21 @@ mod tests {
         assert_eq!((r.stuck, r.items, r.critical, r.warning), (1, 2, 0, 1));
     }
 
+    /// A stream from a newer spoolscope, with a line type this version does not write, is still
+    /// read: that line is left out with a note. A line that is no watch line's shape still
+    /// rejects the file.
+    #[test]
+    fn a_newer_line_type_in_a_stream_is_left_out_with_a_note() {
+        let good = r#"{"type":"item-stuck","time":"2026-03-02T14:00:00Z","host":"h","account":"a@c.com","item":{"path":"/p/1"}}"#;
+        let newer = r#"{"type":"item-quarantined","time":"2026-03-02T14:01:00Z","host":"h","account":"a@c.com"}"#;
+        let p = parse_text(&format!("{good}\n{newer}\n"), "w.ndjson").expect("read");
+        assert_eq!(p.docs[0].rows[0].stuck, 1);
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
+        assert!(p.notes[0].contains("line 2") && p.notes[0].contains("newer"));
+        let odd = r#"{"type":"Service Account","project":"x"}"#;
+        assert!(parse_text(&format!("{good}\n{odd}\n"), "w.ndjson").is_err());
+    }
+
     /// A stuck item rewritten in place (`item-changed`, no longer stuck) is no longer counted
     /// stuck; one rewritten and still stuck stays so.
     #[test]

@@ -65,6 +65,19 @@ pub(super) fn not_a_watch_line(v: &Value) -> Option<String> {
     }
 }
 
+/// A line shaped as a watch line (a string `type`, a `host`, a `time`) whose type this build
+/// does not write: a line of a newer version's stream, left out of a stream with a note rather
+/// than rejecting the whole stream.
+pub(super) fn newer_watch_line(v: &Value) -> bool {
+    let named = v
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| !t.is_empty() && t.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'));
+    named
+        && matches!(v.get("host"), Some(Value::String(_) | Value::Null))
+        && v.get("time").is_some_and(Value::is_string)
+}
+
 /// Why a report object is not a report's shape, if it is not (its `schema_version` is read by
 /// the caller, which says what is wrong with that).
 pub(super) fn not_a_report_shape(v: &Value) -> Option<String> {
