@@ -8,6 +8,7 @@ use crate::parse::text;
 mod content;
 mod export;
 mod sip;
+mod sip_inline;
 pub use content::{hide_content, mask_content, redact_log_line, redact_xml_lines};
 pub use export::{redact_evidence, EvidenceText};
 pub use sip::redact_log_lines;
@@ -702,3 +703,5 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
 mod tests;
 #[cfg(test)]
 mod tests_shapes;
+#[cfg(test)]
+mod tests_sip_kinds;

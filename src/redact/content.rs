@@ -144,9 +144,16 @@ fn opens_prefixed_element(s: &str) -> bool {
 /// Mask only message content in a log excerpt: the text of `Subject`/`Body`-like elements (up to
 /// their closing tag or the end of the line) and a `Subject:` value. Everything else (policy
 /// values, status codes, addresses) stays, so the excerpt still proves what it proves. A SOAP
-/// envelope's `Body` is not message content: only what it wraps is looked at.
+/// envelope's `Body` is not message content: only what it wraps is looked at. A SIP message
+/// written whole on the line with its line breaks escaped (a tracerpt CSV field, an XML text:
+/// `MESSAGE sip:… SIP/2.0\r\n…\r\n\r\nhello`) has its text body masked but for its
+/// addresses (`redact::sip_inline`).
 pub fn mask_content(line: &str) -> std::borrow::Cow<'_, str> {
-    mask_line(line, &mut XmlState::default())
+    use std::borrow::Cow;
+    match super::sip_inline::mask_inline(line) {
+        Cow::Borrowed(l) => mask_line(l, &mut XmlState::default()),
+        Cow::Owned(l) => Cow::Owned(mask_line(&l, &mut XmlState::default()).into_owned()),
+    }
 }
 
 /// [`mask_content`] for one line of a document, with what earlier lines told in `st` (updated

@@ -28,7 +28,7 @@ pub fn redact_evidence(text: &str, what: EvidenceText) -> String {
             .collect()
     };
     let EvidenceText::Mailbox { items } = what else {
-        return super::sip::redact_log(text, super::sip::record_line);
+        return super::sip::redact_known_log(text);
     };
     let t = text.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
     let lead = &text[..text.len() - t.len()];

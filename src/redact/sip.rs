@@ -2,86 +2,103 @@
 //! message's headers is the message itself (an instant message for `MESSAGE`), so a bundle's
 //! log excerpt masks it, while the start line, the headers, addresses and codes stay.
 
+use super::sip_inline::{body_is_text, content_type, find_start, Closer};
 use super::{mask_content, mask_except_addresses};
 
-/// Where a line sits in a SIP message, reading a log from its start.
+/// Where a line sits in a SIP message, reading a log from its start. `closer`: what ends the
+/// message besides the next record line (the close of the CSV field or XML element it sits in).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum State {
     /// Not inside a SIP message.
     Outside,
     /// In the headers of a SIP message; `content_type`: its `Content-Type` so far says the body is
     /// text to hide (see [`body_is_text`]), or no `Content-Type` was seen.
-    Headers { content_type: Option<bool> },
+    Headers {
+        content_type: Option<bool>,
+        closer: Closer,
+    },
     /// In the body; `mask`: its lines are masked.
-    Body { mask: bool },
+    Body { mask: bool, closer: Closer },
 }
 
-/// Whether a line is a SIP start line: a request (`MESSAGE sip:bob@… SIP/2.0`) or a response
-/// (`SIP/2.0 200 OK`).
+/// Whether a line is a SIP start line on its own: a request (`MESSAGE sip:bob@… SIP/2.0`) or a
+/// response (`SIP/2.0 200 OK`).
+#[cfg(test)]
 fn is_start_line(l: &str) -> bool {
     let l = l.trim();
-    if let Some(rest) = l.strip_prefix("SIP/2.0 ") {
-        return rest.len() >= 3 && rest.as_bytes()[..3].iter().all(u8::is_ascii_digit);
-    }
-    let mut parts = l.split(' ');
-    let (Some(method), Some(uri), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return false;
-    };
-    !method.is_empty()
-        && method.bytes().all(|b| b.is_ascii_uppercase() || b == b'-')
-        && !uri.is_empty()
-        && version == "SIP/2.0"
+    find_start(l) == Some(0) && !l.starts_with(|c: char| c.is_ascii_lowercase())
 }
 
-/// Whether a body of this `Content-Type` value is masked: `text/*` (`text/plain`,
-/// `text/html`, `text/rtf`…), `message/*` and `multipart/*` (whose parts can be text) are.
-/// Other types (`application/sdp`, `application/…+xml`) are structure and stay, masked only as
-/// any log line is ([`mask_content`]).
-fn body_is_text(value: &str) -> bool {
-    let t = value
-        .split(';')
-        .next()
-        .unwrap_or("")
-        .trim()
-        .to_ascii_lowercase();
-    ["text/", "message/", "multipart/"]
-        .iter()
-        .any(|p| t.starts_with(p))
-}
-
-/// Whether `message` (a line, or the message of a record line) starts a SIP message: a start
-/// line on its own, or written as a server CLS / OCSLogger record writes it (`Start-Line:
-/// MESSAGE sip:… SIP/2.0`).
-fn starts_message(message: &str) -> bool {
-    let t = message.trim_start();
-    match t.split_once(':') {
-        Some((name, rest)) if name.eq_ignore_ascii_case("start-line") => is_start_line(rest),
-        _ => is_start_line(t),
-    }
+/// Where a SIP message starts in `message` (a line, or the message of a record line): the start
+/// line after any prefix ([`find_start`]: a UccApilog message, a server CLS / OCSLogger record's
+/// `Start-Line: MESSAGE sip:… SIP/2.0`, a netsh dump's `[Provider]MESSAGE …`, the opening quote
+/// of a CSV field, an XML `<Data>` tag), with what closes the message on a later line.
+fn starts_message(message: &str) -> Option<Closer> {
+    find_start(message).map(|at| Closer::of(&message[..at]))
 }
 
 /// The line that starts a record of a log spoolscope knows, with the part of it that could be
 /// a SIP start line or an `End of …` line: a UccApilog record line (its message), a server CLS /
-/// OCSLogger record header or the `$$end_record` line that closes a multi-line record (`""`).
+/// OCSLogger record header or the `$$end_record` line that closes a multi-line record (`""`),
+/// or a netsh text dump's line (`[0]0E2C.1A1C::…`: what follows the prefix). See
+/// [`stamped_line`] for text logs. A tracerpt CSV row or XML event is no record line: a message
+/// there ends where its field or element closes.
 pub(super) fn record_line(l: &str) -> Option<&str> {
     if let Some(h) = crate::parse::logs::uccapilog::header(l) {
         return Some(h.message);
     }
-    (l.trim() == "$$end_record" || crate::parse::logs::cls::header(l).is_some()).then_some("")
+    if l.trim() == "$$end_record" || crate::parse::logs::cls::header(l).is_some() {
+        return Some("");
+    }
+    crate::parse::logs::textlog::netsh_prefix(l).map(|(_, _, rest)| rest)
+}
+
+/// A text log's record line: one that starts with a date and time of a common shape (the whole
+/// line). Only in a log with no UccApilog or CLS record line ([`record_of`]): there an instant
+/// message's line that starts with a date is body. A text log written with
+/// `--log-time-format` in another shape has none: a body in it runs on to an `End of ` line or
+/// the end (masked, the cautious side).
+fn stamped_line(l: &str) -> Option<&str> {
+    use crate::parse::logs::textlog;
+    let stamped = |formats| textlog::leading_stamp_read(l, formats, true).is_some();
+    (l.starts_with(|c: char| c.is_ascii_digit())
+        && (stamped(textlog::DEFAULT_FORMATS) || stamped(textlog::DAY_FIRST_FORMATS)))
+    .then_some(l)
+}
+
+/// Which lines of a log of these lines start a record: [`record_line`]'s, and
+/// [`stamped_line`]'s unless a UccApilog or CLS record line is among them.
+fn record_of<'a>(mut lines: impl Iterator<Item = &'a str>) -> fn(&str) -> Option<&str> {
+    let strict = lines.any(|l| {
+        crate::parse::logs::uccapilog::header(l).is_some()
+            || crate::parse::logs::cls::header(l).is_some()
+    });
+    if strict {
+        record_line
+    } else {
+        |l| record_line(l).or_else(|| stamped_line(l))
+    }
+}
+
+/// [`redact_log`] with the record lines of the log kinds spoolscope reads ([`record_of`]).
+pub(super) fn redact_known_log(text: &str) -> String {
+    let record = record_of(text.split('\n').map(|l| l.trim_end_matches('\r')));
+    redact_log(text, record)
 }
 
 /// Redact a log for a bundle excerpt: each line as [`mask_content`] masks it, and the body of
 /// every SIP message whose `Content-Type` is a text, message or multipart type (or that has
 /// no `Content-Type`) masked but for its addresses. A SIP message starts at its start line
-/// (on a record line, after the record's header, on a line of its own, or as a CLS record's
-/// `Start-Line:`); its headers run to the first blank line (or to a CLS record's
+/// (after a record's prefix or any other text on its line, or on a line of its own, or as a CLS
+/// record's `Start-Line:`); its headers run to the first blank line (or to a CLS record's
 /// `Message-Body:` line, whose value is the body), its body from there to the next record line
-/// of the log (`record` says which lines start a record). In a log with no record line at
+/// of the log (`record` says which lines start a record), or, for a message in a quoted CSV
+/// field or an XML element's text, to where that closes. In a log with no record line at
 /// all, a line starting with `End of ` also ends the body; in one with record lines only a
-/// record line does (an instant message's line may well start with `End of `). Only letters
-/// and digits change, so the lines stay where they were.
+/// record line does (an instant message's line may well start with `End of `). Inside a masked
+/// body, a start line that is no record line is body too. A message written on one line with
+/// its line breaks escaped is masked on that line ([`mask_content`]). Only letters and digits
+/// change, so the lines stay where they were.
 pub fn redact_log(text: &str, record: impl Fn(&str) -> Option<&str>) -> String {
     let bare_end = !text
         .split('\n')
@@ -109,36 +126,69 @@ fn redact_lines<'a>(
             }
             None => (bare, false),
         };
+        // A message in a CSV field or an XML element ends where that closes.
+        let closer = match st {
+            State::Headers { closer, .. } | State::Body { closer, .. } => closer,
+            State::Outside => Closer::Record,
+        };
+        if let Some(end) = closer.find(line) {
+            let masked = matches!(st, State::Body { mask: true, .. });
+            st = State::Outside;
+            if masked {
+                all.push(format!(
+                    "{}{}",
+                    mask_except_addresses(&line[..end]),
+                    mask_content(&line[end..])
+                ));
+                continue;
+            }
+            all.push(mask_content(line).into_owned());
+            continue;
+        }
         let in_body = matches!(st, State::Body { .. });
+        let masking = matches!(st, State::Body { mask: true, .. });
+        let start = if masking && !is_record {
+            None
+        } else {
+            starts_message(message)
+        };
         if message.trim_start().starts_with("End of ") && (is_record || bare_end || !in_body) {
             st = State::Outside;
-        } else if starts_message(message) {
-            st = State::Headers { content_type: None };
+        } else if let Some(closer) = start {
+            st = State::Headers {
+                content_type: None,
+                closer,
+            };
         } else {
             match st {
-                State::Body { mask: true } => {
+                State::Body { mask: true, .. } => {
                     all.push(mask_except_addresses(line));
                     continue;
                 }
-                State::Headers { content_type } if bare.trim().is_empty() => {
+                State::Headers {
+                    content_type,
+                    closer,
+                } if bare.trim().is_empty() => {
                     st = State::Body {
                         mask: content_type.unwrap_or(true),
+                        closer,
                     };
                 }
-                State::Headers { content_type } => {
-                    if let Some((name, value)) = line.split_once(':') {
-                        let name = name.trim();
-                        if name.eq_ignore_ascii_case("content-type")
-                            || name.eq_ignore_ascii_case("c")
-                        {
-                            st = State::Headers {
-                                content_type: Some(body_is_text(value)),
-                            };
-                        } else if name.eq_ignore_ascii_case("message-body") {
+                State::Headers {
+                    content_type: seen,
+                    closer,
+                } => {
+                    if let Some(value) = content_type(line) {
+                        st = State::Headers {
+                            content_type: Some(body_is_text(value)),
+                            closer,
+                        };
+                    } else if let Some((name, value)) = line.split_once(':') {
+                        if name.trim().eq_ignore_ascii_case("message-body") {
                             // A CLS record writes the body on this line (and the lines after
                             // it, up to `$$end_record`).
-                            let mask = content_type.unwrap_or(true);
-                            st = State::Body { mask };
+                            let mask = seen.unwrap_or(true);
+                            st = State::Body { mask, closer };
                             if mask {
                                 let colon = line.len() - value.len();
                                 all.push(format!(
@@ -165,9 +215,13 @@ fn redact_lines<'a>(
 /// not read: they could be the body of a SIP message, so they are masked but for their
 /// addresses. Lines of a file with no record line among them are masked as any log line is.
 pub fn redact_log_lines(lines: &[&str], from_start: bool) -> Vec<String> {
+    let record_line = record_of(lines.iter().copied());
     let any_record = lines.iter().any(|l| record_line(l).is_some());
     let st = if !from_start && any_record {
-        State::Body { mask: true }
+        State::Body {
+            mask: true,
+            closer: Closer::Record,
+        }
     } else {
         State::Outside
     };

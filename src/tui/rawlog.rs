@@ -167,3 +167,60 @@ impl RawView {
             .map(String::as_str)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RawView;
+
+    /// Review wild9b d03: the raw view masks an instant message logged in a netsh text dump,
+    /// in a tracerpt CSV field and in a tracerpt XML `<Data>` (addresses kept) as a bundle's
+    /// excerpt does, until content is revealed; the records around it stay.
+    #[test]
+    fn the_raw_view_masks_a_sip_body_in_every_log_kind() {
+        let d = tempfile::tempdir().expect("tmp");
+        let body = "Content-Type: text/plain\r\n\r\nIMSECRET the merger, ask rlee@contoso.com";
+        let kinds = [
+            (
+                "netsh-trace.txt",
+                format!("[0]0E2C.1A1C::2026-03-02 13:50:01.1234567 [Microsoft-Lync]MESSAGE sip:rlee@contoso.com SIP/2.0\r\n{body}\r\n[0]0E2C.1A1C::2026-03-02 13:50:03.1234567 [Microsoft-Lync]HTTP/1.1 401 Unauthorized\r\n"),
+            ),
+            (
+                "trace.csv",
+                format!("Lync, Info, 10, , 134169180600000000, \"MESSAGE sip:rlee@contoso.com SIP/2.0\r\n{body}\", \"x\"\r\nLync, Info, 11, , 134169180600000000, \"HTTP/1.1 401 Unauthorized\"\r\n"),
+            ),
+            (
+                "trace.xml",
+                format!("<Events>\r\n<Event><EventData><Data Name=\"Message\">MESSAGE sip:rlee@contoso.com SIP/2.0\r\n{body}</Data></EventData></Event>\r\n<Event><EventData><Data>HTTP/1.1 401 Unauthorized</Data></EventData></Event>\r\n"),
+            ),
+        ];
+        for (name, text) in kinds {
+            let p = d.path().join(name);
+            std::fs::write(&p, &text).expect("write");
+            let mut v = RawView::open(&p, 1).expect("open");
+            v.sync(20);
+            let shown: Vec<&str> = (0..v.len())
+                .filter_map(|i| v.shown_line(i, false))
+                .collect();
+            let all = shown.join("\n");
+            assert_eq!(shown.len(), text.lines().count(), "{name}");
+            assert!(
+                !all.contains("IMSECRET") && !all.contains("merger"),
+                "{name}: {all}"
+            );
+            assert!(
+                all.contains("xxxxxxxx xxx xxxxxx, xxx rlee@contoso.com"),
+                "{name}: {all}"
+            );
+            assert!(
+                all.contains("MESSAGE sip:rlee@contoso.com SIP/2.0"),
+                "{name}: {all}"
+            );
+            assert!(all.contains("HTTP/1.1 401 Unauthorized"), "{name}: {all}");
+            let revealed: Vec<&str> = (0..v.len()).filter_map(|i| v.shown_line(i, true)).collect();
+            assert!(
+                revealed.join("\n").contains("IMSECRET the merger"),
+                "{name}"
+            );
+        }
+    }
+}

@@ -235,3 +235,68 @@ fn lone_cr_mime_and_free_text_recipients_stay_private() {
         assert!(!x.contains("QUUX") && !x.contains("noon"), "{name}: {x}");
     }
 }
+
+/// Review wild9b d03: an instant message logged in a netsh text dump, in a tracerpt CSV field
+/// (over lines, or on one line with `\r\n` written out) or in a tracerpt XML `<Data>` was
+/// copied in clear into a default bundle's excerpt. Its body is masked now in each; the start
+/// line, headers, addresses and the 401 records stay.
+#[test]
+fn log_excerpts_mask_sip_message_text_in_every_log_kind() {
+    let t = tempfile::tempdir().expect("tempdir");
+    let tracing = t.path().join("case/Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    let netsh = "[0]0E2C.1A1C::2026-03-02 13:50:01.1234567 [Microsoft-Lync]MESSAGE sip:rlee@contoso.com SIP/2.0\r\n\
+                 From: <sip:jdoe@contoso.com>;tag=1\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n\
+                 QUUXNETSH the merger closes friday\r\n\
+                 [0]0E2C.1A1C::2026-03-02 13:50:03.1234567 [Microsoft-Lync]EWS response HTTP/1.1 401 Unauthorized https://mail.contoso.com/EWS/Exchange.asmx\r\n";
+    std::fs::write(tracing.join("netsh-trace.txt"), netsh).expect("write");
+    let head = "Event Name, Type, Event ID, Version, Channel, Level, Opcode, Task, Keyword, PID, TID, Processor Number, Instance ID, Parent Instance ID, Activity ID, Related Activity ID, Clock-Time, Kernel(ms), User(ms), User Data\r\n\
+                EventTrace, Header, 0, 2, 0, 0, 0, 0, 0x0, 0x0000, 0x0000, 0, , , , , 134169180600000000, 0, 0, 65536\r\n";
+    let row = "Lync, Info, 10, 0, 0, 4, 0, 0, 0x0, 0x1F68, 0x0C14, 1, , , , , 134169180600000000, 10, 20, ";
+    let csv = format!(
+        "{head}{row}\"MESSAGE sip:rlee@contoso.com SIP/2.0\r\nFrom: <sip:jdoe@contoso.com>;tag=1\r\n\
+         Content-Type: text/plain; charset=UTF-8\r\n\r\nQUUXCSV the merger closes friday\"\r\n\
+         {row}\"SIP/2.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nQUUXESC the merger\"\r\n\
+         {row}\"EWS SendItem https://mail.contoso.com/EWS/Exchange.asmx\", \"HTTP/1.1 401 Unauthorized\"\r\n"
+    );
+    std::fs::write(tracing.join("trace.csv"), csv).expect("write");
+    let ev = |level: u8, sec: u8, data: &str| {
+        format!("<Event xmlns=\"http://schemas.microsoft.com/win/2004/08/events/event\"><System><Provider Name=\"Lync\"/><EventID>0</EventID><Level>{level}</Level><TimeCreated SystemTime=\"2026-03-02T13:50:{sec:02}.000000000Z\"/></System><EventData><Data Name=\"Message\">{data}</Data></EventData></Event>\n")
+    };
+    let xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Events>\n{}{}</Events>\n",
+        ev(
+            4,
+            1,
+            "MESSAGE sip:rlee@contoso.com SIP/2.0\nFrom: &lt;sip:jdoe@contoso.com&gt;;tag=1\n\
+             Content-Type: text/plain; charset=UTF-8\n\nQUUXXML the merger closes friday"
+        ),
+        ev(
+            2,
+            2,
+            "EWS response HTTP/1.1 401 Unauthorized https://mail.contoso.com/EWS/Exchange.asmx"
+        )
+    );
+    std::fs::write(tracing.join("trace.xml"), xml).expect("write");
+    let entries = bundle(&t.path().join("case"));
+    for (name, kept) in [
+        (
+            "netsh-trace.txt.excerpt.txt",
+            "[Microsoft-Lync]MESSAGE sip:rlee@contoso.com SIP/2.0",
+        ),
+        (
+            "trace.csv.excerpt.txt",
+            "\"SIP/2.0 200 OK\\r\\nContent-Type: text/plain\\r\\n\\r\\nxxxxxxx xxx xxxxxx\"",
+        ),
+        (
+            "trace.xml.excerpt.txt",
+            "From: &lt;sip:jdoe@contoso.com&gt;;tag=1",
+        ),
+    ] {
+        let x = text_of(&entries, |n| n.ends_with(name));
+        assert!(!x.contains("QUUX") && !x.contains("merger"), "{x}");
+        assert!(x.contains("xxx xxxxxx xxxxxx xxxxxx"), "{x}");
+        assert!(x.contains("HTTP/1.1 401 Unauthorized"), "{x}");
+        assert!(x.contains(kept), "{kept:?} kept in {x}");
+    }
+}
