@@ -215,15 +215,13 @@ pub fn local_appdata_of(profile: &Path) -> PathBuf {
     profile.join(APPDATA_DIR).join(LOCAL_DIR)
 }
 
-/// The folder `name` directly inside `dir`, its name compared without ASCII case (Windows
-/// names are case-insensitive; a copy may change their case): the exact name first, else the
-/// first match in name order. `Ok(None)` when there is none; an error when `dir` cannot be
+/// Every folder `name` directly inside `dir`, names compared without ASCII case (Windows names
+/// are case-insensitive; a copy may change their case, and a copy on a case-sensitive file
+/// system merged from two collections may hold both `AppData` and `appdata`): each case variant
+/// is a folder of its own and none may be passed over (review wild9a d01). In name order (the
+/// exact name sorts with the others). Empty when there is none; an error when `dir` cannot be
 /// listed.
-pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> {
-    let exact = dir.join(name);
-    if exact.is_dir() {
-        return Ok(Some(exact));
-    }
+pub fn child_dirs_ci(dir: &Path, name: &str) -> std::io::Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(r) => r
             .flatten()
@@ -231,11 +229,11 @@ pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> 
             .map(|e| e.path())
             .filter(|p| p.is_dir())
             .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
     found.sort();
-    Ok(found.into_iter().next())
+    Ok(found)
 }
 
 /// A profile's own `Tracing` folder, where Lync 2010 writes its trace logs.
@@ -339,6 +337,25 @@ mod tests {
         for kept in ["jdoe@contoso.com", "a%4", "a%zz@b", "a%ff@b", "a%0a@b", "%"] {
             assert_eq!(percent_decoded(kept), None, "{kept}");
         }
+    }
+
+    /// Every case variant of a folder is found, in name order; files of that name are not.
+    #[cfg(unix)]
+    #[test]
+    fn child_dirs_in_any_case_are_all_found() {
+        let t = tempfile::tempdir().expect("tempdir");
+        for d in ["AppData", "appdata", "APPDATA"] {
+            std::fs::create_dir(t.path().join(d)).expect("mkdir");
+        }
+        std::fs::write(t.path().join("AppDATA"), "x").expect("write");
+        let found = child_dirs_ci(t.path(), APPDATA_DIR).expect("list");
+        assert_eq!(
+            found,
+            ["APPDATA", "AppData", "appdata"].map(|d| t.path().join(d))
+        );
+        assert!(child_dirs_ci(&t.path().join("none"), "x")
+            .expect("missing")
+            .is_empty());
     }
 
     #[test]
