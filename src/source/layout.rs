@@ -166,11 +166,27 @@ pub fn percent_decoded(address: &str) -> Option<String> {
         i += 1;
     }
     let text = String::from_utf8(out).ok()?;
-    (decoded && !text.chars().any(char::is_control)).then_some(text)
+    (decoded && could_be_a_folder_name(&text)).then_some(text)
+}
+
+/// Characters no Windows file or folder name can hold.
+const NOT_IN_WINDOWS_NAMES: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// Whether decoded text could have been the name of a folder the client wrote: no character
+/// a Windows name cannot hold, no control character, no `..` (a path trick, and never in an
+/// address), and not ending in `.` or a space (Windows drops those). A decode that gives
+/// anything else was not the quoting the heuristic assumes; the name is kept as it is
+/// (review wild9a d09).
+fn could_be_a_folder_name(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || NOT_IN_WINDOWS_NAMES.contains(&c))
+        && !text.contains("..")
+        && !text.ends_with(['.', ' '])
 }
 
 /// The note on an account whose address was read by [`percent_decoded`].
-pub const DECODED_ADDRESS_NOTE: &str = "account address read with its `%XX` escapes decoded     (`%40` as `@`): the folder name looks quoted by an upload or a collection tool (heuristic)";
+pub const DECODED_ADDRESS_NOTE: &str = "account address read with its `%XX` escapes decoded (`%40` as `@`): the folder name looks quoted by an upload or a collection tool (heuristic)";
 
 /// The generation an Office version folder names (`16.0`, `15.0`), if it is one.
 fn office_version(name: &str) -> Option<ClientGen> {
@@ -334,9 +350,42 @@ mod tests {
             percent_decoded("j%C3%B6rg%40b%2ec").as_deref(),
             Some("jörg@b.c")
         );
-        for kept in ["jdoe@contoso.com", "a%4", "a%zz@b", "a%ff@b", "a%0a@b", "%"] {
+        for kept in [
+            "jdoe@contoso.com",
+            "a%4",
+            "a%zz@b",
+            "a%ff@b",
+            "a%0a@b",
+            "%",
+            // Characters no Windows folder name holds, and `..` tricks (review wild9a d09).
+            "a%2F..%2F..%2Fadmin%40contoso.com",
+            "a%5Cb%40c",
+            "a%3Ab%40c",
+            "a%2Ab%40c",
+            "a%3Fb%40c",
+            "a%22b%40c",
+            "a%3Cb%40c",
+            "a%3Eb%40c",
+            "a%7Cb%40c",
+            "a%7fb%40c",
+            "%2E%2E",
+            "a%2E%2Eb%40c",
+            "a%40c%2E",
+            "a%40c%20",
+        ] {
             assert_eq!(percent_decoded(kept), None, "{kept}");
         }
+    }
+
+    /// The note reads as one sentence: no run of spaces left by a string continuation (review
+    /// wild9a d08).
+    #[test]
+    fn the_decoded_address_note_has_single_spaces() {
+        assert!(
+            !DECODED_ADDRESS_NOTE.contains("  "),
+            "{DECODED_ADDRESS_NOTE}"
+        );
+        assert!(DECODED_ADDRESS_NOTE.contains("decoded (`%40` as `@`)"));
     }
 
     /// Every case variant of a folder is found, in name order; files of that name are not.
