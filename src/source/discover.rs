@@ -48,6 +48,9 @@ pub struct Discovery {
     /// Folders the walk could not list or did not descend into (access denied, a name too
     /// long, the depth limit): what they hold is unknown.
     pub unlisted: Vec<PathBuf>,
+    /// Folder links not followed whose target a root's walk reached (see `scan`): not
+    /// unread, said in a note.
+    pub links_read: Vec<PathBuf>,
     /// Roots that could be walked at all.
     pub roots_ok: usize,
     /// Roots that could not (missing, unreadable), with the reason.
@@ -68,6 +71,8 @@ pub struct Discovery {
     /// `profile::profile_within`).
     pub profiles_root: Option<PathBuf>,
     by_dir: HashMap<PathBuf, usize>,
+    /// Spoolers walked whole for a root inside them (see `walk`).
+    whole_spoolers: Vec<PathBuf>,
     /// The root being walked, as typed and as the absolute path it resolves to.
     root_map: Option<(PathBuf, PathBuf)>,
     spoolers: HashMap<PathBuf, usize>,
@@ -127,6 +132,70 @@ fn resolved_root(root: &Path) -> PathBuf {
         Ok(h) => parts[k + 1..].iter().fold(h, |d, c| d.join(c)),
         Err(_) => abs,
     }
+}
+
+/// The path a file's layout names (client, profile) are read from: the folder it leads to
+/// when it goes through a link, as [`Discovery::walk`] reads a root (review wild9a d04), else
+/// as typed, made absolute.
+pub(crate) fn named_path(p: &Path) -> PathBuf {
+    let abs = resolved_root(p);
+    if through_a_link(&abs) {
+        if let Ok(c) = std::fs::canonicalize(&abs) {
+            return plain_form(&c);
+        }
+    }
+    abs
+}
+
+/// Whether a path (absolute) goes through a link: one of its folders, or itself, is one. (On
+/// Windows a junction counts too: `is_symlink` holds for name-surrogate reparse points.)
+fn through_a_link(path: &Path) -> bool {
+    // (Rebuilt from its parts: a trailing `/` would make the link's own metadata its target's.)
+    let path: PathBuf = path.components().collect();
+    path.ancestors()
+        .any(|a| std::fs::symlink_metadata(a).is_ok_and(|m| m.file_type().is_symlink()))
+}
+
+/// A path the file system resolved, in the form reports show (no `\\?\` prefix on Windows,
+/// where that names the same file).
+pub(crate) fn plain_form(p: &Path) -> PathBuf {
+    match p.to_str() {
+        Some(s) if cfg!(windows) => PathBuf::from(super::winpath::strip_verbatim(s).into_owned()),
+        _ => p.to_path_buf(),
+    }
+}
+
+/// Folder names of the client's layout above a spooler: a folder holding one of them is a
+/// profile, a `Users`, `Lync` or account folder, or a collection of such, not a spooler's
+/// content.
+const LAYOUT_NAMES: &[&str] = &[
+    super::layout::APPDATA_DIR,
+    super::layout::LOCAL_DIR,
+    "Microsoft",
+    "Office",
+    super::layout::LYNC_DIR,
+    super::layout::COMMUNICATOR_DIR,
+    super::layout::TRACING_DIR,
+    super::layout::OFFICE_16_DIR,
+    super::layout::OFFICE_15_DIR,
+    "Users",
+];
+
+/// Whether a folder holds, directly, a folder of the client's layout ([`LAYOUT_NAMES`], a
+/// `sip_*` folder or a spooler). Only the first entries are looked at: a spooler holds items,
+/// and this is asked of one folder per root.
+fn holds_layout(dir: &Path) -> bool {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    rd.take(10_000).flatten().any(|e| {
+        let n = e.file_name().to_string_lossy().into_owned();
+        let n = layout_name(&n);
+        e.path().is_dir()
+            && (LAYOUT_NAMES.iter().any(|l| l.eq_ignore_ascii_case(n))
+                || is_sip_dir(n)
+                || is_spooler_name(n))
+    })
 }
 
 /// Where the outermost `History Spooler` is among the parts a name spells, if it names one.
@@ -202,7 +271,22 @@ impl Discovery {
                 return;
             }
         }
-        self.root_layout(root);
+        // A folder inside a spooler stands for its spooler: the spooler is walked whole, as
+        // `watch` lists and watches it, so both commands give one inventory for the same PATH
+        // (review wild9a d12); each such spooler once.
+        let whole;
+        let root = match self.root_layout(root) {
+            Some(sp) => {
+                if self.whole_spoolers.contains(&sp) {
+                    return;
+                }
+                self.whole_spoolers.push(sp.clone());
+                self.root_layout(&sp);
+                whole = sp;
+                whole.as_path()
+            }
+            None => root,
+        };
         for entry in WalkDir::new(root).follow_links(false).max_depth(MAX_DEPTH) {
             let entry = match entry {
                 Ok(e) => e,
@@ -281,7 +365,10 @@ impl Discovery {
             }
             if ft.is_dir() || root_dir_link {
                 let n = name_of(path);
-                if let Some(acc) = in_spooler {
+                if entry.depth() == 0 && in_spooler.is_none() {
+                    // The root's own layout was decided by `root_layout`, on the folder it
+                    // leads to, not on its typed name.
+                } else if let Some(acc) = in_spooler {
                     // A folder inside a spooler (even one named `History Spooler` or
                     // `sip_*`) is content of that spooler: its files are that account's items.
                     // One with no entry at all is listed, so that no entry goes unsaid.
@@ -342,43 +429,62 @@ impl Discovery {
     /// (or the spooler itself) still belongs to its account; of spoolers inside spoolers, the
     /// outermost is the spooler. A root that is a `sip_*` folder is that account. This is
     /// decided on the folder the root names, not on the path as typed: `.`, `..` or a link
-    /// (`spooler-link/`) carry no folder name (review wild8s d03, d04). What the walk finds
-    /// keeps the typed spelling; the root's spelling is mapped to what it resolves to.
-    fn root_layout(&mut self, root: &Path) {
+    /// (`spooler-link/`) carry no folder name (review wild8s d03, d04). A root that is, or
+    /// goes through, a link is decided on the folder it leads to, and the accounts under it
+    /// take their names (client, profile) from there: a link typed inside a spooler
+    /// (`History Spooler/up -> ..`) is not spooler content, and a link named `History
+    /// Spooler` that leads to a profile is that profile (review wild9a d04, d11). What the
+    /// walk finds keeps the typed spelling; the root's spelling is mapped to what it
+    /// resolves to.
+    ///
+    /// A folder root strictly inside a spooler gives that spooler back, to be walked instead.
+    fn root_layout(&mut self, root: &Path) -> Option<PathBuf> {
         let named = resolved_root(root);
-        self.root_map = Some((root.to_path_buf(), named.clone()));
-        // The names as typed come first (a `sip_*` link to a folder of another name keeps its
-        // address); the folder a link leads to next.
-        let mut candidates = vec![named];
-        if let Ok(real) = std::fs::canonicalize(root) {
-            if !candidates.contains(&real) {
-                candidates.push(real);
+        let real = through_a_link(&named)
+            .then(|| std::fs::canonicalize(root).ok())
+            .flatten()
+            .map(|r| plain_form(&r));
+        let at = real.clone().unwrap_or_else(|| named.clone());
+        self.root_map = Some((root.to_path_buf(), at.clone()));
+        let spooler = at
+            .ancestors()
+            .filter(|a| names_a_spooler(a))
+            .last()
+            .map(Path::to_path_buf)
+            .or_else(|| {
+                // A link named as a spooler that leads to a folder of no layout of its own (a
+                // redirected spooler, typed by its link): the names as typed say what it is.
+                // One that leads to a profile, a `Lync` folder or an account is that instead.
+                (real.is_some()
+                    && names_a_spooler(&named)
+                    && !is_sip_dir(layout_name(&name_of(&at)))
+                    && !holds_layout(&at))
+                .then(|| named.clone())
+            });
+        if let Some(sp) = spooler {
+            if sp != at && sp != named && std::fs::metadata(root).is_ok_and(|m| m.is_dir()) {
+                return Some(sp);
             }
-        }
-        let spooler = candidates.iter().find_map(|c| {
-            c.ancestors()
-                .filter(|a| names_a_spooler(a))
-                .last()
-                .map(|sp| (c.clone(), sp.to_path_buf()))
-        });
-        if let Some((at, sp)) = spooler {
             let i = self.spooler_folder(&sp);
             if sp.as_path() != root {
                 // What the walk lists under the root's spelling belongs to that spooler.
                 self.spoolers.insert(root.to_path_buf(), i);
                 self.last_parent = None;
-                if sp == at && self.accounts[i].spooler.as_deref() == Some(sp.as_path()) {
+                if (sp == at || sp == named)
+                    && self.accounts[i].spooler.as_deref() == Some(sp.as_path())
+                {
                     // The root is the spooler: shown as typed, like the items in it.
                     self.accounts[i].spooler = Some(root.to_path_buf());
                     self.spoolers.insert(root.to_path_buf(), i);
                 }
             }
-        } else if let Some(at) = candidates
-            .iter()
-            .find(|c| is_sip_dir(layout_name(&name_of(c))))
-        {
-            self.account_at(root, at);
+        } else if is_sip_dir(layout_name(&name_of(&at))) {
+            self.account_at(root, &at);
+        } else if real.is_some() && is_sip_dir(layout_name(&name_of(&named))) {
+            // A `sip_*` link to a folder of another name keeps the address it is typed with.
+            self.account_at(root, &named);
         }
+        None
     }
 
     /// Send the spooled files found so far to the sink, if there is one.
@@ -533,213 +639,5 @@ impl Discovery {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A locked folder inside `AppData` but off the client's routes cannot hide a spooler;
-    /// one on a route, or outside any profile, may.
-    #[test]
-    fn which_locked_folders_may_hold_a_spooler() {
-        for (p, may) in [
-            ("/c/Users/jdoe/AppData/Local/Packages/App_1/AC", false),
-            ("/c/Users/jdoe/AppData/Local/Temp/x", false),
-            ("/c/Users/jdoe/AppData/Roaming/Other", false),
-            ("/c/Users/jdoe/AppData", true),
-            ("/c/Users/jdoe/AppData/Local", true),
-            ("/c/Users/jdoe/AppData/Local/Microsoft", true),
-            (
-                "/c/Users/jdoe/appdata/local/Microsoft/Office/16.0/Lync",
-                true,
-            ),
-            (
-                "/c/Users/jdoe/AppData/Local/Microsoft/Communicator/sip_a",
-                true,
-            ),
-            (
-                "/c/Users/jdoe/AppData/Local/Microsoft/Windows/INetCache",
-                false,
-            ),
-            ("/c/Users/jdoe/Documents/locked", true),
-            ("/cases/4711/collected", true),
-        ] {
-            assert_eq!(may_hold_a_spooler(Path::new(p)), may, "{p}");
-        }
-    }
-    use crate::model::ClientGen;
-    use std::fs;
-
-    #[test]
-    fn client_generation_from_layout() {
-        assert_eq!(
-            client_of(Path::new(
-                "/u/AppData/Local/Microsoft/Office/16.0/Lync/sip_a@b.c"
-            )),
-            ClientGen::Office16
-        );
-        assert_eq!(
-            client_of(Path::new(
-                "/u/AppData/Local/Microsoft/Office/15.0/Lync/sip_a@b.c"
-            )),
-            ClientGen::Office15
-        );
-        assert_eq!(
-            client_of(Path::new(
-                "/u/AppData/Local/Microsoft/Communicator/sip_a@b.c"
-            )),
-            ClientGen::Lync2010
-        );
-        assert_eq!(client_of(Path::new("/case/sip_a@b.c")), ClientGen::Unknown);
-    }
-
-    #[test]
-    fn finds_spoolers_at_any_level() {
-        let t = tempfile::tempdir().expect("tempdir");
-        let base = t
-            .path()
-            .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync");
-        let sp = base.join("sip_jdoe@contoso.com/History Spooler");
-        fs::create_dir_all(&sp).expect("mkdir");
-        fs::write(sp.join("a.xml"), "<x/>").expect("write");
-        fs::create_dir_all(base.join("sip_other@contoso.com")).expect("mkdir");
-        fs::write(base.join("sip_other@contoso.com/GalContacts.db"), "x").expect("write");
-
-        for root in [t.path().to_path_buf(), base.clone(), sp.clone()] {
-            let mut d = Discovery::default();
-            d.walk(&root);
-            let acc = d
-                .accounts
-                .iter()
-                .find(|a| a.address == "jdoe@contoso.com")
-                .expect("jdoe found");
-            assert_eq!(acc.client, ClientGen::Office16);
-            assert_eq!(acc.profile.as_deref(), Some("jdoe"));
-            assert_eq!(d.spool_files.len(), 1, "root {root:?}");
-            assert!(d.spool_files[0].1.ends_with("a.xml"));
-        }
-        let mut d = Discovery::default();
-        d.walk(t.path());
-        assert_eq!(d.accounts.len(), 2);
-        assert_eq!(d.other_files.len(), 1);
-    }
-
-    /// A spooler folder whose space was altered in transit is read as the spooler (from any
-    /// root at or above it) and noted; names that only resemble it are not.
-    #[test]
-    fn altered_spooler_names_are_spoolers_and_noted() {
-        for name in [
-            "History%20Spooler",
-            "History_Spooler",
-            "HistorySpooler",
-            "history+spooler",
-            "HISTORY_SPOOLER",
-        ] {
-            let t = tempfile::tempdir().expect("tempdir");
-            let sip = t
-                .path()
-                .join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com");
-            let sp = sip.join(name);
-            fs::create_dir_all(&sp).expect("mkdir");
-            fs::write(sp.join("a.eml"), "x").expect("write");
-            for root in [t.path().to_path_buf(), sip.clone(), sp.clone()] {
-                let mut d = Discovery::default();
-                d.walk(&root);
-                assert_eq!(d.accounts.len(), 1, "{name} from {root:?}");
-                assert_eq!(d.accounts[0].address, "jdoe@contoso.com");
-                assert_eq!(d.accounts[0].spooler.as_deref(), Some(sp.as_path()));
-                assert_eq!(d.spool_files.len(), 1, "{name} from {root:?}");
-                assert!(d.other_files.is_empty(), "{name}");
-                assert_eq!(d.altered_spoolers, vec![sp.clone()], "{name}");
-            }
-        }
-        for name in [
-            "History Spoolers",
-            "History-Spooler-old",
-            "Spooler",
-            "History",
-        ] {
-            assert!(!is_altered_spooler_name(name), "{name}");
-        }
-        // Outside a `sip_*` folder an altered name is an ordinary folder, also as a root's
-        // ancestor: the real spooler below it is the spooler.
-        let t = tempfile::tempdir().expect("tempdir");
-        let outer = t.path().join("History_Spooler");
-        let sp = outer.join("Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/sip_jdoe@contoso.com/History_Spooler");
-        fs::create_dir_all(&sp).expect("mkdir");
-        fs::write(sp.join("a.eml"), "x").expect("write");
-        fs::write(outer.join("notes.txt"), "x").expect("write");
-        for root in [outer.clone(), outer.join("Users")] {
-            let mut d = Discovery::default();
-            d.walk(&root);
-            assert_eq!(d.accounts.len(), 1, "{root:?}");
-            assert_eq!(d.accounts[0].spooler.as_deref(), Some(sp.as_path()));
-            assert_eq!(d.spool_files.len(), 1);
-            assert_eq!(d.altered_spoolers, vec![sp.clone()]);
-        }
-        // The real name is a spooler without a note.
-        let t = tempfile::tempdir().expect("tempdir");
-        let sp = t.path().join("sip_jdoe@contoso.com/History Spooler");
-        fs::create_dir_all(&sp).expect("mkdir");
-        fs::write(sp.join("a.eml"), "x").expect("write");
-        let mut d = Discovery::default();
-        d.walk(t.path());
-        assert_eq!(d.spool_files.len(), 1);
-        assert!(d.altered_spoolers.is_empty());
-    }
-
-    #[test]
-    fn folder_names_in_any_script_never_panic() {
-        for n in [
-            "山田太郎",
-            "김철수",
-            "Ölçüm",
-            "🙂 test",
-            "山",
-            "sip",
-            "sip_",
-            "ŞİP_x",
-            "si\u{301}p_x",
-            "Иванов",
-        ] {
-            assert!(!is_sip_dir(n), "{n}");
-        }
-        assert!(is_sip_dir("sip_山田@contoso.com"));
-        assert!(is_sip_dir("SIP_김철수@contoso.com"));
-        let t = tempfile::tempdir().expect("tempdir");
-        for (user, addr) in [("山田太郎", "山田@例え.jp"), ("🙂 test", "🙂@contoso.com")]
-        {
-            let sp = t
-                .path()
-                .join("Users")
-                .join(user)
-                .join("AppData/Local/Microsoft/Office/16.0/Lync")
-                .join(format!("sip_{addr}"))
-                .join("History Spooler");
-            fs::create_dir_all(&sp).expect("mkdir");
-            fs::write(sp.join("項目.xml"), "<x/>").expect("write");
-        }
-        let mut d = Discovery::default();
-        d.walk(t.path());
-        let mut found: Vec<(String, Option<String>)> = d
-            .accounts
-            .iter()
-            .map(|a| (a.address.clone(), a.profile.clone()))
-            .collect();
-        found.sort();
-        assert_eq!(
-            found,
-            [
-                ("山田@例え.jp".to_string(), Some("山田太郎".to_string())),
-                ("🙂@contoso.com".to_string(), Some("🙂 test".to_string())),
-            ]
-        );
-        assert_eq!(d.spool_files.len(), 2);
-    }
-
-    #[test]
-    fn missing_root_is_reported() {
-        let mut d = Discovery::default();
-        d.walk(Path::new("/definitely/not/here"));
-        assert_eq!(d.roots_ok, 0);
-        assert_eq!(d.roots_failed.len(), 1);
-    }
-}
+#[path = "discover_tests.rs"]
+mod tests;

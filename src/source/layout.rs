@@ -166,11 +166,27 @@ pub fn percent_decoded(address: &str) -> Option<String> {
         i += 1;
     }
     let text = String::from_utf8(out).ok()?;
-    (decoded && !text.chars().any(char::is_control)).then_some(text)
+    (decoded && could_be_a_folder_name(&text)).then_some(text)
+}
+
+/// Characters no Windows file or folder name can hold.
+const NOT_IN_WINDOWS_NAMES: &[char] = &['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
+
+/// Whether decoded text could have been the name of a folder the client wrote: no character
+/// a Windows name cannot hold, no control character, no `..` (a path trick, and never in an
+/// address), and not ending in `.` or a space (Windows drops those). A decode that gives
+/// anything else was not the quoting the heuristic assumes; the name is kept as it is
+/// (review wild9a d09).
+fn could_be_a_folder_name(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| c.is_control() || NOT_IN_WINDOWS_NAMES.contains(&c))
+        && !text.contains("..")
+        && !text.ends_with(['.', ' '])
 }
 
 /// The note on an account whose address was read by [`percent_decoded`].
-pub const DECODED_ADDRESS_NOTE: &str = "account address read with its `%XX` escapes decoded     (`%40` as `@`): the folder name looks quoted by an upload or a collection tool (heuristic)";
+pub const DECODED_ADDRESS_NOTE: &str = "account address read with its `%XX` escapes decoded (`%40` as `@`): the folder name looks quoted by an upload or a collection tool (heuristic)";
 
 /// The generation an Office version folder names (`16.0`, `15.0`), if it is one.
 fn office_version(name: &str) -> Option<ClientGen> {
@@ -215,15 +231,13 @@ pub fn local_appdata_of(profile: &Path) -> PathBuf {
     profile.join(APPDATA_DIR).join(LOCAL_DIR)
 }
 
-/// The folder `name` directly inside `dir`, its name compared without ASCII case (Windows
-/// names are case-insensitive; a copy may change their case): the exact name first, else the
-/// first match in name order. `Ok(None)` when there is none; an error when `dir` cannot be
+/// Every folder `name` directly inside `dir`, names compared without ASCII case (Windows names
+/// are case-insensitive; a copy may change their case, and a copy on a case-sensitive file
+/// system merged from two collections may hold both `AppData` and `appdata`): each case variant
+/// is a folder of its own and none may be passed over (review wild9a d01). In name order (the
+/// exact name sorts with the others). Empty when there is none; an error when `dir` cannot be
 /// listed.
-pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> {
-    let exact = dir.join(name);
-    if exact.is_dir() {
-        return Ok(Some(exact));
-    }
+pub fn child_dirs_ci(dir: &Path, name: &str) -> std::io::Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = match std::fs::read_dir(dir) {
         Ok(r) => r
             .flatten()
@@ -231,11 +245,11 @@ pub fn child_dir_ci(dir: &Path, name: &str) -> std::io::Result<Option<PathBuf>> 
             .map(|e| e.path())
             .filter(|p| p.is_dir())
             .collect(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
     found.sort();
-    Ok(found.into_iter().next())
+    Ok(found)
 }
 
 /// A profile's own `Tracing` folder, where Lync 2010 writes its trace logs.
@@ -336,9 +350,61 @@ mod tests {
             percent_decoded("j%C3%B6rg%40b%2ec").as_deref(),
             Some("jörg@b.c")
         );
-        for kept in ["jdoe@contoso.com", "a%4", "a%zz@b", "a%ff@b", "a%0a@b", "%"] {
+        for kept in [
+            "jdoe@contoso.com",
+            "a%4",
+            "a%zz@b",
+            "a%ff@b",
+            "a%0a@b",
+            "%",
+            // Characters no Windows folder name holds, and `..` tricks (review wild9a d09).
+            "a%2F..%2F..%2Fadmin%40contoso.com",
+            "a%5Cb%40c",
+            "a%3Ab%40c",
+            "a%2Ab%40c",
+            "a%3Fb%40c",
+            "a%22b%40c",
+            "a%3Cb%40c",
+            "a%3Eb%40c",
+            "a%7Cb%40c",
+            "a%7fb%40c",
+            "%2E%2E",
+            "a%2E%2Eb%40c",
+            "a%40c%2E",
+            "a%40c%20",
+        ] {
             assert_eq!(percent_decoded(kept), None, "{kept}");
         }
+    }
+
+    /// The note reads as one sentence: no run of spaces left by a string continuation (review
+    /// wild9a d08).
+    #[test]
+    fn the_decoded_address_note_has_single_spaces() {
+        assert!(
+            !DECODED_ADDRESS_NOTE.contains("  "),
+            "{DECODED_ADDRESS_NOTE}"
+        );
+        assert!(DECODED_ADDRESS_NOTE.contains("decoded (`%40` as `@`)"));
+    }
+
+    /// Every case variant of a folder is found, in name order; files of that name are not.
+    #[cfg(unix)]
+    #[test]
+    fn child_dirs_in_any_case_are_all_found() {
+        let t = tempfile::tempdir().expect("tempdir");
+        for d in ["AppData", "appdata", "APPDATA"] {
+            std::fs::create_dir(t.path().join(d)).expect("mkdir");
+        }
+        std::fs::write(t.path().join("AppDATA"), "x").expect("write");
+        let found = child_dirs_ci(t.path(), APPDATA_DIR).expect("list");
+        assert_eq!(
+            found,
+            ["APPDATA", "AppData", "appdata"].map(|d| t.path().join(d))
+        );
+        assert!(child_dirs_ci(&t.path().join("none"), "x")
+            .expect("missing")
+            .is_empty());
     }
 
     #[test]

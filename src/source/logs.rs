@@ -301,8 +301,10 @@ fn context_of(
     profiles_root: Option<&Path>,
 ) -> (Option<String>, Option<ClientGen>, Vec<(usize, String)>) {
     // The rule the accounts' profiles come from (`discover`), so that they agree.
-    let profile = super::profile::profile_within(&f.path, profiles_root);
-    let client = client_of_log(&f.path);
+    // Named as the accounts are: through a link, by the folder it leads to.
+    let named = super::discover::named_path(&f.path);
+    let profile = super::profile::profile_within(&named, profiles_root);
+    let client = client_of_log(&named);
     let candidates: Vec<(usize, String)> = {
         let same_profile: Vec<(usize, &crate::model::Account)> = accounts
             .iter()

@@ -94,7 +94,9 @@ pub fn system_profiles_root() -> Option<PathBuf> {
 /// Profiles that cannot be listed are reported, not fatal. Names are matched without case, as
 /// Windows does (a collected copy may come out as `appdata\local`). A profile that is a link (a
 /// profile moved to another disk and linked back) is followed: it is one of the profiles to
-/// scan; one that leads to no folder is skipped with an error line. A profile with no
+/// scan; one that leads to no folder is skipped with an error line. Every case variant of
+/// `AppData\Local` (and of `Tracing`) is a root: a merged copy may hold both `AppData\Local`
+/// and `appdata\local` (review wild9a d01). A profile with no
 /// `AppData\Local` in any case (a partial or odd copy) is walked whole, as a PATH walk of it
 /// would be, so that no spooler it holds elsewhere is passed over in silence (review wild8s
 /// d02, d11).
@@ -146,25 +148,35 @@ pub fn all_users_roots(root: &std::path::Path) -> (Vec<PathBuf>, Vec<crate::mode
         )
     };
     for p in profiles {
-        let local = layout::child_dir_ci(&p, layout::APPDATA_DIR)
-            .and_then(|a| a.map_or(Ok(None), |a| layout::child_dir_ci(&a, layout::LOCAL_DIR)));
-        match local {
-            Ok(Some(local)) => match std::fs::read_dir(&local) {
-                Ok(_) => roots.push(local),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => errors.push(skipped(&p, &e)),
-            },
-            Ok(None) => {
+        // Every case variant of `AppData`, and of `Local` in each (see `child_dirs_ci`).
+        let locals = layout::child_dirs_ci(&p, layout::APPDATA_DIR).and_then(|appdatas| {
+            let mut out = Vec::new();
+            for a in appdatas {
+                out.extend(layout::child_dirs_ci(&a, layout::LOCAL_DIR)?);
+            }
+            Ok(out)
+        });
+        match locals {
+            Ok(locals) if locals.is_empty() => {
                 roots.push(p);
                 continue;
+            }
+            Ok(locals) => {
+                for local in locals {
+                    match std::fs::read_dir(&local) {
+                        Ok(_) => roots.push(local),
+                        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                        Err(e) => errors.push(skipped(&p, &e)),
+                    }
+                }
             }
             Err(e) => {
                 errors.push(skipped(&p, &e));
                 continue;
             }
         }
-        if let Ok(Some(tracing)) = layout::child_dir_ci(&p, layout::TRACING_DIR) {
-            roots.push(tracing);
+        if let Ok(tracings) = layout::child_dirs_ci(&p, layout::TRACING_DIR) {
+            roots.extend(tracings);
         }
     }
     (roots, errors)

@@ -64,10 +64,19 @@ pub const LEGACY_JUNCTIONS: &[&str] = &[
 /// `layout::spelled`).
 pub fn profile_within(path: &Path, profiles_root: Option<&Path>) -> Option<String> {
     let (top, parts) = parts_of(path);
-    let root_len = profiles_root.and_then(|r| {
+    let within = |r: &Path| {
         let (rtop, rparts) = parts_of(r);
         (rtop == top && parts.len() > rparts.len() && parts.starts_with(&rparts))
             .then_some(rparts.len())
+    };
+    // A path named through a link is read as the folder it leads to (see
+    // `discover::named_path`): the profiles folder is compared as it resolves too.
+    let root_len = profiles_root.and_then(|r| {
+        within(r).or_else(|| {
+            std::fs::canonicalize(r)
+                .ok()
+                .and_then(|c| within(&super::discover::plain_form(&c)))
+        })
     });
     pick(&parts, root_len, top.as_deref() == Some(UNIX_ROOT))
 }

@@ -64,6 +64,11 @@ pub fn scan_tailed(
             .map(|p| ScanError::new(p, super::discover::ALTERED_SPOOLER_NOTE)),
     );
     model.notes.extend(
+        d.links_read
+            .iter()
+            .map(|p| ScanError::new(p, LINK_READ_NOTE)),
+    );
+    model.notes.extend(
         d.decoded_addresses
             .iter()
             .map(|p| ScanError::new(p, super::layout::DECODED_ADDRESS_NOTE)),
@@ -107,7 +112,7 @@ pub fn scan_tailed(
         })
         .count();
     named_files_without_records(&mut model, roots);
-    named_inputs_not_read(&mut model, roots, config);
+    named_inputs_not_read(&mut model, roots, config, &d.links_read);
     model.ignored = super::inventory::ignored(&model, &d.other_files);
     if !d.spool_empty_dirs.is_empty() {
         model.ignored.extend(
@@ -177,7 +182,14 @@ fn named_files_without_records(model: &mut Model, roots: &[PathBuf]) {
 /// A named input (PATH, `--log`, `--mailbox`) with an error at its own path (however it was
 /// spelled there) was not read (a FIFO, a link, access denied, no record in it): that path
 /// joins `unreached`.
-fn named_inputs_not_read(model: &mut Model, roots: &[PathBuf], config: &ScanConfig) {
+/// A link named as a PATH whose target a PATH's walk read (`links_read`) was read, not
+/// unread.
+fn named_inputs_not_read(
+    model: &mut Model,
+    roots: &[PathBuf],
+    config: &ScanConfig,
+    links_read: &[PathBuf],
+) {
     let named: Vec<&PathBuf> = roots
         .iter()
         .chain(&config.logs)
@@ -186,6 +198,7 @@ fn named_inputs_not_read(model: &mut Model, roots: &[PathBuf], config: &ScanConf
     let mut unread: Vec<PathBuf> = model
         .errors
         .iter()
+        .filter(|e| !links_read.contains(&e.path))
         .filter(|e| named.iter().any(|p| same_input(p, &e.path)))
         .map(|e| e.path.clone())
         .collect();
@@ -319,12 +332,13 @@ fn walk_and_read(roots: &[PathBuf], config: &ScanConfig) -> (Discovery, Vec<Item
         d.profiles_root = config.profiles_root.clone();
         d.sink = Some(tx);
         let inside = nested_roots(roots);
-        for (r, skip) in roots.iter().zip(inside) {
+        for (r, skip) in roots.iter().zip(&inside) {
             // (A root inside another one is walked with it: its files once, not twice.)
             if !skip {
                 d.walk(r);
             }
         }
+        walked_links_are_read(&mut d, roots);
         d.flush();
         // Closing the channel ends the readers once they have drained it.
         d.sink = None;
@@ -460,6 +474,44 @@ fn read_item_unguarded(account: usize, path: &Path, keep_body: bool) -> ItemRead
         }
     }
 }
+
+/// A folder link the walk did not follow (a redirected `Lync` folder, a linked folder of
+/// collected files) whose target a root's walk reaches (the target named as a PATH, or lying
+/// inside one, within the depth limit) was read after all: it is not counted unread, so the
+/// `scan-incomplete` it gave can be cleared as its fix says, by passing the target (review
+/// wild9a d07). Folders that could not be listed (not links) stay.
+fn walked_links_are_read(d: &mut Discovery, roots: &[PathBuf]) {
+    if d.unlisted.is_empty() {
+        return;
+    }
+    let real: Vec<PathBuf> = roots
+        .iter()
+        .filter_map(|r| std::fs::canonicalize(r).ok())
+        .filter(|r| r.is_dir())
+        .collect();
+    let mut read = Vec::new();
+    d.unlisted.retain(|u| {
+        let is_link = std::fs::symlink_metadata(u).is_ok_and(|m| m.file_type().is_symlink());
+        let Some(target) = is_link.then(|| std::fs::canonicalize(u).ok()).flatten() else {
+            return true;
+        };
+        let walked = real.iter().any(|r| {
+            target.starts_with(r)
+                && target.components().count() - r.components().count() < MAX_DEPTH
+        });
+        if walked {
+            read.push(u.clone());
+        }
+        !walked
+    });
+    // Its error line stays (the link was not followed), with a note that what it leads to
+    // was read.
+    d.links_read.extend(read);
+}
+
+/// The note on a folder link not followed whose target a PATH's walk read.
+pub const LINK_READ_NOTE: &str =
+    "symbolic link, not followed here: the folder it leads to is read under a PATH, so it is not counted unread";
 
 /// Which roots are the same folder as an earlier root, or inside another root (`Users` and
 /// `Users/jdoe`): walking them too would count their items twice. Compared as the file

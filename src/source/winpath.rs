@@ -358,6 +358,7 @@ mod windows_tests {
         );
         let (roots, errors) = all_users_roots(&dir.path().join("Users"));
         assert!(errors.is_empty(), "{errors:?}");
-        assert!(roots.is_empty(), "no AppData\\Local in this profile");
+        // No AppData\Local in this profile: it is walked whole.
+        assert_eq!(roots, [dir.path().join("Users").join("jdoe")]);
     }
 }

@@ -39,6 +39,7 @@ mod readme_behaviours;
 mod readonly_terminal;
 mod real_shapes;
 mod report_cli;
+mod root_links;
 mod root_spellings;
 mod spool_review;
 mod tail_kinds;
