@@ -514,10 +514,10 @@ pub fn tail_logs(
         // The same read as a scan's (through the tail, which hands over the kept events that
         // changed since its last read, or all of them when it read from the start).
         let mut p = parse_one(f, &model.accounts, s, Some(tails), true);
-        if let Ok(o) = &mut p.out {
-            fresh.events.extend(o.fresh.take().unwrap_or_default());
-            if o.fresh_over > 0 {
-                fresh.over.push((f.path.clone(), o.fresh_over));
+        if let Some(got) = p.out.as_mut().ok().and_then(|o| o.fresh.take()) {
+            fresh.events.extend(got.events);
+            if let Some(over) = got.over {
+                fresh.over.push((f.path.clone(), over));
             }
         }
         if p.out.is_err() {

@@ -87,11 +87,9 @@ pub struct LogOutput {
     /// For a binary `.etl`: its logfile header and buffer counts.
     pub etl: Option<crate::model::EtlSummary>,
     /// When set (a live session's tail read), every notable event ([`LogEvent::notable`])
-    /// settled from here on is copied here too, kept by the bounded store or not, up to
-    /// [`FRESH_CAP`]: `watch` writes one `log-event` line per record read, not per record kept.
-    pub fresh: Option<Vec<LogEvent>>,
-    /// Notable events past [`FRESH_CAP`] in one read (no copy made: said on the `watch` stream).
-    pub fresh_over: u64,
+    /// settled is taken here too, kept by the bounded store or not (see [`super::fresh`]):
+    /// `watch` writes one `log-event` line per record read, not per record kept.
+    pub fresh: Option<super::fresh::Fresh>,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
     /// Routine occurrences past the cap, each with the number of `events` before it: they go
@@ -109,10 +107,6 @@ use crate::model::Unread;
 /// Failures, policies, SIP errors and new client versions are always kept, and saves and sends
 /// always read whole (within the store's bound, like every event).
 pub const ROUTINE_CAP: u64 = 1000;
-
-/// Notable events one tail read copies for `watch` lines ([`LogOutput::fresh`]): an append
-/// of more failures than this in one poll (some 2 KB each) is counted past it, not copied.
-pub const FRESH_CAP: usize = 20_000;
 
 /// Distinct client versions (with their direction) remembered to tell a repeated one; a log of
 /// ever new versions must not grow the set without end.
@@ -268,10 +262,7 @@ impl LogOutput {
     pub fn settle(&mut self) {
         if let Some(fresh) = &mut self.fresh {
             for e in self.events.iter().filter(|e| e.notable()) {
-                match fresh.len() < FRESH_CAP {
-                    true => fresh.push(e.clone()),
-                    false => self.fresh_over += 1,
-                }
+                fresh.take(e);
             }
         }
         if self.unread.is_empty() {
