@@ -127,3 +127,31 @@ fn records_past_the_copy_bound_do_not_come_out_on_the_next_read() {
     assert_eq!(fresh_lines(&r), [u64::from(n) + 2]);
     assert!(r.out.fresh.as_ref().is_some_and(|f| f.over.is_none()));
 }
+
+/// An HTTP failure status after more routine statuses than are kept (1 000 per kind) is a
+/// new event of the read, as any failure is (it was only counted).
+#[test]
+fn an_http_failure_after_many_routine_statuses_is_fresh() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let p = dir.path().join("Lync-UccApi-0.UccApilog");
+    let ok: String = (0..1200)
+        .map(|i| {
+            format!(
+                "03/02/2026|13:{:02}:{:02}.000 1F68:C10 INFO  :: Web ticket response HTTP/1.1 200 OK\n",
+                i / 60 % 60,
+                i % 60
+            )
+        })
+        .collect();
+    std::fs::write(&p, ok).expect("write");
+    let m = crate::parse::markers::Markers::builtin().expect("markers");
+    let opts = ParseOptions::utc(&m);
+    let mut t = Tail::open(&p, SourceKind::Uccapilog).expect("open");
+    t.read(&opts).expect("first read");
+    append(
+        &p,
+        "03/02/2026|14:00:00.000 1F68:C10 ERROR :: Web ticket response HTTP/1.1 503 Service Unavailable\n",
+    );
+    let r = t.read_change(&opts).expect("read");
+    assert_eq!(fresh_lines(&r), [1201]);
+}

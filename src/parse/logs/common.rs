@@ -101,11 +101,11 @@ pub struct LogOutput {
 
 use crate::model::Unread;
 
-/// Routine events (SIP traffic, EWS requests other than saves and sends, HTTP statuses, repeated
-/// client versions) kept per kind and source by default ([`crate::model::EventBound::routine`]);
+/// Routine events (SIP traffic, EWS requests other than saves and sends, HTTP statuses below
+/// 400, repeated client versions) kept per kind and source by default ([`crate::model::EventBound::routine`]);
 /// more are counted, with their values unread, not kept, so memory stays bounded on a 1 GB log.
-/// Failures, policies, SIP errors and new client versions are always kept, and saves and sends
-/// always read whole (within the store's bound, like every event).
+/// Failures, policies, SIP errors, HTTP failure statuses and new client versions are always kept,
+/// and saves and sends always read whole (within the store's bound, like every event).
 pub const ROUTINE_CAP: u64 = 1000;
 
 /// Distinct client versions (with their direction) remembered to tell a repeated one; a log of
@@ -126,6 +126,9 @@ fn is_routine(
         k if always_routine(k) => true,
         // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
+        // An HTTP failure status is a failure: kept (and so a `watch` line) however many
+        // routine statuses came before it.
+        EventKind::HttpStatus => status < 400,
         // A client version already seen (same version, same direction) is routine.
         EventKind::ClientVersion => versions.contains(&version_key(values)),
         // Saves and sends are read whole, every one: the drafts reading needs them all
@@ -142,7 +145,6 @@ fn always_routine(kind: EventKind) -> bool {
     matches!(
         kind,
         EventKind::SipRequest
-            | EventKind::HttpStatus
             | EventKind::Other
             | EventKind::SignIn
             | EventKind::SignOut
@@ -155,7 +157,10 @@ fn may_be_routine(kind: EventKind) -> bool {
     always_routine(kind)
         || matches!(
             kind,
-            EventKind::SipResponse | EventKind::ClientVersion | EventKind::EwsRequest
+            EventKind::SipResponse
+                | EventKind::HttpStatus
+                | EventKind::ClientVersion
+                | EventKind::EwsRequest
         )
 }
 
