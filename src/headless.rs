@@ -5,7 +5,7 @@ use crate::diagnose::judge_again_at;
 use crate::exit::{Fatal, EXIT_OK};
 use crate::model::{Finding, LogEvent, Model};
 use crate::pipeline::{self, Refresh};
-use crate::report::ndjson::{diff, Line, LineType, Origin, Snapshot};
+use crate::report::ndjson::{diff_state, log_lines, Line, LineType, Origin, Snapshot};
 use crate::settings::Settings;
 use crate::source::scan::Scan;
 use crate::source::watch::{self, WatchMsg};
@@ -242,7 +242,7 @@ pub fn run(roots: Vec<PathBuf>, settings: &Settings, opts: &WatchOptions) -> Res
                         *r,
                         pipeline::horizon(&settings.scan),
                     );
-                    lines.extend(judge.add_fresh(fresh, settings.show_content, now(), &origin));
+                    judge.add_fresh(fresh, settings.show_content);
                 }
                 Some(Refresh::Rescanned(s)) => {
                     scan = *s;
@@ -282,6 +282,9 @@ struct Judge {
     /// Notable events tail reads gave for the first time since the last judging (each
     /// record's `log-event` line, kept by the bounded store or not).
     fresh: Vec<LogEvent>,
+    /// Reads that classified more such records than they copied, and those records (the next
+    /// judging says how many of them got no line).
+    over: Vec<(PathBuf, crate::parse::logs::Over)>,
     /// How many times the rules ran (the tests count them).
     #[cfg(test)]
     runs: u64,
@@ -311,7 +314,8 @@ impl Judge {
         }
         let (next, findings) = self.take(model, settings, t);
         let fresh = std::mem::take(&mut self.fresh);
-        let mut lines = diff(&self.prev, &next, model, &fresh, t, origin);
+        let over = std::mem::take(&mut self.over);
+        let mut lines = diff_state(&self.prev, &next, t, origin);
         // Of the lines, removed items and resolved findings are written as the snapshot of the
         // turn before holds them (ages, titles); the others read the new snapshot alone, and
         // which lines there are does not change (nothing could change in between). An
@@ -321,8 +325,10 @@ impl Judge {
             |l: &Line| matches!(l.kind, LineType::ItemRemoved | LineType::FindingResolved);
         if !self.changed && lines.iter().any(from_prev) {
             self.catch_up(model, settings);
-            lines = diff(&self.prev, &next, model, &fresh, t, origin);
+            lines = diff_state(&self.prev, &next, t, origin);
         }
+        // The fresh events are moved into their lines, not copied again.
+        lines.extend(log_lines(&self.prev, &next, model, fresh, &over, t, origin));
         self.prev = next;
         self.findings = findings;
         self.changed = false;
@@ -335,15 +341,9 @@ impl Judge {
     }
 
     /// Take in the notable events merged logs gave for the first time (masked as the model's
-    /// are, unless content is shown); the next judging writes them. Reads that gave more than
-    /// were copied get an `error` line each, so the gap is not silent.
-    fn add_fresh(
-        &mut self,
-        fresh: watch::FreshEvents,
-        show_content: bool,
-        t: DateTime<Utc>,
-        origin: &Origin,
-    ) -> Vec<Line> {
+    /// are, unless content is shown); the next judging writes them, and an `error` line for
+    /// each read that gave more than were copied, so the gap is not silent.
+    fn add_fresh(&mut self, fresh: watch::FreshEvents, show_content: bool) {
         let mut events = fresh.events;
         if !show_content {
             for ev in &mut events {
@@ -352,23 +352,11 @@ impl Judge {
                 }
             }
         }
-        self.fresh.extend(events);
-        fresh
-            .over
-            .into_iter()
-            .map(|(path, n)| {
-                let mut l = Line::new(LineType::Error, t, origin);
-                l.error = Some(crate::model::ScanError::new(
-                    &path,
-                    format!(
-                        "{n} more failure or policy records read at once than watch copies \
-                         ({}): they have no log-event line (report counts them)",
-                        crate::parse::logs::FRESH_CAP
-                    ),
-                ));
-                l
-            })
-            .collect()
+        match self.fresh.is_empty() {
+            true => self.fresh = events,
+            false => self.fresh.extend(events),
+        }
+        self.over.extend(fresh.over);
     }
 
     /// Make the snapshot the one of the last turn, as judging at every turn would have left

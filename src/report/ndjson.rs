@@ -225,6 +225,26 @@ pub fn diff(
     time: DateTime<Utc>,
     origin: &Origin,
 ) -> Vec<Line> {
+    let mut out = diff_state(prev, next, time, origin);
+    out.extend(log_lines(
+        prev,
+        next,
+        model,
+        fresh.to_vec(),
+        &[],
+        time,
+        origin,
+    ));
+    out
+}
+
+/// [`diff`] but for the `log-event` lines ([`log_lines`]).
+pub fn diff_state(
+    prev: &Snapshot,
+    next: &Snapshot,
+    time: DateTime<Utc>,
+    origin: &Origin,
+) -> Vec<Line> {
     let mut out = Vec::new();
     let item_line = |kind: LineType, v: &SnapItem| {
         let mut l = Line::new(kind, time, origin);
@@ -273,33 +293,102 @@ pub fn diff(
         l.error = Some(e.clone());
         out.push(l);
     }
+    out
+}
+
+/// The `log-event` lines from `prev` to `next` (see [`diff`]): `fresh` is moved into them (a
+/// large append's copies are not copied again). Then, for each read that classified more
+/// records than were copied (`over`), an `error` line with the number of those records that
+/// got no line here.
+pub fn log_lines(
+    prev: &Snapshot,
+    next: &Snapshot,
+    model: &Model,
+    mut fresh: Vec<LogEvent>,
+    over: &[(PathBuf, crate::parse::logs::Over)],
+    time: DateTime<Utc>,
+    origin: &Origin,
+) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
     // One line per log record and snapshot, even when several markers classified it; a
     // record's line again only for a marker not seen on it before. In model order (a record's
     // fresh events before its kept ones, in the order they were classified).
-    let kept_new = model.events.iter().filter(|ev| {
-        let key = (ev.path.clone(), ev.line, ev.marker.clone());
-        notable(ev) && next.events.contains(&key) && !prev.events.contains(&key)
-    });
-    let mut new: Vec<&LogEvent> = fresh
+    let mut kept_new: Vec<&LogEvent> = model
+        .events
         .iter()
-        .filter(|e| notable(e))
-        .chain(kept_new)
+        .filter(|ev| {
+            let key = (ev.path.clone(), ev.line, ev.marker.clone());
+            notable(ev) && next.events.contains(&key) && !prev.events.contains(&key)
+        })
         .collect();
-    new.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    let mut emitted: BTreeSet<(&PathBuf, u64)> = BTreeSet::new();
-    for ev in new {
-        if emitted.insert((&ev.path, ev.line)) {
-            let mut l = Line::new(LineType::LogEvent, time, origin);
-            l.profile = ev.profile.clone();
-            l.account = ev
-                .account
-                .and_then(|i| model.accounts.get(i))
-                .map(|a| a.address.clone());
-            l.event = Some(ev.clone());
-            out.push(l);
+    kept_new.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    fresh.retain(notable);
+    fresh.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
+    let mut kept = kept_new.into_iter().peekable();
+    let mut fresh = fresh.into_iter().peekable();
+    // Events of one record share its time, path and line: they come one after another.
+    let mut last: Option<(Option<chrono::DateTime<chrono::FixedOffset>>, PathBuf, u64)> = None;
+    let mut seen_kept: Vec<(PathBuf, u64)> = Vec::new();
+    loop {
+        let take_fresh = match (fresh.peek(), kept.peek()) {
+            (Some(f), Some(k)) => f.order_key() <= k.order_key(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let (ev, from_kept) = match take_fresh {
+            true => (fresh.next().expect("peeked"), false),
+            false => ((*kept.next().expect("peeked")).clone(), true),
+        };
+        if last
+            .as_ref()
+            .is_some_and(|(t, p, n)| *t == ev.time && *p == ev.path && *n == ev.line)
+        {
+            continue;
         }
+        last = Some((ev.time, ev.path.clone(), ev.line));
+        if from_kept
+            && over
+                .iter()
+                .any(|(p, o)| *p == ev.path && (o.first..=o.last).contains(&ev.line))
+        {
+            seen_kept.push((ev.path.clone(), ev.line));
+        }
+        let mut l = Line::new(LineType::LogEvent, time, origin);
+        l.profile = ev.profile.clone();
+        l.account = ev
+            .account
+            .and_then(|i| model.accounts.get(i))
+            .map(|a| a.address.clone());
+        l.event = Some(ev);
+        out.push(l);
     }
-    out
+    let mut errors = Vec::new();
+    for (path, o) in over {
+        let covered = seen_kept
+            .iter()
+            .filter(|(p, n)| p == path && (o.first..=o.last).contains(n))
+            .count() as u64;
+        let n = o.records.saturating_sub(covered);
+        if n == 0 {
+            continue;
+        }
+        let mut l = Line::new(LineType::Error, time, origin);
+        l.error = Some(ScanError::new(
+            path,
+            format!(
+                "{n} more failure or policy record{} read at once than watch copies ({} records \
+                 or {} MiB): {} no log-event line (report counts them)",
+                if n == 1 { "" } else { "s" },
+                crate::parse::logs::FRESH_CAP,
+                crate::parse::logs::FRESH_BYTES >> 20,
+                if n == 1 { "it has" } else { "they have" },
+            ),
+        ));
+        errors.push(l);
+    }
+    errors.extend(out);
+    errors
 }
 
 #[cfg(test)]

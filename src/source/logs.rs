@@ -516,10 +516,10 @@ pub fn tail_logs(
         // The same read as a scan's (through the tail, which hands over the kept events that
         // changed since its last read, or all of them when it read from the start).
         let mut p = parse_one(f, &model.accounts, s, Some(tails), true);
-        if let Ok(o) = &mut p.out {
-            fresh.events.extend(o.fresh.take().unwrap_or_default());
-            if o.fresh_over > 0 {
-                fresh.over.push((f.path.clone(), o.fresh_over));
+        if let Some(got) = p.out.as_mut().ok().and_then(|o| o.fresh.take()) {
+            fresh.events.extend(got.events);
+            if let Some(over) = got.over {
+                fresh.over.push((f.path.clone(), over));
             }
         }
         if p.out.is_err() {
@@ -584,18 +584,16 @@ fn into_source(
             ));
             return None;
         }
-        let by_content = matches!(
-            f.detected_by,
-            crate::model::DetectedBy::Content | crate::model::DetectedBy::NameAndContent
-        );
         // tracerpt's CSV of a trace with no event: its column header and the `EventTrace,
         // Header` row (the one line skipped), nothing else. Empty, not unread.
         let empty_trace =
             f.kind == crate::model::SourceKind::TracerptCsv && out.skipped == 1 && out.lines <= 2;
-        if by_content && out.records == 0 && out.skipped > 0 && !empty_trace {
-            // Found by the walk and recognised by its content, yet no line started a record
-            // (a date shape not read, say): the same error as for a named file, and the path
-            // joins `unreached` so the run is not an all-clear.
+        if out.records == 0 && out.skipped > 0 && !empty_trace {
+            // Found by the walk (by its name, its content or both: one rule), yet no line
+            // started a record (a date shape not read, say; a `Lync-UccApi-0.UccApilog`
+            // re-saved with other stamps): the same error as for a named file, and the path
+            // joins `unreached` so the run is not an all-clear. A file with no line at all
+            // (an empty log just created) is not this.
             model.errors.push(ScanError::new(
                 &f.path,
                 format!(

@@ -22,20 +22,19 @@
 //! writes, locks or moves anything.
 
 use super::lineindex::{LineIndex, Update};
-use super::tail_change::{changed_lines, Collect, Seen};
+use super::tail_change::changed_lines;
 use crate::model::{LogEvent, SharedEvent, SourceKind};
 use crate::parse::logs::common::{emit, LogOutput, ParseOptions};
 use crate::parse::logs::tracerpt_csv::Rows;
 use crate::parse::logs::uccapilog::{self, Splitter};
 use crate::parse::logs::{cls, textlog};
+use crate::parse::logs::{Fresh, Seen};
 use crate::parse::logstream::{
     lone_cr, unfinished, LineReader, LogEncoding, Marks, Utf8Stream, LINE_CAP,
 };
 use crate::parse::markers::{Classifier, Hit, Memory};
-use std::collections::BTreeMap;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
 
 /// Bytes looked at to tell the encoding (as the stream reader does).
 const SNIFF: usize = 4096;
@@ -109,7 +108,7 @@ pub struct Tail {
     /// store): what the next [`Tail::read_change`] tells its changes from.
     kept: Vec<SharedEvent>,
     /// The notable events the last read classified past its last checkpoint (see
-    /// [`super::tail_change::Seen`]): the next read goes over them again.
+    /// [`crate::parse::logs::fresh`]): the next read goes over them again.
     seen: Seen,
     /// Times the file was read from its start (the first read included).
     pub whole_reads: u32,
@@ -252,9 +251,10 @@ impl Tail {
     /// Read what changed since the last read (the whole file the first time, or after a
     /// truncation or rotation). `out.events` are all the log's kept events.
     pub fn read(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
-        let (mut out, from_line, kept) = self.read_kept(opts, Collect::Window)?;
-        self.seen.fresh(&mut out, self.ck.as_ref().map(|c| c.line));
-        out.fresh = None;
+        let (mut out, from_line, kept) = self.read_kept(opts, false)?;
+        if let Some(mut f) = out.fresh.take() {
+            self.seen = f.next_seen(self.ck.as_ref().map(|c| c.line));
+        }
         out.events = kept.iter().map(|(_, e)| LogEvent::clone(e)).collect();
         self.kept = kept;
         Ok(TailRead {
@@ -271,8 +271,10 @@ impl Tail {
     /// `out.fresh` holds every notable event this read classified that the tail's reads had
     /// not (kept by the bounded store or not; see [`LogOutput::fresh`]).
     pub fn read_change(&mut self, opts: &ParseOptions<'_>) -> io::Result<TailRead> {
-        let (mut out, from_line, kept) = self.read_kept(opts, Collect::All)?;
-        self.seen.fresh(&mut out, self.ck.as_ref().map(|c| c.line));
+        let (mut out, from_line, kept) = self.read_kept(opts, true)?;
+        if let Some(f) = out.fresh.as_mut() {
+            self.seen = f.next_seen(self.ck.as_ref().map(|c| c.line));
+        }
         let change = match from_line {
             0 => Kept::All,
             _ => Kept::Lines(changed_lines(&self.kept, &kept)),
@@ -298,13 +300,27 @@ impl Tail {
     fn read_kept(
         &mut self,
         opts: &ParseOptions<'_>,
-        collect: Collect,
+        copy: bool,
     ) -> io::Result<(LogOutput, u64, Vec<SharedEvent>)> {
         let meta = super::read::regular_metadata(&self.path)
             .map_err(|e| io::Error::other(e.to_string()))?;
-        if self.must_restart(&meta)? || !self.checkpoint_holds() {
+        // Another file at the path (rotated), or this one rewritten where the read would go
+        // on (truncated, copytruncate): what earlier reads saw is no longer there, and the
+        // new file's records at the same line numbers are new.
+        // (The same text read again from the start, its encoding told anew: all before the
+        // checkpoint was seen.)
+        let replaced = identity(&meta) != self.identity;
+        let restart = self.must_restart(&meta)?;
+        let holds = self.checkpoint_holds();
+        if restart || !holds {
+            match self.ck.as_ref().map(|c| c.line) {
+                Some(line) if holds && !replaced => self.seen.seen_before(line),
+                _ if replaced || self.ck.is_some() => self.seen = Seen::default(),
+                _ => {}
+            }
             self.ck = None;
         }
+        let fresh = Fresh::new(copy, std::mem::take(&mut self.seen));
         let from = self.ck.take();
         if from.is_none() {
             // The encoding of what is there now (as the stream reader will tell it).
@@ -335,22 +351,14 @@ impl Tail {
                 self.encoding = stream.encoding;
                 self.lone_cr = stream.lone_cr;
                 self.sniffed = SNIFF.min(usize::try_from(end).unwrap_or(SNIFF));
-                read_from(stream, self.kind, None, decoded, &self.path, opts, collect)?
+                read_from(stream, self.kind, None, decoded, &self.path, opts, fresh)?
             }
             Some(c) => {
                 let stream = Utf8Stream::with_line_ends(
                     io::Cursor::new(bom(self.encoding)).chain(body),
                     Some(self.lone_cr),
                 )?;
-                read_from(
-                    stream,
-                    self.kind,
-                    Some(c),
-                    decoded,
-                    &self.path,
-                    opts,
-                    collect,
-                )?
+                read_from(stream, self.kind, Some(c), decoded, &self.path, opts, fresh)?
             }
         };
         // The checkpoint's byte offset, from the line index (which numbers lines as the reader
@@ -575,12 +583,12 @@ fn read_from<R: Read>(
     decoded: u64,
     path: &Path,
     opts: &ParseOptions<'_>,
-    collect: Collect,
+    fresh: Fresh,
 ) -> io::Result<(LogOutput, Option<Checkpoint>, Vec<SharedEvent>)> {
     let lone_cr = stream.lone_cr;
     let mut lines = LineReader::for_stream(stream, LINE_CAP);
     lines.probe = Some(opts.markers.cut_probe());
-    let read = (kind, lone_cr, collect);
+    let read = (kind, lone_cr, fresh);
     match kind {
         SourceKind::Uccapilog => read_kind::<Splitter, R>(lines, read, from, decoded, path, opts),
         SourceKind::TracerptCsv => read_kind::<Rows, R>(lines, read, from, decoded, path, opts),
@@ -592,7 +600,7 @@ fn read_from<R: Read>(
 /// `(kind, lone_cr)`: the log's kind, and whether its lines end with a lone CR (noted).
 fn read_kind<S: Resume, R: Read>(
     mut lines: LineReader<Utf8Stream<R>>,
-    (kind, lone_cr, collect): (SourceKind, bool, Collect),
+    (kind, lone_cr, fresh): (SourceKind, bool, Fresh),
     from: Option<Checkpoint>,
     decoded: u64,
     path: &Path,
@@ -654,9 +662,7 @@ fn read_kind<S: Resume, R: Read>(
         }
     };
     let window_from = decoded.saturating_sub(WINDOW);
-    if collect == Collect::All {
-        r.out.fresh = Some(Vec::new());
-    }
+    r.out.fresh = Some(fresh);
     loop {
         let marks_before = lines.marks();
         // Where this line starts in the decoded text (not what was read ahead of it).
@@ -666,9 +672,11 @@ fn read_kind<S: Resume, R: Read>(
         };
         match sp.start_of(l, opts) {
             Some(h) => {
-                if bytes >= window_from && r.out.fresh.is_none() {
-                    // (Collect::Window) What the next read may go over again.
-                    r.out.fresh = Some(Vec::new());
+                if bytes >= window_from {
+                    // What the next read may go over again is noted from here on.
+                    if let Some(f) = r.out.fresh.as_mut() {
+                        f.enter_window(no);
+                    }
                 }
                 sp.flush(&mut r);
                 if bytes >= window_from && checkpoint_due(saved_at, bytes, decoded) {
@@ -677,7 +685,7 @@ fn read_kind<S: Resume, R: Read>(
                     r.out.settle();
                     saved_at = Some(bytes);
                     // The copied events are this read's, not the checkpoint's.
-                    let fresh = (r.out.fresh.take(), std::mem::take(&mut r.out.fresh_over));
+                    let fresh = r.out.fresh.take();
                     saved = Some(Checkpoint {
                         line: no,
                         offset: 0,
@@ -687,7 +695,7 @@ fn read_kind<S: Resume, R: Read>(
                         memory: r.c.memory(),
                         out: r.out.clone(),
                     });
-                    (r.out.fresh, r.out.fresh_over) = fresh;
+                    r.out.fresh = fresh;
                 }
                 sp.start(no, l, h, &mut r);
             }
@@ -715,77 +723,9 @@ fn read_kind<S: Resume, R: Read>(
     Ok((out, saved, kept))
 }
 
-/// The tails of one live session, shared between the view and the thread that reads.
-#[derive(Debug, Clone, Default)]
-pub struct Tails(Arc<Mutex<BTreeMap<PathBuf, Tail>>>);
-
-impl Tails {
-    /// Read `path`, a log of `kind`, on from its checkpoint (starting a tail on first use, or
-    /// when the log's kind changed), as [`Tail::read`]. The tail is taken out of the map while
-    /// it reads, so the logs of a scan are read side by side; a read that fails (or panics)
-    /// leaves it out: the next read starts over.
-    pub fn read(
-        &self,
-        path: &Path,
-        kind: SourceKind,
-        opts: &ParseOptions<'_>,
-    ) -> io::Result<TailRead> {
-        self.read_with(path, kind, |t| t.read(opts))
-    }
-
-    /// [`Tails::read`] as [`Tail::read_change`]: only the kept events that changed since the
-    /// last read of `path` through these tails. The caller must have taken in every earlier
-    /// read of it (or [`Tails::forget`] it, so the next read gives all).
-    pub fn read_change(
-        &self,
-        path: &Path,
-        kind: SourceKind,
-        opts: &ParseOptions<'_>,
-    ) -> io::Result<TailRead> {
-        self.read_with(path, kind, |t| t.read_change(opts))
-    }
-
-    fn read_with(
-        &self,
-        path: &Path,
-        kind: SourceKind,
-        read: impl FnOnce(&mut Tail) -> io::Result<TailRead>,
-    ) -> io::Result<TailRead> {
-        let taken = self.lock().remove(path);
-        let mut tail = match taken {
-            Some(t) if t.kind == kind => t,
-            _ => Tail::open(path, kind)?,
-        };
-        let r = read(&mut tail);
-        if r.is_ok() {
-            self.lock().insert(path.to_path_buf(), tail);
-        }
-        r
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<PathBuf, Tail>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Forget `path` (it is gone, or a rescan replaced what it contributed).
-    pub fn forget(&self, path: &Path) {
-        self.0
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(path);
-    }
-
-    /// Forget every tail (after a full rescan).
-    pub fn clear(&self) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clear();
-    }
-
-    /// Whole reads and bytes decoded by the last read of `path`, when it is tailed.
-    pub fn stats(&self, path: &Path) -> Option<(u32, u64)> {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(path).map(|t| (t.whole_reads, t.last_read_bytes))
-    }
-}
+#[path = "tail_set.rs"]
+mod set;
+pub use set::Tails;
 
 #[cfg(test)]
 #[path = "tail_tests.rs"]

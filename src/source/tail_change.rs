@@ -1,47 +1,9 @@
 //! What one tail read changed: the lines whose kept events differ from the read before (for
-//! the model), and the notable events it classified that no read before had (for `watch`'s
-//! `log-event` lines, which must not depend on what the bounded store keeps).
+//! the model). The notable events it classified that no read before had (for `watch`'s
+//! `log-event` lines) are [`crate::parse::logs::fresh`]'s.
 
-use crate::model::{LogEvent, SharedEvent};
-use crate::parse::logs::LogOutput;
-use std::collections::BTreeSet;
+use crate::model::SharedEvent;
 use std::sync::Arc;
-
-/// Which notable events a read copies into [`LogOutput::fresh`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Collect {
-    /// Those of the records in the last window a checkpoint may be saved in (a first read:
-    /// only to know what the next read goes over again).
-    Window,
-    /// Every one the read classifies (a read of what changed).
-    All,
-}
-
-/// (line, marker) of the notable events a read classified from its last checkpoint on: the
-/// next read goes on from that checkpoint, so it classifies them again, and they are not new.
-/// A record the writer cut in two gives a new marker when its rest arrives: that one is new.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Seen(BTreeSet<(u64, String)>);
-
-impl Seen {
-    /// Keep in `out.fresh` only the events no earlier read had, and remember those the next
-    /// read goes over again (on or after `checkpoint`, the line it goes on from; all of them
-    /// when there is none).
-    pub(super) fn fresh(&mut self, out: &mut LogOutput, checkpoint: Option<u64>) {
-        let all = out.fresh.take().unwrap_or_default();
-        let new: Vec<LogEvent> = all
-            .iter()
-            .filter(|e| !self.0.contains(&(e.line, e.marker.clone())))
-            .cloned()
-            .collect();
-        self.0 = all
-            .into_iter()
-            .filter(|e| checkpoint.is_none_or(|l| e.line >= l))
-            .map(|e| (e.line, e.marker))
-            .collect();
-        out.fresh = Some(new);
-    }
-}
 
 /// The lines whose kept events differ between two reads (`old`, `new`: kept events in absorbed
 /// order). An event is known by its place in the absorbed order: before the checkpoint a read

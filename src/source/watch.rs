@@ -431,9 +431,9 @@ pub struct LogReload {
 #[derive(Debug, Clone, Default)]
 pub struct FreshEvents {
     pub events: Vec<crate::model::LogEvent>,
-    /// Logs whose read gave more than [`crate::parse::logs::FRESH_CAP`] of them, and how many
-    /// more (not copied).
-    pub over: Vec<(PathBuf, u64)>,
+    /// Logs whose read gave more than [`crate::parse::logs::FRESH_CAP`] (or
+    /// [`crate::parse::logs::FRESH_BYTES`]) of them, and the records past that (not copied).
+    pub over: Vec<(PathBuf, crate::parse::logs::Over)>,
 }
 
 /// Why `p` cannot be opened or listed now, when it exists but cannot be (`None` when it can,

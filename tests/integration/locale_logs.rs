@@ -91,6 +91,36 @@ fn a_log_found_by_the_walk_that_reads_as_no_record_is_an_error() {
     assert_eq!(source(&j, "Lync-UccApi-0.csv")["records"], 0, "{j}");
 }
 
+/// A log the walk knows only by its name (`Lync-UccApi-0.UccApilog`) whose stamps its reader
+/// does not take (ISO dates, as a re-saved copy has) is no silent nothing either: the same
+/// error and `scan-incomplete` as for one found by its content (it read as `records: 0` and
+/// exited 0 with an EWS 401 in it). An empty file so named stays quiet.
+#[test]
+fn a_log_found_by_its_name_that_reads_as_no_record_is_an_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let tracing = dir
+        .path()
+        .join("case/Users/jdoe/AppData/Local/Microsoft/Office/16.0/Lync/Tracing");
+    std::fs::create_dir_all(&tracing).expect("mkdir");
+    std::fs::write(
+        tracing.join("Lync-UccApi-0.UccApilog"),
+        "2026-03-02 13:50:02.000 1F68:C10 INFO  :: EWS request POST https://mail.contoso.com/EWS/Exchange.asmx\n\
+         2026-03-02 13:50:02.300 1F68:C10 ERROR :: EWS response HTTP/1.1 401 Unauthorized\n",
+    )
+    .expect("write");
+    std::fs::write(tracing.join("Lync-UccApi-1.UccApilog"), "").expect("write");
+    let (code, j) = report(&dir.path().join("case"));
+    assert_ne!(code, Some(0), "{j}");
+    let errors = j["errors"].to_string();
+    assert!(
+        errors.contains("Lync-UccApi-0.UccApilog")
+            && errors.contains("no record read as uccapilog (2 lines skipped)"),
+        "{errors}"
+    );
+    assert!(!errors.contains("Lync-UccApi-1"), "{errors}");
+    assert!(rules(&j).iter().any(|r| r == "scan-incomplete"), "{j}");
+}
+
 #[test]
 fn localized_netsh_stamps_are_read_and_labelled() {
     let dir = tempfile::tempdir().expect("tmp");

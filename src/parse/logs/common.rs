@@ -87,11 +87,9 @@ pub struct LogOutput {
     /// For a binary `.etl`: its logfile header and buffer counts.
     pub etl: Option<crate::model::EtlSummary>,
     /// When set (a live session's tail read), every notable event ([`LogEvent::notable`])
-    /// settled from here on is copied here too, kept by the bounded store or not, up to
-    /// [`FRESH_CAP`]: `watch` writes one `log-event` line per record read, not per record kept.
-    pub fresh: Option<Vec<LogEvent>>,
-    /// Notable events past [`FRESH_CAP`] in one read (no copy made: said on the `watch` stream).
-    pub fresh_over: u64,
+    /// settled is taken here too, kept by the bounded store or not (see [`super::fresh`]):
+    /// `watch` writes one `log-event` line per record read, not per record kept.
+    pub fresh: Option<super::fresh::Fresh>,
     kept_routine: std::collections::BTreeMap<EventKind, u64>,
     versions: std::collections::BTreeSet<(String, String)>,
     /// Routine occurrences past the cap, each with the number of `events` before it: they go
@@ -103,16 +101,12 @@ pub struct LogOutput {
 
 use crate::model::Unread;
 
-/// Routine events (SIP traffic, EWS requests other than saves and sends, HTTP statuses, repeated
-/// client versions) kept per kind and source by default ([`crate::model::EventBound::routine`]);
+/// Routine events (SIP traffic, EWS requests other than saves and sends, HTTP statuses below
+/// 400, repeated client versions) kept per kind and source by default ([`crate::model::EventBound::routine`]);
 /// more are counted, with their values unread, not kept, so memory stays bounded on a 1 GB log.
-/// Failures, policies, SIP errors and new client versions are always kept, and saves and sends
-/// always read whole (within the store's bound, like every event).
+/// Failures, policies, SIP errors, HTTP failure statuses and new client versions are always kept,
+/// and saves and sends always read whole (within the store's bound, like every event).
 pub const ROUTINE_CAP: u64 = 1000;
-
-/// Notable events one tail read copies for `watch` lines ([`LogOutput::fresh`]): an append
-/// of more failures than this in one poll (some 2 KB each) is counted past it, not copied.
-pub const FRESH_CAP: usize = 20_000;
 
 /// Distinct client versions (with their direction) remembered to tell a repeated one; a log of
 /// ever new versions must not grow the set without end.
@@ -132,6 +126,9 @@ fn is_routine(
         k if always_routine(k) => true,
         // Auth challenges (401/407) are part of every sign-in; 480 and errors are kept.
         EventKind::SipResponse => status < 400 || status == 401 || status == 407,
+        // An HTTP failure status is a failure: kept (and so a `watch` line) however many
+        // routine statuses came before it.
+        EventKind::HttpStatus => status < 400,
         // A client version already seen (same version, same direction) is routine.
         EventKind::ClientVersion => versions.contains(&version_key(values)),
         // Saves and sends are read whole, every one: the drafts reading needs them all
@@ -148,7 +145,6 @@ fn always_routine(kind: EventKind) -> bool {
     matches!(
         kind,
         EventKind::SipRequest
-            | EventKind::HttpStatus
             | EventKind::Other
             | EventKind::SignIn
             | EventKind::SignOut
@@ -161,7 +157,10 @@ fn may_be_routine(kind: EventKind) -> bool {
     always_routine(kind)
         || matches!(
             kind,
-            EventKind::SipResponse | EventKind::ClientVersion | EventKind::EwsRequest
+            EventKind::SipResponse
+                | EventKind::HttpStatus
+                | EventKind::ClientVersion
+                | EventKind::EwsRequest
         )
 }
 
@@ -268,10 +267,7 @@ impl LogOutput {
     pub fn settle(&mut self) {
         if let Some(fresh) = &mut self.fresh {
             for e in self.events.iter().filter(|e| e.notable()) {
-                match fresh.len() < FRESH_CAP {
-                    true => fresh.push(e.clone()),
-                    false => self.fresh_over += 1,
-                }
+                fresh.take(e);
             }
         }
         if self.unread.is_empty() {

@@ -5,6 +5,7 @@
 pub mod cls;
 pub mod common;
 pub mod etl;
+pub mod fresh;
 pub mod textlog;
 pub mod tracerpt_csv;
 pub mod tracerpt_xml;
@@ -13,9 +14,9 @@ pub mod workers;
 mod xmlcap;
 
 pub use common::{
-    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, FRESH_CAP,
-    ROUTINE_CAP,
+    emit, naive, uccapilog_stamp, LogOutput, LogTz, LogTzError, ParseOptions, ROUTINE_CAP,
 };
+pub use fresh::{Fresh, Over, Seen, FRESH_BYTES, FRESH_CAP};
 
 use crate::model::SourceKind;
 use crate::parse::logstream::{LineReader, Utf8Stream, LINE_CAP};
