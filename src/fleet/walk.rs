@@ -113,14 +113,7 @@ fn walk_folder(root: &Path, out: &mut Inputs) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.to_path_buf());
-                let msg = e
-                    .io_error()
-                    .map(crate::source::read::describe_io)
-                    .unwrap_or_else(|| e.to_string());
+                let (path, msg) = crate::source::read::walk_error(&e, root);
                 out.errors.push(ScanError::new(
                     path,
                     format!("folder not searched: cannot read: {msg}"),

@@ -291,14 +291,7 @@ impl Discovery {
             let entry = match entry {
                 Ok(e) => e,
                 Err(e) => {
-                    let path = e
-                        .path()
-                        .map(Path::to_path_buf)
-                        .unwrap_or_else(|| root.to_path_buf());
-                    let msg = e
-                        .io_error()
-                        .map(super::read::describe_io)
-                        .unwrap_or_else(|| e.to_string());
+                    let (path, msg) = super::read::walk_error(&e, root);
                     if may_hold_a_spooler(&path) {
                         self.unlisted.push(path.clone());
                     }

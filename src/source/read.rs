@@ -36,6 +36,20 @@ impl From<io::Error> for ReadError {
     }
 }
 
+/// Where a walk failed (`root` when the error names no path) and why, described as
+/// [`describe_io`] does.
+pub fn walk_error(e: &walkdir::Error, root: &std::path::Path) -> (std::path::PathBuf, String) {
+    let path = e
+        .path()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_else(|| root.to_path_buf());
+    let msg = e
+        .io_error()
+        .map(describe_io)
+        .unwrap_or_else(|| e.to_string());
+    (path, msg)
+}
+
 /// A short, stable description of an I/O error (no "(os error N)" noise).
 pub fn describe_io(e: &io::Error) -> String {
     let s = e.to_string();
