@@ -325,16 +325,7 @@ mod evidence_tests {
         assert_eq!(r.len(), x.len());
     }
 
-    /// `r` is `s` with some characters (letters, digits, other text outside ASCII) replaced by
-    /// one `x` per byte, nothing else changed.
-    fn same_shape(s: &str, r: &str) -> bool {
-        s.len() == r.len()
-            && s.char_indices().all(|(i, a)| {
-                let b = &r.as_bytes()[i..i + a.len_utf8()];
-                b == a.encode_utf8(&mut [0; 4]).as_bytes()
-                    || (masked_char(a) && b.iter().all(|&x| x == b'x'))
-            })
-    }
+    use crate::redact::tests_shapes::same_shape;
 
     const PIECES: &[&str] = &[
         "\"",

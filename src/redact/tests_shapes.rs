@@ -144,8 +144,9 @@ fn controls_in_a_redacted_copy_become_x() {
     assert!(!ru.contains(&0x1b), "{ru:?}");
 }
 
-/// `r` is `s` with some characters [`masked_char`] names replaced by one `x` per byte.
-fn same_shape(s: &str, r: &str) -> bool {
+/// `r` is `s` with some characters [`masked_char`] names (letters, digits, other text outside
+/// ASCII) replaced by one `x` per byte, nothing else changed.
+pub(super) fn same_shape(s: &str, r: &str) -> bool {
     s.len() == r.len()
         && s.char_indices().all(|(i, a)| {
             let b = &r.as_bytes()[i..i + a.len_utf8()];
