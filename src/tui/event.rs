@@ -68,9 +68,11 @@ impl From<WatchMsg> for SourceEvent {
     }
 }
 
-/// Read terminal input forever (the thread ends with the process).
+/// Read terminal input forever (the thread ends with the process). This thread, the ticker's
+/// and the signals' are workers (`spawn_worker`): a panic in one ends the view with its
+/// message rather than leave it running deaf.
 pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
-    std::thread::spawn(move || loop {
+    super::spawn_worker(tx.clone(), move || loop {
         let ev = match ratatui::crossterm::event::read() {
             Ok(e) => e,
             Err(_) => {
@@ -95,7 +97,7 @@ pub fn spawn_input(tx: Sender<Event>, mouse: bool) {
 
 /// Tick once a second (four times a second while `fast` is set, for the scan spinner).
 pub fn spawn_ticker(tx: Sender<Event>, fast: Arc<AtomicBool>) {
-    std::thread::spawn(move || loop {
+    super::spawn_worker(tx.clone(), move || loop {
         let d = if fast.load(Ordering::Relaxed) {
             Duration::from_millis(250)
         } else {
@@ -127,7 +129,7 @@ pub fn spawn_signals(tx: Sender<Event>) {
         wanted.push(signal_hook::consts::SIGTSTP);
     }
     if let Ok(mut signals) = signal_hook::iterator::Signals::new(wanted) {
-        std::thread::spawn(move || {
+        super::spawn_worker(tx.clone(), move || {
             for sig in signals.forever() {
                 let ev = if sig == signal_hook::consts::SIGTSTP {
                     Event::Stop
