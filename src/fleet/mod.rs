@@ -530,6 +530,9 @@ mod tests {
         assert_eq!(p.docs[0].rows[0].stuck, 1);
         assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         assert!(p.notes[0].contains("line 2") && p.notes[0].contains("newer"));
+        // A stream of that one line alone: the same note.
+        let p = parse_text(&format!("{newer}\n"), "w.ndjson").expect("read");
+        assert_eq!(p.notes.len(), 1, "{:?}", p.notes);
         let odd = r#"{"type":"Service Account","project":"x"}"#;
         assert!(parse_text(&format!("{good}\n{odd}\n"), "w.ndjson").is_err());
     }
