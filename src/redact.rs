@@ -671,13 +671,14 @@ pub fn redact_item(bytes: &[u8], format: Format) -> Vec<u8> {
         // Unread at the scan (locked) but text now: masked whole but for its addresses.
         Format::Text | Format::Empty | Format::Unreadable => mask_except_addresses(&decoded.text),
     };
-    // Control characters (ESC, C1 CSI…) are no content, but a copy printed on a terminal
-    // would run them: the redacted copy, which changes bytes anyway, turns each into `x`s
-    // (line ends and tabs stay).
+    // Control characters (ESC, C1 CSI…), bidi overrides and invisible characters are no
+    // content, but a copy printed on a terminal would run or hide them: the redacted copy,
+    // which changes bytes anyway, turns each into `x`s (line ends and tabs stay); the same
+    // set the sanitiser escapes.
     let red: String = red
         .chars()
         .flat_map(|c| {
-            let n = if c.is_control() && !matches!(c, '\t' | '\r' | '\n') {
+            let n = if crate::sanitize::is_unsafe(c) && !matches!(c, '\t' | '\r' | '\n') {
                 c.len_utf8()
             } else {
                 0

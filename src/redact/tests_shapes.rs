@@ -142,6 +142,15 @@ fn controls_in_a_redacted_copy_become_x() {
     let ru = redact_item(&[&[0xFF, 0xFE][..], &u].concat(), Format::Mime);
     assert_eq!(ru.len(), u.len() + 2);
     assert!(!ru.contains(&0x1b), "{ru:?}");
+    // Bidi overrides and invisible characters too (the sanitiser's set).
+    let t = "to rlee@contoso.com \u{202e}gnp.exe \u{200b}\u{34f}.\n";
+    let r = String::from_utf8(redact_item(t.as_bytes(), Format::Text)).expect("utf-8");
+    assert!(
+        !r.chars()
+            .any(|c| crate::sanitize::is_unsafe(c) && c != '\n'),
+        "{r:?}"
+    );
+    assert_eq!(r.len(), t.len());
 }
 
 /// `r` is `s` with some characters [`masked_char`] names (letters, digits, other text outside
