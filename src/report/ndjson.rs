@@ -130,9 +130,8 @@ type FindingId = (
     Severity,
 );
 
-/// An item as a snapshot holds it: its state, its JSON (as the report writes it), profile and
-/// account address.
-/// An item's state, its JSON, profile, account, and its file's (modified time, size): a file
+/// An item as a snapshot holds it: its state, its JSON (as the report writes it), profile,
+/// account address, and its file's (modified time, size): a file
 /// rewritten in place changes these, and its state may go back (`item-changed`).
 type SnapItem = (
     ItemState,
@@ -238,7 +237,7 @@ pub fn diff(
     out
 }
 
-/// [`diff`] but for the `log-event` lines ([`log_lines`]).
+/// [`diff`] without the `log-event` lines ([`log_lines`]).
 pub fn diff_state(
     prev: &Snapshot,
     next: &Snapshot,

@@ -449,15 +449,19 @@ fn parse_all(
         .into_iter()
         .zip(files)
         .map(|(p, f)| {
-            p.unwrap_or_else(|| Parsed {
-                profile: super::profile::profile_within(&f.path, s.profiles_root),
-                client: client_of_log(&f.path),
-                candidates: Vec::new(),
-                out: Err(crate::isolate::internal_error(
-                    &f.path,
-                    "the thread reading it stopped",
-                )),
-                kept: super::tail::Kept::All,
+            p.unwrap_or_else(|| {
+                // Named as `context_of` names it, so the profile does not change with a panic.
+                let named = super::discover::named_path(&f.path);
+                Parsed {
+                    profile: super::profile::profile_within(&named, s.profiles_root),
+                    client: client_of_log(&named),
+                    candidates: Vec::new(),
+                    out: Err(crate::isolate::internal_error(
+                        &f.path,
+                        "the thread reading it stopped",
+                    )),
+                    kept: super::tail::Kept::All,
+                }
             })
         })
         .collect()

@@ -195,6 +195,7 @@ fn named_inputs_not_read(
         .chain(&config.logs)
         .chain(&config.mailbox_files)
         .collect();
+    let links_read: std::collections::HashSet<&PathBuf> = links_read.iter().collect();
     let mut unread: Vec<PathBuf> = model
         .errors
         .iter()

@@ -61,7 +61,6 @@ pub fn draw(f: &mut Frame, app: &App) {
     }
 }
 
-/// What a terminal below the minimum size shows.
 /// At most this many cells are drawn (1000×1000): a terminal that reports more (a broken pty
 /// saying 65535×65535) gets [`too_large_message`] instead of gigabytes of cells.
 pub const MAX_CELLS: usize = 1_000_000;
@@ -70,6 +69,7 @@ pub fn too_large_message() -> String {
     format!("terminal too large (at most {MAX_CELLS} cells, such as 1000×1000)")
 }
 
+/// What a terminal below the minimum size shows.
 pub fn too_small_message() -> String {
     format!("terminal too small (need {MIN_W}×{MIN_H})")
 }
